@@ -1,0 +1,23 @@
+// The front half of the pipeline in one call: read a file, parse it (with the stdlib modules
+// it imports), check it, and give the typed IR plus every diagnostic.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "compiler/ast/diagnostic.h"
+#include "compiler/ir/program.h"
+
+namespace proviso::driver {
+
+struct CompileResult {
+  std::shared_ptr<const ir::Program> program;  // null when there were errors
+  Diagnostics diagnostics;                     // sorted by position; warnings included
+  bool ok() const { return program != nullptr; }
+};
+
+// Reads `path` ("-" is not accepted here). An unreadable file is an error diagnostic
+// without a source location.
+CompileResult compile_file(const std::string& path);
+CompileResult compile_source(SourcePtr source);
+
+}  // namespace proviso::driver

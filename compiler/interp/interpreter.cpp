@@ -1,0 +1,905 @@
+// The reference interpreter: a direct recursive walk over the typed IR, one case per ir::Op.
+// Values of lets, decisions and tables are computed at most once per evaluation.
+#include "compiler/interp/interpreter.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+
+namespace proviso::interp {
+
+using ir::NodeId;
+using ir::Op;
+using ir::Value;
+
+namespace {
+
+constexpr int kMaxDepth = 2000;  // evaluation recursion; the checker bounds nesting far below
+
+class Evaluation {
+ public:
+  Evaluation(const ir::Program& p, const std::vector<Value>& inputs, bool explain,
+             rt::CalendarCache& calendars)
+      : p_(p), inputs_(inputs), explain_(explain), calendars_(calendars),
+        value_memo_(p.values.size()), value_state_(p.values.size(), 0),
+        value_traces_(explain ? p.values.size() : 0), table_rows_(p.tables.size(), -2),
+        table_traces_(explain ? p.tables.size() : 0), locals_(static_cast<size_t>(std::max(0, p.local_slots))) {}
+
+  bool value(int32_t index, Value& out);
+  bool eval(NodeId id, Value& out);
+  const EvalError& error() const { return error_; }
+  std::vector<Step> trace_of(int32_t value_index) const { return explain_ ? value_traces_[value_index] : std::vector<Step>{}; }
+  const rt::Zone* home_zone = nullptr;
+
+ private:
+  bool fail(NodeId id, std::string message);
+  bool fail(NodeId id, const rt::Error& e) { return fail(id, e.message); }
+  bool table_row(int32_t table, int& row);
+  bool calendar(int32_t index, NodeId id, Value& out);
+  bool operate(const ir::Node& n, NodeId id, Value& out);
+  bool binary(Op op, const ir::Type& type, const Value& a, const Value& b, NodeId id, Value& out);
+  bool compare(ir::CmpOp op, const Value& a, const Value& b, NodeId id, bool& out);
+  bool calendar_add(const ir::Node& n, NodeId id, Value& out);
+  std::string plain_text(const Value& v, const ir::Type& t) const;
+  int64_t pattern_key(const Value& v) const;
+  void step(Step s);
+  void merge(const std::vector<Step>& steps);
+  std::string input_path(NodeId id) const;
+  void collect_paths(NodeId id, std::vector<std::string>& out, int depth) const;
+
+  const ir::Program& p_;
+  const std::vector<Value>& inputs_;
+  bool explain_;
+  rt::CalendarCache& calendars_;
+  std::vector<Value> value_memo_;
+  std::vector<uint8_t> value_state_;  // 0 fresh, 1 computing, 2 done
+  std::vector<std::vector<Step>> value_traces_;
+  std::vector<int> table_rows_;       // -2 unknown, else the matching row
+  std::vector<std::vector<Step>> table_traces_;
+  std::vector<Value> locals_;
+  std::vector<std::shared_ptr<const rt::Calendar>> calendar_memo_;
+  std::vector<Step>* trace_ = nullptr;
+  int32_t current_value_ = -1;
+  int depth_ = 0;
+  EvalError error_;
+};
+
+bool Evaluation::fail(NodeId id, std::string message) {
+  if (!error_.message.empty()) return false;  // keep the innermost error
+  error_.message = std::move(message);
+  error_.loc = id >= 0 && static_cast<size_t>(id) < p_.node_locs.size() ? p_.node_locs[id] : -1;
+  // Name the input involved: the common prefix of the input paths the failing node reads.
+  std::vector<std::string> paths;
+  if (id >= 0) collect_paths(id, paths, 0);
+  if (!paths.empty()) {
+    std::string prefix = paths[0];
+    for (const auto& path : paths) {
+      size_t n = 0;
+      while (n < prefix.size() && n < path.size() && prefix[n] == path[n]) ++n;
+      prefix.resize(n);
+    }
+    // cut back to a whole path component
+    bool whole = std::all_of(paths.begin(), paths.end(), [&](const std::string& x) {
+      return x.size() == prefix.size() || (x.size() > prefix.size() && x[prefix.size()] == '.');
+    });
+    if (!whole) {
+      size_t dot = prefix.rfind('.');
+      prefix = dot == std::string::npos ? "" : prefix.substr(0, dot);
+    }
+    while (!prefix.empty() && (prefix.back() == '.' || prefix.back() == '[')) prefix.pop_back();
+    error_.path = prefix;
+  } else if (current_value_ >= 0) {
+    error_.path = p_.values[current_value_].name;
+  }
+  return false;
+}
+
+std::string Evaluation::input_path(NodeId id) const {
+  const ir::Node& n = p_.nodes[id];
+  switch (n.op) {
+    case Op::Input: return p_.inputs[n.aux].name;
+    case Op::Unwrap: return input_path(n.a);
+    case Op::Field: {
+      std::string base = input_path(n.a);
+      if (base.empty()) return "";
+      const ir::Type& rt_ = p_.nodes[n.a].type;
+      if (rt_.kind != ir::TypeKind::Record) return "";
+      return base + "." + p_.schema.records[rt_.id].fields[n.aux].name;
+    }
+    default: return "";
+  }
+}
+
+void Evaluation::collect_paths(NodeId id, std::vector<std::string>& out, int depth) const {
+  if (id < 0 || depth > 12 || out.size() > 8) return;
+  std::string path = input_path(id);
+  if (!path.empty()) {
+    out.push_back(path);
+    return;
+  }
+  const ir::Node& n = p_.nodes[id];
+  if (n.op == Op::ValueRef || n.op == Op::TableGet) return;
+  for (NodeId c : {n.a, n.b, n.c}) collect_paths(c, out, depth + 1);
+  for (NodeId c : n.args) collect_paths(c, out, depth + 1);
+}
+
+void Evaluation::step(Step s) {
+  if (!trace_) return;
+  if (s.kind == Step::Kind::Input || s.kind == Step::Kind::Uses) {
+    for (const Step& x : *trace_)
+      if (x.kind == s.kind && x.name == s.name) return;
+  }
+  trace_->push_back(std::move(s));
+}
+
+void Evaluation::merge(const std::vector<Step>& steps) {
+  for (const Step& s : steps) step(s);
+}
+
+bool Evaluation::value(int32_t index, Value& out) {
+  if (value_state_[index] == 2) {
+    out = value_memo_[index];
+    if (explain_ && trace_) merge(value_traces_[index]);
+    return true;
+  }
+  if (value_state_[index] == 1) return fail(p_.values[index].body, fmt::format("`{}` depends on itself", p_.values[index].name));
+  value_state_[index] = 1;
+  std::vector<Step>* saved_trace = trace_;
+  int32_t saved_value = current_value_;
+  if (explain_) trace_ = &value_traces_[index];
+  current_value_ = index;
+  const ir::ValueDef& def = p_.values[index];
+  bool ok = eval(def.body, out);
+  if (ok && def.type.kind == ir::TypeKind::Integer && def.type.has_range() && !out.is_none()) {
+    int64_t v = out.as_int();
+    if ((def.type.lo && v < *def.type.lo) || (def.type.hi && v > *def.type.hi)) {
+      ok = fail(def.body, fmt::format("`{}` is {}, outside its type {}", def.name, v, ir::to_string(def.type, p_.schema)));
+    }
+  }
+  trace_ = saved_trace;
+  current_value_ = saved_value;
+  if (!ok) return false;
+  value_memo_[index] = out;
+  value_state_[index] = 2;
+  if (explain_ && trace_) merge(value_traces_[index]);
+  return true;
+}
+
+int64_t Evaluation::pattern_key(const Value& v) const {
+  switch (v.kind()) {
+    case Value::Kind::Bool: return v.as_bool() ? 1 : 0;
+    case Value::Kind::Enum: return v.as_enum();
+    case Value::Kind::Int: return v.as_int();
+    default: return 0;
+  }
+}
+
+bool Evaluation::table_row(int32_t t, int& row) {
+  if (table_rows_[t] != -2) {
+    row = table_rows_[t];
+    if (explain_ && trace_) merge(table_traces_[t]);
+    return true;
+  }
+  const ir::TableDef& def = p_.tables[t];
+  std::vector<Step>* saved = trace_;
+  if (explain_) trace_ = &table_traces_[t];
+  std::vector<int64_t> keys;
+  keys.reserve(def.given.size());
+  for (NodeId g : def.given) {
+    Value v;
+    if (!eval(g, v)) {
+      trace_ = saved;
+      return false;
+    }
+    keys.push_back(pattern_key(v));
+  }
+  row = -1;
+  for (size_t r = 0; r < def.rows.size() && row < 0; ++r) {
+    bool m = true;
+    for (size_t c = 0; c < keys.size() && m; ++c) m = def.rows[r].conds[c].matches(keys[c]);
+    if (m) row = static_cast<int>(r);
+  }
+  if (row < 0) {
+    trace_ = saved;
+    return fail(def.given.empty() ? ir::kNoNode : def.given[0], fmt::format("no row of the table `{}` matches", def.name));
+  }
+  if (explain_) {
+    Step s;
+    s.kind = Step::Kind::TableRow;
+    s.name = def.name;
+    s.row = row + 1;
+    s.clause = def.clause;
+    const ir::Loc* loc = p_.row_loc(t, row);
+    s.loc = loc ? static_cast<int32_t>(loc - p_.locs.data()) : -1;
+    const SourceFile* f = loc ? p_.file_of(*loc) : nullptr;
+    if (f) s.text = std::string(f->slice(loc->span));
+    step(std::move(s));
+  }
+  trace_ = saved;
+  table_rows_[t] = row;
+  if (explain_ && trace_) merge(table_traces_[t]);
+  return true;
+}
+
+bool Evaluation::calendar(int32_t index, NodeId id, Value& out) {
+  if (calendar_memo_.size() < p_.calendars.size()) calendar_memo_.resize(p_.calendars.size());
+  if (calendar_memo_[index]) {
+    out = Value(ir::CalendarValue{calendar_memo_[index]});
+    return true;
+  }
+  const ir::CalendarDef& def = p_.calendars[index];
+  Value zone, holidays;
+  if (!eval(def.zone, zone)) return false;
+  std::shared_ptr<const rt::HolidaySet> set;
+  if (def.holidays >= 0) {
+    if (!eval(def.holidays, holidays)) return false;
+    set = holidays.as_holidays();
+  }
+  auto cal = calendars_.get(def.name, def.hours, zone.as_zone(), set, def.business_day);
+  if (!cal) return fail(id, cal.error());
+  calendar_memo_[index] = *cal;
+  out = Value(ir::CalendarValue{*cal});
+  return true;
+}
+
+bool Evaluation::eval(NodeId id, Value& out) {
+  if (id < 0) {
+    out = Value::none();
+    return true;
+  }
+  if (++depth_ > kMaxDepth) {
+    --depth_;
+    return fail(id, "the evaluation nests too deeply");
+  }
+  struct DepthGuard {
+    int& d;
+    ~DepthGuard() { --d; }
+  } guard{depth_};
+  const ir::Node& n = p_.nodes[id];
+  switch (n.op) {
+    case Op::Const: out = p_.consts[n.aux]; return true;
+    case Op::Input: out = inputs_[n.aux]; return true;
+    case Op::Local: out = locals_[n.aux]; return true;
+    case Op::ValueRef: {
+      if (!value(n.aux, out)) return false;
+      if (explain_ && trace_ && p_.values[n.aux].kind != ir::ValueKind::Const) {
+        Step s;
+        s.kind = Step::Kind::Uses;
+        s.name = p_.values[n.aux].name;
+        s.value = out;
+        s.type = p_.values[n.aux].type;
+        s.clause = p_.values[n.aux].clause;
+        step(std::move(s));
+      }
+      return true;
+    }
+    case Op::TableGet: {
+      int row = -1;
+      if (!table_row(n.aux, row)) return false;
+      return eval(p_.tables[n.aux].rows[row].outputs[n.aux2], out);
+    }
+    case Op::CalendarRef: return calendar(n.aux, id, out);
+    case Op::Field: {
+      Value rec;
+      if (!eval(n.a, rec)) return false;
+      if (rec.is_none()) return fail(id, "a field of an absent record was read");
+      out = rec.as_record()[n.aux];
+      if (explain_ && trace_ && n.type.kind != ir::TypeKind::Record) {
+        std::string path = input_path(id);
+        if (!path.empty()) {
+          Step s;
+          s.kind = Step::Kind::Input;
+          s.name = path;
+          s.value = out;
+          s.type = n.type;
+          step(std::move(s));
+        }
+      }
+      return true;
+    }
+    case Op::Unwrap:
+      if (!eval(n.a, out)) return false;
+      if (out.is_none()) return fail(id, "an absent value was used");
+      return true;
+    case Op::IsPresent: {
+      Value v;
+      if (!eval(n.a, v)) return false;
+      out = Value(!v.is_none());
+      return true;
+    }
+    case Op::Coalesce:
+      if (!eval(n.a, out)) return false;
+      if (!out.is_none()) return true;
+      return eval(n.b, out);
+    case Op::MakeRecord: {
+      ir::ValueList fields(n.args.size());
+      for (size_t i = 0; i < n.args.size(); ++i)
+        if (!eval(n.args[i], fields[i])) return false;
+      out = Value::record(std::move(fields));
+      return true;
+    }
+    case Op::WithRecord: {
+      Value base;
+      if (!eval(n.a, base)) return false;
+      ir::ValueList fields = base.as_record();
+      for (size_t i = 0; i < n.args.size(); ++i)
+        if (!eval(n.args[i], fields[n.ints[i]])) return false;
+      out = Value::record(std::move(fields));
+      return true;
+    }
+    case Op::Not:
+      if (!eval(n.a, out)) return false;
+      out = Value(!out.as_bool());
+      return true;
+    case Op::And:
+      if (!eval(n.a, out)) return false;
+      if (!out.as_bool()) return true;
+      return eval(n.b, out);
+    case Op::Or:
+      if (!eval(n.a, out)) return false;
+      if (out.as_bool()) return true;
+      return eval(n.b, out);
+    case Op::If: {
+      Value c;
+      if (!eval(n.a, c)) return false;
+      if (explain_ && trace_) {
+        Step s;
+        s.kind = Step::Kind::Branch;
+        s.text = std::string(p_.node_text(n.a));
+        s.taken = c.as_bool();
+        s.loc = id < static_cast<NodeId>(p_.node_locs.size()) ? p_.node_locs[n.a] : -1;
+        step(std::move(s));
+      }
+      return eval(c.as_bool() ? n.b : n.c, out);
+    }
+    case Op::Switch: {
+      Value v;
+      if (!eval(n.a, v)) return false;
+      int64_t key = pattern_key(v);
+      for (size_t i = 0; i < n.pats.size(); ++i) {
+        if (n.pats[i].matches(key)) {
+          if (explain_ && trace_) {
+            Step s;
+            s.kind = Step::Kind::MatchArm;
+            s.text = std::string(p_.node_text(n.a));
+            s.value = v;
+            s.type = p_.nodes[n.a].type;
+            s.loc = p_.node_locs[n.args[i]];
+            step(std::move(s));
+          }
+          return eval(n.args[i], out);
+        }
+      }
+      return fail(id, "no arm of the `match` applies");
+    }
+    case Op::Cmp: {
+      Value a, b;
+      if (!eval(n.a, a) || !eval(n.b, b)) return false;
+      bool r = false;
+      if (!compare(static_cast<ir::CmpOp>(n.aux), a, b, id, r)) return false;
+      out = Value(r);
+      return true;
+    }
+    case Op::In: {
+      Value x, list;
+      if (!eval(n.a, x) || !eval(n.b, list)) return false;
+      bool found = false;
+      for (const Value& item : list.as_list()) {
+        if (item.kind() == Value::Kind::Money && x.kind() == Value::Kind::Money &&
+            item.as_money().currency != x.as_money().currency) {
+          return fail(id, fmt::format("cannot compare {} with {}", rt::currency(x.as_money().currency).code,
+                                      rt::currency(item.as_money().currency).code));
+        }
+        if (ir::equal(item, x)) {
+          found = true;
+          break;
+        }
+      }
+      out = Value(found);
+      return true;
+    }
+    case Op::MakeList: {
+      ir::ValueList items(n.args.size());
+      for (size_t i = 0; i < n.args.size(); ++i)
+        if (!eval(n.args[i], items[i])) return false;
+      out = Value::list(std::move(items));
+      return true;
+    }
+    case Op::Collect: {
+      ir::ValueList items;
+      bool exclusions = current_value_ >= 0 && p_.values[current_value_].is_exclusions && p_.values[current_value_].body == id;
+      for (size_t i = 0; i + 1 < n.args.size(); i += 2) {
+        Value cond;
+        if (!eval(n.args[i + 1], cond)) return false;
+        if (!cond.as_bool()) continue;
+        Value v;
+        if (!eval(n.args[i], v)) return false;
+        if (explain_ && trace_ && exclusions) {
+          Step s;
+          s.kind = Step::Kind::Exclusion;
+          s.text = v.as_text();
+          s.clause = v.as_text();
+          s.loc = p_.node_locs[n.args[i + 1]];
+          s.name = std::string(p_.node_text(n.args[i + 1]));
+          step(std::move(s));
+        }
+        items.push_back(std::move(v));
+      }
+      out = Value::list(std::move(items));
+      return true;
+    }
+    case Op::AggAny: case Op::AggAll: case Op::AggCount: case Op::AggSum: case Op::AggMin: case Op::AggMax: {
+      Value list;
+      if (!eval(n.a, list)) return false;
+      int64_t count = 0;
+      Value acc;
+      bool have = false;
+      Op add = n.type.kind == ir::TypeKind::Integer ? Op::IntAdd : n.type.kind == ir::TypeKind::Duration ? Op::DurAdd : Op::DecAdd;
+      for (const Value& item : list.as_list()) {
+        locals_[n.aux] = item;
+        Value v;
+        if (!eval(n.b, v)) return false;
+        if (n.op == Op::AggAny && v.as_bool()) { out = Value(true); return true; }
+        if (n.op == Op::AggAll && !v.as_bool()) { out = Value(false); return true; }
+        if (n.op == Op::AggCount) { count += v.as_bool() ? 1 : 0; continue; }
+        if (n.op == Op::AggAny || n.op == Op::AggAll) continue;
+        if (!have) { acc = std::move(v); have = true; continue; }
+        if (n.op == Op::AggSum) {
+          Value next;
+          if (!binary(add, n.type, acc, v, id, next)) return false;
+          acc = std::move(next);
+        } else {
+          bool better = false;
+          if (!compare(n.op == Op::AggMin ? ir::CmpOp::Lt : ir::CmpOp::Gt, v, acc, id, better)) return false;
+          if (better) acc = std::move(v);
+        }
+      }
+      switch (n.op) {
+        case Op::AggAny: out = Value(false); break;
+        case Op::AggAll: out = Value(true); break;
+        case Op::AggCount: out = Value(count); break;
+        case Op::AggSum:
+          if (have) out = acc;
+          else if (n.type.kind == ir::TypeKind::Integer) out = Value(int64_t{0});
+          else if (n.type.kind == ir::TypeKind::Duration) out = Value(ir::DurationValue{0});
+          else out = Value(rt::Decimal());
+          break;
+        default: out = have ? acc : Value::none(); break;
+      }
+      return true;
+    }
+    case Op::ListCount: {
+      Value list;
+      if (!eval(n.a, list)) return false;
+      out = Value(static_cast<int64_t>(list.as_list().size()));
+      return true;
+    }
+    case Op::ListIsEmpty: {
+      Value list;
+      if (!eval(n.a, list)) return false;
+      out = Value(list.as_list().empty());
+      return true;
+    }
+    case Op::ListFirst: {
+      Value list;
+      if (!eval(n.a, list)) return false;
+      out = list.as_list().empty() ? Value::none() : list.as_list().front();
+      return true;
+    }
+    case Op::CalAdd: return calendar_add(n, id, out);
+    default: return operate(n, id, out);
+  }
+}
+
+// ---- arithmetic on values ----
+
+template <class T>
+bool take(rt::Expected<T> r, T& out, std::string& err) {
+  if (!r) {
+    err = r.error().message;
+    return false;
+  }
+  out = std::move(r.value());
+  return true;
+}
+
+bool checked_add(int64_t a, int64_t b, int64_t& out) { return !__builtin_add_overflow(a, b, &out); }
+bool checked_sub(int64_t a, int64_t b, int64_t& out) { return !__builtin_sub_overflow(a, b, &out); }
+bool checked_mul(int64_t a, int64_t b, int64_t& out) { return !__builtin_mul_overflow(a, b, &out); }
+
+bool Evaluation::binary(Op op, const ir::Type& type, const Value& a, const Value& b, NodeId id, Value& out) {
+  std::string err;
+  int64_t i = 0;
+  rt::Decimal d;
+  rt::Money m;
+  auto overflow = [&](const char* what) { return fail(id, fmt::format("{} overflows", what)); };
+  switch (op) {
+    case Op::IntAdd:
+      if (!checked_add(a.as_int(), b.as_int(), i)) return overflow("this integer addition");
+      out = Value(i);
+      return true;
+    case Op::IntSub:
+      if (!checked_sub(a.as_int(), b.as_int(), i)) return overflow("this integer subtraction");
+      out = Value(i);
+      return true;
+    case Op::IntMul:
+      if (!checked_mul(a.as_int(), b.as_int(), i)) return overflow("this integer multiplication");
+      out = Value(i);
+      return true;
+    case Op::DecAdd: if (!take(rt::add(a.as_decimal(), b.as_decimal()), d, err)) return fail(id, err); out = Value(d); return true;
+    case Op::DecSub: if (!take(rt::sub(a.as_decimal(), b.as_decimal()), d, err)) return fail(id, err); out = Value(d); return true;
+    case Op::DecMul: if (!take(rt::mul(a.as_decimal(), b.as_decimal()), d, err)) return fail(id, err); out = Value(d); return true;
+    case Op::DecDiv: if (!take(rt::div(a.as_decimal(), b.as_decimal()), d, err)) return fail(id, err); out = Value(d); return true;
+    case Op::MoneyAdd: if (!take(rt::add(a.as_money(), b.as_money()), m, err)) return fail(id, err); out = Value(m); return true;
+    case Op::MoneySub: if (!take(rt::sub(a.as_money(), b.as_money()), m, err)) return fail(id, err); out = Value(m); return true;
+    case Op::MoneyMul: if (!take(rt::mul(a.as_money(), b.as_decimal()), m, err)) return fail(id, err); out = Value(m); return true;
+    case Op::MoneyDiv: if (!take(rt::div(a.as_money(), b.as_decimal()), m, err)) return fail(id, err); out = Value(m); return true;
+    case Op::MoneyRatio: if (!take(rt::div(a.as_money(), b.as_money()), d, err)) return fail(id, err); out = Value(d); return true;
+    case Op::DurAdd:
+      if (!checked_add(a.as_duration(), b.as_duration(), i)) return overflow("this duration");
+      out = Value(ir::DurationValue{i});
+      return true;
+    case Op::DurSub:
+      if (!checked_sub(a.as_duration(), b.as_duration(), i)) return overflow("this duration");
+      out = Value(ir::DurationValue{i});
+      return true;
+    case Op::DurMul:
+      if (!checked_mul(a.as_duration(), b.as_int(), i)) return overflow("this duration");
+      out = Value(ir::DurationValue{i});
+      return true;
+    case Op::BDurAdd: {
+      ir::BusinessDurationValue r;
+      if (!checked_add(a.as_business_duration().days, b.as_business_duration().days, r.days) ||
+          !checked_add(a.as_business_duration().seconds, b.as_business_duration().seconds, r.seconds))
+        return overflow("this business duration");
+      out = Value(r);
+      return true;
+    }
+    case Op::BDurMul: {
+      ir::BusinessDurationValue r;
+      if (!checked_mul(a.as_business_duration().days, b.as_int(), r.days) ||
+          !checked_mul(a.as_business_duration().seconds, b.as_int(), r.seconds))
+        return overflow("this business duration");
+      out = Value(r);
+      return true;
+    }
+    case Op::PeriodMul:
+      if (!checked_mul(a.as_period(), b.as_int(), i)) return overflow("this period");
+      out = Value(ir::PeriodValue{i});
+      return true;
+    case Op::DateTimeAdd: {
+      rt::Instant t;
+      if (!take(rt::add_seconds(a.as_datetime(), b.as_duration()), t, err)) return fail(id, err);
+      out = Value(ir::DateTimeValue{t});
+      return true;
+    }
+    case Op::DateTimeSub: {
+      rt::Instant t;
+      if (b.as_duration() == INT64_MIN) return overflow("this datetime");
+      if (!take(rt::add_seconds(a.as_datetime(), -b.as_duration()), t, err)) return fail(id, err);
+      out = Value(ir::DateTimeValue{t});
+      return true;
+    }
+    case Op::DateTimeDiff:
+      if (!checked_sub(a.as_datetime(), b.as_datetime(), i)) return overflow("this duration");
+      out = Value(ir::DurationValue{i});
+      return true;
+    case Op::DateAddPeriod:
+    case Op::DateSubPeriod: {
+      int64_t months = b.as_period();
+      if (op == Op::DateSubPeriod) {
+        if (months == INT64_MIN) return overflow("this period");
+        months = -months;
+      }
+      rt::Date r;
+      if (!take(rt::add_months(a.as_date(), months), r, err)) return fail(id, err);
+      out = Value(ir::DateValue{r});
+      return true;
+    }
+    case Op::DateAddDur:
+    case Op::DateSubDur: {
+      int64_t secs = b.as_duration();
+      if (secs % 86400 != 0) return fail(id, "only whole days can be added to a date");
+      int64_t days = secs / 86400;
+      if (op == Op::DateSubDur) days = -days;
+      rt::Date r;
+      if (!take(rt::add_days(a.as_date(), days), r, err)) return fail(id, err);
+      out = Value(ir::DateValue{r});
+      return true;
+    }
+    case Op::DateDiff:
+      out = Value(ir::DurationValue{(static_cast<int64_t>(a.as_date()) - b.as_date()) * 86400});
+      return true;
+    case Op::HolidaysUnion:
+      out = Value(ir::HolidaysValue{rt::HolidaySet::unite({a.as_holidays(), b.as_holidays()}, {}, {})});
+      return true;
+    case Op::HolidaysAdd:
+    case Op::HolidaysRemove: {
+      std::vector<rt::Date> dates;
+      for (const Value& x : b.as_list()) dates.push_back(x.as_date());
+      out = Value(ir::HolidaysValue{op == Op::HolidaysAdd ? rt::HolidaySet::unite({a.as_holidays()}, dates, {})
+                                                          : rt::HolidaySet::unite({a.as_holidays()}, {}, dates)});
+      return true;
+    }
+    default: break;
+  }
+  (void)type;
+  return fail(id, "internal error: unknown binary operation");
+}
+
+bool Evaluation::compare(ir::CmpOp op, const Value& a, const Value& b, NodeId id, bool& out) {
+  int c = 0;
+  switch (a.kind()) {
+    case Value::Kind::Int: c = a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int(); break;
+    case Value::Kind::Decimal: c = rt::compare(a.as_decimal(), b.as_decimal()); break;
+    case Value::Kind::Money: {
+      auto r = rt::compare(a.as_money(), b.as_money());
+      if (!r) return fail(id, r.error());
+      c = *r;
+      break;
+    }
+    case Value::Kind::Date: c = a.as_date() < b.as_date() ? -1 : a.as_date() > b.as_date(); break;
+    case Value::Kind::DateTime: c = a.as_datetime() < b.as_datetime() ? -1 : a.as_datetime() > b.as_datetime(); break;
+    case Value::Kind::Duration: c = a.as_duration() < b.as_duration() ? -1 : a.as_duration() > b.as_duration(); break;
+    default: c = ir::equal(a, b) ? 0 : 1; break;
+  }
+  switch (op) {
+    case ir::CmpOp::Eq: out = c == 0; break;
+    case ir::CmpOp::Ne: out = c != 0; break;
+    case ir::CmpOp::Lt: out = c < 0; break;
+    case ir::CmpOp::Le: out = c <= 0; break;
+    case ir::CmpOp::Gt: out = c > 0; break;
+    case ir::CmpOp::Ge: out = c >= 0; break;
+  }
+  return true;
+}
+
+std::string business_amount(const ir::BusinessDurationValue& v) {
+  std::vector<std::string> parts;
+  if (v.days != 0) parts.push_back(fmt::format("{} business day{}", v.days, v.days == 1 ? "" : "s"));
+  if (v.seconds != 0) {
+    if (v.seconds % 3600 == 0) parts.push_back(fmt::format("{} hour{}", v.seconds / 3600, v.seconds == 3600 ? "" : "s"));
+    else if (v.seconds % 60 == 0) parts.push_back(fmt::format("{} minute{}", v.seconds / 60, v.seconds == 60 ? "" : "s"));
+    else parts.push_back(fmt::format("{} second{}", v.seconds, v.seconds == 1 ? "" : "s"));
+  }
+  if (parts.empty()) return "0 hours";
+  return fmt::format("{}", fmt::join(parts, " + "));
+}
+
+bool Evaluation::calendar_add(const ir::Node& n, NodeId id, Value& out) {
+  Value start, amount, cal;
+  if (!eval(n.a, start) || !eval(n.b, amount) || !eval(n.c, cal)) return false;
+  const auto& calendar = cal.as_calendar();
+  const ir::BusinessDurationValue& bd = amount.as_business_duration();
+  int64_t days_secs = 0, total = 0;
+  if (!checked_mul(bd.days, calendar->business_day(), days_secs) || !checked_add(days_secs, bd.seconds, total))
+    return fail(id, "this working time overflows");
+  if (total < 0) return fail(id, "working time cannot be negative");
+  auto r = calendar->add(start.as_datetime(), total);
+  if (!r) return fail(id, r.error());
+  out = Value(ir::DateTimeValue{*r});
+  if (explain_ && trace_) {
+    Step s;
+    s.kind = Step::Kind::Calendar;
+    s.calendar = std::string(calendar->name());
+    s.zone = calendar->is_always() || !calendar->zone() ? "" : std::string(calendar->zone()->name());
+    s.start = start;
+    s.value = out;
+    s.type = ir::Type::of(ir::TypeKind::DateTime);
+    s.amount = business_amount(bd);
+    s.text = std::string(p_.node_text(id));
+    s.loc = p_.node_locs[id];
+    if (!calendar->is_always() && calendar->holidays()) {
+      auto hs = calendar->holidays_between(start.as_datetime(), *r);
+      if (hs) {
+        for (rt::Date d : *hs) s.holidays.push_back({d, calendar->holidays()->holiday_name(d)});
+      }
+    }
+    step(std::move(s));
+  }
+  return true;
+}
+
+// `text(x)`: a value as a person writes it in a policy.
+std::string Evaluation::plain_text(const Value& v, const ir::Type& t) const {
+  switch (v.kind()) {
+    case Value::Kind::None: return "none";
+    case Value::Kind::Bool: return v.as_bool() ? "true" : "false";
+    case Value::Kind::Int: return std::to_string(v.as_int());
+    case Value::Kind::Decimal:
+      if (t.kind == ir::TypeKind::Percent) {
+        auto pct = rt::mul(v.as_decimal(), rt::Decimal::from_int(100));
+        return (pct ? pct->normalized().to_string() : v.as_decimal().to_string()) + "%";
+      }
+      return v.as_decimal().to_string();
+    case Value::Kind::Money: return rt::format_money(v.as_money());
+    case Value::Kind::Date: return rt::format_date(v.as_date());
+    case Value::Kind::DateTime: return rt::format_datetime_utc(v.as_datetime());
+    case Value::Kind::Duration: return fmt::format("{} seconds", v.as_duration());
+    case Value::Kind::BusinessDuration: return business_amount(v.as_business_duration());
+    case Value::Kind::Period: return fmt::format("{} months", v.as_period());
+    case Value::Kind::Text: return v.as_text();
+    case Value::Kind::Enum:
+      return t.kind == ir::TypeKind::Enum ? p_.schema.enums[t.id].members[v.as_enum()] : std::to_string(v.as_enum());
+    case Value::Kind::Zone: return std::string(v.as_zone()->name());
+    case Value::Kind::Calendar: return std::string(v.as_calendar()->name());
+    case Value::Kind::Holidays: return std::string(v.as_holidays()->name());
+    case Value::Kind::List: {
+      std::vector<std::string> parts;
+      for (const Value& x : v.as_list()) parts.push_back(plain_text(x, t.elem ? *t.elem : ir::Type::error()));
+      return fmt::format("[{}]", fmt::join(parts, ", "));
+    }
+    case Value::Kind::Record: return "{...}";
+  }
+  return "";
+}
+
+bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
+  std::string err;
+  Value a, b, c;
+  if (n.a >= 0 && !eval(n.a, a)) return false;
+  switch (n.op) {
+    case Op::IntNeg:
+      if (a.as_int() == INT64_MIN) return fail(id, "this negation overflows");
+      out = Value(-a.as_int());
+      return true;
+    case Op::IntToDec: out = Value(rt::Decimal::from_int(a.as_int())); return true;
+    case Op::DecNeg: out = Value(rt::negate(a.as_decimal())); return true;
+    case Op::MoneyNeg: out = Value(rt::negate(a.as_money())); return true;
+    case Op::DurNeg:
+      if (a.as_duration() == INT64_MIN) return fail(id, "this negation overflows");
+      out = Value(ir::DurationValue{-a.as_duration()});
+      return true;
+    case Op::DurToBDur: out = Value(ir::BusinessDurationValue{0, a.as_duration()}); return true;
+    case Op::MinOf:
+    case Op::MaxOf: {
+      Value best;
+      for (size_t i = 0; i < n.args.size(); ++i) {
+        Value v;
+        if (!eval(n.args[i], v)) return false;
+        if (i == 0) { best = std::move(v); continue; }
+        bool better = false;
+        if (!compare(n.op == Op::MinOf ? ir::CmpOp::Lt : ir::CmpOp::Gt, v, best, id, better)) return false;
+        if (better) best = std::move(v);
+      }
+      out = std::move(best);
+      return true;
+    }
+    case Op::Abs:
+      switch (a.kind()) {
+        case Value::Kind::Int:
+          if (a.as_int() == INT64_MIN) return fail(id, "this absolute value overflows");
+          out = Value(a.as_int() < 0 ? -a.as_int() : a.as_int());
+          return true;
+        case Value::Kind::Decimal: out = Value(rt::abs(a.as_decimal())); return true;
+        case Value::Kind::Money: {
+          rt::Money m = a.as_money();
+          m.amount = rt::abs(m.amount);
+          out = Value(m);
+          return true;
+        }
+        case Value::Kind::Duration:
+          if (a.as_duration() == INT64_MIN) return fail(id, "this absolute value overflows");
+          out = Value(ir::DurationValue{a.as_duration() < 0 ? -a.as_duration() : a.as_duration()});
+          return true;
+        default: return fail(id, "internal error: abs");
+      }
+    case Op::Ceil:
+    case Op::Floor: {
+      int64_t v = 0;
+      if (!take(n.op == Op::Ceil ? rt::ceil_to_int(a.as_decimal()) : rt::floor_to_int(a.as_decimal()), v, err))
+        return fail(id, err);
+      out = Value(v);
+      return true;
+    }
+    case Op::Round: {
+      auto mode = static_cast<rt::RoundingMode>(n.aux2);
+      if (a.kind() == Value::Kind::Money) {
+        rt::Money m;
+        if (!take(n.aux < 0 ? rt::round_to_minor_unit(a.as_money(), mode) : rt::round(a.as_money(), n.aux, mode), m, err))
+          return fail(id, err);
+        out = Value(m);
+        return true;
+      }
+      if (n.type.kind == ir::TypeKind::Integer) {
+        int64_t v = 0;
+        if (!take(rt::round_to_int(a.as_decimal(), mode), v, err)) return fail(id, err);
+        out = Value(v);
+        return true;
+      }
+      rt::Decimal d;
+      if (!take(rt::round(a.as_decimal(), n.aux < 0 ? 0 : n.aux, mode), d, err)) return fail(id, err);
+      out = Value(d);
+      return true;
+    }
+    case Op::Blank: {
+      if (a.is_none()) { out = Value(true); return true; }
+      const std::string& t = a.as_text();
+      out = Value(std::all_of(t.begin(), t.end(), [](char ch) {
+        return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+      }));
+      return true;
+    }
+    case Op::DateOf:
+      if (!eval(n.b, b)) return false;
+      out = Value(ir::DateValue{b.as_zone()->local_date(a.as_datetime())});
+      return true;
+    case Op::WorkingTime: {
+      if (!eval(n.b, b) || !eval(n.c, c)) return false;
+      rt::Duration d = 0;
+      if (!take(c.as_calendar()->working_between(a.as_datetime(), b.as_datetime()), d, err)) return fail(id, err);
+      out = Value(ir::DurationValue{d});
+      return true;
+    }
+    case Op::IsOpen: {
+      if (!eval(n.c, c)) return false;
+      bool open = false;
+      if (!take(c.as_calendar()->is_open(a.as_datetime()), open, err)) return fail(id, err);
+      out = Value(open);
+      return true;
+    }
+    case Op::NextOpening: {
+      if (!eval(n.c, c)) return false;
+      rt::Instant t = 0;
+      if (!take(c.as_calendar()->next_opening(a.as_datetime()), t, err)) return fail(id, err);
+      out = Value(ir::DateTimeValue{t});
+      return true;
+    }
+    case Op::ToText:
+      out = Value(plain_text(a, p_.nodes[n.a].type));
+      return true;
+    default: break;
+  }
+  if (n.b >= 0 && !eval(n.b, b)) return false;
+  return binary(n.op, n.type, a, b, id, out);
+}
+
+}  // namespace
+
+EvalResult Interpreter::evaluate(const std::vector<Value>& inputs, const EvalOptions& options) const {
+  EvalResult result;
+  if (inputs.size() != program_.inputs.size()) {
+    result.ok = false;
+    result.error.message = fmt::format("expected {} inputs, got {}", program_.inputs.size(), inputs.size());
+    return result;
+  }
+  Evaluation ev(program_, inputs, options.explain, *calendars_);
+  result.home_zone = rt::utc_zone();
+  if (program_.home_zone >= 0) {
+    Value z;
+    if (!ev.eval(program_.home_zone, z)) {
+      result.ok = false;
+      result.error = ev.error();
+      return result;
+    }
+    result.home_zone = z.as_zone();
+  }
+  const std::vector<int32_t>& wanted = options.decisions.empty() ? program_.decisions : options.decisions;
+  for (int32_t index : wanted) {
+    Value v;
+    if (!ev.value(index, v)) {
+      result.ok = false;
+      result.error = ev.error();
+      if (result.error.path.empty()) result.error.path = program_.values[index].name;
+      result.decisions.clear();
+      result.explanations.clear();
+      return result;
+    }
+    result.decisions.push_back({index, std::move(v)});
+    if (options.explain) result.explanations.push_back({index, ev.trace_of(index)});
+  }
+  return result;
+}
+
+bool Interpreter::evaluate_constant(NodeId node, Value* out, EvalError* error) const {
+  static const std::vector<Value> no_inputs;
+  std::vector<Value> inputs(program_.inputs.size());
+  Evaluation ev(program_, inputs, false, *calendars_);
+  if (ev.eval(node, *out)) return true;
+  if (error) *error = ev.error();
+  return false;
+}
+
+}  // namespace proviso::interp

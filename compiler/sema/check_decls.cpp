@@ -1,0 +1,638 @@
+// Declarations: collecting names, the schema (enums, records, inputs), values checked on
+// demand with cycle detection, calendars, holiday sets, tests and unused-name warnings.
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+#include <proviso/rt/holidays.h>
+#include <proviso/rt/time.h>
+
+#include "compiler/sema/checker.h"
+
+namespace proviso::sema {
+
+namespace {
+
+constexpr int kMaxCheckDepth = 400;  // on-demand checks nest at most this deep
+
+const ast::Ident& decl_name(const ast::Decl& d) {
+  static const ast::Ident none;
+  switch (d.kind) {
+    case ast::DeclKind::Enum: return d.enum_decl->name;
+    case ast::DeclKind::Record: return d.record_decl->name;
+    case ast::DeclKind::Input: return d.input_decl->name;
+    case ast::DeclKind::Value: return d.value_decl->name;
+    case ast::DeclKind::Calendar: return d.calendar_decl->name;
+    case ast::DeclKind::Holidays: return d.holidays_decl->name;
+    case ast::DeclKind::Table: return d.table_decl->name;
+    case ast::DeclKind::Exclusions: return d.exclusions_decl->name;
+    case ast::DeclKind::Fixture: return d.fixture_decl->name;
+    default: return none;
+  }
+}
+
+SymKind sym_kind(ast::DeclKind k) {
+  switch (k) {
+    case ast::DeclKind::Enum: return SymKind::Enum;
+    case ast::DeclKind::Record: return SymKind::Record;
+    case ast::DeclKind::Input: return SymKind::Input;
+    case ast::DeclKind::Calendar: return SymKind::Calendar;
+    case ast::DeclKind::Holidays: return SymKind::Holidays;
+    case ast::DeclKind::Table: return SymKind::Table;
+    case ast::DeclKind::Fixture: return SymKind::Fixture;
+    default: return SymKind::Value;
+  }
+}
+
+const char* kind_word(const ast::Decl& d) {
+  switch (d.kind) {
+    case ast::DeclKind::Enum: return "enum";
+    case ast::DeclKind::Record: return "record";
+    case ast::DeclKind::Input: return "input";
+    case ast::DeclKind::Calendar: return "calendar";
+    case ast::DeclKind::Holidays: return "holiday set";
+    case ast::DeclKind::Table: return "table";
+    case ast::DeclKind::Exclusions: return "exclusion list";
+    case ast::DeclKind::Fixture: return "fixture";
+    case ast::DeclKind::Value:
+      switch (d.value_decl->kind) {
+        case ast::ValueDecl::Kind::Const: return "constant";
+        case ast::ValueDecl::Kind::Let: return "value";
+        case ast::ValueDecl::Kind::Decision: return "decision";
+      }
+      return "value";
+    default: return "declaration";
+  }
+}
+
+std::optional<int64_t> parse_int(const std::string& s) {
+  int64_t v = 0;
+  const char* b = s.data();
+  const char* e = s.data() + s.size();
+  bool neg = false;
+  if (b != e && *b == '-') {
+    neg = true;
+    ++b;
+  }
+  auto [p, ec] = std::from_chars(b, e, v);
+  if (ec != std::errc() || p != e) return std::nullopt;
+  return neg ? -v : v;
+}
+
+}  // namespace
+
+void Checker::collect(const ast::Module& module, int file) {
+  if (file > 0 && !module.header.is_module) {
+    error(file, module.header.span, "import-not-module", "only library modules can be imported");
+  }
+  for (const ast::Decl& d : module.decls) {
+    if (d.kind == ast::DeclKind::Import || d.kind == ast::DeclKind::Test) continue;
+    if (module.header.is_module &&
+        (d.kind == ast::DeclKind::Input || d.kind == ast::DeclKind::Exclusions ||
+         (d.kind == ast::DeclKind::Value && d.value_decl->kind == ast::ValueDecl::Kind::Decision))) {
+      error(file, decl_name(d).span, "module-declaration",
+            fmt::format("a library module cannot declare the {} `{}`", kind_word(d), decl_name(d).text))
+          .help = "declare inputs and decisions in a `policy`, and import this module there";
+      continue;
+    }
+    const ast::Ident& name = decl_name(d);
+    if (name.text.empty()) continue;
+    bool is_input = d.kind == ast::DeclKind::Input;
+    auto is_decision = [](const Symbol* s) {
+      return s && s->kind == SymKind::Value &&
+             (s->decl->kind == ast::DeclKind::Exclusions ||
+              (s->decl->kind == ast::DeclKind::Value && s->decl->value_decl->kind == ast::ValueDecl::Kind::Decision));
+    };
+    Symbol* same_space = is_input ? (input_symbols_.count(name.text) ? &input_symbols_[name.text] : nullptr)
+                                  : find_declared(name.text);
+    Symbol* other_space = is_input ? find_declared(name.text)
+                                   : (input_symbols_.count(name.text) ? &input_symbols_[name.text] : nullptr);
+    bool this_is_decision = d.kind == ast::DeclKind::Exclusions ||
+                            (d.kind == ast::DeclKind::Value && d.value_decl->kind == ast::ValueDecl::Kind::Decision);
+    // A decision may share an input's name (POLICIES.md: input and decision `reinstatement`);
+    // in expressions the bare name means the input.
+    if (!same_space && other_space && (is_input ? is_decision(other_space) : this_is_decision)) other_space = nullptr;
+    if (Symbol* prev = same_space ? same_space : other_space) {
+      auto& diag = error(file, name.span, "duplicate",
+                         fmt::format("`{}` is declared twice", name.text));
+      if (prev->file == file) {
+        diag.notes.push_back({prev->span, "first declared here"});
+      } else {
+        diag.help = fmt::format("`{}` is already declared by the imported module `{}`", name.text,
+                                imports_[prev->file - 1]->header.name.text);
+      }
+      continue;
+    }
+    Symbol sym;
+    sym.kind = sym_kind(d.kind);
+    sym.file = file;
+    sym.decl = &d;
+    sym.span = name.span;
+    (is_input ? input_symbols_ : symbols_).emplace(name.text, sym);
+  }
+  for (const ast::Decl& d : module.decls) {
+    if (module.header.is_module && d.kind == ast::DeclKind::Test) {
+      error(file, d.test_decl->name_span, "module-declaration", "a library module cannot declare tests");
+    }
+  }
+}
+
+ir::Type Checker::resolve_type(const ast::TypeExpr& t, int file, const std::string& record_name_hint) {
+  using K = ast::TypeExpr::Kind;
+  switch (t.kind) {
+    case K::Optional: {
+      ir::Type inner = t.elem ? resolve_type(*t.elem, file, record_name_hint) : ir::Type::error();
+      if (inner.optional) {
+        error(file, t.span, "type", "a type is optional once: remove the second `?`");
+      }
+      return inner.as_optional();
+    }
+    case K::List: {
+      ir::Type inner = t.elem ? resolve_type(*t.elem, file, record_name_hint) : ir::Type::error();
+      return ir::Type::list_of(std::move(inner));
+    }
+    case K::Record: {
+      ir::RecordDef rec;
+      rec.name = record_name_hint;
+      int id = static_cast<int>(program_->schema.records.size());
+      program_->schema.records.push_back(rec);
+      std::vector<ir::FieldDef> fields;
+      std::set<std::string> seen;
+      for (const ast::FieldDecl& f : t.fields) {
+        if (!seen.insert(f.name.text).second) {
+          error(file, f.name.span, "duplicate", fmt::format("the field `{}` is declared twice", f.name.text));
+          continue;
+        }
+        fields.push_back({f.name.text, f.type ? resolve_type(*f.type, file, record_name_hint + "." + f.name.text)
+                                             : ir::Type::error()});
+      }
+      program_->schema.records[id].fields = std::move(fields);
+      return ir::Type::record(id);
+    }
+    case K::Named: break;
+  }
+  const std::string& n = t.name.text;
+  static const std::map<std::string, ir::TypeKind> builtin = {
+      {"bool", ir::TypeKind::Bool},           {"integer", ir::TypeKind::Integer},
+      {"decimal", ir::TypeKind::Decimal},     {"money", ir::TypeKind::Money},
+      {"percent", ir::TypeKind::Percent},     {"date", ir::TypeKind::Date},
+      {"datetime", ir::TypeKind::DateTime},   {"duration", ir::TypeKind::Duration},
+      {"business duration", ir::TypeKind::BusinessDuration},
+      {"period", ir::TypeKind::Period},       {"text", ir::TypeKind::Text},
+      {"zone", ir::TypeKind::Zone},           {"calendar", ir::TypeKind::Calendar},
+      {"holidays", ir::TypeKind::Holidays}};
+  auto it = builtin.find(n);
+  if (it != builtin.end()) {
+    ir::Type ty = ir::Type::of(it->second);
+    if (t.has_range) {
+      if (ty.kind != ir::TypeKind::Integer) {
+        error(file, t.span, "type", fmt::format("only `integer` takes a range, not `{}`", n));
+        return ty;
+      }
+      if (t.range_lo) {
+        ty.lo = parse_int(*t.range_lo);
+        if (!ty.lo) error(file, t.span, "type", fmt::format("the range bound `{}` is not an integer", *t.range_lo));
+      }
+      if (t.range_hi) {
+        ty.hi = parse_int(*t.range_hi);
+        if (!ty.hi) error(file, t.span, "type", fmt::format("the range bound `{}` is not an integer", *t.range_hi));
+      }
+      if (ty.lo && ty.hi && *ty.lo > *ty.hi) {
+        error(file, t.span, "type", fmt::format("the range {}..{} is empty", *ty.lo, *ty.hi));
+      }
+    }
+    return ty;
+  }
+  Symbol* sym = find_symbol(n);
+  if (sym && sym->kind == SymKind::Enum) {
+    sym->used = true;
+    check_enum(*sym);
+    return sym->index >= 0 ? ir::Type::enum_type(sym->index) : ir::Type::error();
+  }
+  if (sym && sym->kind == SymKind::Record) {
+    sym->used = true;
+    check_record(*sym);
+    return sym->index >= 0 ? ir::Type::record(sym->index) : ir::Type::error();
+  }
+  std::vector<std::string> candidates;
+  for (const auto& [k, v] : builtin) candidates.push_back(k);
+  for (const auto& [name, s] : symbols_)
+    if (s.kind == SymKind::Enum || s.kind == SymKind::Record) candidates.push_back(name);
+  auto& d = error(file, t.name.span, "unknown-type", fmt::format("unknown type `{}`", n));
+  std::string hint = closest_name(n, candidates);
+  if (!hint.empty()) d.help = fmt::format("did you mean `{}`?", hint);
+  return ir::Type::error();
+}
+
+void Checker::check_enum(Symbol& sym) {
+  if (sym.state != Symbol::State::Fresh) return;
+  sym.state = Symbol::State::Done;
+  const ast::EnumDecl& e = *sym.decl->enum_decl;
+  ir::EnumDef def;
+  def.name = e.name.text;
+  for (const ast::Ident& m : e.members) {
+    if (def.find(m.text) >= 0) {
+      error(sym.file, m.span, "duplicate", fmt::format("`{}` is listed twice in `{}`", m.text, e.name.text));
+      continue;
+    }
+    def.members.push_back(m.text);
+  }
+  if (def.members.empty()) error(sym.file, e.name.span, "empty-enum", fmt::format("`{}` has no members", e.name.text));
+  sym.index = static_cast<int>(program_->schema.enums.size());
+  program_->schema.enums.push_back(std::move(def));
+}
+
+void Checker::check_record(Symbol& sym) {
+  if (sym.state == Symbol::State::Done) return;
+  if (sym.state == Symbol::State::Checking) {
+    error(sym.file, sym.span, "cycle",
+          fmt::format("the record `{}` contains itself", sym.decl->record_decl->name.text))
+        .help = "records must be finite: use a list or an optional of another record";
+    return;
+  }
+  sym.state = Symbol::State::Checking;
+  const ast::RecordDecl& r = *sym.decl->record_decl;
+  int id = static_cast<int>(program_->schema.records.size());
+  program_->schema.records.push_back(ir::RecordDef{r.name.text, {}});
+  sym.index = id;
+  std::vector<ir::FieldDef> fields;
+  std::set<std::string> seen;
+  for (const ast::FieldDecl& f : r.fields) {
+    if (!seen.insert(f.name.text).second) {
+      error(sym.file, f.name.span, "duplicate", fmt::format("the field `{}` is declared twice", f.name.text));
+      continue;
+    }
+    ir::Type ft = f.type ? resolve_type(*f.type, sym.file, r.name.text + "." + f.name.text) : ir::Type::error();
+    fields.push_back({f.name.text, ft});
+  }
+  program_->schema.records[id].fields = std::move(fields);
+  sym.state = Symbol::State::Done;
+}
+
+void Checker::check_input(Symbol& sym) {
+  sym.state = Symbol::State::Done;
+  const ast::InputDecl& in = *sym.decl->input_decl;
+  ir::InputDef def;
+  def.name = in.name.text;
+  def.optional = in.optional;
+  def.type = in.type ? resolve_type(*in.type, sym.file, in.name.text) : ir::Type::error();
+  if (def.type.optional) {
+    error(sym.file, in.type->span, "type", "an input is made optional with `optional input`, not `?`");
+    def.type.optional = false;
+  }
+  if (!def.type.is_error() && def.type.kind != ir::TypeKind::Record && def.type.kind != ir::TypeKind::List) {
+    error(sym.file, in.type->span, "type",
+          fmt::format("the input `{}` must be a record or a list of records, not `{}`", in.name.text, show(def.type)));
+  }
+  sym.index = static_cast<int>(program_->inputs.size());
+  program_->inputs.push_back(std::move(def));
+}
+
+void Checker::check_header(const ast::Header& h) {
+  program_->name = h.name.text;
+  program_->title = h.title.value_or("");
+  program_->source = h.source.value_or("");
+  program_->version = h.version.value_or("");
+  if (h.effective) {
+    auto d = rt::parse_date(*h.effective);
+    if (!d) {
+      error(0, h.effective_span, "date", d.error().message);
+    } else {
+      program_->effective = *d;
+    }
+  }
+  if (h.home_zone) {
+    Scope scope;
+    program_->home_zone = check_as(*h.home_zone, scope, ir::Type::of(ir::TypeKind::Zone), "the home zone");
+  }
+}
+
+void Checker::ensure_value(Symbol& sym) {
+  if (sym.state == Symbol::State::Done) return;
+  const ast::Decl& d = *sym.decl;
+  if (sym.state == Symbol::State::Checking) {
+    error(sym.file, sym.span, "cycle", fmt::format("`{}` depends on itself", decl_name(d).text))
+        .help = "policies are total: a decision may not use itself, directly or through others";
+    return;
+  }
+  if (depth_ > kMaxCheckDepth) {
+    error(sym.file, sym.span, "limit",
+          fmt::format("declarations depend on each other more than {} deep", kMaxCheckDepth));
+    return;
+  }
+  ++depth_;
+  sym.state = Symbol::State::Checking;
+  ir::ValueDef def;
+  Scope scope;
+  scope.file = sym.file;
+  if (d.kind == ast::DeclKind::Exclusions) {
+    const ast::ExclusionsDecl& x = *d.exclusions_decl;
+    def.kind = ir::ValueKind::Decision;
+    def.name = x.name.text;
+    def.type = ir::Type::list_of(ir::Type::of(ir::TypeKind::Text));
+    def.clause = x.clause ? x.clause->text : "";
+    def.is_exclusions = true;
+    ir::Node collect;
+    collect.op = ir::Op::Collect;
+    collect.type = def.type;
+    std::set<std::string> seen;
+    for (const ast::ExclusionEntry& e : x.entries) {
+      if (!seen.insert(e.clause).second) {
+        error(sym.file, e.clause_span, "duplicate", fmt::format("the exclusion \"{}\" is listed twice", e.clause));
+      }
+      collect.args.push_back(emit_const(ir::Value(e.clause), ir::Type::of(ir::TypeKind::Text), sym.file, e.clause_span));
+      collect.args.push_back(e.when ? check_as(*e.when, scope, ir::Type::of(ir::TypeKind::Bool),
+                                               fmt::format("the condition of exclusion \"{}\"", e.clause))
+                                    : ir::kNoNode);
+    }
+    def.body = emit(std::move(collect), sym.file, d.span);
+    if (!x.clause) {
+      warning(sym.file, x.name.span, "no-clause", fmt::format("the exclusions `{}` cite no clause", x.name.text))
+          .help = "add `clause \"...\"` after the name, citing the contract's section";
+    }
+  } else {
+    const ast::ValueDecl& v = *d.value_decl;
+    def.name = v.name.text;
+    def.clause = v.clause ? v.clause->text : "";
+    switch (v.kind) {
+      case ast::ValueDecl::Kind::Const: def.kind = ir::ValueKind::Const; scope.constant = true; break;
+      case ast::ValueDecl::Kind::Let: def.kind = ir::ValueKind::Let; break;
+      case ast::ValueDecl::Kind::Decision: def.kind = ir::ValueKind::Decision; break;
+    }
+    if (v.type) {
+      def.type = resolve_type(*v.type, sym.file, v.name.text);
+      def.body = v.value ? check_as(*v.value, scope, def.type, fmt::format("`{}`", v.name.text)) : ir::kNoNode;
+    } else {
+      def.body = v.value ? check_expr(*v.value, scope) : ir::kNoNode;
+      def.type = type_of(def.body);
+      if (def.type.kind == ir::TypeKind::None) {
+        error(sym.file, v.name.span, "type", fmt::format("`{}` is always `none`: give it a type", v.name.text));
+      }
+    }
+    if (def.kind == ir::ValueKind::Decision && !v.clause) {
+      warning(sym.file, v.name.span, "no-clause", fmt::format("the decision `{}` cites no clause", v.name.text))
+          .help = "add `clause \"...\"` after the type, citing the contract's section";
+    }
+    if (def.kind == ir::ValueKind::Decision &&
+        (def.type.kind == ir::TypeKind::Calendar || def.type.kind == ir::TypeKind::Holidays ||
+         def.type.kind == ir::TypeKind::Zone)) {
+      error(sym.file, v.name.span, "type",
+            fmt::format("a decision cannot be a `{}`: use `let` for intermediate values", show(def.type)));
+    }
+  }
+  sym.index = static_cast<int>(program_->values.size());
+  program_->value_locs.push_back(add_loc(sym.file, sym.span));
+  program_->values.push_back(std::move(def));
+  sym.state = Symbol::State::Done;
+  --depth_;
+}
+
+void Checker::ensure_holidays(Symbol& sym) {
+  if (sym.state != Symbol::State::Fresh) return;
+  sym.state = Symbol::State::Done;
+  const ast::HolidaysDecl& h = *sym.decl->holidays_decl;
+  rt::HolidaySetDef def;
+  def.name = h.name.text;
+  def.valid_from = h.valid_from;
+  def.valid_to = h.valid_to;
+  if (h.valid_from == 0 && h.valid_to == 0) {
+    error(sym.file, h.name.span, "holidays", fmt::format("the holiday set `{}` needs `valid YEAR to YEAR`", h.name.text));
+    return;
+  }
+  for (const ast::HolidayRuleDecl& r : h.rules) {
+    rt::HolidayRule rule;
+    switch (r.kind) {
+      case ast::HolidayRuleDecl::Kind::Fixed: rule.kind = rt::HolidayRule::Kind::Fixed; break;
+      case ast::HolidayRuleDecl::Kind::NthWeekday: rule.kind = rt::HolidayRule::Kind::NthWeekday; break;
+      case ast::HolidayRuleDecl::Kind::LastWeekday: rule.kind = rt::HolidayRule::Kind::LastWeekday; break;
+      case ast::HolidayRuleDecl::Kind::Easter: rule.kind = rt::HolidayRule::Kind::Easter; break;
+    }
+    rule.month = r.month;
+    rule.day = r.day;
+    rule.nth = r.nth;
+    rule.weekday = r.weekday;
+    rule.easter_offset = r.easter_offset;
+    switch (r.observance) {
+      case ast::HolidayRuleDecl::Observance::None: rule.observance = rt::Observance::None; break;
+      case ast::HolidayRuleDecl::Observance::NearestWeekday: rule.observance = rt::Observance::NearestWeekday; break;
+      case ast::HolidayRuleDecl::Observance::SubstituteNextWeekday:
+        rule.observance = rt::Observance::SubstituteNextWeekday;
+        break;
+    }
+    if (r.from_year) rule.from_year = *r.from_year;
+    if (r.until_year) rule.until_year = *r.until_year;
+    if (r.name) rule.name = *r.name;
+    if (rule.kind == rt::HolidayRule::Kind::Fixed) {
+      int max_day = r.month == 2 ? 29 : rt::days_in_month(2001, r.month >= 1 && r.month <= 12 ? r.month : 1);
+      if (r.day < 1 || r.day > max_day) {
+        error(sym.file, r.span, "date", fmt::format("{} has no day {}", ast::month_name(r.month), r.day));
+        continue;
+      }
+    }
+    def.rules.push_back(std::move(rule));
+  }
+  for (const ast::DateChange& c : h.changes) {
+    auto d = rt::parse_date(c.date);
+    if (!d) {
+      error(sym.file, c.span, "date", d.error().message);
+      continue;
+    }
+    switch (c.kind) {
+      case ast::DateChange::Kind::Add: def.added.push_back(*d); break;
+      case ast::DateChange::Kind::Remove: def.removed.push_back(*d); break;
+      case ast::DateChange::Kind::Move: {
+        auto to = rt::parse_date(c.to_date);
+        if (!to) {
+          error(sym.file, c.span, "date", to.error().message);
+          continue;
+        }
+        def.moved.push_back({*d, *to});
+        break;
+      }
+    }
+  }
+  auto set = rt::HolidaySet::make(std::move(def));
+  if (!set) {
+    error(sym.file, h.name.span, "holidays", set.error().message);
+    return;
+  }
+  ir::Value v(ir::HolidaysValue{set.value()});
+  sym.index = emit_const(std::move(v), ir::Type::of(ir::TypeKind::Holidays), sym.file, h.name.span);
+}
+
+void Checker::ensure_calendar(Symbol& sym) {
+  if (sym.state == Symbol::State::Done) return;
+  if (sym.state == Symbol::State::Checking) {
+    error(sym.file, sym.span, "cycle", fmt::format("the calendar `{}` depends on itself", sym.decl->calendar_decl->name.text));
+    return;
+  }
+  sym.state = Symbol::State::Checking;
+  ++depth_;
+  const ast::CalendarDecl& c = *sym.decl->calendar_decl;
+  ir::CalendarDef def;
+  def.name = c.name.text;
+  def.clause = c.clause ? c.clause->text : "";
+  std::array<bool, 7> given{};
+  for (const ast::HoursLine& line : c.hours) {
+    int from = line.every_day ? 0 : line.from_day;
+    int to = line.every_day ? 6 : line.to_day;
+    if (to < from) {
+      error(sym.file, line.span, "calendar",
+            fmt::format("`{} to {}` runs backwards: days go from Monday to Sunday", ast::weekday_name(from),
+                        ast::weekday_name(to)));
+      continue;
+    }
+    for (int day = from; day <= to; ++day) {
+      if (given[day]) {
+        error(sym.file, line.span, "calendar", fmt::format("the hours of {} are given twice", ast::weekday_name(day)));
+        continue;
+      }
+      given[day] = true;
+      for (auto [b, e] : line.ranges) {
+        if (e <= b) {
+          error(sym.file, line.span, "calendar", "a working interval must end after it starts");
+          continue;
+        }
+        def.hours.days[day].push_back(rt::TimeRange{b, e});
+      }
+      auto& ranges = def.hours.days[day];
+      std::sort(ranges.begin(), ranges.end(), [](auto x, auto y) { return x.start < y.start; });
+      for (size_t i = 1; i < ranges.size(); ++i) {
+        if (ranges[i].start < ranges[i - 1].end) {
+          error(sym.file, line.span, "calendar", fmt::format("the working intervals of {} overlap", ast::weekday_name(day)));
+          break;
+        }
+      }
+    }
+  }
+  bool any = std::any_of(def.hours.days.begin(), def.hours.days.end(), [](const auto& d) { return !d.empty(); });
+  if (!any) {
+    error(sym.file, c.name.span, "calendar", fmt::format("the calendar `{}` has no working time", c.name.text))
+        .help = "list working hours such as `Monday to Friday 09:00-17:00`, or use `24x7`";
+  }
+  Scope scope;
+  scope.file = sym.file;
+  if (c.zone) {
+    def.zone = check_as(*c.zone, scope, ir::Type::of(ir::TypeKind::Zone), "the calendar's zone");
+  } else {
+    error(sym.file, c.name.span, "calendar", fmt::format("the calendar `{}` needs `in ZONE`", c.name.text));
+  }
+  if (c.holidays) {
+    def.holidays = check_as(*c.holidays, scope, ir::Type::of(ir::TypeKind::Holidays), "the calendar's holidays");
+  }
+  if (c.business_day && c.business_day->kind == ast::ExprKind::Literal && c.business_day->lit == ast::LitKind::Duration) {
+    Scope cs;
+    cs.file = sym.file;
+    cs.constant = true;
+    ir::NodeId bd = check_expr(*c.business_day, cs);
+    if (bd >= 0 && node(bd).op == ir::Op::Const) {
+      def.business_day = program_->consts[node(bd).aux].as_duration();
+    }
+    if (def.business_day <= 0 || def.business_day > 86400) {
+      error(sym.file, c.business_day->span, "calendar", "a business day must be longer than 0 and at most 24 hours");
+    }
+  } else {
+    error(sym.file, c.business_day ? c.business_day->span : c.name.span, "calendar",
+          fmt::format("the calendar `{}` needs `business day DURATION`, such as `business day 8 hours`", c.name.text));
+  }
+  sym.index = static_cast<int>(program_->calendars.size());
+  program_->calendars.push_back(std::move(def));
+  sym.state = Symbol::State::Done;
+  --depth_;
+}
+
+void Checker::check_tests(const ast::Module& module) {
+  std::set<std::string> names;
+  for (const ast::Decl& d : module.decls) {
+    if (d.kind != ast::DeclKind::Test) continue;
+    const ast::TestDecl& t = *d.test_decl;
+    if (!names.insert(t.name).second) {
+      error(0, t.name_span, "duplicate", fmt::format("two tests are named \"{}\"", t.name));
+    }
+    ir::TestCase tc;
+    tc.name = t.name;
+    tc.loc = add_loc(0, t.name_span);
+    tc.inputs.assign(program_->inputs.size(), ir::kNoNode);
+    std::vector<bool> given(program_->inputs.size(), false);
+    for (const ast::TestGiven& g : t.givens) {
+      int idx = program_->find_input(g.input.text);
+      if (idx < 0) {
+        std::vector<std::string> candidates;
+        for (const auto& in : program_->inputs) candidates.push_back(in.name);
+        auto& diag = error(0, g.input.span, "unknown-name", fmt::format("there is no input `{}`", g.input.text));
+        std::string hint = closest_name(g.input.text, candidates);
+        if (!hint.empty()) diag.help = fmt::format("did you mean `{}`?", hint);
+        continue;
+      }
+      if (given[idx]) {
+        error(0, g.input.span, "duplicate", fmt::format("the test gives `{}` twice", g.input.text));
+        continue;
+      }
+      given[idx] = true;
+      Scope scope;
+      scope.constant = true;
+      ir::Type target = program_->inputs[idx].type;
+      if (program_->inputs[idx].optional) target = target.as_optional();
+      tc.inputs[idx] = g.value ? check_as(*g.value, scope, target, fmt::format("the input `{}`", g.input.text)) : ir::kNoNode;
+    }
+    for (size_t i = 0; i < program_->inputs.size(); ++i) {
+      if (!given[i] && !program_->inputs[i].optional) {
+        error(0, t.name_span, "test", fmt::format("the test gives no `{}`", program_->inputs[i].name))
+            .help = fmt::format("add `given {} = {{ ... }}`", program_->inputs[i].name);
+      }
+    }
+    for (const ast::TestExpect& x : t.expects) {
+      ir::TestExpect ex;
+      ex.loc = add_loc(0, x.span);
+      if (x.is_error) {
+        ex.error = x.error;
+        if (ex.error.empty()) ex.error = " ";
+        tc.expects.push_back(std::move(ex));
+        continue;
+      }
+      Symbol* s = find_declared(x.decision.text);
+      int vi = s && s->kind == SymKind::Value ? s->index : -1;
+      if (vi < 0 || program_->values[vi].kind != ir::ValueKind::Decision) {
+        std::vector<std::string> candidates;
+        for (int di : program_->decisions) candidates.push_back(program_->values[di].name);
+        auto& diag = error(0, x.decision.span, "unknown-name", fmt::format("there is no decision `{}`", x.decision.text));
+        std::string hint = closest_name(x.decision.text, candidates);
+        if (!hint.empty()) diag.help = fmt::format("did you mean `{}`?", hint);
+        continue;
+      }
+      ex.value = vi;
+      Scope scope;
+      scope.constant = true;
+      ex.expected = x.value ? check_as(*x.value, scope, program_->values[vi].type,
+                                       fmt::format("the expected `{}`", x.decision.text))
+                            : ir::kNoNode;
+      tc.expects.push_back(std::move(ex));
+    }
+    program_->tests.push_back(std::move(tc));
+  }
+}
+
+void Checker::report_unused() {
+  for (auto& [name, sym] : symbols_) {
+    if (sym.used || sym.file != 0) continue;
+    const ast::Decl& d = *sym.decl;
+    bool reportable = false;
+    switch (sym.kind) {
+      case SymKind::Value:
+        reportable = d.kind == ast::DeclKind::Value && d.value_decl->kind != ast::ValueDecl::Kind::Decision;
+        break;
+      case SymKind::Table:
+      case SymKind::Calendar:
+      case SymKind::Holidays:
+      case SymKind::Fixture:
+      case SymKind::Enum:
+      case SymKind::Record: reportable = true; break;
+      case SymKind::Input: break;
+    }
+    if (!reportable) continue;
+    warning(0, sym.span, "unused", fmt::format("the {} `{}` is never used", kind_word(d), name))
+        .help = "remove it, or use it in a decision";
+  }
+}
+
+}  // namespace proviso::sema

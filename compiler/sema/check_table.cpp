@@ -1,0 +1,332 @@
+// Decision tables and match patterns: conditions on enums, bools and integers, and the
+// coverage analysis that finds gaps, overlaps and unreachable rows with an example input.
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "compiler/sema/checker.h"
+
+namespace proviso::sema {
+
+using ir::Pattern;
+using ir::Type;
+using ir::TypeKind;
+
+namespace {
+
+constexpr size_t kMaxCoverageCells = 200000;
+
+// One column's domain cut into pieces on which every pattern of the column is constant.
+struct Domain {
+  std::vector<int64_t> reps;          // a representative value per piece
+  std::vector<std::string> labels;    // how a person reads the piece
+};
+
+Domain domain_of(const Type& t, const std::vector<const Pattern*>& pats, const ir::Schema& schema) {
+  Domain d;
+  if (t.kind == TypeKind::Enum) {
+    const auto& members = schema.enums[t.id].members;
+    for (size_t i = 0; i < members.size(); ++i) {
+      d.reps.push_back(static_cast<int64_t>(i));
+      d.labels.push_back(members[i]);
+    }
+    return d;
+  }
+  if (t.kind == TypeKind::Bool) {
+    d.reps = {0, 1};
+    d.labels = {"false", "true"};
+    return d;
+  }
+  // integers: cut at every boundary a pattern uses
+  constexpr int64_t kMin = INT64_MIN / 4, kMax = INT64_MAX / 4;
+  int64_t lo = t.lo.value_or(kMin), hi = t.hi.value_or(kMax);
+  std::vector<int64_t> cuts = {lo};
+  auto cut = [&](int64_t v) {
+    if (v > lo && v <= hi) cuts.push_back(v);
+  };
+  for (const Pattern* p : pats) {
+    for (int64_t v : p->values) {
+      cut(v);
+      if (v < kMax) cut(v + 1);
+    }
+    if (p->lo) cut(*p->lo);
+    if (p->hi && *p->hi < kMax) cut(*p->hi + 1);
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  for (size_t i = 0; i < cuts.size(); ++i) {
+    int64_t a = cuts[i];
+    int64_t b = i + 1 < cuts.size() ? cuts[i + 1] - 1 : hi;
+    // pick a readable representative: the boundary next to a finite neighbour
+    int64_t rep = a == kMin ? b : a;
+    d.reps.push_back(rep);
+    d.labels.push_back(std::to_string(rep));
+  }
+  return d;
+}
+
+}  // namespace
+
+ir::Pattern Checker::check_pattern(const ast::Condition& c, const Type& type, Scope& scope, bool in_table) {
+  Pattern p;
+  auto value_of = [&](const ast::Expr& e0) -> std::optional<int64_t> {
+    const ast::Expr* e = &e0;
+    while (e->kind == ast::ExprKind::Paren && e->operand) e = e->operand.get();
+    if (type.kind == TypeKind::Enum) {
+      const ir::EnumDef& en = program_->schema.enums[type.id];
+      std::string member;
+      Span span = e->span;
+      if (e->kind == ast::ExprKind::Name) {
+        member = e->name.text;
+      } else if (e->kind == ast::ExprKind::Field && e->operand && e->operand->kind == ast::ExprKind::Name &&
+                 e->operand->name.text == en.name) {
+        member = e->name.text;
+        span = e->name.span;
+      } else {
+        error(scope.file, e->span, "pattern", fmt::format("expected a member of `{}` here", en.name));
+        return std::nullopt;
+      }
+      int m = en.find(member);
+      if (m < 0) {
+        auto& d = error(scope.file, span, "unknown-member", fmt::format("`{}` is not a member of `{}`", member, en.name));
+        std::string best = closest_name(member, en.members);
+        d.help = best.empty() ? fmt::format("the members are {}", fmt::join(en.members, ", "))
+                              : fmt::format("did you mean `{}`?", best);
+        return std::nullopt;
+      }
+      return m;
+    }
+    if (type.kind == TypeKind::Bool) {
+      if (e->kind == ast::ExprKind::Literal && e->lit == ast::LitKind::Bool) return e->text == "true" ? 1 : 0;
+      error(scope.file, e->span, "pattern", "expected `true` or `false` here");
+      return std::nullopt;
+    }
+    bool neg = false;
+    if (e->kind == ast::ExprKind::Unary && e->unary_op == ast::UnaryOp::Neg && e->operand) {
+      neg = true;
+      e = e->operand.get();
+    }
+    if (e->kind == ast::ExprKind::Literal && e->lit == ast::LitKind::Integer) {
+      int64_t v = 0;
+      auto [ptr, ec] = std::from_chars(e->text.data(), e->text.data() + e->text.size(), v);
+      if (ec == std::errc() && ptr == e->text.data() + e->text.size()) return neg ? -v : v;
+    }
+    error(scope.file, e0.span, "pattern", "expected an integer literal here");
+    return std::nullopt;
+  };
+  using K = ast::Condition::Kind;
+  switch (c.kind) {
+    case K::Any: p.kind = Pattern::Kind::Any; break;
+    case K::OneOf:
+    case K::Not: {
+      p.kind = c.kind == K::OneOf ? Pattern::Kind::OneOf : Pattern::Kind::NoneOf;
+      for (const auto& v : c.values) {
+        // `not A` may arrive as a unary `not` inside a one-value cell
+        if (c.kind == K::OneOf && c.values.size() == 1 && v->kind == ast::ExprKind::Unary &&
+            v->unary_op == ast::UnaryOp::Not && v->operand) {
+          p.kind = Pattern::Kind::NoneOf;
+          if (auto x = value_of(*v->operand)) p.values.push_back(*x);
+          continue;
+        }
+        if (auto x = value_of(*v)) p.values.push_back(*x);
+      }
+      break;
+    }
+    case K::Range: {
+      if (type.kind != TypeKind::Integer) {
+        error(scope.file, c.span, "pattern", fmt::format("a range applies to integers, not `{}`", show(type)));
+        break;
+      }
+      p.kind = Pattern::Kind::Range;
+      if (c.values.size() == 2) {
+        p.lo = value_of(*c.values[0]);
+        p.hi = value_of(*c.values[1]);
+        if (p.lo && p.hi && *p.lo > *p.hi) error(scope.file, c.span, "pattern", "this range is empty");
+      }
+      break;
+    }
+    case K::Compare: {
+      if (c.values.size() != 1) break;
+      auto v = value_of(*c.values[0]);
+      if (!v) break;
+      if (type.kind != TypeKind::Integer && c.op != ast::BinaryOp::Eq && c.op != ast::BinaryOp::Ne) {
+        error(scope.file, c.span, "pattern", fmt::format("`<` and `>` apply to integers, not `{}`", show(type)));
+        break;
+      }
+      switch (c.op) {
+        case ast::BinaryOp::Eq: p.kind = Pattern::Kind::OneOf; p.values = {*v}; break;
+        case ast::BinaryOp::Ne: p.kind = Pattern::Kind::NoneOf; p.values = {*v}; break;
+        case ast::BinaryOp::Lt: p.kind = Pattern::Kind::Range; p.hi = *v - 1; break;
+        case ast::BinaryOp::Le: p.kind = Pattern::Kind::Range; p.hi = *v; break;
+        case ast::BinaryOp::Gt: p.kind = Pattern::Kind::Range; p.lo = *v + 1; break;
+        case ast::BinaryOp::Ge: p.kind = Pattern::Kind::Range; p.lo = *v; break;
+        default: break;
+      }
+      break;
+    }
+  }
+  (void)in_table;
+  return p;
+}
+
+void Checker::check_match_coverage(const std::vector<Pattern>& pats, const std::vector<Span>& spans, const Type& type,
+                                   int file, Span match_span) {
+  std::vector<const Pattern*> ptrs;
+  for (const auto& p : pats) ptrs.push_back(&p);
+  Domain d = domain_of(type, ptrs, program_->schema);
+  std::vector<bool> chosen(pats.size(), false);
+  std::vector<std::string> missing;
+  for (size_t i = 0; i < d.reps.size(); ++i) {
+    bool hit = false;
+    for (size_t a = 0; a < pats.size(); ++a) {
+      if (pats[a].matches(d.reps[i])) {
+        chosen[a] = true;
+        hit = true;
+        break;
+      }
+    }
+    if (!hit) missing.push_back(d.labels[i]);
+  }
+  if (!missing.empty()) {
+    if (missing.size() > 5) missing.resize(5), missing.push_back("...");
+    auto& diag = error(file, match_span, "match-exhaustive",
+                       fmt::format("this `match` does not cover {}", fmt::join(missing, ", ")));
+    diag.help = "add arms for them, or an `else` arm";
+  }
+  for (size_t a = 0; a < pats.size(); ++a) {
+    if (!chosen[a]) error(file, spans[a], "match-unreachable", "this arm can never be chosen: earlier arms cover it");
+  }
+}
+
+void Checker::ensure_table(Symbol& sym) {
+  if (sym.state == Symbol::State::Done) return;
+  const ast::TableDecl& t = *sym.decl->table_decl;
+  if (sym.state == Symbol::State::Checking) {
+    error(sym.file, sym.span, "cycle", fmt::format("the table `{}` depends on itself", t.name.text));
+    return;
+  }
+  sym.state = Symbol::State::Checking;
+  ++depth_;
+  ir::TableDef def;
+  def.name = t.name.text;
+  def.clause = t.clause ? t.clause->text : "";
+  def.hit_first = t.hit == ast::TableDecl::Hit::First;
+  Scope scope;
+  scope.file = sym.file;
+  std::vector<Type> col_types;
+  for (const ast::TableColumn& col : t.given) {
+    ir::NodeId id = check_expr(*col.expr, scope);
+    id = require_present(id, sym.file, col.expr->span, *col.expr);
+    Type ct = type_of(id);
+    if (!ct.is_error() && ct.kind != TypeKind::Enum && ct.kind != TypeKind::Bool && ct.kind != TypeKind::Integer) {
+      error(sym.file, col.expr->span, "table",
+            fmt::format("a table column must be an enum, a bool or an integer, not `{}`", show(ct)));
+      ct = Type::error();
+    }
+    def.given.push_back(id);
+    col_types.push_back(ct);
+    def.given_names.push_back(col.alias ? col.alias->text : std::string(program_->files[sym.file]->slice(col.expr->span)));
+  }
+  for (const ast::FieldDecl& g : t.gives) {
+    def.outputs.push_back({g.name.text, g.type ? resolve_type(*g.type, sym.file, t.name.text + "." + g.name.text) : Type::error()});
+  }
+  std::vector<int32_t> row_locs;
+  size_t ncols = def.given.size() + def.outputs.size();
+  bool rows_ok = true;
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    const ast::TableRow& row = t.rows[r];
+    row_locs.push_back(add_loc(sym.file, row.span));
+    if (row.cells.size() != ncols) {
+      error(sym.file, row.span, "table",
+            fmt::format("this row has {} cells, but `{}` has {} columns ({} given, {} given back)", row.cells.size(),
+                        t.name.text, ncols, def.given.size(), def.outputs.size()));
+      rows_ok = false;
+      continue;
+    }
+    ir::TableRow ir_row;
+    for (size_t c = 0; c < def.given.size(); ++c) {
+      if (col_types[c].is_error()) {
+        ir_row.conds.push_back(Pattern{});
+        continue;
+      }
+      ir_row.conds.push_back(check_pattern(row.cells[c], col_types[c], scope, true));
+    }
+    for (size_t o = 0; o < def.outputs.size(); ++o) {
+      const ast::Condition& cell = row.cells[def.given.size() + o];
+      if (cell.kind != ast::Condition::Kind::OneOf || cell.values.size() != 1) {
+        error(sym.file, cell.span, "table",
+              fmt::format("the `{}` cell needs one value", def.outputs[o].name))
+            .help = "write the value, or `none` when there is none";
+        ir_row.outputs.push_back(ir::kNoNode);
+        continue;
+      }
+      ir_row.outputs.push_back(check_as(*cell.values[0], scope, def.outputs[o].type,
+                                        fmt::format("the `{}` cell", def.outputs[o].name)));
+    }
+    def.rows.push_back(std::move(ir_row));
+  }
+  // Coverage: walk every combination of the columns' pieces.
+  bool types_ok = std::none_of(col_types.begin(), col_types.end(), [](const Type& x) { return x.is_error(); });
+  if (rows_ok && types_ok && !def.given.empty()) {
+    std::vector<Domain> doms;
+    size_t cells = 1;
+    for (size_t c = 0; c < def.given.size(); ++c) {
+      std::vector<const Pattern*> ptrs;
+      for (const auto& row : def.rows) ptrs.push_back(&row.conds[c]);
+      doms.push_back(domain_of(col_types[c], ptrs, program_->schema));
+      cells = cells > kMaxCoverageCells ? cells : cells * std::max<size_t>(1, doms.back().reps.size());
+    }
+    if (cells > kMaxCoverageCells) {
+      warning(sym.file, t.name.span, "table-size",
+              fmt::format("the table `{}` has too many combinations to check for gaps and overlaps", t.name.text));
+    } else {
+      std::vector<size_t> at(doms.size(), 0);
+      std::vector<bool> chosen(def.rows.size(), false);
+      bool gap_reported = false, overlap_reported = false;
+      auto describe = [&]() {
+        std::vector<std::string> parts;
+        for (size_t c = 0; c < doms.size(); ++c) parts.push_back(fmt::format("{} = {}", def.given_names[c], doms[c].labels[at[c]]));
+        return fmt::format("{}", fmt::join(parts, ", "));
+      };
+      while (true) {
+        std::vector<size_t> matching;
+        for (size_t r = 0; r < def.rows.size(); ++r) {
+          bool m = true;
+          for (size_t c = 0; c < doms.size() && m; ++c) m = def.rows[r].conds[c].matches(doms[c].reps[at[c]]);
+          if (m) matching.push_back(r);
+        }
+        if (matching.empty() && !gap_reported) {
+          gap_reported = true;
+          error(sym.file, t.name.span, "table-gap", fmt::format("no row of `{}` matches {}", t.name.text, describe()))
+              .help = "add a row for it (use `-` for columns that do not matter)";
+        }
+        if (!matching.empty()) chosen[matching[0]] = true;
+        if (matching.size() > 1 && !def.hit_first && !overlap_reported) {
+          overlap_reported = true;
+          auto& d = error(sym.file, t.rows[matching[1]].span, "table-overlap",
+                          fmt::format("rows {} and {} of `{}` both match {}", matching[0] + 1, matching[1] + 1,
+                                      t.name.text, describe()));
+          d.notes.push_back({t.rows[matching[0]].span, fmt::format("row {} is here", matching[0] + 1)});
+          d.help = "make the rows exclusive, or declare `hit first` so the first matching row wins";
+        }
+        size_t c = 0;
+        while (c < at.size() && ++at[c] == doms[c].reps.size()) at[c++] = 0;
+        if (c == at.size()) break;
+      }
+      for (size_t r = 0; r < def.rows.size(); ++r) {
+        if (!chosen[r] && !gap_reported)
+          error(sym.file, t.rows[r].span, "table-unreachable",
+                fmt::format("row {} of `{}` can never be chosen: earlier rows cover it", r + 1, t.name.text));
+      }
+    }
+  }
+  if (t.rows.empty()) error(sym.file, t.name.span, "table", fmt::format("the table `{}` has no rows", t.name.text));
+  sym.index = static_cast<int>(program_->tables.size());
+  program_->tables.push_back(std::move(def));
+  program_->table_row_locs.push_back(std::move(row_locs));
+  sym.state = Symbol::State::Done;
+  --depth_;
+}
+
+}  // namespace proviso::sema

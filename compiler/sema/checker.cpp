@@ -1,0 +1,152 @@
+// The checker's driver: collects declarations, checks them in dependency order, and hands
+// back the program with its diagnostics.
+#include "compiler/sema/checker.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace proviso::sema {
+
+Checker::Checker(const ast::Module& main, const std::vector<const ast::Module*>& imports)
+    : main_(main), imports_(imports), program_(std::make_shared<ir::Program>()) {
+  program_->files.push_back(main.source);
+  for (const ast::Module* m : imports_) program_->files.push_back(m->source);
+}
+
+Diagnostic& Checker::error(int file, Span span, std::string code, std::string message) {
+  return diags_.error(program_->files[file], span, std::move(code), std::move(message));
+}
+
+Diagnostic& Checker::warning(int file, Span span, std::string code, std::string message) {
+  return diags_.warning(program_->files[file], span, std::move(code), std::move(message));
+}
+
+int32_t Checker::add_loc(int file, Span span) {
+  program_->locs.push_back(ir::Loc{file, span});
+  return static_cast<int32_t>(program_->locs.size() - 1);
+}
+
+ir::NodeId Checker::emit(ir::Node node, int file, Span span) {
+  program_->nodes.push_back(std::move(node));
+  program_->node_locs.push_back(add_loc(file, span));
+  return static_cast<ir::NodeId>(program_->nodes.size() - 1);
+}
+
+ir::NodeId Checker::emit_const(ir::Value value, ir::Type type, int file, Span span) {
+  program_->consts.push_back(std::move(value));
+  ir::Node n;
+  n.op = ir::Op::Const;
+  n.type = std::move(type);
+  n.aux = static_cast<int32_t>(program_->consts.size() - 1);
+  return emit(std::move(n), file, span);
+}
+
+Symbol* Checker::find_symbol(const std::string& name) {
+  auto in = input_symbols_.find(name);
+  if (in != input_symbols_.end()) return &in->second;
+  return find_declared(name);
+}
+
+Symbol* Checker::find_declared(const std::string& name) {
+  auto it = symbols_.find(name);
+  return it == symbols_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> Checker::symbol_names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, sym] : symbols_) names.push_back(name);
+  for (const auto& [name, sym] : input_symbols_) names.push_back(name);
+  return names;
+}
+
+CheckResult Checker::run() {
+  for (size_t i = 0; i < imports_.size(); ++i) collect(*imports_[i], static_cast<int>(i + 1));
+  collect(main_, 0);
+
+  // Schema first (enums, records, inputs), in a fixed order so ids are stable.
+  for (auto& [name, sym] : symbols_)
+    if (sym.kind == SymKind::Enum) check_enum(sym);
+  for (auto& [name, sym] : symbols_)
+    if (sym.kind == SymKind::Record) check_record(sym);
+  // Inputs in declaration order (they are the public schema).
+  std::vector<Symbol*> inputs;
+  for (auto& [name, sym] : input_symbols_) inputs.push_back(&sym);
+  std::sort(inputs.begin(), inputs.end(), [](const Symbol* a, const Symbol* b) { return a->span.begin < b->span.begin; });
+  for (Symbol* s : inputs) check_input(*s);
+
+  check_header(main_.header);
+
+  // Every value, table, calendar and holiday set, in source order per file.
+  std::vector<Symbol*> ordered;
+  for (auto& [name, sym] : symbols_) ordered.push_back(&sym);
+  std::sort(ordered.begin(), ordered.end(), [](const Symbol* a, const Symbol* b) {
+    if (a->file != b->file) return a->file > b->file;  // imports before the policy
+    return a->span.begin < b->span.begin;
+  });
+  for (Symbol* s : ordered) {
+    switch (s->kind) {
+      case SymKind::Value: ensure_value(*s); break;
+      case SymKind::Table: ensure_table(*s); break;
+      case SymKind::Calendar: ensure_calendar(*s); break;
+      case SymKind::Holidays: ensure_holidays(*s); break;
+      default: break;
+    }
+  }
+  // Output order: decisions in declaration order.
+  std::vector<std::pair<uint32_t, int32_t>> decisions;
+  for (Symbol* s : ordered) {
+    if (s->kind != SymKind::Value || s->file != 0 || s->index < 0) continue;
+    if (program_->values[s->index].kind == ir::ValueKind::Decision) decisions.push_back({s->span.begin, s->index});
+  }
+  std::sort(decisions.begin(), decisions.end());
+  for (auto& [pos, idx] : decisions) program_->decisions.push_back(idx);
+
+  check_tests(main_);
+  report_unused();
+
+  diags_.sort();
+  CheckResult result;
+  result.diagnostics = std::move(diags_);
+  if (!result.diagnostics.has_errors()) result.program = program_;
+  return result;
+}
+
+namespace {
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t sub = prev[j - 1] + (std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+std::string closest_name(std::string_view name, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_d = std::max<size_t>(2, name.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    if (c == name) continue;
+    size_t d = edit_distance(name, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+CheckResult check(const ast::Module& main, const std::vector<const ast::Module*>& imports) {
+  Checker checker(main, imports);
+  return checker.run();
+}
+
+}  // namespace proviso::sema

@@ -1,0 +1,92 @@
+// The checker's state, shared by the files of compiler/sema/ (declarations, expressions,
+// tables). Internal to sema: only check.h is public.
+#pragma once
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "compiler/sema/check.h"
+
+namespace proviso::sema {
+
+enum class SymKind { Enum, Record, Input, Value, Table, Calendar, Holidays, Fixture };
+
+struct Symbol {
+  SymKind kind;
+  int file = 0;              // index into Program::files
+  const ast::Decl* decl = nullptr;
+  Span span;                 // the name's span
+  int index = -1;            // index into the IR table of its kind, once created
+  enum class State { Fresh, Checking, Done } state = State::Fresh;
+  bool used = false;
+};
+
+// Where an expression is checked: which file, whether inputs may be read, the aggregate
+// variables in scope and the optionals known to be present.
+struct Scope {
+  int file = 0;
+  bool constant = false;  // consts, fixtures, tests: no inputs, lets or decisions
+  std::vector<std::pair<std::string, std::pair<int, ir::Type>>> locals;  // name -> (slot, type)
+  std::set<std::string> present;  // path keys of optionals known to be present
+};
+
+class Checker {
+ public:
+  Checker(const ast::Module& main, const std::vector<const ast::Module*>& imports);
+  CheckResult run();
+
+  // ---- shared helpers (checker.cpp) ----
+  Diagnostic& error(int file, Span span, std::string code, std::string message);
+  Diagnostic& warning(int file, Span span, std::string code, std::string message);
+  ir::NodeId emit(ir::Node node, int file, Span span);
+  ir::NodeId emit_const(ir::Value value, ir::Type type, int file, Span span);
+  int32_t add_loc(int file, Span span);
+  const ir::Node& node(ir::NodeId id) const { return program_->nodes[id]; }
+  ir::Type type_of(ir::NodeId id) const { return id < 0 ? ir::Type::error() : program_->nodes[id].type; }
+  std::string show(const ir::Type& t) const { return ir::to_string(t, program_->schema); }
+  std::vector<std::string> symbol_names() const;
+
+  // ---- declarations (check_decls.cpp) ----
+  void collect(const ast::Module& module, int file);
+  void check_header(const ast::Header& header);
+  void check_enum(Symbol& sym);
+  void check_record(Symbol& sym);
+  void check_input(Symbol& sym);
+  void ensure_value(Symbol& sym);
+  void ensure_calendar(Symbol& sym);
+  void ensure_holidays(Symbol& sym);
+  void check_tests(const ast::Module& module);
+  void report_unused();
+  ir::Type resolve_type(const ast::TypeExpr& t, int file, const std::string& record_name_hint);
+  Symbol* find_symbol(const std::string& name);        // inputs first, then the rest
+  Symbol* find_declared(const std::string& name);      // everything but inputs
+
+  // ---- expressions (check_expr.cpp) ----
+  ir::NodeId check_expr(const ast::Expr& e, Scope& scope, const ir::Type* hint = nullptr);
+  // Checks `e` and converts it to `target` (integer -> decimal, duration -> business
+  // duration, T -> T?); reports a mismatch naming `what`.
+  ir::NodeId check_as(const ast::Expr& e, Scope& scope, const ir::Type& target, const std::string& what);
+  ir::NodeId coerce(ir::NodeId id, const ir::Type& target, int file, Span span, const std::string& what);
+  ir::NodeId require_present(ir::NodeId id, int file, Span span, const ast::Expr& e);
+  std::string path_key(ir::NodeId id) const;
+
+  // ---- tables and patterns (check_table.cpp) ----
+  void ensure_table(Symbol& sym);
+  ir::Pattern check_pattern(const ast::Condition& c, const ir::Type& type, Scope& scope, bool in_table);
+  void check_match_coverage(const std::vector<ir::Pattern>& pats, const std::vector<Span>& spans,
+                            const ir::Type& type, int file, Span match_span);
+
+  // ---- state ----
+  const ast::Module& main_;
+  std::vector<const ast::Module*> imports_;
+  std::shared_ptr<ir::Program> program_;
+  Diagnostics diags_;
+  std::map<std::string, Symbol> symbols_;        // everything but inputs
+  std::map<std::string, Symbol> input_symbols_;  // inputs: their own namespace, so a decision
+                                                 // may share an input's name (`reinstatement`)
+  int depth_ = 0;  // nesting of on-demand checks, bounded to keep the stack safe
+};
+
+}  // namespace proviso::sema
