@@ -289,7 +289,7 @@ NodeId ExprChecker::aggregate(const ast::Expr& e, const Type* hint) {
   Type lt = c_.type_of(lst);
   if (lt.is_error()) return poison(e);
   if (lt.kind != TypeKind::List || !lt.elem) {
-    err(*e.operand, "type", fmt::format("`{}` ranges over a list, not a `{}`", agg, show(lt)));
+    err(*e.operand, "type", fmt::format("`{}` ranges over a list, not `{}`", agg, show(lt)));
     return poison(e);
   }
   int slot = c_.program_->local_slots++;

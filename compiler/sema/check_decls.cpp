@@ -377,7 +377,7 @@ void Checker::ensure_value(Symbol& sym) {
         (def.type.kind == ir::TypeKind::Calendar || def.type.kind == ir::TypeKind::Holidays ||
          def.type.kind == ir::TypeKind::Zone)) {
       error(sym.file, v.name.span, "type",
-            fmt::format("a decision cannot be a `{}`: use `let` for intermediate values", show(def.type)));
+            fmt::format("a decision cannot be `{}`: use `let` for intermediate values", show(def.type)));
     }
   }
   sym.index = static_cast<int>(program_->values.size());

@@ -365,7 +365,7 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
   Type t = c_.type_of(obj);
   if (t.is_error()) return poison(e);
   if (t.kind != TypeKind::Record) {
-    err(e, "type", fmt::format("`{}` has no fields: it is a `{}`", c_.program_->node_text(obj), show(t)));
+    err(e, "type", fmt::format("`{}` has no fields: its type is `{}`", c_.program_->node_text(obj), show(t)));
     return poison(e);
   }
   if (t.optional) {
@@ -429,7 +429,7 @@ ir::NodeId Checker::require_present(ir::NodeId id, int file, Span span, const as
   if (t.is_error() || !t.optional) return id;
   std::string_view text = program_->node_text(id);
   auto& d = error(file, span, "optional",
-                  fmt::format("`{}` may be absent: it is a `{}`", text.empty() ? "this value" : std::string(text), show(t)));
+                  fmt::format("`{}` may be absent: its type is `{}`", text.empty() ? "this value" : std::string(text), show(t)));
   d.help = fmt::format("handle the absent case first: `if {} is present then ... else ...`, or `{} ?? DEFAULT`",
                        std::string(text), std::string(text));
   ir::Node poison;
@@ -453,14 +453,14 @@ ir::NodeId Checker::coerce(ir::NodeId id, const Type& target, int file, Span spa
       if (node(id).op == Op::Const) program_->nodes[id].type = target;
       return id;
     }
-    error(file, span, "type", fmt::format("{} cannot be `none`: it is a `{}`", what, show(target)))
+    error(file, span, "type", fmt::format("{} cannot be `none`: its type is `{}`", what, show(target)))
         .help = fmt::format("make the type optional (`{}?`) if the value can be absent", show(target));
     return id;
   }
   if (t.optional && !target.optional) {
     std::string_view text = program_->node_text(id);
     auto& d = error(file, span, "optional",
-                    fmt::format("{} may be absent here, but must be a `{}`", what, show(target)));
+                    fmt::format("{} may be absent here, but must be `{}`", what, show(target)));
     d.help = text.empty() ? "handle the absent case with `if ... is present` or `??`"
                           : fmt::format("handle the absent case: `if {} is present then ... else ...`, or `{} ?? DEFAULT`",
                                         std::string(text), std::string(text));
@@ -479,7 +479,7 @@ ir::NodeId Checker::coerce(ir::NodeId id, const Type& target, int file, Span spa
       t.elem->kind == TypeKind::None) {
     return id;  // an empty list literal
   }
-  error(file, span, "type", fmt::format("{} must be a `{}`, but this is a `{}`", what, show(target), show(t)));
+  error(file, span, "type", fmt::format("{} must be `{}`, but this is `{}`", what, show(target), show(t)));
   return id;
 }
 

@@ -79,7 +79,7 @@ NodeId ExprChecker::unary(const ast::Expr& e, const Type* hint) {
         case TypeKind::Duration: return node(Op::DurNeg, t, e, a);
         case TypeKind::Error: return poison(e);
         default:
-          err(e, "type", fmt::format("cannot negate a `{}`", show(t)));
+          err(e, "type", fmt::format("cannot negate `{}`", show(t)));
           return poison(e);
       }
     }
@@ -153,14 +153,14 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
     Type lt = c_.type_of(l), rt_ = c_.type_of(r);
     if (lt.is_error() || rt_.is_error()) return poison(e);
     if (rt_.kind != TypeKind::List || !rt_.elem) {
-      err(*e.rhs, "type", fmt::format("`{}` needs a list on its right, not a `{}`", op_word(op), show(rt_)));
+      err(*e.rhs, "type", fmt::format("`{}` needs a list on its right, not `{}`", op_word(op), show(rt_)));
       return poison(e);
     }
     Type elem = *rt_.elem;
     if (lt.kind == TypeKind::Integer && elem.kind == TypeKind::Decimal) {
       l = to_dec(l, *e.lhs);
     } else if (!ir::same_shape(lt, elem.as_required())) {
-      err(e, "type", fmt::format("cannot look for a `{}` in a `{}`", show(lt), show(rt_)));
+      err(e, "type", fmt::format("cannot look for `{}` in `{}`", show(lt), show(rt_)));
       return poison(e);
     }
     NodeId in = node(Op::In, Type::of(TypeKind::Bool), e, l, r);
@@ -197,7 +197,7 @@ NodeId ExprChecker::comparison(const ast::Expr& e, NodeId l, NodeId r) {
     lt = rt_ = Type::of(TypeKind::Decimal);
   }
   if (!ir::same_shape(lt, rt_)) {
-    err(e, "type", fmt::format("cannot compare a `{}` with a `{}`", show(lt), show(rt_)));
+    err(e, "type", fmt::format("cannot compare `{}` with `{}`", show(lt), show(rt_)));
     return poison(e);
   }
   bool ordered_op = e.binary_op != B::Eq && e.binary_op != B::Ne;
@@ -246,9 +246,9 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
   };
   auto mismatch = [&]() {
     const char* verb = op == B::Add ? "add" : op == B::Sub ? "subtract" : op == B::Mul ? "multiply" : "divide";
-    auto& d = err(e, "type", op == B::Sub ? fmt::format("cannot subtract a `{}` from a `{}`", show(rt_), show(lt))
-                                          : op == B::Of ? fmt::format("cannot take `of` a `{}` by a `{}`", show(rt_), show(lt))
-                                                        : fmt::format("cannot {} a `{}` and a `{}`", verb, show(lt), show(rt_)));
+    auto& d = err(e, "type", op == B::Sub ? fmt::format("cannot subtract `{}` from `{}`", show(rt_), show(lt))
+                                          : op == B::Of ? fmt::format("cannot take `{}` of `{}`", show(rt_), show(lt))
+                                                        : fmt::format("cannot {} `{}` and `{}`", verb, show(lt), show(rt_)));
     if ((L == TypeKind::DateTime || R == TypeKind::DateTime) &&
         (L == TypeKind::BusinessDuration || R == TypeKind::BusinessDuration)) {
       d.help = "business time needs a calendar: write `... in CALENDAR`";
@@ -318,7 +318,7 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
   }
   if (op == B::Of) {
     if (L != TypeKind::Percent) {
-      err(*e.lhs, "type", fmt::format("`of` takes a percent on its left, not a `{}`", show(lt))).help = "write `25% of amount`";
+      err(*e.lhs, "type", fmt::format("`of` takes a percent on its left, not `{}`", show(lt))).help = "write `25% of amount`";
       return poison(e);
     }
     if (R == TypeKind::Money) return node(Op::MoneyMul, rt_, e, r, l);
@@ -343,13 +343,13 @@ NodeId ExprChecker::calendar_add(const ast::Expr& e, const ast::Expr& sum, NodeI
     std::swap(st, at);
   }
   if (st.kind != TypeKind::DateTime) {
-    err(*sum.lhs, "type", fmt::format("working time is added to a `datetime`, not a `{}`", show(st)));
+    err(*sum.lhs, "type", fmt::format("working time is added to a `datetime`, not `{}`", show(st)));
     return poison(e);
   }
   if (at.kind == TypeKind::Duration) {
     amount = node(Op::DurToBDur, Type::of(TypeKind::BusinessDuration), *sum.rhs, amount);
   } else if (at.kind != TypeKind::BusinessDuration) {
-    err(*sum.rhs, "type", fmt::format("only a duration can be added in a calendar, not a `{}`", show(at)));
+    err(*sum.rhs, "type", fmt::format("only a duration can be added in a calendar, not `{}`", show(at)));
     return poison(e);
   }
   return node(Op::CalAdd, Type::of(TypeKind::DateTime), e, start, amount, cal);
