@@ -17,7 +17,7 @@ build: configure
 
 demo: build
 	$(BUILD)/bin/proviso eval policies/qlik/oem_maintenance.policy \
-	  --input policies/qlik/examples/enterprise_sev1_phone.json --explain
+	  --input policies/qlik/examples/basic_london_christmas_eve.json --explain
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -270,6 +270,7 @@ struct TableDecl {
   enum class Hit { Unique, First };
   Hit hit = Hit::Unique;
   bool hit_written = false;
+  Span hit_span;  // `hit unique` / `hit first` when hit_written (for the formatter's comments)
   std::vector<TableRow> rows;
 };
 

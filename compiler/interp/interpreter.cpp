@@ -127,9 +127,24 @@ void Evaluation::collect_paths(NodeId id, std::vector<std::string>& out, int dep
 
 void Evaluation::step(Step s) {
   if (!trace_) return;
-  if (s.kind == Step::Kind::Input || s.kind == Step::Kind::Uses) {
-    for (const Step& x : *trace_)
-      if (x.kind == s.kind && x.name == s.name) return;
+  for (const Step& x : *trace_) {
+    if (x.kind != s.kind) continue;
+    switch (s.kind) {
+      case Step::Kind::Input:
+      case Step::Kind::Uses:
+        if (x.name == s.name) return;
+        break;
+      case Step::Kind::TableRow:
+        if (x.name == s.name && x.row == s.row) return;
+        break;
+      case Step::Kind::Calendar:
+      case Step::Kind::Branch:
+      case Step::Kind::MatchArm:
+      case Step::Kind::Exclusion:
+        if (x.loc == s.loc && x.text == s.text && ir::equal(x.value, s.value)) return;
+        break;
+      case Step::Kind::Holiday: break;
+    }
   }
   trace_->push_back(std::move(s));
 }
@@ -139,9 +154,12 @@ void Evaluation::merge(const std::vector<Step>& steps) {
 }
 
 bool Evaluation::value(int32_t index, Value& out) {
+  // A decision used by another is explained on its own: the user sees only that it was
+  // used. Intermediate `let` values have no explanation of their own, so their steps merge.
+  bool merge_steps = p_.values[index].kind != ir::ValueKind::Decision;
   if (value_state_[index] == 2) {
     out = value_memo_[index];
-    if (explain_ && trace_) merge(value_traces_[index]);
+    if (explain_ && trace_ && merge_steps) merge(value_traces_[index]);
     return true;
   }
   if (value_state_[index] == 1) return fail(p_.values[index].body, fmt::format("`{}` depends on itself", p_.values[index].name));
@@ -163,7 +181,7 @@ bool Evaluation::value(int32_t index, Value& out) {
   if (!ok) return false;
   value_memo_[index] = out;
   value_state_[index] = 2;
-  if (explain_ && trace_) merge(value_traces_[index]);
+  if (explain_ && trace_ && merge_steps) merge(value_traces_[index]);
   return true;
 }
 

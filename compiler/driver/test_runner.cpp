@@ -1,0 +1,147 @@
+// Policy tests through the reference interpreter.
+#include "compiler/driver/test_runner.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "compiler/interp/interpreter.h"
+#include "compiler/records/encode.h"
+
+namespace proviso::driver {
+
+std::string location_of(const ir::Program& p, int32_t loc) {
+  if (loc >= 0 && static_cast<size_t>(loc) < p.locs.size()) {
+    const ir::Loc& l = p.locs[loc];
+    if (const SourceFile* f = p.file_of(l)) {
+      LineCol lc = f->line_col(l.span.begin);
+      return fmt::format("{}:{}:{}", f->path(), lc.line, lc.column);
+    }
+  }
+  return p.files.empty() || !p.files[0] ? std::string("<policy>") : p.files[0]->path();
+}
+
+namespace {
+
+std::string eval_error_text(const ir::Program& p, const interp::EvalError& e) {
+  std::string s = e.path.empty() ? e.message : e.path + ": " + e.message;
+  if (e.loc >= 0) s += " (at " + location_of(p, e.loc) + ")";
+  return s;
+}
+
+TestOutcome run_one(const ir::Program& p, const interp::Interpreter& interp, const ir::TestCase& test) {
+  TestOutcome o;
+  o.name = test.name;
+  o.location = location_of(p, test.loc);
+
+  std::vector<ir::Value> inputs(p.inputs.size());
+  for (size_t i = 0; i < p.inputs.size(); ++i) {
+    ir::NodeId node = i < test.inputs.size() ? test.inputs[i] : ir::kNoNode;
+    if (node == ir::kNoNode) {
+      if (!p.inputs[i].optional) {
+        o.passed = false;
+        o.problem = fmt::format("the test gives no `{}`, a required input", p.inputs[i].name);
+        return o;
+      }
+      continue;
+    }
+    interp::EvalError err;
+    if (!interp.evaluate_constant(node, &inputs[i], &err)) {
+      o.passed = false;
+      o.problem = fmt::format("cannot build the input `{}`: {}", p.inputs[i].name, eval_error_text(p, err));
+      return o;
+    }
+  }
+
+  std::vector<const ir::TestExpect*> errors, values;
+  for (const auto& e : test.expects) (e.expected == ir::kNoNode ? errors : values).push_back(&e);
+
+  interp::EvalOptions options;
+  if (errors.empty()) {
+    for (const auto* e : values)
+      if (std::find(options.decisions.begin(), options.decisions.end(), e->value) == options.decisions.end())
+        options.decisions.push_back(e->value);
+  }
+  interp::EvalResult r = interp.evaluate(inputs, options);
+
+  if (!r.ok) {
+    if (errors.empty()) {
+      o.passed = false;
+      o.problem = "evaluation failed: " + eval_error_text(p, r.error);
+      return o;
+    }
+    for (const auto* e : errors) {
+      if (r.error.message.find(e->error) == std::string::npos &&
+          (r.error.path + ": " + r.error.message).find(e->error) == std::string::npos) {
+        o.passed = false;
+        o.problem = fmt::format("expected an evaluation error containing \"{}\", got: {}", e->error,
+                                eval_error_text(p, r.error));
+        return o;
+      }
+    }
+    return o;
+  }
+  if (!errors.empty()) {
+    o.passed = false;
+    o.problem = fmt::format("expected an evaluation error containing \"{}\", but the evaluation succeeded",
+                            errors.front()->error);
+    return o;
+  }
+  for (const auto* e : values) {
+    if (e->value < 0 || static_cast<size_t>(e->value) >= p.values.size()) continue;
+    const ir::ValueDef& def = p.values[e->value];
+    const ir::Value* actual = nullptr;
+    for (const auto& [idx, v] : r.decisions)
+      if (idx == e->value) actual = &v;
+    ir::Value expected;
+    interp::EvalError err;
+    if (!interp.evaluate_constant(e->expected, &expected, &err)) {
+      o.passed = false;
+      o.diffs.push_back({def.name, "<" + eval_error_text(p, err) + ">",
+                         actual ? records::format_value(*actual, def.type, p.schema, r.home_zone) : "<missing>"});
+      continue;
+    }
+    if (!actual || !ir::equal(expected, *actual)) {
+      o.passed = false;
+      o.diffs.push_back({def.name, records::format_value(expected, def.type, p.schema, r.home_zone),
+                         actual ? records::format_value(*actual, def.type, p.schema, r.home_zone) : "<missing>"});
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+TestReport run_tests(const ir::Program& p) {
+  TestReport report;
+  interp::Interpreter interp(p);
+  for (const auto& test : p.tests) {
+    TestOutcome o;
+    try {
+      o = run_one(p, interp, test);
+    } catch (const std::exception& e) {
+      o.name = test.name;
+      o.location = location_of(p, test.loc);
+      o.passed = false;
+      o.problem = std::string("internal error: ") + e.what();
+    }
+    (o.passed ? report.passed : report.failed)++;
+    report.outcomes.push_back(std::move(o));
+  }
+  return report;
+}
+
+std::string render_failures(const TestReport& report) {
+  std::string out;
+  for (const auto& o : report.outcomes) {
+    if (o.passed) continue;
+    out += fmt::format("{}: test \"{}\" failed\n", o.location, o.name);
+    if (!o.problem.empty()) out += "  " + o.problem + "\n";
+    for (const auto& d : o.diffs) out += fmt::format("  {}: expected {}, got {}\n", d.decision, d.expected, d.actual);
+  }
+  return out;
+}
+
+std::string summary_line(int passed, int failed) { return fmt::format("{} passed, {} failed", passed, failed); }
+
+}  // namespace proviso::driver

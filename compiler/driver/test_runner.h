@@ -1,0 +1,45 @@
+// Runs the tests written in a policy (`test "..." given ... expect ...`) with the reference
+// interpreter and reports each failure with its location and a readable diff.
+// Takes: a checked Program. Gives: counts and the failure report text.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "compiler/ir/program.h"
+
+namespace proviso::driver {
+
+struct DecisionDiff {
+  std::string decision;
+  std::string expected;  // formatted values (records::format_value)
+  std::string actual;
+};
+
+struct TestOutcome {
+  std::string name;
+  std::string location;  // "file:line:col" of the test
+  bool passed = true;
+  std::string problem;              // when the test failed for another reason than a diff
+  std::vector<DecisionDiff> diffs;  // differing decisions
+};
+
+struct TestReport {
+  std::vector<TestOutcome> outcomes;  // one per test, in declaration order
+  int passed = 0;
+  int failed = 0;
+};
+
+TestReport run_tests(const ir::Program& program);
+
+// Failures only, as:
+//   policies/x.policy:120:1: test "Severity 1 by phone" failed
+//     initial_response_due: expected 2026-11-26T10:30:00-05:00, got 2026-11-26T11:00:00-05:00
+std::string render_failures(const TestReport& report);
+
+// "N passed, M failed".
+std::string summary_line(int passed, int failed);
+
+// "file:line:col" of a location in the program, or the policy's path when unknown.
+std::string location_of(const ir::Program& program, int32_t loc);
+
+}  // namespace proviso::driver

@@ -1,0 +1,256 @@
+// Explanation rendering: text for people, JSON for programs.
+#include "compiler/explain/render.h"
+
+#include <set>
+
+#include <fmt/format.h>
+
+namespace proviso::explain {
+namespace {
+
+using Step = interp::Step;
+
+constexpr const char* kWeekdays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                                   "July",    "August",   "September", "October", "November", "December"};
+
+const char* weekday_name(rt::Date d) {
+  int w = rt::weekday(d);
+  return w >= 0 && w < 7 ? kWeekdays[w] : "?";
+}
+
+// Source text of a span with runs of white space collapsed, for one-line display.
+std::string one_line(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+    } else {
+      if (space) out += ' ';
+      space = false;
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string loc_text(const ir::Program& p, const ir::Loc* loc) {
+  if (!loc) return {};
+  const SourceFile* f = p.file_of(*loc);
+  return f ? one_line(f->slice(loc->span)) : std::string();
+}
+
+std::string row_text(const ir::Program& p, const std::string& table, int row) {
+  for (size_t t = 0; t < p.tables.size(); ++t)
+    if (p.tables[t].name == table) return loc_text(p, p.row_loc(static_cast<int>(t), row - 1));
+  return {};
+}
+
+std::string step_loc_text(const ir::Program& p, int32_t loc) {
+  if (loc < 0 || static_cast<size_t>(loc) >= p.locs.size()) return {};
+  return loc_text(p, &p.locs[loc]);
+}
+
+const ir::Value* decision_value(const interp::EvalResult& r, int32_t index) {
+  for (const auto& [i, v] : r.decisions)
+    if (i == index) return &v;
+  return nullptr;
+}
+
+std::string holiday_line(rt::Date d, const std::string& name) {
+  std::string s = long_date(d) + " is a holiday";
+  if (!name.empty()) s += " (" + name + ")";
+  return s;
+}
+
+std::string fmt_value(const ir::Program& p, const interp::EvalResult& r, const ir::Value& v, const ir::Type& t) {
+  return records::format_value(v, t, p.schema, r.home_zone);
+}
+
+records::Json holiday_json(rt::Date d, const std::string& name) {
+  records::Json h = records::Json::object();
+  h["date"] = rt::format_date(d);
+  h["weekday"] = weekday_name(d);
+  h["name"] = name;
+  return h;
+}
+
+}  // namespace
+
+std::string long_date(rt::Date date) {
+  rt::CivilDate c = rt::civil(date);
+  const char* month = c.month >= 1 && c.month <= 12 ? kMonths[c.month - 1] : "?";
+  return fmt::format("{} {} {} {}", weekday_name(date), c.day, month, c.year);
+}
+
+std::string render_text(const ir::Program& p, const interp::EvalResult& r) {
+  std::string out;
+  const ir::Type datetime = ir::Type::of(ir::TypeKind::DateTime);
+  for (const auto& ex : r.explanations) {
+    if (ex.value < 0 || static_cast<size_t>(ex.value) >= p.values.size()) continue;
+    const ir::ValueDef& def = p.values[ex.value];
+    const ir::Value* v = decision_value(r, ex.value);
+    if (!out.empty()) out += "\n";
+    out += def.name;
+    out += " = ";
+    out += v ? fmt_value(p, r, *v, def.type) : "?";
+    if (!def.clause.empty()) out += " (clause " + def.clause + ")";
+    std::vector<std::string> lines;
+    std::set<std::string> seen;
+    auto add = [&](std::string line) {
+      if (seen.insert(line).second) lines.push_back(std::move(line));
+    };
+    std::set<rt::Date> shown_holidays;
+    for (const Step& s : ex.steps) {
+      switch (s.kind) {
+        case Step::Kind::Input:
+          add(s.name + " = " + fmt_value(p, r, s.value, s.type));
+          break;
+        case Step::Kind::Uses: {
+          std::string line = s.name + " = " + fmt_value(p, r, s.value, s.type);
+          if (!s.clause.empty()) line += " (clause " + s.clause + ")";
+          add(std::move(line));
+          break;
+        }
+        case Step::Kind::Branch:
+          // `x` is true right after `x = true` says nothing new.
+          if (!seen.count(s.text + (s.taken ? " = true" : " = false")))
+            add(fmt::format("`{}` is {}", s.text, s.taken ? "true" : "false"));
+          break;
+        case Step::Kind::MatchArm: {
+          std::string value = s.type.is_error() ? std::string() : fmt_value(p, r, s.value, s.type);
+          if (value.empty()) add(fmt::format("match on `{}`", s.text));
+          else if (!seen.count(s.text + " = " + value)) add(fmt::format("match on `{}`: {}", s.text, value));
+          break;
+        }
+        case Step::Kind::TableRow: {
+          std::string line = fmt::format("table `{}` row {}", s.name, s.row);
+          if (!s.clause.empty()) line += " (clause " + s.clause + ")";
+          std::string row = s.text.empty() ? row_text(p, s.name, s.row) : one_line(s.text);
+          if (!row.empty()) line += ": " + row;
+          add(std::move(line));
+          break;
+        }
+        case Step::Kind::Exclusion: {
+          std::string line = fmt::format("exclusion \"{}\" applies", s.text);
+          if (!s.clause.empty() && s.clause != s.text) line += " (clause " + s.clause + ")";
+          std::string src = s.name.empty() ? step_loc_text(p, s.loc) : one_line(s.name);
+          if (!src.empty()) line += ": " + src;
+          add(std::move(line));
+          break;
+        }
+        case Step::Kind::Calendar: {
+          std::string cal = s.calendar;
+          if (!s.zone.empty()) cal += " (" + s.zone + ")";
+          std::string line = fmt::format("{} + {} in {}\n    = {}", fmt_value(p, r, s.start, datetime), s.amount, cal,
+                                         fmt_value(p, r, s.value, datetime));
+          add(std::move(line));
+          for (const auto& [d, name] : s.holidays) {
+            if (shown_holidays.insert(d).second) add(holiday_line(d, name));
+          }
+          break;
+        }
+        case Step::Kind::Holiday:
+          for (const auto& [d, name] : s.holidays)
+            if (shown_holidays.insert(d).second) add(holiday_line(d, name));
+          break;
+      }
+      if (s.kind == Step::Kind::Holiday && s.holidays.empty()) {
+        // A single holiday carried in value/text: the date as a Date value.
+        if (s.value.kind() == ir::Value::Kind::Date && shown_holidays.insert(s.value.as_date()).second)
+          add(holiday_line(s.value.as_date(), s.text));
+      }
+    }
+    if (!lines.empty()) {
+      out += " because:\n";
+      for (const auto& l : lines) out += "  - " + l + "\n";
+    } else {
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+records::Json render_json(const ir::Program& p, const interp::EvalResult& r) {
+  using records::Json;
+  Json out = Json::object();
+  const ir::Type datetime = ir::Type::of(ir::TypeKind::DateTime);
+  auto enc = [&](const ir::Value& v, const ir::Type& t) { return records::encode(v, t, p.schema, r.home_zone); };
+  for (const auto& ex : r.explanations) {
+    if (ex.value < 0 || static_cast<size_t>(ex.value) >= p.values.size()) continue;
+    const ir::ValueDef& def = p.values[ex.value];
+    const ir::Value* v = decision_value(r, ex.value);
+    Json d = Json::object();
+    d["value"] = v ? enc(*v, def.type) : Json(nullptr);
+    d["clause"] = def.clause.empty() ? Json(nullptr) : Json(def.clause);
+    Json steps = Json::array();
+    for (const Step& s : ex.steps) {
+      Json j = Json::object();
+      switch (s.kind) {
+        case Step::Kind::Input:
+          j["kind"] = "input";
+          j["path"] = s.name;
+          j["value"] = enc(s.value, s.type);
+          break;
+        case Step::Kind::Uses:
+          j["kind"] = "uses";
+          j["name"] = s.name;
+          j["value"] = enc(s.value, s.type);
+          if (!s.clause.empty()) j["clause"] = s.clause;
+          break;
+        case Step::Kind::Branch:
+          j["kind"] = "branch";
+          j["condition"] = s.text;
+          j["taken"] = s.taken;
+          break;
+        case Step::Kind::MatchArm:
+          j["kind"] = "match";
+          j["subject"] = s.text;
+          j["value"] = s.type.is_error() ? records::Json(nullptr) : enc(s.value, s.type);
+          break;
+        case Step::Kind::TableRow: {
+          j["kind"] = "table_row";
+          j["table"] = s.name;
+          j["row"] = s.row;
+          j["clause"] = s.clause;
+          std::string row = s.text.empty() ? row_text(p, s.name, s.row) : one_line(s.text);
+          if (!row.empty()) j["text"] = row;
+          break;
+        }
+        case Step::Kind::Exclusion:
+          j["kind"] = "exclusion";
+          j["entry"] = s.text;
+          j["clause"] = s.clause;
+          j["condition"] = s.name.empty() ? step_loc_text(p, s.loc) : one_line(s.name);
+          break;
+        case Step::Kind::Calendar: {
+          j["kind"] = "calendar";
+          j["calendar"] = s.calendar;
+          j["zone"] = s.zone.empty() ? Json(nullptr) : Json(s.zone);
+          j["start"] = enc(s.start, datetime);
+          j["amount"] = s.amount;
+          j["result"] = enc(s.value, datetime);
+          Json hs = Json::array();
+          for (const auto& [date, name] : s.holidays) hs.push_back(holiday_json(date, name));
+          j["holidays"] = std::move(hs);
+          break;
+        }
+        case Step::Kind::Holiday:
+          j["kind"] = "holiday";
+          if (!s.holidays.empty()) {
+            j.update(holiday_json(s.holidays.front().first, s.holidays.front().second));
+          } else if (s.value.kind() == ir::Value::Kind::Date) {
+            j.update(holiday_json(s.value.as_date(), s.text));
+          }
+          break;
+      }
+      steps.push_back(std::move(j));
+    }
+    d["steps"] = std::move(steps);
+    out[def.name] = std::move(d);
+  }
+  return out;
+}
+
+}  // namespace proviso::explain

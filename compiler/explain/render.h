@@ -1,0 +1,38 @@
+// Explanations of an evaluation, rendered from the interpreter's steps: as text for a person
+// (`proviso eval --explain` on stderr) and as JSON (the "explain" key of the output line).
+// Takes: the Program and an EvalResult evaluated with EvalOptions::explain.
+// Gives: per decision its value, clause and the facts that produced it, in evaluation order.
+#pragma once
+#include <string>
+
+#include "compiler/interp/interpreter.h"
+#include "compiler/records/encode.h"
+
+namespace proviso::explain {
+
+// One block per decision:
+//   initial_response_due = 2026-11-27T09:00:00-05:00 (clause 6.2) because:
+//     - contract.support = Basic
+//     - table `response` row 3 (clause 5.2, 6.2): | Basic | - | 2 business hours | none |
+//     - 2026-11-25T16:00:00-05:00 + 2 business hours in standard_hours (America/New_York)
+//       = 2026-11-27T09:00:00-05:00
+//     - Thursday 26 November 2026 is a holiday (Thanksgiving Day)
+// Repeated facts are shown once; blocks are separated by a blank line.
+std::string render_text(const ir::Program& program, const interp::EvalResult& result);
+
+// {DECISION: {"value": ..., "clause": ... | null, "steps": [STEP, ...]}, ...} where STEP is one of
+//   {"kind": "input", "path": P, "value": V}
+//   {"kind": "uses", "name": N, "value": V, "clause": C?}
+//   {"kind": "branch", "condition": TEXT, "taken": B}
+//   {"kind": "match", "subject": TEXT, "value": V}
+//   {"kind": "table_row", "table": N, "row": R, "clause": C, "text": ROW?}
+//   {"kind": "exclusion", "entry": CLAUSE_ID, "clause": C, "condition": TEXT}
+//   {"kind": "calendar", "calendar": N, "zone": Z|null, "start": T, "amount": A, "result": T,
+//    "holidays": [{"date": D, "weekday": W, "name": NAME}, ...]}
+//   {"kind": "holiday", "date": D, "weekday": W, "name": NAME}
+records::Json render_json(const ir::Program& program, const interp::EvalResult& result);
+
+// "Thursday 26 November 2026".
+std::string long_date(rt::Date date);
+
+}  // namespace proviso::explain

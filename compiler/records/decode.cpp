@@ -1,0 +1,273 @@
+// Scalar decoding and error wording shared by the JSON and YAML decoders.
+#include <cstring>
+
+#include "compiler/records/walker.h"
+
+namespace proviso::records {
+
+std::string DecodeError::to_string() const {
+  return path.empty() ? message : path + ": " + message;
+}
+
+PaddedText PaddedText::copy_of(std::string_view text) {
+  PaddedText p;
+  p.data = std::make_unique<char[]>(text.size() + kJsonPadding);
+  if (!text.empty()) std::memcpy(p.data.get(), text.data(), text.size());
+  std::memset(p.data.get() + text.size(), 0, kJsonPadding);
+  p.size = text.size();
+  return p;
+}
+
+namespace detail {
+
+std::string Path::str() const {
+  std::string out;
+  for (const auto& s : segs_) {
+    if (const auto* name = std::get_if<std::string_view>(&s)) {
+      if (!out.empty()) out += '.';
+      out += *name;
+    } else {
+      out += '[';
+      out += std::to_string(std::get<size_t>(s));
+      out += ']';
+    }
+  }
+  return out;
+}
+
+std::string Path::with(std::string_view last) const {
+  std::string out = str();
+  if (!out.empty()) out += '.';
+  // Keys come from the input and may be anything: keep the path printable and short.
+  if (last.size() > 64) {
+    out += last.substr(0, 61);
+    out += "...";
+  } else {
+    out += last;
+  }
+  return out;
+}
+
+std::string quote_for_message(std::string_view s) {
+  std::string out = "\"";
+  size_t n = 0;
+  for (char c : s) {
+    if (++n > 60) {
+      out += "...";
+      break;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+        else out += c;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string Scalar::describe() const {
+  switch (kind) {
+    case NodeKind::Null: return "null";
+    case NodeKind::Bool: return b ? "true" : "false";
+    case NodeKind::Number: return text.size() > 60 ? std::string(text.substr(0, 60)) + "..." : std::string(text);
+    case NodeKind::String: return quote_for_message(text);
+    case NodeKind::Object: return "an object";
+    case NodeKind::Array: return "a list";
+    default: return "an invalid value";
+  }
+}
+
+std::string expected_description(const ir::Type& t, const ir::Schema& schema) {
+  using K = ir::TypeKind;
+  switch (t.kind) {
+    case K::Bool: return "true or false";
+    case K::Integer:
+      if (t.lo && t.hi) return fmt::format("an integer from {} to {}", *t.lo, *t.hi);
+      if (t.lo) return fmt::format("an integer of at least {}", *t.lo);
+      if (t.hi) return fmt::format("an integer of at most {}", *t.hi);
+      return "an integer";
+    case K::Decimal: return "a decimal number";
+    case K::Money: return t.currency.empty() ? "an amount with its currency (\"1234.50 USD\")"
+                                             : fmt::format("an amount in {} (\"1234.50 {}\")", t.currency, t.currency);
+    case K::Percent: return "a percentage (\"25%\" or 25)";
+    case K::Date: return "a date (YYYY-MM-DD)";
+    case K::DateTime: return "an RFC 3339 datetime";
+    case K::Duration: return "an ISO 8601 duration (\"PT4H\")";
+    case K::BusinessDuration: return "a business duration (\"4 business hours\")";
+    case K::Period: return "an ISO 8601 period (\"P12M\")";
+    case K::Text: return "a string";
+    case K::Zone: return "an IANA time zone name";
+    case K::Enum: {
+      std::string out = "one of ";
+      if (t.id >= 0 && static_cast<size_t>(t.id) < schema.enums.size()) {
+        const auto& members = schema.enums[t.id].members;
+        for (size_t i = 0; i < members.size(); ++i) {
+          if (i) out += ", ";
+          out += members[i];
+        }
+      }
+      return out;
+    }
+    case K::Record: return "an object";
+    case K::List: return "a list";
+    default: return "a value of type " + ir::to_string(t.as_required(), schema);
+  }
+}
+
+namespace {
+
+bool expect_fail(const Scalar& s, const ir::Type& t, const ir::Schema& schema, std::string* message) {
+  *message = "expected " + expected_description(t, schema) + ", got " + s.describe();
+  return false;
+}
+
+}  // namespace
+
+bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema, ir::Value* out,
+                   std::string* message) {
+  using K = ir::TypeKind;
+  auto bad = [&] { return expect_fail(s, t, schema, message); };
+  switch (t.kind) {
+    case K::Bool:
+      if (s.kind != NodeKind::Bool) return bad();
+      *out = ir::Value(s.b);
+      return true;
+
+    case K::Integer: {
+      if (s.kind != NodeKind::Number || !is_json_integer(s.text)) return bad();
+      int64_t v = 0;
+      auto [p, ec] = std::from_chars(s.text.data(), s.text.data() + s.text.size(), v);
+      if (ec != std::errc() || p != s.text.data() + s.text.size()) {
+        *message = "expected an integer from -9223372036854775808 to 9223372036854775807, got " + s.describe();
+        return false;
+      }
+      if ((t.lo && v < *t.lo) || (t.hi && v > *t.hi)) return bad();
+      *out = ir::Value(v);
+      return true;
+    }
+
+    case K::Decimal: {
+      std::optional<std::string> text;
+      if (s.kind == NodeKind::Number) text = json_number_to_decimal_text(s.text);
+      else if (s.kind == NodeKind::String) text = std::string(s.text);
+      else return bad();
+      if (!text) return bad();
+      auto d = rt::Decimal::parse(*text);
+      if (!d) {
+        if (d.error().code == rt::ErrorCode::Overflow || (s.kind == NodeKind::Number))
+          *message = "expected a decimal number of at most 36 digits and 18 decimals, got " + s.describe();
+        else
+          return bad();
+        return false;
+      }
+      *out = ir::Value(*d);
+      return true;
+    }
+
+    case K::Percent: {
+      std::optional<rt::Decimal> d;
+      if (s.kind == NodeKind::Number) {
+        if (auto text = json_number_to_decimal_text(s.text)) d = percent_from_text(*text);
+      } else if (s.kind == NodeKind::String && !s.text.empty() && s.text.back() == '%') {
+        d = percent_from_text(s.text.substr(0, s.text.size() - 1));
+      }
+      if (!d) return bad();
+      *out = ir::Value(*d);
+      return true;
+    }
+
+    case K::Money: {
+      if (s.kind != NodeKind::String) return bad();
+      auto m = rt::parse_money(s.text);
+      if (!m) {
+        if (m.error().code == rt::ErrorCode::UnknownCurrency) {
+          size_t sp = s.text.rfind(' ');
+          std::string_view code = sp == std::string_view::npos ? s.text : s.text.substr(sp + 1);
+          *message = "unknown currency " + quote_for_message(code) + " in " + s.describe();
+          return false;
+        }
+        return bad();
+      }
+      if (!t.currency.empty() && rt::currency(m->currency).code != t.currency) return bad();
+      *out = ir::Value(*m);
+      return true;
+    }
+
+    case K::Date: {
+      if (s.kind != NodeKind::String) return bad();
+      auto d = rt::parse_date(s.text);
+      if (!d) return bad();
+      *out = ir::Value(ir::DateValue{*d});
+      return true;
+    }
+
+    case K::DateTime: {
+      if (s.kind != NodeKind::String) return bad();
+      auto d = rt::parse_datetime(s.text);
+      if (!d) return bad();
+      *out = ir::Value(ir::DateTimeValue{*d});
+      return true;
+    }
+
+    case K::Duration: {
+      if (s.kind != NodeKind::String) return bad();
+      auto d = parse_iso_duration(s.text);
+      if (!d) return bad();
+      *out = ir::Value(ir::DurationValue{*d});
+      return true;
+    }
+
+    case K::BusinessDuration: {
+      if (s.kind != NodeKind::String) return bad();
+      auto d = parse_business_duration(s.text);
+      if (!d) return bad();
+      *out = ir::Value(*d);
+      return true;
+    }
+
+    case K::Period: {
+      if (s.kind != NodeKind::String) return bad();
+      auto d = parse_iso_period(s.text);
+      if (!d) return bad();
+      *out = ir::Value(ir::PeriodValue{*d});
+      return true;
+    }
+
+    case K::Text:
+      if (s.kind != NodeKind::String) return bad();
+      *out = ir::Value(std::string(s.text));
+      return true;
+
+    case K::Zone: {
+      if (s.kind != NodeKind::String) return bad();
+      auto z = rt::Zone::lookup(s.text);
+      if (!z) {
+        *message = "unknown time zone " + s.describe();
+        return false;
+      }
+      *out = ir::Value(ir::ZoneValue{*z});
+      return true;
+    }
+
+    case K::Enum: {
+      if (s.kind != NodeKind::String || t.id < 0 || static_cast<size_t>(t.id) >= schema.enums.size()) return bad();
+      int m = schema.enums[t.id].find(s.text);
+      if (m < 0) return bad();
+      *out = ir::Value(ir::EnumValue{m});
+      return true;
+    }
+
+    default:
+      *message = "a value of type " + ir::to_string(t.as_required(), schema) + " cannot be given as input";
+      return false;
+  }
+}
+
+}  // namespace detail
+}  // namespace proviso::records

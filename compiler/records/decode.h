@@ -1,0 +1,98 @@
+// Schema-driven decoding of evaluation inputs: one JSON (or YAML) object whose top-level keys
+// are the policy's input names, checked field by field against the declared types and turned
+// into interpreter values.
+// Takes: the policy's schema and input declarations (kept by reference: they must outlive the
+// Decoder) and the text of one input. Gives: one ir::Value per InputDef (a record or list, or
+// none for an absent optional input), or the first error, naming the field path and what was
+// expected (`case.severity: expected an integer from 1 to 3, got 7`).
+// JSON forms: shared/POLICIES.md, plus compiler/records/forms.h for the types it leaves open.
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/ir/program.h"
+
+namespace proviso::records {
+
+struct DecodeError {
+  std::string path;     // "case.reported_at", "contacts[2].name"; "" for the whole input
+  std::string message;  // "expected an RFC 3339 datetime, got \"2026-13-40\""
+  // `path: message`, or the message alone when the path is empty.
+  std::string to_string() const;
+};
+
+struct DecodeResult {
+  std::vector<ir::Value> values;     // one per InputDef, when ok
+  std::optional<DecodeError> error;  // the first problem found
+  bool ok() const { return !error.has_value(); }
+};
+
+struct Limits {
+  size_t max_depth = 64;                   // nested records and lists
+  size_t max_string_bytes = 1u << 20;      // 1 MiB per string
+  size_t max_list_length = 100000;         // elements per list
+  size_t max_input_bytes = 64u << 20;      // 64 MiB per evaluation input
+  size_t max_line_bytes = 16u << 20;       // 16 MiB per NDJSON line
+  size_t max_values = 16u << 20;           // values decoded per input (YAML aliases)
+};
+
+// Bytes that must be readable after the text for in-place JSON decoding.
+inline constexpr size_t kJsonPadding = 64;
+
+// Decodes inputs of one policy. Keeps its JSON parser and buffers between calls, so reuse one
+// Decoder per thread; it is not thread-safe.
+class Decoder {
+ public:
+  Decoder(const ir::Schema& schema, const std::vector<ir::InputDef>& inputs, Limits limits = {});
+  explicit Decoder(const ir::Program& program) : Decoder(program.schema, program.inputs) {}
+  ~Decoder();
+  Decoder(const Decoder&) = delete;
+  Decoder& operator=(const Decoder&) = delete;
+
+  // One JSON object. Copies the text into a padded buffer first.
+  DecodeResult decode_json(std::string_view text);
+  // In place: [text.data(), text.data() + capacity) must be readable and
+  // capacity >= text.size() + kJsonPadding.
+  DecodeResult decode_json(std::string_view text, size_t capacity);
+  // Every document of a YAML stream (`---` separates them), one result each. A YAML syntax
+  // error gives a single failed result.
+  std::vector<DecodeResult> decode_yaml(std::string_view text);
+
+  const Limits& limits() const { return limits_; }
+
+ private:
+  struct Impl;
+  const ir::Schema& schema_;
+  const std::vector<ir::InputDef>& inputs_;
+  Limits limits_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One evaluation input found in an input file.
+struct InputText {
+  size_t line = 1;                   // 1-based line where it starts
+  std::string_view text;             // the JSON text (a view into the file's buffer)
+  std::optional<DecodeError> error;  // set when the line cannot be decoded at all (too long)
+};
+
+// Splits the text of a JSON input file: a single JSON object (possibly over several lines),
+// or NDJSON (one object per non-empty line; a line longer than limits.max_line_bytes is an
+// error for that line only). NDJSON is recognised when the first non-blank line is a
+// complete JSON value on its own.
+std::vector<InputText> split_json_inputs(std::string_view text, const Limits& limits = {});
+
+// A file's content with kJsonPadding readable bytes after it, for in-place decoding.
+struct PaddedText {
+  std::unique_ptr<char[]> data;
+  size_t size = 0;
+  std::string_view view() const { return {data.get(), size}; }
+  // Capacity usable from `at` (a view into this text) to the end of the buffer.
+  size_t capacity_from(const char* at) const { return size + kJsonPadding - static_cast<size_t>(at - data.get()); }
+  static PaddedText copy_of(std::string_view text);
+};
+
+}  // namespace proviso::records

@@ -1,0 +1,265 @@
+// JSON decoding with simdjson On Demand: one pass over the text, straight into values.
+// Numbers are read from their raw tokens so decimals stay exact.
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+#include "compiler/records/walker.h"
+
+namespace proviso::records {
+
+static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
+
+namespace {
+
+using namespace simdjson;
+using detail::NodeKind;
+
+std::string simdjson_message(error_code e) {
+  if (e == EMPTY) return "invalid JSON: the input is empty";
+  std::string m = error_message(e);
+  if (!m.empty() && m.back() == '.') m.pop_back();
+  if (!m.empty()) m[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(m[0])));
+  return "invalid JSON: " + m;
+}
+
+struct JsonSource {
+  error_code error = SUCCESS;
+
+  std::string syntax_error() const { return simdjson_message(error == SUCCESS ? TAPE_ERROR : error); }
+
+  NodeKind kind(ondemand::value& v) {
+    ondemand::json_type t;
+    if (auto e = v.type().get(t)) {
+      error = e;
+      return NodeKind::Invalid;
+    }
+    switch (t) {
+      case ondemand::json_type::array: return NodeKind::Array;
+      case ondemand::json_type::object: return NodeKind::Object;
+      case ondemand::json_type::number: return NodeKind::Number;
+      case ondemand::json_type::string: return NodeKind::String;
+      case ondemand::json_type::boolean: return NodeKind::Bool;
+      case ondemand::json_type::null: return NodeKind::Null;
+    }
+    return NodeKind::Invalid;
+  }
+  bool null(ondemand::value& v) {
+    bool n = false;
+    if (auto e = v.is_null().get(n)) error = e;
+    else if (!n) error = N_ATOM_ERROR;
+    return error == SUCCESS;
+  }
+  bool boolean(ondemand::value& v, bool& b) {
+    if (auto e = v.get_bool().get(b)) {
+      error = e;
+      return false;
+    }
+    return true;
+  }
+  bool number(ondemand::value& v, std::string_view& s) {
+    s = v.raw_json_token();
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+      s.remove_suffix(1);
+    return true;
+  }
+  bool string(ondemand::value& v, std::string_view& s) {
+    if (auto e = v.get_string().get(s)) {
+      error = e;
+      return false;
+    }
+    return true;
+  }
+  template <class F>
+  bool iterate_object(ondemand::object& obj, F&& f) {
+    for (auto fr : obj) {
+      ondemand::field fld;
+      if (auto e = std::move(fr).get(fld)) {
+        error = e;
+        return false;
+      }
+      std::string_view key;
+      if (auto e = fld.unescaped_key().get(key)) {
+        error = e;
+        return false;
+      }
+      if (!f(key, fld.value())) return false;
+    }
+    return true;
+  }
+  template <class F>
+  bool fields(ondemand::object& obj, F&& f) { return iterate_object(obj, f); }
+  template <class F>
+  bool fields(ondemand::value& v, F&& f) {
+    ondemand::object obj;
+    if (auto e = v.get_object().get(obj)) {
+      error = e;
+      return false;
+    }
+    return iterate_object(obj, f);
+  }
+  template <class F>
+  bool elements(ondemand::value& v, F&& f) {
+    ondemand::array arr;
+    if (auto e = v.get_array().get(arr)) {
+      error = e;
+      return false;
+    }
+    for (auto er : arr) {
+      ondemand::value item;
+      if (auto e = std::move(er).get(item)) {
+        error = e;
+        return false;
+      }
+      if (!f(item)) return false;
+    }
+    return true;
+  }
+};
+
+std::string input_names(const std::vector<ir::InputDef>& inputs) {
+  std::string out;
+  for (const auto& in : inputs) {
+    if (!out.empty()) out += ", ";
+    out += in.name;
+  }
+  return out;
+}
+
+const char* kind_noun(ondemand::json_type t) {
+  switch (t) {
+    case ondemand::json_type::array: return "a list";
+    case ondemand::json_type::object: return "an object";
+    case ondemand::json_type::number: return "a number";
+    case ondemand::json_type::string: return "a string";
+    case ondemand::json_type::boolean: return "a boolean";
+    case ondemand::json_type::null: return "null";
+  }
+  return "a value";
+}
+
+}  // namespace
+
+struct Decoder::Impl {
+  ondemand::parser parser;
+  PaddedText scratch;
+  size_t scratch_capacity = 0;
+};
+
+Decoder::Decoder(const ir::Schema& schema, const std::vector<ir::InputDef>& inputs, Limits limits)
+    : schema_(schema), inputs_(inputs), limits_(limits), impl_(std::make_unique<Impl>()) {}
+
+Decoder::~Decoder() = default;
+
+DecodeResult Decoder::decode_json(std::string_view text) {
+  if (text.size() > limits_.max_input_bytes) {
+    DecodeResult r;
+    r.error = DecodeError{"", fmt::format("input larger than {} MiB", limits_.max_input_bytes >> 20)};
+    return r;
+  }
+  if (impl_->scratch_capacity < text.size() + kJsonPadding) {
+    impl_->scratch = PaddedText::copy_of(text);
+    impl_->scratch_capacity = text.size() + kJsonPadding;
+  } else {
+    std::memcpy(impl_->scratch.data.get(), text.data(), text.size());
+    std::memset(impl_->scratch.data.get() + text.size(), 0, kJsonPadding);
+    impl_->scratch.size = text.size();
+  }
+  return decode_json(std::string_view(impl_->scratch.data.get(), text.size()), impl_->scratch_capacity);
+}
+
+DecodeResult Decoder::decode_json(std::string_view text, size_t capacity) {
+  DecodeResult result;
+  auto fail = [&](std::string message) {
+    result.values.clear();
+    result.error = DecodeError{"", std::move(message)};
+    return result;
+  };
+  if (text.size() > limits_.max_input_bytes)
+    return fail(fmt::format("input larger than {} MiB", limits_.max_input_bytes >> 20));
+  if (std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }))
+    return fail("invalid JSON: the input is empty");
+
+  ondemand::document doc;
+  if (auto e = impl_->parser.iterate(text.data(), text.size(), capacity).get(doc)) return fail(simdjson_message(e));
+  ondemand::json_type t;
+  if (auto e = doc.type().get(t)) return fail(simdjson_message(e));
+  if (t != ondemand::json_type::object)
+    return fail(fmt::format("expected a JSON object with the inputs ({}), got {}", input_names(inputs_), kind_noun(t)));
+  ondemand::object root;
+  if (auto e = doc.get_object().get(root)) return fail(simdjson_message(e));
+
+  JsonSource src;
+  detail::Walker<JsonSource> w(src, schema_, limits_);
+  result = w.decode_inputs(root, inputs_);
+  if (!result.ok()) {
+    // On Demand reads only as far as the first problem; a syntax error later in the text
+    // is the better report, so validate the whole text on this (rare) path.
+    // (nlohmann's validator: simdjson's DOM would also reject integers beyond 64 bits.)
+    if (result.error->message.rfind("invalid JSON", 0) != 0 && !nlohmann::json::accept(text))
+      return fail("invalid JSON: the text is not well-formed");
+    return result;
+  }
+  // Anything after the object is an error ("{...} {...}" on one line).
+  auto loc = doc.current_location();
+  if (loc.error() != OUT_OF_BOUNDS) return fail("invalid JSON: unexpected text after the input object");
+  return result;
+}
+
+std::vector<InputText> split_json_inputs(std::string_view text, const Limits& limits) {
+  std::vector<InputText> out;
+  auto is_blank = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+  };
+  // Find the first non-blank line and decide between one document and NDJSON.
+  size_t pos = 0, line = 1;
+  std::string_view first;
+  size_t first_line = 1;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    size_t end = nl == std::string_view::npos ? text.size() : nl;
+    std::string_view l = text.substr(pos, end - pos);
+    if (!is_blank(l)) {
+      first = l;
+      first_line = line;
+      break;
+    }
+    pos = end + 1;
+    ++line;
+  }
+  if (first.empty()) return out;
+  bool ndjson = first.size() <= limits.max_line_bytes && nlohmann::json::accept(first);
+  if (!ndjson) {
+    InputText in;
+    in.line = first_line;
+    in.text = text.substr(static_cast<size_t>(first.data() - text.data()));
+    out.push_back(in);
+    return out;
+  }
+  pos = static_cast<size_t>(first.data() - text.data());
+  line = first_line;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    size_t end = nl == std::string_view::npos ? text.size() : nl;
+    std::string_view l = text.substr(pos, end - pos);
+    if (!is_blank(l)) {
+      InputText in;
+      in.line = line;
+      in.text = l;
+      if (l.size() > limits.max_line_bytes) {
+        in.error = DecodeError{"", fmt::format("line {} is longer than {} MiB", line, limits.max_line_bytes >> 20)};
+      }
+      out.push_back(in);
+    }
+    pos = end + 1;
+    ++line;
+  }
+  return out;
+}
+
+}  // namespace proviso::records

@@ -1,0 +1,163 @@
+// JSON and plain-text encoding of values.
+#include "compiler/records/encode.h"
+
+#include "compiler/records/forms.h"
+
+namespace proviso::records {
+namespace {
+
+using K = ir::Value::Kind;
+
+const ir::Type& elem_type(const ir::Type& t) {
+  static const ir::Type kError = ir::Type::error();
+  return t.kind == ir::TypeKind::List && t.elem ? *t.elem : kError;
+}
+
+const ir::RecordDef* record_def(const ir::Type& t, const ir::Schema& schema) {
+  if (t.kind != ir::TypeKind::Record || t.id < 0 || static_cast<size_t>(t.id) >= schema.records.size()) return nullptr;
+  return &schema.records[t.id];
+}
+
+std::string enum_name(const ir::Value& v, const ir::Type& t, const ir::Schema& schema) {
+  int32_t m = v.as_enum();
+  if (t.kind == ir::TypeKind::Enum && t.id >= 0 && static_cast<size_t>(t.id) < schema.enums.size()) {
+    const auto& members = schema.enums[t.id].members;
+    if (m >= 0 && static_cast<size_t>(m) < members.size()) return members[m];
+  }
+  return "#" + std::to_string(m);
+}
+
+std::string quote_text(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default: out += c;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string money_text(const rt::Money& m) {
+  const rt::Currency& c = rt::currency(m.currency);
+  return m.amount.scale() <= c.minor_unit ? rt::format_money(m) : rt::format_money_exact(m);
+}
+
+}  // namespace
+
+Json encode(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, const rt::Zone* zone) {
+  switch (v.kind()) {
+    case K::None: return nullptr;
+    case K::Bool: return v.as_bool();
+    case K::Int: return v.as_int();
+    case K::Decimal:
+      if (t.kind == ir::TypeKind::Percent) return format_percent(v.as_decimal());
+      return v.as_decimal().to_string();
+    case K::Money: return rt::format_money(v.as_money());
+    case K::Date: return rt::format_date(v.as_date());
+    case K::DateTime: return rt::format_datetime(v.as_datetime(), zone ? *zone : *rt::utc_zone());
+    case K::Duration: return format_iso_duration(v.as_duration());
+    case K::BusinessDuration: return format_business_duration(v.as_business_duration());
+    case K::Period: return format_iso_period(v.as_period());
+    case K::Text: return v.as_text();
+    case K::Enum: return enum_name(v, t, schema);
+    case K::Zone: return v.as_zone() ? std::string(v.as_zone()->name()) : std::string();
+    case K::Calendar: return v.as_calendar() ? std::string(v.as_calendar()->name()) : std::string();
+    case K::Holidays: return v.as_holidays() ? std::string(v.as_holidays()->name()) : std::string();
+    case K::List: {
+      Json arr = Json::array();
+      const ir::Type& et = elem_type(t);
+      for (const ir::Value& item : v.as_list()) arr.push_back(encode(item, et, schema, zone));
+      return arr;
+    }
+    case K::Record: {
+      Json obj = Json::object();
+      const ir::RecordDef* rd = record_def(t, schema);
+      const ir::ValueList& fields = v.as_record();
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (rd && i < rd->fields.size()) obj[rd->fields[i].name] = encode(fields[i], rd->fields[i].type, schema, zone);
+        else obj["#" + std::to_string(i)] = encode(fields[i], ir::Type::error(), schema, zone);
+      }
+      return obj;
+    }
+  }
+  return nullptr;
+}
+
+Json encode_decisions(const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions,
+                      const rt::Zone* zone) {
+  Json obj = Json::object();
+  for (const auto& [index, value] : decisions) {
+    const ir::ValueDef& def = program.values[static_cast<size_t>(index)];
+    obj[def.name] = encode(value, def.type, program.schema, zone);
+  }
+  Json line = Json::object();
+  line["decisions"] = std::move(obj);
+  return line;
+}
+
+Json encode_error(std::string_view path, std::string_view message) {
+  Json err = Json::object();
+  err["path"] = std::string(path);
+  err["message"] = std::string(message);
+  Json line = Json::object();
+  line["error"] = std::move(err);
+  return line;
+}
+
+std::string format_value(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, const rt::Zone* zone) {
+  switch (v.kind()) {
+    case K::None: return "none";
+    case K::Bool: return v.as_bool() ? "true" : "false";
+    case K::Int: return std::to_string(v.as_int());
+    case K::Decimal:
+      if (t.kind == ir::TypeKind::Percent) return format_percent(v.as_decimal());
+      return v.as_decimal().to_string();
+    case K::Money: return money_text(v.as_money());
+    case K::Date: return rt::format_date(v.as_date());
+    case K::DateTime: return rt::format_datetime(v.as_datetime(), zone ? *zone : *rt::utc_zone());
+    case K::Duration: return format_duration_words(v.as_duration());
+    case K::BusinessDuration: return format_business_duration(v.as_business_duration());
+    case K::Period: {
+      int64_t m = v.as_period();
+      return std::to_string(m) + (m == 1 || m == -1 ? " month" : " months");
+    }
+    case K::Text: return quote_text(v.as_text());
+    case K::Enum: return enum_name(v, t, schema);
+    case K::Zone: return v.as_zone() ? std::string(v.as_zone()->name()) : "?";
+    case K::Calendar: return v.as_calendar() ? std::string(v.as_calendar()->name()) : "?";
+    case K::Holidays: return v.as_holidays() ? std::string(v.as_holidays()->name()) : "?";
+    case K::List: {
+      std::string out = "[";
+      const ir::Type& et = elem_type(t);
+      bool first = true;
+      for (const ir::Value& item : v.as_list()) {
+        if (!first) out += ", ";
+        first = false;
+        out += format_value(item, et, schema, zone);
+      }
+      return out + "]";
+    }
+    case K::Record: {
+      const ir::RecordDef* rd = record_def(t, schema);
+      const ir::ValueList& fields = v.as_record();
+      if (fields.empty()) return "{}";
+      std::string out = "{ ";
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (i) out += ", ";
+        bool known = rd && i < rd->fields.size();
+        out += known ? rd->fields[i].name : "#" + std::to_string(i);
+        out += ": ";
+        out += format_value(fields[i], known ? rd->fields[i].type : ir::Type::error(), schema, zone);
+      }
+      return out + " }";
+    }
+  }
+  return "?";
+}
+
+}  // namespace proviso::records

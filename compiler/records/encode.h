@@ -1,0 +1,38 @@
+// Encoding of evaluation results: decision values as JSON (the output line of `proviso eval`)
+// and as plain text for people (explanations, test diffs).
+// JSON forms: shared/POLICIES.md; for the types it leaves open, compiler/records/forms.h
+// (duration "PT4H", period "P12M", percent "25%", business duration "2 business days") and
+// decimals as exact strings ("0.125"): a JSON number would pass through binary floating point.
+#pragma once
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "compiler/ir/program.h"
+
+namespace proviso::records {
+
+using Json = nlohmann::ordered_json;
+
+// One value of static type `type`. Datetimes are written in `home_zone` (UTC when null) with
+// its offset at that instant; money rounded half away from zero to the minor unit.
+Json encode(const ir::Value& value, const ir::Type& type, const ir::Schema& schema, const rt::Zone* home_zone);
+
+// {"decisions": {NAME: VALUE, ...}} in the order given (declaration order).
+Json encode_decisions(const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions,
+                      const rt::Zone* home_zone);
+
+// {"error": {"path": PATH, "message": MESSAGE}}.
+Json encode_error(std::string_view path, std::string_view message);
+
+// Plain text in the language's own notation: `2026-11-27T09:00:00-05:00`, `12.50 USD`, `25%`,
+// `4 hours`, `2 business hours`, `12 months`, `"text"`, `Enterprise`, `[1, 2]`,
+// `{ name: "A", phone: none }`, `none`. Money keeps digits beyond the minor unit when it has
+// them (intermediate values), so nothing is hidden from an explanation.
+std::string format_value(const ir::Value& value, const ir::Type& type, const ir::Schema& schema,
+                         const rt::Zone* zone);
+
+}  // namespace proviso::records

@@ -1,0 +1,245 @@
+// Internal to compiler/records: the schema-driven walk shared by the JSON and YAML decoders.
+// A Source adapter exposes one document's values; the walker checks them against ir::Types.
+//
+// Adapter interface (Val is the adapter's value handle):
+//   NodeKind kind(Val&)                           NodeKind::Invalid on a syntax error
+//   bool null(Val&)                               validates a null token
+//   bool boolean(Val&, bool&)
+//   bool number(Val&, std::string_view&)          the number's text, validated by the walker
+//   bool string(Val&, std::string_view&)          unescaped
+//   bool fields(Val&, F)                          F(std::string_view key, Val&) -> bool
+//   bool elements(Val&, F)                        F(Val&) -> bool
+//   std::string syntax_error()                    after a false return not caused by F
+#pragma once
+#include <charconv>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "compiler/records/decode.h"
+#include "compiler/records/forms.h"
+
+namespace proviso::records::detail {
+
+enum class NodeKind { Invalid, Null, Bool, Number, String, Object, Array };
+
+// "contacts[2].name": segments are schema names (stable storage) or list indices.
+class Path {
+ public:
+  void push(std::string_view name) { segs_.emplace_back(name); }
+  void push(size_t index) { segs_.emplace_back(index); }
+  void pop() { segs_.pop_back(); }
+  size_t depth() const { return segs_.size(); }
+  std::string str() const;
+  std::string with(std::string_view last) const;
+
+ private:
+  std::vector<std::variant<std::string_view, size_t>> segs_;
+};
+
+// JSON-quoted, shortened text for "got ..." parts of messages.
+std::string quote_for_message(std::string_view s);
+// "an integer from 1 to 3", "one of Phone, Portal, Email", ...
+std::string expected_description(const ir::Type& t, const ir::Schema& schema);
+
+// Scalar decoders shared by both sources: given the scalar's kind and text, produce the value
+// or the message after the path ("expected ..., got ...").
+struct Scalar {
+  NodeKind kind = NodeKind::Invalid;
+  bool b = false;
+  std::string_view text;  // Number: the token; String: the unescaped text
+  std::string describe() const;
+};
+bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema, ir::Value* out,
+                   std::string* message);
+
+template <class Source>
+class Walker {
+ public:
+  Walker(Source& src, const ir::Schema& schema, const Limits& limits)
+      : src_(src), schema_(schema), limits_(limits) {}
+
+  // The top-level object: keys are input names.
+  template <class Val>
+  DecodeResult decode_inputs(Val& root, const std::vector<ir::InputDef>& inputs) {
+    DecodeResult result;
+    result.values.assign(inputs.size(), ir::Value::none());
+    std::vector<char> seen(inputs.size(), 0);
+    bool ok = src_.fields(root, [&](std::string_view key, auto& child) {
+      int idx = -1;
+      for (size_t i = 0; i < inputs.size(); ++i)
+        if (inputs[i].name == key) { idx = static_cast<int>(i); break; }
+      if (idx < 0) return fail_named(key, "unknown input");
+      if (seen[idx]) return fail_named(key, "duplicate input");
+      seen[idx] = 1;
+      const ir::InputDef& in = inputs[idx];
+      path_.push(std::string_view(in.name));
+      bool r;
+      NodeKind k = src_.kind(child);
+      if (k == NodeKind::Null) {
+        r = src_.null(child) ? (in.optional || fail("missing required input")) : syntax();
+      } else {
+        r = decode(child, in.type.as_required(), &result.values[idx]);
+      }
+      path_.pop();
+      return r;
+    });
+    if (!ok && !error_) syntax();
+    if (!error_) {
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        if (!seen[i] && !inputs[i].optional) {
+          fail_named(inputs[i].name, "missing required input");
+          break;
+        }
+      }
+    }
+    if (error_) {
+      result.values.clear();
+      result.error = std::move(error_);
+    }
+    return result;
+  }
+
+  bool failed() const { return error_.has_value(); }
+  std::optional<DecodeError>& error() { return error_; }
+  bool syntax() {
+    if (!error_) error_ = DecodeError{path_.str(), src_.syntax_error()};
+    return false;
+  }
+
+ private:
+  bool fail(std::string message) {
+    if (!error_) error_ = DecodeError{path_.str(), std::move(message)};
+    return false;
+  }
+  bool fail_named(std::string_view last, std::string message) {
+    if (!error_) error_ = DecodeError{path_.with(last), std::move(message)};
+    return false;
+  }
+
+  template <class Val>
+  bool read_scalar(Val& v, NodeKind k, Scalar* s) {
+    s->kind = k;
+    switch (k) {
+      case NodeKind::Null: return src_.null(v) || syntax();
+      case NodeKind::Bool: return src_.boolean(v, s->b) || syntax();
+      case NodeKind::Number:
+        if (!src_.number(v, s->text)) return syntax();
+        if (!is_json_number(s->text)) return fail("invalid number " + quote_for_message(s->text));
+        return true;
+      case NodeKind::String:
+        if (!src_.string(v, s->text)) return syntax();
+        if (s->text.size() > limits_.max_string_bytes)
+          return fail(fmt::format("string longer than {} bytes", limits_.max_string_bytes));
+        return true;
+      default: return true;
+    }
+  }
+
+  std::string got(NodeKind k) {
+    return k == NodeKind::Object ? "an object" : k == NodeKind::Array ? "a list" : "a value";
+  }
+
+  template <class Val>
+  bool decode(Val& v, const ir::Type& t, ir::Value* out) {
+    if (++values_ > limits_.max_values)
+      return fail(fmt::format("input too large: more than {} values", limits_.max_values));
+    NodeKind k = src_.kind(v);
+    if (k == NodeKind::Invalid) return syntax();
+    if (k == NodeKind::Null) {
+      if (!src_.null(v)) return syntax();
+      if (t.optional) {
+        *out = ir::Value::none();
+        return true;
+      }
+      return fail("expected " + expected_description(t, schema_) + ", got null");
+    }
+    if (t.kind == ir::TypeKind::Record) {
+      if (k != NodeKind::Object) return mismatch(v, k, t);
+      return decode_record(v, t, out);
+    }
+    if (t.kind == ir::TypeKind::List) {
+      if (k != NodeKind::Array) return mismatch(v, k, t);
+      return decode_list(v, t, out);
+    }
+    if (k == NodeKind::Object || k == NodeKind::Array)
+      return fail("expected " + expected_description(t, schema_) + ", got " + got(k));
+    Scalar s;
+    if (!read_scalar(v, k, &s)) return false;
+    std::string message;
+    if (!decode_scalar(s, t, schema_, out, &message)) return fail(std::move(message));
+    return true;
+  }
+
+  template <class Val>
+  bool mismatch(Val& v, NodeKind k, const ir::Type& t) {
+    std::string what;
+    if (k == NodeKind::Object || k == NodeKind::Array) {
+      what = got(k);
+    } else {
+      Scalar s;
+      if (!read_scalar(v, k, &s)) return false;
+      what = s.describe();
+    }
+    return fail("expected " + expected_description(t, schema_) + ", got " + what);
+  }
+
+  template <class Val>
+  bool decode_record(Val& v, const ir::Type& t, ir::Value* out) {
+    if (path_.depth() >= limits_.max_depth)
+      return fail(fmt::format("nesting deeper than {} levels", limits_.max_depth));
+    const ir::RecordDef& rd = schema_.records[static_cast<size_t>(t.id)];
+    ir::ValueList fields(rd.fields.size());
+    std::vector<char> seen(rd.fields.size(), 0);
+    bool ok = src_.fields(v, [&](std::string_view key, auto& child) {
+      int idx = rd.find(key);
+      if (idx < 0) return fail_named(key, "unknown field");
+      if (seen[idx]) return fail_named(key, "duplicate field");
+      seen[idx] = 1;
+      path_.push(std::string_view(rd.fields[idx].name));
+      bool r = decode(child, rd.fields[idx].type, &fields[idx]);
+      path_.pop();
+      return r;
+    });
+    if (!ok) return error_ ? false : syntax();
+    for (size_t i = 0; i < rd.fields.size(); ++i) {
+      if (!seen[i] && !rd.fields[i].type.optional) return fail_named(rd.fields[i].name, "missing required field");
+    }
+    *out = ir::Value::record(std::move(fields));
+    return true;
+  }
+
+  template <class Val>
+  bool decode_list(Val& v, const ir::Type& t, ir::Value* out) {
+    if (path_.depth() >= limits_.max_depth)
+      return fail(fmt::format("nesting deeper than {} levels", limits_.max_depth));
+    const ir::Type& elem = *t.elem;
+    ir::ValueList items;
+    size_t index = 0;
+    bool ok = src_.elements(v, [&](auto& child) {
+      if (index >= limits_.max_list_length)
+        return fail(fmt::format("list longer than {} elements", limits_.max_list_length));
+      path_.push(index);
+      items.emplace_back();
+      bool r = decode(child, elem, &items.back());
+      path_.pop();
+      ++index;
+      return r;
+    });
+    if (!ok) return error_ ? false : syntax();
+    *out = ir::Value::list(std::move(items));
+    return true;
+  }
+
+  Source& src_;
+  const ir::Schema& schema_;
+  const Limits& limits_;
+  Path path_;
+  std::optional<DecodeError> error_;
+  size_t values_ = 0;
+};
+
+}  // namespace proviso::records::detail

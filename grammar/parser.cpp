@@ -1,0 +1,158 @@
+// The parser's driver: runs the header rule, then one declaration at a time; after a syntax
+// error it reports it and resumes at the next line that starts a declaration.
+#include "grammar/parser.h"
+
+#include <algorithm>
+#include <cctype>
+#include <exception>
+
+#include "grammar/decl_actions.h"
+#include "grammar/errors.h"
+#include "grammar/lexical.h"
+
+namespace proviso::syntax {
+
+std::string text_close_message(const Builder& b, const char* at, Span* span) {
+  if (at >= b.end() || *at == '\n' || *at == '\r') {
+    const char* e = at;
+    *span = {b.text_open, b.offset(e)};
+    return "unterminated text literal";
+  }
+  *span = {b.offset(at), b.offset(at) + 1};
+  return static_cast<unsigned char>(*at) < 0x20 || *at == 0x7f
+             ? "a text literal may not hold control characters: use `\\n` or `\\t`"
+             : "invalid UTF-8 in a text literal";
+}
+
+namespace {
+
+namespace pegtl = tao::pegtl;
+using Input = pegtl::memory_input<pegtl::tracking_mode::lazy, pegtl::eol::lf_crlf>;
+
+class Driver {
+ public:
+  Driver(const SourcePtr& source, ParseResult* result)
+      : source_(source), text_(source->text()), result_(result), b_(source, &result->module, &result->diagnostics) {}
+
+  void run() {
+    if (text_.size() > kMaxSourceBytes) {
+      result_->diagnostics.error(source_, {0, 0}, "syntax",
+                                 "the file is too large: " + std::to_string(text_.size()) +
+                                     " bytes, the limit is 8 MiB (8388608 bytes)");
+      return;
+    }
+    result_->module.comments = scan_comments(text_);
+    uint32_t pos = skip(0);
+    uint32_t last_end = 0;
+    bool have_last = false;
+    if (pos < text_.size() && (word_at(pos, "policy") || word_at(pos, "module"))) {
+      try {
+        last_end = parse_unit<grammar::header_unit>(pos);
+        have_last = true;
+        pos = last_end;
+      } catch (const SyntaxError& e) {
+        report(e);
+        pos = next_declaration_line(text_, pos);
+      }
+    } else {
+      report_at(pos, error_message<grammar::header_unit>);
+      if (!(pos < text_.size() && starts_declaration(text_, pos))) pos = next_declaration_line(text_, pos);
+    }
+    while (errors_ < kMaxErrors) {
+      pos = skip(pos);
+      if (pos >= text_.size()) break;
+      try {
+        last_end = parse_unit<grammar::declaration_unit>(pos);
+        have_last = true;
+        pos = last_end;
+      } catch (SyntaxError& e) {
+        if (e.offset == pos && !e.has_span) {
+          if (word_at(pos, "policy") || word_at(pos, "module")) {
+            e.message = "a file has one header (`policy` or `module`), at its start";
+          } else if (have_last && same_line(last_end, pos)) {
+            e.message = "expected an operator or the end of the line";
+          }
+        }
+        report(e);
+        pos = next_declaration_line(text_, pos);
+      }
+    }
+    if (errors_ >= kMaxErrors) {
+      Diagnostic d;
+      d.severity = Severity::Note;
+      d.source = source_;
+      d.span = {pos, pos};
+      d.code = "syntax";
+      d.message = "too many syntax errors: stopped after " + std::to_string(kMaxErrors);
+      result_->diagnostics.add(std::move(d));
+    }
+  }
+
+ private:
+  template <typename Rule>
+  uint32_t parse_unit(uint32_t pos) {
+    b_.reset();
+    Input in(text_.data() + pos, text_.data() + text_.size(), source_->path());
+    pegtl::parse<pegtl::must<Rule>, action, control>(in, b_);
+    return b_.offset(in.current());
+  }
+
+  uint32_t skip(uint32_t pos) const {
+    const char* base = text_.data();
+    return static_cast<uint32_t>(skip_blank_and_comments(base + pos, base + text_.size()) - base);
+  }
+
+  bool word_at(uint32_t pos, std::string_view word) const {
+    return text_.compare(pos, word.size(), word) == 0 &&
+           (pos + word.size() == text_.size() || !(std::isalnum(static_cast<unsigned char>(text_[pos + word.size()])) ||
+                                                  text_[pos + word.size()] == '_'));
+  }
+
+  bool same_line(uint32_t a, uint32_t b) const {
+    return std::find(text_.begin() + a, text_.begin() + b, '\n') == text_.begin() + b;
+  }
+
+  void report(const SyntaxError& e) {
+    Span span = e.has_span ? e.span : token_at(text_, e.offset);
+    b_.error(span, e.message);
+    ++errors_;
+  }
+
+  void report_at(uint32_t pos, const char* message) {
+    b_.error(token_at(text_, pos), message);
+    ++errors_;
+  }
+
+  SourcePtr source_;
+  const std::string& text_;
+  ParseResult* result_;
+  Builder b_;
+  size_t errors_ = 0;
+};
+
+}  // namespace
+
+ParseResult parse(SourcePtr source) {
+  ParseResult result;
+  result.module.source = source;
+  if (!source) return result;
+  try {
+    Driver(source, &result).run();
+  } catch (const std::exception& e) {
+    result.diagnostics.error(source, {0, 0}, "syntax", std::string("internal parser error: ") + e.what());
+  } catch (...) {
+    result.diagnostics.error(source, {0, 0}, "syntax", "internal parser error");
+  }
+  // The same problem can be found twice when a rule is tried twice: report it once.
+  auto& items = result.diagnostics.items();
+  std::stable_sort(items.begin(), items.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) { return a.span.begin < b.span.begin; });
+  items.erase(std::unique(items.begin(), items.end(),
+                          [](const Diagnostic& a, const Diagnostic& b) {
+                            return a.span.begin == b.span.begin && a.message == b.message;
+                          }),
+              items.end());
+  return result;
+}
+
+}  // namespace proviso::syntax

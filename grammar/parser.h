@@ -1,0 +1,22 @@
+// The front end's entry point: the text of a `.policy` file in, its syntax tree and syntax
+// errors out. Takes any bytes (up to 8 MiB); never throws, never crashes. Syntax errors are
+// diagnostics with code "syntax"; after an error the parser resumes at the next line that
+// starts a declaration, so one run reports up to 50 errors. PEGTL stays behind this header.
+#pragma once
+#include "compiler/ast/ast.h"
+#include "compiler/ast/diagnostic.h"
+#include "compiler/ast/source.h"
+
+namespace proviso::syntax {
+
+struct ParseResult {
+  ast::Module module;  // the declarations that parsed; module.source is the source given
+  Diagnostics diagnostics;
+};
+
+// INVARIANT of the result: when diagnostics has no errors, every node the grammar requires is
+// set (a decision's type and value, a calendar's zone and business day, ...), and
+// module.comments holds every `--` comment in source order.
+ParseResult parse(SourcePtr source);
+
+}  // namespace proviso::syntax

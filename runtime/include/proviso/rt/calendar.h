@@ -1,0 +1,105 @@
+// Working-time calendars: weekly wall-clock hours in a zone minus whole-day holidays, or
+// 24x7; adding working time, measuring it, and an interning cache for evaluations.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <proviso/rt/error.h>
+#include <proviso/rt/holidays.h>
+#include <proviso/rt/time.h>
+
+namespace proviso::rt {
+
+// Seconds of the local day, 0 <= start < end <= 86400 (86400 = midnight at the day's end).
+struct TimeRange {
+  int32_t start;
+  int32_t end;
+};
+
+struct WeeklyHours {
+  std::array<std::vector<TimeRange>, 7> days;  // 0 = Monday; sorted, non-overlapping
+};
+
+class Calendar {
+ public:
+  // NoWorkingTime for a week without working time; InvalidValue for business_day <= 0, a
+  // null zone, or ranges that are out of bounds, empty, unsorted or overlapping (touching
+  // ranges such as 08:00-12:00, 12:00-17:00 are allowed).
+  static Expected<std::shared_ptr<const Calendar>> make(std::string name, WeeklyHours hours,
+                                                        const Zone* zone,
+                                                        std::shared_ptr<const HolidaySet> holidays,
+                                                        Duration business_day);
+  // 24x7: continuous absolute time, business day 86400, zone UTC, no holidays.
+  static std::shared_ptr<const Calendar> always();
+
+  // The earliest T' >= t with exactly `working` seconds of working time in [t, T'].
+  // 0 gives t; InvalidValue for negative durations; OutOfRange when the holiday set's valid
+  // range (or 200 years without holidays) ends first.
+  Expected<Instant> add(Instant t, Duration working) const;
+  // Working time in [a, b]; 0 when b <= a. OutOfRange beyond the holidays' range or for
+  // spans longer than 400 years.
+  Expected<Duration> working_between(Instant a, Instant b) const;
+  // Working intervals are half-open [opening, closing).
+  Expected<bool> is_open(Instant t) const;
+  // t itself when open, else the next opening.
+  Expected<Instant> next_opening(Instant t) const;
+  // Holiday dates whose local day overlaps [a, b] and whose weekday has working hours, for
+  // explanations; sorted.
+  Expected<std::vector<Date>> holidays_between(Instant a, Instant b) const;
+
+  Duration business_day() const { return business_day_; }
+  std::string_view name() const { return name_; }
+  const Zone* zone() const { return zone_; }
+  const HolidaySet* holidays() const { return holidays_.get(); }
+  const WeeklyHours& weekly_hours() const { return hours_; }
+  bool is_always() const { return always_; }
+
+  ~Calendar();
+  Calendar(const Calendar&) = delete;
+  Calendar& operator=(const Calendar&) = delete;
+
+  struct YearTable;
+  struct Tables;
+
+ private:
+  Calendar() = default;
+  // Working intervals of local year `year` as instants, built once per calendar and year.
+  Expected<const YearTable*> year_table(int year) const;
+  Expected<const YearTable*> build_year_table(int year) const;
+  int local_year(Instant t) const;
+  // The last year a search may look at before giving up with OutOfRange.
+  int search_limit(int from_year) const;
+  Error search_exhausted(Instant t, Duration working, int limit) const;
+
+  std::string name_;
+  WeeklyHours hours_;
+  const Zone* zone_ = nullptr;
+  std::shared_ptr<const HolidaySet> holidays_;
+  Duration business_day_ = kSecondsPerDay;
+  bool always_ = false;
+  std::unique_ptr<Tables> tables_;
+};
+
+// Interns calendars by (name, weekly hours, zone, holiday key, business day) so that
+// building "the same" calendar for every evaluation is a hash lookup. Thread-safe.
+class CalendarCache {
+ public:
+  CalendarCache();
+  ~CalendarCache();
+  Expected<std::shared_ptr<const Calendar>> get(const std::string& name, const WeeklyHours& hours,
+                                                const Zone* zone,
+                                                std::shared_ptr<const HolidaySet> holidays,
+                                                Duration business_day);
+  std::size_t size() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace proviso::rt

@@ -1,0 +1,58 @@
+// Money: an exact Decimal amount in an ISO 4217 currency, the currency table with minor
+// units, and the house rules for mixing currencies (an error) and writing amounts.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <proviso/rt/decimal.h>
+#include <proviso/rt/error.h>
+
+namespace proviso::rt {
+
+struct Currency {
+  std::string_view code;  // "USD"
+  int minor_unit;         // decimals of the minor unit: USD 2, JPY 0, KWD 3
+};
+
+// Index into the ISO 4217 table; UnknownCurrency for anything but a known upper-case code.
+Expected<uint16_t> currency_index(std::string_view code);
+// INVARIANT: index came from currency_index (asserted).
+const Currency& currency(uint16_t index);
+std::size_t currency_count();
+
+struct Money {
+  Decimal amount;
+  uint16_t currency = 0;
+};
+
+// "1234.50 USD", "-3 JPY": a Decimal, exactly one space, a known upper-case code.
+Expected<Money> parse_money(std::string_view text);
+// Amount with the currency code; errors only for an unknown code.
+Expected<Money> make_money(const Decimal& amount, std::string_view code);
+
+// CurrencyMismatch (message names both codes) when the currencies differ.
+Expected<Money> add(const Money& a, const Money& b);
+Expected<Money> sub(const Money& a, const Money& b);
+Expected<int> compare(const Money& a, const Money& b);  // -1, 0, 1
+Expected<Decimal> div(const Money& a, const Money& b);  // ratio of two amounts
+
+Expected<Money> mul(const Money& a, const Decimal& factor);  // also money * percent
+Expected<Money> div(const Money& a, const Decimal& divisor);
+Money negate(const Money& a);
+
+// Rounded to the currency's minor unit, scale = minor unit.
+Expected<Money> round_to_minor_unit(const Money& a,
+                                    RoundingMode mode = RoundingMode::HalfAwayFromZero);
+// Rounded to `places` decimals.
+Expected<Money> round(const Money& a, int places, RoundingMode mode);
+
+// The output form: amount rounded half away from zero to the minor unit, exactly that many
+// decimals, one space, the code: "12.50 USD", "1001 JPY", "-12.35 USD".
+std::string format_money(const Money& a);
+// The exact amount with its own scale, for explanations: "12.345 USD".
+std::string format_money_exact(const Money& a);
+
+}  // namespace proviso::rt

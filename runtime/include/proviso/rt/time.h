@@ -1,0 +1,106 @@
+// Dates, instants and durations as plain integers; strict parsing and formatting of
+// ISO 8601 / RFC 3339 text; month arithmetic; IANA time zones (Zone, wrapping date::tz).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <proviso/rt/error.h>
+
+namespace date {
+class time_zone;
+}
+
+namespace proviso::rt {
+
+namespace detail {
+struct TzifData;
+}
+
+using Date = int32_t;      // days since 1970-01-01, proleptic Gregorian
+using Instant = int64_t;   // seconds since the Unix epoch, UTC
+using Duration = int64_t;  // seconds
+
+// Supported years for dates and instants (four-digit years, as in RFC 3339).
+inline constexpr int kMinYear = 0;
+inline constexpr int kMaxYear = 9999;
+inline constexpr int32_t kSecondsPerDay = 86400;
+
+struct CivilDate {
+  int year;
+  unsigned month;  // 1..12
+  unsigned day;    // 1..31
+};
+
+// InvalidDate for 2026-02-30, month 13, ...; OutOfRange outside kMinYear..kMaxYear.
+Expected<Date> make_date(int year, int month, int day);
+CivilDate civil(Date date);
+int weekday(Date date);  // 0 = Monday .. 6 = Sunday
+bool is_leap_year(int year);
+int days_in_month(int year, int month);
+
+// Strict "YYYY-MM-DD".
+Expected<Date> parse_date(std::string_view text);
+std::string format_date(Date date);  // "2026-11-27"
+
+// Day of month kept, clamped to the month's last day (2024-01-31 + 1 = 2024-02-29).
+// OutOfRange when the result leaves kMinYear..kMaxYear. Negative months go back.
+Expected<Date> add_months(Date date, int64_t months);
+// OutOfRange when the result leaves kMinYear..kMaxYear.
+Expected<Date> add_days(Date date, int64_t days);
+// Checked instant arithmetic (Overflow / OutOfRange instead of wrapping).
+Expected<Instant> add_seconds(Instant t, Duration d);
+
+// UTC midnight of a date, and the UTC date of an instant.
+Instant utc_midnight(Date date);
+Date utc_date(Instant t);
+
+// Strict RFC 3339: YYYY-MM-DDTHH:MM[:SS[.fraction]] then Z or +HH:MM / -HH:MM; 't' and 'z'
+// accepted. A fraction must be all zeros (outputs are whole seconds). InvalidDate with a
+// message quoting the text: `expected an RFC 3339 datetime, got "2026-13-40"`.
+Expected<Instant> parse_datetime(std::string_view text);
+
+// An IANA time zone. Instances live for the whole process (pointers are stable);
+// every member is const and thread-safe.
+class Zone {
+ public:
+  // UnknownZone for names the system database does not know. Cached: the same pointer for
+  // the same name. "UTC" gives utc_zone().
+  static Expected<const Zone*> lookup(std::string_view iana_name);
+
+  std::string_view name() const { return name_; }
+  int32_t offset_at(Instant t) const;  // seconds east of UTC
+  Date local_date(Instant t) const;
+  int32_t local_seconds_of_day(Instant t) const;  // 0..86399
+  // Wall clock to instant. A local time inside a spring-forward gap gives the instant the
+  // gap ends (the transition); an ambiguous one (fall-back) gives the earlier instant.
+  // seconds_of_day may be 0..86400 (86400 = the next day's midnight).
+  Instant to_instant(Date local_date, int32_t seconds_of_day) const;
+
+  // Built by lookup(); `data` is the zone file's transition table when it could be read.
+  Zone(std::string name, const date::time_zone* tz,
+       std::shared_ptr<const detail::TzifData> data = nullptr);
+  ~Zone();
+  Zone(const Zone&) = delete;
+  Zone& operator=(const Zone&) = delete;
+
+ private:
+  std::string name_;
+  const date::time_zone* tz_;  // null for the fixed UTC zone
+  // The system's TZif files list transitions only up to 2037, after which date::tz freezes
+  // the last offset; the table continues with the file's POSIX TZ footer rule. It also makes
+  // offset_at a plain binary search (date::tz builds a sys_info with strings per call).
+  std::shared_ptr<const detail::TzifData> data_;
+};
+
+const Zone* utc_zone();
+
+// "2026-11-27T16:00:00-05:00": local time in `zone` with its offset at that instant,
+// "+00:00" for offset zero (never "Z").
+std::string format_datetime(Instant t, const Zone& zone);
+// "2026-11-27T21:00:00Z", for logs and messages.
+std::string format_datetime_utc(Instant t);
+
+}  // namespace proviso::rt

@@ -1,0 +1,286 @@
+// Calendar: working time as sorted absolute intervals per local year with prefix sums, so
+// that adding and measuring working time are binary searches, never day-by-day walks.
+#include <proviso/rt/calendar.h>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "civil.h"
+
+namespace proviso::rt {
+
+namespace {
+
+// Years after which a search without holidays gives up (with holidays: their valid range).
+constexpr int kSearchYears = 200;
+// Spans that working_between and holidays_between accept.
+constexpr int kMaxSpanYears = 400;
+
+struct Interval {
+  Instant start;
+  Instant end;
+  Duration before;  // working time of the year before this interval
+  Duration through() const { return before + (end - start); }
+};
+
+std::string describe_duration(Duration d) {
+  Duration h = d / 3600, m = d / 60 % 60, s = d % 60;
+  std::string out;
+  if (h) out += fmt::format("{} h", h);
+  if (m) out += fmt::format("{}{} min", out.empty() ? "" : " ", m);
+  if (s || out.empty()) out += fmt::format("{}{} s", out.empty() ? "" : " ", s);
+  return out;
+}
+
+}  // namespace
+
+struct Calendar::YearTable {
+  std::vector<Interval> intervals;  // sorted, disjoint, non-empty
+  Duration total = 0;
+
+  // The first interval that ends after t.
+  std::vector<Interval>::const_iterator first_ending_after(Instant t) const {
+    return std::upper_bound(intervals.begin(), intervals.end(), t,
+                            [](Instant v, const Interval& iv) { return v < iv.end; });
+  }
+  // Working time of the year before t.
+  Duration position(Instant t) const {
+    auto it = first_ending_after(t);
+    if (it == intervals.end()) return total;
+    return it->before + std::clamp<Duration>(t - it->start, 0, it->end - it->start);
+  }
+};
+
+struct Calendar::Tables {
+  // Lock-free reads for the years that matter in practice; others go through the map.
+  static constexpr int kFastFirst = 1900;
+  static constexpr int kFastCount = 400;
+  std::array<std::atomic<const YearTable*>, kFastCount> fast{};
+  std::mutex mu;
+  std::map<int, std::unique_ptr<const YearTable>> owned;
+};
+
+Calendar::~Calendar() = default;
+
+Expected<std::shared_ptr<const Calendar>> Calendar::make(std::string name, WeeklyHours hours,
+                                                         const Zone* zone,
+                                                         std::shared_ptr<const HolidaySet> holidays,
+                                                         Duration business_day) {
+  static constexpr const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+                                          "Friday", "Saturday", "Sunday"};
+  if (zone == nullptr)
+    return make_error(ErrorCode::InvalidValue, fmt::format("calendar `{}` has no zone", name));
+  if (business_day <= 0)
+    return make_error(ErrorCode::InvalidValue,
+                      fmt::format("calendar `{}`: the business day must be longer than zero", name));
+  bool any = false;
+  for (int d = 0; d < 7; ++d) {
+    const auto& ranges = hours.days[d];
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+      const TimeRange& r = ranges[i];
+      if (r.start < 0 || r.end > kSecondsPerDay || r.start >= r.end)
+        return make_error(ErrorCode::InvalidValue,
+                          fmt::format("calendar `{}`: {} range {} must satisfy "
+                                      "00:00 <= start < end <= 24:00",
+                                      name, kDays[d], i + 1));
+      if (i > 0 && ranges[i - 1].end > r.start)
+        return make_error(ErrorCode::InvalidValue,
+                          fmt::format("calendar `{}`: {} ranges {} and {} overlap or are out of "
+                                      "order",
+                                      name, kDays[d], i, i + 1));
+      any = true;
+    }
+  }
+  if (!any)
+    return make_error(ErrorCode::NoWorkingTime,
+                      fmt::format("calendar `{}` has no working hours in the week", name));
+  std::shared_ptr<Calendar> c(new Calendar());
+  c->name_ = std::move(name);
+  c->hours_ = std::move(hours);
+  c->zone_ = zone;
+  c->holidays_ = std::move(holidays);
+  c->business_day_ = business_day;
+  c->tables_ = std::make_unique<Tables>();
+  return std::shared_ptr<const Calendar>(std::move(c));
+}
+
+std::shared_ptr<const Calendar> Calendar::always() {
+  static const std::shared_ptr<const Calendar> c = [] {
+    std::shared_ptr<Calendar> a(new Calendar());
+    a->name_ = "24x7";
+    for (auto& day : a->hours_.days) day.push_back({0, kSecondsPerDay});
+    a->zone_ = utc_zone();
+    a->business_day_ = kSecondsPerDay;
+    a->always_ = true;
+    return std::shared_ptr<const Calendar>(std::move(a));
+  }();
+  return c;
+}
+
+int Calendar::local_year(Instant t) const {
+  // Zone offsets stay within a day, so only the UTC dates next to a new year are ambiguous.
+  CivilDate c = detail::civil_from_days(detail::floor_div(t, kSecondsPerDay));
+  if ((c.month == 1 && c.day == 1) || (c.month == 12 && c.day == 31))
+    return civil(zone_->local_date(t)).year;
+  return c.year;
+}
+
+int Calendar::search_limit(int from_year) const {
+  int limit = holidays_ ? holidays_->valid_to() : from_year + kSearchYears;
+  return std::min(limit, kMaxYear);
+}
+
+Error Calendar::search_exhausted(Instant t, Duration working, int limit) const {
+  std::string why = holidays_ ? fmt::format("the last year of holiday set `{}`", holidays_->name())
+                              : fmt::format("the search limit of {} years", kSearchYears);
+  std::string what = working > 0
+                         ? fmt::format("cannot provide {} of working time", describe_duration(working))
+                         : std::string("has no opening");
+  return make_error(ErrorCode::OutOfRange,
+                    fmt::format("calendar `{}` {} after {} before the end of {} ({})", name_, what,
+                                format_datetime(t, *zone_), limit, why));
+}
+
+Expected<const Calendar::YearTable*> Calendar::year_table(int year) const {
+  int slot = year - Tables::kFastFirst;
+  bool fast = slot >= 0 && slot < Tables::kFastCount;
+  if (fast) {
+    if (const YearTable* t = tables_->fast[slot].load(std::memory_order_acquire)) return t;
+  }
+  return build_year_table(year);
+}
+
+Expected<const Calendar::YearTable*> Calendar::build_year_table(int year) const {
+  if (year < kMinYear || year > kMaxYear)
+    return make_error(ErrorCode::OutOfRange,
+                      fmt::format("calendar `{}`: year {} is outside the supported years "
+                                  "{:04}..{}",
+                                  name_, year, kMinYear, kMaxYear));
+  std::lock_guard lock(tables_->mu);
+  if (auto it = tables_->owned.find(year); it != tables_->owned.end()) return it->second.get();
+  std::vector<Date> holidays;
+  if (holidays_) {
+    auto h = holidays_->dates_in_year(year);
+    if (!h) return h.take_error();
+    holidays = std::move(*h);
+  }
+  auto table = std::make_unique<YearTable>();
+  Date first = static_cast<Date>(detail::days_from_civil(year, 1, 1));
+  Date end = static_cast<Date>(detail::days_from_civil(year + 1, 1, 1));
+  std::size_t h = 0;
+  Duration total = 0;
+  for (Date d = first; d < end; ++d) {
+    while (h < holidays.size() && holidays[h] < d) ++h;
+    if (h < holidays.size() && holidays[h] == d) continue;
+    for (const TimeRange& r : hours_.days[weekday(d)]) {
+      // INVARIANT: to_instant is non-decreasing in wall-clock time, so intervals stay sorted
+      // and disjoint; a range swallowed by a DST gap comes out empty and is dropped.
+      Instant s = zone_->to_instant(d, r.start), e = zone_->to_instant(d, r.end);
+      if (e <= s) continue;
+      table->intervals.push_back({s, e, total});
+      total += e - s;
+    }
+  }
+  table->total = total;
+  const YearTable* p = table.get();
+  tables_->owned.emplace(year, std::move(table));
+  int slot = year - Tables::kFastFirst;
+  if (slot >= 0 && slot < Tables::kFastCount)
+    tables_->fast[slot].store(p, std::memory_order_release);
+  return p;
+}
+
+Expected<Instant> Calendar::add(Instant t, Duration working) const {
+  if (working < 0)
+    return make_error(ErrorCode::InvalidValue,
+                      fmt::format("cannot add a negative working time to a datetime"));
+  if (always_) return add_seconds(t, working);
+  if (working == 0) return t;
+  int year = local_year(t);
+  int limit = search_limit(year);
+  Duration remaining = working;
+  Instant from = t;
+  // The first year is always looked up, so a start outside the holidays' range reports that.
+  for (int first = year; year <= limit || year == first; ++year, from = INT64_MIN) {
+    auto table = year_table(year);
+    if (!table) return table.take_error();
+    const YearTable& y = **table;
+    auto it = y.first_ending_after(from);
+    if (it == y.intervals.end()) continue;
+    Instant s = std::max(from, it->start);
+    if (remaining <= it->end - s) return s + remaining;
+    // The year's working time at which the result lies.
+    Duration target = it->through() + (remaining - (it->end - s));
+    if (target <= y.total) {
+      auto j = std::lower_bound(it + 1, y.intervals.end(), target,
+                                [](const Interval& iv, Duration v) { return iv.through() < v; });
+      return j->start + (target - j->before);
+    }
+    remaining = target - y.total;
+  }
+  return search_exhausted(t, working, limit);
+}
+
+Expected<Duration> Calendar::working_between(Instant a, Instant b) const {
+  if (b <= a) return Duration{0};
+  if (always_) return b - a;
+  int ya = local_year(a), yb = local_year(b);
+  if (yb - ya > kMaxSpanYears)
+    return make_error(ErrorCode::OutOfRange,
+                      fmt::format("working time over more than {} years is not supported",
+                                  kMaxSpanYears));
+  Duration sum = 0;
+  for (int year = ya; year <= yb; ++year) {
+    auto table = year_table(year);
+    if (!table) return table.take_error();
+    const YearTable& y = **table;
+    Duration lo = year == ya ? y.position(a) : 0;
+    Duration hi = year == yb ? y.position(b) : y.total;
+    sum += hi - lo;
+  }
+  return sum;
+}
+
+Expected<bool> Calendar::is_open(Instant t) const {
+  if (always_) return true;
+  auto table = year_table(local_year(t));
+  if (!table) return table.take_error();
+  auto it = (*table)->first_ending_after(t);
+  return it != (*table)->intervals.end() && it->start <= t;
+}
+
+Expected<Instant> Calendar::next_opening(Instant t) const {
+  if (always_) return t;
+  int year = local_year(t);
+  int limit = search_limit(year);
+  for (Instant from = t, first = year; year <= limit || year == first; ++year, from = INT64_MIN) {
+    auto table = year_table(year);
+    if (!table) return table.take_error();
+    auto it = (*table)->first_ending_after(from);
+    if (it != (*table)->intervals.end()) return std::max(from, it->start);
+  }
+  return search_exhausted(t, 0, limit);
+}
+
+Expected<std::vector<Date>> Calendar::holidays_between(Instant a, Instant b) const {
+  std::vector<Date> out;
+  if (always_ || !holidays_ || b < a) return out;
+  Date da = zone_->local_date(a), db = zone_->local_date(b);
+  int ya = civil(da).year, yb = civil(db).year;
+  if (yb - ya > kMaxSpanYears)
+    return make_error(ErrorCode::OutOfRange,
+                      fmt::format("holidays over more than {} years are not listed", kMaxSpanYears));
+  for (int year = ya; year <= yb; ++year) {
+    auto dates = holidays_->dates_in_year(year);
+    if (!dates) return dates.take_error();
+    for (Date d : *dates)
+      if (d >= da && d <= db && !hours_.days[weekday(d)].empty()) out.push_back(d);
+  }
+  return out;
+}
+
+}  // namespace proviso::rt

@@ -1,0 +1,255 @@
+// Decimal: parsing, formatting, comparison and checked exact arithmetic with rounding.
+#include <proviso/rt/decimal.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "wide_int.h"
+
+namespace proviso::rt {
+
+using detail::i128;
+using detail::pow10;
+using detail::u128;
+using detail::U256;
+
+namespace {
+
+const u128 kLimit = pow10(Decimal::kMaxDigits);  // |coefficient| must stay below this
+
+u128 magnitude(i128 c) { return c < 0 ? u128(0) - u128(c) : u128(c); }
+
+Error overflow(const char* what) {
+  return make_error(ErrorCode::Overflow,
+                    fmt::format("decimal overflow in {} (more than {} significant digits)", what,
+                                Decimal::kMaxDigits));
+}
+
+std::string digits_of(u128 m) {
+  std::string s;
+  do {
+    s.push_back(static_cast<char>('0' + static_cast<int>(m % 10)));
+    m /= 10;
+  } while (m != 0);
+  std::reverse(s.begin(), s.end());
+  return s;
+}
+
+// Signed result of a 256-bit magnitude, if it fits the coefficient limit.
+bool to_coefficient(U256 m, bool negative, i128* out) {
+  if (m.hi != 0 || m.lo >= kLimit) return false;
+  *out = negative ? -i128(m.lo) : i128(m.lo);
+  return true;
+}
+
+// Aligns `c` from scale `from` to the larger scale `to`; false on overflow.
+bool upscale(i128 c, int from, int to, i128* out) {
+  if (to == from) {
+    *out = c;
+    return true;
+  }
+  u128 m = magnitude(c);
+  u128 f = pow10(to - from);
+  if (m != 0 && m >= kLimit / f + 1) return false;
+  m *= f;
+  if (m >= kLimit) return false;
+  *out = c < 0 ? -i128(m) : i128(m);
+  return true;
+}
+
+}  // namespace
+
+Expected<Decimal> Decimal::from_parts(__int128 coefficient, int scale) {
+  if (scale < 0 || scale > kMaxScale)
+    return make_error(ErrorCode::InvalidValue,
+                      fmt::format("decimal scale {} is outside 0..{}", scale, kMaxScale));
+  if (magnitude(coefficient) >= kLimit) return overflow("construction");
+  return Decimal(coefficient, scale);
+}
+
+Decimal Decimal::from_int(int64_t value) { return Decimal(value, 0); }
+
+Expected<Decimal> Decimal::parse(std::string_view text) {
+  auto junk = [&] {
+    return make_error(ErrorCode::InvalidValue,
+                      fmt::format("expected a decimal number such as 12.50, got \"{}\"", text));
+  };
+  std::size_t i = 0;
+  bool negative = false;
+  if (i < text.size() && text[i] == '-') {
+    negative = true;
+    ++i;
+  }
+  u128 m = 0;
+  int digits = 0, scale = 0;
+  bool any_int = false, seen_point = false, any_frac = false;
+  for (; i < text.size(); ++i) {
+    char ch = text[i];
+    if (ch == '.') {
+      if (seen_point || !any_int) return junk();
+      seen_point = true;
+      continue;
+    }
+    if (ch < '0' || ch > '9') return junk();
+    (seen_point ? any_frac : any_int) = true;
+    if (seen_point && ++scale > kMaxScale)
+      return make_error(ErrorCode::InvalidValue,
+                        fmt::format("\"{}\" has more than {} decimals", text, kMaxScale));
+    if (m != 0 || ch != '0') ++digits;
+    if (digits > kMaxDigits) return overflow("literal");
+    m = m * 10 + static_cast<u128>(ch - '0');
+  }
+  if (!any_int || (seen_point && !any_frac)) return junk();
+  return Decimal(negative ? -i128(m) : i128(m), scale);
+}
+
+bool Decimal::is_integer() const { return coefficient_ % i128(pow10(scale_)) == 0; }
+
+std::string Decimal::to_string() const {
+  std::string d = digits_of(magnitude(coefficient_));
+  if (scale_ > 0) {
+    if (static_cast<int>(d.size()) <= scale_) d.insert(0, scale_ + 1 - d.size(), '0');
+    d.insert(d.size() - scale_, 1, '.');
+  }
+  if (coefficient_ < 0) d.insert(0, 1, '-');
+  return d;
+}
+
+Expected<int64_t> Decimal::to_int64() const {
+  if (!is_integer())
+    return make_error(ErrorCode::InvalidValue,
+                      fmt::format("{} is not a whole number", to_string()));
+  i128 v = coefficient_ / i128(pow10(scale_));
+  if (v > INT64_MAX || v < INT64_MIN)
+    return make_error(ErrorCode::OutOfRange,
+                      fmt::format("{} does not fit a 64-bit integer", to_string()));
+  return static_cast<int64_t>(v);
+}
+
+Decimal Decimal::normalized() const {
+  i128 c = coefficient_;
+  int s = scale_;
+  while (s > 0 && c % 10 == 0) {
+    c /= 10;
+    --s;
+  }
+  return Decimal(c, s);
+}
+
+double Decimal::to_double() const {
+  return static_cast<double>(coefficient_) / static_cast<double>(pow10(scale_));
+}
+
+int compare(const Decimal& a, const Decimal& b) {
+  // Integer parts first, then fractions at a common scale: aligning whole coefficients
+  // could pass 128 bits.
+  i128 ia = a.coefficient() / i128(pow10(a.scale()));
+  i128 ib = b.coefficient() / i128(pow10(b.scale()));
+  if (ia != ib) return ia < ib ? -1 : 1;
+  i128 fa = (a.coefficient() % i128(pow10(a.scale()))) * i128(pow10(Decimal::kMaxScale - a.scale()));
+  i128 fb = (b.coefficient() % i128(pow10(b.scale()))) * i128(pow10(Decimal::kMaxScale - b.scale()));
+  return fa < fb ? -1 : (fa > fb ? 1 : 0);
+}
+
+bool operator==(const Decimal& a, const Decimal& b) { return compare(a, b) == 0; }
+
+std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) {
+  int c = compare(a, b);
+  return c < 0 ? std::strong_ordering::less
+               : (c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal);
+}
+
+Expected<Decimal> add(const Decimal& a, const Decimal& b) {
+  int s = std::max(a.scale(), b.scale());
+  i128 ca, cb;
+  if (!upscale(a.coefficient(), a.scale(), s, &ca) || !upscale(b.coefficient(), b.scale(), s, &cb))
+    return overflow("addition");
+  // INVARIANT: |ca|, |cb| < 10^36, so the sum cannot wrap 128 bits.
+  i128 c = ca + cb;
+  if (magnitude(c) >= kLimit) return overflow("addition");
+  return Decimal::from_parts(c, s);
+}
+
+Expected<Decimal> sub(const Decimal& a, const Decimal& b) { return add(a, negate(b)); }
+
+Expected<Decimal> mul(const Decimal& a, const Decimal& b) {
+  bool negative = (a.sign() < 0) != (b.sign() < 0);
+  U256 m = detail::mul_wide(magnitude(a.coefficient()), magnitude(b.coefficient()));
+  int s = a.scale() + b.scale();
+  if (s > Decimal::kMaxScale) {
+    m = detail::shift_right_rounded(m, s - Decimal::kMaxScale, RoundingMode::HalfEven, negative);
+    s = Decimal::kMaxScale;
+  }
+  i128 c;
+  if (!to_coefficient(m, negative, &c)) return overflow("multiplication");
+  return Decimal::from_parts(c, s);
+}
+
+Expected<Decimal> div(const Decimal& a, const Decimal& b) {
+  if (b.is_zero())
+    return make_error(ErrorCode::DivisionByZero,
+                      fmt::format("division of {} by zero", a.to_string()));
+  bool negative = (a.sign() < 0) != (b.sign() < 0);
+  // q = a.c * 10^(18 + b.s - a.s) / b.c is the quotient with kMaxScale decimals.
+  int e = Decimal::kMaxScale + b.scale() - a.scale();
+  U256 n = detail::mul_wide(magnitude(a.coefficient()), pow10(e));
+  u128 divisor = magnitude(b.coefficient());
+  u128 rem;
+  U256 q = detail::divmod(n, divisor, &rem);
+  // Compare 2 * rem with the divisor without overflow: divisor < 2^127.
+  u128 twice = rem * 2;
+  detail::Discarded d{twice > divisor ? 1 : (twice < divisor ? -1 : 0), rem != 0};
+  if (detail::round_away(RoundingMode::HalfEven, negative, d, (q.lo & 1) != 0))
+    q = detail::add_small(q, 1);
+  int s = Decimal::kMaxScale;
+  int keep = std::max(a.scale(), b.scale());
+  while (s > keep) {
+    u128 r;
+    U256 t = detail::divmod(q, 10, &r);
+    if (r != 0) break;
+    q = t;
+    --s;
+  }
+  i128 c;
+  if (!to_coefficient(q, negative, &c)) return overflow("division");
+  return Decimal::from_parts(c, s);
+}
+
+Decimal negate(const Decimal& a) { return Decimal::from_parts(-a.coefficient(), a.scale()).value(); }
+Decimal abs(const Decimal& a) { return a.sign() < 0 ? negate(a) : a; }
+Decimal min(const Decimal& a, const Decimal& b) { return compare(b, a) < 0 ? b : a; }
+Decimal max(const Decimal& a, const Decimal& b) { return compare(b, a) > 0 ? b : a; }
+
+Expected<Decimal> round(const Decimal& a, int places, RoundingMode mode) {
+  if (places < 0 || places > Decimal::kMaxScale)
+    return make_error(ErrorCode::InvalidValue,
+                      fmt::format("cannot round to {} decimals (0..{})", places, Decimal::kMaxScale));
+  if (places >= a.scale()) {
+    i128 c;
+    if (!upscale(a.coefficient(), a.scale(), places, &c)) return overflow("rounding");
+    return Decimal::from_parts(c, places);
+  }
+  bool negative = a.sign() < 0;
+  U256 m = detail::shift_right_rounded(U256{0, magnitude(a.coefficient())}, a.scale() - places,
+                                       mode, negative);
+  i128 c;
+  if (!to_coefficient(m, negative, &c)) return overflow("rounding");
+  return Decimal::from_parts(c, places);
+}
+
+Expected<int64_t> round_to_int(const Decimal& a, RoundingMode mode) {
+  auto r = round(a, 0, mode);
+  if (!r) return r.take_error();
+  auto v = r->to_int64();
+  if (!v)
+    return make_error(ErrorCode::Overflow,
+                      fmt::format("{} does not fit a 64-bit integer", r->to_string()));
+  return v;
+}
+
+Expected<int64_t> ceil_to_int(const Decimal& a) { return round_to_int(a, RoundingMode::Ceiling); }
+Expected<int64_t> floor_to_int(const Decimal& a) { return round_to_int(a, RoundingMode::Floor); }
+
+}  // namespace proviso::rt

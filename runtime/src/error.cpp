@@ -1,0 +1,33 @@
+// Names of error codes, for diagnostics and tests.
+#include <proviso/rt/error.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace proviso::rt {
+
+const char* error_code_name(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::Overflow: return "overflow";
+    case ErrorCode::DivisionByZero: return "division_by_zero";
+    case ErrorCode::CurrencyMismatch: return "currency_mismatch";
+    case ErrorCode::InvalidDate: return "invalid_date";
+    case ErrorCode::UnknownZone: return "unknown_zone";
+    case ErrorCode::UnknownCurrency: return "unknown_currency";
+    case ErrorCode::NoWorkingTime: return "no_working_time";
+    case ErrorCode::OutOfRange: return "out_of_range";
+    case ErrorCode::InvalidValue: return "invalid_value";
+  }
+  return "unknown";
+}
+
+void expected_access_failed(const Error* error) {
+  if (error != nullptr)
+    std::fprintf(stderr, "proviso runtime bug: value() of an error: %s: %s\n",
+                 error_code_name(error->code), error->message.c_str());
+  else
+    std::fprintf(stderr, "proviso runtime bug: error() of a value\n");
+  std::abort();
+}
+
+}  // namespace proviso::rt

@@ -1,0 +1,94 @@
+// Money arithmetic: amounts of one currency only, exact until the final rounding to the
+// currency's minor unit, which output formatting applies (half away from zero).
+#include <proviso/rt/money.h>
+
+#include <fmt/format.h>
+
+namespace proviso::rt {
+
+namespace {
+
+Error mismatch(const char* op, const Money& a, const Money& b) {
+  return make_error(ErrorCode::CurrencyMismatch,
+                    fmt::format("currency mismatch: cannot {} {} and {}", op,
+                                currency(a.currency).code, currency(b.currency).code));
+}
+
+Expected<Money> with_amount(Expected<Decimal> amount, uint16_t cur) {
+  if (!amount) return amount.take_error();
+  return Money{*amount, cur};
+}
+
+}  // namespace
+
+Expected<Money> parse_money(std::string_view text) {
+  auto space = text.find(' ');
+  if (space == std::string_view::npos || space + 4 != text.size())
+    return make_error(ErrorCode::InvalidValue,
+                      fmt::format("expected money such as \"1234.50 USD\", got \"{}\"", text));
+  auto amount = Decimal::parse(text.substr(0, space));
+  if (!amount) {
+    if (amount.error().code == ErrorCode::Overflow) return amount.take_error();
+    return make_error(ErrorCode::InvalidValue,
+                      fmt::format("expected money such as \"1234.50 USD\", got \"{}\"", text));
+  }
+  return make_money(*amount, text.substr(space + 1));
+}
+
+Expected<Money> make_money(const Decimal& amount, std::string_view code) {
+  auto index = currency_index(code);
+  if (!index) return index.take_error();
+  return Money{amount, *index};
+}
+
+Expected<Money> add(const Money& a, const Money& b) {
+  if (a.currency != b.currency) return mismatch("add", a, b);
+  return with_amount(add(a.amount, b.amount), a.currency);
+}
+
+Expected<Money> sub(const Money& a, const Money& b) {
+  if (a.currency != b.currency) return mismatch("subtract", a, b);
+  return with_amount(sub(a.amount, b.amount), a.currency);
+}
+
+Expected<int> compare(const Money& a, const Money& b) {
+  if (a.currency != b.currency) return mismatch("compare", a, b);
+  return compare(a.amount, b.amount);
+}
+
+Expected<Decimal> div(const Money& a, const Money& b) {
+  if (a.currency != b.currency) return mismatch("divide", a, b);
+  return div(a.amount, b.amount);
+}
+
+Expected<Money> mul(const Money& a, const Decimal& factor) {
+  return with_amount(mul(a.amount, factor), a.currency);
+}
+
+Expected<Money> div(const Money& a, const Decimal& divisor) {
+  return with_amount(div(a.amount, divisor), a.currency);
+}
+
+Money negate(const Money& a) { return Money{negate(a.amount), a.currency}; }
+
+Expected<Money> round_to_minor_unit(const Money& a, RoundingMode mode) {
+  return with_amount(round(a.amount, currency(a.currency).minor_unit, mode), a.currency);
+}
+
+Expected<Money> round(const Money& a, int places, RoundingMode mode) {
+  return with_amount(round(a.amount, places, mode), a.currency);
+}
+
+std::string format_money(const Money& a) {
+  auto rounded = round(a.amount, currency(a.currency).minor_unit, RoundingMode::HalfAwayFromZero);
+  // Rounding to fewer decimals cannot overflow; to more it pads, which overflows only for
+  // amounts at the very edge of the range: those keep their exact digits.
+  const Decimal& shown = rounded ? *rounded : a.amount;
+  return fmt::format("{} {}", shown.to_string(), currency(a.currency).code);
+}
+
+std::string format_money_exact(const Money& a) {
+  return fmt::format("{} {}", a.amount.to_string(), currency(a.currency).code);
+}
+
+}  // namespace proviso::rt

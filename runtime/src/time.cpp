@@ -1,0 +1,217 @@
+// Dates and instants: civil conversions, strict ISO 8601 / RFC 3339 parsing and formatting,
+// month and day arithmetic with range checks.
+#include <proviso/rt/time.h>
+
+#include <fmt/format.h>
+
+#include "civil.h"
+
+namespace proviso::rt {
+
+using detail::civil_from_days;
+using detail::days_from_civil;
+using detail::floor_div;
+using detail::floor_mod;
+
+bool is_leap_year(int y) { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); }
+
+int days_in_month(int y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap_year(y) ? 29 : kDays[m - 1];
+}
+
+namespace {
+
+Error year_range(int64_t year) {
+  return make_error(ErrorCode::OutOfRange,
+                    fmt::format("year {} is outside the supported years {:04}..{}", year,
+                                kMinYear, kMaxYear));
+}
+
+bool valid_ymd(int y, int m, int d) {
+  return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+// Reads exactly `n` digits at s[pos]; -1 if any is not a digit or the text is too short.
+int read_digits(std::string_view s, std::size_t pos, int n) {
+  if (pos + n > s.size()) return -1;
+  int v = 0;
+  for (int i = 0; i < n; ++i) {
+    char c = s[pos + i];
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+// Fixed-width writers: outputs are formatted per decision, and fmt's parser costs more than
+// the arithmetic here.
+char* put2(char* p, int64_t v) {
+  p[0] = static_cast<char>('0' + v / 10);
+  p[1] = static_cast<char>('0' + v % 10);
+  return p + 2;
+}
+
+char* put_date(char* p, const CivilDate& c) {
+  int64_t y = c.year;
+  if (y < 0 || y > 9999) {
+    auto s = fmt::format("{:04}", y);
+    for (char ch : s) *p++ = ch;
+  } else {
+    p = put2(p, y / 100);
+    p = put2(p, y % 100);
+  }
+  *p++ = '-';
+  p = put2(p, c.month);
+  *p++ = '-';
+  return put2(p, c.day);
+}
+
+char* put_time(char* p, int64_t sod) {
+  p = put2(p, sod / 3600);
+  *p++ = ':';
+  p = put2(p, sod / 60 % 60);
+  *p++ = ':';
+  return put2(p, sod % 60);
+}
+
+}  // namespace
+
+Expected<Date> make_date(int year, int month, int day) {
+  if (year < kMinYear || year > kMaxYear) return year_range(year);
+  if (!valid_ymd(year, month, day))
+    return make_error(ErrorCode::InvalidDate,
+                      fmt::format("{:04}-{:02}-{:02} is not a date", year, month, day));
+  return static_cast<Date>(days_from_civil(year, month, day));
+}
+
+CivilDate civil(Date date) { return civil_from_days(date); }
+
+int weekday(Date date) {
+  // 1970-01-01 was a Thursday (3 when Monday is 0).
+  return static_cast<int>(floor_mod(static_cast<int64_t>(date) + 3, 7));
+}
+
+Expected<Date> parse_date(std::string_view text) {
+  int y = read_digits(text, 0, 4), m = read_digits(text, 5, 2), d = read_digits(text, 8, 2);
+  if (text.size() != 10 || y < 0 || m < 0 || d < 0 || text[4] != '-' || text[7] != '-')
+    return make_error(ErrorCode::InvalidDate,
+                      fmt::format("expected a date YYYY-MM-DD, got \"{}\"", text));
+  if (!valid_ymd(y, m, d))
+    return make_error(ErrorCode::InvalidDate, fmt::format("\"{}\" is not a date", text));
+  return static_cast<Date>(days_from_civil(y, m, d));
+}
+
+std::string format_date(Date date) {
+  char buf[32];
+  char* end = put_date(buf, civil(date));
+  return std::string(buf, end);
+}
+
+Expected<Date> add_months(Date date, int64_t months) {
+  CivilDate c = civil(date);
+  // Bound the month count before multiplying so that huge inputs cannot wrap.
+  if (months > 12 * 20000 || months < -12 * 20000) return year_range(c.year + months / 12);
+  int64_t index = int64_t{c.year} * 12 + (c.month - 1) + months;
+  int64_t y = floor_div(index, 12);
+  int m = static_cast<int>(floor_mod(index, 12)) + 1;
+  if (y < kMinYear || y > kMaxYear) return year_range(y);
+  int d = std::min<int>(static_cast<int>(c.day), days_in_month(static_cast<int>(y), m));
+  return static_cast<Date>(days_from_civil(y, m, d));
+}
+
+Expected<Date> add_days(Date date, int64_t days) {
+  if (days > detail::kMaxDate - detail::kMinDate || days < detail::kMinDate - detail::kMaxDate)
+    return year_range(civil(date).year + days / 365);
+  int64_t r = int64_t{date} + days;
+  if (r < detail::kMinDate || r > detail::kMaxDate) return year_range(civil_from_days(r).year);
+  return static_cast<Date>(r);
+}
+
+Expected<Instant> add_seconds(Instant t, Duration d) {
+  Instant r;
+  if (__builtin_add_overflow(t, d, &r) || r < detail::kMinInstant || r > detail::kMaxInstant)
+    return make_error(ErrorCode::OutOfRange,
+                      fmt::format("instant outside the supported years {:04}..{}", kMinYear,
+                                  kMaxYear));
+  return r;
+}
+
+Instant utc_midnight(Date date) { return int64_t{date} * kSecondsPerDay; }
+Date utc_date(Instant t) { return static_cast<Date>(floor_div(t, kSecondsPerDay)); }
+
+Expected<Instant> parse_datetime(std::string_view text) {
+  auto fail = [&](std::string_view why) {
+    std::string msg = fmt::format("expected an RFC 3339 datetime, got \"{}\"", text);
+    if (!why.empty()) msg += fmt::format(" ({})", why);
+    return make_error(ErrorCode::InvalidDate, std::move(msg));
+  };
+  int y = read_digits(text, 0, 4), mo = read_digits(text, 5, 2), d = read_digits(text, 8, 2);
+  if (y < 0 || mo < 0 || d < 0 || text[4] != '-' || text[7] != '-') return fail("");
+  if (text.size() == 10) return fail("missing the time and UTC offset, such as T09:00:00Z");
+  if (text[10] != 'T' && text[10] != 't') return fail("");
+  int hh = read_digits(text, 11, 2), mm = read_digits(text, 14, 2);
+  if (hh < 0 || mm < 0 || text[13] != ':') return fail("");
+  std::size_t pos = 16;
+  int ss = 0;
+  if (pos < text.size() && text[pos] == ':') {
+    ss = read_digits(text, pos + 1, 2);
+    if (ss < 0) return fail("");
+    pos += 3;
+    if (pos < text.size() && text[pos] == '.') {
+      std::size_t start = ++pos;
+      bool nonzero = false;
+      while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') nonzero |= text[pos++] != '0';
+      if (pos == start) return fail("");
+      if (nonzero) return fail("fractional seconds must be zero: datetimes are whole seconds");
+    }
+  }
+  int64_t offset = 0;
+  if (pos == text.size()) return fail("missing the UTC offset, such as Z or -05:00");
+  if (text[pos] == 'Z' || text[pos] == 'z') {
+    ++pos;
+  } else if (text[pos] == '+' || text[pos] == '-') {
+    int oh = read_digits(text, pos + 1, 2), om = read_digits(text, pos + 4, 2);
+    if (oh < 0 || om < 0 || text[pos + 3] != ':') return fail("");
+    if (oh > 23 || om > 59) return fail("the UTC offset is out of range");
+    offset = (text[pos] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+    pos += 6;
+  } else {
+    return fail("");
+  }
+  if (pos != text.size()) return fail("");
+  if (!valid_ymd(y, mo, d))
+    return fail(fmt::format("{:04}-{:02}-{:02} is not a date", y, mo, d));
+  if (hh > 23 || mm > 59 || ss > 59) return fail("the time of day is out of range");
+  return days_from_civil(y, mo, d) * kSecondsPerDay + hh * 3600 + mm * 60 + ss - offset;
+}
+
+std::string format_datetime_utc(Instant t) {
+  int64_t day = floor_div(t, kSecondsPerDay), sod = floor_mod(t, kSecondsPerDay);
+  char buf[48];
+  char* p = put_date(buf, civil_from_days(day));
+  *p++ = 'T';
+  p = put_time(p, sod);
+  *p++ = 'Z';
+  return std::string(buf, p);
+}
+
+std::string format_datetime(Instant t, const Zone& zone) {
+  // RFC 3339 offsets have whole minutes; the rare historical offsets with seconds (local
+  // mean time before 1900) are truncated so that the text still names the same instant.
+  int32_t offset = zone.offset_at(t) / 60 * 60;
+  int64_t local = t + offset;
+  int64_t day = floor_div(local, kSecondsPerDay), sod = floor_mod(local, kSecondsPerDay);
+  int32_t a = offset < 0 ? -offset : offset;
+  char buf[48];
+  char* p = put_date(buf, civil_from_days(day));
+  *p++ = 'T';
+  p = put_time(p, sod);
+  *p++ = offset < 0 ? '-' : '+';
+  p = put2(p, a / 3600);
+  *p++ = ':';
+  p = put2(p, a / 60 % 60);
+  return std::string(buf, p);
+}
+
+}  // namespace proviso::rt

@@ -1,0 +1,246 @@
+// TZif zone files (RFC 8536) read directly for fast offsets, and the POSIX TZ rules of their
+// footers, so that zones keep their daylight saving time after 2037.
+#include "tzif.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+#include "civil.h"
+
+namespace proviso::rt::detail {
+
+namespace {
+
+struct Cursor {
+  std::string_view s;
+  std::size_t i = 0;
+  bool done() const { return i >= s.size(); }
+  char peek() const { return done() ? '\0' : s[i]; }
+};
+
+bool parse_name(Cursor& c) {
+  if (c.peek() == '<') {
+    auto close = c.s.find('>', c.i);
+    if (close == std::string_view::npos) return false;
+    c.i = close + 1;
+    return true;
+  }
+  std::size_t start = c.i;
+  while (!c.done() && ((c.peek() >= 'A' && c.peek() <= 'Z') || (c.peek() >= 'a' && c.peek() <= 'z')))
+    ++c.i;
+  return c.i - start >= 3;
+}
+
+bool parse_number(Cursor& c, int* out) {
+  if (c.done() || c.peek() < '0' || c.peek() > '9') return false;
+  int v = 0;
+  while (!c.done() && c.peek() >= '0' && c.peek() <= '9') v = v * 10 + (c.s[c.i++] - '0');
+  *out = v;
+  return true;
+}
+
+// [+-]hh[:mm[:ss]] in seconds.
+bool parse_hms(Cursor& c, int32_t* out) {
+  int sign = 1;
+  if (c.peek() == '+' || c.peek() == '-') sign = c.s[c.i++] == '-' ? -1 : 1;
+  int h = 0, m = 0, s = 0;
+  if (!parse_number(c, &h)) return false;
+  if (c.peek() == ':') {
+    ++c.i;
+    if (!parse_number(c, &m)) return false;
+    if (c.peek() == ':') {
+      ++c.i;
+      if (!parse_number(c, &s)) return false;
+    }
+  }
+  *out = sign * (h * 3600 + m * 60 + s);
+  return true;
+}
+
+bool parse_rule(Cursor& c, PosixTz::Rule* r) {
+  if (c.peek() == 'M') {
+    ++c.i;
+    r->kind = PosixTz::Rule::Kind::MonthWeekDay;
+    if (!parse_number(c, &r->month) || c.peek() != '.') return false;
+    ++c.i;
+    if (!parse_number(c, &r->week) || c.peek() != '.') return false;
+    ++c.i;
+    if (!parse_number(c, &r->weekday)) return false;
+    if (r->month < 1 || r->month > 12 || r->week < 1 || r->week > 5 || r->weekday > 6) return false;
+  } else if (c.peek() == 'J') {
+    ++c.i;
+    r->kind = PosixTz::Rule::Kind::JulianNoLeap;
+    if (!parse_number(c, &r->day) || r->day < 1 || r->day > 365) return false;
+  } else {
+    r->kind = PosixTz::Rule::Kind::ZeroBasedDay;
+    if (!parse_number(c, &r->day) || r->day > 365) return false;
+  }
+  r->time = 7200;
+  if (c.peek() == '/') {
+    ++c.i;
+    if (!parse_hms(c, &r->time)) return false;
+  }
+  return true;
+}
+
+int64_t rule_day(const PosixTz::Rule& r, int year) {
+  switch (r.kind) {
+    case PosixTz::Rule::Kind::JulianNoLeap: {
+      int64_t d = days_from_civil(year, 1, 1) + r.day - 1;
+      return d + (is_leap_year(year) && r.day >= 60 ? 1 : 0);
+    }
+    case PosixTz::Rule::Kind::ZeroBasedDay:
+      return days_from_civil(year, 1, 1) + r.day;
+    case PosixTz::Rule::Kind::MonthWeekDay: {
+      int64_t first = days_from_civil(year, r.month, 1);
+      // Monday-based weekday of `first`, then POSIX's Sunday-based target.
+      int first_wd = static_cast<int>(floor_mod(first + 3, 7));
+      int target = (r.weekday + 6) % 7;
+      int64_t d = first + (target - first_wd + 7) % 7 + int64_t{r.week - 1} * 7;
+      int64_t last = first + days_in_month(year, r.month) - 1;
+      while (d > last) d -= 7;
+      return d;
+    }
+  }
+  return 0;
+}
+
+struct Transition {
+  Instant at;
+  bool to_dst;
+};
+
+// The transitions of years y-1..y+1, sorted.
+std::array<Transition, 6> transitions_around(const PosixTz& tz, int year) {
+  std::array<Transition, 6> out{};
+  for (int k = 0; k < 3; ++k) {
+    int y = year - 1 + k;
+    out[2 * k] = {rule_day(tz.start, y) * kSecondsPerDay + tz.start.time - tz.std_east, true};
+    out[2 * k + 1] = {rule_day(tz.end, y) * kSecondsPerDay + tz.end.time - tz.dst_east, false};
+  }
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.at < b.at; });
+  return out;
+}
+
+}  // namespace
+
+std::optional<PosixTz> parse_posix_tz(std::string_view text) {
+  Cursor c{text};
+  PosixTz tz;
+  int32_t west = 0;
+  if (!parse_name(c) || !parse_hms(c, &west)) return std::nullopt;
+  tz.std_east = -west;
+  if (c.done()) return tz;
+  if (!parse_name(c)) return std::nullopt;
+  tz.has_dst = true;
+  tz.dst_east = tz.std_east + 3600;
+  if (c.peek() != ',' && !c.done()) {
+    if (!parse_hms(c, &west)) return std::nullopt;
+    tz.dst_east = -west;
+  }
+  if (c.done()) {
+    // POSIX leaves the default rule to the implementation; TZif footers always spell it.
+    tz.start = {PosixTz::Rule::Kind::MonthWeekDay, 3, 2, 0, 0, 7200};
+    tz.end = {PosixTz::Rule::Kind::MonthWeekDay, 11, 1, 0, 0, 7200};
+    return tz;
+  }
+  if (c.peek() != ',') return std::nullopt;
+  ++c.i;
+  if (!parse_rule(c, &tz.start) || c.peek() != ',') return std::nullopt;
+  ++c.i;
+  if (!parse_rule(c, &tz.end) || !c.done()) return std::nullopt;
+  return tz;
+}
+
+int32_t posix_offset_at(const PosixTz& tz, Instant t) {
+  if (!tz.has_dst) return tz.std_east;
+  int year = civil_from_days(floor_div(t + tz.std_east, kSecondsPerDay)).year;
+  auto ts = transitions_around(tz, year);
+  bool dst = !ts[0].to_dst;  // the state before the first transition
+  for (const auto& tr : ts) {
+    if (tr.at > t) break;
+    dst = tr.to_dst;
+  }
+  return dst ? tz.dst_east : tz.std_east;
+}
+
+Instant posix_to_instant(const PosixTz& tz, int64_t local) {
+  Instant as_std = local - tz.std_east, as_dst = local - tz.dst_east;
+  if (!tz.has_dst) return as_std;
+  bool std_ok = posix_offset_at(tz, as_std) == tz.std_east;
+  bool dst_ok = posix_offset_at(tz, as_dst) == tz.dst_east;
+  if (std_ok && dst_ok) return std::min(as_std, as_dst);
+  if (std_ok) return as_std;
+  if (dst_ok) return as_dst;
+  // A gap: the transition lies between the two readings of the wall clock.
+  Instant lo = std::min(as_std, as_dst), hi = std::max(as_std, as_dst);
+  int year = civil_from_days(floor_div(local, kSecondsPerDay)).year;
+  for (const auto& tr : transitions_around(tz, year))
+    if (tr.at > lo && tr.at <= hi) return tr.at;
+  return hi;
+}
+
+namespace {
+
+int64_t be(const unsigned char* p, int n) {
+  uint64_t v = 0;
+  for (int i = 0; i < n; ++i) v = (v << 8) | p[i];
+  if (n == 4) return static_cast<int32_t>(static_cast<uint32_t>(v));
+  return static_cast<int64_t>(v);
+}
+
+}  // namespace
+
+int32_t TzifData::offset_at(Instant t) const {
+  if (transitions.empty() || t < transitions.front())
+    return transitions.empty() && footer ? posix_offset_at(*footer, t) : initial_offset;
+  if (footer && t > transitions.back()) return posix_offset_at(*footer, t);
+  auto it = std::upper_bound(transitions.begin(), transitions.end(), t);
+  return offsets[static_cast<std::size_t>(it - transitions.begin()) - 1];
+}
+
+std::optional<TzifData> read_tzif(std::string_view zone_name) {
+  const char* dir = std::getenv("TZDIR");
+  std::string path = std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" +
+                     std::string(zone_name);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::vector<unsigned char> data((std::istreambuf_iterator<char>(in)), {});
+  // counts: isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt (RFC 8536, section 3.1)
+  auto header = [&](std::size_t at, std::array<int64_t, 6>* counts) {
+    if (data.size() < at + 44 || data[at] != 'T' || data[at + 1] != 'Z' || data[at + 2] != 'i' ||
+        data[at + 3] != 'f')
+      return false;
+    for (int k = 0; k < 6; ++k) (*counts)[k] = be(&data[at + 20 + 4 * k], 4);
+    return true;
+  };
+  std::array<int64_t, 6> n{};
+  if (!header(0, &n) || data[4] < '2') return std::nullopt;
+  std::size_t v1 = 44 + n[3] * 5 + n[4] * 6 + n[5] + n[2] * 8 + n[1] + n[0];
+  if (!header(v1, &n)) return std::nullopt;
+  const std::size_t times = v1 + 44, indices = times + n[3] * 8, types = indices + n[3];
+  const std::size_t end = types + n[4] * 6 + n[5] + n[2] * 12 + n[1] + n[0];
+  if (n[4] < 1 || data.size() < end + 2 || data[end] != '\n') return std::nullopt;
+  TzifData out;
+  auto type_offset = [&](std::size_t type) {
+    return static_cast<int32_t>(be(&data[types + type * 6], 4));
+  };
+  out.initial_offset = type_offset(0);
+  for (int64_t i = 0; i < n[3]; ++i) {
+    std::size_t type = data[indices + i];
+    if (static_cast<int64_t>(type) >= n[4]) return std::nullopt;
+    out.transitions.push_back(be(&data[times + i * 8], 8));
+    out.offsets.push_back(type_offset(type));
+  }
+  auto nl = std::find(data.begin() + end + 1, data.end(), '\n');
+  if (nl == data.end()) return std::nullopt;
+  auto rule = parse_posix_tz(std::string(data.begin() + end + 1, nl));
+  if (rule && rule->has_dst) out.footer = *rule;
+  return out;
+}
+
+}  // namespace proviso::rt::detail

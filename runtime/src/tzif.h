@@ -1,0 +1,47 @@
+// Private to the runtime: TZif zone files read directly, with the POSIX TZ rule of their
+// footer ("EST5EDT,M3.2.0,M11.1.0") for instants after the file's last listed transition.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <proviso/rt/time.h>
+
+namespace proviso::rt::detail {
+
+struct PosixTz {
+  struct Rule {
+    enum class Kind { MonthWeekDay, JulianNoLeap, ZeroBasedDay } kind = Kind::MonthWeekDay;
+    int month = 0, week = 0, weekday = 0;  // weekday: 0 = Sunday, as POSIX writes it
+    int day = 0;                           // J1..J365 or 0..365
+    int32_t time = 7200;                   // local seconds, may be negative or past 24 h
+  };
+  int32_t std_east = 0;  // seconds east of UTC
+  int32_t dst_east = 0;
+  bool has_dst = false;
+  Rule start, end;  // start in standard local time, end in daylight local time
+};
+
+std::optional<PosixTz> parse_posix_tz(std::string_view text);
+
+int32_t posix_offset_at(const PosixTz& tz, Instant t);
+// Same conventions as Zone::to_instant: gap -> transition, ambiguous -> earlier instant.
+Instant posix_to_instant(const PosixTz& tz, int64_t local_seconds);
+
+// The contents of a TZif (v2+) zone file that matter for offsets.
+struct TzifData {
+  std::vector<Instant> transitions;  // sorted
+  std::vector<int32_t> offsets;      // offsets[i] applies from transitions[i]
+  int32_t initial_offset = 0;        // before the first transition (time type 0)
+  std::optional<PosixTz> footer;     // after the last transition, when it has DST rules
+
+  int32_t offset_at(Instant t) const;
+};
+// Nothing when the file cannot be read or is not TZif version 2 or later.
+std::optional<TzifData> read_tzif(std::string_view zone_name);
+
+}  // namespace proviso::rt::detail

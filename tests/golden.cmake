@@ -1,0 +1,20 @@
+# Golden-file tests: tests/golden/{diagnostics,fmt,explain}, run through the `proviso` binary by
+# proviso-golden (tests/golden/golden.cpp), one ctest per golden file. `make goldens` rewrites
+# the .expected files (PROVISO_UPDATE_GOLDENS=1).
+if(NOT TARGET proviso)
+  return()
+endif()
+
+add_executable(proviso-golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/golden.cpp)
+add_dependencies(proviso-golden proviso)
+
+set(PROVISO_GOLDEN_DIR ${CMAKE_CURRENT_SOURCE_DIR}/golden)
+file(GLOB PROVISO_GOLDEN_CASES CONFIGURE_DEPENDS RELATIVE ${PROVISO_GOLDEN_DIR}
+  ${PROVISO_GOLDEN_DIR}/diagnostics/*.policy
+  ${PROVISO_GOLDEN_DIR}/fmt/*.policy
+  ${PROVISO_GOLDEN_DIR}/explain/*.json
+  ${PROVISO_GOLDEN_DIR}/explain/*.yaml)
+foreach(case ${PROVISO_GOLDEN_CASES})
+  add_test(NAME "golden: ${case}"
+    COMMAND proviso-golden --proviso $<TARGET_FILE:proviso> ${PROVISO_GOLDEN_DIR} ${case})
+endforeach()

@@ -1,0 +1,94 @@
+// Calendars against a naive oracle that walks local days one by one: random starts over
+// 2020-2035 and random durations, in zones with DST on either hemisphere.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include <proviso/rt/calendar.h>
+
+#include "test_support.h"
+
+using namespace proviso::rt;
+using namespace proviso::rt::test;
+
+namespace {
+
+// The specification, executed literally: working intervals day by day from t's local date.
+Instant naive_add(const Calendar& c, Instant t, Duration w) {
+  if (w == 0) return t;
+  const Zone* z = c.zone();
+  for (Date d = z->local_date(t) - 1;; ++d) {
+    if (c.holidays() && c.holidays()->is_holiday(d).value()) continue;
+    for (const TimeRange& r : c.weekly_hours().days[weekday(d)]) {
+      Instant s = std::max(z->to_instant(d, r.start), t), e = z->to_instant(d, r.end);
+      if (e <= s) continue;
+      if (w <= e - s) return s + w;
+      w -= e - s;
+    }
+  }
+}
+
+Duration naive_between(const Calendar& c, Instant a, Instant b) {
+  const Zone* z = c.zone();
+  Duration sum = 0;
+  for (Date d = z->local_date(a) - 1; d <= z->local_date(b) + 1; ++d) {
+    if (c.holidays() && c.holidays()->is_holiday(d).value()) continue;
+    for (const TimeRange& r : c.weekly_hours().days[weekday(d)]) {
+      Instant s = std::max(z->to_instant(d, r.start), a), e = std::min(z->to_instant(d, r.end), b);
+      if (e > s) sum += e - s;
+    }
+  }
+  return sum;
+}
+
+void check_against_oracle(const std::shared_ptr<const Calendar>& c, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const Instant lo = at("2020-01-01T00:00:00Z"), hi = at("2035-12-31T00:00:00Z");
+  std::uniform_int_distribution<Instant> start(lo, hi);
+  std::uniform_int_distribution<int> pick(0, 3);
+  std::uniform_int_distribution<Duration> seconds(0, 200 * 3600);
+  for (int i = 0; i < 1500; ++i) {
+    Instant t = start(rng);
+    // Mix exact hours (landing on openings and closings) with arbitrary seconds.
+    if (pick(rng) == 0) t -= t % 1800;
+    Duration w = seconds(rng);
+    if (pick(rng) < 2) w -= w % 3600;
+    auto got = c->add(t, w);
+    REQUIRE(got.ok());
+    Instant want = naive_add(*c, t, w);
+    if (*got != want)
+      FAIL(c->name() << ": " << format_datetime(t, *c->zone()) << " + " << w << " s gave "
+                     << format_datetime(*got, *c->zone()) << ", oracle "
+                     << format_datetime(want, *c->zone()));
+    auto back = c->working_between(t, *got);
+    REQUIRE(back.ok());
+    if (*back != w) FAIL(c->name() << ": working_between after add gave " << *back << " not " << w);
+    Instant u = start(rng);
+    auto between = c->working_between(std::min(t, u), std::max(t, u));
+    REQUIRE(between.ok());
+    if (std::max(t, u) - std::min(t, u) < 40 * 86400 &&
+        *between != naive_between(*c, std::min(t, u), std::max(t, u)))
+      FAIL(c->name() << ": working_between disagrees with the oracle");
+    auto next = c->next_opening(t);
+    REQUIRE(next.ok());
+    if (*next != naive_add(*c, t, 1) - 1 && c->is_open(t).value() != (*next == t))
+      FAIL(c->name() << ": next_opening inconsistent");
+  }
+}
+
+}  // namespace
+
+TEST_CASE("calendar arithmetic agrees with the day-walking oracle", "[calendar][oracle]") {
+  const Duration h = 3600;
+  check_against_oracle(
+      calendar("ny", weekdays({hm(8, 0, 17, 0)}), "America/New_York", us_federal(), 9 * h), 1);
+  check_against_oracle(
+      calendar("london", weekdays({hm(9, 0, 17, 0)}), "Europe/London", england_wales(), 8 * h), 2);
+  check_against_oracle(
+      calendar("sydney", weekdays({hm(6, 0, 18, 0)}, true), "Australia/Sydney", nullptr, 12 * h), 3);
+  // Ranges that straddle the DST transitions themselves, and a split shift.
+  WeeklyHours nights = weekdays({hm(0, 30, 3, 30), hm(22, 0, 24, 0)}, true);
+  check_against_oracle(calendar("ny nights", nights, "America/New_York", us_federal(), 5 * h), 4);
+  check_against_oracle(calendar("sydney nights", nights, "Australia/Sydney", nullptr, 5 * h), 5);
+  check_against_oracle(calendar("london nights", nights, "Europe/London", england_wales(), 5 * h), 6);
+}

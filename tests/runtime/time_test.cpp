@@ -1,0 +1,128 @@
+// Dates and instants: civil conversions, strict parsing, month arithmetic, RFC 3339.
+#include <catch2/catch.hpp>
+
+#include <proviso/rt/time.h>
+
+#include "test_support.h"
+
+using namespace proviso::rt;
+using proviso::rt::test::at;
+using proviso::rt::test::day;
+
+TEST_CASE("make_date validates and names the date", "[time]") {
+  CHECK(make_date(1970, 1, 1).value() == 0);
+  CHECK(make_date(1969, 12, 31).value() == -1);
+  CHECK(make_date(2024, 2, 29).ok());
+  CHECK(make_date(2000, 2, 29).ok());
+  for (auto [y, m, d] : {std::tuple{2026, 2, 30}, {2023, 2, 29}, {2100, 2, 29}, {2026, 13, 1},
+                         {2026, 0, 1}, {2026, 4, 31}, {2026, 1, 0}}) {
+    auto r = make_date(y, m, d);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == ErrorCode::InvalidDate);
+  }
+  CHECK_THAT(make_date(2026, 2, 30).error().message, Catch::Contains("2026-02-30"));
+  CHECK(make_date(10000, 1, 1).error().code == ErrorCode::OutOfRange);
+  CHECK(make_date(-1, 1, 1).error().code == ErrorCode::OutOfRange);
+}
+
+TEST_CASE("civil dates and weekdays", "[time]") {
+  CHECK(weekday(day("1970-01-01")) == 3);  // Thursday
+  CHECK(weekday(day("2026-11-27")) == 4);  // Friday
+  CHECK(weekday(day("2024-02-29")) == 3);
+  CHECK(weekday(day("2000-01-01")) == 5);  // Saturday
+  CHECK(weekday(day("1969-12-31")) == 2);  // Wednesday, before the epoch
+  CHECK(weekday(day("2026-11-29")) == 6);  // Sunday
+  CivilDate c = civil(day("2024-02-29"));
+  CHECK(c.year == 2024);
+  CHECK(c.month == 2u);
+  CHECK(c.day == 29u);
+  // Every day of the supported years round-trips through text.
+  for (Date d = make_date(0, 1, 1).value(); d <= make_date(9999, 12, 31).value(); d += 1) {
+    std::string s = format_date(d);
+    auto back = parse_date(s);
+    if (!back.ok() || *back != d) FAIL("round trip of " << s);
+  }
+}
+
+TEST_CASE("parse_date is strict", "[time]") {
+  CHECK(day("2026-11-27") == make_date(2026, 11, 27).value());
+  for (const char* bad : {"2026-1-27", "2026-11-27T00:00", "26-11-27", "2026/11/27", " 2026-11-27",
+                          "2026-11-27 ", "", "2026-11-2x", "+2026-11-27"}) {
+    INFO(bad);
+    CHECK(parse_date(bad).error().code == ErrorCode::InvalidDate);
+  }
+  CHECK_THAT(parse_date("2026-02-30").error().message, Catch::Contains("2026-02-30"));
+}
+
+TEST_CASE("add_months clamps the day to the month's end", "[time]") {
+  struct Row { const char* from; int64_t months; const char* to; };
+  const Row rows[] = {
+      {"2024-02-29", 12, "2025-02-28"}, {"2024-01-31", 1, "2024-02-29"},
+      {"2023-01-31", 1, "2023-02-28"},  {"2024-03-31", -1, "2024-02-29"},
+      {"2024-12-15", 1, "2025-01-15"},  {"2025-01-15", -1, "2024-12-15"},
+      {"2024-05-31", 1, "2024-06-30"},  {"2024-01-31", 13, "2025-02-28"},
+      {"2020-02-29", 48, "2024-02-29"}, {"2024-02-29", -12, "2023-02-28"},
+      {"2026-08-31", 6, "2027-02-28"},  {"2026-11-27", 0, "2026-11-27"},
+      {"2000-02-29", 1200, "2100-02-28"}, {"2000-02-29", 4800, "2400-02-29"},
+      {"2026-01-31", -13, "2024-12-31"},
+  };
+  for (const Row& r : rows) {
+    INFO(r.from << " + " << r.months << " months");
+    auto d = add_months(day(r.from), r.months);
+    REQUIRE(d.ok());
+    CHECK(format_date(*d) == r.to);
+  }
+  CHECK(add_months(day("9999-12-01"), 1).error().code == ErrorCode::OutOfRange);
+  CHECK(add_months(day("0000-01-01"), -1).error().code == ErrorCode::OutOfRange);
+  CHECK(add_months(day("2026-01-01"), INT64_MAX).error().code == ErrorCode::OutOfRange);
+  CHECK(add_months(day("2026-01-01"), INT64_MIN).error().code == ErrorCode::OutOfRange);
+  CHECK(format_date(add_days(day("2024-02-28"), 1).value()) == "2024-02-29");
+  CHECK(add_days(day("9999-12-31"), 1).error().code == ErrorCode::OutOfRange);
+  CHECK(add_days(day("2026-01-01"), INT64_MIN).error().code == ErrorCode::OutOfRange);
+}
+
+TEST_CASE("parse_datetime accepts RFC 3339", "[time]") {
+  const Instant t = at("2026-11-27T21:00:00Z");
+  CHECK(t == make_date(2026, 11, 27).value() * int64_t{86400} + 21 * 3600);
+  CHECK(at("1970-01-01T00:00:00Z") == 0);
+  CHECK(at("1969-12-31T23:59:59Z") == -1);
+  const char* same[] = {"2026-11-27T16:00:00-05:00", "2026-11-27T21:00Z", "2026-11-27t21:00:00z",
+                        "2026-11-27T21:00:00.000Z", "2026-11-27T22:00:00+01:00",
+                        "2026-11-27T21:00:00+00:00", "2026-11-27T21:00:00-00:00",
+                        "2026-11-27T16:30:00-04:30", "2026-11-28T02:30:00+05:30"};
+  for (const char* s : same) {
+    INFO(s);
+    CHECK(at(s) == t);
+  }
+  CHECK(at("2026-03-08T06:45:00Z") - at("2026-03-08T01:45:00-05:00") == 0);
+}
+
+TEST_CASE("parse_datetime rejects with a message quoting the text", "[time]") {
+  const char* bad[] = {"2026-13-40",           "2026-13-40T00:00:00Z",     "2026-02-30T10:00:00Z",
+                       "2026-11-27T16:00:00",  "2026-11-27 16:00:00Z",     "2026-11-27T24:00:00Z",
+                       "2026-11-27T23:60:00Z", "2026-11-27T23:59:60Z",     "2026-11-27T16:00:00.5Z",
+                       "2026-11-27T16:00:00+5:00", "2026-11-27T16:00:00+0500",
+                       "2026-11-27T16:00:00+24:00", "junk", "", "2026-11-27T16:00:00Zjunk",
+                       "2026-11-27T16Z", "2026-11-27T16:00:00.Z", "2026-11-27", "2026-11-27T16:00:00 Z"};
+  for (const char* s : bad) {
+    INFO(s);
+    auto r = parse_datetime(s);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == ErrorCode::InvalidDate);
+    CHECK_THAT(r.error().message,
+               Catch::StartsWith(std::string("expected an RFC 3339 datetime, got \"") + s + "\""));
+  }
+  CHECK_THAT(parse_datetime("2026-02-30T10:00:00Z").error().message, Catch::Contains("2026-02-30 is not a date"));
+  CHECK_THAT(parse_datetime("2026-11-27T16:00:00").error().message, Catch::Contains("offset"));
+  CHECK_THAT(parse_datetime("2026-11-27T16:00:00.5Z").error().message, Catch::Contains("whole seconds"));
+}
+
+TEST_CASE("checked instant arithmetic", "[time]") {
+  CHECK(add_seconds(at("2026-11-27T21:00:00Z"), 3600).value() == at("2026-11-27T22:00:00Z"));
+  CHECK(add_seconds(INT64_MAX - 5, 10).error().code == ErrorCode::OutOfRange);
+  CHECK(add_seconds(0, INT64_MIN).error().code == ErrorCode::OutOfRange);
+  CHECK(format_datetime_utc(at("2026-11-27T16:00:00-05:00")) == "2026-11-27T21:00:00Z");
+  CHECK(utc_date(at("2026-11-27T23:59:59Z")) == day("2026-11-27"));
+  CHECK(utc_date(-1) == -1);
+  CHECK(utc_midnight(day("2026-11-27")) == at("2026-11-27T00:00:00Z"));
+}

@@ -1,0 +1,64 @@
+// `proviso`: the command-line tool. Parses the command line with CLI11, runs one command and
+// maps every outcome to an exit code (0 ok, 1 failure, 2 usage); nothing escapes as a crash.
+#include <cctype>
+#include <exception>
+#include <iostream>
+#include <vector>
+
+#include "tools/cli.h"
+
+#ifndef PROVISO_VERSION
+#define PROVISO_VERSION "dev"
+#endif
+
+namespace {
+
+std::string lower_first(std::string s) {
+  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+int run(int argc, char** argv) {
+  using namespace proviso::cli;
+  CLI::App app{"Proviso: support-contract terms as policies that compile, evaluate and explain", "proviso"};
+  app.set_version_flag("--version", std::string("proviso ") + PROVISO_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  std::vector<Command> commands = {add_check(app), add_fmt(app), add_eval(app),
+                                   add_test(app),  add_doc(app), add_bench(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    print_error(lower_first(e.what()));
+    std::cerr << "run `proviso --help` or `proviso COMMAND --help` for usage\n";
+    return kUsage;
+  }
+  for (const Command& c : commands)
+    if (c.app->parsed()) return c.run();
+  return kUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  try {
+    int code = run(argc, argv);
+    std::cout.flush();
+    return code;
+  } catch (const std::bad_alloc&) {
+    proviso::cli::print_error("out of memory");
+  } catch (const std::exception& e) {
+    proviso::cli::print_error(std::string("internal error: ") + e.what());
+  } catch (...) {
+    proviso::cli::print_error("internal error");
+  }
+  return proviso::cli::kFailed;
+}
