@@ -511,6 +511,40 @@ bool Evaluation::eval(NodeId id, Value& out) {
   }
 }
 
+// ---- text ----
+
+// Unicode white space (the characters Unicode gives the White_Space property, plus the
+// ASCII information separators U+001C..U+001F that most trim functions also remove).
+bool is_space_code_point(uint32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+// True when `t` is empty or white space only. Invalid UTF-8 counts as text, not space.
+bool is_blank(const std::string& t) {
+  size_t i = 0;
+  while (i < t.size()) {
+    unsigned char b = static_cast<unsigned char>(t[i]);
+    uint32_t c = 0;
+    size_t len = 1;
+    if (b < 0x80) {
+      c = b;
+    } else if ((b & 0xE0) == 0xC0 && i + 1 < t.size()) {
+      c = ((b & 0x1Fu) << 6) | (static_cast<unsigned char>(t[i + 1]) & 0x3Fu);
+      len = 2;
+    } else if ((b & 0xF0) == 0xE0 && i + 2 < t.size()) {
+      c = ((b & 0x0Fu) << 12) | ((static_cast<unsigned char>(t[i + 1]) & 0x3Fu) << 6) |
+          (static_cast<unsigned char>(t[i + 2]) & 0x3Fu);
+      len = 3;
+    } else {
+      return false;
+    }
+    if (!is_space_code_point(c)) return false;
+    i += len;
+  }
+  return true;
+}
+
 // ---- arithmetic on values ----
 
 template <class T>
@@ -832,14 +866,9 @@ bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
       out = Value(d);
       return true;
     }
-    case Op::Blank: {
-      if (a.is_none()) { out = Value(true); return true; }
-      const std::string& t = a.as_text();
-      out = Value(std::all_of(t.begin(), t.end(), [](char ch) {
-        return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
-      }));
+    case Op::Blank:
+      out = Value(a.is_none() || is_blank(a.as_text()));
       return true;
-    }
     case Op::DateOf:
       if (!eval(n.b, b)) return false;
       out = Value(ir::DateValue{b.as_zone()->local_date(a.as_datetime())});
