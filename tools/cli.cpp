@@ -13,13 +13,24 @@
 #include "compiler/ast/diagnostic.h"
 
 namespace proviso::cli {
+namespace {
+
+// strerror in the diagnostics' style: lower case ("no such file or directory").
+std::string reason(int err) {
+  std::string r = std::strerror(err);
+  if (!r.empty() && r[0] >= 'A' && r[0] <= 'Z' && !(r.size() > 1 && r[1] >= 'A' && r[1] <= 'Z'))
+    r[0] = static_cast<char>(r[0] - 'A' + 'a');
+  return r;
+}
+
+}  // namespace
 
 void print_error(const std::string& message) { std::cerr << "proviso: error: " << message << "\n"; }
 
 bool readable(const std::string& path, std::string* error) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
-    *error = "cannot read " + path + ": " + std::strerror(errno);
+    *error = "cannot read " + path + ": " + reason(errno);
     return false;
   }
   if (S_ISDIR(st.st_mode)) {
@@ -28,7 +39,7 @@ bool readable(const std::string& path, std::string* error) {
   }
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) {
-    *error = "cannot read " + path + ": " + std::strerror(errno);
+    *error = "cannot read " + path + ": " + reason(errno);
     return false;
   }
   std::fclose(f);
@@ -46,7 +57,7 @@ bool read_file(const std::string& path, std::string* text, std::string* error) {
   }
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
-    *error = "cannot read " + path + ": " + std::strerror(errno);
+    *error = "cannot read " + path + ": " + reason(errno);
     return false;
   }
   if (S_ISDIR(st.st_mode)) {
@@ -55,7 +66,7 @@ bool read_file(const std::string& path, std::string* text, std::string* error) {
   }
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) {
-    *error = "cannot read " + path + ": " + std::strerror(errno);
+    *error = "cannot read " + path + ": " + reason(errno);
     return false;
   }
   text->clear();
@@ -67,7 +78,7 @@ bool read_file(const std::string& path, std::string* text, std::string* error) {
   int err = errno;
   std::fclose(f);
   if (bad) {
-    *error = "cannot read " + path + ": " + std::strerror(err);
+    *error = "cannot read " + path + ": " + reason(err);
     return false;
   }
   return true;

@@ -57,6 +57,10 @@ Command add_eval(CLI::App& app) {
 
             InputSet inputs;
             if (!load_inputs(p, o->input, o->format, &inputs)) return kFailed;
+            if (inputs.count() == 0) {
+              print_error((o->input == "-" ? std::string("standard input") : o->input) + " holds no input");
+              return kFailed;
+            }
 
             interp::Interpreter interp(p);
             bool any_failed = false;

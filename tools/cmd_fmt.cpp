@@ -1,63 +1,14 @@
 // `proviso fmt [--check] [--stdout] FILE...`: lay out policies in the house format
 // (compiler/fmt). Rewrites files in place only when the formatter succeeded.
+#include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <type_traits>
 
-#include "compiler/ast/diagnostic.h"
 #include "tools/cli.h"
 
-#if __has_include("compiler/fmt/formatter.h")
 #include "compiler/fmt/formatter.h"
-#define PROVISO_HAVE_FORMATTER 1
-#endif
 
 namespace proviso::cli {
-namespace {
-
-struct Formatted {
-  bool ok = false;
-  std::string text;
-  std::string error;
-};
-
-#ifdef PROVISO_HAVE_FORMATTER
-// The formatter's result has `ok`, `text` and `error`; `error` may be text or diagnostics.
-template <class R>
-Formatted adapt(R&& r) {
-  Formatted f;
-  if constexpr (requires { r.ok(); }) f.ok = r.ok();
-  else f.ok = static_cast<bool>(r.ok);
-  f.text = std::string(r.text);
-  using E = std::decay_t<decltype(r.error)>;
-  if constexpr (std::is_same_v<E, Diagnostics>) f.error = render_all(r.error);
-  else if constexpr (std::is_same_v<E, Diagnostic>) f.error = render(r.error);
-  else f.error = std::string(r.error);
-  return f;
-}
-
-// Accepts the formatter's entry point taking (source file), (path, text) or (text).
-template <class S>
-Formatted format_with(const std::string& path, const S& text) {
-  namespace F = proviso::fmt_policy;
-  if constexpr (requires { F::format_source(std::make_shared<const SourceFile>(path, text)); })
-    return adapt(F::format_source(std::make_shared<const SourceFile>(path, text)));
-  else if constexpr (requires { F::format_source(path, text); })
-    return adapt(F::format_source(path, text));
-  else
-    return adapt(F::format_source(text));
-}
-#endif
-
-Formatted format_file(const std::string& path, const std::string& text) {
-#ifdef PROVISO_HAVE_FORMATTER
-  return format_with(path, text);
-#else
-  return {false, {}, "the formatter is not built yet"};
-#endif
-}
-
-}  // namespace
 
 Command add_fmt(CLI::App& app) {
   struct Options {
@@ -81,10 +32,12 @@ Command add_fmt(CLI::App& app) {
                 code = kFailed;
                 continue;
               }
-              Formatted f = format_file(path, text);
+              fmt_policy::FormatResult f =
+                  fmt_policy::format_source(std::make_shared<const SourceFile>(path, text));
               if (!f.ok) {
-                if (f.error.find(path) == std::string::npos) print_error(path + ": " + f.error);
-                else std::cerr << f.error << (f.error.empty() || f.error.back() != '\n' ? "\n" : "");
+                std::string error = f.error;
+                while (!error.empty() && error.back() == '\n') error.pop_back();
+                print_error(path + ": " + error);
                 code = kFailed;
                 continue;
               }
@@ -96,9 +49,13 @@ Command add_fmt(CLI::App& app) {
                   code = kFailed;
                 }
               } else if (f.text != text) {
-                std::ofstream out(path, std::ios::binary | std::ios::trunc);
+                // Write beside the file, then rename: an interrupted run never leaves half a policy.
+                std::string tmp = path + ".proviso-fmt.tmp";
+                std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
                 out << f.text;
-                if (!out) {
+                out.close();
+                if (!out || std::rename(tmp.c_str(), path.c_str()) != 0) {
+                  std::remove(tmp.c_str());
                   print_error("cannot write " + path);
                   code = kFailed;
                 }

@@ -14,7 +14,9 @@
 namespace {
 
 std::string lower_first(std::string s) {
-  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  // "The following argument..." -> "the following argument...", but "FILE is required" stays.
+  if (s.size() > 1 && std::isupper(static_cast<unsigned char>(s[0])) && !std::isupper(static_cast<unsigned char>(s[1])))
+    s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
   return s;
 }
 
@@ -27,6 +29,18 @@ int run(int argc, char** argv) {
 
   std::vector<Command> commands = {add_check(app), add_fmt(app), add_eval(app),
                                    add_test(app),  add_doc(app), add_bench(app)};
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    std::string names;
+    for (const Command& c : commands) {
+      known |= c.app->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + c.app->get_name();
+    }
+    if (!known) {
+      print_error(std::string("unknown command `") + argv[1] + "`; the commands are " + names);
+      return kUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -98,6 +98,7 @@ std::string render_text(const ir::Program& p, const interp::EvalResult& r) {
     if (!def.clause.empty()) out += " (clause " + def.clause + ")";
     std::vector<std::string> lines;
     std::set<std::string> seen;
+    std::set<std::string> facts;  // "name = value" already stated, so `name` is true adds nothing
     auto add = [&](std::string line) {
       if (seen.insert(line).second) lines.push_back(std::move(line));
     };
@@ -105,23 +106,25 @@ std::string render_text(const ir::Program& p, const interp::EvalResult& r) {
     for (const Step& s : ex.steps) {
       switch (s.kind) {
         case Step::Kind::Input:
+          facts.insert(s.name + " = " + fmt_value(p, r, s.value, s.type));
           add(s.name + " = " + fmt_value(p, r, s.value, s.type));
           break;
         case Step::Kind::Uses: {
           std::string line = s.name + " = " + fmt_value(p, r, s.value, s.type);
+          facts.insert(line);  // the fact without its clause, for the checks below
           if (!s.clause.empty()) line += " (clause " + s.clause + ")";
           add(std::move(line));
           break;
         }
         case Step::Kind::Branch:
           // `x` is true right after `x = true` says nothing new.
-          if (!seen.count(s.text + (s.taken ? " = true" : " = false")))
+          if (!facts.count(s.text + (s.taken ? " = true" : " = false")))
             add(fmt::format("`{}` is {}", s.text, s.taken ? "true" : "false"));
           break;
         case Step::Kind::MatchArm: {
           std::string value = s.type.is_error() ? std::string() : fmt_value(p, r, s.value, s.type);
           if (value.empty()) add(fmt::format("match on `{}`", s.text));
-          else if (!seen.count(s.text + " = " + value)) add(fmt::format("match on `{}`: {}", s.text, value));
+          else if (!facts.count(s.text + " = " + value)) add(fmt::format("match on `{}`: {}", s.text, value));
           break;
         }
         case Step::Kind::TableRow: {

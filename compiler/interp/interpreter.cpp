@@ -712,11 +712,11 @@ std::string business_amount(const ir::BusinessDurationValue& v) {
   std::vector<std::string> parts;
   if (v.days != 0) parts.push_back(fmt::format("{} business day{}", v.days, v.days == 1 ? "" : "s"));
   if (v.seconds != 0) {
-    if (v.seconds % 3600 == 0) parts.push_back(fmt::format("{} hour{}", v.seconds / 3600, v.seconds == 3600 ? "" : "s"));
-    else if (v.seconds % 60 == 0) parts.push_back(fmt::format("{} minute{}", v.seconds / 60, v.seconds == 60 ? "" : "s"));
-    else parts.push_back(fmt::format("{} second{}", v.seconds, v.seconds == 1 ? "" : "s"));
+    if (v.seconds % 3600 == 0) parts.push_back(fmt::format("{} working hour{}", v.seconds / 3600, v.seconds == 3600 ? "" : "s"));
+    else if (v.seconds % 60 == 0) parts.push_back(fmt::format("{} working minute{}", v.seconds / 60, v.seconds == 60 ? "" : "s"));
+    else parts.push_back(fmt::format("{} working second{}", v.seconds, v.seconds == 1 ? "" : "s"));
   }
-  if (parts.empty()) return "0 hours";
+  if (parts.empty()) return "0 working hours";
   return fmt::format("{}", fmt::join(parts, " + "));
 }
 

@@ -22,13 +22,14 @@ namespace detail {
 
 std::string Path::str() const {
   std::string out;
-  for (const auto& s : segs_) {
-    if (const auto* name = std::get_if<std::string_view>(&s)) {
+  for (size_t i = 0; i < size_ && i < kCapacity; ++i) {
+    const Seg& s = segs_[i];
+    if (s.index == kNoIndex) {
       if (!out.empty()) out += '.';
-      out += *name;
+      out.append(s.name, s.name_size);
     } else {
       out += '[';
-      out += std::to_string(std::get<size_t>(s));
+      out += std::to_string(s.index);
       out += ']';
     }
   }

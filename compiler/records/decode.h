@@ -81,8 +81,8 @@ struct InputText {
 
 // Splits the text of a JSON input file: a single JSON object (possibly over several lines),
 // or NDJSON (one object per non-empty line; a line longer than limits.max_line_bytes is an
-// error for that line only). NDJSON is recognised when the first non-blank line is a
-// complete JSON value on its own.
+// error for that line only). The text is one document when its first non-blank line is not
+// a JSON value on its own but the whole text is; otherwise it is NDJSON.
 std::vector<InputText> split_json_inputs(std::string_view text, const Limits& limits = {});
 
 // A file's content with kJsonPadding readable bytes after it, for in-place decoding.

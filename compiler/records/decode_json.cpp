@@ -83,8 +83,15 @@ struct JsonSource {
         error = e;
         return false;
       }
+      // Keys are read in place: field names are plain identifiers, so only a key with an
+      // escape needs unescaping (which copies it into the parser's string buffer).
       std::string_view key;
-      if (auto e = fld.unescaped_key().get(key)) {
+      const char* raw = reinterpret_cast<const char*>(fld.key().raw());
+      const char* end = raw;
+      while (*end != '"' && *end != '\\') ++end;
+      if (*end == '"') {
+        key = std::string_view(raw, static_cast<size_t>(end - raw));
+      } else if (auto e = fld.unescaped_key().get(key)) {
         error = e;
         return false;
       }
@@ -189,8 +196,10 @@ DecodeResult Decoder::decode_json(std::string_view text, size_t capacity) {
   if (auto e = impl_->parser.iterate(text.data(), text.size(), capacity).get(doc)) return fail(simdjson_message(e));
   ondemand::json_type t;
   if (auto e = doc.type().get(t)) return fail(simdjson_message(e));
-  if (t != ondemand::json_type::object)
+  if (t != ondemand::json_type::object) {
+    if (!nlohmann::json::accept(text)) return fail("invalid JSON: the text is not well-formed");
     return fail(fmt::format("expected a JSON object with the inputs ({}), got {}", input_names(inputs_), kind_noun(t)));
+  }
   ondemand::object root;
   if (auto e = doc.get_object().get(root)) return fail(simdjson_message(e));
 
@@ -233,11 +242,15 @@ std::vector<InputText> split_json_inputs(std::string_view text, const Limits& li
     ++line;
   }
   if (first.empty()) return out;
-  bool ndjson = first.size() <= limits.max_line_bytes && nlohmann::json::accept(first);
+  // One document when the first line is not a JSON value on its own but the whole text is
+  // (a pretty-printed object); otherwise NDJSON, where a bad line is an error for that line.
+  std::string_view rest = text.substr(static_cast<size_t>(first.data() - text.data()));
+  bool ndjson = (first.size() <= limits.max_line_bytes && nlohmann::json::accept(first)) ||
+                rest.size() > limits.max_input_bytes || !nlohmann::json::accept(rest);
   if (!ndjson) {
     InputText in;
     in.line = first_line;
-    in.text = text.substr(static_cast<size_t>(first.data() - text.data()));
+    in.text = rest;
     out.push_back(in);
     return out;
   }

@@ -1,6 +1,7 @@
 // YAML decoding (yaml-cpp): the same walk and rules as JSON. Plain scalars are typed as in
 // YAML's core schema restricted to JSON's forms (true/false, JSON numbers, null/~/empty);
 // quoted scalars are always strings.
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include "compiler/records/walker.h"
@@ -96,6 +97,8 @@ std::vector<DecodeResult> Decoder::decode_yaml(std::string_view text) {
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    return fail(fmt::format("invalid YAML: nesting deeper than {} levels", e.depth()));
   } catch (const YAML::Exception& e) {
     return fail(fmt::format("invalid YAML at line {}, column {}: {}", e.mark.line + 1, e.mark.column + 1,
                             lower_first(e.msg)));

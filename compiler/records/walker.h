@@ -11,7 +11,9 @@
 //   bool elements(Val&, F)                        F(Val&) -> bool
 //   std::string syntax_error()                    after a false return not caused by F
 #pragma once
+#include <array>
 #include <charconv>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -27,17 +29,56 @@ namespace proviso::records::detail {
 enum class NodeKind { Invalid, Null, Bool, Number, String, Object, Array };
 
 // "contacts[2].name": segments are schema names (stable storage) or list indices.
+// Fixed capacity, no allocation: segments beyond kCapacity (only with a Limits::max_depth
+// raised above it) are left out of the rendered path.
 class Path {
  public:
-  void push(std::string_view name) { segs_.emplace_back(name); }
-  void push(size_t index) { segs_.emplace_back(index); }
-  void pop() { segs_.pop_back(); }
-  size_t depth() const { return segs_.size(); }
+  static constexpr size_t kCapacity = 96;
+  void push(std::string_view name) { push_seg({name.data(), name.size(), kNoIndex}); }
+  void push(size_t index) { push_seg({nullptr, 0, index}); }
+  void pop() { --size_; }
+  size_t depth() const { return size_; }
   std::string str() const;
   std::string with(std::string_view last) const;
 
  private:
-  std::vector<std::variant<std::string_view, size_t>> segs_;
+  static constexpr size_t kNoIndex = static_cast<size_t>(-1);
+  struct Seg {  // trivial, so that the array is not initialised for every input
+    const char* name;  // when index == kNoIndex
+    size_t name_size;
+    size_t index;
+  };
+  void push_seg(Seg s) {
+    if (size_ < kCapacity) segs_[size_] = s;
+    ++size_;
+  }
+  std::array<Seg, kCapacity> segs_;
+  size_t size_ = 0;
+};
+
+// Which fields of a record were seen: a bit mask for the usual small records.
+class SeenSet {
+ public:
+  explicit SeenSet(size_t n) {
+    if (n > 64) big_.assign(n, 0);
+  }
+  // Marks i; false when it was already marked.
+  bool mark(size_t i) {
+    if (!big_.empty()) {
+      if (big_[i]) return false;
+      big_[i] = 1;
+      return true;
+    }
+    uint64_t bit = uint64_t{1} << i;
+    if (small_ & bit) return false;
+    small_ |= bit;
+    return true;
+  }
+  bool has(size_t i) const { return big_.empty() ? (small_ >> i) & 1 : big_[i] != 0; }
+
+ private:
+  uint64_t small_ = 0;
+  std::vector<char> big_;
 };
 
 // JSON-quoted, shortened text for "got ..." parts of messages.
@@ -67,14 +108,13 @@ class Walker {
   DecodeResult decode_inputs(Val& root, const std::vector<ir::InputDef>& inputs) {
     DecodeResult result;
     result.values.assign(inputs.size(), ir::Value::none());
-    std::vector<char> seen(inputs.size(), 0);
+    SeenSet seen(inputs.size());
     bool ok = src_.fields(root, [&](std::string_view key, auto& child) {
       int idx = -1;
       for (size_t i = 0; i < inputs.size(); ++i)
         if (inputs[i].name == key) { idx = static_cast<int>(i); break; }
       if (idx < 0) return fail_named(key, "unknown input");
-      if (seen[idx]) return fail_named(key, "duplicate input");
-      seen[idx] = 1;
+      if (!seen.mark(static_cast<size_t>(idx))) return fail_named(key, "duplicate input");
       const ir::InputDef& in = inputs[idx];
       path_.push(std::string_view(in.name));
       bool r;
@@ -90,7 +130,7 @@ class Walker {
     if (!ok && !error_) syntax();
     if (!error_) {
       for (size_t i = 0; i < inputs.size(); ++i) {
-        if (!seen[i] && !inputs[i].optional) {
+        if (!seen.has(i) && !inputs[i].optional) {
           fail_named(inputs[i].name, "missing required input");
           break;
         }
@@ -193,12 +233,13 @@ class Walker {
       return fail(fmt::format("nesting deeper than {} levels", limits_.max_depth));
     const ir::RecordDef& rd = schema_.records[static_cast<size_t>(t.id)];
     ir::ValueList fields(rd.fields.size());
-    std::vector<char> seen(rd.fields.size(), 0);
+    SeenSet seen(rd.fields.size());
+    size_t next = 0;  // writers usually follow declaration order: try the next field first
     bool ok = src_.fields(v, [&](std::string_view key, auto& child) {
-      int idx = rd.find(key);
+      int idx = next < rd.fields.size() && rd.fields[next].name == key ? static_cast<int>(next) : rd.find(key);
+      next = static_cast<size_t>(idx) + 1;
       if (idx < 0) return fail_named(key, "unknown field");
-      if (seen[idx]) return fail_named(key, "duplicate field");
-      seen[idx] = 1;
+      if (!seen.mark(static_cast<size_t>(idx))) return fail_named(key, "duplicate field");
       path_.push(std::string_view(rd.fields[idx].name));
       bool r = decode(child, rd.fields[idx].type, &fields[idx]);
       path_.pop();
@@ -206,7 +247,7 @@ class Walker {
     });
     if (!ok) return error_ ? false : syntax();
     for (size_t i = 0; i < rd.fields.size(); ++i) {
-      if (!seen[i] && !rd.fields[i].type.optional) return fail_named(rd.fields[i].name, "missing required field");
+      if (!seen.has(i) && !rd.fields[i].type.optional) return fail_named(rd.fields[i].name, "missing required field");
     }
     *out = ir::Value::record(std::move(fields));
     return true;

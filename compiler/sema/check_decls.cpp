@@ -613,6 +613,8 @@ void Checker::check_tests(const ast::Module& module) {
 }
 
 void Checker::report_unused() {
+  // With errors, a name often looks unused only because its use was misspelled.
+  if (diags_.has_errors()) return;
   for (auto& [name, sym] : symbols_) {
     if (sym.used || sym.file != 0) continue;
     const ast::Decl& d = *sym.decl;

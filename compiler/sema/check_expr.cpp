@@ -303,6 +303,14 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
         "qualify it with its enum, as in `Enum.Member`";
     return poison(e);
   }
+  if (hint && hint->kind == TypeKind::Enum && hint->id >= 0) {
+    const ir::EnumDef& en = c_.program_->schema.enums[hint->id];
+    auto& d = err(e, "unknown-member", fmt::format("`{}` is not a member of `{}`", n, en.name));
+    std::string best = closest_name(n, en.members);
+    d.help = best.empty() ? fmt::format("the members are {}", fmt::join(en.members, ", "))
+                          : fmt::format("did you mean `{}`?", best);
+    return poison(e);
+  }
   std::vector<std::string> candidates = c_.symbol_names();
   for (const auto& l : s_.locals) candidates.push_back(l.first);
   for (const auto& en : c_.program_->schema.enums)

@@ -239,7 +239,8 @@ void Checker::ensure_table(Symbol& sym) {
     row_locs.push_back(add_loc(sym.file, row.span));
     if (row.cells.size() != ncols) {
       error(sym.file, row.span, "table",
-            fmt::format("this row has {} cells, but `{}` has {} columns ({} given, {} given back)", row.cells.size(),
+            fmt::format("this row has {} cell{}, but `{}` has {} columns ({} given, {} given back)", row.cells.size(),
+                        row.cells.size() == 1 ? "" : "s",
                         t.name.text, ncols, def.given.size(), def.outputs.size()));
       rows_ok = false;
       continue;

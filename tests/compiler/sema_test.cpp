@@ -60,7 +60,7 @@ TEST_CASE("checker reports the first error exactly", "[sema]") {
       {"bad zone", "let z: zone = zone \"America/New_Yrok\"\ndecision d: bool clause \"1\" = z == z\n",
        "14:15: unknown time zone \"America/New_Yrok\" [zone]"},
       {"impossible date", "decision d: date clause \"1\" = 2026-02-30\n", "14:31: invalid date: February 2026 has no day 30 [syntax]"},
-      {"unknown enum member", "decision d: bool clause \"1\" = c.channel == Fax\n", "14:44: unknown name `Fax` [unknown-name]"},
+      {"unknown enum member", "decision d: bool clause \"1\" = c.channel == Fax\n", "14:44: `Fax` is not a member of `Channel` [unknown-member]"},
       {"business time needs a calendar", "decision d: datetime clause \"1\" = c.at + 2 business hours\n",
        "14:35: cannot add `datetime` and `business duration` [type]"},
       {"arity", "decision d: integer clause \"1\" = ceil(1, 2)\n", "14:34: `ceil` takes 1 argument, not 2 [arity]"},

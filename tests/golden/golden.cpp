@@ -41,6 +41,9 @@ Output run(const std::vector<std::string>& argv, const fs::path& cwd) {
   fs::path tmp = fs::temp_directory_path() / ("proviso-golden-" + std::to_string(::getpid()));
   fs::create_directories(tmp);
   fs::path out = tmp / "stdout", err = tmp / "stderr";
+  // The child must not inherit (and flush again) output buffered here.
+  std::cout.flush();
+  std::fflush(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
     if (::chdir(cwd.c_str()) != 0) _exit(126);

@@ -277,3 +277,9 @@ TEST_CASE("a syntax error anywhere wins over a schema error found first") {
   CHECK(json_error(R"({"contract": {"support": "Basic"})").rfind("invalid JSON", 0) == 0);
   CHECK(json_error(R"({"contract": {"support": "Gold"}, "case": [})").rfind("invalid JSON", 0) == 0);
 }
+
+TEST_CASE("NDJSON whose first line is broken is still split into lines") {
+  auto parts = records::split_json_inputs("not json\n{\"a\": 1}\n");
+  REQUIRE(parts.size() == 2);
+  CHECK(parts[1].line == 2);
+}
