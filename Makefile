@@ -1,10 +1,12 @@
 # The two README commands: `make demo` (install, build, evaluate a seed policy with its
 # explanation) and `make test` (install, build, run the whole test suite through ctest).
+# Reliability: `make sanitize`, `make fuzz-smoke`, `make fuzz`, `make lint`, `make format`
+# (scripts/ci-*.sh and scripts/lint.sh; each uses its own build directory).
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps configure build demo test goldens bench clean
+.PHONY: deps configure build demo test goldens bench clean sanitize fuzz fuzz-smoke lint format format-check
 
 deps:
 	@./scripts/install-deps.sh
@@ -28,6 +30,32 @@ goldens: build
 
 bench: build
 	$(BUILD)/bin/proviso-bench-runtime
+
+# The whole ctest suite built with ASan + UBSan (clang-19, build-san); any report fails.
+sanitize: deps
+	JOBS=$(JOBS) ./scripts/ci-sanitize.sh
+
+# libFuzzer targets (tests/fuzz): each for 45 s in CI, for FUZZ_SECONDS (default 5 min) in
+# `make fuzz`, which also runs the interpreter-vs-JIT target. Crashes are left in
+# build-san/fuzz/artifacts/<target>/.
+FUZZ_SECONDS ?= 300
+fuzz-smoke: deps
+	JOBS=$(JOBS) ./scripts/ci-fuzz.sh --seconds 45
+
+fuzz: deps
+	JOBS=$(JOBS) ./scripts/ci-fuzz.sh --seconds $(FUZZ_SECONDS) compile format decode interp_vs_jit
+
+# clang-tidy (.clang-tidy) over the project's sources, and clang-format (.clang-format) on the
+# files listed in scripts/format-files.txt (FILES="a.cpp b.h" formats other files too).
+lint: deps
+	JOBS=$(JOBS) ./scripts/lint.sh tidy
+	./scripts/lint.sh format-check
+
+format: deps
+	./scripts/lint.sh format $(FILES)
+
+format-check: deps
+	./scripts/lint.sh format-check
 
 clean:
 	rm -rf $(BUILD)

@@ -3,6 +3,8 @@
 
 #include "grammar/lexical.h"
 
+#include <algorithm>
+
 namespace proviso::syntax {
 
 Builder::Builder(const SourcePtr& source, ast::Module* module, Diagnostics* diags)
@@ -17,18 +19,6 @@ Span Builder::trimmed(const char* b, const char* e) const {
   return {offset(p), offset(e)};
 }
 
-void Builder::push_mark() {
-  marks_.push_back({static_cast<uint32_t>(exprs.size()), static_cast<uint32_t>(types.size()),
-                    static_cast<uint32_t>(conds.size()), static_cast<uint32_t>(arms.size()),
-                    static_cast<uint32_t>(inits.size()), static_cast<uint32_t>(items.size()),
-                    static_cast<uint32_t>(fields.size()), static_cast<uint32_t>(idents.size()),
-                    static_cast<uint32_t>(texts.size()), static_cast<uint32_t>(prefixes.size())});
-}
-
-void Builder::pop_mark() {
-  if (!marks_.empty()) marks_.pop_back();
-}
-
 namespace {
 template <typename T>
 void cut(std::vector<T>& v, uint32_t n) {
@@ -36,20 +26,17 @@ void cut(std::vector<T>& v, uint32_t n) {
 }
 }  // namespace
 
-void Builder::restore_mark() {
-  if (marks_.empty()) return;
-  const Mark m = marks_.back();
-  marks_.pop_back();
-  cut(exprs, m.exprs);
-  cut(types, m.types);
-  cut(conds, m.conds);
-  cut(arms, m.arms);
-  cut(inits, m.inits);
-  cut(items, m.items);
-  cut(fields, m.fields);
-  cut(idents, m.idents);
-  cut(texts, m.texts);
-  cut(prefixes, m.prefixes);
+void Builder::truncate(const Sizes& m) {
+  cut(exprs, m[0]);
+  cut(types, m[1]);
+  cut(conds, m[2]);
+  cut(arms, m[3]);
+  cut(inits, m[4]);
+  cut(items, m[5]);
+  cut(fields, m[6]);
+  cut(idents, m[7]);
+  cut(texts, m[8]);
+  cut(prefixes, m[9]);
 }
 
 void Builder::reset() {
@@ -96,6 +83,41 @@ TextToken Builder::pop_text() {
   TextToken t = std::move(texts.back());
   texts.pop_back();
   return t;
+}
+
+void Builder::push_expr(ast::ExprPtr e) {
+  if (++expressions_ > kMaxExpressions) {
+    fail(e->span.begin, "the file has too many expressions (limit " + std::to_string(kMaxExpressions) + ")");
+  }
+  uint32_t deepest = 0;
+  auto see = [&](const ast::ExprPtr& child) {
+    if (!child) return;
+    auto it = tree_depth_.find(child.get());
+    deepest = std::max(deepest, it == tree_depth_.end() ? 1u : it->second);
+  };
+  see(e->operand);
+  see(e->lhs);
+  see(e->rhs);
+  see(e->cond);
+  see(e->then_branch);
+  see(e->else_branch);
+  see(e->body);
+  for (const auto& a : e->args) see(a);
+  for (const auto& arm : e->arms) {
+    see(arm.body);
+    for (const auto& v : arm.pattern.values) see(v);
+  }
+  for (const auto& f : e->fields) see(f.value);
+  for (const auto& item : e->items) {
+    see(item.value);
+    see(item.when);
+  }
+  if (deepest + 1 > kMaxTreeDepth) {
+    fail(e->span.begin, "the expression is too long or too deeply nested (limit " + std::to_string(kMaxTreeDepth) +
+                            " levels): split it with `let`");
+  }
+  tree_depth_[e.get()] = deepest + 1;
+  exprs.push_back(std::move(e));
 }
 
 std::vector<ast::ExprPtr> Builder::take_exprs(uint32_t from) {

@@ -2,8 +2,10 @@
 // the control when a rule fails, so backtracking leaves nothing behind), the declaration under
 // construction, and the diagnostics found so far. No PEGTL types here.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/ast/ast.h"
@@ -14,6 +16,10 @@ namespace proviso::syntax {
 inline constexpr int kMaxNesting = 200;
 inline constexpr size_t kMaxSourceBytes = size_t{8} << 20;
 inline constexpr size_t kMaxErrors = 50;
+// Limits on the trees themselves, so that the passes after the parser (which recurse, and
+// destroy trees recursively) never meet a tree deeper or larger than these.
+inline constexpr uint32_t kMaxTreeDepth = 1000;
+inline constexpr size_t kMaxExpressions = 500000;
 
 // A syntax error that ends the current declaration (thrown by the control, caught by the
 // driver in parser.cpp; never leaves parse()).
@@ -60,16 +66,26 @@ class Builder {
   std::vector<TextToken> texts;
   std::vector<PrefixOp> prefixes;
 
-  void push_mark();
-  void pop_mark();
-  void restore_mark();
+  // Called by the control around every rule; inline because they run for each rule tried.
+  void push_mark() { marks_.push_back({version_, sizes()}); }
+  void pop_mark() {
+    if (!marks_.empty()) marks_.pop_back();
+  }
+  void restore_mark() {
+    if (marks_.empty()) return;
+    const Mark m = marks_.back();
+    marks_.pop_back();
+    if (m.version != version_) truncate(m.sizes);  // something was pushed or popped since
+  }
+  void touch() { ++version_; }  // INVARIANT: called before every action (the control does)
   void reset();  // before each declaration: empty stacks, no marks, depth 0
 
   ast::ExprPtr pop_expr();
   ast::TypeExprPtr pop_type();
   ast::Ident pop_ident();
   TextToken pop_text();
-  void push_expr(ast::ExprPtr e) { exprs.push_back(std::move(e)); }
+  // Pushes a finished node; fails when the tree gets too deep or the file too large.
+  void push_expr(ast::ExprPtr e);
 
   // The trailing elements of `v` that start at or after `from`: what the current rule built.
   template <typename T, typename Begin>
@@ -87,6 +103,7 @@ class Builder {
 
   // ---- the header and the declaration under construction ----
   ast::Module& module() { return *module_; }
+  const ast::Module& module() const { return *module_; }
   ast::Header& header() { return module_->header; }
   void start_decl(ast::DeclKind kind, uint32_t begin);
   ast::Decl& decl() { return decl_; }
@@ -105,15 +122,28 @@ class Builder {
   const SourcePtr& source() const { return source_; }
 
  private:
+  using Sizes = std::array<uint32_t, 10>;
   struct Mark {
-    uint32_t exprs, types, conds, arms, inits, items, fields, idents, texts, prefixes;
+    uint32_t version;
+    Sizes sizes;
   };
+  Sizes sizes() const {
+    return {static_cast<uint32_t>(exprs.size()),  static_cast<uint32_t>(types.size()),
+            static_cast<uint32_t>(conds.size()),  static_cast<uint32_t>(arms.size()),
+            static_cast<uint32_t>(inits.size()),  static_cast<uint32_t>(items.size()),
+            static_cast<uint32_t>(fields.size()), static_cast<uint32_t>(idents.size()),
+            static_cast<uint32_t>(texts.size()),  static_cast<uint32_t>(prefixes.size())};
+  }
+  void truncate(const Sizes& sizes);
+  uint32_t version_ = 0;
   SourcePtr source_;
   const char* base_;
   const char* end_;
   ast::Module* module_;
   Diagnostics* diags_;
   std::vector<Mark> marks_;
+  std::unordered_map<const ast::Expr*, uint32_t> tree_depth_;  // of every node pushed so far
+  size_t expressions_ = 0;
   ast::Decl decl_{};
 };
 

@@ -79,6 +79,7 @@ PROVISO_ERROR(coalesce_rhs, "expected an expression after `??`");
 
 // types
 PROVISO_ERROR(int_hi, "expected the upper bound of the range after `..`");
+PROVISO_ERROR(list_of_word, "expected `of` and the element type after `list`, as in `list of text`");
 PROVISO_ERROR(list_elem_type, "expected the element type after `list of`");
 PROVISO_ERROR(type_in_parens, "expected a type such as `integer` or `date` after `(`");
 PROVISO_ERROR(type_paren_close, "expected `)` after the type");
@@ -190,12 +191,40 @@ PROVISO_ERROR(expect_value_expr, "expected the expected value after `=`");
 template <typename Rule>
 inline constexpr bool counts_nesting = std::is_same_v<Rule, grammar::postfix_expr> || std::is_same_v<Rule, grammar::type_primary>;
 
-// Rules made of other rules may fail after their parts pushed nodes: those are unwound.
+// Where an error is reported: at the next token (the default), on the same line (a table
+// row's closing `|` belongs to its line), or exactly where the rule failed (inside a token).
+enum class ErrorAt { NextToken, SameLine, Here };
 template <typename Rule>
-inline constexpr bool unwinds = Rule::subs_t::size != 0;
+inline constexpr ErrorAt error_at = ErrorAt::NextToken;
+template <>
+inline constexpr ErrorAt error_at<grammar::row_bar> = ErrorAt::SameLine;
+template <>
+inline constexpr ErrorAt error_at<grammar::datetime_clock> = ErrorAt::Here;
+template <>
+inline constexpr ErrorAt error_at<grammar::datetime_offset> = ErrorAt::Here;
+template <>
+inline constexpr ErrorAt error_at<grammar::escape_code> = ErrorAt::Here;
+
+// Rules written as PEGTL templates in place (`opt<a, b>`, `star<x>`) rather than named.
+template <typename Rule>
+struct is_template_instance : std::false_type {};
+template <template <typename...> class T, typename... Args>
+struct is_template_instance<T<Args...>> : std::true_type {};
+
+// Named rules made of other rules may fail after their parts pushed nodes: those are unwound.
+// INVARIANT: a rule written in place never fails after an action inside it ran (the grammar
+// names every such rule), so those, and tokens, need no mark.
+template <typename Rule>
+inline constexpr bool unwinds =
+    Rule::subs_t::size != 0 && !is_template_instance<Rule>::value && !std::is_base_of_v<grammar::token, Rule>;
 
 // The message of a failed `text_close`: unterminated, or a character a text may not hold.
 std::string text_close_message(const Builder& b, const char* at, Span* span);
+// The token at `p` without skipping to another line: empty at a line's end or a comment.
+Span error_span(const Builder& b, const char* p);
+// From `p`, back over white space and comments to the end of the last token, then forward
+// over blanks on that line: the offending token on the line, or the line's end.
+const char* same_line_token(const Builder& b, const char* p);
 
 template <typename Rule>
 struct control : tao::pegtl::normal<Rule> {
@@ -222,6 +251,14 @@ struct control : tao::pegtl::normal<Rule> {
     if constexpr (counts_nesting<Rule>) --b.depth;
   }
 
+  // Every action may change the stacks: the version tells restore_mark() to look.
+  template <template <typename...> class Action, typename Iterator, typename Input>
+  static auto apply(const Iterator& begin, const Input& in, Builder& b)
+      -> decltype(tao::pegtl::normal<Rule>::template apply<Action>(begin, in, b)) {
+    b.touch();
+    return tao::pegtl::normal<Rule>::template apply<Action>(begin, in, b);
+  }
+
   template <typename Input>
   [[noreturn]] static void raise(const Input& in, Builder& b) {
     static_assert(error_message<Rule> != nullptr, "a rule in must<> needs an error_message (errors.h)");
@@ -229,8 +266,12 @@ struct control : tao::pegtl::normal<Rule> {
       Span span;
       std::string message = text_close_message(b, in.current(), &span);
       b.fail(span, std::move(message));
-    } else {
+    } else if constexpr (error_at<Rule> == ErrorAt::NextToken) {
       b.fail(b.offset(skip_blank_and_comments(in.current(), in.end())), error_message<Rule>);
+    } else {
+      // `must<>` does not rewind: the failed rule may have read white space past the line.
+      const char* p = error_at<Rule> == ErrorAt::SameLine ? same_line_token(b, in.current()) : in.current();
+      b.fail(error_span(b, p), error_message<Rule>);
     }
   }
 };

@@ -9,14 +9,18 @@ namespace proviso::syntax::grammar {
 
 using namespace tao::pegtl;
 
+// Marks rules that only read a token: no action runs inside them, so the control need not
+// record the builder's stacks around them (errors.h).
+struct token {};
+
 // A token: white space and comments, then `Word` (a keyword that is not followed by a letter).
 #define PROVISO_WORD(rule, text) \
-  struct rule : seq<sep, TAO_PEGTL_KEYWORD(text)> {}
+  struct rule : seq<sep, TAO_PEGTL_KEYWORD(text)>, token {}
 
 // ---- white space, comments, names -----------------------------------------------------------
 
-struct comment : seq<two<'-'>, until<eolf>> {};
-struct sep : star<sor<plus<space>, comment>> {};
+struct comment : seq<two<'-'>, until<eolf>>, token {};
+struct sep : star<sor<plus<space>, comment>>, token {};
 
 struct reserved
     : sor<TAO_PEGTL_KEYWORD("policy"), TAO_PEGTL_KEYWORD("module"), TAO_PEGTL_KEYWORD("import"),
@@ -30,42 +34,42 @@ struct reserved
           TAO_PEGTL_KEYWORD("or"), TAO_PEGTL_KEYWORD("not"), TAO_PEGTL_KEYWORD("in"),
           TAO_PEGTL_KEYWORD("is"), TAO_PEGTL_KEYWORD("present"), TAO_PEGTL_KEYWORD("none"),
           TAO_PEGTL_KEYWORD("true"), TAO_PEGTL_KEYWORD("false"), TAO_PEGTL_KEYWORD("of"),
-          TAO_PEGTL_KEYWORD("with"), TAO_PEGTL_KEYWORD("hit")> {};
+          TAO_PEGTL_KEYWORD("with"), TAO_PEGTL_KEYWORD("hit")>, token {};
 
 // A user's name: any identifier but a reserved word. `exclusions` starts a declaration but is
 // not reserved: LANGUAGE.md's own example names its exclusion list `exclusions`.
-struct name : seq<sep, not_at<reserved>, identifier> {};
+struct name : seq<sep, not_at<reserved>, identifier>, token {};
 // A module name such as `stdlib.holidays`: its parts may be reserved words.
-struct dotted_name : seq<sep, identifier, star<one<'.'>, identifier>> {};
+struct dotted_name : seq<sep, identifier, star<one<'.'>, identifier>>, token {};
 
 // ---- punctuation and operators --------------------------------------------------------------
 
-struct lparen : seq<sep, one<'('>> {};
-struct rparen : seq<sep, one<')'>> {};
-struct lbracket : seq<sep, one<'['>> {};
-struct rbracket : seq<sep, one<']'>> {};
-struct lbrace : seq<sep, one<'{'>> {};
-struct rbrace : seq<sep, one<'}'>> {};
-struct comma : seq<sep, one<','>> {};
-struct colon : seq<sep, one<':'>> {};
-struct equals : seq<sep, one<'='>, not_at<one<'=', '>'>>> {};
-struct arrow : seq<sep, one<'='>, one<'>'>> {};
-struct bar : seq<sep, one<'|'>> {};
-struct dotdot : seq<sep, two<'.'>> {};
-struct dot : seq<sep, one<'.'>, not_at<one<'.'>>> {};
-struct question : seq<sep, one<'?'>, not_at<one<'?'>>> {};
+struct lparen : seq<sep, one<'('>>, token {};
+struct rparen : seq<sep, one<')'>>, token {};
+struct lbracket : seq<sep, one<'['>>, token {};
+struct rbracket : seq<sep, one<']'>>, token {};
+struct lbrace : seq<sep, one<'{'>>, token {};
+struct rbrace : seq<sep, one<'}'>>, token {};
+struct comma : seq<sep, one<','>>, token {};
+struct colon : seq<sep, one<':'>>, token {};
+struct equals : seq<sep, one<'='>, not_at<one<'=', '>'>>>, token {};
+struct arrow : seq<sep, one<'='>, one<'>'>>, token {};
+struct bar : seq<sep, one<'|'>>, token {};
+struct dotdot : seq<sep, two<'.'>>, token {};
+struct dot : seq<sep, one<'.'>, not_at<one<'.'>>>, token {};
+struct question : seq<sep, one<'?'>, not_at<one<'?'>>>, token {};
 
-struct op_coalesce : seq<sep, two<'?'>> {};
-struct op_eq : seq<sep, two<'='>> {};
-struct op_ne : seq<sep, one<'!'>, one<'='>> {};
-struct op_le : seq<sep, one<'<'>, one<'='>> {};
-struct op_lt : seq<sep, one<'<'>> {};
-struct op_ge : seq<sep, one<'>'>, one<'='>> {};
-struct op_gt : seq<sep, one<'>'>> {};
-struct op_plus : seq<sep, one<'+'>> {};
+struct op_coalesce : seq<sep, two<'?'>>, token {};
+struct op_eq : seq<sep, two<'='>>, token {};
+struct op_ne : seq<sep, one<'!'>, one<'='>>, token {};
+struct op_le : seq<sep, one<'<'>, one<'='>>, token {};
+struct op_lt : seq<sep, one<'<'>>, token {};
+struct op_ge : seq<sep, one<'>'>, one<'='>>, token {};
+struct op_gt : seq<sep, one<'>'>>, token {};
+struct op_plus : seq<sep, one<'+'>>, token {};
 struct op_minus : seq<sep, one<'-'>, not_at<one<'-'>>> {};  // `--` starts a comment
-struct op_times : seq<sep, one<'*'>> {};
-struct op_divide : seq<sep, one<'/'>> {};
+struct op_times : seq<sep, one<'*'>>, token {};
+struct op_divide : seq<sep, one<'/'>>, token {};
 
 // ---- keywords -------------------------------------------------------------------------------
 
@@ -363,7 +367,8 @@ struct int_range_hi : seq<dotdot, must<int_hi>> {};
 struct type_integer : seq<w_integer, opt<sor<int_range_lo, int_range_hi>>> {};
 struct type_business : seq<w_business, w_duration> {};
 struct list_elem_type : seq<type_primary> {};
-struct type_list : seq<w_list, kw_of, must<list_elem_type>> {};
+struct list_of_word : seq<kw_of> {};
+struct type_list : seq<w_list, must<list_of_word>, must<list_elem_type>> {};
 struct type_in_parens : seq<type_expr> {};
 struct type_paren_close : seq<rparen> {};
 struct type_paren : seq<lparen, must<type_in_parens>, must<type_paren_close>> {};

@@ -24,6 +24,38 @@ std::string text_close_message(const Builder& b, const char* at, Span* span) {
              : "invalid UTF-8 in a text literal";
 }
 
+Span error_span(const Builder& b, const char* p) {
+  if (p >= b.end() || *p == '\n' || *p == '\r' || (*p == '-' && p + 1 < b.end() && p[1] == '-')) {
+    return {b.offset(p), b.offset(p)};
+  }
+  Span s = token_at(std::string_view(b.base(), b.end() - b.base()), b.offset(p));
+  return s.begin == b.offset(p) ? s : Span{b.offset(p), b.offset(p) + 1};
+}
+
+const char* same_line_token(const Builder& b, const char* p) {
+  const auto& comments = b.module().comments;
+  while (p > b.base()) {
+    char c = p[-1];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+      --p;
+      continue;
+    }
+    // The end of a comment? Then continue before it.
+    uint32_t at = b.offset(p);
+    auto it = std::lower_bound(comments.begin(), comments.end(), at,
+                               [](const ast::Comment& k, uint32_t v) { return k.span.end < v; });
+    if (it != comments.end() && it->span.end == at) {
+      p = b.base() + it->span.begin;
+      continue;
+    }
+    break;
+  }
+  const char* q = p;
+  while (q < b.end() && (*q == ' ' || *q == '\t')) ++q;
+  const bool line_ends = q >= b.end() || *q == '\n' || *q == '\r' || (*q == '-' && q + 1 < b.end() && q[1] == '-');
+  return line_ends ? p : q;
+}
+
 namespace {
 
 namespace pegtl = tao::pegtl;
@@ -42,7 +74,8 @@ class Driver {
       return;
     }
     result_->module.comments = scan_comments(text_);
-    uint32_t pos = skip(0);
+    const bool bom = text_.compare(0, 3, "\xEF\xBB\xBF") == 0;  // some editors start files with one
+    uint32_t pos = skip(bom ? 3 : 0);
     uint32_t last_end = 0;
     bool have_last = false;
     if (pos < text_.size() && (word_at(pos, "policy") || word_at(pos, "module"))) {

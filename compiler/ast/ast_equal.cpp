@@ -83,8 +83,29 @@ bool equal(const TypeExpr& a, const TypeExpr& b) {
          a.range_lo == b.range_lo && a.range_hi == b.range_hi && eq_field_decls(a.fields, b.fields);
 }
 
+namespace {
+// The part of a declaration its kind says is set; null when a hand-built tree left it out.
+const void* part(const Decl& d) {
+  switch (d.kind) {
+    case DeclKind::Import: return d.import_decl.get();
+    case DeclKind::Enum: return d.enum_decl.get();
+    case DeclKind::Record: return d.record_decl.get();
+    case DeclKind::Input: return d.input_decl.get();
+    case DeclKind::Value: return d.value_decl.get();
+    case DeclKind::Calendar: return d.calendar_decl.get();
+    case DeclKind::Holidays: return d.holidays_decl.get();
+    case DeclKind::Table: return d.table_decl.get();
+    case DeclKind::Exclusions: return d.exclusions_decl.get();
+    case DeclKind::Fixture: return d.fixture_decl.get();
+    case DeclKind::Test: return d.test_decl.get();
+  }
+  return nullptr;
+}
+}  // namespace
+
 bool equal(const Decl& a, const Decl& b) {
   if (a.kind != b.kind) return false;
+  if (!part(a) || !part(b)) return !part(a) && !part(b);
   switch (a.kind) {
     case DeclKind::Import: return eq_ident(a.import_decl->path, b.import_decl->path);
     case DeclKind::Enum:

@@ -77,6 +77,10 @@ NodeId ExprChecker::match(const ast::Expr& e, const Type* hint) {
     err(*e.operand, "type", fmt::format("`match` works on enums, bools and integers, not `{}`", show(st)));
     return poison(e);
   }
+  if (e.arms.size() > kMaxMatchArms) {
+    err(e, "limit", fmt::format("this `match` has {} arms, the limit is {}", e.arms.size(), kMaxMatchArms));
+    return poison(e);
+  }
   std::vector<ir::Pattern> pats;
   std::vector<Span> spans;
   std::vector<NodeId> bodies;

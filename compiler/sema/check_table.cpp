@@ -16,6 +16,8 @@ using ir::TypeKind;
 namespace {
 
 constexpr size_t kMaxCoverageCells = 200000;
+// Combinations times rows: beyond this the coverage walk takes more than about a second.
+constexpr size_t kMaxCoverageWork = 50000000;
 
 // One column's domain cut into pieces on which every pattern of the column is constant.
 struct Domain {
@@ -278,7 +280,7 @@ void Checker::ensure_table(Symbol& sym) {
       doms.push_back(domain_of(col_types[c], ptrs, program_->schema));
       cells = cells > kMaxCoverageCells ? cells : cells * std::max<size_t>(1, doms.back().reps.size());
     }
-    if (cells > kMaxCoverageCells) {
+    if (cells > kMaxCoverageCells || cells * def.rows.size() > kMaxCoverageWork) {
       warning(sym.file, t.name.span, "table-size",
               fmt::format("the table `{}` has too many combinations to check for gaps and overlaps", t.name.text));
     } else {

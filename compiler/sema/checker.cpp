@@ -63,6 +63,12 @@ std::vector<std::string> Checker::symbol_names() const {
 CheckResult Checker::run() {
   for (size_t i = 0; i < imports_.size(); ++i) collect(*imports_[i], static_cast<int>(i + 1));
   collect(main_, 0);
+  bool within_limits = within_size_limits(main_, 0);
+  for (size_t i = 0; i < imports_.size(); ++i) within_limits &= within_size_limits(*imports_[i], static_cast<int>(i + 1));
+  if (!within_limits) {
+    diags_.sort();
+    return CheckResult{nullptr, std::move(diags_)};
+  }
 
   // Schema first (enums, records, inputs), in a fixed order so ids are stable.
   for (auto& [name, sym] : symbols_)
@@ -110,6 +116,51 @@ CheckResult Checker::run() {
   result.diagnostics = std::move(diags_);
   if (!result.diagnostics.has_errors()) result.program = program_;
   return result;
+}
+
+namespace {
+
+size_t count_fields(const ast::TypeExpr* t, size_t* most) {
+  for (; t; t = t->elem.get()) {
+    if (t->kind != ast::TypeExpr::Kind::Record) continue;
+    *most = std::max(*most, t->fields.size());
+    for (const ast::FieldDecl& f : t->fields) count_fields(f.type.get(), most);
+    break;
+  }
+  return *most;
+}
+
+}  // namespace
+
+bool Checker::within_size_limits(const ast::Module& module, int file) {
+  bool ok = true;
+  auto check = [&](const ast::Ident& name, const char* kind, size_t count, const char* things, size_t limit) {
+    if (count <= limit) return;
+    error(file, name.span, "limit", fmt::format("the {} `{}` has {} {}, the limit is {}", kind, name.text, count, things, limit))
+        .help = "split it into smaller declarations";
+    ok = false;
+  };
+  for (const ast::Decl& d : module.decls) {
+    size_t most = 0;
+    switch (d.kind) {
+      case ast::DeclKind::Enum:
+        check(d.enum_decl->name, "enum", d.enum_decl->members.size(), "members", kMaxEnumMembers);
+        break;
+      case ast::DeclKind::Record:
+        most = d.record_decl->fields.size();
+        for (const ast::FieldDecl& f : d.record_decl->fields) count_fields(f.type.get(), &most);
+        check(d.record_decl->name, "record", most, "fields", kMaxRecordFields);
+        break;
+      case ast::DeclKind::Input:
+        check(d.input_decl->name, "input", count_fields(d.input_decl->type.get(), &most), "fields", kMaxRecordFields);
+        break;
+      case ast::DeclKind::Table:
+        check(d.table_decl->name, "table", d.table_decl->rows.size(), "rows", kMaxTableRows);
+        break;
+      default: break;
+    }
+  }
+  return ok;
 }
 
 namespace {

@@ -13,6 +13,14 @@ namespace proviso::sema {
 
 enum class SymKind { Enum, Record, Input, Value, Table, Calendar, Holidays, Fixture };
 
+// Size limits on declarations (docs/LIMITS.md). Member and field look-ups and the coverage of
+// matches and tables grow with the square of these counts: without them a file within the
+// 8 MiB source limit could keep the checker busy for hours.
+inline constexpr size_t kMaxEnumMembers = 1000;
+inline constexpr size_t kMaxRecordFields = 1000;  // per record, inline record type or input
+inline constexpr size_t kMaxTableRows = 10000;
+inline constexpr size_t kMaxMatchArms = 1000;
+
 struct Symbol {
   SymKind kind;
   int file = 0;              // index into Program::files
@@ -50,6 +58,9 @@ class Checker {
 
   // ---- declarations (check_decls.cpp) ----
   void collect(const ast::Module& module, int file);
+  // Reports every declaration over a size limit; false when there is one (nothing else is
+  // checked then).
+  bool within_size_limits(const ast::Module& module, int file);
   void check_header(const ast::Header& header);
   void check_enum(Symbol& sym);
   void check_record(Symbol& sym);

@@ -1,0 +1,264 @@
+// proviso-bench-jit: the JIT against a hand-written C++ baseline and the reference interpreter
+// on the triage workload, the deadlines workload for JIT vs interpreter, and the cold compile
+// and cache-load times of the Qlik OEM policy (shared/BENCH.md). Inputs are decoded and
+// flattened once, outside the timed loops; each figure is the median of several runs, and
+// the ratios within one run are what to quote.
+//   proviso-bench-jit [--runs N] [--json]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "bench/triage_baseline.h"
+#include "compiler/driver/compile.h"
+#include "compiler/jit/jit.h"
+#include "compiler/records/decode.h"
+
+using namespace proviso;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string source_dir() {
+  if (const char* env = std::getenv("PROVISO_SOURCE_DIR"); env && *env) return env;
+  return PROVISO_SOURCE_DIR;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// Median over `runs` of the nanoseconds per evaluation of `once` (which evaluates `evals`).
+double time_ns(int runs, size_t evals, const std::function<void()>& once) {
+  once();  // warm-up: caches, calendars, branch predictors
+  std::vector<double> ns;
+  for (int r = 0; r < runs; ++r) {
+    auto t = Clock::now();
+    once();
+    ns.push_back(std::chrono::duration<double, std::nano>(Clock::now() - t).count() / static_cast<double>(evals));
+  }
+  return median(ns);
+}
+
+std::shared_ptr<const ir::Program> compile(const std::string& relative) {
+  auto r = driver::compile_file(source_dir() + "/" + relative);
+  if (!r.ok()) {
+    std::fprintf(stderr, "proviso-bench-jit: cannot compile %s\n", relative.c_str());
+    std::exit(1);
+  }
+  return r.program;
+}
+
+std::vector<std::vector<ir::Value>> load(const ir::Program& p, const std::string& relative) {
+  std::ifstream in(source_dir() + "/" + relative);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  records::Decoder decoder(p);
+  std::vector<std::vector<ir::Value>> out;
+  for (const auto& part : records::split_json_inputs(text)) {
+    auto r = decoder.decode_json(part.text);
+    if (r.ok()) out.push_back(std::move(r.values));
+  }
+  if (out.empty()) {
+    std::fprintf(stderr, "proviso-bench-jit: no records in %s\n", relative.c_str());
+    std::exit(1);
+  }
+  return out;
+}
+
+std::unique_ptr<const jit::CompiledPolicy> jit_compile(const ir::Program& p, const jit::JitOptions& options) {
+  auto r = jit::CompiledPolicy::create(p, options);
+  if (!r.ok()) {
+    std::fprintf(stderr, "proviso-bench-jit: %s\n", r.status.message.c_str());
+    std::exit(1);
+  }
+  return std::move(r.policy);
+}
+
+struct Workload {
+  std::shared_ptr<const ir::Program> program;
+  std::unique_ptr<const jit::CompiledPolicy> jitted;
+  std::vector<std::vector<ir::Value>> values;
+  std::vector<jit::FlatRecord> flat;
+  std::vector<const uint8_t* const*> pointers;
+};
+
+Workload prepare(const std::string& policy, const std::string& ndjson) {
+  Workload w;
+  w.program = compile(policy);
+  jit::JitOptions options;
+  options.use_cache = false;
+  w.jitted = jit_compile(*w.program, options);
+  w.values = load(*w.program, ndjson);
+  w.flat.resize(w.values.size());
+  for (size_t i = 0; i < w.values.size(); ++i) {
+    std::string why;
+    if (!w.jitted->flatten(w.values[i], &w.flat[i], &why)) {
+      std::fprintf(stderr, "proviso-bench-jit: %s\n", why.c_str());
+      std::exit(1);
+    }
+    w.pointers.push_back(w.flat[i].pointers());
+  }
+  return w;
+}
+
+// Checks that the baseline reads the JIT's layout of `case` and computes what the JIT does.
+void check_baseline(const Workload& w) {
+  const ir::Program& p = *w.program;
+  const jit::Layout& layout = w.jitted->layout();
+  int rec = p.inputs[0].type.id;
+  const char* names[] = {"tier", "severity", "channel", "region_matches", "version_supported",
+                         "evaluation_license", "fees_paid", "reproducible"};
+  size_t offsets[] = {offsetof(bench::TriageCase, tier), offsetof(bench::TriageCase, severity),
+                      offsetof(bench::TriageCase, channel), offsetof(bench::TriageCase, region_matches),
+                      offsetof(bench::TriageCase, version_supported), offsetof(bench::TriageCase, evaluation_license),
+                      offsetof(bench::TriageCase, fees_paid), offsetof(bench::TriageCase, reproducible)};
+  for (size_t i = 0; i < 8; ++i) {
+    int f = p.schema.records[rec].find(names[i]);
+    if (f < 0 || layout.field_offset(rec, f) != offsets[i]) {
+      std::fprintf(stderr, "proviso-bench-jit: the baseline's layout of `case.%s` is stale\n", names[i]);
+      std::exit(1);
+    }
+  }
+  jit::Session session(*w.jitted);
+  for (size_t i = 0; i < w.flat.size(); ++i) {
+    bench::TriageResult b{};
+    bench::triage_baseline(*reinterpret_cast<const bench::TriageCase*>(w.pointers[i][0]), b);
+    session.run(w.flat[i]);
+    interp::EvalResult r = session.result(w.flat[i]);
+    auto get = [&](const char* name) {
+      for (auto& [v, x] : r.decisions)
+        if (p.values[v].name == name) return x;
+      return ir::Value();
+    };
+    bool same = r.ok && get("covered").as_bool() == b.covered &&
+                (get("exclusion").is_none() ? b.exclusion == nullptr
+                                            : b.exclusion && get("exclusion").as_text() == std::string(b.exclusion, b.exclusion_size)) &&
+                (get("initial_response_minutes").is_none() ? !b.has_initial_response
+                                                           : get("initial_response_minutes").as_int() == b.initial_response_minutes) &&
+                get("business_hours_only").as_bool() == b.business_hours_only &&
+                (get("comm_frequency_hours").is_none() ? !b.has_comm_frequency
+                                                       : get("comm_frequency_hours").as_int() == b.comm_frequency_hours);
+    if (!same) {
+      std::fprintf(stderr, "proviso-bench-jit: the baseline disagrees with the JIT on record %zu\n", i + 1);
+      std::exit(1);
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int runs = 9;
+  bool json = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
+    else if (std::strcmp(argv[i], "--json") == 0) json = true;
+  }
+
+  // ---- triage ----
+  Workload triage = prepare("policies/bench/triage.policy", "policies/bench/triage.ndjson");
+  check_baseline(triage);
+  const size_t n = triage.flat.size();
+  const int reps = 200;  // passes over the records per timed run
+  volatile uint64_t sink = 0;
+
+  std::vector<bench::TriageResult> base_out(n);
+  double baseline_ns = time_ns(runs, n * reps, [&] {
+    for (int r = 0; r < reps; ++r)
+      for (size_t i = 0; i < n; ++i)
+        bench::triage_baseline(*reinterpret_cast<const bench::TriageCase*>(triage.pointers[i][0]), base_out[i]);
+    sink = sink + base_out[n - 1].initial_response_minutes;
+  });
+
+  jit::Session session(*triage.jitted);
+  double single_ns = time_ns(runs, n * reps, [&] {
+    uint64_t ok = 0;
+    for (int r = 0; r < reps; ++r)
+      for (size_t i = 0; i < n; ++i) ok += session.run(triage.flat[i]);
+    sink = sink + ok;
+  });
+  double batch_ns = time_ns(runs, n * reps, [&] {
+    uint64_t failed = 0;
+    for (int r = 0; r < reps; ++r) failed += session.run_batch(triage.pointers.data(), n);
+    sink = sink + failed;
+  });
+  interp::Interpreter interp(*triage.program);
+  const int interp_reps = 20;
+  double interp_ns = time_ns(runs, n * interp_reps, [&] {
+    size_t k = 0;
+    for (int r = 0; r < interp_reps; ++r)
+      for (const auto& v : triage.values) k += interp.evaluate(v).decisions.size();
+    sink = sink + k;
+  });
+
+  // ---- deadlines (calendar arithmetic) ----
+  Workload deadlines = prepare("policies/qlik/oem_maintenance.policy", "policies/qlik/deadlines.ndjson");
+  const size_t dn = deadlines.flat.size();
+  jit::Session dsession(*deadlines.jitted);
+  double d_single_ns = time_ns(runs, dn * 5, [&] {
+    uint64_t ok = 0;
+    for (int r = 0; r < 5; ++r)
+      for (size_t i = 0; i < dn; ++i) ok += dsession.run(deadlines.flat[i]);
+    sink = sink + ok;
+  });
+  interp::Interpreter dinterp(*deadlines.program);
+  double d_interp_ns = time_ns(runs, dn * 2, [&] {
+    size_t k = 0;
+    for (int r = 0; r < 2; ++r)
+      for (const auto& v : deadlines.values) k += dinterp.evaluate(v).decisions.size();
+    sink = sink + k;
+  });
+
+  // ---- compile and cache load of the Qlik OEM policy ----
+  std::vector<double> cold, load_ms, hit_total;
+  size_t object_bytes = 0;
+  for (int r = 0; r < std::max(3, runs / 2); ++r) {
+    auto dir = std::filesystem::temp_directory_path() / fmt::format("proviso-bench-jit-{}-{}", ::getpid(), r);
+    jit::JitOptions options;
+    options.cache_dir = dir.string();
+    auto miss = jit_compile(*deadlines.program, options);
+    cold.push_back(miss->info().total_ms);
+    object_bytes = miss->info().object_bytes;
+    auto hit = jit_compile(*deadlines.program, options);
+    if (!hit->info().cache_hit) std::fprintf(stderr, "proviso-bench-jit: expected a cache hit\n");
+    load_ms.push_back(hit->info().cache_load_ms);
+    hit_total.push_back(hit->info().total_ms);
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+
+  double cold_ms = median(cold), cache_ms = median(load_ms), hit_ms = median(hit_total);
+  if (json) {
+    std::printf(
+        "{\"triage\":{\"evals\":%zu,\"baseline_ns\":%.2f,\"jit_single_ns\":%.2f,\"jit_batch_ns\":%.2f,"
+        "\"interp_ns\":%.1f},\"deadlines\":{\"evals\":%zu,\"jit_ns\":%.1f,\"interp_ns\":%.1f},"
+        "\"oem_maintenance\":{\"cold_compile_ms\":%.2f,\"cache_load_ms\":%.3f,\"cache_hit_create_ms\":%.3f,"
+        "\"object_bytes\":%zu}}\n",
+        n, baseline_ns, single_ns, batch_ns, interp_ns, dn, d_single_ns, d_interp_ns, cold_ms, cache_ms, hit_ms,
+        object_bytes);
+    return 0;
+  }
+  std::printf("triage: %zu records, median of %d runs, ns per evaluation (decoded and flattened inputs)\n", n, runs);
+  std::printf("  baseline (hand-written C++, -O2)  %8.2f ns   1.00x\n", baseline_ns);
+  std::printf("  JIT, one record per call          %8.2f ns   %5.2fx baseline\n", single_ns, single_ns / baseline_ns);
+  std::printf("  JIT, batch entry point            %8.2f ns   %5.2fx baseline\n", batch_ns, batch_ns / baseline_ns);
+  std::printf("  interpreter                       %8.1f ns   %5.1fx baseline, %.1fx JIT single\n", interp_ns,
+              interp_ns / baseline_ns, interp_ns / single_ns);
+  std::printf("deadlines (oem_maintenance, %zu records)\n", dn);
+  std::printf("  JIT                               %8.1f ns\n", d_single_ns);
+  std::printf("  interpreter                       %8.1f ns   %5.2fx JIT\n", d_interp_ns, d_interp_ns / d_single_ns);
+  std::printf("oem_maintenance.policy: cold compile %.2f ms (IR, O2, codegen, link; object %zu bytes), "
+              "cache load %.3f ms (create() on a hit: %.3f ms)\n",
+              cold_ms, object_bytes, cache_ms, hit_ms);
+  return sink == 42 ? 1 : 0;
+}

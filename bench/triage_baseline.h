@@ -1,0 +1,36 @@
+// A hand-written C++ evaluator of the triage workload (shared/BENCH.md), the baseline the JIT
+// is measured against. It reads the same flat `case` records the JIT reads (the layout is
+// checked against compiler/jit/layout.h at start-up) and is compiled at -O2.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace proviso::bench {
+
+// The JIT's flat layout of `input case` in policies/bench/triage.policy.
+struct TriageCase {
+  int32_t tier;      // 0 Enterprise, 1 Basic
+  int64_t severity;  // 1..3
+  int32_t channel;   // 0 Phone, 1 Portal, 2 Email
+  uint8_t region_matches;
+  uint8_t version_supported;
+  uint8_t evaluation_license;
+  uint8_t fees_paid;
+  uint8_t reproducible;
+};
+
+struct TriageResult {
+  const char* exclusion;  // null when none
+  uint64_t exclusion_size;
+  int64_t initial_response_minutes;
+  int64_t comm_frequency_hours;
+  bool covered;
+  bool has_initial_response;
+  bool business_hours_only;
+  bool has_comm_frequency;
+};
+
+// Evaluates every decision of one case.
+void triage_baseline(const TriageCase& c, TriageResult& out);
+
+}  // namespace proviso::bench

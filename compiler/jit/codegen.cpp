@@ -1,0 +1,701 @@
+// Code generation, part 1: the frame, the functions of values, tables and calendars, error
+// sites, flat memory access and the entry points. The ops themselves: codegen_ops.cpp.
+#include "compiler/jit/codegen.h"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/MDBuilder.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include "compiler/jit/codegen_impl.h"
+
+namespace proviso::jit {
+
+namespace detail {
+
+using ir::NodeId;
+using ir::Op;
+using ir::Type;
+using ir::TypeKind;
+
+Gen::Gen(const ir::Program& program, const Layout& layout, const ConstPlan& plan, llvm::LLVMContext& context)
+    : p_(program), L_(layout), K_(plan), C_(context), M_(std::make_unique<llvm::Module>("proviso.policy", context)),
+      B(context) {
+  i1_ = B.getInt1Ty();
+  i8_ = B.getInt8Ty();
+  i16_ = B.getInt16Ty();
+  i32_ = B.getInt32Ty();
+  i64_ = B.getInt64Ty();
+  i128_ = B.getInt128Ty();
+  ptr_ = B.getPtrTy();
+  dec_ = llvm::StructType::create(C_, {i128_, i32_}, "proviso.dec");
+  money_ = llvm::StructType::create(C_, {dec_, i16_}, "proviso.money");
+  span_ = llvm::StructType::create(C_, {ptr_, i64_}, "proviso.span");
+  bdur_ = llvm::StructType::create(C_, {i64_, i64_}, "proviso.bdur");
+  locals_.resize(static_cast<size_t>(std::max(0, p_.local_slots)));
+  local_set_.assign(locals_.size(), false);
+}
+
+void Gen::unsupported(const std::string& what) { throw Unsupported{fmt::format("the JIT does not support {} yet", what)}; }
+
+// ---- frame ----
+
+void Gen::layout_frame() {
+  uint32_t at = kStates;
+  state_value_ = at;
+  at += static_cast<uint32_t>(p_.values.size());
+  state_table_ = at;
+  at += static_cast<uint32_t>(p_.tables.size());
+  state_calendar_ = at;
+  at += static_cast<uint32_t>(p_.calendars.size());
+  states_end_ = at;
+  auto place = [&](Slot s) {
+    at = align_up(at, std::max<uint32_t>(s.align, 1));
+    uint32_t off = at;
+    at += s.size;
+    return off;
+  };
+  for (const auto& v : p_.values) memo_.push_back(place(L_.slot(v.type)));
+  for (size_t t = 0; t < p_.tables.size(); ++t) table_row_.push_back(place({4, 4}));
+  for (size_t c = 0; c < p_.calendars.size(); ++c) calendar_ptr_.push_back(place({8, 8}));
+  frame_size_ = align_up(std::max<uint32_t>(at, 16), 16);
+  // Records and lists built by nodes live in a second area: list values point into it, and
+  // keeping such pointers out of the frame lets the optimiser split the frame into registers.
+  at = 0;
+  node_store_.assign(p_.nodes.size(), -1);
+  // Only nodes an evaluation can reach get storage (not the constant inputs of test cases).
+  std::vector<bool> reached(p_.nodes.size(), false);
+  std::vector<NodeId> todo;
+  auto reach = [&](NodeId id) {
+    if (id >= 0 && static_cast<size_t>(id) < reached.size() && !reached[id]) {
+      reached[id] = true;
+      todo.push_back(id);
+    }
+  };
+  for (const auto& v : p_.values) reach(v.body);
+  for (const auto& t : p_.tables) {
+    for (NodeId g : t.given) reach(g);
+    for (const auto& r : t.rows)
+      for (NodeId o : r.outputs) reach(o);
+  }
+  for (const auto& c : p_.calendars) {
+    reach(c.zone);
+    reach(c.holidays);
+  }
+  reach(p_.home_zone);
+  while (!todo.empty()) {
+    const ir::Node& n = p_.nodes[todo.back()];
+    todo.pop_back();
+    for (NodeId c : {n.a, n.b, n.c}) reach(c);
+    for (NodeId c : n.args) reach(c);
+  }
+  for (size_t i = 0; i < p_.nodes.size(); ++i) {
+    if (!reached[i]) continue;
+    const ir::Node& n = p_.nodes[i];
+    switch (n.op) {
+      case Op::MakeRecord:
+      case Op::WithRecord:
+        if (n.type.kind != TypeKind::Record) unsupported("a record of an unknown type");
+        node_store_[i] = place(L_.record_slot(n.type.id));
+        break;
+      case Op::MakeList:
+      case Op::Collect: {
+        if (n.type.kind != TypeKind::List || !n.type.elem) unsupported("a list of an unknown type");
+        Slot es = L_.slot(*n.type.elem);
+        size_t count = n.op == Op::MakeList ? n.args.size() : n.args.size() / 2;
+        node_store_[i] = place({static_cast<uint32_t>(es.size * count), es.align});
+        break;
+      }
+      default: break;
+    }
+  }
+  store_size_ = align_up(std::max<uint32_t>(at, 16), 16);
+  for (size_t r = 0; r < p_.schema.records.size(); ++r)
+    zero_size_ = std::max(zero_size_, L_.record_slot(static_cast<int>(r)).size);
+  zero_size_ = align_up(zero_size_, 16);
+}
+
+// ---- functions ----
+
+llvm::Function* Gen::make_function(const std::string& name, llvm::FunctionType* type, bool internal) {
+  auto* f = llvm::Function::Create(type, internal ? llvm::Function::InternalLinkage : llvm::Function::ExternalLinkage,
+                                   name, M_.get());
+  f->addFnAttr(llvm::Attribute::NoUnwind);
+  return f;
+}
+
+void Gen::begin_function(llvm::Function* f, llvm::Value* frame, bool entry) {
+  fn_ = Fn{};
+  fn_.f = f;
+  fn_.entry = entry;
+  if (f->empty()) llvm::BasicBlock::Create(C_, "entry", f);
+  B.SetInsertPoint(&f->getEntryBlock());
+  if (!frame) frame = f->getArg(0);
+  fn_.frame = frame;
+  fn_.inputs = B.CreateAlignedLoad(ptr_, frame_at(kInputs), llvm::Align(8), "inputs");
+  fn_.ctx = B.CreateAlignedLoad(ptr_, frame_at(kCtx), llvm::Align(8), "ctx");
+  fn_.consts = B.CreateAlignedLoad(ptr_, frame_at(kConsts), llvm::Align(8), "consts");
+  fn_.store = B.CreateAlignedLoad(ptr_, frame_at(kStore), llvm::Align(8), "store");
+  fn_.fail = llvm::BasicBlock::Create(C_, "fail", f);
+  llvm::IRBuilder<> fb(fn_.fail);
+  fn_.fail_phi = fb.CreatePHI(i32_, 4, "status");
+}
+
+void Gen::finish_function() {
+  llvm::IRBuilder<> fb(fn_.fail);
+  if (fn_.entry) {
+    // Tell the host which value and decision were being computed.
+    llvm::Value* cur = fb.CreateAlignedLoad(i32_, fb.CreateConstInBoundsGEP1_64(i8_, fn_.frame, kCurrent), llvm::Align(4));
+    llvm::Value* dec = fb.CreateAlignedLoad(i32_, fb.CreateConstInBoundsGEP1_64(i8_, fn_.frame, kDecision), llvm::Align(4));
+    llvm::Value* ctx = fn_.f->getArg(2);
+    fb.CreateAlignedStore(cur, fb.CreateConstInBoundsGEP1_64(i8_, ctx, 24), llvm::Align(4));
+    fb.CreateAlignedStore(dec, fb.CreateConstInBoundsGEP1_64(i8_, ctx, 28), llvm::Align(4));
+  }
+  fb.CreateRet(fn_.fail_phi);
+  if (fn_.fail_phi->getNumIncomingValues() == 0) fn_.fail->eraseFromParent();
+}
+
+llvm::BasicBlock* Gen::block(const char* name) { return llvm::BasicBlock::Create(C_, name, fn_.f); }
+
+llvm::FunctionCallee Gen::shim(const char* name, llvm::Type* ret, std::vector<llvm::Type*> params) {
+  auto callee = M_->getOrInsertFunction(name, llvm::FunctionType::get(ret, params, false));
+  if (auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee())) f->addFnAttr(llvm::Attribute::NoUnwind);
+  return callee;
+}
+
+llvm::Value* Gen::call_shim(const char* name, llvm::Type* ret, std::vector<llvm::Value*> args) {
+  std::vector<llvm::Type*> types;
+  for (llvm::Value* a : args) types.push_back(a->getType());
+  return B.CreateCall(shim(name, ret, types), args);
+}
+
+llvm::Function* Gen::value_fn(int32_t v) {
+  if (value_fns_.empty()) value_fns_.assign(p_.values.size(), nullptr);
+  if (!value_fns_[v]) {
+    value_fns_[v] = make_function(fmt::format("proviso.value.{}", v), llvm::FunctionType::get(i32_, {ptr_}, false), true);
+    value_fns_[v]->addFnAttr(llvm::Attribute::InlineHint);
+    worklist_.push_back({0, v});
+  }
+  return value_fns_[v];
+}
+
+llvm::Function* Gen::table_fn(int32_t t) {
+  if (table_fns_.empty()) table_fns_.assign(p_.tables.size(), nullptr);
+  if (!table_fns_[t]) {
+    table_fns_[t] = make_function(fmt::format("proviso.table.{}", t), llvm::FunctionType::get(i32_, {ptr_}, false), true);
+    table_fns_[t]->addFnAttr(llvm::Attribute::InlineHint);
+    worklist_.push_back({1, t});
+  }
+  return table_fns_[t];
+}
+
+llvm::Function* Gen::calendar_fn(int32_t c) {
+  if (calendar_fns_.empty()) calendar_fns_.assign(p_.calendars.size(), nullptr);
+  if (!calendar_fns_[c]) {
+    calendar_fns_[c] = make_function(fmt::format("proviso.calendar.{}", c), llvm::FunctionType::get(i32_, {ptr_}, false), true);
+    worklist_.push_back({2, c});
+  }
+  return calendar_fns_[c];
+}
+
+void Gen::ensure_value(int32_t v, bool check_cycle) {
+  llvm::Value* sp = frame_at(state_value_ + v);
+  llvm::Value* s = B.CreateLoad(i8_, sp);
+  llvm::BasicBlock* done = block("value.done");
+  llvm::BasicBlock* need = block("value.need");
+  B.CreateCondBr(B.CreateICmpEQ(s, B.getInt8(2)), done, need);
+  B.SetInsertPoint(need);
+  if (check_cycle) {
+    const ir::ValueDef& def = p_.values[v];
+    fail_if(B.CreateICmpEQ(s, B.getInt8(1)),
+            site(ErrorSite::Kind::Static, def.body, fmt::format("`{}` depends on itself", def.name)));
+  }
+  llvm::CallInst* st = B.CreateCall(value_fn(v), {fn_.frame});
+  // The subset entry point calls the functions; only proviso_eval gets inlined copies.
+  if (fn_.entry && fn_.f->getName() == "proviso_eval_some") st->setIsNoInline();
+  fail_status(st);
+  B.CreateBr(done);
+  B.SetInsertPoint(done);
+}
+
+void Gen::ensure_table(int32_t t) {
+  llvm::Value* sp = frame_at(state_table_ + t);
+  llvm::Value* s = B.CreateLoad(i8_, sp);
+  llvm::BasicBlock* done = block("table.done");
+  llvm::BasicBlock* need = block("table.need");
+  B.CreateCondBr(B.CreateICmpEQ(s, B.getInt8(2)), done, need);
+  B.SetInsertPoint(need);
+  fail_status(B.CreateCall(table_fn(t), {fn_.frame}));
+  B.CreateBr(done);
+  B.SetInsertPoint(done);
+}
+
+llvm::Value* Gen::ensure_calendar(int32_t c, NodeId id) {
+  llvm::Value* sp = frame_at(state_calendar_ + c);
+  llvm::Value* s = B.CreateLoad(i8_, sp);
+  llvm::BasicBlock* done = block("calendar.done");
+  llvm::BasicBlock* need = block("calendar.need");
+  B.CreateCondBr(B.CreateICmpEQ(s, B.getInt8(2)), done, need);
+  B.SetInsertPoint(need);
+  llvm::Value* st = B.CreateCall(calendar_fn(c), {fn_.frame});
+  // -1: building the calendar failed; the error belongs to this reference.
+  fail_if(B.CreateICmpEQ(st, B.getInt32(-1)), site(ErrorSite::Kind::Shim, id));
+  fail_status(st);
+  B.CreateBr(done);
+  B.SetInsertPoint(done);
+  return B.CreateAlignedLoad(ptr_, frame_at(calendar_ptr_[c]), llvm::Align(8));
+}
+
+void Gen::emit_value_body(int32_t v) {
+  const ir::ValueDef& def = p_.values[v];
+  llvm::Function* f = value_fns_[v];
+  begin_function(f, nullptr, false);
+  llvm::Value* saved = B.CreateAlignedLoad(i32_, frame_at(kCurrent), llvm::Align(4));
+  B.CreateAlignedStore(B.getInt32(v), frame_at(kCurrent), llvm::Align(4));
+  B.CreateStore(B.getInt8(1), frame_at(state_value_ + v));
+  if (def.body < 0) unsupported(fmt::format("the value `{}` without a body", def.name));
+  CV r = coerce(gen(def.body), p_.nodes[def.body].type, def.type);
+  if (def.type.kind == TypeKind::Integer && def.type.has_range()) {
+    llvm::Value* bad = B.getFalse();
+    if (def.type.lo) bad = B.CreateOr(bad, B.CreateICmpSLT(r.v, B.getInt64(*def.type.lo)));
+    if (def.type.hi) bad = B.CreateOr(bad, B.CreateICmpSGT(r.v, B.getInt64(*def.type.hi)));
+    if (r.present) bad = B.CreateAnd(bad, r.present);
+    fail_range(bad, r.v, site(ErrorSite::Kind::Range, def.body, {}, v));
+  }
+  store(def.type, r, frame_at(memo_[v]));
+  B.CreateStore(B.getInt8(2), frame_at(state_value_ + v));
+  B.CreateAlignedStore(saved, frame_at(kCurrent), llvm::Align(4));
+  B.CreateRet(B.getInt32(0));
+  finish_function();
+}
+
+void Gen::emit_table_body(int32_t t) {
+  const ir::TableDef& def = p_.tables[t];
+  begin_function(table_fns_[t], nullptr, false);
+  std::vector<llvm::Value*> keys;
+  for (NodeId g : def.given) keys.push_back(pattern_key(gen(g), p_.nodes[g].type));
+  // The first matching row, as selects from the last row up (branch-free).
+  llvm::Value* row = B.getInt32(-1);
+  for (size_t r = def.rows.size(); r-- > 0;) {
+    llvm::Value* m = B.getTrue();
+    for (size_t c = 0; c < keys.size() && c < def.rows[r].conds.size(); ++c)
+      m = B.CreateAnd(m, matches(def.rows[r].conds[c], keys[c]));
+    row = B.CreateSelect(m, B.getInt32(static_cast<int32_t>(r)), row);
+  }
+  fail_if(B.CreateICmpEQ(row, B.getInt32(-1)),
+          site(ErrorSite::Kind::Static, def.given.empty() ? ir::kNoNode : def.given[0],
+               fmt::format("no row of the table `{}` matches", def.name)));
+  B.CreateAlignedStore(row, frame_at(table_row_[t]), llvm::Align(4));
+  B.CreateStore(B.getInt8(2), frame_at(state_table_ + t));
+  B.CreateRet(B.getInt32(0));
+  finish_function();
+}
+
+void Gen::emit_calendar_body(int32_t c) {
+  const ir::CalendarDef& def = p_.calendars[c];
+  begin_function(calendar_fns_[c], nullptr, false);
+  if (def.zone < 0) unsupported(fmt::format("the calendar `{}` without a zone", def.name));
+  llvm::Value* zone = gen(def.zone).v;
+  llvm::Value* hol = llvm::ConstantPointerNull::get(ptr_);
+  if (def.holidays >= 0) {
+    if (p_.nodes[def.holidays].type.kind != TypeKind::Holidays) unsupported("a calendar with optional holidays");
+    hol = gen(def.holidays).v;
+  }
+  llvm::Value* out = temp(8, 8);
+  llvm::Value* st = call_shim("proviso_host_calendar", i32_, {fn_.ctx, B.getInt32(c), zone, hol, out});
+  llvm::BasicBlock* bad = block("calendar.bad");
+  llvm::BasicBlock* ok = block("calendar.ok");
+  B.CreateCondBr(B.CreateICmpNE(st, B.getInt32(0)), bad, ok);
+  B.SetInsertPoint(bad);
+  B.CreateRet(B.getInt32(-1));
+  B.SetInsertPoint(ok);
+  B.CreateAlignedStore(B.CreateAlignedLoad(ptr_, out, llvm::Align(8)), frame_at(calendar_ptr_[c]), llvm::Align(8));
+  B.CreateStore(B.getInt8(2), frame_at(state_calendar_ + c));
+  B.CreateRet(B.getInt32(0));
+  finish_function();
+}
+
+void Gen::store_decision(size_t position, llvm::Value* out) {
+  int32_t v = p_.decisions[position];
+  const Type& t = p_.values[v].type;
+  llvm::Value* dst = at(out, L_.decision_offset(position));
+  store(t, load(t, frame_at(memo_[v])), dst);
+  if (contains_list(t, p_.schema)) call_shim("proviso_host_persist", B.getVoidTy(), {fn_.ctx, B.getInt32(v), dst});
+}
+
+llvm::Function* Gen::emit_entry(bool some) {
+  std::vector<llvm::Type*> params = {ptr_, ptr_, ptr_};
+  if (some) {
+    params.push_back(ptr_);
+    params.push_back(i64_);
+  }
+  llvm::Function* f =
+      make_function(some ? "proviso_eval_some" : "proviso_eval", llvm::FunctionType::get(i32_, params, false), false);
+  for (unsigned i = 0; i < 3; ++i) f->addParamAttr(i, llvm::Attribute::NoAlias);
+  llvm::BasicBlock* entry = llvm::BasicBlock::Create(C_, "entry", f);
+  B.SetInsertPoint(entry);
+  llvm::Value* inputs = f->getArg(0);
+  llvm::Value* out = f->getArg(1);
+  llvm::Value* ctx = f->getArg(2);
+  llvm::AllocaInst* frame = B.CreateAlloca(llvm::ArrayType::get(i8_, frame_size_), nullptr, "frame");
+  frame->setAlignment(llvm::Align(16));
+  llvm::AllocaInst* store = B.CreateAlloca(llvm::ArrayType::get(i8_, store_size_), nullptr, "store");
+  store->setAlignment(llvm::Align(16));
+  B.CreateAlignedStore(store, at(frame, kStore), llvm::Align(8));
+  if (states_end_ > kStates) B.CreateMemSet(at(frame, kStates), B.getInt8(0), states_end_ - kStates, llvm::MaybeAlign(1));
+  B.CreateAlignedStore(inputs, at(frame, kInputs), llvm::Align(8));
+  B.CreateAlignedStore(ctx, at(frame, kCtx), llvm::Align(8));
+  B.CreateAlignedStore(B.CreateAlignedLoad(ptr_, ctx, llvm::Align(8)), at(frame, kConsts), llvm::Align(8));
+  B.CreateAlignedStore(B.getInt32(-1), at(frame, kCurrent), llvm::Align(4));
+  B.CreateAlignedStore(B.getInt32(-1), at(frame, kDecision), llvm::Align(4));
+  begin_function(f, frame, true);
+
+  llvm::Value* zone = llvm::ConstantPointerNull::get(ptr_);
+  if (p_.home_zone >= 0) {
+    if (p_.nodes[p_.home_zone].type.kind != TypeKind::Zone) unsupported("an optional home zone");
+    zone = gen(p_.home_zone).v;
+  }
+  B.CreateAlignedStore(zone, at(out, L_.home_zone_offset()), llvm::Align(8));
+
+  if (!some) {
+    for (size_t i = 0; i < p_.decisions.size(); ++i) {
+      B.CreateAlignedStore(B.getInt32(static_cast<int32_t>(i)), frame_at(kDecision), llvm::Align(4));
+      ensure_value(p_.decisions[i], false);
+      store_decision(i, out);
+    }
+    B.CreateRet(B.getInt32(0));
+  } else {
+    llvm::Value* which = f->getArg(3);
+    llvm::Value* count = f->getArg(4);
+    llvm::Value* k = temp(8, 8);
+    B.CreateStore(B.getInt64(0), k);
+    llvm::BasicBlock* head = block("some.head");
+    llvm::BasicBlock* body = block("some.body");
+    llvm::BasicBlock* next = block("some.next");
+    llvm::BasicBlock* end = block("some.end");
+    B.CreateBr(head);
+    B.SetInsertPoint(head);
+    llvm::Value* kv = B.CreateLoad(i64_, k);
+    B.CreateCondBr(B.CreateICmpULT(kv, count), body, end);
+    B.SetInsertPoint(body);
+    llvm::Value* pos = B.CreateAlignedLoad(i32_, B.CreateInBoundsGEP(i32_, which, kv), llvm::Align(4));
+    B.CreateAlignedStore(pos, frame_at(kDecision), llvm::Align(4));
+    llvm::SwitchInst* sw = B.CreateSwitch(pos, next, static_cast<unsigned>(p_.decisions.size()));
+    for (size_t i = 0; i < p_.decisions.size(); ++i) {
+      llvm::BasicBlock* c = block("some.case");
+      sw->addCase(B.getInt32(static_cast<int32_t>(i)), c);
+      B.SetInsertPoint(c);
+      ensure_value(p_.decisions[i], false);
+      store_decision(i, out);
+      B.CreateBr(next);
+    }
+    B.SetInsertPoint(next);
+    B.CreateStore(B.CreateAdd(kv, B.getInt64(1)), k);
+    B.CreateBr(head);
+    B.SetInsertPoint(end);
+    B.CreateRet(B.getInt32(0));
+  }
+  finish_function();
+  return f;
+}
+
+llvm::Function* Gen::emit_batch(llvm::Function* eval) {
+  llvm::Function* f = make_function("proviso_eval_batch",
+                                    llvm::FunctionType::get(i32_, {ptr_, i64_, ptr_, i64_, ptr_, ptr_}, false), false);
+  llvm::Value* records = f->getArg(0);
+  llvm::Value* n = f->getArg(1);
+  llvm::Value* outs = f->getArg(2);
+  llvm::Value* stride = f->getArg(3);
+  llvm::Value* ctx = f->getArg(4);
+  llvm::Value* statuses = f->getArg(5);
+  llvm::BasicBlock* entry = llvm::BasicBlock::Create(C_, "entry", f);
+  llvm::BasicBlock* head = llvm::BasicBlock::Create(C_, "head", f);
+  llvm::BasicBlock* body = llvm::BasicBlock::Create(C_, "body", f);
+  llvm::BasicBlock* end = llvm::BasicBlock::Create(C_, "end", f);
+  B.SetInsertPoint(entry);
+  B.CreateBr(head);
+  B.SetInsertPoint(head);
+  llvm::PHINode* i = B.CreatePHI(i64_, 2, "i");
+  llvm::PHINode* fails = B.CreatePHI(i64_, 2, "fails");
+  i->addIncoming(B.getInt64(0), entry);
+  fails->addIncoming(B.getInt64(0), entry);
+  B.CreateCondBr(B.CreateICmpULT(i, n), body, end);
+  B.SetInsertPoint(body);
+  llvm::Value* rec = B.CreateAlignedLoad(ptr_, B.CreateInBoundsGEP(ptr_, records, i), llvm::Align(8));
+  llvm::Value* out = B.CreateInBoundsGEP(i8_, outs, B.CreateMul(i, stride));
+  llvm::CallInst* st = B.CreateCall(eval, {rec, out, ctx});
+  st->setIsNoInline();
+  B.CreateAlignedStore(st, B.CreateInBoundsGEP(i32_, statuses, i), llvm::Align(4));
+  llvm::Value* nf = B.CreateAdd(fails, B.CreateZExt(B.CreateICmpNE(st, B.getInt32(0)), i64_));
+  llvm::Value* ni = B.CreateAdd(i, B.getInt64(1));
+  i->addIncoming(ni, body);
+  fails->addIncoming(nf, body);
+  B.CreateBr(head);
+  B.SetInsertPoint(end);
+  llvm::Value* capped = B.CreateSelect(B.CreateICmpUGT(fails, B.getInt64(INT32_MAX)), B.getInt64(INT32_MAX), fails);
+  B.CreateRet(B.CreateTrunc(capped, i32_));
+  return f;
+}
+
+// ---- error sites ----
+
+int Gen::site(ErrorSite::Kind kind, NodeId node, std::string message, int32_t value) {
+  sites_.push_back({kind, node, value, std::move(message)});
+  return static_cast<int>(sites_.size() - 1);
+}
+
+void Gen::fail_if(llvm::Value* bad, int site_index) {
+  llvm::BasicBlock* here = B.GetInsertBlock();
+  llvm::BasicBlock* cont = block("ok");
+  llvm::MDBuilder md(C_);
+  B.CreateCondBr(bad, fn_.fail, cont, md.createBranchWeights(1, 1u << 20));
+  fn_.fail_phi->addIncoming(B.getInt32(site_index + 1), here);
+  B.SetInsertPoint(cont);
+}
+
+void Gen::fail_status(llvm::Value* status) {
+  llvm::BasicBlock* here = B.GetInsertBlock();
+  llvm::BasicBlock* cont = block("ok");
+  llvm::MDBuilder md(C_);
+  B.CreateCondBr(B.CreateICmpNE(status, B.getInt32(0)), fn_.fail, cont, md.createBranchWeights(1, 1u << 20));
+  fn_.fail_phi->addIncoming(status, here);
+  B.SetInsertPoint(cont);
+}
+
+void Gen::fail_now(int site_index) {
+  fn_.fail_phi->addIncoming(B.getInt32(site_index + 1), B.GetInsertBlock());
+  B.CreateBr(fn_.fail);
+  B.SetInsertPoint(block("dead"));
+}
+
+void Gen::fail_range(llvm::Value* bad, llvm::Value* v, int site_index) {
+  llvm::BasicBlock* err = block("range.bad");
+  llvm::BasicBlock* cont = block("range.ok");
+  llvm::MDBuilder md(C_);
+  B.CreateCondBr(bad, err, cont, md.createBranchWeights(1, 1u << 20));
+  B.SetInsertPoint(err);
+  call_shim("proviso_rt_range_error", B.getVoidTy(), {fn_.ctx, v});
+  fail_now(site_index);
+  B.CreateUnreachable();
+  B.SetInsertPoint(cont);
+}
+
+// ---- flat memory ----
+
+llvm::Value* Gen::at(llvm::Value* base, uint64_t offset) {
+  return offset ? B.CreateConstInBoundsGEP1_64(i8_, base, offset) : base;
+}
+
+llvm::Value* Gen::at(llvm::Value* base, llvm::Value* offset) { return B.CreateInBoundsGEP(i8_, base, offset); }
+
+llvm::Value* Gen::temp(uint32_t size, uint32_t align) {
+  llvm::BasicBlock& entry = fn_.f->getEntryBlock();
+  llvm::IRBuilder<> eb(&entry, entry.begin());
+  llvm::AllocaInst* a = eb.CreateAlloca(llvm::ArrayType::get(i8_, std::max<uint32_t>(size, 1)));
+  a->setAlignment(llvm::Align(std::max<uint32_t>(align, 1)));
+  return a;
+}
+
+llvm::Type* Gen::repr(const Type& t) {
+  switch (t.kind) {
+    case TypeKind::Bool: return i1_;
+    case TypeKind::Integer: case TypeKind::DateTime: case TypeKind::Duration: case TypeKind::Period: return i64_;
+    case TypeKind::Enum: case TypeKind::Date: return i32_;
+    case TypeKind::BusinessDuration: return bdur_;
+    case TypeKind::Decimal: case TypeKind::Percent: return dec_;
+    case TypeKind::Money: return money_;
+    case TypeKind::Text: case TypeKind::List: return span_;
+    case TypeKind::Zone: case TypeKind::Calendar: case TypeKind::Holidays: case TypeKind::Record: return ptr_;
+    case TypeKind::None: return i1_;
+    case TypeKind::Error: break;
+  }
+  unsupported("values of an unknown type");
+}
+
+llvm::Value* Gen::zero_of(const Type& t) {
+  if (t.kind == TypeKind::Record) return zero_;
+  return llvm::Constant::getNullValue(repr(t));
+}
+
+llvm::Value* Gen::load_value(const Type& t, llvm::Value* p) {
+  auto ld = [&](llvm::Type* ty, uint64_t off, unsigned align) {
+    return B.CreateAlignedLoad(ty, at(p, off), llvm::Align(align));
+  };
+  switch (t.kind) {
+    case TypeKind::Bool: return B.CreateICmpNE(ld(i8_, 0, 1), B.getInt8(0));
+    case TypeKind::Integer: case TypeKind::DateTime: case TypeKind::Duration: case TypeKind::Period: return ld(i64_, 0, 8);
+    case TypeKind::Enum: case TypeKind::Date: return ld(i32_, 0, 4);
+    case TypeKind::BusinessDuration: {
+      llvm::Value* v = llvm::UndefValue::get(bdur_);
+      v = B.CreateInsertValue(v, ld(i64_, 0, 8), 0);
+      return B.CreateInsertValue(v, ld(i64_, 8, 8), 1);
+    }
+    case TypeKind::Decimal: case TypeKind::Percent: {
+      llvm::Value* v = llvm::UndefValue::get(dec_);
+      v = B.CreateInsertValue(v, ld(i128_, 0, 16), 0);
+      return B.CreateInsertValue(v, ld(i32_, 16, 4), 1);
+    }
+    case TypeKind::Money: {
+      llvm::Value* d = llvm::UndefValue::get(dec_);
+      d = B.CreateInsertValue(d, ld(i128_, 0, 16), 0);
+      d = B.CreateInsertValue(d, ld(i32_, 16, 4), 1);
+      llvm::Value* v = llvm::UndefValue::get(money_);
+      v = B.CreateInsertValue(v, d, 0);
+      return B.CreateInsertValue(v, ld(i16_, 32, 2), 1);
+    }
+    case TypeKind::Text: case TypeKind::List: {
+      llvm::Value* v = llvm::UndefValue::get(span_);
+      v = B.CreateInsertValue(v, ld(ptr_, 0, 8), 0);
+      return B.CreateInsertValue(v, ld(i64_, 8, 8), 1);
+    }
+    case TypeKind::Zone: case TypeKind::Calendar: case TypeKind::Holidays: return ld(ptr_, 0, 8);
+    case TypeKind::Record: return p;
+    case TypeKind::None: return B.getFalse();
+    case TypeKind::Error: break;
+  }
+  unsupported("values of an unknown type");
+}
+
+void Gen::store_value(const Type& t, llvm::Value* v, llvm::Value* p) {
+  auto st = [&](llvm::Value* x, uint64_t off, unsigned align) { B.CreateAlignedStore(x, at(p, off), llvm::Align(align)); };
+  switch (t.kind) {
+    case TypeKind::Bool: st(B.CreateZExt(v, i8_), 0, 1); return;
+    case TypeKind::Integer: case TypeKind::DateTime: case TypeKind::Duration: case TypeKind::Period: st(v, 0, 8); return;
+    case TypeKind::Enum: case TypeKind::Date: st(v, 0, 4); return;
+    case TypeKind::BusinessDuration:
+    case TypeKind::Text:
+    case TypeKind::List:
+      st(B.CreateExtractValue(v, 0), 0, 8);
+      st(B.CreateExtractValue(v, 1), 8, 8);
+      return;
+    case TypeKind::Decimal: case TypeKind::Percent:
+      st(B.CreateExtractValue(v, 0), 0, 16);
+      st(B.CreateExtractValue(v, 1), 16, 4);
+      return;
+    case TypeKind::Money: {
+      llvm::Value* d = B.CreateExtractValue(v, 0);
+      st(B.CreateExtractValue(d, 0), 0, 16);
+      st(B.CreateExtractValue(d, 1), 16, 4);
+      st(B.CreateExtractValue(v, 1), 32, 2);
+      return;
+    }
+    case TypeKind::Zone: case TypeKind::Calendar: case TypeKind::Holidays: st(v, 0, 8); return;
+    case TypeKind::Record: {
+      Slot s = L_.record_slot(t.id);
+      if (v != p) B.CreateMemCpy(p, llvm::MaybeAlign(s.align), v, llvm::MaybeAlign(s.align), s.size);
+      return;
+    }
+    case TypeKind::None: return;
+    case TypeKind::Error: break;
+  }
+  unsupported("values of an unknown type");
+}
+
+CV Gen::load(const Type& t, llvm::Value* p) {
+  if (!Layout::has_tag(t)) return {load_value(t, p), nullptr};
+  if (t.kind == TypeKind::None) return absent(t);
+  llvm::Value* present = B.CreateICmpNE(B.CreateLoad(i8_, p), B.getInt8(0));
+  return {load_value(t, at(p, L_.value_offset(t))), present};
+}
+
+void Gen::store(const Type& t, CV x, llvm::Value* p) {
+  if (Layout::has_tag(t)) {
+    if (t.kind == TypeKind::None) {
+      B.CreateStore(B.getInt8(0), p);
+      return;
+    }
+    B.CreateStore(x.present ? B.CreateZExt(x.present, i8_) : B.getInt8(1), p);
+    if (auto* c = llvm::dyn_cast_or_null<llvm::ConstantInt>(x.present); c && c->isZero()) return;
+    p = at(p, L_.value_offset(t));
+  }
+  store_value(t, x.v, p);
+}
+
+llvm::Value* Gen::spill(const Type& t, llvm::Value* v) {
+  if (t.kind == TypeKind::Record) return v;
+  Slot s = L_.value_slot(t);
+  llvm::Value* p = temp(s.size, s.align);
+  store_value(t, v, p);
+  return p;
+}
+
+CV Gen::coerce(CV x, const Type& from, const Type& to) {
+  if (to.kind == TypeKind::None) return absent(to);
+  if (from.kind == TypeKind::None) return absent(to);
+  if (from.kind != to.kind && !((from.kind == TypeKind::Decimal || from.kind == TypeKind::Percent) &&
+                                (to.kind == TypeKind::Decimal || to.kind == TypeKind::Percent)))
+    unsupported(fmt::format("a `{}` used as a `{}`", ir::to_string(from, p_.schema), ir::to_string(to, p_.schema)));
+  if (!to.optional) x.present = nullptr;
+  return x;
+}
+
+CV Gen::merge(const Type& t, const std::vector<std::pair<llvm::BasicBlock*, CV>>& in) {
+  if (in.empty()) {
+    B.CreateUnreachable();
+    B.SetInsertPoint(block("dead"));
+    return absent(t);
+  }
+  bool optional = false;
+  for (const auto& [bb, x] : in) optional |= x.present != nullptr;
+  llvm::PHINode* v = B.CreatePHI(repr(t), static_cast<unsigned>(in.size()));
+  llvm::PHINode* present = optional ? B.CreatePHI(i1_, static_cast<unsigned>(in.size())) : nullptr;
+  for (const auto& [bb, x] : in) {
+    v->addIncoming(x.v ? x.v : zero_of(t), bb);
+    if (present) present->addIncoming(x.present ? x.present : B.getTrue(), bb);
+  }
+  return {v, present};
+}
+
+// ---- the module ----
+
+CodegenResult Gen::run(const llvm::DataLayout& data_layout, const std::string& triple) {
+  CodegenResult result;
+  M_->setDataLayout(data_layout);
+  M_->setTargetTriple(triple);
+  try {
+    if (!L_.unsupported().empty()) unsupported(L_.unsupported());
+    layout_frame();
+    auto* zt = llvm::ArrayType::get(i8_, zero_size_);
+    zero_ = new llvm::GlobalVariable(*M_, zt, true, llvm::GlobalValue::InternalLinkage,
+                                     llvm::ConstantAggregateZero::get(zt), "proviso.zero");
+    zero_->setAlignment(llvm::Align(16));
+    llvm::Function* eval = emit_entry(false);
+    emit_entry(true);
+    emit_batch(eval);
+    while (!worklist_.empty()) {
+      auto [kind, index] = worklist_.back();
+      worklist_.pop_back();
+      if (kind == 0) emit_value_body(index);
+      else if (kind == 1) emit_table_body(index);
+      else emit_calendar_body(index);
+    }
+  } catch (const Unsupported& u) {
+    result.unsupported = u.what;
+    return result;
+  }
+  std::string errors;
+  llvm::raw_string_ostream os(errors);
+  if (std::getenv("PROVISO_JIT_DUMP")) M_->print(llvm::errs(), nullptr);
+  if (llvm::verifyModule(*M_, &os)) {
+    result.unsupported = "internal error: the generated module is invalid: " + os.str().substr(0, 2000);
+    return result;
+  }
+  result.module = std::move(M_);
+  result.sites = std::move(sites_);
+  return result;
+}
+
+}  // namespace detail
+
+const char* codegen_build_stamp() { return __DATE__ " " __TIME__; }
+
+CodegenResult generate(const ir::Program& program, const Layout& layout, const ConstPlan& plan,
+                       llvm::LLVMContext& context, const llvm::DataLayout& data_layout, const std::string& triple) {
+  detail::Gen gen(program, layout, plan, context);
+  return gen.run(data_layout, triple);
+}
+
+}  // namespace proviso::jit

@@ -1,0 +1,162 @@
+// The code generator's private state, shared by codegen.cpp (functions, frame, entry points)
+// and codegen_ops.cpp (one case per ir::Op).
+//
+// Every evaluation has a frame (an alloca of the entry point): pointers to the inputs, context
+// and constants; the value being computed and decision being evaluated (for error paths);
+// one state byte per value, table and calendar (0 fresh, 1 computing, 2 done); memo slots; and
+// storage for records and lists built by nodes. Lets, decisions, tables and calendars are
+// internal functions over the frame, called on first use exactly as the interpreter computes
+// them lazily; errors return 1 + an error-site index through every caller.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Module.h>
+
+#include "compiler/jit/codegen.h"
+
+namespace proviso::jit::detail {
+
+struct Unsupported {
+  std::string what;  // "the JIT does not support X yet"
+};
+
+// A value in generated code. `v` is the value in its SSA form (records: a pointer to flat
+// memory that is always readable); `present` is an i1 for values that may be absent, or null
+// when the value is known to be present.
+struct CV {
+  llvm::Value* v = nullptr;
+  llvm::Value* present = nullptr;
+};
+
+class Gen {
+ public:
+  Gen(const ir::Program& program, const Layout& layout, const ConstPlan& plan, llvm::LLVMContext& context);
+  CodegenResult run(const llvm::DataLayout& data_layout, const std::string& triple);
+
+ private:
+  // ---- codegen.cpp ----
+  void layout_frame();
+  llvm::Function* make_function(const std::string& name, llvm::FunctionType* type, bool internal);
+  void begin_function(llvm::Function* f, llvm::Value* frame, bool entry);
+  void finish_function();
+  llvm::Function* emit_entry(bool some);
+  llvm::Function* emit_batch(llvm::Function* eval);
+  void emit_value_body(int32_t v);
+  void emit_table_body(int32_t t);
+  void emit_calendar_body(int32_t c);
+  llvm::Function* value_fn(int32_t v);
+  llvm::Function* table_fn(int32_t t);
+  llvm::Function* calendar_fn(int32_t c);
+  void ensure_value(int32_t v, bool check_cycle);
+  void ensure_table(int32_t t);
+  llvm::Value* ensure_calendar(int32_t c, ir::NodeId id);
+  void store_decision(size_t position, llvm::Value* out);
+
+  int site(ErrorSite::Kind kind, ir::NodeId node, std::string message = {}, int32_t value = -1);
+  void fail_if(llvm::Value* bad, int site_index);
+  void fail_status(llvm::Value* status);  // propagates a non-zero callee status
+  void fail_now(int site_index);
+  void fail_range(llvm::Value* bad, llvm::Value* v, int site_index);
+
+  // memory
+  llvm::Value* at(llvm::Value* base, uint64_t offset);
+  llvm::Value* at(llvm::Value* base, llvm::Value* offset);
+  llvm::Value* frame_at(uint64_t offset) { return at(fn_.frame, offset); }
+  llvm::Value* store_at(int64_t offset) { return at(fn_.store, static_cast<uint64_t>(offset)); }
+  std::map<std::string, llvm::Constant*> texts_;  // text constants as module globals
+  llvm::Value* temp(uint32_t size, uint32_t align);
+  llvm::Value* load_value(const ir::Type& t, llvm::Value* p);
+  void store_value(const ir::Type& t, llvm::Value* v, llvm::Value* p);
+  CV load(const ir::Type& t, llvm::Value* p);
+  void store(const ir::Type& t, CV x, llvm::Value* p);
+  llvm::Value* spill(const ir::Type& t, llvm::Value* v);  // required value to temp memory
+  llvm::Type* repr(const ir::Type& t);
+  llvm::Value* zero_of(const ir::Type& t);
+  CV absent(const ir::Type& t) { return {zero_of(t), B.getFalse()}; }
+  llvm::Value* presence(const CV& x) { return x.present ? x.present : B.getTrue(); }
+  CV coerce(CV x, const ir::Type& from, const ir::Type& to);
+  CV merge(const ir::Type& t, const std::vector<std::pair<llvm::BasicBlock*, CV>>& in);
+  llvm::BasicBlock* block(const char* name);
+  llvm::FunctionCallee shim(const char* name, llvm::Type* ret, std::vector<llvm::Type*> params);
+  llvm::Value* call_shim(const char* name, llvm::Type* ret, std::vector<llvm::Value*> args);
+
+  // ---- codegen_ops.cpp ----
+  CV gen(ir::NodeId id);
+  CV gen_const(const ir::Node& n, ir::NodeId id);
+  CV gen_input(const ir::Node& n);
+  CV gen_field(const ir::Node& n, ir::NodeId id);
+  CV gen_table_get(const ir::Node& n);
+  CV gen_switch(const ir::Node& n, ir::NodeId id);
+  CV gen_logic(const ir::Node& n);
+  CV gen_if(const ir::Node& n);
+  CV gen_coalesce(const ir::Node& n);
+  CV gen_record(const ir::Node& n, ir::NodeId id);
+  CV gen_int(const ir::Node& n, ir::NodeId id);
+  CV gen_decimal(const ir::Node& n, ir::NodeId id);
+  CV gen_money(const ir::Node& n, ir::NodeId id);
+  CV gen_duration(const ir::Node& n, ir::NodeId id);
+  CV gen_time(const ir::Node& n, ir::NodeId id);
+  CV gen_cmp(const ir::Node& n, ir::NodeId id);
+  CV gen_in(const ir::Node& n, ir::NodeId id);
+  CV gen_list(const ir::Node& n, ir::NodeId id);
+  CV gen_aggregate(const ir::Node& n, ir::NodeId id);
+  CV gen_function(const ir::Node& n, ir::NodeId id);
+  CV gen_calendar_op(const ir::Node& n, ir::NodeId id);
+  CV gen_holidays(const ir::Node& n, ir::NodeId id);
+
+  llvm::Value* pattern_key(CV x, const ir::Type& t);
+  llvm::Value* matches(const ir::Pattern& p, llvm::Value* key);
+  // -1, 0 or 1 as the interpreter's compare() gives for two present values of type t.
+  llvm::Value* compare3(CV a, CV b, const ir::Type& t, ir::NodeId id, ir::NodeId type_node);
+  llvm::Value* equal(CV a, CV b, const ir::Type& t, ir::NodeId type_node);
+  llvm::Value* checked(llvm::Intrinsic::ID op, llvm::Value* a, llvm::Value* b, int site_index);
+  // A loop over the elements of a list: body(element pointer, index); returns after the loop.
+  void for_each(llvm::Value* list, const ir::Type& elem, const std::function<void(llvm::Value*, llvm::BasicBlock* exit)>& body);
+
+  [[noreturn]] void unsupported(const std::string& what);
+
+  const ir::Program& p_;
+  const Layout& L_;
+  const ConstPlan& K_;
+  llvm::LLVMContext& C_;
+  std::unique_ptr<llvm::Module> M_;
+  llvm::IRBuilder<> B;
+  std::vector<ErrorSite> sites_;
+
+  llvm::IntegerType *i1_, *i8_, *i16_, *i32_, *i64_, *i128_;
+  llvm::PointerType* ptr_;
+  llvm::StructType *dec_, *money_, *span_, *bdur_;
+  llvm::GlobalVariable* zero_ = nullptr;
+  uint32_t zero_size_ = 64;
+
+  // frame
+  static constexpr uint32_t kInputs = 0, kCtx = 8, kConsts = 16, kCurrent = 24, kDecision = 28, kStore = 32, kStates = 40;
+  uint32_t state_value_ = 0, state_table_ = 0, state_calendar_ = 0, states_end_ = 0, frame_size_ = 0, store_size_ = 0;
+  std::vector<uint32_t> memo_, table_row_, calendar_ptr_;
+  std::vector<int64_t> node_store_;  // offsets into the node storage
+
+  // functions
+  std::vector<llvm::Function*> value_fns_, table_fns_, calendar_fns_;
+  std::vector<std::pair<int, int32_t>> worklist_;  // (0 value | 1 table | 2 calendar, index)
+
+  struct Fn {
+    llvm::Function* f = nullptr;
+    llvm::Value* frame = nullptr;
+    llvm::Value* ctx = nullptr;
+    llvm::Value* inputs = nullptr;
+    llvm::Value* consts = nullptr;
+    llvm::Value* store = nullptr;  // node storage: records and list elements built by nodes
+    llvm::BasicBlock* fail = nullptr;
+    llvm::PHINode* fail_phi = nullptr;
+    bool entry = false;
+  } fn_;
+
+  std::vector<CV> locals_;
+  std::vector<bool> local_set_;
+  int depth_ = 0;
+};
+
+}  // namespace proviso::jit::detail

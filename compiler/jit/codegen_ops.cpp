@@ -1,0 +1,885 @@
+// Code generation, part 2: one case per ir::Op, in the order and with the checks (and error
+// messages) of the reference interpreter, compiler/interp/interpreter.cpp.
+#include <fmt/format.h>
+#include <llvm/IR/Intrinsics.h>
+
+#include "compiler/jit/codegen_impl.h"
+
+namespace proviso::jit::detail {
+
+using ir::NodeId;
+using ir::Op;
+using ir::Type;
+using ir::TypeKind;
+using ir::Value;
+
+namespace {
+
+constexpr int kMaxDepth = 400;  // codegen recursion; the checker bounds nesting far below
+
+}  // namespace
+
+CV Gen::gen(NodeId id) {
+  if (id < 0) return absent(Type::of(TypeKind::None));
+  if (static_cast<size_t>(id) >= p_.nodes.size()) unsupported("a reference to a missing node");
+  if (++depth_ > kMaxDepth) unsupported("expressions nested this deeply");
+  struct Guard {
+    int& d;
+    ~Guard() { --d; }
+  } guard{depth_};
+  const ir::Node& n = p_.nodes[id];
+  if (n.type.kind == TypeKind::Error) unsupported("an expression with a type error");
+  switch (n.op) {
+    case Op::Const: return gen_const(n, id);
+    case Op::Input: return gen_input(n);
+    case Op::Local:
+      if (n.aux < 0 || static_cast<size_t>(n.aux) >= locals_.size() || !local_set_[n.aux])
+        unsupported("a variable outside its aggregation");
+      return locals_[n.aux];
+    case Op::ValueRef: {
+      if (n.aux < 0 || static_cast<size_t>(n.aux) >= p_.values.size()) unsupported("a reference to a missing value");
+      ensure_value(n.aux, true);
+      const Type& vt = p_.values[n.aux].type;
+      return coerce(load(vt, frame_at(memo_[n.aux])), vt, n.type);
+    }
+    case Op::TableGet: return gen_table_get(n);
+    case Op::CalendarRef: return {ensure_calendar(n.aux, id), nullptr};
+    case Op::Field: return gen_field(n, id);
+    case Op::Unwrap: {
+      CV x = gen(n.a);
+      if (p_.nodes[n.a].type.kind == TypeKind::None) {
+        fail_now(site(ErrorSite::Kind::Static, id, "an absent value was used"));
+        return {zero_of(n.type), nullptr};
+      }
+      if (x.present) fail_if(B.CreateNot(x.present), site(ErrorSite::Kind::Static, id, "an absent value was used"));
+      return {x.v, nullptr};
+    }
+    case Op::IsPresent: {
+      CV x = gen(n.a);
+      if (p_.nodes[n.a].type.kind == TypeKind::None) return {B.getFalse(), nullptr};
+      return {presence(x), nullptr};
+    }
+    case Op::Coalesce: return gen_coalesce(n);
+    case Op::MakeRecord: case Op::WithRecord: return gen_record(n, id);
+    case Op::Not: return {B.CreateNot(gen(n.a).v), nullptr};
+    case Op::And: case Op::Or: return gen_logic(n);
+    case Op::If: return gen_if(n);
+    case Op::Switch: return gen_switch(n, id);
+    case Op::IntAdd: case Op::IntSub: case Op::IntMul: case Op::IntNeg: case Op::IntToDec: return gen_int(n, id);
+    case Op::DecAdd: case Op::DecSub: case Op::DecMul: case Op::DecDiv: case Op::DecNeg: return gen_decimal(n, id);
+    case Op::MoneyAdd: case Op::MoneySub: case Op::MoneyMul: case Op::MoneyDiv: case Op::MoneyRatio: case Op::MoneyNeg:
+      return gen_money(n, id);
+    case Op::DurAdd: case Op::DurSub: case Op::DurNeg: case Op::DurMul: case Op::DurToBDur: case Op::BDurAdd:
+    case Op::BDurMul: case Op::PeriodMul:
+      return gen_duration(n, id);
+    case Op::DateTimeAdd: case Op::DateTimeSub: case Op::DateTimeDiff: case Op::DateAddPeriod: case Op::DateSubPeriod:
+    case Op::DateAddDur: case Op::DateSubDur: case Op::DateDiff: case Op::DateOf:
+      return gen_time(n, id);
+    case Op::CalAdd: case Op::WorkingTime: case Op::IsOpen: case Op::NextOpening: return gen_calendar_op(n, id);
+    case Op::Cmp: return gen_cmp(n, id);
+    case Op::In: return gen_in(n, id);
+    case Op::MakeList: case Op::Collect: case Op::ListCount: case Op::ListIsEmpty: case Op::ListFirst:
+      return gen_list(n, id);
+    case Op::AggAny: case Op::AggAll: case Op::AggCount: case Op::AggSum: case Op::AggMin: case Op::AggMax:
+      return gen_aggregate(n, id);
+    case Op::MinOf: case Op::MaxOf: case Op::Abs: case Op::Ceil: case Op::Floor: case Op::Round: case Op::Blank:
+    case Op::ToText:
+      return gen_function(n, id);
+    case Op::HolidaysUnion: case Op::HolidaysAdd: case Op::HolidaysRemove: return gen_holidays(n, id);
+  }
+  unsupported(fmt::format("the operation {}", static_cast<int>(n.op)));
+}
+
+// ---- leaves ----
+
+CV Gen::gen_const(const ir::Node& n, NodeId id) {
+  if (n.aux < 0 || static_cast<size_t>(n.aux) >= p_.consts.size()) unsupported("a missing constant");
+  const Value& v = p_.consts[n.aux];
+  if (n.type.kind == TypeKind::None || v.is_none()) {
+    if (!Layout::has_tag(n.type)) unsupported("an absent constant of a required type");
+    return absent(n.type);
+  }
+  if (n.type.kind == TypeKind::Text && v.kind() == Value::Kind::Text) {
+    // Text constants are module globals: the optimiser sees them, and the object stays
+    // position-independent for the cache.
+    llvm::Constant*& g = texts_[v.as_text()];
+    if (!g) {
+      auto* data = llvm::ConstantDataArray::getString(C_, v.as_text(), false);
+      auto* gv = new llvm::GlobalVariable(*M_, data->getType(), true, llvm::GlobalValue::PrivateLinkage, data,
+                                          "proviso.text");
+      gv->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+      g = llvm::ConstantStruct::get(span_, {gv, B.getInt64(v.as_text().size())});
+    }
+    return {g, Layout::has_tag(n.type) ? B.getTrue() : nullptr};
+  }
+  if (K_.node_offset[id] >= 0) return load(n.type, at(fn_.consts, static_cast<uint64_t>(K_.node_offset[id])));
+  auto i64c = [&](int64_t x) { return B.getInt64(static_cast<uint64_t>(x)); };
+  auto dec = [&](const rt::Decimal& d) -> llvm::Constant* {
+    unsigned __int128 c = static_cast<unsigned __int128>(d.coefficient());
+    uint64_t words[2] = {static_cast<uint64_t>(c), static_cast<uint64_t>(c >> 64)};
+    return llvm::ConstantStruct::get(dec_, {llvm::ConstantInt::get(C_, llvm::APInt(128, words)),
+                                            B.getInt32(static_cast<uint32_t>(d.scale()))});
+  };
+  llvm::Value* x = nullptr;
+  switch (n.type.kind) {
+    case TypeKind::Bool: if (v.kind() == Value::Kind::Bool) x = B.getInt1(v.as_bool()); break;
+    case TypeKind::Integer: if (v.kind() == Value::Kind::Int) x = i64c(v.as_int()); break;
+    case TypeKind::Enum: if (v.kind() == Value::Kind::Enum) x = B.getInt32(static_cast<uint32_t>(v.as_enum())); break;
+    case TypeKind::Date: if (v.kind() == Value::Kind::Date) x = B.getInt32(static_cast<uint32_t>(v.as_date())); break;
+    case TypeKind::DateTime: if (v.kind() == Value::Kind::DateTime) x = i64c(v.as_datetime()); break;
+    case TypeKind::Duration: if (v.kind() == Value::Kind::Duration) x = i64c(v.as_duration()); break;
+    case TypeKind::Period: if (v.kind() == Value::Kind::Period) x = i64c(v.as_period()); break;
+    case TypeKind::BusinessDuration:
+      if (v.kind() == Value::Kind::BusinessDuration)
+        x = llvm::ConstantStruct::get(bdur_, {i64c(v.as_business_duration().days), i64c(v.as_business_duration().seconds)});
+      break;
+    case TypeKind::Decimal: case TypeKind::Percent: if (v.kind() == Value::Kind::Decimal) x = dec(v.as_decimal()); break;
+    case TypeKind::Money:
+      if (v.kind() == Value::Kind::Money)
+        x = llvm::ConstantStruct::get(money_, {dec(v.as_money().amount), B.getInt16(v.as_money().currency)});
+      break;
+    default: break;
+  }
+  if (!x) unsupported(fmt::format("a constant of type `{}` holding another kind of value", ir::to_string(n.type, p_.schema)));
+  return {x, Layout::has_tag(n.type) ? B.getTrue() : nullptr};
+}
+
+CV Gen::gen_input(const ir::Node& n) {
+  if (n.aux < 0 || static_cast<size_t>(n.aux) >= p_.inputs.size()) unsupported("a missing input");
+  const ir::InputDef& def = p_.inputs[n.aux];
+  llvm::Value* p = B.CreateAlignedLoad(ptr_, B.CreateConstInBoundsGEP1_64(ptr_, fn_.inputs, n.aux), llvm::Align(8));
+  Type t = def.type.as_required();
+  llvm::Value* present = nullptr;
+  if (def.optional) {
+    present = B.CreateICmpNE(p, llvm::ConstantPointerNull::get(ptr_));
+    p = B.CreateSelect(present, p, zero_);  // keeps the pointer readable when absent
+  }
+  return {load_value(t, p), present};
+}
+
+CV Gen::gen_field(const ir::Node& n, NodeId id) {
+  CV rec = gen(n.a);
+  const Type& rt_ = p_.nodes[n.a].type;
+  if (rt_.kind != TypeKind::Record) unsupported("a field of something that is not a record");
+  if (rec.present)
+    fail_if(B.CreateNot(rec.present), site(ErrorSite::Kind::Static, id, "a field of an absent record was read"));
+  const ir::RecordDef& def = p_.schema.records[rt_.id];
+  if (n.aux < 0 || static_cast<size_t>(n.aux) >= def.fields.size()) unsupported("a missing field");
+  const Type& ft = def.fields[n.aux].type;
+  return coerce(load(ft, at(rec.v, L_.field_offset(rt_.id, n.aux))), ft, n.type);
+}
+
+CV Gen::gen_table_get(const ir::Node& n) {
+  const ir::TableDef& def = p_.tables[n.aux];
+  ensure_table(n.aux);
+  llvm::Value* row = B.CreateAlignedLoad(i32_, frame_at(table_row_[n.aux]), llvm::Align(4));
+  llvm::BasicBlock* merge_bb = block("table.get");
+  llvm::BasicBlock* none = block("table.none");
+  llvm::SwitchInst* sw = B.CreateSwitch(row, none, static_cast<unsigned>(def.rows.size()));
+  std::vector<std::pair<llvm::BasicBlock*, CV>> in;
+  for (size_t r = 0; r < def.rows.size(); ++r) {
+    llvm::BasicBlock* bb = block("table.row");
+    sw->addCase(B.getInt32(static_cast<int32_t>(r)), bb);
+    B.SetInsertPoint(bb);
+    NodeId o = def.rows[r].outputs[n.aux2];
+    CV x = coerce(gen(o), o >= 0 ? p_.nodes[o].type : Type::of(TypeKind::None), n.type);
+    in.push_back({B.GetInsertBlock(), x});
+    B.CreateBr(merge_bb);
+  }
+  B.SetInsertPoint(none);
+  B.CreateUnreachable();  // INVARIANT: the table function stored a matching row
+  B.SetInsertPoint(merge_bb);
+  return merge(n.type, in);
+}
+
+// ---- control ----
+
+llvm::Value* Gen::pattern_key(CV x, const Type& t) {
+  llvm::Value* k = nullptr;
+  switch (t.kind) {
+    case TypeKind::Bool: k = B.CreateZExt(x.v, i64_); break;
+    case TypeKind::Enum: k = B.CreateSExt(x.v, i64_); break;
+    case TypeKind::Integer: k = x.v; break;
+    case TypeKind::None: return B.getInt64(0);
+    default: unsupported(fmt::format("a table or match over a `{}`", ir::to_string(t, p_.schema)));
+  }
+  if (x.present) k = B.CreateSelect(x.present, k, B.getInt64(0));
+  return k;
+}
+
+llvm::Value* Gen::matches(const ir::Pattern& pat, llvm::Value* key) {
+  switch (pat.kind) {
+    case ir::Pattern::Kind::Any: return B.getTrue();
+    case ir::Pattern::Kind::OneOf: {
+      llvm::Value* m = B.getFalse();
+      for (int64_t v : pat.values) m = B.CreateOr(m, B.CreateICmpEQ(key, B.getInt64(static_cast<uint64_t>(v))));
+      return m;
+    }
+    case ir::Pattern::Kind::NoneOf: {
+      llvm::Value* m = B.getTrue();
+      for (int64_t v : pat.values) m = B.CreateAnd(m, B.CreateICmpNE(key, B.getInt64(static_cast<uint64_t>(v))));
+      return m;
+    }
+    case ir::Pattern::Kind::Range: {
+      llvm::Value* m = B.getTrue();
+      if (pat.lo) m = B.CreateAnd(m, B.CreateICmpSGE(key, B.getInt64(static_cast<uint64_t>(*pat.lo))));
+      if (pat.hi) m = B.CreateAnd(m, B.CreateICmpSLE(key, B.getInt64(static_cast<uint64_t>(*pat.hi))));
+      return m;
+    }
+  }
+  return B.getFalse();
+}
+
+CV Gen::gen_switch(const ir::Node& n, NodeId id) {
+  llvm::Value* key = pattern_key(gen(n.a), p_.nodes[n.a].type);
+  llvm::BasicBlock* merge_bb = block("match.end");
+  std::vector<std::pair<llvm::BasicBlock*, CV>> in;
+  for (size_t i = 0; i < n.pats.size() && i < n.args.size(); ++i) {
+    llvm::BasicBlock* arm = block("match.arm");
+    llvm::BasicBlock* next = block("match.next");
+    B.CreateCondBr(matches(n.pats[i], key), arm, next);
+    B.SetInsertPoint(arm);
+    NodeId a = n.args[i];
+    CV x = coerce(gen(a), p_.nodes[a].type, n.type);
+    in.push_back({B.GetInsertBlock(), x});
+    B.CreateBr(merge_bb);
+    B.SetInsertPoint(next);
+  }
+  fail_now(site(ErrorSite::Kind::Static, id, "no arm of the `match` applies"));
+  B.CreateUnreachable();
+  B.SetInsertPoint(merge_bb);
+  return merge(n.type, in);
+}
+
+CV Gen::gen_logic(const ir::Node& n) {
+  llvm::Value* a = gen(n.a).v;
+  llvm::BasicBlock* from = B.GetInsertBlock();
+  llvm::BasicBlock* rhs = block(n.op == Op::And ? "and.rhs" : "or.rhs");
+  llvm::BasicBlock* end = block("logic.end");
+  if (n.op == Op::And) B.CreateCondBr(a, rhs, end);
+  else B.CreateCondBr(a, end, rhs);
+  B.SetInsertPoint(rhs);
+  llvm::Value* b = gen(n.b).v;
+  llvm::BasicBlock* rhs_end = B.GetInsertBlock();
+  B.CreateBr(end);
+  B.SetInsertPoint(end);
+  llvm::PHINode* r = B.CreatePHI(i1_, 2);
+  r->addIncoming(n.op == Op::And ? B.getFalse() : B.getTrue(), from);
+  r->addIncoming(b, rhs_end);
+  return {r, nullptr};
+}
+
+CV Gen::gen_if(const ir::Node& n) {
+  llvm::Value* c = gen(n.a).v;
+  llvm::BasicBlock* then_bb = block("if.then");
+  llvm::BasicBlock* else_bb = block("if.else");
+  llvm::BasicBlock* end = block("if.end");
+  B.CreateCondBr(c, then_bb, else_bb);
+  std::vector<std::pair<llvm::BasicBlock*, CV>> in;
+  for (auto [bb, node] : {std::pair{then_bb, n.b}, std::pair{else_bb, n.c}}) {
+    B.SetInsertPoint(bb);
+    CV x = coerce(gen(node), node >= 0 ? p_.nodes[node].type : Type::of(TypeKind::None), n.type);
+    in.push_back({B.GetInsertBlock(), x});
+    B.CreateBr(end);
+  }
+  B.SetInsertPoint(end);
+  return merge(n.type, in);
+}
+
+CV Gen::gen_coalesce(const ir::Node& n) {
+  const Type& at_ = p_.nodes[n.a].type;
+  CV a = gen(n.a);
+  if (at_.kind == TypeKind::None) return coerce(gen(n.b), p_.nodes[n.b].type, n.type);
+  if (!a.present) return coerce(a, at_, n.type);
+  llvm::BasicBlock* from = B.GetInsertBlock();
+  llvm::BasicBlock* rhs = block("coalesce.rhs");
+  llvm::BasicBlock* end = block("coalesce.end");
+  B.CreateCondBr(a.present, end, rhs);
+  B.SetInsertPoint(rhs);
+  CV b = coerce(gen(n.b), p_.nodes[n.b].type, n.type);
+  llvm::BasicBlock* rhs_end = B.GetInsertBlock();
+  B.CreateBr(end);
+  B.SetInsertPoint(end);
+  CV left{a.v, n.type.optional ? B.getTrue() : nullptr};
+  return merge(n.type, {{from, left}, {rhs_end, b}});
+}
+
+CV Gen::gen_record(const ir::Node& n, NodeId id) {
+  int rid = n.type.id;
+  const ir::RecordDef& def = p_.schema.records[rid];
+  llvm::Value* dst = store_at(node_store_[id]);
+  Slot rs = L_.record_slot(rid);
+  if (n.op == Op::WithRecord) {
+    CV base = gen(n.a);
+    B.CreateMemCpy(dst, llvm::MaybeAlign(rs.align), base.v, llvm::MaybeAlign(rs.align), rs.size);
+    for (size_t i = 0; i < n.args.size(); ++i) {
+      int f = n.ints[i];
+      const Type& ft = def.fields[f].type;
+      NodeId a = n.args[i];
+      CV x = a >= 0 ? coerce(gen(a), p_.nodes[a].type, ft) : absent(ft);
+      store(ft, x, at(dst, L_.field_offset(rid, f)));
+    }
+  } else {
+    if (n.args.size() != def.fields.size()) unsupported("a record with missing fields");
+    B.CreateMemSet(dst, B.getInt8(0), rs.size, llvm::MaybeAlign(rs.align));
+    for (size_t i = 0; i < n.args.size(); ++i) {
+      const Type& ft = def.fields[i].type;
+      NodeId a = n.args[i];
+      CV x = a >= 0 ? coerce(gen(a), p_.nodes[a].type, ft) : absent(ft);
+      store(ft, x, at(dst, L_.field_offset(rid, static_cast<int>(i))));
+    }
+  }
+  return {dst, nullptr};
+}
+
+// ---- arithmetic ----
+
+llvm::Value* Gen::checked(llvm::Intrinsic::ID op, llvm::Value* a, llvm::Value* b, int site_index) {
+  llvm::Value* r = B.CreateBinaryIntrinsic(op, a, b);
+  fail_if(B.CreateExtractValue(r, 1), site_index);
+  return B.CreateExtractValue(r, 0);
+}
+
+CV Gen::gen_int(const ir::Node& n, NodeId id) {
+  llvm::Value* a = gen(n.a).v;
+  auto stat = [&](const char* msg) { return site(ErrorSite::Kind::Static, id, msg); };
+  switch (n.op) {
+    case Op::IntNeg:
+      fail_if(B.CreateICmpEQ(a, B.getInt64(static_cast<uint64_t>(INT64_MIN))), stat("this negation overflows"));
+      return {B.CreateNeg(a), nullptr};
+    case Op::IntToDec: {
+      llvm::Value* d = llvm::UndefValue::get(dec_);
+      d = B.CreateInsertValue(d, B.CreateSExt(a, i128_), 0);
+      return {B.CreateInsertValue(d, B.getInt32(0), 1), nullptr};
+    }
+    default: break;
+  }
+  llvm::Value* b = gen(n.b).v;
+  switch (n.op) {
+    case Op::IntAdd: return {checked(llvm::Intrinsic::sadd_with_overflow, a, b, stat("this integer addition overflows")), nullptr};
+    case Op::IntSub: return {checked(llvm::Intrinsic::ssub_with_overflow, a, b, stat("this integer subtraction overflows")), nullptr};
+    default: return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat("this integer multiplication overflows")), nullptr};
+  }
+}
+
+CV Gen::gen_decimal(const ir::Node& n, NodeId id) {
+  Type dt = Type::of(TypeKind::Decimal);
+  llvm::Value* a = spill(dt, gen(n.a).v);
+  llvm::Value* out = temp(32, 16);
+  if (n.op == Op::DecNeg) {
+    call_shim("proviso_rt_dec_neg", B.getVoidTy(), {a, out});
+    return {load_value(dt, out), nullptr};
+  }
+  llvm::Value* b = spill(dt, gen(n.b).v);
+  const char* name = n.op == Op::DecAdd ? "proviso_rt_dec_add" : n.op == Op::DecSub ? "proviso_rt_dec_sub"
+                     : n.op == Op::DecMul ? "proviso_rt_dec_mul" : "proviso_rt_dec_div";
+  llvm::Value* st = call_shim(name, i32_, {fn_.ctx, a, b, out});
+  fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
+  return {load_value(dt, out), nullptr};
+}
+
+CV Gen::gen_money(const ir::Node& n, NodeId id) {
+  Type mt = Type::of(TypeKind::Money), dt = Type::of(TypeKind::Decimal);
+  llvm::Value* a = spill(mt, gen(n.a).v);
+  if (n.op == Op::MoneyNeg) {
+    llvm::Value* out = temp(48, 16);
+    call_shim("proviso_rt_money_neg", B.getVoidTy(), {a, out});
+    return {load_value(mt, out), nullptr};
+  }
+  bool by_decimal = n.op == Op::MoneyMul || n.op == Op::MoneyDiv;
+  llvm::Value* b = spill(by_decimal ? dt : mt, gen(n.b).v);
+  bool ratio = n.op == Op::MoneyRatio;
+  llvm::Value* out = ratio ? temp(32, 16) : temp(48, 16);
+  const char* name = n.op == Op::MoneyAdd ? "proviso_rt_money_add" : n.op == Op::MoneySub ? "proviso_rt_money_sub"
+                     : n.op == Op::MoneyMul ? "proviso_rt_money_mul" : n.op == Op::MoneyDiv ? "proviso_rt_money_div"
+                     : "proviso_rt_money_ratio";
+  llvm::Value* st = call_shim(name, i32_, {fn_.ctx, a, b, out});
+  fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
+  return {load_value(ratio ? dt : mt, out), nullptr};
+}
+
+CV Gen::gen_duration(const ir::Node& n, NodeId id) {
+  auto stat = [&](const char* msg) { return site(ErrorSite::Kind::Static, id, msg); };
+  llvm::Value* a = gen(n.a).v;
+  switch (n.op) {
+    case Op::DurNeg:
+      fail_if(B.CreateICmpEQ(a, B.getInt64(static_cast<uint64_t>(INT64_MIN))), stat("this negation overflows"));
+      return {B.CreateNeg(a), nullptr};
+    case Op::DurToBDur: {
+      llvm::Value* r = llvm::UndefValue::get(bdur_);
+      r = B.CreateInsertValue(r, B.getInt64(0), 0);
+      return {B.CreateInsertValue(r, a, 1), nullptr};
+    }
+    default: break;
+  }
+  llvm::Value* b = gen(n.b).v;
+  switch (n.op) {
+    case Op::DurAdd: return {checked(llvm::Intrinsic::sadd_with_overflow, a, b, stat("this duration overflows")), nullptr};
+    case Op::DurSub: return {checked(llvm::Intrinsic::ssub_with_overflow, a, b, stat("this duration overflows")), nullptr};
+    case Op::DurMul: return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat("this duration overflows")), nullptr};
+    case Op::PeriodMul: return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat("this period overflows")), nullptr};
+    case Op::BDurAdd:
+    case Op::BDurMul: {
+      int s = stat("this business duration overflows");
+      auto op = n.op == Op::BDurAdd ? llvm::Intrinsic::sadd_with_overflow : llvm::Intrinsic::smul_with_overflow;
+      llvm::Value* bd = n.op == Op::BDurAdd ? B.CreateExtractValue(b, 0) : b;
+      llvm::Value* bs = n.op == Op::BDurAdd ? B.CreateExtractValue(b, 1) : b;
+      llvm::Value* days = checked(op, B.CreateExtractValue(a, 0), bd, s);
+      llvm::Value* secs = checked(op, B.CreateExtractValue(a, 1), bs, s);
+      llvm::Value* r = llvm::UndefValue::get(bdur_);
+      r = B.CreateInsertValue(r, days, 0);
+      return {B.CreateInsertValue(r, secs, 1), nullptr};
+    }
+    default: break;
+  }
+  unsupported("this duration operation");
+}
+
+CV Gen::gen_time(const ir::Node& n, NodeId id) {
+  auto stat = [&](const char* msg) { return site(ErrorSite::Kind::Static, id, msg); };
+  llvm::Value* a = gen(n.a).v;
+  llvm::Value* b = gen(n.b).v;
+  auto via = [&](const char* name, llvm::Value* x, llvm::Value* y, llvm::Type* rt, unsigned size) -> CV {
+    llvm::Value* out = temp(size, size);
+    llvm::Value* st = call_shim(name, i32_, {fn_.ctx, x, y, out});
+    fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
+    return {B.CreateAlignedLoad(rt, out, llvm::Align(size)), nullptr};
+  };
+  llvm::Value* min64 = B.getInt64(static_cast<uint64_t>(INT64_MIN));
+  switch (n.op) {
+    case Op::DateTimeAdd: return via("proviso_rt_datetime_add", a, b, i64_, 8);
+    case Op::DateTimeSub:
+      fail_if(B.CreateICmpEQ(b, min64), stat("this datetime overflows"));
+      return via("proviso_rt_datetime_add", a, B.CreateNeg(b), i64_, 8);
+    case Op::DateTimeDiff:
+      return {checked(llvm::Intrinsic::ssub_with_overflow, a, b, stat("this duration overflows")), nullptr};
+    case Op::DateAddPeriod: return via("proviso_rt_date_add_months", a, b, i32_, 4);
+    case Op::DateSubPeriod:
+      fail_if(B.CreateICmpEQ(b, min64), stat("this period overflows"));
+      return via("proviso_rt_date_add_months", a, B.CreateNeg(b), i32_, 4);
+    case Op::DateAddDur:
+    case Op::DateSubDur: {
+      fail_if(B.CreateICmpNE(B.CreateSRem(b, B.getInt64(86400)), B.getInt64(0)),
+              stat("only whole days can be added to a date"));
+      llvm::Value* days = B.CreateSDiv(b, B.getInt64(86400));
+      if (n.op == Op::DateSubDur) days = B.CreateNeg(days);
+      return via("proviso_rt_date_add_days", a, days, i32_, 4);
+    }
+    case Op::DateDiff:
+      return {B.CreateMul(B.CreateSub(B.CreateSExt(a, i64_), B.CreateSExt(b, i64_)), B.getInt64(86400)), nullptr};
+    case Op::DateOf: return {call_shim("proviso_rt_zone_local_date", i32_, {b, a}), nullptr};
+    default: break;
+  }
+  unsupported("this date operation");
+}
+
+CV Gen::gen_calendar_op(const ir::Node& n, NodeId id) {
+  llvm::Value* a = gen(n.a).v;
+  llvm::Value* b = n.op == Op::CalAdd || n.op == Op::WorkingTime ? gen(n.b).v : nullptr;
+  llvm::Value* cal = gen(n.c).v;
+  llvm::Value* out = temp(8, 8);
+  llvm::Value* st = nullptr;
+  llvm::Type* rt = i64_;
+  switch (n.op) {
+    case Op::CalAdd:
+      st = call_shim("proviso_rt_cal_add", i32_,
+                     {fn_.ctx, cal, a, B.CreateExtractValue(b, 0), B.CreateExtractValue(b, 1), out});
+      break;
+    case Op::WorkingTime: st = call_shim("proviso_rt_cal_working", i32_, {fn_.ctx, cal, a, b, out}); break;
+    case Op::IsOpen: st = call_shim("proviso_rt_cal_is_open", i32_, {fn_.ctx, cal, a, out}); rt = i8_; break;
+    default: st = call_shim("proviso_rt_cal_next_opening", i32_, {fn_.ctx, cal, a, out}); break;
+  }
+  fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
+  llvm::Value* r = B.CreateLoad(rt, out);
+  if (rt == i8_) r = B.CreateICmpNE(r, B.getInt8(0));
+  return {r, nullptr};
+}
+
+// ---- comparison ----
+
+llvm::Value* Gen::equal(CV a, CV b, const Type& t, NodeId type_node) {
+  switch (t.kind) {
+    case TypeKind::Bool: case TypeKind::Integer: case TypeKind::Enum: case TypeKind::Date: case TypeKind::DateTime:
+    case TypeKind::Duration: case TypeKind::Period: case TypeKind::Zone: case TypeKind::Calendar:
+    case TypeKind::Holidays:
+      return B.CreateICmpEQ(a.v, b.v);
+    case TypeKind::BusinessDuration:
+      return B.CreateAnd(B.CreateICmpEQ(B.CreateExtractValue(a.v, 0), B.CreateExtractValue(b.v, 0)),
+                         B.CreateICmpEQ(B.CreateExtractValue(a.v, 1), B.CreateExtractValue(b.v, 1)));
+    case TypeKind::Decimal: case TypeKind::Percent: {
+      Type dt = Type::of(TypeKind::Decimal);
+      llvm::Value* c = call_shim("proviso_rt_dec_cmp", i32_, {spill(dt, a.v), spill(dt, b.v)});
+      return B.CreateICmpEQ(c, B.getInt32(0));
+    }
+    case TypeKind::Money: {
+      Type dt = Type::of(TypeKind::Decimal);
+      llvm::Value* same = B.CreateICmpEQ(B.CreateExtractValue(a.v, 1), B.CreateExtractValue(b.v, 1));
+      llvm::Value* c = call_shim("proviso_rt_dec_cmp", i32_,
+                                 {spill(dt, B.CreateExtractValue(a.v, 0)), spill(dt, B.CreateExtractValue(b.v, 0))});
+      return B.CreateAnd(same, B.CreateICmpEQ(c, B.getInt32(0)));
+    }
+    case TypeKind::Text: {
+      llvm::Value* r = call_shim("proviso_rt_text_eq", i32_, {spill(t, a.v), spill(t, b.v)});
+      return B.CreateICmpNE(r, B.getInt32(0));
+    }
+    case TypeKind::Record: case TypeKind::List: {
+      llvm::Value* r = call_shim("proviso_host_equal", i32_, {fn_.ctx, B.getInt32(type_node), spill(t, a.v), spill(t, b.v)});
+      return B.CreateICmpNE(r, B.getInt32(0));
+    }
+    case TypeKind::None: return B.getTrue();
+    case TypeKind::Error: break;
+  }
+  unsupported("comparing values of an unknown type");
+}
+
+llvm::Value* Gen::compare3(CV a, CV b, const Type& t, NodeId id, NodeId type_node) {
+  auto three = [&](llvm::Value* lt, llvm::Value* gt) {
+    return B.CreateSelect(lt, B.getInt32(-1), B.CreateZExt(gt, i32_));
+  };
+  switch (t.kind) {
+    case TypeKind::Integer: case TypeKind::Date: case TypeKind::DateTime: case TypeKind::Duration:
+      return three(B.CreateICmpSLT(a.v, b.v), B.CreateICmpSGT(a.v, b.v));
+    case TypeKind::Decimal: case TypeKind::Percent: {
+      Type dt = Type::of(TypeKind::Decimal);
+      return call_shim("proviso_rt_dec_cmp", i32_, {spill(dt, a.v), spill(dt, b.v)});
+    }
+    case TypeKind::Money: {
+      llvm::Value* out = temp(4, 4);
+      llvm::Value* st = call_shim("proviso_rt_money_cmp", i32_, {fn_.ctx, spill(t, a.v), spill(t, b.v), out});
+      fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
+      return B.CreateLoad(i32_, out);
+    }
+    default:
+      // The interpreter's default: equal or not (ordering such values is rejected by the checker).
+      return B.CreateZExt(B.CreateNot(equal(a, b, t, type_node)), i32_);
+  }
+}
+
+CV Gen::gen_cmp(const ir::Node& n, NodeId id) {
+  const Type& t = p_.nodes[n.a].type;
+  CV a = gen(n.a);
+  CV b = gen(n.b);
+  if (a.present || b.present || t.kind == TypeKind::None || p_.nodes[n.b].type.kind == TypeKind::None)
+    unsupported("comparing values that may be absent");
+  llvm::Value* c = compare3(a, b, t, id, n.a);
+  llvm::Value* zero = B.getInt32(0);
+  llvm::Value* r = nullptr;
+  switch (static_cast<ir::CmpOp>(n.aux)) {
+    case ir::CmpOp::Eq: r = B.CreateICmpEQ(c, zero); break;
+    case ir::CmpOp::Ne: r = B.CreateICmpNE(c, zero); break;
+    case ir::CmpOp::Lt: r = B.CreateICmpSLT(c, zero); break;
+    case ir::CmpOp::Le: r = B.CreateICmpSLE(c, zero); break;
+    case ir::CmpOp::Gt: r = B.CreateICmpSGT(c, zero); break;
+    case ir::CmpOp::Ge: r = B.CreateICmpSGE(c, zero); break;
+  }
+  return {r, nullptr};
+}
+
+void Gen::for_each(llvm::Value* list, const Type& elem,
+                   const std::function<void(llvm::Value*, llvm::BasicBlock*)>& body) {
+  llvm::Value* data = B.CreateExtractValue(list, 0);
+  llvm::Value* count = B.CreateExtractValue(list, 1);
+  uint32_t stride = L_.slot(elem).size;
+  llvm::Value* i = temp(8, 8);
+  B.CreateStore(B.getInt64(0), i);
+  llvm::BasicBlock* head = block("loop.head");
+  llvm::BasicBlock* bb = block("loop.body");
+  llvm::BasicBlock* exit = block("loop.exit");
+  B.CreateBr(head);
+  B.SetInsertPoint(head);
+  llvm::Value* iv = B.CreateLoad(i64_, i);
+  B.CreateCondBr(B.CreateICmpULT(iv, count), bb, exit);
+  B.SetInsertPoint(bb);
+  llvm::Value* p = at(data, B.CreateMul(iv, B.getInt64(stride)));
+  body(p, exit);
+  B.CreateStore(B.CreateAdd(iv, B.getInt64(1)), i);
+  B.CreateBr(head);
+  B.SetInsertPoint(exit);
+}
+
+CV Gen::gen_in(const ir::Node& n, NodeId id) {
+  CV x = gen(n.a);
+  CV list = gen(n.b);
+  const Type& lt = p_.nodes[n.b].type;
+  if (lt.kind != TypeKind::List || !lt.elem || x.present) unsupported("`in` over this list");
+  const Type& et = *lt.elem;
+  const Type xt = p_.nodes[n.a].type.as_required();
+  llvm::Value* found = temp(1, 1);
+  B.CreateStore(B.getInt8(0), found);
+  int mismatch = xt.kind == TypeKind::Money ? site(ErrorSite::Kind::Shim, id) : -1;
+  for_each(list.v, et, [&](llvm::Value* p, llvm::BasicBlock* exit) {
+    CV item = load(et, p);
+    llvm::BasicBlock* check = block("in.check");
+    llvm::BasicBlock* next = block("in.next");
+    if (item.present) B.CreateCondBr(item.present, check, next);
+    else B.CreateBr(check);
+    B.SetInsertPoint(check);
+    if (mismatch >= 0) {
+      llvm::BasicBlock* bad = block("in.mismatch");
+      llvm::BasicBlock* same = block("in.same");
+      B.CreateCondBr(B.CreateICmpNE(B.CreateExtractValue(x.v, 1), B.CreateExtractValue(item.v, 1)), bad, same);
+      B.SetInsertPoint(bad);
+      call_shim("proviso_rt_money_in_mismatch", i32_, {fn_.ctx, spill(xt, x.v), spill(xt, item.v)});
+      fail_now(mismatch);
+      B.CreateUnreachable();
+      B.SetInsertPoint(same);
+    }
+    llvm::Value* eq = equal(x, {item.v, nullptr}, xt, n.a);
+    llvm::BasicBlock* hit = block("in.hit");
+    B.CreateCondBr(eq, hit, next);
+    B.SetInsertPoint(hit);
+    B.CreateStore(B.getInt8(1), found);
+    B.CreateBr(exit);
+    B.SetInsertPoint(next);
+  });
+  return {B.CreateICmpNE(B.CreateLoad(i8_, found), B.getInt8(0)), nullptr};
+}
+
+// ---- lists ----
+
+CV Gen::gen_list(const ir::Node& n, NodeId id) {
+  if (n.op == Op::MakeList || n.op == Op::Collect) {
+    const Type& et = *n.type.elem;
+    uint32_t stride = L_.slot(et).size;
+    llvm::Value* data = store_at(node_store_[id]);
+    llvm::Value* r = llvm::UndefValue::get(span_);
+    if (n.op == Op::MakeList) {
+      for (size_t i = 0; i < n.args.size(); ++i) {
+        NodeId a = n.args[i];
+        store(et, coerce(gen(a), p_.nodes[a].type, et), at(data, i * stride));
+      }
+      r = B.CreateInsertValue(r, n.args.empty() ? llvm::ConstantPointerNull::get(ptr_) : data, 0);
+      return {B.CreateInsertValue(r, B.getInt64(n.args.size()), 1), nullptr};
+    }
+    llvm::Value* count = temp(8, 8);
+    B.CreateStore(B.getInt64(0), count);
+    for (size_t i = 0; i + 1 < n.args.size(); i += 2) {
+      llvm::Value* cond = gen(n.args[i + 1]).v;
+      llvm::BasicBlock* take = block("collect.take");
+      llvm::BasicBlock* next = block("collect.next");
+      B.CreateCondBr(cond, take, next);
+      B.SetInsertPoint(take);
+      NodeId a = n.args[i];
+      CV x = coerce(gen(a), p_.nodes[a].type, et);
+      llvm::Value* k = B.CreateLoad(i64_, count);
+      store(et, x, at(data, B.CreateMul(k, B.getInt64(stride))));
+      B.CreateStore(B.CreateAdd(k, B.getInt64(1)), count);
+      B.CreateBr(next);
+      B.SetInsertPoint(next);
+    }
+    r = B.CreateInsertValue(r, data, 0);
+    return {B.CreateInsertValue(r, B.CreateLoad(i64_, count), 1), nullptr};
+  }
+  CV list = gen(n.a);
+  if (list.present) unsupported("an operation on a list that may be absent");
+  llvm::Value* count = B.CreateExtractValue(list.v, 1);
+  switch (n.op) {
+    case Op::ListCount: return {count, nullptr};
+    case Op::ListIsEmpty: return {B.CreateICmpEQ(count, B.getInt64(0)), nullptr};
+    default: break;
+  }
+  // ListFirst
+  const Type& et = *p_.nodes[n.a].type.elem;
+  llvm::Value* some = B.CreateICmpNE(count, B.getInt64(0));
+  llvm::Value* p = B.CreateSelect(some, B.CreateExtractValue(list.v, 0), zero_);
+  CV first = load(et, p);
+  llvm::Value* present = first.present ? B.CreateAnd(some, first.present) : some;
+  return coerce({first.v, present}, et.as_optional(), n.type);
+}
+
+CV Gen::gen_aggregate(const ir::Node& n, NodeId id) {
+  CV list = gen(n.a);
+  const Type& lt = p_.nodes[n.a].type;
+  if (list.present || lt.kind != TypeKind::List || !lt.elem) unsupported("an aggregation over a list that may be absent");
+  if (n.aux < 0 || static_cast<size_t>(n.aux) >= locals_.size()) unsupported("an aggregation variable out of range");
+  const Type& et = *lt.elem;
+  const Type& bt = p_.nodes[n.b].type;
+  Type at_ = n.type.as_required();  // accumulator type
+  bool boolean = n.op == Op::AggAny || n.op == Op::AggAll || n.op == Op::AggCount;
+  llvm::Value* acc = boolean ? temp(8, 8) : temp(L_.value_slot(at_).size, L_.value_slot(at_).align);
+  llvm::Value* have = temp(1, 1);
+  llvm::Value* result = temp(1, 1);  // any/all: the early answer
+  B.CreateStore(B.getInt8(0), have);
+  B.CreateStore(B.getInt8(n.op == Op::AggAll ? 1 : 0), result);
+  if (n.op == Op::AggCount) B.CreateStore(B.getInt64(0), acc);
+  int overflow = -1;
+  if (n.op == Op::AggSum) {
+    if (at_.kind == TypeKind::Integer) overflow = site(ErrorSite::Kind::Static, id, "this integer addition overflows");
+    else if (at_.kind == TypeKind::Duration) overflow = site(ErrorSite::Kind::Static, id, "this duration overflows");
+    else if (at_.kind == TypeKind::Decimal || at_.kind == TypeKind::Percent) overflow = site(ErrorSite::Kind::Shim, id);
+    else unsupported(fmt::format("`sum` of `{}`", ir::to_string(at_, p_.schema)));
+  }
+  CV saved = locals_[n.aux];
+  bool saved_set = local_set_[n.aux];
+  for_each(list.v, et, [&](llvm::Value* p, llvm::BasicBlock* exit) {
+    locals_[n.aux] = load(et, p);
+    local_set_[n.aux] = true;
+    CV v = gen(n.b);
+    if (n.op == Op::AggAny || n.op == Op::AggAll) {
+      llvm::BasicBlock* stop = block("agg.stop");
+      llvm::BasicBlock* go = block("agg.go");
+      if (n.op == Op::AggAny) B.CreateCondBr(v.v, stop, go);
+      else B.CreateCondBr(v.v, go, stop);
+      B.SetInsertPoint(stop);
+      B.CreateStore(B.getInt8(n.op == Op::AggAny ? 1 : 0), result);
+      B.CreateBr(exit);
+      B.SetInsertPoint(go);
+      return;
+    }
+    if (n.op == Op::AggCount) {
+      B.CreateStore(B.CreateAdd(B.CreateLoad(i64_, acc), B.CreateZExt(v.v, i64_)), acc);
+      return;
+    }
+    CV x = coerce(v, bt, at_);
+    llvm::BasicBlock* first = block("agg.first");
+    llvm::BasicBlock* more = block("agg.more");
+    llvm::BasicBlock* next = block("agg.next");
+    B.CreateCondBr(B.CreateICmpEQ(B.CreateLoad(i8_, have), B.getInt8(0)), first, more);
+    B.SetInsertPoint(first);
+    store_value(at_, x.v, acc);
+    B.CreateStore(B.getInt8(1), have);
+    B.CreateBr(next);
+    B.SetInsertPoint(more);
+    llvm::Value* cur = load_value(at_, acc);
+    if (n.op == Op::AggSum) {
+      if (at_.kind == TypeKind::Integer || at_.kind == TypeKind::Duration) {
+        store_value(at_, checked(llvm::Intrinsic::sadd_with_overflow, cur, x.v, overflow), acc);
+      } else {
+        Type dt = Type::of(TypeKind::Decimal);
+        llvm::Value* out = temp(32, 16);
+        llvm::Value* st = call_shim("proviso_rt_dec_add", i32_, {fn_.ctx, spill(dt, cur), spill(dt, x.v), out});
+        fail_if(B.CreateICmpNE(st, B.getInt32(0)), overflow);
+        store_value(at_, load_value(dt, out), acc);
+      }
+    } else {
+      llvm::Value* c = compare3(x, {cur, nullptr}, at_, id, n.b);
+      llvm::Value* better = n.op == Op::AggMin ? B.CreateICmpSLT(c, B.getInt32(0)) : B.CreateICmpSGT(c, B.getInt32(0));
+      store_value(at_, B.CreateSelect(better, x.v, cur), acc);
+    }
+    B.CreateBr(next);
+    B.SetInsertPoint(next);
+  });
+  locals_[n.aux] = saved;
+  local_set_[n.aux] = saved_set;
+  switch (n.op) {
+    case Op::AggAny: case Op::AggAll: return {B.CreateICmpNE(B.CreateLoad(i8_, result), B.getInt8(0)), nullptr};
+    case Op::AggCount: return {B.CreateLoad(i64_, acc), nullptr};
+    case Op::AggSum: {
+      llvm::Value* h = B.CreateICmpNE(B.CreateLoad(i8_, have), B.getInt8(0));
+      return {B.CreateSelect(h, load_value(at_, acc), zero_of(at_)), nullptr};
+    }
+    default: {
+      llvm::Value* h = B.CreateICmpNE(B.CreateLoad(i8_, have), B.getInt8(0));
+      return coerce({load_value(at_, acc), h}, n.type, n.type);
+    }
+  }
+}
+
+// ---- functions ----
+
+CV Gen::gen_function(const ir::Node& n, NodeId id) {
+  auto stat = [&](const char* msg) { return site(ErrorSite::Kind::Static, id, msg); };
+  Type dt = Type::of(TypeKind::Decimal);
+  switch (n.op) {
+    case Op::MinOf:
+    case Op::MaxOf: {
+      if (n.args.empty()) unsupported("`min` or `max` of nothing");
+      Type t = n.type.as_required();
+      CV best = coerce(gen(n.args[0]), p_.nodes[n.args[0]].type, t);
+      for (size_t i = 1; i < n.args.size(); ++i) {
+        CV v = coerce(gen(n.args[i]), p_.nodes[n.args[i]].type, t);
+        if (v.present || best.present) unsupported("`min` or `max` of values that may be absent");
+        llvm::Value* c = compare3(v, best, t, id, n.args[0]);
+        llvm::Value* better = n.op == Op::MinOf ? B.CreateICmpSLT(c, B.getInt32(0)) : B.CreateICmpSGT(c, B.getInt32(0));
+        best = {B.CreateSelect(better, v.v, best.v), nullptr};
+      }
+      return best;
+    }
+    default: break;
+  }
+  CV a = gen(n.a);
+  const Type& at_ = p_.nodes[n.a].type;
+  switch (n.op) {
+    case Op::Abs:
+      switch (at_.kind) {
+        case TypeKind::Integer:
+        case TypeKind::Duration:
+          fail_if(B.CreateICmpEQ(a.v, B.getInt64(static_cast<uint64_t>(INT64_MIN))), stat("this absolute value overflows"));
+          return {B.CreateSelect(B.CreateICmpSLT(a.v, B.getInt64(0)), B.CreateNeg(a.v), a.v), nullptr};
+        case TypeKind::Decimal: case TypeKind::Percent: {
+          llvm::Value* out = temp(32, 16);
+          call_shim("proviso_rt_dec_abs", B.getVoidTy(), {spill(dt, a.v), out});
+          return {load_value(dt, out), nullptr};
+        }
+        case TypeKind::Money: {
+          Type mt = Type::of(TypeKind::Money);
+          llvm::Value* out = temp(48, 16);
+          call_shim("proviso_rt_money_abs", B.getVoidTy(), {spill(mt, a.v), out});
+          return {load_value(mt, out), nullptr};
+        }
+        default: unsupported("`abs` of this type");
+      }
+    case Op::Ceil:
+    case Op::Floor: {
+      llvm::Value* out = temp(8, 8);
+      llvm::Value* st = call_shim(n.op == Op::Ceil ? "proviso_rt_dec_ceil" : "proviso_rt_dec_floor", i32_,
+                                  {fn_.ctx, spill(dt, a.v), out});
+      fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
+      return {B.CreateLoad(i64_, out), nullptr};
+    }
+    case Op::Round: {
+      llvm::Value* mode = B.getInt32(static_cast<uint32_t>(n.aux2));
+      llvm::Value* st = nullptr;
+      llvm::Value* out = nullptr;
+      Type rt = dt;
+      if (at_.kind == TypeKind::Money) {
+        rt = Type::of(TypeKind::Money);
+        out = temp(48, 16);
+        st = call_shim("proviso_rt_money_round", i32_,
+                       {fn_.ctx, spill(rt, a.v), B.getInt32(static_cast<uint32_t>(n.aux < 0 ? -1 : n.aux)), mode, out});
+      } else if (n.type.kind == TypeKind::Integer) {
+        rt = Type::of(TypeKind::Integer);
+        out = temp(8, 8);
+        st = call_shim("proviso_rt_dec_round_int", i32_, {fn_.ctx, spill(dt, a.v), mode, out});
+      } else {
+        out = temp(32, 16);
+        st = call_shim("proviso_rt_dec_round", i32_,
+                       {fn_.ctx, spill(dt, a.v), B.getInt32(static_cast<uint32_t>(n.aux < 0 ? 0 : n.aux)), mode, out});
+      }
+      fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
+      return {load_value(rt, out), nullptr};
+    }
+    case Op::Blank: {
+      if (at_.kind == TypeKind::None) return {B.getTrue(), nullptr};
+      llvm::Value* r = call_shim("proviso_rt_text_blank", i32_, {spill(Type::of(TypeKind::Text), a.v)});
+      llvm::Value* blank = B.CreateICmpNE(r, B.getInt32(0));
+      if (a.present) blank = B.CreateOr(B.CreateNot(a.present), blank);
+      return {blank, nullptr};
+    }
+    case Op::ToText: {
+      Slot s = L_.slot(at_);
+      llvm::Value* v = temp(std::max<uint32_t>(s.size, 1), s.align);
+      store(at_, a, v);
+      llvm::Value* out = temp(16, 8);
+      call_shim("proviso_host_to_text", B.getVoidTy(), {fn_.ctx, B.getInt32(n.a), v, out});
+      return {load_value(Type::of(TypeKind::Text), out), nullptr};
+    }
+    default: break;
+  }
+  unsupported("this function");
+}
+
+CV Gen::gen_holidays(const ir::Node& n, NodeId id) {
+  llvm::Value* a = gen(n.a).v;
+  CV b = gen(n.b);
+  if (n.op == Op::HolidaysUnion) return {call_shim("proviso_rt_holidays_union", ptr_, {fn_.ctx, a, b.v}), nullptr};
+  const Type& lt = p_.nodes[n.b].type;
+  if (b.present || lt.kind != TypeKind::List || !lt.elem || lt.elem->kind != TypeKind::Date || Layout::has_tag(*lt.elem))
+    unsupported("changing a holiday set by this list");
+  return {call_shim("proviso_rt_holidays_change", ptr_,
+                    {fn_.ctx, a, B.CreateExtractValue(b.v, 0), B.CreateExtractValue(b.v, 1),
+                     B.getInt32(n.op == Op::HolidaysRemove ? 1 : 0)}),
+          nullptr};
+}
+
+}  // namespace proviso::jit::detail

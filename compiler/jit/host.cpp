@@ -1,0 +1,516 @@
+// The host side of compiled policies: host shims, error sites, output decoding and the
+// program serialisation behind the object cache key.
+#include "compiler/jit/host.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include <proviso/rt/money.h>
+
+namespace proviso::jit {
+
+using ir::NodeId;
+using ir::Op;
+using ir::Value;
+
+// ---- binary writer/reader for serialisations ----
+
+namespace {
+
+struct Writer {
+  std::string out;
+  void u8(uint8_t v) { out.push_back(static_cast<char>(v)); }
+  void i32(int32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+  void i64(int64_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+  void str(std::string_view s) {
+    i64(static_cast<int64_t>(s.size()));
+    out.append(s.data(), s.size());
+  }
+};
+
+struct Reader {
+  std::string_view in;
+  bool ok = true;
+  template <class T>
+  T get() {
+    T v{};
+    if (in.size() < sizeof v) {
+      ok = false;
+      return v;
+    }
+    std::memcpy(&v, in.data(), sizeof v);
+    in.remove_prefix(sizeof v);
+    return v;
+  }
+  std::string str() {
+    auto n = get<int64_t>();
+    if (n < 0 || static_cast<uint64_t>(n) > in.size()) {
+      ok = false;
+      return {};
+    }
+    std::string s(in.substr(0, static_cast<size_t>(n)));
+    in.remove_prefix(static_cast<size_t>(n));
+    return s;
+  }
+};
+
+void put_type(Writer& w, const ir::Type& t) {
+  w.u8(static_cast<uint8_t>(t.kind));
+  w.u8(t.optional);
+  w.i32(t.id);
+  w.u8(t.lo.has_value());
+  w.i64(t.lo.value_or(0));
+  w.u8(t.hi.has_value());
+  w.i64(t.hi.value_or(0));
+  w.str(t.currency);
+  w.u8(t.elem != nullptr);
+  if (t.elem) put_type(w, *t.elem);
+}
+
+void put_pattern(Writer& w, const ir::Pattern& p) {
+  w.u8(static_cast<uint8_t>(p.kind));
+  w.i32(static_cast<int32_t>(p.values.size()));
+  for (int64_t v : p.values) w.i64(v);
+  w.u8(p.lo.has_value());
+  w.i64(p.lo.value_or(0));
+  w.u8(p.hi.has_value());
+  w.i64(p.hi.value_or(0));
+}
+
+void put_hours(Writer& w, const rt::WeeklyHours& h) {
+  for (const auto& day : h.days) {
+    w.i32(static_cast<int32_t>(day.size()));
+    for (const auto& r : day) {
+      w.i32(r.start);
+      w.i32(r.end);
+    }
+  }
+}
+
+void put_value(Writer& w, const Value& v) {
+  w.u8(static_cast<uint8_t>(v.kind()));
+  switch (v.kind()) {
+    case Value::Kind::None: break;
+    case Value::Kind::Bool: w.u8(v.as_bool()); break;
+    case Value::Kind::Int: w.i64(v.as_int()); break;
+    case Value::Kind::Decimal: w.str(v.as_decimal().to_string()); break;
+    case Value::Kind::Money: w.str(v.as_money().amount.to_string()); w.i32(v.as_money().currency); break;
+    case Value::Kind::Date: w.i32(v.as_date()); break;
+    case Value::Kind::DateTime: w.i64(v.as_datetime()); break;
+    case Value::Kind::Duration: w.i64(v.as_duration()); break;
+    case Value::Kind::BusinessDuration: w.i64(v.as_business_duration().days); w.i64(v.as_business_duration().seconds); break;
+    case Value::Kind::Period: w.i64(v.as_period()); break;
+    case Value::Kind::Text: w.str(v.as_text()); break;
+    case Value::Kind::Enum: w.i32(v.as_enum()); break;
+    case Value::Kind::Zone: w.str(v.as_zone() ? v.as_zone()->name() : ""); break;
+    case Value::Kind::Calendar: {
+      const auto& c = v.as_calendar();
+      w.str(c ? c->name() : "");
+      if (c) {
+        w.u8(c->is_always());
+        w.i64(c->business_day());
+        w.str(c->zone() ? c->zone()->name() : "");
+        w.str(c->holidays() ? c->holidays()->key() : "");
+        put_hours(w, c->weekly_hours());
+      }
+      break;
+    }
+    case Value::Kind::Holidays: w.str(v.as_holidays() ? v.as_holidays()->key() : ""); break;
+    case Value::Kind::List:
+    case Value::Kind::Record: {
+      const ir::ValueList& items = v.kind() == Value::Kind::List ? v.as_list() : v.as_record();
+      w.i32(static_cast<int32_t>(items.size()));
+      for (const Value& x : items) put_value(w, x);
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+std::string serialize_program(const ir::Program& p) {
+  Writer w;
+  w.str("proviso-ir-1");
+  w.i32(p.home_zone);
+  w.i32(p.local_slots);
+  for (const auto& e : p.schema.enums) {
+    w.str(e.name);
+    w.i32(static_cast<int32_t>(e.members.size()));
+    for (const auto& m : e.members) w.str(m);
+  }
+  w.u8(0xff);
+  for (const auto& r : p.schema.records) {
+    w.str(r.name);
+    w.i32(static_cast<int32_t>(r.fields.size()));
+    for (const auto& f : r.fields) {
+      w.str(f.name);
+      put_type(w, f.type);
+    }
+  }
+  w.u8(0xfe);
+  for (const auto& in : p.inputs) {
+    w.str(in.name);
+    w.u8(in.optional);
+    put_type(w, in.type);
+  }
+  w.u8(0xfd);
+  for (const auto& v : p.values) {
+    w.u8(static_cast<uint8_t>(v.kind));
+    w.str(v.name);
+    put_type(w, v.type);
+    w.i32(v.body);
+    w.u8(v.is_exclusions);
+  }
+  w.u8(0xfc);
+  for (int32_t d : p.decisions) w.i32(d);
+  w.u8(0xfb);
+  for (const auto& t : p.tables) {
+    w.str(t.name);
+    w.u8(t.hit_first);
+    w.i32(static_cast<int32_t>(t.given.size()));
+    for (NodeId g : t.given) w.i32(g);
+    w.i32(static_cast<int32_t>(t.outputs.size()));
+    for (const auto& o : t.outputs) put_type(w, o.type);
+    w.i32(static_cast<int32_t>(t.rows.size()));
+    for (const auto& r : t.rows) {
+      for (const auto& c : r.conds) put_pattern(w, c);
+      for (NodeId o : r.outputs) w.i32(o);
+    }
+  }
+  w.u8(0xfa);
+  for (const auto& c : p.calendars) {
+    w.str(c.name);
+    put_hours(w, c.hours);
+    w.i32(c.zone);
+    w.i32(c.holidays);
+    w.i64(c.business_day);
+  }
+  w.u8(0xf9);
+  for (const auto& n : p.nodes) {
+    w.i32(static_cast<int32_t>(n.op));
+    put_type(w, n.type);
+    w.i32(n.a);
+    w.i32(n.b);
+    w.i32(n.c);
+    w.i32(n.aux);
+    w.i32(n.aux2);
+    w.i32(static_cast<int32_t>(n.args.size()));
+    for (NodeId a : n.args) w.i32(a);
+    w.i32(static_cast<int32_t>(n.ints.size()));
+    for (int32_t x : n.ints) w.i32(x);
+    w.i32(static_cast<int32_t>(n.pats.size()));
+    for (const auto& pat : n.pats) put_pattern(w, pat);
+  }
+  w.u8(0xf8);
+  for (const Value& v : p.consts) put_value(w, v);
+  return std::move(w.out);
+}
+
+std::string serialize_sites(const std::vector<ErrorSite>& sites) {
+  Writer w;
+  w.i32(static_cast<int32_t>(sites.size()));
+  for (const auto& s : sites) {
+    w.u8(static_cast<uint8_t>(s.kind));
+    w.i32(s.node);
+    w.i32(s.value);
+    w.str(s.message);
+  }
+  return std::move(w.out);
+}
+
+bool deserialize_sites(std::string_view bytes, std::vector<ErrorSite>* out) {
+  Reader r{bytes};
+  auto n = r.get<int32_t>();
+  if (!r.ok || n < 0) return false;
+  out->clear();
+  for (int32_t i = 0; i < n && r.ok; ++i) {
+    ErrorSite s;
+    s.kind = static_cast<ErrorSite::Kind>(r.get<uint8_t>());
+    s.node = r.get<int32_t>();
+    s.value = r.get<int32_t>();
+    s.message = r.str();
+    out->push_back(std::move(s));
+  }
+  return r.ok && r.in.empty();
+}
+
+// ---- Host ----
+
+Host::Host(const ir::Program& program)
+    : p_(program), layout_(program), plan_(ConstPlan::of(program, layout_)), pool_(program, layout_, plan_),
+      calendars_(std::make_shared<rt::CalendarCache>()) {}
+
+namespace {
+
+std::shared_ptr<const void> find_owner(const void* data, const void* raw) {
+  const auto* o = static_cast<const Host::Owners*>(data);
+  if (auto p = o->host->pool().owner_of(raw)) return p;
+  if (o->record)
+    if (auto p = o->record->owner_of(raw)) return p;
+  return nullptr;
+}
+
+}  // namespace
+
+proviso_ctx Host::context(rt::jit::EvalState& state, const Owners* owners) const {
+  state.find_owner = &find_owner;
+  state.owner_data = owners;
+  proviso_ctx ctx{};
+  ctx.consts = pool_.data();
+  ctx.host = this;
+  ctx.state = &state;
+  ctx.error_value = -1;
+  ctx.error_decision = -1;
+  return ctx;
+}
+
+std::string Host::input_path(NodeId id) const {
+  const ir::Node& n = p_.nodes[id];
+  switch (n.op) {
+    case Op::Input: return p_.inputs[n.aux].name;
+    case Op::Unwrap: return input_path(n.a);
+    case Op::Field: {
+      std::string base = input_path(n.a);
+      if (base.empty()) return "";
+      const ir::Type& rt_ = p_.nodes[n.a].type;
+      if (rt_.kind != ir::TypeKind::Record) return "";
+      return base + "." + p_.schema.records[rt_.id].fields[n.aux].name;
+    }
+    default: return "";
+  }
+}
+
+void Host::collect_paths(NodeId id, std::vector<std::string>& out, int depth) const {
+  if (id < 0 || depth > 12 || out.size() > 8) return;
+  std::string path = input_path(id);
+  if (!path.empty()) {
+    out.push_back(path);
+    return;
+  }
+  const ir::Node& n = p_.nodes[id];
+  if (n.op == Op::ValueRef || n.op == Op::TableGet) return;
+  for (NodeId c : {n.a, n.b, n.c}) collect_paths(c, out, depth + 1);
+  for (NodeId c : n.args) collect_paths(c, out, depth + 1);
+}
+
+interp::EvalError Host::error(int32_t status, const proviso_ctx& ctx) const {
+  interp::EvalError e;
+  size_t index = static_cast<size_t>(status - 1);
+  if (status <= 0 || index >= sites_.size()) {
+    e.message = fmt::format("internal error: unknown JIT status {}", status);
+    return e;
+  }
+  const ErrorSite& site = sites_[index];
+  switch (site.kind) {
+    case ErrorSite::Kind::Static: e.message = site.message; break;
+    case ErrorSite::Kind::Shim: e.message = ctx.state->error; break;
+    case ErrorSite::Kind::Range: {
+      const ir::ValueDef& def = p_.values[site.value];
+      e.message = fmt::format("`{}` is {}, outside its type {}", def.name, ctx.state->error_int,
+                              ir::to_string(def.type, p_.schema));
+      break;
+    }
+  }
+  NodeId id = site.node;
+  e.loc = id >= 0 && static_cast<size_t>(id) < p_.node_locs.size() ? p_.node_locs[id] : -1;
+  // The same rule as the interpreter: the common prefix of the input paths the node reads,
+  // else the value being computed, else the decision asked for.
+  std::vector<std::string> paths;
+  if (id >= 0) collect_paths(id, paths, 0);
+  if (!paths.empty()) {
+    std::string prefix = paths[0];
+    for (const auto& path : paths) {
+      size_t n = 0;
+      while (n < prefix.size() && n < path.size() && prefix[n] == path[n]) ++n;
+      prefix.resize(n);
+    }
+    bool whole = std::all_of(paths.begin(), paths.end(), [&](const std::string& x) {
+      return x.size() == prefix.size() || (x.size() > prefix.size() && x[prefix.size()] == '.');
+    });
+    if (!whole) {
+      size_t dot = prefix.rfind('.');
+      prefix = dot == std::string::npos ? "" : prefix.substr(0, dot);
+    }
+    while (!prefix.empty() && (prefix.back() == '.' || prefix.back() == '[')) prefix.pop_back();
+    e.path = prefix;
+  } else if (ctx.error_value >= 0) {
+    e.path = p_.values[ctx.error_value].name;
+  }
+  if (e.path.empty() && ctx.error_decision >= 0 && static_cast<size_t>(ctx.error_decision) < p_.decisions.size())
+    e.path = p_.values[p_.decisions[ctx.error_decision]].name;
+  return e;
+}
+
+void Host::decode(const uint8_t* out, const rt::jit::EvalState& state, const Owners& owners,
+                  interp::EvalResult* result, const std::vector<int32_t>* positions) const {
+  OwnerLookup lookup = [&](const void* raw) -> std::shared_ptr<const void> {
+    if (auto p = state.arena.find(raw)) return p;
+    return find_owner(&owners, raw);
+  };
+  result->ok = true;
+  result->decisions.clear();
+  const rt::Zone* zone = nullptr;
+  std::memcpy(&zone, out + layout_.home_zone_offset(), sizeof zone);
+  result->home_zone = zone ? zone : rt::utc_zone();
+  auto one = [&](size_t i) {
+    int32_t v = p_.decisions[i];
+    result->decisions.push_back({v, read_flat(layout_, p_.values[v].type, out + layout_.decision_offset(i), lookup)});
+  };
+  if (positions) {
+    for (int32_t i : *positions) one(static_cast<size_t>(i));
+  } else {
+    for (size_t i = 0; i < p_.decisions.size(); ++i) one(i);
+  }
+}
+
+int32_t Host::calendar(proviso_ctx* ctx, int32_t index, const void* zone, const void* holidays,
+                       const void** out) const {
+  {
+    std::lock_guard lock(memo_mu_);
+    for (const MemoEntry& m : memo_) {
+      if (m.index == index && m.zone == zone && m.holidays == holidays) {
+        *out = ctx->state->arena.keep(m.calendar);
+        return 0;
+      }
+    }
+  }
+  std::shared_ptr<const rt::HolidaySet> set;
+  bool constant = true;  // built from constants only: safe to remember by pointer
+  if (holidays) {
+    std::shared_ptr<const void> owner = pool_.owner_of(holidays);
+    if (!owner) {
+      constant = false;
+      owner = ctx->state->arena.find(holidays);
+      if (!owner && ctx->state->find_owner) owner = ctx->state->find_owner(ctx->state->owner_data, holidays);
+    }
+    set = owner ? std::static_pointer_cast<const rt::HolidaySet>(owner)
+                : std::shared_ptr<const rt::HolidaySet>(std::shared_ptr<const void>(),
+                                                        static_cast<const rt::HolidaySet*>(holidays));
+  }
+  const ir::CalendarDef& def = p_.calendars[index];
+  // A borrowed holiday set (no registered owner) must not enter the process-long cache.
+  bool borrowed = set && set.use_count() == 0;
+  auto cal = borrowed ? rt::Calendar::make(def.name, def.hours, static_cast<const rt::Zone*>(zone), set, def.business_day)
+                      : calendars_->get(def.name, def.hours, static_cast<const rt::Zone*>(zone), set, def.business_day);
+  if (!cal) {
+    ctx->state->error = cal.error().message;
+    return 1;
+  }
+  if (constant) {
+    std::lock_guard lock(memo_mu_);
+    if (memo_.size() < 4096) memo_.push_back({index, zone, holidays, *cal});
+  }
+  *out = ctx->state->arena.keep(*cal);
+  return 0;
+}
+
+// ---- text of values (the interpreter's plain_text) ----
+
+namespace {
+
+std::string business_amount(const ir::BusinessDurationValue& v) {
+  std::vector<std::string> parts;
+  if (v.days != 0) parts.push_back(fmt::format("{} business day{}", v.days, v.days == 1 ? "" : "s"));
+  if (v.seconds != 0) {
+    if (v.seconds % 3600 == 0) parts.push_back(fmt::format("{} working hour{}", v.seconds / 3600, v.seconds == 3600 ? "" : "s"));
+    else if (v.seconds % 60 == 0) parts.push_back(fmt::format("{} working minute{}", v.seconds / 60, v.seconds == 60 ? "" : "s"));
+    else parts.push_back(fmt::format("{} working second{}", v.seconds, v.seconds == 1 ? "" : "s"));
+  }
+  if (parts.empty()) return "0 working hours";
+  return fmt::format("{}", fmt::join(parts, " + "));
+}
+
+}  // namespace
+
+std::string plain_text(const Value& v, const ir::Type& t, const ir::Schema& schema) {
+  switch (v.kind()) {
+    case Value::Kind::None: return "none";
+    case Value::Kind::Bool: return v.as_bool() ? "true" : "false";
+    case Value::Kind::Int: return std::to_string(v.as_int());
+    case Value::Kind::Decimal:
+      if (t.kind == ir::TypeKind::Percent) {
+        auto pct = rt::mul(v.as_decimal(), rt::Decimal::from_int(100));
+        return (pct ? pct->normalized().to_string() : v.as_decimal().to_string()) + "%";
+      }
+      return v.as_decimal().to_string();
+    case Value::Kind::Money: return rt::format_money(v.as_money());
+    case Value::Kind::Date: return rt::format_date(v.as_date());
+    case Value::Kind::DateTime: return rt::format_datetime_utc(v.as_datetime());
+    case Value::Kind::Duration: return fmt::format("{} seconds", v.as_duration());
+    case Value::Kind::BusinessDuration: return business_amount(v.as_business_duration());
+    case Value::Kind::Period: return fmt::format("{} months", v.as_period());
+    case Value::Kind::Text: return v.as_text();
+    case Value::Kind::Enum:
+      return t.kind == ir::TypeKind::Enum ? schema.enums[t.id].members[v.as_enum()] : std::to_string(v.as_enum());
+    case Value::Kind::Zone: return std::string(v.as_zone()->name());
+    case Value::Kind::Calendar: return std::string(v.as_calendar()->name());
+    case Value::Kind::Holidays: return std::string(v.as_holidays()->name());
+    case Value::Kind::List: {
+      std::vector<std::string> parts;
+      for (const Value& x : v.as_list()) parts.push_back(plain_text(x, t.elem ? *t.elem : ir::Type::error(), schema));
+      return fmt::format("[{}]", fmt::join(parts, ", "));
+    }
+    case Value::Kind::Record: return "{...}";
+  }
+  return "";
+}
+
+const std::vector<rt::jit::ShimSymbol>& host_shims() {
+  static const std::vector<rt::jit::ShimSymbol> shims = {
+      {"proviso_host_calendar", reinterpret_cast<const void*>(&proviso_host_calendar)},
+      {"proviso_host_to_text", reinterpret_cast<const void*>(&proviso_host_to_text)},
+      {"proviso_host_equal", reinterpret_cast<const void*>(&proviso_host_equal)},
+      {"proviso_host_persist", reinterpret_cast<const void*>(&proviso_host_persist)},
+  };
+  return shims;
+}
+
+}  // namespace proviso::jit
+
+// ---- host shims ----
+
+namespace {
+
+const proviso::jit::Host& host_of(proviso_ctx* ctx) { return *static_cast<const proviso::jit::Host*>(ctx->host); }
+
+proviso::jit::OwnerLookup lookup_of(proviso_ctx* ctx) {
+  return [ctx](const void* raw) -> std::shared_ptr<const void> {
+    if (auto p = ctx->state->arena.find(raw)) return p;
+    return ctx->state->find_owner ? ctx->state->find_owner(ctx->state->owner_data, raw) : nullptr;
+  };
+}
+
+}  // namespace
+
+extern "C" {
+
+int32_t proviso_host_calendar(proviso_ctx* ctx, int32_t index, const void* zone, const void* holidays,
+                              const void** out) {
+  return host_of(ctx).calendar(ctx, index, zone, holidays, out);
+}
+
+void proviso_host_to_text(proviso_ctx* ctx, int32_t node, const void* value, proviso_span* out) {
+  const auto& h = host_of(ctx);
+  const proviso::ir::Type& t = h.program().nodes[node].type;
+  proviso::ir::Value v = proviso::jit::read_flat(h.layout(), t, static_cast<const uint8_t*>(value), lookup_of(ctx));
+  std::string s = proviso::jit::plain_text(v, t, h.program().schema);
+  out->data = ctx->state->arena.copy(s.data(), s.size());
+  out->size = s.size();
+}
+
+int32_t proviso_host_equal(proviso_ctx* ctx, int32_t node, const void* a, const void* b) {
+  const auto& h = host_of(ctx);
+  proviso::ir::Type t = h.program().nodes[node].type.as_required();
+  auto lookup = lookup_of(ctx);
+  return proviso::ir::equal(proviso::jit::read_flat(h.layout(), t, static_cast<const uint8_t*>(a), lookup),
+                            proviso::jit::read_flat(h.layout(), t, static_cast<const uint8_t*>(b), lookup));
+}
+
+void proviso_host_persist(proviso_ctx* ctx, int32_t value, uint8_t* slot) {
+  const auto& h = host_of(ctx);
+  proviso::jit::persist_flat(h.layout(), h.program().values[value].type, slot, ctx->state->arena);
+}
+
+}  // extern "C"

@@ -1,0 +1,106 @@
+// The host side of a compiled policy (no LLVM here): the data generated code reaches through
+// proviso_ctx::host, the shims that need the compiler's types (calendars of the policy, text
+// of values, structural equality), the error-site table that turns a status code back into
+// the interpreter's EvalError, and decoding of the output struct.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <proviso/rt/calendar.h>
+#include <proviso/rt/jit_abi.h>
+
+#include "compiler/interp/interpreter.h"
+#include "compiler/jit/layout.h"
+
+namespace proviso::jit {
+
+// Where generated code may fail. A failed evaluation returns 1 + the site's index.
+struct ErrorSite {
+  enum class Kind : uint8_t {
+    Static,  // `message` is the whole message
+    Shim,    // the failed shim wrote the message into the context
+    Range,   // an integer outside its value's range: built from `value` and the integer
+  };
+  Kind kind = Kind::Static;
+  int32_t node = -1;   // the node the interpreter names (its location is the error's)
+  int32_t value = -1;  // Range: the value whose type was violated
+  std::string message;
+};
+
+// Site tables travel with cached objects.
+std::string serialize_sites(const std::vector<ErrorSite>& sites);
+bool deserialize_sites(std::string_view bytes, std::vector<ErrorSite>* out);
+
+// A deterministic serialisation of everything in a program that compiled code depends on
+// (nodes, types, values, tables, calendars, constants, schema), for the object cache key.
+std::string serialize_program(const ir::Program& program);
+
+class Host {
+ public:
+  explicit Host(const ir::Program& program);
+
+  const ir::Program& program() const { return p_; }
+  const Layout& layout() const { return layout_; }
+  const ConstPlan& plan() const { return plan_; }
+  const ConstPool& pool() const { return pool_; }
+  std::vector<ErrorSite>& sites() { return sites_; }
+  const std::vector<ErrorSite>& sites() const { return sites_; }
+
+  // Where the owners of calendar and holiday set pointers are found: the constants, the
+  // input record (may be null), then the evaluation's arena.
+  struct Owners {
+    const Host* host = nullptr;
+    const FlatRecord* record = nullptr;
+  };
+  // A context for one evaluation (or batch) over `state`; `owners` must outlive its use.
+  proviso_ctx context(rt::jit::EvalState& state, const Owners* owners) const;
+
+  // The interpreter's error for a failed status.
+  interp::EvalError error(int32_t status, const proviso_ctx& ctx) const;
+  // Decisions (and home zone) of a successful evaluation in interpreter form.
+  void decode(const uint8_t* out, const rt::jit::EvalState& state, const Owners& owners, interp::EvalResult* result, const std::vector<int32_t>* positions = nullptr) const;
+
+  // Host shims' work.
+  int32_t calendar(proviso_ctx* ctx, int32_t index, const void* zone, const void* holidays, const void** out) const;
+
+ private:
+  std::string input_path(ir::NodeId id) const;
+  void collect_paths(ir::NodeId id, std::vector<std::string>& out, int depth) const;
+
+  const ir::Program& p_;
+  Layout layout_;
+  ConstPlan plan_;
+  ConstPool pool_;
+  std::vector<ErrorSite> sites_;
+  std::shared_ptr<rt::CalendarCache> calendars_;
+  // Calendars built from constant zones and holiday sets, by (calendar, zone, holidays).
+  struct MemoEntry {
+    int32_t index;
+    const void* zone;
+    const void* holidays;
+    std::shared_ptr<const rt::Calendar> calendar;
+  };
+  mutable std::mutex memo_mu_;
+  mutable std::vector<MemoEntry> memo_;
+};
+
+// `text(x)` as the interpreter writes it.
+std::string plain_text(const ir::Value& v, const ir::Type& t, const ir::Schema& schema);
+
+// The shims of this folder (they need compiler types), for registering with the JIT.
+const std::vector<rt::jit::ShimSymbol>& host_shims();
+
+}  // namespace proviso::jit
+
+extern "C" {
+int32_t proviso_host_calendar(proviso_ctx* ctx, int32_t index, const void* zone, const void* holidays, const void** out);
+// `text(x)` of the flat value `value` of the type of node `node`.
+void proviso_host_to_text(proviso_ctx* ctx, int32_t node, const void* value, proviso_span* out);
+// Structural equality of two flat values of the (required) type of node `node`.
+int32_t proviso_host_equal(proviso_ctx* ctx, int32_t node, const void* a, const void* b);
+// Copies the lists of the flat value of values[value] at `slot` out of the frame.
+void proviso_host_persist(proviso_ctx* ctx, int32_t value, uint8_t* slot);
+}

@@ -1,0 +1,579 @@
+// CompiledPolicy: one process-wide LLJIT (O2 IR transform layer, runtime shims registered
+// explicitly with absoluteSymbols, no process symbol search), one JITDylib and resource
+// tracker per loaded policy, and the on-disk object cache.
+#include "compiler/jit/jit.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <llvm/Config/llvm-config.h>
+#include <llvm/ExecutionEngine/ObjectCache.h>
+#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/SHA256.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Support/xxhash.h>
+#include <llvm/TargetParser/Host.h>
+
+#include "compiler/jit/codegen.h"
+#include "compiler/jit/host.h"
+
+namespace proviso::jit {
+
+// Bump with any change to generated code, the flat layout or the shim ABI.
+const char* jit_version() { return "proviso-jit-1"; }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+using EvalFn = int32_t (*)(const uint8_t* const*, uint8_t*, proviso_ctx*);
+using EvalSomeFn = int32_t (*)(const uint8_t* const*, uint8_t*, proviso_ctx*, const int32_t*, uint64_t);
+using BatchFn = int32_t (*)(const uint8_t* const* const*, uint64_t, uint8_t*, uint64_t, proviso_ctx*, int32_t*);
+
+// ---- cache entries ----
+
+constexpr char kMagic[8] = {'P', 'V', 'J', 'I', 'T', 'O', 'B', 'J'};
+constexpr uint32_t kFormat = 1;
+
+struct EntryHeader {
+  char magic[8];
+  uint32_t format;
+  uint32_t reserved;
+  uint8_t key[32];
+  uint64_t meta_size;
+  uint64_t object_size;
+  uint64_t checksum;  // xxh3 of meta + object
+};
+
+uint64_t checksum_of(std::string_view meta, std::string_view object) {
+  std::string both;
+  both.reserve(meta.size() + object.size());
+  both.append(meta).append(object);
+  return llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(both.data()), both.size()));
+}
+
+bool write_entry(const std::string& path, const std::array<uint8_t, 32>& key, std::string_view meta,
+                 std::string_view object, std::string* why) {
+  EntryHeader h{};
+  std::memcpy(h.magic, kMagic, sizeof kMagic);
+  h.format = kFormat;
+  std::memcpy(h.key, key.data(), key.size());
+  h.meta_size = meta.size();
+  h.object_size = object.size();
+  h.checksum = checksum_of(meta, object);
+  static std::atomic<uint64_t> counter{0};
+  std::string tmp = fmt::format("{}.tmp.{}.{}", path, ::getpid(), counter++);
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(&h), sizeof h);
+    out.write(meta.data(), static_cast<std::streamsize>(meta.size()));
+    out.write(object.data(), static_cast<std::streamsize>(object.size()));
+    if (!out) {
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      *why = fmt::format("cannot write the cache entry `{}`", tmp);
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    *why = fmt::format("cannot write the cache entry `{}`", path);
+    return false;
+  }
+  return true;
+}
+
+enum class EntryState { Missing, Damaged, Stale, Ok };
+
+EntryState read_entry(const std::string& path, const std::array<uint8_t, 32>& key, std::string* meta,
+                      std::string* object) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return EntryState::Missing;
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EntryHeader h;
+  if (bytes.size() < sizeof h) return EntryState::Damaged;
+  std::memcpy(&h, bytes.data(), sizeof h);
+  if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0) return EntryState::Damaged;
+  if (h.format != kFormat || std::memcmp(h.key, key.data(), key.size()) != 0) return EntryState::Stale;
+  if (h.meta_size > bytes.size() || h.object_size > bytes.size() ||
+      sizeof h + h.meta_size + h.object_size != bytes.size())
+    return EntryState::Damaged;
+  std::string_view m(bytes.data() + sizeof h, h.meta_size);
+  std::string_view o(bytes.data() + sizeof h + h.meta_size, h.object_size);
+  if (checksum_of(m, o) != h.checksum) return EntryState::Damaged;
+  *meta = std::string(m);
+  *object = std::string(o);
+  return EntryState::Ok;
+}
+
+std::string cache_directory(const JitOptions& options) {
+  if (!options.cache_dir.empty()) return options.cache_dir;
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/proviso";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/proviso";
+  return "";
+}
+
+// Writes the object code of modules compiled on a cache miss to their cache entries.
+class ObjectWriter : public llvm::ObjectCache {
+ public:
+  struct Pending {
+    std::string path;
+    std::array<uint8_t, 32> key;
+    std::string meta;
+    size_t* object_bytes = nullptr;
+    std::string* note = nullptr;
+  };
+  void expect(const std::string& module_id, Pending p) {
+    std::lock_guard lock(mu_);
+    pending_[module_id] = std::move(p);
+  }
+  void forget(const std::string& module_id) {
+    std::lock_guard lock(mu_);
+    pending_.erase(module_id);
+  }
+  void notifyObjectCompiled(const llvm::Module* m, llvm::MemoryBufferRef obj) override {
+    Pending p;
+    {
+      std::lock_guard lock(mu_);
+      auto it = pending_.find(m->getModuleIdentifier());
+      if (it == pending_.end()) return;
+      p = std::move(it->second);
+      pending_.erase(it);
+    }
+    std::string_view object(obj.getBufferStart(), obj.getBufferSize());
+    if (p.object_bytes) *p.object_bytes = object.size();
+    std::string why;
+    if (!p.path.empty() && !write_entry(p.path, p.key, p.meta, object, &why) && p.note) *p.note = why;
+  }
+  std::unique_ptr<llvm::MemoryBuffer> getObject(const llvm::Module*) override { return nullptr; }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, Pending> pending_;
+};
+
+// The process-wide JIT. Never destroyed (policies may be unloaded during static destruction).
+class Engine {
+ public:
+  static Engine* get(std::string* error) {
+    static std::once_flag once;
+    static Engine* engine = nullptr;
+    static std::string failure;
+    std::call_once(once, [] {
+      auto* e = new Engine();
+      std::string why = e->init();
+      if (why.empty()) engine = e;
+      else failure = why;
+    });
+    if (!engine) *error = failure;
+    return engine;
+  }
+
+  std::mutex mu;  // serialises loading and unloading policies
+  std::unique_ptr<llvm::orc::LLJIT> jit;
+  llvm::orc::JITDylib* runtime = nullptr;
+  ObjectWriter writer;
+  int opt_level = 2;  // of the IR transform, set under `mu` for each compile
+  std::string triple, cpu, features;
+  uint64_t next_id = 0;
+
+ private:
+  std::string init() {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+    if (!jtmb) return llvm::toString(jtmb.takeError());
+    jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Default);
+    cpu = jtmb->getCPU();
+    features = jtmb->getFeatures().getString();
+    triple = jtmb->getTargetTriple().str();
+    auto opt_tm = jtmb->createTargetMachine();
+    if (!opt_tm) return llvm::toString(opt_tm.takeError());
+    optimizer_tm_ = std::move(*opt_tm);
+    auto built = llvm::orc::LLJITBuilder()
+                     .setJITTargetMachineBuilder(*jtmb)
+                     .setLinkProcessSymbolsByDefault(false)
+                     .setPlatformSetUp(llvm::orc::setUpInactivePlatform)
+                     .setCompileFunctionCreator([this](llvm::orc::JITTargetMachineBuilder b)
+                                                    -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
+                       auto tm = b.createTargetMachine();
+                       if (!tm) return tm.takeError();
+                       return std::make_unique<llvm::orc::TMOwningSimpleCompiler>(std::move(*tm), &writer);
+                     })
+                     .create();
+    if (!built) return llvm::toString(built.takeError());
+    jit = std::move(*built);
+    jit->getIRTransformLayer().setTransform(
+        [this](llvm::orc::ThreadSafeModule tsm, const llvm::orc::MaterializationResponsibility&)
+            -> llvm::Expected<llvm::orc::ThreadSafeModule> {
+          tsm.withModuleDo([this](llvm::Module& m) { optimize(m); });
+          return tsm;
+        });
+    // The runtime's shims and the few C library functions generated code may call; nothing
+    // else of the process is visible to policies.
+    auto& es = jit->getExecutionSession();
+    runtime = &es.createBareJITDylib("proviso.runtime");
+    llvm::orc::SymbolMap symbols;
+    auto add = [&](const char* name, const void* address) {
+      symbols[jit->mangleAndIntern(name)] = llvm::orc::ExecutorSymbolDef(
+          llvm::orc::ExecutorAddr::fromPtr(address), llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+    };
+    for (const auto& s : rt::jit::runtime_shims()) add(s.name, s.address);
+    for (const auto& s : host_shims()) add(s.name, s.address);
+    add("memcpy", reinterpret_cast<const void*>(&std::memcpy));
+    add("memset", reinterpret_cast<const void*>(&std::memset));
+    add("memmove", reinterpret_cast<const void*>(&std::memmove));
+    if (auto err = runtime->define(llvm::orc::absoluteSymbols(std::move(symbols)))) return llvm::toString(std::move(err));
+    return "";
+  }
+
+  void optimize(llvm::Module& m) {
+    llvm::LoopAnalysisManager lam;
+    llvm::FunctionAnalysisManager fam;
+    llvm::CGSCCAnalysisManager cgam;
+    llvm::ModuleAnalysisManager mam;
+    // Lets, decisions and tables are functions over the frame; inlining them all into the
+    // entry points lets the frame become registers and memo checks fold away.
+    llvm::PipelineTuningOptions tuning;
+    tuning.InlinerThreshold = 2000;
+    llvm::PassBuilder pb(optimizer_tm_.get(), tuning);
+    pb.registerModuleAnalyses(mam);
+    pb.registerCGSCCAnalyses(cgam);
+    pb.registerFunctionAnalyses(fam);
+    pb.registerLoopAnalyses(lam);
+    pb.crossRegisterProxies(lam, fam, cgam, mam);
+    llvm::OptimizationLevel level = opt_level <= 0 ? llvm::OptimizationLevel::O0
+                                    : opt_level == 1 ? llvm::OptimizationLevel::O1
+                                    : opt_level == 2 ? llvm::OptimizationLevel::O2
+                                                     : llvm::OptimizationLevel::O3;
+    llvm::ModulePassManager mpm =
+        level == llvm::OptimizationLevel::O0 ? pb.buildO0DefaultPipeline(level) : pb.buildPerModuleDefaultPipeline(level);
+    auto t = Clock::now();
+    mpm.run(m, mam);
+    if (std::getenv("PROVISO_JIT_TIMING")) std::fprintf(stderr, "proviso-jit: O%d pipeline %.2f ms\n", opt_level, ms_since(t));
+    if (std::getenv("PROVISO_JIT_DUMP_OPT")) m.print(llvm::errs(), nullptr);
+  }
+
+  std::unique_ptr<llvm::TargetMachine> optimizer_tm_;
+};
+
+// The home zone an interpreter's failed result carries: UTC, or the policy's home zone when
+// the failure came after it was computed (then generated code stored it in `out`).
+const rt::Zone* home_zone_of_failure(const Layout& layout, const uint8_t* out, const proviso_ctx& ctx) {
+  if (ctx.error_decision < 0) return rt::utc_zone();
+  const rt::Zone* zone = nullptr;
+  std::memcpy(&zone, out + layout.home_zone_offset(), sizeof zone);
+  return zone ? zone : rt::utc_zone();
+}
+
+struct AlignedBuffer {
+  struct Free {
+    void operator()(uint8_t* p) const { std::free(p); }
+  };
+  std::unique_ptr<uint8_t, Free> data;
+  size_t size = 0;
+  void resize(size_t n) {
+    if (n <= size && data) return;
+    size_t bytes = align_up(static_cast<uint32_t>(std::max<size_t>(n, 16)), 16);
+    data.reset(static_cast<uint8_t*>(std::aligned_alloc(16, bytes)));
+    std::memset(data.get(), 0, bytes);
+    size = bytes;
+  }
+  uint8_t* get() const { return data.get(); }
+};
+
+}  // namespace
+
+// ---- CompiledPolicy ----
+
+struct CompiledPolicy::Impl {
+  explicit Impl(const ir::Program& program) : host(program), interp(program) {}
+  ~Impl() {
+    if (!engine) return;
+    std::lock_guard lock(engine->mu);
+    if (tracker) llvm::consumeError(tracker->remove());
+    if (dylib) llvm::consumeError(engine->jit->getExecutionSession().removeJITDylib(*dylib));
+  }
+
+  Host host;
+  interp::Interpreter interp;  // explanations only
+  Engine* engine = nullptr;
+  llvm::orc::JITDylib* dylib = nullptr;
+  llvm::orc::ResourceTrackerSP tracker;
+  EvalFn eval = nullptr;
+  EvalSomeFn eval_some = nullptr;
+  BatchFn batch = nullptr;
+  std::vector<int32_t> position_of;  // value index -> position in decisions, or -1
+
+  int32_t run(const FlatRecord& record, rt::jit::EvalState& state, Host::Owners& owners, proviso_ctx& ctx,
+              uint8_t* out, const std::vector<int32_t>* positions) const {
+    if (!state.arena.clean()) state.arena.reset();
+    if (!state.error.empty()) state.error.clear();
+    owners.host = &host;
+    owners.record = &record;
+    ctx = host.context(state, &owners);
+    if (positions) return eval_some(record.pointers(), out, &ctx, positions->data(), positions->size());
+    return eval(record.pointers(), out, &ctx);
+  }
+};
+
+CompiledPolicy::CompiledPolicy(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+CompiledPolicy::~CompiledPolicy() = default;
+
+const ir::Program& CompiledPolicy::program() const { return impl_->host.program(); }
+const Layout& CompiledPolicy::layout() const { return impl_->host.layout(); }
+
+CompiledPolicy::Result CompiledPolicy::create(const ir::Program& program, const JitOptions& options) {
+  Result result;
+  auto fail = [&](Status::Code code, std::string message) {
+    result.status = {code, std::move(message)};
+    return std::move(result);
+  };
+  auto t0 = Clock::now();
+  auto impl = std::make_unique<Impl>(program);
+  if (!impl->host.layout().unsupported().empty())
+    return fail(Status::Code::Unsupported, fmt::format("the JIT does not support {} yet", impl->host.layout().unsupported()));
+  if (!impl->host.pool().error().empty())
+    return fail(Status::Code::Internal, "internal error: " + impl->host.pool().error());
+  std::string why;
+  Engine* engine = Engine::get(&why);
+  if (!engine) return fail(Status::Code::Llvm, "cannot start the LLVM JIT: " + why);
+
+  CompileInfo info;
+  std::lock_guard lock(engine->mu);
+  engine->opt_level = std::clamp(options.opt_level, 0, 3);
+  auto& es = engine->jit->getExecutionSession();
+  impl->engine = engine;
+  impl->dylib = &es.createBareJITDylib(fmt::format("proviso.policy.{}", engine->next_id++));
+  impl->dylib->addToLinkOrder(*engine->runtime);
+  impl->tracker = impl->dylib->createResourceTracker();
+
+  // The cache key: everything the object code depends on.
+  std::string material = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}\n", jit_version(), codegen_build_stamp(),
+                                     LLVM_VERSION_STRING, engine->triple, engine->cpu, engine->features,
+                                     engine->opt_level);
+  material += serialize_program(program);
+  std::array<uint8_t, 32> key = llvm::SHA256::hash(
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(material.data()), material.size()));
+  std::string hex;
+  for (uint8_t b : key) hex += fmt::format("{:02x}", b);
+
+  auto lookup_all = [&]() -> std::string {
+    auto e = engine->jit->lookup(*impl->dylib, "proviso_eval");
+    if (!e) return llvm::toString(e.takeError());
+    auto s = engine->jit->lookup(*impl->dylib, "proviso_eval_some");
+    if (!s) return llvm::toString(s.takeError());
+    auto b = engine->jit->lookup(*impl->dylib, "proviso_eval_batch");
+    if (!b) return llvm::toString(b.takeError());
+    impl->eval = e->toPtr<EvalFn>();
+    impl->eval_some = s->toPtr<EvalSomeFn>();
+    impl->batch = b->toPtr<BatchFn>();
+    return "";
+  };
+
+  std::string path;
+  if (options.use_cache) {
+    std::string dir = cache_directory(options);
+    std::error_code ec;
+    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+    if (dir.empty() || ec) info.cache_note = fmt::format("no usable cache directory `{}`", dir);
+    else path = dir + "/" + hex + ".pjo";
+  }
+  if (!path.empty()) {
+    auto t1 = Clock::now();
+    std::string meta, object;
+    EntryState st = read_entry(path, key, &meta, &object);
+    if (st == EntryState::Ok && deserialize_sites(meta, &impl->host.sites())) {
+      auto err = engine->jit->addObjectFile(impl->tracker, llvm::MemoryBuffer::getMemBufferCopy(object, hex));
+      std::string lerr = err ? llvm::toString(std::move(err)) : lookup_all();
+      if (lerr.empty()) {
+        info.cache_hit = true;
+        info.cache_load_ms = ms_since(t1);
+        info.object_bytes = object.size();
+      } else {
+        // A damaged object that passed the checksum: unload it and rebuild.
+        llvm::consumeError(impl->tracker->remove());
+        impl->tracker = impl->dylib->createResourceTracker();
+        info.cache_note = "the cached object could not be linked; rebuilt it";
+      }
+    } else if (st == EntryState::Damaged || st == EntryState::Ok) {
+      info.cache_note = "the cache entry was damaged; rebuilt it";
+    } else if (st == EntryState::Stale) {
+      info.cache_note = "the cache entry was stale; rebuilt it";
+    }
+  }
+
+  if (!info.cache_hit) {
+    auto t2 = Clock::now();
+    auto context = std::make_unique<llvm::LLVMContext>();
+    CodegenResult cg = generate(program, impl->host.layout(), impl->host.plan(), *context,
+                                engine->jit->getDataLayout(), engine->triple);
+    if (std::getenv("PROVISO_JIT_TIMING")) std::fprintf(stderr, "proviso-jit: IR generation %.2f ms\n", ms_since(t2));
+    if (!cg.module) {
+      Status::Code code = cg.unsupported.rfind("internal", 0) == 0 ? Status::Code::Internal : Status::Code::Unsupported;
+      return fail(code, cg.unsupported);
+    }
+    impl->host.sites() = std::move(cg.sites);
+    cg.module->setModuleIdentifier(hex);
+    if (!path.empty())
+      engine->writer.expect(hex, {path, key, serialize_sites(impl->host.sites()), &info.object_bytes, &info.cache_note});
+    auto err = engine->jit->addIRModule(impl->tracker, llvm::orc::ThreadSafeModule(std::move(cg.module), std::move(context)));
+    if (err) {
+      engine->writer.forget(hex);
+      return fail(Status::Code::Llvm, "LLVM could not add the policy: " + llvm::toString(std::move(err)));
+    }
+    std::string lerr = lookup_all();
+    engine->writer.forget(hex);
+    if (!lerr.empty()) return fail(Status::Code::Llvm, "LLVM could not compile the policy: " + lerr);
+    info.compile_ms = ms_since(t2);
+    if (std::getenv("PROVISO_JIT_TIMING")) std::fprintf(stderr, "proviso-jit: compile total %.2f ms\n", info.compile_ms);
+  }
+  if (!path.empty()) info.cache_path = path;
+
+  impl->position_of.assign(program.values.size(), -1);
+  for (size_t i = 0; i < program.decisions.size(); ++i) impl->position_of[program.decisions[i]] = static_cast<int32_t>(i);
+  info.total_ms = ms_since(t0);
+  auto policy = std::unique_ptr<CompiledPolicy>(new CompiledPolicy(std::move(impl)));
+  policy->info_ = std::move(info);
+  result.policy = std::move(policy);
+  return result;
+}
+
+bool CompiledPolicy::flatten(const std::vector<ir::Value>& inputs, FlatRecord* out, std::string* error) const {
+  return flatten_inputs(impl_->host.layout(), inputs, out, error);
+}
+
+interp::EvalResult CompiledPolicy::evaluate(const std::vector<ir::Value>& inputs,
+                                            const interp::EvalOptions& options) const {
+  if (options.explain) return impl_->interp.evaluate(inputs, options);
+  interp::EvalResult result;
+  const ir::Program& p = program();
+  if (inputs.size() != p.inputs.size()) {
+    result.ok = false;
+    result.error.message = fmt::format("expected {} inputs, got {}", p.inputs.size(), inputs.size());
+    return result;
+  }
+  std::vector<int32_t> positions;
+  for (int32_t v : options.decisions) {
+    if (v < 0 || static_cast<size_t>(v) >= impl_->position_of.size() || impl_->position_of[v] < 0)
+      return impl_->interp.evaluate(inputs, options);  // not a decision: the interpreter answers
+    positions.push_back(impl_->position_of[v]);
+  }
+  FlatRecord record;
+  std::string why;
+  if (!flatten(inputs, &record, &why)) {
+    result.ok = false;
+    result.error.message = why;
+    return result;
+  }
+  rt::jit::EvalState state;
+  Host::Owners owners;
+  proviso_ctx ctx{};
+  AlignedBuffer out;
+  out.resize(layout().output_slot().size);
+  int32_t status = impl_->run(record, state, owners, ctx, out.get(), options.decisions.empty() ? nullptr : &positions);
+  if (status != 0) {
+    result.ok = false;
+    result.error = impl_->host.error(status, ctx);
+    result.home_zone = home_zone_of_failure(layout(), out.get(), ctx);
+    return result;
+  }
+  impl_->host.decode(out.get(), state, owners, &result, options.decisions.empty() ? nullptr : &positions);
+  return result;
+}
+
+// ---- Session ----
+
+struct Session::Impl {
+  explicit Impl(const CompiledPolicy& p) : policy(*p.impl_) {
+    out.resize(policy.host.layout().output_slot().size);
+    owners.host = &policy.host;
+    ctx = policy.host.context(state, &owners);
+  }
+  const CompiledPolicy::Impl& policy;
+  rt::jit::EvalState state, batch_state;
+  Host::Owners owners, batch_owners;
+  proviso_ctx ctx{}, batch_ctx{};
+  AlignedBuffer out, outs;
+  int32_t status = 0;
+  std::vector<int32_t> statuses;
+  size_t stride = 0;
+};
+
+Session::Session(const CompiledPolicy& policy) : impl_(std::make_unique<Impl>(policy)) {}
+Session::~Session() = default;
+
+bool Session::run(const FlatRecord& record) {
+  // The context was prepared once; only what an evaluation may have changed is reset.
+  Impl& s = *impl_;
+  if (!s.state.arena.clean()) s.state.arena.reset();
+  if (s.status != 0) {
+    s.state.error.clear();
+    s.ctx.error_value = -1;
+    s.ctx.error_decision = -1;
+  }
+  s.owners.record = &record;
+  s.status = s.policy.eval(record.pointers(), s.out.get(), &s.ctx);
+  return s.status == 0;
+}
+
+interp::EvalResult Session::result(const FlatRecord& record) const {
+  const Impl& s = *impl_;
+  interp::EvalResult r;
+  if (s.status != 0) {
+    r.ok = false;
+    r.error = s.policy.host.error(s.status, s.ctx);
+    r.home_zone = home_zone_of_failure(s.policy.host.layout(), s.out.get(), s.ctx);
+    return r;
+  }
+  Host::Owners owners{&s.policy.host, &record};
+  s.policy.host.decode(s.out.get(), s.state, owners, &r);
+  return r;
+}
+
+const uint8_t* Session::output() const { return impl_->out.get(); }
+
+size_t Session::run_batch(const uint8_t* const* const* records, size_t n) {
+  Impl& s = *impl_;
+  s.stride = align_up(s.policy.host.layout().output_slot().size, 16);
+  s.outs.resize(s.stride * std::max<size_t>(n, 1));
+  s.statuses.assign(n, 0);
+  s.batch_state.arena.reset();
+  s.batch_state.error.clear();
+  s.batch_owners = {&s.policy.host, nullptr};
+  s.batch_ctx = s.policy.host.context(s.batch_state, &s.batch_owners);
+  return static_cast<size_t>(s.policy.batch(records, n, s.outs.get(), s.stride, &s.batch_ctx, s.statuses.data()));
+}
+
+int32_t Session::batch_status(size_t i) const { return impl_->statuses.at(i); }
+
+interp::EvalResult Session::batch_result(size_t i, const FlatRecord& record) {
+  Impl& s = *impl_;
+  if (s.statuses.at(i) != 0) {
+    run(record);  // recovers the message, value and decision of the failure
+    return result(record);
+  }
+  interp::EvalResult r;
+  Host::Owners owners{&s.policy.host, &record};
+  s.policy.host.decode(s.outs.get() + i * s.stride, s.batch_state, owners, &r);
+  return r;
+}
+
+}  // namespace proviso::jit

@@ -1,0 +1,121 @@
+// Policies compiled to native evaluators with LLVM ORC (no LLVM types in this header).
+// Takes: a checked ir::Program (kept by reference: it must outlive the CompiledPolicy).
+// Gives: a CompiledPolicy whose evaluate() agrees with interp::Interpreter::evaluate on every
+// input, errors included (same message, path and location index), plus a fast path over
+// records flattened once (FlatRecord) for benchmarks and bulk evaluation.
+// A compiled policy is immutable and thread-safe; a Session is per thread.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/interp/interpreter.h"
+#include "compiler/jit/layout.h"
+
+namespace proviso::jit {
+
+// Infrastructure failures of compiling a policy (never problems of one evaluation).
+struct Status {
+  enum class Code {
+    Ok,
+    Unsupported,  // the policy uses something the JIT does not compile yet: use the interpreter
+    Llvm,         // LLVM failed (target, codegen, linking)
+    Internal,
+  };
+  Code code = Code::Ok;
+  std::string message;  // lower case, one line: "the JIT does not support X yet"
+  bool ok() const { return code == Code::Ok; }
+};
+
+struct JitOptions {
+  // Read and write the compiled-object cache on disk. A hit loads the object file directly,
+  // without running the optimiser or code generator.
+  bool use_cache = true;
+  // "" = $XDG_CACHE_HOME/proviso, else $HOME/.cache/proviso.
+  std::string cache_dir;
+  // LLVM optimisation level of the IR transform layer and code generator, 0..3.
+  int opt_level = 2;
+};
+
+// How the policy came to be executable.
+struct CompileInfo {
+  bool cache_hit = false;
+  double compile_ms = 0;     // IR generation + optimisation + codegen + link (0 on a hit)
+  double cache_load_ms = 0;  // reading, checking and linking a cached object (0 on a miss)
+  double total_ms = 0;       // the whole of create()
+  size_t object_bytes = 0;
+  std::string cache_path;    // "" when the cache was not used
+  std::string cache_note;    // why a cache entry was rebuilt or not written, else ""
+};
+
+class Session;
+
+class CompiledPolicy {
+ public:
+  struct Result {
+    std::unique_ptr<const CompiledPolicy> policy;  // null when !status.ok()
+    Status status;
+    bool ok() const { return status.ok(); }
+  };
+
+  static Result create(const ir::Program& program, const JitOptions& options = {});
+  ~CompiledPolicy();
+  CompiledPolicy(const CompiledPolicy&) = delete;
+  CompiledPolicy& operator=(const CompiledPolicy&) = delete;
+
+  // The same contract as interp::Interpreter::evaluate. Explanations are the interpreter's
+  // business: with options.explain set the call is answered by the reference interpreter.
+  interp::EvalResult evaluate(const std::vector<ir::Value>& inputs, const interp::EvalOptions& options = {}) const;
+
+  // Flattens decoded inputs once (outside timed loops). False, with a message, when the
+  // values do not fit the policy's inputs.
+  bool flatten(const std::vector<ir::Value>& inputs, FlatRecord* out, std::string* error) const;
+
+  const ir::Program& program() const;
+  const Layout& layout() const;
+  const CompileInfo& info() const { return info_; }
+
+  struct Impl;
+
+ private:
+  friend class Session;
+  explicit CompiledPolicy(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  CompileInfo info_;
+};
+
+// Per-thread evaluation state over one compiled policy: output buffers and the arena that
+// texts and lists computed by an evaluation live in. Not thread-safe; cheap to create.
+class Session {
+ public:
+  explicit Session(const CompiledPolicy& policy);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Evaluates every decision of one record; true when it succeeded.
+  bool run(const FlatRecord& record);
+  // The last run() as the interpreter would report it (the record must still be alive).
+  interp::EvalResult result(const FlatRecord& record) const;
+  // Raw output struct of the last run() (Layout::output_slot, decision_offset).
+  const uint8_t* output() const;
+
+  // Evaluates records[0..n) in one call into generated code; `records` holds
+  // FlatRecord::pointers() of each record. Returns the number of failed records.
+  size_t run_batch(const uint8_t* const* const* records, size_t n);
+  // Status of record i of the last batch: 0 ok, else failed.
+  int32_t batch_status(size_t i) const;
+  // Record i of the last batch in interpreter form; a failed record is evaluated again to
+  // recover its error message.
+  interp::EvalResult batch_result(size_t i, const FlatRecord& record);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The version of the code generator and ABI; part of every cache key.
+const char* jit_version();
+
+}  // namespace proviso::jit

@@ -1,0 +1,129 @@
+// Flat memory layout of IR values for JIT-compiled code (no LLVM here): fixed offsets with
+// natural alignment, and conversion between interpreter values and flat bytes.
+// Takes: a checked ir::Program. Gives: the size, alignment and field offsets of every type,
+// the output struct (one slot per decision, then the home zone), the constant pool plan, and
+// flatten/read functions. INVARIANT: the layout is a pure function of the program, so code
+// compiled for one program (and cached on disk) agrees with a layout rebuilt later.
+//
+//   bool u8 | integer i64 | enum i32 | date i32 | datetime, duration, period i64
+//   business duration {i64 days, i64 seconds} | decimal, percent {i128 coefficient, i32 scale}
+//   money {decimal, u16 currency} | text {const char*, u64 bytes} | zone, calendar, holidays ptr
+//   list {ptr, u64 count} of flat elements | record: fields in declaration order, inline
+//   optional T: u8 tag (1 = present) at 0, the value at alignof(T)
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <proviso/rt/jit_abi.h>
+
+#include "compiler/ir/program.h"
+
+namespace proviso::jit {
+
+struct Slot {
+  uint32_t size = 0;
+  uint32_t align = 1;
+};
+
+inline uint32_t align_up(uint32_t n, uint32_t a) { return (n + a - 1) / a * a; }
+
+// Types whose constants generated code holds as immediates (everything else is read from the
+// constant pool, which holds process-specific pointers).
+bool is_immediate_kind(ir::TypeKind k);
+// True when a value of this type may hold a list (which must be copied out of a frame).
+bool contains_list(const ir::Type& t, const ir::Schema& schema);
+
+class Layout {
+ public:
+  explicit Layout(const ir::Program& program);
+
+  const ir::Program& program() const { return p_; }
+  // The whole slot, optional tag included.
+  Slot slot(const ir::Type& t) const;
+  // The value alone, as if the type were required.
+  Slot value_slot(const ir::Type& t) const;
+  // Offset of the value inside its slot: 0 when required, alignof(value) when optional.
+  uint32_t value_offset(const ir::Type& t) const;
+  static bool has_tag(const ir::Type& t) { return t.optional || t.kind == ir::TypeKind::None; }
+
+  Slot record_slot(int record) const { return records_[record].slot; }
+  uint32_t field_offset(int record, int field) const { return records_[record].offsets[field]; }
+
+  // The output struct of one evaluation.
+  Slot output_slot() const { return output_; }
+  uint32_t decision_offset(size_t position) const { return decision_offsets_[position]; }
+  uint32_t home_zone_offset() const { return home_zone_offset_; }
+
+  // A description of the first type the layout cannot represent, or "" when none.
+  const std::string& unsupported() const { return unsupported_; }
+
+ private:
+  struct RecordLayout {
+    Slot slot;
+    std::vector<uint32_t> offsets;
+    int state = 0;  // 0 not built, 1 building, 2 built
+  };
+  void build_record(int id);
+
+  const ir::Program& p_;
+  mutable std::vector<RecordLayout> records_;
+  Slot output_;
+  std::vector<uint32_t> decision_offsets_;
+  uint32_t home_zone_offset_ = 0;
+  std::string unsupported_;
+};
+
+// Finds the owner of a calendar or holiday set pointer met in flat memory.
+using OwnerLookup = std::function<std::shared_ptr<const void>(const void* raw)>;
+
+// Writes `v` (of static type `t`) at `dst` in flat form; texts, list elements, calendars and
+// holiday sets go to (or are kept alive by) `arena`. False, with a message, when the value
+// does not have the type's shape.
+bool write_flat(const Layout& layout, const ir::Type& t, const ir::Value& v, uint8_t* dst, rt::jit::Arena& arena,
+                std::string* error);
+// Reads a flat value back into an interpreter value.
+ir::Value read_flat(const Layout& layout, const ir::Type& t, const uint8_t* src, const OwnerLookup& owners);
+// Copies the lists inside a flat value into `arena` (they may point into a dead frame).
+void persist_flat(const Layout& layout, const ir::Type& t, uint8_t* dst, rt::jit::Arena& arena);
+
+// One evaluation input in flat form: one pointer per InputDef (null for an absent optional
+// input) into memory owned by this object. Built once per record, outside timed loops.
+class FlatRecord {
+ public:
+  const uint8_t* const* pointers() const { return pointers_.data(); }
+  size_t size() const { return pointers_.size(); }
+  std::shared_ptr<const void> owner_of(const void* raw) const { return arena_.find(raw); }
+
+ private:
+  friend bool flatten_inputs(const Layout&, const std::vector<ir::Value>&, FlatRecord*, std::string*);
+  rt::jit::Arena arena_;
+  std::vector<const uint8_t*> pointers_;
+};
+
+bool flatten_inputs(const Layout& layout, const std::vector<ir::Value>& inputs, FlatRecord* out, std::string* error);
+
+// Where constants that are not immediates live in the constant pool.
+struct ConstPlan {
+  std::vector<int32_t> node_offset;  // per node: offset of a pooled Const node's value, else -1
+  uint32_t size = 0;
+  static ConstPlan of(const ir::Program& program, const Layout& layout);
+};
+
+// The constant pool of a program: built per process (it holds pointers).
+class ConstPool {
+ public:
+  ConstPool(const ir::Program& program, const Layout& layout, const ConstPlan& plan);
+  const uint8_t* data() const { return data_; }
+  std::shared_ptr<const void> owner_of(const void* raw) const { return arena_.find(raw); }
+  const std::string& error() const { return error_; }
+
+ private:
+  rt::jit::Arena arena_;
+  uint8_t* data_ = nullptr;
+  std::string error_;
+};
+
+}  // namespace proviso::jit

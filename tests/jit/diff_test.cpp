@@ -1,0 +1,98 @@
+// Differential tests: every seed policy evaluated by the interpreter and the JIT on random
+// inputs from its schema, on its own test cases and on its NDJSON workload, with identical
+// results demanded (decisions, or error message + path + location).
+// PROVISO_DIFF_COUNT=10000 runs 10,000 random inputs per policy (default 300).
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "compiler/driver/compile.h"
+#include "compiler/jit/jit.h"
+#include "compiler/records/decode.h"
+#include "compiler/records/encode.h"
+#include "tests/jit/diff_support.h"
+
+using namespace proviso;
+
+namespace {
+
+std::string show_inputs(const ir::Program& p, const std::vector<ir::Value>& inputs) {
+  std::string s;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    s += fmt::format("{} = {}\n", p.inputs[i].name,
+                     records::format_value(inputs[i], p.inputs[i].type, p.schema, nullptr));
+  return s;
+}
+
+struct Tally {
+  size_t runs = 0, errors = 0, mismatches = 0;
+};
+
+void check_one(const ir::Program& p, const interp::Interpreter& interp, const jit::CompiledPolicy& compiled,
+               const std::vector<ir::Value>& inputs, Tally& tally, const char* origin) {
+  interp::EvalResult expected = interp.evaluate(inputs);
+  interp::EvalResult actual = compiled.evaluate(inputs);
+  ++tally.runs;
+  tally.errors += expected.ok ? 0 : 1;
+  std::string diff = jit_test::difference(p, expected, actual);
+  if (!diff.empty()) {
+    ++tally.mismatches;
+    if (tally.mismatches <= 5) FAIL_CHECK(origin << ": " << diff << "\ninputs:\n" << show_inputs(p, inputs));
+  }
+}
+
+std::vector<std::vector<ir::Value>> ndjson_records(const ir::Program& p, const std::string& path, size_t limit) {
+  std::vector<std::vector<ir::Value>> out;
+  std::ifstream in(path);
+  if (!in) return out;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  records::Decoder decoder(p);
+  for (const auto& part : records::split_json_inputs(text)) {
+    if (part.error) continue;
+    auto r = decoder.decode_json(part.text);
+    if (r.ok()) out.push_back(std::move(r.values));
+    if (out.size() >= limit) break;
+  }
+  return out;
+}
+
+void diff_policy(const std::string& relative, const std::string& ndjson = "") {
+  std::string path = jit_test::source_dir() + "/" + relative;
+  driver::CompileResult compiled = driver::compile_file(path);
+  INFO(relative);
+  REQUIRE(compiled.ok());
+  const ir::Program& p = *compiled.program;
+  jit::JitOptions options;
+  options.use_cache = false;
+  auto jitted = jit::CompiledPolicy::create(p, options);
+  INFO(jitted.status.message);
+  REQUIRE(jitted.ok());
+  interp::Interpreter interp(p);
+  Tally tally;
+  for (const auto& inputs : jit_test::test_case_inputs(p, interp)) check_one(p, interp, *jitted.policy, inputs, tally, "test case");
+  if (!ndjson.empty())
+    for (const auto& inputs : ndjson_records(p, jit_test::source_dir() + "/" + ndjson, static_cast<size_t>(jit_test::diff_count(300))))
+      check_one(p, interp, *jitted.policy, inputs, tally, "ndjson record");
+  jit_test::InputGenerator gen(p, 0x5eed0000u + std::hash<std::string>{}(relative));
+  int n = jit_test::diff_count(300);
+  for (int i = 0; i < n; ++i) check_one(p, interp, *jitted.policy, gen.next(), tally, "random input");
+  WARN(fmt::format("{}: {} evaluations compared ({} evaluation errors), {} mismatches", relative, tally.runs,
+                   tally.errors, tally.mismatches));
+  CHECK(tally.mismatches == 0);
+}
+
+}  // namespace
+
+TEST_CASE("JIT agrees with the interpreter: bench triage") { diff_policy("policies/bench/triage.policy", "policies/bench/triage.ndjson"); }
+TEST_CASE("JIT agrees with the interpreter: qlik oem maintenance") {
+  diff_policy("policies/qlik/oem_maintenance.policy", "policies/qlik/deadlines.ndjson");
+}
+TEST_CASE("JIT agrees with the interpreter: qlik partner duties") { diff_policy("policies/qlik/partner_duties.policy"); }
+TEST_CASE("JIT agrees with the interpreter: ciq eula sla") { diff_policy("policies/ciq/eula_sla.policy"); }
+TEST_CASE("JIT agrees with the interpreter: portrait support") { diff_policy("policies/portrait/support.policy"); }
+TEST_CASE("JIT agrees with the interpreter: semantics suite") { diff_policy("tests/policies/semantics.policy"); }
+TEST_CASE("JIT agrees with the interpreter: explain golden policy") { diff_policy("tests/golden/explain/response.policy"); }

@@ -1,0 +1,265 @@
+// Unit tests of the JIT: the fast paths (sessions, batches, subsets) against evaluate(), the
+// object cache (hits, damaged and stale entries, no cache), errors with their locations, and
+// concurrent evaluation.
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "compiler/driver/compile.h"
+#include "compiler/jit/jit.h"
+#include "compiler/records/decode.h"
+#include "tests/jit/diff_support.h"
+
+using namespace proviso;
+
+namespace {
+
+std::shared_ptr<const ir::Program> compile_path(const std::string& relative) {
+  auto r = driver::compile_file(jit_test::source_dir() + "/" + relative);
+  REQUIRE(r.ok());
+  return r.program;
+}
+
+std::shared_ptr<const ir::Program> compile_text(const std::string& body) {
+  std::string text = "policy t \"Test\"\n  home zone zone \"America/New_York\"\n" + body;
+  auto r = driver::compile_source(std::make_shared<const SourceFile>("test.policy", std::move(text)));
+  INFO(body);
+  for (const auto& d : r.diagnostics.items()) INFO(d.message);
+  REQUIRE(r.ok());
+  return r.program;
+}
+
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    static int n = 0;
+    path = std::filesystem::temp_directory_path() / fmt::format("proviso-jit-test-{}-{}", ::getpid(), n++);
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+std::vector<std::vector<ir::Value>> triage_records(const ir::Program& p, size_t limit = 1000) {
+  std::ifstream in(jit_test::source_dir() + "/policies/bench/triage.ndjson");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  records::Decoder decoder(p);
+  std::vector<std::vector<ir::Value>> out;
+  for (const auto& part : records::split_json_inputs(text)) {
+    auto r = decoder.decode_json(part.text);
+    if (r.ok()) out.push_back(std::move(r.values));
+    if (out.size() >= limit) break;
+  }
+  return out;
+}
+
+jit::JitOptions no_cache() {
+  jit::JitOptions o;
+  o.use_cache = false;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("triage: the JIT computes the BENCH.md table") {
+  auto p = compile_path("policies/bench/triage.policy");
+  auto jitted = jit::CompiledPolicy::create(*p, no_cache());
+  REQUIRE(jitted.ok());
+  records::Decoder decoder(*p);
+  auto r = decoder.decode_json(
+      R"({"case":{"tier":"Enterprise","severity":1,"channel":"Portal","region_matches":true,"version_supported":true,)"
+      R"("evaluation_license":false,"fees_paid":true,"reproducible":true}})");
+  REQUIRE(r.ok());
+  interp::EvalResult out = jitted.policy->evaluate(r.values);
+  REQUIRE(out.ok);
+  REQUIRE(out.decisions.size() == 5);
+  auto value_of = [&](const char* name) {
+    for (auto& [v, x] : out.decisions)
+      if (p->values[v].name == name) return x;
+    FAIL(name);
+    return ir::Value();
+  };
+  CHECK(value_of("covered").as_bool());
+  CHECK(value_of("exclusion").is_none());
+  CHECK(value_of("initial_response_minutes").as_int() == 60);
+  CHECK(value_of("business_hours_only").as_bool());
+  CHECK(value_of("comm_frequency_hours").as_int() == 24);
+}
+
+TEST_CASE("sessions and batches give what evaluate() gives") {
+  auto p = compile_path("policies/qlik/oem_maintenance.policy");
+  auto jitted = jit::CompiledPolicy::create(*p, no_cache());
+  REQUIRE(jitted.ok());
+  const auto& policy = *jitted.policy;
+  jit_test::InputGenerator gen(*p, 7);
+  std::vector<std::vector<ir::Value>> inputs;
+  std::vector<jit::FlatRecord> flat(200);
+  std::vector<const uint8_t* const*> pointers;
+  for (size_t i = 0; i < flat.size(); ++i) {
+    inputs.push_back(gen.next());
+    std::string why;
+    REQUIRE(policy.flatten(inputs.back(), &flat[i], &why));
+    pointers.push_back(flat[i].pointers());
+  }
+  jit::Session session(policy);
+  size_t failures = session.run_batch(pointers.data(), pointers.size());
+  size_t expected_failures = 0;
+  for (size_t i = 0; i < flat.size(); ++i) {
+    interp::EvalResult direct = policy.evaluate(inputs[i]);
+    expected_failures += direct.ok ? 0 : 1;
+    CHECK((session.batch_status(i) == 0) == direct.ok);
+    CHECK(jit_test::difference(*p, direct, session.batch_result(i, flat[i])).empty());
+    session.run(flat[i]);
+    CHECK(jit_test::difference(*p, direct, session.result(flat[i])).empty());
+  }
+  CHECK(failures == expected_failures);
+}
+
+TEST_CASE("a subset of decisions, in the order asked, errors included") {
+  auto p = compile_path("policies/qlik/oem_maintenance.policy");
+  auto jitted = jit::CompiledPolicy::create(*p, no_cache());
+  REQUIRE(jitted.ok());
+  interp::Interpreter interp(*p);
+  interp::EvalOptions options;
+  options.decisions = {p->decisions[3], p->decisions[0]};
+  jit_test::InputGenerator gen(*p, 11);
+  for (int i = 0; i < 200; ++i) {
+    auto in = gen.next();
+    CHECK(jit_test::difference(*p, interp.evaluate(in, options), jitted.policy->evaluate(in, options)).empty());
+  }
+  options.explain = true;  // answered by the interpreter
+  auto in = gen.next();
+  auto e = interp.evaluate(in, options);
+  auto a = jitted.policy->evaluate(in, options);
+  CHECK(a.explanations.size() == e.explanations.size());
+}
+
+TEST_CASE("evaluation errors name the same message, path and location") {
+  auto p = compile_text(R"(
+input case {
+  n: integer
+  m: integer?
+  k: integer 0..9
+}
+let doubled: integer 1..3 = case.n * 2
+decision big: integer  clause "1" = case.n * 1000000000000
+decision small: integer  clause "2" = doubled
+decision pick: text  clause "3" = match case.k { 0..3 => "low", 4..6 => "mid", else => "high" }
+decision must: integer  clause "4" = case.m ?? 0
+)");
+  auto jitted = jit::CompiledPolicy::create(*p, no_cache());
+  INFO(jitted.status.message);
+  REQUIRE(jitted.ok());
+  interp::Interpreter interp(*p);
+  for (int64_t n : {int64_t{1}, int64_t{2}, int64_t{-5}, int64_t{10000000}, INT64_MAX}) {
+    for (int64_t k : {0, 5, 9}) {
+      std::vector<ir::Value> in = {ir::Value::record({ir::Value(n), ir::Value::none(), ir::Value(k)})};
+      auto e = interp.evaluate(in);
+      auto a = jitted.policy->evaluate(in);
+      INFO("n = " << n << ", k = " << k);
+      CHECK(jit_test::difference(*p, e, a).empty());
+      if (!e.ok) CHECK(a.error.loc >= 0);
+    }
+  }
+}
+
+TEST_CASE("the object cache: miss, hit, damaged and stale entries, no cache") {
+  auto p = compile_path("policies/qlik/oem_maintenance.policy");
+  TempDir dir;
+  jit::JitOptions options;
+  options.cache_dir = dir.path.string();
+
+  auto first = jit::CompiledPolicy::create(*p, options);
+  REQUIRE(first.ok());
+  CHECK_FALSE(first.policy->info().cache_hit);
+  CHECK(first.policy->info().compile_ms > 0);
+  std::string path = first.policy->info().cache_path;
+  REQUIRE(std::filesystem::exists(path));
+  CHECK(first.policy->info().object_bytes > 0);
+
+  auto second = jit::CompiledPolicy::create(*p, options);
+  REQUIRE(second.ok());
+  CHECK(second.policy->info().cache_hit);
+  CHECK(second.policy->info().cache_load_ms > 0);
+
+  jit_test::InputGenerator gen(*p, 3);
+  for (int i = 0; i < 100; ++i) {
+    auto in = gen.next();
+    CHECK(jit_test::difference(*p, first.policy->evaluate(in), second.policy->evaluate(in)).empty());
+  }
+
+  SECTION("a damaged entry is rebuilt") {
+    {
+      std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(static_cast<std::streamoff>(std::filesystem::file_size(path) - 10));
+      f.put('\x5a');
+    }
+    auto third = jit::CompiledPolicy::create(*p, options);
+    REQUIRE(third.ok());
+    CHECK_FALSE(third.policy->info().cache_hit);
+    CHECK(third.policy->info().cache_note.find("damaged") != std::string::npos);
+    auto fourth = jit::CompiledPolicy::create(*p, options);
+    REQUIRE(fourth.ok());
+    CHECK(fourth.policy->info().cache_hit);
+  }
+  SECTION("a truncated entry is rebuilt") {
+    std::filesystem::resize_file(path, 20);
+    auto third = jit::CompiledPolicy::create(*p, options);
+    REQUIRE(third.ok());
+    CHECK_FALSE(third.policy->info().cache_hit);
+    CHECK(jit::CompiledPolicy::create(*p, options).policy->info().cache_hit);
+  }
+  SECTION("an entry for another key is stale") {
+    {
+      std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(16);  // the first byte of the key
+      f.put('\x00');
+      f.seekp(17);
+      f.put('\x01');
+    }
+    auto third = jit::CompiledPolicy::create(*p, options);
+    REQUIRE(third.ok());
+    CHECK_FALSE(third.policy->info().cache_hit);
+    CHECK(third.policy->info().cache_note.find("stale") != std::string::npos);
+  }
+  SECTION("the cache can be skipped") {
+    options.use_cache = false;
+    auto third = jit::CompiledPolicy::create(*p, options);
+    REQUIRE(third.ok());
+    CHECK_FALSE(third.policy->info().cache_hit);
+    CHECK(third.policy->info().cache_path.empty());
+  }
+  SECTION("another program is another entry") {
+    auto other = compile_path("policies/bench/triage.policy");
+    auto third = jit::CompiledPolicy::create(*other, options);
+    REQUIRE(third.ok());
+    CHECK_FALSE(third.policy->info().cache_hit);
+    CHECK(third.policy->info().cache_path != path);
+  }
+}
+
+TEST_CASE("compiled policies are thread-safe and unload cleanly") {
+  auto p = compile_path("policies/bench/triage.policy");
+  auto records = triage_records(*p, 400);
+  interp::Interpreter interp(*p);
+  for (int round = 0; round < 3; ++round) {
+    auto jitted = jit::CompiledPolicy::create(*p, no_cache());
+    REQUIRE(jitted.ok());
+    std::atomic<int> mismatches{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&] {
+        for (const auto& r : records)
+          if (!jit_test::difference(*p, interp.evaluate(r), jitted.policy->evaluate(r)).empty()) ++mismatches;
+      });
+    }
+    for (auto& t : threads) t.join();
+    CHECK(mismatches == 0);
+  }
+}

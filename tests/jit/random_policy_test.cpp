@@ -1,0 +1,359 @@
+// Random small policies over the language's constructs (arithmetic with overflow, decimals,
+// money in two currencies, dates, datetimes, calendars, tables, matches, optionals,
+// aggregations, collect, text), each evaluated by the interpreter and the JIT on random
+// inputs with identical results demanded. PROVISO_RANDOM_POLICIES sets the number of
+// policies (default 40), PROVISO_DIFF_COUNT the inputs per policy (default 60 here).
+#include <cstdlib>
+#include <random>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "compiler/driver/compile.h"
+#include "compiler/jit/jit.h"
+#include "compiler/records/encode.h"
+#include "tests/jit/diff_support.h"
+
+using namespace proviso;
+
+namespace {
+
+class PolicyGen {
+ public:
+  explicit PolicyGen(uint64_t seed) : rng_(seed) {}
+
+  std::string policy() {
+    std::string s = R"(policy random.p "Random"
+  home zone x.z
+import stdlib.holidays
+enum Color = Red | Green | Blue
+record Item { n: integer, w: decimal }
+input x {
+  a: integer
+  b: integer 0..10
+  c: bool
+  d: Color
+  e: decimal
+  f: money
+  g: date
+  h: datetime
+  h2: datetime
+  i: integer?
+  t: text?
+  u: text
+  items: list of Item
+  ns: list of integer
+  k: duration
+  z: zone
+}
+optional input y {
+  m: money
+  when: date
+}
+calendar desk
+  Monday to Friday 09:00-17:00
+  Saturday 10:00-12:00
+  in x.z
+  except england_wales + [2027-01-04] - [2026-12-28]
+  business day 8 hours
+)";
+    in_table_ = true;
+    std::string cells[5] = {expr("integer", 2), expr("integer", 2), expr("integer", 2), expr("text", 2), expr("integer", 2)};
+    in_table_ = false;
+    s += fmt::format(R"(table tbl
+  given x.d as color, x.b as level
+  gives out_int: integer, out_text: text?
+  hit first
+  | Red   | 0..3 | {} | "a"  |
+  | Red   | -    | {} | none |
+  | Green | < 5  | {} | {} |
+  | -     | -    | {} | none |
+)",
+                     cells[0], cells[1], cells[2], cells[3], cells[4]);
+    static const char* types[] = {"integer", "bool", "decimal", "money", "date", "datetime", "duration",
+                                  "text", "integer?", "Color", "text?", "money?", "date?"};
+    int n_lets = static_cast<int>(pick(2, 6));
+    for (int i = 0; i < n_lets; ++i) {
+      std::string t = types[pick(0, 12)];
+      std::string name = fmt::format("l{}", i);
+      if (t == "integer" && chance(30)) {
+        s += fmt::format("let {}: integer 0..100 = {}\n", name, expr("integer", 0));
+      } else {
+        s += fmt::format("let {}: {} = {}\n", name, t, expr(t, 0));
+      }
+      names_.push_back({name, t});
+    }
+    int n_decisions = static_cast<int>(pick(3, 8));
+    for (int i = 0; i < n_decisions; ++i) {
+      std::string t = types[pick(0, 12)];
+      std::string name = fmt::format("d{}", i);
+      s += fmt::format("decision {}: {}  clause \"{}\" = {}\n", name, t, i, expr(t, 0));
+      names_.push_back({name, t});
+    }
+    return s;
+  }
+
+ private:
+  int64_t pick(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng_); }
+  bool chance(int percent) { return pick(0, 99) < percent; }
+  template <size_t N>
+  const char* one(const char* const (&options)[N]) { return options[pick(0, N - 1)]; }
+
+  // A let or decision declared so far with this type, or "".
+  std::string named(const std::string& type) {
+    std::vector<std::string> found;
+    for (const auto& [n, t] : names_)
+      if (t == type) found.push_back(n);
+    if (found.empty()) return "";
+    return found[pick(0, static_cast<int64_t>(found.size()) - 1)];
+  }
+
+  std::string expr(const std::string& t, int depth) {
+    bool leaf = depth >= 3 || chance(25 + depth * 15);
+    if (chance(15)) {
+      std::string n = named(t);
+      if (!n.empty()) return n;
+    }
+    auto E = [&](const std::string& type) { return "(" + expr(type, depth + 1) + ")"; };
+    if (t == "integer") {
+      if (leaf) {
+        static const char* const leaves[] = {"x.a", "x.b", "3", "0", "100", "-7", "count(x.ns)", "tbl.out_int"};
+        const char* l = one(leaves);
+        return in_table_ && l[0] == 't' ? "x.b" : l;
+      }
+      switch (pick(0, 17)) {
+        case 0: return E("integer") + " + " + E("integer");
+        case 1: return E("integer") + " - " + E("integer");
+        case 2: return E("integer") + " * " + E("integer");
+        case 3: return "-" + E("integer");
+        case 4: return "if " + E("bool") + " then " + E("integer") + " else " + E("integer");
+        case 5: return "match x.d { Red => " + E("integer") + ", Green => " + E("integer") + ", else => " + E("integer") + " }";
+        case 6: return "match x.b { 0 => " + E("integer") + ", 1..5 => " + E("integer") + ", else => " + E("integer") + " }";
+        case 7: return "x.i ?? " + E("integer");
+        case 8: return "if x.i is present then x.i * 2 else " + E("integer");
+        case 9: return fmt::format("count n in x.ns: n > {}", pick(-2, 6));
+        case 10: return "sum n in x.ns: n";
+        case 11: return "ceil(" + expr("decimal", depth + 1) + ")";
+        case 12: return "floor(" + expr("decimal", depth + 1) + ")";
+        case 13: return "round(" + expr("decimal", depth + 1) + ")";
+        case 14: return "abs(" + expr("integer", depth + 1) + ")";
+        case 15: return "min(" + expr("integer", depth + 1) + ", " + expr("integer", depth + 1) + ")";
+        case 16: return "sum it in x.items: it.n * 2";
+        default: return "(max n in x.ns: n) ?? " + E("integer");
+      }
+    }
+    if (t == "bool") {
+      if (leaf) {
+        static const char* const leaves[] = {"x.c", "true", "x.i is present", "y is present", "blank(x.t)",
+                                             "x.d == Red", "x.u == \"ok\""};
+        return one(leaves);
+      }
+      switch (pick(0, 16)) {
+        case 0: return E("integer") + " < " + E("integer");
+        case 1: return E("integer") + " == " + E("integer");
+        case 2: return "not " + E("bool");
+        case 3: return E("bool") + " and " + E("bool");
+        case 4: return E("bool") + " or " + E("bool");
+        case 5: return "x.d in [Red, Blue]";
+        case 6: return E("integer") + " in x.ns";
+        case 7: return E("decimal") + " >= " + E("decimal");
+        case 8: return E("money") + " > " + E("money");
+        case 9: return E("date") + " < " + E("date");
+        case 10: return E("datetime") + " <= " + E("datetime");
+        case 11: return E("duration") + " < " + E("duration");
+        case 12: return fmt::format("any n in x.ns: n > {}", pick(0, 8));
+        case 13: return "all it in x.items: it.w > " + E("decimal");
+        case 14: return "is_empty(collect { \"a\" when " + E("bool") + ", \"b\" when " + E("bool") + " })";
+        case 15: return "is_open(" + E("datetime") + ", desk)";
+        default: return E("text") + " != " + E("text");
+      }
+    }
+    if (t == "decimal") {
+      if (leaf) {
+        static const char* const leaves[] = {"x.e", "1.5", "0.25", "-2.125", "x.e * 3"};
+        return one(leaves);
+      }
+      switch (pick(0, 10)) {
+        case 0: return E("integer") + " / " + E("integer");
+        case 1: return E("decimal") + " + " + E("decimal");
+        case 2: return E("decimal") + " * " + E("decimal");
+        case 3: return E("decimal") + " - " + E("integer");
+        case 4: return "round(" + expr("decimal", depth + 1) + ", 2)";
+        case 5: return "round(" + expr("decimal", depth + 1) + ", 1, half_even)";
+        case 6: return E("money") + " / " + E("money");
+        case 7: return "sum it in x.items: it.w";
+        case 8: return "abs(" + expr("decimal", depth + 1) + ")";
+        case 9: return "-" + E("decimal");
+        default: return E("decimal") + " / " + E("decimal");
+      }
+    }
+    if (t == "money") {
+      if (leaf) {
+        static const char* const leaves[] = {"x.f", "100.00 USD", "0.01 USD", "12 USD"};
+        return one(leaves);
+      }
+      switch (pick(0, 9)) {
+        case 0: return E("money") + " + " + E("money");
+        case 1: return E("money") + " - " + E("money");
+        case 2: return E("money") + " * " + E("decimal");
+        case 3: return E("money") + " / " + E("integer");
+        case 4: return "25% of " + E("money");
+        case 5: return "round(" + expr("money", depth + 1) + ")";
+        case 6: return "round(" + expr("money", depth + 1) + ", 3, down)";
+        case 7: return "min(" + expr("money", depth + 1) + ", " + expr("money", depth + 1) + ")";
+        case 8: return "if y is present then y.m else " + E("money");
+        default: return "-" + E("money");
+      }
+    }
+    if (t == "date") {
+      if (leaf) {
+        static const char* const leaves[] = {"x.g", "2026-03-31", "2024-02-29"};
+        return one(leaves);
+      }
+      switch (pick(0, 7)) {
+        case 0: return E("date") + " + 1 month";
+        case 1: return E("date") + " - 12 months";
+        case 2: return E("date") + " + 3 days";
+        case 3: return "date_of(" + expr("datetime", depth + 1) + ", zone \"Asia/Tokyo\")";
+        case 4: return "date_of(" + expr("datetime", depth + 1) + ", x.z)";
+        case 5: return "max(" + expr("date", depth + 1) + ", " + expr("date", depth + 1) + ")";
+        case 6: return "if y is present then y.when else " + E("date");
+        default: return E("date") + " + " + E("duration");
+      }
+    }
+    if (t == "datetime") {
+      if (leaf) {
+        static const char* const leaves[] = {"x.h", "x.h2", "2026-11-27T16:00:00Z"};
+        return one(leaves);
+      }
+      switch (pick(0, 7)) {
+        case 0: return E("datetime") + " + " + E("duration");
+        case 1: return E("datetime") + " - " + E("duration");
+        case 2: return E("datetime") + " + 2 business hours in desk";
+        case 3: return E("datetime") + " + 1 business day in 24x7";
+        case 4: return "next_opening(" + expr("datetime", depth + 1) + ", desk)";
+        case 5: return "min(" + expr("datetime", depth + 1) + ", " + expr("datetime", depth + 1) + ")";
+        case 6: return E("datetime") + " + " + E("duration") + " in desk";
+        default: return E("datetime") + " + 3 business days in desk";
+      }
+    }
+    if (t == "duration") {
+      if (leaf) {
+        static const char* const leaves[] = {"x.k", "4 hours", "30 minutes", "2 days"};
+        return one(leaves);
+      }
+      switch (pick(0, 6)) {
+        case 0: return E("datetime") + " - " + E("datetime");
+        case 1: return E("date") + " - " + E("date");
+        case 2: return E("duration") + " + " + E("duration");
+        case 3: return E("integer") + " * 1 hour";
+        case 4: return "working_time(" + expr("datetime", depth + 1) + ", " + expr("datetime", depth + 1) + ", desk)";
+        case 5: return "-" + E("duration");
+        default: return E("duration") + " - " + E("duration");
+      }
+    }
+    if (t == "text") {
+      if (leaf) {
+        static const char* const leaves[] = {"x.u", "\"abc\"", "x.t ?? \"none\"", "tbl.out_text ?? \"-\""};
+        const char* l = one(leaves);
+        return in_table_ && l[0] == 't' ? "x.u" : l;
+      }
+      switch (pick(0, 8)) {
+        case 0: return "text(" + expr("integer", depth + 1) + ")";
+        case 1: return "text(" + expr("decimal", depth + 1) + ")";
+        case 2: return "text(x.d)";
+        case 3: return "text(" + expr("money", depth + 1) + ")";
+        case 4: return "text(" + expr("date", depth + 1) + ")";
+        case 5: return "first(collect { \"p\" when " + E("bool") + ", x.u when " + E("bool") + " }) ?? \"-\"";
+        case 6: return "if " + E("bool") + " then " + E("text") + " else " + E("text");
+        case 7: return "text(" + expr("duration", depth + 1) + ")";
+        default: return "match x.d { Red => \"r\", Green => " + E("text") + ", Blue => x.u }";
+      }
+    }
+    if (t == "integer?") {
+      if (leaf) return chance(50) ? "x.i" : "none";
+      switch (pick(0, 3)) {
+        case 0: return "if " + E("bool") + " then " + E("integer") + " else none";
+        case 1: return "max n in x.ns: n";
+        case 2: return "first(x.ns)";
+        default: return "if x.i is present then x.i + " + E("integer") + " else none";
+      }
+    }
+    if (t == "text?") {
+      if (leaf) return chance(50) || in_table_ ? "x.t" : "tbl.out_text";
+      return "if " + E("bool") + " then " + E("text") + " else none";
+    }
+    if (t == "money?") {
+      if (leaf) return "none";
+      return chance(50) ? "if y is present then y.m + " + E("money") + " else none"
+                        : "if " + E("bool") + " then " + E("money") + " else none";
+    }
+    if (t == "date?") {
+      if (leaf) return "none";
+      return chance(50) ? "if y is present then y.when + 1 month else none"
+                        : "max it in x.items: (" + expr("date", depth + 1) + ")";
+    }
+    if (t == "Color") {
+      if (leaf) return chance(50) ? "x.d" : "Color.Red";
+      return "if " + E("bool") + " then Color.Blue else x.d";
+    }
+    return "0";
+  }
+
+  std::mt19937_64 rng_;
+  std::vector<std::pair<std::string, std::string>> names_;
+  bool in_table_ = false;  // table cells may not read the table
+};
+
+int env_int(const char* name, int fallback) {
+  if (const char* s = std::getenv(name); s && *s && std::atoi(s) > 0) return std::atoi(s);
+  return fallback;
+}
+
+}  // namespace
+
+TEST_CASE("JIT agrees with the interpreter on random policies") {
+  int policies = env_int("PROVISO_RANDOM_POLICIES", 40);
+  int inputs = jit_test::diff_count(60);
+  int compiled = 0, unsupported = 0, evaluations = 0, errors = 0, mismatches = 0;
+  jit::JitOptions options;
+  options.use_cache = false;
+  for (int k = 0; k < policies; ++k) {
+    PolicyGen gen(0x9e3779b97f4a7c15ull * static_cast<uint64_t>(k + 1));
+    std::string text = gen.policy();
+    auto r = driver::compile_source(std::make_shared<const SourceFile>(fmt::format("random{}.policy", k), text));
+    if (!r.ok()) {
+      for (const auto& d : r.diagnostics.items())
+        if (d.severity == Severity::Error) {
+          UNSCOPED_INFO("policy " << k << " does not compile: " << d.message);
+          break;
+        }
+      continue;
+    }
+    ++compiled;
+    const ir::Program& p = *r.program;
+    auto jitted = jit::CompiledPolicy::create(p, options);
+    if (!jitted.ok()) {
+      ++unsupported;
+      FAIL_CHECK("policy " << k << ": " << jitted.status.message << "\n" << text);
+      continue;
+    }
+    interp::Interpreter interp(p);
+    jit_test::InputGenerator inputs_gen(p, static_cast<uint64_t>(k) * 7919 + 1);
+    for (int i = 0; i < inputs; ++i) {
+      auto in = inputs_gen.next();
+      auto e = interp.evaluate(in);
+      auto a = jitted.policy->evaluate(in);
+      ++evaluations;
+      errors += e.ok ? 0 : 1;
+      std::string diff = jit_test::difference(p, e, a);
+      if (!diff.empty() && ++mismatches <= 3) FAIL_CHECK("policy " << k << ": " << diff << "\n" << text);
+    }
+  }
+  WARN(fmt::format("random policies: {} of {} compiled, {} evaluations ({} evaluation errors), {} mismatches, "
+                   "{} not compiled by the JIT",
+                   compiled, policies, evaluations, errors, mismatches, unsupported));
+  CHECK(compiled * 10 >= policies * 7);  // the generator mostly writes valid policies
+  CHECK(mismatches == 0);
+  CHECK(unsupported == 0);
+}
