@@ -1,6 +1,7 @@
 // YAML decoding (yaml-cpp): the same walk and rules as JSON. Plain scalars are typed as in
 // YAML's core schema restricted to JSON's forms (true/false, JSON numbers, null/~/empty);
 // quoted scalars are always strings.
+#include <optional>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
@@ -81,6 +82,38 @@ std::string lower_first(std::string s) {
   return s;
 }
 
+// yaml-cpp 0.7 never returns from LoadAll when a document's first content starts with `,`
+// (found by the decode fuzzer: a single `,` hangs it). Such a document is invalid YAML anyway
+// (`,` is a flow indicator), so it is refused here with its line and column.
+std::optional<std::string> leading_flow_comma(std::string_view text) {
+  bool at_document_start = true;
+  size_t line_no = 0;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    ++line_no;
+    size_t col = line.find_first_not_of(" \t\r");
+    std::string_view rest = col == std::string_view::npos ? std::string_view{} : line.substr(col);
+    if (col == 0 && (rest.substr(0, 3) == "---" || rest.substr(0, 3) == "...")) {
+      at_document_start = true;
+      // content may follow the marker on the same line
+      size_t after = rest.find_first_not_of(" \t\r", 3);
+      if (after != std::string_view::npos && rest[after] != '#') {
+        if (rest[after] == ',') return fmt::format("invalid YAML at line {}, column {}: a value cannot start with `,`", line_no, after + 1);
+        at_document_start = false;
+      }
+    } else if (!rest.empty() && rest[0] != '#' && !(col == 0 && rest[0] == '%') && at_document_start) {
+      if (rest[0] == ',') return fmt::format("invalid YAML at line {}, column {}: a value cannot start with `,`", line_no, col + 1);
+      at_document_start = false;
+    }
+    if (end == text.size()) break;
+    pos = end + 1;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<DecodeResult> Decoder::decode_yaml(std::string_view text) {
@@ -94,6 +127,7 @@ std::vector<DecodeResult> Decoder::decode_yaml(std::string_view text) {
   };
   if (text.size() > limits_.max_input_bytes)
     return fail(fmt::format("input larger than {} MiB", limits_.max_input_bytes >> 20));
+  if (auto problem = leading_flow_comma(text)) return fail(*problem);
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));
