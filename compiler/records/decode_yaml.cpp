@@ -82,34 +82,63 @@ std::string lower_first(std::string s) {
   return s;
 }
 
-// yaml-cpp 0.7 never returns from LoadAll when a document's first content starts with `,`
-// (found by the decode fuzzer: a single `,` hangs it). Such a document is invalid YAML anyway
-// (`,` is a flow indicator), so it is refused here with its line and column.
-std::optional<std::string> leading_flow_comma(std::string_view text) {
-  bool at_document_start = true;
-  size_t line_no = 0;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    ++line_no;
-    size_t col = line.find_first_not_of(" \t\r");
-    std::string_view rest = col == std::string_view::npos ? std::string_view{} : line.substr(col);
-    if (col == 0 && (rest.substr(0, 3) == "---" || rest.substr(0, 3) == "...")) {
-      at_document_start = true;
-      // content may follow the marker on the same line
-      size_t after = rest.find_first_not_of(" \t\r", 3);
-      if (after != std::string_view::npos && rest[after] != '#') {
-        if (rest[after] == ',') return fmt::format("invalid YAML at line {}, column {}: a value cannot start with `,`", line_no, after + 1);
-        at_document_start = false;
-      }
-    } else if (!rest.empty() && rest[0] != '#' && !(col == 0 && rest[0] == '%') && at_document_start) {
-      if (rest[0] == ',') return fmt::format("invalid YAML at line {}, column {}: a value cannot start with `,`", line_no, col + 1);
-      at_document_start = false;
+// yaml-cpp 0.7 never returns from LoadAll on a `,` in block context that starts a line or
+// follows a complete quoted or bracketed node (the decode fuzzer found `,` alone and
+// `"reinstatement",`). Such text is invalid YAML anyway (`,` only separates flow items), so
+// it is refused here with its line and column. Commas inside plain scalars (`a, b`), quotes
+// and flow collections are left alone.
+std::optional<std::string> stray_block_comma(std::string_view text) {
+  size_t line = 1, col = 0;
+  int flow_depth = 0;
+  char last = '\n';  // the last character outside white space and comments, on this line
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    ++col;
+    if (c == '\n') {
+      ++line;
+      col = 0;
+      last = '\n';
+      continue;
     }
-    if (end == text.size()) break;
-    pos = end + 1;
+    if (c == ' ' || c == '\t' || c == '\r') continue;
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      // skip the quoted scalar, which may span lines
+      for (++i; i < text.size(); ++i) {
+        if (text[i] == '\n') {
+          ++line;
+          col = 0;
+        } else {
+          ++col;
+        }
+        if (c == '"' && text[i] == '\\') {
+          ++i;
+          ++col;
+          continue;
+        }
+        if (text[i] == c) {
+          if (c == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+            ++i;
+            ++col;
+            continue;
+          }
+          break;
+        }
+      }
+      last = c;
+      continue;
+    }
+    if (c == '[' || c == '{') ++flow_depth;
+    if ((c == ']' || c == '}') && flow_depth > 0) --flow_depth;
+    if (c == ',' && flow_depth == 0 &&
+        (last == '\n' || last == '"' || last == '\'' || last == ']' || last == '}' || last == '-' || last == '?')) {
+      return fmt::format("invalid YAML at line {}, column {}: `,` separates items only inside `[...]` or `{{...}}`",
+                         line, col);
+    }
+    last = c;
   }
   return std::nullopt;
 }
@@ -127,7 +156,7 @@ std::vector<DecodeResult> Decoder::decode_yaml(std::string_view text) {
   };
   if (text.size() > limits_.max_input_bytes)
     return fail(fmt::format("input larger than {} MiB", limits_.max_input_bytes >> 20));
-  if (auto problem = leading_flow_comma(text)) return fail(*problem);
+  if (auto problem = stray_block_comma(text)) return fail(*problem);
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));
