@@ -105,7 +105,9 @@ std::optional<std::string> stray_block_comma(std::string_view text) {
       while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
       continue;
     }
-    if (c == '"' || c == '\'') {
+    bool token_start = i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n' ||
+                       last == ':' || last == '-' || last == '?' || last == '[' || last == '{' || last == ',';
+    if ((c == '"' || c == '\'') && token_start) {
       // skip the quoted scalar, which may span lines
       for (++i; i < text.size(); ++i) {
         if (text[i] == '\n') {
@@ -134,7 +136,8 @@ std::optional<std::string> stray_block_comma(std::string_view text) {
     if (c == '[' || c == '{') ++flow_depth;
     if ((c == ']' || c == '}') && flow_depth > 0) --flow_depth;
     if (c == ',' && flow_depth == 0 &&
-        (last == '\n' || last == '"' || last == '\'' || last == ']' || last == '}' || last == '-' || last == '?')) {
+        (last == '\n' || last == '"' || last == '\'' || last == ']' || last == '}' || last == '-' || last == '?' ||
+         last == ':' || last == '&' || last == '*' || last == '!' || last == '|' || last == '>')) {
       return fmt::format("invalid YAML at line {}, column {}: `,` separates items only inside `[...]` or `{{...}}`",
                          line, col);
     }
