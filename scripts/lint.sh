@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Static checks with the Debian clang tools (clang-tidy-14, clang-format-14):
 #   scripts/lint.sh tidy [FILE.cpp...]   clang-tidy (.clang-tidy) with build-lint/compile_commands.json
-#                                        over every project .cpp (or the files given); any warning fails
+#                                        over every project .cpp (or the files given); any finding
+#                                        fails; results are cached by content (run-clang-tidy.py)
 #   scripts/lint.sh format-check         clang-format (.clang-format) on scripts/format-files.txt
 #   scripts/lint.sh format [FILE...]     rewrites the listed files (and the files given) in place
 # Only the files in scripts/format-files.txt are checked for layout: the rest of the tree
@@ -40,22 +41,8 @@ for e in json.load(open(sys.argv[1])):
 ' "$BUILD/compile_commands.json" | sort -u)
     fi
     echo "lint: clang-tidy on ${#files[@]} files ($JOBS at a time)"
-    out="$BUILD/clang-tidy.log"
-    : > "$out"
-    # One clang-tidy per file; --warnings-as-errors makes any finding a failure.
-    status=0
-    printf '%s\n' "${files[@]}" | xargs -P "$JOBS" -I{} sh -c \
-      '"$0" -p "$1" --quiet --warnings-as-errors="*" "{}" > "$1/tidy.$$.log" 2>&1 || { echo "{}" >> "$1/tidy-failed"; }; cat "$1/tidy.$$.log" >> "$1/clang-tidy.log"; rm -f "$1/tidy.$$.log"' \
-      "$CLANG_TIDY" "$BUILD" || status=1
-    if [ -s "$BUILD/tidy-failed" ]; then
-      grep -E 'warning:|error:' "$out" | grep -v 'warnings generated' | sort -u
-      echo "lint: clang-tidy found problems in: $(sort -u "$BUILD/tidy-failed" | tr '\n' ' ')"
-      rm -f "$BUILD/tidy-failed"
-      exit 1
-    fi
-    rm -f "$BUILD/tidy-failed"
-    [ "$status" -eq 0 ] || exit 1
-    echo "lint: clang-tidy clean"
+    # Cached by preprocessed content: see scripts/run-clang-tidy.py.
+    python3 scripts/run-clang-tidy.py --clang-tidy "$CLANG_TIDY" -p "$BUILD" -j "$JOBS" "${files[@]}"
     ;;
   format-check)
     mapfile -t files < <(listed_files)

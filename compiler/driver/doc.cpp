@@ -167,7 +167,7 @@ std::string policy_markdown(const ir::Program& p) {
     std::set<int32_t> reached;
     for (const auto& in : p.inputs) collect_records(in.type, reached, schema);
     for (int32_t id : reached) {
-      if (shown.count(id)) continue;
+      if (shown.contains(id)) continue;
       out += fmt::format("### Record `{}`\n\n", schema.records[id].name);
       record_fields(out, schema.records[id], schema);
       shown.insert(id);

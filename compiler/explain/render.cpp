@@ -118,13 +118,13 @@ std::string render_text(const ir::Program& p, const interp::EvalResult& r) {
         }
         case Step::Kind::Branch:
           // `x` is true right after `x = true` says nothing new.
-          if (!facts.count(s.text + (s.taken ? " = true" : " = false")))
+          if (!facts.contains(s.text + (s.taken ? " = true" : " = false")))
             add(fmt::format("`{}` is {}", s.text, s.taken ? "true" : "false"));
           break;
         case Step::Kind::MatchArm: {
           std::string value = s.type.is_error() ? std::string() : fmt_value(p, r, s.value, s.type);
           if (value.empty()) add(fmt::format("match on `{}`", s.text));
-          else if (!facts.count(s.text + " = " + value)) add(fmt::format("match on `{}`: {}", s.text, value));
+          else if (!facts.contains(s.text + " = " + value)) add(fmt::format("match on `{}`: {}", s.text, value));
           break;
         }
         case Step::Kind::TableRow: {

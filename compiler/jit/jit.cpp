@@ -25,11 +25,11 @@
 #include <llvm/Support/SHA256.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
-#include <llvm/Support/xxhash.h>
 #include <llvm/TargetParser/Host.h>
 
 #include "compiler/jit/codegen.h"
 #include "compiler/jit/host.h"
+#include "compiler/jit/object_cache.h"
 
 namespace proviso::jit {
 
@@ -45,97 +45,12 @@ using EvalFn = int32_t (*)(const uint8_t* const*, uint8_t*, proviso_ctx*);
 using EvalSomeFn = int32_t (*)(const uint8_t* const*, uint8_t*, proviso_ctx*, const int32_t*, uint64_t);
 using BatchFn = int32_t (*)(const uint8_t* const* const*, uint64_t, uint8_t*, uint64_t, proviso_ctx*, int32_t*);
 
-// ---- cache entries ----
-
-constexpr char kMagic[8] = {'P', 'V', 'J', 'I', 'T', 'O', 'B', 'J'};
-constexpr uint32_t kFormat = 1;
-
-struct EntryHeader {
-  char magic[8];
-  uint32_t format;
-  uint32_t reserved;
-  uint8_t key[32];
-  uint64_t meta_size;
-  uint64_t object_size;
-  uint64_t checksum;  // xxh3 of meta + object
-};
-
-uint64_t checksum_of(std::string_view meta, std::string_view object) {
-  std::string both;
-  both.reserve(meta.size() + object.size());
-  both.append(meta).append(object);
-  return llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(both.data()), both.size()));
-}
-
-bool write_entry(const std::string& path, const std::array<uint8_t, 32>& key, std::string_view meta,
-                 std::string_view object, std::string* why) {
-  EntryHeader h{};
-  std::memcpy(h.magic, kMagic, sizeof kMagic);
-  h.format = kFormat;
-  std::memcpy(h.key, key.data(), key.size());
-  h.meta_size = meta.size();
-  h.object_size = object.size();
-  h.checksum = checksum_of(meta, object);
-  static std::atomic<uint64_t> counter{0};
-  std::string tmp = fmt::format("{}.tmp.{}.{}", path, ::getpid(), counter++);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(&h), sizeof h);
-    out.write(meta.data(), static_cast<std::streamsize>(meta.size()));
-    out.write(object.data(), static_cast<std::streamsize>(object.size()));
-    if (!out) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      *why = fmt::format("cannot write the cache entry `{}`", tmp);
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    *why = fmt::format("cannot write the cache entry `{}`", path);
-    return false;
-  }
-  return true;
-}
-
-enum class EntryState { Missing, Damaged, Stale, Ok };
-
-EntryState read_entry(const std::string& path, const std::array<uint8_t, 32>& key, std::string* meta,
-                      std::string* object) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return EntryState::Missing;
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EntryHeader h;
-  if (bytes.size() < sizeof h) return EntryState::Damaged;
-  std::memcpy(&h, bytes.data(), sizeof h);
-  if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0) return EntryState::Damaged;
-  if (h.format != kFormat || std::memcmp(h.key, key.data(), key.size()) != 0) return EntryState::Stale;
-  if (h.meta_size > bytes.size() || h.object_size > bytes.size() ||
-      sizeof h + h.meta_size + h.object_size != bytes.size())
-    return EntryState::Damaged;
-  std::string_view m(bytes.data() + sizeof h, h.meta_size);
-  std::string_view o(bytes.data() + sizeof h + h.meta_size, h.object_size);
-  if (checksum_of(m, o) != h.checksum) return EntryState::Damaged;
-  *meta = std::string(m);
-  *object = std::string(o);
-  return EntryState::Ok;
-}
-
-std::string cache_directory(const JitOptions& options) {
-  if (!options.cache_dir.empty()) return options.cache_dir;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/proviso";
-  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/proviso";
-  return "";
-}
-
 // Writes the object code of modules compiled on a cache miss to their cache entries.
 class ObjectWriter : public llvm::ObjectCache {
  public:
   struct Pending {
     std::string path;
-    std::array<uint8_t, 32> key;
+    CacheKey key;
     std::string meta;
     size_t* object_bytes = nullptr;
     std::string* note = nullptr;
@@ -390,7 +305,7 @@ CompiledPolicy::Result CompiledPolicy::create(const ir::Program& program, const 
 
   std::string path;
   if (options.use_cache) {
-    std::string dir = cache_directory(options);
+    std::string dir = cache_directory(options.cache_dir);
     std::error_code ec;
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
     if (dir.empty() || ec) info.cache_note = fmt::format("no usable cache directory `{}`", dir);

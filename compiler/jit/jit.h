@@ -34,7 +34,8 @@ struct JitOptions {
   bool use_cache = true;
   // "" = $XDG_CACHE_HOME/proviso, else $HOME/.cache/proviso.
   std::string cache_dir;
-  // LLVM optimisation level of the IR transform layer and code generator, 0..3.
+  // Level of the IR optimisation pipeline (the transform layer), 0..3; part of the cache key.
+  // The code generator always runs at its default level.
   int opt_level = 2;
 };
 

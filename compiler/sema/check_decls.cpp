@@ -103,10 +103,10 @@ void Checker::collect(const ast::Module& module, int file) {
              (s->decl->kind == ast::DeclKind::Exclusions ||
               (s->decl->kind == ast::DeclKind::Value && s->decl->value_decl->kind == ast::ValueDecl::Kind::Decision));
     };
-    Symbol* same_space = is_input ? (input_symbols_.count(name.text) ? &input_symbols_[name.text] : nullptr)
+    Symbol* same_space = is_input ? (input_symbols_.contains(name.text) ? &input_symbols_[name.text] : nullptr)
                                   : find_declared(name.text);
     Symbol* other_space = is_input ? find_declared(name.text)
-                                   : (input_symbols_.count(name.text) ? &input_symbols_[name.text] : nullptr);
+                                   : (input_symbols_.contains(name.text) ? &input_symbols_[name.text] : nullptr);
     bool this_is_decision = d.kind == ast::DeclKind::Exclusions ||
                             (d.kind == ast::DeclKind::Value && d.value_decl->kind == ast::ValueDecl::Kind::Decision);
     // A decision may share an input's name (POLICIES.md: input and decision `reinstatement`);

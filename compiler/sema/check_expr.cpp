@@ -17,6 +17,13 @@ NodeId ExprChecker::check(const ast::Expr& e, const Type* hint) {
     err(e, "limit", fmt::format("expressions nest too deeply (limit {})", kMaxExprDepth));
     return poison(e);
   }
+  if (c_.nesting_ >= kMaxTotalNesting) {
+    --depth_;
+    err(e, "limit",
+        fmt::format("expressions nest too deeply through the declarations they use (limit {} levels)", kMaxTotalNesting));
+    return poison(e);
+  }
+  ++c_.nesting_;
   NodeId id = ir::kNoNode;
   switch (e.kind) {
     case ast::ExprKind::Literal: id = literal(e, hint); break;
@@ -34,6 +41,7 @@ NodeId ExprChecker::check(const ast::Expr& e, const Type* hint) {
     case ast::ExprKind::Collect: id = collect(e, hint); break;
     case ast::ExprKind::Paren: id = e.operand ? check(*e.operand, hint) : poison(e); break;
   }
+  --c_.nesting_;
   --depth_;
   return id;
 }
@@ -206,7 +214,7 @@ NodeId ExprChecker::narrow(NodeId id, const ast::Expr& e) {
   Type t = c_.type_of(id);
   if (!t.optional) return id;
   std::string key = c_.path_key(id);
-  if (key.empty() || !s_.present.count(key)) return id;
+  if (key.empty() || !s_.present.contains(key)) return id;
   return node(Op::Unwrap, t.as_required(), e, id);
 }
 
@@ -324,7 +332,7 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
 NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
   const ast::Expr& base = strip_parens(*e.operand);
   // `Enum.Member` and `table.column`
-  if (base.kind == ast::ExprKind::Name && is_unresolved_bare_name(base) == false) {
+  if (base.kind == ast::ExprKind::Name && !is_unresolved_bare_name(base)) {
     Symbol* sym = c_.find_symbol(base.name.text);
     bool shadowed = false;
     for (const auto& l : s_.locals) shadowed |= l.first == base.name.text;

@@ -20,6 +20,11 @@ inline constexpr size_t kMaxEnumMembers = 1000;
 inline constexpr size_t kMaxRecordFields = 1000;  // per record, inline record type or input
 inline constexpr size_t kMaxTableRows = 10000;
 inline constexpr size_t kMaxMatchArms = 1000;
+// Expression levels being checked at once, across declarations checked on demand (a value's
+// expression checks the values it names first): bounds the checker's stack, and the
+// interpreter's, which follows the same paths. 400 declarations of 256 levels each would
+// otherwise need about 50 MB of stack.
+inline constexpr int kMaxTotalNesting = 4096;
 
 struct Symbol {
   SymKind kind;
@@ -98,6 +103,7 @@ class Checker {
   std::map<std::string, Symbol> input_symbols_;  // inputs: their own namespace, so a decision
                                                  // may share an input's name (`reinstatement`)
   int depth_ = 0;  // nesting of on-demand checks, bounded to keep the stack safe
+  int nesting_ = 0;  // expression levels being checked, across on-demand checks (kMaxTotalNesting)
 };
 
 }  // namespace proviso::sema

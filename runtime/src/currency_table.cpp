@@ -50,7 +50,7 @@ static_assert(sorted_by_code(), "kCurrencies must stay sorted for binary search"
 }  // namespace
 
 Expected<uint16_t> currency_index(std::string_view code) {
-  auto it = std::lower_bound(std::begin(kCurrencies), std::end(kCurrencies), code,
+  const auto* it = std::lower_bound(std::begin(kCurrencies), std::end(kCurrencies), code,
                              [](const Currency& c, std::string_view k) { return c.code < k; });
   if (it == std::end(kCurrencies) || it->code != code)
     return make_error(ErrorCode::UnknownCurrency,

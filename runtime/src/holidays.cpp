@@ -259,7 +259,7 @@ Expected<std::shared_ptr<const HolidaySet>> HolidaySet::make(HolidaySetDef def) 
 }
 
 std::shared_ptr<const HolidaySet> HolidaySet::unite(
-    std::vector<std::shared_ptr<const HolidaySet>> parts, std::vector<Date> extra_added,
+    const std::vector<std::shared_ptr<const HolidaySet>>& parts, std::vector<Date> extra_added,
     std::vector<Date> extra_removed) {
   auto impl = std::make_unique<Impl>();
   impl->composite = true;

@@ -26,7 +26,7 @@ struct Built {
     p.consts.push_back(std::move(v));
     ir::Node n;
     n.op = ir::Op::Const;
-    n.type = t;
+    n.type = std::move(t);
     n.aux = static_cast<int32_t>(p.consts.size() - 1);
     return add(n);
   }

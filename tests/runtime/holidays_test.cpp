@@ -137,7 +137,7 @@ TEST_CASE("make validates rules", "[holidays]") {
     def.name = "bad";
     def.valid_from = 2000;
     def.valid_to = 2010;
-    def.rules = {r};
+    def.rules = {std::move(r)};
     auto s = HolidaySet::make(def);
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().code == ErrorCode::InvalidValue);

@@ -178,7 +178,7 @@ inline TimeRange hm(int h1, int m1, int h2, int m2) {
 }
 
 // Monday-Friday (or every day) with the same ranges.
-inline WeeklyHours weekdays(std::vector<TimeRange> ranges, bool every_day = false) {
+inline WeeklyHours weekdays(const std::vector<TimeRange>& ranges, bool every_day = false) {
   WeeklyHours w;
   for (int d = 0; d < (every_day ? 7 : 5); ++d) w.days[d] = ranges;
   return w;

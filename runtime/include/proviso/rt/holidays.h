@@ -59,7 +59,7 @@ class HolidaySet {
   // Union of the parts plus extra dates, minus extra_removed. Valid range: the intersection
   // of the parts' ranges. Name: the parts' names joined by " + ".
   static std::shared_ptr<const HolidaySet> unite(
-      std::vector<std::shared_ptr<const HolidaySet>> parts, std::vector<Date> extra_added,
+      const std::vector<std::shared_ptr<const HolidaySet>>& parts, std::vector<Date> extra_added,
       std::vector<Date> extra_removed);
 
   std::string_view name() const;

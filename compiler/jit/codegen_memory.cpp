@@ -1,0 +1,177 @@
+// Code generation, part 2: values in flat memory (loads and stores by the layout of
+// layout.h), temporaries, SSA representations, coercions and merges of values.
+#include <fmt/format.h>
+
+#include "compiler/jit/codegen_impl.h"
+
+namespace proviso::jit::detail {
+
+using ir::Type;
+using ir::TypeKind;
+
+
+llvm::Value* Gen::at(llvm::Value* base, uint64_t offset) {
+  return offset ? B.CreateConstInBoundsGEP1_64(i8_, base, offset) : base;
+}
+
+llvm::Value* Gen::at(llvm::Value* base, llvm::Value* offset) { return B.CreateInBoundsGEP(i8_, base, offset); }
+
+llvm::Value* Gen::temp(uint32_t size, uint32_t align) {
+  llvm::BasicBlock& entry = fn_.f->getEntryBlock();
+  llvm::IRBuilder<> eb(&entry, entry.begin());
+  llvm::AllocaInst* a = eb.CreateAlloca(llvm::ArrayType::get(i8_, std::max<uint32_t>(size, 1)));
+  a->setAlignment(llvm::Align(std::max<uint32_t>(align, 1)));
+  return a;
+}
+
+llvm::Type* Gen::repr(const Type& t) {
+  switch (t.kind) {
+    case TypeKind::Bool: return i1_;
+    case TypeKind::Integer: case TypeKind::DateTime: case TypeKind::Duration: case TypeKind::Period: return i64_;
+    case TypeKind::Enum: case TypeKind::Date: return i32_;
+    case TypeKind::BusinessDuration: return bdur_;
+    case TypeKind::Decimal: case TypeKind::Percent: return dec_;
+    case TypeKind::Money: return money_;
+    case TypeKind::Text: case TypeKind::List: return span_;
+    case TypeKind::Zone: case TypeKind::Calendar: case TypeKind::Holidays: case TypeKind::Record: return ptr_;
+    case TypeKind::None: return i1_;
+    case TypeKind::Error: break;
+  }
+  unsupported("values of an unknown type");
+}
+
+llvm::Value* Gen::zero_of(const Type& t) {
+  if (t.kind == TypeKind::Record) return zero_;
+  return llvm::Constant::getNullValue(repr(t));
+}
+
+llvm::Value* Gen::load_value(const Type& t, llvm::Value* p) {
+  auto ld = [&](llvm::Type* ty, uint64_t off, unsigned align) {
+    return B.CreateAlignedLoad(ty, at(p, off), llvm::Align(align));
+  };
+  switch (t.kind) {
+    case TypeKind::Bool: return B.CreateICmpNE(ld(i8_, 0, 1), B.getInt8(0));
+    case TypeKind::Integer: case TypeKind::DateTime: case TypeKind::Duration: case TypeKind::Period: return ld(i64_, 0, 8);
+    case TypeKind::Enum: case TypeKind::Date: return ld(i32_, 0, 4);
+    case TypeKind::BusinessDuration: {
+      llvm::Value* v = llvm::UndefValue::get(bdur_);
+      v = B.CreateInsertValue(v, ld(i64_, 0, 8), 0);
+      return B.CreateInsertValue(v, ld(i64_, 8, 8), 1);
+    }
+    case TypeKind::Decimal: case TypeKind::Percent: {
+      llvm::Value* v = llvm::UndefValue::get(dec_);
+      v = B.CreateInsertValue(v, ld(i128_, 0, 16), 0);
+      return B.CreateInsertValue(v, ld(i32_, 16, 4), 1);
+    }
+    case TypeKind::Money: {
+      llvm::Value* d = llvm::UndefValue::get(dec_);
+      d = B.CreateInsertValue(d, ld(i128_, 0, 16), 0);
+      d = B.CreateInsertValue(d, ld(i32_, 16, 4), 1);
+      llvm::Value* v = llvm::UndefValue::get(money_);
+      v = B.CreateInsertValue(v, d, 0);
+      return B.CreateInsertValue(v, ld(i16_, 32, 2), 1);
+    }
+    case TypeKind::Text: case TypeKind::List: {
+      llvm::Value* v = llvm::UndefValue::get(span_);
+      v = B.CreateInsertValue(v, ld(ptr_, 0, 8), 0);
+      return B.CreateInsertValue(v, ld(i64_, 8, 8), 1);
+    }
+    case TypeKind::Zone: case TypeKind::Calendar: case TypeKind::Holidays: return ld(ptr_, 0, 8);
+    case TypeKind::Record: return p;
+    case TypeKind::None: return B.getFalse();
+    case TypeKind::Error: break;
+  }
+  unsupported("values of an unknown type");
+}
+
+void Gen::store_value(const Type& t, llvm::Value* v, llvm::Value* p) {
+  auto st = [&](llvm::Value* x, uint64_t off, unsigned align) { B.CreateAlignedStore(x, at(p, off), llvm::Align(align)); };
+  switch (t.kind) {
+    case TypeKind::Bool: st(B.CreateZExt(v, i8_), 0, 1); return;
+    case TypeKind::Integer: case TypeKind::DateTime: case TypeKind::Duration: case TypeKind::Period: st(v, 0, 8); return;
+    case TypeKind::Enum: case TypeKind::Date: st(v, 0, 4); return;
+    case TypeKind::BusinessDuration:
+    case TypeKind::Text:
+    case TypeKind::List:
+      st(B.CreateExtractValue(v, 0), 0, 8);
+      st(B.CreateExtractValue(v, 1), 8, 8);
+      return;
+    case TypeKind::Decimal: case TypeKind::Percent:
+      st(B.CreateExtractValue(v, 0), 0, 16);
+      st(B.CreateExtractValue(v, 1), 16, 4);
+      return;
+    case TypeKind::Money: {
+      llvm::Value* d = B.CreateExtractValue(v, 0);
+      st(B.CreateExtractValue(d, 0), 0, 16);
+      st(B.CreateExtractValue(d, 1), 16, 4);
+      st(B.CreateExtractValue(v, 1), 32, 2);
+      return;
+    }
+    case TypeKind::Zone: case TypeKind::Calendar: case TypeKind::Holidays: st(v, 0, 8); return;
+    case TypeKind::Record: {
+      Slot s = L_.record_slot(t.id);
+      if (v != p) B.CreateMemCpy(p, llvm::MaybeAlign(s.align), v, llvm::MaybeAlign(s.align), s.size);
+      return;
+    }
+    case TypeKind::None: return;
+    case TypeKind::Error: break;
+  }
+  unsupported("values of an unknown type");
+}
+
+CV Gen::load(const Type& t, llvm::Value* p) {
+  if (!Layout::has_tag(t)) return {load_value(t, p), nullptr};
+  if (t.kind == TypeKind::None) return absent(t);
+  llvm::Value* present = B.CreateICmpNE(B.CreateLoad(i8_, p), B.getInt8(0));
+  return {load_value(t, at(p, L_.value_offset(t))), present};
+}
+
+void Gen::store(const Type& t, CV x, llvm::Value* p) {
+  if (Layout::has_tag(t)) {
+    if (t.kind == TypeKind::None) {
+      B.CreateStore(B.getInt8(0), p);
+      return;
+    }
+    B.CreateStore(x.present ? B.CreateZExt(x.present, i8_) : B.getInt8(1), p);
+    if (auto* c = llvm::dyn_cast_or_null<llvm::ConstantInt>(x.present); c && c->isZero()) return;
+    p = at(p, L_.value_offset(t));
+  }
+  store_value(t, x.v, p);
+}
+
+llvm::Value* Gen::spill(const Type& t, llvm::Value* v) {
+  if (t.kind == TypeKind::Record) return v;
+  Slot s = L_.value_slot(t);
+  llvm::Value* p = temp(s.size, s.align);
+  store_value(t, v, p);
+  return p;
+}
+
+CV Gen::coerce(CV x, const Type& from, const Type& to) {
+  if (to.kind == TypeKind::None) return absent(to);
+  if (from.kind == TypeKind::None) return absent(to);
+  if (from.kind != to.kind && !((from.kind == TypeKind::Decimal || from.kind == TypeKind::Percent) &&
+                                (to.kind == TypeKind::Decimal || to.kind == TypeKind::Percent)))
+    unsupported(fmt::format("a `{}` used as a `{}`", ir::to_string(from, p_.schema), ir::to_string(to, p_.schema)));
+  if (!to.optional) x.present = nullptr;
+  return x;
+}
+
+CV Gen::merge(const Type& t, const std::vector<std::pair<llvm::BasicBlock*, CV>>& in) {
+  if (in.empty()) {
+    B.CreateUnreachable();
+    B.SetInsertPoint(block("dead"));
+    return absent(t);
+  }
+  bool optional = false;
+  for (const auto& [bb, x] : in) optional |= x.present != nullptr;
+  llvm::PHINode* v = B.CreatePHI(repr(t), static_cast<unsigned>(in.size()));
+  llvm::PHINode* present = optional ? B.CreatePHI(i1_, static_cast<unsigned>(in.size())) : nullptr;
+  for (const auto& [bb, x] : in) {
+    v->addIncoming(x.v ? x.v : zero_of(t), bb);
+    if (present) present->addIncoming(x.present ? x.present : B.getTrue(), bb);
+  }
+  return {v, present};
+}
+
+}  // namespace proviso::jit::detail

@@ -1,0 +1,426 @@
+// Code generation, part 4: arithmetic with the interpreter's overflow checks, decimals and
+// money through runtime shims, dates, datetimes and calendars, lists and aggregations, and
+// the built-in functions.
+#include <fmt/format.h>
+#include <llvm/IR/Intrinsics.h>
+
+#include "compiler/jit/codegen_impl.h"
+
+namespace proviso::jit::detail {
+
+using ir::NodeId;
+using ir::Op;
+using ir::Type;
+using ir::TypeKind;
+
+// ---- arithmetic ----
+
+llvm::Value* Gen::checked(llvm::Intrinsic::ID op, llvm::Value* a, llvm::Value* b, int site_index) {
+  llvm::Value* r = B.CreateBinaryIntrinsic(op, a, b);
+  fail_if(B.CreateExtractValue(r, 1), site_index);
+  return B.CreateExtractValue(r, 0);
+}
+
+CV Gen::gen_int(const ir::Node& n, NodeId id) {
+  llvm::Value* a = gen(n.a).v;
+  auto stat = [&](const char* msg) { return site(ErrorSite::Kind::Static, id, msg); };
+  switch (n.op) {
+    case Op::IntNeg:
+      fail_if(B.CreateICmpEQ(a, B.getInt64(static_cast<uint64_t>(INT64_MIN))), stat("this negation overflows"));
+      return {B.CreateNeg(a), nullptr};
+    case Op::IntToDec: {
+      llvm::Value* d = llvm::UndefValue::get(dec_);
+      d = B.CreateInsertValue(d, B.CreateSExt(a, i128_), 0);
+      return {B.CreateInsertValue(d, B.getInt32(0), 1), nullptr};
+    }
+    default: break;
+  }
+  llvm::Value* b = gen(n.b).v;
+  switch (n.op) {
+    case Op::IntAdd: return {checked(llvm::Intrinsic::sadd_with_overflow, a, b, stat("this integer addition overflows")), nullptr};
+    case Op::IntSub: return {checked(llvm::Intrinsic::ssub_with_overflow, a, b, stat("this integer subtraction overflows")), nullptr};
+    default: return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat("this integer multiplication overflows")), nullptr};
+  }
+}
+
+CV Gen::gen_decimal(const ir::Node& n, NodeId id) {
+  Type dt = Type::of(TypeKind::Decimal);
+  llvm::Value* a = spill(dt, gen(n.a).v);
+  llvm::Value* out = temp(32, 16);
+  if (n.op == Op::DecNeg) {
+    call_shim("proviso_rt_dec_neg", B.getVoidTy(), {a, out});
+    return {load_value(dt, out), nullptr};
+  }
+  llvm::Value* b = spill(dt, gen(n.b).v);
+  const char* name = n.op == Op::DecAdd ? "proviso_rt_dec_add" : n.op == Op::DecSub ? "proviso_rt_dec_sub"
+                     : n.op == Op::DecMul ? "proviso_rt_dec_mul" : "proviso_rt_dec_div";
+  llvm::Value* st = call_shim(name, i32_, {fn_.ctx, a, b, out});
+  fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
+  return {load_value(dt, out), nullptr};
+}
+
+CV Gen::gen_money(const ir::Node& n, NodeId id) {
+  Type mt = Type::of(TypeKind::Money), dt = Type::of(TypeKind::Decimal);
+  llvm::Value* a = spill(mt, gen(n.a).v);
+  if (n.op == Op::MoneyNeg) {
+    llvm::Value* out = temp(48, 16);
+    call_shim("proviso_rt_money_neg", B.getVoidTy(), {a, out});
+    return {load_value(mt, out), nullptr};
+  }
+  bool by_decimal = n.op == Op::MoneyMul || n.op == Op::MoneyDiv;
+  llvm::Value* b = spill(by_decimal ? dt : mt, gen(n.b).v);
+  bool ratio = n.op == Op::MoneyRatio;
+  llvm::Value* out = ratio ? temp(32, 16) : temp(48, 16);
+  const char* name = n.op == Op::MoneyAdd ? "proviso_rt_money_add" : n.op == Op::MoneySub ? "proviso_rt_money_sub"
+                     : n.op == Op::MoneyMul ? "proviso_rt_money_mul" : n.op == Op::MoneyDiv ? "proviso_rt_money_div"
+                     : "proviso_rt_money_ratio";
+  llvm::Value* st = call_shim(name, i32_, {fn_.ctx, a, b, out});
+  fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
+  return {load_value(ratio ? dt : mt, out), nullptr};
+}
+
+CV Gen::gen_duration(const ir::Node& n, NodeId id) {
+  auto stat = [&](const char* msg) { return site(ErrorSite::Kind::Static, id, msg); };
+  llvm::Value* a = gen(n.a).v;
+  switch (n.op) {
+    case Op::DurNeg:
+      fail_if(B.CreateICmpEQ(a, B.getInt64(static_cast<uint64_t>(INT64_MIN))), stat("this negation overflows"));
+      return {B.CreateNeg(a), nullptr};
+    case Op::DurToBDur: {
+      llvm::Value* r = llvm::UndefValue::get(bdur_);
+      r = B.CreateInsertValue(r, B.getInt64(0), 0);
+      return {B.CreateInsertValue(r, a, 1), nullptr};
+    }
+    default: break;
+  }
+  llvm::Value* b = gen(n.b).v;
+  switch (n.op) {
+    case Op::DurAdd: return {checked(llvm::Intrinsic::sadd_with_overflow, a, b, stat("this duration overflows")), nullptr};
+    case Op::DurSub: return {checked(llvm::Intrinsic::ssub_with_overflow, a, b, stat("this duration overflows")), nullptr};
+    case Op::DurMul: return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat("this duration overflows")), nullptr};
+    case Op::PeriodMul: return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat("this period overflows")), nullptr};
+    case Op::BDurAdd:
+    case Op::BDurMul: {
+      int s = stat("this business duration overflows");
+      auto op = n.op == Op::BDurAdd ? llvm::Intrinsic::sadd_with_overflow : llvm::Intrinsic::smul_with_overflow;
+      llvm::Value* bd = n.op == Op::BDurAdd ? B.CreateExtractValue(b, 0) : b;
+      llvm::Value* bs = n.op == Op::BDurAdd ? B.CreateExtractValue(b, 1) : b;
+      llvm::Value* days = checked(op, B.CreateExtractValue(a, 0), bd, s);
+      llvm::Value* secs = checked(op, B.CreateExtractValue(a, 1), bs, s);
+      llvm::Value* r = llvm::UndefValue::get(bdur_);
+      r = B.CreateInsertValue(r, days, 0);
+      return {B.CreateInsertValue(r, secs, 1), nullptr};
+    }
+    default: break;
+  }
+  unsupported("this duration operation");
+}
+
+CV Gen::gen_time(const ir::Node& n, NodeId id) {
+  auto stat = [&](const char* msg) { return site(ErrorSite::Kind::Static, id, msg); };
+  llvm::Value* a = gen(n.a).v;
+  llvm::Value* b = gen(n.b).v;
+  auto via = [&](const char* name, llvm::Value* x, llvm::Value* y, llvm::Type* rt, unsigned size) -> CV {
+    llvm::Value* out = temp(size, size);
+    llvm::Value* st = call_shim(name, i32_, {fn_.ctx, x, y, out});
+    fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
+    return {B.CreateAlignedLoad(rt, out, llvm::Align(size)), nullptr};
+  };
+  llvm::Value* min64 = B.getInt64(static_cast<uint64_t>(INT64_MIN));
+  switch (n.op) {
+    case Op::DateTimeAdd: return via("proviso_rt_datetime_add", a, b, i64_, 8);
+    case Op::DateTimeSub:
+      fail_if(B.CreateICmpEQ(b, min64), stat("this datetime overflows"));
+      return via("proviso_rt_datetime_add", a, B.CreateNeg(b), i64_, 8);
+    case Op::DateTimeDiff:
+      return {checked(llvm::Intrinsic::ssub_with_overflow, a, b, stat("this duration overflows")), nullptr};
+    case Op::DateAddPeriod: return via("proviso_rt_date_add_months", a, b, i32_, 4);
+    case Op::DateSubPeriod:
+      fail_if(B.CreateICmpEQ(b, min64), stat("this period overflows"));
+      return via("proviso_rt_date_add_months", a, B.CreateNeg(b), i32_, 4);
+    case Op::DateAddDur:
+    case Op::DateSubDur: {
+      fail_if(B.CreateICmpNE(B.CreateSRem(b, B.getInt64(86400)), B.getInt64(0)),
+              stat("only whole days can be added to a date"));
+      llvm::Value* days = B.CreateSDiv(b, B.getInt64(86400));
+      if (n.op == Op::DateSubDur) days = B.CreateNeg(days);
+      return via("proviso_rt_date_add_days", a, days, i32_, 4);
+    }
+    case Op::DateDiff:
+      return {B.CreateMul(B.CreateSub(B.CreateSExt(a, i64_), B.CreateSExt(b, i64_)), B.getInt64(86400)), nullptr};
+    case Op::DateOf: return {call_shim("proviso_rt_zone_local_date", i32_, {b, a}), nullptr};
+    default: break;
+  }
+  unsupported("this date operation");
+}
+
+CV Gen::gen_calendar_op(const ir::Node& n, NodeId id) {
+  llvm::Value* a = gen(n.a).v;
+  llvm::Value* b = n.op == Op::CalAdd || n.op == Op::WorkingTime ? gen(n.b).v : nullptr;
+  llvm::Value* cal = gen(n.c).v;
+  llvm::Value* out = temp(8, 8);
+  llvm::Value* st = nullptr;
+  llvm::Type* rt = i64_;
+  switch (n.op) {
+    case Op::CalAdd:
+      st = call_shim("proviso_rt_cal_add", i32_,
+                     {fn_.ctx, cal, a, B.CreateExtractValue(b, 0), B.CreateExtractValue(b, 1), out});
+      break;
+    case Op::WorkingTime: st = call_shim("proviso_rt_cal_working", i32_, {fn_.ctx, cal, a, b, out}); break;
+    case Op::IsOpen: st = call_shim("proviso_rt_cal_is_open", i32_, {fn_.ctx, cal, a, out}); rt = i8_; break;
+    default: st = call_shim("proviso_rt_cal_next_opening", i32_, {fn_.ctx, cal, a, out}); break;
+  }
+  fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
+  llvm::Value* r = B.CreateLoad(rt, out);
+  if (rt == i8_) r = B.CreateICmpNE(r, B.getInt8(0));
+  return {r, nullptr};
+}
+
+// ---- lists ----
+
+CV Gen::gen_list(const ir::Node& n, NodeId id) {
+  if (n.op == Op::MakeList || n.op == Op::Collect) {
+    const Type& et = *n.type.elem;
+    uint32_t stride = L_.slot(et).size;
+    llvm::Value* data = store_at(node_store_[id]);
+    llvm::Value* r = llvm::UndefValue::get(span_);
+    if (n.op == Op::MakeList) {
+      for (size_t i = 0; i < n.args.size(); ++i) {
+        NodeId a = n.args[i];
+        store(et, coerce(gen(a), p_.nodes[a].type, et), at(data, i * stride));
+      }
+      r = B.CreateInsertValue(r, n.args.empty() ? llvm::ConstantPointerNull::get(ptr_) : data, 0);
+      return {B.CreateInsertValue(r, B.getInt64(n.args.size()), 1), nullptr};
+    }
+    llvm::Value* count = temp(8, 8);
+    B.CreateStore(B.getInt64(0), count);
+    for (size_t i = 0; i + 1 < n.args.size(); i += 2) {
+      llvm::Value* cond = gen(n.args[i + 1]).v;
+      llvm::BasicBlock* take = block("collect.take");
+      llvm::BasicBlock* next = block("collect.next");
+      B.CreateCondBr(cond, take, next);
+      B.SetInsertPoint(take);
+      NodeId a = n.args[i];
+      CV x = coerce(gen(a), p_.nodes[a].type, et);
+      llvm::Value* k = B.CreateLoad(i64_, count);
+      store(et, x, at(data, B.CreateMul(k, B.getInt64(stride))));
+      B.CreateStore(B.CreateAdd(k, B.getInt64(1)), count);
+      B.CreateBr(next);
+      B.SetInsertPoint(next);
+    }
+    r = B.CreateInsertValue(r, data, 0);
+    return {B.CreateInsertValue(r, B.CreateLoad(i64_, count), 1), nullptr};
+  }
+  CV list = gen(n.a);
+  if (list.present) unsupported("an operation on a list that may be absent");
+  llvm::Value* count = B.CreateExtractValue(list.v, 1);
+  switch (n.op) {
+    case Op::ListCount: return {count, nullptr};
+    case Op::ListIsEmpty: return {B.CreateICmpEQ(count, B.getInt64(0)), nullptr};
+    default: break;
+  }
+  // ListFirst
+  const Type& et = *p_.nodes[n.a].type.elem;
+  llvm::Value* some = B.CreateICmpNE(count, B.getInt64(0));
+  llvm::Value* p = B.CreateSelect(some, B.CreateExtractValue(list.v, 0), zero_);
+  CV first = load(et, p);
+  llvm::Value* present = first.present ? B.CreateAnd(some, first.present) : some;
+  return coerce({first.v, present}, et.as_optional(), n.type);
+}
+
+CV Gen::gen_aggregate(const ir::Node& n, NodeId id) {
+  CV list = gen(n.a);
+  const Type& lt = p_.nodes[n.a].type;
+  if (list.present || lt.kind != TypeKind::List || !lt.elem) unsupported("an aggregation over a list that may be absent");
+  if (n.aux < 0 || static_cast<size_t>(n.aux) >= locals_.size()) unsupported("an aggregation variable out of range");
+  const Type& et = *lt.elem;
+  const Type& bt = p_.nodes[n.b].type;
+  Type at_ = n.type.as_required();  // accumulator type
+  bool boolean = n.op == Op::AggAny || n.op == Op::AggAll || n.op == Op::AggCount;
+  llvm::Value* acc = boolean ? temp(8, 8) : temp(L_.value_slot(at_).size, L_.value_slot(at_).align);
+  llvm::Value* have = temp(1, 1);
+  llvm::Value* result = temp(1, 1);  // any/all: the early answer
+  B.CreateStore(B.getInt8(0), have);
+  B.CreateStore(B.getInt8(n.op == Op::AggAll ? 1 : 0), result);
+  if (n.op == Op::AggCount) B.CreateStore(B.getInt64(0), acc);
+  int overflow = -1;
+  if (n.op == Op::AggSum) {
+    if (at_.kind == TypeKind::Integer) overflow = site(ErrorSite::Kind::Static, id, "this integer addition overflows");
+    else if (at_.kind == TypeKind::Duration) overflow = site(ErrorSite::Kind::Static, id, "this duration overflows");
+    else if (at_.kind == TypeKind::Decimal || at_.kind == TypeKind::Percent) overflow = site(ErrorSite::Kind::Shim, id);
+    else unsupported(fmt::format("`sum` of `{}`", ir::to_string(at_, p_.schema)));
+  }
+  CV saved = locals_[n.aux];
+  bool saved_set = local_set_[n.aux];
+  for_each(list.v, et, [&](llvm::Value* p, llvm::BasicBlock* exit) {
+    locals_[n.aux] = load(et, p);
+    local_set_[n.aux] = true;
+    CV v = gen(n.b);
+    if (n.op == Op::AggAny || n.op == Op::AggAll) {
+      llvm::BasicBlock* stop = block("agg.stop");
+      llvm::BasicBlock* go = block("agg.go");
+      if (n.op == Op::AggAny) B.CreateCondBr(v.v, stop, go);
+      else B.CreateCondBr(v.v, go, stop);
+      B.SetInsertPoint(stop);
+      B.CreateStore(B.getInt8(n.op == Op::AggAny ? 1 : 0), result);
+      B.CreateBr(exit);
+      B.SetInsertPoint(go);
+      return;
+    }
+    if (n.op == Op::AggCount) {
+      B.CreateStore(B.CreateAdd(B.CreateLoad(i64_, acc), B.CreateZExt(v.v, i64_)), acc);
+      return;
+    }
+    CV x = coerce(v, bt, at_);
+    llvm::BasicBlock* first = block("agg.first");
+    llvm::BasicBlock* more = block("agg.more");
+    llvm::BasicBlock* next = block("agg.next");
+    B.CreateCondBr(B.CreateICmpEQ(B.CreateLoad(i8_, have), B.getInt8(0)), first, more);
+    B.SetInsertPoint(first);
+    store_value(at_, x.v, acc);
+    B.CreateStore(B.getInt8(1), have);
+    B.CreateBr(next);
+    B.SetInsertPoint(more);
+    llvm::Value* cur = load_value(at_, acc);
+    if (n.op == Op::AggSum) {
+      if (at_.kind == TypeKind::Integer || at_.kind == TypeKind::Duration) {
+        store_value(at_, checked(llvm::Intrinsic::sadd_with_overflow, cur, x.v, overflow), acc);
+      } else {
+        Type dt = Type::of(TypeKind::Decimal);
+        llvm::Value* out = temp(32, 16);
+        llvm::Value* st = call_shim("proviso_rt_dec_add", i32_, {fn_.ctx, spill(dt, cur), spill(dt, x.v), out});
+        fail_if(B.CreateICmpNE(st, B.getInt32(0)), overflow);
+        store_value(at_, load_value(dt, out), acc);
+      }
+    } else {
+      llvm::Value* c = compare3(x, {cur, nullptr}, at_, id, n.b);
+      llvm::Value* better = n.op == Op::AggMin ? B.CreateICmpSLT(c, B.getInt32(0)) : B.CreateICmpSGT(c, B.getInt32(0));
+      store_value(at_, B.CreateSelect(better, x.v, cur), acc);
+    }
+    B.CreateBr(next);
+    B.SetInsertPoint(next);
+  });
+  locals_[n.aux] = saved;
+  local_set_[n.aux] = saved_set;
+  switch (n.op) {
+    case Op::AggAny: case Op::AggAll: return {B.CreateICmpNE(B.CreateLoad(i8_, result), B.getInt8(0)), nullptr};
+    case Op::AggCount: return {B.CreateLoad(i64_, acc), nullptr};
+    case Op::AggSum: {
+      llvm::Value* h = B.CreateICmpNE(B.CreateLoad(i8_, have), B.getInt8(0));
+      return {B.CreateSelect(h, load_value(at_, acc), zero_of(at_)), nullptr};
+    }
+    default: {
+      llvm::Value* h = B.CreateICmpNE(B.CreateLoad(i8_, have), B.getInt8(0));
+      return coerce({load_value(at_, acc), h}, n.type, n.type);
+    }
+  }
+}
+
+// ---- functions ----
+
+CV Gen::gen_function(const ir::Node& n, NodeId id) {
+  auto stat = [&](const char* msg) { return site(ErrorSite::Kind::Static, id, msg); };
+  Type dt = Type::of(TypeKind::Decimal);
+  switch (n.op) {
+    case Op::MinOf:
+    case Op::MaxOf: {
+      if (n.args.empty()) unsupported("`min` or `max` of nothing");
+      Type t = n.type.as_required();
+      CV best = coerce(gen(n.args[0]), p_.nodes[n.args[0]].type, t);
+      for (size_t i = 1; i < n.args.size(); ++i) {
+        CV v = coerce(gen(n.args[i]), p_.nodes[n.args[i]].type, t);
+        if (v.present || best.present) unsupported("`min` or `max` of values that may be absent");
+        llvm::Value* c = compare3(v, best, t, id, n.args[0]);
+        llvm::Value* better = n.op == Op::MinOf ? B.CreateICmpSLT(c, B.getInt32(0)) : B.CreateICmpSGT(c, B.getInt32(0));
+        best = {B.CreateSelect(better, v.v, best.v), nullptr};
+      }
+      return best;
+    }
+    default: break;
+  }
+  CV a = gen(n.a);
+  const Type& at_ = p_.nodes[n.a].type;
+  switch (n.op) {
+    case Op::Abs:
+      switch (at_.kind) {
+        case TypeKind::Integer:
+        case TypeKind::Duration:
+          fail_if(B.CreateICmpEQ(a.v, B.getInt64(static_cast<uint64_t>(INT64_MIN))), stat("this absolute value overflows"));
+          return {B.CreateSelect(B.CreateICmpSLT(a.v, B.getInt64(0)), B.CreateNeg(a.v), a.v), nullptr};
+        case TypeKind::Decimal: case TypeKind::Percent: {
+          llvm::Value* out = temp(32, 16);
+          call_shim("proviso_rt_dec_abs", B.getVoidTy(), {spill(dt, a.v), out});
+          return {load_value(dt, out), nullptr};
+        }
+        case TypeKind::Money: {
+          Type mt = Type::of(TypeKind::Money);
+          llvm::Value* out = temp(48, 16);
+          call_shim("proviso_rt_money_abs", B.getVoidTy(), {spill(mt, a.v), out});
+          return {load_value(mt, out), nullptr};
+        }
+        default: unsupported("`abs` of this type");
+      }
+    case Op::Ceil:
+    case Op::Floor: {
+      llvm::Value* out = temp(8, 8);
+      llvm::Value* st = call_shim(n.op == Op::Ceil ? "proviso_rt_dec_ceil" : "proviso_rt_dec_floor", i32_,
+                                  {fn_.ctx, spill(dt, a.v), out});
+      fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
+      return {B.CreateLoad(i64_, out), nullptr};
+    }
+    case Op::Round: {
+      llvm::Value* mode = B.getInt32(static_cast<uint32_t>(n.aux2));
+      llvm::Value* st = nullptr;
+      llvm::Value* out = nullptr;
+      Type rt = dt;
+      if (at_.kind == TypeKind::Money) {
+        rt = Type::of(TypeKind::Money);
+        out = temp(48, 16);
+        st = call_shim("proviso_rt_money_round", i32_,
+                       {fn_.ctx, spill(rt, a.v), B.getInt32(static_cast<uint32_t>(n.aux < 0 ? -1 : n.aux)), mode, out});
+      } else if (n.type.kind == TypeKind::Integer) {
+        rt = Type::of(TypeKind::Integer);
+        out = temp(8, 8);
+        st = call_shim("proviso_rt_dec_round_int", i32_, {fn_.ctx, spill(dt, a.v), mode, out});
+      } else {
+        out = temp(32, 16);
+        st = call_shim("proviso_rt_dec_round", i32_,
+                       {fn_.ctx, spill(dt, a.v), B.getInt32(static_cast<uint32_t>(n.aux < 0 ? 0 : n.aux)), mode, out});
+      }
+      fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
+      return {load_value(rt, out), nullptr};
+    }
+    case Op::Blank: {
+      if (at_.kind == TypeKind::None) return {B.getTrue(), nullptr};
+      llvm::Value* r = call_shim("proviso_rt_text_blank", i32_, {spill(Type::of(TypeKind::Text), a.v)});
+      llvm::Value* blank = B.CreateICmpNE(r, B.getInt32(0));
+      if (a.present) blank = B.CreateOr(B.CreateNot(a.present), blank);
+      return {blank, nullptr};
+    }
+    case Op::ToText: {
+      Slot s = L_.slot(at_);
+      llvm::Value* v = temp(std::max<uint32_t>(s.size, 1), s.align);
+      store(at_, a, v);
+      llvm::Value* out = temp(16, 8);
+      call_shim("proviso_host_to_text", B.getVoidTy(), {fn_.ctx, B.getInt32(n.a), v, out});
+      return {load_value(Type::of(TypeKind::Text), out), nullptr};
+    }
+    default: break;
+  }
+  unsupported("this function");
+}
+
+CV Gen::gen_holidays(const ir::Node& n, NodeId id) {
+  llvm::Value* a = gen(n.a).v;
+  CV b = gen(n.b);
+  if (n.op == Op::HolidaysUnion) return {call_shim("proviso_rt_holidays_union", ptr_, {fn_.ctx, a, b.v}), nullptr};
+  const Type& lt = p_.nodes[n.b].type;
+  if (b.present || lt.kind != TypeKind::List || !lt.elem || lt.elem->kind != TypeKind::Date || Layout::has_tag(*lt.elem))
+    unsupported("changing a holiday set by this list");
+  return {call_shim("proviso_rt_holidays_change", ptr_,
+                    {fn_.ctx, a, B.CreateExtractValue(b.v, 0), B.CreateExtractValue(b.v, 1),
+                     B.getInt32(n.op == Op::HolidaysRemove ? 1 : 0)}),
+          nullptr};
+}
+
+}  // namespace proviso::jit::detail
