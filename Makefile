@@ -40,7 +40,7 @@ sanitize: deps
 # build-san/fuzz/artifacts/<target>/.
 FUZZ_SECONDS ?= 300
 fuzz-smoke: deps
-	JOBS=$(JOBS) ./scripts/ci-fuzz.sh --runs 3000
+	JOBS=$(JOBS) ./scripts/ci-fuzz.sh --runs 3000 --no-yaml
 
 fuzz: deps
 	JOBS=$(JOBS) ./scripts/ci-fuzz.sh --seconds $(FUZZ_SECONDS) compile format decode interp_vs_jit

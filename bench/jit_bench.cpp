@@ -157,7 +157,7 @@ void check_baseline(const Workload& w) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   int runs = 9;
   bool json = false;
   for (int i = 1; i < argc; ++i) {
@@ -261,4 +261,15 @@ int main(int argc, char** argv) {
               "cache load %.3f ms (create() on a hit: %.3f ms)\n",
               cold_ms, object_bytes, cache_ms, hit_ms);
   return sink == 42 ? 1 : 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "proviso-bench-jit: error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "proviso-bench-jit: error: unexpected failure\n");
+  }
+  return 1;
 }

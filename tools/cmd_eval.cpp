@@ -7,6 +7,7 @@
 
 #include "compiler/explain/render.h"
 #include "compiler/interp/interpreter.h"
+#include "compiler/jit/jit.h"
 #include "compiler/records/decode.h"
 #include "compiler/records/encode.h"
 #include "compiler/driver/test_runner.h"
@@ -22,6 +23,7 @@ Command add_eval(CLI::App& app) {
     std::vector<std::string> decisions;
     bool explain = false;
     std::string engine = "interp";
+    bool no_cache = false;
     std::string format = "auto";
   };
   auto o = std::make_shared<Options>();
@@ -34,6 +36,7 @@ Command add_eval(CLI::App& app) {
   sub->add_option("-d,--decision", o->decisions, "Only this decision (repeatable; default: every decision)");
   sub->add_flag("--explain", o->explain,
                 "Add an \"explain\" key to each output line and print a readable explanation on stderr");
+  sub->add_flag("--no-cache", o->no_cache, "With --engine jit: compile afresh, neither reading nor writing the object cache");
   sub->add_option("--engine", o->engine, "Evaluator: interp (the reference interpreter) or jit")
       ->check(CLI::IsMember({"interp", "jit"}));
   sub->add_option("--format", o->format, "Input format: auto (by extension; JSON for -), json or yaml")
@@ -43,10 +46,6 @@ Command add_eval(CLI::App& app) {
       "{\"error\": {\"path\": ..., \"message\": ...}}. Exit status: 0 when every input evaluated, 1 when\n"
       "any failed or the policy has errors, 2 for a bad command line.");
   return {sub, [o] {
-            if (o->engine == "jit") {
-              print_error("the JIT engine is not built yet; use --engine interp");
-              return kUsage;
-            }
             auto program = compile_or_report(o->policy, false);
             if (!program) return kFailed;
             const ir::Program& p = *program;
@@ -63,6 +62,19 @@ Command add_eval(CLI::App& app) {
             }
 
             interp::Interpreter interp(p);
+            // --engine jit: decisions come from the native evaluator (explanations, when asked,
+            // from the interpreter, as the JIT's contract says).
+            std::unique_ptr<const jit::CompiledPolicy> compiled;
+            if (o->engine == "jit") {
+              jit::JitOptions jit_options;
+              jit_options.use_cache = !o->no_cache;
+              auto created = jit::CompiledPolicy::create(p, jit_options);
+              if (!created.ok()) {
+                print_error(created.status.message);
+                return kFailed;
+              }
+              compiled = std::move(created.policy);
+            }
             bool any_failed = false;
             std::string line, explanation;
             int explained = 0;
@@ -73,7 +85,8 @@ Command add_eval(CLI::App& app) {
                 out = records::encode_error(decoded.error->path, decoded.error->message);
                 any_failed = true;
               } else {
-                interp::EvalResult r = interp.evaluate(decoded.values, options);
+                interp::EvalResult r =
+                    compiled ? compiled->evaluate(decoded.values, options) : interp.evaluate(decoded.values, options);
                 if (!r.ok) {
                   out = records::encode_error(r.error.path, r.error.message);
                   if (r.error.loc >= 0) out["error"]["location"] = driver::location_of(p, r.error.loc);

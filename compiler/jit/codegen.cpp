@@ -161,13 +161,13 @@ void Gen::finish_function() {
 
 llvm::BasicBlock* Gen::block(const char* name) { return llvm::BasicBlock::Create(C_, name, fn_.f); }
 
-llvm::FunctionCallee Gen::shim(const char* name, llvm::Type* ret, std::vector<llvm::Type*> params) {
+llvm::FunctionCallee Gen::shim(const char* name, llvm::Type* ret, const std::vector<llvm::Type*>& params) {
   auto callee = M_->getOrInsertFunction(name, llvm::FunctionType::get(ret, params, false));
   if (auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee())) f->addFnAttr(llvm::Attribute::NoUnwind);
   return callee;
 }
 
-llvm::Value* Gen::call_shim(const char* name, llvm::Type* ret, std::vector<llvm::Value*> args) {
+llvm::Value* Gen::call_shim(const char* name, llvm::Type* ret, const std::vector<llvm::Value*>& args) {
   std::vector<llvm::Type*> types;
   for (llvm::Value* a : args) types.push_back(a->getType());
   return B.CreateCall(shim(name, ret, types), args);

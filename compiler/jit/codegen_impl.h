@@ -80,8 +80,8 @@ class Gen {
   CV coerce(CV x, const ir::Type& from, const ir::Type& to);
   CV merge(const ir::Type& t, const std::vector<std::pair<llvm::BasicBlock*, CV>>& in);
   llvm::BasicBlock* block(const char* name);
-  llvm::FunctionCallee shim(const char* name, llvm::Type* ret, std::vector<llvm::Type*> params);
-  llvm::Value* call_shim(const char* name, llvm::Type* ret, std::vector<llvm::Value*> args);
+  llvm::FunctionCallee shim(const char* name, llvm::Type* ret, const std::vector<llvm::Type*>& params);
+  llvm::Value* call_shim(const char* name, llvm::Type* ret, const std::vector<llvm::Value*>& args);
 
   // ---- codegen_ops.cpp ----
   CV gen(ir::NodeId id);

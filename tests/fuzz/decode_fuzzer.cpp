@@ -3,6 +3,9 @@
 // a JSON file (one object or NDJSON, split as `proviso eval` splits it). Every input decodes to
 // one value per declared input or to an error with a message; decoded values then evaluate in
 // the interpreter (with explanations) and encode to JSON without crashing.
+// PROVISO_FUZZ_DECODE_YAML=0 skips the YAML inputs (the CI smoke: yaml-cpp 0.7 has hangs that
+// compiler/records/decode_yaml.cpp refuses shape by shape, and a new one must not fail CI at
+// random; `make fuzz` keeps fuzzing YAML).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -28,6 +31,14 @@ struct State {
 };
 
 State* state = nullptr;
+
+bool yaml_enabled() {
+  static const bool on = [] {
+    const char* v = std::getenv("PROVISO_FUZZ_DECODE_YAML");
+    return !(v && std::string(v) == "0");
+  }();
+  return on;
+}
 
 void evaluate(const records::DecodeResult& decoded) {
   if (!decoded.ok()) {
@@ -72,6 +83,7 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   if (text.starts_with("---") || text.starts_with("%YAML")) {
+    if (!yaml_enabled()) return 0;
     for (const records::DecodeResult& r : state->decoder->decode_yaml(text)) evaluate(r);
     return 0;
   }

@@ -91,6 +91,20 @@ TEST_CASE("declarations that depend on each other more than 400 deep are refused
   CHECK(has(r, "limit", "more than 400 deep"));
 }
 
+TEST_CASE("nesting summed over declarations that use each other stops at 4096 levels") {
+  // 399 lets, each 40 parentheses deep around the next: every single limit holds, but checking
+  // (and evaluating) l0 would recurse 16,000 levels; this once overflowed the stack.
+  std::string body = "input case { severity: integer 1..3 }\n\n";
+  for (int i = 0; i < 399; ++i)
+    body += "let l" + std::to_string(i) + ": integer = " + std::string(40, '(') + "l" + std::to_string(i + 1) +
+            std::string(40, ')') + " + 1\n";
+  body += "let l399: integer = case.severity\n\ndecision d: integer  clause \"1\" = l0\n";
+  auto r = compile(body);
+  INFO(messages(r).substr(0, 2000));
+  CHECK(!r.ok());
+  CHECK(has(r, "limit", "through the declarations they use (limit 4096 levels)"));
+}
+
 TEST_CASE("a table of 10,001 rows is refused; 10,000 rows check, without the coverage walk") {
   auto table = [](int rows) {
     std::string body = "input case { n: integer 1.." + std::to_string(rows) +
