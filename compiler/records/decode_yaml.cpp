@@ -83,14 +83,16 @@ std::string lower_first(std::string s) {
 }
 
 // yaml-cpp 0.7 never returns from LoadAll on a `,` in block context that starts a line or
-// follows a complete quoted or bracketed node (the decode fuzzer found `,` alone and
-// `"reinstatement",`). Such text is invalid YAML anyway (`,` only separates flow items), so
-// it is refused here with its line and column. Commas inside plain scalars (`a, b`), quotes
-// and flow collections are left alone.
+// follows a complete quoted or bracketed node, an anchor, an alias or a tag (the decode fuzzer
+// found `,` alone, `"reinstatement",`, `&a,` and `!t ,`). Such text is invalid YAML anyway
+// (`,` only separates flow items), so it is refused here with its line and column. Commas
+// inside plain scalars (`a, b`), quotes and flow collections are left alone.
 std::optional<std::string> stray_block_comma(std::string_view text) {
   size_t line = 1, col = 0;
   int flow_depth = 0;
-  char last = '\n';  // the last character outside white space and comments, on this line
+  char last = '\n';      // the last character outside white space and comments, on this line
+  char token_first = 0;  // the first character of the current run of non-blank characters
+  char prev_first = 0;   // ... and of the run before it on this line
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     ++col;
@@ -98,9 +100,16 @@ std::optional<std::string> stray_block_comma(std::string_view text) {
       ++line;
       col = 0;
       last = '\n';
+      token_first = prev_first = 0;
       continue;
     }
-    if (c == ' ' || c == '\t' || c == '\r') continue;
+    if (c == ' ' || c == '\t' || c == '\r') {
+      if (token_first != 0) prev_first = token_first;
+      token_first = 0;
+      continue;
+    }
+    if (token_first == 0) token_first = c;
+    auto is_property = [](char f) { return f == '&' || f == '*' || f == '!'; };
     if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
       while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
       continue;
@@ -137,7 +146,9 @@ std::optional<std::string> stray_block_comma(std::string_view text) {
     if ((c == ']' || c == '}') && flow_depth > 0) --flow_depth;
     if (c == ',' && flow_depth == 0 &&
         (last == '\n' || last == '"' || last == '\'' || last == ']' || last == '}' || last == '-' || last == '?' ||
-         last == ':' || last == '&' || last == '*' || last == '!' || last == '|' || last == '>')) {
+         last == ':' || last == '&' || last == '*' || last == '!' || last == '|' || last == '>' ||
+         // after an anchor, alias or tag (`&a,`, `!t ,`): a `,` ends its name, as in flow context
+         is_property(token_first) || (token_first == ',' && is_property(prev_first)))) {
       return fmt::format("invalid YAML at line {}, column {}: `,` separates items only inside `[...]` or `{{...}}`",
                          line, col);
     }
