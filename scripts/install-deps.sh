@@ -6,6 +6,7 @@ packages=(
   tao-pegtl-dev libfmt-dev libyaml-cpp-dev catch2 libhowardhinnant-date-dev
   libsimdjson-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
   llvm-19-dev libzstd-dev clang-19 libclang-rt-19-dev libz3-dev
+  clang-format clang-tidy python3
 )
 missing=()
 for p in "${packages[@]}"; do
