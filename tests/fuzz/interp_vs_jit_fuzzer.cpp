@@ -1,12 +1,10 @@
 // Fuzz target `interp_vs_jit`: the differential oracle of STYLE.md ("every evaluation runs
 // through the interpreter and the JIT and demands identical output"). Inputs are decoded for
-// policies/qlik/oem_maintenance.policy as in `decode`; each one is evaluated by a long-lived
-// interpreter (its calendar cache warm) and by a fresh one, and both must print the same line.
-//
-// >>> JIT HOOK: when compiler/jit/ exists (CMake target proviso_jit), replace
-// >>> `evaluate_other_engine` below with the JIT's evaluation of the same program and inputs,
-// >>> link proviso_jit in tests/fuzz/CMakeLists.txt (PROVISO_FUZZ_JIT) and add this target to
-// >>> FUZZ_SMOKE_TARGETS in scripts/ci-fuzz.sh.
+// policies/qlik/oem_maintenance.policy as in `decode` (JSON and NDJSON); each one is evaluated
+// by the reference interpreter and by the JIT (compiler/jit, PROVISO_FUZZ_JIT, no object cache),
+// and both must give the same output line and the same error location. Built without the JIT,
+// or when the JIT refuses the policy, the second engine is a fresh interpreter, which at least
+// checks that evaluation does not depend on the calendar cache.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -19,6 +17,9 @@
 #include "compiler/records/decode.h"
 #include "compiler/records/encode.h"
 #include "tests/fuzz/fuzz_check.h"
+#ifdef PROVISO_FUZZ_JIT
+#include "compiler/jit/jit.h"
+#endif
 
 namespace {
 
@@ -27,6 +28,9 @@ using namespace proviso;
 std::shared_ptr<const ir::Program> program;
 std::unique_ptr<records::Decoder> decoder;
 std::unique_ptr<interp::Interpreter> reference;
+#ifdef PROVISO_FUZZ_JIT
+std::unique_ptr<const jit::CompiledPolicy> jitted;
+#endif
 
 // One output line of `proviso eval` for an evaluation result.
 std::string line_of(const interp::EvalResult& r) {
@@ -35,25 +39,38 @@ std::string line_of(const interp::EvalResult& r) {
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-// The engine compared with the reference interpreter. Until the JIT exists this is a fresh
-// interpreter, which at least checks that evaluation does not depend on cached state.
-std::string evaluate_other_engine(const std::vector<ir::Value>& inputs) {
+// The engine compared with the reference interpreter.
+interp::EvalResult evaluate_other_engine(const std::vector<ir::Value>& inputs) {
+#ifdef PROVISO_FUZZ_JIT
+  if (jitted) return jitted->evaluate(inputs);
+#endif
   interp::Interpreter fresh(*program);
-  return line_of(fresh.evaluate(inputs));
+  return fresh.evaluate(inputs);
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
   std::string path = proviso::fuzz::source_dir() + "/policies/qlik/oem_maintenance.policy";
-  driver::CompileResult compiled = driver::compile_file(path);
-  if (!compiled.ok()) {
+  driver::CompileResult result = driver::compile_file(path);
+  if (!result.ok()) {
     std::fprintf(stderr, "interp_vs_jit fuzzer: cannot compile %s\n", path.c_str());
     std::exit(2);
   }
-  program = compiled.program;
+  program = result.program;
   decoder = std::make_unique<records::Decoder>(*program);
   reference = std::make_unique<interp::Interpreter>(*program);
+#ifdef PROVISO_FUZZ_JIT
+  jit::JitOptions options;
+  options.use_cache = false;
+  auto created = jit::CompiledPolicy::create(*program, options);
+  if (created.ok()) {
+    jitted = std::move(created.policy);
+  } else {
+    std::fprintf(stderr, "interp_vs_jit fuzzer: the JIT refused the policy (%s); comparing with a fresh interpreter\n",
+                 created.status.message.c_str());
+  }
+#endif
   return 0;
 }
 
@@ -63,9 +80,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (part.error) continue;
     records::DecodeResult decoded = decoder->decode_json(part.text);
     if (!decoded.ok()) continue;
-    std::string expected = line_of(reference->evaluate(decoded.values));
-    std::string actual = evaluate_other_engine(decoded.values);
+    interp::EvalResult want = reference->evaluate(decoded.values);
+    interp::EvalResult got = evaluate_other_engine(decoded.values);
+    std::string expected = line_of(want);
+    std::string actual = line_of(got);
     FUZZ_CHECK(expected == actual, "interpreter: " + expected + "\nother engine: " + actual);
+    FUZZ_CHECK(want.ok || want.error.loc == got.error.loc,
+               "error locations differ: " + std::to_string(want.error.loc) + " vs " + std::to_string(got.error.loc));
   }
   return 0;
 }
