@@ -273,18 +273,112 @@ void Gen::emit_value_body(int32_t v) {
   finish_function();
 }
 
+// The domain of a table key whose every value can be listed: bool, enum, integer with a small
+// closed range. Empty (size 0) otherwise.
+struct KeyDomain {
+  int64_t lo = 0;
+  int64_t size = 0;
+  bool checked = false;  // values outside the domain are possible (integers): test first
+};
+
+static KeyDomain key_domain(const Type& t, const ir::Schema& schema) {
+  constexpr int64_t kMaxKeyValues = 64;
+  if (t.optional) return {};
+  switch (t.kind) {
+    case TypeKind::Bool: return {0, 2, false};
+    case TypeKind::Enum:
+      if (t.id < 0 || static_cast<size_t>(t.id) >= schema.enums.size()) return {};
+      return {0, static_cast<int64_t>(schema.enums[t.id].members.size()), false};
+    case TypeKind::Integer:
+      if (!t.lo || !t.hi || *t.hi < *t.lo || *t.hi - *t.lo >= kMaxKeyValues) return {};
+      return {*t.lo, *t.hi - *t.lo + 1, true};
+    default: return {};
+  }
+}
+
 void Gen::emit_table_body(int32_t t) {
   const ir::TableDef& def = p_.tables[t];
   begin_function(table_fns_[t], nullptr, false);
   std::vector<llvm::Value*> keys;
   for (NodeId g : def.given) keys.push_back(pattern_key(gen(g), p_.nodes[g].type));
   // The first matching row, as selects from the last row up (branch-free).
-  llvm::Value* row = B.getInt32(-1);
-  for (size_t r = def.rows.size(); r-- > 0;) {
-    llvm::Value* m = B.getTrue();
-    for (size_t c = 0; c < keys.size() && c < def.rows[r].conds.size(); ++c)
-      m = B.CreateAnd(m, matches(def.rows[r].conds[c], keys[c]));
-    row = B.CreateSelect(m, B.getInt32(static_cast<int32_t>(r)), row);
+  auto first_row_by_selects = [&] {
+    llvm::Value* row = B.getInt32(-1);
+    for (size_t r = def.rows.size(); r-- > 0;) {
+      llvm::Value* m = B.getTrue();
+      for (size_t c = 0; c < keys.size() && c < def.rows[r].conds.size(); ++c)
+        m = B.CreateAnd(m, matches(def.rows[r].conds[c], keys[c]));
+      row = B.CreateSelect(m, B.getInt32(static_cast<int32_t>(r)), row);
+    }
+    return row;
+  };
+  // When every key has a small listed domain, the first matching row of each combination is
+  // worked out now (with the IR's own Pattern::matches) and read from a constant array at run
+  // time; integer keys outside their declared range take the select chain.
+  constexpr int64_t kMaxCombinations = 4096;
+  std::vector<KeyDomain> domains;
+  int64_t combinations = 1;
+  for (NodeId g : def.given) {
+    domains.push_back(key_domain(p_.nodes[g].type, p_.schema));
+    combinations = domains.back().size > 0 ? combinations * domains.back().size : 0;
+    if (combinations == 0 || combinations > kMaxCombinations) break;
+  }
+  llvm::Value* row = nullptr;
+  if (keys.empty() || combinations == 0 || combinations > kMaxCombinations || def.rows.size() > 127) {
+    row = first_row_by_selects();
+  } else {
+    std::vector<int8_t> first(static_cast<size_t>(combinations), -1);
+    std::vector<int64_t> key(domains.size());
+    for (int64_t i = 0; i < combinations; ++i) {
+      int64_t rest = i;
+      for (size_t c = domains.size(); c-- > 0;) {
+        key[c] = domains[c].lo + rest % domains[c].size;
+        rest /= domains[c].size;
+      }
+      for (size_t r = 0; r < def.rows.size(); ++r) {
+        bool all = true;
+        for (size_t c = 0; c < key.size() && c < def.rows[r].conds.size(); ++c) all = all && def.rows[r].conds[c].matches(key[c]);
+        if (all) {
+          first[static_cast<size_t>(i)] = static_cast<int8_t>(r);
+          break;
+        }
+      }
+    }
+    auto* data = llvm::ConstantDataArray::get(C_, llvm::ArrayRef<int8_t>(first.data(), first.size()));
+    auto* rows = new llvm::GlobalVariable(*M_, data->getType(), true, llvm::GlobalValue::PrivateLinkage, data,
+                                          fmt::format("proviso.table.{}.rows", t));
+    rows->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+    llvm::Value* index = B.getInt64(0);
+    llvm::Value* inside = B.getTrue();
+    for (size_t c = 0; c < keys.size(); ++c) {
+      llvm::Value* k = B.CreateSub(keys[c], B.getInt64(static_cast<uint64_t>(domains[c].lo)));
+      if (domains[c].checked) inside = B.CreateAnd(inside, B.CreateICmpULT(k, B.getInt64(static_cast<uint64_t>(domains[c].size))));
+      index = B.CreateAdd(B.CreateMul(index, B.getInt64(static_cast<uint64_t>(domains[c].size))), k);
+    }
+    auto lookup = [&] {
+      llvm::Value* r = B.CreateLoad(i8_, B.CreateInBoundsGEP(i8_, rows, index));
+      return B.CreateSExt(r, i32_);
+    };
+    if (llvm::isa<llvm::Constant>(inside)) {
+      row = lookup();
+    } else {
+      llvm::BasicBlock* dense = block("table.dense");
+      llvm::BasicBlock* sparse = block("table.sparse");
+      llvm::BasicBlock* found = block("table.found");
+      llvm::MDBuilder md(C_);
+      B.CreateCondBr(inside, dense, sparse, md.createBranchWeights(1u << 20, 1));
+      B.SetInsertPoint(dense);
+      llvm::Value* a = lookup();
+      B.CreateBr(found);
+      B.SetInsertPoint(sparse);
+      llvm::Value* b = first_row_by_selects();
+      B.CreateBr(found);
+      B.SetInsertPoint(found);
+      llvm::PHINode* phi = B.CreatePHI(i32_, 2);
+      phi->addIncoming(a, dense);
+      phi->addIncoming(b, sparse);
+      row = phi;
+    }
   }
   fail_if(B.CreateICmpEQ(row, B.getInt32(-1)),
           site(ErrorSite::Kind::Static, def.given.empty() ? ir::kNoNode : def.given[0],
@@ -406,6 +500,7 @@ llvm::Function* Gen::emit_entry(bool some) {
 llvm::Function* Gen::emit_batch(llvm::Function* eval) {
   llvm::Function* f = make_function("proviso_eval_batch",
                                     llvm::FunctionType::get(i32_, {ptr_, i64_, ptr_, i64_, ptr_, ptr_}, false), false);
+  for (unsigned a : {0u, 2u, 4u, 5u}) f->addParamAttr(a, llvm::Attribute::NoAlias);
   llvm::Value* records = f->getArg(0);
   llvm::Value* n = f->getArg(1);
   llvm::Value* outs = f->getArg(2);
@@ -428,7 +523,11 @@ llvm::Function* Gen::emit_batch(llvm::Function* eval) {
   llvm::Value* rec = B.CreateAlignedLoad(ptr_, B.CreateInBoundsGEP(ptr_, records, i), llvm::Align(8));
   llvm::Value* out = B.CreateInBoundsGEP(i8_, outs, B.CreateMul(i, stride));
   llvm::CallInst* st = B.CreateCall(eval, {rec, out, ctx});
-  st->setIsNoInline();
+  // A small policy is inlined into the loop (no call, the context's loads hoisted); a large
+  // one is called, so that it is compiled once (compile time).
+  constexpr size_t kInlineIntoBatch = 400;  // IR nodes
+  if (p_.nodes.size() <= kInlineIntoBatch) st->addFnAttr(llvm::Attribute::AlwaysInline);
+  else st->setIsNoInline();
   B.CreateAlignedStore(st, B.CreateInBoundsGEP(i32_, statuses, i), llvm::Align(4));
   llvm::Value* nf = B.CreateAdd(fails, B.CreateZExt(B.CreateICmpNE(st, B.getInt32(0)), i64_));
   llvm::Value* ni = B.CreateAdd(i, B.getInt64(1));
@@ -486,7 +585,30 @@ void Gen::fail_range(llvm::Value* bad, llvm::Value* v, int site_index) {
 
 // ---- the module ----
 
-CodegenResult Gen::run(const llvm::DataLayout& data_layout, const std::string& triple) {
+// Removes the entry points of the other part and the internal functions only they called.
+void Gen::keep_only(Part part) {
+  auto drop = [&](const char* name) {
+    if (llvm::Function* f = M_->getFunction(name)) f->eraseFromParent();
+  };
+  if (part == Part::Main) {
+    drop("proviso_eval_some");
+  } else {
+    drop("proviso_eval_batch");  // calls proviso_eval: first
+    drop("proviso_eval");
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto it = M_->begin(); it != M_->end();) {
+      llvm::Function& f = *it++;
+      if (f.hasLocalLinkage() && f.use_empty()) {
+        f.eraseFromParent();
+        changed = true;
+      }
+    }
+  }
+}
+
+CodegenResult Gen::run(const llvm::DataLayout& data_layout, const std::string& triple, Part part) {
   CodegenResult result;
   M_->setDataLayout(data_layout);
   M_->setTargetTriple(triple);
@@ -507,6 +629,7 @@ CodegenResult Gen::run(const llvm::DataLayout& data_layout, const std::string& t
       else if (kind == 1) emit_table_body(index);
       else emit_calendar_body(index);
     }
+    keep_only(part);
   } catch (const Unsupported& u) {
     result.unsupported = u.what;
     return result;
@@ -528,9 +651,10 @@ CodegenResult Gen::run(const llvm::DataLayout& data_layout, const std::string& t
 const char* codegen_build_stamp() { return __DATE__ " " __TIME__; }
 
 CodegenResult generate(const ir::Program& program, const Layout& layout, const ConstPlan& plan,
-                       llvm::LLVMContext& context, const llvm::DataLayout& data_layout, const std::string& triple) {
+                       llvm::LLVMContext& context, const llvm::DataLayout& data_layout, const std::string& triple,
+                       Part part) {
   detail::Gen gen(program, layout, plan, context);
-  return gen.run(data_layout, triple);
+  return gen.run(data_layout, triple, part);
 }
 
 }  // namespace proviso::jit

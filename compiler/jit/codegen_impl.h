@@ -34,7 +34,7 @@ struct CV {
 class Gen {
  public:
   Gen(const ir::Program& program, const Layout& layout, const ConstPlan& plan, llvm::LLVMContext& context);
-  CodegenResult run(const llvm::DataLayout& data_layout, const std::string& triple);
+  CodegenResult run(const llvm::DataLayout& data_layout, const std::string& triple, Part part);
 
  private:
   // ---- codegen.cpp ----
@@ -54,6 +54,7 @@ class Gen {
   void ensure_table(int32_t t);
   llvm::Value* ensure_calendar(int32_t c, ir::NodeId id);
   void store_decision(size_t position, llvm::Value* out);
+  void keep_only(Part part);
 
   int site(ErrorSite::Kind kind, ir::NodeId node, std::string message = {}, int32_t value = -1);
   void fail_if(llvm::Value* bad, int site_index);
@@ -89,6 +90,7 @@ class Gen {
   CV gen_input(const ir::Node& n);
   CV gen_field(const ir::Node& n, ir::NodeId id);
   CV gen_table_get(const ir::Node& n);
+  CV table_column_lookup(const ir::TableDef& def, const ir::Node& n, llvm::Value* row);
   CV gen_switch(const ir::Node& n, ir::NodeId id);
   CV gen_logic(const ir::Node& n);
   CV gen_if(const ir::Node& n);

@@ -148,12 +148,19 @@ CV Gen::gen_const(const ir::Node& n, NodeId id) {
 CV Gen::gen_input(const ir::Node& n) {
   if (n.aux < 0 || static_cast<size_t>(n.aux) >= p_.inputs.size()) unsupported("a missing input");
   const ir::InputDef& def = p_.inputs[n.aux];
-  llvm::Value* p = B.CreateAlignedLoad(ptr_, B.CreateConstInBoundsGEP1_64(ptr_, fn_.inputs, n.aux), llvm::Align(8));
+  llvm::LoadInst* p = B.CreateAlignedLoad(ptr_, B.CreateConstInBoundsGEP1_64(ptr_, fn_.inputs, n.aux), llvm::Align(8));
   Type t = def.type.as_required();
+  if (!def.optional && t.kind == TypeKind::Record) {
+    // A required record is always there, whole: its fields may be read speculatively (so
+    // `a or b` over two fields needs no branch).
+    auto bytes = llvm::ConstantAsMetadata::get(B.getInt64(L_.record_slot(t.id).size));
+    p->setMetadata(llvm::LLVMContext::MD_dereferenceable, llvm::MDNode::get(C_, {bytes}));
+    p->setMetadata(llvm::LLVMContext::MD_nonnull, llvm::MDNode::get(C_, {}));
+  }
   llvm::Value* present = nullptr;
   if (def.optional) {
     present = B.CreateICmpNE(p, llvm::ConstantPointerNull::get(ptr_));
-    p = B.CreateSelect(present, p, zero_);  // keeps the pointer readable when absent
+    return {load_value(t, B.CreateSelect(present, p, zero_)), present};  // readable when absent
   }
   return {load_value(t, p), present};
 }
@@ -174,6 +181,7 @@ CV Gen::gen_table_get(const ir::Node& n) {
   const ir::TableDef& def = p_.tables[n.aux];
   ensure_table(n.aux);
   llvm::Value* row = B.CreateAlignedLoad(i32_, frame_at(table_row_[n.aux]), llvm::Align(4));
+  if (CV x = table_column_lookup(def, n, row); x.v) return x;
   llvm::BasicBlock* merge_bb = block("table.get");
   llvm::BasicBlock* none = block("table.none");
   llvm::SwitchInst* sw = B.CreateSwitch(row, none, static_cast<unsigned>(def.rows.size()));
@@ -191,6 +199,49 @@ CV Gen::gen_table_get(const ir::Node& n) {
   B.CreateUnreachable();  // INVARIANT: the table function stored a matching row
   B.SetInsertPoint(merge_bb);
   return merge(n.type, in);
+}
+
+// A column whose cells are all scalar literals (or `none`) is a constant array indexed by the
+// row: a load instead of a jump through the rows. Gives {} when the column does not qualify.
+CV Gen::table_column_lookup(const ir::TableDef& def, const ir::Node& n, llvm::Value* row) {
+  switch (n.type.kind) {
+    case TypeKind::Bool: case TypeKind::Integer: case TypeKind::Enum: case TypeKind::Date:
+    case TypeKind::DateTime: case TypeKind::Duration: case TypeKind::Period: break;
+    default: return {};
+  }
+  std::vector<llvm::Constant*> values, present;
+  for (const ir::TableRow& r : def.rows) {
+    NodeId o = n.aux2 >= 0 && static_cast<size_t>(n.aux2) < r.outputs.size() ? r.outputs[n.aux2] : ir::kNoNode;
+    if (o < 0 || p_.nodes[o].op != Op::Const || K_.node_offset[o] >= 0) return {};
+    CV x = coerce(gen_const(p_.nodes[o], o), p_.nodes[o].type, n.type);
+    auto* v = llvm::dyn_cast<llvm::Constant>(x.v);
+    auto* p = x.present ? llvm::dyn_cast<llvm::Constant>(x.present) : B.getTrue();
+    if (!v || !p) return {};
+    // i1 is stored as i8 in memory.
+    auto widen = [&](llvm::Constant* c) -> llvm::Constant* {
+      auto* ci = llvm::dyn_cast<llvm::ConstantInt>(c);
+      return ci ? B.getInt8(ci->isOne() ? 1 : 0) : nullptr;
+    };
+    if (v->getType() == i1_ && !(v = widen(v))) return {};
+    llvm::Constant* p8 = widen(p);
+    if (!p8) return {};
+    values.push_back(v);
+    present.push_back(p8);
+  }
+  if (values.empty()) return {};
+  auto array = [&](const std::vector<llvm::Constant*>& cells, const char* what) {
+    auto* type = llvm::ArrayType::get(cells[0]->getType(), cells.size());
+    auto* gv = new llvm::GlobalVariable(*M_, type, true, llvm::GlobalValue::PrivateLinkage,
+                                        llvm::ConstantArray::get(type, cells), fmt::format("proviso.column.{}", what));
+    gv->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+    llvm::Value* idx = B.CreateZExt(row, i64_);
+    return B.CreateLoad(cells[0]->getType(), B.CreateInBoundsGEP(type, gv, {B.getInt64(0), idx}));
+  };
+  CV out;
+  out.v = array(values, "value");
+  if (repr(n.type) == i1_) out.v = B.CreateTrunc(out.v, i1_);
+  if (n.type.optional) out.present = B.CreateTrunc(array(present, "present"), i1_);
+  return out;
 }
 
 // ---- control ----

@@ -192,6 +192,68 @@ CV Gen::gen_list(const ir::Node& n, NodeId id) {
       r = B.CreateInsertValue(r, n.args.empty() ? llvm::ConstantPointerNull::get(ptr_) : data, 0);
       return {B.CreateInsertValue(r, B.getInt64(n.args.size()), 1), nullptr};
     }
+    // Every element a literal (up to 8): branch-free. The conditions form a bit mask; the
+    // count is its population and the first element is read from a constant array at the
+    // mask's lowest set bit. Slot j > 0 holds the element whose condition is the (j+1)-th
+    // true one, chosen by selects over prefix counts (dead unless something reads past the
+    // first element). Every slot is written at a fixed address, so the optimiser can keep
+    // the list in registers.
+    constexpr size_t kMaxSelectElements = 8;
+    size_t items = n.args.size() / 2;
+    bool literals = items > 0 && items <= kMaxSelectElements;
+    for (size_t i = 0; literals && i < items; ++i) literals = p_.nodes[n.args[2 * i]].op == Op::Const;
+    if (literals) {
+      std::vector<llvm::Value*> conds, before;  // before[i]: how many conditions before i hold
+      std::vector<CV> elems;
+      llvm::Value* mask = B.getInt64(0);
+      llvm::Value* k = B.getInt64(0);
+      for (size_t i = 0; i < items; ++i) {
+        conds.push_back(gen(n.args[2 * i + 1]).v);
+        before.push_back(k);
+        llvm::Value* bit = B.CreateZExt(conds.back(), i64_);
+        k = B.CreateAdd(k, bit);
+        mask = B.CreateOr(mask, B.CreateShl(bit, B.getInt64(i)));
+      }
+      for (size_t i = 0; i < items; ++i) {
+        NodeId a = n.args[2 * i];
+        elems.push_back(coerce(gen(a), p_.nodes[a].type, et));
+      }
+      auto slot_by_selects = [&](size_t j) {
+        CV slot = {zero_of(et), Layout::has_tag(et) ? B.getFalse() : nullptr};
+        for (size_t i = items; i-- > j;) {
+          llvm::Value* here = B.CreateAnd(conds[i], B.CreateICmpEQ(before[i], B.getInt64(j)));
+          slot.v = B.CreateSelect(here, elems[i].v, slot.v);
+          if (slot.present) slot.present = B.CreateSelect(here, presence(elems[i]), slot.present);
+        }
+        return slot;
+      };
+      // Slot 0 from a constant array when every element is a constant of a memory type.
+      std::vector<llvm::Constant*> cells;
+      for (const CV& e : elems) {
+        auto* c = llvm::dyn_cast<llvm::Constant>(e.v);
+        bool plain = c && c->getType() != i1_ && (!e.present || llvm::isa<llvm::ConstantInt>(e.present));
+        if (!plain || (e.present && !llvm::cast<llvm::ConstantInt>(e.present)->isOne())) break;
+        cells.push_back(c);
+      }
+      CV first;
+      if (cells.size() == items) {
+        cells.push_back(llvm::Constant::getNullValue(cells[0]->getType()));  // the empty list's slot
+        auto* type = llvm::ArrayType::get(cells[0]->getType(), cells.size());
+        auto* gv = new llvm::GlobalVariable(*M_, type, true, llvm::GlobalValue::PrivateLinkage,
+                                            llvm::ConstantArray::get(type, cells), "proviso.collect");
+        gv->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+        llvm::Value* lowest = B.CreateBinaryIntrinsic(llvm::Intrinsic::cttz,
+                                                      B.CreateOr(mask, B.getInt64(uint64_t{1} << items)), B.getTrue());
+        first.v = B.CreateLoad(cells[0]->getType(), B.CreateInBoundsGEP(type, gv, {B.getInt64(0), lowest}));
+        if (Layout::has_tag(et)) first.present = B.getTrue();
+      } else {
+        first = slot_by_selects(0);
+      }
+      store(et, first, at(data, uint64_t{0}));
+      for (size_t j = 1; j < items; ++j) store(et, slot_by_selects(j), at(data, j * stride));
+      r = B.CreateInsertValue(r, data, 0);
+      return {B.CreateInsertValue(r, k, 1), nullptr};
+    }
     llvm::Value* count = temp(8, 8);
     B.CreateStore(B.getInt64(0), count);
     for (size_t i = 0; i + 1 < n.args.size(); i += 2) {

@@ -34,7 +34,7 @@
 namespace proviso::jit {
 
 // Bump with any change to generated code, the flat layout or the shim ABI.
-const char* jit_version() { return "proviso-jit-1"; }
+const char* jit_version() { return "proviso-jit-2"; }
 
 namespace {
 
@@ -164,10 +164,15 @@ class Engine {
     llvm::FunctionAnalysisManager fam;
     llvm::CGSCCAnalysisManager cgam;
     llvm::ModuleAnalysisManager mam;
-    // Lets, decisions and tables are functions over the frame; inlining them all into the
-    // entry points lets the frame become registers and memo checks fold away.
+    // Lets, decisions and tables are functions over the frame. In a small module they are all
+    // inlined into the entry points, so the frame becomes registers and memo checks fold
+    // away; a large module keeps LLVM's default threshold (single-use functions are still
+    // inlined), which keeps its cold compile time in bounds.
+    constexpr size_t kSmallModule = 1500;  // instructions before optimisation
+    size_t instructions = 0;
+    for (const llvm::Function& f : m) instructions += f.getInstructionCount();
     llvm::PipelineTuningOptions tuning;
-    tuning.InlinerThreshold = 2000;
+    tuning.InlinerThreshold = instructions <= kSmallModule ? 2000 : 225;
     llvm::PassBuilder pb(optimizer_tm_.get(), tuning);
     pb.registerModuleAnalyses(mam);
     pb.registerCGSCCAnalyses(cgam);
@@ -233,21 +238,132 @@ struct CompiledPolicy::Impl {
   llvm::orc::JITDylib* dylib = nullptr;
   llvm::orc::ResourceTrackerSP tracker;
   EvalFn eval = nullptr;
-  EvalSomeFn eval_some = nullptr;
   BatchFn batch = nullptr;
   std::vector<int32_t> position_of;  // value index -> position in decisions, or -1
 
+  // What compiling a part again needs: the key material and the cache directory ("" = none).
+  std::string key_material;
+  std::string cache_dir;
+  int opt_level = 2;
+
+  // The subset entry point (some decisions only) is a second module, compiled or loaded from
+  // the cache on first use, so that creating a policy does not pay for it.
+  std::once_flag subset_once;
+  EvalSomeFn eval_some = nullptr;
+  std::string subset_error;
+
+  // Makes `part` executable in this policy's JITDylib: from the cache when a valid entry
+  // exists, else compiled (and written to the cache). The caller holds engine->mu.
+  // Gives "" or why LLVM failed; `info` says which way it went.
+  std::string load(Part part, CompileInfo* info);
+  // The subset entry point, compiled on the first call (thread-safe); null when that failed
+  // (subset_error says why).
+  EvalSomeFn subset();
+
   int32_t run(const FlatRecord& record, rt::jit::EvalState& state, Host::Owners& owners, proviso_ctx& ctx,
-              uint8_t* out, const std::vector<int32_t>* positions) const {
+              uint8_t* out, EvalSomeFn some, const std::vector<int32_t>* positions) const {
     if (!state.arena.clean()) state.arena.reset();
     if (!state.error.empty()) state.error.clear();
     owners.host = &host;
     owners.record = &record;
     ctx = host.context(state, &owners);
-    if (positions) return eval_some(record.pointers(), out, &ctx, positions->data(), positions->size());
+    if (some) return some(record.pointers(), out, &ctx, positions->data(), positions->size());
     return eval(record.pointers(), out, &ctx);
   }
 };
+
+std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
+  const char* part_name = part == Part::Main ? "main" : "subset";
+  std::string material = key_material + part_name;
+  CacheKey key = llvm::SHA256::hash(
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(material.data()), material.size()));
+  std::string hex;
+  for (uint8_t b : key) hex += fmt::format("{:02x}", b);
+  auto lookup = [&]() -> std::string {
+    const char* names[2] = {part == Part::Main ? "proviso_eval" : "proviso_eval_some",
+                            part == Part::Main ? "proviso_eval_batch" : nullptr};
+    for (const char* name : names) {
+      if (!name) continue;
+      auto sym = engine->jit->lookup(*dylib, name);
+      if (!sym) return llvm::toString(sym.takeError());
+      if (part == Part::Subset) eval_some = sym->toPtr<EvalSomeFn>();
+      else if (name == names[0]) eval = sym->toPtr<EvalFn>();
+      else batch = sym->toPtr<BatchFn>();
+    }
+    return "";
+  };
+  auto& sites = host.sites();
+
+  std::string path = cache_dir.empty() ? "" : cache_dir + "/" + hex + ".pjo";
+  if (!path.empty()) {
+    auto t = Clock::now();
+    std::string meta, object;
+    std::vector<ErrorSite> cached_sites;
+    EntryState st = read_entry(path, key, &meta, &object);
+    // The subset part was cut from the same generation as the main part: its sites must be
+    // the ones already loaded.
+    bool sites_ok = st == EntryState::Ok && deserialize_sites(meta, &cached_sites) &&
+                    (part == Part::Main || serialize_sites(cached_sites) == serialize_sites(sites));
+    if (sites_ok) {
+      auto rt = dylib->createResourceTracker();
+      auto err = engine->jit->addObjectFile(rt, llvm::MemoryBuffer::getMemBufferCopy(object, hex));
+      std::string lerr = err ? llvm::toString(std::move(err)) : lookup();
+      if (lerr.empty()) {
+        if (part == Part::Main) sites = std::move(cached_sites);
+        info->cache_hit = true;
+        info->cache_load_ms = ms_since(t);
+        info->object_bytes = object.size();
+        info->cache_path = path;
+        return "";
+      }
+      // A damaged object that passed the checksum: unload it and rebuild.
+      llvm::consumeError(rt->remove());
+      info->cache_note = "the cached object could not be linked; rebuilt it";
+    } else if (st == EntryState::Damaged || st == EntryState::Ok) {
+      info->cache_note = "the cache entry was damaged; rebuilt it";
+    } else if (st == EntryState::Stale) {
+      info->cache_note = "the cache entry was stale; rebuilt it";
+    }
+  }
+
+  auto t = Clock::now();
+  auto context = std::make_unique<llvm::LLVMContext>();
+  CodegenResult cg = generate(host.program(), host.layout(), host.plan(), *context, engine->jit->getDataLayout(),
+                              engine->triple, part);
+  if (std::getenv("PROVISO_JIT_TIMING"))
+    std::fprintf(stderr, "proviso-jit: IR generation (%s) %.2f ms\n", part_name, ms_since(t));
+  if (!cg.module) return cg.unsupported;
+  if (part == Part::Main) sites = std::move(cg.sites);
+  else if (serialize_sites(cg.sites) != serialize_sites(sites)) return "internal error: the subset part's error sites differ";
+  cg.module->setModuleIdentifier(hex);
+  if (!path.empty())
+    engine->writer.expect(hex, {path, key, serialize_sites(sites), &info->object_bytes, &info->cache_note});
+  engine->opt_level = opt_level;
+  auto rt = dylib->createResourceTracker();
+  auto err = engine->jit->addIRModule(rt, llvm::orc::ThreadSafeModule(std::move(cg.module), std::move(context)));
+  if (err) {
+    engine->writer.forget(hex);
+    return "LLVM could not add the policy: " + llvm::toString(std::move(err));
+  }
+  std::string lerr = lookup();
+  engine->writer.forget(hex);
+  if (!lerr.empty()) return "LLVM could not compile the policy: " + lerr;
+  info->compile_ms = ms_since(t);
+  if (!path.empty()) info->cache_path = path;
+  if (std::getenv("PROVISO_JIT_TIMING"))
+    std::fprintf(stderr, "proviso-jit: compile total (%s) %.2f ms\n", part_name, info->compile_ms);
+  return "";
+}
+
+EvalSomeFn CompiledPolicy::Impl::subset() {
+  std::call_once(subset_once, [this] {
+    std::lock_guard lock(engine->mu);
+    CompileInfo ignored;
+    subset_error = load(Part::Subset, &ignored);
+    if (!subset_error.empty()) eval_some = nullptr;
+  });
+  return eval_some;
+}
 
 CompiledPolicy::CompiledPolicy(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CompiledPolicy::~CompiledPolicy() = default;
@@ -273,94 +389,32 @@ CompiledPolicy::Result CompiledPolicy::create(const ir::Program& program, const 
 
   CompileInfo info;
   std::lock_guard lock(engine->mu);
-  engine->opt_level = std::clamp(options.opt_level, 0, 3);
   auto& es = engine->jit->getExecutionSession();
   impl->engine = engine;
   impl->dylib = &es.createBareJITDylib(fmt::format("proviso.policy.{}", engine->next_id++));
   impl->dylib->addToLinkOrder(*engine->runtime);
   impl->tracker = impl->dylib->createResourceTracker();
+  impl->opt_level = std::clamp(options.opt_level, 0, 3);
 
-  // The cache key: everything the object code depends on.
-  std::string material = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}\n", jit_version(), codegen_build_stamp(),
-                                     LLVM_VERSION_STRING, engine->triple, engine->cpu, engine->features,
-                                     engine->opt_level);
-  material += serialize_program(program);
-  std::array<uint8_t, 32> key = llvm::SHA256::hash(
-      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(material.data()), material.size()));
-  std::string hex;
-  for (uint8_t b : key) hex += fmt::format("{:02x}", b);
-
-  auto lookup_all = [&]() -> std::string {
-    auto e = engine->jit->lookup(*impl->dylib, "proviso_eval");
-    if (!e) return llvm::toString(e.takeError());
-    auto s = engine->jit->lookup(*impl->dylib, "proviso_eval_some");
-    if (!s) return llvm::toString(s.takeError());
-    auto b = engine->jit->lookup(*impl->dylib, "proviso_eval_batch");
-    if (!b) return llvm::toString(b.takeError());
-    impl->eval = e->toPtr<EvalFn>();
-    impl->eval_some = s->toPtr<EvalSomeFn>();
-    impl->batch = b->toPtr<BatchFn>();
-    return "";
-  };
-
-  std::string path;
+  // The cache key: everything the object code depends on (each part adds its name).
+  impl->key_material = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}\n", jit_version(), codegen_build_stamp(),
+                                   LLVM_VERSION_STRING, engine->triple, engine->cpu, engine->features,
+                                   impl->opt_level);
+  impl->key_material += serialize_program(program);
   if (options.use_cache) {
     std::string dir = cache_directory(options.cache_dir);
     std::error_code ec;
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
     if (dir.empty() || ec) info.cache_note = fmt::format("no usable cache directory `{}`", dir);
-    else path = dir + "/" + hex + ".pjo";
+    else impl->cache_dir = dir;
   }
-  if (!path.empty()) {
-    auto t1 = Clock::now();
-    std::string meta, object;
-    EntryState st = read_entry(path, key, &meta, &object);
-    if (st == EntryState::Ok && deserialize_sites(meta, &impl->host.sites())) {
-      auto err = engine->jit->addObjectFile(impl->tracker, llvm::MemoryBuffer::getMemBufferCopy(object, hex));
-      std::string lerr = err ? llvm::toString(std::move(err)) : lookup_all();
-      if (lerr.empty()) {
-        info.cache_hit = true;
-        info.cache_load_ms = ms_since(t1);
-        info.object_bytes = object.size();
-      } else {
-        // A damaged object that passed the checksum: unload it and rebuild.
-        llvm::consumeError(impl->tracker->remove());
-        impl->tracker = impl->dylib->createResourceTracker();
-        info.cache_note = "the cached object could not be linked; rebuilt it";
-      }
-    } else if (st == EntryState::Damaged || st == EntryState::Ok) {
-      info.cache_note = "the cache entry was damaged; rebuilt it";
-    } else if (st == EntryState::Stale) {
-      info.cache_note = "the cache entry was stale; rebuilt it";
-    }
+  why = impl->load(Part::Main, &info);
+  if (!why.empty()) {
+    Status::Code code = why.rfind("LLVM", 0) == 0 ? Status::Code::Llvm
+                        : why.rfind("internal", 0) == 0 ? Status::Code::Internal
+                                                          : Status::Code::Unsupported;
+    return fail(code, why);
   }
-
-  if (!info.cache_hit) {
-    auto t2 = Clock::now();
-    auto context = std::make_unique<llvm::LLVMContext>();
-    CodegenResult cg = generate(program, impl->host.layout(), impl->host.plan(), *context,
-                                engine->jit->getDataLayout(), engine->triple);
-    if (std::getenv("PROVISO_JIT_TIMING")) std::fprintf(stderr, "proviso-jit: IR generation %.2f ms\n", ms_since(t2));
-    if (!cg.module) {
-      Status::Code code = cg.unsupported.rfind("internal", 0) == 0 ? Status::Code::Internal : Status::Code::Unsupported;
-      return fail(code, cg.unsupported);
-    }
-    impl->host.sites() = std::move(cg.sites);
-    cg.module->setModuleIdentifier(hex);
-    if (!path.empty())
-      engine->writer.expect(hex, {path, key, serialize_sites(impl->host.sites()), &info.object_bytes, &info.cache_note});
-    auto err = engine->jit->addIRModule(impl->tracker, llvm::orc::ThreadSafeModule(std::move(cg.module), std::move(context)));
-    if (err) {
-      engine->writer.forget(hex);
-      return fail(Status::Code::Llvm, "LLVM could not add the policy: " + llvm::toString(std::move(err)));
-    }
-    std::string lerr = lookup_all();
-    engine->writer.forget(hex);
-    if (!lerr.empty()) return fail(Status::Code::Llvm, "LLVM could not compile the policy: " + lerr);
-    info.compile_ms = ms_since(t2);
-    if (std::getenv("PROVISO_JIT_TIMING")) std::fprintf(stderr, "proviso-jit: compile total %.2f ms\n", info.compile_ms);
-  }
-  if (!path.empty()) info.cache_path = path;
 
   impl->position_of.assign(program.values.size(), -1);
   for (size_t i = 0; i < program.decisions.size(); ++i) impl->position_of[program.decisions[i]] = static_cast<int32_t>(i);
@@ -403,7 +457,16 @@ interp::EvalResult CompiledPolicy::evaluate(const std::vector<ir::Value>& inputs
   proviso_ctx ctx{};
   AlignedBuffer out;
   out.resize(layout().output_slot().size);
-  int32_t status = impl_->run(record, state, owners, ctx, out.get(), options.decisions.empty() ? nullptr : &positions);
+  EvalSomeFn some = nullptr;
+  if (!options.decisions.empty()) {
+    some = impl_->subset();
+    if (!some) {
+      result.ok = false;
+      result.error.message = "the JIT could not compile the decision subset: " + impl_->subset_error;
+      return result;
+    }
+  }
+  int32_t status = impl_->run(record, state, owners, ctx, out.get(), some, &positions);
   if (status != 0) {
     result.ok = false;
     result.error = impl_->host.error(status, ctx);

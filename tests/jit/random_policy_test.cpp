@@ -121,7 +121,7 @@ calendar desk
         const char* l = one(leaves);
         return in_table_ && l[0] == 't' ? "x.b" : l;
       }
-      switch (pick(0, 17)) {
+      switch (pick(0, 18)) {
         case 0: return E("integer") + " + " + E("integer");
         case 1: return E("integer") + " - " + E("integer");
         case 2: return E("integer") + " * " + E("integer");
@@ -139,6 +139,8 @@ calendar desk
         case 14: return "abs(" + expr("integer", depth + 1) + ")";
         case 15: return "min(" + expr("integer", depth + 1) + ", " + expr("integer", depth + 1) + ")";
         case 16: return "sum it in x.items: it.n * 2";
+        // collects of literals only are compiled without branches: every slot is read here
+        case 17: return "sum n in collect { 1 when " + E("bool") + ", 20 when " + E("bool") + ", 300 when " + E("bool") + " }: n";
         default: return "(max n in x.ns: n) ?? " + E("integer");
       }
     }
@@ -258,7 +260,7 @@ calendar desk
         const char* l = one(leaves);
         return in_table_ && l[0] == 't' ? "x.u" : l;
       }
-      switch (pick(0, 8)) {
+      switch (pick(0, 9)) {
         case 0: return "text(" + expr("integer", depth + 1) + ")";
         case 1: return "text(" + expr("decimal", depth + 1) + ")";
         case 2: return "text(x.d)";
@@ -267,6 +269,7 @@ calendar desk
         case 5: return "first(collect { \"p\" when " + E("bool") + ", x.u when " + E("bool") + " }) ?? \"-\"";
         case 6: return "if " + E("bool") + " then " + E("text") + " else " + E("text");
         case 7: return "text(" + expr("duration", depth + 1) + ")";
+        case 8: return "first(collect { \"p\" when " + E("bool") + ", \"q\" when " + E("bool") + ", \"r\" when " + E("bool") + " }) ?? \"-\"";
         default: return "match x.d { Red => \"r\", Green => " + E("text") + ", Blue => x.u }";
       }
     }
