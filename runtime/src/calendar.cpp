@@ -41,11 +41,44 @@ std::string describe_duration(Duration d) {
 struct Calendar::YearTable {
   std::vector<Interval> intervals;  // sorted, disjoint, non-empty
   Duration total = 0;
+  // by_day[k]: the first interval ending after base + k days (UTC), so that finding the
+  // interval of an instant is one lookup and a short scan, not a binary search.
+  Instant base = 0;
+  std::vector<uint32_t> by_day;
+
+  void index() {
+    if (intervals.empty()) return;
+    base = detail::floor_div(intervals.front().start, kSecondsPerDay) * kSecondsPerDay;
+    std::size_t days = static_cast<std::size_t>((intervals.back().end - base) / kSecondsPerDay) + 2;
+    by_day.resize(days);
+    std::size_t i = 0;
+    for (std::size_t k = 0; k < days; ++k) {
+      Instant day_start = base + static_cast<Instant>(k) * kSecondsPerDay;
+      while (i < intervals.size() && intervals[i].end <= day_start) ++i;
+      by_day[k] = static_cast<uint32_t>(i);
+    }
+  }
 
   // The first interval that ends after t.
   std::vector<Interval>::const_iterator first_ending_after(Instant t) const {
-    return std::upper_bound(intervals.begin(), intervals.end(), t,
-                            [](Instant v, const Interval& iv) { return v < iv.end; });
+    if (intervals.empty() || t < base) return intervals.begin();
+    auto k = static_cast<std::size_t>((t - base) / kSecondsPerDay);
+    if (k >= by_day.size()) return intervals.end();
+    std::size_t i = by_day[k];
+    while (i < intervals.size() && intervals[i].end <= t) ++i;
+    return intervals.begin() + static_cast<std::ptrdiff_t>(i);
+  }
+  // The first interval at or after `from` through which the year's working time reaches
+  // `target` (galloping: the answer is usually a few intervals away).
+  std::vector<Interval>::const_iterator reaching(std::vector<Interval>::const_iterator from, Duration target) const {
+    auto first = from, last = intervals.end(), probe = from;
+    std::ptrdiff_t step = 1;
+    while (probe != last && probe->through() < target) {
+      first = probe + 1;
+      probe = first + std::min(step, last - first);
+      step *= 2;
+    }
+    return std::lower_bound(first, probe, target, [](const Interval& iv, Duration v) { return iv.through() < v; });
   }
   // Working time of the year before t.
   Duration position(Instant t) const {
@@ -186,6 +219,7 @@ Expected<const Calendar::YearTable*> Calendar::build_year_table(int year) const 
     }
   }
   table->total = total;
+  table->index();
   const YearTable* p = table.get();
   tables_->owned.emplace(year, std::move(table));
   int slot = year - Tables::kFastFirst;
@@ -216,8 +250,7 @@ Expected<Instant> Calendar::add(Instant t, Duration working) const {
     // The year's working time at which the result lies.
     Duration target = it->through() + (remaining - (it->end - s));
     if (target <= y.total) {
-      auto j = std::lower_bound(it + 1, y.intervals.end(), target,
-                                [](const Interval& iv, Duration v) { return iv.through() < v; });
+      auto j = y.reaching(it + 1, target);
       return j->start + (target - j->before);
     }
     remaining = target - y.total;
