@@ -247,6 +247,7 @@ namespace {
 std::shared_ptr<const void> find_owner(const void* data, const void* raw) {
   const auto* o = static_cast<const Host::Owners*>(data);
   if (auto p = o->host->pool().owner_of(raw)) return p;
+  if (auto p = o->host->calendar_owner(raw)) return p;
   if (o->record)
     if (auto p = o->record->owner_of(raw)) return p;
   return nullptr;
@@ -367,13 +368,12 @@ void Host::decode(const uint8_t* out, const rt::jit::EvalState& state, const Own
 
 int32_t Host::calendar(proviso_ctx* ctx, int32_t index, const void* zone, const void* holidays,
                        const void** out) const {
-  {
-    std::lock_guard lock(memo_mu_);
-    for (const MemoEntry& m : memo_) {
-      if (m.index == index && m.zone == zone && m.holidays == holidays) {
-        *out = ctx->state->arena.keep(m.calendar);
-        return 0;
-      }
+  size_t published = memo_count_.load(std::memory_order_acquire);
+  for (size_t i = 0; i < published; ++i) {
+    const MemoEntry& m = memo_[i];
+    if (m.index == index && m.zone == zone && m.holidays == holidays) {
+      *out = m.calendar.get();  // owned by the memo: nothing to keep per evaluation
+      return 0;
     }
   }
   std::shared_ptr<const rt::HolidaySet> set;
@@ -400,10 +400,26 @@ int32_t Host::calendar(proviso_ctx* ctx, int32_t index, const void* zone, const 
   }
   if (constant) {
     std::lock_guard lock(memo_mu_);
-    if (memo_.size() < 4096) memo_.push_back({index, zone, holidays, *cal});
+    size_t n = memo_count_.load(std::memory_order_relaxed);
+    bool known = false;
+    for (size_t i = 0; i < n && !known; ++i)
+      known = memo_[i].index == index && memo_[i].zone == zone && memo_[i].holidays == holidays;
+    if (!known && n < kMemoCapacity) {
+      memo_[n] = {index, zone, holidays, *cal};
+      memo_count_.store(n + 1, std::memory_order_release);
+      *out = memo_[n].calendar.get();
+      return 0;
+    }
   }
   *out = ctx->state->arena.keep(*cal);
   return 0;
+}
+
+std::shared_ptr<const void> Host::calendar_owner(const void* raw) const {
+  size_t published = memo_count_.load(std::memory_order_acquire);
+  for (size_t i = 0; i < published; ++i)
+    if (memo_[i].calendar.get() == raw) return memo_[i].calendar;
+  return nullptr;
 }
 
 // ---- text of values (the interpreter's plain_text) ----

@@ -3,6 +3,8 @@
 // of values, structural equality), the error-site table that turns a status code back into
 // the interpreter's EvalError, and decoding of the output struct.
 #pragma once
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -77,14 +79,23 @@ class Host {
   std::vector<ErrorSite> sites_;
   std::shared_ptr<rt::CalendarCache> calendars_;
   // Calendars built from constant zones and holiday sets, by (calendar, zone, holidays).
+  // Entries are written once, under memo_mu_, then published by memo_count_ (release); readers
+  // scan the published prefix without a lock. The Host owns these calendars for its lifetime,
+  // so generated code gets their raw pointers (calendar_owner() finds the owner again).
   struct MemoEntry {
-    int32_t index;
-    const void* zone;
-    const void* holidays;
+    int32_t index = -1;
+    const void* zone = nullptr;
+    const void* holidays = nullptr;
     std::shared_ptr<const rt::Calendar> calendar;
   };
+  static constexpr size_t kMemoCapacity = 256;
   mutable std::mutex memo_mu_;
-  mutable std::vector<MemoEntry> memo_;
+  mutable std::array<MemoEntry, kMemoCapacity> memo_;
+  mutable std::atomic<size_t> memo_count_{0};
+
+ public:
+  // The owner of a calendar the memo handed out, or null.
+  std::shared_ptr<const void> calendar_owner(const void* raw) const;
 };
 
 // `text(x)` as the interpreter writes it.
