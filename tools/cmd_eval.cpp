@@ -22,7 +22,7 @@ Command add_eval(CLI::App& app) {
     std::string input;
     std::vector<std::string> decisions;
     bool explain = false;
-    std::string engine = "interp";
+    std::string engine = "jit";
     bool no_cache = false;
     std::string format = "auto";
   };
@@ -36,16 +36,20 @@ Command add_eval(CLI::App& app) {
   sub->add_option("-d,--decision", o->decisions, "Only this decision (repeatable; default: every decision)");
   sub->add_flag("--explain", o->explain,
                 "Add an \"explain\" key to each output line and print a readable explanation on stderr");
-  sub->add_flag("--no-cache", o->no_cache, "With --engine jit: compile afresh, neither reading nor writing the object cache");
-  sub->add_option("--engine", o->engine, "Evaluator: interp (the reference interpreter) or jit")
-      ->check(CLI::IsMember({"interp", "jit"}));
+  sub->add_flag("--no-cache", o->no_cache,
+                "JIT: compile afresh, neither reading nor writing the object cache ($XDG_CACHE_HOME/proviso)");
+  CLI::Option* engine = sub->add_option("--engine", o->engine,
+                                        "Evaluator: jit (native code, the default) or interp (the reference "
+                                        "interpreter); explanations always come from the interpreter, checked "
+                                        "against the JIT's decisions")
+                            ->check(CLI::IsMember({"interp", "jit"}));
   sub->add_option("--format", o->format, "Input format: auto (by extension; JSON for -), json or yaml")
       ->check(CLI::IsMember({"auto", "json", "yaml"}));
   sub->footer(
       "Each output line is {\"decisions\": {NAME: VALUE, ...}} (plus \"explain\" with --explain) or\n"
       "{\"error\": {\"path\": ..., \"message\": ...}}. Exit status: 0 when every input evaluated, 1 when\n"
       "any failed or the policy has errors, 2 for a bad command line.");
-  return {sub, [o] {
+  return {sub, [o, engine] {
             auto program = compile_or_report(o->policy, false);
             if (!program) return kFailed;
             const ir::Program& p = *program;
@@ -69,11 +73,15 @@ Command add_eval(CLI::App& app) {
               jit::JitOptions jit_options;
               jit_options.use_cache = !o->no_cache;
               auto created = jit::CompiledPolicy::create(p, jit_options);
-              if (!created.ok()) {
+              if (created.ok()) {
+                compiled = std::move(created.policy);
+              } else if (engine->count() > 0) {
                 print_error(created.status.message);
                 return kFailed;
+              } else {
+                // The default engine: the reference interpreter answers what the JIT cannot.
+                std::cerr << "proviso: note: " << created.status.message << "; evaluating with the interpreter\n";
               }
-              compiled = std::move(created.policy);
             }
             bool any_failed = false;
             std::string line, explanation;

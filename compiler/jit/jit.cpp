@@ -221,6 +221,25 @@ struct AlignedBuffer {
 
 }  // namespace
 
+// "" when two results of one evaluation agree (decisions and values, or the error), else
+// what differs.
+static std::string disagreement(const ir::Program& p, const interp::EvalResult& a, const interp::EvalResult& b) {
+  if (a.ok != b.ok) return "whether the evaluation fails";
+  if (!a.ok) {
+    if (a.error.message != b.error.message || a.error.path != b.error.path || a.error.loc != b.error.loc)
+      return "the error";
+    return "";
+  }
+  if (a.decisions.size() != b.decisions.size()) return "the decisions";
+  for (size_t i = 0; i < a.decisions.size(); ++i) {
+    const auto& [va, xa] = a.decisions[i];
+    const auto& [vb, xb] = b.decisions[i];
+    if (va != vb || !ir::equal(xa, xb))
+      return fmt::format("`{}`", va >= 0 && static_cast<size_t>(va) < p.values.size() ? p.values[va].name : "?");
+  }
+  return "";
+}
+
 // ---- CompiledPolicy ----
 
 struct CompiledPolicy::Impl {
@@ -431,7 +450,23 @@ bool CompiledPolicy::flatten(const std::vector<ir::Value>& inputs, FlatRecord* o
 
 interp::EvalResult CompiledPolicy::evaluate(const std::vector<ir::Value>& inputs,
                                             const interp::EvalOptions& options) const {
-  if (options.explain) return impl_->interp.evaluate(inputs, options);
+  if (options.explain) {
+    // The explanation is the interpreter's; the decisions it explains must be the JIT's, so
+    // both run and must agree (a disagreement is a bug in one of them, reported as such).
+    interp::EvalResult explained = impl_->interp.evaluate(inputs, options);
+    interp::EvalOptions plain = options;
+    plain.explain = false;
+    interp::EvalResult mine = evaluate(inputs, plain);
+    std::string differs = disagreement(program(), mine, explained);
+    if (!differs.empty()) {
+      interp::EvalResult bad;
+      bad.ok = false;
+      bad.error.message = "internal error: the JIT and the interpreter disagree on " + differs + "; please report this policy and input";
+      return bad;
+    }
+    mine.explanations = std::move(explained.explanations);
+    return mine;
+  }
   interp::EvalResult result;
   const ir::Program& p = program();
   if (inputs.size() != p.inputs.size()) {
