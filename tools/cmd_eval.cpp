@@ -69,13 +69,22 @@ Command add_eval(CLI::App& app) {
             // --engine jit: decisions come from the native evaluator (explanations, when asked,
             // from the interpreter, as the JIT's contract says).
             std::unique_ptr<const jit::CompiledPolicy> compiled;
+            // Compile time grows with the number of lets and decisions (about 2 ms each): past
+            // this many, the default engine is the interpreter (--engine jit still compiles).
+            constexpr size_t kDefaultJitMaxValues = 1000;
+            bool chosen = engine->count() > 0;
+            if (!chosen && o->engine == "jit" && p.values.size() > kDefaultJitMaxValues) {
+              std::cerr << "proviso: note: " << p.values.size() << " lets and decisions (more than "
+                        << kDefaultJitMaxValues << "): evaluating with the interpreter; --engine jit compiles them\n";
+              o->engine = "interp";
+            }
             if (o->engine == "jit") {
               jit::JitOptions jit_options;
               jit_options.use_cache = !o->no_cache;
               auto created = jit::CompiledPolicy::create(p, jit_options);
               if (created.ok()) {
                 compiled = std::move(created.policy);
-              } else if (engine->count() > 0) {
+              } else if (chosen) {
                 print_error(created.status.message);
                 return kFailed;
               } else {

@@ -16,7 +16,7 @@ using ir::Value;
 
 namespace {
 
-constexpr int kMaxDepth = 2000;  // evaluation recursion; the checker bounds nesting far below
+constexpr int kMaxDepth = kMaxEvalDepth;  // evaluation recursion; the checker bounds nesting far below
 
 class Evaluation {
  public:

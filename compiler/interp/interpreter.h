@@ -46,6 +46,10 @@ struct DecisionExplanation {
   std::vector<Step> steps;
 };
 
+// Nested node evaluations after which evaluation fails "the evaluation nests too deeply"
+// (the JIT sends records that could come near it to the interpreter).
+inline constexpr int kMaxEvalDepth = 2000;
+
 struct EvalError {
   std::string message;  // lower case, one line
   std::string path;     // the input path or decision involved (`reinstatement`, `case.reported_at`), or ""

@@ -143,9 +143,70 @@ void Gen::begin_function(llvm::Function* f, llvm::Value* frame, bool entry) {
   fn_.fail = llvm::BasicBlock::Create(C_, "fail", f);
   llvm::IRBuilder<> fb(fn_.fail);
   fn_.fail_phi = fb.CreatePHI(i32_, 4, "status");
+  if (entry || !depth_checks_) {
+    fn_.depth = B.getInt32(0);  // decisions start at the interpreter's depth 0
+  } else {
+    // The interpreter fails "the evaluation nests too deeply" past kInterpreterMaxDepth nested
+    // node evaluations. If this body could go past it, the record goes to the interpreter.
+    fn_.depth = B.CreateAlignedLoad(i32_, frame_at(kDepth), llvm::Align(4), "depth");
+    fn_.deepest = llvm::cast<llvm::BinaryOperator>(B.CreateAdd(fn_.depth, B.getInt32(1)));
+    fail_if(B.CreateICmpSGT(fn_.deepest, B.getInt32(kInterpreterMaxDepth)),
+            site(ErrorSite::Kind::TooDeep, ir::kNoNode));
+  }
+}
+
+llvm::Value* Gen::depth_here() { return B.CreateAdd(fn_.depth, B.getInt32(depth_)); }
+
+int64_t Gen::deepest_below(NodeId id, int64_t depth) {
+  constexpr int64_t kUnbounded = INT32_MAX;
+  if (id < 0 || static_cast<size_t>(id) >= p_.nodes.size()) return depth;
+  // Past the interpreter's limit the answer is known: stop (and keep the C++ stack small).
+  if (walk_depth_ > kInterpreterMaxDepth + 16) return kUnbounded;
+  ++walk_depth_;
+  struct Guard {
+    int& d;
+    ~Guard() { --d; }
+  } guard{walk_depth_};
+  const ir::Node& n = p_.nodes[id];
+  int64_t d = depth + 1;  // this node
+  int64_t most = d;
+  auto below = [&](int kind, int32_t index) { most = std::max(most, std::min(kUnbounded, d + deepest_in(kind, index))); };
+  if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.values.size()) below(0, n.aux);
+  if (n.op == Op::TableGet && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.tables.size()) below(1, n.aux);
+  if (n.op == Op::CalendarRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.calendars.size()) below(2, n.aux);
+  for (NodeId c : {n.a, n.b, n.c}) most = std::max(most, deepest_below(c, d));
+  for (NodeId c : n.args) most = std::max(most, deepest_below(c, d));
+  return most;
+}
+
+int64_t Gen::deepest_in(int kind, int32_t index) {
+  constexpr int64_t kUnbounded = INT32_MAX;
+  auto [it, fresh] = deepest_.try_emplace({kind, index}, -1);
+  if (!fresh) return it->second < 0 ? kUnbounded : it->second;  // a cycle: unbounded
+  int64_t most = 0;
+  if (kind == 0) {
+    most = deepest_below(p_.values[index].body, 0);
+  } else if (kind == 1) {
+    const ir::TableDef& t = p_.tables[index];
+    for (NodeId g : t.given) most = std::max(most, deepest_below(g, 0));
+    for (const ir::TableRow& r : t.rows)
+      for (NodeId o : r.outputs) most = std::max(most, deepest_below(o, 0));
+  } else {
+    const ir::CalendarDef& c = p_.calendars[index];
+    most = std::max(deepest_below(c.zone, 0), deepest_below(c.holidays, 0));
+  }
+  deepest_[{kind, index}] = most;
+  return most;
+}
+
+int64_t Gen::deepest_evaluation() {
+  int64_t most = deepest_below(p_.home_zone, 0);
+  for (int32_t d : p_.decisions) most = std::max(most, deepest_in(0, d));
+  return most;
 }
 
 void Gen::finish_function() {
+  if (fn_.deepest) fn_.deepest->setOperand(1, B.getInt32(std::max(fn_.max_depth, 1)));
   llvm::IRBuilder<> fb(fn_.fail);
   if (fn_.entry) {
     // Tell the host which value and decision were being computed.
@@ -177,10 +238,55 @@ llvm::Function* Gen::value_fn(int32_t v) {
   if (value_fns_.empty()) value_fns_.assign(p_.values.size(), nullptr);
   if (!value_fns_[v]) {
     value_fns_[v] = make_function(fmt::format("proviso.value.{}", v), llvm::FunctionType::get(i32_, {ptr_}, false), true);
-    value_fns_[v]->addFnAttr(llvm::Attribute::InlineHint);
+    // Inlining a value inlines what it references: a long chain of lets would become one
+    // huge function, and the optimiser's time grows much faster than its size. A value whose
+    // inlined tree would be large stays a function of its own.
+    constexpr int64_t kInlineBudget = 1000;  // IR nodes
+    constexpr int64_t kInlineDepth = 12;     // lets referencing lets
+    bool alone = inline_size(v) > kInlineBudget || inline_depth_[v] > kInlineDepth;
+    value_fns_[v]->addFnAttr(alone ? llvm::Attribute::NoInline : llvm::Attribute::InlineHint);
     worklist_.push_back({0, v});
   }
   return value_fns_[v];
+}
+
+int64_t Gen::tree_size(NodeId id, int depth, int64_t* refs) {
+  if (id < 0 || static_cast<size_t>(id) >= p_.nodes.size() || depth > 1000) return 0;
+  // A chain of values this long is far over the inlining limits anyway.
+  if (walk_depth_ > kInterpreterMaxDepth) {
+    *refs = INT32_MAX;
+    return INT32_MAX;
+  }
+  ++walk_depth_;
+  struct Guard {
+    int& d;
+    ~Guard() { --d; }
+  } guard{walk_depth_};
+  const ir::Node& n = p_.nodes[id];
+  int64_t size = 1;
+  if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.values.size()) {
+    size = std::min<int64_t>(INT32_MAX, size + inline_size(n.aux));
+    *refs = std::max(*refs, std::min<int64_t>(INT32_MAX, inline_depth_[n.aux] + 1));
+  }
+  for (NodeId c : {n.a, n.b, n.c}) size = std::min<int64_t>(INT32_MAX, size + tree_size(c, depth + 1, refs));
+  for (NodeId c : n.args) size = std::min<int64_t>(INT32_MAX, size + tree_size(c, depth + 1, refs));
+  return size;
+}
+
+int64_t Gen::inline_size(int32_t v) {
+  if (inline_size_.empty()) {
+    inline_size_.assign(p_.values.size(), -1);
+    inline_depth_.assign(p_.values.size(), 0);
+  }
+  int64_t& known = inline_size_[v];
+  if (known == -2) return 0;  // a cycle: fails at run time, size does not matter
+  if (known >= 0) return known;
+  known = -2;
+  int64_t refs = 0;
+  int64_t size = tree_size(p_.values[v].body, 0, &refs);
+  inline_size_[v] = size;
+  inline_depth_[v] = refs;
+  return size;
 }
 
 llvm::Function* Gen::table_fn(int32_t t) {
@@ -214,6 +320,7 @@ void Gen::ensure_value(int32_t v, bool check_cycle) {
     fail_if(B.CreateICmpEQ(s, B.getInt8(1)),
             site(ErrorSite::Kind::Static, def.body, fmt::format("`{}` depends on itself", def.name)));
   }
+  if (depth_checks_) B.CreateAlignedStore(depth_here(), frame_at(kDepth), llvm::Align(4));
   llvm::CallInst* st = B.CreateCall(value_fn(v), {fn_.frame});
   // The subset entry point calls the functions; only proviso_eval gets inlined copies.
   if (fn_.entry && fn_.f->getName() == "proviso_eval_some") st->setIsNoInline();
@@ -229,6 +336,7 @@ void Gen::ensure_table(int32_t t) {
   llvm::BasicBlock* need = block("table.need");
   B.CreateCondBr(B.CreateICmpEQ(s, B.getInt8(2)), done, need);
   B.SetInsertPoint(need);
+  if (depth_checks_) B.CreateAlignedStore(depth_here(), frame_at(kDepth), llvm::Align(4));
   fail_status(B.CreateCall(table_fn(t), {fn_.frame}));
   B.CreateBr(done);
   B.SetInsertPoint(done);
@@ -241,6 +349,7 @@ llvm::Value* Gen::ensure_calendar(int32_t c, NodeId id) {
   llvm::BasicBlock* need = block("calendar.need");
   B.CreateCondBr(B.CreateICmpEQ(s, B.getInt8(2)), done, need);
   B.SetInsertPoint(need);
+  if (depth_checks_) B.CreateAlignedStore(depth_here(), frame_at(kDepth), llvm::Align(4));
   llvm::Value* st = B.CreateCall(calendar_fn(c), {fn_.frame});
   // -1: building the calendar failed; the error belongs to this reference.
   fail_if(B.CreateICmpEQ(st, B.getInt32(-1)), site(ErrorSite::Kind::Shim, id));
@@ -615,6 +724,8 @@ CodegenResult Gen::run(const llvm::DataLayout& data_layout, const std::string& t
   try {
     if (!L_.unsupported().empty()) unsupported(L_.unsupported());
     layout_frame();
+    // Typical policies nest a few dozen evaluations: no depth bookkeeping at all.
+    depth_checks_ = deepest_evaluation() > kInterpreterMaxDepth;
     auto* zt = llvm::ArrayType::get(i8_, zero_size_);
     zero_ = new llvm::GlobalVariable(*M_, zt, true, llvm::GlobalValue::InternalLinkage,
                                      llvm::ConstantAggregateZero::get(zt), "proviso.zero");

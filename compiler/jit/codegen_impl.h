@@ -48,6 +48,11 @@ class Gen {
   void emit_table_body(int32_t t);
   void emit_calendar_body(int32_t c);
   llvm::Function* value_fn(int32_t v);
+  // IR nodes a value brings into its caller when inlined with everything it references.
+  int64_t inline_size(int32_t v);
+  int64_t tree_size(ir::NodeId id, int depth, int64_t* refs);
+  std::vector<int64_t> inline_size_;   // per value: -1 unknown, -2 being computed
+  std::vector<int64_t> inline_depth_;  // per value: the longest chain of values it references
   llvm::Function* table_fn(int32_t t);
   llvm::Function* calendar_fn(int32_t c);
   void ensure_value(int32_t v, bool check_cycle);
@@ -135,7 +140,11 @@ class Gen {
   uint32_t zero_size_ = 64;
 
   // frame
-  static constexpr uint32_t kInputs = 0, kCtx = 8, kConsts = 16, kCurrent = 24, kDecision = 28, kStore = 32, kStates = 40;
+  static constexpr uint32_t kInputs = 0, kCtx = 8, kConsts = 16, kCurrent = 24, kDecision = 28, kStore = 32,
+                            kDepth = 40, kStates = 44;
+  // The interpreter's depth limit, less a margin for evaluations it nests that have no node of
+  // their own here (a record sent to the interpreter by mistake only costs time).
+  static constexpr int kInterpreterMaxDepth = interp::kMaxEvalDepth - 4;
   uint32_t state_value_ = 0, state_table_ = 0, state_calendar_ = 0, states_end_ = 0, frame_size_ = 0, store_size_ = 0;
   std::vector<uint32_t> memo_, table_row_, calendar_ptr_;
   std::vector<int64_t> node_store_;  // offsets into the node storage
@@ -154,7 +163,23 @@ class Gen {
     llvm::BasicBlock* fail = nullptr;
     llvm::PHINode* fail_phi = nullptr;
     bool entry = false;
+    // The interpreter's evaluation depth when this function's body starts (its root node is
+    // one deeper), and the deepest node of the body relative to it: the entry compares their
+    // sum with the interpreter's limit (the constant is patched in by finish_function).
+    llvm::Value* depth = nullptr;
+    llvm::BinaryOperator* deepest = nullptr;
+    int max_depth = 0;
   } fn_;
+  // The evaluation depth of the node being generated, for a callee's frame (kDepth).
+  llvm::Value* depth_here();
+  // The deepest the interpreter can nest evaluating this program (a cycle counts as
+  // unbounded): depth checks are generated only when it can pass the limit.
+  int64_t deepest_evaluation();
+  int64_t deepest_below(ir::NodeId id, int64_t depth);
+  int64_t deepest_in(int kind, int32_t index);  // 0 value, 1 table, 2 calendar: below its root
+  std::map<std::pair<int, int32_t>, int64_t> deepest_;  // -1 while being computed
+  bool depth_checks_ = false;
+  int walk_depth_ = 0;  // recursion of the analyses above
 
   std::vector<CV> locals_;
   std::vector<bool> local_set_;

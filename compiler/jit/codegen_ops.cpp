@@ -24,6 +24,7 @@ CV Gen::gen(NodeId id) {
   if (id < 0) return absent(Type::of(TypeKind::None));
   if (static_cast<size_t>(id) >= p_.nodes.size()) unsupported("a reference to a missing node");
   if (++depth_ > kMaxDepth) unsupported("expressions nested this deeply");
+  fn_.max_depth = std::max(fn_.max_depth, depth_);
   struct Guard {
     int& d;
     ~Guard() { --d; }

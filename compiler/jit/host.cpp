@@ -227,7 +227,9 @@ bool deserialize_sites(std::string_view bytes, std::vector<ErrorSite>* out) {
   out->clear();
   for (int32_t i = 0; i < n && r.ok; ++i) {
     ErrorSite s;
-    s.kind = static_cast<ErrorSite::Kind>(r.get<uint8_t>());
+    auto kind = r.get<uint8_t>();
+    if (kind > static_cast<uint8_t>(ErrorSite::Kind::TooDeep)) return false;
+    s.kind = static_cast<ErrorSite::Kind>(kind);
     s.node = r.get<int32_t>();
     s.value = r.get<int32_t>();
     s.message = r.str();
@@ -296,6 +298,11 @@ void Host::collect_paths(NodeId id, std::vector<std::string>& out, int depth) co
   for (NodeId c : n.args) collect_paths(c, out, depth + 1);
 }
 
+bool Host::too_deep(int32_t status) const {
+  return status > 0 && static_cast<size_t>(status - 1) < sites_.size() &&
+         sites_[static_cast<size_t>(status - 1)].kind == ErrorSite::Kind::TooDeep;
+}
+
 interp::EvalError Host::error(int32_t status, const proviso_ctx& ctx) const {
   interp::EvalError e;
   size_t index = static_cast<size_t>(status - 1);
@@ -313,6 +320,7 @@ interp::EvalError Host::error(int32_t status, const proviso_ctx& ctx) const {
                               ir::to_string(def.type, p_.schema));
       break;
     }
+    case ErrorSite::Kind::TooDeep: e.message = "internal error: the evaluation must be repeated by the interpreter"; break;
   }
   NodeId id = site.node;
   e.loc = id >= 0 && static_cast<size_t>(id) < p_.node_locs.size() ? p_.node_locs[id] : -1;

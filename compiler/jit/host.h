@@ -25,6 +25,9 @@ struct ErrorSite {
     Static,  // `message` is the whole message
     Shim,    // the failed shim wrote the message into the context
     Range,   // an integer outside its value's range: built from `value` and the integer
+    // The evaluation may nest deeper than the interpreter's limit ("the evaluation nests too
+    // deeply"): the record is evaluated by the interpreter, which gives the exact answer.
+    TooDeep,
   };
   Kind kind = Kind::Static;
   int32_t node = -1;   // the node the interpreter names (its location is the error's)
@@ -61,6 +64,8 @@ class Host {
   proviso_ctx context(rt::jit::EvalState& state, const Owners* owners) const;
 
   // The interpreter's error for a failed status.
+  // The status says the interpreter must evaluate this record (ErrorSite::Kind::TooDeep).
+  bool too_deep(int32_t status) const;
   interp::EvalError error(int32_t status, const proviso_ctx& ctx) const;
   // Decisions (and home zone) of a successful evaluation in interpreter form.
   void decode(const uint8_t* out, const rt::jit::EvalState& state, const Owners& owners, interp::EvalResult* result, const std::vector<int32_t>* positions = nullptr) const;

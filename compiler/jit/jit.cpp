@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -502,6 +503,7 @@ interp::EvalResult CompiledPolicy::evaluate(const std::vector<ir::Value>& inputs
     }
   }
   int32_t status = impl_->run(record, state, owners, ctx, out.get(), some, &positions);
+  if (status != 0 && impl_->host.too_deep(status)) return impl_->interp.evaluate(inputs, options);
   if (status != 0) {
     result.ok = false;
     result.error = impl_->host.error(status, ctx);
@@ -513,6 +515,19 @@ interp::EvalResult CompiledPolicy::evaluate(const std::vector<ir::Value>& inputs
 }
 
 // ---- Session ----
+
+// The interpreter's form of a flattened record.
+static std::vector<ir::Value> unflatten(const Host& host, const FlatRecord& record) {
+  const Layout& layout = host.layout();
+  const ir::Program& p = host.program();
+  OwnerLookup owners = [&record](const void* raw) { return record.owner_of(raw); };
+  std::vector<ir::Value> inputs;
+  for (size_t i = 0; i < p.inputs.size(); ++i) {
+    const uint8_t* data = record.pointers()[i];
+    inputs.push_back(data ? read_flat(layout, p.inputs[i].type.as_required(), data, owners) : ir::Value::none());
+  }
+  return inputs;
+}
 
 struct Session::Impl {
   explicit Impl(const CompiledPolicy& p) : policy(*p.impl_) {
@@ -526,6 +541,7 @@ struct Session::Impl {
   proviso_ctx ctx{}, batch_ctx{};
   AlignedBuffer out, outs;
   int32_t status = 0;
+  std::optional<interp::EvalResult> fallback;  // the interpreter's answer (TooDeep)
   std::vector<int32_t> statuses;
   size_t stride = 0;
 };
@@ -544,12 +560,19 @@ bool Session::run(const FlatRecord& record) {
   }
   s.owners.record = &record;
   s.status = s.policy.eval(record.pointers(), s.out.get(), &s.ctx);
+  if (s.fallback) s.fallback.reset();
+  if (s.status != 0 && s.policy.host.too_deep(s.status)) {
+    // Nested too deeply for generated code to know the interpreter's answer: ask it.
+    s.fallback = s.policy.interp.evaluate(unflatten(s.policy.host, record));
+    return s.fallback->ok;
+  }
   return s.status == 0;
 }
 
 interp::EvalResult Session::result(const FlatRecord& record) const {
   const Impl& s = *impl_;
   interp::EvalResult r;
+  if (s.fallback) return *s.fallback;
   if (s.status != 0) {
     r.ok = false;
     r.error = s.policy.host.error(s.status, s.ctx);

@@ -95,7 +95,8 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  // Evaluates every decision of one record; true when it succeeded.
+  // Evaluates every decision of one record; true when it succeeded. (A record that could nest
+  // past the interpreter's depth limit is evaluated by the interpreter; output() is then stale.)
   bool run(const FlatRecord& record);
   // The last run() as the interpreter would report it (the record must still be alive).
   interp::EvalResult result(const FlatRecord& record) const;
@@ -105,7 +106,9 @@ class Session {
   // Evaluates records[0..n) in one call into generated code; `records` holds
   // FlatRecord::pointers() of each record. Returns the number of failed records.
   size_t run_batch(const uint8_t* const* const* records, size_t n);
-  // Status of record i of the last batch: 0 ok, else failed.
+  // Status of record i of the last batch: 0 ok, else failed, or (only in policies that nest
+  // evaluations near the interpreter's depth limit) to be answered by the interpreter:
+  // batch_result() gives the answer either way.
   int32_t batch_status(size_t i) const;
   // Record i of the last batch in interpreter form; a failed record is evaluated again to
   // recover its error message.

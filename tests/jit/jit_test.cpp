@@ -263,3 +263,41 @@ TEST_CASE("compiled policies are thread-safe and unload cleanly") {
     CHECK(mismatches == 0);
   }
 }
+
+TEST_CASE("the interpreter's depth limit: same answers on both sides of it") {
+  // Each let adds 19 nested evaluations to the chain below it, so the interpreter's limit of
+  // interp::kMaxEvalDepth falls inside this range of chain lengths. `guarded` only goes down the
+  // chain for a large `a` (generated code must not refuse what the interpreter evaluates).
+  bool saw_ok = false, saw_too_deep = false;
+  for (int n = 100; n <= 110; ++n) {
+    std::string body = "input case {\n  a: integer\n}\nlet l0: integer = case.a\n";
+    for (int i = 1; i < n; ++i) {
+      body += fmt::format("let l{}: integer = l{}", i, i - 1);
+      for (int k = 0; k < 18; ++k) body += " + 1";
+      body += "\n";
+    }
+    body += "decision first: integer  clause \"1\" = case.a * 2\n";
+    body += fmt::format("decision guarded: integer  clause \"2\" = if case.a > 100 then l{} else 0\n", n - 1);
+    body += fmt::format("decision deep: integer  clause \"3\" = l{}\n", n - 1);
+    auto p = compile_text(body);
+    auto jitted = jit::CompiledPolicy::create(*p, no_cache());
+    REQUIRE(jitted.ok());
+    interp::Interpreter interp(*p);
+    jit::Session session(*jitted.policy);
+    for (int64_t a : {1, 1000}) {
+      std::vector<ir::Value> in = {ir::Value::record({ir::Value(a)})};
+      auto e = interp.evaluate(in);
+      INFO("chain of " << n << ", a = " << a);
+      CHECK(jit_test::difference(*p, e, jitted.policy->evaluate(in)).empty());
+      jit::FlatRecord flat;
+      std::string why;
+      REQUIRE(jitted.policy->flatten(in, &flat, &why));
+      CHECK(session.run(flat) == e.ok);
+      CHECK(jit_test::difference(*p, e, session.result(flat)).empty());
+      (e.ok ? saw_ok : saw_too_deep) = true;
+      if (!e.ok) CHECK(e.error.message == "the evaluation nests too deeply");
+    }
+  }
+  CHECK(saw_ok);
+  CHECK(saw_too_deep);
+}
