@@ -116,12 +116,17 @@ void check_baseline(const Workload& w) {
   const ir::Program& p = *w.program;
   const jit::Layout& layout = w.jitted->layout();
   int rec = p.inputs[0].type.id;
-  const char* names[] = {"tier", "severity", "channel", "region_matches", "version_supported",
-                         "evaluation_license", "fees_paid", "reproducible"};
-  size_t offsets[] = {offsetof(bench::TriageCase, tier), offsetof(bench::TriageCase, severity),
-                      offsetof(bench::TriageCase, channel), offsetof(bench::TriageCase, region_matches),
-                      offsetof(bench::TriageCase, version_supported), offsetof(bench::TriageCase, evaluation_license),
-                      offsetof(bench::TriageCase, fees_paid), offsetof(bench::TriageCase, reproducible)};
+  const char* names[] = {"tier",           "severity",          "channel",
+                         "region_matches", "version_supported", "evaluation_license",
+                         "fees_paid",      "reproducible"};
+  size_t offsets[] = {offsetof(bench::TriageCase, tier),
+                      offsetof(bench::TriageCase, severity),
+                      offsetof(bench::TriageCase, channel),
+                      offsetof(bench::TriageCase, region_matches),
+                      offsetof(bench::TriageCase, version_supported),
+                      offsetof(bench::TriageCase, evaluation_license),
+                      offsetof(bench::TriageCase, fees_paid),
+                      offsetof(bench::TriageCase, reproducible)};
   for (size_t i = 0; i < 8; ++i) {
     int f = p.schema.records[rec].find(names[i]);
     if (f < 0 || layout.field_offset(rec, f) != offsets[i]) {
@@ -140,14 +145,17 @@ void check_baseline(const Workload& w) {
         if (p.values[v].name == name) return x;
       return ir::Value();
     };
-    bool same = r.ok && get("covered").as_bool() == b.covered &&
-                (get("exclusion").is_none() ? b.exclusion == nullptr
-                                            : b.exclusion && get("exclusion").as_text() == std::string(b.exclusion, b.exclusion_size)) &&
-                (get("initial_response_minutes").is_none() ? !b.has_initial_response
-                                                           : get("initial_response_minutes").as_int() == b.initial_response_minutes) &&
-                get("business_hours_only").as_bool() == b.business_hours_only &&
-                (get("comm_frequency_hours").is_none() ? !b.has_comm_frequency
-                                                       : get("comm_frequency_hours").as_int() == b.comm_frequency_hours);
+    bool same =
+        r.ok && get("covered").as_bool() == b.covered &&
+        (get("exclusion").is_none()
+             ? b.exclusion == nullptr
+             : b.exclusion && get("exclusion").as_text() == std::string(b.exclusion, b.exclusion_size)) &&
+        (get("initial_response_minutes").is_none()
+             ? !b.has_initial_response
+             : get("initial_response_minutes").as_int() == b.initial_response_minutes) &&
+        get("business_hours_only").as_bool() == b.business_hours_only &&
+        (get("comm_frequency_hours").is_none() ? !b.has_comm_frequency
+                                               : get("comm_frequency_hours").as_int() == b.comm_frequency_hours);
     if (!same) {
       std::fprintf(stderr, "proviso-bench-jit: the baseline disagrees with the JIT on record %zu\n", i + 1);
       std::exit(1);
@@ -161,8 +169,10 @@ int run(int argc, char** argv) {
   int runs = 9;
   bool json = false;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
-    else if (std::strcmp(argv[i], "--json") == 0) json = true;
+    if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+      runs = std::max(1, std::atoi(argv[++i]));
+    else if (std::strcmp(argv[i], "--json") == 0)
+      json = true;
   }
 
   // ---- triage ----
@@ -257,9 +267,10 @@ int run(int argc, char** argv) {
   std::printf("deadlines (oem_maintenance, %zu records)\n", dn);
   std::printf("  JIT                               %8.1f ns\n", d_single_ns);
   std::printf("  interpreter                       %8.1f ns   %5.2fx JIT\n", d_interp_ns, d_interp_ns / d_single_ns);
-  std::printf("oem_maintenance.policy: cold compile %.2f ms (IR, O2, codegen, link; object %zu bytes), "
-              "cache load %.3f ms (create() on a hit: %.3f ms)\n",
-              cold_ms, object_bytes, cache_ms, hit_ms);
+  std::printf(
+      "oem_maintenance.policy: cold compile %.2f ms (IR, O2, codegen, link; object %zu bytes), "
+      "cache load %.3f ms (create() on a hit: %.3f ms)\n",
+      cold_ms, object_bytes, cache_ms, hit_ms);
   return sink == 42 ? 1 : 0;
 }
 

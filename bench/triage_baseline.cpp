@@ -23,10 +23,14 @@ constexpr Row kRows[2][3] = {
 void triage_baseline(const TriageCase& c, TriageResult& out) {
   const char* exclusion = nullptr;
   uint64_t size = 0;
-  if (!c.reproducible) exclusion = "7.2(ii)", size = 7;
-  else if (!c.region_matches) exclusion = "7.2(iii)", size = 8;
-  else if (!c.version_supported) exclusion = "7.2(iv)(e)", size = 10;
-  else if (c.evaluation_license || !c.fees_paid) exclusion = "7.2(iv)(f)", size = 10;
+  if (!c.reproducible)
+    exclusion = "7.2(ii)", size = 7;
+  else if (!c.region_matches)
+    exclusion = "7.2(iii)", size = 8;
+  else if (!c.version_supported)
+    exclusion = "7.2(iv)(e)", size = 10;
+  else if (c.evaluation_license || !c.fees_paid)
+    exclusion = "7.2(iv)(f)", size = 10;
   out.exclusion = exclusion;
   out.exclusion_size = size;
   out.covered = exclusion == nullptr;

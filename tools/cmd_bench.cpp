@@ -54,9 +54,9 @@ double round3(double x) { return std::round(x * 1000) / 1000; }
 
 struct Figures {
   double ns_per_eval = 0;
-  double single_ns = -1;     // JIT: one call per record
+  double single_ns = -1;      // JIT: one call per record
   double with_decode_ns = 0;  // decoding (and flattening) included
-  double compile_ms = 0;     // front end + code generation
+  double compile_ms = 0;      // front end + code generation
   double cache_load_ms = -1;  // JIT: from the object cache; -1 = not measured
   size_t eval_errors = 0;
 };
@@ -80,8 +80,8 @@ bool bench_interp(const ir::Program& p, InputSet& inputs, const std::vector<std:
   return true;
 }
 
-bool bench_jit(const ir::Program& p, InputSet& inputs, const std::vector<std::vector<ir::Value>>& records,
-               int repeat, bool use_cache, Figures* f) {
+bool bench_jit(const ir::Program& p, InputSet& inputs, const std::vector<std::vector<ir::Value>>& records, int repeat,
+               bool use_cache, Figures* f) {
   // Cold: compiled afresh, the cache neither read nor written.
   jit::JitOptions cold;
   cold.use_cache = false;
@@ -119,7 +119,8 @@ bool bench_jit(const ir::Program& p, InputSet& inputs, const std::vector<std::ve
   jit::Session session(policy);
   f->eval_errors = session.run_batch(pointers.data(), pointers.size());
   size_t failed = 0;
-  f->ns_per_eval = median_ns(repeat, records.size(), [&] { failed += session.run_batch(pointers.data(), pointers.size()); });
+  f->ns_per_eval =
+      median_ns(repeat, records.size(), [&] { failed += session.run_batch(pointers.data(), pointers.size()); });
   f->single_ns = median_ns(repeat, records.size(), [&] {
     for (const jit::FlatRecord& r : flat) failed += session.run(r) ? 0 : 1;
   });
@@ -155,9 +156,10 @@ Command add_bench(CLI::App& app) {
   sub->add_flag("--no-cache", o->no_cache, "With --engine jit: do not measure loading from the object cache");
   sub->add_option("--repeat", o->repeat, "Timed runs over all records (the median is reported)")
       ->check(CLI::Range(1, 1000));
-  sub->footer("Reports ns_per_eval_median (decoded records, decoding excluded), decode_ns_per_eval,\n"
-              "ns_per_eval_with_decode, compile_ms (cold), cache_load_ms (JIT; null for the\n"
-              "interpreter or with --no-cache) and peak_rss_kb.");
+  sub->footer(
+      "Reports ns_per_eval_median (decoded records, decoding excluded), decode_ns_per_eval,\n"
+      "ns_per_eval_with_decode, compile_ms (cold), cache_load_ms (JIT; null for the\n"
+      "interpreter or with --no-cache) and peak_rss_kb.");
   return {sub, [o] {
             std::string error;
             if (!readable(o->policy, &error)) {
@@ -178,8 +180,10 @@ Command add_bench(CLI::App& app) {
             auto t1 = Clock::now();
             for (size_t i = 0; i < inputs.count(); ++i) {
               records::DecodeResult r = inputs.decode(i);
-              if (r.ok()) records.push_back(std::move(r.values));
-              else ++decode_errors;
+              if (r.ok())
+                records.push_back(std::move(r.values));
+              else
+                ++decode_errors;
             }
             double decode_ms = ms_since(t1);
             if (records.empty()) {

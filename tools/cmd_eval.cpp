@@ -5,12 +5,12 @@
 
 #include <fmt/format.h>
 
+#include "compiler/driver/test_runner.h"
 #include "compiler/explain/render.h"
 #include "compiler/interp/interpreter.h"
 #include "compiler/jit/jit.h"
 #include "compiler/records/decode.h"
 #include "compiler/records/encode.h"
-#include "compiler/driver/test_runner.h"
 #include "tools/cli.h"
 #include "tools/inputs.h"
 
@@ -114,8 +114,9 @@ Command add_eval(CLI::App& app) {
                     out["explain"] = explain::render_json(p, r);
                     explanation = explain::render_text(p, r);
                     if (inputs.count() > 1)
-                      explanation = fmt::format("{}-- input {} (line {})\n", explained++ ? "\n" : "", i + 1,
-                                                inputs.line(i)) + explanation;
+                      explanation =
+                          fmt::format("{}-- input {} (line {})\n", explained++ ? "\n" : "", i + 1, inputs.line(i)) +
+                          explanation;
                   }
                 }
               }

@@ -40,7 +40,9 @@ Gen::Gen(const ir::Program& program, const Layout& layout, const ConstPlan& plan
   local_set_.assign(locals_.size(), false);
 }
 
-void Gen::unsupported(const std::string& what) { throw Unsupported{fmt::format("the JIT does not support {} yet", what)}; }
+void Gen::unsupported(const std::string& what) {
+  throw Unsupported{fmt::format("the JIT does not support {} yet", what)};
+}
 
 // ---- frame ----
 
@@ -170,7 +172,9 @@ int64_t Gen::deepest_below(NodeId id, int64_t depth) {
   const ir::Node& n = p_.nodes[id];
   int64_t d = depth + 1;  // this node
   int64_t most = d;
-  auto below = [&](int kind, int32_t index) { most = std::max(most, std::min(kUnbounded, d + deepest_in(kind, index))); };
+  auto below = [&](int kind, int32_t index) {
+    most = std::max(most, std::min(kUnbounded, d + deepest_in(kind, index)));
+  };
   if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.values.size()) below(0, n.aux);
   if (n.op == Op::TableGet && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.tables.size()) below(1, n.aux);
   if (n.op == Op::CalendarRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.calendars.size()) below(2, n.aux);
@@ -210,8 +214,10 @@ void Gen::finish_function() {
   llvm::IRBuilder<> fb(fn_.fail);
   if (fn_.entry) {
     // Tell the host which value and decision were being computed.
-    llvm::Value* cur = fb.CreateAlignedLoad(i32_, fb.CreateConstInBoundsGEP1_64(i8_, fn_.frame, kCurrent), llvm::Align(4));
-    llvm::Value* dec = fb.CreateAlignedLoad(i32_, fb.CreateConstInBoundsGEP1_64(i8_, fn_.frame, kDecision), llvm::Align(4));
+    llvm::Value* cur =
+        fb.CreateAlignedLoad(i32_, fb.CreateConstInBoundsGEP1_64(i8_, fn_.frame, kCurrent), llvm::Align(4));
+    llvm::Value* dec =
+        fb.CreateAlignedLoad(i32_, fb.CreateConstInBoundsGEP1_64(i8_, fn_.frame, kDecision), llvm::Align(4));
     llvm::Value* ctx = fn_.f->getArg(2);
     fb.CreateAlignedStore(cur, fb.CreateConstInBoundsGEP1_64(i8_, ctx, 24), llvm::Align(4));
     fb.CreateAlignedStore(dec, fb.CreateConstInBoundsGEP1_64(i8_, ctx, 28), llvm::Align(4));
@@ -237,7 +243,8 @@ llvm::Value* Gen::call_shim(const char* name, llvm::Type* ret, const std::vector
 llvm::Function* Gen::value_fn(int32_t v) {
   if (value_fns_.empty()) value_fns_.assign(p_.values.size(), nullptr);
   if (!value_fns_[v]) {
-    value_fns_[v] = make_function(fmt::format("proviso.value.{}", v), llvm::FunctionType::get(i32_, {ptr_}, false), true);
+    value_fns_[v] =
+        make_function(fmt::format("proviso.value.{}", v), llvm::FunctionType::get(i32_, {ptr_}, false), true);
     // Inlining a value inlines what it references: a long chain of lets would become one
     // huge function, and the optimiser's time grows much faster than its size. A value whose
     // inlined tree would be large stays a function of its own.
@@ -292,7 +299,8 @@ int64_t Gen::inline_size(int32_t v) {
 llvm::Function* Gen::table_fn(int32_t t) {
   if (table_fns_.empty()) table_fns_.assign(p_.tables.size(), nullptr);
   if (!table_fns_[t]) {
-    table_fns_[t] = make_function(fmt::format("proviso.table.{}", t), llvm::FunctionType::get(i32_, {ptr_}, false), true);
+    table_fns_[t] =
+        make_function(fmt::format("proviso.table.{}", t), llvm::FunctionType::get(i32_, {ptr_}, false), true);
     table_fns_[t]->addFnAttr(llvm::Attribute::InlineHint);
     worklist_.push_back({1, t});
   }
@@ -302,7 +310,8 @@ llvm::Function* Gen::table_fn(int32_t t) {
 llvm::Function* Gen::calendar_fn(int32_t c) {
   if (calendar_fns_.empty()) calendar_fns_.assign(p_.calendars.size(), nullptr);
   if (!calendar_fns_[c]) {
-    calendar_fns_[c] = make_function(fmt::format("proviso.calendar.{}", c), llvm::FunctionType::get(i32_, {ptr_}, false), true);
+    calendar_fns_[c] =
+        make_function(fmt::format("proviso.calendar.{}", c), llvm::FunctionType::get(i32_, {ptr_}, false), true);
     worklist_.push_back({2, c});
   }
   return calendar_fns_[c];
@@ -446,7 +455,8 @@ void Gen::emit_table_body(int32_t t) {
       }
       for (size_t r = 0; r < def.rows.size(); ++r) {
         bool all = true;
-        for (size_t c = 0; c < key.size() && c < def.rows[r].conds.size(); ++c) all = all && def.rows[r].conds[c].matches(key[c]);
+        for (size_t c = 0; c < key.size() && c < def.rows[r].conds.size(); ++c)
+          all = all && def.rows[r].conds[c].matches(key[c]);
         if (all) {
           first[static_cast<size_t>(i)] = static_cast<int8_t>(r);
           break;
@@ -461,7 +471,8 @@ void Gen::emit_table_body(int32_t t) {
     llvm::Value* inside = B.getTrue();
     for (size_t c = 0; c < keys.size(); ++c) {
       llvm::Value* k = B.CreateSub(keys[c], B.getInt64(static_cast<uint64_t>(domains[c].lo)));
-      if (domains[c].checked) inside = B.CreateAnd(inside, B.CreateICmpULT(k, B.getInt64(static_cast<uint64_t>(domains[c].size))));
+      if (domains[c].checked)
+        inside = B.CreateAnd(inside, B.CreateICmpULT(k, B.getInt64(static_cast<uint64_t>(domains[c].size))));
       index = B.CreateAdd(B.CreateMul(index, B.getInt64(static_cast<uint64_t>(domains[c].size))), k);
     }
     auto lookup = [&] {
@@ -549,7 +560,8 @@ llvm::Function* Gen::emit_entry(bool some) {
   llvm::AllocaInst* store = B.CreateAlloca(llvm::ArrayType::get(i8_, store_size_), nullptr, "store");
   store->setAlignment(llvm::Align(16));
   B.CreateAlignedStore(store, at(frame, kStore), llvm::Align(8));
-  if (states_end_ > kStates) B.CreateMemSet(at(frame, kStates), B.getInt8(0), states_end_ - kStates, llvm::MaybeAlign(1));
+  if (states_end_ > kStates)
+    B.CreateMemSet(at(frame, kStates), B.getInt8(0), states_end_ - kStates, llvm::MaybeAlign(1));
   B.CreateAlignedStore(inputs, at(frame, kInputs), llvm::Align(8));
   B.CreateAlignedStore(ctx, at(frame, kCtx), llvm::Align(8));
   B.CreateAlignedStore(B.CreateAlignedLoad(ptr_, ctx, llvm::Align(8)), at(frame, kConsts), llvm::Align(8));
@@ -635,8 +647,10 @@ llvm::Function* Gen::emit_batch(llvm::Function* eval) {
   // A small policy is inlined into the loop (no call, the context's loads hoisted); a large
   // one is called, so that it is compiled once (compile time).
   constexpr size_t kInlineIntoBatch = 400;  // IR nodes
-  if (p_.nodes.size() <= kInlineIntoBatch) st->addFnAttr(llvm::Attribute::AlwaysInline);
-  else st->setIsNoInline();
+  if (p_.nodes.size() <= kInlineIntoBatch)
+    st->addFnAttr(llvm::Attribute::AlwaysInline);
+  else
+    st->setIsNoInline();
   B.CreateAlignedStore(st, B.CreateInBoundsGEP(i32_, statuses, i), llvm::Align(4));
   llvm::Value* nf = B.CreateAdd(fails, B.CreateZExt(B.CreateICmpNE(st, B.getInt32(0)), i64_));
   llvm::Value* ni = B.CreateAdd(i, B.getInt64(1));
@@ -736,9 +750,12 @@ CodegenResult Gen::run(const llvm::DataLayout& data_layout, const std::string& t
     while (!worklist_.empty()) {
       auto [kind, index] = worklist_.back();
       worklist_.pop_back();
-      if (kind == 0) emit_value_body(index);
-      else if (kind == 1) emit_table_body(index);
-      else emit_calendar_body(index);
+      if (kind == 0)
+        emit_value_body(index);
+      else if (kind == 1)
+        emit_table_body(index);
+      else
+        emit_calendar_body(index);
     }
     keep_only(part);
   } catch (const Unsupported& u) {

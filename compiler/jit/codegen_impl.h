@@ -121,7 +121,8 @@ class Gen {
   llvm::Value* equal(CV a, CV b, const ir::Type& t, ir::NodeId type_node);
   llvm::Value* checked(llvm::Intrinsic::ID op, llvm::Value* a, llvm::Value* b, int site_index);
   // A loop over the elements of a list: body(element pointer, index); returns after the loop.
-  void for_each(llvm::Value* list, const ir::Type& elem, const std::function<void(llvm::Value*, llvm::BasicBlock* exit)>& body);
+  void for_each(llvm::Value* list, const ir::Type& elem,
+                const std::function<void(llvm::Value*, llvm::BasicBlock* exit)>& body);
 
   [[noreturn]] void unsupported(const std::string& what);
 
@@ -176,7 +177,7 @@ class Gen {
   // unbounded): depth checks are generated only when it can pass the limit.
   int64_t deepest_evaluation();
   int64_t deepest_below(ir::NodeId id, int64_t depth);
-  int64_t deepest_in(int kind, int32_t index);  // 0 value, 1 table, 2 calendar: below its root
+  int64_t deepest_in(int kind, int32_t index);          // 0 value, 1 table, 2 calendar: below its root
   std::map<std::pair<int, int32_t>, int64_t> deepest_;  // -1 while being computed
   bool depth_checks_ = false;
   int walk_depth_ = 0;  // recursion of the analyses above

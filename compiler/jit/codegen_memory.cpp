@@ -9,7 +9,6 @@ namespace proviso::jit::detail {
 using ir::Type;
 using ir::TypeKind;
 
-
 llvm::Value* Gen::at(llvm::Value* base, uint64_t offset) {
   return offset ? B.CreateConstInBoundsGEP1_64(i8_, base, offset) : base;
 }
@@ -27,13 +26,22 @@ llvm::Value* Gen::temp(uint32_t size, uint32_t align) {
 llvm::Type* Gen::repr(const Type& t) {
   switch (t.kind) {
     case TypeKind::Bool: return i1_;
-    case TypeKind::Integer: case TypeKind::DateTime: case TypeKind::Duration: case TypeKind::Period: return i64_;
-    case TypeKind::Enum: case TypeKind::Date: return i32_;
+    case TypeKind::Integer:
+    case TypeKind::DateTime:
+    case TypeKind::Duration:
+    case TypeKind::Period: return i64_;
+    case TypeKind::Enum:
+    case TypeKind::Date: return i32_;
     case TypeKind::BusinessDuration: return bdur_;
-    case TypeKind::Decimal: case TypeKind::Percent: return dec_;
+    case TypeKind::Decimal:
+    case TypeKind::Percent: return dec_;
     case TypeKind::Money: return money_;
-    case TypeKind::Text: case TypeKind::List: return span_;
-    case TypeKind::Zone: case TypeKind::Calendar: case TypeKind::Holidays: case TypeKind::Record: return ptr_;
+    case TypeKind::Text:
+    case TypeKind::List: return span_;
+    case TypeKind::Zone:
+    case TypeKind::Calendar:
+    case TypeKind::Holidays:
+    case TypeKind::Record: return ptr_;
     case TypeKind::None: return i1_;
     case TypeKind::Error: break;
   }
@@ -51,14 +59,19 @@ llvm::Value* Gen::load_value(const Type& t, llvm::Value* p) {
   };
   switch (t.kind) {
     case TypeKind::Bool: return B.CreateICmpNE(ld(i8_, 0, 1), B.getInt8(0));
-    case TypeKind::Integer: case TypeKind::DateTime: case TypeKind::Duration: case TypeKind::Period: return ld(i64_, 0, 8);
-    case TypeKind::Enum: case TypeKind::Date: return ld(i32_, 0, 4);
+    case TypeKind::Integer:
+    case TypeKind::DateTime:
+    case TypeKind::Duration:
+    case TypeKind::Period: return ld(i64_, 0, 8);
+    case TypeKind::Enum:
+    case TypeKind::Date: return ld(i32_, 0, 4);
     case TypeKind::BusinessDuration: {
       llvm::Value* v = llvm::UndefValue::get(bdur_);
       v = B.CreateInsertValue(v, ld(i64_, 0, 8), 0);
       return B.CreateInsertValue(v, ld(i64_, 8, 8), 1);
     }
-    case TypeKind::Decimal: case TypeKind::Percent: {
+    case TypeKind::Decimal:
+    case TypeKind::Percent: {
       llvm::Value* v = llvm::UndefValue::get(dec_);
       v = B.CreateInsertValue(v, ld(i128_, 0, 16), 0);
       return B.CreateInsertValue(v, ld(i32_, 16, 4), 1);
@@ -71,12 +84,15 @@ llvm::Value* Gen::load_value(const Type& t, llvm::Value* p) {
       v = B.CreateInsertValue(v, d, 0);
       return B.CreateInsertValue(v, ld(i16_, 32, 2), 1);
     }
-    case TypeKind::Text: case TypeKind::List: {
+    case TypeKind::Text:
+    case TypeKind::List: {
       llvm::Value* v = llvm::UndefValue::get(span_);
       v = B.CreateInsertValue(v, ld(ptr_, 0, 8), 0);
       return B.CreateInsertValue(v, ld(i64_, 8, 8), 1);
     }
-    case TypeKind::Zone: case TypeKind::Calendar: case TypeKind::Holidays: return ld(ptr_, 0, 8);
+    case TypeKind::Zone:
+    case TypeKind::Calendar:
+    case TypeKind::Holidays: return ld(ptr_, 0, 8);
     case TypeKind::Record: return p;
     case TypeKind::None: return B.getFalse();
     case TypeKind::Error: break;
@@ -85,18 +101,25 @@ llvm::Value* Gen::load_value(const Type& t, llvm::Value* p) {
 }
 
 void Gen::store_value(const Type& t, llvm::Value* v, llvm::Value* p) {
-  auto st = [&](llvm::Value* x, uint64_t off, unsigned align) { B.CreateAlignedStore(x, at(p, off), llvm::Align(align)); };
+  auto st = [&](llvm::Value* x, uint64_t off, unsigned align) {
+    B.CreateAlignedStore(x, at(p, off), llvm::Align(align));
+  };
   switch (t.kind) {
     case TypeKind::Bool: st(B.CreateZExt(v, i8_), 0, 1); return;
-    case TypeKind::Integer: case TypeKind::DateTime: case TypeKind::Duration: case TypeKind::Period: st(v, 0, 8); return;
-    case TypeKind::Enum: case TypeKind::Date: st(v, 0, 4); return;
+    case TypeKind::Integer:
+    case TypeKind::DateTime:
+    case TypeKind::Duration:
+    case TypeKind::Period: st(v, 0, 8); return;
+    case TypeKind::Enum:
+    case TypeKind::Date: st(v, 0, 4); return;
     case TypeKind::BusinessDuration:
     case TypeKind::Text:
     case TypeKind::List:
       st(B.CreateExtractValue(v, 0), 0, 8);
       st(B.CreateExtractValue(v, 1), 8, 8);
       return;
-    case TypeKind::Decimal: case TypeKind::Percent:
+    case TypeKind::Decimal:
+    case TypeKind::Percent:
       st(B.CreateExtractValue(v, 0), 0, 16);
       st(B.CreateExtractValue(v, 1), 16, 4);
       return;
@@ -107,7 +130,9 @@ void Gen::store_value(const Type& t, llvm::Value* v, llvm::Value* p) {
       st(B.CreateExtractValue(v, 1), 32, 2);
       return;
     }
-    case TypeKind::Zone: case TypeKind::Calendar: case TypeKind::Holidays: st(v, 0, 8); return;
+    case TypeKind::Zone:
+    case TypeKind::Calendar:
+    case TypeKind::Holidays: st(v, 0, 8); return;
     case TypeKind::Record: {
       Slot s = L_.record_slot(t.id);
       if (v != p) B.CreateMemCpy(p, llvm::MaybeAlign(s.align), v, llvm::MaybeAlign(s.align), s.size);

@@ -62,32 +62,74 @@ CV Gen::gen(NodeId id) {
       return {presence(x), nullptr};
     }
     case Op::Coalesce: return gen_coalesce(n);
-    case Op::MakeRecord: case Op::WithRecord: return gen_record(n, id);
+    case Op::MakeRecord:
+    case Op::WithRecord: return gen_record(n, id);
     case Op::Not: return {B.CreateNot(gen(n.a).v), nullptr};
-    case Op::And: case Op::Or: return gen_logic(n);
+    case Op::And:
+    case Op::Or: return gen_logic(n);
     case Op::If: return gen_if(n);
     case Op::Switch: return gen_switch(n, id);
-    case Op::IntAdd: case Op::IntSub: case Op::IntMul: case Op::IntNeg: case Op::IntToDec: return gen_int(n, id);
-    case Op::DecAdd: case Op::DecSub: case Op::DecMul: case Op::DecDiv: case Op::DecNeg: return gen_decimal(n, id);
-    case Op::MoneyAdd: case Op::MoneySub: case Op::MoneyMul: case Op::MoneyDiv: case Op::MoneyRatio: case Op::MoneyNeg:
-      return gen_money(n, id);
-    case Op::DurAdd: case Op::DurSub: case Op::DurNeg: case Op::DurMul: case Op::DurToBDur: case Op::BDurAdd:
-    case Op::BDurMul: case Op::PeriodMul:
-      return gen_duration(n, id);
-    case Op::DateTimeAdd: case Op::DateTimeSub: case Op::DateTimeDiff: case Op::DateAddPeriod: case Op::DateSubPeriod:
-    case Op::DateAddDur: case Op::DateSubDur: case Op::DateDiff: case Op::DateOf:
-      return gen_time(n, id);
-    case Op::CalAdd: case Op::WorkingTime: case Op::IsOpen: case Op::NextOpening: return gen_calendar_op(n, id);
+    case Op::IntAdd:
+    case Op::IntSub:
+    case Op::IntMul:
+    case Op::IntNeg:
+    case Op::IntToDec: return gen_int(n, id);
+    case Op::DecAdd:
+    case Op::DecSub:
+    case Op::DecMul:
+    case Op::DecDiv:
+    case Op::DecNeg: return gen_decimal(n, id);
+    case Op::MoneyAdd:
+    case Op::MoneySub:
+    case Op::MoneyMul:
+    case Op::MoneyDiv:
+    case Op::MoneyRatio:
+    case Op::MoneyNeg: return gen_money(n, id);
+    case Op::DurAdd:
+    case Op::DurSub:
+    case Op::DurNeg:
+    case Op::DurMul:
+    case Op::DurToBDur:
+    case Op::BDurAdd:
+    case Op::BDurMul:
+    case Op::PeriodMul: return gen_duration(n, id);
+    case Op::DateTimeAdd:
+    case Op::DateTimeSub:
+    case Op::DateTimeDiff:
+    case Op::DateAddPeriod:
+    case Op::DateSubPeriod:
+    case Op::DateAddDur:
+    case Op::DateSubDur:
+    case Op::DateDiff:
+    case Op::DateOf: return gen_time(n, id);
+    case Op::CalAdd:
+    case Op::WorkingTime:
+    case Op::IsOpen:
+    case Op::NextOpening: return gen_calendar_op(n, id);
     case Op::Cmp: return gen_cmp(n, id);
     case Op::In: return gen_in(n, id);
-    case Op::MakeList: case Op::Collect: case Op::ListCount: case Op::ListIsEmpty: case Op::ListFirst:
-      return gen_list(n, id);
-    case Op::AggAny: case Op::AggAll: case Op::AggCount: case Op::AggSum: case Op::AggMin: case Op::AggMax:
-      return gen_aggregate(n, id);
-    case Op::MinOf: case Op::MaxOf: case Op::Abs: case Op::Ceil: case Op::Floor: case Op::Round: case Op::Blank:
-    case Op::ToText:
-      return gen_function(n, id);
-    case Op::HolidaysUnion: case Op::HolidaysAdd: case Op::HolidaysRemove: return gen_holidays(n, id);
+    case Op::MakeList:
+    case Op::Collect:
+    case Op::ListCount:
+    case Op::ListIsEmpty:
+    case Op::ListFirst: return gen_list(n, id);
+    case Op::AggAny:
+    case Op::AggAll:
+    case Op::AggCount:
+    case Op::AggSum:
+    case Op::AggMin:
+    case Op::AggMax: return gen_aggregate(n, id);
+    case Op::MinOf:
+    case Op::MaxOf:
+    case Op::Abs:
+    case Op::Ceil:
+    case Op::Floor:
+    case Op::Round:
+    case Op::Blank:
+    case Op::ToText: return gen_function(n, id);
+    case Op::HolidaysUnion:
+    case Op::HolidaysAdd:
+    case Op::HolidaysRemove: return gen_holidays(n, id);
   }
   unsupported(fmt::format("the operation {}", static_cast<int>(n.op)));
 }
@@ -107,8 +149,8 @@ CV Gen::gen_const(const ir::Node& n, NodeId id) {
     llvm::Constant*& g = texts_[v.as_text()];
     if (!g) {
       auto* data = llvm::ConstantDataArray::getString(C_, v.as_text(), false);
-      auto* gv = new llvm::GlobalVariable(*M_, data->getType(), true, llvm::GlobalValue::PrivateLinkage, data,
-                                          "proviso.text");
+      auto* gv =
+          new llvm::GlobalVariable(*M_, data->getType(), true, llvm::GlobalValue::PrivateLinkage, data, "proviso.text");
       gv->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
       g = llvm::ConstantStruct::get(span_, {gv, B.getInt64(v.as_text().size())});
     }
@@ -119,30 +161,49 @@ CV Gen::gen_const(const ir::Node& n, NodeId id) {
   auto dec = [&](const rt::Decimal& d) -> llvm::Constant* {
     unsigned __int128 c = static_cast<unsigned __int128>(d.coefficient());
     uint64_t words[2] = {static_cast<uint64_t>(c), static_cast<uint64_t>(c >> 64)};
-    return llvm::ConstantStruct::get(dec_, {llvm::ConstantInt::get(C_, llvm::APInt(128, words)),
-                                            B.getInt32(static_cast<uint32_t>(d.scale()))});
+    return llvm::ConstantStruct::get(
+        dec_, {llvm::ConstantInt::get(C_, llvm::APInt(128, words)), B.getInt32(static_cast<uint32_t>(d.scale()))});
   };
   llvm::Value* x = nullptr;
   switch (n.type.kind) {
-    case TypeKind::Bool: if (v.kind() == Value::Kind::Bool) x = B.getInt1(v.as_bool()); break;
-    case TypeKind::Integer: if (v.kind() == Value::Kind::Int) x = i64c(v.as_int()); break;
-    case TypeKind::Enum: if (v.kind() == Value::Kind::Enum) x = B.getInt32(static_cast<uint32_t>(v.as_enum())); break;
-    case TypeKind::Date: if (v.kind() == Value::Kind::Date) x = B.getInt32(static_cast<uint32_t>(v.as_date())); break;
-    case TypeKind::DateTime: if (v.kind() == Value::Kind::DateTime) x = i64c(v.as_datetime()); break;
-    case TypeKind::Duration: if (v.kind() == Value::Kind::Duration) x = i64c(v.as_duration()); break;
-    case TypeKind::Period: if (v.kind() == Value::Kind::Period) x = i64c(v.as_period()); break;
+    case TypeKind::Bool:
+      if (v.kind() == Value::Kind::Bool) x = B.getInt1(v.as_bool());
+      break;
+    case TypeKind::Integer:
+      if (v.kind() == Value::Kind::Int) x = i64c(v.as_int());
+      break;
+    case TypeKind::Enum:
+      if (v.kind() == Value::Kind::Enum) x = B.getInt32(static_cast<uint32_t>(v.as_enum()));
+      break;
+    case TypeKind::Date:
+      if (v.kind() == Value::Kind::Date) x = B.getInt32(static_cast<uint32_t>(v.as_date()));
+      break;
+    case TypeKind::DateTime:
+      if (v.kind() == Value::Kind::DateTime) x = i64c(v.as_datetime());
+      break;
+    case TypeKind::Duration:
+      if (v.kind() == Value::Kind::Duration) x = i64c(v.as_duration());
+      break;
+    case TypeKind::Period:
+      if (v.kind() == Value::Kind::Period) x = i64c(v.as_period());
+      break;
     case TypeKind::BusinessDuration:
       if (v.kind() == Value::Kind::BusinessDuration)
-        x = llvm::ConstantStruct::get(bdur_, {i64c(v.as_business_duration().days), i64c(v.as_business_duration().seconds)});
+        x = llvm::ConstantStruct::get(bdur_,
+                                      {i64c(v.as_business_duration().days), i64c(v.as_business_duration().seconds)});
       break;
-    case TypeKind::Decimal: case TypeKind::Percent: if (v.kind() == Value::Kind::Decimal) x = dec(v.as_decimal()); break;
+    case TypeKind::Decimal:
+    case TypeKind::Percent:
+      if (v.kind() == Value::Kind::Decimal) x = dec(v.as_decimal());
+      break;
     case TypeKind::Money:
       if (v.kind() == Value::Kind::Money)
         x = llvm::ConstantStruct::get(money_, {dec(v.as_money().amount), B.getInt16(v.as_money().currency)});
       break;
     default: break;
   }
-  if (!x) unsupported(fmt::format("a constant of type `{}` holding another kind of value", ir::to_string(n.type, p_.schema)));
+  if (!x)
+    unsupported(fmt::format("a constant of type `{}` holding another kind of value", ir::to_string(n.type, p_.schema)));
   return {x, Layout::has_tag(n.type) ? B.getTrue() : nullptr};
 }
 
@@ -154,7 +215,7 @@ CV Gen::gen_input(const ir::Node& n) {
   if (!def.optional && t.kind == TypeKind::Record) {
     // A required record is always there, whole: its fields may be read speculatively (so
     // `a or b` over two fields needs no branch).
-    auto bytes = llvm::ConstantAsMetadata::get(B.getInt64(L_.record_slot(t.id).size));
+    auto* bytes = llvm::ConstantAsMetadata::get(B.getInt64(L_.record_slot(t.id).size));
     p->setMetadata(llvm::LLVMContext::MD_dereferenceable, llvm::MDNode::get(C_, {bytes}));
     p->setMetadata(llvm::LLVMContext::MD_nonnull, llvm::MDNode::get(C_, {}));
   }
@@ -206,8 +267,13 @@ CV Gen::gen_table_get(const ir::Node& n) {
 // row: a load instead of a jump through the rows. Gives {} when the column does not qualify.
 CV Gen::table_column_lookup(const ir::TableDef& def, const ir::Node& n, llvm::Value* row) {
   switch (n.type.kind) {
-    case TypeKind::Bool: case TypeKind::Integer: case TypeKind::Enum: case TypeKind::Date:
-    case TypeKind::DateTime: case TypeKind::Duration: case TypeKind::Period: break;
+    case TypeKind::Bool:
+    case TypeKind::Integer:
+    case TypeKind::Enum:
+    case TypeKind::Date:
+    case TypeKind::DateTime:
+    case TypeKind::Duration:
+    case TypeKind::Period: break;
     default: return {};
   }
   std::vector<llvm::Constant*> values, present;
@@ -309,8 +375,10 @@ CV Gen::gen_logic(const ir::Node& n) {
   llvm::BasicBlock* from = B.GetInsertBlock();
   llvm::BasicBlock* rhs = block(n.op == Op::And ? "and.rhs" : "or.rhs");
   llvm::BasicBlock* end = block("logic.end");
-  if (n.op == Op::And) B.CreateCondBr(a, rhs, end);
-  else B.CreateCondBr(a, end, rhs);
+  if (n.op == Op::And)
+    B.CreateCondBr(a, rhs, end);
+  else
+    B.CreateCondBr(a, end, rhs);
   B.SetInsertPoint(rhs);
   llvm::Value* b = gen(n.b).v;
   llvm::BasicBlock* rhs_end = B.GetInsertBlock();
@@ -389,14 +457,21 @@ CV Gen::gen_record(const ir::Node& n, NodeId id) {
 
 llvm::Value* Gen::equal(CV a, CV b, const Type& t, NodeId type_node) {
   switch (t.kind) {
-    case TypeKind::Bool: case TypeKind::Integer: case TypeKind::Enum: case TypeKind::Date: case TypeKind::DateTime:
-    case TypeKind::Duration: case TypeKind::Period: case TypeKind::Zone: case TypeKind::Calendar:
-    case TypeKind::Holidays:
-      return B.CreateICmpEQ(a.v, b.v);
+    case TypeKind::Bool:
+    case TypeKind::Integer:
+    case TypeKind::Enum:
+    case TypeKind::Date:
+    case TypeKind::DateTime:
+    case TypeKind::Duration:
+    case TypeKind::Period:
+    case TypeKind::Zone:
+    case TypeKind::Calendar:
+    case TypeKind::Holidays: return B.CreateICmpEQ(a.v, b.v);
     case TypeKind::BusinessDuration:
       return B.CreateAnd(B.CreateICmpEQ(B.CreateExtractValue(a.v, 0), B.CreateExtractValue(b.v, 0)),
                          B.CreateICmpEQ(B.CreateExtractValue(a.v, 1), B.CreateExtractValue(b.v, 1)));
-    case TypeKind::Decimal: case TypeKind::Percent: {
+    case TypeKind::Decimal:
+    case TypeKind::Percent: {
       Type dt = Type::of(TypeKind::Decimal);
       llvm::Value* c = call_shim("proviso_rt_dec_cmp", i32_, {spill(dt, a.v), spill(dt, b.v)});
       return B.CreateICmpEQ(c, B.getInt32(0));
@@ -412,8 +487,10 @@ llvm::Value* Gen::equal(CV a, CV b, const Type& t, NodeId type_node) {
       llvm::Value* r = call_shim("proviso_rt_text_eq", i32_, {spill(t, a.v), spill(t, b.v)});
       return B.CreateICmpNE(r, B.getInt32(0));
     }
-    case TypeKind::Record: case TypeKind::List: {
-      llvm::Value* r = call_shim("proviso_host_equal", i32_, {fn_.ctx, B.getInt32(type_node), spill(t, a.v), spill(t, b.v)});
+    case TypeKind::Record:
+    case TypeKind::List: {
+      llvm::Value* r =
+          call_shim("proviso_host_equal", i32_, {fn_.ctx, B.getInt32(type_node), spill(t, a.v), spill(t, b.v)});
       return B.CreateICmpNE(r, B.getInt32(0));
     }
     case TypeKind::None: return B.getTrue();
@@ -427,9 +504,12 @@ llvm::Value* Gen::compare3(CV a, CV b, const Type& t, NodeId id, NodeId type_nod
     return B.CreateSelect(lt, B.getInt32(-1), B.CreateZExt(gt, i32_));
   };
   switch (t.kind) {
-    case TypeKind::Integer: case TypeKind::Date: case TypeKind::DateTime: case TypeKind::Duration:
-      return three(B.CreateICmpSLT(a.v, b.v), B.CreateICmpSGT(a.v, b.v));
-    case TypeKind::Decimal: case TypeKind::Percent: {
+    case TypeKind::Integer:
+    case TypeKind::Date:
+    case TypeKind::DateTime:
+    case TypeKind::Duration: return three(B.CreateICmpSLT(a.v, b.v), B.CreateICmpSGT(a.v, b.v));
+    case TypeKind::Decimal:
+    case TypeKind::Percent: {
       Type dt = Type::of(TypeKind::Decimal);
       return call_shim("proviso_rt_dec_cmp", i32_, {spill(dt, a.v), spill(dt, b.v)});
     }
@@ -501,8 +581,10 @@ CV Gen::gen_in(const ir::Node& n, NodeId id) {
     CV item = load(et, p);
     llvm::BasicBlock* check = block("in.check");
     llvm::BasicBlock* next = block("in.next");
-    if (item.present) B.CreateCondBr(item.present, check, next);
-    else B.CreateBr(check);
+    if (item.present)
+      B.CreateCondBr(item.present, check, next);
+    else
+      B.CreateBr(check);
     B.SetInsertPoint(check);
     if (mismatch >= 0) {
       llvm::BasicBlock* bad = block("in.mismatch");

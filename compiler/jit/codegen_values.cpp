@@ -37,9 +37,13 @@ CV Gen::gen_int(const ir::Node& n, NodeId id) {
   }
   llvm::Value* b = gen(n.b).v;
   switch (n.op) {
-    case Op::IntAdd: return {checked(llvm::Intrinsic::sadd_with_overflow, a, b, stat("this integer addition overflows")), nullptr};
-    case Op::IntSub: return {checked(llvm::Intrinsic::ssub_with_overflow, a, b, stat("this integer subtraction overflows")), nullptr};
-    default: return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat("this integer multiplication overflows")), nullptr};
+    case Op::IntAdd:
+      return {checked(llvm::Intrinsic::sadd_with_overflow, a, b, stat("this integer addition overflows")), nullptr};
+    case Op::IntSub:
+      return {checked(llvm::Intrinsic::ssub_with_overflow, a, b, stat("this integer subtraction overflows")), nullptr};
+    default:
+      return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat("this integer multiplication overflows")),
+              nullptr};
   }
 }
 
@@ -52,8 +56,10 @@ CV Gen::gen_decimal(const ir::Node& n, NodeId id) {
     return {load_value(dt, out), nullptr};
   }
   llvm::Value* b = spill(dt, gen(n.b).v);
-  const char* name = n.op == Op::DecAdd ? "proviso_rt_dec_add" : n.op == Op::DecSub ? "proviso_rt_dec_sub"
-                     : n.op == Op::DecMul ? "proviso_rt_dec_mul" : "proviso_rt_dec_div";
+  const char* name = n.op == Op::DecAdd   ? "proviso_rt_dec_add"
+                     : n.op == Op::DecSub ? "proviso_rt_dec_sub"
+                     : n.op == Op::DecMul ? "proviso_rt_dec_mul"
+                                          : "proviso_rt_dec_div";
   llvm::Value* st = call_shim(name, i32_, {fn_.ctx, a, b, out});
   fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
   return {load_value(dt, out), nullptr};
@@ -71,9 +77,11 @@ CV Gen::gen_money(const ir::Node& n, NodeId id) {
   llvm::Value* b = spill(by_decimal ? dt : mt, gen(n.b).v);
   bool ratio = n.op == Op::MoneyRatio;
   llvm::Value* out = ratio ? temp(32, 16) : temp(48, 16);
-  const char* name = n.op == Op::MoneyAdd ? "proviso_rt_money_add" : n.op == Op::MoneySub ? "proviso_rt_money_sub"
-                     : n.op == Op::MoneyMul ? "proviso_rt_money_mul" : n.op == Op::MoneyDiv ? "proviso_rt_money_div"
-                     : "proviso_rt_money_ratio";
+  const char* name = n.op == Op::MoneyAdd   ? "proviso_rt_money_add"
+                     : n.op == Op::MoneySub ? "proviso_rt_money_sub"
+                     : n.op == Op::MoneyMul ? "proviso_rt_money_mul"
+                     : n.op == Op::MoneyDiv ? "proviso_rt_money_div"
+                                            : "proviso_rt_money_ratio";
   llvm::Value* st = call_shim(name, i32_, {fn_.ctx, a, b, out});
   fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
   return {load_value(ratio ? dt : mt, out), nullptr};
@@ -95,10 +103,14 @@ CV Gen::gen_duration(const ir::Node& n, NodeId id) {
   }
   llvm::Value* b = gen(n.b).v;
   switch (n.op) {
-    case Op::DurAdd: return {checked(llvm::Intrinsic::sadd_with_overflow, a, b, stat("this duration overflows")), nullptr};
-    case Op::DurSub: return {checked(llvm::Intrinsic::ssub_with_overflow, a, b, stat("this duration overflows")), nullptr};
-    case Op::DurMul: return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat("this duration overflows")), nullptr};
-    case Op::PeriodMul: return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat("this period overflows")), nullptr};
+    case Op::DurAdd:
+      return {checked(llvm::Intrinsic::sadd_with_overflow, a, b, stat("this duration overflows")), nullptr};
+    case Op::DurSub:
+      return {checked(llvm::Intrinsic::ssub_with_overflow, a, b, stat("this duration overflows")), nullptr};
+    case Op::DurMul:
+      return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat("this duration overflows")), nullptr};
+    case Op::PeriodMul:
+      return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat("this period overflows")), nullptr};
     case Op::BDurAdd:
     case Op::BDurMul: {
       int s = stat("this business duration overflows");
@@ -167,7 +179,10 @@ CV Gen::gen_calendar_op(const ir::Node& n, NodeId id) {
                      {fn_.ctx, cal, a, B.CreateExtractValue(b, 0), B.CreateExtractValue(b, 1), out});
       break;
     case Op::WorkingTime: st = call_shim("proviso_rt_cal_working", i32_, {fn_.ctx, cal, a, b, out}); break;
-    case Op::IsOpen: st = call_shim("proviso_rt_cal_is_open", i32_, {fn_.ctx, cal, a, out}); rt = i8_; break;
+    case Op::IsOpen:
+      st = call_shim("proviso_rt_cal_is_open", i32_, {fn_.ctx, cal, a, out});
+      rt = i8_;
+      break;
     default: st = call_shim("proviso_rt_cal_next_opening", i32_, {fn_.ctx, cal, a, out}); break;
   }
   fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
@@ -293,7 +308,8 @@ CV Gen::gen_list(const ir::Node& n, NodeId id) {
 CV Gen::gen_aggregate(const ir::Node& n, NodeId id) {
   CV list = gen(n.a);
   const Type& lt = p_.nodes[n.a].type;
-  if (list.present || lt.kind != TypeKind::List || !lt.elem) unsupported("an aggregation over a list that may be absent");
+  if (list.present || lt.kind != TypeKind::List || !lt.elem)
+    unsupported("an aggregation over a list that may be absent");
   if (n.aux < 0 || static_cast<size_t>(n.aux) >= locals_.size()) unsupported("an aggregation variable out of range");
   const Type& et = *lt.elem;
   const Type& bt = p_.nodes[n.b].type;
@@ -307,10 +323,14 @@ CV Gen::gen_aggregate(const ir::Node& n, NodeId id) {
   if (n.op == Op::AggCount) B.CreateStore(B.getInt64(0), acc);
   int overflow = -1;
   if (n.op == Op::AggSum) {
-    if (at_.kind == TypeKind::Integer) overflow = site(ErrorSite::Kind::Static, id, "this integer addition overflows");
-    else if (at_.kind == TypeKind::Duration) overflow = site(ErrorSite::Kind::Static, id, "this duration overflows");
-    else if (at_.kind == TypeKind::Decimal || at_.kind == TypeKind::Percent) overflow = site(ErrorSite::Kind::Shim, id);
-    else unsupported(fmt::format("`sum` of `{}`", ir::to_string(at_, p_.schema)));
+    if (at_.kind == TypeKind::Integer)
+      overflow = site(ErrorSite::Kind::Static, id, "this integer addition overflows");
+    else if (at_.kind == TypeKind::Duration)
+      overflow = site(ErrorSite::Kind::Static, id, "this duration overflows");
+    else if (at_.kind == TypeKind::Decimal || at_.kind == TypeKind::Percent)
+      overflow = site(ErrorSite::Kind::Shim, id);
+    else
+      unsupported(fmt::format("`sum` of `{}`", ir::to_string(at_, p_.schema)));
   }
   CV saved = locals_[n.aux];
   bool saved_set = local_set_[n.aux];
@@ -321,8 +341,10 @@ CV Gen::gen_aggregate(const ir::Node& n, NodeId id) {
     if (n.op == Op::AggAny || n.op == Op::AggAll) {
       llvm::BasicBlock* stop = block("agg.stop");
       llvm::BasicBlock* go = block("agg.go");
-      if (n.op == Op::AggAny) B.CreateCondBr(v.v, stop, go);
-      else B.CreateCondBr(v.v, go, stop);
+      if (n.op == Op::AggAny)
+        B.CreateCondBr(v.v, stop, go);
+      else
+        B.CreateCondBr(v.v, go, stop);
       B.SetInsertPoint(stop);
       B.CreateStore(B.getInt8(n.op == Op::AggAny ? 1 : 0), result);
       B.CreateBr(exit);
@@ -365,7 +387,8 @@ CV Gen::gen_aggregate(const ir::Node& n, NodeId id) {
   locals_[n.aux] = saved;
   local_set_[n.aux] = saved_set;
   switch (n.op) {
-    case Op::AggAny: case Op::AggAll: return {B.CreateICmpNE(B.CreateLoad(i8_, result), B.getInt8(0)), nullptr};
+    case Op::AggAny:
+    case Op::AggAll: return {B.CreateICmpNE(B.CreateLoad(i8_, result), B.getInt8(0)), nullptr};
     case Op::AggCount: return {B.CreateLoad(i64_, acc), nullptr};
     case Op::AggSum: {
       llvm::Value* h = B.CreateICmpNE(B.CreateLoad(i8_, have), B.getInt8(0));
@@ -407,9 +430,11 @@ CV Gen::gen_function(const ir::Node& n, NodeId id) {
       switch (at_.kind) {
         case TypeKind::Integer:
         case TypeKind::Duration:
-          fail_if(B.CreateICmpEQ(a.v, B.getInt64(static_cast<uint64_t>(INT64_MIN))), stat("this absolute value overflows"));
+          fail_if(B.CreateICmpEQ(a.v, B.getInt64(static_cast<uint64_t>(INT64_MIN))),
+                  stat("this absolute value overflows"));
           return {B.CreateSelect(B.CreateICmpSLT(a.v, B.getInt64(0)), B.CreateNeg(a.v), a.v), nullptr};
-        case TypeKind::Decimal: case TypeKind::Percent: {
+        case TypeKind::Decimal:
+        case TypeKind::Percent: {
           llvm::Value* out = temp(32, 16);
           call_shim("proviso_rt_dec_abs", B.getVoidTy(), {spill(dt, a.v), out});
           return {load_value(dt, out), nullptr};
@@ -477,7 +502,8 @@ CV Gen::gen_holidays(const ir::Node& n, NodeId id) {
   CV b = gen(n.b);
   if (n.op == Op::HolidaysUnion) return {call_shim("proviso_rt_holidays_union", ptr_, {fn_.ctx, a, b.v}), nullptr};
   const Type& lt = p_.nodes[n.b].type;
-  if (b.present || lt.kind != TypeKind::List || !lt.elem || lt.elem->kind != TypeKind::Date || Layout::has_tag(*lt.elem))
+  if (b.present || lt.kind != TypeKind::List || !lt.elem || lt.elem->kind != TypeKind::Date ||
+      Layout::has_tag(*lt.elem))
     unsupported("changing a holiday set by this list");
   return {call_shim("proviso_rt_holidays_change", ptr_,
                     {fn_.ctx, a, B.CreateExtractValue(b.v, 0), B.CreateExtractValue(b.v, 1),

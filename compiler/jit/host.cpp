@@ -96,11 +96,17 @@ void put_value(Writer& w, const Value& v) {
     case Value::Kind::Bool: w.u8(v.as_bool()); break;
     case Value::Kind::Int: w.i64(v.as_int()); break;
     case Value::Kind::Decimal: w.str(v.as_decimal().to_string()); break;
-    case Value::Kind::Money: w.str(v.as_money().amount.to_string()); w.i32(v.as_money().currency); break;
+    case Value::Kind::Money:
+      w.str(v.as_money().amount.to_string());
+      w.i32(v.as_money().currency);
+      break;
     case Value::Kind::Date: w.i32(v.as_date()); break;
     case Value::Kind::DateTime: w.i64(v.as_datetime()); break;
     case Value::Kind::Duration: w.i64(v.as_duration()); break;
-    case Value::Kind::BusinessDuration: w.i64(v.as_business_duration().days); w.i64(v.as_business_duration().seconds); break;
+    case Value::Kind::BusinessDuration:
+      w.i64(v.as_business_duration().days);
+      w.i64(v.as_business_duration().seconds);
+      break;
     case Value::Kind::Period: w.i64(v.as_period()); break;
     case Value::Kind::Text: w.str(v.as_text()); break;
     case Value::Kind::Enum: w.i32(v.as_enum()); break;
@@ -320,7 +326,9 @@ interp::EvalError Host::error(int32_t status, const proviso_ctx& ctx) const {
                               ir::to_string(def.type, p_.schema));
       break;
     }
-    case ErrorSite::Kind::TooDeep: e.message = "internal error: the evaluation must be repeated by the interpreter"; break;
+    case ErrorSite::Kind::TooDeep:
+      e.message = "internal error: the evaluation must be repeated by the interpreter";
+      break;
   }
   NodeId id = site.node;
   e.loc = id >= 0 && static_cast<size_t>(id) < p_.node_locs.size() ? p_.node_locs[id] : -1;
@@ -352,8 +360,8 @@ interp::EvalError Host::error(int32_t status, const proviso_ctx& ctx) const {
   return e;
 }
 
-void Host::decode(const uint8_t* out, const rt::jit::EvalState& state, const Owners& owners,
-                  interp::EvalResult* result, const std::vector<int32_t>* positions) const {
+void Host::decode(const uint8_t* out, const rt::jit::EvalState& state, const Owners& owners, interp::EvalResult* result,
+                  const std::vector<int32_t>* positions) const {
   OwnerLookup lookup = [&](const void* raw) -> std::shared_ptr<const void> {
     if (auto p = state.arena.find(raw)) return p;
     return find_owner(&owners, raw);
@@ -361,7 +369,9 @@ void Host::decode(const uint8_t* out, const rt::jit::EvalState& state, const Own
   result->ok = true;
   result->decisions.clear();
   const rt::Zone* zone = nullptr;
-  std::memcpy(&zone, out + layout_.home_zone_offset(), sizeof zone);
+  const void* raw = nullptr;
+  std::memcpy(static_cast<void*>(&raw), out + layout_.home_zone_offset(), sizeof raw);
+  zone = static_cast<const rt::Zone*>(raw);
   result->home_zone = zone ? zone : rt::utc_zone();
   auto one = [&](size_t i) {
     int32_t v = p_.decisions[i];
@@ -400,8 +410,9 @@ int32_t Host::calendar(proviso_ctx* ctx, int32_t index, const void* zone, const 
   const ir::CalendarDef& def = p_.calendars[index];
   // A borrowed holiday set (no registered owner) must not enter the process-long cache.
   bool borrowed = set && set.use_count() == 0;
-  auto cal = borrowed ? rt::Calendar::make(def.name, def.hours, static_cast<const rt::Zone*>(zone), set, def.business_day)
-                      : calendars_->get(def.name, def.hours, static_cast<const rt::Zone*>(zone), set, def.business_day);
+  auto cal = borrowed
+                 ? rt::Calendar::make(def.name, def.hours, static_cast<const rt::Zone*>(zone), set, def.business_day)
+                 : calendars_->get(def.name, def.hours, static_cast<const rt::Zone*>(zone), set, def.business_day);
   if (!cal) {
     ctx->state->error = cal.error().message;
     return 1;
@@ -438,9 +449,12 @@ std::string business_amount(const ir::BusinessDurationValue& v) {
   std::vector<std::string> parts;
   if (v.days != 0) parts.push_back(fmt::format("{} business day{}", v.days, v.days == 1 ? "" : "s"));
   if (v.seconds != 0) {
-    if (v.seconds % 3600 == 0) parts.push_back(fmt::format("{} working hour{}", v.seconds / 3600, v.seconds == 3600 ? "" : "s"));
-    else if (v.seconds % 60 == 0) parts.push_back(fmt::format("{} working minute{}", v.seconds / 60, v.seconds == 60 ? "" : "s"));
-    else parts.push_back(fmt::format("{} working second{}", v.seconds, v.seconds == 1 ? "" : "s"));
+    if (v.seconds % 3600 == 0)
+      parts.push_back(fmt::format("{} working hour{}", v.seconds / 3600, v.seconds == 3600 ? "" : "s"));
+    else if (v.seconds % 60 == 0)
+      parts.push_back(fmt::format("{} working minute{}", v.seconds / 60, v.seconds == 60 ? "" : "s"));
+    else
+      parts.push_back(fmt::format("{} working second{}", v.seconds, v.seconds == 1 ? "" : "s"));
   }
   if (parts.empty()) return "0 working hours";
   return fmt::format("{}", fmt::join(parts, " + "));

@@ -68,7 +68,8 @@ class Host {
   bool too_deep(int32_t status) const;
   interp::EvalError error(int32_t status, const proviso_ctx& ctx) const;
   // Decisions (and home zone) of a successful evaluation in interpreter form.
-  void decode(const uint8_t* out, const rt::jit::EvalState& state, const Owners& owners, interp::EvalResult* result, const std::vector<int32_t>* positions = nullptr) const;
+  void decode(const uint8_t* out, const rt::jit::EvalState& state, const Owners& owners, interp::EvalResult* result,
+              const std::vector<int32_t>* positions = nullptr) const;
 
   // Host shims' work.
   int32_t calendar(proviso_ctx* ctx, int32_t index, const void* zone, const void* holidays, const void** out) const;
@@ -112,7 +113,8 @@ const std::vector<rt::jit::ShimSymbol>& host_shims();
 }  // namespace proviso::jit
 
 extern "C" {
-int32_t proviso_host_calendar(proviso_ctx* ctx, int32_t index, const void* zone, const void* holidays, const void** out);
+int32_t proviso_host_calendar(proviso_ctx* ctx, int32_t index, const void* zone, const void* holidays,
+                              const void** out);
 // `text(x)` of the flat value `value` of the type of node `node`.
 void proviso_host_to_text(proviso_ctx* ctx, int32_t node, const void* value, proviso_span* out);
 // Structural equality of two flat values of the (required) type of node `node`.

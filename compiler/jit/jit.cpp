@@ -3,6 +3,7 @@
 // tracker per loaded policy, and the on-disk object cache.
 #include "compiler/jit/jit.h"
 
+#include <unistd.h>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -12,7 +13,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <unistd.h>
 
 #include <fmt/format.h>
 #include <llvm/Config/llvm-config.h>
@@ -95,8 +95,10 @@ class Engine {
     std::call_once(once, [] {
       auto* e = new Engine();
       std::string why = e->init();
-      if (why.empty()) engine = e;
-      else failure = why;
+      if (why.empty())
+        engine = e;
+      else
+        failure = why;
     });
     if (!engine) *error = failure;
     return engine;
@@ -123,22 +125,23 @@ class Engine {
     auto opt_tm = jtmb->createTargetMachine();
     if (!opt_tm) return llvm::toString(opt_tm.takeError());
     optimizer_tm_ = std::move(*opt_tm);
-    auto built = llvm::orc::LLJITBuilder()
-                     .setJITTargetMachineBuilder(*jtmb)
-                     .setLinkProcessSymbolsByDefault(false)
-                     .setPlatformSetUp(llvm::orc::setUpInactivePlatform)
-                     .setCompileFunctionCreator([this](llvm::orc::JITTargetMachineBuilder b)
-                                                    -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
-                       auto tm = b.createTargetMachine();
-                       if (!tm) return tm.takeError();
-                       return std::make_unique<llvm::orc::TMOwningSimpleCompiler>(std::move(*tm), &writer);
-                     })
-                     .create();
+    auto built =
+        llvm::orc::LLJITBuilder()
+            .setJITTargetMachineBuilder(*jtmb)
+            .setLinkProcessSymbolsByDefault(false)
+            .setPlatformSetUp(llvm::orc::setUpInactivePlatform)
+            .setCompileFunctionCreator([this](llvm::orc::JITTargetMachineBuilder b)
+                                           -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
+              auto tm = b.createTargetMachine();
+              if (!tm) return tm.takeError();
+              return std::make_unique<llvm::orc::TMOwningSimpleCompiler>(std::move(*tm), &writer);
+            })
+            .create();
     if (!built) return llvm::toString(built.takeError());
     jit = std::move(*built);
     jit->getIRTransformLayer().setTransform(
-        [this](llvm::orc::ThreadSafeModule tsm, const llvm::orc::MaterializationResponsibility&)
-            -> llvm::Expected<llvm::orc::ThreadSafeModule> {
+        [this](llvm::orc::ThreadSafeModule tsm,
+               const llvm::orc::MaterializationResponsibility&) -> llvm::Expected<llvm::orc::ThreadSafeModule> {
           tsm.withModuleDo([this](llvm::Module& m) { optimize(m); });
           return tsm;
         });
@@ -156,7 +159,8 @@ class Engine {
     add("memcpy", reinterpret_cast<const void*>(&std::memcpy));
     add("memset", reinterpret_cast<const void*>(&std::memset));
     add("memmove", reinterpret_cast<const void*>(&std::memmove));
-    if (auto err = runtime->define(llvm::orc::absoluteSymbols(std::move(symbols)))) return llvm::toString(std::move(err));
+    if (auto err = runtime->define(llvm::orc::absoluteSymbols(std::move(symbols))))
+      return llvm::toString(std::move(err));
     return "";
   }
 
@@ -180,15 +184,16 @@ class Engine {
     pb.registerFunctionAnalyses(fam);
     pb.registerLoopAnalyses(lam);
     pb.crossRegisterProxies(lam, fam, cgam, mam);
-    llvm::OptimizationLevel level = opt_level <= 0 ? llvm::OptimizationLevel::O0
+    llvm::OptimizationLevel level = opt_level <= 0   ? llvm::OptimizationLevel::O0
                                     : opt_level == 1 ? llvm::OptimizationLevel::O1
                                     : opt_level == 2 ? llvm::OptimizationLevel::O2
                                                      : llvm::OptimizationLevel::O3;
-    llvm::ModulePassManager mpm =
-        level == llvm::OptimizationLevel::O0 ? pb.buildO0DefaultPipeline(level) : pb.buildPerModuleDefaultPipeline(level);
+    llvm::ModulePassManager mpm = level == llvm::OptimizationLevel::O0 ? pb.buildO0DefaultPipeline(level)
+                                                                       : pb.buildPerModuleDefaultPipeline(level);
     auto t = Clock::now();
     mpm.run(m, mam);
-    if (std::getenv("PROVISO_JIT_TIMING")) std::fprintf(stderr, "proviso-jit: O%d pipeline %.2f ms\n", opt_level, ms_since(t));
+    if (std::getenv("PROVISO_JIT_TIMING"))
+      std::fprintf(stderr, "proviso-jit: O%d pipeline %.2f ms\n", opt_level, ms_since(t));
     if (std::getenv("PROVISO_JIT_DUMP_OPT")) m.print(llvm::errs(), nullptr);
   }
 
@@ -200,7 +205,9 @@ class Engine {
 const rt::Zone* home_zone_of_failure(const Layout& layout, const uint8_t* out, const proviso_ctx& ctx) {
   if (ctx.error_decision < 0) return rt::utc_zone();
   const rt::Zone* zone = nullptr;
-  std::memcpy(&zone, out + layout.home_zone_offset(), sizeof zone);
+  const void* raw = nullptr;
+  std::memcpy(static_cast<void*>(&raw), out + layout.home_zone_offset(), sizeof raw);
+  zone = static_cast<const rt::Zone*>(raw);
   return zone ? zone : rt::utc_zone();
 }
 
@@ -280,8 +287,8 @@ struct CompiledPolicy::Impl {
   // (subset_error says why).
   EvalSomeFn subset();
 
-  int32_t run(const FlatRecord& record, rt::jit::EvalState& state, Host::Owners& owners, proviso_ctx& ctx,
-              uint8_t* out, EvalSomeFn some, const std::vector<int32_t>* positions) const {
+  int32_t run(const FlatRecord& record, rt::jit::EvalState& state, Host::Owners& owners, proviso_ctx& ctx, uint8_t* out,
+              EvalSomeFn some, const std::vector<int32_t>* positions) const {
     if (!state.arena.clean()) state.arena.reset();
     if (!state.error.empty()) state.error.clear();
     owners.host = &host;
@@ -295,8 +302,8 @@ struct CompiledPolicy::Impl {
 std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
   const char* part_name = part == Part::Main ? "main" : "subset";
   std::string material = key_material + part_name;
-  CacheKey key = llvm::SHA256::hash(
-      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(material.data()), material.size()));
+  CacheKey key =
+      llvm::SHA256::hash(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(material.data()), material.size()));
   std::string hex;
   for (uint8_t b : key) hex += fmt::format("{:02x}", b);
   auto lookup = [&]() -> std::string {
@@ -306,9 +313,12 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
       if (!name) continue;
       auto sym = engine->jit->lookup(*dylib, name);
       if (!sym) return llvm::toString(sym.takeError());
-      if (part == Part::Subset) eval_some = sym->toPtr<EvalSomeFn>();
-      else if (name == names[0]) eval = sym->toPtr<EvalFn>();
-      else batch = sym->toPtr<BatchFn>();
+      if (part == Part::Subset)
+        eval_some = sym->toPtr<EvalSomeFn>();
+      else if (name == names[0])
+        eval = sym->toPtr<EvalFn>();
+      else
+        batch = sym->toPtr<BatchFn>();
     }
     return "";
   };
@@ -353,8 +363,10 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
   if (std::getenv("PROVISO_JIT_TIMING"))
     std::fprintf(stderr, "proviso-jit: IR generation (%s) %.2f ms\n", part_name, ms_since(t));
   if (!cg.module) return cg.unsupported;
-  if (part == Part::Main) sites = std::move(cg.sites);
-  else if (serialize_sites(cg.sites) != serialize_sites(sites)) return "internal error: the subset part's error sites differ";
+  if (part == Part::Main)
+    sites = std::move(cg.sites);
+  else if (serialize_sites(cg.sites) != serialize_sites(sites))
+    return "internal error: the subset part's error sites differ";
   cg.module->setModuleIdentifier(hex);
   if (!path.empty())
     engine->writer.expect(hex, {path, key, serialize_sites(sites), &info->object_bytes, &info->cache_note});
@@ -400,7 +412,8 @@ CompiledPolicy::Result CompiledPolicy::create(const ir::Program& program, const 
   auto t0 = Clock::now();
   auto impl = std::make_unique<Impl>(program);
   if (!impl->host.layout().unsupported().empty())
-    return fail(Status::Code::Unsupported, fmt::format("the JIT does not support {} yet", impl->host.layout().unsupported()));
+    return fail(Status::Code::Unsupported,
+                fmt::format("the JIT does not support {} yet", impl->host.layout().unsupported()));
   if (!impl->host.pool().error().empty())
     return fail(Status::Code::Internal, "internal error: " + impl->host.pool().error());
   std::string why;
@@ -418,26 +431,28 @@ CompiledPolicy::Result CompiledPolicy::create(const ir::Program& program, const 
 
   // The cache key: everything the object code depends on (each part adds its name).
   impl->key_material = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}\n", jit_version(), codegen_build_stamp(),
-                                   LLVM_VERSION_STRING, engine->triple, engine->cpu, engine->features,
-                                   impl->opt_level);
+                                   LLVM_VERSION_STRING, engine->triple, engine->cpu, engine->features, impl->opt_level);
   impl->key_material += serialize_program(program);
   if (options.use_cache) {
     std::string dir = cache_directory(options.cache_dir);
     std::error_code ec;
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-    if (dir.empty() || ec) info.cache_note = fmt::format("no usable cache directory `{}`", dir);
-    else impl->cache_dir = dir;
+    if (dir.empty() || ec)
+      info.cache_note = fmt::format("no usable cache directory `{}`", dir);
+    else
+      impl->cache_dir = dir;
   }
   why = impl->load(Part::Main, &info);
   if (!why.empty()) {
-    Status::Code code = why.rfind("LLVM", 0) == 0 ? Status::Code::Llvm
+    Status::Code code = why.rfind("LLVM", 0) == 0       ? Status::Code::Llvm
                         : why.rfind("internal", 0) == 0 ? Status::Code::Internal
-                                                          : Status::Code::Unsupported;
+                                                        : Status::Code::Unsupported;
     return fail(code, why);
   }
 
   impl->position_of.assign(program.values.size(), -1);
-  for (size_t i = 0; i < program.decisions.size(); ++i) impl->position_of[program.decisions[i]] = static_cast<int32_t>(i);
+  for (size_t i = 0; i < program.decisions.size(); ++i)
+    impl->position_of[program.decisions[i]] = static_cast<int32_t>(i);
   info.total_ms = ms_since(t0);
   auto policy = std::unique_ptr<CompiledPolicy>(new CompiledPolicy(std::move(impl)));
   policy->info_ = std::move(info);
@@ -462,7 +477,8 @@ interp::EvalResult CompiledPolicy::evaluate(const std::vector<ir::Value>& inputs
     if (!differs.empty()) {
       interp::EvalResult bad;
       bad.ok = false;
-      bad.error.message = "internal error: the JIT and the interpreter disagree on " + differs + "; please report this policy and input";
+      bad.error.message = "internal error: the JIT and the interpreter disagree on " + differs +
+                          "; please report this policy and input";
       return bad;
     }
     mine.explanations = std::move(explained.explanations);

@@ -46,8 +46,8 @@ struct CompileInfo {
   double cache_load_ms = 0;  // reading, checking and linking a cached object (0 on a miss)
   double total_ms = 0;       // the whole of create()
   size_t object_bytes = 0;
-  std::string cache_path;    // "" when the cache was not used
-  std::string cache_note;    // why a cache entry was rebuilt or not written, else ""
+  std::string cache_path;  // "" when the cache was not used
+  std::string cache_note;  // why a cache entry was rebuilt or not written, else ""
 };
 
 class Session;

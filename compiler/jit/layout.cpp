@@ -2,6 +2,7 @@
 #include "compiler/jit/layout.h"
 
 #include <cstring>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -13,10 +14,18 @@ using ir::Value;
 
 bool is_immediate_kind(TypeKind k) {
   switch (k) {
-    case TypeKind::None: case TypeKind::Bool: case TypeKind::Integer: case TypeKind::Enum:
-    case TypeKind::Date: case TypeKind::DateTime: case TypeKind::Duration: case TypeKind::Period:
-    case TypeKind::BusinessDuration: case TypeKind::Decimal: case TypeKind::Percent: case TypeKind::Money:
-      return true;
+    case TypeKind::None:
+    case TypeKind::Bool:
+    case TypeKind::Integer:
+    case TypeKind::Enum:
+    case TypeKind::Date:
+    case TypeKind::DateTime:
+    case TypeKind::Duration:
+    case TypeKind::Period:
+    case TypeKind::BusinessDuration:
+    case TypeKind::Decimal:
+    case TypeKind::Percent:
+    case TypeKind::Money: return true;
     default: return false;
   }
 }
@@ -56,8 +65,7 @@ void Layout::build_record(int id) {
   RecordLayout& r = records_[id];
   if (r.state == 2) return;
   if (r.state == 1) {
-    if (unsupported_.empty())
-      unsupported_ = fmt::format("the record `{}` contains itself", p_.schema.records[id].name);
+    if (unsupported_.empty()) unsupported_ = fmt::format("the record `{}` contains itself", p_.schema.records[id].name);
     return;
   }
   r.state = 1;
@@ -80,13 +88,21 @@ Slot Layout::value_slot(const Type& t) const {
   switch (t.kind) {
     case TypeKind::None: return {0, 1};
     case TypeKind::Bool: return {1, 1};
-    case TypeKind::Integer: case TypeKind::DateTime: case TypeKind::Duration: case TypeKind::Period: return {8, 8};
-    case TypeKind::Enum: case TypeKind::Date: return {4, 4};
+    case TypeKind::Integer:
+    case TypeKind::DateTime:
+    case TypeKind::Duration:
+    case TypeKind::Period: return {8, 8};
+    case TypeKind::Enum:
+    case TypeKind::Date: return {4, 4};
     case TypeKind::BusinessDuration: return {16, 8};
-    case TypeKind::Decimal: case TypeKind::Percent: return {32, 16};
+    case TypeKind::Decimal:
+    case TypeKind::Percent: return {32, 16};
     case TypeKind::Money: return {48, 16};
-    case TypeKind::Text: case TypeKind::List: return {16, 8};
-    case TypeKind::Zone: case TypeKind::Calendar: case TypeKind::Holidays: return {8, 8};
+    case TypeKind::Text:
+    case TypeKind::List: return {16, 8};
+    case TypeKind::Zone:
+    case TypeKind::Calendar:
+    case TypeKind::Holidays: return {8, 8};
     case TypeKind::Record:
       if (t.id < 0 || static_cast<size_t>(t.id) >= records_.size()) return {0, 1};
       const_cast<Layout*>(this)->build_record(t.id);
@@ -113,19 +129,29 @@ Slot Layout::slot(const Type& t) const {
 namespace {
 
 template <class T>
-void store(uint8_t* dst, T v) { std::memcpy(dst, &v, sizeof v); }
+void store(uint8_t* dst, T v) {
+  std::memcpy(dst, &v, sizeof v);
+}
 template <class T>
 T load(const uint8_t* src) {
-  T v;
-  std::memcpy(&v, src, sizeof v);
-  return v;
+  if constexpr (std::is_pointer_v<T>) {
+    // Every pointer the layout stores points to const data.
+    const void* raw = nullptr;
+    std::memcpy(static_cast<void*>(&raw), src, sizeof raw);
+    return static_cast<T>(raw);
+  } else {
+    T v;
+    std::memcpy(&v, src, sizeof v);
+    return v;
+  }
 }
 
 bool kind_matches(TypeKind k, Value::Kind v) {
   switch (k) {
     case TypeKind::Bool: return v == Value::Kind::Bool;
     case TypeKind::Integer: return v == Value::Kind::Int;
-    case TypeKind::Decimal: case TypeKind::Percent: return v == Value::Kind::Decimal;
+    case TypeKind::Decimal:
+    case TypeKind::Percent: return v == Value::Kind::Decimal;
     case TypeKind::Money: return v == Value::Kind::Money;
     case TypeKind::Date: return v == Value::Kind::Date;
     case TypeKind::DateTime: return v == Value::Kind::DateTime;
@@ -175,7 +201,8 @@ bool write_flat(const Layout& layout, const Type& t, const Value& v, uint8_t* ds
       store<int64_t>(dst, v.as_business_duration().days);
       store<int64_t>(dst + 8, v.as_business_duration().seconds);
       return true;
-    case TypeKind::Decimal: case TypeKind::Percent: std::memcpy(dst, &v.as_decimal(), 32); return true;
+    case TypeKind::Decimal:
+    case TypeKind::Percent: std::memcpy(dst, &v.as_decimal(), 32); return true;
     case TypeKind::Money:
       std::memcpy(dst, &v.as_money().amount, 32);
       store<uint16_t>(dst + 32, v.as_money().currency);
@@ -240,8 +267,10 @@ Value read_flat(const Layout& layout, const Type& t, const uint8_t* src, const O
     case TypeKind::DateTime: return Value(ir::DateTimeValue{load<int64_t>(src)});
     case TypeKind::Duration: return Value(ir::DurationValue{load<int64_t>(src)});
     case TypeKind::Period: return Value(ir::PeriodValue{load<int64_t>(src)});
-    case TypeKind::BusinessDuration: return Value(ir::BusinessDurationValue{load<int64_t>(src), load<int64_t>(src + 8)});
-    case TypeKind::Decimal: case TypeKind::Percent: {
+    case TypeKind::BusinessDuration:
+      return Value(ir::BusinessDurationValue{load<int64_t>(src), load<int64_t>(src + 8)});
+    case TypeKind::Decimal:
+    case TypeKind::Percent: {
       rt::Decimal d;
       std::memcpy(static_cast<void*>(&d), src, 32);
       return Value(d);
@@ -271,7 +300,8 @@ Value read_flat(const Layout& layout, const Type& t, const uint8_t* src, const O
       ir::ValueList fields;
       fields.reserve(def.fields.size());
       for (size_t i = 0; i < def.fields.size(); ++i)
-        fields.push_back(read_flat(layout, def.fields[i].type, src + layout.field_offset(t.id, static_cast<int>(i)), owners));
+        fields.push_back(
+            read_flat(layout, def.fields[i].type, src + layout.field_offset(t.id, static_cast<int>(i)), owners));
       return Value::record(std::move(fields));
     }
     case TypeKind::List: {
@@ -327,7 +357,8 @@ bool flatten_inputs(const Layout& layout, const std::vector<Value>& inputs, Flat
     }
     Type t = defs[i].type.as_required();
     Slot s = layout.slot(t);
-    auto* p = static_cast<uint8_t*>(out->arena_.allocate(std::max<uint32_t>(s.size, 1), std::max<uint32_t>(s.align, 16)));
+    auto* p =
+        static_cast<uint8_t*>(out->arena_.allocate(std::max<uint32_t>(s.size, 1), std::max<uint32_t>(s.align, 16)));
     std::memset(p, 0, s.size);
     std::string why;
     if (!write_flat(layout, t, inputs[i], p, out->arena_, &why)) {

@@ -1,13 +1,13 @@
 // The cache entry format: reading with every check, writing atomically.
 #include "compiler/jit/object_cache.h"
 
+#include <unistd.h>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <unistd.h>
 
 #include <fmt/format.h>
 

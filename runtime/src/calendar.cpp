@@ -99,14 +99,11 @@ struct Calendar::Tables {
 
 Calendar::~Calendar() = default;
 
-Expected<std::shared_ptr<const Calendar>> Calendar::make(std::string name, WeeklyHours hours,
-                                                         const Zone* zone,
+Expected<std::shared_ptr<const Calendar>> Calendar::make(std::string name, WeeklyHours hours, const Zone* zone,
                                                          std::shared_ptr<const HolidaySet> holidays,
                                                          Duration business_day) {
-  static constexpr const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
-                                          "Friday", "Saturday", "Sunday"};
-  if (zone == nullptr)
-    return make_error(ErrorCode::InvalidValue, fmt::format("calendar `{}` has no zone", name));
+  static constexpr const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+  if (zone == nullptr) return make_error(ErrorCode::InvalidValue, fmt::format("calendar `{}` has no zone", name));
   if (business_day <= 0)
     return make_error(ErrorCode::InvalidValue,
                       fmt::format("calendar `{}`: the business day must be longer than zero", name));
@@ -116,10 +113,9 @@ Expected<std::shared_ptr<const Calendar>> Calendar::make(std::string name, Weekl
     for (std::size_t i = 0; i < ranges.size(); ++i) {
       const TimeRange& r = ranges[i];
       if (r.start < 0 || r.end > kSecondsPerDay || r.start >= r.end)
-        return make_error(ErrorCode::InvalidValue,
-                          fmt::format("calendar `{}`: {} range {} must satisfy "
-                                      "00:00 <= start < end <= 24:00",
-                                      name, kDays[d], i + 1));
+        return make_error(ErrorCode::InvalidValue, fmt::format("calendar `{}`: {} range {} must satisfy "
+                                                               "00:00 <= start < end <= 24:00",
+                                                               name, kDays[d], i + 1));
       if (i > 0 && ranges[i - 1].end > r.start)
         return make_error(ErrorCode::InvalidValue,
                           fmt::format("calendar `{}`: {} ranges {} and {} overlap or are out of "
@@ -129,8 +125,7 @@ Expected<std::shared_ptr<const Calendar>> Calendar::make(std::string name, Weekl
     }
   }
   if (!any)
-    return make_error(ErrorCode::NoWorkingTime,
-                      fmt::format("calendar `{}` has no working hours in the week", name));
+    return make_error(ErrorCode::NoWorkingTime, fmt::format("calendar `{}` has no working hours in the week", name));
   std::shared_ptr<Calendar> c(new Calendar());
   c->name_ = std::move(name);
   c->hours_ = std::move(hours);
@@ -157,8 +152,7 @@ std::shared_ptr<const Calendar> Calendar::always() {
 int Calendar::local_year(Instant t) const {
   // Zone offsets stay within a day, so only the UTC dates next to a new year are ambiguous.
   CivilDate c = detail::civil_from_days(detail::floor_div(t, kSecondsPerDay));
-  if ((c.month == 1 && c.day == 1) || (c.month == 12 && c.day == 31))
-    return civil(zone_->local_date(t)).year;
+  if ((c.month == 1 && c.day == 1) || (c.month == 12 && c.day == 31)) return civil(zone_->local_date(t)).year;
   return c.year;
 }
 
@@ -170,12 +164,10 @@ int Calendar::search_limit(int from_year) const {
 Error Calendar::search_exhausted(Instant t, Duration working, int limit) const {
   std::string why = holidays_ ? fmt::format("the last year of holiday set `{}`", holidays_->name())
                               : fmt::format("the search limit of {} years", kSearchYears);
-  std::string what = working > 0
-                         ? fmt::format("cannot provide {} of working time", describe_duration(working))
-                         : std::string("has no opening");
-  return make_error(ErrorCode::OutOfRange,
-                    fmt::format("calendar `{}` {} after {} before the end of {} ({})", name_, what,
-                                format_datetime(t, *zone_), limit, why));
+  std::string what = working > 0 ? fmt::format("cannot provide {} of working time", describe_duration(working))
+                                 : std::string("has no opening");
+  return make_error(ErrorCode::OutOfRange, fmt::format("calendar `{}` {} after {} before the end of {} ({})", name_,
+                                                       what, format_datetime(t, *zone_), limit, why));
 }
 
 Expected<const Calendar::YearTable*> Calendar::year_table(int year) const {
@@ -189,10 +181,9 @@ Expected<const Calendar::YearTable*> Calendar::year_table(int year) const {
 
 Expected<const Calendar::YearTable*> Calendar::build_year_table(int year) const {
   if (year < kMinYear || year > kMaxYear)
-    return make_error(ErrorCode::OutOfRange,
-                      fmt::format("calendar `{}`: year {} is outside the supported years "
-                                  "{:04}..{}",
-                                  name_, year, kMinYear, kMaxYear));
+    return make_error(ErrorCode::OutOfRange, fmt::format("calendar `{}`: year {} is outside the supported years "
+                                                         "{:04}..{}",
+                                                         name_, year, kMinYear, kMaxYear));
   std::lock_guard lock(tables_->mu);
   if (auto it = tables_->owned.find(year); it != tables_->owned.end()) return it->second.get();
   std::vector<Date> holidays;
@@ -223,15 +214,13 @@ Expected<const Calendar::YearTable*> Calendar::build_year_table(int year) const 
   const YearTable* p = table.get();
   tables_->owned.emplace(year, std::move(table));
   int slot = year - Tables::kFastFirst;
-  if (slot >= 0 && slot < Tables::kFastCount)
-    tables_->fast[slot].store(p, std::memory_order_release);
+  if (slot >= 0 && slot < Tables::kFastCount) tables_->fast[slot].store(p, std::memory_order_release);
   return p;
 }
 
 Expected<Instant> Calendar::add(Instant t, Duration working) const {
   if (working < 0)
-    return make_error(ErrorCode::InvalidValue,
-                      fmt::format("cannot add a negative working time to a datetime"));
+    return make_error(ErrorCode::InvalidValue, fmt::format("cannot add a negative working time to a datetime"));
   if (always_) return add_seconds(t, working);
   if (working == 0) return t;
   int year = local_year(t);
@@ -264,8 +253,7 @@ Expected<Duration> Calendar::working_between(Instant a, Instant b) const {
   int ya = local_year(a), yb = local_year(b);
   if (yb - ya > kMaxSpanYears)
     return make_error(ErrorCode::OutOfRange,
-                      fmt::format("working time over more than {} years is not supported",
-                                  kMaxSpanYears));
+                      fmt::format("working time over more than {} years is not supported", kMaxSpanYears));
   Duration sum = 0;
   for (int year = ya; year <= yb; ++year) {
     auto table = year_table(year);

@@ -121,8 +121,10 @@ int32_t fail(proviso_ctx* ctx, std::string message) {
 template <class T, class Out>
 int32_t give(proviso_ctx* ctx, Expected<T> r, Out* out) {
   if (!r) return fail(ctx, r.error().message);
-  if constexpr (std::is_same_v<T, Decimal> || std::is_same_v<T, Money>) put(*r, out);
-  else *out = static_cast<Out>(*r);
+  if constexpr (std::is_same_v<T, Decimal> || std::is_same_v<T, Money>)
+    put(*r, out);
+  else
+    *out = static_cast<Out>(*r);
   return 0;
 }
 
@@ -292,7 +294,7 @@ namespace {
 std::shared_ptr<const proviso::rt::HolidaySet> owned_set(proviso_ctx* ctx, const void* raw) {
   std::shared_ptr<const void> owner = ctx->state->arena.find(raw);
   if (!owner && ctx->state->find_owner) owner = ctx->state->find_owner(ctx->state->owner_data, raw);
-  auto* set = static_cast<const proviso::rt::HolidaySet*>(raw);
+  const auto* set = static_cast<const proviso::rt::HolidaySet*>(raw);
   // Without a registered owner (a batch over records holding holiday sets) the set is
   // borrowed: the records outlive the evaluation that reads them.
   if (!owner) return std::shared_ptr<const proviso::rt::HolidaySet>(std::shared_ptr<const void>(), set);
@@ -304,25 +306,26 @@ std::shared_ptr<const proviso::rt::HolidaySet> owned_set(proviso_ctx* ctx, const
 namespace proviso::rt::jit {
 
 const std::vector<ShimSymbol>& runtime_shims() {
-#define PROVISO_SHIM(name) ShimSymbol{#name, reinterpret_cast<const void*>(&name)}
+#define PROVISO_SHIM(name) \
+  ShimSymbol { #name, reinterpret_cast < const void*>(&name) }
   static const std::vector<ShimSymbol> shims = {
-      PROVISO_SHIM(proviso_rt_dec_add),        PROVISO_SHIM(proviso_rt_dec_sub),
-      PROVISO_SHIM(proviso_rt_dec_mul),        PROVISO_SHIM(proviso_rt_dec_div),
-      PROVISO_SHIM(proviso_rt_dec_neg),        PROVISO_SHIM(proviso_rt_dec_abs),
-      PROVISO_SHIM(proviso_rt_dec_cmp),        PROVISO_SHIM(proviso_rt_dec_ceil),
-      PROVISO_SHIM(proviso_rt_dec_floor),      PROVISO_SHIM(proviso_rt_dec_round_int),
-      PROVISO_SHIM(proviso_rt_dec_round),      PROVISO_SHIM(proviso_rt_money_add),
-      PROVISO_SHIM(proviso_rt_money_sub),      PROVISO_SHIM(proviso_rt_money_mul),
-      PROVISO_SHIM(proviso_rt_money_div),      PROVISO_SHIM(proviso_rt_money_ratio),
-      PROVISO_SHIM(proviso_rt_money_neg),      PROVISO_SHIM(proviso_rt_money_abs),
-      PROVISO_SHIM(proviso_rt_money_cmp),      PROVISO_SHIM(proviso_rt_money_in_mismatch),
-      PROVISO_SHIM(proviso_rt_money_round),    PROVISO_SHIM(proviso_rt_datetime_add),
-      PROVISO_SHIM(proviso_rt_date_add_months), PROVISO_SHIM(proviso_rt_date_add_days),
-      PROVISO_SHIM(proviso_rt_zone_local_date), PROVISO_SHIM(proviso_rt_cal_add),
-      PROVISO_SHIM(proviso_rt_cal_working),    PROVISO_SHIM(proviso_rt_cal_is_open),
+      PROVISO_SHIM(proviso_rt_dec_add),          PROVISO_SHIM(proviso_rt_dec_sub),
+      PROVISO_SHIM(proviso_rt_dec_mul),          PROVISO_SHIM(proviso_rt_dec_div),
+      PROVISO_SHIM(proviso_rt_dec_neg),          PROVISO_SHIM(proviso_rt_dec_abs),
+      PROVISO_SHIM(proviso_rt_dec_cmp),          PROVISO_SHIM(proviso_rt_dec_ceil),
+      PROVISO_SHIM(proviso_rt_dec_floor),        PROVISO_SHIM(proviso_rt_dec_round_int),
+      PROVISO_SHIM(proviso_rt_dec_round),        PROVISO_SHIM(proviso_rt_money_add),
+      PROVISO_SHIM(proviso_rt_money_sub),        PROVISO_SHIM(proviso_rt_money_mul),
+      PROVISO_SHIM(proviso_rt_money_div),        PROVISO_SHIM(proviso_rt_money_ratio),
+      PROVISO_SHIM(proviso_rt_money_neg),        PROVISO_SHIM(proviso_rt_money_abs),
+      PROVISO_SHIM(proviso_rt_money_cmp),        PROVISO_SHIM(proviso_rt_money_in_mismatch),
+      PROVISO_SHIM(proviso_rt_money_round),      PROVISO_SHIM(proviso_rt_datetime_add),
+      PROVISO_SHIM(proviso_rt_date_add_months),  PROVISO_SHIM(proviso_rt_date_add_days),
+      PROVISO_SHIM(proviso_rt_zone_local_date),  PROVISO_SHIM(proviso_rt_cal_add),
+      PROVISO_SHIM(proviso_rt_cal_working),      PROVISO_SHIM(proviso_rt_cal_is_open),
       PROVISO_SHIM(proviso_rt_cal_next_opening), PROVISO_SHIM(proviso_rt_holidays_union),
-      PROVISO_SHIM(proviso_rt_holidays_change), PROVISO_SHIM(proviso_rt_text_eq),
-      PROVISO_SHIM(proviso_rt_text_blank),     PROVISO_SHIM(proviso_rt_alloc),
+      PROVISO_SHIM(proviso_rt_holidays_change),  PROVISO_SHIM(proviso_rt_text_eq),
+      PROVISO_SHIM(proviso_rt_text_blank),       PROVISO_SHIM(proviso_rt_alloc),
       PROVISO_SHIM(proviso_rt_range_error),
   };
 #undef PROVISO_SHIM

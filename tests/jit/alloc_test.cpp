@@ -88,7 +88,10 @@ void check_no_allocation(const std::string& policy, const std::string& ndjson) {
   batch();
   INFO(policy);
   // The counter sees allocations made through the library (here: a vector's buffer).
-  REQUIRE(allocations_during([] { std::vector<int> v(100); (void)v; }) == 1);
+  REQUIRE(allocations_during([] {
+            std::vector<int> v(100);
+            (void)v;
+          }) == 1);
   CHECK(allocations_during(one_by_one) == 0);
   CHECK(allocations_during(batch) == 0);
   CHECK(failed == 0);

@@ -15,15 +15,15 @@ using ir::Value;
 
 InputGenerator::InputGenerator(const ir::Program& program, uint64_t seed) : p_(program), rng_(seed) {}
 
-int64_t InputGenerator::pick(int64_t lo, int64_t hi) {
-  return std::uniform_int_distribution<int64_t>(lo, hi)(rng_);
-}
+int64_t InputGenerator::pick(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng_); }
 
 std::vector<Value> InputGenerator::next() {
   std::vector<Value> out;
   for (const auto& in : p_.inputs) {
-    if (in.optional && chance(25)) out.push_back(Value::none());
-    else out.push_back(value(in.type.as_required()));
+    if (in.optional && chance(25))
+      out.push_back(Value::none());
+    else
+      out.push_back(value(in.type.as_required()));
   }
   return out;
 }
@@ -52,8 +52,10 @@ Value InputGenerator::value(const Type& t, int depth) {
     case TypeKind::DateTime: {
       int64_t s = pick(int64_t{kFrom} * 86400, int64_t{kTo} * 86400 + 86399);
       int r = static_cast<int>(pick(0, 9));
-      if (r < 4) s -= s % 3600;        // on the hour
-      else if (r < 7) s -= s % 60;     // on the minute
+      if (r < 4)
+        s -= s % 3600;  // on the hour
+      else if (r < 7)
+        s -= s % 60;  // on the minute
       return Value(ir::DateTimeValue{s});
     }
     case TypeKind::Duration: {
@@ -83,8 +85,8 @@ Value InputGenerator::value(const Type& t, int depth) {
       return Value(std::string(pool[pick(0, 7)]));
     }
     case TypeKind::Zone: {
-      static const char* zones[] = {"UTC", "America/New_York", "Europe/London", "Asia/Tokyo", "America/Los_Angeles",
-                                    "Australia/Sydney"};
+      static const char* zones[] = {"UTC",        "America/New_York",    "Europe/London",
+                                    "Asia/Tokyo", "America/Los_Angeles", "Australia/Sydney"};
       return Value(ir::ZoneValue{*rt::Zone::lookup(zones[pick(0, 5)])});
     }
     case TypeKind::Calendar: return Value(ir::CalendarValue{rt::Calendar::always()});
@@ -160,8 +162,8 @@ std::string show(const ir::Program& p, const Value& v, const Type& t) {
 std::string difference(const ir::Program& p, const interp::EvalResult& e, const interp::EvalResult& a) {
   if (e.ok != a.ok) {
     return e.ok ? fmt::format("the JIT failed: {} (path `{}`, loc {})", a.error.message, a.error.path, a.error.loc)
-                : fmt::format("the JIT succeeded where the interpreter failed: {} (path `{}`, loc {})",
-                              e.error.message, e.error.path, e.error.loc);
+                : fmt::format("the JIT succeeded where the interpreter failed: {} (path `{}`, loc {})", e.error.message,
+                              e.error.path, e.error.loc);
   }
   if (!e.ok) {
     if (e.error.message != a.error.message || e.error.path != a.error.path || e.error.loc != a.error.loc)

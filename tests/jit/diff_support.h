@@ -30,7 +30,8 @@ class InputGenerator {
 
 // "" when both results are the same (decisions by value, or error message, path and
 // location); otherwise a description of the first difference.
-std::string difference(const ir::Program& program, const interp::EvalResult& expected, const interp::EvalResult& actual);
+std::string difference(const ir::Program& program, const interp::EvalResult& expected,
+                       const interp::EvalResult& actual);
 
 // Inputs of the program's own test cases (constant expressions), evaluated by `interp`.
 std::vector<std::vector<ir::Value>> test_case_inputs(const ir::Program& program, const interp::Interpreter& interp);

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "compiler/driver/compile.h"
 #include "compiler/jit/jit.h"
@@ -73,9 +73,11 @@ void diff_policy(const std::string& relative, const std::string& ndjson = "") {
   REQUIRE(jitted.ok());
   interp::Interpreter interp(p);
   Tally tally;
-  for (const auto& inputs : jit_test::test_case_inputs(p, interp)) check_one(p, interp, *jitted.policy, inputs, tally, "test case");
+  for (const auto& inputs : jit_test::test_case_inputs(p, interp))
+    check_one(p, interp, *jitted.policy, inputs, tally, "test case");
   if (!ndjson.empty())
-    for (const auto& inputs : ndjson_records(p, jit_test::source_dir() + "/" + ndjson, static_cast<size_t>(jit_test::diff_count(300))))
+    for (const auto& inputs :
+         ndjson_records(p, jit_test::source_dir() + "/" + ndjson, static_cast<size_t>(jit_test::diff_count(300))))
       check_one(p, interp, *jitted.policy, inputs, tally, "ndjson record");
   jit_test::InputGenerator gen(p, 0x5eed0000u + std::hash<std::string>{}(relative));
   int n = jit_test::diff_count(300);
@@ -87,15 +89,21 @@ void diff_policy(const std::string& relative, const std::string& ndjson = "") {
 
 }  // namespace
 
-TEST_CASE("JIT agrees with the interpreter: bench triage") { diff_policy("policies/bench/triage.policy", "policies/bench/triage.ndjson"); }
+TEST_CASE("JIT agrees with the interpreter: bench triage") {
+  diff_policy("policies/bench/triage.policy", "policies/bench/triage.ndjson");
+}
 TEST_CASE("JIT agrees with the interpreter: qlik oem maintenance") {
   diff_policy("policies/qlik/oem_maintenance.policy", "policies/qlik/deadlines.ndjson");
 }
-TEST_CASE("JIT agrees with the interpreter: qlik partner duties") { diff_policy("policies/qlik/partner_duties.policy"); }
+TEST_CASE("JIT agrees with the interpreter: qlik partner duties") {
+  diff_policy("policies/qlik/partner_duties.policy");
+}
 TEST_CASE("JIT agrees with the interpreter: ciq eula sla") { diff_policy("policies/ciq/eula_sla.policy"); }
 TEST_CASE("JIT agrees with the interpreter: portrait support") { diff_policy("policies/portrait/support.policy"); }
 TEST_CASE("JIT agrees with the interpreter: semantics suite") { diff_policy("tests/policies/semantics.policy"); }
 TEST_CASE("JIT agrees with the interpreter: every construct") {
   diff_policy("tests/grammar/data/every_construct.policy", "tests/grammar/data/every_construct.json");
 }
-TEST_CASE("JIT agrees with the interpreter: explain golden policy") { diff_policy("tests/golden/explain/response.policy"); }
+TEST_CASE("JIT agrees with the interpreter: explain golden policy") {
+  diff_policy("tests/golden/explain/response.policy");
+}

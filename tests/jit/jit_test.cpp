@@ -5,9 +5,9 @@
 #include <fstream>
 #include <thread>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include "compiler/driver/compile.h"
 #include "compiler/jit/jit.h"

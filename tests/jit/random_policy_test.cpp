@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <random>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "compiler/driver/compile.h"
 #include "compiler/jit/jit.h"
@@ -58,7 +58,8 @@ calendar desk
   business day 8 hours
 )";
     in_table_ = true;
-    std::string cells[5] = {expr("integer", 2), expr("integer", 2), expr("integer", 2), expr("text", 2), expr("integer", 2)};
+    std::string cells[5] = {expr("integer", 2), expr("integer", 2), expr("integer", 2), expr("text", 2),
+                            expr("integer", 2)};
     in_table_ = false;
     s += fmt::format(R"(table tbl
   given x.d as color, x.b as level
@@ -70,8 +71,8 @@ calendar desk
   | -     | -    | {} | none |
 )",
                      cells[0], cells[1], cells[2], cells[3], cells[4]);
-    static const char* types[] = {"integer", "bool", "decimal", "money", "date", "datetime", "duration",
-                                  "text", "integer?", "Color", "text?", "money?", "date?"};
+    static const char* types[] = {"integer", "bool",     "decimal", "money", "date",   "datetime", "duration",
+                                  "text",    "integer?", "Color",   "text?", "money?", "date?"};
     int n_lets = static_cast<int>(pick(2, 6));
     for (int i = 0; i < n_lets; ++i) {
       std::string t = types[pick(0, 12)];
@@ -97,7 +98,9 @@ calendar desk
   int64_t pick(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng_); }
   bool chance(int percent) { return pick(0, 99) < percent; }
   template <size_t N>
-  const char* one(const char* const (&options)[N]) { return options[pick(0, N - 1)]; }
+  const char* one(const char* const (&options)[N]) {
+    return options[pick(0, N - 1)];
+  }
 
   // A let or decision declared so far with this type, or "".
   std::string named(const std::string& type) {
@@ -127,8 +130,11 @@ calendar desk
         case 2: return E("integer") + " * " + E("integer");
         case 3: return "-" + E("integer");
         case 4: return "if " + E("bool") + " then " + E("integer") + " else " + E("integer");
-        case 5: return "match x.d { Red => " + E("integer") + ", Green => " + E("integer") + ", else => " + E("integer") + " }";
-        case 6: return "match x.b { 0 => " + E("integer") + ", 1..5 => " + E("integer") + ", else => " + E("integer") + " }";
+        case 5:
+          return "match x.d { Red => " + E("integer") + ", Green => " + E("integer") + ", else => " + E("integer") +
+                 " }";
+        case 6:
+          return "match x.b { 0 => " + E("integer") + ", 1..5 => " + E("integer") + ", else => " + E("integer") + " }";
         case 7: return "x.i ?? " + E("integer");
         case 8: return "if x.i is present then x.i * 2 else " + E("integer");
         case 9: return fmt::format("count n in x.ns: n > {}", pick(-2, 6));
@@ -140,14 +146,16 @@ calendar desk
         case 15: return "min(" + expr("integer", depth + 1) + ", " + expr("integer", depth + 1) + ")";
         case 16: return "sum it in x.items: it.n * 2";
         // collects of literals only are compiled without branches: every slot is read here
-        case 17: return "sum n in collect { 1 when " + E("bool") + ", 20 when " + E("bool") + ", 300 when " + E("bool") + " }: n";
+        case 17:
+          return "sum n in collect { 1 when " + E("bool") + ", 20 when " + E("bool") + ", 300 when " + E("bool") +
+                 " }: n";
         default: return "(max n in x.ns: n) ?? " + E("integer");
       }
     }
     if (t == "bool") {
       if (leaf) {
-        static const char* const leaves[] = {"x.c", "true", "x.i is present", "y is present", "blank(x.t)",
-                                             "x.d == Red", "x.u == \"ok\""};
+        static const char* const leaves[] = {"x.c",        "true",       "x.i is present", "y is present",
+                                             "blank(x.t)", "x.d == Red", "x.u == \"ok\""};
         return one(leaves);
       }
       switch (pick(0, 16)) {
@@ -269,7 +277,9 @@ calendar desk
         case 5: return "first(collect { \"p\" when " + E("bool") + ", x.u when " + E("bool") + " }) ?? \"-\"";
         case 6: return "if " + E("bool") + " then " + E("text") + " else " + E("text");
         case 7: return "text(" + expr("duration", depth + 1) + ")";
-        case 8: return "first(collect { \"p\" when " + E("bool") + ", \"q\" when " + E("bool") + ", \"r\" when " + E("bool") + " }) ?? \"-\"";
+        case 8:
+          return "first(collect { \"p\" when " + E("bool") + ", \"q\" when " + E("bool") + ", \"r\" when " + E("bool") +
+                 " }) ?? \"-\"";
         default: return "match x.d { Red => \"r\", Green => " + E("text") + ", Blue => x.u }";
       }
     }
@@ -353,9 +363,10 @@ TEST_CASE("JIT agrees with the interpreter on random policies") {
       if (!diff.empty() && ++mismatches <= 3) FAIL_CHECK("policy " << k << ": " << diff << "\n" << text);
     }
   }
-  WARN(fmt::format("random policies: {} of {} compiled, {} evaluations ({} evaluation errors), {} mismatches, "
-                   "{} not compiled by the JIT",
-                   compiled, policies, evaluations, errors, mismatches, unsupported));
+  WARN(
+      fmt::format("random policies: {} of {} compiled, {} evaluations ({} evaluation errors), {} mismatches, "
+                  "{} not compiled by the JIT",
+                  compiled, policies, evaluations, errors, mismatches, unsupported));
   CHECK(compiled * 10 >= policies * 7);  // the generator mostly writes valid policies
   CHECK(mismatches == 0);
   CHECK(unsupported == 0);
