@@ -28,7 +28,14 @@ test: build
 goldens: build
 	PROVISO_UPDATE_GOLDENS=1 $(BUILD)/bin/proviso-golden tests/golden
 
+# Speed figures (bench/README.md): the JIT against a hand-written baseline and the interpreter,
+# `proviso bench` on the BENCH.md workloads with both engines, and the runtime's calendars.
 bench: build
+	$(BUILD)/bin/proviso-bench-jit
+	for engine in jit interp; do \
+	  $(BUILD)/bin/proviso bench policies/bench/triage.policy --input policies/bench/triage.ndjson --engine $$engine --json; \
+	  $(BUILD)/bin/proviso bench policies/qlik/oem_maintenance.policy --input policies/qlik/deadlines.ndjson --engine $$engine --json; \
+	done
 	$(BUILD)/bin/proviso-bench-runtime
 
 # The whole ctest suite built with ASan + UBSan (clang-19, build-san); any report fails.
