@@ -32,6 +32,14 @@
 #include "compiler/jit/host.h"
 #include "compiler/jit/object_cache.h"
 
+// Generated code has no -fsanitize=function type prefix in front of its entry points, and
+// that check reads the bytes before a callee: calls into generated code are exempt from it.
+#if defined(__clang__)
+#define PROVISO_CALLS_GENERATED_CODE __attribute__((no_sanitize("function")))
+#else
+#define PROVISO_CALLS_GENERATED_CODE
+#endif
+
 namespace proviso::jit {
 
 // Bump with any change to generated code, the flat layout or the shim ABI.
@@ -287,6 +295,7 @@ struct CompiledPolicy::Impl {
   // (subset_error says why).
   EvalSomeFn subset();
 
+  PROVISO_CALLS_GENERATED_CODE
   int32_t run(const FlatRecord& record, rt::jit::EvalState& state, Host::Owners& owners, proviso_ctx& ctx, uint8_t* out,
               EvalSomeFn some, const std::vector<int32_t>* positions) const {
     if (!state.arena.clean()) state.arena.reset();
@@ -565,7 +574,7 @@ struct Session::Impl {
 Session::Session(const CompiledPolicy& policy) : impl_(std::make_unique<Impl>(policy)) {}
 Session::~Session() = default;
 
-bool Session::run(const FlatRecord& record) {
+PROVISO_CALLS_GENERATED_CODE bool Session::run(const FlatRecord& record) {
   // The context was prepared once; only what an evaluation may have changed is reset.
   Impl& s = *impl_;
   if (!s.state.arena.clean()) s.state.arena.reset();
@@ -602,7 +611,7 @@ interp::EvalResult Session::result(const FlatRecord& record) const {
 
 const uint8_t* Session::output() const { return impl_->out.get(); }
 
-size_t Session::run_batch(const uint8_t* const* const* records, size_t n) {
+PROVISO_CALLS_GENERATED_CODE size_t Session::run_batch(const uint8_t* const* const* records, size_t n) {
   Impl& s = *impl_;
   s.stride = align_up(s.policy.host.layout().output_slot().size, 16);
   s.outs.resize(s.stride * std::max<size_t>(n, 1));
