@@ -43,12 +43,12 @@ sanitize: deps
 	JOBS=$(JOBS) ./scripts/ci-sanitize.sh
 
 # libFuzzer targets (tests/fuzz). CI (`fuzz-smoke`): every target for 3000 inputs with a fixed
-# seed, so a result is reproducible, decode without YAML (yaml-cpp hangs: see ci-fuzz.sh).
+# seed, so a result is reproducible.
 # `fuzz`: every target for FUZZ_SECONDS (default 5 min) each. Crashes are left in
 # build-san/fuzz/artifacts/<target>/.
 FUZZ_SECONDS ?= 300
 fuzz-smoke: deps
-	JOBS=$(JOBS) ./scripts/ci-fuzz.sh --runs 3000 --no-yaml
+	JOBS=$(JOBS) ./scripts/ci-fuzz.sh --runs 3000
 
 fuzz: deps
 	JOBS=$(JOBS) ./scripts/ci-fuzz.sh --seconds $(FUZZ_SECONDS) compile format decode interp_vs_jit

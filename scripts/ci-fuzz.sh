@@ -13,10 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/sanitizer-env.sh
 
-# yaml-cpp 0.7 (Debian) has a family of LoadAll hangs on block-level commas that the YAML guard
-# in compiler/records/decode_yaml.cpp refuses shape by shape, so the CI smoke (`make fuzz-smoke`)
-# fuzzes decode with --no-yaml (JSON, NDJSON and evaluation); `make fuzz` fuzzes YAML too, and
-# ctest replays the YAML corpus and regressions.
+# YAML: yaml-cpp 0.7 (Debian) hangs on some invalid YAML; compiler/records/decode_yaml.cpp has
+# libyaml reject it first. --no-yaml remains for bisecting a YAML problem.
 FUZZ_SMOKE_TARGETS=(compile format decode interp_vs_jit)
 seconds=45
 runs=""
