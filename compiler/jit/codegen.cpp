@@ -159,16 +159,17 @@ void Gen::begin_function(llvm::Function* f, llvm::Value* frame, bool entry) {
 
 llvm::Value* Gen::depth_here() { return B.CreateAdd(fn_.depth, B.getInt32(depth_)); }
 
+llvm::CallInst* Gen::call_nested(llvm::Function* f) {
+  if (depth_checks_) B.CreateAlignedStore(depth_here(), frame_at(kDepth), llvm::Align(4));
+  return B.CreateCall(f, {fn_.frame});
+}
+
 int64_t Gen::deepest_below(NodeId id, int64_t depth) {
   constexpr int64_t kUnbounded = INT32_MAX;
   if (id < 0 || static_cast<size_t>(id) >= p_.nodes.size()) return depth;
   // Past the interpreter's limit the answer is known: stop (and keep the C++ stack small).
   if (walk_depth_ > kInterpreterMaxDepth + 16) return kUnbounded;
-  ++walk_depth_;
-  struct Guard {
-    int& d;
-    ~Guard() { --d; }
-  } guard{walk_depth_};
+  Nesting nesting(walk_depth_);
   const ir::Node& n = p_.nodes[id];
   int64_t d = depth + 1;  // this node
   int64_t most = d;
@@ -264,11 +265,7 @@ int64_t Gen::tree_size(NodeId id, int depth, int64_t* refs) {
     *refs = INT32_MAX;
     return INT32_MAX;
   }
-  ++walk_depth_;
-  struct Guard {
-    int& d;
-    ~Guard() { --d; }
-  } guard{walk_depth_};
+  Nesting nesting(walk_depth_);
   const ir::Node& n = p_.nodes[id];
   int64_t size = 1;
   if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.values.size()) {
@@ -329,8 +326,7 @@ void Gen::ensure_value(int32_t v, bool check_cycle) {
     fail_if(B.CreateICmpEQ(s, B.getInt8(1)),
             site(ErrorSite::Kind::Static, def.body, fmt::format("`{}` depends on itself", def.name)));
   }
-  if (depth_checks_) B.CreateAlignedStore(depth_here(), frame_at(kDepth), llvm::Align(4));
-  llvm::CallInst* st = B.CreateCall(value_fn(v), {fn_.frame});
+  llvm::CallInst* st = call_nested(value_fn(v));
   // The subset entry point calls the functions; only proviso_eval gets inlined copies.
   if (fn_.entry && fn_.f->getName() == "proviso_eval_some") st->setIsNoInline();
   fail_status(st);
@@ -345,8 +341,7 @@ void Gen::ensure_table(int32_t t) {
   llvm::BasicBlock* need = block("table.need");
   B.CreateCondBr(B.CreateICmpEQ(s, B.getInt8(2)), done, need);
   B.SetInsertPoint(need);
-  if (depth_checks_) B.CreateAlignedStore(depth_here(), frame_at(kDepth), llvm::Align(4));
-  fail_status(B.CreateCall(table_fn(t), {fn_.frame}));
+  fail_status(call_nested(table_fn(t)));
   B.CreateBr(done);
   B.SetInsertPoint(done);
 }
@@ -358,8 +353,7 @@ llvm::Value* Gen::ensure_calendar(int32_t c, NodeId id) {
   llvm::BasicBlock* need = block("calendar.need");
   B.CreateCondBr(B.CreateICmpEQ(s, B.getInt8(2)), done, need);
   B.SetInsertPoint(need);
-  if (depth_checks_) B.CreateAlignedStore(depth_here(), frame_at(kDepth), llvm::Align(4));
-  llvm::Value* st = B.CreateCall(calendar_fn(c), {fn_.frame});
+  llvm::Value* st = call_nested(calendar_fn(c));
   // -1: building the calendar failed; the error belongs to this reference.
   fail_if(B.CreateICmpEQ(st, B.getInt32(-1)), site(ErrorSite::Kind::Shim, id));
   fail_status(st);
@@ -463,10 +457,7 @@ void Gen::emit_table_body(int32_t t) {
         }
       }
     }
-    auto* data = llvm::ConstantDataArray::get(C_, llvm::ArrayRef<int8_t>(first.data(), first.size()));
-    auto* rows = new llvm::GlobalVariable(*M_, data->getType(), true, llvm::GlobalValue::PrivateLinkage, data,
-                                          fmt::format("proviso.table.{}.rows", t));
-    rows->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+    auto* rows = llvm::ConstantDataArray::get(C_, llvm::ArrayRef<int8_t>(first.data(), first.size()));
     llvm::Value* index = B.getInt64(0);
     llvm::Value* inside = B.getTrue();
     for (size_t c = 0; c < keys.size(); ++c) {
@@ -476,8 +467,7 @@ void Gen::emit_table_body(int32_t t) {
       index = B.CreateAdd(B.CreateMul(index, B.getInt64(static_cast<uint64_t>(domains[c].size))), k);
     }
     auto lookup = [&] {
-      llvm::Value* r = B.CreateLoad(i8_, B.CreateInBoundsGEP(i8_, rows, index));
-      return B.CreateSExt(r, i32_);
+      return B.CreateSExt(load_constant_element(rows, index, fmt::format("proviso.table.{}.rows", t)), i32_);
     };
     if (llvm::isa<llvm::Constant>(inside)) {
       row = lookup();

@@ -31,6 +31,18 @@ struct CV {
   llvm::Value* present = nullptr;
 };
 
+// Counts one level of a recursion for as long as it lives.
+class Nesting {
+ public:
+  explicit Nesting(int& depth) : depth_(depth) { ++depth_; }
+  ~Nesting() { --depth_; }
+  Nesting(const Nesting&) = delete;
+  Nesting& operator=(const Nesting&) = delete;
+
+ private:
+  int& depth_;
+};
+
 class Gen {
  public:
   Gen(const ir::Program& program, const Layout& layout, const ConstPlan& plan, llvm::LLVMContext& context);
@@ -74,6 +86,10 @@ class Gen {
   llvm::Value* store_at(int64_t offset) { return at(fn_.store, static_cast<uint64_t>(offset)); }
   std::map<std::string, llvm::Constant*> texts_;  // text constants as module globals
   llvm::Value* temp(uint32_t size, uint32_t align);
+  // Element `index` of a constant array, kept as a private global of the module.
+  llvm::Value* load_constant_element(llvm::Constant* array, llvm::Value* index, const std::string& name);
+  // Calls a value, table or calendar function, telling it the evaluation depth (kDepth).
+  llvm::CallInst* call_nested(llvm::Function* f);
   llvm::Value* load_value(const ir::Type& t, llvm::Value* p);
   void store_value(const ir::Type& t, llvm::Value* v, llvm::Value* p);
   CV load(const ir::Type& t, llvm::Value* p);

@@ -15,6 +15,13 @@ llvm::Value* Gen::at(llvm::Value* base, uint64_t offset) {
 
 llvm::Value* Gen::at(llvm::Value* base, llvm::Value* offset) { return B.CreateInBoundsGEP(i8_, base, offset); }
 
+llvm::Value* Gen::load_constant_element(llvm::Constant* array, llvm::Value* index, const std::string& name) {
+  auto* gv = new llvm::GlobalVariable(*M_, array->getType(), true, llvm::GlobalValue::PrivateLinkage, array, name);
+  gv->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+  llvm::Type* element = llvm::cast<llvm::ArrayType>(array->getType())->getElementType();
+  return B.CreateLoad(element, B.CreateInBoundsGEP(array->getType(), gv, {B.getInt64(0), index}));
+}
+
 llvm::Value* Gen::temp(uint32_t size, uint32_t align) {
   llvm::BasicBlock& entry = fn_.f->getEntryBlock();
   llvm::IRBuilder<> eb(&entry, entry.begin());

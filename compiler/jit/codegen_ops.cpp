@@ -23,12 +23,9 @@ constexpr int kMaxDepth = 400;  // codegen recursion; the checker bounds nesting
 CV Gen::gen(NodeId id) {
   if (id < 0) return absent(Type::of(TypeKind::None));
   if (static_cast<size_t>(id) >= p_.nodes.size()) unsupported("a reference to a missing node");
-  if (++depth_ > kMaxDepth) unsupported("expressions nested this deeply");
+  Nesting nesting(depth_);
+  if (depth_ > kMaxDepth) unsupported("expressions nested this deeply");
   fn_.max_depth = std::max(fn_.max_depth, depth_);
-  struct Guard {
-    int& d;
-    ~Guard() { --d; }
-  } guard{depth_};
   const ir::Node& n = p_.nodes[id];
   if (n.type.kind == TypeKind::Error) unsupported("an expression with a type error");
   switch (n.op) {
@@ -298,11 +295,8 @@ CV Gen::table_column_lookup(const ir::TableDef& def, const ir::Node& n, llvm::Va
   if (values.empty()) return {};
   auto array = [&](const std::vector<llvm::Constant*>& cells, const char* what) {
     auto* type = llvm::ArrayType::get(cells[0]->getType(), cells.size());
-    auto* gv = new llvm::GlobalVariable(*M_, type, true, llvm::GlobalValue::PrivateLinkage,
-                                        llvm::ConstantArray::get(type, cells), fmt::format("proviso.column.{}", what));
-    gv->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
-    llvm::Value* idx = B.CreateZExt(row, i64_);
-    return B.CreateLoad(cells[0]->getType(), B.CreateInBoundsGEP(type, gv, {B.getInt64(0), idx}));
+    return load_constant_element(llvm::ConstantArray::get(type, cells), B.CreateZExt(row, i64_),
+                                 fmt::format("proviso.column.{}", what));
   };
   CV out;
   out.v = array(values, "value");

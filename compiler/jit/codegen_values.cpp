@@ -254,12 +254,9 @@ CV Gen::gen_list(const ir::Node& n, NodeId id) {
       if (cells.size() == items) {
         cells.push_back(llvm::Constant::getNullValue(cells[0]->getType()));  // the empty list's slot
         auto* type = llvm::ArrayType::get(cells[0]->getType(), cells.size());
-        auto* gv = new llvm::GlobalVariable(*M_, type, true, llvm::GlobalValue::PrivateLinkage,
-                                            llvm::ConstantArray::get(type, cells), "proviso.collect");
-        gv->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
         llvm::Value* lowest = B.CreateBinaryIntrinsic(llvm::Intrinsic::cttz,
                                                       B.CreateOr(mask, B.getInt64(uint64_t{1} << items)), B.getTrue());
-        first.v = B.CreateLoad(cells[0]->getType(), B.CreateInBoundsGEP(type, gv, {B.getInt64(0), lowest}));
+        first.v = load_constant_element(llvm::ConstantArray::get(type, cells), lowest, "proviso.collect");
         if (Layout::has_tag(et)) first.present = B.getTrue();
       } else {
         first = slot_by_selects(0);
