@@ -110,6 +110,8 @@ class Gen {
   CV gen_const(const ir::Node& n, ir::NodeId id);
   CV gen_input(const ir::Node& n);
   CV gen_field(const ir::Node& n, ir::NodeId id);
+  bool read_from_input(ir::NodeId record) const;
+  void assume_declared_range(const ir::Type& t, llvm::Value* loaded);
   CV gen_table_get(const ir::Node& n);
   CV table_column_lookup(const ir::TableDef& def, const ir::Node& n, llvm::Value* row);
   CV gen_switch(const ir::Node& n, ir::NodeId id);

@@ -3,6 +3,7 @@
 // records, comparison and membership; arithmetic and the rest: codegen_values.cpp.
 #include <fmt/format.h>
 #include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/MDBuilder.h>
 
 #include "compiler/jit/codegen_impl.h"
 
@@ -233,7 +234,56 @@ CV Gen::gen_field(const ir::Node& n, NodeId id) {
   const ir::RecordDef& def = p_.schema.records[rt_.id];
   if (n.aux < 0 || static_cast<size_t>(n.aux) >= def.fields.size()) unsupported("a missing field");
   const Type& ft = def.fields[n.aux].type;
-  return coerce(load(ft, at(rec.v, L_.field_offset(rt_.id, n.aux))), ft, n.type);
+  CV x = load(ft, at(rec.v, L_.field_offset(rt_.id, n.aux)));
+  if (!ft.optional && read_from_input(n.a)) assume_declared_range(ft, x.v);
+  return coerce(x, ft, n.type);
+}
+
+// Whether `record` is a required input or a required record field of one, all the way down:
+// such records were checked against their declared types (records::Decoder, flatten_inputs).
+bool Gen::read_from_input(NodeId record) const {
+  const ir::Node& r = p_.nodes[record];
+  if (r.op == Op::Input)
+    return r.aux >= 0 && static_cast<size_t>(r.aux) < p_.inputs.size() && !p_.inputs[r.aux].optional;
+  if (r.op != Op::Field) return false;
+  const Type& base = p_.nodes[r.a].type;
+  if (base.kind != TypeKind::Record || base.optional) return false;
+  const ir::RecordDef& def = p_.schema.records[base.id];
+  if (r.aux < 0 || static_cast<size_t>(r.aux) >= def.fields.size() || def.fields[r.aux].type.optional) return false;
+  return read_from_input(r.a);
+}
+
+// Tells the optimiser what the checks on inputs guarantee: a bool byte is 0 or 1, an enum one
+// of its members, a ranged integer inside its range. Table lookups on such keys then need no
+// bounds test. (LLVM drops the metadata if it hoists the load above a check.)
+void Gen::assume_declared_range(const Type& t, llvm::Value* loaded) {
+  if (t.kind == TypeKind::Bool)
+    if (auto* c = llvm::dyn_cast<llvm::ICmpInst>(loaded)) loaded = c->getOperand(0);
+  auto* ld = llvm::dyn_cast<llvm::LoadInst>(loaded);
+  if (!ld) return;
+  llvm::MDBuilder md(C_);
+  switch (t.kind) {
+    case TypeKind::Bool:
+      ld->setMetadata(llvm::LLVMContext::MD_range, md.createRange(llvm::APInt(8, 0), llvm::APInt(8, 2)));
+      return;
+    case TypeKind::Enum: {
+      if (t.id < 0 || static_cast<size_t>(t.id) >= p_.schema.enums.size()) return;
+      uint64_t members = p_.schema.enums[t.id].members.size();
+      if (members == 0 || members > INT32_MAX) return;
+      ld->setMetadata(llvm::LLVMContext::MD_range, md.createRange(llvm::APInt(32, 0), llvm::APInt(32, members)));
+      return;
+    }
+    case TypeKind::Integer: {
+      if (!t.has_range()) return;
+      llvm::APInt lo(64, static_cast<uint64_t>(t.lo.value_or(INT64_MIN)));
+      llvm::APInt end(64, static_cast<uint64_t>(t.hi.value_or(INT64_MAX)));
+      ++end;  // half-open, wrapping: [lo, INT64_MIN) when there is no upper bound
+      if (lo == end || (t.hi && t.lo && *t.hi < *t.lo)) return;
+      ld->setMetadata(llvm::LLVMContext::MD_range, md.createRange(lo, end));
+      return;
+    }
+    default: return;
+  }
 }
 
 CV Gen::gen_table_get(const ir::Node& n) {

@@ -264,7 +264,9 @@ CV Gen::gen_list(const ir::Node& n, NodeId id) {
       store(et, first, at(data, uint64_t{0}));
       for (size_t j = 1; j < items; ++j) store(et, slot_by_selects(j), at(data, j * stride));
       r = B.CreateInsertValue(r, data, 0);
-      return {B.CreateInsertValue(r, k, 1), nullptr};
+      // The length as popcount(mask), not the running sum: `is_empty` then folds to mask == 0.
+      llvm::Value* length = B.CreateUnaryIntrinsic(llvm::Intrinsic::ctpop, mask);
+      return {B.CreateInsertValue(r, length, 1), nullptr};
     }
     llvm::Value* count = temp(8, 8);
     B.CreateStore(B.getInt64(0), count);

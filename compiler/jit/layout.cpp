@@ -191,8 +191,31 @@ bool write_flat(const Layout& layout, const Type& t, const Value& v, uint8_t* ds
   }
   switch (t.kind) {
     case TypeKind::Bool: dst[0] = v.as_bool() ? 1 : 0; return true;
-    case TypeKind::Integer: store<int64_t>(dst, v.as_int()); return true;
-    case TypeKind::Enum: store<int32_t>(dst, v.as_enum()); return true;
+    case TypeKind::Integer:
+      // Generated code may rely on declared ranges (LLVM range metadata on input fields).
+      if ((t.lo && v.as_int() < *t.lo) || (t.hi && v.as_int() > *t.hi)) {
+        if (error)
+          *error =
+              fmt::format("{} is outside `{}`", v.as_int(), ir::to_string(t.as_required(), layout.program().schema));
+        return false;
+      }
+      store<int64_t>(dst, v.as_int());
+      return true;
+    case TypeKind::Enum: {
+      const auto& enums = layout.program().schema.enums;
+      if (t.id < 0 || static_cast<size_t>(t.id) >= enums.size()) {
+        if (error) *error = "a value of an unknown enumeration";
+        return false;
+      }
+      if (v.as_enum() < 0 || static_cast<size_t>(v.as_enum()) >= enums[t.id].members.size()) {
+        if (error)
+          *error = fmt::format("`{}` has no member number {} (it has {})", enums[t.id].name, v.as_enum(),
+                               enums[t.id].members.size());
+        return false;
+      }
+      store<int32_t>(dst, v.as_enum());
+      return true;
+    }
     case TypeKind::Date: store<int32_t>(dst, v.as_date()); return true;
     case TypeKind::DateTime: store<int64_t>(dst, v.as_datetime()); return true;
     case TypeKind::Duration: store<int64_t>(dst, v.as_duration()); return true;

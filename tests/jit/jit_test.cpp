@@ -121,6 +121,35 @@ TEST_CASE("sessions and batches give what evaluate() gives") {
   CHECK(failures == expected_failures);
 }
 
+TEST_CASE("flattening checks ranges and enum members (generated code relies on them)") {
+  auto p = compile_path("policies/bench/triage.policy");
+  auto jitted = jit::CompiledPolicy::create(*p, no_cache());
+  REQUIRE(jitted.ok());
+  auto records = triage_records(*p, 1);
+  REQUIRE(records.size() == 1);
+  const ir::RecordDef& def = p->schema.records[p->inputs[0].type.id];
+  auto with_field = [&](const char* name, ir::Value v) {
+    std::vector<ir::Value> in = records[0];
+    ir::ValueList fields = in[0].as_record();
+    fields[def.find(name)] = std::move(v);
+    in[0] = ir::Value::record(std::move(fields));
+    return in;
+  };
+  jit::FlatRecord flat;
+  std::string why;
+  for (int64_t severity : {1, 3})
+    CHECK(jitted.policy->flatten(with_field("severity", ir::Value(severity)), &flat, &why));
+  CHECK_FALSE(jitted.policy->flatten(with_field("severity", ir::Value(int64_t{4})), &flat, &why));
+  CHECK(why == "the input `case`: 4 is outside `integer 1..3`");
+  CHECK_FALSE(jitted.policy->flatten(with_field("severity", ir::Value(int64_t{0})), &flat, &why));
+  CHECK(why == "the input `case`: 0 is outside `integer 1..3`");
+  CHECK_FALSE(jitted.policy->flatten(with_field("tier", ir::Value(ir::EnumValue{2})), &flat, &why));
+  CHECK(why == "the input `case`: `Tier` has no member number 2 (it has 2)");
+  interp::EvalResult r = jitted.policy->evaluate(with_field("tier", ir::Value(ir::EnumValue{-1})));
+  CHECK_FALSE(r.ok);
+  CHECK(r.error.message == "the input `case`: `Tier` has no member number -1 (it has 2)");
+}
+
 TEST_CASE("a subset of decisions, in the order asked, errors included") {
   auto p = compile_path("policies/qlik/oem_maintenance.policy");
   auto jitted = jit::CompiledPolicy::create(*p, no_cache());
