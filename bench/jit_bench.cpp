@@ -3,7 +3,9 @@
 // and cache-load times of the Qlik OEM policy (shared/BENCH.md). Inputs are decoded and
 // flattened once, outside the timed loops; each figure is the median of several runs, and
 // the ratios within one run are what to quote.
-//   proviso-bench-jit [--runs N] [--json]
+//   proviso-bench-jit [--runs N] [--json] [--only triage|deadlines|compile]
+// (`--only` runs one part, for profiling: `perf record build/bin/proviso-bench-jit --only
+// deadlines --runs 200`.)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include "bench/triage_baseline.h"
@@ -237,77 +240,35 @@ TriageFigures measure_triage(const Workload& w, int runs, int reps, bool with_in
 int run(int argc, char** argv) {
   int runs = 9;
   bool json = false;
+  std::string only;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
       runs = std::max(1, std::atoi(argv[++i]));
     else if (std::strcmp(argv[i], "--json") == 0)
       json = true;
+    else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+      only = argv[++i];
+    else {
+      std::fprintf(stderr, "usage: proviso-bench-jit [--runs N] [--json] [--only triage|deadlines|compile]\n");
+      return 2;
+    }
   }
+  if (!only.empty() && only != "triage" && only != "deadlines" && only != "compile") {
+    std::fprintf(stderr, "proviso-bench-jit: --only takes triage, deadlines or compile, not `%s`\n", only.c_str());
+    return 2;
+  }
+  auto part = [&](const char* name) { return only.empty() || only == name; };
 
-  // ---- triage ----
-  Workload triage = prepare("policies/bench/triage.policy", read_file("policies/bench/triage.ndjson"),
-                            "policies/bench/triage.ndjson");
-  TriageFigures file = measure_triage(triage, runs, 200, true);
-  Workload random = prepare("policies/bench/triage.policy", random_triage(50000), "random triage records");
-  TriageFigures fresh = measure_triage(random, runs, 4, false);
   volatile uint64_t sink = 0;
-
-  // ---- deadlines (calendar arithmetic) ----
-  Workload deadlines = prepare("policies/qlik/oem_maintenance.policy", read_file("policies/qlik/deadlines.ndjson"),
-                               "policies/qlik/deadlines.ndjson");
-  const size_t dn = deadlines.flat.size();
-  jit::Session dsession(*deadlines.jitted);
-  double d_single_ns = time_ns(runs, dn * 5, [&] {
-    uint64_t ok = 0;
-    for (int r = 0; r < 5; ++r)
-      for (size_t i = 0; i < dn; ++i) ok += dsession.run(deadlines.flat[i]);
-    sink = sink + ok;
-  });
-  double d_batch_ns = time_ns(runs, dn * 5, [&] {
-    uint64_t failed = 0;
-    for (int r = 0; r < 5; ++r) failed += dsession.run_batch(deadlines.pointers.data(), dn);
-    sink = sink + failed;
-  });
-  interp::Interpreter dinterp(*deadlines.program);
-  double d_interp_ns = time_ns(runs, dn * 2, [&] {
-    size_t k = 0;
-    for (int r = 0; r < 2; ++r)
-      for (const auto& v : deadlines.values) k += dinterp.evaluate(v).decisions.size();
-    sink = sink + k;
-  });
-
-  // ---- compile and cache load of the Qlik OEM policy ----
-  std::vector<double> cold, load_ms, hit_total;
-  size_t object_bytes = 0;
-  for (int r = 0; r < std::max(3, runs / 2); ++r) {
-    auto dir = std::filesystem::temp_directory_path() / fmt::format("proviso-bench-jit-{}-{}", ::getpid(), r);
-    jit::JitOptions options;
-    options.cache_dir = dir.string();
-    auto miss = jit_compile(*deadlines.program, options);
-    cold.push_back(miss->info().total_ms);
-    object_bytes = miss->info().object_bytes;
-    auto hit = jit_compile(*deadlines.program, options);
-    if (!hit->info().cache_hit) std::fprintf(stderr, "proviso-bench-jit: expected a cache hit\n");
-    load_ms.push_back(hit->info().cache_load_ms);
-    hit_total.push_back(hit->info().total_ms);
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-
-  double cold_ms = median(cold), cache_ms = median(load_ms), hit_ms = median(hit_total);
-  if (json) {
-    std::printf(
-        "{\"triage\":{\"evals\":%zu,\"baseline_ns\":%.2f,\"jit_single_ns\":%.2f,\"jit_batch_ns\":%.2f,"
-        "\"interp_ns\":%.1f},\"triage_random\":{\"evals\":%zu,\"baseline_ns\":%.2f,\"jit_single_ns\":%.2f,"
-        "\"jit_batch_ns\":%.2f},\"deadlines\":{\"evals\":%zu,\"jit_ns\":%.1f,\"jit_batch_ns\":%.1f,"
-        "\"interp_ns\":%.1f},\"oem_maintenance\":{\"cold_compile_ms\":%.2f,\"cache_load_ms\":%.3f,"
-        "\"cache_hit_create_ms\":%.3f,\"object_bytes\":%zu}}\n",
-        file.evals, file.baseline_ns, file.single_ns, file.batch_ns, file.interp_ns, fresh.evals, fresh.baseline_ns,
-        fresh.single_ns, fresh.batch_ns, dn, d_single_ns, d_batch_ns, d_interp_ns, cold_ms, cache_ms, hit_ms,
-        object_bytes);
-    return 0;
-  }
-  auto print_triage = [](const char* what, const TriageFigures& f, int runs) {
+  std::vector<std::string> json_parts;
+  auto print_triage = [&](const char* key, const char* what, const TriageFigures& f) {
+    if (json) {
+      std::string interp = f.interp_ns > 0 ? fmt::format(",\"interp_ns\":{:.1f}", f.interp_ns) : "";
+      json_parts.push_back(fmt::format(
+          "\"{}\":{{\"evals\":{},\"baseline_ns\":{:.2f},\"jit_single_ns\":{:.2f},\"jit_batch_ns\":{:.2f}{}}}", key,
+          f.evals, f.baseline_ns, f.single_ns, f.batch_ns, interp));
+      return;
+    }
     std::printf("triage, %s: %zu records, median of %d runs, ns per evaluation (decoded, flattened)\n", what, f.evals,
                 runs);
     std::printf("  baseline (hand-written C++, -O2)  %8.2f ns   1.00x\n", f.baseline_ns);
@@ -319,17 +280,87 @@ int run(int argc, char** argv) {
       std::printf("  interpreter                       %8.1f ns   %5.1fx baseline, %.1fx JIT single, %.1fx JIT batch\n",
                   f.interp_ns, f.interp_ns / f.baseline_ns, f.interp_ns / f.single_ns, f.interp_ns / f.batch_ns);
   };
-  print_triage("policies/bench/triage.ndjson replayed", file, runs);
-  print_triage("random records (seed 2026)", fresh, runs);
-  std::printf("deadlines (oem_maintenance, %zu records)\n", dn);
-  std::printf("  JIT, one record per call          %8.1f ns\n", d_single_ns);
-  std::printf("  JIT, batch entry point            %8.1f ns\n", d_batch_ns);
-  std::printf("  interpreter                       %8.1f ns   %5.2fx JIT single, %.2fx JIT batch\n", d_interp_ns,
-              d_interp_ns / d_single_ns, d_interp_ns / d_batch_ns);
-  std::printf(
-      "oem_maintenance.policy: cold compile %.2f ms (IR, O2, codegen, link; object %zu bytes), "
-      "cache load %.3f ms (create() on a hit: %.3f ms)\n",
-      cold_ms, object_bytes, cache_ms, hit_ms);
+
+  if (part("triage")) {
+    Workload triage = prepare("policies/bench/triage.policy", read_file("policies/bench/triage.ndjson"),
+                              "policies/bench/triage.ndjson");
+    print_triage("triage", "policies/bench/triage.ndjson replayed", measure_triage(triage, runs, 200, true));
+    Workload random = prepare("policies/bench/triage.policy", random_triage(50000), "random triage records");
+    print_triage("triage_random", "random records (seed 2026)", measure_triage(random, runs, 4, false));
+  }
+
+  Workload deadlines;
+  if (part("deadlines") || part("compile"))
+    deadlines = prepare("policies/qlik/oem_maintenance.policy", read_file("policies/qlik/deadlines.ndjson"),
+                        "policies/qlik/deadlines.ndjson");
+
+  // ---- deadlines (calendar arithmetic) ----
+  if (part("deadlines")) {
+    const size_t dn = deadlines.flat.size();
+    jit::Session dsession(*deadlines.jitted);
+    double d_single_ns = time_ns(runs, dn * 5, [&] {
+      uint64_t ok = 0;
+      for (int r = 0; r < 5; ++r)
+        for (size_t i = 0; i < dn; ++i) ok += dsession.run(deadlines.flat[i]);
+      sink = sink + ok;
+    });
+    double d_batch_ns = time_ns(runs, dn * 5, [&] {
+      uint64_t failed = 0;
+      for (int r = 0; r < 5; ++r) failed += dsession.run_batch(deadlines.pointers.data(), dn);
+      sink = sink + failed;
+    });
+    interp::Interpreter dinterp(*deadlines.program);
+    double d_interp_ns = time_ns(runs, dn * 2, [&] {
+      size_t k = 0;
+      for (int r = 0; r < 2; ++r)
+        for (const auto& v : deadlines.values) k += dinterp.evaluate(v).decisions.size();
+      sink = sink + k;
+    });
+    if (json) {
+      json_parts.push_back(
+          fmt::format("\"deadlines\":{{\"evals\":{},\"jit_ns\":{:.1f},\"jit_batch_ns\":{:.1f},\"interp_ns\":{:.1f}}}",
+                      dn, d_single_ns, d_batch_ns, d_interp_ns));
+    } else {
+      std::printf("deadlines (oem_maintenance, %zu records)\n", dn);
+      std::printf("  JIT, one record per call          %8.1f ns\n", d_single_ns);
+      std::printf("  JIT, batch entry point            %8.1f ns\n", d_batch_ns);
+      std::printf("  interpreter                       %8.1f ns   %5.2fx JIT single, %.2fx JIT batch\n", d_interp_ns,
+                  d_interp_ns / d_single_ns, d_interp_ns / d_batch_ns);
+    }
+  }
+
+  // ---- compile and cache load of the Qlik OEM policy ----
+  if (part("compile")) {
+    std::vector<double> cold, load_ms, hit_total;
+    size_t object_bytes = 0;
+    for (int r = 0; r < std::max(3, runs / 2); ++r) {
+      auto dir = std::filesystem::temp_directory_path() / fmt::format("proviso-bench-jit-{}-{}", ::getpid(), r);
+      jit::JitOptions options;
+      options.cache_dir = dir.string();
+      auto miss = jit_compile(*deadlines.program, options);
+      cold.push_back(miss->info().total_ms);
+      object_bytes = miss->info().object_bytes;
+      auto hit = jit_compile(*deadlines.program, options);
+      if (!hit->info().cache_hit) std::fprintf(stderr, "proviso-bench-jit: expected a cache hit\n");
+      load_ms.push_back(hit->info().cache_load_ms);
+      hit_total.push_back(hit->info().total_ms);
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+    double cold_ms = median(cold), cache_ms = median(load_ms), hit_ms = median(hit_total);
+    if (json) {
+      json_parts.push_back(fmt::format(
+          "\"oem_maintenance\":{{\"cold_compile_ms\":{:.2f},\"cache_load_ms\":{:.3f},\"cache_hit_create_ms\":{:.3f},"
+          "\"object_bytes\":{}}}",
+          cold_ms, cache_ms, hit_ms, object_bytes));
+    } else {
+      std::printf(
+          "oem_maintenance.policy: cold compile %.2f ms (IR, O2, codegen, link; object %zu bytes), "
+          "cache load %.3f ms (create() on a hit: %.3f ms)\n",
+          cold_ms, object_bytes, cache_ms, hit_ms);
+    }
+  }
+  if (json) std::printf("{%s}\n", fmt::format("{}", fmt::join(json_parts, ",")).c_str());
   return sink == 42 ? 1 : 0;
 }
 
