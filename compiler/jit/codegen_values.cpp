@@ -268,8 +268,7 @@ CV Gen::gen_list(const ir::Node& n, NodeId id) {
       if (items <= kMaxSelectElements) {
         for (size_t j = 1; j < items; ++j) store(et, slot_by_selects(j), at(data, j * stride));
       } else {
-        for (size_t i = 1; i < items; ++i)
-          store(et, elems[i], at(data, B.CreateMul(before[i], B.getInt64(stride))));
+        for (size_t i = 1; i < items; ++i) store(et, elems[i], at(data, B.CreateMul(before[i], B.getInt64(stride))));
       }
       store(et, first, at(data, uint64_t{0}));  // last: a read of the first element sees this store
       r = B.CreateInsertValue(r, data, 0);
