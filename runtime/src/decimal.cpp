@@ -23,8 +23,7 @@ u128 magnitude(i128 c) { return c < 0 ? u128(0) - u128(c) : u128(c); }
 
 Error overflow(const char* what) {
   return make_error(ErrorCode::Overflow,
-                    fmt::format("decimal overflow in {} (more than {} significant digits)", what,
-                                Decimal::kMaxDigits));
+                    fmt::format("decimal overflow in {} (more than {} significant digits)", what, Decimal::kMaxDigits));
 }
 
 std::string digits_of(u128 m) {
@@ -63,8 +62,7 @@ bool upscale(i128 c, int from, int to, i128* out) {
 
 Expected<Decimal> Decimal::from_parts(__int128 coefficient, int scale) {
   if (scale < 0 || scale > kMaxScale)
-    return make_error(ErrorCode::InvalidValue,
-                      fmt::format("decimal scale {} is outside 0..{}", scale, kMaxScale));
+    return make_error(ErrorCode::InvalidValue, fmt::format("decimal scale {} is outside 0..{}", scale, kMaxScale));
   if (magnitude(coefficient) >= kLimit) return overflow("construction");
   return Decimal(coefficient, scale);
 }
@@ -95,8 +93,7 @@ Expected<Decimal> Decimal::parse(std::string_view text) {
     if (ch < '0' || ch > '9') return junk();
     (seen_point ? any_frac : any_int) = true;
     if (seen_point && ++scale > kMaxScale)
-      return make_error(ErrorCode::InvalidValue,
-                        fmt::format("\"{}\" has more than {} decimals", text, kMaxScale));
+      return make_error(ErrorCode::InvalidValue, fmt::format("\"{}\" has more than {} decimals", text, kMaxScale));
     if (m != 0 || ch != '0') ++digits;
     if (digits > kMaxDigits) return overflow("literal");
     m = m * 10 + static_cast<u128>(ch - '0');
@@ -118,13 +115,10 @@ std::string Decimal::to_string() const {
 }
 
 Expected<int64_t> Decimal::to_int64() const {
-  if (!is_integer())
-    return make_error(ErrorCode::InvalidValue,
-                      fmt::format("{} is not a whole number", to_string()));
+  if (!is_integer()) return make_error(ErrorCode::InvalidValue, fmt::format("{} is not a whole number", to_string()));
   i128 v = coefficient_ / i128(pow10(scale_));
   if (v > INT64_MAX || v < INT64_MIN)
-    return make_error(ErrorCode::OutOfRange,
-                      fmt::format("{} does not fit a 64-bit integer", to_string()));
+    return make_error(ErrorCode::OutOfRange, fmt::format("{} does not fit a 64-bit integer", to_string()));
   return static_cast<int64_t>(v);
 }
 
@@ -138,9 +132,7 @@ Decimal Decimal::normalized() const {
   return Decimal(c, s);
 }
 
-double Decimal::to_double() const {
-  return static_cast<double>(coefficient_) / static_cast<double>(pow10(scale_));
-}
+double Decimal::to_double() const { return static_cast<double>(coefficient_) / static_cast<double>(pow10(scale_)); }
 
 int compare(const Decimal& a, const Decimal& b) {
   // Integer parts first, then fractions at a common scale: aligning whole coefficients
@@ -157,40 +149,59 @@ bool operator==(const Decimal& a, const Decimal& b) { return compare(a, b) == 0;
 
 std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) {
   int c = compare(a, b);
-  return c < 0 ? std::strong_ordering::less
-               : (c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal);
+  return c < 0 ? std::strong_ordering::less : (c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal);
+}
+
+bool try_add(const Decimal& a, const Decimal& b, Decimal* out) {
+  int s = std::max(a.scale_, b.scale_);
+  i128 ca, cb;
+  if (!upscale(a.coefficient_, a.scale_, s, &ca) || !upscale(b.coefficient_, b.scale_, s, &cb)) return false;
+  // INVARIANT: |ca|, |cb| < 10^36, so the sum cannot wrap 128 bits.
+  i128 c = ca + cb;
+  if (magnitude(c) >= kLimit) return false;
+  *out = Decimal(c, s);
+  return true;
 }
 
 Expected<Decimal> add(const Decimal& a, const Decimal& b) {
-  int s = std::max(a.scale(), b.scale());
-  i128 ca, cb;
-  if (!upscale(a.coefficient(), a.scale(), s, &ca) || !upscale(b.coefficient(), b.scale(), s, &cb))
-    return overflow("addition");
-  // INVARIANT: |ca|, |cb| < 10^36, so the sum cannot wrap 128 bits.
-  i128 c = ca + cb;
-  if (magnitude(c) >= kLimit) return overflow("addition");
-  return Decimal::from_parts(c, s);
+  Decimal r;
+  if (try_add(a, b, &r)) return r;
+  return overflow("addition");
 }
+
+bool try_sub(const Decimal& a, const Decimal& b, Decimal* out) { return try_add(a, negate(b), out); }
 
 Expected<Decimal> sub(const Decimal& a, const Decimal& b) { return add(a, negate(b)); }
 
-Expected<Decimal> mul(const Decimal& a, const Decimal& b) {
+bool try_mul(const Decimal& a, const Decimal& b, Decimal* out) {
   bool negative = (a.sign() < 0) != (b.sign() < 0);
-  U256 m = detail::mul_wide(magnitude(a.coefficient()), magnitude(b.coefficient()));
-  int s = a.scale() + b.scale();
-  if (s > Decimal::kMaxScale) {
-    m = detail::shift_right_rounded(m, s - Decimal::kMaxScale, RoundingMode::HalfEven, negative);
-    s = Decimal::kMaxScale;
+  u128 ma = magnitude(a.coefficient_), mb = magnitude(b.coefficient_);
+  int s = a.scale_ + b.scale_;
+  u128 m;
+  if ((ma >> 64) == 0 && (mb >> 64) == 0 && s <= Decimal::kMaxScale) {
+    m = ma * mb;  // two 64-bit factors: the product fits 128 bits, and no rounding is due
+    if (m >= kLimit) return false;
+  } else {
+    U256 w = detail::mul_wide(ma, mb);
+    if (s > Decimal::kMaxScale) {
+      w = detail::shift_right_rounded(w, s - Decimal::kMaxScale, RoundingMode::HalfEven, negative);
+      s = Decimal::kMaxScale;
+    }
+    if (w.hi != 0 || w.lo >= kLimit) return false;
+    m = w.lo;
   }
-  i128 c;
-  if (!to_coefficient(m, negative, &c)) return overflow("multiplication");
-  return Decimal::from_parts(c, s);
+  *out = Decimal(negative ? -i128(m) : i128(m), s);
+  return true;
+}
+
+Expected<Decimal> mul(const Decimal& a, const Decimal& b) {
+  Decimal r;
+  if (try_mul(a, b, &r)) return r;
+  return overflow("multiplication");
 }
 
 Expected<Decimal> div(const Decimal& a, const Decimal& b) {
-  if (b.is_zero())
-    return make_error(ErrorCode::DivisionByZero,
-                      fmt::format("division of {} by zero", a.to_string()));
+  if (b.is_zero()) return make_error(ErrorCode::DivisionByZero, fmt::format("division of {} by zero", a.to_string()));
   bool negative = (a.sign() < 0) != (b.sign() < 0);
   // q = a.c * 10^(18 + b.s - a.s) / b.c is the quotient with kMaxScale decimals.
   int e = Decimal::kMaxScale + b.scale() - a.scale();
@@ -201,8 +212,7 @@ Expected<Decimal> div(const Decimal& a, const Decimal& b) {
   // Compare 2 * rem with the divisor without overflow: divisor < 2^127.
   u128 twice = rem * 2;
   detail::Discarded d{twice > divisor ? 1 : (twice < divisor ? -1 : 0), rem != 0};
-  if (detail::round_away(RoundingMode::HalfEven, negative, d, (q.lo & 1) != 0))
-    q = detail::add_small(q, 1);
+  if (detail::round_away(RoundingMode::HalfEven, negative, d, (q.lo & 1) != 0)) q = detail::add_small(q, 1);
   int s = Decimal::kMaxScale;
   int keep = std::max(a.scale(), b.scale());
   while (s > keep) {
@@ -222,30 +232,48 @@ Decimal abs(const Decimal& a) { return a.sign() < 0 ? negate(a) : a; }
 Decimal min(const Decimal& a, const Decimal& b) { return compare(b, a) < 0 ? b : a; }
 Decimal max(const Decimal& a, const Decimal& b) { return compare(b, a) > 0 ? b : a; }
 
+bool try_round(const Decimal& a, int places, RoundingMode mode, Decimal* out) {
+  if (places < 0 || places > Decimal::kMaxScale) return false;
+  if (places >= a.scale_) {
+    i128 c;
+    if (!upscale(a.coefficient_, a.scale_, places, &c)) return false;
+    *out = Decimal(c, places);
+    return true;
+  }
+  bool negative = a.sign() < 0;
+  u128 m = magnitude(a.coefficient_);
+  int digits = a.scale_ - places;  // 1..18: 10^digits fits 64 bits
+  if ((m >> 64) == 0) {
+    // One 64-bit division; the remainder against half of 10^digits (an even number) says
+    // what shift_right_rounded's last digit and sticky bit say.
+    auto m64 = static_cast<uint64_t>(m);
+    auto p = static_cast<uint64_t>(pow10(digits));
+    uint64_t q = m64 / p, r = m64 % p, half = p / 2;
+    detail::Discarded d{r > half ? 1 : (r < half ? -1 : 0), r != 0};
+    if (detail::round_away(mode, negative, d, (q & 1) != 0)) ++q;
+    *out = Decimal(negative ? -i128(q) : i128(q), places);  // q <= 2^64 / 10 + 1 < 10^36
+    return true;
+  }
+  U256 w = detail::shift_right_rounded(U256{0, m}, digits, mode, negative);
+  if (w.hi != 0 || w.lo >= kLimit) return false;
+  *out = Decimal(negative ? -i128(w.lo) : i128(w.lo), places);
+  return true;
+}
+
 Expected<Decimal> round(const Decimal& a, int places, RoundingMode mode) {
   if (places < 0 || places > Decimal::kMaxScale)
     return make_error(ErrorCode::InvalidValue,
                       fmt::format("cannot round to {} decimals (0..{})", places, Decimal::kMaxScale));
-  if (places >= a.scale()) {
-    i128 c;
-    if (!upscale(a.coefficient(), a.scale(), places, &c)) return overflow("rounding");
-    return Decimal::from_parts(c, places);
-  }
-  bool negative = a.sign() < 0;
-  U256 m = detail::shift_right_rounded(U256{0, magnitude(a.coefficient())}, a.scale() - places,
-                                       mode, negative);
-  i128 c;
-  if (!to_coefficient(m, negative, &c)) return overflow("rounding");
-  return Decimal::from_parts(c, places);
+  Decimal r;
+  if (try_round(a, places, mode, &r)) return r;
+  return overflow("rounding");
 }
 
 Expected<int64_t> round_to_int(const Decimal& a, RoundingMode mode) {
   auto r = round(a, 0, mode);
   if (!r) return r.take_error();
   auto v = r->to_int64();
-  if (!v)
-    return make_error(ErrorCode::Overflow,
-                      fmt::format("{} does not fit a 64-bit integer", r->to_string()));
+  if (!v) return make_error(ErrorCode::Overflow, fmt::format("{} does not fit a 64-bit integer", r->to_string()));
   return v;
 }
 

@@ -119,13 +119,25 @@ int32_t fail(proviso_ctx* ctx, std::string message) {
 }
 
 template <class T, class Out>
-int32_t give(proviso_ctx* ctx, Expected<T> r, Out* out) {
+int32_t give(proviso_ctx* ctx, Expected<T>&& r, Out* out) {
   if (!r) return fail(ctx, r.error().message);
   if constexpr (std::is_same_v<T, Decimal> || std::is_same_v<T, Money>)
     put(*r, out);
   else
     *out = static_cast<Out>(*r);
   return 0;
+}
+
+// Decimal and money operations: the runtime's try_ form, and only when that fails the
+// Expected form, for its error (building an Expected costs more than the arithmetic).
+template <class T, class Out, class Fast, class Full>
+int32_t fast_or_full(proviso_ctx* ctx, Out* out, Fast fast, Full full) {
+  T r;
+  if (fast(&r)) {
+    put(r, out);
+    return 0;
+  }
+  return give(ctx, full(), out);
 }
 
 const proviso::rt::Calendar* cal(const void* p) { return static_cast<const proviso::rt::Calendar*>(p); }
@@ -135,13 +147,19 @@ const proviso::rt::Calendar* cal(const void* p) { return static_cast<const provi
 extern "C" {
 
 int32_t proviso_rt_dec_add(proviso_ctx* ctx, const proviso_dec* a, const proviso_dec* b, proviso_dec* out) {
-  return give(ctx, proviso::rt::add(dec(a), dec(b)), out);
+  Decimal x = dec(a), y = dec(b);
+  return fast_or_full<Decimal>(
+      ctx, out, [&](Decimal* r) { return try_add(x, y, r); }, [&] { return proviso::rt::add(x, y); });
 }
 int32_t proviso_rt_dec_sub(proviso_ctx* ctx, const proviso_dec* a, const proviso_dec* b, proviso_dec* out) {
-  return give(ctx, proviso::rt::sub(dec(a), dec(b)), out);
+  Decimal x = dec(a), y = dec(b);
+  return fast_or_full<Decimal>(
+      ctx, out, [&](Decimal* r) { return try_sub(x, y, r); }, [&] { return proviso::rt::sub(x, y); });
 }
 int32_t proviso_rt_dec_mul(proviso_ctx* ctx, const proviso_dec* a, const proviso_dec* b, proviso_dec* out) {
-  return give(ctx, proviso::rt::mul(dec(a), dec(b)), out);
+  Decimal x = dec(a), y = dec(b);
+  return fast_or_full<Decimal>(
+      ctx, out, [&](Decimal* r) { return try_mul(x, y, r); }, [&] { return proviso::rt::mul(x, y); });
 }
 int32_t proviso_rt_dec_div(proviso_ctx* ctx, const proviso_dec* a, const proviso_dec* b, proviso_dec* out) {
   return give(ctx, proviso::rt::div(dec(a), dec(b)), out);
@@ -159,17 +177,28 @@ int32_t proviso_rt_dec_round_int(proviso_ctx* ctx, const proviso_dec* a, int32_t
   return give(ctx, proviso::rt::round_to_int(dec(a), static_cast<proviso::rt::RoundingMode>(mode)), out);
 }
 int32_t proviso_rt_dec_round(proviso_ctx* ctx, const proviso_dec* a, int32_t places, int32_t mode, proviso_dec* out) {
-  return give(ctx, proviso::rt::round(dec(a), places, static_cast<proviso::rt::RoundingMode>(mode)), out);
+  Decimal x = dec(a);
+  auto m = static_cast<proviso::rt::RoundingMode>(mode);
+  return fast_or_full<Decimal>(
+      ctx, out, [&](Decimal* r) { return try_round(x, places, m, r); },
+      [&] { return proviso::rt::round(x, places, m); });
 }
 
 int32_t proviso_rt_money_add(proviso_ctx* ctx, const proviso_money* a, const proviso_money* b, proviso_money* out) {
-  return give(ctx, proviso::rt::add(money(a), money(b)), out);
+  Money x = money(a), y = money(b);
+  return fast_or_full<Money>(
+      ctx, out, [&](Money* r) { return try_add(x, y, r); }, [&] { return proviso::rt::add(x, y); });
 }
 int32_t proviso_rt_money_sub(proviso_ctx* ctx, const proviso_money* a, const proviso_money* b, proviso_money* out) {
-  return give(ctx, proviso::rt::sub(money(a), money(b)), out);
+  Money x = money(a), y = money(b);
+  return fast_or_full<Money>(
+      ctx, out, [&](Money* r) { return try_sub(x, y, r); }, [&] { return proviso::rt::sub(x, y); });
 }
 int32_t proviso_rt_money_mul(proviso_ctx* ctx, const proviso_money* a, const proviso_dec* b, proviso_money* out) {
-  return give(ctx, proviso::rt::mul(money(a), dec(b)), out);
+  Money x = money(a);
+  Decimal y = dec(b);
+  return fast_or_full<Money>(
+      ctx, out, [&](Money* r) { return try_mul(x, y, r); }, [&] { return proviso::rt::mul(x, y); });
 }
 int32_t proviso_rt_money_div(proviso_ctx* ctx, const proviso_money* a, const proviso_dec* b, proviso_money* out) {
   return give(ctx, proviso::rt::div(money(a), dec(b)), out);
@@ -193,8 +222,10 @@ int32_t proviso_rt_money_in_mismatch(proviso_ctx* ctx, const proviso_money* x, c
 int32_t proviso_rt_money_round(proviso_ctx* ctx, const proviso_money* a, int32_t places, int32_t mode,
                                proviso_money* out) {
   auto m = static_cast<proviso::rt::RoundingMode>(mode);
-  return give(ctx, places < 0 ? proviso::rt::round_to_minor_unit(money(a), m) : proviso::rt::round(money(a), places, m),
-              out);
+  Money x = money(a);
+  if (places < 0) places = proviso::rt::currency(x.currency).minor_unit;  // round_to_minor_unit
+  return fast_or_full<Money>(
+      ctx, out, [&](Money* r) { return try_round(x, places, m, r); }, [&] { return proviso::rt::round(x, places, m); });
 }
 
 int32_t proviso_rt_datetime_add(proviso_ctx* ctx, int64_t t, int64_t seconds, int64_t* out) {

@@ -9,9 +9,8 @@ namespace proviso::rt {
 namespace {
 
 Error mismatch(const char* op, const Money& a, const Money& b) {
-  return make_error(ErrorCode::CurrencyMismatch,
-                    fmt::format("currency mismatch: cannot {} {} and {}", op,
-                                currency(a.currency).code, currency(b.currency).code));
+  return make_error(ErrorCode::CurrencyMismatch, fmt::format("currency mismatch: cannot {} {} and {}", op,
+                                                             currency(a.currency).code, currency(b.currency).code));
 }
 
 Expected<Money> with_amount(Expected<Decimal> amount, uint16_t cur) {
@@ -24,13 +23,11 @@ Expected<Money> with_amount(Expected<Decimal> amount, uint16_t cur) {
 Expected<Money> parse_money(std::string_view text) {
   auto space = text.find(' ');
   if (space == std::string_view::npos || space + 4 != text.size())
-    return make_error(ErrorCode::InvalidValue,
-                      fmt::format("expected money such as \"1234.50 USD\", got \"{}\"", text));
+    return make_error(ErrorCode::InvalidValue, fmt::format("expected money such as \"1234.50 USD\", got \"{}\"", text));
   auto amount = Decimal::parse(text.substr(0, space));
   if (!amount) {
     if (amount.error().code == ErrorCode::Overflow) return amount.take_error();
-    return make_error(ErrorCode::InvalidValue,
-                      fmt::format("expected money such as \"1234.50 USD\", got \"{}\"", text));
+    return make_error(ErrorCode::InvalidValue, fmt::format("expected money such as \"1234.50 USD\", got \"{}\"", text));
   }
   return make_money(*amount, text.substr(space + 1));
 }
@@ -61,12 +58,28 @@ Expected<Decimal> div(const Money& a, const Money& b) {
   return div(a.amount, b.amount);
 }
 
-Expected<Money> mul(const Money& a, const Decimal& factor) {
-  return with_amount(mul(a.amount, factor), a.currency);
+Expected<Money> mul(const Money& a, const Decimal& factor) { return with_amount(mul(a.amount, factor), a.currency); }
+
+Expected<Money> div(const Money& a, const Decimal& divisor) { return with_amount(div(a.amount, divisor), a.currency); }
+
+bool try_add(const Money& a, const Money& b, Money* out) {
+  out->currency = a.currency;
+  return a.currency == b.currency && try_add(a.amount, b.amount, &out->amount);
 }
 
-Expected<Money> div(const Money& a, const Decimal& divisor) {
-  return with_amount(div(a.amount, divisor), a.currency);
+bool try_sub(const Money& a, const Money& b, Money* out) {
+  out->currency = a.currency;
+  return a.currency == b.currency && try_sub(a.amount, b.amount, &out->amount);
+}
+
+bool try_mul(const Money& a, const Decimal& factor, Money* out) {
+  out->currency = a.currency;
+  return try_mul(a.amount, factor, &out->amount);
+}
+
+bool try_round(const Money& a, int places, RoundingMode mode, Money* out) {
+  out->currency = a.currency;
+  return try_round(a.amount, places, mode, &out->amount);
 }
 
 Money negate(const Money& a) { return Money{negate(a.amount), a.currency}; }

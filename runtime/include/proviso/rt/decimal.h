@@ -54,6 +54,10 @@ class Decimal {
   friend bool operator==(const Decimal& a, const Decimal& b);
   friend std::strong_ordering operator<=>(const Decimal& a, const Decimal& b);
 
+  friend bool try_add(const Decimal& a, const Decimal& b, Decimal* out);
+  friend bool try_mul(const Decimal& a, const Decimal& b, Decimal* out);
+  friend bool try_round(const Decimal& a, int places, RoundingMode mode, Decimal* out);
+
  private:
   Decimal(__int128 coefficient, int scale) : coefficient_(coefficient), scale_(scale) {}
   __int128 coefficient_ = 0;
@@ -80,6 +84,14 @@ Decimal max(const Decimal& a, const Decimal& b);
 // Result has exactly `places` decimals (0..kMaxScale; InvalidValue otherwise), extending
 // with zeros when the value has fewer.
 Expected<Decimal> round(const Decimal& a, int places, RoundingMode mode);
+
+// The same operations for hot paths (the JIT's calls), without building an error: true with
+// the result in *out, or false when the operation fails, and then the Expected form above
+// gives the error. Each Expected form is its try_ form plus the error.
+bool try_add(const Decimal& a, const Decimal& b, Decimal* out);
+bool try_sub(const Decimal& a, const Decimal& b, Decimal* out);
+bool try_mul(const Decimal& a, const Decimal& b, Decimal* out);
+bool try_round(const Decimal& a, int places, RoundingMode mode, Decimal* out);
 // Integer-valued results that must fit int64 (Overflow otherwise).
 Expected<int64_t> ceil_to_int(const Decimal& a);
 Expected<int64_t> floor_to_int(const Decimal& a);

@@ -44,10 +44,16 @@ Expected<Money> div(const Money& a, const Decimal& divisor);
 Money negate(const Money& a);
 
 // Rounded to the currency's minor unit, scale = minor unit.
-Expected<Money> round_to_minor_unit(const Money& a,
-                                    RoundingMode mode = RoundingMode::HalfAwayFromZero);
+Expected<Money> round_to_minor_unit(const Money& a, RoundingMode mode = RoundingMode::HalfAwayFromZero);
 // Rounded to `places` decimals.
 Expected<Money> round(const Money& a, int places, RoundingMode mode);
+
+// Hot-path forms (see try_add for Decimal): true with the result, false when the operation
+// fails (currency mismatch, overflow), and then the Expected form gives the error.
+bool try_add(const Money& a, const Money& b, Money* out);
+bool try_sub(const Money& a, const Money& b, Money* out);
+bool try_mul(const Money& a, const Decimal& factor, Money* out);
+bool try_round(const Money& a, int places, RoundingMode mode, Money* out);
 
 // The output form: amount rounded half away from zero to the minor unit, exactly that many
 // decimals, one space, the code: "12.50 USD", "1001 JPY", "-12.35 USD".
