@@ -207,19 +207,15 @@ CV Gen::gen_list(const ir::Node& n, NodeId id) {
       r = B.CreateInsertValue(r, n.args.empty() ? llvm::ConstantPointerNull::get(ptr_) : data, 0);
       return {B.CreateInsertValue(r, B.getInt64(n.args.size()), 1), nullptr};
     }
-    // Every element a literal (up to 63): branch-free. The conditions form a bit mask; the
+    // Every element a literal (up to 8): branch-free. The conditions form a bit mask; the
     // count is its population and the first element is read from a constant array at the
-    // mask's lowest set bit. Up to 8 elements, slot j > 0 holds the element whose condition
-    // is the (j+1)-th true one, chosen by selects over prefix counts (dead unless something
-    // reads past the first element); every slot is written at a fixed address, so the
-    // optimiser can keep the list in registers. Past 8, the selects would grow with the
-    // square of the count: element i is instead written to the slot of its prefix count
-    // whether it is taken or not (an element not taken is overwritten by the next one, and
-    // slots at or past the count are never read).
+    // mask's lowest set bit. Slot j > 0 holds the element whose condition is the (j+1)-th
+    // true one, chosen by selects over prefix counts (dead unless something reads past the
+    // first element). Every slot is written at a fixed address, so the optimiser can keep
+    // the list in registers.
     constexpr size_t kMaxSelectElements = 8;
-    constexpr size_t kMaxMaskElements = 63;  // one bit of the 64-bit mask marks the end
     size_t items = n.args.size() / 2;
-    bool literals = items > 0 && items <= kMaxMaskElements;
+    bool literals = items > 0 && items <= kMaxSelectElements;
     for (size_t i = 0; literals && i < items; ++i) literals = p_.nodes[n.args[2 * i]].op == Op::Const;
     if (literals) {
       std::vector<llvm::Value*> conds, before;  // before[i]: how many conditions before i hold
@@ -265,12 +261,8 @@ CV Gen::gen_list(const ir::Node& n, NodeId id) {
       } else {
         first = slot_by_selects(0);
       }
-      if (items <= kMaxSelectElements) {
-        for (size_t j = 1; j < items; ++j) store(et, slot_by_selects(j), at(data, j * stride));
-      } else {
-        for (size_t i = 1; i < items; ++i) store(et, elems[i], at(data, B.CreateMul(before[i], B.getInt64(stride))));
-      }
-      store(et, first, at(data, uint64_t{0}));  // last: a read of the first element sees this store
+      store(et, first, at(data, uint64_t{0}));
+      for (size_t j = 1; j < items; ++j) store(et, slot_by_selects(j), at(data, j * stride));
       r = B.CreateInsertValue(r, data, 0);
       // The length as popcount(mask), not the running sum: `is_empty` then folds to mask == 0.
       llvm::Value* length = B.CreateUnaryIntrinsic(llvm::Intrinsic::ctpop, mask);
