@@ -528,7 +528,25 @@ void Gen::store_decision(size_t position, llvm::Value* out) {
   const Type& t = p_.values[v].type;
   llvm::Value* dst = at(out, L_.decision_offset(position));
   store(t, load(t, frame_at(memo_[v])), dst);
-  if (contains_list(t, p_.schema)) call_shim("proviso_host_persist", B.getVoidTy(), {fn_.ctx, B.getInt32(v), dst});
+  if (!contains_list(t, p_.schema)) return;
+  // The host copies list storage out of the frame; an absent or empty list has none (the
+  // common case for lists of exclusions), so the call is skipped.
+  llvm::BasicBlock* copy = nullptr;
+  llvm::BasicBlock* done = nullptr;
+  if (t.kind == TypeKind::List) {
+    llvm::Value* items = at(dst, Layout::has_tag(t) ? L_.value_offset(t) + 8 : 8);
+    llvm::Value* any = B.CreateICmpNE(B.CreateAlignedLoad(i64_, items, llvm::Align(8)), B.getInt64(0));
+    if (Layout::has_tag(t)) any = B.CreateAnd(any, B.CreateICmpNE(B.CreateLoad(i8_, dst), B.getInt8(0)));
+    copy = block("persist.copy");
+    done = block("persist.done");
+    B.CreateCondBr(any, copy, done);
+    B.SetInsertPoint(copy);
+  }
+  call_shim("proviso_host_persist", B.getVoidTy(), {fn_.ctx, B.getInt32(v), dst});
+  if (done) {
+    B.CreateBr(done);
+    B.SetInsertPoint(done);
+  }
 }
 
 llvm::Function* Gen::emit_entry(bool some) {

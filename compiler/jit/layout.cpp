@@ -357,7 +357,8 @@ void persist_flat(const Layout& layout, const Type& t, uint8_t* dst, rt::jit::Ar
     Slot es = layout.slot(*t.elem);
     auto* copy = static_cast<uint8_t*>(arena.allocate(size_t{es.size} * n, es.align));
     std::memcpy(copy, elems, size_t{es.size} * n);
-    for (uint64_t i = 0; i < n; ++i) persist_flat(layout, *t.elem, copy + i * es.size, arena);
+    if (t.elem->kind == TypeKind::Record || t.elem->kind == TypeKind::List)  // others hold no frame pointers
+      for (uint64_t i = 0; i < n; ++i) persist_flat(layout, *t.elem, copy + i * es.size, arena);
     store<const void*>(dst, copy);
   }
 }
