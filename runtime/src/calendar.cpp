@@ -151,9 +151,10 @@ std::shared_ptr<const Calendar> Calendar::always() {
 
 int Calendar::local_year(Instant t) const {
   // Zone offsets stay within a day, so only the UTC dates next to a new year are ambiguous.
-  CivilDate c = detail::civil_from_days(detail::floor_div(t, kSecondsPerDay));
-  if ((c.month == 1 && c.day == 1) || (c.month == 12 && c.day == 31)) return civil(zone_->local_date(t)).year;
-  return c.year;
+  bool edge = false;
+  int year = detail::year_of_day(detail::floor_div(t, kSecondsPerDay), &edge);
+  if (edge) return civil(zone_->local_date(t)).year;
+  return year;
 }
 
 int Calendar::search_limit(int from_year) const {

@@ -38,6 +38,31 @@ constexpr CivilDate civil_from_days(int64_t z) {
   return CivilDate{static_cast<int>(y + (m <= 2)), m, d};
 }
 
+// The civil year of day z (days since 1970-01-01), and whether z is the year's first or last
+// day. A table of New Year's days serves 1900..2299 (a guess from the mean year length,
+// then at most a step or two); other years take civil_from_days.
+inline int year_of_day(int64_t z, bool* first_or_last) {
+  constexpr int kFirst = 1900, kCount = 400;
+  static constexpr auto starts = [] {
+    struct Starts {
+      int32_t day[kCount + 1];
+    } s{};
+    for (int i = 0; i <= kCount; ++i) s.day[i] = static_cast<int32_t>(days_from_civil(kFirst + i, 1, 1));
+    return s;
+  }();
+  if (z < starts.day[0] || z >= starts.day[kCount]) {
+    CivilDate c = civil_from_days(z);
+    *first_or_last = (c.month == 1 && c.day == 1) || (c.month == 12 && c.day == 31);
+    return c.year;
+  }
+  auto i = static_cast<int>((z - starts.day[0]) * 400 / 146097);
+  i = i < kCount ? i : kCount - 1;
+  while (i > 0 && z < starts.day[i]) --i;
+  while (i + 1 < kCount && z >= starts.day[i + 1]) ++i;
+  *first_or_last = z == starts.day[i] || z + 1 == starts.day[i + 1];
+  return kFirst + i;
+}
+
 // First and last supported dates and instants.
 inline constexpr int64_t kMinDate = days_from_civil(kMinYear, 1, 1);
 inline constexpr int64_t kMaxDate = days_from_civil(kMaxYear, 12, 31);

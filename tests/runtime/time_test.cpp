@@ -3,6 +3,8 @@
 
 #include <proviso/rt/time.h>
 
+#include "../../runtime/src/civil.h"  // private: the fast year lookup
+
 #include "test_support.h"
 
 using namespace proviso::rt;
@@ -125,4 +127,21 @@ TEST_CASE("checked instant arithmetic", "[time]") {
   CHECK(utc_date(at("2026-11-27T23:59:59Z")) == day("2026-11-27"));
   CHECK(utc_date(-1) == -1);
   CHECK(utc_midnight(day("2026-11-27")) == at("2026-11-27T00:00:00Z"));
+}
+
+TEST_CASE("year_of_day agrees with civil_from_days on every day from 1500 to 2600", "[time]") {
+  int64_t days = 0, edges = 0, mismatches = 0;
+  for (int64_t z = detail::days_from_civil(1500, 1, 1); z <= detail::days_from_civil(2600, 12, 31); ++z, ++days) {
+    bool edge = false;
+    int year = detail::year_of_day(z, &edge);
+    CivilDate c = detail::civil_from_days(z);
+    bool want_edge = (c.month == 1 && c.day == 1) || (c.month == 12 && c.day == 31);
+    edges += edge ? 1 : 0;
+    if (year != c.year || edge != want_edge) {
+      if (++mismatches <= 5) FAIL_CHECK("day " << z << ": year " << year << " vs " << c.year);
+    }
+  }
+  CHECK(mismatches == 0);
+  CHECK(edges == 2 * (2600 - 1500 + 1));  // the first and last day of every year
+  CHECK(days > 400000);
 }
