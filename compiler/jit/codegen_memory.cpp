@@ -2,6 +2,8 @@
 // layout.h), temporaries, SSA representations, coercions and merges of values.
 #include <fmt/format.h>
 
+#include <llvm/IR/MDBuilder.h>
+
 #include "compiler/jit/codegen_impl.h"
 
 namespace proviso::jit::detail {
@@ -19,7 +21,23 @@ llvm::Value* Gen::load_constant_element(llvm::Constant* array, llvm::Value* inde
   auto* gv = new llvm::GlobalVariable(*M_, array->getType(), true, llvm::GlobalValue::PrivateLinkage, array, name);
   gv->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
   llvm::Type* element = llvm::cast<llvm::ArrayType>(array->getType())->getElementType();
-  return B.CreateLoad(element, B.CreateInBoundsGEP(array->getType(), gv, {B.getInt64(0), index}));
+  llvm::LoadInst* load = B.CreateLoad(element, B.CreateInBoundsGEP(array->getType(), gv, {B.getInt64(0), index}));
+  // The load yields one of the array's integers: their range lets the optimiser drop masks
+  // (a bool column needs no `and 1`) and comparisons that cannot fail.
+  if (auto* ints = llvm::dyn_cast<llvm::ConstantDataSequential>(array); ints && element->isIntegerTy()) {
+    unsigned bits = element->getIntegerBitWidth();
+    llvm::APInt lo = ints->getElementAsAPInt(0), hi = lo;
+    for (unsigned i = 1; i < ints->getNumElements(); ++i) {
+      llvm::APInt x = ints->getElementAsAPInt(i);
+      if (x.slt(lo)) lo = x;
+      if (x.sgt(hi)) hi = x;
+    }
+    if (!hi.isMaxSignedValue()) {  // [lo, hi + 1) is not the full set
+      llvm::MDBuilder md(C_);
+      load->setMetadata(llvm::LLVMContext::MD_range, md.createRange(lo, hi + llvm::APInt(bits, 1)));
+    }
+  }
+  return load;
 }
 
 llvm::Value* Gen::temp(uint32_t size, uint32_t align) {
