@@ -748,6 +748,7 @@ CodegenResult Gen::run(const llvm::DataLayout& data_layout, const std::string& t
     layout_frame();
     // Typical policies nest a few dozen evaluations: no depth bookkeeping at all.
     depth_checks_ = deepest_evaluation() > kInterpreterMaxDepth;
+    find_early_exit_collects();
     auto* zt = llvm::ArrayType::get(i8_, zero_size_);
     zero_ = new llvm::GlobalVariable(*M_, zt, true, llvm::GlobalValue::InternalLinkage,
                                      llvm::ConstantAggregateZero::get(zt), "proviso.zero");

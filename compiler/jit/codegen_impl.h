@@ -198,6 +198,12 @@ class Gen {
   int64_t deepest_in(int kind, int32_t index);          // 0 value, 1 table, 2 calendar: below its root
   std::map<std::pair<int, int32_t>, int64_t> deepest_;  // -1 while being computed
   bool depth_checks_ = false;
+  // Collects of literals read only by first() and is_empty(), whose conditions cannot fail:
+  // compiled as a chain of tests that stops at the first true one (see early_exit_collects).
+  std::vector<bool> early_exit_;
+  void find_early_exit_collects();
+  bool cannot_fail(ir::NodeId id, int depth) const;
+  CV gen_early_exit_collect(const ir::Node& n, ir::NodeId id);
   int walk_depth_ = 0;  // recursion of the analyses above
 
   std::vector<CV> locals_;

@@ -73,6 +73,18 @@ calendar desk
                      cells[0], cells[1], cells[2], cells[3], cells[4]);
     static const char* types[] = {"integer", "bool",     "decimal", "money", "date",   "datetime", "duration",
                                   "text",    "integer?", "Color",   "text?", "money?", "date?"};
+    if (chance(60)) {
+      // A list read through a let, often by first() and is_empty() only, with conditions that
+      // cannot fail (the JIT compiles those as a chain of tests that stops early).
+      static const char* const pure[] = {"x.c",     "not x.c", "x.d == Red",       "x.d != Blue",
+                                         "x.b > 4", "x.a < 0", "x.c and x.b == 3", "x.d == Green or not x.c"};
+      std::string cells;
+      for (int k = 0, n = static_cast<int>(pick(1, 5)); k < n; ++k)
+        cells += fmt::format("{}\"{}\" when {}", k ? ", " : "", static_cast<char>('k' + k),
+                             chance(80) ? std::string(one(pure)) : E0("bool"));
+      s += fmt::format("let lc: list of text = collect {{ {} }}\n", cells);
+      names_.push_back({"lc", "list of text"});
+    }
     int n_lets = static_cast<int>(pick(2, 6));
     for (int i = 0; i < n_lets; ++i) {
       std::string t = types[pick(0, 12)];
@@ -111,8 +123,16 @@ calendar desk
     return found[pick(0, static_cast<int64_t>(found.size()) - 1)];
   }
 
+  std::string E0(const std::string& t) { return "(" + expr(t, 1) + ")"; }
+
   std::string expr(const std::string& t, int depth) {
     bool leaf = depth >= 3 || chance(25 + depth * 15);
+    if (std::string l = named("list of text"); !l.empty() && chance(20)) {
+      if (t == "text") return "first(" + l + ") ?? \"-\"";
+      if (t == "text?") return "first(" + l + ")";
+      if (t == "bool") return "is_empty(" + l + ")";
+      if (t == "integer" && chance(20)) return "count(" + l + ")";  // makes the whole list observable
+    }
     if (chance(15)) {
       std::string n = named(t);
       if (!n.empty()) return n;
