@@ -154,8 +154,9 @@ std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) {
 
 bool try_add(const Decimal& a, const Decimal& b, Decimal* out) {
   int s = std::max(a.scale_, b.scale_);
-  i128 ca, cb;
-  if (!upscale(a.coefficient_, a.scale_, s, &ca) || !upscale(b.coefficient_, b.scale_, s, &cb)) return false;
+  i128 ca = a.coefficient_, cb = b.coefficient_;  // amounts of one currency mostly share a scale
+  if ((a.scale_ != s && !upscale(ca, a.scale_, s, &ca)) || (b.scale_ != s && !upscale(cb, b.scale_, s, &cb)))
+    return false;
   // INVARIANT: |ca|, |cb| < 10^36, so the sum cannot wrap 128 bits.
   i128 c = ca + cb;
   if (magnitude(c) >= kLimit) return false;
