@@ -5,17 +5,46 @@
 #include <iostream>
 
 #include "compiler/driver/test_runner.h"
+#include "compiler/jit/jit.h"
 #include "tools/cli.h"
 
 namespace proviso::cli {
 
+namespace {
+
+// The tests of one policy on the engines asked for. A policy the JIT cannot compile is
+// tested by the interpreter alone, with a note (as `proviso eval` does).
+driver::TestReport run_on(const ir::Program& p, const std::string& engine, const std::string& file) {
+  if (engine == "interp" || p.tests.empty()) return driver::run_tests(p);
+  auto created = jit::CompiledPolicy::create(p, jit::JitOptions{});
+  if (!created.ok()) {
+    std::cerr << "proviso: note: " << file << ": " << created.status.message << "; its tests ran on the interpreter\n";
+    return driver::run_tests(p);
+  }
+  const jit::CompiledPolicy& jitted = *created.policy;
+  driver::TestReport on_jit =
+      driver::run_tests(p, [&](const std::vector<ir::Value>& inputs, const interp::EvalOptions& options) {
+        return jitted.evaluate(inputs, options);
+      });
+  if (engine == "jit") return on_jit;
+  return driver::merge_reports(driver::run_tests(p), "interpreter", on_jit, "JIT");
+}
+
+}  // namespace
+
 Command add_test(CLI::App& app) {
   auto paths = std::make_shared<std::vector<std::string>>();
   CLI::App* sub = app.add_subcommand("test", "Run the tests written in policies");
+  auto engine = std::make_shared<std::string>("both");
   sub->add_option("PATH", *paths, "Policy files, or directories searched recursively for *.policy")->required();
-  sub->footer("Prints each failure with its location and the decisions that differ, then `N passed, M failed`.\n"
-              "Exit status: 0 when every test passes, 1 otherwise, 2 for a bad command line.");
-  return {sub, [paths] {
+  sub->add_option("--engine", *engine,
+                  "Evaluator: both (the default: the interpreter and the JIT, which must agree), interp or jit")
+      ->check(CLI::IsMember({"both", "interp", "jit"}));
+  sub->footer(
+      "Prints each failure with its location and the decisions that differ, then `N passed, M failed`.\n"
+      "With both engines, a test whose outcome differs between them fails, naming both answers.\n"
+      "Exit status: 0 when every test passes, 1 otherwise, 2 for a bad command line.");
+  return {sub, [paths, engine] {
             namespace fs = std::filesystem;
             std::vector<std::string> files;
             int passed = 0, failed = 0;
@@ -25,7 +54,8 @@ Command add_test(CLI::App& app) {
                 std::vector<std::string> found;
                 for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
                      it.increment(ec)) {
-                  if (it->is_regular_file(ec) && it->path().extension() == ".policy") found.push_back(it->path().string());
+                  if (it->is_regular_file(ec) && it->path().extension() == ".policy")
+                    found.push_back(it->path().string());
                 }
                 if (ec) {
                   print_error("cannot read " + p + ": " + ec.message());
@@ -45,7 +75,7 @@ Command add_test(CLI::App& app) {
                 ++failed;
                 continue;
               }
-              driver::TestReport report = driver::run_tests(*program);
+              driver::TestReport report = run_on(*program, *engine, f);
               std::cout << driver::render_failures(report);
               passed += report.passed;
               failed += report.failed;

@@ -29,7 +29,8 @@ std::string eval_error_text(const ir::Program& p, const interp::EvalError& e) {
   return s;
 }
 
-TestOutcome run_one(const ir::Program& p, const interp::Interpreter& interp, const ir::TestCase& test) {
+TestOutcome run_one(const ir::Program& p, const interp::Interpreter& interp, const Evaluate& evaluate,
+                    const ir::TestCase& test) {
   TestOutcome o;
   o.name = test.name;
   o.location = location_of(p, test.loc);
@@ -62,7 +63,7 @@ TestOutcome run_one(const ir::Program& p, const interp::Interpreter& interp, con
       if (std::find(options.decisions.begin(), options.decisions.end(), e->value) == options.decisions.end())
         options.decisions.push_back(e->value);
   }
-  interp::EvalResult r = interp.evaluate(inputs, options);
+  interp::EvalResult r = evaluate ? evaluate(inputs, options) : interp.evaluate(inputs, options);
 
   if (!r.ok) {
     if (errors.empty()) {
@@ -112,13 +113,13 @@ TestOutcome run_one(const ir::Program& p, const interp::Interpreter& interp, con
 
 }  // namespace
 
-TestReport run_tests(const ir::Program& p) {
+TestReport run_tests(const ir::Program& p, const Evaluate& evaluate) {
   TestReport report;
   interp::Interpreter interp(p);
   for (const auto& test : p.tests) {
     TestOutcome o;
     try {
-      o = run_one(p, interp, test);
+      o = run_one(p, interp, evaluate, test);
     } catch (const std::exception& e) {
       o.name = test.name;
       o.location = location_of(p, test.loc);
@@ -129,6 +130,44 @@ TestReport run_tests(const ir::Program& p) {
     report.outcomes.push_back(std::move(o));
   }
   return report;
+}
+
+namespace {
+
+bool same_outcome(const TestOutcome& a, const TestOutcome& b) {
+  if (a.passed != b.passed || a.problem != b.problem || a.diffs.size() != b.diffs.size()) return false;
+  for (size_t i = 0; i < a.diffs.size(); ++i)
+    if (a.diffs[i].decision != b.diffs[i].decision || a.diffs[i].expected != b.diffs[i].expected ||
+        a.diffs[i].actual != b.diffs[i].actual)
+      return false;
+  return true;
+}
+
+std::string describe(const TestOutcome& o) {
+  if (o.passed) return "passed";
+  if (!o.problem.empty()) return o.problem;
+  std::string s;
+  for (const auto& d : o.diffs) s += fmt::format("{}{} = {}", s.empty() ? "" : ", ", d.decision, d.actual);
+  return s;
+}
+
+}  // namespace
+
+TestReport merge_reports(const TestReport& a, const char* a_name, const TestReport& b, const char* b_name) {
+  TestReport merged;
+  for (size_t i = 0; i < a.outcomes.size(); ++i) {
+    TestOutcome o = a.outcomes[i];
+    if (i >= b.outcomes.size() || !same_outcome(o, b.outcomes[i])) {
+      std::string other = i < b.outcomes.size() ? describe(b.outcomes[i]) : "not run";
+      o.problem = fmt::format("the engines disagree (please report this policy): {}: {}; {}: {}", a_name, describe(o),
+                              b_name, other);
+      o.diffs.clear();
+      o.passed = false;
+    }
+    (o.passed ? merged.passed : merged.failed)++;
+    merged.outcomes.push_back(std::move(o));
+  }
+  return merged;
 }
 
 std::string render_failures(const TestReport& report) {

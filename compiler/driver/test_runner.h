@@ -2,9 +2,11 @@
 // interpreter and reports each failure with its location and a readable diff.
 // Takes: a checked Program. Gives: counts and the failure report text.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "compiler/interp/interpreter.h"
 #include "compiler/ir/program.h"
 
 namespace proviso::driver {
@@ -29,7 +31,15 @@ struct TestReport {
   int failed = 0;
 };
 
-TestReport run_tests(const ir::Program& program);
+// How a test's decisions are evaluated; empty = the reference interpreter. (The JIT lives in
+// compiler/jit, above this library: `proviso test` passes its CompiledPolicy::evaluate.)
+using Evaluate = std::function<interp::EvalResult(const std::vector<ir::Value>&, const interp::EvalOptions&)>;
+
+TestReport run_tests(const ir::Program& program, const Evaluate& evaluate = {});
+
+// Outcomes of the same tests by two engines merged: where they differ, the test fails with
+// both answers (an engine bug, not a policy bug). `a_name` and `b_name` label them.
+TestReport merge_reports(const TestReport& a, const char* a_name, const TestReport& b, const char* b_name);
 
 // Failures only, as:
 //   policies/x.policy:120:1: test "Severity 1 by phone" failed

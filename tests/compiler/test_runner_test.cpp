@@ -1,0 +1,63 @@
+// The policy test runner: merging the reports of two engines (a disagreement is a failure
+// that names both answers; agreement leaves the report as either engine gave it).
+#include <catch2/catch.hpp>
+
+#include "compiler/driver/test_runner.h"
+
+using namespace proviso;
+
+namespace {
+
+driver::TestOutcome passed(const char* name) {
+  driver::TestOutcome o;
+  o.name = name;
+  o.location = "t.policy:1:1";
+  return o;
+}
+
+driver::TestOutcome failed(const char* name, const char* actual) {
+  driver::TestOutcome o = passed(name);
+  o.passed = false;
+  o.diffs.push_back({"fine", "false", actual});
+  return o;
+}
+
+driver::TestReport report(std::vector<driver::TestOutcome> outcomes) {
+  driver::TestReport r;
+  for (auto& o : outcomes) (o.passed ? r.passed : r.failed)++;
+  r.outcomes = std::move(outcomes);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("merge_reports keeps agreeing outcomes and fails disagreeing ones") {
+  auto a = report({passed("one"), failed("two", "true"), passed("three"), failed("four", "true")});
+  auto b = report({passed("one"), failed("two", "true"), failed("three", "true"), passed("four")});
+  driver::TestReport m = driver::merge_reports(a, "interpreter", b, "JIT");
+  REQUIRE(m.outcomes.size() == 4);
+  CHECK(m.passed == 1);
+  CHECK(m.failed == 3);
+  CHECK(m.outcomes[0].passed);
+  CHECK(m.outcomes[1].problem.empty());  // the same failure on both: the policy's, as is
+  REQUIRE(m.outcomes[1].diffs.size() == 1);
+  CHECK(m.outcomes[2].problem ==
+        "the engines disagree (please report this policy): interpreter: passed; JIT: fine = true");
+  CHECK(m.outcomes[2].diffs.empty());
+  CHECK(m.outcomes[3].problem ==
+        "the engines disagree (please report this policy): interpreter: fine = true; JIT: passed");
+  CHECK(driver::render_failures(m) ==
+        "t.policy:1:1: test \"two\" failed\n  fine: expected false, got true\n"
+        "t.policy:1:1: test \"three\" failed\n"
+        "  the engines disagree (please report this policy): interpreter: passed; JIT: fine = true\n"
+        "t.policy:1:1: test \"four\" failed\n"
+        "  the engines disagree (please report this policy): interpreter: fine = true; JIT: passed\n");
+}
+
+TEST_CASE("merge_reports of identical reports is that report") {
+  auto a = report({passed("one"), failed("two", "true")});
+  driver::TestReport m = driver::merge_reports(a, "interpreter", a, "JIT");
+  CHECK(m.passed == 1);
+  CHECK(m.failed == 1);
+  CHECK(driver::render_failures(m) == driver::render_failures(a));
+}

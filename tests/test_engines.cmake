@@ -1,0 +1,44 @@
+# `proviso test --engine`: interp runs no JIT; jit and both (the default) compile the policy
+# (PROVISO_JIT_TIMING reports it on stderr; a fresh cache directory forces a compile); a
+# failing expectation is reported once, the same way, whatever the engines.
+set(dir ${WORK}/test_engines)
+file(REMOVE_RECURSE ${dir})
+file(MAKE_DIRECTORY ${dir})
+set(ENV{PROVISO_JIT_TIMING} 1)
+set(ENV{XDG_CACHE_HOME} ${dir}/cache)
+file(WRITE ${dir}/t.policy "policy t.p \"T\"
+input x {
+  a: integer 0..10
+  c: bool
+}
+let reasons: list of text = collect { \"low\" when x.a < 3, \"off\" when not x.c }
+decision first_reason: text? = first(reasons)
+decision fine: bool = is_empty(reasons)
+test \"low and off\"
+  given x = { a: 1, c: false }
+  expect first_reason = \"low\"
+  expect fine = false
+test \"wrong on purpose\"
+  given x = { a: 5, c: true }
+  expect fine = false
+")
+set(failure "t.policy:13:6: test \"wrong on purpose\" failed\n  fine: expected false, got true\n1 passed, 1 failed\n")
+foreach(engine interp jit both)
+  if(engine STREQUAL both)
+    set(args test ${dir}/t.policy)  # the default
+  else()
+    set(args test --engine ${engine} ${dir}/t.policy)
+  endif()
+  execute_process(COMMAND ${PROVISO} ${args} OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+  string(REPLACE "${dir}/" "" out "${out}")
+  if(NOT rc EQUAL 1 OR NOT out STREQUAL failure)
+    message(FATAL_ERROR "--engine ${engine}: exit ${rc}, output `${out}`, stderr `${err}`")
+  endif()
+  if(engine STREQUAL interp AND err MATCHES "proviso-jit:")
+    message(FATAL_ERROR "--engine interp compiled the policy: `${err}`")
+  endif()
+  if(NOT engine STREQUAL interp AND NOT err MATCHES "proviso-jit: compile total \\(main\\)")
+    message(FATAL_ERROR "--engine ${engine} did not compile the policy: `${err}`")
+  endif()
+  file(REMOVE_RECURSE ${dir}/cache)
+endforeach()
