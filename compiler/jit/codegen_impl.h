@@ -110,7 +110,7 @@ class Gen {
   CV gen_const(const ir::Node& n, ir::NodeId id);
   CV gen_input(const ir::Node& n);
   CV gen_field(const ir::Node& n, ir::NodeId id);
-  bool read_from_input(ir::NodeId record) const;
+  bool required_input_path(ir::NodeId id) const;
   void assume_declared_range(const ir::Type& t, llvm::Value* loaded);
   CV gen_table_get(const ir::Node& n);
   CV table_column_lookup(const ir::TableDef& def, const ir::Node& n, llvm::Value* row);
@@ -203,6 +203,7 @@ class Gen {
   std::vector<bool> early_exit_;
   void find_early_exit_collects();
   bool cannot_fail(ir::NodeId id, int depth) const;
+  bool is_early_exit_list(ir::NodeId list) const;  // that collect, or a let whose body it is
   CV gen_early_exit_collect(const ir::Node& n, ir::NodeId id);
   int walk_depth_ = 0;  // recursion of the analyses above
 

@@ -201,14 +201,8 @@ bool Gen::cannot_fail(NodeId id, int depth) const {
   if (n.type.optional) return false;
   switch (n.op) {
     case Op::Const: return true;
-    case Op::Input: return n.aux >= 0 && static_cast<size_t>(n.aux) < p_.inputs.size() && !p_.inputs[n.aux].optional;
-    case Op::Field: {
-      const Type& base = p_.nodes[n.a].type;
-      if (base.kind != TypeKind::Record || base.optional) return false;
-      const ir::RecordDef& def = p_.schema.records[base.id];
-      return n.aux >= 0 && static_cast<size_t>(n.aux) < def.fields.size() && !def.fields[n.aux].type.optional &&
-             cannot_fail(n.a, depth + 1);
-    }
+    case Op::Input:
+    case Op::Field: return required_input_path(id);
     case Op::Not: return cannot_fail(n.a, depth + 1);
     case Op::And:
     case Op::Or: return cannot_fail(n.a, depth + 1) && cannot_fail(n.b, depth + 1);
@@ -284,11 +278,22 @@ void Gen::find_early_exit_collects() {
     if (n.op != Op::Collect || items == 0 || items > kMaxElements || n.args.size() % 2 != 0) continue;
     bool readers_ok = only_first[i] && bodies[i] <= 1 && (bodies[i] == 0 || value_only_first[body_of[i]]);
     if (!readers_ok || !n.type.elem || Layout::has_tag(*n.type.elem)) continue;
+    // Elements that gen_const gives as LLVM constants, so they can fill a constant array
+    // (bools are i1, and zones, calendars and records are read from the constant pool).
+    TypeKind ek = n.type.elem->kind;
+    if (ek != TypeKind::Text && (!is_immediate_kind(ek) || ek == TypeKind::Bool || ek == TypeKind::None)) continue;
     bool ok = true;
     for (size_t k = 0; ok && k < items; ++k)
       ok = p_.nodes[n.args[2 * k]].op == Op::Const && cannot_fail(n.args[2 * k + 1], 0);
     early_exit_[i] = ok;
   }
+}
+
+bool Gen::is_early_exit_list(NodeId list) const {
+  if (list < 0 || static_cast<size_t>(list) >= p_.nodes.size()) return false;
+  const ir::Node& n = p_.nodes[list];
+  if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.values.size()) list = p_.values[n.aux].body;
+  return list >= 0 && static_cast<size_t>(list) < early_exit_.size() && early_exit_[list];
 }
 
 CV Gen::gen_early_exit_collect(const ir::Node& n, NodeId id) {
@@ -299,7 +304,8 @@ CV Gen::gen_early_exit_collect(const ir::Node& n, NodeId id) {
     NodeId a = n.args[2 * i];
     CV e = coerce(gen(a), p_.nodes[a].type, et);
     auto* c = llvm::dyn_cast<llvm::Constant>(e.v);
-    if (!c || c->getType() == i1_) return {};  // not a memory constant: the general path
+    // find_early_exit_collects admits only element types that gen_const gives as constants.
+    if (!c || c->getType() == i1_) unsupported("internal error: an early-exit collect of a non-constant element");
     cells.push_back(c);
   }
   cells.push_back(llvm::Constant::getNullValue(cells[0]->getType()));  // no true condition
@@ -331,8 +337,7 @@ CV Gen::gen_early_exit_collect(const ir::Node& n, NodeId id) {
 }
 
 CV Gen::gen_list(const ir::Node& n, NodeId id) {
-  if (n.op == Op::Collect && static_cast<size_t>(id) < early_exit_.size() && early_exit_[id])
-    if (CV x = gen_early_exit_collect(n, id); x.v) return x;
+  if (n.op == Op::Collect && is_early_exit_list(id)) return gen_early_exit_collect(n, id);
   if (n.op == Op::MakeList || n.op == Op::Collect) {
     const Type& et = *n.type.elem;
     uint32_t stride = L_.slot(et).size;
@@ -439,13 +444,8 @@ CV Gen::gen_list(const ir::Node& n, NodeId id) {
   llvm::Value* some = B.CreateICmpNE(count, B.getInt64(0));
   // An early-exit collect always writes its first slot (the zero cell when no condition
   // holds), so it is read without choosing between the list and the zero buffer.
-  NodeId source = n.a;
-  if (p_.nodes[source].op == Op::ValueRef && p_.nodes[source].aux >= 0 &&
-      static_cast<size_t>(p_.nodes[source].aux) < p_.values.size())
-    source = p_.values[p_.nodes[source].aux].body;
-  bool written = source >= 0 && static_cast<size_t>(source) < early_exit_.size() && early_exit_[source];
-  llvm::Value* p =
-      written ? B.CreateExtractValue(list.v, 0) : B.CreateSelect(some, B.CreateExtractValue(list.v, 0), zero_);
+  llvm::Value* p = is_early_exit_list(n.a) ? B.CreateExtractValue(list.v, 0)
+                                           : B.CreateSelect(some, B.CreateExtractValue(list.v, 0), zero_);
   CV first = load(et, p);
   llvm::Value* present = first.present ? B.CreateAnd(some, first.present) : some;
   return coerce({first.v, present}, et.as_optional(), n.type);

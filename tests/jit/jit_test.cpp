@@ -150,6 +150,47 @@ TEST_CASE("flattening checks ranges and enum members (generated code relies on t
   CHECK(r.error.message == "the input `case`: `Tier` has no member number -1 (it has 2)");
 }
 
+TEST_CASE("lists read by first() and is_empty(): early exit only where nothing else can tell") {
+  // `pure` qualifies for the chain of tests that stops early; `counted` is also counted, and
+  // `risky` has a condition that overflows for a large x.n (the interpreter evaluates every
+  // condition, so the failure must be reported even after an earlier condition holds).
+  auto p = compile_text(R"(
+input x {
+  a: integer 0..10
+  c: bool
+  n: integer
+}
+let pure: list of text = collect { "low" when x.a < 3, "off" when not x.c, "mid" when x.a == 5 }
+let counted: list of text = collect { "low" when x.a < 3, "off" when not x.c }
+let risky: list of text = collect { "low" when x.a < 3, "big" when x.n * x.n > 4 }
+decision first_pure: text? = first(pure)
+decision none_pure: bool = is_empty(pure)
+decision first_counted: text? = first(counted)
+decision how_many: integer = count(counted)
+decision first_risky: text? = first(risky)
+)");
+  auto jitted = jit::CompiledPolicy::create(*p, no_cache());
+  REQUIRE(jitted.ok());
+  interp::Interpreter interp(*p);
+  const ir::RecordDef& def = p->schema.records[p->inputs[0].type.id];
+  size_t compared = 0, failures = 0;
+  for (int64_t a : {0, 2, 3, 5, 10})
+    for (bool c : {false, true})
+      for (int64_t n : {int64_t{0}, int64_t{9}, int64_t{4000000000}}) {
+        ir::ValueList fields(def.fields.size());
+        fields[def.find("a")] = ir::Value(a);
+        fields[def.find("c")] = ir::Value(c);
+        fields[def.find("n")] = ir::Value(n);
+        std::vector<ir::Value> in = {ir::Value::record(std::move(fields))};
+        interp::EvalResult want = interp.evaluate(in);
+        CHECK(jit_test::difference(*p, want, jitted.policy->evaluate(in)).empty());
+        failures += want.ok ? 0 : 1;
+        ++compared;
+      }
+  CHECK(compared == 30);
+  CHECK(failures == 10);  // every input with x.n = 4e9: `risky` overflows even when x.a < 3
+}
+
 TEST_CASE("a subset of decisions, in the order asked, errors included") {
   auto p = compile_path("policies/qlik/oem_maintenance.policy");
   auto jitted = jit::CompiledPolicy::create(*p, no_cache());
