@@ -30,6 +30,10 @@ bool readable(const std::string& path, std::string* error);
 // returns null. An unreadable file prints `proviso: error: cannot read FILE: reason`.
 std::shared_ptr<const ir::Program> compile_or_report(const std::string& path, bool show_warnings);
 
+// JIT compile time grows with the number of lets and decisions (about 2 ms each): past this
+// many, commands whose engine was not chosen explicitly use the interpreter alone, with a note.
+inline constexpr size_t kDefaultJitMaxValues = 1000;
+
 // A command: its subcommand and what runs when it was chosen (returns the exit code).
 struct Command {
   CLI::App* app = nullptr;

@@ -69,9 +69,7 @@ Command add_eval(CLI::App& app) {
             // --engine jit: decisions come from the native evaluator (explanations, when asked,
             // from the interpreter, as the JIT's contract says).
             std::unique_ptr<const jit::CompiledPolicy> compiled;
-            // Compile time grows with the number of lets and decisions (about 2 ms each): past
-            // this many, the default engine is the interpreter (--engine jit still compiles).
-            constexpr size_t kDefaultJitMaxValues = 1000;
+            // Past kDefaultJitMaxValues, the default engine is the interpreter (--engine jit still compiles).
             bool chosen = engine->count() > 0;
             if (!chosen && o->engine == "jit" && p.values.size() > kDefaultJitMaxValues) {
               std::cerr << "proviso: note: " << p.values.size() << " lets and decisions (more than "

@@ -12,11 +12,31 @@ namespace proviso::cli {
 
 namespace {
 
-// The tests of one policy on the engines asked for. A policy the JIT cannot compile is
-// tested by the interpreter alone, with a note (as `proviso eval` does).
-driver::TestReport run_on(const ir::Program& p, const std::string& engine, const std::string& file) {
+// The tests of one policy on the engines asked for. Without an explicit --engine, a policy
+// the JIT cannot compile, or one with more than kDefaultJitMaxValues lets and decisions, is
+// tested by the interpreter alone, with a note (as `proviso eval` does); with --engine jit,
+// a policy the JIT cannot compile fails each of its tests.
+driver::TestReport run_on(const ir::Program& p, const std::string& engine, bool chosen, const std::string& file) {
   if (engine == "interp" || p.tests.empty()) return driver::run_tests(p);
+  if (!chosen && p.values.size() > kDefaultJitMaxValues) {
+    std::cerr << "proviso: note: " << file << ": " << p.values.size() << " lets and decisions (more than "
+              << kDefaultJitMaxValues << "): its tests ran on the interpreter; --engine both compiles them\n";
+    return driver::run_tests(p);
+  }
   auto created = jit::CompiledPolicy::create(p, jit::JitOptions{});
+  if (!created.ok() && engine == "jit") {
+    driver::TestReport refused;
+    for (const ir::TestCase& t : p.tests) {
+      driver::TestOutcome o;
+      o.name = t.name;
+      o.location = driver::location_of(p, t.loc);
+      o.passed = false;
+      o.problem = "the JIT cannot compile this policy: " + created.status.message;
+      refused.outcomes.push_back(std::move(o));
+      ++refused.failed;
+    }
+    return refused;
+  }
   if (!created.ok()) {
     std::cerr << "proviso: note: " << file << ": " << created.status.message << "; its tests ran on the interpreter\n";
     return driver::run_tests(p);
@@ -37,14 +57,15 @@ Command add_test(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("test", "Run the tests written in policies");
   auto engine = std::make_shared<std::string>("both");
   sub->add_option("PATH", *paths, "Policy files, or directories searched recursively for *.policy")->required();
-  sub->add_option("--engine", *engine,
-                  "Evaluator: both (the default: the interpreter and the JIT, which must agree), interp or jit")
-      ->check(CLI::IsMember({"both", "interp", "jit"}));
+  CLI::Option* chosen =
+      sub->add_option("--engine", *engine,
+                      "Evaluator: both (the default: the interpreter and the JIT, which must agree), interp or jit")
+          ->check(CLI::IsMember({"both", "interp", "jit"}));
   sub->footer(
       "Prints each failure with its location and the decisions that differ, then `N passed, M failed`.\n"
       "With both engines, a test whose outcome differs between them fails, naming both answers.\n"
       "Exit status: 0 when every test passes, 1 otherwise, 2 for a bad command line.");
-  return {sub, [paths, engine] {
+  return {sub, [paths, engine, chosen] {
             namespace fs = std::filesystem;
             std::vector<std::string> files;
             int passed = 0, failed = 0;
@@ -75,7 +96,7 @@ Command add_test(CLI::App& app) {
                 ++failed;
                 continue;
               }
-              driver::TestReport report = run_on(*program, *engine, f);
+              driver::TestReport report = run_on(*program, *engine, chosen->count() > 0, f);
               std::cout << driver::render_failures(report);
               passed += report.passed;
               failed += report.failed;
