@@ -785,8 +785,6 @@ CodegenResult Gen::run(const llvm::DataLayout& data_layout, const std::string& t
 
 }  // namespace detail
 
-const char* codegen_build_stamp() { return __DATE__ " " __TIME__; }
-
 CodegenResult generate(const ir::Program& program, const Layout& layout, const ConstPlan& plan,
                        llvm::LLVMContext& context, const llvm::DataLayout& data_layout, const std::string& triple,
                        Part part) {

@@ -33,10 +33,6 @@ struct CodegenResult {
   std::string unsupported;
 };
 
-// When this code generator was built; part of the cache key, so that objects cached by an
-// older build of the JIT are never loaded by a newer one.
-const char* codegen_build_stamp();
-
 enum class Part { Main, Subset };
 
 CodegenResult generate(const ir::Program& program, const Layout& layout, const ConstPlan& plan,

@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 #include <llvm/Config/llvm-config.h>
@@ -21,6 +22,7 @@
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/LLVMContext.h>
+#include <llvm/Object/ObjectFile.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/SHA256.h>
@@ -58,11 +60,11 @@ using BatchFn = int32_t (*)(const uint8_t* const* const*, uint64_t, uint8_t*, ui
 class ObjectWriter : public llvm::ObjectCache {
  public:
   struct Pending {
-    std::string path;
+    const jit::ObjectCache* cache = nullptr;
     CacheKey key;
     std::string meta;
     size_t* object_bytes = nullptr;
-    std::string* note = nullptr;
+    std::string* note = nullptr;  // set to what happened to the entry
   };
   void expect(const std::string& module_id, Pending p) {
     std::lock_guard lock(mu_);
@@ -83,8 +85,13 @@ class ObjectWriter : public llvm::ObjectCache {
     }
     std::string_view object(obj.getBufferStart(), obj.getBufferSize());
     if (p.object_bytes) *p.object_bytes = object.size();
+    if (!p.cache) return;
     std::string why;
-    if (!p.path.empty() && !write_entry(p.path, p.key, p.meta, object, &why) && p.note) *p.note = why;
+    bool written = p.cache->write(p.key, p.meta, object, &why);
+    if (p.note) {
+      std::string done = written ? fmt::format("wrote `{}`", p.cache->entry_path(p.key)) : "not cached: " + why;
+      *p.note = p.note->empty() ? "compiled; " + done : *p.note + "; " + done;
+    }
   }
   std::unique_ptr<llvm::MemoryBuffer> getObject(const llvm::Module*) override { return nullptr; }
 
@@ -92,6 +99,42 @@ class ObjectWriter : public llvm::ObjectCache {
   std::mutex mu_;
   std::map<std::string, Pending> pending_;
 };
+
+// Why a cached object file must not be loaded, or "": it must be a relocatable object for
+// this machine that defines, as globals, only the entry points of `part`, and whose undefined
+// symbols (the only targets its relocations can have outside itself) are runtime shims.
+std::string check_object(std::string_view bytes, Part part, const std::set<std::string, std::less<>>& shims,
+                         const std::string& triple) {
+  auto obj = llvm::object::ObjectFile::createObjectFile(
+      llvm::MemoryBufferRef(llvm::StringRef(bytes.data(), bytes.size()), "entry"));
+  if (!obj) {
+    llvm::consumeError(obj.takeError());
+    return "not an object file";
+  }
+  const llvm::object::ObjectFile& o = **obj;
+  if (!o.isRelocatableObject()) return "not a relocatable object";
+  if (o.getArch() != llvm::Triple(triple).getArch()) return "made for another architecture";
+  for (const llvm::object::SymbolRef& sym : o.symbols()) {
+    auto flags = sym.getFlags();
+    auto name = sym.getName();
+    if (!flags || !name) {
+      if (!flags) llvm::consumeError(flags.takeError());
+      if (!name) llvm::consumeError(name.takeError());
+      return "an unreadable symbol";
+    }
+    if (*flags & llvm::object::SymbolRef::SF_Undefined) {
+      if (name->empty()) continue;
+      if (!shims.count(std::string_view(name->data(), name->size())))
+        return fmt::format("it imports `{}`, which is not a runtime function", name->str());
+      continue;
+    }
+    if (!(*flags & llvm::object::SymbolRef::SF_Global)) continue;
+    bool entry =
+        part == Part::Main ? (*name == "proviso_eval" || *name == "proviso_eval_batch") : *name == "proviso_eval_some";
+    if (!entry) return fmt::format("it defines `{}`, which is not an entry point", name->str());
+  }
+  return "";
+}
 
 // The process-wide JIT. Never destroyed (policies may be unloaded during static destruction).
 class Engine {
@@ -119,6 +162,7 @@ class Engine {
   int opt_level = 2;  // of the IR transform, set under `mu` for each compile
   std::string triple, cpu, features;
   uint64_t next_id = 0;
+  std::set<std::string, std::less<>> shim_names;  // all that generated code may import
 
  private:
   std::string init() {
@@ -159,6 +203,7 @@ class Engine {
     runtime = &es.createBareJITDylib("proviso.runtime");
     llvm::orc::SymbolMap symbols;
     auto add = [&](const char* name, const void* address) {
+      shim_names.insert(name);
       symbols[jit->mangleAndIntern(name)] = llvm::orc::ExecutorSymbolDef(
           llvm::orc::ExecutorAddr::fromPtr(address), llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
     };
@@ -276,9 +321,13 @@ struct CompiledPolicy::Impl {
   BatchFn batch = nullptr;
   std::vector<int32_t> position_of;  // value index -> position in decisions, or -1
 
-  // What compiling a part again needs: the key material and the cache directory ("" = none).
+  // What compiling a part again needs: the key material and the cache (null = none).
   std::string key_material;
-  std::string cache_dir;
+  std::unique_ptr<const jit::ObjectCache> cache;
+  // False when the estimated compile time is over the caller's budget: parts are then only
+  // loaded from the cache, and a subset that is not there is answered by the interpreter.
+  bool compile_allowed = true;
+  double estimated_ms = 0, budget_ms = 0;
   int opt_level = 2;
 
   // The subset entry point (some decisions only) is a second module, compiled or loaded from
@@ -333,38 +382,52 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
   };
   auto& sites = host.sites();
 
-  std::string path = cache_dir.empty() ? "" : cache_dir + "/" + hex + ".pjo";
-  if (!path.empty()) {
+  if (cache) {
     auto t = Clock::now();
-    std::string meta, object;
+    std::string meta, object, why;
     std::vector<ErrorSite> cached_sites;
-    EntryState st = read_entry(path, key, &meta, &object);
+    EntryState st = cache->read(key, &meta, &object, &why);
     // The subset part was cut from the same generation as the main part: its sites must be
     // the ones already loaded.
     bool sites_ok = st == EntryState::Ok && deserialize_sites(meta, &cached_sites) &&
                     (part == Part::Main || serialize_sites(cached_sites) == serialize_sites(sites));
+    std::string path = cache->entry_path(key);
     if (sites_ok) {
-      auto rt = dylib->createResourceTracker();
-      auto err = engine->jit->addObjectFile(rt, llvm::MemoryBuffer::getMemBufferCopy(object, hex));
-      std::string lerr = err ? llvm::toString(std::move(err)) : lookup();
-      if (lerr.empty()) {
-        if (part == Part::Main) sites = std::move(cached_sites);
-        info->cache_hit = true;
-        info->cache_load_ms = ms_since(t);
-        info->object_bytes = object.size();
-        info->cache_path = path;
-        return "";
+      // Defence in depth: the object may define only the entry points and use only the
+      // runtime's shims (the MAC already says this user's proviso wrote it).
+      std::string bad = check_object(object, part, engine->shim_names, engine->triple);
+      if (bad.empty()) {
+        auto rt = dylib->createResourceTracker();
+        auto err = engine->jit->addObjectFile(rt, llvm::MemoryBuffer::getMemBufferCopy(object, hex));
+        std::string lerr = err ? llvm::toString(std::move(err)) : lookup();
+        if (lerr.empty()) {
+          if (part == Part::Main) sites = std::move(cached_sites);
+          info->cache_hit = true;
+          info->cache_load_ms = ms_since(t);
+          info->object_bytes = object.size();
+          info->cache_path = path;
+          info->cache_note = fmt::format("loaded `{}`", path);
+          return "";
+        }
+        llvm::consumeError(rt->remove());
+        info->cache_note = fmt::format("`{}` could not be linked; rebuilt it", path);
+      } else {
+        info->cache_note = fmt::format("`{}` was refused ({}); rebuilt it", path, bad);
       }
-      // A damaged object that passed the checksum: unload it and rebuild.
-      llvm::consumeError(rt->remove());
-      info->cache_note = "the cached object could not be linked; rebuilt it";
-    } else if (st == EntryState::Damaged || st == EntryState::Ok) {
-      info->cache_note = "the cache entry was damaged; rebuilt it";
-    } else if (st == EntryState::Stale) {
-      info->cache_note = "the cache entry was stale; rebuilt it";
+    } else if (st == EntryState::Ok) {
+      info->cache_note = fmt::format("`{}` has a damaged error-site table; rebuilt it", path);
+    } else if (st != EntryState::Missing) {
+      const char* what = st == EntryState::Stale       ? "stale"
+                         : st == EntryState::Forged    ? "forged or altered"
+                         : st == EntryState::Untrusted ? "untrusted"
+                                                       : "damaged";
+      info->cache_note = fmt::format("the cache entry was {}: {}; rebuilt it", what, why);
     }
   }
 
+  if (!compile_allowed)
+    return fmt::format("compiling this policy would take about {:.1f} s (estimated), more than the {:.1f} s allowed",
+                       estimated_ms / 1000, budget_ms / 1000);
   auto t = Clock::now();
   auto context = std::make_unique<llvm::LLVMContext>();
   CodegenResult cg = generate(host.program(), host.layout(), host.plan(), *context, engine->jit->getDataLayout(),
@@ -377,8 +440,7 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
   else if (serialize_sites(cg.sites) != serialize_sites(sites))
     return "internal error: the subset part's error sites differ";
   cg.module->setModuleIdentifier(hex);
-  if (!path.empty())
-    engine->writer.expect(hex, {path, key, serialize_sites(sites), &info->object_bytes, &info->cache_note});
+  engine->writer.expect(hex, {cache.get(), key, serialize_sites(sites), &info->object_bytes, &info->cache_note});
   engine->opt_level = opt_level;
   auto rt = dylib->createResourceTracker();
   auto err = engine->jit->addIRModule(rt, llvm::orc::ThreadSafeModule(std::move(cg.module), std::move(context)));
@@ -390,7 +452,7 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
   engine->writer.forget(hex);
   if (!lerr.empty()) return "LLVM could not compile the policy: " + lerr;
   info->compile_ms = ms_since(t);
-  if (!path.empty()) info->cache_path = path;
+  if (cache) info->cache_path = cache->entry_path(key);
   if (std::getenv("PROVISO_JIT_TIMING"))
     std::fprintf(stderr, "proviso-jit: compile total (%s) %.2f ms\n", part_name, info->compile_ms);
   return "";
@@ -419,6 +481,8 @@ CompiledPolicy::Result CompiledPolicy::create(const ir::Program& program, const 
     return std::move(result);
   };
   auto t0 = Clock::now();
+  if (std::getenv("PROVISO_JIT_TIMING"))
+    std::fprintf(stderr, "proviso-jit: estimated compile time %.0f ms\n", estimate_compile_ms(program));
   auto impl = std::make_unique<Impl>(program);
   if (!impl->host.layout().unsupported().empty())
     return fail(Status::Code::Unsupported,
@@ -439,23 +503,29 @@ CompiledPolicy::Result CompiledPolicy::create(const ir::Program& program, const 
   impl->opt_level = std::clamp(options.opt_level, 0, 3);
 
   // The cache key: everything the object code depends on (each part adds its name).
-  impl->key_material = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}\n", jit_version(), codegen_build_stamp(),
+  impl->key_material = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}\n", jit_version(), jit_source_hash(),
                                    LLVM_VERSION_STRING, engine->triple, engine->cpu, engine->features, impl->opt_level);
   impl->key_material += serialize_program(program);
   if (options.use_cache) {
-    std::string dir = cache_directory(options.cache_dir);
-    std::error_code ec;
-    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-    if (dir.empty() || ec)
-      info.cache_note = fmt::format("no usable cache directory `{}`", dir);
+    auto cache = std::make_unique<jit::ObjectCache>(
+        jit::ObjectCache::open(cache_location(options.cache_dir), options.cache_max_bytes));
+    if (cache->usable())
+      impl->cache = std::move(cache);
     else
-      impl->cache_dir = dir;
+      info.cache_note = cache->why();
+  } else {
+    info.cache_note = "the cache is off";
   }
+  impl->estimated_ms = estimate_compile_ms(program);
+  impl->budget_ms = options.compile_budget_ms;
+  impl->compile_allowed = options.compile_budget_ms <= 0 || impl->estimated_ms <= options.compile_budget_ms;
+  info.estimated_compile_ms = impl->estimated_ms;
   why = impl->load(Part::Main, &info);
   if (!why.empty()) {
-    Status::Code code = why.rfind("LLVM", 0) == 0       ? Status::Code::Llvm
-                        : why.rfind("internal", 0) == 0 ? Status::Code::Internal
-                                                        : Status::Code::Unsupported;
+    Status::Code code = why.rfind("LLVM", 0) == 0             ? Status::Code::Llvm
+                        : why.rfind("internal", 0) == 0       ? Status::Code::Internal
+                        : why.rfind("compiling this", 0) == 0 ? Status::Code::OverBudget
+                                                              : Status::Code::Unsupported;
     return fail(code, why);
   }
 
@@ -521,6 +591,7 @@ interp::EvalResult CompiledPolicy::evaluate(const std::vector<ir::Value>& inputs
   EvalSomeFn some = nullptr;
   if (!options.decisions.empty()) {
     some = impl_->subset();
+    if (!some && !impl_->compile_allowed) return impl_->interp.evaluate(inputs, options);
     if (!some) {
       result.ok = false;
       result.error.message = "the JIT could not compile the decision subset: " + impl_->subset_error;

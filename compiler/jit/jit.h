@@ -21,6 +21,8 @@ struct Status {
     Ok,
     Unsupported,  // the policy uses something the JIT does not compile yet: use the interpreter
     Llvm,         // LLVM failed (target, codegen, linking)
+    OverBudget,   // compiling would take longer than JitOptions::compile_budget_ms, and the
+                  // compiled code is not in the cache: use the interpreter
     Internal,
   };
   Code code = Code::Ok;
@@ -32,22 +34,31 @@ struct JitOptions {
   // Read and write the compiled-object cache on disk. A hit loads the object file directly,
   // without running the optimiser or code generator.
   bool use_cache = true;
-  // "" = $XDG_CACHE_HOME/proviso, else $HOME/.cache/proviso.
+  // "" = $XDG_CACHE_HOME/proviso, else $HOME/.cache/proviso (object_cache.h says which
+  // directories must be private for the cache to be used).
   std::string cache_dir;
+  // The bound on the cache's size; the least recently used entries are removed past it.
+  uint64_t cache_max_bytes = uint64_t{256} << 20;
   // Level of the IR optimisation pipeline (the transform layer), 0..3; part of the cache key.
   // The code generator always runs at its default level.
   int opt_level = 2;
+  // When > 0: a policy whose estimated compile time (estimate_compile_ms) is above this is
+  // only loaded from the cache, never compiled (Status::Code::OverBudget).
+  double compile_budget_ms = 0;
 };
 
 // How the policy came to be executable.
 struct CompileInfo {
   bool cache_hit = false;
-  double compile_ms = 0;     // IR generation + optimisation + codegen + link (0 on a hit)
-  double cache_load_ms = 0;  // reading, checking and linking a cached object (0 on a miss)
-  double total_ms = 0;       // the whole of create()
+  double compile_ms = 0;            // IR generation + optimisation + codegen + link (0 on a hit)
+  double cache_load_ms = 0;         // reading, checking and linking a cached object (0 on a miss)
+  double total_ms = 0;              // the whole of create()
+  double estimated_compile_ms = 0;  // estimate_compile_ms() of the program
   size_t object_bytes = 0;
   std::string cache_path;  // "" when the cache was not used
-  std::string cache_note;  // why a cache entry was rebuilt or not written, else ""
+  // What happened with the cache, for `--verbose`: "loaded `PATH`", "compiled; wrote `PATH`",
+  // or why an entry was not used or not written.
+  std::string cache_note;
 };
 
 class Session;
@@ -119,7 +130,16 @@ class Session {
   std::unique_ptr<Impl> impl_;
 };
 
+// An estimate of the milliseconds LLVM needs to compile `program` (compile_cost.cpp): the
+// default engine evaluates policies above kDefaultCompileBudgetMs with the interpreter unless
+// their compiled code is already in the cache.
+double estimate_compile_ms(const ir::Program& program);
+inline constexpr double kDefaultCompileBudgetMs = 1000;
+
 // The version of the code generator and ABI; part of every cache key.
 const char* jit_version();
+// A hash of the sources of the JIT, the IR and the runtime, made at build time; part of every
+// cache key, so that an edit to any of them never loads code compiled by the old build.
+const char* jit_source_hash();
 
 }  // namespace proviso::jit
