@@ -3,12 +3,16 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <vector>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "compiler/ast/diagnostic.h"
 
@@ -80,6 +84,50 @@ bool read_file(const std::string& path, std::string* text, std::string* error) {
   if (bad) {
     *error = "cannot read " + path + ": " + reason(err);
     return false;
+  }
+  return true;
+}
+
+bool replace_file(const std::string& path, std::string_view text, std::string* error) {
+  auto fail = [&](int err) {
+    *error = "cannot write " + path + ": " + reason(err);
+    return false;
+  };
+  char* real = ::realpath(path.c_str(), nullptr);
+  if (!real) return fail(errno);
+  std::string target = real;
+  std::free(real);
+  struct stat st;
+  if (::stat(target.c_str(), &st) != 0) return fail(errno);
+  size_t slash = target.find_last_of('/');
+  std::string dir = slash == std::string::npos ? "." : target.substr(0, slash + 1);
+  std::string base = slash == std::string::npos ? target : target.substr(slash + 1);
+  std::string tmpl = dir + "." + base + ".proviso-XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  int fd = ::mkstemp(name.data());
+  if (fd < 0) return fail(errno);
+  std::string tmp = name.data();
+  int err = 0;
+  std::string_view rest = text;
+  while (!rest.empty() && err == 0) {
+    ssize_t n = ::write(fd, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      err = n < 0 ? errno : EIO;
+    else
+      rest.remove_prefix(static_cast<size_t>(n));
+  }
+  if (err == 0 && ::fchmod(fd, st.st_mode & 07777) != 0) err = errno;
+  // Keep the owner when allowed (as root, or the group for its members); otherwise the file
+  // becomes the user's, as any editor's save would make it.
+  if (err == 0 && (st.st_uid != ::geteuid() || st.st_gid != ::getegid())) (void)::fchown(fd, st.st_uid, st.st_gid);
+  if (err == 0 && ::fsync(fd) != 0) err = errno;
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err == 0 && ::rename(tmp.c_str(), target.c_str()) != 0) err = errno;
+  if (err != 0) {
+    ::unlink(tmp.c_str());
+    return fail(err);
   }
   return true;
 }

@@ -23,16 +23,18 @@ void print_error(const std::string& message);
 // The whole file ("-" = standard input), or an error message "cannot read FILE: reason".
 bool read_file(const std::string& path, std::string* text, std::string* error);
 
+// Replaces the contents of `path` atomically (a new file beside it, renamed over it), so an
+// interrupted run never leaves half a file: a symbolic link is written through (its target is
+// replaced, the link stays) and the file keeps its mode (and owner, where allowed). False with
+// "cannot write PATH: reason".
+bool replace_file(const std::string& path, std::string_view text, std::string* error);
+
 // Whether `path` is a readable regular file; else the message "cannot read FILE: reason".
 bool readable(const std::string& path, std::string* error);
 
 // Compiles `path`; on errors prints the diagnostics (warnings too when `show_warnings`) and
 // returns null. An unreadable file prints `proviso: error: cannot read FILE: reason`.
 std::shared_ptr<const ir::Program> compile_or_report(const std::string& path, bool show_warnings);
-
-// JIT compile time grows with the number of lets and decisions (about 2 ms each): past this
-// many, commands whose engine was not chosen explicitly use the interpreter alone, with a note.
-inline constexpr size_t kDefaultJitMaxValues = 1000;
 
 // A command: its subcommand and what runs when it was chosen (returns the exit code).
 struct Command {
@@ -46,5 +48,6 @@ Command add_eval(CLI::App& app);
 Command add_test(CLI::App& app);
 Command add_doc(CLI::App& app);
 Command add_bench(CLI::App& app);
+Command add_cache(CLI::App& app);
 
 }  // namespace proviso::cli

@@ -3,6 +3,7 @@
 
 #include "compiler/driver/doc.h"
 #include "tools/cli.h"
+#include "tools/output.h"
 
 namespace proviso::cli {
 
@@ -14,7 +15,7 @@ Command add_doc(CLI::App& app) {
   return {sub, [file] {
             auto program = compile_or_report(*file, false);
             if (!program) return kFailed;
-            std::cout << driver::policy_markdown(*program) << "\n";
+            Output::standard().write(driver::policy_markdown(*program) + "\n");
             return kOk;
           }};
 }

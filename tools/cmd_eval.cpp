@@ -1,6 +1,8 @@
 // `proviso eval FILE --input PATH|-`: evaluate a policy on each input (one JSON object, NDJSON,
-// or a YAML stream) and print one JSON line per input, in order. A bad input or a failed
-// evaluation gives an {"error": ...} line; the other inputs are still evaluated.
+// or a YAML stream) and print one JSON line per input, in order. Inputs are read as a stream:
+// each is decoded, evaluated and written as soon as it is complete, in memory independent of
+// the input's size. A bad input or a failed evaluation gives an {"error": ...} line; the other
+// inputs are still evaluated. Output that cannot be written stops the run (exit 1).
 #include <iostream>
 
 #include <fmt/format.h>
@@ -12,9 +14,51 @@
 #include "compiler/records/decode.h"
 #include "compiler/records/encode.h"
 #include "tools/cli.h"
+#include "tools/engine.h"
+#include "tools/input_stream.h"
 #include "tools/inputs.h"
+#include "tools/output.h"
 
 namespace proviso::cli {
+
+namespace {
+
+// One output line (and the explanation that follows it on stderr) per input.
+class Evaluator {
+ public:
+  Evaluator(const ir::Program& p, const jit::CompiledPolicy* compiled, interp::EvalOptions options)
+      : p_(p), compiled_(compiled), interp_(p), options_(std::move(options)) {}
+
+  // Gives the JSON line; an explanation goes to `explanation`.
+  records::Json evaluate(const records::DecodeResult& decoded, std::string* explanation, bool* failed) {
+    if (!decoded.ok()) {
+      *failed = true;
+      return records::encode_error(decoded.error->path, decoded.error->message);
+    }
+    interp::EvalResult r =
+        compiled_ ? compiled_->evaluate(decoded.values, options_) : interp_.evaluate(decoded.values, options_);
+    if (!r.ok) {
+      *failed = true;
+      records::Json out = records::encode_error(r.error.path, r.error.message);
+      if (r.error.loc >= 0) out["error"]["location"] = driver::location_of(p_, r.error.loc);
+      return out;
+    }
+    records::Json out = records::encode_decisions(p_, r.decisions, r.home_zone);
+    if (options_.explain) {
+      out["explain"] = explain::render_json(p_, r);
+      *explanation = explain::render_text(p_, r);
+    }
+    return out;
+  }
+
+ private:
+  const ir::Program& p_;
+  const jit::CompiledPolicy* compiled_;
+  interp::Interpreter interp_;
+  interp::EvalOptions options_;
+};
+
+}  // namespace
 
 Command add_eval(CLI::App& app) {
   struct Options {
@@ -24,6 +68,7 @@ Command add_eval(CLI::App& app) {
     bool explain = false;
     std::string engine = "jit";
     bool no_cache = false;
+    bool verbose = false;
     std::string format = "auto";
   };
   auto o = std::make_shared<Options>();
@@ -38,6 +83,7 @@ Command add_eval(CLI::App& app) {
                 "Add an \"explain\" key to each output line and print a readable explanation on stderr");
   sub->add_flag("--no-cache", o->no_cache,
                 "JIT: compile afresh, neither reading nor writing the object cache ($XDG_CACHE_HOME/proviso)");
+  sub->add_flag("-v,--verbose", o->verbose, "Say on stderr what the object cache did, and why an entry was not used");
   CLI::Option* engine = sub->add_option("--engine", o->engine,
                                         "Evaluator: jit (native code, the default) or interp (the reference "
                                         "interpreter); explanations always come from the interpreter, checked "
@@ -47,8 +93,9 @@ Command add_eval(CLI::App& app) {
       ->check(CLI::IsMember({"auto", "json", "yaml"}));
   sub->footer(
       "Each output line is {\"decisions\": {NAME: VALUE, ...}} (plus \"explain\" with --explain) or\n"
-      "{\"error\": {\"path\": ..., \"message\": ...}}. Exit status: 0 when every input evaluated, 1 when\n"
-      "any failed or the policy has errors, 2 for a bad command line.");
+      "{\"error\": {\"path\": ..., \"message\": ...}}. Inputs are read as a stream: each line is written\n"
+      "as soon as its input is complete. Exit status: 0 when every input evaluated, 1 when any failed,\n"
+      "the policy has errors or output could not be written, 2 for a bad command line.");
   return {sub, [o, engine] {
             auto program = compile_or_report(o->policy, false);
             if (!program) return kFailed;
@@ -58,77 +105,103 @@ Command add_eval(CLI::App& app) {
             options.explain = o->explain;
             if (!resolve_decisions(p, o->decisions, &options.decisions)) return kUsage;
 
-            InputSet inputs;
-            if (!load_inputs(p, o->input, o->format, &inputs)) return kFailed;
-            if (inputs.count() == 0) {
-              print_error((o->input == "-" ? std::string("standard input") : o->input) + " holds no input");
+            auto ends_with = [&](std::string_view suffix) {
+              return o->input.size() >= suffix.size() &&
+                     o->input.compare(o->input.size() - suffix.size(), suffix.size(), suffix) == 0;
+            };
+            bool yaml = o->format == "yaml" || (o->format == "auto" && (ends_with(".yaml") || ends_with(".yml")));
+            records::Decoder decoder(p);
+            InputStream in;
+            std::string error;
+            if (!in.open(o->input, yaml, decoder.limits(), &error)) {
+              print_error(error);
               return kFailed;
             }
 
-            interp::Interpreter interp(p);
-            // --engine jit: decisions come from the native evaluator (explanations, when asked,
-            // from the interpreter, as the JIT's contract says).
-            std::unique_ptr<const jit::CompiledPolicy> compiled;
-            // Past kDefaultJitMaxValues, the default engine is the interpreter (--engine jit still compiles).
-            bool chosen = engine->count() > 0;
-            if (!chosen && o->engine == "jit" && p.values.size() > kDefaultJitMaxValues) {
-              std::cerr << "proviso: note: " << p.values.size() << " lets and decisions (more than "
-                        << kDefaultJitMaxValues << "): evaluating with the interpreter; --engine jit compiles them\n";
-              o->engine = "interp";
-            }
-            if (o->engine == "jit") {
-              jit::JitOptions jit_options;
-              jit_options.use_cache = !o->no_cache;
-              auto created = jit::CompiledPolicy::create(p, jit_options);
-              if (created.ok()) {
-                compiled = std::move(created.policy);
-              } else if (chosen) {
-                print_error(created.status.message);
-                return kFailed;
-              } else {
-                // The default engine: the reference interpreter answers what the JIT cannot.
-                std::cerr << "proviso: note: " << created.status.message << "; evaluating with the interpreter\n";
-              }
-            }
+            EngineRequest request;
+            request.engine = o->engine;
+            request.chosen = engine->count() > 0;
+            request.required = request.chosen;
+            request.use_cache = !o->no_cache;
+            request.verbose = o->verbose;
+            PreparedEngine prepared = prepare_engine(p, request);
+            if (prepared.exit_code != 0) return prepared.exit_code;
+
+            Output& out = Output::standard();
+            // A reader downstream of a pipe sees each line as soon as its input is complete.
+            if (out.interactive()) in.on_idle([&out] { out.flush(); });
+            Evaluator evaluator(p, prepared.jit.get(), options);
+
             bool any_failed = false;
-            std::string line, explanation;
-            int explained = 0;
-            for (size_t i = 0; i < inputs.count(); ++i) {
-              records::DecodeResult decoded = inputs.decode(i);
-              records::Json out;
-              if (!decoded.ok()) {
-                out = records::encode_error(decoded.error->path, decoded.error->message);
-                any_failed = true;
-              } else {
-                interp::EvalResult r =
-                    compiled ? compiled->evaluate(decoded.values, options) : interp.evaluate(decoded.values, options);
-                if (!r.ok) {
-                  out = records::encode_error(r.error.path, r.error.message);
-                  if (r.error.loc >= 0) out["error"]["location"] = driver::location_of(p, r.error.loc);
-                  any_failed = true;
-                } else {
-                  out = records::encode_decisions(p, r.decisions, r.home_zone);
-                  if (o->explain) {
-                    out["explain"] = explain::render_json(p, r);
-                    explanation = explain::render_text(p, r);
-                    if (inputs.count() > 1)
-                      explanation =
-                          fmt::format("{}-- input {} (line {})\n", explained++ ? "\n" : "", i + 1, inputs.line(i)) +
-                          explanation;
-                  }
+            size_t count = 0, explained = 0;
+            // The first explanation waits for the second input: its header ("-- input 1
+            // (line 1)") is printed only when there is more than one input.
+            std::string first_explanation;
+            size_t first_line = 0;
+            auto write_line = [&](const records::Json& json, std::string explanation, size_t line) {
+              ++count;
+              if (count == 2 && !first_explanation.empty()) {
+                out.flush();
+                std::cerr << fmt::format("-- input 1 (line {})\n", first_line) << first_explanation << std::flush;
+                first_explanation.clear();
+              }
+              if (!explanation.empty()) ++explained;
+              std::string text = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+              text += '\n';
+              out.write(text);
+              if (explanation.empty()) return;
+              if (count == 1) {
+                first_explanation = std::move(explanation);
+                first_line = line;
+                return;
+              }
+              // The explanation follows its line, also when both streams go to a terminal.
+              out.flush();
+              std::cerr << fmt::format("{}-- input {} (line {})\n", explained > 1 ? "\n" : "", count, line)
+                        << explanation << std::flush;
+            };
+
+            InputStream::Item item;
+            while (!out.failed() && in.next(&item)) {
+              if (yaml && !item.error) {
+                // A YAML stream: one output line per document.
+                size_t index = 0;
+                for (records::DecodeResult& decoded : decoder.decode_yaml(item.yaml)) {
+                  bool failed = false;
+                  std::string explanation;
+                  records::Json json = evaluator.evaluate(decoded, &explanation, &failed);
+                  any_failed |= failed;
+                  write_line(json, std::move(explanation), ++index);
+                  if (out.failed()) break;
                 }
+                continue;
               }
-              line = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-              line += '\n';
-              std::cout << line;
-              if (!explanation.empty()) {
-                // The explanation follows its line, also when both streams go to a terminal.
-                std::cout.flush();
-                std::cerr << explanation << std::flush;
-                explanation.clear();
-              }
+              records::DecodeResult decoded;
+              if (item.error)
+                decoded.error = item.error;
+              else
+                decoded = decoder.decode_json(item.json, item.capacity);
+              bool failed = false;
+              std::string explanation;
+              records::Json json = evaluator.evaluate(decoded, &explanation, &failed);
+              any_failed |= failed;
+              write_line(json, std::move(explanation), item.line);
             }
-            std::cout.flush();
+            if (!in.read_error().empty()) {
+              out.flush();
+              print_error(in.read_error());
+              return kFailed;
+            }
+            if (!first_explanation.empty()) {
+              out.flush();
+              std::cerr << first_explanation << std::flush;
+            }
+            // A write error is reported once, by main(), after the last flush.
+            if (!out.flush()) return kFailed;
+            if (count == 0) {
+              print_error((o->input == "-" ? std::string("standard input") : o->input) + " holds no input");
+              return kFailed;
+            }
             return any_failed ? kFailed : kOk;
           }};
 }

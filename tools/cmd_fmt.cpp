@@ -1,10 +1,8 @@
 // `proviso fmt [--check] [--stdout] FILE...`: lay out policies in the house format
 // (compiler/fmt). Rewrites files in place only when the formatter succeeded.
-#include <cstdio>
-#include <fstream>
-#include <iostream>
 
 #include "tools/cli.h"
+#include "tools/output.h"
 
 #include "compiler/fmt/formatter.h"
 
@@ -42,21 +40,16 @@ Command add_fmt(CLI::App& app) {
                 continue;
               }
               if (o->to_stdout) {
-                std::cout << f.text;
+                Output::standard().write(f.text);
               } else if (o->check) {
                 if (f.text != text) {
-                  std::cout << path << "\n";
+                  Output::standard().write(path + "\n");
                   code = kFailed;
                 }
               } else if (f.text != text) {
-                // Write beside the file, then rename: an interrupted run never leaves half a policy.
-                std::string tmp = path + ".proviso-fmt.tmp";
-                std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-                out << f.text;
-                out.close();
-                if (!out || std::rename(tmp.c_str(), path.c_str()) != 0) {
-                  std::remove(tmp.c_str());
-                  print_error("cannot write " + path);
+                std::string why;
+                if (!replace_file(path, f.text, &why)) {
+                  print_error(why);
                   code = kFailed;
                 }
               }

@@ -7,41 +7,44 @@
 #include "compiler/driver/test_runner.h"
 #include "compiler/jit/jit.h"
 #include "tools/cli.h"
+#include "tools/engine.h"
+#include "tools/output.h"
 
 namespace proviso::cli {
 
 namespace {
 
 // The tests of one policy on the engines asked for. Without an explicit --engine, a policy
-// the JIT cannot compile, or one with more than kDefaultJitMaxValues lets and decisions, is
-// tested by the interpreter alone, with a note (as `proviso eval` does); with --engine jit,
-// a policy the JIT cannot compile fails each of its tests.
-driver::TestReport run_on(const ir::Program& p, const std::string& engine, bool chosen, const std::string& file) {
+// the JIT cannot compile, or cannot compile quickly (tools/engine.h), is tested by the
+// interpreter alone, with a note (as `proviso eval` does); with --engine jit, a policy the JIT
+// cannot compile fails each of its tests.
+driver::TestReport run_on(const ir::Program& p, const std::string& engine, bool chosen, bool verbose,
+                          const std::string& file) {
   if (engine == "interp" || p.tests.empty()) return driver::run_tests(p);
-  if (!chosen && p.values.size() > kDefaultJitMaxValues) {
-    std::cerr << "proviso: note: " << file << ": " << p.values.size() << " lets and decisions (more than "
-              << kDefaultJitMaxValues << "): its tests ran on the interpreter; --engine both compiles them\n";
-    return driver::run_tests(p);
-  }
-  auto created = jit::CompiledPolicy::create(p, jit::JitOptions{});
-  if (!created.ok() && engine == "jit") {
+  EngineRequest request;
+  request.engine = "jit";
+  request.chosen = chosen;
+  request.required = chosen && engine == "jit";
+  request.verbose = verbose;
+  request.label = file;
+  request.fallback = "its tests ran on the interpreter";
+  request.force_flag = "--engine both";
+  PreparedEngine prepared = prepare_engine(p, request);
+  if (!prepared.jit && chosen && engine == "jit") {
     driver::TestReport refused;
     for (const ir::TestCase& t : p.tests) {
       driver::TestOutcome o;
       o.name = t.name;
       o.location = driver::location_of(p, t.loc);
       o.passed = false;
-      o.problem = "the JIT cannot compile this policy: " + created.status.message;
+      o.problem = "the JIT cannot compile this policy";
       refused.outcomes.push_back(std::move(o));
       ++refused.failed;
     }
     return refused;
   }
-  if (!created.ok()) {
-    std::cerr << "proviso: note: " << file << ": " << created.status.message << "; its tests ran on the interpreter\n";
-    return driver::run_tests(p);
-  }
-  const jit::CompiledPolicy& jitted = *created.policy;
+  if (!prepared.jit) return driver::run_tests(p);
+  const jit::CompiledPolicy& jitted = *prepared.jit;
   driver::TestReport on_jit =
       driver::run_tests(p, [&](const std::vector<ir::Value>& inputs, const interp::EvalOptions& options) {
         return jitted.evaluate(inputs, options);
@@ -56,16 +59,19 @@ Command add_test(CLI::App& app) {
   auto paths = std::make_shared<std::vector<std::string>>();
   CLI::App* sub = app.add_subcommand("test", "Run the tests written in policies");
   auto engine = std::make_shared<std::string>("both");
+  auto verbose = std::make_shared<bool>(false);
   sub->add_option("PATH", *paths, "Policy files, or directories searched recursively for *.policy")->required();
   CLI::Option* chosen =
       sub->add_option("--engine", *engine,
                       "Evaluator: both (the default: the interpreter and the JIT, which must agree), interp or jit")
           ->check(CLI::IsMember({"both", "interp", "jit"}));
+  sub->add_flag("-v,--verbose", *verbose,
+                "Say on stderr what the JIT's object cache did, and why an entry was not used");
   sub->footer(
       "Prints each failure with its location and the decisions that differ, then `N passed, M failed`.\n"
       "With both engines, a test whose outcome differs between them fails, naming both answers.\n"
       "Exit status: 0 when every test passes, 1 otherwise, 2 for a bad command line.");
-  return {sub, [paths, engine, chosen] {
+  return {sub, [paths, engine, chosen, verbose] {
             namespace fs = std::filesystem;
             std::vector<std::string> files;
             int passed = 0, failed = 0;
@@ -92,16 +98,16 @@ Command add_test(CLI::App& app) {
             for (const auto& f : files) {
               auto program = compile_or_report(f, false);
               if (!program) {
-                std::cout << f << ": the policy does not compile\n";
+                Output::standard().write(f + ": the policy does not compile\n");
                 ++failed;
                 continue;
               }
-              driver::TestReport report = run_on(*program, *engine, chosen->count() > 0, f);
-              std::cout << driver::render_failures(report);
+              driver::TestReport report = run_on(*program, *engine, chosen->count() > 0, *verbose, f);
+              Output::standard().write(driver::render_failures(report));
               passed += report.passed;
               failed += report.failed;
             }
-            std::cout << driver::summary_line(passed, failed) << "\n";
+            Output::standard().write(driver::summary_line(passed, failed) + "\n");
             return failed == 0 ? kOk : kFailed;
           }};
 }

@@ -5,7 +5,10 @@
 #include <iostream>
 #include <vector>
 
+#include <sstream>
+
 #include "tools/cli.h"
+#include "tools/output.h"
 
 #ifndef PROVISO_VERSION
 #define PROVISO_VERSION "dev"
@@ -27,8 +30,8 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough(false);
 
-  std::vector<Command> commands = {add_check(app), add_fmt(app), add_eval(app),
-                                   add_test(app),  add_doc(app), add_bench(app)};
+  std::vector<Command> commands = {add_check(app), add_fmt(app),   add_eval(app), add_test(app),
+                                   add_doc(app),   add_bench(app), add_cache(app)};
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
     std::string names;
@@ -41,14 +44,21 @@ int run(int argc, char** argv) {
       return kUsage;
     }
   }
+  // Help and version texts go through the checked standard output too.
+  auto exit_with = [&](const CLI::Error& e) {
+    std::ostringstream text;
+    int code = app.exit(e, text, std::cerr);
+    Output::standard().write(text.str());
+    return code;
+  };
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return exit_with(e);
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return exit_with(e);
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return exit_with(e);
   } catch (const CLI::ParseError& e) {
     print_error(lower_first(e.what()));
     std::cerr << "run `proviso --help` or `proviso COMMAND --help` for usage\n";
@@ -62,10 +72,12 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  proviso::cli::Output::reserve_standard_descriptors();
   std::ios::sync_with_stdio(false);
   try {
     int code = run(argc, argv);
-    std::cout.flush();
+    // Output that could not be written is a failure, whatever the command thought.
+    if (!proviso::cli::finish_output()) return proviso::cli::kFailed;
     return code;
   } catch (const std::bad_alloc&) {
     proviso::cli::print_error("out of memory");

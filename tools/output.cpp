@@ -1,0 +1,98 @@
+// Checked standard output.
+#include "tools/output.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+#include "tools/cli.h"
+
+namespace proviso::cli {
+
+namespace {
+
+bool g_stdout_was_closed = false;
+
+std::string lower_reason(int err) {
+  std::string r = std::strerror(err);
+  if (r.size() > 1 && r[0] >= 'A' && r[0] <= 'Z' && !(r[1] >= 'A' && r[1] <= 'Z'))
+    r[0] = static_cast<char>(r[0] - 'A' + 'a');
+  return r;
+}
+
+}  // namespace
+
+void Output::reserve_standard_descriptors() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    if (fd == 1) g_stdout_was_closed = true;
+    int null = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+    if (null >= 0 && null != fd) {
+      ::dup2(null, fd);
+      ::close(null);
+    }
+  }
+}
+
+Output::Output(int fd) : fd_(fd) {
+  closed_ = fd == 1 && g_stdout_was_closed;
+  struct stat st;
+  interactive_ = ::isatty(fd) || (::fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)));
+}
+
+Output& Output::standard() {
+  static Output out(1);
+  return out;
+}
+
+void Output::write(std::string_view text) {
+  if (failed()) return;
+  buffer_.append(text);
+  if (buffer_.size() >= (64u << 10)) flush();
+}
+
+bool Output::flush() {
+  if (failed()) return false;
+  if (buffer_.empty()) return true;
+  if (closed_) {
+    error_ = "cannot write output: standard output is closed";
+    buffer_.clear();
+    return false;
+  }
+  std::string_view rest = buffer_;
+  while (!rest.empty()) {
+    ssize_t n = ::write(fd_, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      error_ = "cannot write output: " + (n == 0 ? std::string("nothing was written") : lower_reason(errno));
+      buffer_.clear();
+      return false;
+    }
+    rest.remove_prefix(static_cast<size_t>(n));
+  }
+  buffer_.clear();
+  return true;
+}
+
+bool finish_output() {
+  Output& out = Output::standard();
+  bool ok = out.flush();
+  std::string error = out.error();
+  // What went through std::cout (help texts, CLI11): standard output was closed, or the
+  // stream failed while writing.
+  if (ok) {
+    std::cout.flush();
+    if (!std::cout) {
+      ok = false;
+      error = "cannot write output: " + lower_reason(errno ? errno : EIO);
+    }
+  }
+  if (!ok) print_error(error);
+  return ok;
+}
+
+}  // namespace proviso::cli
