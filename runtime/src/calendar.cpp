@@ -95,9 +95,17 @@ struct Calendar::Tables {
   std::array<std::atomic<const YearTable*>, kFastCount> fast{};
   std::mutex mu;
   std::map<int, std::unique_ptr<const YearTable>> owned;
+  std::atomic<size_t> bytes{0};  // of the tables in `owned`
 };
 
 Calendar::~Calendar() = default;
+
+size_t Calendar::memory_bytes() const {
+  size_t own = sizeof(Calendar) + name_.capacity();
+  for (const auto& day : hours_.days) own += day.capacity() * sizeof(TimeRange);
+  if (tables_) own += sizeof(Tables) + tables_->bytes.load(std::memory_order_relaxed);
+  return own + (holidays_ ? holidays_->memory_bytes() : 0);
+}
 
 Expected<std::shared_ptr<const Calendar>> Calendar::make(std::string name, WeeklyHours hours, const Zone* zone,
                                                          std::shared_ptr<const HolidaySet> holidays,
@@ -213,6 +221,9 @@ Expected<const Calendar::YearTable*> Calendar::build_year_table(int year) const 
   table->total = total;
   table->index();
   const YearTable* p = table.get();
+  tables_->bytes.fetch_add(sizeof(YearTable) + 64 + p->intervals.capacity() * sizeof(Interval) +
+                               p->by_day.capacity() * sizeof(uint32_t),
+                           std::memory_order_relaxed);
   tables_->owned.emplace(year, std::move(table));
   int slot = year - Tables::kFastFirst;
   if (slot >= 0 && slot < Tables::kFastCount) tables_->fast[slot].store(p, std::memory_order_release);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <atomic>
 #include <mutex>
 #include <optional>
 
@@ -89,6 +90,7 @@ struct HolidaySet::Impl {
 
   mutable std::mutex mu;
   mutable std::map<int, std::shared_ptr<const YearData>> cache;
+  mutable std::atomic<size_t> cache_bytes{0};  // of `cache`, for memory_bytes()
 
   Error out_of_range(int year) const {
     return make_error(ErrorCode::OutOfRange,
@@ -206,7 +208,14 @@ Expected<std::shared_ptr<const YearData>> HolidaySet::Impl::year_data(int year) 
     data = std::make_shared<const YearData>(compute_rules(year));
   }
   std::lock_guard lock(mu);
-  return cache.emplace(year, std::move(data)).first->second;
+  auto [it, inserted] = cache.emplace(year, std::move(data));
+  if (inserted) {
+    size_t bytes = sizeof(YearData) + 64 + it->second->dates.capacity() * sizeof(Date) +
+                   it->second->names.capacity() * sizeof(std::pair<Date, std::string>);
+    for (const auto& n : it->second->names) bytes += n.second.capacity();
+    cache_bytes.fetch_add(bytes, std::memory_order_relaxed);
+  }
+  return it->second;
 }
 
 HolidaySet::HolidaySet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -287,6 +296,12 @@ std::string_view HolidaySet::name() const { return impl_->name; }
 int HolidaySet::valid_from() const { return impl_->valid_from; }
 int HolidaySet::valid_to() const { return impl_->valid_to; }
 const std::string& HolidaySet::key() const { return impl_->key; }
+
+size_t HolidaySet::memory_bytes() const {
+  return sizeof(HolidaySet) + sizeof(Impl) + impl_->key.capacity() + impl_->name.capacity() +
+         (impl_->extra_added.capacity() + impl_->extra_removed.capacity()) * sizeof(Date) +
+         impl_->cache_bytes.load(std::memory_order_relaxed);
+}
 
 Expected<bool> HolidaySet::is_holiday(Date date) const {
   auto data = impl_->year_data(civil(date).year);

@@ -272,6 +272,45 @@ TEST_CASE("the calendar cache interns equal calendars", "[calendar]") {
   CHECK(cache.size() == 3u);
 }
 
+TEST_CASE("the calendar cache is bounded by its byte budget, least recently used out first", "[calendar]") {
+  // Input-dependent holidays make a new calendar per record: 5,000 of them, each used for
+  // a deadline, in a cache of 2 MiB.
+  constexpr size_t kBudget = size_t{2} << 20;
+  CalendarCache cache(kBudget);
+  const Zone* london = zone("Europe/London");
+  auto base = us_federal();
+  const Instant t = at("2026-03-03T10:00:00Z");
+  auto keep = cache.get("desk", weekdays({hm(9, 0, 17, 0)}), london, base, 8 * kHour);
+  REQUIRE(keep.ok());
+  size_t peak = 0;
+  for (int i = 0; i < 5000; ++i) {
+    auto set = HolidaySet::unite({base}, {day("2026-01-01") + i}, {});
+    auto c = cache.get("desk", weekdays({hm(9, 0, 17, 0)}), london, set, 8 * kHour);
+    REQUIRE(c.ok());
+    REQUIRE((*c)->add(t, 16 * kHour).ok());
+    // The constant calendar stays in use, so it stays recent.
+    if (i % 100 == 0) REQUIRE(cache.get("desk", weekdays({hm(9, 0, 17, 0)}), london, base, 8 * kHour)->get() ==
+                              keep->get());
+    peak = std::max(peak, cache.bytes());
+  }
+  // Calendars grow after insertion and are measured again every few insertions: the total
+  // may pass the budget by what those few built since.
+  CHECK(peak < kBudget + kBudget / 4);
+  CHECK(cache.size() < 5000u / 4);
+  CHECK(cache.size() > 10u);
+  CHECK(cache.get("desk", weekdays({hm(9, 0, 17, 0)}), london, base, 8 * kHour)->get() == keep->get());
+  // An evicted calendar still in use stays valid for its user.
+  auto first = cache.get("desk", weekdays({hm(9, 0, 17, 0)}), london,
+                         HolidaySet::unite({base}, {day("2030-05-05")}, {}), 8 * kHour);
+  REQUIRE(first.ok());
+  for (int i = 0; i < 2000; ++i)
+    (void)cache.get("desk", weekdays({hm(9, 0, 17, 0)}), london,
+                    HolidaySet::unite({base}, {day("2027-01-01") + i}, {}), 8 * kHour)
+        .value()
+        ->add(t, kHour);
+  CHECK((*first)->add(t, 16 * kHour).ok());
+}
+
 TEST_CASE("calendars are safe to share between threads", "[calendar]") {
   // A fresh calendar, so that the threads race to build the same year tables.
   auto c = calendar("fresh", weekdays({hm(8, 0, 17, 0)}), "America/New_York",

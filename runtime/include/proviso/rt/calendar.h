@@ -58,6 +58,9 @@ class Calendar {
   const HolidaySet* holidays() const { return holidays_.get(); }
   const WeeklyHours& weekly_hours() const { return hours_; }
   bool is_always() const { return always_; }
+  // An estimate of the memory this calendar holds: its year tables (built on demand) and its
+  // holiday set's computed years.
+  size_t memory_bytes() const;
 
   ~Calendar();
   Calendar(const Calendar&) = delete;
@@ -86,16 +89,22 @@ class Calendar {
 };
 
 // Interns calendars by (name, weekly hours, zone, holiday key, business day) so that
-// building "the same" calendar for every evaluation is a hash lookup. Thread-safe.
+// building "the same" calendar for every evaluation is a hash lookup. Thread-safe. Bounded:
+// past `budget_bytes` (of memory_bytes() of its calendars, measured again every few
+// insertions, since calendars grow as they are used) the least recently used calendars are
+// dropped; a calendar still in use lives on with its users.
 class CalendarCache {
  public:
-  CalendarCache();
+  static constexpr size_t kDefaultBudgetBytes = size_t{64} << 20;
+  explicit CalendarCache(size_t budget_bytes = kDefaultBudgetBytes);
   ~CalendarCache();
   Expected<std::shared_ptr<const Calendar>> get(const std::string& name, const WeeklyHours& hours,
                                                 const Zone* zone,
                                                 std::shared_ptr<const HolidaySet> holidays,
                                                 Duration business_day);
   std::size_t size() const;
+  // The memory of the calendars held, as last measured.
+  std::size_t bytes() const;
 
  private:
   struct Impl;

@@ -74,6 +74,9 @@ class HolidaySet {
   std::string holiday_name(Date date) const;
   // Stable structural identity (rules, changes, range, parts): equal keys, equal sets.
   const std::string& key() const;
+  // An estimate of the memory this set holds, its cache of computed years included (not its
+  // parts'); grows as years are computed.
+  size_t memory_bytes() const;
 
   ~HolidaySet();
   HolidaySet(const HolidaySet&) = delete;

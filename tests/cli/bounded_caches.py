@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""A long stream of records whose holidays depend on the record (a new calendar for each) runs
+in flat memory: the calendar caches are bounded (hardening issue, finding 6). The peak RSS of
+60,000 such records is that of 10,000 (plus at most 8 MiB), on the JIT and on the interpreter.
+Usage: bounded_caches.py PROVISO WORK_DIR"""
+import datetime
+import os
+import subprocess
+import sys
+import threading
+
+proviso, work = sys.argv[1:3]
+os.makedirs(work, exist_ok=True)
+env = dict(os.environ, XDG_CACHE_HOME=os.path.join(work, "cache"))
+policy = os.path.join(work, "closures.policy")
+with open(policy, "w") as f:
+    f.write("""policy t.closures "Closures"
+  home zone london
+import stdlib.holidays
+input r {
+  at: datetime
+  closure: date
+  other: date
+}
+const london: zone = zone "Europe/London"
+calendar desk  clause "x"
+  Monday to Friday 09:00-17:00
+  in london
+  except england_wales + [r.closure, r.other]
+  business day 8 hours
+decision due: datetime  clause "x" = r.at + 2 business days in desk
+""")
+
+
+def records(n):
+    d0 = datetime.date(2026, 1, 1)
+    for i in range(n):
+        a = d0 + datetime.timedelta(days=i % 3000)
+        b = d0 + datetime.timedelta(days=(i * 7) % 3001 + 1)
+        yield f'{{"r":{{"at":"2026-03-03T10:00:00Z","closure":"{a}","other":"{b}"}}}}\n'.encode()
+
+
+def peak(n, engine):
+    p = subprocess.Popen([proviso, "eval", policy, "--input", "-", "--engine", engine], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    lines = []
+    th = threading.Thread(target=lambda: lines.append(sum(1 for _ in p.stdout)))
+    th.start()
+    for rec in records(n):
+        p.stdin.write(rec)
+    p.stdin.close()
+    th.join()
+    err = p.stderr.read().decode()
+    _, status, usage = os.wait4(p.pid, 0)
+    rc = os.waitstatus_to_exitcode(status)
+    if rc != 0 or lines[0] != n:
+        sys.exit(f"FAIL: {engine}, {n} records: exit {rc}, {lines[0]} lines, stderr {err!r}")
+    return usage.ru_maxrss
+
+
+if os.environ.get("PROVISO_SANITIZED") == "1":
+    peak(2000, "jit")
+    print("memory not checked: a sanitizer build keeps freed memory in quarantine")
+    sys.exit(0)
+for engine in ("jit", "interp"):
+    small, large = peak(10000, engine), peak(60000, engine)
+    print(f"{engine}: peak RSS {small} KiB after 10,000 records, {large} KiB after 60,000")
+    if large > small + 8 * 1024:
+        sys.exit(f"FAIL: {engine}: memory grows with the number of distinct calendars")
+print("ok")
