@@ -44,6 +44,10 @@ class Evaluator {
       return out;
     }
     records::Json out = records::encode_decisions(p_, r.decisions, r.home_zone);
+    if (out.contains("error")) {
+      *failed = true;  // a value that cannot be written (a year outside 0001..9999)
+      return out;
+    }
     if (options_.explain) {
       out["explain"] = explain::render_json(p_, r);
       *explanation = explain::render_text(p_, r);

@@ -15,7 +15,7 @@
 #include <new>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
+#include "compiler/records/json_syntax.h"
 
 namespace proviso::cli {
 
@@ -212,7 +212,7 @@ bool InputStream::next(Item* out) {
         }
         // NDJSON when the first line is a JSON value on its own; otherwise perhaps one
         // document over several lines (decided once the whole text is read).
-        s.phase = first.size() <= lim.max_line_bytes && nlohmann::json::accept(first) ? Phase::Ndjson : Phase::Whole;
+        s.phase = first.size() <= lim.max_line_bytes && records::is_json(first) ? Phase::Ndjson : Phase::Whole;
         continue;
       }
 
@@ -233,7 +233,7 @@ bool InputStream::next(Item* out) {
           return true;
         }
         std::string_view whole = s.pending();
-        if (s.eof && whole.size() <= lim.max_input_bytes && nlohmann::json::accept(whole)) {
+        if (s.eof && whole.size() <= lim.max_input_bytes && records::is_json(whole)) {
           s.make_item(out, s.start, whole.size(), s.line);
           s.start = s.end;
           s.phase = Phase::Done;

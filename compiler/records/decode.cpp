@@ -145,7 +145,8 @@ bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema,
       int64_t v = 0;
       auto [p, ec] = std::from_chars(s.text.data(), s.text.data() + s.text.size(), v);
       if (ec != std::errc() || p != s.text.data() + s.text.size()) {
-        *message = "expected an integer from -9223372036854775808 to 9223372036854775807, got " + s.describe();
+        *message = "the number " + s.describe() +
+                   " is out of range: integers are from -9223372036854775808 to 9223372036854775807";
         return false;
       }
       if ((t.lo && v < *t.lo) || (t.hi && v > *t.hi)) return bad();
@@ -158,14 +159,15 @@ bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema,
       if (s.kind == NodeKind::Number) text = json_number_to_decimal_text(s.text);
       else if (s.kind == NodeKind::String) text = std::string(s.text);
       else return bad();
-      if (!text) return bad();
+      auto out_of_range = [&] {
+        *message = "the number " + s.describe() + " is out of range: a decimal has at most 36 digits and 18 decimals";
+        return false;
+      };
+      if (!text) return s.kind == NodeKind::Number ? out_of_range() : bad();
       auto d = rt::Decimal::parse(*text);
       if (!d) {
-        if (d.error().code == rt::ErrorCode::Overflow || (s.kind == NodeKind::Number))
-          *message = "expected a decimal number of at most 36 digits and 18 decimals, got " + s.describe();
-        else
-          return bad();
-        return false;
+        if (d.error().code == rt::ErrorCode::Overflow || s.kind == NodeKind::Number) return out_of_range();
+        return bad();
       }
       *out = ir::Value(*d);
       return true;
@@ -175,6 +177,10 @@ bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema,
       std::optional<rt::Decimal> d;
       if (s.kind == NodeKind::Number) {
         if (auto text = json_number_to_decimal_text(s.text)) d = percent_from_text(*text);
+        if (!d) {
+          *message = "the number " + s.describe() + " is out of range for a percentage";
+          return false;
+        }
       } else if (s.kind == NodeKind::String && !s.text.empty() && s.text.back() == '%') {
         d = percent_from_text(s.text.substr(0, s.text.size() - 1));
       }
@@ -203,7 +209,11 @@ bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema,
     case K::Date: {
       if (s.kind != NodeKind::String) return bad();
       auto d = rt::parse_date(s.text);
-      if (!d) return bad();
+      if (!d) {
+        if (d.error().code != rt::ErrorCode::OutOfRange) return bad();
+        *message = d.error().message;  // a date, but one outside the supported years
+        return false;
+      }
       *out = ir::Value(ir::DateValue{*d});
       return true;
     }
@@ -211,7 +221,14 @@ bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema,
     case K::DateTime: {
       if (s.kind != NodeKind::String) return bad();
       auto d = rt::parse_datetime(s.text);
-      if (!d) return bad();
+      if (!d) {
+        // RFC 3339 text that Proviso does not support says so (the parser's message quotes
+        // the text); anything else is "expected an RFC 3339 datetime".
+        const std::string& why = d.error().message;
+        if (why.rfind("expected ", 0) == 0) return bad();
+        *message = why;
+        return false;
+      }
       *out = ir::Value(ir::DateTimeValue{*d});
       return true;
     }

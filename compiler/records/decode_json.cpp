@@ -7,8 +7,7 @@
 
 #include <cstring>
 
-#include <nlohmann/json.hpp>
-
+#include "compiler/records/json_syntax.h"
 #include "compiler/records/walker.h"
 
 namespace proviso::records {
@@ -24,8 +23,17 @@ std::string simdjson_message(error_code e) {
   if (e == EMPTY) return "invalid JSON: the input is empty";
   std::string m = error_message(e);
   if (!m.empty() && m.back() == '.') m.pop_back();
-  if (!m.empty()) m[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(m[0])));
+  // "The JSON element ..." -> "the JSON element ...", but "JSON document ..." stays.
+  if (m.size() > 1 && std::isupper(static_cast<unsigned char>(m[0])) && !std::isupper(static_cast<unsigned char>(m[1])))
+    m[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(m[0])));
   return "invalid JSON: " + m;
+}
+
+// The message for text that simdjson refused: where the syntax goes wrong, when it does (a
+// number too large for simdjson is valid JSON, and keeps simdjson's message).
+std::string syntax_message(std::string_view text, error_code e) {
+  if (auto bad = check_json_syntax(text)) return bad->to_string();
+  return simdjson_message(e);
 }
 
 struct JsonSource {
@@ -192,31 +200,43 @@ DecodeResult Decoder::decode_json(std::string_view text, size_t capacity) {
   if (std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }))
     return fail("invalid JSON: the input is empty");
 
+  // A UTF-8 byte order mark is not part of the text.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") {
+    text.remove_prefix(3);
+    capacity -= 3;
+  }
+
   ondemand::document doc;
-  if (auto e = impl_->parser.iterate(text.data(), text.size(), capacity).get(doc)) return fail(simdjson_message(e));
+  if (auto e = impl_->parser.iterate(text.data(), text.size(), capacity).get(doc))
+    return fail(syntax_message(text, e));
   ondemand::json_type t;
-  if (auto e = doc.type().get(t)) return fail(simdjson_message(e));
+  if (auto e = doc.type().get(t)) return fail(syntax_message(text, e));
   if (t != ondemand::json_type::object) {
-    if (!nlohmann::json::accept(text)) return fail("invalid JSON: the text is not well-formed");
+    if (auto bad = check_json_syntax(text)) return fail(bad->to_string());
     return fail(fmt::format("expected a JSON object with the inputs ({}), got {}", input_names(inputs_), kind_noun(t)));
   }
   ondemand::object root;
-  if (auto e = doc.get_object().get(root)) return fail(simdjson_message(e));
+  if (auto e = doc.get_object().get(root)) return fail(syntax_message(text, e));
 
   JsonSource src;
   detail::Walker<JsonSource> w(src, schema_, limits_);
   result = w.decode_inputs(root, inputs_);
   if (!result.ok()) {
-    // On Demand reads only as far as the first problem; a syntax error later in the text
-    // is the better report, so validate the whole text on this (rare) path.
-    // (nlohmann's validator: simdjson's DOM would also reject integers beyond 64 bits.)
-    if (result.error->message.rfind("invalid JSON", 0) != 0 && !nlohmann::json::accept(text))
-      return fail("invalid JSON: the text is not well-formed");
+    // On Demand reads only as far as the first problem; a syntax error anywhere in the text
+    // is the better report, so check the whole text on this (rare) path. A syntax error met
+    // while walking keeps the field path it was met at.
+    if (auto bad = check_json_syntax(text)) {
+      if (result.error->message.rfind("invalid JSON", 0) != 0) return fail(bad->to_string());
+      result.error->message = bad->to_string();
+    }
     return result;
   }
   // Anything after the object is an error ("{...} {...}" on one line).
   auto loc = doc.current_location();
-  if (loc.error() != OUT_OF_BOUNDS) return fail("invalid JSON: unexpected text after the input object");
+  if (loc.error() != OUT_OF_BOUNDS) {
+    if (auto bad = check_json_syntax(text)) return fail(bad->to_string());
+    return fail("invalid JSON: unexpected text after the input object");
+  }
   return result;
 }
 
@@ -245,8 +265,8 @@ std::vector<InputText> split_json_inputs(std::string_view text, const Limits& li
   // One document when the first line is not a JSON value on its own but the whole text is
   // (a pretty-printed object); otherwise NDJSON, where a bad line is an error for that line.
   std::string_view rest = text.substr(static_cast<size_t>(first.data() - text.data()));
-  bool ndjson = (first.size() <= limits.max_line_bytes && nlohmann::json::accept(first)) ||
-                rest.size() > limits.max_input_bytes || !nlohmann::json::accept(rest);
+  bool ndjson = (first.size() <= limits.max_line_bytes && is_json(first)) || rest.size() > limits.max_input_bytes ||
+                !is_json(rest);
   if (!ndjson) {
     InputText in;
     in.line = first_line;

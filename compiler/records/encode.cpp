@@ -1,6 +1,10 @@
 // JSON and plain-text encoding of values.
 #include "compiler/records/encode.h"
 
+#include <optional>
+
+#include <fmt/format.h>
+
 #include "compiler/records/forms.h"
 
 namespace proviso::records {
@@ -88,8 +92,47 @@ Json encode(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, con
   return nullptr;
 }
 
+namespace {
+
+// A datetime inside `v` whose local time in `zone` has a year outside 0001..9999 (the first
+// or last hours of the supported instants, in a zone far from UTC): its text could not be
+// read back. Gives the path below `path` and the message.
+std::optional<std::pair<std::string, std::string>> unreadable_datetime(const ir::Value& v, const ir::Type& t,
+                                                                      const ir::Schema& schema, const rt::Zone& zone,
+                                                                      const std::string& path) {
+  switch (v.kind()) {
+    case K::DateTime:
+      if (rt::local_year_supported(v.as_datetime(), zone)) return std::nullopt;
+      return std::pair{path, fmt::format("{} is outside the supported years 0001..9999 in the home zone `{}`",
+                                         rt::format_datetime(v.as_datetime(), zone), zone.name())};
+    case K::List: {
+      const ir::Type& et = elem_type(t);
+      const auto& items = v.as_list();
+      for (size_t i = 0; i < items.size(); ++i)
+        if (auto bad = unreadable_datetime(items[i], et, schema, zone, fmt::format("{}[{}]", path, i))) return bad;
+      return std::nullopt;
+    }
+    case K::Record: {
+      const ir::RecordDef* rd = record_def(t, schema);
+      const ir::ValueList& fields = v.as_record();
+      for (size_t i = 0; i < fields.size() && rd && i < rd->fields.size(); ++i)
+        if (auto bad = unreadable_datetime(fields[i], rd->fields[i].type, schema, zone, path + "." + rd->fields[i].name))
+          return bad;
+      return std::nullopt;
+    }
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
 Json encode_decisions(const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions,
                       const rt::Zone* zone) {
+  for (const auto& [index, value] : decisions) {
+    const ir::ValueDef& def = program.values[static_cast<size_t>(index)];
+    if (auto bad = unreadable_datetime(value, def.type, program.schema, zone ? *zone : *rt::utc_zone(), def.name))
+      return encode_error(bad->first, bad->second);
+  }
   Json obj = Json::object();
   for (const auto& [index, value] : decisions) {
     const ir::ValueDef& def = program.values[static_cast<size_t>(index)];

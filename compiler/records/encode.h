@@ -21,7 +21,9 @@ using Json = nlohmann::ordered_json;
 // its offset at that instant; money rounded half away from zero to the minor unit.
 Json encode(const ir::Value& value, const ir::Type& type, const ir::Schema& schema, const rt::Zone* home_zone);
 
-// {"decisions": {NAME: VALUE, ...}} in the order given (declaration order).
+// {"decisions": {NAME: VALUE, ...}} in the order given (declaration order); or, when a
+// datetime would be written with a year outside 0001..9999 in the home zone (which nothing
+// could read back), {"error": {"path": "NAME", "message": ...}}.
 Json encode_decisions(const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions,
                       const rt::Zone* home_zone);
 

@@ -221,9 +221,9 @@ Expected<const Calendar::YearTable*> Calendar::build_year_table(int year) const 
   table->total = total;
   table->index();
   const YearTable* p = table.get();
-  tables_->bytes.fetch_add(sizeof(YearTable) + 64 + p->intervals.capacity() * sizeof(Interval) +
-                               p->by_day.capacity() * sizeof(uint32_t),
-                           std::memory_order_relaxed);
+  tables_->bytes.fetch_add(
+      sizeof(YearTable) + 64 + p->intervals.capacity() * sizeof(Interval) + p->by_day.capacity() * sizeof(uint32_t),
+      std::memory_order_relaxed);
   tables_->owned.emplace(year, std::move(table));
   int slot = year - Tables::kFastFirst;
   if (slot >= 0 && slot < Tables::kFastCount) tables_->fast[slot].store(p, std::memory_order_release);
@@ -247,12 +247,13 @@ Expected<Instant> Calendar::add(Instant t, Duration working) const {
     auto it = y.first_ending_after(from);
     if (it == y.intervals.end()) continue;
     Instant s = std::max(from, it->start);
-    if (remaining <= it->end - s) return s + remaining;
+    // Local years run past the supported UTC range in zones east of UTC: results are checked.
+    if (remaining <= it->end - s) return checked_instant(s + remaining, "the result");
     // The year's working time at which the result lies.
     Duration target = it->through() + (remaining - (it->end - s));
     if (target <= y.total) {
       auto j = y.reaching(it + 1, target);
-      return j->start + (target - j->before);
+      return checked_instant(j->start + (target - j->before), "the result");
     }
     remaining = target - y.total;
   }
@@ -294,7 +295,7 @@ Expected<Instant> Calendar::next_opening(Instant t) const {
     auto table = year_table(year);
     if (!table) return table.take_error();
     auto it = (*table)->first_ending_after(from);
-    if (it != (*table)->intervals.end()) return std::max(from, it->start);
+    if (it != (*table)->intervals.end()) return checked_instant(std::max(from, it->start), "the next opening");
   }
   return search_exhausted(t, 0, limit);
 }

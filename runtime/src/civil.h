@@ -66,7 +66,8 @@ inline int year_of_day(int64_t z, bool* first_or_last) {
 // First and last supported dates and instants.
 inline constexpr int64_t kMinDate = days_from_civil(kMinYear, 1, 1);
 inline constexpr int64_t kMaxDate = days_from_civil(kMaxYear, 12, 31);
-inline constexpr int64_t kMinInstant = kMinDate * kSecondsPerDay - 86400;  // leave room for
-inline constexpr int64_t kMaxInstant = (kMaxDate + 2) * kSecondsPerDay;    // zone offsets
+inline constexpr int64_t kMinInstant = kMinDate * kSecondsPerDay;
+inline constexpr int64_t kMaxInstant = (kMaxDate + 1) * kSecondsPerDay - 1;
+static_assert(kMinInstant == kFirstInstant && kMaxInstant == kLastInstant);
 
 }  // namespace proviso::rt::detail

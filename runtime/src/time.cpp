@@ -99,6 +99,9 @@ Expected<Date> parse_date(std::string_view text) {
                       fmt::format("expected a date YYYY-MM-DD, got \"{}\"", text));
   if (!valid_ymd(y, m, d))
     return make_error(ErrorCode::InvalidDate, fmt::format("\"{}\" is not a date", text));
+  if (y < kMinYear)
+    return make_error(ErrorCode::OutOfRange, fmt::format("\"{}\" is outside the supported years {:04}..{}", text,
+                                                         kMinYear, kMaxYear));
   return static_cast<Date>(days_from_civil(y, m, d));
 }
 
@@ -128,13 +131,19 @@ Expected<Date> add_days(Date date, int64_t days) {
   return static_cast<Date>(r);
 }
 
+Expected<Instant> checked_instant(Instant t, std::string_view what) {
+  if (t >= kFirstInstant && t <= kLastInstant) return t;
+  return make_error(ErrorCode::OutOfRange,
+                    fmt::format("{}{}{} is outside the supported years {:04}..{}", what, what.empty() ? "" : " ",
+                                format_datetime_utc(t), kMinYear, kMaxYear));
+}
+
 Expected<Instant> add_seconds(Instant t, Duration d) {
   Instant r;
-  if (__builtin_add_overflow(t, d, &r) || r < detail::kMinInstant || r > detail::kMaxInstant)
+  if (__builtin_add_overflow(t, d, &r))
     return make_error(ErrorCode::OutOfRange,
-                      fmt::format("instant outside the supported years {:04}..{}", kMinYear,
-                                  kMaxYear));
-  return r;
+                      fmt::format("the result is outside the supported years {:04}..{}", kMinYear, kMaxYear));
+  return checked_instant(r, "the result");
 }
 
 Instant utc_midnight(Date date) { return int64_t{date} * kSecondsPerDay; }
@@ -163,7 +172,11 @@ Expected<Instant> parse_datetime(std::string_view text) {
       bool nonzero = false;
       while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') nonzero |= text[pos++] != '0';
       if (pos == start) return fail("");
-      if (nonzero) return fail("fractional seconds must be zero: datetimes are whole seconds");
+      if (nonzero)
+        return make_error(ErrorCode::InvalidDate,
+                          fmt::format("\"{}\" has fractional seconds, which are not supported: datetimes are whole "
+                                      "seconds",
+                                      text));
     }
   }
   int64_t offset = 0;
@@ -182,8 +195,17 @@ Expected<Instant> parse_datetime(std::string_view text) {
   if (pos != text.size()) return fail("");
   if (!valid_ymd(y, mo, d))
     return fail(fmt::format("{:04}-{:02}-{:02} is not a date", y, mo, d));
+  if (ss == 60 && hh <= 23 && mm <= 59)
+    return make_error(ErrorCode::InvalidDate,
+                      fmt::format("\"{}\" is a leap second, which is not supported: use :59 or the next minute", text));
   if (hh > 23 || mm > 59 || ss > 59) return fail("the time of day is out of range");
-  return days_from_civil(y, mo, d) * kSecondsPerDay + hh * 3600 + mm * 60 + ss - offset;
+  Instant t = days_from_civil(y, mo, d) * kSecondsPerDay + hh * 3600 + mm * 60 + ss - offset;
+  if (t < kFirstInstant || t > kLastInstant) {
+    std::string in_utc = offset == 0 ? "" : fmt::format(" ({} in UTC)", format_datetime_utc(t));
+    return make_error(ErrorCode::OutOfRange, fmt::format("\"{}\"{} is outside the supported years {:04}..{}", text,
+                                                         in_utc, kMinYear, kMaxYear));
+  }
+  return t;
 }
 
 std::string format_datetime_utc(Instant t) {
@@ -194,6 +216,11 @@ std::string format_datetime_utc(Instant t) {
   p = put_time(p, sod);
   *p++ = 'Z';
   return std::string(buf, p);
+}
+
+bool local_year_supported(Instant t, const Zone& zone) {
+  int64_t local = t + zone.offset_at(t) / 60 * 60;
+  return local >= kFirstInstant && local <= kLastInstant;
 }
 
 std::string format_datetime(Instant t, const Zone& zone) {

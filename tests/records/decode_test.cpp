@@ -131,7 +131,24 @@ TEST_CASE("errors name the field path and what was expected") {
       {R"("wait": "4 hours")", "case.wait: expected an ISO 8601 duration (\"PT4H\"), got \"4 hours\""},
       {R"("urgent": "yes")", "case.urgent: expected true or false, got \"yes\""},
       {R"("count": 99999999999999999999)",
-       "case.count: expected an integer from -9223372036854775808 to 9223372036854775807, got 99999999999999999999"},
+       "case.count: the number 99999999999999999999 is out of range: integers are from -9223372036854775808 to 9223372036854775807"},
+      // Valid JSON and RFC 3339 that Proviso cannot represent: said as such, with the path.
+      {R"("ratio": 1e309)", "case.ratio: the number 1e309 is out of range: a decimal has at most 36 digits and 18 decimals"},
+      {R"("ratio": 1e-400)", "case.ratio: the number 1e-400 is out of range: a decimal has at most 36 digits and 18 decimals"},
+      {R"("discount": 1e309)", "case.discount: the number 1e309 is out of range for a percentage"},
+      {R"("count": 1e309)", "case.count: expected an integer, got 1e309"},
+      {R"("reported_at": "2026-12-31T23:59:60Z")",
+       "case.reported_at: \"2026-12-31T23:59:60Z\" is a leap second, which is not supported: use :59 or the next minute"},
+      {R"("reported_at": "2026-11-25T16:00:00.25Z")",
+       "case.reported_at: \"2026-11-25T16:00:00.25Z\" has fractional seconds, which are not supported: datetimes are "
+       "whole seconds"},
+      {R"("reported_at": "9999-12-31T23:59:59-14:00")",
+       "case.reported_at: \"9999-12-31T23:59:59-14:00\" (10000-01-01T13:59:59Z in UTC) is outside the supported years "
+       "0001..9999"},
+      {R"("reported_at": "2026-11-25T16:00:00.000Z")", "<ok>"},
+      {R"("reported_at": "0000-01-01T00:00:00+14:00")",
+       "case.reported_at: \"0000-01-01T00:00:00+14:00\" (-001-12-31T10:00:00Z in UTC) is outside the supported years "
+       "0001..9999"},
       {R"("contacts": [{"name": "A"}, {"name": "B"}, {"phone": "1"}])", "case.contacts[2].name: missing required field"},
       {R"("contacts": [{"name": 5}])", "case.contacts[0].name: expected a string, got 5"},
       {R"("contacts": {"name": "A"})", "case.contacts: expected a list, got an object"},
@@ -149,6 +166,21 @@ TEST_CASE("errors name the field path and what was expected") {
     std::string text = std::string("{") + kContract + R"(, "case": {)" + fields + c.fields + "}}";
     CHECK(json_error(text) == c.error);
   }
+}
+
+TEST_CASE("numbers of any size are valid JSON; a byte order mark is skipped") {
+  std::string digits(400, '9');
+  CHECK(json_error(with_case(R"("count": )" + digits)) ==
+        "case.count: the number " + digits.substr(0, 60) +
+            "... is out of range: integers are from -9223372036854775808 to 9223372036854775807");
+  Fixture f;
+  Decoder d(f.schema, f.inputs);
+  CHECK(d.decode_json("\xEF\xBB\xBF" + with_case("")).ok());
+  // A syntax error is reported where it is, never as "not well-formed".
+  CHECK(json_error(with_case(R"("count": 1,)")) ==
+        "case: invalid JSON at line 1, column 189: expected a member name in double quotes");
+  CHECK(json_error(R"({"contract": {"support": "Basic")") ==
+        "invalid JSON at line 1, column 33: the text ends inside an object");
 }
 
 TEST_CASE("contract-level errors") {

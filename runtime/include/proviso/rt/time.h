@@ -23,10 +23,18 @@ using Date = int32_t;      // days since 1970-01-01, proleptic Gregorian
 using Instant = int64_t;   // seconds since the Unix epoch, UTC
 using Duration = int64_t;  // seconds
 
-// Supported years for dates and instants (four-digit years, as in RFC 3339).
-inline constexpr int kMinYear = 0;
+// Supported years for dates and instants (four-digit years, as in RFC 3339, without year 0):
+// a date from 0001-01-01 to 9999-12-31, an instant whose UTC date is one of those. Arithmetic
+// that leaves them is an OutOfRange error, as an integer overflow is.
+inline constexpr int kMinYear = 1;
 inline constexpr int kMaxYear = 9999;
 inline constexpr int32_t kSecondsPerDay = 86400;
+inline constexpr Instant kFirstInstant = -62135596800;  // 0001-01-01T00:00:00Z
+inline constexpr Instant kLastInstant = 253402300799;   // 9999-12-31T23:59:59Z
+
+// OutOfRange unless kFirstInstant <= t <= kLastInstant: "2026... is outside the supported
+// years 0001..9999" with the instant in UTC, after `what` ("the result of ...") when given.
+Expected<Instant> checked_instant(Instant t, std::string_view what = {});
 
 struct CivilDate {
   int year;
@@ -58,8 +66,10 @@ Instant utc_midnight(Date date);
 Date utc_date(Instant t);
 
 // Strict RFC 3339: YYYY-MM-DDTHH:MM[:SS[.fraction]] then Z or +HH:MM / -HH:MM; 't' and 'z'
-// accepted. A fraction must be all zeros (outputs are whole seconds). InvalidDate with a
-// message quoting the text: `expected an RFC 3339 datetime, got "2026-13-40"`.
+// accepted. InvalidDate with a message quoting the text: `expected an RFC 3339 datetime, got
+// "2026-13-40"`; RFC 3339 text that Proviso does not support says so: a fraction that is not
+// all zeros (datetimes are whole seconds), a leap second (:60), an instant outside the
+// supported years (OutOfRange).
 Expected<Instant> parse_datetime(std::string_view text);
 
 // An IANA time zone. Instances live for the whole process (pointers are stable);
@@ -100,6 +110,9 @@ const Zone* utc_zone();
 // "2026-11-27T16:00:00-05:00": local time in `zone` with its offset at that instant,
 // "+00:00" for offset zero (never "Z").
 std::string format_datetime(Instant t, const Zone& zone);
+// Whether format_datetime(t, zone) has a year 0001..9999 (an instant in the first or last
+// hours of the supported range may not, in a zone far from UTC), so that it can be read back.
+bool local_year_supported(Instant t, const Zone& zone);
 // "2026-11-27T21:00:00Z", for logs and messages.
 std::string format_datetime_utc(Instant t);
 

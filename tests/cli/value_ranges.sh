@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Values outside the supported years 0001..9999 (hardening issue, finding 8) and valid input
+# that Proviso cannot represent (finding 9), through `proviso eval` on both engines: each is
+# an error line with the path, never text that cannot be read back.
+# Usage: value_ranges.sh PROVISO WORK_DIR
+set -euo pipefail
+PROVISO="$1"
+W="$2"
+rm -rf "$W"
+mkdir -p "$W"
+export XDG_CACHE_HOME="$W/cache"
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+cat > "$W/r.policy" <<'POLICY'
+policy r.p "Ranges"
+  home zone zone "Pacific/Kiritimati"
+input x {
+  at: datetime
+  day: date
+  ratio: decimal?
+}
+decision later: datetime = x.at + 2 hours
+decision next_day: date = x.day + 1 day
+POLICY
+printf '%s\n' \
+  '{"x": {"at": "2026-03-03T10:00:00Z", "day": "2026-01-01"}}' \
+  '{"x": {"at": "9999-12-31T09:30:00Z", "day": "2026-01-01"}}' \
+  '{"x": {"at": "9999-12-31T23:00:00Z", "day": "2026-01-01"}}' \
+  '{"x": {"at": "9999-12-31T08:30:00Z", "day": "9999-12-31"}}' \
+  '{"x": {"at": "9999-12-31T23:59:59-14:00", "day": "2026-01-01"}}' \
+  '{"x": {"at": "2026-12-31T23:59:60Z", "day": "2026-01-01"}}' \
+  '{"x": {"at": "2026-12-31T23:59:59.5Z", "day": "2026-01-01"}}' \
+  '{"x": {"at": "2026-12-31T23:59:59Z", "day": "0000-01-01"}}' \
+  '{"x": {"at": "2026-12-31T23:59:59Z", "day": "2026-01-01", "ratio": 1e309}}' \
+  > "$W/in.ndjson"
+printf '\xef\xbb\xbf{"x": {"at": "2026-03-03T10:00:00Z", "day": "2026-01-01"}}\n' > "$W/bom.json"
+cat > "$W/expected" <<'EXPECTED'
+{"decisions":{"later":"2026-03-04T02:00:00+14:00","next_day":"2026-01-02"}}
+{"error":{"path":"later","message":"10000-01-01T01:30:00+14:00 is outside the supported years 0001..9999 in the home zone `Pacific/Kiritimati`"}}
+{"error":{"path":"x.at","message":"the result 10000-01-01T01:00:00Z is outside the supported years 0001..9999","location":"r.policy:8:28"}}
+{"error":{"path":"x.day","message":"year 10000 is outside the supported years 0001..9999","location":"r.policy:9:27"}}
+{"error":{"path":"x.at","message":"\"9999-12-31T23:59:59-14:00\" (10000-01-01T13:59:59Z in UTC) is outside the supported years 0001..9999"}}
+{"error":{"path":"x.at","message":"\"2026-12-31T23:59:60Z\" is a leap second, which is not supported: use :59 or the next minute"}}
+{"error":{"path":"x.at","message":"\"2026-12-31T23:59:59.5Z\" has fractional seconds, which are not supported: datetimes are whole seconds"}}
+{"error":{"path":"x.day","message":"\"0000-01-01\" is outside the supported years 0001..9999"}}
+{"error":{"path":"x.ratio","message":"the number 1e309 is out of range: a decimal has at most 36 digits and 18 decimals"}}
+EXPECTED
+for engine in jit interp; do
+  rc=0
+  (cd "$W" && "$PROVISO" eval r.policy --input in.ndjson --engine "$engine") > "$W/out.$engine" || rc=$?
+  [ "$rc" = 1 ] || fail "$engine: exit $rc"
+  diff -u "$W/expected" "$W/out.$engine" || fail "$engine: unexpected output"
+  out="$(cd "$W" && "$PROVISO" eval r.policy --input bom.json --engine "$engine")"
+  [ "$out" = '{"decisions":{"later":"2026-03-04T02:00:00+14:00","next_day":"2026-01-02"}}' ] ||
+    fail "$engine: a byte order mark: $out"
+done
+echo ok
