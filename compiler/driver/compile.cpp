@@ -1,5 +1,6 @@
 // Reads a policy, parses it and the stdlib modules it imports, and checks the whole.
 #include "compiler/driver/compile.h"
+#include "compiler/driver/evaluation_check.h"
 
 #include <cerrno>
 #include <cstring>
@@ -86,6 +87,7 @@ CompileResult compile_source(SourcePtr source) {
   for (const auto& p : parsed) imports.push_back(&p.module);
   sema::CheckResult checked = sema::check(main.module, imports);
   result.diagnostics.append(checked.diagnostics);
+  if (checked.program && !result.diagnostics.has_errors()) check_evaluation(*checked.program, result.diagnostics);
   result.diagnostics.sort();
   if (checked.program && !result.diagnostics.has_errors()) result.program = std::move(checked.program);
   return result;

@@ -10,8 +10,11 @@
 #include <catch2/catch.hpp>
 
 #include "compiler/driver/compile.h"
+#include "compiler/driver/evaluation_check.h"
 #include "compiler/jit/jit.h"
 #include "compiler/records/decode.h"
+#include "compiler/sema/check.h"
+#include "grammar/parser.h"
 #include "tests/jit/diff_support.h"
 
 using namespace proviso;
@@ -338,7 +341,10 @@ TEST_CASE("the interpreter's depth limit: same answers on both sides of it") {
   // Each let adds 19 nested evaluations to the chain below it, so the interpreter's limit of
   // interp::kMaxEvalDepth falls inside this range of chain lengths. `guarded` only goes down the
   // chain for a large `a` (generated code must not refuse what the interpreter evaluates).
-  bool saw_ok = false, saw_too_deep = false;
+  // compile_source refuses a policy that could nest past the limit (driver/evaluation_check.h);
+  // the engines' own limit is tested here on programs checked without that step, and the
+  // static bound is checked to be exactly where the interpreter's limit bites.
+  bool saw_ok = false, saw_too_deep = false, saw_refused = false;
   for (int n = 100; n <= 110; ++n) {
     std::string body = "input case {\n  a: integer\n}\nlet l0: integer = case.a\n";
     for (int i = 1; i < n; ++i) {
@@ -349,7 +355,21 @@ TEST_CASE("the interpreter's depth limit: same answers on both sides of it") {
     body += "decision first: integer  clause \"1\" = case.a * 2\n";
     body += fmt::format("decision guarded: integer  clause \"2\" = if case.a > 100 then l{} else 0\n", n - 1);
     body += fmt::format("decision deep: integer  clause \"3\" = l{}\n", n - 1);
-    auto p = compile_text(body);
+    std::string text = "policy t \"Test\"\n  home zone zone \"America/New_York\"\n" + body;
+    auto source = std::make_shared<const SourceFile>("test.policy", text);
+    syntax::ParseResult parsed = syntax::parse(source);
+    REQUIRE_FALSE(parsed.diagnostics.has_errors());
+    sema::CheckResult checked = sema::check(parsed.module, {});
+    REQUIRE(checked.program);
+    const ir::Program& program = *checked.program;
+    int64_t bound = 0;
+    for (int32_t d : program.decisions)
+      bound = std::max(bound, driver::evaluation_depth(program, program.values[static_cast<size_t>(d)].body));
+    bool refused = !driver::compile_source(source).ok();
+    CHECK(refused == (bound > interp::kMaxEvalDepth));
+    saw_refused |= refused;
+
+    auto p = checked.program;
     auto jitted = jit::CompiledPolicy::create(*p, no_cache());
     REQUIRE(jitted.ok());
     interp::Interpreter interp(*p);
@@ -357,7 +377,7 @@ TEST_CASE("the interpreter's depth limit: same answers on both sides of it") {
     for (int64_t a : {1, 1000}) {
       std::vector<ir::Value> in = {ir::Value::record({ir::Value(a)})};
       auto e = interp.evaluate(in);
-      INFO("chain of " << n << ", a = " << a);
+      INFO("chain of " << n << ", a = " << a << ", static bound " << bound);
       CHECK(jit_test::difference(*p, e, jitted.policy->evaluate(in)).empty());
       jit::FlatRecord flat;
       std::string why;
@@ -366,8 +386,12 @@ TEST_CASE("the interpreter's depth limit: same answers on both sides of it") {
       CHECK(jit_test::difference(*p, e, session.result(flat)).empty());
       (e.ok ? saw_ok : saw_too_deep) = true;
       if (!e.ok) CHECK(e.error.message == "the evaluation nests too deeply");
+      // With a = 1000 every decision goes down the whole chain: the interpreter fails exactly
+      // when the static bound is over the limit.
+      if (a == 1000) CHECK(e.ok == (bound <= interp::kMaxEvalDepth));
     }
   }
   CHECK(saw_ok);
   CHECK(saw_too_deep);
+  CHECK(saw_refused);
 }
