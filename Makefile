@@ -6,7 +6,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps configure build demo test goldens bench clean sanitize fuzz fuzz-smoke lint format format-check
+.PHONY: deps configure build demo test goldens bench clean sanitize fuzz fuzz-smoke lint format format-check soak
 
 deps:
 	@./scripts/install-deps.sh
@@ -37,6 +37,13 @@ bench: build
 	  $(BUILD)/bin/proviso bench policies/qlik/oem_maintenance.policy --input policies/qlik/deadlines.ndjson --engine $$engine --json; \
 	done
 	$(BUILD)/bin/proviso-bench-runtime
+
+# Soak (not in CI): SOAK_RECORDS (default 10,000,000) distinct records streamed through
+# `proviso eval` from a pipe, resident memory sampled every second; fails if memory grows by
+# more than 1 MiB per million records after warm-up (docs/LIMITS.md has the figures).
+SOAK_RECORDS ?= 10000000
+soak: build
+	python3 scripts/soak.py $(BUILD)/bin/proviso $(BUILD)/soak --records $(SOAK_RECORDS)
 
 # The whole ctest suite built with ASan + UBSan (clang-19, build-san); any report fails.
 sanitize: deps

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <functional>
 #include <iostream>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <sys/resource.h>
@@ -19,7 +20,9 @@
 #include "compiler/jit/jit.h"
 #include "compiler/records/encode.h"
 #include "tools/cli.h"
+#include "tools/engine.h"
 #include "tools/inputs.h"
+#include "tools/output.h"
 
 namespace proviso::cli {
 namespace {
@@ -81,9 +84,11 @@ bool bench_interp(const ir::Program& p, InputSet& inputs, const std::vector<std:
 }
 
 bool bench_jit(const ir::Program& p, InputSet& inputs, const std::vector<std::vector<ir::Value>>& records, int repeat,
-               bool use_cache, Figures* f) {
+               bool use_cache, bool verbose, Figures* f) {
   // Cold: compiled afresh, the cache neither read nor written.
   jit::JitOptions cold;
+  if (!jit_options_from_environment(&cold)) return false;
+  jit::JitOptions cached = cold;
   cold.use_cache = false;
   auto created = jit::CompiledPolicy::create(p, cold);
   if (!created.ok()) {
@@ -93,13 +98,13 @@ bool bench_jit(const ir::Program& p, InputSet& inputs, const std::vector<std::ve
   f->compile_ms += created.policy->info().compile_ms;
   if (use_cache) {
     // Once to make sure the entry exists, once more to time loading it.
-    jit::JitOptions cached;
     for (int i = 0; i < 2; ++i) {
       auto c = jit::CompiledPolicy::create(p, cached);
       if (!c.ok()) {
         print_error(c.status.message);
         return false;
       }
+      report_cache(c.policy->info(), verbose);
       if (c.policy->info().cache_hit) f->cache_load_ms = c.policy->info().cache_load_ms;
     }
   }
@@ -145,6 +150,7 @@ Command add_bench(CLI::App& app) {
     std::string engine = "jit";
     bool json = false;
     bool no_cache = false;
+    bool verbose = false;
     int repeat = 5;
   };
   auto o = std::make_shared<Options>();
@@ -154,6 +160,7 @@ Command add_bench(CLI::App& app) {
   sub->add_option("--engine", o->engine, "Evaluator: jit (default) or interp")->check(CLI::IsMember({"interp", "jit"}));
   sub->add_flag("--json", o->json, "Print the results as one JSON object on the last line");
   sub->add_flag("--no-cache", o->no_cache, "With --engine jit: do not measure loading from the object cache");
+  sub->add_flag("-v,--verbose", o->verbose, "Say on stderr what the object cache did, and why an entry was not used");
   sub->add_option("--repeat", o->repeat, "Timed runs over all records (the median is reported)")
       ->check(CLI::Range(1, 1000));
   sub->footer(
@@ -192,7 +199,7 @@ Command add_bench(CLI::App& app) {
 
             Figures f;
             f.compile_ms = front_ms;
-            bool ok = o->engine == "jit" ? bench_jit(p, inputs, records, o->repeat, !o->no_cache, &f)
+            bool ok = o->engine == "jit" ? bench_jit(p, inputs, records, o->repeat, !o->no_cache, o->verbose, &f)
                                          : bench_interp(p, inputs, records, o->repeat, &f);
             if (!ok) return kFailed;
             // Decoding alone, measured as ns_per_eval_with_decode is (warm, median of runs): the
@@ -216,23 +223,25 @@ Command add_bench(CLI::App& app) {
             j["peak_rss_kb"] = peak_rss_kb();
             j["decode_errors"] = decode_errors;
             j["eval_errors"] = f.eval_errors;
+            std::ostringstream text;
             if (o->json) {
-              std::cout << j.dump() << "\n";
+              Output::standard().write(j.dump() + "\n");
               return kOk;
             }
-            std::cout << fmt::format("engine          {}\n", o->engine)
-                      << fmt::format("evaluations     {} records x {} runs\n", records.size(), o->repeat)
-                      << fmt::format("per evaluation  {:.1f} ns (median; decoding excluded{})\n", f.ns_per_eval,
-                                     o->engine == "jit" ? "; batch entry point" : "");
-            if (f.single_ns >= 0) std::cout << fmt::format("  one per call  {:.1f} ns\n", f.single_ns);
-            std::cout << fmt::format("decoding        {:.1f} ns per record\n", decode_ns)
-                      << fmt::format("with decoding   {:.1f} ns per record\n", f.with_decode_ns)
-                      << fmt::format("compile         {:.3f} ms (cold)\n", f.compile_ms);
-            if (f.cache_load_ms >= 0) std::cout << fmt::format("cache load      {:.3f} ms\n", f.cache_load_ms);
-            std::cout << fmt::format("peak memory     {} KiB\n", peak_rss_kb());
+            text << fmt::format("engine          {}\n", o->engine)
+                 << fmt::format("evaluations     {} records x {} runs\n", records.size(), o->repeat)
+                 << fmt::format("per evaluation  {:.1f} ns (median; decoding excluded{})\n", f.ns_per_eval,
+                                o->engine == "jit" ? "; batch entry point" : "");
+            if (f.single_ns >= 0) text << fmt::format("  one per call  {:.1f} ns\n", f.single_ns);
+            text << fmt::format("decoding        {:.1f} ns per record\n", decode_ns)
+                 << fmt::format("with decoding   {:.1f} ns per record\n", f.with_decode_ns)
+                 << fmt::format("compile         {:.3f} ms (cold)\n", f.compile_ms);
+            if (f.cache_load_ms >= 0) text << fmt::format("cache load      {:.3f} ms\n", f.cache_load_ms);
+            text << fmt::format("peak memory     {} KiB\n", peak_rss_kb());
             if (decode_errors || f.eval_errors)
-              std::cout << fmt::format("errors          {} inputs not decoded, {} evaluations failed\n", decode_errors,
-                                       f.eval_errors);
+              text << fmt::format("errors          {} inputs not decoded, {} evaluations failed\n", decode_errors,
+                                  f.eval_errors);
+            Output::standard().write(text.str());
             return kOk;
           }};
 }
