@@ -869,10 +869,13 @@ bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
     case Op::Blank:
       out = Value(a.is_none() || is_blank(a.as_text()));
       return true;
-    case Op::DateOf:
+    case Op::DateOf: {
       if (!eval(n.b, b)) return false;
-      out = Value(ir::DateValue{b.as_zone()->local_date(a.as_datetime())});
+      rt::Date d = 0;
+      if (!take(rt::local_date_of(a.as_datetime(), *b.as_zone()), d, err)) return fail(id, err);
+      out = Value(ir::DateValue{d});
       return true;
+    }
     case Op::WorkingTime: {
       if (!eval(n.b, b) || !eval(n.c, c)) return false;
       rt::Duration d = 0;

@@ -160,7 +160,7 @@ CV Gen::gen_time(const ir::Node& n, NodeId id) {
     }
     case Op::DateDiff:
       return {B.CreateMul(B.CreateSub(B.CreateSExt(a, i64_), B.CreateSExt(b, i64_)), B.getInt64(86400)), nullptr};
-    case Op::DateOf: return {call_shim("proviso_rt_zone_local_date", i32_, {b, a}), nullptr};
+    case Op::DateOf: return via("proviso_rt_zone_local_date", b, a, i32_, 4);
     default: break;
   }
   unsupported("this date operation");

@@ -237,8 +237,8 @@ int32_t proviso_rt_date_add_months(proviso_ctx* ctx, int32_t date, int64_t month
 int32_t proviso_rt_date_add_days(proviso_ctx* ctx, int32_t date, int64_t days, int32_t* out) {
   return give(ctx, proviso::rt::add_days(date, days), out);
 }
-int32_t proviso_rt_zone_local_date(const void* zone, int64_t t) {
-  return static_cast<const proviso::rt::Zone*>(zone)->local_date(t);
+int32_t proviso_rt_zone_local_date(proviso_ctx* ctx, const void* zone, int64_t t, int32_t* out) {
+  return give(ctx, proviso::rt::local_date_of(t, *static_cast<const proviso::rt::Zone*>(zone)), out);
 }
 
 int32_t proviso_rt_cal_add(proviso_ctx* ctx, const void* calendar, int64_t start, int64_t days, int64_t seconds,

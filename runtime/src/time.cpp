@@ -24,13 +24,10 @@ namespace {
 
 Error year_range(int64_t year) {
   return make_error(ErrorCode::OutOfRange,
-                    fmt::format("year {} is outside the supported years {:04}..{}", year,
-                                kMinYear, kMaxYear));
+                    fmt::format("year {} is outside the supported years {:04}..{}", year, kMinYear, kMaxYear));
 }
 
-bool valid_ymd(int y, int m, int d) {
-  return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
-}
+bool valid_ymd(int y, int m, int d) { return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m); }
 
 // Reads exactly `n` digits at s[pos]; -1 if any is not a digit or the text is too short.
 int read_digits(std::string_view s, std::size_t pos, int n) {
@@ -80,8 +77,7 @@ char* put_time(char* p, int64_t sod) {
 Expected<Date> make_date(int year, int month, int day) {
   if (year < kMinYear || year > kMaxYear) return year_range(year);
   if (!valid_ymd(year, month, day))
-    return make_error(ErrorCode::InvalidDate,
-                      fmt::format("{:04}-{:02}-{:02} is not a date", year, month, day));
+    return make_error(ErrorCode::InvalidDate, fmt::format("{:04}-{:02}-{:02} is not a date", year, month, day));
   return static_cast<Date>(days_from_civil(year, month, day));
 }
 
@@ -95,13 +91,11 @@ int weekday(Date date) {
 Expected<Date> parse_date(std::string_view text) {
   int y = read_digits(text, 0, 4), m = read_digits(text, 5, 2), d = read_digits(text, 8, 2);
   if (text.size() != 10 || y < 0 || m < 0 || d < 0 || text[4] != '-' || text[7] != '-')
-    return make_error(ErrorCode::InvalidDate,
-                      fmt::format("expected a date YYYY-MM-DD, got \"{}\"", text));
-  if (!valid_ymd(y, m, d))
-    return make_error(ErrorCode::InvalidDate, fmt::format("\"{}\" is not a date", text));
+    return make_error(ErrorCode::InvalidDate, fmt::format("expected a date YYYY-MM-DD, got \"{}\"", text));
+  if (!valid_ymd(y, m, d)) return make_error(ErrorCode::InvalidDate, fmt::format("\"{}\" is not a date", text));
   if (y < kMinYear)
-    return make_error(ErrorCode::OutOfRange, fmt::format("\"{}\" is outside the supported years {:04}..{}", text,
-                                                         kMinYear, kMaxYear));
+    return make_error(ErrorCode::OutOfRange,
+                      fmt::format("\"{}\" is outside the supported years {:04}..{}", text, kMinYear, kMaxYear));
   return static_cast<Date>(days_from_civil(y, m, d));
 }
 
@@ -193,8 +187,7 @@ Expected<Instant> parse_datetime(std::string_view text) {
     return fail("");
   }
   if (pos != text.size()) return fail("");
-  if (!valid_ymd(y, mo, d))
-    return fail(fmt::format("{:04}-{:02}-{:02} is not a date", y, mo, d));
+  if (!valid_ymd(y, mo, d)) return fail(fmt::format("{:04}-{:02}-{:02} is not a date", y, mo, d));
   if (ss == 60 && hh <= 23 && mm <= 59)
     return make_error(ErrorCode::InvalidDate,
                       fmt::format("\"{}\" is a leap second, which is not supported: use :59 or the next minute", text));
@@ -216,6 +209,14 @@ std::string format_datetime_utc(Instant t) {
   p = put_time(p, sod);
   *p++ = 'Z';
   return std::string(buf, p);
+}
+
+Expected<Date> local_date_of(Instant t, const Zone& zone) {
+  Date d = zone.local_date(t);
+  if (d >= detail::kMinDate && d <= detail::kMaxDate) return d;
+  return make_error(ErrorCode::OutOfRange,
+                    fmt::format("the local date of {} in `{}` is outside the supported years {:04}..{}",
+                                format_datetime_utc(t), zone.name(), kMinYear, kMaxYear));
 }
 
 bool local_year_supported(Instant t, const Zone& zone) {

@@ -56,4 +56,21 @@ for engine in jit interp; do
   [ "$out" = '{"decisions":{"later":"2026-03-04T02:00:00+14:00","next_day":"2026-01-02"}}' ] ||
     fail "$engine: a byte order mark: $out"
 done
+# The local date of an instant in the last hours of 9999, in a zone east of UTC.
+cat > "$W/local.policy" <<'POLICY'
+policy lo.p "Local date"
+input x {
+  at: datetime
+}
+decision day: date = date_of(x.at, zone "Pacific/Kiritimati")
+POLICY
+printf '%s\n' '{"x": {"at": "9999-12-31T09:00:00Z"}}' '{"x": {"at": "9999-12-31T11:00:00Z"}}' > "$W/local.ndjson"
+cat > "$W/local.expected" <<'EXPECTED'
+{"decisions":{"day":"9999-12-31"}}
+{"error":{"path":"x.at","message":"the local date of 9999-12-31T11:00:00Z in `Pacific/Kiritimati` is outside the supported years 0001..9999","location":"local.policy:5:22"}}
+EXPECTED
+for engine in jit interp; do
+  (cd "$W" && "$PROVISO" eval local.policy --input local.ndjson --engine "$engine") > "$W/local.$engine" || true
+  diff -u "$W/local.expected" "$W/local.$engine" || fail "$engine: date_of near the end of 9999"
+done
 echo ok

@@ -128,7 +128,7 @@ int32_t proviso_rt_money_round(proviso_ctx* ctx, const proviso_money* a, int32_t
 int32_t proviso_rt_datetime_add(proviso_ctx* ctx, int64_t t, int64_t seconds, int64_t* out);
 int32_t proviso_rt_date_add_months(proviso_ctx* ctx, int32_t date, int64_t months, int32_t* out);
 int32_t proviso_rt_date_add_days(proviso_ctx* ctx, int32_t date, int64_t days, int32_t* out);
-int32_t proviso_rt_zone_local_date(const void* zone, int64_t t);
+int32_t proviso_rt_zone_local_date(proviso_ctx* ctx, const void* zone, int64_t t, int32_t* out);
 
 // ---- calendars ----
 // `start + days business days + seconds` in the calendar, with the interpreter's checks.

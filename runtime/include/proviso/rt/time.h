@@ -110,6 +110,9 @@ const Zone* utc_zone();
 // "2026-11-27T16:00:00-05:00": local time in `zone` with its offset at that instant,
 // "+00:00" for offset zero (never "Z").
 std::string format_datetime(Instant t, const Zone& zone);
+// The local date of `t` in `zone`; OutOfRange when it falls outside 0001..9999 (the first or
+// last hours of the supported instants, in a zone far from UTC).
+Expected<Date> local_date_of(Instant t, const Zone& zone);
 // Whether format_datetime(t, zone) has a year 0001..9999 (an instant in the first or last
 // hours of the supported range may not, in a zone far from UTC), so that it can be read back.
 bool local_year_supported(Instant t, const Zone& zone);
