@@ -49,5 +49,6 @@ Command add_test(CLI::App& app);
 Command add_doc(CLI::App& app);
 Command add_bench(CLI::App& app);
 Command add_cache(CLI::App& app);
+Command add_ir(CLI::App& app);
 
 }  // namespace proviso::cli

@@ -1,8 +1,10 @@
 // Reads a policy, parses it and the stdlib modules it imports, and checks the whole.
 #include "compiler/driver/compile.h"
 #include "compiler/driver/evaluation_check.h"
+#include "compiler/ir/verifier.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -46,6 +48,18 @@ CompileResult compile_file(const std::string& path) {
   return compile_source(std::make_shared<const SourceFile>(path, std::move(text)));
 }
 
+bool verify_ir_enabled() {
+#ifdef PROVISO_VERIFY_IR
+  return true;
+#else
+  static const bool on = [] {
+    const char* v = std::getenv("PROVISO_VERIFY_IR");
+    return v && std::string_view(v) == "1";
+  }();
+  return on;
+#endif
+}
+
 CompileResult compile_source(SourcePtr source) {
   CompileResult result;
   syntax::ParseResult main = syntax::parse(source);
@@ -87,7 +101,15 @@ CompileResult compile_source(SourcePtr source) {
   for (const auto& p : parsed) imports.push_back(&p.module);
   sema::CheckResult checked = sema::check(main.module, imports);
   result.diagnostics.append(checked.diagnostics);
-  if (checked.program && !result.diagnostics.has_errors()) check_evaluation(*checked.program, result.diagnostics);
+  if (checked.program && !result.diagnostics.has_errors()) {
+    // The IR verifier, in builds made for finding bugs (PROVISO_VERIFY_IR) and in the tests
+    // (the environment variable): a finding is a compiler bug, reported as an error.
+    if (verify_ir_enabled()) {
+      for (const std::string& problem : ir::verify(*checked.program))
+        result.diagnostics.error(source, Span{}, "internal", "internal error: the IR verifier: " + problem);
+    }
+    if (!result.diagnostics.has_errors()) check_evaluation(*checked.program, result.diagnostics);
+  }
   result.diagnostics.sort();
   if (checked.program && !result.diagnostics.has_errors()) result.program = std::move(checked.program);
   return result;

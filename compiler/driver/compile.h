@@ -20,4 +20,9 @@ struct CompileResult {
 CompileResult compile_file(const std::string& path);
 CompileResult compile_source(SourcePtr source);
 
+// Whether compile_source runs the IR verifier (ir/verifier.h) on every program it makes:
+// always in builds with PROVISO_VERIFY_IR (Debug and the sanitizer build), else when the
+// environment has PROVISO_VERIFY_IR=1 (ctest sets it).
+bool verify_ir_enabled();
+
 }  // namespace proviso::driver

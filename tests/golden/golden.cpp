@@ -5,6 +5,9 @@
 //                            fixed point (formatting it again changes nothing)
 //   explain/NAME[.CASE].json `proviso eval explain/NAME.policy --input ... --explain`: stdout,
 //                            stderr and exit status
+//   ir/NAME.policy           `proviso ir --tests`: the printed IR (stdout, and stderr when the
+//                            command fails); ir/NAME.ref names a policy elsewhere in the tree
+//                            (one line, relative to the golden directory) instead of a copy
 // Usage: proviso-golden [--proviso PATH] DIR [CASE...]   (CASE relative to DIR)
 #include <sys/wait.h>
 #include <unistd.h>
@@ -86,7 +89,8 @@ std::string diff(const std::string& expected, const std::string& actual) {
   if (n * m > 4'000'000) return "(outputs too large to diff)\n";
   std::vector<std::vector<int>> lcs(n + 1, std::vector<int>(m + 1, 0));
   for (size_t i = n; i-- > 0;)
-    for (size_t j = m; j-- > 0;) lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    for (size_t j = m; j-- > 0;)
+      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
   std::string out = "--- expected\n+++ actual\n";
   size_t i = 0, j = 0;
   while (i < n || j < m) {
@@ -103,8 +107,8 @@ std::string diff(const std::string& expected, const std::string& actual) {
 }
 
 struct Golden {
-  std::string name;    // relative to the golden directory: "diagnostics/missing_equals.policy"
-  fs::path expected;   // the .expected file
+  std::string name;   // relative to the golden directory: "diagnostics/missing_equals.policy"
+  fs::path expected;  // the .expected file
 };
 
 std::vector<Golden> discover(const fs::path& dir) {
@@ -123,6 +127,8 @@ std::vector<Golden> discover(const fs::path& dir) {
   add("fmt", ".policy");
   add("explain", ".json");
   add("explain", ".yaml");
+  add("ir", ".policy");
+  add("ir", ".ref");
   std::sort(out.begin(), out.end(), [](const Golden& a, const Golden& b) { return a.name < b.name; });
   return out;
 }
@@ -146,6 +152,21 @@ std::string actual_output(const std::string& proviso, const fs::path& dir, const
     if (again.out != o.out) *problem = "the formatted text is not a fixed point:\n" + diff(o.out, again.out);
     return o.out;
   }
+  if (kind == "ir") {
+    std::string policy = name;
+    if (name.size() > 4 && name.substr(name.size() - 4) == ".ref") {
+      std::string target = slurp(dir / name);
+      while (!target.empty() && (target.back() == '\n' || target.back() == ' ')) target.pop_back();
+      policy = target;
+      if (!fs::exists(dir / policy)) {
+        *problem = name + " names " + policy + ", which does not exist";
+        return {};
+      }
+    }
+    Output o = run({proviso, "ir", "--tests", policy}, dir);
+    if (o.status != 0) return "-- exit " + std::to_string(o.status) + "\n" + o.err;
+    return o.out;
+  }
   // explain/NAME.json or explain/NAME.CASE.json with explain/NAME.policy.
   std::string file = name.substr(name.find('/') + 1);
   std::string stem = file.substr(0, file.find('.'));
@@ -165,8 +186,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--proviso" && i + 1 < argc) proviso = argv[++i];
-    else args.push_back(a);
+    if (a == "--proviso" && i + 1 < argc)
+      proviso = argv[++i];
+    else
+      args.push_back(a);
   }
   if (args.empty()) {
     std::cerr << "usage: proviso-golden [--proviso PATH] DIR [CASE...]\n";
