@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "compiler/interp/interpreter.h"
+#include "compiler/records/decode.h"
 #include "compiler/records/encode.h"
 
 namespace proviso::driver {
@@ -63,7 +64,20 @@ TestOutcome run_one(const ir::Program& p, const interp::Interpreter& interp, con
       if (std::find(options.decisions.begin(), options.decisions.end(), e->value) == options.decisions.end())
         options.decisions.push_back(e->value);
   }
-  interp::EvalResult r = evaluate ? evaluate(inputs, options) : interp.evaluate(inputs, options);
+  // A test's inputs are held to the declared ranges as `eval` holds JSON input, so a test can
+  // expect an out-of-range input to be refused, naming its path, and both engines refuse it
+  // alike (the interpreter would take it; the JIT refuses it without a path when flattening).
+  std::optional<records::DecodeError> refused;
+  for (size_t i = 0; i < p.inputs.size() && !refused; ++i)
+    refused = records::check_ranges(inputs[i], p.inputs[i].type, p.schema, p.inputs[i].name);
+  interp::EvalResult r;
+  if (refused) {
+    r.ok = false;
+    r.error.path = refused->path;
+    r.error.message = refused->message;
+  } else {
+    r = evaluate ? evaluate(inputs, options) : interp.evaluate(inputs, options);
+  }
 
   if (!r.ok) {
     if (errors.empty()) {

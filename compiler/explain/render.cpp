@@ -116,11 +116,13 @@ std::string render_text(const ir::Program& p, const interp::EvalResult& r) {
           add(std::move(line));
           break;
         }
-        case Step::Kind::Branch:
+        case Step::Kind::Branch: {
           // `x` is true right after `x = true` says nothing new.
-          if (!facts.contains(s.text + (s.taken ? " = true" : " = false")))
-            add(fmt::format("`{}` is {}", s.text, s.taken ? "true" : "false"));
+          std::string text = one_line(s.text);  // a condition may span lines
+          if (!facts.contains(text + (s.taken ? " = true" : " = false")))
+            add(fmt::format("`{}` is {}", text, s.taken ? "true" : "false"));
           break;
+        }
         case Step::Kind::MatchArm: {
           std::string value = s.type.is_error() ? std::string() : fmt_value(p, r, s.value, s.type);
           if (value.empty()) add(fmt::format("match on `{}`", s.text));
@@ -204,7 +206,7 @@ records::Json render_json(const ir::Program& p, const interp::EvalResult& r) {
           break;
         case Step::Kind::Branch:
           j["kind"] = "branch";
-          j["condition"] = s.text;
+          j["condition"] = one_line(s.text);
           j["taken"] = s.taken;
           break;
         case Step::Kind::MatchArm:

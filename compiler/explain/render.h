@@ -23,7 +23,9 @@ std::string render_text(const ir::Program& program, const interp::EvalResult& re
 // {DECISION: {"value": ..., "clause": ... | null, "steps": [STEP, ...]}, ...} where STEP is one of
 //   {"kind": "input", "path": P, "value": V}
 //   {"kind": "uses", "name": N, "value": V, "clause": C?}
-//   {"kind": "branch", "condition": TEXT, "taken": B}
+//   {"kind": "branch", "condition": TEXT, "taken": B}   a condition tested: an `if` condition, each
+//                                                       operand of `and`/`or` evaluated, or what
+//                                                       gives a bool value its value
 //   {"kind": "match", "subject": TEXT, "value": V}
 //   {"kind": "table_row", "table": N, "row": R, "clause": C, "text": ROW?}
 //   {"kind": "exclusion", "entry": CLAUSE_ID, "clause": C, "condition": TEXT}

@@ -29,6 +29,10 @@ class Evaluation {
 
   bool value(int32_t index, Value& out);
   bool eval(NodeId id, Value& out);
+  bool condition(NodeId id, Value& out, bool whole);
+  bool outcome(NodeId id, Value& out);
+  void condition_step(NodeId id, const Value& v);
+  bool arm(const ir::Node& n, NodeId id, NodeId& chosen);
   const EvalError& error() const { return error_; }
   std::vector<Step> trace_of(int32_t value_index) const { return explain_ ? value_traces_[value_index] : std::vector<Step>{}; }
   const rt::Zone* home_zone = nullptr;
@@ -169,7 +173,8 @@ bool Evaluation::value(int32_t index, Value& out) {
   if (explain_) trace_ = &value_traces_[index];
   current_value_ = index;
   const ir::ValueDef& def = p_.values[index];
-  bool ok = eval(def.body, out);
+  // A bool value is decided by the conditions its body tests last; explain them.
+  bool ok = explain_ && def.type.kind == ir::TypeKind::Bool ? outcome(def.body, out) : eval(def.body, out);
   if (ok && def.type.kind == ir::TypeKind::Integer && def.type.has_range() && !out.is_none()) {
     int64_t v = out.as_int();
     if ((def.type.lo && v < *def.type.lo) || (def.type.hi && v > *def.type.hi)) {
@@ -361,36 +366,12 @@ bool Evaluation::eval(NodeId id, Value& out) {
       return eval(n.b, out);
     case Op::If: {
       Value c;
-      if (!eval(n.a, c)) return false;
-      if (explain_ && trace_) {
-        Step s;
-        s.kind = Step::Kind::Branch;
-        s.text = std::string(p_.node_text(n.a));
-        s.taken = c.as_bool();
-        s.loc = id < static_cast<NodeId>(p_.node_locs.size()) ? p_.node_locs[n.a] : -1;
-        step(std::move(s));
-      }
+      if (!(explain_ && trace_ ? condition(n.a, c, true) : eval(n.a, c))) return false;
       return eval(c.as_bool() ? n.b : n.c, out);
     }
     case Op::Switch: {
-      Value v;
-      if (!eval(n.a, v)) return false;
-      int64_t key = pattern_key(v);
-      for (size_t i = 0; i < n.pats.size(); ++i) {
-        if (n.pats[i].matches(key)) {
-          if (explain_ && trace_) {
-            Step s;
-            s.kind = Step::Kind::MatchArm;
-            s.text = std::string(p_.node_text(n.a));
-            s.value = v;
-            s.type = p_.nodes[n.a].type;
-            s.loc = p_.node_locs[n.args[i]];
-            step(std::move(s));
-          }
-          return eval(n.args[i], out);
-        }
-      }
-      return fail(id, "no arm of the `match` applies");
+      NodeId chosen = ir::kNoNode;
+      return arm(n, id, chosen) && eval(chosen, out);
     }
     case Op::Cmp: {
       Value a, b;
@@ -509,6 +490,102 @@ bool Evaluation::eval(NodeId id, Value& out) {
     case Op::CalAdd: return calendar_add(n, id, out);
     default: return operate(n, id, out);
   }
+}
+
+// ---- conditions in explanations ----
+
+// A tested condition as a Branch step: its source text and value. Literals say nothing.
+void Evaluation::condition_step(NodeId id, const Value& v) {
+  if (!trace_ || v.kind() != Value::Kind::Bool || p_.nodes[id].op == Op::Const) return;
+  std::string_view text = p_.node_text(id);
+  if (text.empty()) return;
+  Step s;
+  s.kind = Step::Kind::Branch;
+  s.text = std::string(text);
+  s.taken = v.as_bool();
+  s.loc = static_cast<size_t>(id) < p_.node_locs.size() ? p_.node_locs[id] : -1;
+  step(std::move(s));
+}
+
+// Evaluates a condition while explaining (the same values, errors and nesting depth as eval).
+// `and`, `or` and a `not` over them are taken apart: each operand evaluated is a step of its
+// own, so the comparison that decided is named, not only the compound around it; operands
+// skipped by short-circuit are not. `whole` adds the compound itself (an `if` condition); a
+// `not` over a compound is always added, since its operands read the other way round.
+bool Evaluation::condition(NodeId id, Value& out, bool whole) {
+  const ir::Node& n = p_.nodes[id];
+  bool compound = n.op == Op::And || n.op == Op::Or ||
+                  (n.op == Op::Not && (p_.nodes[n.a].op == Op::And || p_.nodes[n.a].op == Op::Or));
+  if (!compound) {
+    if (!eval(id, out)) return false;
+    condition_step(id, out);
+    return true;
+  }
+  if (++depth_ > kMaxDepth) {  // as eval counts the compound node
+    --depth_;
+    return fail(id, "the evaluation nests too deeply");
+  }
+  struct DepthGuard {
+    int& d;
+    ~DepthGuard() { --d; }
+  } guard{depth_};
+  if (n.op == Op::Not) {
+    if (!condition(n.a, out, false)) return false;
+    out = Value(!out.as_bool());
+    whole = true;
+  } else {
+    if (!condition(n.a, out, false)) return false;
+    bool decided = n.op == Op::And ? !out.as_bool() : out.as_bool();
+    if (!decided && !condition(n.b, out, false)) return false;
+  }
+  if (whole) condition_step(id, out);
+  return true;
+}
+
+// Evaluates the body of a bool value while explaining: through `if` and `match` to the
+// expression that gives the value, which is explained as a condition (a comparison in a
+// branch decides the value as much as the `if` before it).
+bool Evaluation::outcome(NodeId id, Value& out) {
+  if (!trace_ || id < 0) return eval(id, out);
+  const ir::Node& n = p_.nodes[id];
+  if (n.op != Op::If && n.op != Op::Switch) return condition(id, out, false);
+  if (++depth_ > kMaxDepth) {
+    --depth_;
+    return fail(id, "the evaluation nests too deeply");
+  }
+  struct DepthGuard {
+    int& d;
+    ~DepthGuard() { --d; }
+  } guard{depth_};
+  if (n.op == Op::If) {
+    Value c;
+    if (!condition(n.a, c, true)) return false;
+    return outcome(c.as_bool() ? n.b : n.c, out);
+  }
+  NodeId chosen = ir::kNoNode;
+  return arm(n, id, chosen) && outcome(chosen, out);
+}
+
+// The arm of a `match` that applies to its subject's value, explained as a MatchArm step.
+bool Evaluation::arm(const ir::Node& n, NodeId id, NodeId& chosen) {
+  Value v;
+  if (!eval(n.a, v)) return false;
+  int64_t key = pattern_key(v);
+  for (size_t i = 0; i < n.pats.size(); ++i) {
+    if (!n.pats[i].matches(key)) continue;
+    if (explain_ && trace_) {
+      Step s;
+      s.kind = Step::Kind::MatchArm;
+      s.text = std::string(p_.node_text(n.a));
+      s.value = v;
+      s.type = p_.nodes[n.a].type;
+      s.loc = p_.node_locs[n.args[i]];
+      step(std::move(s));
+    }
+    chosen = n.args[i];
+    return true;
+  }
+  return fail(id, "no arm of the `match` applies");
 }
 
 // ---- text ----

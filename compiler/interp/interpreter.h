@@ -17,7 +17,9 @@ struct Step {
   enum class Kind {
     Input,      // an input field was read: `path` = value
     Uses,       // a let, const, decision or table output was used: `name` = value
-    Branch,     // an `if` condition was tested: `text` is the condition, `taken` its value
+    Branch,     // a condition was tested (an `if` condition, each operand of `and`/`or` evaluated
+                // under one, the expression that gives a bool value): `text` is the condition,
+                // `taken` its value
     MatchArm,   // a match arm was chosen: `text` is the pattern
     TableRow,   // a table row matched: `name` the table, `row` its 1-based number
     Exclusion,  // an exclusion entry applied: `text` is its clause id

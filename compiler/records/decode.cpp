@@ -288,4 +288,34 @@ bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema,
 }
 
 }  // namespace detail
+
+std::optional<DecodeError> check_ranges(const ir::Value& v, const ir::Type& t, const ir::Schema& schema,
+                                        const std::string& path) {
+  if (v.is_none()) return std::nullopt;
+  switch (t.kind) {
+    case ir::TypeKind::Integer:
+      if (v.kind() == ir::Value::Kind::Int && ((t.lo && v.as_int() < *t.lo) || (t.hi && v.as_int() > *t.hi)))
+        return DecodeError{path,
+                           fmt::format("expected {}, got {}", detail::expected_description(t, schema), v.as_int())};
+      return std::nullopt;
+    case ir::TypeKind::Record: {
+      if (v.kind() != ir::Value::Kind::Record || t.id < 0 || static_cast<size_t>(t.id) >= schema.records.size())
+        return std::nullopt;
+      const auto& fields = schema.records[t.id].fields;
+      const auto& values = v.as_record();
+      for (size_t i = 0; i < fields.size() && i < values.size(); ++i)
+        if (auto e = check_ranges(values[i], fields[i].type, schema, path + "." + fields[i].name)) return e;
+      return std::nullopt;
+    }
+    case ir::TypeKind::List: {
+      if (v.kind() != ir::Value::Kind::List || !t.elem) return std::nullopt;
+      const auto& items = v.as_list();
+      for (size_t i = 0; i < items.size(); ++i)
+        if (auto e = check_ranges(items[i], *t.elem, schema, fmt::format("{}[{}]", path, i))) return e;
+      return std::nullopt;
+    }
+    default: return std::nullopt;
+  }
+}
+
 }  // namespace proviso::records

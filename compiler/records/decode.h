@@ -72,6 +72,12 @@ class Decoder {
   std::unique_ptr<Impl> impl_;
 };
 
+// Checks a value built without decoding (a test's input, written in the policy) against the
+// integer ranges of its declared type, as decoding checks JSON input: the first value outside
+// its range, with its path (`contract.nodes`) and the decoder's message, or nullopt.
+std::optional<DecodeError> check_ranges(const ir::Value& value, const ir::Type& type, const ir::Schema& schema,
+                                        const std::string& path);
+
 // One evaluation input found in an input file.
 struct InputText {
   size_t line = 1;                   // 1-based line where it starts

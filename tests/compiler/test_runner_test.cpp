@@ -1,8 +1,10 @@
 // The policy test runner: merging the reports of two engines (a disagreement is a failure
-// that names both answers; agreement leaves the report as either engine gave it).
+// that names both answers; agreement leaves the report as either engine gave it), and test
+// inputs held to the declared ranges as decoded JSON input is.
 #include <catch2/catch.hpp>
 
 #include "compiler/driver/test_runner.h"
+#include "tests/compiler/helpers.h"
 
 using namespace proviso;
 
@@ -60,4 +62,26 @@ TEST_CASE("merge_reports of identical reports is that report") {
   CHECK(m.passed == 1);
   CHECK(m.failed == 1);
   CHECK(driver::render_failures(m) == driver::render_failures(a));
+}
+
+TEST_CASE("a test input outside its declared range is refused with its path, as eval refuses it") {
+  auto r = testing::compile(R"(
+record Item { n: integer 0.. }
+input x { count: integer 0.., hours: integer 1..?, items: list of Item }
+decision total: integer  clause "1" = x.count
+test "negative count" given x = { count: -1, hours: none, items: [] } expect error "x.count: expected an integer of at least 0, got -1"
+test "zero hours" given x = { count: 0, hours: 0, items: [] } expect error "x.hours: expected an integer of at least 1, got 0"
+test "an element" given x = { count: 0, hours: 2, items: [{ n: 1 }, { n: -3 }] } expect error "x.items[1].n"
+test "unexpected" given x = { count: -2, hours: none, items: [] } expect total = -2
+test "in range" given x = { count: 0, hours: 1, items: [{ n: 0 }] } expect total = 0
+)");
+  REQUIRE(r.ok());
+  driver::TestReport report = driver::run_tests(*r.program);
+  REQUIRE(report.outcomes.size() == 5);
+  CHECK(report.outcomes[0].passed);
+  CHECK(report.outcomes[1].passed);
+  CHECK(report.outcomes[2].passed);
+  CHECK_FALSE(report.outcomes[3].passed);
+  CHECK(report.outcomes[3].problem == "evaluation failed: x.count: expected an integer of at least 0, got -2");
+  CHECK(report.outcomes[4].passed);
 }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/records/decode.h"
 #include "compiler/records/encode.h"
 
 namespace proviso::jit_test {
@@ -195,6 +196,10 @@ std::vector<std::vector<Value>> test_case_inputs(const ir::Program& program, con
       if (n >= 0 && !interp.evaluate_constant(n, &v, nullptr)) ok = false;
       inputs.push_back(n >= 0 ? v : Value::none());
     }
+    // An input outside its declared ranges is refused before any engine sees it (by the
+    // decoder, and by `proviso test`): no engine is asked to evaluate it.
+    for (size_t i = 0; ok && i < inputs.size() && i < program.inputs.size(); ++i)
+      if (records::check_ranges(inputs[i], program.inputs[i].type, program.schema, program.inputs[i].name)) ok = false;
     if (ok) out.push_back(std::move(inputs));
   }
   return out;

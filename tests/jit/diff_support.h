@@ -33,7 +33,8 @@ class InputGenerator {
 std::string difference(const ir::Program& program, const interp::EvalResult& expected,
                        const interp::EvalResult& actual);
 
-// Inputs of the program's own test cases (constant expressions), evaluated by `interp`.
+// Inputs of the program's own test cases (constant expressions), evaluated by `interp`; those
+// outside their declared ranges, which no engine is given, are left out.
 std::vector<std::vector<ir::Value>> test_case_inputs(const ir::Program& program, const interp::Interpreter& interp);
 
 // Number of random inputs per policy: PROVISO_DIFF_COUNT, else `fallback`.
