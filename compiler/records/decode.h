@@ -32,12 +32,13 @@ struct DecodeResult {
 };
 
 struct Limits {
-  size_t max_depth = 64;                   // nested records and lists
-  size_t max_string_bytes = 1u << 20;      // 1 MiB per string
-  size_t max_list_length = 100000;         // elements per list
-  size_t max_input_bytes = 64u << 20;      // 64 MiB per evaluation input
-  size_t max_line_bytes = 16u << 20;       // 16 MiB per NDJSON line
-  size_t max_values = 16u << 20;           // values decoded per input (YAML aliases)
+  size_t max_depth = 64;               // nested records and lists
+  size_t max_string_bytes = 1u << 20;  // 1 MiB per string
+  size_t max_list_length = 100000;     // elements per list
+  size_t max_input_bytes = 64u << 20;  // 64 MiB per evaluation input (JSON text, YAML document)
+  size_t max_line_bytes = 16u << 20;   // 16 MiB per NDJSON line
+  size_t max_values = 16u << 20;       // values decoded per input (YAML: aliases count each use)
+  size_t max_alias_values = 1u << 20;  // values reached through YAML aliases, per document
 };
 
 // Bytes that must be readable after the text for in-place JSON decoding.
