@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/records/walker.h"
+#include "compiler/records/yaml_tree.h"  // for ~Decoder
 
 namespace proviso::records {
 

@@ -51,10 +51,14 @@ std::string short_name(std::string_view name) {
 
 uint32_t saturate(uint64_t n) { return n > kMaxArena ? kMaxArena : static_cast<uint32_t>(n); }
 
-class Reader {
+}  // namespace
+
+// One read: the state that lives for one document only; the buffers are the DocumentReader's.
+class EventReader {
  public:
-  Reader(std::string_view text, size_t first_line, const Limits& limits, Tree& tree)
-      : text_(text), first_line_(first_line), limits_(limits), tree_(tree) {}
+  EventReader(std::string_view text, size_t first_line, const Limits& limits, DocumentReader& r)
+      : text_(text), first_line_(first_line), limits_(limits), tree_(r.tree_), stack_(r.stack_), pending_(r.pending_),
+        anchors_(r.anchors_), tag_ids_(r.tag_ids_) {}
 
   std::optional<std::string> run() {
     Parser parser;
@@ -73,10 +77,7 @@ class Reader {
   }
 
  private:
-  struct Frame {
-    uint32_t node;
-    size_t first_child;  // in pending_
-  };
+  using Frame = DocumentReader::Frame;
 
   size_t line_of(const yaml_mark_t& m) const { return first_line_ + m.line; }
 
@@ -241,17 +242,15 @@ class Reader {
   size_t first_line_;
   const Limits& limits_;
   Tree& tree_;
+  std::vector<Frame>& stack_;
+  std::vector<uint32_t>& pending_;
+  std::unordered_map<std::string, uint32_t>& anchors_;
+  std::unordered_map<std::string, uint32_t>& tag_ids_;
   std::string error_;
-  std::vector<Frame> stack_;
-  std::vector<uint32_t> pending_;  // children of the open collections, innermost last
-  std::unordered_map<std::string, uint32_t> anchors_;
-  std::unordered_map<std::string, uint32_t> tag_ids_;
   size_t values_ = 0;
   uint64_t alias_values_ = 0;
   size_t flow_depth_ = 0;
 };
-
-}  // namespace
 
 bool Tree::forced_string(const Node& n) const {
   if (n.style != ScalarStyle::Plain) return true;
@@ -275,12 +274,25 @@ void Tree::clear() {
   max_flow_depth = 0;
 }
 
-std::optional<std::string> read_document(std::string_view text, size_t first_line, const Limits& limits, Tree* tree) {
-  tree->clear();
+std::optional<std::string> DocumentReader::read(std::string_view text, size_t first_line, const Limits& limits) {
+  // The buffers of a large document are not kept for the small ones that usually follow.
+  constexpr size_t kKeep = size_t{1} << 16;
+  if (tree_.nodes.capacity() > kKeep || tree_.children.capacity() > kKeep || tree_.text.capacity() > 16 * kKeep ||
+      pending_.capacity() > kKeep || anchors_.size() > kKeep || tag_ids_.size() > kKeep) {
+    tree_ = Tree();
+    pending_ = {};
+    anchors_ = {};
+    tag_ids_ = {};
+  }
+  tree_.clear();
+  stack_.clear();
+  pending_.clear();
+  anchors_.clear();
+  tag_ids_.clear();
   FlowNesting nesting = scan_flow_nesting(text, limits.max_depth + 1);
   if (nesting.too_deep)
     return fmt::format("nesting deeper than {} levels (line {})", limits.max_depth, first_line + nesting.line);
-  return Reader(text, first_line, limits, *tree).run();
+  return EventReader(text, first_line, limits, *this).run();
 }
 
 std::string too_large_message(size_t line, size_t limit_bytes) {

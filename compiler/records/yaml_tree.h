@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/records/decode.h"
@@ -52,10 +53,28 @@ struct Tree {
   void clear();
 };
 
-// Reads the one document in `text` (a second `---` in it is an error) into `tree`, after
-// refusing flow nesting past limits.max_depth from the text alone (scan_flow_nesting).
-// Gives the message when the document is refused.
-std::optional<std::string> read_document(std::string_view text, size_t first_line, const Limits& limits, Tree* tree);
+// Reads documents one at a time into its tree, keeping its buffers from one to the next (a
+// Decoder keeps one: a stream may hold millions of small documents).
+class DocumentReader {
+ public:
+  // Reads the one document in `text` (a second `---` in it is an error), after refusing flow
+  // nesting past limits.max_depth from the text alone (scan_flow_nesting). Gives the message
+  // when the document is refused; tree() is then incomplete.
+  std::optional<std::string> read(std::string_view text, size_t first_line, const Limits& limits);
+  const Tree& tree() const { return tree_; }
+
+ private:
+  friend class EventReader;
+  struct Frame {
+    uint32_t node;
+    size_t first_child;  // in pending_
+  };
+  Tree tree_;
+  std::vector<Frame> stack_;
+  std::vector<uint32_t> pending_;  // children of the open collections, innermost last
+  std::unordered_map<std::string, uint32_t> anchors_;
+  std::unordered_map<std::string, uint32_t> tag_ids_;
+};
 
 // `document at line 12 is larger than 64 MiB`.
 std::string too_large_message(size_t line, size_t limit_bytes);

@@ -238,7 +238,7 @@ contract: {support: Basic, support_end: "2027-01-31", technical_contacts: "4"}
   auto bad = d.decode_yaml("contract: [a, b\n");
   REQUIRE(bad.size() == 1);
   CHECK(error_of(bad[0]).rfind("invalid YAML at line", 0) == 0);
-  // libyaml reads the text before yaml-cpp does: its message, line and column.
+  // libyaml's message, with the line and column in the stream.
   auto indented = d.decode_yaml("---\ncontract:\n  support: Basic\n    severity: 3\n");
   REQUIRE(indented.size() == 1);
   CHECK(error_of(indented[0]) == "invalid YAML at line 4, column 13: mapping values are not allowed in this context");
