@@ -226,14 +226,24 @@ class FlowScanner {
     }
   }
 
-  // An anchor, alias or tag: up to a blank (and, in flow context, a flow indicator).
+  // An anchor or alias name: libyaml's "alpha" characters.
+  static bool name_char(unsigned char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '-';
+  }
+  // A tag: `!<...>` (verbatim), or `!`, a handle and a suffix of URI characters.
+  static bool uri_char(unsigned char c) {
+    return name_char(c) || std::string_view(";/?:@&=+$.%!~*'()").find(static_cast<char>(c)) != std::string_view::npos;
+  }
   void skip_property() {
+    unsigned char first = at(i_);
     step();
-    while (!blankz(i_)) {
-      unsigned char c = at(i_);
-      if (flow_ > 0 && (c == ',' || c == '[' || c == ']' || c == '{' || c == '}')) break;
+    if (first == '!' && at(i_) == '<') {
       step();
+      while (!end() && (uri_char(at(i_)) || at(i_) == ',' || at(i_) == '[' || at(i_) == ']')) step();
+      if (at(i_) == '>') step();
+      return;
     }
+    while (!end() && (first == '!' ? uri_char(at(i_)) : name_char(at(i_)))) step();
   }
 
   void block_token() {
@@ -248,8 +258,13 @@ class FlowScanner {
       return;
     }
     unsigned char c = at(i_);
+    if (c == '#') {
+      skip_to_break();
+      return;
+    }
+    // As libyaml before each token in block context: collections indented deeper end here.
+    while (top() > static_cast<long>(column_)) indents_.pop_back();
     switch (c) {
-      case '#': skip_to_break(); return;
       case '-':
       case '?':
       case ':':

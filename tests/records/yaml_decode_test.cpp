@@ -402,6 +402,9 @@ TEST_CASE("YAML: the flow pre-scan counts what libyaml reads as flow collections
       {"a: [b, 'c\n  ]', d]\n", 1},
       {"a: text\n  [continued\nb: [x]\n", 1},
       {"a: &x [1]\nb: !t {c: 1}\n", 1},
+      {"&a: [x]\n*a : [y]\n", 1},
+      {"k: !<tag:[x]> [y]\n", 1},
+      {"k: [!<tag:[[x]]> y, &a [z]]\n", 2},
       {"--- [a, [b]]\n", 2},
       {"--- |\n [[[\n", 0},
   };
