@@ -182,7 +182,7 @@ class EventReader {
     n.begin = static_cast<uint32_t>(tree_.text.size());
     n.size = static_cast<uint32_t>(s.length);
     n.expanded = 1;
-    tree_.text.append(reinterpret_cast<const char*>(s.value), s.length);
+    if (s.length > 0) tree_.text.append(reinterpret_cast<const char*>(s.value), s.length);
     attach(index);
     return true;
   }
