@@ -18,7 +18,7 @@ struct FlowNesting {
 // Follows libyaml's scanner closely enough to count only the brackets it would read as flow
 // indicators: not those in quoted scalars, comments or block scalars (`|`, `>`), nor, in block
 // context, those inside plain scalars (`note: see [1]`), since a flow collection starts only
-// where a node does. Exact for valid YAML (the decode fuzzer checks it against libyaml's events);
+// where a node does. Exact for valid YAML (the decode fuzzer checks it against libyaml's scanner);
 // on invalid YAML it may count differently after the point where libyaml stops with an error.
 FlowNesting scan_flow_nesting(std::string_view text, size_t limit);
 

@@ -196,10 +196,6 @@ class EventReader {
     tree_.nodes[index].flow = flow;
     attach(index);
     stack_.push_back(Frame{index, pending_.size()});
-    if (flow) {
-      ++flow_depth_;
-      tree_.max_flow_depth = std::max(tree_.max_flow_depth, flow_depth_);
-    }
     return true;
   }
 
@@ -207,7 +203,6 @@ class EventReader {
     Frame f = stack_.back();
     stack_.pop_back();
     Node& n = tree_.nodes[f.node];
-    if (n.flow) --flow_depth_;
     if (tree_.children.size() >= kMaxArena - (pending_.size() - f.first_child))
       return fail("input too large for the YAML reader");
     n.begin = static_cast<uint32_t>(tree_.children.size());
@@ -249,7 +244,6 @@ class EventReader {
   std::string error_;
   size_t values_ = 0;
   uint64_t alias_values_ = 0;
-  size_t flow_depth_ = 0;
 };
 
 bool Tree::forced_string(const Node& n) const {
@@ -271,7 +265,6 @@ void Tree::clear() {
   tags.assign(1, std::string());
   root = 0;
   has_document = false;
-  max_flow_depth = 0;
 }
 
 std::optional<std::string> DocumentReader::read(std::string_view text, size_t first_line, const Limits& limits) {

@@ -40,7 +40,6 @@ struct Tree {
   std::vector<std::string> tags{std::string()};  // tags[0]: no tag
   uint32_t root = 0;
   bool has_document = false;  // false for text with no document (only comments)
-  size_t max_flow_depth = 0;  // the deepest flow collection nesting read (for tests)
 
   const Node& node(uint32_t i) const { return nodes[i]; }
   std::string_view scalar(const Node& n) const { return std::string_view(text).substr(n.begin, n.size); }
