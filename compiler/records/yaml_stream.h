@@ -38,7 +38,7 @@ class YamlSplitter {
 
   // Any chunk boundaries, even inside a line or a `\r\n`.
   void feed(std::string_view bytes);
-  // The end of the stream: the last document becomes available.
+  // The end of the stream: the last document becomes available. Bytes fed after it are ignored.
   void finish();
   // The next complete document, in stream order; false when there is none yet.
   bool next(YamlDocument* out);

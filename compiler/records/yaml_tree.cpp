@@ -120,11 +120,9 @@ class EventReader {
         return true;
       case YAML_SCALAR_EVENT: return scalar(e);
       case YAML_SEQUENCE_START_EVENT:
-        return open(e, NodeType::Sequence, e.data.sequence_start.anchor, e.data.sequence_start.tag,
-                    e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE);
+        return open(e, NodeType::Sequence, e.data.sequence_start.anchor, e.data.sequence_start.tag);
       case YAML_MAPPING_START_EVENT:
-        return open(e, NodeType::Mapping, e.data.mapping_start.anchor, e.data.mapping_start.tag,
-                    e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE);
+        return open(e, NodeType::Mapping, e.data.mapping_start.anchor, e.data.mapping_start.tag);
       case YAML_SEQUENCE_END_EVENT:
       case YAML_MAPPING_END_EVENT: return close();
       case YAML_ALIAS_EVENT: return alias(e);
@@ -187,13 +185,12 @@ class EventReader {
     return true;
   }
 
-  bool open(const yaml_event_t& e, NodeType type, const yaml_char_t* anchor, const yaml_char_t* tag, bool flow) {
+  bool open(const yaml_event_t& e, NodeType type, const yaml_char_t* anchor, const yaml_char_t* tag) {
     // The top-level mapping holds the inputs: values below it may nest max_depth levels.
     if (stack_.size() >= limits_.max_depth + 1)
       return fail(fmt::format("nesting deeper than {} levels (line {})", limits_.max_depth, line_of(e.start_mark)));
     uint32_t index = 0;
     if (!new_node(e, type, anchor, tag, &index)) return false;
-    tree_.nodes[index].flow = flow;
     attach(index);
     stack_.push_back(Frame{index, pending_.size()});
     return true;

@@ -30,8 +30,8 @@ struct Node {
   uint32_t expanded = 0;  // nodes in the subtree with aliases expanded (saturates); 0 while open
   NodeType type = NodeType::Scalar;
   ScalarStyle style = ScalarStyle::Plain;
-  bool flow = false;  // a collection in flow style (`[...]`, `{...}`)
 };
+static_assert(sizeof(Node) <= 24);
 
 struct Tree {
   std::vector<Node> nodes;
