@@ -260,6 +260,28 @@ TEST_CASE("YAML: documents that are not a mapping of inputs") {
   CHECK(errors_of(d.decode_yaml("extra: ~\n")) == std::vector<std::string>{"case: missing required input"});
 }
 
+TEST_CASE("YAML: documents are cut at marker lines, as libyaml and yaml-cpp read them") {
+  Fixture f;
+  Decoder d(f.schema, f.inputs);
+  // No marker, a leading `---`, a trailing `...`, content on the marker line: what libyaml and
+  // yaml-cpp read from the whole stream (the oracle test compares the trees).
+  CHECK(errors_of(d.decode_yaml("case: {note: a}\n")) == std::vector<std::string>{"<ok>"});
+  CHECK(errors_of(d.decode_yaml("---\ncase: {note: a}\n...\n")) == std::vector<std::string>{"<ok>"});
+  CHECK(errors_of(d.decode_yaml("--- {case: {note: a}}\n--- {case: {note: b}}\n")) ==
+        std::vector<std::string>{"<ok>", "<ok>"});
+  // `---` at the start of a line inside a quoted scalar: YAML forbids it and both parsers refuse
+  // the stream (`found unexpected document indicator`); here each side fails alone.
+  CHECK(errors_of(d.decode_yaml("case: {note: \"a\n---\nb\"}\ncase: {note: c}\n")) ==
+        std::vector<std::string>{"invalid YAML at line 2, column 1: found unexpected end of stream",
+                                 "invalid YAML at line 4, column 5: mapping values are not allowed in this context"});
+  // `...` with no document before it: libyaml refuses it, yaml-cpp reads a null document; YAML
+  // 1.2 allows it, and it is no input.
+  CHECK(d.decode_yaml("...\n...\n").empty());
+  // A bare document after `...`: libyaml wants a `---`, yaml-cpp and YAML 1.2 do not.
+  CHECK(errors_of(d.decode_yaml("case: {note: a}\n...\ncase: {note: b}\n")) ==
+        std::vector<std::string>{"<ok>", "<ok>"});
+}
+
 TEST_CASE("YAML: keys must be names") {
   Fixture f;
   Decoder d(f.schema, f.inputs);
