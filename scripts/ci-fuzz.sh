@@ -13,8 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/sanitizer-env.sh
 
-# YAML: yaml-cpp 0.7 (Debian) hangs on some invalid YAML; compiler/records/decode_yaml.cpp has
-# libyaml reject it first. --no-yaml remains for bisecting a YAML problem.
+# YAML: inputs are read with libyaml's event parser into a tree of our own
+# (compiler/records/yaml_tree.cpp); yaml-cpp, which hung on some invalid YAML, only serves the
+# tests as an oracle. --no-yaml remains for bisecting a YAML problem.
 FUZZ_SMOKE_TARGETS=(compile format decode interp_vs_jit)
 seconds=45
 runs=""

@@ -167,22 +167,11 @@ Command add_eval(CLI::App& app) {
 
             InputStream::Item item;
             while (!out.failed() && in.next(&item)) {
-              if (yaml && !item.error) {
-                // A YAML stream: one output line per document.
-                size_t index = 0;
-                for (records::DecodeResult& decoded : decoder.decode_yaml(item.yaml)) {
-                  bool failed = false;
-                  std::string explanation;
-                  records::Json json = evaluator.evaluate(decoded, &explanation, &failed);
-                  any_failed |= failed;
-                  write_line(json, std::move(explanation), ++index);
-                  if (out.failed()) break;
-                }
-                continue;
-              }
               records::DecodeResult decoded;
               if (item.error)
                 decoded.error = item.error;
+              else if (yaml)
+                decoded = decoder.decode_yaml_document(item.yaml, item.line);
               else
                 decoded = decoder.decode_json(item.json, item.capacity);
               bool failed = false;

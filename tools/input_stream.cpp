@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 #include "compiler/records/json_syntax.h"
+#include "compiler/records/yaml_stream.h"
 
 namespace proviso::cli {
 
@@ -73,8 +74,11 @@ struct InputStream::Impl {
   size_t start = 0, end = 0;
   size_t line = 1;  // the line number at `start`
 
-  enum class Phase { Start, Whole, Ndjson, Done };
+  enum class Phase { Start, Whole, Ndjson, Yaml, Done };
   Phase phase = Phase::Start;
+  // YAML: documents are cut from the stream as it is read (records/yaml_stream.h).
+  std::unique_ptr<records::YamlSplitter> splitter;
+  records::YamlDocument document;  // the one last given out
   bool skipping = false;  // discarding the rest of an over-long line
   bool bom_checked = false;
 
@@ -163,6 +167,10 @@ bool InputStream::open(const std::string& path, bool yaml, const records::Limits
   }
   s.buf.resize(kChunk + records::kJsonPadding);
   std::memset(s.buf.data(), 0, s.buf.size());
+  if (yaml) {
+    s.splitter = std::make_unique<records::YamlSplitter>(limits);
+    s.phase = Impl::Phase::Yaml;
+  }
   return true;
 }
 
@@ -174,6 +182,34 @@ bool InputStream::next(Item* out) {
     if (!read_error_.empty()) return false;
     switch (s.phase) {
       case Phase::Done: return false;
+
+      case Phase::Yaml: {
+        if (s.splitter->next(&s.document)) {
+          out->line = s.document.line;
+          out->json = {};
+          out->capacity = 0;
+          out->yaml = s.document.text;
+          out->error = s.document.error;
+          return true;
+        }
+        s.start = s.end = 0;  // the splitter keeps what it needs
+        if (!s.fill(idle_, &read_error_)) {
+          if (!read_error_.empty()) return false;
+          s.splitter->finish();
+          if (!s.splitter->next(&s.document)) {
+            s.phase = Phase::Done;
+            return false;
+          }
+          out->line = s.document.line;
+          out->json = {};
+          out->capacity = 0;
+          out->yaml = s.document.text;
+          out->error = s.document.error;
+          return true;
+        }
+        s.splitter->feed(s.pending());
+        continue;
+      }
 
       case Phase::Start: {
         if (!s.bom_checked) {
@@ -206,10 +242,6 @@ bool InputStream::next(Item* out) {
             return false;
           }
         }
-        if (s.yaml) {
-          s.phase = Phase::Whole;
-          continue;
-        }
         // NDJSON when the first line is a JSON value on its own; otherwise perhaps one
         // document over several lines (decided once the whole text is read).
         s.phase = first.size() <= lim.max_line_bytes && records::is_json(first) ? Phase::Ndjson : Phase::Whole;
@@ -220,18 +252,6 @@ bool InputStream::next(Item* out) {
         while (s.end - s.start <= lim.max_input_bytes && s.fill(idle_, &read_error_)) {
         }
         if (!read_error_.empty()) return false;
-        if (s.yaml) {
-          // YAML: the whole stream, decoded document by document by the caller.
-          out->line = s.line;
-          out->json = {};
-          out->capacity = 0;
-          out->yaml = s.pending();
-          out->error.reset();
-          if (s.end - s.start > lim.max_input_bytes)
-            out->error = records::DecodeError{"", fmt::format("input larger than {} MiB", lim.max_input_bytes >> 20)};
-          s.phase = Phase::Done;
-          return true;
-        }
         std::string_view whole = s.pending();
         if (s.eof && whole.size() <= lim.max_input_bytes && records::is_json(whole)) {
           s.make_item(out, s.start, whole.size(), s.line);

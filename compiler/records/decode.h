@@ -18,6 +18,10 @@
 
 namespace proviso::records {
 
+namespace yaml {
+class DocumentReader;
+}
+
 struct DecodeError {
   std::string path;     // "case.reported_at", "contacts[2].name"; "" for the whole input
   std::string message;  // "expected an RFC 3339 datetime, got \"2026-13-40\""
@@ -32,18 +36,19 @@ struct DecodeResult {
 };
 
 struct Limits {
-  size_t max_depth = 64;                   // nested records and lists
-  size_t max_string_bytes = 1u << 20;      // 1 MiB per string
-  size_t max_list_length = 100000;         // elements per list
-  size_t max_input_bytes = 64u << 20;      // 64 MiB per evaluation input
-  size_t max_line_bytes = 16u << 20;       // 16 MiB per NDJSON line
-  size_t max_values = 16u << 20;           // values decoded per input (YAML aliases)
+  size_t max_depth = 64;               // nested records and lists
+  size_t max_string_bytes = 1u << 20;  // 1 MiB per string
+  size_t max_list_length = 100000;     // elements per list
+  size_t max_input_bytes = 64u << 20;  // 64 MiB per evaluation input (JSON text, YAML document)
+  size_t max_line_bytes = 16u << 20;   // 16 MiB per NDJSON line
+  size_t max_values = 16u << 20;       // values decoded per input (YAML: aliases count each use)
+  size_t max_alias_values = 1u << 20;  // values reached through YAML aliases, per document
 };
 
 // Bytes that must be readable after the text for in-place JSON decoding.
 inline constexpr size_t kJsonPadding = 64;
 
-// Decodes inputs of one policy. Keeps its JSON parser and buffers between calls, so reuse one
+// Decodes inputs of one policy. Keeps its JSON parser and its buffers (JSON and YAML) between calls, so reuse one
 // Decoder per thread; it is not thread-safe.
 class Decoder {
  public:
@@ -58,9 +63,15 @@ class Decoder {
   // In place: [text.data(), text.data() + capacity) must be readable and
   // capacity >= text.size() + kJsonPadding.
   DecodeResult decode_json(std::string_view text, size_t capacity);
-  // Every document of a YAML stream (`---` separates them), one result each. A YAML syntax
-  // error gives a single failed result.
+  // Every document of a YAML stream, one result each, in order: the stream is cut into
+  // documents first (YamlSplitter, yaml_stream.h), so a document that fails (invalid YAML,
+  // too large) fails alone.
   std::vector<DecodeResult> decode_yaml(std::string_view text);
+  // One document (YamlDocument::text) whose first line is line `first_line` of its stream:
+  // positions in messages are stream positions. Read with libyaml's event parser into a tree
+  // of its own, within limits_: nesting (flow brackets are counted before parsing), values,
+  // values reached through aliases (counted without expanding them).
+  DecodeResult decode_yaml_document(std::string_view text, size_t first_line = 1);
 
   const Limits& limits() const { return limits_; }
 
@@ -70,6 +81,7 @@ class Decoder {
   const std::vector<ir::InputDef>& inputs_;
   Limits limits_;
   std::unique_ptr<Impl> impl_;
+  std::unique_ptr<yaml::DocumentReader> yaml_;  // made on first use
 };
 
 // Checks a value built without decoding (a test's input, written in the policy) against the

@@ -9,6 +9,7 @@
 
 #include "compiler/records/json_syntax.h"
 #include "compiler/records/walker.h"
+#include "compiler/records/yaml_tree.h"  // for ~Decoder
 
 namespace proviso::records {
 
@@ -23,8 +24,9 @@ std::string simdjson_message(error_code e) {
   if (e == EMPTY) return "invalid JSON: the input is empty";
   std::string m = error_message(e);
   if (!m.empty() && m.back() == '.') m.pop_back();
-  // "The JSON element ..." -> "the JSON element ...", but "JSON document ..." stays.
-  if (m.size() > 1 && std::isupper(static_cast<unsigned char>(m[0])) && !std::isupper(static_cast<unsigned char>(m[1])))
+  // "The JSON element..." -> "the JSON element...", but "JSON document ended early" keeps its
+  // acronym: only a capital followed by a lower-case letter is lowered.
+  if (m.size() > 1 && std::isupper(static_cast<unsigned char>(m[0])) && std::islower(static_cast<unsigned char>(m[1])))
     m[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(m[0])));
   return "invalid JSON: " + m;
 }

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 
 proviso, work = sys.argv[1:3]
 os.makedirs(work, exist_ok=True)
@@ -44,6 +45,21 @@ def peak(n, engine):
     p = subprocess.Popen([proviso, "eval", policy, "--input", "-", "--engine", engine], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     lines = []
+    # The child's own peak (VmHWM): ru_maxrss would also count this process's memory at fork.
+    peak = [0, False]
+
+    def watch():
+        while not peak[1]:
+            try:
+                with open(f"/proc/{p.pid}/status") as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            peak[0] = max(peak[0], int(line.split()[1]))
+            except OSError:
+                return
+            time.sleep(0.02)
+
+    threading.Thread(target=watch, daemon=True).start()
     th = threading.Thread(target=lambda: lines.append(sum(1 for _ in p.stdout)))
     th.start()
     for rec in records(n):
@@ -51,11 +67,11 @@ def peak(n, engine):
     p.stdin.close()
     th.join()
     err = p.stderr.read().decode()
-    _, status, usage = os.wait4(p.pid, 0)
-    rc = os.waitstatus_to_exitcode(status)
+    rc = p.wait()
+    peak[1] = True
     if rc != 0 or lines[0] != n:
         sys.exit(f"FAIL: {engine}, {n} records: exit {rc}, {lines[0]} lines, stderr {err!r}")
-    return usage.ru_maxrss
+    return peak[0]
 
 
 if os.environ.get("PROVISO_SANITIZED") == "1":

@@ -204,12 +204,46 @@ TEST_CASE("records: nesting deeper than 64 levels, and 100,000 levels, are error
   CHECK(!err.empty());
   err = rec.decode(input("\"n\"", deep));
   CHECK(err != "ok");
-  // The same in YAML, whose parser recurses.
+  // The same in YAML: flow brackets are counted before libyaml reads them, block nesting as
+  // libyaml reads it.
   auto ys = rec.decoder->decode_yaml("case:\n  note: n\n  tags: " + std::string(100000, '[') +
                                      std::string(100000, ']') + "\n");
   REQUIRE(ys.size() == 1);
-  CHECK(!ys[0].ok());
-  CHECK(!ys[0].error->message.empty());
+  CHECK(ys[0].error->message == "nesting deeper than 64 levels (line 3)");
+  ys = rec.decoder->decode_yaml("case:\n  note: n\n  tags: []\n  deep:\n  " + repeat("- ", 100000) + "1\n");
+  REQUIRE(ys.size() == 1);
+  CHECK(ys[0].error->message == "nesting deeper than 64 levels (line 5)");
+}
+
+TEST_CASE("records: YAML aliases reach at most 1,048,576 values per document") {
+  Records rec;
+  // An anchored list of 1,024 values (the list and 1,023 items), then 1,024 or 1,025 aliases.
+  std::string anchor = "x: &a [1" + repeat(", 1", 1022) + "]\n";
+  auto at_limit = rec.decoder->decode_yaml(anchor + "y: [*a" + repeat(", *a", 1023) + "]\n");
+  REQUIRE(at_limit.size() == 1);
+  CHECK(at_limit[0].error->to_string() == "x: unknown input");
+  auto past = rec.decoder->decode_yaml(anchor + "y: [*a" + repeat(", *a", 1024) + "]\n");
+  REQUIRE(past.size() == 1);
+  CHECK(past[0].error->to_string() == "aliases expand to more than 1048576 values (line 2)");
+}
+
+TEST_CASE("records: a YAML document over 64 MiB fails alone; a longer stream is read per document") {
+  Records rec;
+  std::string small = "---\ncase: {note: n, tags: [a]}\n";
+  std::string big = "---\ncase:\n  note: " + std::string(64u << 20, 'a') + "\n  tags: []\n";
+  auto rs = rec.decoder->decode_yaml(small + big + small);
+  REQUIRE(rs.size() == 3);
+  CHECK(rs[0].ok());
+  CHECK(rs[1].error->message == "document at line 3 is larger than 64 MiB");
+  CHECK(rs[2].ok());
+  // 80 MiB of documents of 1 KiB: each is an input of its own.
+  std::string kib = "---\ncase: {note: " + std::string(1000, 'n') + ", tags: [a]}\n";
+  size_t count = (80u << 20) / kib.size();
+  rs = rec.decoder->decode_yaml(repeat(kib, count));
+  REQUIRE(rs.size() == count);
+  size_t ok = 0;
+  for (const auto& r : rs) ok += r.ok() ? 1 : 0;
+  CHECK(ok == count);
 }
 
 TEST_CASE("records: an input over 64 MiB is refused") {

@@ -203,6 +203,11 @@ TEST_CASE("contract-level errors") {
   CHECK(json_error(with_case("") + " {}").rfind("invalid JSON", 0) == 0);
   CHECK(json_error(R"({"contract": {"support": "Basic",)").rfind("invalid JSON", 0) == 0);
   CHECK(json_error(R"({"contract": {"support": tru}})").rfind("contract.support: invalid JSON", 0) == 0);
+  // A syntax error says where (simdjson's own "JSON document ended early ..." is not shown,
+  // and where simdjson's message is shown it keeps its acronym: the UTF-8 case below).
+  CHECK(json_error(R"({"contract": {"support": [1,)") ==
+        "invalid JSON at line 1, column 29: the text ends inside a value");
+  CHECK(json_error("{\"contract\": \"\xff\"}") == "invalid JSON: the input is not valid UTF-8");
 }
 
 TEST_CASE("optional inputs may be null or absent, and are then none") {
@@ -270,7 +275,7 @@ contract: {support: Basic, support_end: "2027-01-31", technical_contacts: "4"}
   auto bad = d.decode_yaml("contract: [a, b\n");
   REQUIRE(bad.size() == 1);
   CHECK(error_of(bad[0]).rfind("invalid YAML at line", 0) == 0);
-  // libyaml reads the text before yaml-cpp does: its message, line and column.
+  // libyaml's message, with the line and column in the stream.
   auto indented = d.decode_yaml("---\ncontract:\n  support: Basic\n    severity: 3\n");
   REQUIRE(indented.size() == 1);
   CHECK(error_of(indented[0]) == "invalid YAML at line 4, column 13: mapping values are not allowed in this context");
