@@ -29,7 +29,7 @@ goldens: build
 	PROVISO_UPDATE_GOLDENS=1 $(BUILD)/bin/proviso-golden tests/golden
 
 # Speed figures (bench/README.md): the JIT against a hand-written baseline and the interpreter,
-# `proviso bench` on the BENCH.md workloads with both engines, and the runtime's calendars.
+# `proviso bench` on the two workloads of bench/README.md with both engines, and the runtime's calendars.
 bench: build
 	$(BUILD)/bin/proviso-bench-jit
 	for engine in jit interp; do \

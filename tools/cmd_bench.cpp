@@ -1,7 +1,7 @@
 // `proviso bench POLICY --input FILE [--engine jit|interp]`: time the evaluation of every input
 // record (decoded once, in memory), the decoding per record, evaluation with decoding included,
 // the policy's compile time (cold, and from the compiled-object cache) and peak memory, as
-// shared/BENCH.md describes. Figures are for comparing runs on one machine, not absolutes.
+// bench/README.md describes. Figures are for comparing runs on one machine, not absolutes.
 //
 // JIT: records are decoded and flattened once; the timed loop is one call of the JIT-compiled
 // batch entry point over all of them (`ns_per_eval_median`), and, for comparison, one call per

@@ -5,7 +5,7 @@
 // Decoder) and the text of one input. Gives: one ir::Value per InputDef (a record or list, or
 // none for an absent optional input), or the first error, naming the field path and what was
 // expected (`case.severity: expected an integer from 1 to 3, got 7`).
-// JSON forms: shared/POLICIES.md, plus compiler/records/forms.h for the types it leaves open.
+// JSON forms: the README ("JSON forms of values") and compiler/records/forms.h.
 #pragma once
 #include <cstddef>
 #include <memory>

@@ -1,6 +1,6 @@
 // Encoding of evaluation results: decision values as JSON (the output line of `proviso eval`)
 // and as plain text for people (explanations, test diffs).
-// JSON forms: shared/POLICIES.md; for the types it leaves open, compiler/records/forms.h
+// JSON forms: the README ("JSON forms of values"); compiler/records/forms.h
 // (duration "PT4H", period "P12M", percent "25%", business duration "2 business days") and
 // decimals as exact strings ("0.125"): a JSON number would pass through binary floating point.
 #pragma once

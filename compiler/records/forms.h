@@ -1,4 +1,4 @@
-// The text forms of values that shared/POLICIES.md does not fix, used by the decoder, the
+// The text forms of values beyond JSON's own (README, "JSON forms of values"), used by the decoder, the
 // encoder and the plain-text formatter alike:
 //   duration           ISO 8601 "PT4H30M", "P2D" (= 48 h), "-PT15M"; written as hours,
 //                      minutes and seconds only ("PT48H"): a day of absolute time is 24 h

@@ -109,7 +109,7 @@ void Checker::collect(const ast::Module& module, int file) {
                                    : (input_symbols_.contains(name.text) ? &input_symbols_[name.text] : nullptr);
     bool this_is_decision = d.kind == ast::DeclKind::Exclusions ||
                             (d.kind == ast::DeclKind::Value && d.value_decl->kind == ast::ValueDecl::Kind::Decision);
-    // A decision may share an input's name (POLICIES.md: input and decision `reinstatement`);
+    // A decision may share an input's name (the Qlik OEM policy: input and decision `reinstatement`);
     // in expressions the bare name means the input.
     if (!same_space && other_space && (is_input ? is_decision(other_space) : this_is_decision)) other_space = nullptr;
     if (Symbol* prev = same_space ? same_space : other_space) {

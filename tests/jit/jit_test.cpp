@@ -70,7 +70,7 @@ jit::JitOptions no_cache() {
 
 }  // namespace
 
-TEST_CASE("triage: the JIT computes the BENCH.md table") {
+TEST_CASE("triage: the JIT computes the benchmark's response table") {
   auto p = compile_path("policies/bench/triage.policy");
   auto jitted = jit::CompiledPolicy::create(*p, no_cache());
   REQUIRE(jitted.ok());

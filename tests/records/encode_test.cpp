@@ -1,4 +1,4 @@
-// Output encoding (JSON forms of POLICIES.md and forms.h) and the plain-text formatter.
+// Output encoding (the JSON forms of the README and forms.h) and the plain-text formatter.
 #include <catch2/catch.hpp>
 
 #include "compiler/records/encode.h"

@@ -1,5 +1,5 @@
 // Helpers shared by the runtime tests: literal parsing that must succeed, the two published
-// holiday sets built from the rules in shared/POLICIES.md, and the reference data files.
+// holiday sets built from the rules in docs/SEMANTICS.md, and the reference data files.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -84,7 +84,7 @@ inline HolidayRule easter(int offset, std::string name) {
 
 constexpr int kMon = 0, kThu = 3;
 
-// shared/POLICIES.md, "Holiday sets": us_federal.
+// The rules of `us_federal` (stdlib/holidays.policy).
 inline HolidaySetDef us_federal_def() {
   const auto nearest = Observance::NearestWeekday;
   HolidaySetDef def;
@@ -107,7 +107,7 @@ inline HolidaySetDef us_federal_def() {
   return def;
 }
 
-// shared/POLICIES.md, "Holiday sets": england_wales with its published one-off changes.
+// The rules of `england_wales` with its published one-off changes (stdlib/holidays.policy).
 inline HolidaySetDef england_wales_def() {
   const auto substitute = Observance::SubstituteNextWeekday;
   HolidaySetDef def;
