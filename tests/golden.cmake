@@ -1,4 +1,4 @@
-# Golden-file tests: tests/golden/{diagnostics,fmt,explain,ir}, run through the `proviso` binary by
+# Golden-file tests: tests/golden/{diagnostics,fmt,explain,errors,ir}, run through the `proviso` binary by
 # proviso-golden (tests/golden/golden.cpp), one ctest per golden file. `make goldens` rewrites
 # the .expected files (PROVISO_UPDATE_GOLDENS=1).
 if(NOT TARGET proviso)
@@ -14,6 +14,7 @@ file(GLOB PROVISO_GOLDEN_CASES CONFIGURE_DEPENDS RELATIVE ${PROVISO_GOLDEN_DIR}
   ${PROVISO_GOLDEN_DIR}/fmt/*.policy
   ${PROVISO_GOLDEN_DIR}/explain/*.json
   ${PROVISO_GOLDEN_DIR}/explain/*.yaml
+  ${PROVISO_GOLDEN_DIR}/errors/*.ndjson
   ${PROVISO_GOLDEN_DIR}/ir/*.policy
   ${PROVISO_GOLDEN_DIR}/ir/*.ref)
 foreach(case ${PROVISO_GOLDEN_CASES})

@@ -79,7 +79,7 @@ struct InputStream::Impl {
   // YAML: documents are cut from the stream as it is read (records/yaml_stream.h).
   std::unique_ptr<records::YamlSplitter> splitter;
   records::YamlDocument document;  // the one last given out
-  bool skipping = false;  // discarding the rest of an over-long line
+  bool skipping = false;           // discarding the rest of an over-long line
   bool bom_checked = false;
 
   ~Impl() {

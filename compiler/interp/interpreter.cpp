@@ -2,10 +2,15 @@
 // Values of lets, decisions and tables are computed at most once per evaluation.
 #include "compiler/interp/interpreter.h"
 
+#include <proviso/rt/text.h>
+
 #include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
+
+#include "compiler/ir/eval_messages.h"
+#include "compiler/ir/eval_rules.h"
 
 
 namespace proviso::interp {
@@ -46,12 +51,9 @@ class Evaluation {
   bool binary(Op op, const ir::Type& type, const Value& a, const Value& b, NodeId id, Value& out);
   bool compare(ir::CmpOp op, const Value& a, const Value& b, NodeId id, bool& out);
   bool calendar_add(const ir::Node& n, NodeId id, Value& out);
-  std::string plain_text(const Value& v, const ir::Type& t) const;
   int64_t pattern_key(const Value& v) const;
   void step(Step s);
   void merge(const std::vector<Step>& steps);
-  std::string input_path(NodeId id) const;
-  void collect_paths(NodeId id, std::vector<std::string>& out, int depth) const;
 
   const ir::Program& p_;
   const std::vector<Value>& inputs_;
@@ -74,60 +76,14 @@ bool Evaluation::fail(NodeId id, std::string message) {
   if (!error_.message.empty()) return false;  // keep the innermost error
   error_.message = std::move(message);
   error_.loc = id >= 0 && static_cast<size_t>(id) < p_.node_locs.size() ? p_.node_locs[id] : -1;
-  // Name the input involved: the common prefix of the input paths the failing node reads.
-  std::vector<std::string> paths;
-  if (id >= 0) collect_paths(id, paths, 0);
-  if (!paths.empty()) {
-    std::string prefix = paths[0];
-    for (const auto& path : paths) {
-      size_t n = 0;
-      while (n < prefix.size() && n < path.size() && prefix[n] == path[n]) ++n;
-      prefix.resize(n);
-    }
-    // cut back to a whole path component
-    bool whole = std::all_of(paths.begin(), paths.end(), [&](const std::string& x) {
-      return x.size() == prefix.size() || (x.size() > prefix.size() && x[prefix.size()] == '.');
-    });
-    if (!whole) {
-      size_t dot = prefix.rfind('.');
-      prefix = dot == std::string::npos ? "" : prefix.substr(0, dot);
-    }
-    while (!prefix.empty() && (prefix.back() == '.' || prefix.back() == '[')) prefix.pop_back();
-    error_.path = prefix;
-  } else if (current_value_ >= 0) {
-    error_.path = p_.values[current_value_].name;
-  }
+  // Name the input involved (the rule every engine follows: ir/eval_rules.h), else the value
+  // being computed.
+  error_.path = id >= 0 ? ir::error_input_path(p_, id) : "";
+  if (error_.path.empty() && current_value_ >= 0) error_.path = p_.values[current_value_].name;
   return false;
 }
 
-std::string Evaluation::input_path(NodeId id) const {
-  const ir::Node& n = p_.nodes[id];
-  switch (n.op) {
-    case Op::Input: return p_.inputs[n.aux].name;
-    case Op::Unwrap: return input_path(n.a);
-    case Op::Field: {
-      std::string base = input_path(n.a);
-      if (base.empty()) return "";
-      const ir::Type& rt_ = p_.nodes[n.a].type;
-      if (rt_.kind != ir::TypeKind::Record) return "";
-      return base + "." + p_.schema.records[rt_.id].fields[n.aux].name;
-    }
-    default: return "";
-  }
-}
 
-void Evaluation::collect_paths(NodeId id, std::vector<std::string>& out, int depth) const {
-  if (id < 0 || depth > 12 || out.size() > 8) return;
-  std::string path = input_path(id);
-  if (!path.empty()) {
-    out.push_back(path);
-    return;
-  }
-  const ir::Node& n = p_.nodes[id];
-  if (n.op == Op::ValueRef || n.op == Op::TableGet) return;
-  for (NodeId c : {n.a, n.b, n.c}) collect_paths(c, out, depth + 1);
-  for (NodeId c : n.args) collect_paths(c, out, depth + 1);
-}
 
 void Evaluation::step(Step s) {
   if (!trace_) return;
@@ -166,7 +122,7 @@ bool Evaluation::value(int32_t index, Value& out) {
     if (explain_ && trace_ && merge_steps) merge(value_traces_[index]);
     return true;
   }
-  if (value_state_[index] == 1) return fail(p_.values[index].body, fmt::format("`{}` depends on itself", p_.values[index].name));
+  if (value_state_[index] == 1) return fail(p_.values[index].body, ir::msg::depends_on_itself(p_.values[index].name));
   value_state_[index] = 1;
   std::vector<Step>* saved_trace = trace_;
   int32_t saved_value = current_value_;
@@ -178,7 +134,7 @@ bool Evaluation::value(int32_t index, Value& out) {
   if (ok && def.type.kind == ir::TypeKind::Integer && def.type.has_range() && !out.is_none()) {
     int64_t v = out.as_int();
     if ((def.type.lo && v < *def.type.lo) || (def.type.hi && v > *def.type.hi)) {
-      ok = fail(def.body, fmt::format("`{}` is {}, outside its type {}", def.name, v, ir::to_string(def.type, p_.schema)));
+      ok = fail(def.body, ir::msg::outside_its_type(def.name, v, ir::to_string(def.type, p_.schema)));
     }
   }
   trace_ = saved_trace;
@@ -226,7 +182,7 @@ bool Evaluation::table_row(int32_t t, int& row) {
   }
   if (row < 0) {
     trace_ = saved;
-    return fail(def.given.empty() ? ir::kNoNode : def.given[0], fmt::format("no row of the table `{}` matches", def.name));
+    return fail(def.given.empty() ? ir::kNoNode : def.given[0], ir::msg::no_table_row(def.name));
   }
   if (explain_) {
     Step s;
@@ -274,7 +230,7 @@ bool Evaluation::eval(NodeId id, Value& out) {
   }
   if (++depth_ > kMaxDepth) {
     --depth_;
-    return fail(id, "the evaluation nests too deeply");
+    return fail(id, ir::msg::kNestsTooDeeply);
   }
   struct DepthGuard {
     int& d;
@@ -307,10 +263,10 @@ bool Evaluation::eval(NodeId id, Value& out) {
     case Op::Field: {
       Value rec;
       if (!eval(n.a, rec)) return false;
-      if (rec.is_none()) return fail(id, "a field of an absent record was read");
+      if (rec.is_none()) return fail(id, ir::msg::kAbsentRecordField);
       out = rec.as_record()[n.aux];
       if (explain_ && trace_ && n.type.kind != ir::TypeKind::Record) {
-        std::string path = input_path(id);
+        std::string path = ir::input_path(p_, id);
         if (!path.empty()) {
           Step s;
           s.kind = Step::Kind::Input;
@@ -324,7 +280,7 @@ bool Evaluation::eval(NodeId id, Value& out) {
     }
     case Op::Unwrap:
       if (!eval(n.a, out)) return false;
-      if (out.is_none()) return fail(id, "an absent value was used");
+      if (out.is_none()) return fail(id, ir::msg::kAbsentValue);
       return true;
     case Op::IsPresent: {
       Value v;
@@ -388,8 +344,7 @@ bool Evaluation::eval(NodeId id, Value& out) {
       for (const Value& item : list.as_list()) {
         if (item.kind() == Value::Kind::Money && x.kind() == Value::Kind::Money &&
             item.as_money().currency != x.as_money().currency) {
-          return fail(id, fmt::format("cannot compare {} with {}", rt::currency(x.as_money().currency).code,
-                                      rt::currency(item.as_money().currency).code));
+          return fail(id, rt::in_list_currency_mismatch(x.as_money(), item.as_money()));
         }
         if (ir::equal(item, x)) {
           found = true;
@@ -523,7 +478,7 @@ bool Evaluation::condition(NodeId id, Value& out, bool whole) {
   }
   if (++depth_ > kMaxDepth) {  // as eval counts the compound node
     --depth_;
-    return fail(id, "the evaluation nests too deeply");
+    return fail(id, ir::msg::kNestsTooDeeply);
   }
   struct DepthGuard {
     int& d;
@@ -551,7 +506,7 @@ bool Evaluation::outcome(NodeId id, Value& out) {
   if (n.op != Op::If && n.op != Op::Switch) return condition(id, out, false);
   if (++depth_ > kMaxDepth) {
     --depth_;
-    return fail(id, "the evaluation nests too deeply");
+    return fail(id, ir::msg::kNestsTooDeeply);
   }
   struct DepthGuard {
     int& d;
@@ -585,41 +540,7 @@ bool Evaluation::arm(const ir::Node& n, NodeId id, NodeId& chosen) {
     chosen = n.args[i];
     return true;
   }
-  return fail(id, "no arm of the `match` applies");
-}
-
-// ---- text ----
-
-// Unicode white space (the characters Unicode gives the White_Space property, plus the
-// ASCII information separators U+001C..U+001F that most trim functions also remove).
-bool is_space_code_point(uint32_t c) {
-  return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
-}
-
-// True when `t` is empty or white space only. Invalid UTF-8 counts as text, not space.
-bool is_blank(const std::string& t) {
-  size_t i = 0;
-  while (i < t.size()) {
-    unsigned char b = static_cast<unsigned char>(t[i]);
-    uint32_t c = 0;
-    size_t len = 1;
-    if (b < 0x80) {
-      c = b;
-    } else if ((b & 0xE0) == 0xC0 && i + 1 < t.size()) {
-      c = ((b & 0x1Fu) << 6) | (static_cast<unsigned char>(t[i + 1]) & 0x3Fu);
-      len = 2;
-    } else if ((b & 0xF0) == 0xE0 && i + 2 < t.size()) {
-      c = ((b & 0x0Fu) << 12) | ((static_cast<unsigned char>(t[i + 1]) & 0x3Fu) << 6) |
-          (static_cast<unsigned char>(t[i + 2]) & 0x3Fu);
-      len = 3;
-    } else {
-      return false;
-    }
-    if (!is_space_code_point(c)) return false;
-    i += len;
-  }
-  return true;
+  return fail(id, ir::msg::kNoMatchArm);
 }
 
 // ---- arithmetic on values ----
@@ -643,18 +564,17 @@ bool Evaluation::binary(Op op, const ir::Type& type, const Value& a, const Value
   int64_t i = 0;
   rt::Decimal d;
   rt::Money m;
-  auto overflow = [&](const char* what) { return fail(id, fmt::format("{} overflows", what)); };
   switch (op) {
     case Op::IntAdd:
-      if (!checked_add(a.as_int(), b.as_int(), i)) return overflow("this integer addition");
+      if (!checked_add(a.as_int(), b.as_int(), i)) return fail(id, ir::msg::kIntegerAdditionOverflows);
       out = Value(i);
       return true;
     case Op::IntSub:
-      if (!checked_sub(a.as_int(), b.as_int(), i)) return overflow("this integer subtraction");
+      if (!checked_sub(a.as_int(), b.as_int(), i)) return fail(id, ir::msg::kIntegerSubtractionOverflows);
       out = Value(i);
       return true;
     case Op::IntMul:
-      if (!checked_mul(a.as_int(), b.as_int(), i)) return overflow("this integer multiplication");
+      if (!checked_mul(a.as_int(), b.as_int(), i)) return fail(id, ir::msg::kIntegerMultiplicationOverflows);
       out = Value(i);
       return true;
     case Op::DecAdd: if (!take(rt::add(a.as_decimal(), b.as_decimal()), d, err)) return fail(id, err); out = Value(d); return true;
@@ -667,22 +587,22 @@ bool Evaluation::binary(Op op, const ir::Type& type, const Value& a, const Value
     case Op::MoneyDiv: if (!take(rt::div(a.as_money(), b.as_decimal()), m, err)) return fail(id, err); out = Value(m); return true;
     case Op::MoneyRatio: if (!take(rt::div(a.as_money(), b.as_money()), d, err)) return fail(id, err); out = Value(d); return true;
     case Op::DurAdd:
-      if (!checked_add(a.as_duration(), b.as_duration(), i)) return overflow("this duration");
+      if (!checked_add(a.as_duration(), b.as_duration(), i)) return fail(id, ir::msg::kDurationOverflows);
       out = Value(ir::DurationValue{i});
       return true;
     case Op::DurSub:
-      if (!checked_sub(a.as_duration(), b.as_duration(), i)) return overflow("this duration");
+      if (!checked_sub(a.as_duration(), b.as_duration(), i)) return fail(id, ir::msg::kDurationOverflows);
       out = Value(ir::DurationValue{i});
       return true;
     case Op::DurMul:
-      if (!checked_mul(a.as_duration(), b.as_int(), i)) return overflow("this duration");
+      if (!checked_mul(a.as_duration(), b.as_int(), i)) return fail(id, ir::msg::kDurationOverflows);
       out = Value(ir::DurationValue{i});
       return true;
     case Op::BDurAdd: {
       ir::BusinessDurationValue r;
       if (!checked_add(a.as_business_duration().days, b.as_business_duration().days, r.days) ||
           !checked_add(a.as_business_duration().seconds, b.as_business_duration().seconds, r.seconds))
-        return overflow("this business duration");
+        return fail(id, ir::msg::kBusinessDurationOverflows);
       out = Value(r);
       return true;
     }
@@ -690,12 +610,12 @@ bool Evaluation::binary(Op op, const ir::Type& type, const Value& a, const Value
       ir::BusinessDurationValue r;
       if (!checked_mul(a.as_business_duration().days, b.as_int(), r.days) ||
           !checked_mul(a.as_business_duration().seconds, b.as_int(), r.seconds))
-        return overflow("this business duration");
+        return fail(id, ir::msg::kBusinessDurationOverflows);
       out = Value(r);
       return true;
     }
     case Op::PeriodMul:
-      if (!checked_mul(a.as_period(), b.as_int(), i)) return overflow("this period");
+      if (!checked_mul(a.as_period(), b.as_int(), i)) return fail(id, ir::msg::kPeriodOverflows);
       out = Value(ir::PeriodValue{i});
       return true;
     case Op::DateTimeAdd: {
@@ -706,20 +626,20 @@ bool Evaluation::binary(Op op, const ir::Type& type, const Value& a, const Value
     }
     case Op::DateTimeSub: {
       rt::Instant t;
-      if (b.as_duration() == INT64_MIN) return overflow("this datetime");
+      if (b.as_duration() == INT64_MIN) return fail(id, ir::msg::kDatetimeOverflows);
       if (!take(rt::add_seconds(a.as_datetime(), -b.as_duration()), t, err)) return fail(id, err);
       out = Value(ir::DateTimeValue{t});
       return true;
     }
     case Op::DateTimeDiff:
-      if (!checked_sub(a.as_datetime(), b.as_datetime(), i)) return overflow("this duration");
+      if (!checked_sub(a.as_datetime(), b.as_datetime(), i)) return fail(id, ir::msg::kDurationOverflows);
       out = Value(ir::DurationValue{i});
       return true;
     case Op::DateAddPeriod:
     case Op::DateSubPeriod: {
       int64_t months = b.as_period();
       if (op == Op::DateSubPeriod) {
-        if (months == INT64_MIN) return overflow("this period");
+        if (months == INT64_MIN) return fail(id, ir::msg::kPeriodOverflows);
         months = -months;
       }
       rt::Date r;
@@ -730,7 +650,7 @@ bool Evaluation::binary(Op op, const ir::Type& type, const Value& a, const Value
     case Op::DateAddDur:
     case Op::DateSubDur: {
       int64_t secs = b.as_duration();
-      if (secs % 86400 != 0) return fail(id, "only whole days can be added to a date");
+      if (secs % 86400 != 0) return fail(id, ir::msg::kWholeDaysOnly);
       int64_t days = secs / 86400;
       if (op == Op::DateSubDur) days = -days;
       rt::Date r;
@@ -785,28 +705,13 @@ bool Evaluation::compare(ir::CmpOp op, const Value& a, const Value& b, NodeId id
   return true;
 }
 
-std::string business_amount(const ir::BusinessDurationValue& v) {
-  std::vector<std::string> parts;
-  if (v.days != 0) parts.push_back(fmt::format("{} business day{}", v.days, v.days == 1 ? "" : "s"));
-  if (v.seconds != 0) {
-    if (v.seconds % 3600 == 0) parts.push_back(fmt::format("{} working hour{}", v.seconds / 3600, v.seconds == 3600 ? "" : "s"));
-    else if (v.seconds % 60 == 0) parts.push_back(fmt::format("{} working minute{}", v.seconds / 60, v.seconds == 60 ? "" : "s"));
-    else parts.push_back(fmt::format("{} working second{}", v.seconds, v.seconds == 1 ? "" : "s"));
-  }
-  if (parts.empty()) return "0 working hours";
-  return fmt::format("{}", fmt::join(parts, " + "));
-}
 
 bool Evaluation::calendar_add(const ir::Node& n, NodeId id, Value& out) {
   Value start, amount, cal;
   if (!eval(n.a, start) || !eval(n.b, amount) || !eval(n.c, cal)) return false;
   const auto& calendar = cal.as_calendar();
   const ir::BusinessDurationValue& bd = amount.as_business_duration();
-  int64_t days_secs = 0, total = 0;
-  if (!checked_mul(bd.days, calendar->business_day(), days_secs) || !checked_add(days_secs, bd.seconds, total))
-    return fail(id, "this working time overflows");
-  if (total < 0) return fail(id, "working time cannot be negative");
-  auto r = calendar->add(start.as_datetime(), total);
+  auto r = calendar->add_business(start.as_datetime(), bd.days, bd.seconds);
   if (!r) return fail(id, r.error());
   out = Value(ir::DateTimeValue{*r});
   if (explain_ && trace_) {
@@ -817,7 +722,7 @@ bool Evaluation::calendar_add(const ir::Node& n, NodeId id, Value& out) {
     s.start = start;
     s.value = out;
     s.type = ir::Type::of(ir::TypeKind::DateTime);
-    s.amount = business_amount(bd);
+    s.amount = ir::business_amount(bd);
     s.text = std::string(p_.node_text(id));
     s.loc = p_.node_locs[id];
     if (!calendar->is_always() && calendar->holidays()) {
@@ -831,39 +736,6 @@ bool Evaluation::calendar_add(const ir::Node& n, NodeId id, Value& out) {
   return true;
 }
 
-// `text(x)`: a value as a person writes it in a policy.
-std::string Evaluation::plain_text(const Value& v, const ir::Type& t) const {
-  switch (v.kind()) {
-    case Value::Kind::None: return "none";
-    case Value::Kind::Bool: return v.as_bool() ? "true" : "false";
-    case Value::Kind::Int: return std::to_string(v.as_int());
-    case Value::Kind::Decimal:
-      if (t.kind == ir::TypeKind::Percent) {
-        auto pct = rt::mul(v.as_decimal(), rt::Decimal::from_int(100));
-        return (pct ? pct->normalized().to_string() : v.as_decimal().to_string()) + "%";
-      }
-      return v.as_decimal().to_string();
-    case Value::Kind::Money: return rt::format_money(v.as_money());
-    case Value::Kind::Date: return rt::format_date(v.as_date());
-    case Value::Kind::DateTime: return rt::format_datetime_utc(v.as_datetime());
-    case Value::Kind::Duration: return fmt::format("{} seconds", v.as_duration());
-    case Value::Kind::BusinessDuration: return business_amount(v.as_business_duration());
-    case Value::Kind::Period: return fmt::format("{} months", v.as_period());
-    case Value::Kind::Text: return v.as_text();
-    case Value::Kind::Enum:
-      return t.kind == ir::TypeKind::Enum ? p_.schema.enums[t.id].members[v.as_enum()] : std::to_string(v.as_enum());
-    case Value::Kind::Zone: return std::string(v.as_zone()->name());
-    case Value::Kind::Calendar: return std::string(v.as_calendar()->name());
-    case Value::Kind::Holidays: return std::string(v.as_holidays()->name());
-    case Value::Kind::List: {
-      std::vector<std::string> parts;
-      for (const Value& x : v.as_list()) parts.push_back(plain_text(x, t.elem ? *t.elem : ir::Type::error()));
-      return fmt::format("[{}]", fmt::join(parts, ", "));
-    }
-    case Value::Kind::Record: return "{...}";
-  }
-  return "";
-}
 
 bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
   std::string err;
@@ -871,14 +743,14 @@ bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
   if (n.a >= 0 && !eval(n.a, a)) return false;
   switch (n.op) {
     case Op::IntNeg:
-      if (a.as_int() == INT64_MIN) return fail(id, "this negation overflows");
+      if (a.as_int() == INT64_MIN) return fail(id, ir::msg::kNegationOverflows);
       out = Value(-a.as_int());
       return true;
     case Op::IntToDec: out = Value(rt::Decimal::from_int(a.as_int())); return true;
     case Op::DecNeg: out = Value(rt::negate(a.as_decimal())); return true;
     case Op::MoneyNeg: out = Value(rt::negate(a.as_money())); return true;
     case Op::DurNeg:
-      if (a.as_duration() == INT64_MIN) return fail(id, "this negation overflows");
+      if (a.as_duration() == INT64_MIN) return fail(id, ir::msg::kNegationOverflows);
       out = Value(ir::DurationValue{-a.as_duration()});
       return true;
     case Op::DurToBDur: out = Value(ir::BusinessDurationValue{0, a.as_duration()}); return true;
@@ -899,7 +771,7 @@ bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
     case Op::Abs:
       switch (a.kind()) {
         case Value::Kind::Int:
-          if (a.as_int() == INT64_MIN) return fail(id, "this absolute value overflows");
+          if (a.as_int() == INT64_MIN) return fail(id, ir::msg::kAbsoluteValueOverflows);
           out = Value(a.as_int() < 0 ? -a.as_int() : a.as_int());
           return true;
         case Value::Kind::Decimal: out = Value(rt::abs(a.as_decimal())); return true;
@@ -910,7 +782,7 @@ bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
           return true;
         }
         case Value::Kind::Duration:
-          if (a.as_duration() == INT64_MIN) return fail(id, "this absolute value overflows");
+          if (a.as_duration() == INT64_MIN) return fail(id, ir::msg::kAbsoluteValueOverflows);
           out = Value(ir::DurationValue{a.as_duration() < 0 ? -a.as_duration() : a.as_duration()});
           return true;
         default: return fail(id, "internal error: abs");
@@ -944,7 +816,7 @@ bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
       return true;
     }
     case Op::Blank:
-      out = Value(a.is_none() || is_blank(a.as_text()));
+      out = Value(a.is_none() || rt::is_blank(a.as_text()));
       return true;
     case Op::DateOf: {
       if (!eval(n.b, b)) return false;
@@ -975,7 +847,7 @@ bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
       return true;
     }
     case Op::ToText:
-      out = Value(plain_text(a, p_.nodes[n.a].type));
+      out = Value(ir::plain_text(a, p_.nodes[n.a].type, p_.schema));
       return true;
     default: break;
   }

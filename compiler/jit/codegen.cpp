@@ -11,6 +11,7 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "compiler/ir/eval_messages.h"
 #include "compiler/jit/codegen_impl.h"
 
 namespace proviso::jit {
@@ -324,7 +325,7 @@ void Gen::ensure_value(int32_t v, bool check_cycle) {
   if (check_cycle) {
     const ir::ValueDef& def = p_.values[v];
     fail_if(B.CreateICmpEQ(s, B.getInt8(1)),
-            site(ErrorSite::Kind::Static, def.body, fmt::format("`{}` depends on itself", def.name)));
+            site(ErrorSite::Kind::Static, def.body, ir::msg::depends_on_itself(def.name)));
   }
   llvm::CallInst* st = call_nested(value_fn(v));
   // The subset entry point calls the functions; only proviso_eval gets inlined copies.
@@ -490,9 +491,9 @@ void Gen::emit_table_body(int32_t t) {
       row = phi;
     }
   }
-  fail_if(B.CreateICmpEQ(row, B.getInt32(-1)),
-          site(ErrorSite::Kind::Static, def.given.empty() ? ir::kNoNode : def.given[0],
-               fmt::format("no row of the table `{}` matches", def.name)));
+  fail_if(
+      B.CreateICmpEQ(row, B.getInt32(-1)),
+      site(ErrorSite::Kind::Static, def.given.empty() ? ir::kNoNode : def.given[0], ir::msg::no_table_row(def.name)));
   B.CreateAlignedStore(row, frame_at(table_row_[t]), llvm::Align(4));
   B.CreateStore(B.getInt8(2), frame_at(state_table_ + t));
   B.CreateRet(B.getInt32(0));

@@ -5,6 +5,7 @@
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/MDBuilder.h>
 
+#include "compiler/ir/eval_messages.h"
 #include "compiler/jit/codegen_impl.h"
 
 namespace proviso::jit::detail {
@@ -48,10 +49,10 @@ CV Gen::gen(NodeId id) {
     case Op::Unwrap: {
       CV x = gen(n.a);
       if (p_.nodes[n.a].type.kind == TypeKind::None) {
-        fail_now(site(ErrorSite::Kind::Static, id, "an absent value was used"));
+        fail_now(site(ErrorSite::Kind::Static, id, ir::msg::kAbsentValue));
         return {zero_of(n.type), nullptr};
       }
-      if (x.present) fail_if(B.CreateNot(x.present), site(ErrorSite::Kind::Static, id, "an absent value was used"));
+      if (x.present) fail_if(B.CreateNot(x.present), site(ErrorSite::Kind::Static, id, ir::msg::kAbsentValue));
       return {x.v, nullptr};
     }
     case Op::IsPresent: {
@@ -229,8 +230,7 @@ CV Gen::gen_field(const ir::Node& n, NodeId id) {
   CV rec = gen(n.a);
   const Type& rt_ = p_.nodes[n.a].type;
   if (rt_.kind != TypeKind::Record) unsupported("a field of something that is not a record");
-  if (rec.present)
-    fail_if(B.CreateNot(rec.present), site(ErrorSite::Kind::Static, id, "a field of an absent record was read"));
+  if (rec.present) fail_if(B.CreateNot(rec.present), site(ErrorSite::Kind::Static, id, ir::msg::kAbsentRecordField));
   const ir::RecordDef& def = p_.schema.records[rt_.id];
   if (n.aux < 0 || static_cast<size_t>(n.aux) >= def.fields.size()) unsupported("a missing field");
   const Type& ft = def.fields[n.aux].type;
@@ -410,7 +410,7 @@ CV Gen::gen_switch(const ir::Node& n, NodeId id) {
     B.CreateBr(merge_bb);
     B.SetInsertPoint(next);
   }
-  fail_now(site(ErrorSite::Kind::Static, id, "no arm of the `match` applies"));
+  fail_now(site(ErrorSite::Kind::Static, id, ir::msg::kNoMatchArm));
   B.CreateUnreachable();
   B.SetInsertPoint(merge_bb);
   return merge(n.type, in);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <llvm/IR/Intrinsics.h>
 
+#include "compiler/ir/eval_messages.h"
 #include "compiler/jit/codegen_impl.h"
 
 namespace proviso::jit::detail {
@@ -26,7 +27,7 @@ CV Gen::gen_int(const ir::Node& n, NodeId id) {
   auto stat = [&](const char* msg) { return site(ErrorSite::Kind::Static, id, msg); };
   switch (n.op) {
     case Op::IntNeg:
-      fail_if(B.CreateICmpEQ(a, B.getInt64(static_cast<uint64_t>(INT64_MIN))), stat("this negation overflows"));
+      fail_if(B.CreateICmpEQ(a, B.getInt64(static_cast<uint64_t>(INT64_MIN))), stat(ir::msg::kNegationOverflows));
       return {B.CreateNeg(a), nullptr};
     case Op::IntToDec: {
       llvm::Value* d = llvm::UndefValue::get(dec_);
@@ -38,11 +39,11 @@ CV Gen::gen_int(const ir::Node& n, NodeId id) {
   llvm::Value* b = gen(n.b).v;
   switch (n.op) {
     case Op::IntAdd:
-      return {checked(llvm::Intrinsic::sadd_with_overflow, a, b, stat("this integer addition overflows")), nullptr};
+      return {checked(llvm::Intrinsic::sadd_with_overflow, a, b, stat(ir::msg::kIntegerAdditionOverflows)), nullptr};
     case Op::IntSub:
-      return {checked(llvm::Intrinsic::ssub_with_overflow, a, b, stat("this integer subtraction overflows")), nullptr};
+      return {checked(llvm::Intrinsic::ssub_with_overflow, a, b, stat(ir::msg::kIntegerSubtractionOverflows)), nullptr};
     default:
-      return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat("this integer multiplication overflows")),
+      return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat(ir::msg::kIntegerMultiplicationOverflows)),
               nullptr};
   }
 }
@@ -92,7 +93,7 @@ CV Gen::gen_duration(const ir::Node& n, NodeId id) {
   llvm::Value* a = gen(n.a).v;
   switch (n.op) {
     case Op::DurNeg:
-      fail_if(B.CreateICmpEQ(a, B.getInt64(static_cast<uint64_t>(INT64_MIN))), stat("this negation overflows"));
+      fail_if(B.CreateICmpEQ(a, B.getInt64(static_cast<uint64_t>(INT64_MIN))), stat(ir::msg::kNegationOverflows));
       return {B.CreateNeg(a), nullptr};
     case Op::DurToBDur: {
       llvm::Value* r = llvm::UndefValue::get(bdur_);
@@ -104,16 +105,16 @@ CV Gen::gen_duration(const ir::Node& n, NodeId id) {
   llvm::Value* b = gen(n.b).v;
   switch (n.op) {
     case Op::DurAdd:
-      return {checked(llvm::Intrinsic::sadd_with_overflow, a, b, stat("this duration overflows")), nullptr};
+      return {checked(llvm::Intrinsic::sadd_with_overflow, a, b, stat(ir::msg::kDurationOverflows)), nullptr};
     case Op::DurSub:
-      return {checked(llvm::Intrinsic::ssub_with_overflow, a, b, stat("this duration overflows")), nullptr};
+      return {checked(llvm::Intrinsic::ssub_with_overflow, a, b, stat(ir::msg::kDurationOverflows)), nullptr};
     case Op::DurMul:
-      return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat("this duration overflows")), nullptr};
+      return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat(ir::msg::kDurationOverflows)), nullptr};
     case Op::PeriodMul:
-      return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat("this period overflows")), nullptr};
+      return {checked(llvm::Intrinsic::smul_with_overflow, a, b, stat(ir::msg::kPeriodOverflows)), nullptr};
     case Op::BDurAdd:
     case Op::BDurMul: {
-      int s = stat("this business duration overflows");
+      int s = stat(ir::msg::kBusinessDurationOverflows);
       auto op = n.op == Op::BDurAdd ? llvm::Intrinsic::sadd_with_overflow : llvm::Intrinsic::smul_with_overflow;
       llvm::Value* bd = n.op == Op::BDurAdd ? B.CreateExtractValue(b, 0) : b;
       llvm::Value* bs = n.op == Op::BDurAdd ? B.CreateExtractValue(b, 1) : b;
@@ -142,18 +143,17 @@ CV Gen::gen_time(const ir::Node& n, NodeId id) {
   switch (n.op) {
     case Op::DateTimeAdd: return via("proviso_rt_datetime_add", a, b, i64_, 8);
     case Op::DateTimeSub:
-      fail_if(B.CreateICmpEQ(b, min64), stat("this datetime overflows"));
+      fail_if(B.CreateICmpEQ(b, min64), stat(ir::msg::kDatetimeOverflows));
       return via("proviso_rt_datetime_add", a, B.CreateNeg(b), i64_, 8);
     case Op::DateTimeDiff:
-      return {checked(llvm::Intrinsic::ssub_with_overflow, a, b, stat("this duration overflows")), nullptr};
+      return {checked(llvm::Intrinsic::ssub_with_overflow, a, b, stat(ir::msg::kDurationOverflows)), nullptr};
     case Op::DateAddPeriod: return via("proviso_rt_date_add_months", a, b, i32_, 4);
     case Op::DateSubPeriod:
-      fail_if(B.CreateICmpEQ(b, min64), stat("this period overflows"));
+      fail_if(B.CreateICmpEQ(b, min64), stat(ir::msg::kPeriodOverflows));
       return via("proviso_rt_date_add_months", a, B.CreateNeg(b), i32_, 4);
     case Op::DateAddDur:
     case Op::DateSubDur: {
-      fail_if(B.CreateICmpNE(B.CreateSRem(b, B.getInt64(86400)), B.getInt64(0)),
-              stat("only whole days can be added to a date"));
+      fail_if(B.CreateICmpNE(B.CreateSRem(b, B.getInt64(86400)), B.getInt64(0)), stat(ir::msg::kWholeDaysOnly));
       llvm::Value* days = B.CreateSDiv(b, B.getInt64(86400));
       if (n.op == Op::DateSubDur) days = B.CreateNeg(days);
       return via("proviso_rt_date_add_days", a, days, i32_, 4);
@@ -470,9 +470,9 @@ CV Gen::gen_aggregate(const ir::Node& n, NodeId id) {
   int overflow = -1;
   if (n.op == Op::AggSum) {
     if (at_.kind == TypeKind::Integer)
-      overflow = site(ErrorSite::Kind::Static, id, "this integer addition overflows");
+      overflow = site(ErrorSite::Kind::Static, id, ir::msg::kIntegerAdditionOverflows);
     else if (at_.kind == TypeKind::Duration)
-      overflow = site(ErrorSite::Kind::Static, id, "this duration overflows");
+      overflow = site(ErrorSite::Kind::Static, id, ir::msg::kDurationOverflows);
     else if (at_.kind == TypeKind::Decimal || at_.kind == TypeKind::Percent)
       overflow = site(ErrorSite::Kind::Shim, id);
     else
@@ -577,7 +577,7 @@ CV Gen::gen_function(const ir::Node& n, NodeId id) {
         case TypeKind::Integer:
         case TypeKind::Duration:
           fail_if(B.CreateICmpEQ(a.v, B.getInt64(static_cast<uint64_t>(INT64_MIN))),
-                  stat("this absolute value overflows"));
+                  stat(ir::msg::kAbsoluteValueOverflows));
           return {B.CreateSelect(B.CreateICmpSLT(a.v, B.getInt64(0)), B.CreateNeg(a.v), a.v), nullptr};
         case TypeKind::Decimal:
         case TypeKind::Percent: {

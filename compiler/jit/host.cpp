@@ -2,6 +2,9 @@
 // program serialisation behind the object cache key.
 #include "compiler/jit/host.h"
 
+#include "compiler/ir/eval_messages.h"
+#include "compiler/ir/eval_rules.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -275,35 +278,6 @@ proviso_ctx Host::context(rt::jit::EvalState& state, const Owners* owners) const
   return ctx;
 }
 
-std::string Host::input_path(NodeId id) const {
-  const ir::Node& n = p_.nodes[id];
-  switch (n.op) {
-    case Op::Input: return p_.inputs[n.aux].name;
-    case Op::Unwrap: return input_path(n.a);
-    case Op::Field: {
-      std::string base = input_path(n.a);
-      if (base.empty()) return "";
-      const ir::Type& rt_ = p_.nodes[n.a].type;
-      if (rt_.kind != ir::TypeKind::Record) return "";
-      return base + "." + p_.schema.records[rt_.id].fields[n.aux].name;
-    }
-    default: return "";
-  }
-}
-
-void Host::collect_paths(NodeId id, std::vector<std::string>& out, int depth) const {
-  if (id < 0 || depth > 12 || out.size() > 8) return;
-  std::string path = input_path(id);
-  if (!path.empty()) {
-    out.push_back(path);
-    return;
-  }
-  const ir::Node& n = p_.nodes[id];
-  if (n.op == Op::ValueRef || n.op == Op::TableGet) return;
-  for (NodeId c : {n.a, n.b, n.c}) collect_paths(c, out, depth + 1);
-  for (NodeId c : n.args) collect_paths(c, out, depth + 1);
-}
-
 bool Host::too_deep(int32_t status) const {
   return status > 0 && static_cast<size_t>(status - 1) < sites_.size() &&
          sites_[static_cast<size_t>(status - 1)].kind == ErrorSite::Kind::TooDeep;
@@ -322,8 +296,7 @@ interp::EvalError Host::error(int32_t status, const proviso_ctx& ctx) const {
     case ErrorSite::Kind::Shim: e.message = ctx.state->error; break;
     case ErrorSite::Kind::Range: {
       const ir::ValueDef& def = p_.values[site.value];
-      e.message = fmt::format("`{}` is {}, outside its type {}", def.name, ctx.state->error_int,
-                              ir::to_string(def.type, p_.schema));
+      e.message = ir::msg::outside_its_type(def.name, ctx.state->error_int, ir::to_string(def.type, p_.schema));
       break;
     }
     case ErrorSite::Kind::TooDeep:
@@ -332,29 +305,10 @@ interp::EvalError Host::error(int32_t status, const proviso_ctx& ctx) const {
   }
   NodeId id = site.node;
   e.loc = id >= 0 && static_cast<size_t>(id) < p_.node_locs.size() ? p_.node_locs[id] : -1;
-  // The same rule as the interpreter: the common prefix of the input paths the node reads,
-  // else the value being computed, else the decision asked for.
-  std::vector<std::string> paths;
-  if (id >= 0) collect_paths(id, paths, 0);
-  if (!paths.empty()) {
-    std::string prefix = paths[0];
-    for (const auto& path : paths) {
-      size_t n = 0;
-      while (n < prefix.size() && n < path.size() && prefix[n] == path[n]) ++n;
-      prefix.resize(n);
-    }
-    bool whole = std::all_of(paths.begin(), paths.end(), [&](const std::string& x) {
-      return x.size() == prefix.size() || (x.size() > prefix.size() && x[prefix.size()] == '.');
-    });
-    if (!whole) {
-      size_t dot = prefix.rfind('.');
-      prefix = dot == std::string::npos ? "" : prefix.substr(0, dot);
-    }
-    while (!prefix.empty() && (prefix.back() == '.' || prefix.back() == '[')) prefix.pop_back();
-    e.path = prefix;
-  } else if (ctx.error_value >= 0) {
-    e.path = p_.values[ctx.error_value].name;
-  }
+  // The rule every engine follows (ir/eval_rules.h): the input the node reads, else the value
+  // being computed, else the decision asked for.
+  if (id >= 0) e.path = ir::error_input_path(p_, id);
+  if (e.path.empty() && ctx.error_value >= 0) e.path = p_.values[ctx.error_value].name;
   if (e.path.empty() && ctx.error_decision >= 0 && static_cast<size_t>(ctx.error_decision) < p_.decisions.size())
     e.path = p_.values[p_.decisions[ctx.error_decision]].name;
   return e;
@@ -441,60 +395,6 @@ std::shared_ptr<const void> Host::calendar_owner(const void* raw) const {
   return nullptr;
 }
 
-// ---- text of values (the interpreter's plain_text) ----
-
-namespace {
-
-std::string business_amount(const ir::BusinessDurationValue& v) {
-  std::vector<std::string> parts;
-  if (v.days != 0) parts.push_back(fmt::format("{} business day{}", v.days, v.days == 1 ? "" : "s"));
-  if (v.seconds != 0) {
-    if (v.seconds % 3600 == 0)
-      parts.push_back(fmt::format("{} working hour{}", v.seconds / 3600, v.seconds == 3600 ? "" : "s"));
-    else if (v.seconds % 60 == 0)
-      parts.push_back(fmt::format("{} working minute{}", v.seconds / 60, v.seconds == 60 ? "" : "s"));
-    else
-      parts.push_back(fmt::format("{} working second{}", v.seconds, v.seconds == 1 ? "" : "s"));
-  }
-  if (parts.empty()) return "0 working hours";
-  return fmt::format("{}", fmt::join(parts, " + "));
-}
-
-}  // namespace
-
-std::string plain_text(const Value& v, const ir::Type& t, const ir::Schema& schema) {
-  switch (v.kind()) {
-    case Value::Kind::None: return "none";
-    case Value::Kind::Bool: return v.as_bool() ? "true" : "false";
-    case Value::Kind::Int: return std::to_string(v.as_int());
-    case Value::Kind::Decimal:
-      if (t.kind == ir::TypeKind::Percent) {
-        auto pct = rt::mul(v.as_decimal(), rt::Decimal::from_int(100));
-        return (pct ? pct->normalized().to_string() : v.as_decimal().to_string()) + "%";
-      }
-      return v.as_decimal().to_string();
-    case Value::Kind::Money: return rt::format_money(v.as_money());
-    case Value::Kind::Date: return rt::format_date(v.as_date());
-    case Value::Kind::DateTime: return rt::format_datetime_utc(v.as_datetime());
-    case Value::Kind::Duration: return fmt::format("{} seconds", v.as_duration());
-    case Value::Kind::BusinessDuration: return business_amount(v.as_business_duration());
-    case Value::Kind::Period: return fmt::format("{} months", v.as_period());
-    case Value::Kind::Text: return v.as_text();
-    case Value::Kind::Enum:
-      return t.kind == ir::TypeKind::Enum ? schema.enums[t.id].members[v.as_enum()] : std::to_string(v.as_enum());
-    case Value::Kind::Zone: return std::string(v.as_zone()->name());
-    case Value::Kind::Calendar: return std::string(v.as_calendar()->name());
-    case Value::Kind::Holidays: return std::string(v.as_holidays()->name());
-    case Value::Kind::List: {
-      std::vector<std::string> parts;
-      for (const Value& x : v.as_list()) parts.push_back(plain_text(x, t.elem ? *t.elem : ir::Type::error(), schema));
-      return fmt::format("[{}]", fmt::join(parts, ", "));
-    }
-    case Value::Kind::Record: return "{...}";
-  }
-  return "";
-}
-
 const std::vector<rt::jit::ShimSymbol>& host_shims() {
   static const std::vector<rt::jit::ShimSymbol> shims = {
       {"proviso_host_calendar", reinterpret_cast<const void*>(&proviso_host_calendar)},
@@ -533,7 +433,7 @@ void proviso_host_to_text(proviso_ctx* ctx, int32_t node, const void* value, pro
   const auto& h = host_of(ctx);
   const proviso::ir::Type& t = h.program().nodes[node].type;
   proviso::ir::Value v = proviso::jit::read_flat(h.layout(), t, static_cast<const uint8_t*>(value), lookup_of(ctx));
-  std::string s = proviso::jit::plain_text(v, t, h.program().schema);
+  std::string s = proviso::ir::plain_text(v, t, h.program().schema);
   out->data = ctx->state->arena.copy(s.data(), s.size());
   out->size = s.size();
 }

@@ -75,9 +75,6 @@ class Host {
   int32_t calendar(proviso_ctx* ctx, int32_t index, const void* zone, const void* holidays, const void** out) const;
 
  private:
-  std::string input_path(ir::NodeId id) const;
-  void collect_paths(ir::NodeId id, std::vector<std::string>& out, int depth) const;
-
   const ir::Program& p_;
   Layout layout_;
   ConstPlan plan_;
@@ -105,7 +102,6 @@ class Host {
 };
 
 // `text(x)` as the interpreter writes it.
-std::string plain_text(const ir::Value& v, const ir::Type& t, const ir::Schema& schema);
 
 // The shims of this folder (they need compiler types), for registering with the JIT.
 const std::vector<rt::jit::ShimSymbol>& host_shims();

@@ -103,7 +103,7 @@ std::optional<std::pair<std::string, std::string>> unreadable_datetime(const ir:
   switch (v.kind()) {
     case K::DateTime:
       if (rt::local_year_supported(v.as_datetime(), zone)) return std::nullopt;
-      return std::pair{path, fmt::format("{} is outside the supported years 0001..9999 in the home zone `{}`",
+      return std::pair{path, fmt::format("the datetime {} in the home zone `{}` is outside the supported years 0001..9999",
                                          rt::format_datetime(v.as_datetime(), zone), zone.name())};
     case K::List: {
       const ir::Type& et = elem_type(t);

@@ -260,6 +260,14 @@ Expected<Instant> Calendar::add(Instant t, Duration working) const {
   return search_exhausted(t, working, limit);
 }
 
+Expected<Instant> Calendar::add_business(Instant t, int64_t days, int64_t seconds) const {
+  int64_t days_secs = 0, total = 0;
+  if (__builtin_mul_overflow(days, business_day_, &days_secs) || __builtin_add_overflow(days_secs, seconds, &total))
+    return make_error(ErrorCode::Overflow, "this working time overflows");
+  if (total < 0) return make_error(ErrorCode::InvalidValue, "working time cannot be negative");
+  return add(t, total);
+}
+
 Expected<Duration> Calendar::working_between(Instant a, Instant b) const {
   if (b <= a) return Duration{0};
   if (always_) return b - a;

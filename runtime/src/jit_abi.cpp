@@ -1,6 +1,7 @@
 // The extern "C" shims that JIT-generated code calls: thin wrappers over the runtime that
 // move values through their plain data forms and report errors through the context.
 #include <proviso/rt/jit_abi.h>
+#include <proviso/rt/text.h>
 
 #include <algorithm>
 #include <cstring>
@@ -216,8 +217,7 @@ int32_t proviso_rt_money_cmp(proviso_ctx* ctx, const proviso_money* a, const pro
   return give(ctx, proviso::rt::compare(money(a), money(b)), out);
 }
 int32_t proviso_rt_money_in_mismatch(proviso_ctx* ctx, const proviso_money* x, const proviso_money* item) {
-  return fail(ctx, fmt::format("cannot compare {} with {}", proviso::rt::currency(x->currency).code,
-                               proviso::rt::currency(item->currency).code));
+  return fail(ctx, proviso::rt::in_list_currency_mismatch(money(x), money(item)));
 }
 int32_t proviso_rt_money_round(proviso_ctx* ctx, const proviso_money* a, int32_t places, int32_t mode,
                                proviso_money* out) {
@@ -243,12 +243,7 @@ int32_t proviso_rt_zone_local_date(proviso_ctx* ctx, const void* zone, int64_t t
 
 int32_t proviso_rt_cal_add(proviso_ctx* ctx, const void* calendar, int64_t start, int64_t days, int64_t seconds,
                            int64_t* out) {
-  int64_t days_secs = 0, total = 0;
-  if (__builtin_mul_overflow(days, cal(calendar)->business_day(), &days_secs) ||
-      __builtin_add_overflow(days_secs, seconds, &total))
-    return fail(ctx, "this working time overflows");
-  if (total < 0) return fail(ctx, "working time cannot be negative");
-  return give(ctx, cal(calendar)->add(start, total), out);
+  return give(ctx, cal(calendar)->add_business(start, days, seconds), out);
 }
 int32_t proviso_rt_cal_working(proviso_ctx* ctx, const void* calendar, int64_t a, int64_t b, int64_t* out) {
   return give(ctx, cal(calendar)->working_between(a, b), out);
@@ -281,33 +276,7 @@ int32_t proviso_rt_text_eq(const proviso_span* a, const proviso_span* b) {
   return a->size == b->size && (a->size == 0 || std::memcmp(a->data, b->data, a->size) == 0);
 }
 int32_t proviso_rt_text_blank(const proviso_span* a) {
-  // The interpreter's rule: empty or Unicode white space only (White_Space plus the ASCII
-  // information separators U+001C..U+001F); invalid UTF-8 counts as text.
-  auto space = [](uint32_t c) {
-    return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
-  };
-  const auto* t = static_cast<const unsigned char*>(a->data);
-  size_t n = a->size, i = 0;
-  while (i < n) {
-    unsigned char b = t[i];
-    uint32_t c = 0;
-    size_t len = 1;
-    if (b < 0x80) {
-      c = b;
-    } else if ((b & 0xE0) == 0xC0 && i + 1 < n) {
-      c = ((b & 0x1Fu) << 6) | (t[i + 1] & 0x3Fu);
-      len = 2;
-    } else if ((b & 0xF0) == 0xE0 && i + 2 < n) {
-      c = ((b & 0x0Fu) << 12) | ((t[i + 1] & 0x3Fu) << 6) | (t[i + 2] & 0x3Fu);
-      len = 3;
-    } else {
-      return 0;
-    }
-    if (!space(c)) return 0;
-    i += len;
-  }
-  return 1;
+  return proviso::rt::is_blank(std::string_view(static_cast<const char*>(a->data), a->size)) ? 1 : 0;
 }
 
 void* proviso_rt_alloc(proviso_ctx* ctx, uint64_t size, uint64_t align) {

@@ -104,4 +104,8 @@ std::string format_money_exact(const Money& a) {
   return fmt::format("{} {}", a.amount.to_string(), currency(a.currency).code);
 }
 
+std::string in_list_currency_mismatch(const Money& x, const Money& item) {
+  return fmt::format("cannot compare {} with {}", currency(x.currency).code, currency(item.currency).code);
+}
+
 }  // namespace proviso::rt

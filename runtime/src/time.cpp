@@ -94,8 +94,8 @@ Expected<Date> parse_date(std::string_view text) {
     return make_error(ErrorCode::InvalidDate, fmt::format("expected a date YYYY-MM-DD, got \"{}\"", text));
   if (!valid_ymd(y, m, d)) return make_error(ErrorCode::InvalidDate, fmt::format("\"{}\" is not a date", text));
   if (y < kMinYear)
-    return make_error(ErrorCode::OutOfRange,
-                      fmt::format("\"{}\" is outside the supported years {:04}..{}", text, kMinYear, kMaxYear));
+    return make_error(ErrorCode::OutOfRange, fmt::format("the date \"{}\" is outside the supported years {:04}..{}",
+                                                         text, kMinYear, kMaxYear));
   return static_cast<Date>(days_from_civil(y, m, d));
 }
 
@@ -167,10 +167,11 @@ Expected<Instant> parse_datetime(std::string_view text) {
       while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') nonzero |= text[pos++] != '0';
       if (pos == start) return fail("");
       if (nonzero)
-        return make_error(ErrorCode::InvalidDate,
-                          fmt::format("\"{}\" has fractional seconds, which are not supported: datetimes are whole "
-                                      "seconds",
-                                      text));
+        return make_error(
+            ErrorCode::InvalidDate,
+            fmt::format("the datetime \"{}\" has fractional seconds, which are not supported: datetimes are "
+                        "whole seconds",
+                        text));
     }
   }
   int64_t offset = 0;
@@ -189,14 +190,16 @@ Expected<Instant> parse_datetime(std::string_view text) {
   if (pos != text.size()) return fail("");
   if (!valid_ymd(y, mo, d)) return fail(fmt::format("{:04}-{:02}-{:02} is not a date", y, mo, d));
   if (ss == 60 && hh <= 23 && mm <= 59)
-    return make_error(ErrorCode::InvalidDate,
-                      fmt::format("\"{}\" is a leap second, which is not supported: use :59 or the next minute", text));
+    return make_error(
+        ErrorCode::InvalidDate,
+        fmt::format("the datetime \"{}\" is a leap second, which is not supported: use :59 or the next minute", text));
   if (hh > 23 || mm > 59 || ss > 59) return fail("the time of day is out of range");
   Instant t = days_from_civil(y, mo, d) * kSecondsPerDay + hh * 3600 + mm * 60 + ss - offset;
   if (t < kFirstInstant || t > kLastInstant) {
     std::string in_utc = offset == 0 ? "" : fmt::format(" ({} in UTC)", format_datetime_utc(t));
-    return make_error(ErrorCode::OutOfRange, fmt::format("\"{}\"{} is outside the supported years {:04}..{}", text,
-                                                         in_utc, kMinYear, kMaxYear));
+    return make_error(ErrorCode::OutOfRange,
+                      fmt::format("the datetime \"{}\"{} is outside the supported years {:04}..{}", text, in_utc,
+                                  kMinYear, kMaxYear));
   }
   return t;
 }

@@ -38,13 +38,13 @@ printf '%s\n' \
 printf '\xef\xbb\xbf{"x": {"at": "2026-03-03T10:00:00Z", "day": "2026-01-01"}}\n' > "$W/bom.json"
 cat > "$W/expected" <<'EXPECTED'
 {"decisions":{"later":"2026-03-04T02:00:00+14:00","next_day":"2026-01-02"}}
-{"error":{"path":"later","message":"10000-01-01T01:30:00+14:00 is outside the supported years 0001..9999 in the home zone `Pacific/Kiritimati`"}}
+{"error":{"path":"later","message":"the datetime 10000-01-01T01:30:00+14:00 in the home zone `Pacific/Kiritimati` is outside the supported years 0001..9999"}}
 {"error":{"path":"x.at","message":"the result 10000-01-01T01:00:00Z is outside the supported years 0001..9999","location":"r.policy:8:28"}}
 {"error":{"path":"x.day","message":"year 10000 is outside the supported years 0001..9999","location":"r.policy:9:27"}}
-{"error":{"path":"x.at","message":"\"9999-12-31T23:59:59-14:00\" (10000-01-01T13:59:59Z in UTC) is outside the supported years 0001..9999"}}
-{"error":{"path":"x.at","message":"\"2026-12-31T23:59:60Z\" is a leap second, which is not supported: use :59 or the next minute"}}
-{"error":{"path":"x.at","message":"\"2026-12-31T23:59:59.5Z\" has fractional seconds, which are not supported: datetimes are whole seconds"}}
-{"error":{"path":"x.day","message":"\"0000-01-01\" is outside the supported years 0001..9999"}}
+{"error":{"path":"x.at","message":"the datetime \"9999-12-31T23:59:59-14:00\" (10000-01-01T13:59:59Z in UTC) is outside the supported years 0001..9999"}}
+{"error":{"path":"x.at","message":"the datetime \"2026-12-31T23:59:60Z\" is a leap second, which is not supported: use :59 or the next minute"}}
+{"error":{"path":"x.at","message":"the datetime \"2026-12-31T23:59:59.5Z\" has fractional seconds, which are not supported: datetimes are whole seconds"}}
+{"error":{"path":"x.day","message":"the date \"0000-01-01\" is outside the supported years 0001..9999"}}
 {"error":{"path":"x.ratio","message":"the number 1e309 is out of range: a decimal has at most 36 digits and 18 decimals"}}
 EXPECTED
 for engine in jit interp; do

@@ -4,7 +4,10 @@
 //   fmt/NAME.policy          `proviso fmt --stdout`: the formatted text, which must also be a
 //                            fixed point (formatting it again changes nothing)
 //   explain/NAME[.CASE].json `proviso eval explain/NAME.policy --input ... --explain`: stdout,
-//                            stderr and exit status
+//                            stderr and exit status (explain/NAME.ref may name the policy
+//                            elsewhere in the tree, relative to the golden directory)
+//   errors/NAME.ndjson       `proviso eval errors/NAME.policy --input ...` on the interpreter
+//                            and on the JIT, which must print the same: stdout and exit status
 //   ir/NAME.policy           `proviso ir --tests`: the printed IR (stdout, and stderr when the
 //                            command fails); ir/NAME.ref names a policy elsewhere in the tree
 //                            (one line, relative to the golden directory) instead of a copy
@@ -127,6 +130,7 @@ std::vector<Golden> discover(const fs::path& dir) {
   add("fmt", ".policy");
   add("explain", ".json");
   add("explain", ".yaml");
+  add("errors", ".ndjson");
   add("ir", ".policy");
   add("ir", ".ref");
   std::sort(out.begin(), out.end(), [](const Golden& a, const Golden& b) { return a.name < b.name; });
@@ -167,13 +171,26 @@ std::string actual_output(const std::string& proviso, const fs::path& dir, const
     if (o.status != 0) return "-- exit " + std::to_string(o.status) + "\n" + o.err;
     return o.out;
   }
-  // explain/NAME.json or explain/NAME.CASE.json with explain/NAME.policy.
+  // explain/NAME.json or explain/NAME.CASE.json with explain/NAME.policy (or explain/NAME.ref
+  // naming it); errors/NAME.ndjson with errors/NAME.policy.
   std::string file = name.substr(name.find('/') + 1);
   std::string stem = file.substr(0, file.find('.'));
-  std::string policy = "explain/" + stem + ".policy";
+  std::string policy = kind + "/" + stem + ".policy";
+  if (!fs::exists(dir / policy) && fs::exists(dir / (kind + "/" + stem + ".ref"))) {
+    std::string target = slurp(dir / (kind + "/" + stem + ".ref"));
+    while (!target.empty() && (target.back() == '\n' || target.back() == ' ')) target.pop_back();
+    policy = target;
+  }
   if (!fs::exists(dir / policy)) {
     *problem = "no policy " + policy + " for " + name;
     return {};
+  }
+  if (kind == "errors") {
+    Output interp = run({proviso, "eval", policy, "--input", name, "--engine", "interp"}, dir);
+    Output jit = run({proviso, "eval", policy, "--input", name, "--engine", "jit", "--no-cache"}, dir);
+    if (interp.out != jit.out || interp.status != jit.status)
+      *problem = "the interpreter and the JIT differ:\n" + diff(interp.out, jit.out);
+    return "-- stdout\n" + interp.out + "-- exit " + std::to_string(interp.status) + "\n";
   }
   Output o = run({proviso, "eval", policy, "--input", name, "--explain"}, dir);
   return "-- stdout\n" + o.out + "-- stderr\n" + o.err + "-- exit " + std::to_string(o.status) + "\n";

@@ -102,7 +102,7 @@ TEST_CASE("JIT agrees with the interpreter: ciq eula sla") { diff_policy("polici
 TEST_CASE("JIT agrees with the interpreter: portrait support") { diff_policy("policies/portrait/support.policy"); }
 TEST_CASE("JIT agrees with the interpreter: semantics suite") { diff_policy("tests/policies/semantics.policy"); }
 TEST_CASE("JIT agrees with the interpreter: every construct") {
-  diff_policy("tests/grammar/data/every_construct.policy", "tests/grammar/data/every_construct.json");
+  diff_policy("tests/grammar/data/every_construct.policy", "tests/golden/explain/every_construct.json");
 }
 TEST_CASE("JIT agrees with the interpreter: explain golden policy") {
   diff_policy("tests/golden/explain/response.policy");

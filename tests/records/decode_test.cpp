@@ -138,16 +138,16 @@ TEST_CASE("errors name the field path and what was expected") {
       {R"("discount": 1e309)", "case.discount: the number 1e309 is out of range for a percentage"},
       {R"("count": 1e309)", "case.count: expected an integer, got 1e309"},
       {R"("reported_at": "2026-12-31T23:59:60Z")",
-       "case.reported_at: \"2026-12-31T23:59:60Z\" is a leap second, which is not supported: use :59 or the next minute"},
+       "case.reported_at: the datetime \"2026-12-31T23:59:60Z\" is a leap second, which is not supported: use :59 or the next minute"},
       {R"("reported_at": "2026-11-25T16:00:00.25Z")",
-       "case.reported_at: \"2026-11-25T16:00:00.25Z\" has fractional seconds, which are not supported: datetimes are "
+       "case.reported_at: the datetime \"2026-11-25T16:00:00.25Z\" has fractional seconds, which are not supported: datetimes are "
        "whole seconds"},
       {R"("reported_at": "9999-12-31T23:59:59-14:00")",
-       "case.reported_at: \"9999-12-31T23:59:59-14:00\" (10000-01-01T13:59:59Z in UTC) is outside the supported years "
+       "case.reported_at: the datetime \"9999-12-31T23:59:59-14:00\" (10000-01-01T13:59:59Z in UTC) is outside the supported years "
        "0001..9999"},
       {R"("reported_at": "2026-11-25T16:00:00.000Z")", "<ok>"},
       {R"("reported_at": "0000-01-01T00:00:00+14:00")",
-       "case.reported_at: \"0000-01-01T00:00:00+14:00\" (-001-12-31T10:00:00Z in UTC) is outside the supported years "
+       "case.reported_at: the datetime \"0000-01-01T00:00:00+14:00\" (-001-12-31T10:00:00Z in UTC) is outside the supported years "
        "0001..9999"},
       {R"("contacts": [{"name": "A"}, {"name": "B"}, {"phone": "1"}])", "case.contacts[2].name: missing required field"},
       {R"("contacts": [{"name": 5}])", "case.contacts[0].name: expected a string, got 5"},

@@ -121,21 +121,21 @@ TEST_CASE("parse_datetime rejects with a message quoting the text", "[time]") {
 TEST_CASE("parse_datetime says what it does not support of RFC 3339", "[time]") {
   // Valid RFC 3339 that Proviso does not represent: not "expected an RFC 3339 datetime".
   CHECK(parse_datetime("2026-11-27T16:00:00.5Z").error().message ==
-        "\"2026-11-27T16:00:00.5Z\" has fractional seconds, which are not supported: datetimes are whole seconds");
+        "the datetime \"2026-11-27T16:00:00.5Z\" has fractional seconds, which are not supported: datetimes are whole seconds");
   CHECK(parse_datetime("2026-12-31T23:59:60Z").error().message ==
-        "\"2026-12-31T23:59:60Z\" is a leap second, which is not supported: use :59 or the next minute");
+        "the datetime \"2026-12-31T23:59:60Z\" is a leap second, which is not supported: use :59 or the next minute");
   // The supported instants are those whose UTC date is in 0001..9999.
   CHECK(at("0001-01-01T00:00:00Z") == kFirstInstant);
   CHECK(at("9999-12-31T23:59:59Z") == kLastInstant);
   CHECK(at("0001-01-01T10:00:00+10:00") == kFirstInstant);
   auto late = parse_datetime("9999-12-31T23:59:59-14:00");
   CHECK(late.error().code == ErrorCode::OutOfRange);
-  CHECK(late.error().message == "\"9999-12-31T23:59:59-14:00\" (10000-01-01T13:59:59Z in UTC) is outside the "
+  CHECK(late.error().message == "the datetime \"9999-12-31T23:59:59-14:00\" (10000-01-01T13:59:59Z in UTC) is outside the "
                                 "supported years 0001..9999");
   CHECK(parse_datetime("0000-01-01T00:00:00+14:00").error().message ==
-        "\"0000-01-01T00:00:00+14:00\" (-001-12-31T10:00:00Z in UTC) is outside the supported years 0001..9999");
+        "the datetime \"0000-01-01T00:00:00+14:00\" (-001-12-31T10:00:00Z in UTC) is outside the supported years 0001..9999");
   CHECK(parse_datetime("0000-06-01T00:00:00Z").error().message ==
-        "\"0000-06-01T00:00:00Z\" is outside the supported years 0001..9999");
+        "the datetime \"0000-06-01T00:00:00Z\" is outside the supported years 0001..9999");
   CHECK(parse_date("0000-01-01").error().code == ErrorCode::OutOfRange);
 }
 

@@ -41,6 +41,9 @@ class Calendar {
   // 0 gives t; InvalidValue for negative durations; OutOfRange when the holiday set's valid
   // range (or 200 years without holidays) ends first.
   Expected<Instant> add(Instant t, Duration working) const;
+  // add() of `days` business days (each business_day() of working time) plus `seconds`:
+  // Overflow when that working time does not fit, InvalidValue when it is negative.
+  Expected<Instant> add_business(Instant t, int64_t days, int64_t seconds) const;
   // Working time in [a, b]; 0 when b <= a. OutOfRange beyond the holidays' range or for
   // spans longer than 400 years.
   Expected<Duration> working_between(Instant a, Instant b) const;

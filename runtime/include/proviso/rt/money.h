@@ -58,6 +58,8 @@ bool try_round(const Money& a, int places, RoundingMode mode, Money* out);
 // The output form: amount rounded half away from zero to the minor unit, exactly that many
 // decimals, one space, the code: "12.50 USD", "1001 JPY", "-12.35 USD".
 std::string format_money(const Money& a);
+// `x in list` with money of another currency in the list: "cannot compare USD with EUR".
+std::string in_list_currency_mismatch(const Money& x, const Money& item);
 // The exact amount with its own scale, for explanations: "12.345 USD".
 std::string format_money_exact(const Money& a);
 

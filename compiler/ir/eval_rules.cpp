@@ -1,0 +1,115 @@
+// Shared evaluation rules: text of values and the input path of an error.
+#include "compiler/ir/eval_rules.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace proviso::ir {
+
+std::string business_amount(const BusinessDurationValue& v) {
+  std::vector<std::string> parts;
+  if (v.days != 0) parts.push_back(fmt::format("{} business day{}", v.days, v.days == 1 ? "" : "s"));
+  if (v.seconds != 0) {
+    if (v.seconds % 3600 == 0)
+      parts.push_back(fmt::format("{} working hour{}", v.seconds / 3600, v.seconds == 3600 ? "" : "s"));
+    else if (v.seconds % 60 == 0)
+      parts.push_back(fmt::format("{} working minute{}", v.seconds / 60, v.seconds == 60 ? "" : "s"));
+    else
+      parts.push_back(fmt::format("{} working second{}", v.seconds, v.seconds == 1 ? "" : "s"));
+  }
+  if (parts.empty()) return "0 working hours";
+  return fmt::format("{}", fmt::join(parts, " + "));
+}
+
+std::string plain_text(const Value& v, const Type& t, const Schema& schema) {
+  switch (v.kind()) {
+    case Value::Kind::None: return "none";
+    case Value::Kind::Bool: return v.as_bool() ? "true" : "false";
+    case Value::Kind::Int: return std::to_string(v.as_int());
+    case Value::Kind::Decimal:
+      if (t.kind == TypeKind::Percent) {
+        auto pct = rt::mul(v.as_decimal(), rt::Decimal::from_int(100));
+        return (pct ? pct->normalized().to_string() : v.as_decimal().to_string()) + "%";
+      }
+      return v.as_decimal().to_string();
+    case Value::Kind::Money: return rt::format_money(v.as_money());
+    case Value::Kind::Date: return rt::format_date(v.as_date());
+    case Value::Kind::DateTime: return rt::format_datetime_utc(v.as_datetime());
+    case Value::Kind::Duration: return fmt::format("{} seconds", v.as_duration());
+    case Value::Kind::BusinessDuration: return business_amount(v.as_business_duration());
+    case Value::Kind::Period: return fmt::format("{} months", v.as_period());
+    case Value::Kind::Text: return v.as_text();
+    case Value::Kind::Enum:
+      return t.kind == TypeKind::Enum
+                 ? schema.enums[static_cast<size_t>(t.id)].members[static_cast<size_t>(v.as_enum())]
+                 : std::to_string(v.as_enum());
+    case Value::Kind::Zone: return std::string(v.as_zone()->name());
+    case Value::Kind::Calendar: return std::string(v.as_calendar()->name());
+    case Value::Kind::Holidays: return std::string(v.as_holidays()->name());
+    case Value::Kind::List: {
+      std::vector<std::string> parts;
+      for (const Value& x : v.as_list()) parts.push_back(plain_text(x, t.elem ? *t.elem : Type::error(), schema));
+      return fmt::format("[{}]", fmt::join(parts, ", "));
+    }
+    case Value::Kind::Record: return "{...}";
+  }
+  return "";
+}
+
+std::string input_path(const Program& p, NodeId id) {
+  const Node& n = p.nodes[static_cast<size_t>(id)];
+  switch (n.op) {
+    case Op::Input: return p.inputs[static_cast<size_t>(n.aux)].name;
+    case Op::Unwrap: return input_path(p, n.a);
+    case Op::Field: {
+      std::string base = input_path(p, n.a);
+      if (base.empty()) return "";
+      const Type& record = p.nodes[static_cast<size_t>(n.a)].type;
+      if (record.kind != TypeKind::Record) return "";
+      return base + "." + p.schema.records[static_cast<size_t>(record.id)].fields[static_cast<size_t>(n.aux)].name;
+    }
+    default: return "";
+  }
+}
+
+namespace {
+
+void collect_paths(const Program& p, NodeId id, std::vector<std::string>& out, int depth) {
+  if (id < 0 || depth > 12 || out.size() > 8) return;
+  std::string path = input_path(p, id);
+  if (!path.empty()) {
+    out.push_back(path);
+    return;
+  }
+  const Node& n = p.nodes[static_cast<size_t>(id)];
+  if (n.op == Op::ValueRef || n.op == Op::TableGet) return;
+  for (NodeId c : {n.a, n.b, n.c}) collect_paths(p, c, out, depth + 1);
+  for (NodeId c : n.args) collect_paths(p, c, out, depth + 1);
+}
+
+}  // namespace
+
+std::string error_input_path(const Program& p, NodeId failing) {
+  std::vector<std::string> paths;
+  if (failing >= 0) collect_paths(p, failing, paths, 0);
+  if (paths.empty()) return "";
+  std::string prefix = paths[0];
+  for (const auto& path : paths) {
+    size_t n = 0;
+    while (n < prefix.size() && n < path.size() && prefix[n] == path[n]) ++n;
+    prefix.resize(n);
+  }
+  // Cut back to a whole path component.
+  bool whole = std::all_of(paths.begin(), paths.end(), [&](const std::string& x) {
+    return x.size() == prefix.size() || (x.size() > prefix.size() && x[prefix.size()] == '.');
+  });
+  if (!whole) {
+    size_t dot = prefix.rfind('.');
+    prefix = dot == std::string::npos ? "" : prefix.substr(0, dot);
+  }
+  while (!prefix.empty() && (prefix.back() == '.' || prefix.back() == '[')) prefix.pop_back();
+  return prefix;
+}
+
+}  // namespace proviso::ir

@@ -1,0 +1,27 @@
+// The parts of the language's evaluation semantics that more than one executor needs, written
+// once: the interpreter (compiler/interp) and the JIT's host (compiler/jit) both call these,
+// so a change here changes every engine. Evaluation-error messages are in eval_messages.h.
+#pragma once
+#include <string>
+
+#include "compiler/ir/program.h"
+
+namespace proviso::ir {
+
+// `text(x)`: a value as a person writes it in a policy ("25%", "2 business days", "[a, b]").
+std::string plain_text(const Value& value, const Type& type, const Schema& schema);
+
+// "1 business day + 2 working hours", "0 working hours": a business duration as explanations
+// and `text(x)` show it.
+std::string business_amount(const BusinessDurationValue& value);
+
+// "case.severity" when `node` reads an input field (through unwraps), else "".
+std::string input_path(const Program& program, NodeId node);
+
+// The input an evaluation error names: the common prefix, by whole path components, of the
+// input paths that the failing node reads ("case.reported_at", "reinstatement"), not looking
+// through values and tables; "" when it reads none (the caller then names the value being
+// computed).
+std::string error_input_path(const Program& program, NodeId failing);
+
+}  // namespace proviso::ir
