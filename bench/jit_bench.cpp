@@ -23,6 +23,7 @@
 
 #include "bench/triage_baseline.h"
 #include "compiler/driver/compile.h"
+#include "compiler/interp/interpreter.h"
 #include "compiler/jit/jit.h"
 #include "compiler/records/decode.h"
 
@@ -167,7 +168,7 @@ void check_baseline(const Workload& w) {
     bench::TriageResult b{};
     bench::triage_baseline(*reinterpret_cast<const bench::TriageCase*>(w.pointers[i][0]), b);
     session.run(w.flat[i]);
-    interp::EvalResult r = session.result(w.flat[i]);
+    ir::EvalResult r = session.result(w.flat[i]);
     auto get = [&](const char* name) {
       for (auto& [v, x] : r.decisions)
         if (p.values[v].name == name) return x;

@@ -67,7 +67,7 @@ struct Figures {
 bool bench_interp(const ir::Program& p, InputSet& inputs, const std::vector<std::vector<ir::Value>>& records,
                   int repeat, Figures* f) {
   interp::Interpreter interp(p);
-  interp::EvalOptions options;
+  ir::EvalOptions options;
   for (const auto& rec : records) f->eval_errors += interp.evaluate(rec, options).ok ? 0 : 1;
   size_t sink = 0;
   f->ns_per_eval = median_ns(repeat, records.size(), [&] {

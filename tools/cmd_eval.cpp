@@ -26,7 +26,7 @@ namespace {
 // One output line (and the explanation that follows it on stderr) per input.
 class Evaluator {
  public:
-  Evaluator(const ir::Program& p, const jit::CompiledPolicy* compiled, interp::EvalOptions options)
+  Evaluator(const ir::Program& p, const jit::CompiledPolicy* compiled, ir::EvalOptions options)
       : p_(p), compiled_(compiled), interp_(p), options_(std::move(options)) {}
 
   // Gives the JSON line; an explanation goes to `explanation`.
@@ -35,7 +35,7 @@ class Evaluator {
       *failed = true;
       return records::encode_error(decoded.error->path, decoded.error->message);
     }
-    interp::EvalResult r =
+    ir::EvalResult r =
         compiled_ ? compiled_->evaluate(decoded.values, options_) : interp_.evaluate(decoded.values, options_);
     if (!r.ok) {
       *failed = true;
@@ -59,7 +59,7 @@ class Evaluator {
   const ir::Program& p_;
   const jit::CompiledPolicy* compiled_;
   interp::Interpreter interp_;
-  interp::EvalOptions options_;
+  ir::EvalOptions options_;
 };
 
 }  // namespace
@@ -105,7 +105,7 @@ Command add_eval(CLI::App& app) {
             if (!program) return kFailed;
             const ir::Program& p = *program;
 
-            interp::EvalOptions options;
+            ir::EvalOptions options;
             options.explain = o->explain;
             if (!resolve_decisions(p, o->decisions, &options.decisions)) return kUsage;
 

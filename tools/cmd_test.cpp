@@ -46,7 +46,7 @@ driver::TestReport run_on(const ir::Program& p, const std::string& engine, bool 
   if (!prepared.jit) return driver::run_tests(p);
   const jit::CompiledPolicy& jitted = *prepared.jit;
   driver::TestReport on_jit =
-      driver::run_tests(p, [&](const std::vector<ir::Value>& inputs, const interp::EvalOptions& options) {
+      driver::run_tests(p, [&](const std::vector<ir::Value>& inputs, const ir::EvalOptions& options) {
         return jitted.evaluate(inputs, options);
       });
   if (engine == "jit") return on_jit;

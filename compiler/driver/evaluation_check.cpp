@@ -130,7 +130,7 @@ void check_evaluation(const ir::Program& p, Diagnostics& out) {
   auto too_deep = [&](ir::NodeId root, const std::string& what, int32_t loc) {
     analyse(p, root, info);
     int64_t depth = info[static_cast<size_t>(root)].depth;
-    if (depth <= interp::kMaxEvalDepth) return;
+    if (depth <= ir::kMaxEvalDepth) return;
     std::vector<std::string> chain;
     for (ir::NodeId n = root; n >= 0; n = info[static_cast<size_t>(n)].deepest) {
       const ir::Node& node = p.nodes[static_cast<size_t>(n)];
@@ -144,7 +144,7 @@ void check_evaluation(const ir::Program& p, Diagnostics& out) {
       through = " through " + fmt::format("{}", fmt::join(chain, ", "));
     report(p, out, location(p, loc), "limit",
            fmt::format("evaluating {} nests {} levels deep{}, more than the {} an evaluation may", what, depth, through,
-                       interp::kMaxEvalDepth),
+                       ir::kMaxEvalDepth),
            "compute the value in fewer steps: each let in a chain of lets adds to the depth");
   };
   for (int32_t d : p.decisions) {
@@ -166,7 +166,7 @@ void check_evaluation(const ir::Program& p, Diagnostics& out) {
     bool constant = def.kind == ir::ValueKind::Const;
     if (!constant && info[static_cast<size_t>(def.body)].reads_input) continue;
     ir::Value value;
-    interp::EvalError error;
+    ir::EvalError error;
     if (interp.evaluate_constant(def.body, &value, &error)) continue;
     const ir::Loc* loc = location(p, error.loc);
     if (!loc) loc = location(p, value_loc(p, v));

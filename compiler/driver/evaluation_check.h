@@ -5,7 +5,7 @@
 //   all and fails [always-fails].
 // - The depth of every evaluation is bounded statically (nested node evaluations, through
 //   lets, decisions, tables and calendars, as interp::Interpreter counts them): a decision
-//   that could nest deeper than interp::kMaxEvalDepth is an error naming the chain [limit].
+//   that could nest deeper than ir::kMaxEvalDepth is an error naming the chain [limit].
 #pragma once
 #include "compiler/ast/diagnostic.h"
 #include "compiler/ir/program.h"

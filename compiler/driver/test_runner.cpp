@@ -24,7 +24,7 @@ std::string location_of(const ir::Program& p, int32_t loc) {
 
 namespace {
 
-std::string eval_error_text(const ir::Program& p, const interp::EvalError& e) {
+std::string eval_error_text(const ir::Program& p, const ir::EvalError& e) {
   std::string s = e.path.empty() ? e.message : e.path + ": " + e.message;
   if (e.loc >= 0) s += " (at " + location_of(p, e.loc) + ")";
   return s;
@@ -47,7 +47,7 @@ TestOutcome run_one(const ir::Program& p, const interp::Interpreter& interp, con
       }
       continue;
     }
-    interp::EvalError err;
+    ir::EvalError err;
     if (!interp.evaluate_constant(node, &inputs[i], &err)) {
       o.passed = false;
       o.problem = fmt::format("cannot build the input `{}`: {}", p.inputs[i].name, eval_error_text(p, err));
@@ -58,7 +58,7 @@ TestOutcome run_one(const ir::Program& p, const interp::Interpreter& interp, con
   std::vector<const ir::TestExpect*> errors, values;
   for (const auto& e : test.expects) (e.expected == ir::kNoNode ? errors : values).push_back(&e);
 
-  interp::EvalOptions options;
+  ir::EvalOptions options;
   if (errors.empty()) {
     for (const auto* e : values)
       if (std::find(options.decisions.begin(), options.decisions.end(), e->value) == options.decisions.end())
@@ -70,7 +70,7 @@ TestOutcome run_one(const ir::Program& p, const interp::Interpreter& interp, con
   std::optional<records::DecodeError> refused;
   for (size_t i = 0; i < p.inputs.size() && !refused; ++i)
     refused = records::check_ranges(inputs[i], p.inputs[i].type, p.schema, p.inputs[i].name);
-  interp::EvalResult r;
+  ir::EvalResult r;
   if (refused) {
     r.ok = false;
     r.error.path = refused->path;
@@ -109,7 +109,7 @@ TestOutcome run_one(const ir::Program& p, const interp::Interpreter& interp, con
     for (const auto& [idx, v] : r.decisions)
       if (idx == e->value) actual = &v;
     ir::Value expected;
-    interp::EvalError err;
+    ir::EvalError err;
     if (!interp.evaluate_constant(e->expected, &expected, &err)) {
       o.passed = false;
       o.diffs.push_back({def.name, "<" + eval_error_text(p, err) + ">",

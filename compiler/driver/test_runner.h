@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/interp/interpreter.h"
+#include "compiler/ir/evaluation.h"
 #include "compiler/ir/program.h"
 
 namespace proviso::driver {
@@ -33,7 +33,7 @@ struct TestReport {
 
 // How a test's decisions are evaluated; empty = the reference interpreter. (The JIT lives in
 // compiler/jit, above this library: `proviso test` passes its CompiledPolicy::evaluate.)
-using Evaluate = std::function<interp::EvalResult(const std::vector<ir::Value>&, const interp::EvalOptions&)>;
+using Evaluate = std::function<ir::EvalResult(const std::vector<ir::Value>&, const ir::EvalOptions&)>;
 
 TestReport run_tests(const ir::Program& program, const Evaluate& evaluate = {});
 

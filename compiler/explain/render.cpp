@@ -8,7 +8,7 @@
 namespace proviso::explain {
 namespace {
 
-using Step = interp::Step;
+using Step = ir::Step;
 
 constexpr const char* kWeekdays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
 constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
@@ -52,7 +52,7 @@ std::string step_loc_text(const ir::Program& p, int32_t loc) {
   return loc_text(p, &p.locs[loc]);
 }
 
-const ir::Value* decision_value(const interp::EvalResult& r, int32_t index) {
+const ir::Value* decision_value(const ir::EvalResult& r, int32_t index) {
   for (const auto& [i, v] : r.decisions)
     if (i == index) return &v;
   return nullptr;
@@ -64,7 +64,7 @@ std::string holiday_line(rt::Date d, const std::string& name) {
   return s;
 }
 
-std::string fmt_value(const ir::Program& p, const interp::EvalResult& r, const ir::Value& v, const ir::Type& t) {
+std::string fmt_value(const ir::Program& p, const ir::EvalResult& r, const ir::Value& v, const ir::Type& t) {
   return records::format_value(v, t, p.schema, r.home_zone);
 }
 
@@ -84,7 +84,7 @@ std::string long_date(rt::Date date) {
   return fmt::format("{} {} {} {}", weekday_name(date), c.day, month, c.year);
 }
 
-std::string render_text(const ir::Program& p, const interp::EvalResult& r) {
+std::string render_text(const ir::Program& p, const ir::EvalResult& r) {
   std::string out;
   const ir::Type datetime = ir::Type::of(ir::TypeKind::DateTime);
   for (const auto& ex : r.explanations) {
@@ -177,7 +177,7 @@ std::string render_text(const ir::Program& p, const interp::EvalResult& r) {
   return out;
 }
 
-records::Json render_json(const ir::Program& p, const interp::EvalResult& r) {
+records::Json render_json(const ir::Program& p, const ir::EvalResult& r) {
   using records::Json;
   Json out = Json::object();
   const ir::Type datetime = ir::Type::of(ir::TypeKind::DateTime);

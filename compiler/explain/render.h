@@ -5,7 +5,7 @@
 #pragma once
 #include <string>
 
-#include "compiler/interp/interpreter.h"
+#include "compiler/ir/evaluation.h"
 #include "compiler/records/encode.h"
 
 namespace proviso::explain {
@@ -18,7 +18,7 @@ namespace proviso::explain {
 //       = 2026-11-27T09:00:00-05:00
 //     - Thursday 26 November 2026 is a holiday (Thanksgiving Day)
 // Repeated facts are shown once; blocks are separated by a blank line.
-std::string render_text(const ir::Program& program, const interp::EvalResult& result);
+std::string render_text(const ir::Program& program, const ir::EvalResult& result);
 
 // {DECISION: {"value": ..., "clause": ... | null, "steps": [STEP, ...]}, ...} where STEP is one of
 //   {"kind": "input", "path": P, "value": V}
@@ -32,7 +32,7 @@ std::string render_text(const ir::Program& program, const interp::EvalResult& re
 //   {"kind": "calendar", "calendar": N, "zone": Z|null, "start": T, "amount": A, "result": T,
 //    "holidays": [{"date": D, "weekday": W, "name": NAME}, ...]}
 //   {"kind": "holiday", "date": D, "weekday": W, "name": NAME}
-records::Json render_json(const ir::Program& program, const interp::EvalResult& result);
+records::Json render_json(const ir::Program& program, const ir::EvalResult& result);
 
 // "Thursday 26 November 2026".
 std::string long_date(rt::Date date);

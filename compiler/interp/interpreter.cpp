@@ -18,6 +18,12 @@ namespace proviso::interp {
 using ir::NodeId;
 using ir::Op;
 using ir::Value;
+using ir::DecisionExplanation;
+using ir::EvalError;
+using ir::EvalOptions;
+using ir::EvalResult;
+using ir::kMaxEvalDepth;
+using ir::Step;
 
 namespace {
 

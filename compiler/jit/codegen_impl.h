@@ -163,7 +163,7 @@ class Gen {
                             kDepth = 40, kStates = 44;
   // The interpreter's depth limit, less a margin for evaluations it nests that have no node of
   // their own here (a record sent to the interpreter by mistake only costs time).
-  static constexpr int kInterpreterMaxDepth = interp::kMaxEvalDepth - 4;
+  static constexpr int kInterpreterMaxDepth = ir::kMaxEvalDepth - 4;
   uint32_t state_value_ = 0, state_table_ = 0, state_calendar_ = 0, states_end_ = 0, frame_size_ = 0, store_size_ = 0;
   std::vector<uint32_t> memo_, table_row_, calendar_ptr_;
   std::vector<int64_t> node_store_;  // offsets into the node storage

@@ -283,8 +283,8 @@ bool Host::too_deep(int32_t status) const {
          sites_[static_cast<size_t>(status - 1)].kind == ErrorSite::Kind::TooDeep;
 }
 
-interp::EvalError Host::error(int32_t status, const proviso_ctx& ctx) const {
-  interp::EvalError e;
+ir::EvalError Host::error(int32_t status, const proviso_ctx& ctx) const {
+  ir::EvalError e;
   size_t index = static_cast<size_t>(status - 1);
   if (status <= 0 || index >= sites_.size()) {
     e.message = fmt::format("internal error: unknown JIT status {}", status);
@@ -314,7 +314,7 @@ interp::EvalError Host::error(int32_t status, const proviso_ctx& ctx) const {
   return e;
 }
 
-void Host::decode(const uint8_t* out, const rt::jit::EvalState& state, const Owners& owners, interp::EvalResult* result,
+void Host::decode(const uint8_t* out, const rt::jit::EvalState& state, const Owners& owners, ir::EvalResult* result,
                   const std::vector<int32_t>* positions) const {
   OwnerLookup lookup = [&](const void* raw) -> std::shared_ptr<const void> {
     if (auto p = state.arena.find(raw)) return p;

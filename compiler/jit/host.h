@@ -14,7 +14,7 @@
 #include <proviso/rt/calendar.h>
 #include <proviso/rt/jit_abi.h>
 
-#include "compiler/interp/interpreter.h"
+#include "compiler/ir/evaluation.h"
 #include "compiler/jit/layout.h"
 
 namespace proviso::jit {
@@ -66,9 +66,9 @@ class Host {
   // The interpreter's error for a failed status.
   // The status says the interpreter must evaluate this record (ErrorSite::Kind::TooDeep).
   bool too_deep(int32_t status) const;
-  interp::EvalError error(int32_t status, const proviso_ctx& ctx) const;
+  ir::EvalError error(int32_t status, const proviso_ctx& ctx) const;
   // Decisions (and home zone) of a successful evaluation in interpreter form.
-  void decode(const uint8_t* out, const rt::jit::EvalState& state, const Owners& owners, interp::EvalResult* result,
+  void decode(const uint8_t* out, const rt::jit::EvalState& state, const Owners& owners, ir::EvalResult* result,
               const std::vector<int32_t>* positions = nullptr) const;
 
   // Host shims' work.

@@ -30,6 +30,7 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/TargetParser/Host.h>
 
+#include "compiler/interp/interpreter.h"
 #include "compiler/jit/codegen.h"
 #include "compiler/jit/host.h"
 #include "compiler/jit/object_cache.h"
@@ -284,7 +285,7 @@ struct AlignedBuffer {
 
 // "" when two results of one evaluation agree (decisions and values, or the error), else
 // what differs.
-static std::string disagreement(const ir::Program& p, const interp::EvalResult& a, const interp::EvalResult& b) {
+static std::string disagreement(const ir::Program& p, const ir::EvalResult& a, const ir::EvalResult& b) {
   if (a.ok != b.ok) return "whether the evaluation fails";
   if (!a.ok) {
     if (a.error.message != b.error.message || a.error.path != b.error.path || a.error.loc != b.error.loc)
@@ -543,18 +544,17 @@ bool CompiledPolicy::flatten(const std::vector<ir::Value>& inputs, FlatRecord* o
   return flatten_inputs(impl_->host.layout(), inputs, out, error);
 }
 
-interp::EvalResult CompiledPolicy::evaluate(const std::vector<ir::Value>& inputs,
-                                            const interp::EvalOptions& options) const {
+ir::EvalResult CompiledPolicy::evaluate(const std::vector<ir::Value>& inputs, const ir::EvalOptions& options) const {
   if (options.explain) {
     // The explanation is the interpreter's; the decisions it explains must be the JIT's, so
     // both run and must agree (a disagreement is a bug in one of them, reported as such).
-    interp::EvalResult explained = impl_->interp.evaluate(inputs, options);
-    interp::EvalOptions plain = options;
+    ir::EvalResult explained = impl_->interp.evaluate(inputs, options);
+    ir::EvalOptions plain = options;
     plain.explain = false;
-    interp::EvalResult mine = evaluate(inputs, plain);
+    ir::EvalResult mine = evaluate(inputs, plain);
     std::string differs = disagreement(program(), mine, explained);
     if (!differs.empty()) {
-      interp::EvalResult bad;
+      ir::EvalResult bad;
       bad.ok = false;
       bad.error.message = "internal error: the JIT and the interpreter disagree on " + differs +
                           "; please report this policy and input";
@@ -563,7 +563,7 @@ interp::EvalResult CompiledPolicy::evaluate(const std::vector<ir::Value>& inputs
     mine.explanations = std::move(explained.explanations);
     return mine;
   }
-  interp::EvalResult result;
+  ir::EvalResult result;
   const ir::Program& p = program();
   if (inputs.size() != p.inputs.size()) {
     result.ok = false;
@@ -637,7 +637,7 @@ struct Session::Impl {
   proviso_ctx ctx{}, batch_ctx{};
   AlignedBuffer out, outs;
   int32_t status = 0;
-  std::optional<interp::EvalResult> fallback;  // the interpreter's answer (TooDeep)
+  std::optional<ir::EvalResult> fallback;  // the interpreter's answer (TooDeep)
   std::vector<int32_t> statuses;
   size_t stride = 0;
 };
@@ -665,9 +665,9 @@ PROVISO_CALLS_GENERATED_CODE bool Session::run(const FlatRecord& record) {
   return s.status == 0;
 }
 
-interp::EvalResult Session::result(const FlatRecord& record) const {
+ir::EvalResult Session::result(const FlatRecord& record) const {
   const Impl& s = *impl_;
-  interp::EvalResult r;
+  ir::EvalResult r;
   if (s.fallback) return *s.fallback;
   if (s.status != 0) {
     r.ok = false;
@@ -696,13 +696,13 @@ PROVISO_CALLS_GENERATED_CODE size_t Session::run_batch(const uint8_t* const* con
 
 int32_t Session::batch_status(size_t i) const { return impl_->statuses.at(i); }
 
-interp::EvalResult Session::batch_result(size_t i, const FlatRecord& record) {
+ir::EvalResult Session::batch_result(size_t i, const FlatRecord& record) {
   Impl& s = *impl_;
   if (s.statuses.at(i) != 0) {
     run(record);  // recovers the message, value and decision of the failure
     return result(record);
   }
-  interp::EvalResult r;
+  ir::EvalResult r;
   Host::Owners owners{&s.policy.host, &record};
   s.policy.host.decode(s.outs.get() + i * s.stride, s.batch_state, owners, &r);
   return r;

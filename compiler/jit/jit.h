@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/interp/interpreter.h"
+#include "compiler/ir/evaluation.h"
 #include "compiler/jit/layout.h"
 
 namespace proviso::jit {
@@ -78,7 +78,7 @@ class CompiledPolicy {
 
   // The same contract as interp::Interpreter::evaluate. Explanations are the interpreter's
   // business: with options.explain set the call is answered by the reference interpreter.
-  interp::EvalResult evaluate(const std::vector<ir::Value>& inputs, const interp::EvalOptions& options = {}) const;
+  ir::EvalResult evaluate(const std::vector<ir::Value>& inputs, const ir::EvalOptions& options = {}) const;
 
   // Flattens decoded inputs once (outside timed loops). False, with a message, when the
   // values do not fit the policy's inputs.
@@ -110,7 +110,7 @@ class Session {
   // past the interpreter's depth limit is evaluated by the interpreter; output() is then stale.)
   bool run(const FlatRecord& record);
   // The last run() as the interpreter would report it (the record must still be alive).
-  interp::EvalResult result(const FlatRecord& record) const;
+  ir::EvalResult result(const FlatRecord& record) const;
   // Raw output struct of the last run() (Layout::output_slot, decision_offset).
   const uint8_t* output() const;
 
@@ -123,7 +123,7 @@ class Session {
   int32_t batch_status(size_t i) const;
   // Record i of the last batch in interpreter form; a failed record is evaluated again to
   // recover its error message.
-  interp::EvalResult batch_result(size_t i, const FlatRecord& record);
+  ir::EvalResult batch_result(size_t i, const FlatRecord& record);
 
  private:
   struct Impl;

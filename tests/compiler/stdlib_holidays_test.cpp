@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <proviso/rt/time.h>
 
+#include "compiler/interp/interpreter.h"
 #include "tests/compiler/helpers.h"
 
 namespace {
@@ -31,7 +32,7 @@ std::shared_ptr<const proviso::rt::HolidaySet> compiled_set(const std::string& n
   REQUIRE(v >= 0);
   proviso::interp::Interpreter interp(p);
   proviso::ir::Value out;
-  proviso::interp::EvalError err;
+  proviso::ir::EvalError err;
   REQUIRE(interp.evaluate_constant(p.values[v].body, &out, &err));
   return out.as_holidays();
 }

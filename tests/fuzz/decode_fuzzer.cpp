@@ -58,9 +58,9 @@ void evaluate(const records::DecodeResult& decoded) {
   }
   const ir::Program& p = *state->program;
   FUZZ_CHECK(decoded.values.size() == p.inputs.size());
-  interp::EvalOptions options;
+  ir::EvalOptions options;
   options.explain = true;
-  interp::EvalResult r = state->interp->evaluate(decoded.values, options);
+  ir::EvalResult r = state->interp->evaluate(decoded.values, options);
   if (!r.ok) {
     FUZZ_CHECK(!r.error.message.empty(), r.error.path);
     FUZZ_CHECK(r.error.loc < static_cast<int32_t>(p.locs.size()));

@@ -33,14 +33,14 @@ std::unique_ptr<const jit::CompiledPolicy> jitted;
 #endif
 
 // One output line of `proviso eval` for an evaluation result.
-std::string line_of(const interp::EvalResult& r) {
+std::string line_of(const ir::EvalResult& r) {
   if (!r.ok) return records::encode_error(r.error.path, r.error.message).dump();
   return records::encode_decisions(*program, r.decisions, r.home_zone)
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // The engine compared with the reference interpreter.
-interp::EvalResult evaluate_other_engine(const std::vector<ir::Value>& inputs) {
+ir::EvalResult evaluate_other_engine(const std::vector<ir::Value>& inputs) {
 #ifdef PROVISO_FUZZ_JIT
   if (jitted) return jitted->evaluate(inputs);
 #endif
@@ -80,8 +80,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (part.error) continue;
     records::DecodeResult decoded = decoder->decode_json(part.text);
     if (!decoded.ok()) continue;
-    interp::EvalResult want = reference->evaluate(decoded.values);
-    interp::EvalResult got = evaluate_other_engine(decoded.values);
+    ir::EvalResult want = reference->evaluate(decoded.values);
+    ir::EvalResult got = evaluate_other_engine(decoded.values);
     std::string expected = line_of(want);
     std::string actual = line_of(got);
     FUZZ_CHECK(expected == actual, "interpreter: " + expected + "\nother engine: " + actual);

@@ -166,7 +166,7 @@ struct Records {
     records::DecodeResult r = decoder->decode_json(text);
     if (!r.ok()) return r.error->to_string();
     interp::Interpreter interp(*compiled.program);
-    interp::EvalResult e = interp.evaluate(r.values);
+    ir::EvalResult e = interp.evaluate(r.values);
     return e.ok ? "ok" : e.error.message;
   }
 };

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/interp/interpreter.h"
 #include "compiler/records/decode.h"
 #include "compiler/records/encode.h"
 
@@ -160,7 +161,7 @@ std::string show(const ir::Program& p, const Value& v, const Type& t) {
 
 }  // namespace
 
-std::string difference(const ir::Program& p, const interp::EvalResult& e, const interp::EvalResult& a) {
+std::string difference(const ir::Program& p, const ir::EvalResult& e, const ir::EvalResult& a) {
   if (e.ok != a.ok) {
     return e.ok ? fmt::format("the JIT failed: {} (path `{}`, loc {})", a.error.message, a.error.path, a.error.loc)
                 : fmt::format("the JIT succeeded where the interpreter failed: {} (path `{}`, loc {})", e.error.message,

@@ -30,8 +30,7 @@ class InputGenerator {
 
 // "" when both results are the same (decisions by value, or error message, path and
 // location); otherwise a description of the first difference.
-std::string difference(const ir::Program& program, const interp::EvalResult& expected,
-                       const interp::EvalResult& actual);
+std::string difference(const ir::Program& program, const ir::EvalResult& expected, const ir::EvalResult& actual);
 
 // Inputs of the program's own test cases (constant expressions), evaluated by `interp`; those
 // outside their declared ranges, which no engine is given, are left out.

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "compiler/driver/compile.h"
+#include "compiler/interp/interpreter.h"
 #include "compiler/jit/jit.h"
 #include "compiler/records/decode.h"
 #include "compiler/records/encode.h"
@@ -32,8 +33,8 @@ struct Tally {
 
 void check_one(const ir::Program& p, const interp::Interpreter& interp, const jit::CompiledPolicy& compiled,
                const std::vector<ir::Value>& inputs, Tally& tally, const char* origin) {
-  interp::EvalResult expected = interp.evaluate(inputs);
-  interp::EvalResult actual = compiled.evaluate(inputs);
+  ir::EvalResult expected = interp.evaluate(inputs);
+  ir::EvalResult actual = compiled.evaluate(inputs);
   ++tally.runs;
   tally.errors += expected.ok ? 0 : 1;
   std::string diff = jit_test::difference(p, expected, actual);

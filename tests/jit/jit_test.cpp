@@ -11,6 +11,7 @@
 
 #include "compiler/driver/compile.h"
 #include "compiler/driver/evaluation_check.h"
+#include "compiler/interp/interpreter.h"
 #include "compiler/jit/jit.h"
 #include "compiler/records/decode.h"
 #include "compiler/sema/check.h"
@@ -79,7 +80,7 @@ TEST_CASE("triage: the JIT computes the benchmark's response table") {
       R"({"case":{"tier":"Enterprise","severity":1,"channel":"Portal","region_matches":true,"version_supported":true,)"
       R"("evaluation_license":false,"fees_paid":true,"reproducible":true}})");
   REQUIRE(r.ok());
-  interp::EvalResult out = jitted.policy->evaluate(r.values);
+  ir::EvalResult out = jitted.policy->evaluate(r.values);
   REQUIRE(out.ok);
   REQUIRE(out.decisions.size() == 5);
   auto value_of = [&](const char* name) {
@@ -114,7 +115,7 @@ TEST_CASE("sessions and batches give what evaluate() gives") {
   size_t failures = session.run_batch(pointers.data(), pointers.size());
   size_t expected_failures = 0;
   for (size_t i = 0; i < flat.size(); ++i) {
-    interp::EvalResult direct = policy.evaluate(inputs[i]);
+    ir::EvalResult direct = policy.evaluate(inputs[i]);
     expected_failures += direct.ok ? 0 : 1;
     CHECK((session.batch_status(i) == 0) == direct.ok);
     CHECK(jit_test::difference(*p, direct, session.batch_result(i, flat[i])).empty());
@@ -148,7 +149,7 @@ TEST_CASE("flattening checks ranges and enum members (generated code relies on t
   CHECK(why == "the input `case`: 0 is outside `integer 1..3`");
   CHECK_FALSE(jitted.policy->flatten(with_field("tier", ir::Value(ir::EnumValue{2})), &flat, &why));
   CHECK(why == "the input `case`: `Tier` has no member number 2 (it has 2)");
-  interp::EvalResult r = jitted.policy->evaluate(with_field("tier", ir::Value(ir::EnumValue{-1})));
+  ir::EvalResult r = jitted.policy->evaluate(with_field("tier", ir::Value(ir::EnumValue{-1})));
   CHECK_FALSE(r.ok);
   CHECK(r.error.message == "the input `case`: `Tier` has no member number -1 (it has 2)");
 }
@@ -185,7 +186,7 @@ decision first_risky: text? = first(risky)
         fields[def.find("c")] = ir::Value(c);
         fields[def.find("n")] = ir::Value(n);
         std::vector<ir::Value> in = {ir::Value::record(std::move(fields))};
-        interp::EvalResult want = interp.evaluate(in);
+        ir::EvalResult want = interp.evaluate(in);
         CHECK(jit_test::difference(*p, want, jitted.policy->evaluate(in)).empty());
         failures += want.ok ? 0 : 1;
         ++compared;
@@ -199,7 +200,7 @@ TEST_CASE("a subset of decisions, in the order asked, errors included") {
   auto jitted = jit::CompiledPolicy::create(*p, no_cache());
   REQUIRE(jitted.ok());
   interp::Interpreter interp(*p);
-  interp::EvalOptions options;
+  ir::EvalOptions options;
   options.decisions = {p->decisions[3], p->decisions[0]};
   jit_test::InputGenerator gen(*p, 11);
   for (int i = 0; i < 200; ++i) {
@@ -339,7 +340,7 @@ TEST_CASE("compiled policies are thread-safe and unload cleanly") {
 
 TEST_CASE("the interpreter's depth limit: same answers on both sides of it") {
   // Each let adds 19 nested evaluations to the chain below it, so the interpreter's limit of
-  // interp::kMaxEvalDepth falls inside this range of chain lengths. `guarded` only goes down the
+  // ir::kMaxEvalDepth falls inside this range of chain lengths. `guarded` only goes down the
   // chain for a large `a` (generated code must not refuse what the interpreter evaluates).
   // compile_source refuses a policy that could nest past the limit (driver/evaluation_check.h);
   // the engines' own limit is tested here on programs checked without that step, and the
@@ -366,7 +367,7 @@ TEST_CASE("the interpreter's depth limit: same answers on both sides of it") {
     for (int32_t d : program.decisions)
       bound = std::max(bound, driver::evaluation_depth(program, program.values[static_cast<size_t>(d)].body));
     bool refused = !driver::compile_source(source).ok();
-    CHECK(refused == (bound > interp::kMaxEvalDepth));
+    CHECK(refused == (bound > ir::kMaxEvalDepth));
     saw_refused |= refused;
 
     auto p = checked.program;
@@ -388,7 +389,7 @@ TEST_CASE("the interpreter's depth limit: same answers on both sides of it") {
       if (!e.ok) CHECK(e.error.message == "the evaluation nests too deeply");
       // With a = 1000 every decision goes down the whole chain: the interpreter fails exactly
       // when the static bound is over the limit.
-      if (a == 1000) CHECK(e.ok == (bound <= interp::kMaxEvalDepth));
+      if (a == 1000) CHECK(e.ok == (bound <= ir::kMaxEvalDepth));
     }
   }
   CHECK(saw_ok);

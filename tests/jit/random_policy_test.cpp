@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "compiler/driver/compile.h"
+#include "compiler/interp/interpreter.h"
 #include "compiler/jit/jit.h"
 #include "compiler/records/encode.h"
 #include "tests/jit/diff_support.h"

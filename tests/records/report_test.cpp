@@ -137,9 +137,9 @@ TEST_CASE("explanations name the table row, the inputs and the clause") {
   Built b;
   interp::Interpreter in(b.p);
   std::vector<ir::Value> inputs = {ir::Value::record({ir::Value(ir::EnumValue{1}), ir::Value(int64_t{2})})};
-  interp::EvalOptions o;
+  ir::EvalOptions o;
   o.explain = true;
-  interp::EvalResult r = in.evaluate(inputs, o);
+  ir::EvalResult r = in.evaluate(inputs, o);
   REQUIRE(r.ok);
   std::string text = explain::render_text(b.p, r);
   CHECK(text.rfind("minutes = 240 (clause 5.2) because:\n", 0) == 0);

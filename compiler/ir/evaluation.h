@@ -1,0 +1,73 @@
+// What an evaluation gives, whichever engine ran it (the reference interpreter, the JIT): the
+// decisions' values or one error with its path and location, and an explanation when asked.
+// Its own small header, so that engines and their callers share it without depending on the
+// interpreter.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "compiler/ir/program.h"
+
+namespace proviso::ir {
+
+// One fact in an explanation, in the order the evaluation met it.
+struct Step {
+  enum class Kind {
+    Input,      // an input field was read: `path` = value
+    Uses,       // a let, const, decision or table output was used: `name` = value
+    Branch,     // a condition was tested (an `if` condition, each operand of `and`/`or` evaluated
+                // under one, the expression that gives a bool value): `text` is the condition,
+                // `taken` its value
+    MatchArm,   // a match arm was chosen: `text` is the pattern
+    TableRow,   // a table row matched: `name` the table, `row` its 1-based number
+    Exclusion,  // an exclusion entry applied: `text` is its clause id
+    Calendar,   // a working-time computation: see the calendar fields
+    Holiday,    // a holiday inside a calendar computation: `date`, `text` its name
+  };
+  Kind kind = Kind::Input;
+  std::string name;  // Input: the path (`case.severity`); Uses/TableRow: the name
+  std::string text;
+  ir::Value value;  // Input, Uses: the value; Calendar: the result
+  ir::Type type;    // the value's static type (for formatting)
+  bool taken = false;
+  int row = 0;
+  std::string clause;  // the clause of the table/exclusion/decision involved
+  int32_t loc = -1;    // index into Program::locs, or -1
+  // Calendar
+  std::string calendar;                                    // the calendar's name (`standard_hours`, `24x7`)
+  std::string zone;                                        // its IANA zone ("" for 24x7)
+  ir::Value start;                                         // the instant the computation started from
+  std::string amount;                                      // the duration added, as the policy wrote it
+  std::vector<std::pair<rt::Date, std::string>> holidays;  // holidays that moved the result
+};
+
+struct DecisionExplanation {
+  int32_t value = -1;  // index into Program::values
+  std::vector<Step> steps;
+};
+
+// Nested node evaluations after which evaluation fails "the evaluation nests too deeply"
+// (the JIT sends records that could come near it to the interpreter).
+inline constexpr int kMaxEvalDepth = 2000;
+
+struct EvalError {
+  std::string message;  // lower case, one line
+  std::string path;     // the input path or decision involved (`reinstatement`, `case.reported_at`), or ""
+  int32_t loc = -1;     // index into Program::locs of the expression that failed, or -1
+};
+
+struct EvalOptions {
+  bool explain = false;
+  std::vector<int32_t> decisions;  // indices into Program::values; empty = every decision
+};
+
+struct EvalResult {
+  bool ok = true;
+  EvalError error;                                       // when !ok
+  std::vector<std::pair<int32_t, ir::Value>> decisions;  // (value index, value), in output order
+  const rt::Zone* home_zone = nullptr;                   // for writing datetimes; UTC when the policy names none
+  std::vector<DecisionExplanation> explanations;         // when explain, one per decision
+};
+
+}  // namespace proviso::ir
