@@ -132,6 +132,18 @@ bool replace_file(const std::string& path, std::string_view text, std::string* e
   return true;
 }
 
+bool report_diagnostics(const Result<Policy>& compiled, bool show_warnings) {
+  bool any_error = false;
+  std::string text;
+  for (const PolicyDiagnostic& d : compiled.diagnostics()) {
+    any_error |= d.severity == PolicyDiagnostic::Severity::Error;
+    if (show_warnings || d.severity == PolicyDiagnostic::Severity::Error) text += d.rendered;
+  }
+  std::cerr << text;
+  if (!compiled.ok() && !any_error) print_error(compiled.error());
+  return compiled.ok();
+}
+
 std::shared_ptr<const ir::Program> compile_or_report(const std::string& path, bool show_warnings) {
   // Checked here so that an unreadable file is reported like every other file error.
   std::string error;

@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <proviso/proviso.hpp>
+
 #include "compiler/driver/compile.h"
 
 namespace proviso::cli {
@@ -35,6 +37,10 @@ bool readable(const std::string& path, std::string* error);
 // Compiles `path`; on errors prints the diagnostics (warnings too when `show_warnings`) and
 // returns null. An unreadable file prints `proviso: error: cannot read FILE: reason`.
 std::shared_ptr<const ir::Program> compile_or_report(const std::string& path, bool show_warnings);
+
+// Prints what compiling a policy through the library said: its error diagnostics (warnings
+// too when `show_warnings`), or the engine's error. True when the policy is ready.
+bool report_diagnostics(const Result<Policy>& compiled, bool show_warnings);
 
 // A command: its subcommand and what runs when it was chosen (returns the exit code).
 struct Command {

@@ -87,7 +87,7 @@ bool bench_jit(const ir::Program& p, InputSet& inputs, const std::vector<std::ve
                bool use_cache, bool verbose, Figures* f) {
   // Cold: compiled afresh, the cache neither read nor written.
   jit::JitOptions cold;
-  if (!jit_options_from_environment(&cold)) return false;
+  if (!cache_max_bytes_from_environment(&cold.cache_max_bytes)) return false;
   jit::JitOptions cached = cold;
   cold.use_cache = false;
   auto created = jit::CompiledPolicy::create(p, cold);

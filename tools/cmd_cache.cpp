@@ -33,7 +33,7 @@ Command add_cache(CLI::App& app) {
   return {
       sub, [action] {
         jit::JitOptions options;
-        if (!jit_options_from_environment(&options)) return kUsage;
+        if (!cache_max_bytes_from_environment(&options.cache_max_bytes)) return kUsage;
         jit::CacheLocation where = jit::cache_location(options.cache_dir);
         if (where.dir.empty()) {
           print_error("no cache directory: neither XDG_CACHE_HOME nor HOME is an absolute path");

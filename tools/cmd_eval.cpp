@@ -2,67 +2,19 @@
 // or a YAML stream) and print one JSON line per input, in order. Inputs are read as a stream:
 // each is decoded, evaluated and written as soon as it is complete, in memory independent of
 // the input's size. A bad input or a failed evaluation gives an {"error": ...} line; the other
-// inputs are still evaluated. Output that cannot be written stops the run (exit 1).
+// inputs are still evaluated. Output that cannot be written stops the run (exit 1). Compiling
+// and evaluating go through the library (include/proviso/proviso.hpp).
 #include <iostream>
 
 #include <fmt/format.h>
 
-#include "compiler/driver/test_runner.h"
-#include "compiler/explain/render.h"
-#include "compiler/interp/interpreter.h"
-#include "compiler/jit/jit.h"
 #include "compiler/records/decode.h"
-#include "compiler/records/encode.h"
 #include "tools/cli.h"
 #include "tools/engine.h"
 #include "tools/input_stream.h"
-#include "tools/inputs.h"
 #include "tools/output.h"
 
 namespace proviso::cli {
-
-namespace {
-
-// One output line (and the explanation that follows it on stderr) per input.
-class Evaluator {
- public:
-  Evaluator(const ir::Program& p, const jit::CompiledPolicy* compiled, ir::EvalOptions options)
-      : p_(p), compiled_(compiled), interp_(p), options_(std::move(options)) {}
-
-  // Gives the JSON line; an explanation goes to `explanation`.
-  records::Json evaluate(const records::DecodeResult& decoded, std::string* explanation, bool* failed) {
-    if (!decoded.ok()) {
-      *failed = true;
-      return records::encode_error(decoded.error->path, decoded.error->message);
-    }
-    ir::EvalResult r =
-        compiled_ ? compiled_->evaluate(decoded.values, options_) : interp_.evaluate(decoded.values, options_);
-    if (!r.ok) {
-      *failed = true;
-      records::Json out = records::encode_error(r.error.path, r.error.message);
-      if (r.error.loc >= 0) out["error"]["location"] = driver::location_of(p_, r.error.loc);
-      return out;
-    }
-    records::Json out = records::encode_decisions(p_, r.decisions, r.home_zone);
-    if (out.contains("error")) {
-      *failed = true;  // a value that cannot be written (a year outside 0001..9999)
-      return out;
-    }
-    if (options_.explain) {
-      out["explain"] = explain::render_json(p_, r);
-      *explanation = explain::render_text(p_, r);
-    }
-    return out;
-  }
-
- private:
-  const ir::Program& p_;
-  const jit::CompiledPolicy* compiled_;
-  interp::Interpreter interp_;
-  ir::EvalOptions options_;
-};
-
-}  // namespace
 
 Command add_eval(CLI::App& app) {
   struct Options {
@@ -101,40 +53,44 @@ Command add_eval(CLI::App& app) {
       "as soon as its input is complete. Exit status: 0 when every input evaluated, 1 when any failed,\n"
       "the policy has errors or output could not be written, 2 for a bad command line.");
   return {sub, [o, engine] {
-            auto program = compile_or_report(o->policy, false);
-            if (!program) return kFailed;
-            const ir::Program& p = *program;
-
-            ir::EvalOptions options;
-            options.explain = o->explain;
-            if (!resolve_decisions(p, o->decisions, &options.decisions)) return kUsage;
+            std::string error;
+            if (!readable(o->policy, &error)) {
+              print_error(error);
+              return kFailed;
+            }
+            EngineFlags flags;
+            flags.engine = o->engine;
+            flags.chosen = engine->count() > 0;
+            flags.use_cache = !o->no_cache;
+            flags.verbose = o->verbose;
+            EngineOptions options;
+            if (!engine_options(flags, &options)) return kUsage;
+            auto compiled = Engine(options).compile_file(o->policy);
+            if (!report_diagnostics(compiled, false)) return kFailed;
+            auto session = compiled.value().session({o->explain, o->decisions});
+            if (!session.ok()) {
+              print_error(session.error());
+              return kUsage;
+            }
+            Session& evaluator = session.value();
 
             auto ends_with = [&](std::string_view suffix) {
               return o->input.size() >= suffix.size() &&
                      o->input.compare(o->input.size() - suffix.size(), suffix.size(), suffix) == 0;
             };
             bool yaml = o->format == "yaml" || (o->format == "auto" && (ends_with(".yaml") || ends_with(".yml")));
-            records::Decoder decoder(p);
+            records::Limits limits;
+            limits.max_input_bytes = evaluator.max_input_bytes();
+            limits.max_line_bytes = evaluator.max_line_bytes();
             InputStream in;
-            std::string error;
-            if (!in.open(o->input, yaml, decoder.limits(), &error)) {
+            if (!in.open(o->input, yaml, limits, &error)) {
               print_error(error);
               return kFailed;
             }
 
-            EngineRequest request;
-            request.engine = o->engine;
-            request.chosen = engine->count() > 0;
-            request.required = request.chosen;
-            request.use_cache = !o->no_cache;
-            request.verbose = o->verbose;
-            PreparedEngine prepared = prepare_engine(p, request);
-            if (prepared.exit_code != 0) return prepared.exit_code;
-
             Output& out = Output::standard();
             // A reader downstream of a pipe sees each line as soon as its input is complete.
             if (out.interactive()) in.on_idle([&out] { out.flush(); });
-            Evaluator evaluator(p, prepared.jit.get(), options);
 
             bool any_failed = false;
             size_t count = 0, explained = 0;
@@ -142,43 +98,35 @@ Command add_eval(CLI::App& app) {
             // (line 1)") is printed only when there is more than one input.
             std::string first_explanation;
             size_t first_line = 0;
-            auto write_line = [&](const records::Json& json, std::string explanation, size_t line) {
+            auto write_line = [&](const Evaluation& e, size_t line) {
               ++count;
               if (count == 2 && !first_explanation.empty()) {
                 out.flush();
                 std::cerr << fmt::format("-- input 1 (line {})\n", first_line) << first_explanation << std::flush;
                 first_explanation.clear();
               }
-              if (!explanation.empty()) ++explained;
-              std::string text = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-              text += '\n';
-              out.write(text);
-              if (explanation.empty()) return;
+              out.write(e.json);
+              out.write("\n");
+              if (e.explanation.empty()) return;
+              ++explained;
               if (count == 1) {
-                first_explanation = std::move(explanation);
+                first_explanation = e.explanation;
                 first_line = line;
                 return;
               }
               // The explanation follows its line, also when both streams go to a terminal.
               out.flush();
               std::cerr << fmt::format("{}-- input {} (line {})\n", explained > 1 ? "\n" : "", count, line)
-                        << explanation << std::flush;
+                        << e.explanation << std::flush;
             };
 
             InputStream::Item item;
             while (!out.failed() && in.next(&item)) {
-              records::DecodeResult decoded;
-              if (item.error)
-                decoded.error = item.error;
-              else if (yaml)
-                decoded = decoder.decode_yaml_document(item.yaml, item.line);
-              else
-                decoded = decoder.decode_json(item.json, item.capacity);
-              bool failed = false;
-              std::string explanation;
-              records::Json json = evaluator.evaluate(decoded, &explanation, &failed);
-              any_failed |= failed;
-              write_line(json, std::move(explanation), item.line);
+              Evaluation e = item.error ? evaluator.input_error(item.error->path, item.error->message)
+                             : yaml     ? evaluator.evaluate_yaml(item.yaml, item.line)
+                                        : evaluator.evaluate_json_padded(item.json, item.capacity);
+              any_failed |= !e.ok;
+              write_line(e, item.line);
             }
             if (!in.read_error().empty()) {
               out.flush();

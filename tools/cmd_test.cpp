@@ -4,56 +4,13 @@
 #include <filesystem>
 #include <iostream>
 
-#include "compiler/driver/test_runner.h"
-#include "compiler/jit/jit.h"
+#include <fmt/format.h>
+
 #include "tools/cli.h"
 #include "tools/engine.h"
 #include "tools/output.h"
 
 namespace proviso::cli {
-
-namespace {
-
-// The tests of one policy on the engines asked for. Without an explicit --engine, a policy
-// the JIT cannot compile, or cannot compile quickly (tools/engine.h), is tested by the
-// interpreter alone, with a note (as `proviso eval` does); with --engine jit, a policy the JIT
-// cannot compile fails each of its tests.
-driver::TestReport run_on(const ir::Program& p, const std::string& engine, bool chosen, bool verbose,
-                          const std::string& file) {
-  if (engine == "interp" || p.tests.empty()) return driver::run_tests(p);
-  EngineRequest request;
-  request.engine = "jit";
-  request.chosen = chosen;
-  request.required = chosen && engine == "jit";
-  request.verbose = verbose;
-  request.label = file;
-  request.fallback = "its tests ran on the interpreter";
-  request.force_flag = "--engine both";
-  PreparedEngine prepared = prepare_engine(p, request);
-  if (!prepared.jit && chosen && engine == "jit") {
-    driver::TestReport refused;
-    for (const ir::TestCase& t : p.tests) {
-      driver::TestOutcome o;
-      o.name = t.name;
-      o.location = driver::location_of(p, t.loc);
-      o.passed = false;
-      o.problem = "the JIT cannot compile this policy";
-      refused.outcomes.push_back(std::move(o));
-      ++refused.failed;
-    }
-    return refused;
-  }
-  if (!prepared.jit) return driver::run_tests(p);
-  const jit::CompiledPolicy& jitted = *prepared.jit;
-  driver::TestReport on_jit =
-      driver::run_tests(p, [&](const std::vector<ir::Value>& inputs, const ir::EvalOptions& options) {
-        return jitted.evaluate(inputs, options);
-      });
-  if (engine == "jit") return on_jit;
-  return driver::merge_reports(driver::run_tests(p), "interpreter", on_jit, "JIT");
-}
-
-}  // namespace
 
 Command add_test(CLI::App& app) {
   auto paths = std::make_shared<std::vector<std::string>>();
@@ -95,19 +52,43 @@ Command add_test(CLI::App& app) {
                 files.push_back(p);
               }
             }
+            // Checked first (no engine prepared); the library then runs the tests on the engines
+            // asked for: without an explicit --engine, a policy the JIT cannot compile, or cannot
+            // compile quickly, is tested by the interpreter alone with a note (as `eval` does);
+            // with --engine jit, a policy the JIT cannot compile fails each of its tests.
+            EngineFlags flags;
+            flags.chosen = chosen->count() > 0;
+            flags.verbose = *verbose;
+            flags.fallback = "its tests ran on the interpreter";
+            flags.force_flag = "--engine both";
+            TestEngines engines = *engine == "interp" ? TestEngines::Interpreter
+                                  : *engine == "jit"  ? TestEngines::Jit
+                                                      : TestEngines::Both;
+            EngineOptions front;
+            front.engine = EngineKind::Interpreter;
             for (const auto& f : files) {
-              auto program = compile_or_report(f, false);
-              if (!program) {
+              std::string error;
+              if (!readable(f, &error)) {
+                print_error(error);
                 Output::standard().write(f + ": the policy does not compile\n");
                 ++failed;
                 continue;
               }
-              driver::TestReport report = run_on(*program, *engine, chosen->count() > 0, *verbose, f);
-              Output::standard().write(driver::render_failures(report));
+              auto compiled = Engine(front).compile_file(f);
+              if (!report_diagnostics(compiled, false)) {
+                Output::standard().write(f + ": the policy does not compile\n");
+                ++failed;
+                continue;
+              }
+              flags.label = f;
+              EngineOptions jit_options;
+              if (!engine_options(flags, &jit_options)) return kUsage;
+              TestReport report = compiled.value().run_tests(engines, jit_options);
+              Output::standard().write(report.failures_text());
               passed += report.passed;
               failed += report.failed;
             }
-            Output::standard().write(driver::summary_line(passed, failed) + "\n");
+            Output::standard().write(fmt::format("{} passed, {} failed\n", passed, failed));
             return failed == 0 ? kOk : kFailed;
           }};
 }

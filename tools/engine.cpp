@@ -1,4 +1,4 @@
-// The evaluator choice of eval, test and bench.
+// Engine options from the command line and the environment, and the wording of notes.
 #include "tools/engine.h"
 
 #include <charconv>
@@ -11,7 +11,7 @@
 
 namespace proviso::cli {
 
-bool jit_options_from_environment(jit::JitOptions* options) {
+bool cache_max_bytes_from_environment(uint64_t* bytes) {
   const char* v = std::getenv("PROVISO_CACHE_MAX_MIB");
   if (!v || !*v) return true;
   std::string_view s(v);
@@ -21,54 +21,40 @@ bool jit_options_from_environment(jit::JitOptions* options) {
     print_error(fmt::format("PROVISO_CACHE_MAX_MIB must be a whole number of MiB, got `{}`", s));
     return false;
   }
-  options->cache_max_bytes = mib << 20;
+  *bytes = mib << 20;
+  return true;
+}
+
+bool engine_options(const EngineFlags& f, EngineOptions* out) {
+  EngineOptions o;
+  if (!cache_max_bytes_from_environment(&o.cache_max_bytes)) return false;
+  o.engine = f.engine == "interp" ? EngineKind::Interpreter : f.chosen ? EngineKind::Jit : EngineKind::Auto;
+  o.use_cache = f.use_cache;
+  o.cache_notes = f.verbose;
+  o.compile_budget_ms = jit::kDefaultCompileBudgetMs;
+  std::string label = f.label.empty() ? "" : f.label + ": ";
+  o.on_note = [label, fallback = f.fallback, force = f.force_flag, cached = f.use_cache](const Note& n) {
+    switch (n.kind) {
+      case Note::Kind::Cache: std::cerr << "proviso: cache: " << n.message << "\n"; break;
+      case Note::Kind::CompilingLong:
+        std::cerr << fmt::format("proviso: note: {}{}{}\n", label, n.message,
+                                 cached ? "; the object cache keeps it for the next run" : "");
+        break;
+      case Note::Kind::Interpreter:
+        if (n.over_budget)
+          std::cerr << fmt::format("proviso: note: {}{}: {}; `{}` compiles it once and caches it\n", label, fallback,
+                                   n.message, force);
+        else
+          std::cerr << fmt::format("proviso: note: {}{}; {}\n", label, n.message, fallback);
+        break;
+    }
+  };
+  *out = std::move(o);
   return true;
 }
 
 void report_cache(const jit::CompileInfo& info, bool verbose) {
   if (verbose && !info.cache_note.empty()) std::cerr << "proviso: cache: " << info.cache_note << "\n";
-}
-
-PreparedEngine prepare_engine(const ir::Program& p, const EngineRequest& r) {
-  PreparedEngine out;
-  if (r.engine != "jit") return out;
-  std::string label = r.label.empty() ? "" : r.label + ": ";
-  jit::JitOptions options;
-  if (!jit_options_from_environment(&options)) {
-    out.exit_code = kUsage;
-    return out;
-  }
-  options.use_cache = r.use_cache;
-  // First without compiling anything costly: a cached or small policy starts at once.
-  options.compile_budget_ms = jit::kDefaultCompileBudgetMs;
-  auto created = jit::CompiledPolicy::create(p, options);
-  if (!created.ok() && created.status.code == jit::Status::Code::OverBudget && r.chosen) {
-    std::cerr << fmt::format("proviso: note: {}compiling a large policy to native code: about {:.1f} s (estimated){}\n",
-                             label, jit::estimate_compile_ms(p) / 1000,
-                             r.use_cache ? "; the object cache keeps it for the next run" : "");
-    options.compile_budget_ms = 0;
-    created = jit::CompiledPolicy::create(p, options);
-  }
-  if (created.ok()) {
-    report_cache(created.policy->info(), r.verbose);
-    out.jit = std::move(created.policy);
-    return out;
-  }
-  if (r.required) {
-    print_error(label + created.status.message);
-    out.exit_code = kFailed;
-    return out;
-  }
-  // The default engine: the reference interpreter answers what the JIT cannot, or cannot
-  // start quickly.
-  if (created.status.code == jit::Status::Code::OverBudget)
-    std::cerr << fmt::format(
-        "proviso: note: {}{}: compiling this policy would take about {:.1f} s (estimated); `{}` compiles it once "
-        "and caches it\n",
-        label, r.fallback, jit::estimate_compile_ms(p) / 1000, r.force_flag);
-  else
-    std::cerr << "proviso: note: " << label << created.status.message << "; " << r.fallback << "\n";
-  return out;
 }
 
 }  // namespace proviso::cli

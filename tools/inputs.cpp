@@ -38,25 +38,5 @@ bool load_inputs(const ir::Program& program, const std::string& path, const std:
   return true;
 }
 
-bool resolve_decisions(const ir::Program& p, const std::vector<std::string>& names, std::vector<int32_t>* out) {
-  for (const auto& name : names) {
-    int idx = p.find_value(name);
-    bool is_decision = false;
-    for (int32_t d : p.decisions) is_decision |= d == idx;
-    if (idx < 0 || !is_decision) {
-      std::string list;
-      for (int32_t d : p.decisions) list += (list.empty() ? "" : ", ") + p.values[static_cast<size_t>(d)].name;
-      print_error("unknown decision `" + name + "`; the decisions are: " + list);
-      return false;
-    }
-    if (std::find(out->begin(), out->end(), idx) == out->end()) out->push_back(idx);
-  }
-  // Outputs keep declaration order whatever order the names were given in.
-  std::vector<int32_t> ordered;
-  for (int32_t d : p.decisions)
-    if (std::find(out->begin(), out->end(), d) != out->end()) ordered.push_back(d);
-  *out = std::move(ordered);
-  return true;
-}
 
 }  // namespace proviso::cli

@@ -29,8 +29,5 @@ class InputSet {
 // `proviso: error: cannot read ...` and returns false when the file cannot be read.
 bool load_inputs(const ir::Program& program, const std::string& path, const std::string& format, InputSet* out);
 
-// Decision names to value indices; an unknown name prints the list of decisions and returns
-// false (a usage error).
-bool resolve_decisions(const ir::Program& program, const std::vector<std::string>& names, std::vector<int32_t>* out);
 
 }  // namespace proviso::cli

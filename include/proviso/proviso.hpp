@@ -1,0 +1,192 @@
+// Proviso's C++ API: compile a policy once, evaluate it many times. An Engine compiles
+// policies (checking them, and preparing the JIT or the interpreter by its options); a Policy
+// is immutable and may be shared between threads; a Session holds one thread's evaluation
+// state. Problems in a policy are diagnostics in the Result, problems in one input are that
+// evaluation's error line, and no exception leaves this API.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace proviso {
+
+// Which evaluator a Policy uses.
+enum class EngineKind {
+  Auto,         // the JIT when its code is cached or compiles within the budget, else the interpreter
+  Jit,          // the JIT, however long it takes to compile; a policy it cannot compile is an error
+  Interpreter,  // the reference interpreter
+};
+
+// What happened while a policy was prepared, for the caller to show (or not).
+struct Note {
+  enum class Kind {
+    Interpreter,    // the interpreter evaluates this policy (`message` says why)
+    CompilingLong,  // EngineKind::Jit over the budget: compiling will take about `seconds`
+    Cache,          // what the object cache did (only with EngineOptions::cache_notes)
+  };
+  Kind kind = Kind::Interpreter;
+  std::string message;       // one line, lower case
+  double seconds = 0;        // Interpreter (when over budget) and CompilingLong: the estimate
+  bool over_budget = false;  // Interpreter: because compiling would take too long
+};
+
+struct EngineOptions {
+  EngineKind engine = EngineKind::Auto;
+  bool use_cache = true;                           // the JIT's object cache on disk
+  std::string cache_dir;                           // "" = $XDG_CACHE_HOME/proviso, else ~/.cache/proviso
+  uint64_t cache_max_bytes = uint64_t{256} << 20;  // least recently used entries out past this
+  double compile_budget_ms = 1000;                 // Auto: the longest estimated compile to wait for
+  bool cache_notes = false;                        // report Note::Kind::Cache notes
+  std::function<void(const Note&)> on_note;        // called as notes happen (may be empty)
+};
+
+// A problem in a policy, as `proviso check` prints it.
+struct PolicyDiagnostic {
+  enum class Severity { Error, Warning, Note };
+  Severity severity = Severity::Error;
+  std::string file;  // "" when no file is involved
+  int line = 0, column = 0;
+  std::string code, message, help;
+  std::string rendered;  // `file:line:col: error: message [code]`, the source line, a caret, help
+};
+
+// A value or why there is none: diagnostics of a policy, or an error of the engine itself.
+template <class T>
+class Result {
+ public:
+  bool ok() const { return value_.has_value(); }
+  const T& value() const { return *value_; }
+  T& value() { return *value_; }
+  const std::vector<PolicyDiagnostic>& diagnostics() const { return diagnostics_; }  // warnings too
+  const std::string& error() const { return error_; }  // one line when !ok and not a diagnostic
+
+  static Result success(T value, std::vector<PolicyDiagnostic> diagnostics = {}) {
+    Result r;
+    r.value_ = std::move(value);
+    r.diagnostics_ = std::move(diagnostics);
+    return r;
+  }
+  static Result failure(std::string error, std::vector<PolicyDiagnostic> diagnostics = {}) {
+    Result r;
+    r.error_ = std::move(error);
+    r.diagnostics_ = std::move(diagnostics);
+    return r;
+  }
+
+ private:
+  std::optional<T> value_;
+  std::vector<PolicyDiagnostic> diagnostics_;
+  std::string error_;
+};
+
+// What a policy declares: its header, inputs and decisions.
+struct PolicyInfo {
+  struct Input {
+    std::string name, type;  // type as a user writes it: "case", "list of Contact"
+    bool optional = false;
+  };
+  struct Decision {
+    std::string name, type, clause;
+  };
+  std::string path, name, title, source, version, effective;  // effective: "2024-01-01" or ""
+  std::vector<Input> inputs;
+  std::vector<Decision> decisions;  // in declaration order
+};
+
+struct EvalOptions {
+  bool explain = false;                // add "explain" to each line and a text explanation
+  std::vector<std::string> decisions;  // only these (by name); empty = every decision
+};
+
+// One evaluation: the JSON line `proviso eval` prints (without the newline), either
+// {"decisions": {...}} (with "explain" when asked) or {"error": {"path", "message", ...}}.
+struct Evaluation {
+  bool ok = false;
+  std::string json;
+  std::string explanation;  // with EvalOptions::explain, the readable text; else ""
+};
+
+// The tests written in a policy, run on one engine or both.
+struct TestReport {
+  struct Outcome {
+    std::string name, location;  // location: "file:line:col" of the test
+    bool passed = true;
+    std::string problem;  // why it failed other than by values
+    struct Diff {
+      std::string decision, expected, actual;
+    };
+    std::vector<Diff> diffs;
+  };
+  std::vector<Outcome> outcomes;
+  int passed = 0, failed = 0;
+  std::string failures_text() const;  // each failure with its location and values, as `proviso test` prints
+};
+enum class TestEngines { Both, Interpreter, Jit };
+
+class Session;
+
+class Policy {
+ public:
+  const PolicyInfo& info() const;
+  // The engine that evaluates it (never Auto).
+  EngineKind engine() const;
+  // A session for one thread; fails (listing the decisions) when a decision name is unknown.
+  Result<Session> session(const EvalOptions& options = {}) const;
+  // Runs the policy's tests. Both: each test on the interpreter and on the JIT, which must
+  // agree (a test whose outcome differs fails, naming both answers); a policy the JIT cannot
+  // compile is tested by the interpreter with a note (as EngineKind::Auto would). Jit: a
+  // policy the JIT cannot compile fails every test.
+  TestReport run_tests(TestEngines engines, const EngineOptions& jit_options = {}) const;
+
+  struct Impl;
+  explicit Policy(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+
+ private:
+  friend class Session;
+  std::shared_ptr<const Impl> impl_;
+};
+
+// One thread's evaluations of a Policy (decoders, JIT buffers). Not thread-safe; cheap to make.
+class Session {
+ public:
+  // One input object as JSON text.
+  Evaluation evaluate_json(std::string_view json);
+  // The same, decoding in place: [json.data(), json.data() + capacity) must be readable and
+  // capacity >= json.size() + 64 (the padding of the JSON parser). For streams read in chunks.
+  Evaluation evaluate_json_padded(std::string_view json, size_t capacity);
+  // One YAML document; `first_line` is its line in the stream (for messages).
+  Evaluation evaluate_yaml(std::string_view document, size_t first_line = 1);
+  // The error line for an input that could not even be read as one (`path` may be "").
+  Evaluation input_error(std::string_view path, std::string_view message) const;
+  // The limits an input must respect (bytes per input and per NDJSON line).
+  size_t max_input_bytes() const;
+  size_t max_line_bytes() const;
+
+  struct Impl;
+  explicit Session(std::unique_ptr<Impl> impl);
+  Session(Session&&) noexcept;
+  Session& operator=(Session&&) noexcept;
+  ~Session();
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options = {});
+  // Reads, checks and prepares a policy for evaluation. Diagnostics (warnings too) come with
+  // the result; a file that cannot be read is an error diagnostic without a location.
+  Result<Policy> compile_file(const std::string& path) const;
+  Result<Policy> compile_text(std::string_view text, const std::string& name) const;
+  const EngineOptions& options() const { return options_; }
+
+ private:
+  EngineOptions options_;
+};
+
+}  // namespace proviso

@@ -1,0 +1,175 @@
+// The C++ API (include/proviso/proviso.hpp): compiling with diagnostics, the engine rules and
+// their notes, sessions on both engines giving the same lines, decision subsets, tests, and
+// one Policy shared by threads.
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <proviso/proviso.hpp>
+
+using namespace proviso;
+
+namespace {
+
+std::string source_dir() {
+  const char* d = std::getenv("PROVISO_SOURCE_DIR");
+  return d ? d : PROVISO_SOURCE_DIR;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+EngineOptions no_cache(EngineKind kind) {
+  EngineOptions o;
+  o.engine = kind;
+  o.use_cache = false;
+  return o;
+}
+
+const char* kSmall = R"(policy t.small "Small"
+input x {
+  a: integer 1..10
+}
+decision doubled: integer  clause "1" = x.a * 2
+decision big: bool  clause "2" = x.a > 5
+test "three"
+  given x = { a: 3 }
+  expect doubled = 6
+  expect big = false
+)";
+
+}  // namespace
+
+TEST_CASE("api: a policy with errors gives diagnostics, not a policy") {
+  auto r =
+      Engine(no_cache(EngineKind::Auto)).compile_text("policy t \"T\"\ndecision d: integer = nope\n", "bad.policy");
+  REQUIRE_FALSE(r.ok());
+  const PolicyDiagnostic* error = nullptr;
+  for (const auto& d : r.diagnostics())
+    if (d.severity == PolicyDiagnostic::Severity::Error && !error) error = &d;
+  REQUIRE(error);
+  const PolicyDiagnostic& d = *error;
+  CHECK(d.file == "bad.policy");
+  CHECK(d.line == 2);
+  CHECK(d.rendered.find("bad.policy:2:") == 0);
+  auto missing = Engine().compile_file("/nonexistent/x.policy");
+  CHECK_FALSE(missing.ok());
+}
+
+TEST_CASE("api: metadata, sessions and both engines") {
+  auto jit = Engine(no_cache(EngineKind::Jit)).compile_text(kSmall, "small.policy");
+  auto interp = Engine(no_cache(EngineKind::Interpreter)).compile_text(kSmall, "small.policy");
+  REQUIRE(jit.ok());
+  REQUIRE(interp.ok());
+  CHECK(jit.value().engine() == EngineKind::Jit);
+  CHECK(interp.value().engine() == EngineKind::Interpreter);
+  const PolicyInfo& info = jit.value().info();
+  CHECK(info.name == "t.small");
+  REQUIRE(info.decisions.size() == 2);
+  CHECK(info.decisions[0].name == "doubled");
+  CHECK(info.decisions[0].clause == "1");
+  CHECK(info.inputs[0].type == "x");
+
+  auto sj = jit.value().session();
+  auto si = interp.value().session();
+  REQUIRE(sj.ok());
+  REQUIRE(si.ok());
+  for (const char* input : {R"({"x": {"a": 7}})", R"({"x": {"a": 70}})", R"({"x": {}})", "not json"}) {
+    Evaluation a = sj.value().evaluate_json(input), b = si.value().evaluate_json(input);
+    INFO(input);
+    CHECK(a.json == b.json);
+    CHECK(a.ok == b.ok);
+  }
+  CHECK(sj.value().evaluate_json(R"({"x": {"a": 7}})").json == R"({"decisions":{"doubled":14,"big":true}})");
+  CHECK(sj.value().evaluate_json(R"({"x": {"a": 70}})").json ==
+        R"({"error":{"path":"x.a","message":"expected an integer from 1 to 10, got 70"}})");
+  CHECK(sj.value().evaluate_yaml("x:\n  a: 2\n").json == R"({"decisions":{"doubled":4,"big":false}})");
+
+  auto subset = jit.value().session({false, {"big"}});
+  REQUIRE(subset.ok());
+  CHECK(subset.value().evaluate_json(R"({"x": {"a": 7}})").json == R"({"decisions":{"big":true}})");
+  auto explained = interp.value().session({true, {}});
+  REQUIRE(explained.ok());
+  Evaluation e = explained.value().evaluate_json(R"({"x": {"a": 7}})");
+  CHECK(e.json.find("\"explain\"") != std::string::npos);
+  CHECK(e.explanation.find("doubled = 14 (clause 1) because:") == 0);
+  auto unknown = jit.value().session({false, {"nope"}});
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error() == "unknown decision `nope`; the decisions are: doubled, big");
+}
+
+TEST_CASE("api: the engine rules and their notes") {
+  // A policy whose compile is estimated over the budget: Auto uses the interpreter and says
+  // why; Jit compiles it, saying how long it may take.
+  std::string big = "policy t.big \"Big\"\ninput x {\n  a: integer\n}\n";
+  for (int i = 0; i < 1200; ++i)
+    big += "decision d" + std::to_string(i) + ": integer = x.a + " + std::to_string(i) + "\n";
+  std::vector<Note> notes;
+  EngineOptions o = no_cache(EngineKind::Auto);
+  o.on_note = [&](const Note& n) { notes.push_back(n); };
+  auto automatic = Engine(o).compile_text(big, "big.policy");
+  REQUIRE(automatic.ok());
+  CHECK(automatic.value().engine() == EngineKind::Interpreter);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].kind == Note::Kind::Interpreter);
+  CHECK(notes[0].over_budget);
+  CHECK(notes[0].seconds > 1);
+  notes.clear();
+  o.engine = EngineKind::Jit;
+  auto forced = Engine(o).compile_text(big, "big.policy");
+  REQUIRE(forced.ok());
+  CHECK(forced.value().engine() == EngineKind::Jit);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].kind == Note::Kind::CompilingLong);
+}
+
+TEST_CASE("api: tests run on both engines") {
+  auto r = Engine(no_cache(EngineKind::Interpreter)).compile_text(kSmall, "small.policy");
+  REQUIRE(r.ok());
+  for (TestEngines engines : {TestEngines::Both, TestEngines::Interpreter, TestEngines::Jit}) {
+    TestReport report = r.value().run_tests(engines, no_cache(EngineKind::Auto));
+    CHECK(report.passed == 1);
+    CHECK(report.failed == 0);
+    CHECK(report.failures_text().empty());
+  }
+  std::string failing = std::string(kSmall) + "test \"wrong\"\n  given x = { a: 1 }\n  expect doubled = 3\n";
+  auto f = Engine(no_cache(EngineKind::Interpreter)).compile_text(failing, "failing.policy");
+  REQUIRE(f.ok());
+  TestReport report = f.value().run_tests(TestEngines::Both, no_cache(EngineKind::Auto));
+  CHECK(report.failed == 1);
+  CHECK(report.failures_text() == "failing.policy:11:6: test \"wrong\" failed\n  doubled: expected 3, got 2\n");
+}
+
+TEST_CASE("api: one policy, many threads, each with its session") {
+  std::string path = source_dir() + "/policies/qlik/oem_maintenance.policy";
+  auto compiled = Engine(no_cache(EngineKind::Jit)).compile_file(path);
+  REQUIRE(compiled.ok());
+  const Policy& policy = compiled.value();
+  std::vector<std::string> lines;
+  std::istringstream in(slurp(source_dir() + "/policies/qlik/deadlines.ndjson"));
+  for (std::string line; std::getline(in, line) && lines.size() < 400;) lines.push_back(line);
+  auto single = policy.session();
+  REQUIRE(single.ok());
+  std::vector<std::string> expected;
+  for (const auto& l : lines) expected.push_back(single.value().evaluate_json(l).json);
+  std::vector<int> mismatches(8);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      auto s = policy.session();
+      if (!s.ok()) {
+        ++mismatches[t];
+        return;
+      }
+      for (size_t i = t; i < lines.size(); i += 3)
+        if (s.value().evaluate_json(lines[i]).json != expected[i]) ++mismatches[t];
+    });
+  for (auto& th : threads) th.join();
+  for (int m : mismatches) CHECK(m == 0);
+}
