@@ -38,5 +38,4 @@ bool load_inputs(const ir::Program& program, const std::string& path, const std:
   return true;
 }
 
-
 }  // namespace proviso::cli

@@ -29,5 +29,4 @@ class InputSet {
 // `proviso: error: cannot read ...` and returns false when the file cannot be read.
 bool load_inputs(const ir::Program& program, const std::string& path, const std::string& format, InputSet* out);
 
-
 }  // namespace proviso::cli

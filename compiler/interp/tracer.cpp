@@ -1,0 +1,148 @@
+// Recording explanation facts.
+#include "compiler/interp/tracer.h"
+
+#include "compiler/ir/eval_rules.h"
+
+namespace proviso::interp::detail {
+
+using ir::Step;
+
+std::vector<Step>* Tracer::begin_value(int32_t index) {
+  std::vector<Step>* saved = current_;
+  current_ = &values_[static_cast<size_t>(index)];
+  return saved;
+}
+
+std::vector<Step>* Tracer::begin_table(int32_t index) {
+  std::vector<Step>* saved = current_;
+  current_ = &tables_[static_cast<size_t>(index)];
+  return saved;
+}
+
+void Tracer::merge_value(int32_t index) {
+  for (const Step& s : values_[static_cast<size_t>(index)]) step(s);
+}
+
+void Tracer::merge_table(int32_t index) {
+  for (const Step& s : tables_[static_cast<size_t>(index)]) step(s);
+}
+
+// Repeated facts are kept once.
+void Tracer::step(Step s) {
+  if (!current_) return;
+  for (const Step& x : *current_) {
+    if (x.kind != s.kind) continue;
+    switch (s.kind) {
+      case Step::Kind::Input:
+      case Step::Kind::Uses:
+        if (x.name == s.name) return;
+        break;
+      case Step::Kind::TableRow:
+        if (x.name == s.name && x.row == s.row) return;
+        break;
+      case Step::Kind::Calendar:
+      case Step::Kind::Branch:
+      case Step::Kind::MatchArm:
+      case Step::Kind::Exclusion:
+        if (x.loc == s.loc && x.text == s.text && ir::equal(x.value, s.value)) return;
+        break;
+      case Step::Kind::Holiday: break;
+    }
+  }
+  current_->push_back(std::move(s));
+}
+
+void Tracer::uses(int32_t value, const ir::Value& v) {
+  const ir::ValueDef& def = p_.values[static_cast<size_t>(value)];
+  if (!current_ || def.kind == ir::ValueKind::Const) return;
+  Step s;
+  s.kind = Step::Kind::Uses;
+  s.name = def.name;
+  s.value = v;
+  s.type = def.type;
+  s.clause = def.clause;
+  step(std::move(s));
+}
+
+void Tracer::input(ir::NodeId field, const ir::Value& v, const ir::Type& type) {
+  if (!current_ || type.kind == ir::TypeKind::Record) return;
+  std::string path = ir::input_path(p_, field);
+  if (path.empty()) return;
+  Step s;
+  s.kind = Step::Kind::Input;
+  s.name = std::move(path);
+  s.value = v;
+  s.type = type;
+  step(std::move(s));
+}
+
+// A tested condition as a Branch step: its source text and value. Literals say nothing.
+void Tracer::condition(ir::NodeId id, const ir::Value& v) {
+  if (!current_ || v.kind() != ir::Value::Kind::Bool || p_.nodes[static_cast<size_t>(id)].op == ir::Op::Const) return;
+  std::string_view text = p_.node_text(id);
+  if (text.empty()) return;
+  Step s;
+  s.kind = Step::Kind::Branch;
+  s.text = std::string(text);
+  s.taken = v.as_bool();
+  s.loc = static_cast<size_t>(id) < p_.node_locs.size() ? p_.node_locs[static_cast<size_t>(id)] : -1;
+  step(std::move(s));
+}
+
+void Tracer::match_arm(const ir::Node& match, const ir::Value& subject, size_t arm) {
+  if (!current_) return;
+  Step s;
+  s.kind = Step::Kind::MatchArm;
+  s.text = std::string(p_.node_text(match.a));
+  s.value = subject;
+  s.type = p_.nodes[static_cast<size_t>(match.a)].type;
+  s.loc = p_.node_locs[static_cast<size_t>(match.args[arm])];
+  step(std::move(s));
+}
+
+void Tracer::table_row(int32_t table, int row) {
+  const ir::TableDef& def = p_.tables[static_cast<size_t>(table)];
+  Step s;
+  s.kind = Step::Kind::TableRow;
+  s.name = def.name;
+  s.row = row + 1;
+  s.clause = def.clause;
+  const ir::Loc* loc = p_.row_loc(table, row);
+  s.loc = loc ? static_cast<int32_t>(loc - p_.locs.data()) : -1;
+  const SourceFile* f = loc ? p_.file_of(*loc) : nullptr;
+  if (f) s.text = std::string(f->slice(loc->span));
+  step(std::move(s));
+}
+
+void Tracer::exclusion(const ir::Value& entry, ir::NodeId condition) {
+  Step s;
+  s.kind = Step::Kind::Exclusion;
+  s.text = entry.as_text();
+  s.clause = entry.as_text();
+  s.loc = p_.node_locs[static_cast<size_t>(condition)];
+  s.name = std::string(p_.node_text(condition));
+  step(std::move(s));
+}
+
+void Tracer::calendar_add(ir::NodeId id, const rt::Calendar& calendar, const ir::Value& start, const ir::Value& result,
+                          const ir::BusinessDurationValue& amount) {
+  if (!current_) return;
+  Step s;
+  s.kind = Step::Kind::Calendar;
+  s.calendar = std::string(calendar.name());
+  s.zone = calendar.is_always() || !calendar.zone() ? "" : std::string(calendar.zone()->name());
+  s.start = start;
+  s.value = result;
+  s.type = ir::Type::of(ir::TypeKind::DateTime);
+  s.amount = ir::business_amount(amount);
+  s.text = std::string(p_.node_text(id));
+  s.loc = p_.node_locs[static_cast<size_t>(id)];
+  if (!calendar.is_always() && calendar.holidays()) {
+    auto holidays = calendar.holidays_between(start.as_datetime(), result.as_datetime());
+    if (holidays)
+      for (rt::Date d : *holidays) s.holidays.push_back({d, calendar.holidays()->holiday_name(d)});
+  }
+  step(std::move(s));
+}
+
+}  // namespace proviso::interp::detail

@@ -1,0 +1,47 @@
+// Internal to compiler/interp: the facts an explanation is made of, recorded while an
+// evaluation runs. Each value and table has its own trace; a fact goes to the trace being
+// written (none outside a value), and a value's or table's trace is merged into its user's.
+// The evaluation calls one method per fact, so explaining stays out of its arithmetic.
+#pragma once
+#include <vector>
+
+#include "compiler/ir/evaluation.h"
+
+namespace proviso::interp::detail {
+
+class Tracer {
+ public:
+  explicit Tracer(const ir::Program& program)
+      : p_(program), values_(program.values.size()), tables_(program.tables.size()) {}
+
+  // Whether facts are being recorded (inside a value or table).
+  bool recording() const { return current_ != nullptr; }
+  // Switches to value `index`'s (or table `index`'s) own trace; restore() with the result.
+  std::vector<ir::Step>* begin_value(int32_t index);
+  std::vector<ir::Step>* begin_table(int32_t index);
+  void restore(std::vector<ir::Step>* saved) { current_ = saved; }
+  // Adds a value's or a table's facts to the trace being written.
+  void merge_value(int32_t index);
+  void merge_table(int32_t index);
+  const std::vector<ir::Step>& value_trace(int32_t index) const { return values_[static_cast<size_t>(index)]; }
+
+  // The facts (each recorded only while recording, and only once per trace).
+  void uses(int32_t value, const ir::Value& v);
+  void input(ir::NodeId field, const ir::Value& v, const ir::Type& type);
+  void condition(ir::NodeId id, const ir::Value& v);
+  void match_arm(const ir::Node& match, const ir::Value& subject, size_t arm);
+  void table_row(int32_t table, int row);
+  void exclusion(const ir::Value& entry, ir::NodeId condition);
+  void calendar_add(ir::NodeId id, const rt::Calendar& calendar, const ir::Value& start, const ir::Value& result,
+                    const ir::BusinessDurationValue& amount);
+
+ private:
+  void step(ir::Step s);
+
+  const ir::Program& p_;
+  std::vector<std::vector<ir::Step>> values_;
+  std::vector<std::vector<ir::Step>> tables_;
+  std::vector<ir::Step>* current_ = nullptr;
+};
+
+}  // namespace proviso::interp::detail
