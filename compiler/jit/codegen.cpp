@@ -25,7 +25,7 @@ using ir::TypeKind;
 
 Gen::Gen(const ir::Program& program, const Layout& layout, const ConstPlan& plan, llvm::LLVMContext& context)
     : p_(program), L_(layout), K_(plan), C_(context), M_(std::make_unique<llvm::Module>("proviso.policy", context)),
-      B(context) {
+      B(context), analysis_(program) {
   i1_ = B.getInt1Ty();
   i8_ = B.getInt8Ty();
   i16_ = B.getInt16Ty();
@@ -165,52 +165,6 @@ llvm::CallInst* Gen::call_nested(llvm::Function* f) {
   return B.CreateCall(f, {fn_.frame});
 }
 
-int64_t Gen::deepest_below(NodeId id, int64_t depth) {
-  constexpr int64_t kUnbounded = INT32_MAX;
-  if (id < 0 || static_cast<size_t>(id) >= p_.nodes.size()) return depth;
-  // Past the interpreter's limit the answer is known: stop (and keep the C++ stack small).
-  if (walk_depth_ > kInterpreterMaxDepth + 16) return kUnbounded;
-  Nesting nesting(walk_depth_);
-  const ir::Node& n = p_.nodes[id];
-  int64_t d = depth + 1;  // this node
-  int64_t most = d;
-  auto below = [&](int kind, int32_t index) {
-    most = std::max(most, std::min(kUnbounded, d + deepest_in(kind, index)));
-  };
-  if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.values.size()) below(0, n.aux);
-  if (n.op == Op::TableGet && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.tables.size()) below(1, n.aux);
-  if (n.op == Op::CalendarRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.calendars.size()) below(2, n.aux);
-  for (NodeId c : {n.a, n.b, n.c}) most = std::max(most, deepest_below(c, d));
-  for (NodeId c : n.args) most = std::max(most, deepest_below(c, d));
-  return most;
-}
-
-int64_t Gen::deepest_in(int kind, int32_t index) {
-  constexpr int64_t kUnbounded = INT32_MAX;
-  auto [it, fresh] = deepest_.try_emplace({kind, index}, -1);
-  if (!fresh) return it->second < 0 ? kUnbounded : it->second;  // a cycle: unbounded
-  int64_t most = 0;
-  if (kind == 0) {
-    most = deepest_below(p_.values[index].body, 0);
-  } else if (kind == 1) {
-    const ir::TableDef& t = p_.tables[index];
-    for (NodeId g : t.given) most = std::max(most, deepest_below(g, 0));
-    for (const ir::TableRow& r : t.rows)
-      for (NodeId o : r.outputs) most = std::max(most, deepest_below(o, 0));
-  } else {
-    const ir::CalendarDef& c = p_.calendars[index];
-    most = std::max(deepest_below(c.zone, 0), deepest_below(c.holidays, 0));
-  }
-  deepest_[{kind, index}] = most;
-  return most;
-}
-
-int64_t Gen::deepest_evaluation() {
-  int64_t most = deepest_below(p_.home_zone, 0);
-  for (int32_t d : p_.decisions) most = std::max(most, deepest_in(0, d));
-  return most;
-}
-
 void Gen::finish_function() {
   if (fn_.deepest) fn_.deepest->setOperand(1, B.getInt32(std::max(fn_.max_depth, 1)));
   llvm::IRBuilder<> fb(fn_.fail);
@@ -252,46 +206,11 @@ llvm::Function* Gen::value_fn(int32_t v) {
     // inlined tree would be large stays a function of its own.
     constexpr int64_t kInlineBudget = 1000;  // IR nodes
     constexpr int64_t kInlineDepth = 12;     // lets referencing lets
-    bool alone = inline_size(v) > kInlineBudget || inline_depth_[v] > kInlineDepth;
+    bool alone = analysis_.inline_size(v) > kInlineBudget || analysis_.inline_depth(v) > kInlineDepth;
     value_fns_[v]->addFnAttr(alone ? llvm::Attribute::NoInline : llvm::Attribute::InlineHint);
     worklist_.push_back({0, v});
   }
   return value_fns_[v];
-}
-
-int64_t Gen::tree_size(NodeId id, int depth, int64_t* refs) {
-  if (id < 0 || static_cast<size_t>(id) >= p_.nodes.size() || depth > 1000) return 0;
-  // A chain of values this long is far over the inlining limits anyway.
-  if (walk_depth_ > kInterpreterMaxDepth) {
-    *refs = INT32_MAX;
-    return INT32_MAX;
-  }
-  Nesting nesting(walk_depth_);
-  const ir::Node& n = p_.nodes[id];
-  int64_t size = 1;
-  if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.values.size()) {
-    size = std::min<int64_t>(INT32_MAX, size + inline_size(n.aux));
-    *refs = std::max(*refs, std::min<int64_t>(INT32_MAX, inline_depth_[n.aux] + 1));
-  }
-  for (NodeId c : {n.a, n.b, n.c}) size = std::min<int64_t>(INT32_MAX, size + tree_size(c, depth + 1, refs));
-  for (NodeId c : n.args) size = std::min<int64_t>(INT32_MAX, size + tree_size(c, depth + 1, refs));
-  return size;
-}
-
-int64_t Gen::inline_size(int32_t v) {
-  if (inline_size_.empty()) {
-    inline_size_.assign(p_.values.size(), -1);
-    inline_depth_.assign(p_.values.size(), 0);
-  }
-  int64_t& known = inline_size_[v];
-  if (known == -2) return 0;  // a cycle: fails at run time, size does not matter
-  if (known >= 0) return known;
-  known = -2;
-  int64_t refs = 0;
-  int64_t size = tree_size(p_.values[v].body, 0, &refs);
-  inline_size_[v] = size;
-  inline_depth_[v] = refs;
-  return size;
 }
 
 llvm::Function* Gen::table_fn(int32_t t) {
@@ -748,8 +667,8 @@ CodegenResult Gen::run(const llvm::DataLayout& data_layout, const std::string& t
     if (!L_.unsupported().empty()) unsupported(L_.unsupported());
     layout_frame();
     // Typical policies nest a few dozen evaluations: no depth bookkeeping at all.
-    depth_checks_ = deepest_evaluation() > kInterpreterMaxDepth;
-    find_early_exit_collects();
+    depth_checks_ = analysis_.deepest_evaluation() > kInterpreterMaxDepth;
+    analysis_.find_early_exit_collects(depth_checks_);
     auto* zt = llvm::ArrayType::get(i8_, zero_size_);
     zero_ = new llvm::GlobalVariable(*M_, zt, true, llvm::GlobalValue::InternalLinkage,
                                      llvm::ConstantAggregateZero::get(zt), "proviso.zero");

@@ -15,6 +15,7 @@
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Module.h>
 
+#include "compiler/jit/analysis.h"
 #include "compiler/jit/codegen.h"
 
 namespace proviso::jit::detail {
@@ -60,11 +61,6 @@ class Gen {
   void emit_table_body(int32_t t);
   void emit_calendar_body(int32_t c);
   llvm::Function* value_fn(int32_t v);
-  // IR nodes a value brings into its caller when inlined with everything it references.
-  int64_t inline_size(int32_t v);
-  int64_t tree_size(ir::NodeId id, int depth, int64_t* refs);
-  std::vector<int64_t> inline_size_;   // per value: -1 unknown, -2 being computed
-  std::vector<int64_t> inline_depth_;  // per value: the longest chain of values it references
   llvm::Function* table_fn(int32_t t);
   llvm::Function* calendar_fn(int32_t c);
   void ensure_value(int32_t v, bool check_cycle);
@@ -110,7 +106,6 @@ class Gen {
   CV gen_const(const ir::Node& n, ir::NodeId id);
   CV gen_input(const ir::Node& n);
   CV gen_field(const ir::Node& n, ir::NodeId id);
-  bool required_input_path(ir::NodeId id) const;
   void assume_declared_range(const ir::Type& t, llvm::Value* loaded);
   CV gen_table_get(const ir::Node& n);
   CV table_column_lookup(const ir::TableDef& def, const ir::Node& n, llvm::Value* row);
@@ -191,21 +186,10 @@ class Gen {
   } fn_;
   // The evaluation depth of the node being generated, for a callee's frame (kDepth).
   llvm::Value* depth_here();
-  // The deepest the interpreter can nest evaluating this program (a cycle counts as
-  // unbounded): depth checks are generated only when it can pass the limit.
-  int64_t deepest_evaluation();
-  int64_t deepest_below(ir::NodeId id, int64_t depth);
-  int64_t deepest_in(int kind, int32_t index);          // 0 value, 1 table, 2 calendar: below its root
-  std::map<std::pair<int, int32_t>, int64_t> deepest_;  // -1 while being computed
+  // Whether the interpreter can nest past its limit: depth checks are generated only then.
   bool depth_checks_ = false;
-  // Collects of literals read only by first() and is_empty(), whose conditions cannot fail:
-  // compiled as a chain of tests that stops at the first true one (see early_exit_collects).
-  std::vector<bool> early_exit_;
-  void find_early_exit_collects();
-  bool cannot_fail(ir::NodeId id, int depth) const;
-  bool is_early_exit_list(ir::NodeId list) const;  // that collect, or a let whose body it is
+  Analysis analysis_;  // the IR analyses code generation decides by (analysis.h)
   CV gen_early_exit_collect(const ir::Node& n, ir::NodeId id);
-  int walk_depth_ = 0;  // recursion of the analyses above
 
   std::vector<CV> locals_;
   std::vector<bool> local_set_;

@@ -235,25 +235,13 @@ CV Gen::gen_field(const ir::Node& n, NodeId id) {
   if (n.aux < 0 || static_cast<size_t>(n.aux) >= def.fields.size()) unsupported("a missing field");
   const Type& ft = def.fields[n.aux].type;
   CV x = load(ft, at(rec.v, L_.field_offset(rt_.id, n.aux)));
-  if (required_input_path(id)) assume_declared_range(ft, x.v);
+  if (analysis_.required_input_path(id)) assume_declared_range(ft, x.v);
   return coerce(x, ft, n.type);
 }
 
 // Whether node `id` is a required input, or a required field of such a record, all the way
 // down: its value was checked against its declared type (records::Decoder, flatten_inputs)
 // and reading it cannot fail.
-bool Gen::required_input_path(NodeId id) const {
-  if (id < 0 || static_cast<size_t>(id) >= p_.nodes.size()) return false;
-  const ir::Node& r = p_.nodes[id];
-  if (r.op == Op::Input)
-    return r.aux >= 0 && static_cast<size_t>(r.aux) < p_.inputs.size() && !p_.inputs[r.aux].optional;
-  if (r.op != Op::Field) return false;
-  const Type& base = p_.nodes[r.a].type;
-  if (base.kind != TypeKind::Record || base.optional) return false;
-  const ir::RecordDef& def = p_.schema.records[base.id];
-  if (r.aux < 0 || static_cast<size_t>(r.aux) >= def.fields.size() || def.fields[r.aux].type.optional) return false;
-  return required_input_path(r.a);
-}
 
 // Tells the optimiser what the checks on inputs guarantee: a bool byte is 0 or 1, an enum one
 // of its members, a ranged integer inside its range. Table lookups on such keys then need no

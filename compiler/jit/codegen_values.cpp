@@ -193,109 +193,7 @@ CV Gen::gen_calendar_op(const ir::Node& n, NodeId id) {
 
 // ---- lists ----
 
-// Conditions that evaluate without any possible error: literals, required input fields,
-// logic, and comparisons of bools, enums and integers.
-bool Gen::cannot_fail(NodeId id, int depth) const {
-  if (id < 0 || static_cast<size_t>(id) >= p_.nodes.size() || depth > 64) return false;
-  const ir::Node& n = p_.nodes[id];
-  if (n.type.optional) return false;
-  switch (n.op) {
-    case Op::Const: return true;
-    case Op::Input:
-    case Op::Field: return required_input_path(id);
-    case Op::Not: return cannot_fail(n.a, depth + 1);
-    case Op::And:
-    case Op::Or: return cannot_fail(n.a, depth + 1) && cannot_fail(n.b, depth + 1);
-    case Op::Cmp: {
-      TypeKind k = p_.nodes[n.a].type.kind;
-      return (k == TypeKind::Bool || k == TypeKind::Enum || k == TypeKind::Integer) && p_.nodes[n.b].type.kind == k &&
-             cannot_fail(n.a, depth + 1) && cannot_fail(n.b, depth + 1);
-    }
-    default: return false;
-  }
-}
-
-// A collect whose only readers are first() and is_empty() (directly, or through a let that
-// is not a decision) needs only the index of its first true condition. When its elements
-// are literals and its conditions cannot fail, the conditions after the first true one need
-// not be evaluated: the list compiles to a chain of tests that stops there, as a
-// hand-written evaluator would. (With the branch-free mask every condition is evaluated;
-// that is faster only when the CPU cannot predict which exclusion applies.)
-void Gen::find_early_exit_collects() {
-  early_exit_.assign(p_.nodes.size(), false);
-  if (depth_checks_) return;
-  // How each node is read: true while every reader is first() or is_empty().
-  std::vector<bool> only_first(p_.nodes.size(), true);
-  std::vector<bool> value_only_first(p_.values.size(), true);
-  auto read_by = [&](NodeId c, Op reader) {
-    if (c >= 0 && static_cast<size_t>(c) < p_.nodes.size() && reader != Op::ListFirst && reader != Op::ListIsEmpty)
-      only_first[c] = false;
-  };
-  for (const ir::Node& n : p_.nodes) {
-    for (NodeId c : {n.a, n.b, n.c}) read_by(c, n.op);
-    for (NodeId c : n.args) read_by(c, n.op);
-  }
-  // A value is read as its references are read.
-  for (size_t i = 0; i < p_.nodes.size(); ++i) {
-    const ir::Node& n = p_.nodes[i];
-    if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.values.size() && !only_first[i])
-      value_only_first[n.aux] = false;
-  }
-  // Nodes read from outside the node graph (tables, calendars, tests, the home zone) and
-  // values that are outputs.
-  auto outside = [&](NodeId c) {
-    if (c >= 0 && static_cast<size_t>(c) < p_.nodes.size()) only_first[c] = false;
-  };
-  outside(p_.home_zone);
-  for (const ir::TableDef& t : p_.tables) {
-    for (NodeId g : t.given) outside(g);
-    for (const ir::TableRow& r : t.rows)
-      for (NodeId o : r.outputs) outside(o);
-  }
-  for (const ir::CalendarDef& c : p_.calendars) {
-    outside(c.zone);
-    outside(c.holidays);
-  }
-  for (const ir::TestCase& tc : p_.tests) {
-    for (NodeId in : tc.inputs) outside(in);
-    for (const ir::TestExpect& e : tc.expects) outside(e.expected);
-  }
-  for (int32_t v : p_.decisions)
-    if (v >= 0 && static_cast<size_t>(v) < p_.values.size()) value_only_first[v] = false;
-  std::vector<int> bodies(p_.nodes.size(), 0);  // values whose body this node is
-  std::vector<int32_t> body_of(p_.nodes.size(), -1);
-  for (size_t v = 0; v < p_.values.size(); ++v) {
-    NodeId b = p_.values[v].body;
-    if (b >= 0 && static_cast<size_t>(b) < p_.nodes.size()) {
-      ++bodies[b];
-      body_of[b] = static_cast<int32_t>(v);
-    }
-  }
-  constexpr size_t kMaxElements = 63;
-  for (size_t i = 0; i < p_.nodes.size(); ++i) {
-    const ir::Node& n = p_.nodes[i];
-    size_t items = n.args.size() / 2;
-    if (n.op != Op::Collect || items == 0 || items > kMaxElements || n.args.size() % 2 != 0) continue;
-    bool readers_ok = only_first[i] && bodies[i] <= 1 && (bodies[i] == 0 || value_only_first[body_of[i]]);
-    if (!readers_ok || !n.type.elem || Layout::has_tag(*n.type.elem)) continue;
-    // Elements that gen_const gives as LLVM constants, so they can fill a constant array
-    // (bools are i1, and zones, calendars and records are read from the constant pool).
-    TypeKind ek = n.type.elem->kind;
-    if (ek != TypeKind::Text && (!is_immediate_kind(ek) || ek == TypeKind::Bool || ek == TypeKind::None)) continue;
-    bool ok = true;
-    for (size_t k = 0; ok && k < items; ++k)
-      ok = p_.nodes[n.args[2 * k]].op == Op::Const && cannot_fail(n.args[2 * k + 1], 0);
-    early_exit_[i] = ok;
-  }
-}
-
-bool Gen::is_early_exit_list(NodeId list) const {
-  if (list < 0 || static_cast<size_t>(list) >= p_.nodes.size()) return false;
-  const ir::Node& n = p_.nodes[list];
-  if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.values.size()) list = p_.values[n.aux].body;
-  return list >= 0 && static_cast<size_t>(list) < early_exit_.size() && early_exit_[list];
-}
-
+// A collect that analysis_ found may stop at its first true condition (analysis.h).
 CV Gen::gen_early_exit_collect(const ir::Node& n, NodeId id) {
   const Type& et = *n.type.elem;
   size_t items = n.args.size() / 2;
@@ -337,7 +235,7 @@ CV Gen::gen_early_exit_collect(const ir::Node& n, NodeId id) {
 }
 
 CV Gen::gen_list(const ir::Node& n, NodeId id) {
-  if (n.op == Op::Collect && is_early_exit_list(id)) return gen_early_exit_collect(n, id);
+  if (n.op == Op::Collect && analysis_.is_early_exit_list(id)) return gen_early_exit_collect(n, id);
   if (n.op == Op::MakeList || n.op == Op::Collect) {
     const Type& et = *n.type.elem;
     uint32_t stride = L_.slot(et).size;
@@ -444,8 +342,8 @@ CV Gen::gen_list(const ir::Node& n, NodeId id) {
   llvm::Value* some = B.CreateICmpNE(count, B.getInt64(0));
   // An early-exit collect always writes its first slot (the zero cell when no condition
   // holds), so it is read without choosing between the list and the zero buffer.
-  llvm::Value* p = is_early_exit_list(n.a) ? B.CreateExtractValue(list.v, 0)
-                                           : B.CreateSelect(some, B.CreateExtractValue(list.v, 0), zero_);
+  llvm::Value* p = analysis_.is_early_exit_list(n.a) ? B.CreateExtractValue(list.v, 0)
+                                                     : B.CreateSelect(some, B.CreateExtractValue(list.v, 0), zero_);
   CV first = load(et, p);
   llvm::Value* present = first.present ? B.CreateAnd(some, first.present) : some;
   return coerce({first.v, present}, et.as_optional(), n.type);
