@@ -1,10 +1,6 @@
 # Golden-file tests: tests/golden/{diagnostics,fmt,explain,errors,ir}, run through the `proviso` binary by
 # proviso-golden (tests/golden/golden.cpp), one ctest per golden file. `make goldens` rewrites
 # the .expected files (PROVISO_UPDATE_GOLDENS=1).
-if(NOT TARGET proviso)
-  return()
-endif()
-
 add_executable(proviso-golden ${CMAKE_CURRENT_SOURCE_DIR}/golden/golden.cpp)
 add_dependencies(proviso-golden proviso)
 
