@@ -371,7 +371,8 @@ struct action<grammar::cell_not> {
   static void apply(const In& in, Builder& b) {
     if (b.conds.empty()) b.fail(0u, Code::Internal, "internal parser error: missing condition");
     ast::Condition& c = b.conds.back();
-    if (c.kind == ast::Condition::Kind::Range) b.error(c.span, Code::InvalidPattern, "`not` applies to values, not to a range: write `< A` or `> B`");
+    if (c.kind == ast::Condition::Kind::Range)
+      b.error(c.span, Code::InvalidPattern, "`not` applies to values, not to a range: write `< A` or `> B`");
     c.kind = ast::Condition::Kind::Not;
     c.span = detail::span_of(in, b);
   }

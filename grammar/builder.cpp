@@ -87,7 +87,8 @@ TextToken Builder::pop_text() {
 
 void Builder::push_expr(ast::ExprPtr e) {
   if (++expressions_ > kMaxExpressions) {
-    fail(e->span.begin, Code::FileTooLarge, "the file has too many expressions (limit " + std::to_string(kMaxExpressions) + ")");
+    fail(e->span.begin, Code::FileTooLarge,
+         "the file has too many expressions (limit " + std::to_string(kMaxExpressions) + ")");
   }
   uint32_t deepest = 0;
   auto see = [&](const ast::ExprPtr& child) {
@@ -113,8 +114,9 @@ void Builder::push_expr(ast::ExprPtr e) {
     see(item.when);
   }
   if (deepest + 1 > kMaxTreeDepth) {
-    fail(e->span.begin, Code::NestingTooDeep, "the expression is too long or too deeply nested (limit " + std::to_string(kMaxTreeDepth) +
-                            " levels): split it with `let`");
+    fail(e->span.begin, Code::NestingTooDeep,
+         "the expression is too long or too deeply nested (limit " + std::to_string(kMaxTreeDepth) +
+             " levels): split it with `let`");
   }
   tree_depth_[e.get()] = deepest + 1;
   exprs.push_back(std::move(e));
@@ -176,7 +178,9 @@ void Builder::finish_decl(uint32_t end) {
   decl_ = ast::Decl{};
 }
 
-void Builder::error(Span span, Code code, std::string message) { diags_->error(source_, span, code, std::move(message)); }
+Diagnostic& Builder::error(Span span, Code code, std::string message) {
+  return diags_->error(source_, span, code, std::move(message));
+}
 
 void Builder::fail(uint32_t offset, Code code, std::string message) const {
   SyntaxError e;

@@ -117,7 +117,7 @@ class Builder {
   int easter_sign = 1;
 
   // ---- diagnostics ----
-  void error(Span span, Code code, std::string message);
+  Diagnostic& error(Span span, Code code, std::string message);
   [[noreturn]] void fail(uint32_t offset, Code code, std::string message) const;
   [[noreturn]] void fail(Span span, Code code, std::string message) const;
   const SourcePtr& source() const { return source_; }

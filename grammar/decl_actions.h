@@ -78,7 +78,10 @@ struct action<grammar::header_title> {
 namespace detail {
 // Sets a header clause, once.
 inline void set_once(Builder& b, std::optional<std::string>& field, Span& field_span, TextToken t, const char* word) {
-  if (field) b.error(t.span, Code::DuplicateHeaderItem, std::string("the header already has `") + word + "`");
+  if (field) {
+    b.error(t.span, Code::DuplicateHeaderItem, std::string("the header already has `") + word + "`")
+        .related.push_back({field_span, "first given here"});
+  }
   field = std::move(t.text);
   field_span = t.span;
 }
@@ -115,7 +118,10 @@ struct action<grammar::home_zone_expr> {
   template <typename In>
   static void apply(const In&, Builder& b) {
     ast::ExprPtr e = b.pop_expr();
-    if (b.header().home_zone) b.error(e->span, Code::DuplicateHeaderItem, "the header already has `home zone`");
+    if (b.header().home_zone) {
+      b.error(e->span, Code::DuplicateHeaderItem, "the header already has `home zone`")
+          .related.push_back({b.header().home_zone->span, "first given here"});
+    }
     b.header().home_zone = std::move(e);
   }
 };
@@ -362,7 +368,8 @@ struct action<grammar::holidays_valid> {
   static void apply(const In& in, Builder& b) {
     ast::HolidaysDecl& h = *b.decl().holidays_decl;
     h.valid_span = detail::span_of(in, b);
-    if (h.valid_from > h.valid_to) b.error(h.valid_span, Code::InvalidHolidays, "the first year of `valid` comes after the last");
+    if (h.valid_from > h.valid_to)
+      b.error(h.valid_span, Code::InvalidHolidays, "the first year of `valid` comes after the last");
   }
 };
 
@@ -390,7 +397,8 @@ struct action<grammar::rule_day> {
     std::string_view t = b.text(s);
     int day = t.size() > 2 ? 99 : std::stoi(std::string(t));
     if (day < 1 || day > days_in_month(b.rule.month)) {
-      b.error(s, Code::InvalidHolidays, "invalid day: " + std::string(ast::month_name(b.rule.month)) + " has no day " + std::string(t));
+      b.error(s, Code::InvalidHolidays,
+              "invalid day: " + std::string(ast::month_name(b.rule.month)) + " has no day " + std::string(t));
     }
     b.rule.kind = ast::HolidayRuleDecl::Kind::Fixed;
     b.rule.day = day;
@@ -446,7 +454,8 @@ struct observe {
   template <typename In>
   static void apply(const In& in, Builder& b) {
     if (b.rule.observance != ast::HolidayRuleDecl::Observance::None) {
-      b.error(span_of(in, b), Code::InvalidHolidays, "a holiday rule can say `observed nearest weekday` or `substitute next weekday`, once");
+      b.error(span_of(in, b), Code::InvalidHolidays,
+              "a holiday rule can say `observed nearest weekday` or `substitute next weekday`, once");
     }
     b.rule.observance = O;
   }

@@ -70,9 +70,9 @@ class Driver {
 
   void run() {
     if (text_.size() > kMaxSourceBytes) {
-      result_->diagnostics.error(source_, {0, 0}, Code::FileTooLarge,
-                                 "the file is too large: " + std::to_string(text_.size()) +
-                                     " bytes, the limit is 8 MiB (8388608 bytes)");
+      result_->diagnostics.error(
+          source_, {0, 0}, Code::FileTooLarge,
+          "the file is too large: " + std::to_string(text_.size()) + " bytes, the limit is 8 MiB (8388608 bytes)");
       return;
     }
     result_->module.comments = scan_comments(text_);

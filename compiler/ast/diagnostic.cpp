@@ -24,7 +24,8 @@ size_t Diagnostics::error_count() const {
 }
 
 size_t Diagnostics::warning_count() const {
-  return std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) { return d.severity == Severity::Warning; });
+  return std::count_if(items_.begin(), items_.end(),
+                       [](const Diagnostic& d) { return d.severity == Severity::Warning; });
 }
 
 void Diagnostics::append(const Diagnostics& other) {
@@ -63,7 +64,8 @@ void append_snippet(std::string& out, const SourceFile& src, Span span) {
   size_t caret_col = col0 - start + (start > 0 ? 3 : 0);
   size_t avail = text.size() + (start > 0 ? 3 : 0) > caret_col ? text.size() + (start > 0 ? 3 : 0) - caret_col : 1;
   width = std::max<size_t>(1, std::min(width, avail));
-  out += std::string(gutter.size() - 2, ' ') + "| " + std::string(caret_col, ' ') + "^" + std::string(width - 1, '~') + "\n";
+  out += std::string(gutter.size() - 2, ' ') + "| " + std::string(caret_col, ' ') + "^" + std::string(width - 1, '~') +
+         "\n";
 }
 
 }  // namespace
@@ -179,8 +181,7 @@ std::string render_json(const Diagnostic& d) {
     if (!d.source) break;
     out += first ? "{" : ",{";
     first = false;
-    out += json_position(*d.source, f.span) + ",\"replacement\":" + json_string(f.replacement) +
-           ",\"applicability\":" +
+    out += json_position(*d.source, f.span) + ",\"replacement\":" + json_string(f.replacement) + ",\"applicability\":" +
            (f.applicability == Applicability::MachineApplicable ? "\"machine-applicable\"" : "\"has-placeholders\"") +
            "}";
   }

@@ -35,7 +35,8 @@ struct Diagnostic {
   Code code = Code::Internal;
   std::string help;              // optional advice, printed on its own `help:` line
   std::vector<Related> related;  // secondary locations in the same file
-  // The edits that carry out `help` when it is mechanical; applied together, all or none.
+  // The edits that carry out the advice (of `help`, or of the message: "remove the second `?`")
+  // when it is mechanical; applied together, all or none.
   std::vector<Fix> fixes;
 };
 

@@ -20,18 +20,21 @@ NodeId ExprChecker::call(const ast::Expr& e, const Type* hint) {
   auto arity = [&](size_t lo, size_t hi) {
     if (e.args.size() < lo || e.args.size() > hi) {
       std::string want = lo == hi ? std::to_string(lo) : fmt::format("{} to {}", lo, hi);
-      err(e, Code::WrongArgumentCount, fmt::format("`{}` takes {} argument{}, not {}", f, want, hi == 1 ? "" : "s", e.args.size()));
+      err(e, Code::WrongArgumentCount,
+          fmt::format("`{}` takes {} argument{}, not {}", f, want, hi == 1 ? "" : "s", e.args.size()));
       return false;
     }
     return true;
   };
   auto arg = [&](size_t i, const Type* h = nullptr) { return present(check(*e.args[i], h), *e.args[i]); };
   auto arg_as = [&](size_t i, TypeKind k, const char* what) {
-    return c_.check_as(*e.args[i], s_, Type::of(k), fmt::format("the {} argument of `{}`", what, f), Code::TypeMismatch);
+    return c_.check_as(*e.args[i], s_, Type::of(k), fmt::format("the {} argument of `{}`", what, f),
+                       Code::TypeMismatch);
   };
   if (f == "min" || f == "max") {
     if (e.args.size() < 2) {
-      err(e, Code::WrongArgumentCount, fmt::format("`{}` takes two or more arguments; for a list write `{} x in LIST: x`", f, f));
+      err(e, Code::WrongArgumentCount,
+          fmt::format("`{}` takes two or more arguments; for a list write `{} x in LIST: x`", f, f));
       return poison(e);
     }
     std::vector<NodeId> ids;
@@ -224,12 +227,14 @@ NodeId ExprChecker::record(const ast::Expr& e, const Type* hint) {
   const ir::RecordDef& rec = c_.program_->schema.records[hint->id];
   std::vector<NodeId> args(rec.fields.size(), ir::kNoNode);
   std::vector<bool> seen(rec.fields.size(), false);
+  std::vector<Span> seen_at(rec.fields.size());
   for (const ast::FieldInit& fi : e.fields) {
     int f = rec.find(fi.name.text);
     if (f < 0) {
       std::vector<std::string> names;
       for (const auto& fd : rec.fields) names.push_back(fd.name);
-      auto& d = c_.error(s_.file, fi.name.span, Code::UnknownField, fmt::format("`{}` has no field `{}`", rec.name, fi.name.text));
+      auto& d = c_.error(s_.file, fi.name.span, Code::UnknownField,
+                         fmt::format("`{}` has no field `{}`", rec.name, fi.name.text));
       std::string best = closest_name(fi.name.text, names);
       if (!best.empty()) {
         d.help = fmt::format("did you mean `{}`?", best);
@@ -238,18 +243,21 @@ NodeId ExprChecker::record(const ast::Expr& e, const Type* hint) {
       continue;
     }
     if (seen[f]) {
-      c_.error(s_.file, fi.name.span, Code::DuplicateField, fmt::format("the field `{}` is given twice", fi.name.text));
+      c_.error(s_.file, fi.name.span, Code::DuplicateField, fmt::format("the field `{}` is given twice", fi.name.text))
+          .related.push_back({seen_at[f], "first given here"});
       continue;
     }
     seen[f] = true;
-    args[f] = c_.check_as(*fi.value, s_, rec.fields[f].type, fmt::format("the field `{}`", fi.name.text), Code::TypeMismatch);
+    seen_at[f] = fi.name.span;
+    args[f] =
+        c_.check_as(*fi.value, s_, rec.fields[f].type, fmt::format("the field `{}`", fi.name.text), Code::TypeMismatch);
   }
   std::vector<std::string> missing;
   for (size_t i = 0; i < rec.fields.size(); ++i)
     if (!seen[i] && !rec.fields[i].type.optional) missing.push_back("`" + rec.fields[i].name + "`");
   if (!missing.empty()) {
-    err(e, Code::MissingField, fmt::format("`{}` needs the field{} {}", rec.name, missing.size() > 1 ? "s" : "",
-                                        fmt::join(missing, ", ")));
+    err(e, Code::MissingField,
+        fmt::format("`{}` needs the field{} {}", rec.name, missing.size() > 1 ? "s" : "", fmt::join(missing, ", ")));
   }
   ir::Node n;
   n.op = Op::MakeRecord;
@@ -278,7 +286,8 @@ NodeId ExprChecker::with(const ast::Expr& e, const Type* hint) {
     if (f < 0) {
       std::vector<std::string> names;
       for (const auto& fd : rec.fields) names.push_back(fd.name);
-      auto& d = c_.error(s_.file, fi.name.span, Code::UnknownField, fmt::format("`{}` has no field `{}`", rec.name, fi.name.text));
+      auto& d = c_.error(s_.file, fi.name.span, Code::UnknownField,
+                         fmt::format("`{}` has no field `{}`", rec.name, fi.name.text));
       std::string best = closest_name(fi.name.text, names);
       if (!best.empty()) {
         d.help = fmt::format("did you mean `{}`?", best);
@@ -287,7 +296,8 @@ NodeId ExprChecker::with(const ast::Expr& e, const Type* hint) {
       continue;
     }
     n.ints.push_back(f);
-    n.args.push_back(c_.check_as(*fi.value, s_, rec.fields[f].type, fmt::format("the field `{}`", fi.name.text), Code::TypeMismatch));
+    n.args.push_back(c_.check_as(*fi.value, s_, rec.fields[f].type, fmt::format("the field `{}`", fi.name.text),
+                                 Code::TypeMismatch));
   }
   return c_.emit(std::move(n), s_.file, e.span);
 }
@@ -304,7 +314,8 @@ NodeId ExprChecker::aggregate(const ast::Expr& e, const Type* hint) {
   int slot = c_.program_->local_slots++;
   s_.locals.push_back({e.var.text, {slot, *lt.elem}});
   bool boolean = agg == "any" || agg == "all" || agg == "count";
-  NodeId body = boolean ? c_.check_as(*e.body, s_, Type::of(TypeKind::Bool), fmt::format("the condition of `{}`", agg), Code::ConditionNotBool)
+  NodeId body = boolean ? c_.check_as(*e.body, s_, Type::of(TypeKind::Bool), fmt::format("the condition of `{}`", agg),
+                                      Code::ConditionNotBool)
                         : present(check(*e.body, hint), *e.body);
   s_.locals.pop_back();
   Type bt = c_.type_of(body);
@@ -318,11 +329,14 @@ NodeId ExprChecker::aggregate(const ast::Expr& e, const Type* hint) {
   else if (agg == "count") { n.op = Op::AggCount; n.type = Type::of(TypeKind::Integer); }
   else if (agg == "sum") {
     if (!bt.is_numeric() && bt.kind != TypeKind::Money && bt.kind != TypeKind::Duration && bt.kind != TypeKind::Percent) {
-      err(*e.body, Code::InvalidArgument, fmt::format("`sum` adds numbers, money, percents or durations, not `{}`", show(bt)));
+      err(*e.body, Code::InvalidArgument,
+          fmt::format("`sum` adds numbers, money, percents or durations, not `{}`", show(bt)));
       return poison(e);
     }
     if (bt.kind == TypeKind::Money) {
-      err(*e.body, Code::MoneySumUnsupported, "`sum` of money needs a currency when the list is empty: write `sum x in L: x.amount` inside `if count(L) > 0`")
+      err(*e.body, Code::MoneySumUnsupported,
+          "`sum` of money needs a currency when the list is empty: write `sum x in L: x.amount` inside `if count(L) > "
+          "0`")
           .help = "money sums are not supported yet";
       return poison(e);
     }
@@ -336,7 +350,8 @@ NodeId ExprChecker::aggregate(const ast::Expr& e, const Type* hint) {
     n.op = agg == "min" ? Op::AggMin : Op::AggMax;
     n.type = bt.as_required().without_range().as_optional();
   } else {
-    err(e, Code::UnknownFunction, fmt::format("unknown aggregation `{}`", agg)).help = "use any, all, count, sum, min or max";
+    err(e, Code::UnknownFunction, fmt::format("unknown aggregation `{}`", agg)).help =
+        "use any, all, count, sum, min or max";
     return poison(e);
   }
   return c_.emit(std::move(n), s_.file, e.span);
@@ -349,7 +364,8 @@ NodeId ExprChecker::collect(const ast::Expr& e, const Type* hint) {
   for (const ast::CollectItem& item : e.items) {
     values.push_back(present(check(*item.value, elem_hint), *item.value));
     exprs.push_back(item.value.get());
-    conds.push_back(c_.check_as(*item.when, s_, Type::of(TypeKind::Bool), "the condition after `when`", Code::ConditionNotBool));
+    conds.push_back(
+        c_.check_as(*item.when, s_, Type::of(TypeKind::Bool), "the condition after `when`", Code::ConditionNotBool));
   }
   Type elem = elem_hint ? elem_hint->as_required() : Type::error();
   if (!values.empty()) {

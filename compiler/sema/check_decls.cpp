@@ -114,8 +114,7 @@ void Checker::collect(const ast::Module& module, int file) {
     // in expressions the bare name means the input.
     if (!same_space && other_space && (is_input ? is_decision(other_space) : this_is_decision)) other_space = nullptr;
     if (Symbol* prev = same_space ? same_space : other_space) {
-      auto& diag = error(file, name.span, Code::DuplicateDeclaration,
-                         fmt::format("`{}` is declared twice", name.text));
+      auto& diag = error(file, name.span, Code::DuplicateDeclaration, fmt::format("`{}` is declared twice", name.text));
       if (prev->file == file) {
         diag.related.push_back({prev->span, "first declared here"});
       } else {
@@ -160,10 +159,11 @@ ir::Type Checker::resolve_type(const ast::TypeExpr& t, int file, const std::stri
       int id = static_cast<int>(program_->schema.records.size());
       program_->schema.records.push_back(rec);
       std::vector<ir::FieldDef> fields;
-      std::set<std::string> seen;
+      std::map<std::string, Span> seen;
       for (const ast::FieldDecl& f : t.fields) {
-        if (!seen.insert(f.name.text).second) {
-          error(file, f.name.span, Code::DuplicateField, fmt::format("the field `{}` is declared twice", f.name.text));
+        if (auto [first, fresh] = seen.emplace(f.name.text, f.name.span); !fresh) {
+          error(file, f.name.span, Code::DuplicateField, fmt::format("the field `{}` is declared twice", f.name.text))
+              .related.push_back({first->second, "first declared here"});
           continue;
         }
         fields.push_back({f.name.text, f.type ? resolve_type(*f.type, file, record_name_hint + "." + f.name.text)
@@ -194,11 +194,15 @@ ir::Type Checker::resolve_type(const ast::TypeExpr& t, int file, const std::stri
       }
       if (t.range_lo) {
         ty.lo = parse_int(*t.range_lo);
-        if (!ty.lo) error(file, t.span, Code::InvalidTypeRange, fmt::format("the range bound `{}` is not an integer", *t.range_lo));
+        if (!ty.lo)
+          error(file, t.span, Code::InvalidTypeRange,
+                fmt::format("the range bound `{}` is not an integer", *t.range_lo));
       }
       if (t.range_hi) {
         ty.hi = parse_int(*t.range_hi);
-        if (!ty.hi) error(file, t.span, Code::InvalidTypeRange, fmt::format("the range bound `{}` is not an integer", *t.range_hi));
+        if (!ty.hi)
+          error(file, t.span, Code::InvalidTypeRange,
+                fmt::format("the range bound `{}` is not an integer", *t.range_hi));
       }
       if (ty.lo && ty.hi && *ty.lo > *ty.hi) {
         error(file, t.span, Code::EmptyRange, fmt::format("the range {}..{} is empty", *ty.lo, *ty.hi));
@@ -237,14 +241,18 @@ void Checker::check_enum(Symbol& sym) {
   ir::EnumDef def;
   def.name = e.name.text;
   for (const ast::Ident& m : e.members) {
-    if (def.find(m.text) >= 0) {
-      error(sym.file, m.span, Code::DuplicateMember, fmt::format("`{}` is listed twice in `{}`", m.text, e.name.text));
+    if (int first = def.find(m.text); first >= 0) {
+      // INVARIANT: members are added in order until the first duplicate, so the index of the
+      // earlier one is its index in e.members too.
+      error(sym.file, m.span, Code::DuplicateMember, fmt::format("`{}` is listed twice in `{}`", m.text, e.name.text))
+          .related.push_back({e.members[static_cast<size_t>(first)].span, "first listed here"});
       continue;
     }
     def.members.push_back(m.text);
   }
   // INVARIANT: the grammar requires a member.
-  if (def.members.empty()) error(sym.file, e.name.span, Code::Internal, fmt::format("`{}` has no members", e.name.text));
+  if (def.members.empty())
+    error(sym.file, e.name.span, Code::Internal, fmt::format("`{}` has no members", e.name.text));
   sym.index = static_cast<int>(program_->schema.enums.size());
   program_->schema.enums.push_back(std::move(def));
 }
@@ -263,10 +271,11 @@ void Checker::check_record(Symbol& sym) {
   program_->schema.records.push_back(ir::RecordDef{r.name.text, {}});
   sym.index = id;
   std::vector<ir::FieldDef> fields;
-  std::set<std::string> seen;
+  std::map<std::string, Span> seen;
   for (const ast::FieldDecl& f : r.fields) {
-    if (!seen.insert(f.name.text).second) {
-      error(sym.file, f.name.span, Code::DuplicateField, fmt::format("the field `{}` is declared twice", f.name.text));
+    if (auto [first, fresh] = seen.emplace(f.name.text, f.name.span); !fresh) {
+      error(sym.file, f.name.span, Code::DuplicateField, fmt::format("the field `{}` is declared twice", f.name.text))
+          .related.push_back({first->second, "first declared here"});
       continue;
     }
     ir::Type ft = f.type ? resolve_type(*f.type, sym.file, r.name.text + "." + f.name.text) : ir::Type::error();
@@ -284,7 +293,8 @@ void Checker::check_input(Symbol& sym) {
   def.optional = in.optional;
   def.type = in.type ? resolve_type(*in.type, sym.file, in.name.text) : ir::Type::error();
   if (def.type.optional) {
-    auto& d = error(sym.file, in.type->span, Code::OptionalInput, "an input is made optional with `optional input`, not `?`");
+    auto& d =
+        error(sym.file, in.type->span, Code::OptionalInput, "an input is made optional with `optional input`, not `?`");
     // INVARIANT: an input's declaration starts with `input` here (`optional input` gives no
     // optional type), and an optional type's span ends with its `?`.
     if (!in.optional && in.type->span.end > in.type->span.begin) {
@@ -316,7 +326,8 @@ void Checker::check_header(const ast::Header& h) {
   }
   if (h.home_zone) {
     Scope scope;
-    program_->home_zone = check_as(*h.home_zone, scope, ir::Type::of(ir::TypeKind::Zone), "the home zone", Code::TypeMismatch);
+    program_->home_zone =
+        check_as(*h.home_zone, scope, ir::Type::of(ir::TypeKind::Zone), "the home zone", Code::TypeMismatch);
   }
 }
 
@@ -324,8 +335,8 @@ void Checker::ensure_value(Symbol& sym) {
   if (sym.state == Symbol::State::Done) return;
   const ast::Decl& d = *sym.decl;
   if (sym.state == Symbol::State::Checking) {
-    error(sym.file, sym.span, Code::Cycle, fmt::format("`{}` depends on itself", decl_name(d).text))
-        .help = "policies are total: a decision may not use itself, directly or through others";
+    error(sym.file, sym.span, Code::Cycle, fmt::format("`{}` depends on itself", decl_name(d).text)).help =
+        "policies are total: a decision may not use itself, directly or through others";
     return;
   }
   if (depth_ > kMaxCheckDepth) {
@@ -348,10 +359,12 @@ void Checker::ensure_value(Symbol& sym) {
     ir::Node collect;
     collect.op = ir::Op::Collect;
     collect.type = def.type;
-    std::set<std::string> seen;
+    std::map<std::string, Span> seen;
     for (const ast::ExclusionEntry& e : x.entries) {
-      if (!seen.insert(e.clause).second) {
-        error(sym.file, e.clause_span, Code::DuplicateExclusion, fmt::format("the exclusion \"{}\" is listed twice", e.clause));
+      if (auto [first, fresh] = seen.emplace(e.clause, e.clause_span); !fresh) {
+        error(sym.file, e.clause_span, Code::DuplicateExclusion,
+              fmt::format("the exclusion \"{}\" is listed twice", e.clause))
+            .related.push_back({first->second, "first listed here"});
       }
       collect.args.push_back(emit_const(ir::Value(e.clause), ir::Type::of(ir::TypeKind::Text), sym.file, e.clause_span));
       collect.args.push_back(e.when ? check_as(*e.when, scope, ir::Type::of(ir::TypeKind::Bool),
@@ -361,7 +374,8 @@ void Checker::ensure_value(Symbol& sym) {
     }
     def.body = emit(std::move(collect), sym.file, d.span);
     if (!x.clause) {
-      auto& d = warning(sym.file, x.name.span, Code::NoClause, fmt::format("the exclusions `{}` cite no clause", x.name.text));
+      auto& d = warning(sym.file, x.name.span, Code::NoClause,
+                        fmt::format("the exclusions `{}` cite no clause", x.name.text));
       d.help = "add `clause \"...\"` after the name, citing the contract's section";
       d.fixes.push_back({{x.name.span.end, x.name.span.end}, "  clause \"...\"", Applicability::HasPlaceholders});
     }
@@ -376,16 +390,20 @@ void Checker::ensure_value(Symbol& sym) {
     }
     if (v.type) {
       def.type = resolve_type(*v.type, sym.file, v.name.text);
-      def.body = v.value ? check_as(*v.value, scope, def.type, fmt::format("`{}`", v.name.text), Code::DeclaredTypeMismatch) : ir::kNoNode;
+      def.body = v.value
+                     ? check_as(*v.value, scope, def.type, fmt::format("`{}`", v.name.text), Code::DeclaredTypeMismatch)
+                     : ir::kNoNode;
     } else {
       def.body = v.value ? check_expr(*v.value, scope) : ir::kNoNode;
       def.type = type_of(def.body);
       if (def.type.kind == ir::TypeKind::None) {
-        error(sym.file, v.name.span, Code::AlwaysNone, fmt::format("`{}` is always `none`: give it a type", v.name.text));
+        error(sym.file, v.name.span, Code::AlwaysNone,
+              fmt::format("`{}` is always `none`: give it a type", v.name.text));
       }
     }
     if (def.kind == ir::ValueKind::Decision && !v.clause) {
-      auto& d = warning(sym.file, v.name.span, Code::NoClause, fmt::format("the decision `{}` cites no clause", v.name.text));
+      auto& d =
+          warning(sym.file, v.name.span, Code::NoClause, fmt::format("the decision `{}` cites no clause", v.name.text));
       d.help = "add `clause \"...\"` after the type, citing the contract's section";
       // INVARIANT: a decision has a type (the grammar requires it).
       uint32_t after = v.type ? v.type->span.end : v.name.span.end;
@@ -414,7 +432,8 @@ void Checker::ensure_holidays(Symbol& sym) {
   def.valid_from = h.valid_from;
   def.valid_to = h.valid_to;
   if (h.valid_from == 0 && h.valid_to == 0) {
-    error(sym.file, h.name.span, Code::InvalidHolidays, fmt::format("the holiday set `{}` needs `valid YEAR to YEAR`", h.name.text));
+    error(sym.file, h.name.span, Code::InvalidHolidays,
+          fmt::format("the holiday set `{}` needs `valid YEAR to YEAR`", h.name.text));
     return;
   }
   for (const ast::HolidayRuleDecl& r : h.rules) {
@@ -443,7 +462,8 @@ void Checker::ensure_holidays(Symbol& sym) {
     if (rule.kind == rt::HolidayRule::Kind::Fixed) {
       int max_day = r.month == 2 ? 29 : rt::days_in_month(2001, r.month >= 1 && r.month <= 12 ? r.month : 1);
       if (r.day < 1 || r.day > max_day) {
-        error(sym.file, r.span, Code::InvalidHolidays, fmt::format("{} has no day {}", ast::month_name(r.month), r.day));
+        error(sym.file, r.span, Code::InvalidHolidays,
+              fmt::format("{} has no day {}", ast::month_name(r.month), r.day));
         continue;
       }
     }
@@ -481,7 +501,8 @@ void Checker::ensure_holidays(Symbol& sym) {
 void Checker::ensure_calendar(Symbol& sym) {
   if (sym.state == Symbol::State::Done) return;
   if (sym.state == Symbol::State::Checking) {
-    error(sym.file, sym.span, Code::Cycle, fmt::format("the calendar `{}` depends on itself", sym.decl->calendar_decl->name.text));
+    error(sym.file, sym.span, Code::Cycle,
+          fmt::format("the calendar `{}` depends on itself", sym.decl->calendar_decl->name.text));
     return;
   }
   sym.state = Symbol::State::Checking;
@@ -502,7 +523,8 @@ void Checker::ensure_calendar(Symbol& sym) {
     }
     for (int day = from; day <= to; ++day) {
       if (given[day]) {
-        error(sym.file, line.span, Code::InvalidWorkingHours, fmt::format("the hours of {} are given twice", ast::weekday_name(day)));
+        error(sym.file, line.span, Code::InvalidWorkingHours,
+              fmt::format("the hours of {} are given twice", ast::weekday_name(day)));
         continue;
       }
       given[day] = true;
@@ -517,7 +539,8 @@ void Checker::ensure_calendar(Symbol& sym) {
       std::sort(ranges.begin(), ranges.end(), [](auto x, auto y) { return x.start < y.start; });
       for (size_t i = 1; i < ranges.size(); ++i) {
         if (ranges[i].start < ranges[i - 1].end) {
-          error(sym.file, line.span, Code::InvalidWorkingHours, fmt::format("the working intervals of {} overlap", ast::weekday_name(day)));
+          error(sym.file, line.span, Code::InvalidWorkingHours,
+                fmt::format("the working intervals of {} overlap", ast::weekday_name(day)));
           break;
         }
       }
@@ -549,7 +572,8 @@ void Checker::ensure_calendar(Symbol& sym) {
       def.business_day = program_->consts[node(bd).aux].as_duration();
     }
     if (def.business_day <= 0 || def.business_day > 86400) {
-      error(sym.file, c.business_day->span, Code::InvalidBusinessDay, "a business day must be longer than 0 and at most 24 hours");
+      error(sym.file, c.business_day->span, Code::InvalidBusinessDay,
+            "a business day must be longer than 0 and at most 24 hours");
     }
   } else {
     error(sym.file, c.business_day ? c.business_day->span : c.name.span, Code::InvalidBusinessDay,
@@ -562,18 +586,20 @@ void Checker::ensure_calendar(Symbol& sym) {
 }
 
 void Checker::check_tests(const ast::Module& module) {
-  std::set<std::string> names;
+  std::map<std::string, Span> names;
   for (const ast::Decl& d : module.decls) {
     if (d.kind != ast::DeclKind::Test) continue;
     const ast::TestDecl& t = *d.test_decl;
-    if (!names.insert(t.name).second) {
-      error(0, t.name_span, Code::DuplicateTest, fmt::format("two tests are named \"{}\"", t.name));
+    if (auto [first, fresh] = names.emplace(t.name, t.name_span); !fresh) {
+      error(0, t.name_span, Code::DuplicateTest, fmt::format("two tests are named \"{}\"", t.name))
+          .related.push_back({first->second, "the first is here"});
     }
     ir::TestCase tc;
     tc.name = t.name;
     tc.loc = add_loc(0, t.name_span);
     tc.inputs.assign(program_->inputs.size(), ir::kNoNode);
     std::vector<bool> given(program_->inputs.size(), false);
+    std::vector<Span> given_at(program_->inputs.size());
     for (const ast::TestGiven& g : t.givens) {
       int idx = program_->find_input(g.input.text);
       if (idx < 0) {
@@ -588,15 +614,19 @@ void Checker::check_tests(const ast::Module& module) {
         continue;
       }
       if (given[idx]) {
-        error(0, g.input.span, Code::DuplicateGiven, fmt::format("the test gives `{}` twice", g.input.text));
+        error(0, g.input.span, Code::DuplicateGiven, fmt::format("the test gives `{}` twice", g.input.text))
+            .related.push_back({given_at[idx], "first given here"});
         continue;
       }
       given[idx] = true;
+      given_at[idx] = g.input.span;
       Scope scope;
       scope.constant = true;
       ir::Type target = program_->inputs[idx].type;
       if (program_->inputs[idx].optional) target = target.as_optional();
-      tc.inputs[idx] = g.value ? check_as(*g.value, scope, target, fmt::format("the input `{}`", g.input.text), Code::TypeMismatch) : ir::kNoNode;
+      tc.inputs[idx] =
+          g.value ? check_as(*g.value, scope, target, fmt::format("the input `{}`", g.input.text), Code::TypeMismatch)
+                  : ir::kNoNode;
     }
     for (size_t i = 0; i < program_->inputs.size(); ++i) {
       if (!given[i] && !program_->inputs[i].optional) {
@@ -618,7 +648,8 @@ void Checker::check_tests(const ast::Module& module) {
       if (vi < 0 || program_->values[vi].kind != ir::ValueKind::Decision) {
         std::vector<std::string> candidates;
         for (int di : program_->decisions) candidates.push_back(program_->values[di].name);
-        auto& diag = error(0, x.decision.span, Code::UnknownName, fmt::format("there is no decision `{}`", x.decision.text));
+        auto& diag =
+            error(0, x.decision.span, Code::UnknownName, fmt::format("there is no decision `{}`", x.decision.text));
         std::string hint = closest_name(x.decision.text, candidates);
         if (!hint.empty()) {
           diag.help = fmt::format("did you mean `{}`?", hint);
@@ -658,8 +689,8 @@ void Checker::report_unused() {
       case SymKind::Input: break;
     }
     if (!reportable) continue;
-    warning(0, sym.span, Code::Unused, fmt::format("the {} `{}` is never used", kind_word(d), name))
-        .help = "remove it, or use it in a decision";
+    warning(0, sym.span, Code::Unused, fmt::format("the {} `{}` is never used", kind_word(d), name)).help =
+        "remove it, or use it in a decision";
   }
 }
 

@@ -20,7 +20,8 @@ NodeId ExprChecker::check(const ast::Expr& e, const Type* hint) {
   if (c_.nesting_ >= kMaxTotalNesting) {
     --depth_;
     err(e, Code::NestingTooDeep,
-        fmt::format("expressions nest too deeply through the declarations they use (limit {} levels)", kMaxTotalNesting));
+        fmt::format("expressions nest too deeply through the declarations they use (limit {} levels)",
+                    kMaxTotalNesting));
     return poison(e);
   }
   ++c_.nesting_;
@@ -238,7 +239,8 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
     switch (sym->kind) {
       case SymKind::Input: {
         if (s_.constant) {
-          err(e, Code::ConstantReadsInput, fmt::format("`{}` is an input: a constant or test value cannot read inputs", n));
+          err(e, Code::ConstantReadsInput,
+              fmt::format("`{}` is an input: a constant or test value cannot read inputs", n));
           return poison(e);
         }
         const ir::InputDef& in = c_.program_->inputs[sym->index];
@@ -253,7 +255,8 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
         if (sym->index < 0) return poison(e);
         const ir::ValueDef& v = c_.program_->values[sym->index];
         if (s_.constant && v.kind != ir::ValueKind::Const) {
-          err(e, Code::ConstantReadsInput, fmt::format("`{}` depends on the inputs: a constant or test value cannot use it", n));
+          err(e, Code::ConstantReadsInput,
+              fmt::format("`{}` depends on the inputs: a constant or test value cannot use it", n));
           return poison(e);
         }
         ir::Node x;
@@ -456,8 +459,9 @@ ir::NodeId Checker::require_present(ir::NodeId id, int file, Span span, const as
   Type t = type_of(id);
   if (t.is_error() || !t.optional) return id;
   std::string_view text = program_->node_text(id);
-  auto& d = error(file, span, Code::MayBeAbsent,
-                  fmt::format("`{}` may be absent: its type is `{}`", text.empty() ? "this value" : std::string(text), show(t)));
+  auto& d = error(
+      file, span, Code::MayBeAbsent,
+      fmt::format("`{}` may be absent: its type is `{}`", text.empty() ? "this value" : std::string(text), show(t)));
   d.help = fmt::format("handle the absent case first: `if {} is present then ... else ...`, or `{} ?? DEFAULT`",
                        std::string(text), std::string(text));
   ir::Node poison;
@@ -497,7 +501,8 @@ ir::NodeId Checker::coerce(ir::NodeId id, const Type& target, int file, Span spa
   }
   if (ir::same_shape(t, target)) {
     if (t.kind == TypeKind::Money && !t.currency.empty() && !target.currency.empty() && t.currency != target.currency) {
-      error(file, span, Code::CurrencyMismatch, fmt::format("{} is in {}, but {} is expected", what, t.currency, target.currency));
+      error(file, span, Code::CurrencyMismatch,
+            fmt::format("{} is in {}, but {} is expected", what, t.currency, target.currency));
     }
     return id;
   }

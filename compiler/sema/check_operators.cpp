@@ -63,7 +63,8 @@ NodeId ExprChecker::unary(const ast::Expr& e, const Type* hint) {
       NodeId a = check(*e.operand, nullptr);
       Type t = c_.type_of(a);
       if (!t.is_error() && !t.optional && t.kind != TypeKind::None) {
-        err(e, Code::NeverAbsent, fmt::format("`{}` is never absent: its type is `{}`", c_.program_->node_text(a), show(t)));
+        err(e, Code::NeverAbsent,
+            fmt::format("`{}` is never absent: its type is `{}`", c_.program_->node_text(a), show(t)));
       }
       NodeId p = node(Op::IsPresent, Type::of(TypeKind::Bool), e, a);
       if (e.unary_op == ast::UnaryOp::IsNone) return node(Op::Not, Type::of(TypeKind::Bool), e, p);
@@ -78,9 +79,7 @@ NodeId ExprChecker::unary(const ast::Expr& e, const Type* hint) {
         case TypeKind::Money: return node(Op::MoneyNeg, t, e, a);
         case TypeKind::Duration: return node(Op::DurNeg, t, e, a);
         case TypeKind::Error: return poison(e);
-        default:
-          err(e, Code::InvalidOperands, fmt::format("cannot negate `{}`", show(t)));
-          return poison(e);
+        default: err(e, Code::InvalidOperands, fmt::format("cannot negate `{}`", show(t))); return poison(e);
       }
     }
   }
@@ -103,7 +102,8 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
     Type lt = c_.type_of(l);
     if (lt.is_error()) return poison(e);
     if (!lt.optional) {
-      err(*e.lhs, Code::NeverAbsent, fmt::format("`{}` is never absent, so `??` has no effect", c_.program_->node_text(l)));
+      err(*e.lhs, Code::NeverAbsent,
+          fmt::format("`{}` is never absent, so `??` has no effect", c_.program_->node_text(l)));
       return l;
     }
     Type want = lt.as_required();
@@ -136,7 +136,8 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
         rhs_is_calendar = true;  // a calendar-valued expression such as a match
       }
       if (rhs_is_calendar) {
-        NodeId cal = c_.check_as(*e.rhs, s_, Type::of(TypeKind::Calendar), "the calendar after `in`", Code::TypeMismatch);
+        NodeId cal =
+            c_.check_as(*e.rhs, s_, Type::of(TypeKind::Calendar), "the calendar after `in`", Code::TypeMismatch);
         return calendar_add(e, lhs, cal);
       }
     }
@@ -204,7 +205,8 @@ NodeId ExprChecker::comparison(const ast::Expr& e, NodeId l, NodeId r) {
   }
   bool ordered_op = e.binary_op != B::Eq && e.binary_op != B::Ne;
   if (ordered_op && !is_ordered(lt.kind)) {
-    err(e, Code::InvalidComparison, fmt::format("`{}` does not apply to `{}`: only `==` and `!=` do", op_word(e.binary_op), show(lt)));
+    err(e, Code::InvalidComparison,
+        fmt::format("`{}` does not apply to `{}`: only `==` and `!=` do", op_word(e.binary_op), show(lt)));
     return poison(e);
   }
   if (lt.kind == TypeKind::List || lt.kind == TypeKind::Record || lt.kind == TypeKind::Calendar ||
@@ -248,9 +250,10 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
   };
   auto mismatch = [&]() {
     const char* verb = op == B::Add ? "add" : op == B::Sub ? "subtract" : op == B::Mul ? "multiply" : "divide";
-    auto& d = err(e, Code::InvalidOperands, op == B::Sub ? fmt::format("cannot subtract `{}` from `{}`", show(rt_), show(lt))
-                                          : op == B::Of ? fmt::format("cannot take `{}` of `{}`", show(rt_), show(lt))
-                                                        : fmt::format("cannot {} `{}` and `{}`", verb, show(lt), show(rt_)));
+    auto& d = err(e, Code::InvalidOperands,
+                  op == B::Sub  ? fmt::format("cannot subtract `{}` from `{}`", show(rt_), show(lt))
+                  : op == B::Of ? fmt::format("cannot take `{}` of `{}`", show(rt_), show(lt))
+                                : fmt::format("cannot {} `{}` and `{}`", verb, show(lt), show(rt_)));
     if ((L == TypeKind::DateTime || R == TypeKind::DateTime) &&
         (L == TypeKind::BusinessDuration || R == TypeKind::BusinessDuration)) {
       d.help = "business time needs a calendar: write `... in CALENDAR`";
@@ -265,7 +268,9 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
     if (L == TypeKind::Percent && R == TypeKind::Percent) return node(add ? Op::DecAdd : Op::DecSub, T(TypeKind::Percent), e, l, r);
     if (L == TypeKind::Money && R == TypeKind::Money) {
       if (!lt.currency.empty() && !rt_.currency.empty() && lt.currency != rt_.currency) {
-        err(e, Code::CurrencyMismatch, fmt::format("cannot {} {} and {}: the currencies differ", add ? "add" : "subtract", lt.currency, rt_.currency));
+        err(e, Code::CurrencyMismatch,
+            fmt::format("cannot {} {} and {}: the currencies differ", add ? "add" : "subtract", lt.currency,
+                        rt_.currency));
         return poison(e);
       }
       return node(add ? Op::MoneyAdd : Op::MoneySub, money_type(lt, rt_), e, l, r);
@@ -310,7 +315,8 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
     if (L == TypeKind::Money && rt_.is_numeric()) return node(Op::MoneyDiv, lt, e, l, to_dec(r, *e.rhs));
     if (L == TypeKind::Money && R == TypeKind::Money) {
       if (!lt.currency.empty() && !rt_.currency.empty() && lt.currency != rt_.currency) {
-        err(e, Code::CurrencyMismatch, fmt::format("cannot divide {} by {}: the currencies differ", lt.currency, rt_.currency));
+        err(e, Code::CurrencyMismatch,
+            fmt::format("cannot divide {} by {}: the currencies differ", lt.currency, rt_.currency));
         return poison(e);
       }
       return node(Op::MoneyRatio, T(TypeKind::Decimal), e, l, r);
@@ -320,7 +326,8 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
   }
   if (op == B::Of) {
     if (L != TypeKind::Percent) {
-      err(*e.lhs, Code::InvalidOperands, fmt::format("`of` takes a percent on its left, not `{}`", show(lt))).help = "write `25% of amount`";
+      err(*e.lhs, Code::InvalidOperands, fmt::format("`of` takes a percent on its left, not `{}`", show(lt))).help =
+          "write `25% of amount`";
       return poison(e);
     }
     if (R == TypeKind::Money) return node(Op::MoneyMul, rt_, e, r, l);
@@ -345,13 +352,15 @@ NodeId ExprChecker::calendar_add(const ast::Expr& e, const ast::Expr& sum, NodeI
     std::swap(st, at);
   }
   if (st.kind != TypeKind::DateTime) {
-    err(*sum.lhs, Code::InvalidCalendarAddition, fmt::format("working time is added to a `datetime`, not `{}`", show(st)));
+    err(*sum.lhs, Code::InvalidCalendarAddition,
+        fmt::format("working time is added to a `datetime`, not `{}`", show(st)));
     return poison(e);
   }
   if (at.kind == TypeKind::Duration) {
     amount = node(Op::DurToBDur, Type::of(TypeKind::BusinessDuration), *sum.rhs, amount);
   } else if (at.kind != TypeKind::BusinessDuration) {
-    err(*sum.rhs, Code::InvalidCalendarAddition, fmt::format("only a duration can be added in a calendar, not `{}`", show(at)));
+    err(*sum.rhs, Code::InvalidCalendarAddition,
+        fmt::format("only a duration can be added in a calendar, not `{}`", show(at)));
     return poison(e);
   }
   return node(Op::CalAdd, Type::of(TypeKind::DateTime), e, start, amount, cal);

@@ -91,7 +91,8 @@ ir::Pattern Checker::check_pattern(const ast::Condition& c, const Type& type, Sc
       }
       int m = en.find(member);
       if (m < 0) {
-        auto& d = error(scope.file, span, Code::UnknownMember, fmt::format("`{}` is not a member of `{}`", member, en.name));
+        auto& d =
+            error(scope.file, span, Code::UnknownMember, fmt::format("`{}` is not a member of `{}`", member, en.name));
         std::string best = closest_name(member, en.members);
         d.help = best.empty() ? fmt::format("the members are {}", fmt::join(en.members, ", "))
                               : fmt::format("did you mean `{}`?", best);
@@ -138,7 +139,8 @@ ir::Pattern Checker::check_pattern(const ast::Condition& c, const Type& type, Sc
     }
     case K::Range: {
       if (type.kind != TypeKind::Integer) {
-        error(scope.file, c.span, Code::InvalidPattern, fmt::format("a range applies to integers, not `{}`", show(type)));
+        error(scope.file, c.span, Code::InvalidPattern,
+              fmt::format("a range applies to integers, not `{}`", show(type)));
         break;
       }
       p.kind = Pattern::Kind::Range;
@@ -154,7 +156,8 @@ ir::Pattern Checker::check_pattern(const ast::Condition& c, const Type& type, Sc
       auto v = value_of(*c.values[0]);
       if (!v) break;
       if (type.kind != TypeKind::Integer && c.op != ast::BinaryOp::Eq && c.op != ast::BinaryOp::Ne) {
-        error(scope.file, c.span, Code::InvalidPattern, fmt::format("`<` and `>` apply to integers, not `{}`", show(type)));
+        error(scope.file, c.span, Code::InvalidPattern,
+              fmt::format("`<` and `>` apply to integers, not `{}`", show(type)));
         break;
       }
       switch (c.op) {
@@ -243,8 +246,7 @@ void Checker::ensure_table(Symbol& sym) {
     if (row.cells.size() != ncols) {
       error(sym.file, row.span, Code::WrongCellCount,
             fmt::format("this row has {} cell{}, but `{}` has {} columns ({} given, {} given back)", row.cells.size(),
-                        row.cells.size() == 1 ? "" : "s",
-                        t.name.text, ncols, def.given.size(), def.outputs.size()));
+                        row.cells.size() == 1 ? "" : "s", t.name.text, ncols, def.given.size(), def.outputs.size()));
       rows_ok = false;
       continue;
     }
@@ -302,7 +304,8 @@ void Checker::ensure_table(Symbol& sym) {
         }
         if (matching.empty() && !gap_reported) {
           gap_reported = true;
-          error(sym.file, t.name.span, Code::TableGap, fmt::format("no row of `{}` matches {}", t.name.text, describe()))
+          error(sym.file, t.name.span, Code::TableGap,
+                fmt::format("no row of `{}` matches {}", t.name.text, describe()))
               .help = "add a row for it (use `-` for columns that do not matter)";
         }
         if (!matching.empty()) chosen[matching[0]] = true;
@@ -325,7 +328,8 @@ void Checker::ensure_table(Symbol& sym) {
       }
     }
   }
-  if (t.rows.empty()) error(sym.file, t.name.span, Code::EmptyTable, fmt::format("the table `{}` has no rows", t.name.text));
+  if (t.rows.empty())
+    error(sym.file, t.name.span, Code::EmptyTable, fmt::format("the table `{}` has no rows", t.name.text));
   sym.index = static_cast<int>(program_->tables.size());
   program_->tables.push_back(std::move(def));
   program_->table_row_locs.push_back(std::move(row_locs));

@@ -136,7 +136,8 @@ bool Checker::within_size_limits(const ast::Module& module, int file) {
   bool ok = true;
   auto check = [&](const ast::Ident& name, const char* kind, size_t count, const char* things, size_t limit) {
     if (count <= limit) return;
-    error(file, name.span, Code::DeclarationTooLarge, fmt::format("the {} `{}` has {} {}, the limit is {}", kind, name.text, count, things, limit))
+    error(file, name.span, Code::DeclarationTooLarge,
+          fmt::format("the {} `{}` has {} {}, the limit is {}", kind, name.text, count, things, limit))
         .help = "split it into smaller declarations";
     ok = false;
   };

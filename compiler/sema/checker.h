@@ -85,10 +85,8 @@ class Checker {
   // duration, T -> T?); reports a mismatch naming `what` with the code `mismatch` (a
   // condition's, a declared type's, or any other place's), or `none`, absence and currency
   // problems with their own codes.
-  ir::NodeId check_as(const ast::Expr& e, Scope& scope, const ir::Type& target, const std::string& what,
-                      Code mismatch);
-  ir::NodeId coerce(ir::NodeId id, const ir::Type& target, int file, Span span, const std::string& what,
-                    Code mismatch);
+  ir::NodeId check_as(const ast::Expr& e, Scope& scope, const ir::Type& target, const std::string& what, Code mismatch);
+  ir::NodeId coerce(ir::NodeId id, const ir::Type& target, int file, Span span, const std::string& what, Code mismatch);
   ir::NodeId require_present(ir::NodeId id, int file, Span span, const ast::Expr& e);
   std::string path_key(ir::NodeId id) const;
 
