@@ -84,7 +84,7 @@ constexpr std::array kCodes = {
     CodeInfo{Code::AlwaysNone, "always-none", S::Error, "a value without a type annotation is always `none`"},
     CodeInfo{Code::OptionalTwice, "optional-twice", S::Error, "a type is made optional twice (`T??`)"},
     CodeInfo{Code::InvalidTypeRange, "invalid-type-range", S::Error,
-             "a range is put on a type other than `integer`, or its bound is not an integer"},
+             "a bound of an integer range is not a 64-bit integer"},
     CodeInfo{Code::EmptyRange, "empty-range", S::Error, "a range whose lower bound is above its upper bound"},
     CodeInfo{Code::OptionalInput, "optional-input", S::Error, "an input is made optional with `?`"},
     CodeInfo{Code::InputNotRecord, "input-not-record", S::Error, "an input is not a record or a list of records"},
