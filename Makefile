@@ -24,9 +24,11 @@ demo: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# Rewrites every golden file from the current output; review the diff before committing.
+# Rewrites every golden file, and the printed diagnostics of docs/DIAGNOSTICS.md, from the
+# current output; review the diff before committing.
 goldens: build
 	PROVISO_UPDATE_GOLDENS=1 $(BUILD)/bin/proviso-golden tests/golden
+	PROVISO=$(BUILD)/bin/proviso python3 scripts/diagnostics-docs.py
 
 # Speed figures (bench/README.md): the JIT against a hand-written baseline and the interpreter,
 # `proviso bench` on the two workloads of bench/README.md with both engines, and the runtime's calendars.

@@ -57,7 +57,7 @@ std::vector<PolicyDiagnostic> convert(const Diagnostics& ds) {
       x.line = static_cast<int>(lc.line);
       x.column = static_cast<int>(lc.column);
     }
-    x.code = d.code;
+    x.code = code_id(d.code);
     x.message = d.message;
     x.help = d.help;
     x.rendered = render(d);

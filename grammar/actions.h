@@ -39,7 +39,7 @@ inline ast::Ident ident_of(Span span, const Builder& b) { return {std::string(b.
 
 // The top expression, with its kind checked: a guard against grammar mistakes.
 inline ast::Expr& top(Builder& b) {
-  if (b.exprs.empty()) b.fail(0u, "internal parser error: missing expression");
+  if (b.exprs.empty()) b.fail(0u, Code::Internal, "internal parser error: missing expression");
   return *b.exprs.back();
 }
 
@@ -98,7 +98,7 @@ struct unit_of {
     size_t space = word.find_last_of(" \t");
     if (space != std::string_view::npos) word = word.substr(space + 1);
     if (e.lit == ast::LitKind::Decimal) {
-      b.error(Span::cover(e.span, {b.offset(in.begin()), b.offset(in.end())}),
+      b.error(Span::cover(e.span, {b.offset(in.begin()), b.offset(in.end())}), Code::InvalidLiteral,
               "a duration or period is a whole number of units, such as `90 minutes`");
     }
     e.lit = Lit;
@@ -211,7 +211,7 @@ struct action<grammar::lit_date> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
     Span s = detail::span_of(in, b);
-    if (auto problem = check_date(b.text(s))) b.error(s, *problem);
+    if (auto problem = check_date(b.text(s))) b.error(s, Code::InvalidDate, *problem);
     b.push_expr(detail::make_literal(ast::LitKind::Date, std::string(b.text(s)), s));
   }
 };
@@ -221,7 +221,7 @@ struct action<grammar::lit_datetime> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
     Span s = detail::span_of(in, b);
-    if (auto problem = check_datetime(b.text(s))) b.error(s, *problem);
+    if (auto problem = check_datetime(b.text(s))) b.error(s, Code::InvalidDate, *problem);
     b.push_expr(detail::make_literal(ast::LitKind::DateTime, std::string(b.text(s)), s));
   }
 };
@@ -369,9 +369,10 @@ template <>
 struct action<grammar::cell_not> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
-    if (b.conds.empty()) b.fail(0u, "internal parser error: missing condition");
+    if (b.conds.empty()) b.fail(0u, Code::Internal, "internal parser error: missing condition");
     ast::Condition& c = b.conds.back();
-    if (c.kind == ast::Condition::Kind::Range) b.error(c.span, "`not` applies to values, not to a range: write `< A` or `> B`");
+    if (c.kind == ast::Condition::Kind::Range)
+      b.error(c.span, Code::InvalidPattern, "`not` applies to values, not to a range: write `< A` or `> B`");
     c.kind = ast::Condition::Kind::Not;
     c.span = detail::span_of(in, b);
   }
@@ -396,7 +397,7 @@ struct action<grammar::match_arm> {
   static void apply(const In& in, Builder& b) {
     ast::MatchArm arm;
     arm.body = b.pop_expr();
-    if (b.conds.empty()) b.fail(0u, "internal parser error: missing pattern");
+    if (b.conds.empty()) b.fail(0u, Code::Internal, "internal parser error: missing pattern");
     arm.pattern = std::move(b.conds.back());
     b.conds.pop_back();
     arm.span = detail::span_of(in, b);

@@ -58,28 +58,28 @@ void Builder::reset() {
 // The pops below are guarded: a grammar rule that forgot to push would otherwise be
 // undefined behaviour. INVARIANT: with a correct grammar the guards never fire.
 ast::ExprPtr Builder::pop_expr() {
-  if (exprs.empty()) fail(0u, "internal parser error: missing expression");
+  if (exprs.empty()) fail(0u, Code::Internal, "internal parser error: missing expression");
   ast::ExprPtr e = std::move(exprs.back());
   exprs.pop_back();
   return e;
 }
 
 ast::TypeExprPtr Builder::pop_type() {
-  if (types.empty()) fail(0u, "internal parser error: missing type");
+  if (types.empty()) fail(0u, Code::Internal, "internal parser error: missing type");
   ast::TypeExprPtr t = std::move(types.back());
   types.pop_back();
   return t;
 }
 
 ast::Ident Builder::pop_ident() {
-  if (idents.empty()) fail(0u, "internal parser error: missing name");
+  if (idents.empty()) fail(0u, Code::Internal, "internal parser error: missing name");
   ast::Ident i = std::move(idents.back());
   idents.pop_back();
   return i;
 }
 
 TextToken Builder::pop_text() {
-  if (texts.empty()) fail(0u, "internal parser error: missing text");
+  if (texts.empty()) fail(0u, Code::Internal, "internal parser error: missing text");
   TextToken t = std::move(texts.back());
   texts.pop_back();
   return t;
@@ -87,7 +87,8 @@ TextToken Builder::pop_text() {
 
 void Builder::push_expr(ast::ExprPtr e) {
   if (++expressions_ > kMaxExpressions) {
-    fail(e->span.begin, "the file has too many expressions (limit " + std::to_string(kMaxExpressions) + ")");
+    fail(e->span.begin, Code::FileTooLarge,
+         "the file has too many expressions (limit " + std::to_string(kMaxExpressions) + ")");
   }
   uint32_t deepest = 0;
   auto see = [&](const ast::ExprPtr& child) {
@@ -113,8 +114,9 @@ void Builder::push_expr(ast::ExprPtr e) {
     see(item.when);
   }
   if (deepest + 1 > kMaxTreeDepth) {
-    fail(e->span.begin, "the expression is too long or too deeply nested (limit " + std::to_string(kMaxTreeDepth) +
-                            " levels): split it with `let`");
+    fail(e->span.begin, Code::NestingTooDeep,
+         "the expression is too long or too deeply nested (limit " + std::to_string(kMaxTreeDepth) +
+             " levels): split it with `let`");
   }
   tree_depth_[e.get()] = deepest + 1;
   exprs.push_back(std::move(e));
@@ -176,18 +178,22 @@ void Builder::finish_decl(uint32_t end) {
   decl_ = ast::Decl{};
 }
 
-void Builder::error(Span span, std::string message) { diags_->error(source_, span, "syntax", std::move(message)); }
+Diagnostic& Builder::error(Span span, Code code, std::string message) {
+  return diags_->error(source_, span, code, std::move(message));
+}
 
-void Builder::fail(uint32_t offset, std::string message) const {
+void Builder::fail(uint32_t offset, Code code, std::string message) const {
   SyntaxError e;
   e.offset = offset;
+  e.code = code;
   e.message = std::move(message);
   throw e;
 }
 
-void Builder::fail(Span span, std::string message) const {
+void Builder::fail(Span span, Code code, std::string message) const {
   SyntaxError e;
   e.offset = span.begin;
+  e.code = code;
   e.message = std::move(message);
   e.has_span = true;
   e.span = span;

@@ -25,6 +25,7 @@ inline constexpr size_t kMaxExpressions = 500000;
 // driver in parser.cpp; never leaves parse()).
 struct SyntaxError {
   uint32_t offset = 0;  // where the offending token starts (after white space)
+  Code code = Code::Syntax;
   std::string message;
   bool has_span = false;  // use `span` rather than the token at `offset`
   Span span;
@@ -116,9 +117,9 @@ class Builder {
   int easter_sign = 1;
 
   // ---- diagnostics ----
-  void error(Span span, std::string message);
-  [[noreturn]] void fail(uint32_t offset, std::string message) const;
-  [[noreturn]] void fail(Span span, std::string message) const;
+  Diagnostic& error(Span span, Code code, std::string message);
+  [[noreturn]] void fail(uint32_t offset, Code code, std::string message) const;
+  [[noreturn]] void fail(Span span, Code code, std::string message) const;
   const SourcePtr& source() const { return source_; }
 
  private:

@@ -37,7 +37,7 @@ struct start_value {
 inline int parse_year(Builder& b, Span s) {
   std::string_view t = b.text(s);
   if (t.size() > 4 || t.size() < 4) {
-    b.error(s, "expected a four-digit year");
+    b.error(s, Code::InvalidHolidays, "expected a four-digit year");
     return 0;
   }
   return std::stoi(std::string(t));
@@ -78,7 +78,10 @@ struct action<grammar::header_title> {
 namespace detail {
 // Sets a header clause, once.
 inline void set_once(Builder& b, std::optional<std::string>& field, Span& field_span, TextToken t, const char* word) {
-  if (field) b.error(t.span, std::string("the header already has `") + word + "`");
+  if (field) {
+    b.error(t.span, Code::DuplicateHeaderItem, std::string("the header already has `") + word + "`")
+        .related.push_back({field_span, "first given here"});
+  }
   field = std::move(t.text);
   field_span = t.span;
 }
@@ -105,7 +108,7 @@ struct action<grammar::effective_date> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
     Span s = detail::span_of(in, b);
-    if (auto problem = check_date(b.text(s))) b.error(s, *problem);
+    if (auto problem = check_date(b.text(s))) b.error(s, Code::InvalidDate, *problem);
     detail::set_once(b, b.header().effective, b.header().effective_span, {std::string(b.text(s)), s, 0}, "effective");
   }
 };
@@ -115,7 +118,10 @@ struct action<grammar::home_zone_expr> {
   template <typename In>
   static void apply(const In&, Builder& b) {
     ast::ExprPtr e = b.pop_expr();
-    if (b.header().home_zone) b.error(e->span, "the header already has `home zone`");
+    if (b.header().home_zone) {
+      b.error(e->span, Code::DuplicateHeaderItem, "the header already has `home zone`")
+          .related.push_back({b.header().home_zone->span, "first given here"});
+    }
     b.header().home_zone = std::move(e);
   }
 };
@@ -285,7 +291,7 @@ struct action<grammar::time_from> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
     Span s = detail::span_of(in, b);
-    if (auto problem = check_clock(b.text(s), false, &b.range_from)) b.error(s, *problem);
+    if (auto problem = check_clock(b.text(s), false, &b.range_from)) b.error(s, Code::InvalidTimeOfDay, *problem);
   }
 };
 template <>
@@ -294,7 +300,7 @@ struct action<grammar::time_to> {
   static void apply(const In& in, Builder& b) {
     Span s = detail::span_of(in, b);
     int32_t to = 0;
-    if (auto problem = check_clock(b.text(s), true, &to)) b.error(s, *problem);
+    if (auto problem = check_clock(b.text(s), true, &to)) b.error(s, Code::InvalidTimeOfDay, *problem);
     b.line.ranges.emplace_back(b.range_from, to);
   }
 };
@@ -362,7 +368,8 @@ struct action<grammar::holidays_valid> {
   static void apply(const In& in, Builder& b) {
     ast::HolidaysDecl& h = *b.decl().holidays_decl;
     h.valid_span = detail::span_of(in, b);
-    if (h.valid_from > h.valid_to) b.error(h.valid_span, "the first year of `valid` comes after the last");
+    if (h.valid_from > h.valid_to)
+      b.error(h.valid_span, Code::InvalidHolidays, "the first year of `valid` comes after the last");
   }
 };
 
@@ -390,7 +397,8 @@ struct action<grammar::rule_day> {
     std::string_view t = b.text(s);
     int day = t.size() > 2 ? 99 : std::stoi(std::string(t));
     if (day < 1 || day > days_in_month(b.rule.month)) {
-      b.error(s, "invalid day: " + std::string(ast::month_name(b.rule.month)) + " has no day " + std::string(t));
+      b.error(s, Code::InvalidHolidays,
+              "invalid day: " + std::string(ast::month_name(b.rule.month)) + " has no day " + std::string(t));
     }
     b.rule.kind = ast::HolidayRuleDecl::Kind::Fixed;
     b.rule.day = day;
@@ -433,7 +441,7 @@ struct action<grammar::easter_days> {
     Span s = detail::span_of(in, b);
     std::string_view t = b.text(s);
     if (t.size() > 3) {
-      b.error(s, "expected at most 366 days from Easter");
+      b.error(s, Code::InvalidHolidays, "expected at most 366 days from Easter");
       return;
     }
     b.rule.easter_offset = b.easter_sign * std::stoi(std::string(t));
@@ -446,7 +454,8 @@ struct observe {
   template <typename In>
   static void apply(const In& in, Builder& b) {
     if (b.rule.observance != ast::HolidayRuleDecl::Observance::None) {
-      b.error(span_of(in, b), "a holiday rule can say `observed nearest weekday` or `substitute next weekday`, once");
+      b.error(span_of(in, b), Code::InvalidHolidays,
+              "a holiday rule can say `observed nearest weekday` or `substitute next weekday`, once");
     }
     b.rule.observance = O;
   }
@@ -462,7 +471,7 @@ struct action<grammar::from_year> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
     Span s = detail::span_of(in, b);
-    if (b.rule.from_year) b.error(s, "the holiday rule already has `from`");
+    if (b.rule.from_year) b.error(s, Code::InvalidHolidays, "the holiday rule already has `from`");
     b.rule.from_year = detail::parse_year(b, s);
   }
 };
@@ -471,7 +480,7 @@ struct action<grammar::until_year> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
     Span s = detail::span_of(in, b);
-    if (b.rule.until_year) b.error(s, "the holiday rule already has `until`");
+    if (b.rule.until_year) b.error(s, Code::InvalidHolidays, "the holiday rule already has `until`");
     b.rule.until_year = detail::parse_year(b, s);
   }
 };
@@ -499,7 +508,7 @@ struct change_date {
   template <typename In>
   static void apply(const In& in, Builder& b) {
     Span s = span_of(in, b);
-    if (auto problem = check_date(b.text(s))) b.error(s, *problem);
+    if (auto problem = check_date(b.text(s))) b.error(s, Code::InvalidDate, *problem);
     b.texts.push_back({std::string(b.text(s)), s, ToDate ? 2 : 1});
   }
 };

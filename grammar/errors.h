@@ -187,6 +187,13 @@ PROVISO_ERROR(expect_value_expr, "expected the expected value after `=`");
 
 #undef PROVISO_ERROR
 
+// The diagnostic code of a rule's error: a syntax error, unless the rule is where a token
+// that was recognised turns out to be malformed.
+template <typename Rule>
+inline constexpr Code error_code = Code::Syntax;
+template <>
+inline constexpr Code error_code<grammar::escape_code> = Code::InvalidText;
+
 // Rules whose nesting is counted: every recursion of the grammar passes through one of them.
 template <typename Rule>
 inline constexpr bool counts_nesting = std::is_same_v<Rule, grammar::postfix_expr> || std::is_same_v<Rule, grammar::type_primary>;
@@ -219,7 +226,7 @@ inline constexpr bool unwinds =
     Rule::subs_t::size != 0 && !is_template_instance<Rule>::value && !std::is_base_of_v<grammar::token, Rule>;
 
 // The message of a failed `text_close`: unterminated, or a character a text may not hold.
-std::string text_close_message(const Builder& b, const char* at, Span* span);
+std::string text_close_message(const Builder& b, const char* at, Span* span, Code* code);
 // The token at `p` without skipping to another line: empty at a line's end or a comment.
 Span error_span(const Builder& b, const char* p);
 // From `p`, back over white space and comments to the end of the last token, then forward
@@ -232,7 +239,7 @@ struct control : tao::pegtl::normal<Rule> {
   static void start(const Input& in, Builder& b) {
     if constexpr (counts_nesting<Rule>) {
       if (++b.depth > kMaxNesting) {
-        b.fail(b.offset(skip_blank_and_comments(in.current(), in.end())),
+        b.fail(b.offset(skip_blank_and_comments(in.current(), in.end())), Code::NestingTooDeep,
                "expressions nest too deeply (limit " + std::to_string(kMaxNesting) + ")");
       }
     }
@@ -264,14 +271,15 @@ struct control : tao::pegtl::normal<Rule> {
     static_assert(error_message<Rule> != nullptr, "a rule in must<> needs an error_message (errors.h)");
     if constexpr (std::is_same_v<Rule, grammar::text_close>) {
       Span span;
-      std::string message = text_close_message(b, in.current(), &span);
-      b.fail(span, std::move(message));
+      Code code = Code::UnterminatedText;
+      std::string message = text_close_message(b, in.current(), &span, &code);
+      b.fail(span, code, std::move(message));
     } else if constexpr (error_at<Rule> == ErrorAt::NextToken) {
-      b.fail(b.offset(skip_blank_and_comments(in.current(), in.end())), error_message<Rule>);
+      b.fail(b.offset(skip_blank_and_comments(in.current(), in.end())), error_code<Rule>, error_message<Rule>);
     } else {
       // `must<>` does not rewind: the failed rule may have read white space past the line.
       const char* p = error_at<Rule> == ErrorAt::SameLine ? same_line_token(b, in.current()) : in.current();
-      b.fail(error_span(b, p), error_message<Rule>);
+      b.fail(error_span(b, p), error_code<Rule>, error_message<Rule>);
     }
   }
 };

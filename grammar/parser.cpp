@@ -12,13 +12,15 @@
 
 namespace proviso::syntax {
 
-std::string text_close_message(const Builder& b, const char* at, Span* span) {
+std::string text_close_message(const Builder& b, const char* at, Span* span, Code* code) {
   if (at >= b.end() || *at == '\n' || *at == '\r') {
     const char* e = at;
     *span = {b.text_open, b.offset(e)};
+    *code = Code::UnterminatedText;
     return "unterminated text literal";
   }
   *span = {b.offset(at), b.offset(at) + 1};
+  *code = Code::InvalidText;
   return static_cast<unsigned char>(*at) < 0x20 || *at == 0x7f
              ? "a text literal may not hold control characters: use `\\n` or `\\t`"
              : "invalid UTF-8 in a text literal";
@@ -68,9 +70,9 @@ class Driver {
 
   void run() {
     if (text_.size() > kMaxSourceBytes) {
-      result_->diagnostics.error(source_, {0, 0}, "syntax",
-                                 "the file is too large: " + std::to_string(text_.size()) +
-                                     " bytes, the limit is 8 MiB (8388608 bytes)");
+      result_->diagnostics.error(
+          source_, {0, 0}, Code::FileTooLarge,
+          "the file is too large: " + std::to_string(text_.size()) + " bytes, the limit is 8 MiB (8388608 bytes)");
       return;
     }
     result_->module.comments = scan_comments(text_);
@@ -115,7 +117,7 @@ class Driver {
       d.severity = Severity::Note;
       d.source = source_;
       d.span = {pos, pos};
-      d.code = "syntax";
+      d.code = Code::TooManyErrors;
       d.message = "too many syntax errors: stopped after " + std::to_string(kMaxErrors);
       result_->diagnostics.add(std::move(d));
     }
@@ -147,12 +149,12 @@ class Driver {
 
   void report(const SyntaxError& e) {
     Span span = e.has_span ? e.span : token_at(text_, e.offset);
-    b_.error(span, e.message);
+    b_.error(span, e.code, e.message);
     ++errors_;
   }
 
   void report_at(uint32_t pos, const char* message) {
-    b_.error(token_at(text_, pos), message);
+    b_.error(token_at(text_, pos), Code::Syntax, message);
     ++errors_;
   }
 
@@ -172,9 +174,9 @@ ParseResult parse(SourcePtr source) {
   try {
     Driver(source, &result).run();
   } catch (const std::exception& e) {
-    result.diagnostics.error(source, {0, 0}, "syntax", std::string("internal parser error: ") + e.what());
+    result.diagnostics.error(source, {0, 0}, Code::Internal, std::string("internal parser error: ") + e.what());
   } catch (...) {
-    result.diagnostics.error(source, {0, 0}, "syntax", "internal parser error");
+    result.diagnostics.error(source, {0, 0}, Code::Internal, "internal parser error");
   }
   // The same problem can be found twice when a rule is tried twice: report it once.
   auto& items = result.diagnostics.items();

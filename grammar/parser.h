@@ -1,7 +1,8 @@
 // The front end's entry point: the text of a `.policy` file in, its syntax tree and syntax
 // errors out. Takes any bytes (up to 8 MiB); never throws, never crashes. Syntax errors are
-// diagnostics with code "syntax"; after an error the parser resumes at the next line that
-// starts a declaration, so one run reports up to 50 errors. PEGTL stays behind this header.
+// diagnostics with Code::Syntax, or a closer code for a malformed token (an impossible date, an
+// unterminated text); after an error the parser resumes at the next line that starts a
+// declaration, so one run reports up to 50 errors. PEGTL stays behind this header.
 #pragma once
 #include "compiler/ast/ast.h"
 #include "compiler/ast/diagnostic.h"

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "compiler/ast/diagnostic.h"
+#include "tools/output.h"
 
 namespace proviso::cli {
 namespace {
@@ -144,7 +145,8 @@ bool report_diagnostics(const Result<Policy>& compiled, bool show_warnings) {
   return compiled.ok();
 }
 
-std::shared_ptr<const ir::Program> compile_or_report(const std::string& path, bool show_warnings) {
+std::shared_ptr<const ir::Program> compile_or_report(const std::string& path, bool show_warnings,
+                                                     DiagnosticFormat format) {
   // Checked here so that an unreadable file is reported like every other file error.
   std::string error;
   if (!readable(path, &error)) {
@@ -156,7 +158,11 @@ std::shared_ptr<const ir::Program> compile_or_report(const std::string& path, bo
     Diagnostics shown;
     for (const auto& d : r.diagnostics.items())
       if (show_warnings || d.severity == Severity::Error) shown.add(d);
-    std::cerr << render_all(shown);
+    if (format == DiagnosticFormat::Json) {
+      for (const Diagnostic& d : shown.items()) Output::standard().write(render_json(d) + "\n");
+    } else {
+      std::cerr << render_all(shown);
+    }
   }
   if (!r.ok() && !r.diagnostics.has_errors()) print_error(path + ": the policy could not be compiled");
   return r.program;

@@ -34,9 +34,15 @@ bool replace_file(const std::string& path, std::string_view text, std::string* e
 // Whether `path` is a readable regular file; else the message "cannot read FILE: reason".
 bool readable(const std::string& path, std::string* error);
 
+// How diagnostics are printed: text on standard error, or one JSON object per line on standard
+// output (compiler/ast/diagnostic.h, render_json) for editors.
+enum class DiagnosticFormat { Text, Json };
+
 // Compiles `path`; on errors prints the diagnostics (warnings too when `show_warnings`) and
-// returns null. An unreadable file prints `proviso: error: cannot read FILE: reason`.
-std::shared_ptr<const ir::Program> compile_or_report(const std::string& path, bool show_warnings);
+// returns null. An unreadable file prints `proviso: error: cannot read FILE: reason` on
+// standard error, in either format.
+std::shared_ptr<const ir::Program> compile_or_report(const std::string& path, bool show_warnings,
+                                                     DiagnosticFormat format = DiagnosticFormat::Text);
 
 // Prints what compiling a policy through the library said: its error diagnostics (warnings
 // too when `show_warnings`), or the engine's error. True when the policy is ready.
@@ -56,5 +62,6 @@ Command add_doc(CLI::App& app);
 Command add_bench(CLI::App& app);
 Command add_cache(CLI::App& app);
 Command add_ir(CLI::App& app);
+Command add_explain(CLI::App& app);
 
 }  // namespace proviso::cli

@@ -1,30 +1,50 @@
 // Diagnostics: problems in a user's policy, as values with a location (never thrown), and
-// their rendering in GNU form with the source line and a caret underline.
+// their rendering: GNU form with the source line and a caret underline, or one JSON object.
 #pragma once
 #include <string>
 #include <vector>
 
+#include "compiler/ast/diagnostic_codes.h"
 #include "compiler/ast/source.h"
 
 namespace proviso {
 
-enum class Severity { Error, Warning, Note };
+// Another place in the same file that the problem involves: the other row of an overlap, the
+// first declaration of a duplicate. Rendered as a `note:` line with its own snippet.
+struct Related {
+  Span span;
+  std::string message;  // lower case, as a diagnostic's message: "row 1 is here"
+};
+
+// Whether an editor may apply a fix as it is, or the user must fill in a placeholder first
+// (as rustc's suggestions say).
+enum class Applicability { MachineApplicable, HasPlaceholders };
+
+// One edit of the `help:` line's suggestion: replace `span` (empty to insert) with `replacement`.
+struct Fix {
+  Span span;
+  std::string replacement;
+  Applicability applicability = Applicability::MachineApplicable;
+};
 
 struct Diagnostic {
   Severity severity = Severity::Error;
-  SourcePtr source;   // may be null for diagnostics about no file (a missing file)
+  SourcePtr source;  // may be null for diagnostics about no file (a missing file)
   Span span;
   std::string message;  // lower case, no final period, user names in backticks
-  std::string code;     // stable identifier, e.g. "syntax", "unknown-name", "table-gap"
-  std::string help;     // optional advice, printed on its own `help:` line
-  std::vector<std::pair<Span, std::string>> notes;  // secondary locations in the same file
+  Code code = Code::Internal;
+  std::string help;              // optional advice, printed on its own `help:` line
+  std::vector<Related> related;  // secondary locations in the same file
+  // The edits that carry out the advice (of `help`, or of the message: "remove the second `?`")
+  // when it is mechanical; applied together, all or none.
+  std::vector<Fix> fixes;
 };
 
 class Diagnostics {
  public:
   void add(Diagnostic d) { items_.push_back(std::move(d)); }
-  Diagnostic& error(SourcePtr source, Span span, std::string code, std::string message);
-  Diagnostic& warning(SourcePtr source, Span span, std::string code, std::string message);
+  Diagnostic& error(SourcePtr source, Span span, Code code, std::string message);
+  Diagnostic& warning(SourcePtr source, Span span, Code code, std::string message);
 
   bool has_errors() const;
   size_t error_count() const;
@@ -39,9 +59,16 @@ class Diagnostics {
   std::vector<Diagnostic> items_;
 };
 
-// `file:line:col: error: message [code]`, the source line, a caret underline, then `help:`
-// and note lines.
+// `file:line:col: error: message [P0017 unknown-name]`, the source line, a caret underline,
+// then a `note:` line and snippet per related location, then `help:`.
 std::string render(const Diagnostic& d);
 std::string render_all(const Diagnostics& ds);
+// `[P0017 unknown-name]`: how a code is printed after a message.
+std::string code_tag(Code code);
+
+// One line of JSON (no line break) with the file, 1-based line and byte column of the start
+// and end, severity, code, name, message, help, related locations and fixes; the form that
+// `proviso check --format json` prints for editors.
+std::string render_json(const Diagnostic& d);
 
 }  // namespace proviso

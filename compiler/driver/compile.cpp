@@ -29,7 +29,7 @@ CompileResult compile_file(const std::string& path) {
   if (!in) {
     Diagnostic d;
     d.message = fmt::format("cannot read `{}`: {}", path, std::strerror(errno));
-    d.code = "io";
+    d.code = Code::UnreadableFile;
     result.diagnostics.add(std::move(d));
     return result;
   }
@@ -40,7 +40,7 @@ CompileResult compile_file(const std::string& path) {
     if (text.size() > kMaxSourceBytes) {
       Diagnostic d;
       d.message = fmt::format("`{}` is larger than the limit of {} MiB for a policy file", path, kMaxSourceBytes >> 20);
-      d.code = "limit";
+      d.code = Code::FileTooLarge;
       result.diagnostics.add(std::move(d));
       return result;
     }
@@ -81,7 +81,7 @@ CompileResult compile_source(SourcePtr source) {
       if (m.name == name) found = &m;
     }
     if (!found) {
-      auto& diag = result.diagnostics.error(source, d.import_decl->path.span, "unknown-import",
+      auto& diag = result.diagnostics.error(source, d.import_decl->path.span, Code::UnknownImport,
                                             fmt::format("there is no module `{}`", name));
       diag.help = fmt::format("the modules are {}", fmt::join(names, ", "));
       continue;
@@ -106,7 +106,7 @@ CompileResult compile_source(SourcePtr source) {
     // (the environment variable): a finding is a compiler bug, reported as an error.
     if (verify_ir_enabled()) {
       for (const std::string& problem : ir::verify(*checked.program))
-        result.diagnostics.error(source, Span{}, "internal", "internal error: the IR verifier: " + problem);
+        result.diagnostics.error(source, Span{}, Code::Internal, "internal error: the IR verifier: " + problem);
     }
     if (!result.diagnostics.has_errors()) check_evaluation(*checked.program, result.diagnostics);
   }

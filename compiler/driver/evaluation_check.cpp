@@ -102,12 +102,12 @@ const ir::Loc* location(const ir::Program& p, int32_t loc_index) {
   return &p.locs[static_cast<size_t>(loc_index)];
 }
 
-void report(const ir::Program& p, Diagnostics& out, const ir::Loc* loc, std::string code, std::string message,
+void report(const ir::Program& p, Diagnostics& out, const ir::Loc* loc, Code code, std::string message,
             std::string help) {
   SourcePtr file = loc && loc->file >= 0 && static_cast<size_t>(loc->file) < p.files.size()
                        ? p.files[static_cast<size_t>(loc->file)]
                        : (p.files.empty() ? nullptr : p.files[0]);
-  Diagnostic& d = out.error(file, loc ? loc->span : Span{}, std::move(code), std::move(message));
+  Diagnostic& d = out.error(file, loc ? loc->span : Span{}, code, std::move(message));
   d.help = std::move(help);
 }
 
@@ -142,7 +142,7 @@ void check_evaluation(const ir::Program& p, Diagnostics& out) {
       through = fmt::format(" through {}, {}, ... {} ({} values)", chain[0], chain[1], chain.back(), chain.size());
     else if (!chain.empty())
       through = " through " + fmt::format("{}", fmt::join(chain, ", "));
-    report(p, out, location(p, loc), "limit",
+    report(p, out, location(p, loc), Code::EvaluationTooDeep,
            fmt::format("evaluating {} nests {} levels deep{}, more than the {} an evaluation may", what, depth, through,
                        ir::kMaxEvalDepth),
            "compute the value in fewer steps: each let in a chain of lets adds to the depth");
@@ -171,10 +171,11 @@ void check_evaluation(const ir::Program& p, Diagnostics& out) {
     const ir::Loc* loc = location(p, error.loc);
     if (!loc) loc = location(p, value_loc(p, v));
     if (constant)
-      report(p, out, loc, "constant", fmt::format("the constant `{}` cannot be computed: {}", def.name, error.message),
+      report(p, out, loc, Code::ConstantFails,
+             fmt::format("the constant `{}` cannot be computed: {}", def.name, error.message),
              "constants are computed when the policy is compiled");
     else
-      report(p, out, loc, "always-fails",
+      report(p, out, loc, Code::AlwaysFails,
              fmt::format("`{}` reads no input and fails on every evaluation: {}", def.name, error.message), "");
   }
 }

@@ -20,18 +20,21 @@ NodeId ExprChecker::call(const ast::Expr& e, const Type* hint) {
   auto arity = [&](size_t lo, size_t hi) {
     if (e.args.size() < lo || e.args.size() > hi) {
       std::string want = lo == hi ? std::to_string(lo) : fmt::format("{} to {}", lo, hi);
-      err(e, "arity", fmt::format("`{}` takes {} argument{}, not {}", f, want, hi == 1 ? "" : "s", e.args.size()));
+      err(e, Code::WrongArgumentCount,
+          fmt::format("`{}` takes {} argument{}, not {}", f, want, hi == 1 ? "" : "s", e.args.size()));
       return false;
     }
     return true;
   };
   auto arg = [&](size_t i, const Type* h = nullptr) { return present(check(*e.args[i], h), *e.args[i]); };
   auto arg_as = [&](size_t i, TypeKind k, const char* what) {
-    return c_.check_as(*e.args[i], s_, Type::of(k), fmt::format("the {} argument of `{}`", what, f));
+    return c_.check_as(*e.args[i], s_, Type::of(k), fmt::format("the {} argument of `{}`", what, f),
+                       Code::TypeMismatch);
   };
   if (f == "min" || f == "max") {
     if (e.args.size() < 2) {
-      err(e, "arity", fmt::format("`{}` takes two or more arguments; for a list write `{} x in LIST: x`", f, f));
+      err(e, Code::WrongArgumentCount,
+          fmt::format("`{}` takes two or more arguments; for a list write `{} x in LIST: x`", f, f));
       return poison(e);
     }
     std::vector<NodeId> ids;
@@ -43,7 +46,7 @@ NodeId ExprChecker::call(const ast::Expr& e, const Type* hint) {
     Type t = unify(ids, exprs, e);
     if (t.is_error()) return poison(e);
     if (!is_ordered(t.kind)) {
-      err(e, "type", fmt::format("`{}` needs ordered values, not `{}`", f, show(t)));
+      err(e, Code::InvalidArgument, fmt::format("`{}` needs ordered values, not `{}`", f, show(t)));
       return poison(e);
     }
     ir::Node n;
@@ -58,7 +61,7 @@ NodeId ExprChecker::call(const ast::Expr& e, const Type* hint) {
     Type t = c_.type_of(a);
     if (t.is_error()) return poison(e);
     if (!t.is_numeric() && t.kind != TypeKind::Money && t.kind != TypeKind::Percent && t.kind != TypeKind::Duration) {
-      err(e, "type", fmt::format("`abs` needs a number, money, percent or duration, not `{}`", show(t)));
+      err(e, Code::InvalidArgument, fmt::format("`abs` needs a number, money, percent or duration, not `{}`", show(t)));
       return poison(e);
     }
     return node(Op::Abs, t.without_range(), e, a);
@@ -70,7 +73,7 @@ NodeId ExprChecker::call(const ast::Expr& e, const Type* hint) {
     if (t.is_error()) return poison(e);
     if (t.kind == TypeKind::Integer) return a;
     if (t.kind != TypeKind::Decimal) {
-      err(e, "type", fmt::format("`{}` needs a decimal, not `{}`", f, show(t)));
+      err(e, Code::InvalidArgument, fmt::format("`{}` needs a decimal, not `{}`", f, show(t)));
       return poison(e);
     }
     return node(f == "ceil" ? Op::Ceil : Op::Floor, Type::of(TypeKind::Integer), e, a);
@@ -88,7 +91,7 @@ NodeId ExprChecker::call(const ast::Expr& e, const Type* hint) {
         int64_t p = -1;
         std::from_chars(x.text.data(), x.text.data() + x.text.size(), p);
         if (p < 0 || p > rt::Decimal::kMaxScale) {
-          err(x, "round", fmt::format("round to 0 to {} places, not {}", rt::Decimal::kMaxScale, x.text));
+          err(x, Code::InvalidRounding, fmt::format("round to 0 to {} places, not {}", rt::Decimal::kMaxScale, x.text));
           return poison(e);
         }
         places = static_cast<int>(p);
@@ -99,13 +102,13 @@ NodeId ExprChecker::call(const ast::Expr& e, const Type* hint) {
             {"ceiling", rt::RoundingMode::Ceiling}, {"floor", rt::RoundingMode::Floor}};
         auto it = modes.find(x.name.text);
         if (it == modes.end()) {
-          err(x, "round", fmt::format("unknown rounding mode `{}`", x.name.text)).help =
+          err(x, Code::InvalidRounding, fmt::format("unknown rounding mode `{}`", x.name.text)).help =
               "the modes are half_away, half_even, up, down, ceiling, floor";
           return poison(e);
         }
         mode = it->second;
       } else {
-        err(x, "round", "`round` takes a number of places (an integer literal) and a rounding mode name");
+        err(x, Code::InvalidRounding, "`round` takes a number of places (an integer literal) and a rounding mode name");
         return poison(e);
       }
     }
@@ -117,7 +120,7 @@ NodeId ExprChecker::call(const ast::Expr& e, const Type* hint) {
     } else if (t.kind == TypeKind::Integer) {
       return a;
     } else {
-      err(e, "type", fmt::format("`round` needs money or a decimal, not `{}`", show(t)));
+      err(e, Code::InvalidArgument, fmt::format("`round` needs money or a decimal, not `{}`", show(t)));
       return poison(e);
     }
     ir::Node n;
@@ -134,7 +137,7 @@ NodeId ExprChecker::call(const ast::Expr& e, const Type* hint) {
     Type t = c_.type_of(a);
     if (t.is_error()) return poison(e);
     if (t.kind != TypeKind::List || !t.elem) {
-      err(e, "type", fmt::format("`{}` needs a list, not `{}`", f, show(t)));
+      err(e, Code::NotAList, fmt::format("`{}` needs a list, not `{}`", f, show(t)));
       return poison(e);
     }
     if (f == "count") return node(Op::ListCount, Type::of(TypeKind::Integer), e, a);
@@ -147,7 +150,7 @@ NodeId ExprChecker::call(const ast::Expr& e, const Type* hint) {
     Type t = c_.type_of(a);
     if (t.is_error()) return poison(e);
     if (t.kind != TypeKind::Text) {
-      err(e, "type", fmt::format("`blank` needs a text, not `{}`", show(t)));
+      err(e, Code::InvalidArgument, fmt::format("`blank` needs a text, not `{}`", show(t)));
       return poison(e);
     }
     return node(Op::Blank, Type::of(TypeKind::Bool), e, a);
@@ -178,9 +181,12 @@ NodeId ExprChecker::call(const ast::Expr& e, const Type* hint) {
     if (c_.type_of(a).is_error()) return poison(e);
     return node(Op::ToText, Type::of(TypeKind::Text), e, a);
   }
-  auto& d = err(e, "unknown-function", fmt::format("unknown function `{}`", f));
+  auto& d = err(e, Code::UnknownFunction, fmt::format("unknown function `{}`", f));
   std::string best = closest_name(f, builtins);
-  if (!best.empty()) d.help = fmt::format("did you mean `{}`?", best);
+  if (!best.empty()) {
+    d.help = fmt::format("did you mean `{}`?", best);
+    d.fixes.push_back({e.name.span, best});
+  }
   return poison(e);
 }
 
@@ -199,7 +205,7 @@ NodeId ExprChecker::list(const ast::Expr& e, const Type* hint) {
     elem = unify(ids, exprs, e);
     if (elem.is_error()) return poison(e);
   } else if (!elem_hint) {
-    err(e, "type", "the type of an empty list is not known here");
+    err(e, Code::TypeNotKnown, "the type of an empty list is not known here");
     return poison(e);
   }
   if (elem_hint && elem.kind == TypeKind::Integer && elem_hint->kind == TypeKind::Decimal) {
@@ -215,35 +221,43 @@ NodeId ExprChecker::list(const ast::Expr& e, const Type* hint) {
 
 NodeId ExprChecker::record(const ast::Expr& e, const Type* hint) {
   if (!hint || hint->kind != TypeKind::Record || hint->id < 0) {
-    err(e, "type", "the record type of `{ ... }` is not known here");
+    err(e, Code::TypeNotKnown, "the record type of `{ ... }` is not known here");
     return poison(e);
   }
   const ir::RecordDef& rec = c_.program_->schema.records[hint->id];
   std::vector<NodeId> args(rec.fields.size(), ir::kNoNode);
   std::vector<bool> seen(rec.fields.size(), false);
+  std::vector<Span> seen_at(rec.fields.size());
   for (const ast::FieldInit& fi : e.fields) {
     int f = rec.find(fi.name.text);
     if (f < 0) {
       std::vector<std::string> names;
       for (const auto& fd : rec.fields) names.push_back(fd.name);
-      auto& d = c_.error(s_.file, fi.name.span, "unknown-field", fmt::format("`{}` has no field `{}`", rec.name, fi.name.text));
+      auto& d = c_.error(s_.file, fi.name.span, Code::UnknownField,
+                         fmt::format("`{}` has no field `{}`", rec.name, fi.name.text));
       std::string best = closest_name(fi.name.text, names);
-      if (!best.empty()) d.help = fmt::format("did you mean `{}`?", best);
+      if (!best.empty()) {
+        d.help = fmt::format("did you mean `{}`?", best);
+        d.fixes.push_back({fi.name.span, best});
+      }
       continue;
     }
     if (seen[f]) {
-      c_.error(s_.file, fi.name.span, "duplicate", fmt::format("the field `{}` is given twice", fi.name.text));
+      c_.error(s_.file, fi.name.span, Code::DuplicateField, fmt::format("the field `{}` is given twice", fi.name.text))
+          .related.push_back({seen_at[f], "first given here"});
       continue;
     }
     seen[f] = true;
-    args[f] = c_.check_as(*fi.value, s_, rec.fields[f].type, fmt::format("the field `{}`", fi.name.text));
+    seen_at[f] = fi.name.span;
+    args[f] =
+        c_.check_as(*fi.value, s_, rec.fields[f].type, fmt::format("the field `{}`", fi.name.text), Code::TypeMismatch);
   }
   std::vector<std::string> missing;
   for (size_t i = 0; i < rec.fields.size(); ++i)
     if (!seen[i] && !rec.fields[i].type.optional) missing.push_back("`" + rec.fields[i].name + "`");
   if (!missing.empty()) {
-    err(e, "missing-field", fmt::format("`{}` needs the field{} {}", rec.name, missing.size() > 1 ? "s" : "",
-                                        fmt::join(missing, ", ")));
+    err(e, Code::MissingField,
+        fmt::format("`{}` needs the field{} {}", rec.name, missing.size() > 1 ? "s" : "", fmt::join(missing, ", ")));
   }
   ir::Node n;
   n.op = Op::MakeRecord;
@@ -259,7 +273,7 @@ NodeId ExprChecker::with(const ast::Expr& e, const Type* hint) {
   Type bt = c_.type_of(base);
   if (bt.is_error()) return poison(e);
   if (bt.kind != TypeKind::Record) {
-    err(*e.operand, "type", fmt::format("`with` needs a record, not `{}`", show(bt)));
+    err(*e.operand, Code::NotARecord, fmt::format("`with` needs a record, not `{}`", show(bt)));
     return poison(e);
   }
   const ir::RecordDef& rec = c_.program_->schema.records[bt.id];
@@ -272,13 +286,18 @@ NodeId ExprChecker::with(const ast::Expr& e, const Type* hint) {
     if (f < 0) {
       std::vector<std::string> names;
       for (const auto& fd : rec.fields) names.push_back(fd.name);
-      auto& d = c_.error(s_.file, fi.name.span, "unknown-field", fmt::format("`{}` has no field `{}`", rec.name, fi.name.text));
+      auto& d = c_.error(s_.file, fi.name.span, Code::UnknownField,
+                         fmt::format("`{}` has no field `{}`", rec.name, fi.name.text));
       std::string best = closest_name(fi.name.text, names);
-      if (!best.empty()) d.help = fmt::format("did you mean `{}`?", best);
+      if (!best.empty()) {
+        d.help = fmt::format("did you mean `{}`?", best);
+        d.fixes.push_back({fi.name.span, best});
+      }
       continue;
     }
     n.ints.push_back(f);
-    n.args.push_back(c_.check_as(*fi.value, s_, rec.fields[f].type, fmt::format("the field `{}`", fi.name.text)));
+    n.args.push_back(c_.check_as(*fi.value, s_, rec.fields[f].type, fmt::format("the field `{}`", fi.name.text),
+                                 Code::TypeMismatch));
   }
   return c_.emit(std::move(n), s_.file, e.span);
 }
@@ -289,13 +308,14 @@ NodeId ExprChecker::aggregate(const ast::Expr& e, const Type* hint) {
   Type lt = c_.type_of(lst);
   if (lt.is_error()) return poison(e);
   if (lt.kind != TypeKind::List || !lt.elem) {
-    err(*e.operand, "type", fmt::format("`{}` ranges over a list, not `{}`", agg, show(lt)));
+    err(*e.operand, Code::NotAList, fmt::format("`{}` ranges over a list, not `{}`", agg, show(lt)));
     return poison(e);
   }
   int slot = c_.program_->local_slots++;
   s_.locals.push_back({e.var.text, {slot, *lt.elem}});
   bool boolean = agg == "any" || agg == "all" || agg == "count";
-  NodeId body = boolean ? c_.check_as(*e.body, s_, Type::of(TypeKind::Bool), fmt::format("the condition of `{}`", agg))
+  NodeId body = boolean ? c_.check_as(*e.body, s_, Type::of(TypeKind::Bool), fmt::format("the condition of `{}`", agg),
+                                      Code::ConditionNotBool)
                         : present(check(*e.body, hint), *e.body);
   s_.locals.pop_back();
   Type bt = c_.type_of(body);
@@ -309,11 +329,14 @@ NodeId ExprChecker::aggregate(const ast::Expr& e, const Type* hint) {
   else if (agg == "count") { n.op = Op::AggCount; n.type = Type::of(TypeKind::Integer); }
   else if (agg == "sum") {
     if (!bt.is_numeric() && bt.kind != TypeKind::Money && bt.kind != TypeKind::Duration && bt.kind != TypeKind::Percent) {
-      err(*e.body, "type", fmt::format("`sum` adds numbers, money, percents or durations, not `{}`", show(bt)));
+      err(*e.body, Code::InvalidArgument,
+          fmt::format("`sum` adds numbers, money, percents or durations, not `{}`", show(bt)));
       return poison(e);
     }
     if (bt.kind == TypeKind::Money) {
-      err(*e.body, "type", "`sum` of money needs a currency when the list is empty: write `sum x in L: x.amount` inside `if count(L) > 0`")
+      err(*e.body, Code::MoneySumUnsupported,
+          "`sum` of money needs a currency when the list is empty: write `sum x in L: x.amount` inside `if count(L) > "
+          "0`")
           .help = "money sums are not supported yet";
       return poison(e);
     }
@@ -321,13 +344,14 @@ NodeId ExprChecker::aggregate(const ast::Expr& e, const Type* hint) {
     n.type = bt.as_required().without_range();
   } else if (agg == "min" || agg == "max") {
     if (!is_ordered(bt.kind)) {
-      err(*e.body, "type", fmt::format("`{}` needs ordered values, not `{}`", agg, show(bt)));
+      err(*e.body, Code::InvalidArgument, fmt::format("`{}` needs ordered values, not `{}`", agg, show(bt)));
       return poison(e);
     }
     n.op = agg == "min" ? Op::AggMin : Op::AggMax;
     n.type = bt.as_required().without_range().as_optional();
   } else {
-    err(e, "unknown-function", fmt::format("unknown aggregation `{}`", agg)).help = "use any, all, count, sum, min or max";
+    err(e, Code::UnknownFunction, fmt::format("unknown aggregation `{}`", agg)).help =
+        "use any, all, count, sum, min or max";
     return poison(e);
   }
   return c_.emit(std::move(n), s_.file, e.span);
@@ -340,14 +364,15 @@ NodeId ExprChecker::collect(const ast::Expr& e, const Type* hint) {
   for (const ast::CollectItem& item : e.items) {
     values.push_back(present(check(*item.value, elem_hint), *item.value));
     exprs.push_back(item.value.get());
-    conds.push_back(c_.check_as(*item.when, s_, Type::of(TypeKind::Bool), "the condition after `when`"));
+    conds.push_back(
+        c_.check_as(*item.when, s_, Type::of(TypeKind::Bool), "the condition after `when`", Code::ConditionNotBool));
   }
   Type elem = elem_hint ? elem_hint->as_required() : Type::error();
   if (!values.empty()) {
     elem = unify(values, exprs, e);
     if (elem.is_error()) return poison(e);
   } else if (!elem_hint) {
-    err(e, "type", "the type of an empty `collect` is not known here");
+    err(e, Code::TypeNotKnown, "the type of an empty `collect` is not known here");
     return poison(e);
   }
   ir::Node n;

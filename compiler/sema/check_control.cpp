@@ -42,7 +42,8 @@ Type ExprChecker::unify(std::vector<NodeId>& ids, const std::vector<const ast::E
       result = Type::of(TypeKind::BusinessDuration);
       continue;
     }
-    err(whole, "type", fmt::format("the branches give different types: `{}` and `{}`", show(result), show(t)));
+    err(whole, Code::BranchesDiffer,
+        fmt::format("the branches give different types: `{}` and `{}`", show(result), show(t)));
     return Type::error();
   }
   if (result.kind == TypeKind::None) return result;
@@ -60,7 +61,7 @@ Type ExprChecker::unify(std::vector<NodeId>& ids, const std::vector<const ast::E
 }
 
 NodeId ExprChecker::if_expr(const ast::Expr& e, const Type* hint) {
-  NodeId cond = c_.check_as(*e.cond, s_, Type::of(TypeKind::Bool), "the condition of `if`");
+  NodeId cond = c_.check_as(*e.cond, s_, Type::of(TypeKind::Bool), "the condition of `if`", Code::ConditionNotBool);
   NodeId a = with_facts(facts(cond, true), *e.then_branch, hint);
   NodeId b = with_facts(facts(cond, false), *e.else_branch, hint);
   std::vector<NodeId> ids = {a, b};
@@ -74,11 +75,12 @@ NodeId ExprChecker::match(const ast::Expr& e, const Type* hint) {
   Type st = c_.type_of(scrut);
   if (st.is_error()) return poison(e);
   if (st.kind != TypeKind::Enum && st.kind != TypeKind::Bool && st.kind != TypeKind::Integer) {
-    err(*e.operand, "type", fmt::format("`match` works on enums, bools and integers, not `{}`", show(st)));
+    err(*e.operand, Code::NotMatchable, fmt::format("`match` works on enums, bools and integers, not `{}`", show(st)));
     return poison(e);
   }
   if (e.arms.size() > kMaxMatchArms) {
-    err(e, "limit", fmt::format("this `match` has {} arms, the limit is {}", e.arms.size(), kMaxMatchArms));
+    err(e, Code::DeclarationTooLarge,
+        fmt::format("this `match` has {} arms, the limit is {}", e.arms.size(), kMaxMatchArms));
     return poison(e);
   }
   std::vector<ir::Pattern> pats;

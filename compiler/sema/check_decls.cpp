@@ -83,14 +83,15 @@ std::optional<int64_t> parse_int(const std::string& s) {
 
 void Checker::collect(const ast::Module& module, int file) {
   if (file > 0 && !module.header.is_module) {
-    error(file, module.header.span, "import-not-module", "only library modules can be imported");
+    // INVARIANT: every stdlib module is a `module` (only stdlib modules can be imported).
+    error(file, module.header.span, Code::Internal, "only library modules can be imported");
   }
   for (const ast::Decl& d : module.decls) {
     if (d.kind == ast::DeclKind::Import || d.kind == ast::DeclKind::Test) continue;
     if (module.header.is_module &&
         (d.kind == ast::DeclKind::Input || d.kind == ast::DeclKind::Exclusions ||
          (d.kind == ast::DeclKind::Value && d.value_decl->kind == ast::ValueDecl::Kind::Decision))) {
-      error(file, decl_name(d).span, "module-declaration",
+      error(file, decl_name(d).span, Code::NotAllowedInModule,
             fmt::format("a library module cannot declare the {} `{}`", kind_word(d), decl_name(d).text))
           .help = "declare inputs and decisions in a `policy`, and import this module there";
       continue;
@@ -113,10 +114,9 @@ void Checker::collect(const ast::Module& module, int file) {
     // in expressions the bare name means the input.
     if (!same_space && other_space && (is_input ? is_decision(other_space) : this_is_decision)) other_space = nullptr;
     if (Symbol* prev = same_space ? same_space : other_space) {
-      auto& diag = error(file, name.span, "duplicate",
-                         fmt::format("`{}` is declared twice", name.text));
+      auto& diag = error(file, name.span, Code::DuplicateDeclaration, fmt::format("`{}` is declared twice", name.text));
       if (prev->file == file) {
-        diag.notes.push_back({prev->span, "first declared here"});
+        diag.related.push_back({prev->span, "first declared here"});
       } else {
         diag.help = fmt::format("`{}` is already declared by the imported module `{}`", name.text,
                                 imports_[prev->file - 1]->header.name.text);
@@ -132,7 +132,7 @@ void Checker::collect(const ast::Module& module, int file) {
   }
   for (const ast::Decl& d : module.decls) {
     if (module.header.is_module && d.kind == ast::DeclKind::Test) {
-      error(file, d.test_decl->name_span, "module-declaration", "a library module cannot declare tests");
+      error(file, d.test_decl->name_span, Code::NotAllowedInModule, "a library module cannot declare tests");
     }
   }
 }
@@ -143,7 +143,9 @@ ir::Type Checker::resolve_type(const ast::TypeExpr& t, int file, const std::stri
     case K::Optional: {
       ir::Type inner = t.elem ? resolve_type(*t.elem, file, record_name_hint) : ir::Type::error();
       if (inner.optional) {
-        error(file, t.span, "type", "a type is optional once: remove the second `?`");
+        auto& d = error(file, t.span, Code::OptionalTwice, "a type is optional once: remove the second `?`");
+        // INVARIANT: an optional type's span ends with its `?`.
+        if (t.span.end > t.span.begin) d.fixes.push_back({{t.span.end - 1, t.span.end}, ""});
       }
       return inner.as_optional();
     }
@@ -157,10 +159,11 @@ ir::Type Checker::resolve_type(const ast::TypeExpr& t, int file, const std::stri
       int id = static_cast<int>(program_->schema.records.size());
       program_->schema.records.push_back(rec);
       std::vector<ir::FieldDef> fields;
-      std::set<std::string> seen;
+      std::map<std::string, Span> seen;
       for (const ast::FieldDecl& f : t.fields) {
-        if (!seen.insert(f.name.text).second) {
-          error(file, f.name.span, "duplicate", fmt::format("the field `{}` is declared twice", f.name.text));
+        if (auto [first, fresh] = seen.emplace(f.name.text, f.name.span); !fresh) {
+          error(file, f.name.span, Code::DuplicateField, fmt::format("the field `{}` is declared twice", f.name.text))
+              .related.push_back({first->second, "first declared here"});
           continue;
         }
         fields.push_back({f.name.text, f.type ? resolve_type(*f.type, file, record_name_hint + "." + f.name.text)
@@ -186,19 +189,23 @@ ir::Type Checker::resolve_type(const ast::TypeExpr& t, int file, const std::stri
     ir::Type ty = ir::Type::of(it->second);
     if (t.has_range) {
       if (ty.kind != ir::TypeKind::Integer) {
-        error(file, t.span, "type", fmt::format("only `integer` takes a range, not `{}`", n));
+        error(file, t.span, Code::InvalidTypeRange, fmt::format("only `integer` takes a range, not `{}`", n));
         return ty;
       }
       if (t.range_lo) {
         ty.lo = parse_int(*t.range_lo);
-        if (!ty.lo) error(file, t.span, "type", fmt::format("the range bound `{}` is not an integer", *t.range_lo));
+        if (!ty.lo)
+          error(file, t.span, Code::InvalidTypeRange,
+                fmt::format("the range bound `{}` is not an integer", *t.range_lo));
       }
       if (t.range_hi) {
         ty.hi = parse_int(*t.range_hi);
-        if (!ty.hi) error(file, t.span, "type", fmt::format("the range bound `{}` is not an integer", *t.range_hi));
+        if (!ty.hi)
+          error(file, t.span, Code::InvalidTypeRange,
+                fmt::format("the range bound `{}` is not an integer", *t.range_hi));
       }
       if (ty.lo && ty.hi && *ty.lo > *ty.hi) {
-        error(file, t.span, "type", fmt::format("the range {}..{} is empty", *ty.lo, *ty.hi));
+        error(file, t.span, Code::EmptyRange, fmt::format("the range {}..{} is empty", *ty.lo, *ty.hi));
       }
     }
     return ty;
@@ -218,9 +225,12 @@ ir::Type Checker::resolve_type(const ast::TypeExpr& t, int file, const std::stri
   for (const auto& [k, v] : builtin) candidates.push_back(k);
   for (const auto& [name, s] : symbols_)
     if (s.kind == SymKind::Enum || s.kind == SymKind::Record) candidates.push_back(name);
-  auto& d = error(file, t.name.span, "unknown-type", fmt::format("unknown type `{}`", n));
+  auto& d = error(file, t.name.span, Code::UnknownType, fmt::format("unknown type `{}`", n));
   std::string hint = closest_name(n, candidates);
-  if (!hint.empty()) d.help = fmt::format("did you mean `{}`?", hint);
+  if (!hint.empty()) {
+    d.help = fmt::format("did you mean `{}`?", hint);
+    d.fixes.push_back({t.name.span, hint});
+  }
   return ir::Type::error();
 }
 
@@ -231,13 +241,18 @@ void Checker::check_enum(Symbol& sym) {
   ir::EnumDef def;
   def.name = e.name.text;
   for (const ast::Ident& m : e.members) {
-    if (def.find(m.text) >= 0) {
-      error(sym.file, m.span, "duplicate", fmt::format("`{}` is listed twice in `{}`", m.text, e.name.text));
+    if (int first = def.find(m.text); first >= 0) {
+      // INVARIANT: members are added in order until the first duplicate, so the index of the
+      // earlier one is its index in e.members too.
+      error(sym.file, m.span, Code::DuplicateMember, fmt::format("`{}` is listed twice in `{}`", m.text, e.name.text))
+          .related.push_back({e.members[static_cast<size_t>(first)].span, "first listed here"});
       continue;
     }
     def.members.push_back(m.text);
   }
-  if (def.members.empty()) error(sym.file, e.name.span, "empty-enum", fmt::format("`{}` has no members", e.name.text));
+  // INVARIANT: the grammar requires a member.
+  if (def.members.empty())
+    error(sym.file, e.name.span, Code::Internal, fmt::format("`{}` has no members", e.name.text));
   sym.index = static_cast<int>(program_->schema.enums.size());
   program_->schema.enums.push_back(std::move(def));
 }
@@ -245,7 +260,7 @@ void Checker::check_enum(Symbol& sym) {
 void Checker::check_record(Symbol& sym) {
   if (sym.state == Symbol::State::Done) return;
   if (sym.state == Symbol::State::Checking) {
-    error(sym.file, sym.span, "cycle",
+    error(sym.file, sym.span, Code::Cycle,
           fmt::format("the record `{}` contains itself", sym.decl->record_decl->name.text))
         .help = "records must be finite: use a list or an optional of another record";
     return;
@@ -256,10 +271,11 @@ void Checker::check_record(Symbol& sym) {
   program_->schema.records.push_back(ir::RecordDef{r.name.text, {}});
   sym.index = id;
   std::vector<ir::FieldDef> fields;
-  std::set<std::string> seen;
+  std::map<std::string, Span> seen;
   for (const ast::FieldDecl& f : r.fields) {
-    if (!seen.insert(f.name.text).second) {
-      error(sym.file, f.name.span, "duplicate", fmt::format("the field `{}` is declared twice", f.name.text));
+    if (auto [first, fresh] = seen.emplace(f.name.text, f.name.span); !fresh) {
+      error(sym.file, f.name.span, Code::DuplicateField, fmt::format("the field `{}` is declared twice", f.name.text))
+          .related.push_back({first->second, "first declared here"});
       continue;
     }
     ir::Type ft = f.type ? resolve_type(*f.type, sym.file, r.name.text + "." + f.name.text) : ir::Type::error();
@@ -277,11 +293,18 @@ void Checker::check_input(Symbol& sym) {
   def.optional = in.optional;
   def.type = in.type ? resolve_type(*in.type, sym.file, in.name.text) : ir::Type::error();
   if (def.type.optional) {
-    error(sym.file, in.type->span, "type", "an input is made optional with `optional input`, not `?`");
+    auto& d =
+        error(sym.file, in.type->span, Code::OptionalInput, "an input is made optional with `optional input`, not `?`");
+    // INVARIANT: an input's declaration starts with `input` here (`optional input` gives no
+    // optional type), and an optional type's span ends with its `?`.
+    if (!in.optional && in.type->span.end > in.type->span.begin) {
+      d.fixes.push_back({{sym.decl->span.begin, sym.decl->span.begin}, "optional "});
+      d.fixes.push_back({{in.type->span.end - 1, in.type->span.end}, ""});
+    }
     def.type.optional = false;
   }
   if (!def.type.is_error() && def.type.kind != ir::TypeKind::Record && def.type.kind != ir::TypeKind::List) {
-    error(sym.file, in.type->span, "type",
+    error(sym.file, in.type->span, Code::InputNotRecord,
           fmt::format("the input `{}` must be a record or a list of records, not `{}`", in.name.text, show(def.type)));
   }
   sym.index = static_cast<int>(program_->inputs.size());
@@ -296,14 +319,15 @@ void Checker::check_header(const ast::Header& h) {
   if (h.effective) {
     auto d = rt::parse_date(*h.effective);
     if (!d) {
-      error(0, h.effective_span, "date", d.error().message);
+      error(0, h.effective_span, Code::InvalidDate, d.error().message);
     } else {
       program_->effective = *d;
     }
   }
   if (h.home_zone) {
     Scope scope;
-    program_->home_zone = check_as(*h.home_zone, scope, ir::Type::of(ir::TypeKind::Zone), "the home zone");
+    program_->home_zone =
+        check_as(*h.home_zone, scope, ir::Type::of(ir::TypeKind::Zone), "the home zone", Code::TypeMismatch);
   }
 }
 
@@ -311,12 +335,12 @@ void Checker::ensure_value(Symbol& sym) {
   if (sym.state == Symbol::State::Done) return;
   const ast::Decl& d = *sym.decl;
   if (sym.state == Symbol::State::Checking) {
-    error(sym.file, sym.span, "cycle", fmt::format("`{}` depends on itself", decl_name(d).text))
-        .help = "policies are total: a decision may not use itself, directly or through others";
+    error(sym.file, sym.span, Code::Cycle, fmt::format("`{}` depends on itself", decl_name(d).text)).help =
+        "policies are total: a decision may not use itself, directly or through others";
     return;
   }
   if (depth_ > kMaxCheckDepth) {
-    error(sym.file, sym.span, "limit",
+    error(sym.file, sym.span, Code::NestingTooDeep,
           fmt::format("declarations depend on each other more than {} deep", kMaxCheckDepth));
     return;
   }
@@ -335,20 +359,25 @@ void Checker::ensure_value(Symbol& sym) {
     ir::Node collect;
     collect.op = ir::Op::Collect;
     collect.type = def.type;
-    std::set<std::string> seen;
+    std::map<std::string, Span> seen;
     for (const ast::ExclusionEntry& e : x.entries) {
-      if (!seen.insert(e.clause).second) {
-        error(sym.file, e.clause_span, "duplicate", fmt::format("the exclusion \"{}\" is listed twice", e.clause));
+      if (auto [first, fresh] = seen.emplace(e.clause, e.clause_span); !fresh) {
+        error(sym.file, e.clause_span, Code::DuplicateExclusion,
+              fmt::format("the exclusion \"{}\" is listed twice", e.clause))
+            .related.push_back({first->second, "first listed here"});
       }
       collect.args.push_back(emit_const(ir::Value(e.clause), ir::Type::of(ir::TypeKind::Text), sym.file, e.clause_span));
       collect.args.push_back(e.when ? check_as(*e.when, scope, ir::Type::of(ir::TypeKind::Bool),
-                                               fmt::format("the condition of exclusion \"{}\"", e.clause))
+                                               fmt::format("the condition of exclusion \"{}\"", e.clause),
+                                               Code::ConditionNotBool)
                                     : ir::kNoNode);
     }
     def.body = emit(std::move(collect), sym.file, d.span);
     if (!x.clause) {
-      warning(sym.file, x.name.span, "no-clause", fmt::format("the exclusions `{}` cite no clause", x.name.text))
-          .help = "add `clause \"...\"` after the name, citing the contract's section";
+      auto& d = warning(sym.file, x.name.span, Code::NoClause,
+                        fmt::format("the exclusions `{}` cite no clause", x.name.text));
+      d.help = "add `clause \"...\"` after the name, citing the contract's section";
+      d.fixes.push_back({{x.name.span.end, x.name.span.end}, "  clause \"...\"", Applicability::HasPlaceholders});
     }
   } else {
     const ast::ValueDecl& v = *d.value_decl;
@@ -361,22 +390,29 @@ void Checker::ensure_value(Symbol& sym) {
     }
     if (v.type) {
       def.type = resolve_type(*v.type, sym.file, v.name.text);
-      def.body = v.value ? check_as(*v.value, scope, def.type, fmt::format("`{}`", v.name.text)) : ir::kNoNode;
+      def.body = v.value
+                     ? check_as(*v.value, scope, def.type, fmt::format("`{}`", v.name.text), Code::DeclaredTypeMismatch)
+                     : ir::kNoNode;
     } else {
       def.body = v.value ? check_expr(*v.value, scope) : ir::kNoNode;
       def.type = type_of(def.body);
       if (def.type.kind == ir::TypeKind::None) {
-        error(sym.file, v.name.span, "type", fmt::format("`{}` is always `none`: give it a type", v.name.text));
+        error(sym.file, v.name.span, Code::AlwaysNone,
+              fmt::format("`{}` is always `none`: give it a type", v.name.text));
       }
     }
     if (def.kind == ir::ValueKind::Decision && !v.clause) {
-      warning(sym.file, v.name.span, "no-clause", fmt::format("the decision `{}` cites no clause", v.name.text))
-          .help = "add `clause \"...\"` after the type, citing the contract's section";
+      auto& d =
+          warning(sym.file, v.name.span, Code::NoClause, fmt::format("the decision `{}` cites no clause", v.name.text));
+      d.help = "add `clause \"...\"` after the type, citing the contract's section";
+      // INVARIANT: a decision has a type (the grammar requires it).
+      uint32_t after = v.type ? v.type->span.end : v.name.span.end;
+      d.fixes.push_back({{after, after}, "  clause \"...\"", Applicability::HasPlaceholders});
     }
     if (def.kind == ir::ValueKind::Decision &&
         (def.type.kind == ir::TypeKind::Calendar || def.type.kind == ir::TypeKind::Holidays ||
          def.type.kind == ir::TypeKind::Zone)) {
-      error(sym.file, v.name.span, "type",
+      error(sym.file, v.name.span, Code::InvalidDecisionType,
             fmt::format("a decision cannot be `{}`: use `let` for intermediate values", show(def.type)));
     }
   }
@@ -396,7 +432,8 @@ void Checker::ensure_holidays(Symbol& sym) {
   def.valid_from = h.valid_from;
   def.valid_to = h.valid_to;
   if (h.valid_from == 0 && h.valid_to == 0) {
-    error(sym.file, h.name.span, "holidays", fmt::format("the holiday set `{}` needs `valid YEAR to YEAR`", h.name.text));
+    error(sym.file, h.name.span, Code::InvalidHolidays,
+          fmt::format("the holiday set `{}` needs `valid YEAR to YEAR`", h.name.text));
     return;
   }
   for (const ast::HolidayRuleDecl& r : h.rules) {
@@ -425,7 +462,8 @@ void Checker::ensure_holidays(Symbol& sym) {
     if (rule.kind == rt::HolidayRule::Kind::Fixed) {
       int max_day = r.month == 2 ? 29 : rt::days_in_month(2001, r.month >= 1 && r.month <= 12 ? r.month : 1);
       if (r.day < 1 || r.day > max_day) {
-        error(sym.file, r.span, "date", fmt::format("{} has no day {}", ast::month_name(r.month), r.day));
+        error(sym.file, r.span, Code::InvalidHolidays,
+              fmt::format("{} has no day {}", ast::month_name(r.month), r.day));
         continue;
       }
     }
@@ -434,7 +472,7 @@ void Checker::ensure_holidays(Symbol& sym) {
   for (const ast::DateChange& c : h.changes) {
     auto d = rt::parse_date(c.date);
     if (!d) {
-      error(sym.file, c.span, "date", d.error().message);
+      error(sym.file, c.span, Code::InvalidDate, d.error().message);
       continue;
     }
     switch (c.kind) {
@@ -443,7 +481,7 @@ void Checker::ensure_holidays(Symbol& sym) {
       case ast::DateChange::Kind::Move: {
         auto to = rt::parse_date(c.to_date);
         if (!to) {
-          error(sym.file, c.span, "date", to.error().message);
+          error(sym.file, c.span, Code::InvalidDate, to.error().message);
           continue;
         }
         def.moved.push_back({*d, *to});
@@ -453,7 +491,7 @@ void Checker::ensure_holidays(Symbol& sym) {
   }
   auto set = rt::HolidaySet::make(std::move(def));
   if (!set) {
-    error(sym.file, h.name.span, "holidays", set.error().message);
+    error(sym.file, h.name.span, Code::InvalidHolidays, set.error().message);
     return;
   }
   ir::Value v(ir::HolidaysValue{set.value()});
@@ -463,7 +501,8 @@ void Checker::ensure_holidays(Symbol& sym) {
 void Checker::ensure_calendar(Symbol& sym) {
   if (sym.state == Symbol::State::Done) return;
   if (sym.state == Symbol::State::Checking) {
-    error(sym.file, sym.span, "cycle", fmt::format("the calendar `{}` depends on itself", sym.decl->calendar_decl->name.text));
+    error(sym.file, sym.span, Code::Cycle,
+          fmt::format("the calendar `{}` depends on itself", sym.decl->calendar_decl->name.text));
     return;
   }
   sym.state = Symbol::State::Checking;
@@ -477,20 +516,21 @@ void Checker::ensure_calendar(Symbol& sym) {
     int from = line.every_day ? 0 : line.from_day;
     int to = line.every_day ? 6 : line.to_day;
     if (to < from) {
-      error(sym.file, line.span, "calendar",
+      error(sym.file, line.span, Code::InvalidWorkingHours,
             fmt::format("`{} to {}` runs backwards: days go from Monday to Sunday", ast::weekday_name(from),
                         ast::weekday_name(to)));
       continue;
     }
     for (int day = from; day <= to; ++day) {
       if (given[day]) {
-        error(sym.file, line.span, "calendar", fmt::format("the hours of {} are given twice", ast::weekday_name(day)));
+        error(sym.file, line.span, Code::InvalidWorkingHours,
+              fmt::format("the hours of {} are given twice", ast::weekday_name(day)));
         continue;
       }
       given[day] = true;
       for (auto [b, e] : line.ranges) {
         if (e <= b) {
-          error(sym.file, line.span, "calendar", "a working interval must end after it starts");
+          error(sym.file, line.span, Code::InvalidWorkingHours, "a working interval must end after it starts");
           continue;
         }
         def.hours.days[day].push_back(rt::TimeRange{b, e});
@@ -499,7 +539,8 @@ void Checker::ensure_calendar(Symbol& sym) {
       std::sort(ranges.begin(), ranges.end(), [](auto x, auto y) { return x.start < y.start; });
       for (size_t i = 1; i < ranges.size(); ++i) {
         if (ranges[i].start < ranges[i - 1].end) {
-          error(sym.file, line.span, "calendar", fmt::format("the working intervals of {} overlap", ast::weekday_name(day)));
+          error(sym.file, line.span, Code::InvalidWorkingHours,
+                fmt::format("the working intervals of {} overlap", ast::weekday_name(day)));
           break;
         }
       }
@@ -507,18 +548,20 @@ void Checker::ensure_calendar(Symbol& sym) {
   }
   bool any = std::any_of(def.hours.days.begin(), def.hours.days.end(), [](const auto& d) { return !d.empty(); });
   if (!any) {
-    error(sym.file, c.name.span, "calendar", fmt::format("the calendar `{}` has no working time", c.name.text))
+    error(sym.file, c.name.span, Code::NoWorkingTime, fmt::format("the calendar `{}` has no working time", c.name.text))
         .help = "list working hours such as `Monday to Friday 09:00-17:00`, or use `24x7`";
   }
   Scope scope;
   scope.file = sym.file;
   if (c.zone) {
-    def.zone = check_as(*c.zone, scope, ir::Type::of(ir::TypeKind::Zone), "the calendar's zone");
+    def.zone = check_as(*c.zone, scope, ir::Type::of(ir::TypeKind::Zone), "the calendar's zone", Code::TypeMismatch);
   } else {
-    error(sym.file, c.name.span, "calendar", fmt::format("the calendar `{}` needs `in ZONE`", c.name.text));
+    // INVARIANT: the grammar requires `in ZONE`.
+    error(sym.file, c.name.span, Code::Internal, fmt::format("the calendar `{}` needs `in ZONE`", c.name.text));
   }
   if (c.holidays) {
-    def.holidays = check_as(*c.holidays, scope, ir::Type::of(ir::TypeKind::Holidays), "the calendar's holidays");
+    def.holidays = check_as(*c.holidays, scope, ir::Type::of(ir::TypeKind::Holidays), "the calendar's holidays",
+                            Code::TypeMismatch);
   }
   if (c.business_day && c.business_day->kind == ast::ExprKind::Literal && c.business_day->lit == ast::LitKind::Duration) {
     Scope cs;
@@ -529,10 +572,11 @@ void Checker::ensure_calendar(Symbol& sym) {
       def.business_day = program_->consts[node(bd).aux].as_duration();
     }
     if (def.business_day <= 0 || def.business_day > 86400) {
-      error(sym.file, c.business_day->span, "calendar", "a business day must be longer than 0 and at most 24 hours");
+      error(sym.file, c.business_day->span, Code::InvalidBusinessDay,
+            "a business day must be longer than 0 and at most 24 hours");
     }
   } else {
-    error(sym.file, c.business_day ? c.business_day->span : c.name.span, "calendar",
+    error(sym.file, c.business_day ? c.business_day->span : c.name.span, Code::InvalidBusinessDay,
           fmt::format("the calendar `{}` needs `business day DURATION`, such as `business day 8 hours`", c.name.text));
   }
   sym.index = static_cast<int>(program_->calendars.size());
@@ -542,42 +586,51 @@ void Checker::ensure_calendar(Symbol& sym) {
 }
 
 void Checker::check_tests(const ast::Module& module) {
-  std::set<std::string> names;
+  std::map<std::string, Span> names;
   for (const ast::Decl& d : module.decls) {
     if (d.kind != ast::DeclKind::Test) continue;
     const ast::TestDecl& t = *d.test_decl;
-    if (!names.insert(t.name).second) {
-      error(0, t.name_span, "duplicate", fmt::format("two tests are named \"{}\"", t.name));
+    if (auto [first, fresh] = names.emplace(t.name, t.name_span); !fresh) {
+      error(0, t.name_span, Code::DuplicateTest, fmt::format("two tests are named \"{}\"", t.name))
+          .related.push_back({first->second, "the first is here"});
     }
     ir::TestCase tc;
     tc.name = t.name;
     tc.loc = add_loc(0, t.name_span);
     tc.inputs.assign(program_->inputs.size(), ir::kNoNode);
     std::vector<bool> given(program_->inputs.size(), false);
+    std::vector<Span> given_at(program_->inputs.size());
     for (const ast::TestGiven& g : t.givens) {
       int idx = program_->find_input(g.input.text);
       if (idx < 0) {
         std::vector<std::string> candidates;
         for (const auto& in : program_->inputs) candidates.push_back(in.name);
-        auto& diag = error(0, g.input.span, "unknown-name", fmt::format("there is no input `{}`", g.input.text));
+        auto& diag = error(0, g.input.span, Code::UnknownName, fmt::format("there is no input `{}`", g.input.text));
         std::string hint = closest_name(g.input.text, candidates);
-        if (!hint.empty()) diag.help = fmt::format("did you mean `{}`?", hint);
+        if (!hint.empty()) {
+          diag.help = fmt::format("did you mean `{}`?", hint);
+          diag.fixes.push_back({g.input.span, hint});
+        }
         continue;
       }
       if (given[idx]) {
-        error(0, g.input.span, "duplicate", fmt::format("the test gives `{}` twice", g.input.text));
+        error(0, g.input.span, Code::DuplicateGiven, fmt::format("the test gives `{}` twice", g.input.text))
+            .related.push_back({given_at[idx], "first given here"});
         continue;
       }
       given[idx] = true;
+      given_at[idx] = g.input.span;
       Scope scope;
       scope.constant = true;
       ir::Type target = program_->inputs[idx].type;
       if (program_->inputs[idx].optional) target = target.as_optional();
-      tc.inputs[idx] = g.value ? check_as(*g.value, scope, target, fmt::format("the input `{}`", g.input.text)) : ir::kNoNode;
+      tc.inputs[idx] =
+          g.value ? check_as(*g.value, scope, target, fmt::format("the input `{}`", g.input.text), Code::TypeMismatch)
+                  : ir::kNoNode;
     }
     for (size_t i = 0; i < program_->inputs.size(); ++i) {
       if (!given[i] && !program_->inputs[i].optional) {
-        error(0, t.name_span, "test", fmt::format("the test gives no `{}`", program_->inputs[i].name))
+        error(0, t.name_span, Code::TestMissingInput, fmt::format("the test gives no `{}`", program_->inputs[i].name))
             .help = fmt::format("add `given {} = {{ ... }}`", program_->inputs[i].name);
       }
     }
@@ -595,16 +648,20 @@ void Checker::check_tests(const ast::Module& module) {
       if (vi < 0 || program_->values[vi].kind != ir::ValueKind::Decision) {
         std::vector<std::string> candidates;
         for (int di : program_->decisions) candidates.push_back(program_->values[di].name);
-        auto& diag = error(0, x.decision.span, "unknown-name", fmt::format("there is no decision `{}`", x.decision.text));
+        auto& diag =
+            error(0, x.decision.span, Code::UnknownName, fmt::format("there is no decision `{}`", x.decision.text));
         std::string hint = closest_name(x.decision.text, candidates);
-        if (!hint.empty()) diag.help = fmt::format("did you mean `{}`?", hint);
+        if (!hint.empty()) {
+          diag.help = fmt::format("did you mean `{}`?", hint);
+          diag.fixes.push_back({x.decision.span, hint});
+        }
         continue;
       }
       ex.value = vi;
       Scope scope;
       scope.constant = true;
       ex.expected = x.value ? check_as(*x.value, scope, program_->values[vi].type,
-                                       fmt::format("the expected `{}`", x.decision.text))
+                                       fmt::format("the expected `{}`", x.decision.text), Code::TypeMismatch)
                             : ir::kNoNode;
       tc.expects.push_back(std::move(ex));
     }
@@ -632,8 +689,8 @@ void Checker::report_unused() {
       case SymKind::Input: break;
     }
     if (!reportable) continue;
-    warning(0, sym.span, "unused", fmt::format("the {} `{}` is never used", kind_word(d), name))
-        .help = "remove it, or use it in a decision";
+    warning(0, sym.span, Code::Unused, fmt::format("the {} `{}` is never used", kind_word(d), name)).help =
+        "remove it, or use it in a decision";
   }
 }
 

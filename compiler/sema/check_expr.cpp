@@ -14,13 +14,14 @@ namespace proviso::sema::detail {
 NodeId ExprChecker::check(const ast::Expr& e, const Type* hint) {
   if (++depth_ > kMaxExprDepth) {
     --depth_;
-    err(e, "limit", fmt::format("expressions nest too deeply (limit {})", kMaxExprDepth));
+    err(e, Code::NestingTooDeep, fmt::format("expressions nest too deeply (limit {})", kMaxExprDepth));
     return poison(e);
   }
   if (c_.nesting_ >= kMaxTotalNesting) {
     --depth_;
-    err(e, "limit",
-        fmt::format("expressions nest too deeply through the declarations they use (limit {} levels)", kMaxTotalNesting));
+    err(e, Code::NestingTooDeep,
+        fmt::format("expressions nest too deeply through the declarations they use (limit {} levels)",
+                    kMaxTotalNesting));
     return poison(e);
   }
   ++c_.nesting_;
@@ -50,20 +51,24 @@ NodeId ExprChecker::check(const ast::Expr& e, const Type* hint) {
 
 NodeId ExprChecker::literal(const ast::Expr& e, const Type* hint) {
   auto konst = [&](ir::Value v, Type t) { return c_.emit_const(std::move(v), std::move(t), s_.file, e.span); };
+  // A number the runtime cannot hold is too large; any other refusal is a malformed literal.
+  auto refused = [](const rt::Error& error) {
+    return error.code == rt::ErrorCode::Overflow ? Code::NumberTooLarge : Code::InvalidLiteral;
+  };
   auto parse_quantity = [&](int64_t unit, int64_t* out) -> bool {
     auto d = rt::Decimal::parse(e.text);
     if (!d) {
-      err(e, "literal", fmt::format("`{}` is not a number", e.text));
+      err(e, Code::InvalidLiteral, fmt::format("`{}` is not a number", e.text));
       return false;
     }
     auto scaled = rt::mul(*d, rt::Decimal::from_int(unit));
     if (!scaled || !scaled->is_integer()) {
-      err(e, "literal", fmt::format("`{} {}` is not a whole number of seconds", e.text, e.unit));
+      err(e, Code::InvalidLiteral, fmt::format("`{} {}` is not a whole number of seconds", e.text, e.unit));
       return false;
     }
     auto v = scaled->to_int64();
     if (!v) {
-      err(e, "literal", fmt::format("`{} {}` is too large", e.text, e.unit));
+      err(e, Code::NumberTooLarge, fmt::format("`{} {}` is too large", e.text, e.unit));
       return false;
     }
     *out = *v;
@@ -74,7 +79,7 @@ NodeId ExprChecker::literal(const ast::Expr& e, const Type* hint) {
       int64_t v = 0;
       auto [p, ec] = std::from_chars(e.text.data(), e.text.data() + e.text.size(), v);
       if (ec != std::errc() || p != e.text.data() + e.text.size()) {
-        err(e, "literal", fmt::format("the integer `{}` is too large", e.text));
+        err(e, Code::NumberTooLarge, fmt::format("the integer `{}` is too large", e.text));
         return poison(e);
       }
       return konst(ir::Value(v), Type::of(TypeKind::Integer));
@@ -82,7 +87,7 @@ NodeId ExprChecker::literal(const ast::Expr& e, const Type* hint) {
     case ast::LitKind::Decimal: {
       auto d = rt::Decimal::parse(e.text);
       if (!d) {
-        err(e, "literal", d.error().message);
+        err(e, refused(d.error()), d.error().message);
         return poison(e);
       }
       return konst(ir::Value(*d), Type::of(TypeKind::Decimal));
@@ -91,7 +96,7 @@ NodeId ExprChecker::literal(const ast::Expr& e, const Type* hint) {
       auto d = rt::Decimal::parse(e.text);
       rt::Expected<rt::Decimal> frac = d ? rt::div(*d, rt::Decimal::from_int(100)) : d;
       if (!frac) {
-        err(e, "literal", frac.error().message);
+        err(e, refused(frac.error()), frac.error().message);
         return poison(e);
       }
       return konst(ir::Value(*frac), Type::of(TypeKind::Percent));
@@ -99,7 +104,7 @@ NodeId ExprChecker::literal(const ast::Expr& e, const Type* hint) {
     case ast::LitKind::Money: {
       auto m = rt::parse_money(e.text + " " + e.unit);
       if (!m) {
-        err(e, "literal", m.error().message);
+        err(e, refused(m.error()), m.error().message);
         return poison(e);
       }
       Type t = Type::of(TypeKind::Money);
@@ -115,7 +120,7 @@ NodeId ExprChecker::literal(const ast::Expr& e, const Type* hint) {
     case ast::LitKind::Date: {
       auto d = rt::parse_date(e.text);
       if (!d) {
-        err(e, "date", d.error().message);
+        err(e, Code::InvalidDate, d.error().message);
         return poison(e);
       }
       return konst(ir::Value(ir::DateValue{*d}), Type::of(TypeKind::Date));
@@ -123,7 +128,7 @@ NodeId ExprChecker::literal(const ast::Expr& e, const Type* hint) {
     case ast::LitKind::DateTime: {
       auto t = rt::parse_datetime(e.text);
       if (!t) {
-        err(e, "date", t.error().message);
+        err(e, Code::InvalidDate, t.error().message);
         return poison(e);
       }
       return konst(ir::Value(ir::DateTimeValue{*t}), Type::of(TypeKind::DateTime));
@@ -134,7 +139,7 @@ NodeId ExprChecker::literal(const ast::Expr& e, const Type* hint) {
       auto u = units.find(e.unit);
       int64_t secs = 0;
       if (u == units.end() || !parse_quantity(u->second, &secs)) {
-        if (u == units.end()) err(e, "literal", fmt::format("unknown duration unit `{}`", e.unit));
+        if (u == units.end()) err(e, Code::InvalidLiteral, fmt::format("unknown duration unit `{}`", e.unit));
         return poison(e);
       }
       return konst(ir::Value(ir::DurationValue{secs}), Type::of(TypeKind::Duration));
@@ -147,7 +152,7 @@ NodeId ExprChecker::literal(const ast::Expr& e, const Type* hint) {
         int64_t unit = e.unit == "hours" ? 3600 : e.unit == "minutes" ? 60 : 1;
         if (!parse_quantity(unit, &v.seconds)) return poison(e);
       } else {
-        err(e, "literal", fmt::format("unknown business duration unit `{}`", e.unit));
+        err(e, Code::InvalidLiteral, fmt::format("unknown business duration unit `{}`", e.unit));
         return poison(e);
       }
       return konst(ir::Value(v), Type::of(TypeKind::BusinessDuration));
@@ -155,7 +160,7 @@ NodeId ExprChecker::literal(const ast::Expr& e, const Type* hint) {
     case ast::LitKind::Period: {
       int64_t months = 0;
       if (e.unit != "months" && e.unit != "years") {
-        err(e, "literal", fmt::format("unknown period unit `{}`", e.unit));
+        err(e, Code::InvalidLiteral, fmt::format("unknown period unit `{}`", e.unit));
         return poison(e);
       }
       if (!parse_quantity(e.unit == "years" ? 12 : 1, &months)) return poison(e);
@@ -164,7 +169,7 @@ NodeId ExprChecker::literal(const ast::Expr& e, const Type* hint) {
     case ast::LitKind::Zone: {
       auto z = rt::Zone::lookup(e.text);
       if (!z) {
-        err(e, "zone", fmt::format("unknown time zone \"{}\"", e.text)).help =
+        err(e, Code::UnknownZone, fmt::format("unknown time zone \"{}\"", e.text)).help =
             "use an IANA time zone name such as \"America/New_York\" or \"Europe/London\"";
         return poison(e);
       }
@@ -234,7 +239,8 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
     switch (sym->kind) {
       case SymKind::Input: {
         if (s_.constant) {
-          err(e, "constant", fmt::format("`{}` is an input: a constant or test value cannot read inputs", n));
+          err(e, Code::ConstantReadsInput,
+              fmt::format("`{}` is an input: a constant or test value cannot read inputs", n));
           return poison(e);
         }
         const ir::InputDef& in = c_.program_->inputs[sym->index];
@@ -249,7 +255,8 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
         if (sym->index < 0) return poison(e);
         const ir::ValueDef& v = c_.program_->values[sym->index];
         if (s_.constant && v.kind != ir::ValueKind::Const) {
-          err(e, "constant", fmt::format("`{}` depends on the inputs: a constant or test value cannot use it", n));
+          err(e, Code::ConstantReadsInput,
+              fmt::format("`{}` depends on the inputs: a constant or test value cannot use it", n));
           return poison(e);
         }
         ir::Node x;
@@ -262,7 +269,7 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
         c_.ensure_calendar(*sym);
         if (sym->index < 0) return poison(e);
         if (s_.constant) {
-          err(e, "constant", fmt::format("the calendar `{}` depends on the inputs", n));
+          err(e, Code::ConstantReadsInput, fmt::format("the calendar `{}` depends on the inputs", n));
           return poison(e);
         }
         ir::Node x;
@@ -280,11 +287,11 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
       }
       case SymKind::Fixture: {
         if (sym->state == Symbol::State::Checking) {
-          err(e, "cycle", fmt::format("the fixture `{}` uses itself", n));
+          err(e, Code::Cycle, fmt::format("the fixture `{}` uses itself", n));
           return poison(e);
         }
         if (!s_.constant) {
-          err(e, "fixture", fmt::format("the fixture `{}` can only be used in tests", n));
+          err(e, Code::FixtureOutsideTest, fmt::format("the fixture `{}` can only be used in tests", n));
           return poison(e);
         }
         sym->state = Symbol::State::Checking;
@@ -293,12 +300,12 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
         return id;
       }
       case SymKind::Table:
-        err(e, "table", fmt::format("the table `{}` is read through one of its columns", n)).help =
+        err(e, Code::TableUsedAsValue, fmt::format("the table `{}` is read through one of its columns", n)).help =
             fmt::format("write `{}.COLUMN`", n);
         return poison(e);
       case SymKind::Enum:
       case SymKind::Record:
-        err(e, "type-as-value", fmt::format("`{}` is a type, not a value", n));
+        err(e, Code::TypeUsedAsValue, fmt::format("`{}` is a type, not a value", n));
         return poison(e);
     }
   }
@@ -307,25 +314,29 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
     return c_.emit_const(ir::Value(ir::EnumValue{*m}), Type::enum_type(enum_id), s_.file, e.span);
   }
   if (enum_id == -2) {
-    err(e, "ambiguous", fmt::format("`{}` is a member of several enums", n)).help =
+    err(e, Code::AmbiguousMember, fmt::format("`{}` is a member of several enums", n)).help =
         "qualify it with its enum, as in `Enum.Member`";
     return poison(e);
   }
   if (hint && hint->kind == TypeKind::Enum && hint->id >= 0) {
     const ir::EnumDef& en = c_.program_->schema.enums[hint->id];
-    auto& d = err(e, "unknown-member", fmt::format("`{}` is not a member of `{}`", n, en.name));
+    auto& d = err(e, Code::UnknownMember, fmt::format("`{}` is not a member of `{}`", n, en.name));
     std::string best = closest_name(n, en.members);
     d.help = best.empty() ? fmt::format("the members are {}", fmt::join(en.members, ", "))
                           : fmt::format("did you mean `{}`?", best);
+    if (!best.empty()) d.fixes.push_back({e.name.span, best});
     return poison(e);
   }
   std::vector<std::string> candidates = c_.symbol_names();
   for (const auto& l : s_.locals) candidates.push_back(l.first);
   for (const auto& en : c_.program_->schema.enums)
     for (const auto& m : en.members) candidates.push_back(m);
-  auto& d = err(e, "unknown-name", fmt::format("unknown name `{}`", n));
+  auto& d = err(e, Code::UnknownName, fmt::format("unknown name `{}`", n));
   std::string best = closest_name(n, candidates);
-  if (!best.empty()) d.help = fmt::format("did you mean `{}`?", best);
+  if (!best.empty()) {
+    d.help = fmt::format("did you mean `{}`?", best);
+    d.fixes.push_back({e.name.span, best});
+  }
   return poison(e);
 }
 
@@ -342,7 +353,7 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
       const ir::EnumDef& en = c_.program_->schema.enums[sym->index];
       int m = en.find(e.name.text);
       if (m < 0) {
-        auto& d = c_.error(s_.file, e.name.span, "unknown-member",
+        auto& d = c_.error(s_.file, e.name.span, Code::UnknownMember,
                            fmt::format("`{}` is not a member of `{}`", e.name.text, en.name));
         d.help = fmt::format("the members are {}", fmt::join(en.members, ", "));
         return poison(e);
@@ -352,7 +363,7 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
     if (sym && !shadowed && sym->kind == SymKind::Table) {
       sym->used = true;
       if (s_.constant) {
-        err(e, "constant", fmt::format("the table `{}` depends on the inputs", base.name.text));
+        err(e, Code::ConstantReadsInput, fmt::format("the table `{}` depends on the inputs", base.name.text));
         return poison(e);
       }
       c_.ensure_table(*sym);
@@ -370,10 +381,11 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
       }
       std::vector<std::string> cols;
       for (const auto& o : t.outputs) cols.push_back(o.name);
-      auto& d = c_.error(s_.file, e.name.span, "unknown-field",
+      auto& d = c_.error(s_.file, e.name.span, Code::UnknownColumn,
                          fmt::format("the table `{}` has no column `{}`", t.name, e.name.text));
       std::string best = closest_name(e.name.text, cols);
       d.help = best.empty() ? fmt::format("its columns are {}", fmt::join(cols, ", ")) : fmt::format("did you mean `{}`?", best);
+      if (!best.empty()) d.fixes.push_back({e.name.span, best});
       return poison(e);
     }
   }
@@ -381,7 +393,7 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
   Type t = c_.type_of(obj);
   if (t.is_error()) return poison(e);
   if (t.kind != TypeKind::Record) {
-    err(e, "type", fmt::format("`{}` has no fields: its type is `{}`", c_.program_->node_text(obj), show(t)));
+    err(e, Code::NotARecord, fmt::format("`{}` has no fields: its type is `{}`", c_.program_->node_text(obj), show(t)));
     return poison(e);
   }
   if (t.optional) {
@@ -392,10 +404,13 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
   if (f < 0) {
     std::vector<std::string> names;
     for (const auto& fd : rec.fields) names.push_back(fd.name);
-    auto& d = c_.error(s_.file, e.name.span, "unknown-field",
+    auto& d = c_.error(s_.file, e.name.span, Code::UnknownField,
                        fmt::format("`{}` has no field `{}`", rec.name, e.name.text));
     std::string best = closest_name(e.name.text, names);
-    if (!best.empty()) d.help = fmt::format("did you mean `{}`?", best);
+    if (!best.empty()) {
+      d.help = fmt::format("did you mean `{}`?", best);
+      d.fixes.push_back({e.name.span, best});
+    }
     return poison(e);
   }
   ir::Node x;
@@ -444,8 +459,9 @@ ir::NodeId Checker::require_present(ir::NodeId id, int file, Span span, const as
   Type t = type_of(id);
   if (t.is_error() || !t.optional) return id;
   std::string_view text = program_->node_text(id);
-  auto& d = error(file, span, "optional",
-                  fmt::format("`{}` may be absent: its type is `{}`", text.empty() ? "this value" : std::string(text), show(t)));
+  auto& d = error(
+      file, span, Code::MayBeAbsent,
+      fmt::format("`{}` may be absent: its type is `{}`", text.empty() ? "this value" : std::string(text), show(t)));
   d.help = fmt::format("handle the absent case first: `if {} is present then ... else ...`, or `{} ?? DEFAULT`",
                        std::string(text), std::string(text));
   ir::Node poison;
@@ -453,7 +469,8 @@ ir::NodeId Checker::require_present(ir::NodeId id, int file, Span span, const as
   return emit(std::move(poison), file, span);
 }
 
-ir::NodeId Checker::coerce(ir::NodeId id, const Type& target, int file, Span span, const std::string& what) {
+ir::NodeId Checker::coerce(ir::NodeId id, const Type& target, int file, Span span, const std::string& what,
+                           Code mismatch) {
   Type t = type_of(id);
   if (t.is_error() || target.is_error()) return id;
   auto wrap = [&](Op op, Type ty) {
@@ -469,13 +486,13 @@ ir::NodeId Checker::coerce(ir::NodeId id, const Type& target, int file, Span spa
       if (node(id).op == Op::Const) program_->nodes[id].type = target;
       return id;
     }
-    error(file, span, "type", fmt::format("{} cannot be `none`: its type is `{}`", what, show(target)))
+    error(file, span, Code::NoneNotAllowed, fmt::format("{} cannot be `none`: its type is `{}`", what, show(target)))
         .help = fmt::format("make the type optional (`{}?`) if the value can be absent", show(target));
     return id;
   }
   if (t.optional && !target.optional) {
     std::string_view text = program_->node_text(id);
-    auto& d = error(file, span, "optional",
+    auto& d = error(file, span, Code::MayBeAbsent,
                     fmt::format("{} may be absent here, but must be `{}`", what, show(target)));
     d.help = text.empty() ? "handle the absent case with `if ... is present` or `??`"
                           : fmt::format("handle the absent case: `if {} is present then ... else ...`, or `{} ?? DEFAULT`",
@@ -484,7 +501,8 @@ ir::NodeId Checker::coerce(ir::NodeId id, const Type& target, int file, Span spa
   }
   if (ir::same_shape(t, target)) {
     if (t.kind == TypeKind::Money && !t.currency.empty() && !target.currency.empty() && t.currency != target.currency) {
-      error(file, span, "currency", fmt::format("{} is in {}, but {} is expected", what, t.currency, target.currency));
+      error(file, span, Code::CurrencyMismatch,
+            fmt::format("{} is in {}, but {} is expected", what, t.currency, target.currency));
     }
     return id;
   }
@@ -495,13 +513,14 @@ ir::NodeId Checker::coerce(ir::NodeId id, const Type& target, int file, Span spa
       t.elem->kind == TypeKind::None) {
     return id;  // an empty list literal
   }
-  error(file, span, "type", fmt::format("{} must be `{}`, but this is `{}`", what, show(target), show(t)));
+  error(file, span, mismatch, fmt::format("{} must be `{}`, but this is `{}`", what, show(target), show(t)));
   return id;
 }
 
-ir::NodeId Checker::check_as(const ast::Expr& e, Scope& scope, const Type& target, const std::string& what) {
+ir::NodeId Checker::check_as(const ast::Expr& e, Scope& scope, const Type& target, const std::string& what,
+                             Code mismatch) {
   NodeId id = check_expr(e, scope, &target);
-  return coerce(id, target, scope.file, e.span, what);
+  return coerce(id, target, scope.file, e.span, what, mismatch);
 }
 
 }  // namespace proviso::sema

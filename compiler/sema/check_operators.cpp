@@ -55,7 +55,7 @@ NodeId ExprChecker::with_facts(const std::vector<std::string>& f, const ast::Exp
 NodeId ExprChecker::unary(const ast::Expr& e, const Type* hint) {
   switch (e.unary_op) {
     case ast::UnaryOp::Not: {
-      NodeId a = c_.check_as(*e.operand, s_, Type::of(TypeKind::Bool), "the operand of `not`");
+      NodeId a = c_.check_as(*e.operand, s_, Type::of(TypeKind::Bool), "the operand of `not`", Code::ConditionNotBool);
       return node(Op::Not, Type::of(TypeKind::Bool), e, a);
     }
     case ast::UnaryOp::IsPresent:
@@ -63,7 +63,8 @@ NodeId ExprChecker::unary(const ast::Expr& e, const Type* hint) {
       NodeId a = check(*e.operand, nullptr);
       Type t = c_.type_of(a);
       if (!t.is_error() && !t.optional && t.kind != TypeKind::None) {
-        err(e, "never-absent", fmt::format("`{}` is never absent: its type is `{}`", c_.program_->node_text(a), show(t)));
+        err(e, Code::NeverAbsent,
+            fmt::format("`{}` is never absent: its type is `{}`", c_.program_->node_text(a), show(t)));
       }
       NodeId p = node(Op::IsPresent, Type::of(TypeKind::Bool), e, a);
       if (e.unary_op == ast::UnaryOp::IsNone) return node(Op::Not, Type::of(TypeKind::Bool), e, p);
@@ -78,9 +79,7 @@ NodeId ExprChecker::unary(const ast::Expr& e, const Type* hint) {
         case TypeKind::Money: return node(Op::MoneyNeg, t, e, a);
         case TypeKind::Duration: return node(Op::DurNeg, t, e, a);
         case TypeKind::Error: return poison(e);
-        default:
-          err(e, "type", fmt::format("cannot negate `{}`", show(t)));
-          return poison(e);
+        default: err(e, Code::InvalidOperands, fmt::format("cannot negate `{}`", show(t))); return poison(e);
       }
     }
   }
@@ -91,9 +90,11 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
   using B = ast::BinaryOp;
   B op = e.binary_op;
   if (op == B::And || op == B::Or) {
-    NodeId l = c_.check_as(*e.lhs, s_, Type::of(TypeKind::Bool), fmt::format("the left side of `{}`", op_word(op)));
+    NodeId l = c_.check_as(*e.lhs, s_, Type::of(TypeKind::Bool), fmt::format("the left side of `{}`", op_word(op)),
+                           Code::ConditionNotBool);
     NodeId r = with_facts(facts(l, op == B::And), *e.rhs, nullptr);
-    r = c_.coerce(r, Type::of(TypeKind::Bool), s_.file, e.rhs->span, fmt::format("the right side of `{}`", op_word(op)));
+    r = c_.coerce(r, Type::of(TypeKind::Bool), s_.file, e.rhs->span, fmt::format("the right side of `{}`", op_word(op)),
+                  Code::ConditionNotBool);
     return node(op == B::And ? Op::And : Op::Or, Type::of(TypeKind::Bool), e, l, r);
   }
   if (op == B::Coalesce) {
@@ -101,7 +102,8 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
     Type lt = c_.type_of(l);
     if (lt.is_error()) return poison(e);
     if (!lt.optional) {
-      err(*e.lhs, "never-absent", fmt::format("`{}` is never absent, so `??` has no effect", c_.program_->node_text(l)));
+      err(*e.lhs, Code::NeverAbsent,
+          fmt::format("`{}` is never absent, so `??` has no effect", c_.program_->node_text(l)));
       return l;
     }
     Type want = lt.as_required();
@@ -134,7 +136,8 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
         rhs_is_calendar = true;  // a calendar-valued expression such as a match
       }
       if (rhs_is_calendar) {
-        NodeId cal = c_.check_as(*e.rhs, s_, Type::of(TypeKind::Calendar), "the calendar after `in`");
+        NodeId cal =
+            c_.check_as(*e.rhs, s_, Type::of(TypeKind::Calendar), "the calendar after `in`", Code::TypeMismatch);
         return calendar_add(e, lhs, cal);
       }
     }
@@ -153,14 +156,14 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
     Type lt = c_.type_of(l), rt_ = c_.type_of(r);
     if (lt.is_error() || rt_.is_error()) return poison(e);
     if (rt_.kind != TypeKind::List || !rt_.elem) {
-      err(*e.rhs, "type", fmt::format("`{}` needs a list on its right, not `{}`", op_word(op), show(rt_)));
+      err(*e.rhs, Code::NotAList, fmt::format("`{}` needs a list on its right, not `{}`", op_word(op), show(rt_)));
       return poison(e);
     }
     Type elem = *rt_.elem;
     if (lt.kind == TypeKind::Integer && elem.kind == TypeKind::Decimal) {
       l = to_dec(l, *e.lhs);
     } else if (!ir::same_shape(lt, elem.as_required())) {
-      err(e, "type", fmt::format("cannot look for `{}` in `{}`", show(lt), show(rt_)));
+      err(e, Code::InvalidComparison, fmt::format("cannot look for `{}` in `{}`", show(lt), show(rt_)));
       return poison(e);
     }
     NodeId in = node(Op::In, Type::of(TypeKind::Bool), e, l, r);
@@ -179,7 +182,7 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
   }
   if (c_.type_of(l).is_error() || c_.type_of(r).is_error()) return poison(e);
   if (cmp && (c_.type_of(r).kind == TypeKind::None || c_.type_of(l).kind == TypeKind::None)) {
-    err(e, "type", "compare with `none` using `is none` or `is present`");
+    err(e, Code::CompareWithNone, "compare with `none` using `is none` or `is present`");
     return poison(e);
   }
   l = present(l, *e.lhs);
@@ -197,21 +200,22 @@ NodeId ExprChecker::comparison(const ast::Expr& e, NodeId l, NodeId r) {
     lt = rt_ = Type::of(TypeKind::Decimal);
   }
   if (!ir::same_shape(lt, rt_)) {
-    err(e, "type", fmt::format("cannot compare `{}` with `{}`", show(lt), show(rt_)));
+    err(e, Code::InvalidComparison, fmt::format("cannot compare `{}` with `{}`", show(lt), show(rt_)));
     return poison(e);
   }
   bool ordered_op = e.binary_op != B::Eq && e.binary_op != B::Ne;
   if (ordered_op && !is_ordered(lt.kind)) {
-    err(e, "type", fmt::format("`{}` does not apply to `{}`: only `==` and `!=` do", op_word(e.binary_op), show(lt)));
+    err(e, Code::InvalidComparison,
+        fmt::format("`{}` does not apply to `{}`: only `==` and `!=` do", op_word(e.binary_op), show(lt)));
     return poison(e);
   }
   if (lt.kind == TypeKind::List || lt.kind == TypeKind::Record || lt.kind == TypeKind::Calendar ||
       lt.kind == TypeKind::Holidays || lt.kind == TypeKind::BusinessDuration || lt.kind == TypeKind::Period) {
-    err(e, "type", fmt::format("values of type `{}` cannot be compared", show(lt)));
+    err(e, Code::InvalidComparison, fmt::format("values of type `{}` cannot be compared", show(lt)));
     return poison(e);
   }
   if (lt.kind == TypeKind::Money && !lt.currency.empty() && !rt_.currency.empty() && lt.currency != rt_.currency) {
-    err(e, "currency", fmt::format("cannot compare {} with {}", lt.currency, rt_.currency));
+    err(e, Code::CurrencyMismatch, fmt::format("cannot compare {} with {}", lt.currency, rt_.currency));
     return poison(e);
   }
   ir::CmpOp op = ir::CmpOp::Eq;
@@ -246,9 +250,10 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
   };
   auto mismatch = [&]() {
     const char* verb = op == B::Add ? "add" : op == B::Sub ? "subtract" : op == B::Mul ? "multiply" : "divide";
-    auto& d = err(e, "type", op == B::Sub ? fmt::format("cannot subtract `{}` from `{}`", show(rt_), show(lt))
-                                          : op == B::Of ? fmt::format("cannot take `{}` of `{}`", show(rt_), show(lt))
-                                                        : fmt::format("cannot {} `{}` and `{}`", verb, show(lt), show(rt_)));
+    auto& d = err(e, Code::InvalidOperands,
+                  op == B::Sub  ? fmt::format("cannot subtract `{}` from `{}`", show(rt_), show(lt))
+                  : op == B::Of ? fmt::format("cannot take `{}` of `{}`", show(rt_), show(lt))
+                                : fmt::format("cannot {} `{}` and `{}`", verb, show(lt), show(rt_)));
     if ((L == TypeKind::DateTime || R == TypeKind::DateTime) &&
         (L == TypeKind::BusinessDuration || R == TypeKind::BusinessDuration)) {
       d.help = "business time needs a calendar: write `... in CALENDAR`";
@@ -263,7 +268,9 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
     if (L == TypeKind::Percent && R == TypeKind::Percent) return node(add ? Op::DecAdd : Op::DecSub, T(TypeKind::Percent), e, l, r);
     if (L == TypeKind::Money && R == TypeKind::Money) {
       if (!lt.currency.empty() && !rt_.currency.empty() && lt.currency != rt_.currency) {
-        err(e, "currency", fmt::format("cannot {} {} and {}: the currencies differ", add ? "add" : "subtract", lt.currency, rt_.currency));
+        err(e, Code::CurrencyMismatch,
+            fmt::format("cannot {} {} and {}: the currencies differ", add ? "add" : "subtract", lt.currency,
+                        rt_.currency));
         return poison(e);
       }
       return node(add ? Op::MoneyAdd : Op::MoneySub, money_type(lt, rt_), e, l, r);
@@ -308,7 +315,8 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
     if (L == TypeKind::Money && rt_.is_numeric()) return node(Op::MoneyDiv, lt, e, l, to_dec(r, *e.rhs));
     if (L == TypeKind::Money && R == TypeKind::Money) {
       if (!lt.currency.empty() && !rt_.currency.empty() && lt.currency != rt_.currency) {
-        err(e, "currency", fmt::format("cannot divide {} by {}: the currencies differ", lt.currency, rt_.currency));
+        err(e, Code::CurrencyMismatch,
+            fmt::format("cannot divide {} by {}: the currencies differ", lt.currency, rt_.currency));
         return poison(e);
       }
       return node(Op::MoneyRatio, T(TypeKind::Decimal), e, l, r);
@@ -318,7 +326,8 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
   }
   if (op == B::Of) {
     if (L != TypeKind::Percent) {
-      err(*e.lhs, "type", fmt::format("`of` takes a percent on its left, not `{}`", show(lt))).help = "write `25% of amount`";
+      err(*e.lhs, Code::InvalidOperands, fmt::format("`of` takes a percent on its left, not `{}`", show(lt))).help =
+          "write `25% of amount`";
       return poison(e);
     }
     if (R == TypeKind::Money) return node(Op::MoneyMul, rt_, e, r, l);
@@ -331,7 +340,7 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
 
 NodeId ExprChecker::calendar_add(const ast::Expr& e, const ast::Expr& sum, NodeId cal) {
   if (sum.kind != ast::ExprKind::Binary || sum.binary_op != ast::BinaryOp::Add) {
-    err(sum, "calendar", "a calendar applies to an addition: `START + DURATION in CALENDAR`");
+    err(sum, Code::InvalidCalendarAddition, "a calendar applies to an addition: `START + DURATION in CALENDAR`");
     return poison(e);
   }
   NodeId start = present(check(*sum.lhs, nullptr), *sum.lhs);
@@ -343,13 +352,15 @@ NodeId ExprChecker::calendar_add(const ast::Expr& e, const ast::Expr& sum, NodeI
     std::swap(st, at);
   }
   if (st.kind != TypeKind::DateTime) {
-    err(*sum.lhs, "type", fmt::format("working time is added to a `datetime`, not `{}`", show(st)));
+    err(*sum.lhs, Code::InvalidCalendarAddition,
+        fmt::format("working time is added to a `datetime`, not `{}`", show(st)));
     return poison(e);
   }
   if (at.kind == TypeKind::Duration) {
     amount = node(Op::DurToBDur, Type::of(TypeKind::BusinessDuration), *sum.rhs, amount);
   } else if (at.kind != TypeKind::BusinessDuration) {
-    err(*sum.rhs, "type", fmt::format("only a duration can be added in a calendar, not `{}`", show(at)));
+    err(*sum.rhs, Code::InvalidCalendarAddition,
+        fmt::format("only a duration can be added in a calendar, not `{}`", show(at)));
     return poison(e);
   }
   return node(Op::CalAdd, Type::of(TypeKind::DateTime), e, start, amount, cal);

@@ -86,22 +86,24 @@ ir::Pattern Checker::check_pattern(const ast::Condition& c, const Type& type, Sc
         member = e->name.text;
         span = e->name.span;
       } else {
-        error(scope.file, e->span, "pattern", fmt::format("expected a member of `{}` here", en.name));
+        error(scope.file, e->span, Code::InvalidPattern, fmt::format("expected a member of `{}` here", en.name));
         return std::nullopt;
       }
       int m = en.find(member);
       if (m < 0) {
-        auto& d = error(scope.file, span, "unknown-member", fmt::format("`{}` is not a member of `{}`", member, en.name));
+        auto& d =
+            error(scope.file, span, Code::UnknownMember, fmt::format("`{}` is not a member of `{}`", member, en.name));
         std::string best = closest_name(member, en.members);
         d.help = best.empty() ? fmt::format("the members are {}", fmt::join(en.members, ", "))
                               : fmt::format("did you mean `{}`?", best);
+        if (!best.empty()) d.fixes.push_back({span, best});
         return std::nullopt;
       }
       return m;
     }
     if (type.kind == TypeKind::Bool) {
       if (e->kind == ast::ExprKind::Literal && e->lit == ast::LitKind::Bool) return e->text == "true" ? 1 : 0;
-      error(scope.file, e->span, "pattern", "expected `true` or `false` here");
+      error(scope.file, e->span, Code::InvalidPattern, "expected `true` or `false` here");
       return std::nullopt;
     }
     bool neg = false;
@@ -114,7 +116,7 @@ ir::Pattern Checker::check_pattern(const ast::Condition& c, const Type& type, Sc
       auto [ptr, ec] = std::from_chars(e->text.data(), e->text.data() + e->text.size(), v);
       if (ec == std::errc() && ptr == e->text.data() + e->text.size()) return neg ? -v : v;
     }
-    error(scope.file, e0.span, "pattern", "expected an integer literal here");
+    error(scope.file, e0.span, Code::InvalidPattern, "expected an integer literal here");
     return std::nullopt;
   };
   using K = ast::Condition::Kind;
@@ -137,14 +139,15 @@ ir::Pattern Checker::check_pattern(const ast::Condition& c, const Type& type, Sc
     }
     case K::Range: {
       if (type.kind != TypeKind::Integer) {
-        error(scope.file, c.span, "pattern", fmt::format("a range applies to integers, not `{}`", show(type)));
+        error(scope.file, c.span, Code::InvalidPattern,
+              fmt::format("a range applies to integers, not `{}`", show(type)));
         break;
       }
       p.kind = Pattern::Kind::Range;
       if (c.values.size() == 2) {
         p.lo = value_of(*c.values[0]);
         p.hi = value_of(*c.values[1]);
-        if (p.lo && p.hi && *p.lo > *p.hi) error(scope.file, c.span, "pattern", "this range is empty");
+        if (p.lo && p.hi && *p.lo > *p.hi) error(scope.file, c.span, Code::EmptyRange, "this range is empty");
       }
       break;
     }
@@ -153,7 +156,8 @@ ir::Pattern Checker::check_pattern(const ast::Condition& c, const Type& type, Sc
       auto v = value_of(*c.values[0]);
       if (!v) break;
       if (type.kind != TypeKind::Integer && c.op != ast::BinaryOp::Eq && c.op != ast::BinaryOp::Ne) {
-        error(scope.file, c.span, "pattern", fmt::format("`<` and `>` apply to integers, not `{}`", show(type)));
+        error(scope.file, c.span, Code::InvalidPattern,
+              fmt::format("`<` and `>` apply to integers, not `{}`", show(type)));
         break;
       }
       switch (c.op) {
@@ -192,12 +196,12 @@ void Checker::check_match_coverage(const std::vector<Pattern>& pats, const std::
   }
   if (!missing.empty()) {
     if (missing.size() > 5) missing.resize(5), missing.push_back("...");
-    auto& diag = error(file, match_span, "match-exhaustive",
+    auto& diag = error(file, match_span, Code::MatchNotExhaustive,
                        fmt::format("this `match` does not cover {}", fmt::join(missing, ", ")));
     diag.help = "add arms for them, or an `else` arm";
   }
   for (size_t a = 0; a < pats.size(); ++a) {
-    if (!chosen[a]) error(file, spans[a], "match-unreachable", "this arm can never be chosen: earlier arms cover it");
+    if (!chosen[a]) error(file, spans[a], Code::UnreachableArm, "this arm can never be chosen: earlier arms cover it");
   }
 }
 
@@ -205,7 +209,7 @@ void Checker::ensure_table(Symbol& sym) {
   if (sym.state == Symbol::State::Done) return;
   const ast::TableDecl& t = *sym.decl->table_decl;
   if (sym.state == Symbol::State::Checking) {
-    error(sym.file, sym.span, "cycle", fmt::format("the table `{}` depends on itself", t.name.text));
+    error(sym.file, sym.span, Code::Cycle, fmt::format("the table `{}` depends on itself", t.name.text));
     return;
   }
   sym.state = Symbol::State::Checking;
@@ -222,7 +226,7 @@ void Checker::ensure_table(Symbol& sym) {
     id = require_present(id, sym.file, col.expr->span, *col.expr);
     Type ct = type_of(id);
     if (!ct.is_error() && ct.kind != TypeKind::Enum && ct.kind != TypeKind::Bool && ct.kind != TypeKind::Integer) {
-      error(sym.file, col.expr->span, "table",
+      error(sym.file, col.expr->span, Code::NotMatchable,
             fmt::format("a table column must be an enum, a bool or an integer, not `{}`", show(ct)));
       ct = Type::error();
     }
@@ -240,10 +244,9 @@ void Checker::ensure_table(Symbol& sym) {
     const ast::TableRow& row = t.rows[r];
     row_locs.push_back(add_loc(sym.file, row.span));
     if (row.cells.size() != ncols) {
-      error(sym.file, row.span, "table",
+      error(sym.file, row.span, Code::WrongCellCount,
             fmt::format("this row has {} cell{}, but `{}` has {} columns ({} given, {} given back)", row.cells.size(),
-                        row.cells.size() == 1 ? "" : "s",
-                        t.name.text, ncols, def.given.size(), def.outputs.size()));
+                        row.cells.size() == 1 ? "" : "s", t.name.text, ncols, def.given.size(), def.outputs.size()));
       rows_ok = false;
       continue;
     }
@@ -258,14 +261,14 @@ void Checker::ensure_table(Symbol& sym) {
     for (size_t o = 0; o < def.outputs.size(); ++o) {
       const ast::Condition& cell = row.cells[def.given.size() + o];
       if (cell.kind != ast::Condition::Kind::OneOf || cell.values.size() != 1) {
-        error(sym.file, cell.span, "table",
+        error(sym.file, cell.span, Code::InvalidOutputCell,
               fmt::format("the `{}` cell needs one value", def.outputs[o].name))
             .help = "write the value, or `none` when there is none";
         ir_row.outputs.push_back(ir::kNoNode);
         continue;
       }
       ir_row.outputs.push_back(check_as(*cell.values[0], scope, def.outputs[o].type,
-                                        fmt::format("the `{}` cell", def.outputs[o].name)));
+                                        fmt::format("the `{}` cell", def.outputs[o].name), Code::TypeMismatch));
     }
     def.rows.push_back(std::move(ir_row));
   }
@@ -281,7 +284,7 @@ void Checker::ensure_table(Symbol& sym) {
       cells = cells > kMaxCoverageCells ? cells : cells * std::max<size_t>(1, doms.back().reps.size());
     }
     if (cells > kMaxCoverageCells || cells * def.rows.size() > kMaxCoverageWork) {
-      warning(sym.file, t.name.span, "table-size",
+      warning(sym.file, t.name.span, Code::TableNotChecked,
               fmt::format("the table `{}` has too many combinations to check for gaps and overlaps", t.name.text));
     } else {
       std::vector<size_t> at(doms.size(), 0);
@@ -301,16 +304,17 @@ void Checker::ensure_table(Symbol& sym) {
         }
         if (matching.empty() && !gap_reported) {
           gap_reported = true;
-          error(sym.file, t.name.span, "table-gap", fmt::format("no row of `{}` matches {}", t.name.text, describe()))
+          error(sym.file, t.name.span, Code::TableGap,
+                fmt::format("no row of `{}` matches {}", t.name.text, describe()))
               .help = "add a row for it (use `-` for columns that do not matter)";
         }
         if (!matching.empty()) chosen[matching[0]] = true;
         if (matching.size() > 1 && !def.hit_first && !overlap_reported) {
           overlap_reported = true;
-          auto& d = error(sym.file, t.rows[matching[1]].span, "table-overlap",
+          auto& d = error(sym.file, t.rows[matching[1]].span, Code::TableOverlap,
                           fmt::format("rows {} and {} of `{}` both match {}", matching[0] + 1, matching[1] + 1,
                                       t.name.text, describe()));
-          d.notes.push_back({t.rows[matching[0]].span, fmt::format("row {} is here", matching[0] + 1)});
+          d.related.push_back({t.rows[matching[0]].span, fmt::format("row {} is here", matching[0] + 1)});
           d.help = "make the rows exclusive, or declare `hit first` so the first matching row wins";
         }
         size_t c = 0;
@@ -319,12 +323,13 @@ void Checker::ensure_table(Symbol& sym) {
       }
       for (size_t r = 0; r < def.rows.size(); ++r) {
         if (!chosen[r] && !gap_reported)
-          error(sym.file, t.rows[r].span, "table-unreachable",
+          error(sym.file, t.rows[r].span, Code::UnreachableRow,
                 fmt::format("row {} of `{}` can never be chosen: earlier rows cover it", r + 1, t.name.text));
       }
     }
   }
-  if (t.rows.empty()) error(sym.file, t.name.span, "table", fmt::format("the table `{}` has no rows", t.name.text));
+  if (t.rows.empty())
+    error(sym.file, t.name.span, Code::EmptyTable, fmt::format("the table `{}` has no rows", t.name.text));
   sym.index = static_cast<int>(program_->tables.size());
   program_->tables.push_back(std::move(def));
   program_->table_row_locs.push_back(std::move(row_locs));

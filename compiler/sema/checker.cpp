@@ -14,12 +14,12 @@ Checker::Checker(const ast::Module& main, const std::vector<const ast::Module*>&
   for (const ast::Module* m : imports_) program_->files.push_back(m->source);
 }
 
-Diagnostic& Checker::error(int file, Span span, std::string code, std::string message) {
-  return diags_.error(program_->files[file], span, std::move(code), std::move(message));
+Diagnostic& Checker::error(int file, Span span, Code code, std::string message) {
+  return diags_.error(program_->files[file], span, code, std::move(message));
 }
 
-Diagnostic& Checker::warning(int file, Span span, std::string code, std::string message) {
-  return diags_.warning(program_->files[file], span, std::move(code), std::move(message));
+Diagnostic& Checker::warning(int file, Span span, Code code, std::string message) {
+  return diags_.warning(program_->files[file], span, code, std::move(message));
 }
 
 int32_t Checker::add_loc(int file, Span span) {
@@ -136,7 +136,8 @@ bool Checker::within_size_limits(const ast::Module& module, int file) {
   bool ok = true;
   auto check = [&](const ast::Ident& name, const char* kind, size_t count, const char* things, size_t limit) {
     if (count <= limit) return;
-    error(file, name.span, "limit", fmt::format("the {} `{}` has {} {}, the limit is {}", kind, name.text, count, things, limit))
+    error(file, name.span, Code::DeclarationTooLarge,
+          fmt::format("the {} `{}` has {} {}, the limit is {}", kind, name.text, count, things, limit))
         .help = "split it into smaller declarations";
     ok = false;
   };

@@ -51,8 +51,8 @@ class Checker {
   CheckResult run();
 
   // ---- shared helpers (checker.cpp) ----
-  Diagnostic& error(int file, Span span, std::string code, std::string message);
-  Diagnostic& warning(int file, Span span, std::string code, std::string message);
+  Diagnostic& error(int file, Span span, Code code, std::string message);
+  Diagnostic& warning(int file, Span span, Code code, std::string message);
   ir::NodeId emit(ir::Node node, int file, Span span);
   ir::NodeId emit_const(ir::Value value, ir::Type type, int file, Span span);
   int32_t add_loc(int file, Span span);
@@ -82,9 +82,11 @@ class Checker {
   // ---- expressions (check_expr.cpp) ----
   ir::NodeId check_expr(const ast::Expr& e, Scope& scope, const ir::Type* hint = nullptr);
   // Checks `e` and converts it to `target` (integer -> decimal, duration -> business
-  // duration, T -> T?); reports a mismatch naming `what`.
-  ir::NodeId check_as(const ast::Expr& e, Scope& scope, const ir::Type& target, const std::string& what);
-  ir::NodeId coerce(ir::NodeId id, const ir::Type& target, int file, Span span, const std::string& what);
+  // duration, T -> T?); reports a mismatch naming `what` with the code `mismatch` (a
+  // condition's, a declared type's, or any other place's), or `none`, absence and currency
+  // problems with their own codes.
+  ir::NodeId check_as(const ast::Expr& e, Scope& scope, const ir::Type& target, const std::string& what, Code mismatch);
+  ir::NodeId coerce(ir::NodeId id, const ir::Type& target, int file, Span span, const std::string& what, Code mismatch);
   ir::NodeId require_present(ir::NodeId id, int file, Span span, const ast::Expr& e);
   std::string path_key(ir::NodeId id) const;
 

@@ -103,7 +103,9 @@ class ExprChecker {
   Type unify(std::vector<NodeId>& ids, const std::vector<const ast::Expr*>& exprs, const ast::Expr& whole);
   bool is_unresolved_bare_name(const ast::Expr& e) const;
   std::optional<int32_t> enum_member(const std::string& n, const Type* hint, int* enum_id) const;
-  Diagnostic& err(const ast::Expr& e, std::string code, std::string msg) { return c_.error(s_.file, e.span, std::move(code), std::move(msg)); }
+  Diagnostic& err(const ast::Expr& e, Code code, std::string msg) {
+    return c_.error(s_.file, e.span, code, std::move(msg));
+  }
   std::string show(const Type& t) const { return c_.show(t); }
 
   Checker& c_;

@@ -14,12 +14,12 @@ inline driver::CompileResult compile(const std::string& body, const std::string&
   return driver::compile_source(std::make_shared<const SourceFile>(path, std::move(text)));
 }
 
-// The first error's "line:col: message [code]" (lines count from the two-line header).
+// The first error's "line:col: message [P0017 unknown-name]" (lines count from the two-line header).
 inline std::string first_error(const driver::CompileResult& r) {
   for (const auto& d : r.diagnostics.items()) {
     if (d.severity != Severity::Error) continue;
     LineCol lc = d.source ? d.source->line_col(d.span.begin) : LineCol{0, 0};
-    return std::to_string(lc.line) + ":" + std::to_string(lc.column) + ": " + d.message + " [" + d.code + "]";
+    return std::to_string(lc.line) + ":" + std::to_string(lc.column) + ": " + d.message + " " + code_tag(d.code);
   }
   return "";
 }
@@ -28,7 +28,7 @@ inline std::string first_warning(const driver::CompileResult& r) {
   for (const auto& d : r.diagnostics.items()) {
     if (d.severity != Severity::Warning) continue;
     LineCol lc = d.source ? d.source->line_col(d.span.begin) : LineCol{0, 0};
-    return std::to_string(lc.line) + ":" + std::to_string(lc.column) + ": " + d.message + " [" + d.code + "]";
+    return std::to_string(lc.line) + ":" + std::to_string(lc.column) + ": " + d.message + " " + code_tag(d.code);
   }
   return "";
 }

@@ -12,6 +12,7 @@ namespace {
 struct Case {
   const char* text;
   const char* expected;  // "line:column: message" of every error
+  Code code = Code::Syntax;  // the code of every error
 };
 }  // namespace
 
@@ -23,8 +24,8 @@ TEST_CASE("rejected snippets: message and position of the offending token") {
       {"policy t \"T\"\ndecision if: integer = 5\n", "2:10: expected the decision's name after `decision`\n"},
       {"policy t \"T\"\nconst x: integer 5\n", "2:18: expected `=` and the constant's value\n"},
       {"policy t \"T\"\nlet x 5\n", "2:7: expected `=` and the value after the name\n"},
-      {"policy t \"T\"\nlet x = \"abc\n", "2:9: unterminated text literal\n"},
-      {"policy t \"T\"\nlet x = \"a\\qb\"\n", "2:12: unknown escape in a text literal: use `\\\"`, `\\\\`, `\\n` or `\\t`\n"},
+      {"policy t \"T\"\nlet x = \"abc\n", "2:9: unterminated text literal\n", Code::UnterminatedText},
+      {"policy t \"T\"\nlet x = \"a\\qb\"\n", "2:12: unknown escape in a text literal: use `\\\"`, `\\\\`, `\\n` or `\\t`\n", Code::InvalidText},
       {"policy t \"T\"\nlet x = (1 + 2\n", "3:1: expected `)` to close the parenthesis\n"},
       {"policy t \"T\"\nlet x = 1 +\n", "3:1: expected an expression after `+`\n"},
       {"policy t \"T\"\nlet x = a and\nlet y = 2\n", "3:1: expected an expression after `and`\n"},
@@ -62,21 +63,21 @@ TEST_CASE("rejected snippets: message and position of the offending token") {
       {"policy t \"T\"\ncalendar c\n  Monday 08:00-17:00\n  in z\n",
        "5:1: expected `business day` and the length of the calendar's business day, such as `business day 8 hours`\n"},
       {"policy t \"T\"\ncalendar c\n  Monday 24:00-17:00\n  in z\n  business day 8 hours\n",
-       "3:10: `24:00` can only end a range of working hours\n"},
+       "3:10: `24:00` can only end a range of working hours\n", Code::InvalidTimeOfDay},
       {"policy t \"T\"\ncalendar c\n  Monday 08:60-25:00\n  in z\n  business day 8 hours\n",
        "3:10: invalid time of day `08:60`: expected `00:00` to `24:00`\n"
-       "3:16: invalid time of day `25:00`: expected `00:00` to `24:00`\n"},
+       "3:16: invalid time of day `25:00`: expected `00:00` to `24:00`\n", Code::InvalidTimeOfDay},
       {"policy t \"T\"\nholidays h\n  on Jan 1\n", "3:3: expected `valid FROM to UNTIL`, the years the holiday set is defined for\n"},
       {"policy t \"T\"\nholidays h\n  valid 2000 to 2100\n  on Jan 1\n",
        "4:6: expected a date rule such as `January 1`, `third Monday of January` or `easter - 2 days`\n"},
-      {"policy t \"T\"\nholidays h\n  valid 2000 to 2100\n  on February 30\n", "4:15: invalid day: February has no day 30\n"},
+      {"policy t \"T\"\nholidays h\n  valid 2000 to 2100\n  on February 30\n", "4:15: invalid day: February has no day 30\n", Code::InvalidHolidays},
       {"policy t \"T\"\nholidays h\n  valid 2000 to 2100\n  on third Monday January\n",
        "4:19: expected `of` and a month, as in `third Monday of January`\n"},
       {"policy t \"T\"\nholidays h\n  valid 2000 to 2100\n  on July 4 observed weekday\n", "4:22: expected `nearest weekday` after `observed`\n"},
       {"policy t \"T\"\nholidays h\n  valid 2000 to 2100\n  move 2020-05-04 2020-05-08\n",
        "4:19: expected `to` and the new date after the date that moves\n"},
-      {"policy t \"T\"\nlet x = 2026-02-29\n", "2:9: invalid date: February 2026 has no day 29\n"},
-      {"policy t \"T\"\nlet x = 2026-13-01\n", "2:9: invalid date: the month must be from 01 to 12\n"},
+      {"policy t \"T\"\nlet x = 2026-02-29\n", "2:9: invalid date: February 2026 has no day 29\n", Code::InvalidDate},
+      {"policy t \"T\"\nlet x = 2026-13-01\n", "2:9: invalid date: the month must be from 01 to 12\n", Code::InvalidDate},
       {"policy t \"T\"\ntable t\n  gives a: integer\n", "3:3: expected `given` and the table's input columns\n"},
       {"policy t \"T\"\ntable t\n  given x\n  | 1 |\n", "4:3: expected `gives` and the table's output columns, such as `gives fee: money`\n"},
       {"policy t \"T\"\ntable t\n  given x\n  gives a: integer\n  | 1 | 2\n", "5:10: expected `|` to close the table row\n"},
@@ -96,7 +97,7 @@ TEST_CASE("rejected snippets: message and position of the offending token") {
     INFO(c.text);
     auto r = parse_text(c.text);
     CHECK(errors(r) == c.expected);
-    for (const Diagnostic& d : r.diagnostics.items()) CHECK(d.code == "syntax");
+    for (const Diagnostic& d : r.diagnostics.items()) CHECK(d.code == c.code);
   }
 }
 
@@ -104,7 +105,7 @@ TEST_CASE("the caret underlines the offending token") {
   auto r = parse_text("policy t \"T\"\ndecision fee: money total\n", "fee.policy");
   REQUIRE(r.diagnostics.items().size() == 1);
   CHECK(render(r.diagnostics.items()[0]) ==
-        "fee.policy:2:21: error: expected `=` after the decision's type [syntax]\n"
+        "fee.policy:2:21: error: expected `=` after the decision's type [P0001 syntax]\n"
         "    2 | decision fee: money total\n"
         "      |                     ^~~~~\n");
 }
