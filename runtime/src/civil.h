@@ -13,7 +13,11 @@ constexpr int64_t floor_div(int64_t a, int64_t b) {
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-constexpr int64_t floor_mod(int64_t a, int64_t b) { return a - floor_div(a, b) * b; }
+// Computed from the remainder so that it cannot overflow, even for INT64_MIN.
+constexpr int64_t floor_mod(int64_t a, int64_t b) {
+  int64_t r = a % b;
+  return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+}
 
 // Days since 1970-01-01 of y-m-d; m in 1..12, d in 1..31 (not checked).
 constexpr int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {

@@ -127,9 +127,15 @@ Expected<Date> add_days(Date date, int64_t days) {
 
 Expected<Instant> checked_instant(Instant t, std::string_view what) {
   if (t >= kFirstInstant && t <= kLastInstant) return t;
-  return make_error(ErrorCode::OutOfRange,
-                    fmt::format("{}{}{} is outside the supported years {:04}..{}", what, what.empty() ? "" : " ",
-                                format_datetime_utc(t), kMinYear, kMaxYear));
+  // Name the instant when it is near enough to print (years -99999..99999); farther out,
+  // its year would not fit CivilDate and the number says nothing to a reader anyway.
+  constexpr Instant kPrintable = int64_t{100000} * 366 * kSecondsPerDay;
+  std::string shown = t > -kPrintable && t < kPrintable ? " " + format_datetime_utc(t) : "";
+  std::string subject = fmt::format("{}{}", what, shown);
+  if (subject.starts_with(' ')) subject.erase(0, 1);
+  if (subject.empty()) subject = "the datetime";
+  return make_error(ErrorCode::OutOfRange, fmt::format("{} is outside the supported years {:04}..{}", subject,
+                                                       kMinYear, kMaxYear));
 }
 
 Expected<Instant> add_seconds(Instant t, Duration d) {
