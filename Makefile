@@ -62,8 +62,8 @@ fuzz-smoke: deps
 fuzz: deps
 	JOBS=$(JOBS) ./scripts/ci-fuzz.sh --seconds $(FUZZ_SECONDS) compile format decode interp_vs_jit
 
-# clang-tidy (.clang-tidy) over the project's sources, and clang-format (.clang-format) on the
-# files listed in scripts/format-files.txt (FILES="a.cpp b.h" formats other files too).
+# clang-tidy (.clang-tidy) over the project's sources, and clang-format (.clang-format) on
+# every C/C++ file in git (`make format FILES="a.cpp b.h"` formats only those files).
 lint: deps
 	JOBS=$(JOBS) ./scripts/lint.sh tidy
 	./scripts/lint.sh format-check

@@ -16,8 +16,7 @@ namespace {
 
 constexpr Duration kHour = 3600;
 
-HolidayRule rule(HolidayRule::Kind kind, int month, int day_or_nth, int weekday, int from,
-                 Observance o) {
+HolidayRule rule(HolidayRule::Kind kind, int month, int day_or_nth, int weekday, int from, Observance o) {
   HolidayRule r;
   r.kind = kind;
   r.month = month;
@@ -53,8 +52,8 @@ WeeklyHours standard_hours() {
 }
 
 const Calendar& ny_calendar() {
-  static auto c = Calendar::make("standard_hours", standard_hours(),
-                                 Zone::lookup("America/New_York").value(), us_federal(), 9 * kHour)
+  static auto c = Calendar::make("standard_hours", standard_hours(), Zone::lookup("America/New_York").value(),
+                                 us_federal(), 9 * kHour)
                       .value();
   return *c;
 }
@@ -136,8 +135,7 @@ void BM_calendar_cache_get(benchmark::State& state) {
   auto holidays = us_federal();
   const Zone* ny = Zone::lookup("America/New_York").value();
   WeeklyHours hours = standard_hours();
-  for (auto _ : state)
-    benchmark::DoNotOptimize(cache.get("standard_hours", hours, ny, holidays, 9 * kHour).value());
+  for (auto _ : state) benchmark::DoNotOptimize(cache.get("standard_hours", hours, ny, holidays, 9 * kHour).value());
 }
 
 void BM_format_datetime(benchmark::State& state) {

@@ -8,11 +8,8 @@
 namespace proviso::syntax {
 
 Builder::Builder(const SourcePtr& source, ast::Module* module, Diagnostics* diags)
-    : source_(source),
-      base_(source->text().data()),
-      end_(source->text().data() + source->text().size()),
-      module_(module),
-      diags_(diags) {}
+    : source_(source), base_(source->text().data()), end_(source->text().data() + source->text().size()),
+      module_(module), diags_(diags) {}
 
 Span Builder::trimmed(const char* b, const char* e) const {
   const char* p = skip_blank_and_comments(b, e);

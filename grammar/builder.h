@@ -79,7 +79,7 @@ class Builder {
     if (m.version != version_) truncate(m.sizes);  // something was pushed or popped since
   }
   void touch() { ++version_; }  // INVARIANT: called before every action (the control does)
-  void reset();  // before each declaration: empty stacks, no marks, depth 0
+  void reset();                 // before each declaration: empty stacks, no marks, depth 0
 
   ast::ExprPtr pop_expr();
   ast::TypeExprPtr pop_type();
@@ -111,9 +111,9 @@ class Builder {
   void set_decl_name(ast::Ident name);
   void set_clause(ast::Clause clause);
   void finish_decl(uint32_t end);
-  ast::HoursLine line;           // calendar line under construction
-  int32_t range_from = 0;        // start of the working-hours range being read
-  ast::HolidayRuleDecl rule;     // holiday rule under construction
+  ast::HoursLine line;        // calendar line under construction
+  int32_t range_from = 0;     // start of the working-hours range being read
+  ast::HolidayRuleDecl rule;  // holiday rule under construction
   int easter_sign = 1;
 
   // ---- diagnostics ----

@@ -127,10 +127,12 @@ PROVISO_ERROR(time_range, "expected a range of working hours such as `13:00-17:0
 PROVISO_ERROR(hours_ranges, "expected working hours such as `09:00-17:00` after the days");
 PROVISO_ERROR(last_day, "expected a weekday such as `Friday` after `to`");
 PROVISO_ERROR(every_day_word, "expected `day` after `every`");
-PROVISO_ERROR(cal_in, "expected working hours such as `Monday to Friday 09:00-17:00`, or `in` and the calendar's time zone");
+PROVISO_ERROR(cal_in,
+              "expected working hours such as `Monday to Friday 09:00-17:00`, or `in` and the calendar's time zone");
 PROVISO_ERROR(cal_zone, "expected the calendar's time zone after `in`");
 PROVISO_ERROR(cal_holidays, "expected the holidays after `except`");
-PROVISO_ERROR(cal_business, "expected `business day` and the length of the calendar's business day, such as `business day 8 hours`");
+PROVISO_ERROR(cal_business,
+              "expected `business day` and the length of the calendar's business day, such as `business day 8 hours`");
 PROVISO_ERROR(cal_day_word, "expected `day` after `business`");
 PROVISO_ERROR(cal_day_length, "expected the length of a business day after `business day`, such as `8 hours`");
 
@@ -196,7 +198,8 @@ inline constexpr Code error_code<grammar::escape_code> = Code::InvalidText;
 
 // Rules whose nesting is counted: every recursion of the grammar passes through one of them.
 template <typename Rule>
-inline constexpr bool counts_nesting = std::is_same_v<Rule, grammar::postfix_expr> || std::is_same_v<Rule, grammar::type_primary>;
+inline constexpr bool counts_nesting =
+    std::is_same_v<Rule, grammar::postfix_expr> || std::is_same_v<Rule, grammar::type_primary>;
 
 // Where an error is reported: at the next token (the default), on the same line (a table
 // row's closing `|` belongs to its line), or exactly where the rule failed (inside a token).

@@ -27,14 +27,13 @@ struct reserved
           TAO_PEGTL_KEYWORD("enum"), TAO_PEGTL_KEYWORD("record"), TAO_PEGTL_KEYWORD("input"),
           TAO_PEGTL_KEYWORD("optional"), TAO_PEGTL_KEYWORD("const"), TAO_PEGTL_KEYWORD("let"),
           TAO_PEGTL_KEYWORD("decision"), TAO_PEGTL_KEYWORD("table"), TAO_PEGTL_KEYWORD("calendar"),
-          TAO_PEGTL_KEYWORD("holidays"), TAO_PEGTL_KEYWORD("test"),
-          TAO_PEGTL_KEYWORD("fixture"), TAO_PEGTL_KEYWORD("given"), TAO_PEGTL_KEYWORD("expect"),
-          TAO_PEGTL_KEYWORD("clause"), TAO_PEGTL_KEYWORD("if"), TAO_PEGTL_KEYWORD("then"),
-          TAO_PEGTL_KEYWORD("else"), TAO_PEGTL_KEYWORD("match"), TAO_PEGTL_KEYWORD("and"),
-          TAO_PEGTL_KEYWORD("or"), TAO_PEGTL_KEYWORD("not"), TAO_PEGTL_KEYWORD("in"),
-          TAO_PEGTL_KEYWORD("is"), TAO_PEGTL_KEYWORD("present"), TAO_PEGTL_KEYWORD("none"),
-          TAO_PEGTL_KEYWORD("true"), TAO_PEGTL_KEYWORD("false"), TAO_PEGTL_KEYWORD("of"),
-          TAO_PEGTL_KEYWORD("with"), TAO_PEGTL_KEYWORD("hit")>, token {};
+          TAO_PEGTL_KEYWORD("holidays"), TAO_PEGTL_KEYWORD("test"), TAO_PEGTL_KEYWORD("fixture"),
+          TAO_PEGTL_KEYWORD("given"), TAO_PEGTL_KEYWORD("expect"), TAO_PEGTL_KEYWORD("clause"), TAO_PEGTL_KEYWORD("if"),
+          TAO_PEGTL_KEYWORD("then"), TAO_PEGTL_KEYWORD("else"), TAO_PEGTL_KEYWORD("match"), TAO_PEGTL_KEYWORD("and"),
+          TAO_PEGTL_KEYWORD("or"), TAO_PEGTL_KEYWORD("not"), TAO_PEGTL_KEYWORD("in"), TAO_PEGTL_KEYWORD("is"),
+          TAO_PEGTL_KEYWORD("present"), TAO_PEGTL_KEYWORD("none"), TAO_PEGTL_KEYWORD("true"),
+          TAO_PEGTL_KEYWORD("false"), TAO_PEGTL_KEYWORD("of"), TAO_PEGTL_KEYWORD("with"), TAO_PEGTL_KEYWORD("hit")>,
+      token {};
 
 // A user's name: any identifier but a reserved word. `exclusions` starts a declaration but is
 // not reserved: LANGUAGE.md's own example names its exclusion list `exclusions`.
@@ -143,18 +142,15 @@ PROVISO_WORD(w_list, "list");
 PROVISO_WORD(w_integer, "integer");
 PROVISO_WORD(w_duration, "duration");
 
-struct weekday_word
-    : sor<TAO_PEGTL_KEYWORD("Monday"), TAO_PEGTL_KEYWORD("Tuesday"), TAO_PEGTL_KEYWORD("Wednesday"),
-          TAO_PEGTL_KEYWORD("Thursday"), TAO_PEGTL_KEYWORD("Friday"), TAO_PEGTL_KEYWORD("Saturday"),
-          TAO_PEGTL_KEYWORD("Sunday")> {};
-struct month_word
-    : sor<TAO_PEGTL_KEYWORD("January"), TAO_PEGTL_KEYWORD("February"), TAO_PEGTL_KEYWORD("March"),
-          TAO_PEGTL_KEYWORD("April"), TAO_PEGTL_KEYWORD("May"), TAO_PEGTL_KEYWORD("June"),
-          TAO_PEGTL_KEYWORD("July"), TAO_PEGTL_KEYWORD("August"), TAO_PEGTL_KEYWORD("September"),
-          TAO_PEGTL_KEYWORD("October"), TAO_PEGTL_KEYWORD("November"), TAO_PEGTL_KEYWORD("December")> {};
-struct ordinal_word
-    : sor<TAO_PEGTL_KEYWORD("first"), TAO_PEGTL_KEYWORD("second"), TAO_PEGTL_KEYWORD("third"),
-          TAO_PEGTL_KEYWORD("fourth"), TAO_PEGTL_KEYWORD("fifth"), TAO_PEGTL_KEYWORD("last")> {};
+struct weekday_word : sor<TAO_PEGTL_KEYWORD("Monday"), TAO_PEGTL_KEYWORD("Tuesday"), TAO_PEGTL_KEYWORD("Wednesday"),
+                          TAO_PEGTL_KEYWORD("Thursday"), TAO_PEGTL_KEYWORD("Friday"), TAO_PEGTL_KEYWORD("Saturday"),
+                          TAO_PEGTL_KEYWORD("Sunday")> {};
+struct month_word : sor<TAO_PEGTL_KEYWORD("January"), TAO_PEGTL_KEYWORD("February"), TAO_PEGTL_KEYWORD("March"),
+                        TAO_PEGTL_KEYWORD("April"), TAO_PEGTL_KEYWORD("May"), TAO_PEGTL_KEYWORD("June"),
+                        TAO_PEGTL_KEYWORD("July"), TAO_PEGTL_KEYWORD("August"), TAO_PEGTL_KEYWORD("September"),
+                        TAO_PEGTL_KEYWORD("October"), TAO_PEGTL_KEYWORD("November"), TAO_PEGTL_KEYWORD("December")> {};
+struct ordinal_word : sor<TAO_PEGTL_KEYWORD("first"), TAO_PEGTL_KEYWORD("second"), TAO_PEGTL_KEYWORD("third"),
+                          TAO_PEGTL_KEYWORD("fourth"), TAO_PEGTL_KEYWORD("fifth"), TAO_PEGTL_KEYWORD("last")> {};
 
 // ---- literals -------------------------------------------------------------------------------
 
@@ -172,18 +168,15 @@ struct lit_date : seq<date_token> {};
 struct fraction : seq<one<'.'>, digits> {};
 struct number_text : seq<digits, opt<fraction>> {};
 struct percent_sign : one<'%'> {};
-struct business_unit_word
-    : sor<TAO_PEGTL_KEYWORD("minutes"), TAO_PEGTL_KEYWORD("minute"), TAO_PEGTL_KEYWORD("hours"),
-          TAO_PEGTL_KEYWORD("hour"), TAO_PEGTL_KEYWORD("days"), TAO_PEGTL_KEYWORD("day")> {};
+struct business_unit_word : sor<TAO_PEGTL_KEYWORD("minutes"), TAO_PEGTL_KEYWORD("minute"), TAO_PEGTL_KEYWORD("hours"),
+                                TAO_PEGTL_KEYWORD("hour"), TAO_PEGTL_KEYWORD("days"), TAO_PEGTL_KEYWORD("day")> {};
 struct business_unit : seq<TAO_PEGTL_KEYWORD("business"), plus<blank>, must<business_unit_word>> {};
 struct duration_unit
     : sor<TAO_PEGTL_KEYWORD("seconds"), TAO_PEGTL_KEYWORD("second"), TAO_PEGTL_KEYWORD("minutes"),
-          TAO_PEGTL_KEYWORD("minute"), TAO_PEGTL_KEYWORD("hours"), TAO_PEGTL_KEYWORD("hour"),
-          TAO_PEGTL_KEYWORD("days"), TAO_PEGTL_KEYWORD("day"), TAO_PEGTL_KEYWORD("weeks"),
-          TAO_PEGTL_KEYWORD("week")> {};
-struct period_unit
-    : sor<TAO_PEGTL_KEYWORD("months"), TAO_PEGTL_KEYWORD("month"), TAO_PEGTL_KEYWORD("years"),
-          TAO_PEGTL_KEYWORD("year")> {};
+          TAO_PEGTL_KEYWORD("minute"), TAO_PEGTL_KEYWORD("hours"), TAO_PEGTL_KEYWORD("hour"), TAO_PEGTL_KEYWORD("days"),
+          TAO_PEGTL_KEYWORD("day"), TAO_PEGTL_KEYWORD("weeks"), TAO_PEGTL_KEYWORD("week")> {};
+struct period_unit : sor<TAO_PEGTL_KEYWORD("months"), TAO_PEGTL_KEYWORD("month"), TAO_PEGTL_KEYWORD("years"),
+                         TAO_PEGTL_KEYWORD("year")> {};
 struct currency_code : seq<upper, upper, upper, not_at<identifier_other>> {};
 // A unit stands on the number's line: `30 minutes`, `4 business hours`, `12.50 USD`.
 struct unit_suffix : seq<plus<blank>, sor<business_unit, duration_unit, period_unit, currency_code>> {};
@@ -262,9 +255,8 @@ struct collect_items : opt<collect_item, star<collect_more>, opt<comma>> {};
 struct collect_close : seq<rbrace> {};
 struct collect_expr : seq<collect_word, lbrace, collect_items, must<collect_close>> {};
 
-struct agg_word
-    : seq<sep, sor<TAO_PEGTL_KEYWORD("any"), TAO_PEGTL_KEYWORD("all"), TAO_PEGTL_KEYWORD("count"),
-                   TAO_PEGTL_KEYWORD("sum"), TAO_PEGTL_KEYWORD("min"), TAO_PEGTL_KEYWORD("max")>> {};
+struct agg_word : seq<sep, sor<TAO_PEGTL_KEYWORD("any"), TAO_PEGTL_KEYWORD("all"), TAO_PEGTL_KEYWORD("count"),
+                               TAO_PEGTL_KEYWORD("sum"), TAO_PEGTL_KEYWORD("min"), TAO_PEGTL_KEYWORD("max")>> {};
 struct agg_var : seq<name> {};
 struct agg_start : seq<agg_word, agg_var, kw_in> {};
 struct agg_list : seq<expression> {};
@@ -284,9 +276,8 @@ struct call_expr : seq<call_name, call_open, call_args, must<call_close>> {};
 struct name_expr : seq<name> {};
 
 struct primary
-    : sor<paren_expr, list_expr, record_expr, if_expr, match_expr, collect_expr, aggregate_expr, lit_zone,
-          lit_always, lit_datetime, lit_date, lit_number, lit_text, lit_true, lit_false, lit_none, call_expr,
-          name_expr> {};
+    : sor<paren_expr, list_expr, record_expr, if_expr, match_expr, collect_expr, aggregate_expr, lit_zone, lit_always,
+          lit_datetime, lit_date, lit_number, lit_text, lit_true, lit_false, lit_none, call_expr, name_expr> {};
 
 struct field_name : seq<name> {};
 struct field_op : seq<dot, must<field_name>> {};
@@ -442,17 +433,19 @@ struct value_type : seq<colon, must<value_type_expr>> {};
 struct const_start : seq<kw_const> {};
 struct const_name : seq<decl_name> {};
 struct const_equals : seq<equals> {};
-struct const_decl : seq<const_start, must<const_name>, opt<value_type>, opt<clause_part>, must<const_equals>, must<value_expr>> {};
+struct const_decl
+    : seq<const_start, must<const_name>, opt<value_type>, opt<clause_part>, must<const_equals>, must<value_expr>> {};
 struct let_start : seq<kw_let> {};
 struct let_name : seq<decl_name> {};
 struct let_equals : seq<equals> {};
-struct let_decl : seq<let_start, must<let_name>, opt<value_type>, opt<clause_part>, must<let_equals>, must<value_expr>> {};
+struct let_decl
+    : seq<let_start, must<let_name>, opt<value_type>, opt<clause_part>, must<let_equals>, must<value_expr>> {};
 struct decision_start : seq<kw_decision> {};
 struct decision_name : seq<decl_name> {};
 struct decision_type : seq<value_type> {};
 struct decision_equals : seq<equals> {};
-struct decision_decl
-    : seq<decision_start, must<decision_name>, must<decision_type>, opt<clause_part>, must<decision_equals>, must<value_expr>> {};
+struct decision_decl : seq<decision_start, must<decision_name>, must<decision_type>, opt<clause_part>,
+                           must<decision_equals>, must<value_expr>> {};
 
 // Calendars: `Monday to Friday 08:00-17:00, ...` lines, then `in`, `except`, `business day`.
 struct clock : seq<two_digits, one<':'>, two_digits, not_at<digit>> {};
@@ -478,9 +471,8 @@ struct cal_day_length : seq<expression> {};
 struct cal_business : seq<w_business, must<cal_day_word>, must<cal_day_length>> {};
 struct calendar_start : seq<kw_calendar> {};
 struct calendar_name : seq<decl_name> {};
-struct calendar_decl
-    : seq<calendar_start, must<calendar_name>, opt<clause_part>, star<hours_line>, must<cal_in>, opt<cal_except>,
-          must<cal_business>> {};
+struct calendar_decl : seq<calendar_start, must<calendar_name>, opt<clause_part>, star<hours_line>, must<cal_in>,
+                           opt<cal_except>, must<cal_business>> {};
 
 // Holiday sets.
 struct year : seq<sep, digits> {};
@@ -526,9 +518,8 @@ struct holiday_line : sor<holiday_rule, holiday_add, holiday_remove, holiday_mov
 struct holidays_start : seq<kw_holidays> {};
 struct holidays_name : seq<decl_name> {};
 struct holidays_title : seq<text_literal> {};
-struct holidays_decl
-    : seq<holidays_start, must<holidays_name>, opt<holidays_title>, opt<clause_part>, must<holidays_valid>,
-          star<holiday_line>> {};
+struct holidays_decl : seq<holidays_start, must<holidays_name>, opt<holidays_title>, opt<clause_part>,
+                           must<holidays_valid>, star<holiday_line>> {};
 
 // Decision tables. A row is one line: `| cell | cell |`.
 struct cell_any : seq<op_minus, at<bar>> {};
@@ -564,9 +555,8 @@ struct hit_policy : sor<hit_unique, hit_first> {};
 struct table_hit : seq<kw_hit, must<hit_policy>> {};
 struct table_start : seq<kw_table> {};
 struct table_name : seq<decl_name> {};
-struct table_decl
-    : seq<table_start, must<table_name>, opt<clause_part>, must<table_given>, must<table_gives>, opt<table_hit>,
-          star<table_row>> {};
+struct table_decl : seq<table_start, must<table_name>, opt<clause_part>, must<table_given>, must<table_gives>,
+                        opt<table_hit>, star<table_row>> {};
 
 struct exclusion_when : seq<w_when> {};
 struct exclusion_cond : seq<expression> {};

@@ -27,7 +27,7 @@ size_t utf8_length(unsigned char c) {
 }
 
 constexpr std::array<const char*, 16> kDeclarationWords = {
-    "import", "enum",     "record",   "input",      "optional", "const", "let",    "decision",
+    "import", "enum",     "record",   "input",      "optional", "const",   "let",    "decision",
     "table",  "calendar", "holidays", "exclusions", "test",     "fixture", "policy", "module"};
 
 }  // namespace
@@ -140,7 +140,9 @@ std::optional<std::string> check_date(std::string_view t) {
   int d = two(t, 8);
   if (m < 1 || m > 12) return "invalid date: the month must be from 01 to 12";
   int last = m == 2 ? (leap(y) ? 29 : 28) : days_in_month(m);
-  if (d < 1 || d > last) return "invalid date: " + std::string(ast::month_name(m)) + " " + std::to_string(y) + " has no day " + std::to_string(d);
+  if (d < 1 || d > last)
+    return "invalid date: " + std::string(ast::month_name(m)) + " " + std::to_string(y) + " has no day " +
+           std::to_string(d);
   return std::nullopt;
 }
 
@@ -155,7 +157,8 @@ std::optional<std::string> check_datetime(std::string_view t) {
     k = 8;
   }
   if (clock[k] != 'Z') {
-    if (two(clock, k + 1) > 14 || two(clock, k + 4) > 59) return "invalid datetime: the offset must be from -14:00 to +14:00";
+    if (two(clock, k + 1) > 14 || two(clock, k + 4) > 59)
+      return "invalid datetime: the offset must be from -14:00 to +14:00";
   }
   return std::nullopt;
 }
@@ -164,7 +167,8 @@ std::optional<std::string> check_clock(std::string_view t, bool is_end, int32_t*
   int h = two(t, 0);
   int m = two(t, 3);
   *seconds = h * 3600 + m * 60;
-  if (h > 24 || m > 59 || (h == 24 && m != 0)) return "invalid time of day `" + std::string(t) + "`: expected `00:00` to `24:00`";
+  if (h > 24 || m > 59 || (h == 24 && m != 0))
+    return "invalid time of day `" + std::string(t) + "`: expected `00:00` to `24:00`";
   if (h == 24 && !is_end) return "`24:00` can only end a range of working hours";
   return std::nullopt;
 }

@@ -139,8 +139,8 @@ class Driver {
 
   bool word_at(uint32_t pos, std::string_view word) const {
     return text_.compare(pos, word.size(), word) == 0 &&
-           (pos + word.size() == text_.size() || !(std::isalnum(static_cast<unsigned char>(text_[pos + word.size()])) ||
-                                                  text_[pos + word.size()] == '_'));
+           (pos + word.size() == text_.size() ||
+            !(std::isalnum(static_cast<unsigned char>(text_[pos + word.size()])) || text_[pos + word.size()] == '_'));
   }
 
   bool same_line(uint32_t a, uint32_t b) const {

@@ -3,22 +3,16 @@
 #   scripts/lint.sh tidy [FILE.cpp...]   clang-tidy (.clang-tidy) with build-lint/compile_commands.json
 #                                        over every project .cpp (or the files given); any finding
 #                                        fails; results are cached by content (run-clang-tidy.py)
-#   scripts/lint.sh format-check         clang-format (.clang-format) on scripts/format-files.txt
-#   scripts/lint.sh format [FILE...]     rewrites the listed files (and the files given) in place
-# Only the files in scripts/format-files.txt are checked for layout: the rest of the tree
-# predates .clang-format and is being edited by others; add a file to the list after
-# `scripts/lint.sh format FILE` (one reviewed diff per file).
+#   scripts/lint.sh format-check         clang-format (.clang-format) on every C/C++ file in git
+#   scripts/lint.sh format [FILE...]     rewrites those files (or only the files given) in place
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS="${JOBS:-$(nproc)}"
 CLANG_TIDY="${CLANG_TIDY:-$(command -v clang-tidy-14 || command -v clang-tidy)}"
 CLANG_FORMAT="${CLANG_FORMAT:-$(command -v clang-format-14 || command -v clang-format)}"
-FORMAT_LIST=scripts/format-files.txt
-
-listed_files() {
-  grep -vE '^\s*(#|$)' "$FORMAT_LIST" | while read -r f; do
-    if [ -f "$f" ]; then echo "$f"; else echo "lint: $FORMAT_LIST names a missing file: $f" >&2; fi
-  done
+# Every C/C++ source the project keeps in git (generated and third-party code is not in git).
+formatted_files() {
+  git ls-files -- '*.cpp' '*.h' '*.hpp' '*.c'
 }
 
 cmd="${1:-}"
@@ -46,7 +40,7 @@ for e in json.load(open(sys.argv[1])):
     python3 scripts/run-clang-tidy.py --clang-tidy "$CLANG_TIDY" -p "$BUILD" -j "$JOBS" "${files[@]}"
     ;;
   format-check)
-    mapfile -t files < <(listed_files)
+    mapfile -t files < <(formatted_files)
     if ! "$CLANG_FORMAT" --dry-run --Werror "${files[@]}"; then
       echo "lint: these files are not formatted; run \`make format\`"
       exit 1
@@ -54,13 +48,12 @@ for e in json.load(open(sys.argv[1])):
     echo "lint: clang-format clean (${#files[@]} files)"
     ;;
   format)
-    mapfile -t files < <(listed_files)
-    files+=("$@")
+    if [ $# -gt 0 ]; then files=("$@"); else mapfile -t files < <(formatted_files); fi
     "$CLANG_FORMAT" -i "${files[@]}"
     echo "lint: formatted ${#files[@]} files"
     ;;
   *)
-    sed -n '2,9p' "$0"
+    sed -n '2,7p' "$0"
     exit 2
     ;;
 esac

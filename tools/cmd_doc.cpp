@@ -9,8 +9,9 @@ namespace proviso::cli {
 
 Command add_doc(CLI::App& app) {
   auto file = std::make_shared<std::string>();
-  CLI::App* sub = app.add_subcommand("doc", "Print a Markdown reference of a policy: inputs, decisions, tables, "
-                                            "calendars, exclusions");
+  CLI::App* sub = app.add_subcommand("doc",
+                                     "Print a Markdown reference of a policy: inputs, decisions, tables, "
+                                     "calendars, exclusions");
   sub->add_option("FILE", *file, "Policy file")->required();
   return {sub, [file] {
             auto program = compile_or_report(*file, false);

@@ -19,8 +19,9 @@ Command add_fmt(CLI::App& app) {
   sub->add_option("FILE", o->files, "Policy files")->required();
   sub->add_flag("--check", o->check, "Change nothing; list the files that would change and exit 1 if any");
   sub->add_flag("--stdout", o->to_stdout, "Print the formatted text instead of rewriting the files");
-  sub->footer("A file is rewritten only when it parses. Exit status: 0 ok, 1 when a file cannot be formatted\n"
-              "(or, with --check, would change), 2 for a bad command line.");
+  sub->footer(
+      "A file is rewritten only when it parses. Exit status: 0 ok, 1 when a file cannot be formatted\n"
+      "(or, with --check, would change), 2 for a bad command line.");
   return {sub, [o] {
             int code = kOk;
             for (const auto& path : o->files) {
@@ -30,8 +31,7 @@ Command add_fmt(CLI::App& app) {
                 code = kFailed;
                 continue;
               }
-              fmt_policy::FormatResult f =
-                  fmt_policy::format_source(std::make_shared<const SourceFile>(path, text));
+              fmt_policy::FormatResult f = fmt_policy::format_source(std::make_shared<const SourceFile>(path, text));
               if (!f.ok) {
                 std::string error = f.error;
                 while (!error.empty() && error.back() == '\n') error.pop_back();

@@ -40,11 +40,22 @@ enum class LitKind {
 enum class UnaryOp { Neg, Not, IsPresent, IsNone };
 
 enum class BinaryOp {
-  Add, Sub, Mul, Div, Of,           // `25% of x`
-  Eq, Ne, Lt, Le, Gt, Ge,
-  And, Or,
-  In, NotIn,                        // membership; `In` with a calendar on the right is calendar addition
-  Coalesce,                         // `??`
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Of,  // `25% of x`
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  And,
+  Or,
+  In,
+  NotIn,     // membership; `In` with a calendar on the right is calendar addition
+  Coalesce,  // `??`
 };
 
 // A condition in a table input cell or a match arm pattern.
@@ -113,15 +124,15 @@ struct Expr {
   UnaryOp unary_op = UnaryOp::Neg;
   BinaryOp binary_op = BinaryOp::Add;
 
-  ExprPtr operand;  // Field, Unary, Match, With, Aggregate (the list), Paren
-  ExprPtr lhs;      // Binary
-  ExprPtr rhs;      // Binary
+  ExprPtr operand;                         // Field, Unary, Match, With, Aggregate (the list), Paren
+  ExprPtr lhs;                             // Binary
+  ExprPtr rhs;                             // Binary
   ExprPtr cond, then_branch, else_branch;  // If
-  ExprPtr body;     // Aggregate
-  std::vector<ExprPtr> args;       // Call, List
-  std::vector<MatchArm> arms;      // Match
-  std::vector<FieldInit> fields;   // Record, With
-  std::vector<CollectItem> items;  // Collect
+  ExprPtr body;                            // Aggregate
+  std::vector<ExprPtr> args;               // Call, List
+  std::vector<MatchArm> arms;              // Match
+  std::vector<FieldInit> fields;           // Record, With
+  std::vector<CollectItem> items;          // Collect
 };
 
 // ---- types as written ----
@@ -202,8 +213,8 @@ struct ValueDecl {  // const, let, decision
 
 struct HoursLine {
   bool every_day = false;
-  int from_day = 0;  // 0 = Monday .. 6 = Sunday
-  int to_day = 0;    // equal to from_day for a single day
+  int from_day = 0;                                 // 0 = Monday .. 6 = Sunday
+  int to_day = 0;                                   // equal to from_day for a single day
   std::vector<std::pair<int32_t, int32_t>> ranges;  // seconds of the local day, end may be 86400
   Span span;
 };
@@ -300,9 +311,9 @@ struct TestGiven {
 
 struct TestExpect {
   bool is_error = false;
-  Ident decision;        // when !is_error
-  ExprPtr value;         // when !is_error
-  std::string error;     // when is_error: a fragment of the evaluation error message
+  Ident decision;     // when !is_error
+  ExprPtr value;      // when !is_error
+  std::string error;  // when is_error: a fragment of the evaluation error message
   Span span;
 };
 

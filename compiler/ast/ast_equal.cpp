@@ -30,11 +30,14 @@ bool eq_condition(const Condition& a, const Condition& b) {
 }
 
 bool eq_fields(const std::vector<FieldInit>& a, const std::vector<FieldInit>& b) {
-  return eq_vec(a, b, [](const FieldInit& x, const FieldInit& y) { return eq_ident(x.name, y.name) && eq_ptr(x.value, y.value); });
+  return eq_vec(a, b, [](const FieldInit& x, const FieldInit& y) {
+    return eq_ident(x.name, y.name) && eq_ptr(x.value, y.value);
+  });
 }
 
 bool eq_field_decls(const std::vector<FieldDecl>& a, const std::vector<FieldDecl>& b) {
-  return eq_vec(a, b, [](const FieldDecl& x, const FieldDecl& y) { return eq_ident(x.name, y.name) && eq_ptr(x.type, y.type); });
+  return eq_vec(
+      a, b, [](const FieldDecl& x, const FieldDecl& y) { return eq_ident(x.name, y.name) && eq_ptr(x.type, y.type); });
 }
 
 bool eq_clause(const std::optional<Clause>& a, const std::optional<Clause>& b) {
@@ -68,7 +71,8 @@ bool equal(const Expr& a, const Expr& b) {
     case ExprKind::Record: return eq_fields(a.fields, b.fields);
     case ExprKind::With: return eq_ptr(a.operand, b.operand) && eq_fields(a.fields, b.fields);
     case ExprKind::Aggregate:
-      return eq_ident(a.name, b.name) && eq_ident(a.var, b.var) && eq_ptr(a.operand, b.operand) && eq_ptr(a.body, b.body);
+      return eq_ident(a.name, b.name) && eq_ident(a.var, b.var) && eq_ptr(a.operand, b.operand) &&
+             eq_ptr(a.body, b.body);
     case ExprKind::Collect:
       return eq_vec(a.items, b.items, [](const CollectItem& x, const CollectItem& y) {
         return eq_ptr(x.value, y.value) && eq_ptr(x.when, y.when);
@@ -109,9 +113,11 @@ bool equal(const Decl& a, const Decl& b) {
   switch (a.kind) {
     case DeclKind::Import: return eq_ident(a.import_decl->path, b.import_decl->path);
     case DeclKind::Enum:
-      return eq_ident(a.enum_decl->name, b.enum_decl->name) && eq_vec(a.enum_decl->members, b.enum_decl->members, eq_ident);
+      return eq_ident(a.enum_decl->name, b.enum_decl->name) &&
+             eq_vec(a.enum_decl->members, b.enum_decl->members, eq_ident);
     case DeclKind::Record:
-      return eq_ident(a.record_decl->name, b.record_decl->name) && eq_field_decls(a.record_decl->fields, b.record_decl->fields);
+      return eq_ident(a.record_decl->name, b.record_decl->name) &&
+             eq_field_decls(a.record_decl->fields, b.record_decl->fields);
     case DeclKind::Input:
       return eq_ident(a.input_decl->name, b.input_decl->name) && a.input_decl->optional == b.input_decl->optional &&
              eq_ptr(a.input_decl->type, b.input_decl->type);
@@ -158,7 +164,8 @@ bool equal(const Decl& a, const Decl& b) {
                              (!p.alias || eq_ident(*p.alias, *q.alias));
                     }) &&
              eq_field_decls(x.gives, y.gives) && x.hit == y.hit && x.hit_written == y.hit_written &&
-             eq_vec(x.rows, y.rows, [](const TableRow& p, const TableRow& q) { return eq_vec(p.cells, q.cells, eq_condition); });
+             eq_vec(x.rows, y.rows,
+                    [](const TableRow& p, const TableRow& q) { return eq_vec(p.cells, q.cells, eq_condition); });
     }
     case DeclKind::Exclusions: {
       const ExclusionsDecl& x = *a.exclusions_decl;
@@ -169,13 +176,16 @@ bool equal(const Decl& a, const Decl& b) {
              });
     }
     case DeclKind::Fixture:
-      return eq_ident(a.fixture_decl->name, b.fixture_decl->name) && eq_ptr(a.fixture_decl->value, b.fixture_decl->value);
+      return eq_ident(a.fixture_decl->name, b.fixture_decl->name) &&
+             eq_ptr(a.fixture_decl->value, b.fixture_decl->value);
     case DeclKind::Test: {
       const TestDecl& x = *a.test_decl;
       const TestDecl& y = *b.test_decl;
       return x.name == y.name &&
              eq_vec(x.givens, y.givens,
-                    [](const TestGiven& p, const TestGiven& q) { return eq_ident(p.input, q.input) && eq_ptr(p.value, q.value); }) &&
+                    [](const TestGiven& p, const TestGiven& q) {
+                      return eq_ident(p.input, q.input) && eq_ptr(p.value, q.value);
+                    }) &&
              eq_vec(x.expects, y.expects, [](const TestExpect& p, const TestExpect& q) {
                return p.is_error == q.is_error && eq_ident(p.decision, q.decision) && eq_ptr(p.value, q.value) &&
                       p.error == q.error;

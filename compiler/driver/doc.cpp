@@ -13,9 +13,12 @@ constexpr const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "
 std::string cell(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -112,7 +115,8 @@ std::string pattern_text(const ir::Pattern& pat, const ir::Type& t, const ir::Sc
     case ir::Pattern::Kind::OneOf: return list();
     case ir::Pattern::Kind::NoneOf: return "not " + list();
     case ir::Pattern::Kind::Range:
-      if (pat.lo && pat.hi) return *pat.lo == *pat.hi ? std::to_string(*pat.lo) : fmt::format("{}..{}", *pat.lo, *pat.hi);
+      if (pat.lo && pat.hi)
+        return *pat.lo == *pat.hi ? std::to_string(*pat.lo) : fmt::format("{}..{}", *pat.lo, *pat.hi);
       if (pat.lo) return fmt::format(">= {}", *pat.lo);
       if (pat.hi) return fmt::format("<= {}", *pat.hi);
       return "-";
@@ -202,7 +206,8 @@ std::string policy_markdown(const ir::Program& p) {
       out += fmt::format("\n\nHit policy: {}.\n\n|", t.hit_first ? "first" : "unique");
       for (size_t i = 0; i < t.given.size(); ++i)
         out += " " + cell(i < t.given_names.size() ? t.given_names[i] : node_text(p, t.given[i])) + " |";
-      for (const auto& o : t.outputs) out += fmt::format(" {}: {} |", cell(o.name), cell(ir::to_string(o.type, schema)));
+      for (const auto& o : t.outputs)
+        out += fmt::format(" {}: {} |", cell(o.name), cell(ir::to_string(o.type, schema)));
       out += "\n|";
       for (size_t i = 0; i < t.given.size() + t.outputs.size(); ++i) out += "---|";
       out += "\n";

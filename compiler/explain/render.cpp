@@ -125,8 +125,10 @@ std::string render_text(const ir::Program& p, const ir::EvalResult& r) {
         }
         case Step::Kind::MatchArm: {
           std::string value = s.type.is_error() ? std::string() : fmt_value(p, r, s.value, s.type);
-          if (value.empty()) add(fmt::format("match on `{}`", s.text));
-          else if (!facts.contains(s.text + " = " + value)) add(fmt::format("match on `{}`: {}", s.text, value));
+          if (value.empty())
+            add(fmt::format("match on `{}`", s.text));
+          else if (!facts.contains(s.text + " = " + value))
+            add(fmt::format("match on `{}`: {}", s.text, value));
           break;
         }
         case Step::Kind::TableRow: {

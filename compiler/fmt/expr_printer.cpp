@@ -181,7 +181,8 @@ std::string ExprPrinter::type(const ast::TypeExpr& t) {
       return sub(t.elem) + "?";
     case ast::TypeExpr::Kind::Record: {
       std::string s = "{ ";
-      for (size_t i = 0; i < t.fields.size(); ++i) s += (i ? ", " : "") + t.fields[i].name.text + ": " + sub(t.fields[i].type);
+      for (size_t i = 0; i < t.fields.size(); ++i)
+        s += (i ? ", " : "") + t.fields[i].name.text + ": " + sub(t.fields[i].type);
       return s + " }";
     }
   }
@@ -361,7 +362,7 @@ void ExprPrinter::emit_bracketed(const ast::Expr& e, int indent, const std::stri
   switch (e.kind) {
     case ExprKind::Match:
       out_->add(indent, prefix + "match " + (e.operand ? flat(*e.operand) : "") + " {", first,
-               e.operand ? int64_t{e.operand->span.end} : kNoAnchor);
+                e.operand ? int64_t{e.operand->span.end} : kNoAnchor);
       for (const ast::MatchArm& arm : e.arms) {
         if (!arm.body) {
           broken_ = true;
@@ -378,7 +379,7 @@ void ExprPrinter::emit_bracketed(const ast::Expr& e, int indent, const std::stri
       return;
     case ExprKind::With:
       out_->add(indent, prefix + (e.operand ? flat(*e.operand, {kPostfix, false}) : "") + " with {", first,
-               e.operand ? int64_t{e.operand->span.end} : kNoAnchor);
+                e.operand ? int64_t{e.operand->span.end} : kNoAnchor);
       fields(e.fields);
       close("}");
       return;

@@ -36,7 +36,8 @@ const char* ordinal(int nth) {
 class Formatter {
  public:
   explicit Formatter(const ast::Module& m)
-      : m_(m), comments_(m.comments), p_(&out_, comments_), source_(m.source ? std::string_view(m.source->text()) : "") {}
+      : m_(m), comments_(m.comments), p_(&out_, comments_),
+        source_(m.source ? std::string_view(m.source->text()) : "") {}
 
   FormatResult run() {
     Lines all;
@@ -153,7 +154,8 @@ class Formatter {
     switch (d.kind) {
       case DeclKind::Import: out_.add(0, "import " + d.import_decl->path.text, d.span.begin, d.span.end); return;
       case DeclKind::Enum: return enum_decl(d);
-      case DeclKind::Record: return fields_block("record " + d.record_decl->name.text, d.record_decl->fields, d, d.record_decl->name.span);
+      case DeclKind::Record:
+        return fields_block("record " + d.record_decl->name.text, d.record_decl->fields, d, d.record_decl->name.span);
       case DeclKind::Input: return input_decl(d);
       case DeclKind::Value: return value_decl(d);
       case DeclKind::Calendar: return calendar_decl(d);
@@ -183,7 +185,8 @@ class Formatter {
   void input_decl(const Decl& d) {
     const ast::InputDecl& in = *d.input_decl;
     std::string head = std::string(in.optional ? "optional input " : "input ") + in.name.text;
-    if (in.type && in.type->kind == ast::TypeExpr::Kind::Record) return fields_block(head, in.type->fields, d, in.name.span);
+    if (in.type && in.type->kind == ast::TypeExpr::Kind::Record)
+      return fields_block(head, in.type->fields, d, in.name.span);
     out_.add(0, head + ": " + type(in.type), d.span.begin, d.span.end);
   }
 
@@ -379,8 +382,9 @@ FormatResult verify(const ast::Module& original, std::string formatted) {
   const std::string path = original.source ? original.source->path() : std::string("<formatted>");
   syntax::ParseResult again = syntax::parse(std::make_shared<SourceFile>(path, formatted));
   if (again.diagnostics.has_errors()) {
-    return {false, "", "internal error: the formatted text does not parse, so the file was left as it is:\n" +
-                           errors_of(again.diagnostics)};
+    return {false, "",
+            "internal error: the formatted text does not parse, so the file was left as it is:\n" +
+                errors_of(again.diagnostics)};
   }
   if (!ast::equal(original, again.module)) {
     return {false, "", "internal error: formatting would change the program, so the file was left as it is"};

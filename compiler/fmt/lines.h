@@ -15,7 +15,7 @@ inline constexpr int64_t kNoAnchor = -1;
 
 struct Line {
   int indent = 0;
-  std::string text;  // empty for a blank line
+  std::string text;           // empty for a blank line
   int64_t first = kNoAnchor;  // source offset where the first anchored token on the line starts
   int64_t last = kNoAnchor;   // source offset where the last anchored token on the line ends
   int block = -1;             // the declaration the line belongs to (trailing comments align per block)

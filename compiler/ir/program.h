@@ -25,39 +25,76 @@ enum class Op : uint16_t {
   TableGet,     // output column aux2 of the row of tables[aux] that matches
   CalendarRef,  // calendars[aux], built for this evaluation's zone and holidays
   // records and optionals
-  Field,        // field aux of record a
-  Unwrap,       // a, known present by narrowing
-  IsPresent,    // a
-  Coalesce,     // a ?? b
-  MakeRecord,   // records[aux] from args (in field order; kNoNode = absent optional)
-  WithRecord,   // a with fields ints[i] := args[i]
+  Field,       // field aux of record a
+  Unwrap,      // a, known present by narrowing
+  IsPresent,   // a
+  Coalesce,    // a ?? b
+  MakeRecord,  // records[aux] from args (in field order; kNoNode = absent optional)
+  WithRecord,  // a with fields ints[i] := args[i]
   // logic and control
-  Not, And, Or,
-  If,           // a ? b : c
-  Switch,       // match a: arms pats[i] -> args[i]
+  Not,
+  And,
+  Or,
+  If,      // a ? b : c
+  Switch,  // match a: arms pats[i] -> args[i]
   // integers, decimals, percent (percent is a decimal fraction)
-  IntAdd, IntSub, IntMul, IntNeg, IntToDec,
-  DecAdd, DecSub, DecMul, DecDiv, DecNeg,
+  IntAdd,
+  IntSub,
+  IntMul,
+  IntNeg,
+  IntToDec,
+  DecAdd,
+  DecSub,
+  DecMul,
+  DecDiv,
+  DecNeg,
   // money
-  MoneyAdd, MoneySub, MoneyMul /* money * decimal */, MoneyDiv /* money / decimal */, MoneyRatio, MoneyNeg,
+  MoneyAdd,
+  MoneySub,
+  MoneyMul /* money * decimal */,
+  MoneyDiv /* money / decimal */,
+  MoneyRatio,
+  MoneyNeg,
   // durations and periods
-  DurAdd, DurSub, DurNeg, DurMul /* duration * integer */, DurToBDur,
-  BDurAdd, BDurMul /* business duration * integer */,
-  PeriodMul,    // period * integer
+  DurAdd,
+  DurSub,
+  DurNeg,
+  DurMul /* duration * integer */,
+  DurToBDur,
+  BDurAdd,
+  BDurMul /* business duration * integer */,
+  PeriodMul,  // period * integer
   // dates and instants
-  DateTimeAdd, DateTimeSub, DateTimeDiff,
-  DateAddPeriod, DateSubPeriod, DateAddDur, DateSubDur, DateDiff,
-  CalAdd,       // a datetime + b (business) duration in calendar c
+  DateTimeAdd,
+  DateTimeSub,
+  DateTimeDiff,
+  DateAddPeriod,
+  DateSubPeriod,
+  DateAddDur,
+  DateSubDur,
+  DateDiff,
+  CalAdd,  // a datetime + b (business) duration in calendar c
   // comparison: aux = CmpOp; operands of one type (after IntToDec promotion)
   Cmp,
-  In,           // a in list b
+  In,  // a in list b
   // lists
-  MakeList,     // args
-  Collect,      // args = value0, cond0, value1, cond1, ...
-  AggAny, AggAll, AggCount, AggSum, AggMin, AggMax,  // list a, body b, variable slot aux
-  ListCount, ListIsEmpty, ListFirst,
+  MakeList,  // args
+  Collect,   // args = value0, cond0, value1, cond1, ...
+  AggAny,
+  AggAll,
+  AggCount,
+  AggSum,
+  AggMin,
+  AggMax,  // list a, body b, variable slot aux
+  ListCount,
+  ListIsEmpty,
+  ListFirst,
   // functions
-  MinOf, MaxOf, Abs, Ceil, Floor,
+  MinOf,
+  MaxOf,
+  Abs,
+  Ceil,
+  Floor,
   Round,        // a, aux = places (-1: money minor unit / 0 for decimals), aux2 = rt::RoundingMode
   Blank,        // text? a is absent or white space only
   DateOf,       // local date of instant a in zone b
@@ -66,7 +103,9 @@ enum class Op : uint16_t {
   NextOpening,  // a in calendar c
   ToText,       // a
   // holiday sets
-  HolidaysUnion, HolidaysAdd /* a + list of dates b */, HolidaysRemove,
+  HolidaysUnion,
+  HolidaysAdd /* a + list of dates b */,
+  HolidaysRemove,
 };
 
 enum class CmpOp : uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
@@ -76,8 +115,8 @@ enum class CmpOp : uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
 struct Pattern {
   enum class Kind : uint8_t { Any, OneOf, NoneOf, Range };
   Kind kind = Kind::Any;
-  std::vector<int64_t> values;           // OneOf, NoneOf
-  std::optional<int64_t> lo, hi;        // Range, inclusive; unset = open (also `< 5` etc.)
+  std::vector<int64_t> values;    // OneOf, NoneOf
+  std::optional<int64_t> lo, hi;  // Range, inclusive; unset = open (also `< 5` etc.)
   bool matches(int64_t v) const;
 };
 
@@ -103,22 +142,22 @@ struct ValueDef {
   ValueKind kind = ValueKind::Let;
   std::string name;
   Type type;
-  std::string clause;          // "" when none was cited
+  std::string clause;  // "" when none was cited
   NodeId body = kNoNode;
   bool is_exclusions = false;  // declared with `exclusions`: body is a Collect of clause ids
 };
 
 struct TableRow {
-  std::vector<Pattern> conds;    // one per `given` column
-  std::vector<NodeId> outputs;   // one per `gives` column
+  std::vector<Pattern> conds;   // one per `given` column
+  std::vector<NodeId> outputs;  // one per `gives` column
 };
 
 struct TableDef {
   std::string name;
   std::string clause;
   bool hit_first = false;
-  std::vector<NodeId> given;            // integer, enum or bool expressions
-  std::vector<std::string> given_names; // the `as` name, or the expression as written
+  std::vector<NodeId> given;             // integer, enum or bool expressions
+  std::vector<std::string> given_names;  // the `as` name, or the expression as written
   std::vector<FieldDef> outputs;
   std::vector<TableRow> rows;
 };
@@ -133,10 +172,10 @@ struct CalendarDef {
 };
 
 struct TestExpect {
-  int32_t value = -1;          // index into values (a decision)
-  NodeId expected = kNoNode;   // a constant expression; unset when expecting an error
-  std::string error;           // fragment of the expected evaluation error, when non-empty
-  int32_t loc = -1;            // index into Program::locs
+  int32_t value = -1;         // index into values (a decision)
+  NodeId expected = kNoNode;  // a constant expression; unset when expecting an error
+  std::string error;          // fragment of the expected evaluation error, when non-empty
+  int32_t loc = -1;           // index into Program::locs
 };
 
 struct TestCase {
@@ -160,8 +199,8 @@ struct Program {
 
   Schema schema;
   std::vector<InputDef> inputs;
-  std::vector<ValueDef> values;       // consts, lets, decisions in declaration order
-  std::vector<int32_t> decisions;     // indices into values: the output, in declaration order
+  std::vector<ValueDef> values;    // consts, lets, decisions in declaration order
+  std::vector<int32_t> decisions;  // indices into values: the output, in declaration order
   std::vector<TableDef> tables;
   std::vector<CalendarDef> calendars;
   std::vector<Node> nodes;
@@ -170,10 +209,10 @@ struct Program {
   std::vector<TestCase> tests;
 
   // beside the semantics
-  std::vector<SourcePtr> files;       // files[0] is the policy itself
-  std::vector<Loc> locs;              // general location table (tests, expects, decls)
-  std::vector<int32_t> node_locs;     // per node: index into locs, or -1
-  std::vector<int32_t> value_locs;    // per value: index into locs (the declaration's name)
+  std::vector<SourcePtr> files;                      // files[0] is the policy itself
+  std::vector<Loc> locs;                             // general location table (tests, expects, decls)
+  std::vector<int32_t> node_locs;                    // per node: index into locs, or -1
+  std::vector<int32_t> value_locs;                   // per value: index into locs (the declaration's name)
   std::vector<std::vector<int32_t>> table_row_locs;  // per table, per row: index into locs
 
   int find_value(std::string_view name) const;  // -1 when absent

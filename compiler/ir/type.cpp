@@ -81,7 +81,8 @@ std::string to_string(const Type& t, const Schema& schema) {
     case TypeKind::List: base = "list of " + (t.elem ? to_string(*t.elem, schema) : std::string("?")); break;
   }
   if (t.optional) {
-    if (t.kind == TypeKind::List || (t.kind == TypeKind::Integer && t.has_range()) || t.kind == TypeKind::BusinessDuration)
+    if (t.kind == TypeKind::List || (t.kind == TypeKind::Integer && t.has_range()) ||
+        t.kind == TypeKind::BusinessDuration)
       return "(" + base + ")?";
     return base + "?";
   }

@@ -34,21 +34,48 @@ enum class TypeKind : uint8_t {
 struct Type {
   TypeKind kind = TypeKind::Error;
   bool optional = false;
-  int32_t id = -1;                    // Enum and Record: index into the program's tables
-  std::shared_ptr<const Type> elem;   // List
-  std::optional<int64_t> lo, hi;      // Integer range, inclusive; unset = open
-  std::string currency;               // Money: known at compile time from literals, else ""
+  int32_t id = -1;                   // Enum and Record: index into the program's tables
+  std::shared_ptr<const Type> elem;  // List
+  std::optional<int64_t> lo, hi;     // Integer range, inclusive; unset = open
+  std::string currency;              // Money: known at compile time from literals, else ""
 
-  static Type of(TypeKind k) { Type t; t.kind = k; return t; }
+  static Type of(TypeKind k) {
+    Type t;
+    t.kind = k;
+    return t;
+  }
   static Type error() { return of(TypeKind::Error); }
-  static Type enum_type(int32_t id) { Type t; t.kind = TypeKind::Enum; t.id = id; return t; }
-  static Type record(int32_t id) { Type t; t.kind = TypeKind::Record; t.id = id; return t; }
+  static Type enum_type(int32_t id) {
+    Type t;
+    t.kind = TypeKind::Enum;
+    t.id = id;
+    return t;
+  }
+  static Type record(int32_t id) {
+    Type t;
+    t.kind = TypeKind::Record;
+    t.id = id;
+    return t;
+  }
   static Type list_of(Type elem);
   static Type integer_range(std::optional<int64_t> lo, std::optional<int64_t> hi);
 
-  Type as_optional() const { Type t = *this; if (t.kind != TypeKind::None) t.optional = true; return t; }
-  Type as_required() const { Type t = *this; t.optional = false; return t; }
-  Type without_range() const { Type t = *this; t.lo.reset(); t.hi.reset(); return t; }
+  Type as_optional() const {
+    Type t = *this;
+    if (t.kind != TypeKind::None) t.optional = true;
+    return t;
+  }
+  Type as_required() const {
+    Type t = *this;
+    t.optional = false;
+    return t;
+  }
+  Type without_range() const {
+    Type t = *this;
+    t.lo.reset();
+    t.hi.reset();
+    return t;
+  }
 
   bool is_error() const { return kind == TypeKind::Error; }
   bool is_numeric() const { return kind == TypeKind::Integer || kind == TypeKind::Decimal; }

@@ -15,27 +15,65 @@
 
 namespace proviso::ir {
 
-struct DateValue { rt::Date days = 0; };
-struct DateTimeValue { rt::Instant seconds = 0; };
-struct DurationValue { rt::Duration seconds = 0; };
+struct DateValue {
+  rt::Date days = 0;
+};
+struct DateTimeValue {
+  rt::Instant seconds = 0;
+};
+struct DurationValue {
+  rt::Duration seconds = 0;
+};
 // `N business days` + `M business seconds`: resolved against a calendar's business day.
-struct BusinessDurationValue { int64_t days = 0; int64_t seconds = 0; };
-struct PeriodValue { int64_t months = 0; };
-struct EnumValue { int32_t member = 0; };
-struct ZoneValue { const rt::Zone* zone = nullptr; };
-struct CalendarValue { std::shared_ptr<const rt::Calendar> calendar; };
-struct HolidaysValue { std::shared_ptr<const rt::HolidaySet> set; };
+struct BusinessDurationValue {
+  int64_t days = 0;
+  int64_t seconds = 0;
+};
+struct PeriodValue {
+  int64_t months = 0;
+};
+struct EnumValue {
+  int32_t member = 0;
+};
+struct ZoneValue {
+  const rt::Zone* zone = nullptr;
+};
+struct CalendarValue {
+  std::shared_ptr<const rt::Calendar> calendar;
+};
+struct HolidaysValue {
+  std::shared_ptr<const rt::HolidaySet> set;
+};
 
 struct Value;
 using ValueList = std::vector<Value>;
-struct ListValue { std::shared_ptr<const ValueList> items; };
-struct RecordValue { std::shared_ptr<const ValueList> fields; };  // in schema field order
+struct ListValue {
+  std::shared_ptr<const ValueList> items;
+};
+struct RecordValue {
+  std::shared_ptr<const ValueList> fields;
+};  // in schema field order
 
 struct Value {
   // INVARIANT: the alternative order is the order of Kind.
   enum class Kind : uint8_t {
-    None, Bool, Int, Decimal, Money, Date, DateTime, Duration, BusinessDuration, Period, Text,
-    Enum, Zone, Calendar, Holidays, List, Record,
+    None,
+    Bool,
+    Int,
+    Decimal,
+    Money,
+    Date,
+    DateTime,
+    Duration,
+    BusinessDuration,
+    Period,
+    Text,
+    Enum,
+    Zone,
+    Calendar,
+    Holidays,
+    List,
+    Record,
   };
   std::variant<std::monostate, bool, int64_t, rt::Decimal, rt::Money, DateValue, DateTimeValue, DurationValue,
                BusinessDurationValue, PeriodValue, std::string, EnumValue, ZoneValue, CalendarValue, HolidaysValue,
@@ -68,7 +106,9 @@ struct Value {
 
   static Value none() { return Value(); }
   static Value list(ValueList items) { return Value(ListValue{std::make_shared<const ValueList>(std::move(items))}); }
-  static Value record(ValueList fields) { return Value(RecordValue{std::make_shared<const ValueList>(std::move(fields))}); }
+  static Value record(ValueList fields) {
+    return Value(RecordValue{std::make_shared<const ValueList>(std::move(fields))});
+  }
 };
 
 // Structural equality: decimals and money by value (1.0 == 1.00), instants as instants.

@@ -5,9 +5,7 @@
 
 namespace proviso::records {
 
-std::string DecodeError::to_string() const {
-  return path.empty() ? message : path + ": " + message;
-}
+std::string DecodeError::to_string() const { return path.empty() ? message : path + ": " + message; }
 
 PaddedText PaddedText::copy_of(std::string_view text) {
   PaddedText p;
@@ -64,8 +62,10 @@ std::string quote_for_message(std::string_view s) {
       case '\t': out += "\\t"; break;
       case '\r': out += "\\r"; break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-        else out += c;
+        if (static_cast<unsigned char>(c) < 0x20)
+          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+        else
+          out += c;
     }
   }
   out += '"';
@@ -94,8 +94,9 @@ std::string expected_description(const ir::Type& t, const ir::Schema& schema) {
       if (t.hi) return fmt::format("an integer of at most {}", *t.hi);
       return "an integer";
     case K::Decimal: return "a decimal number";
-    case K::Money: return t.currency.empty() ? "an amount with its currency (\"1234.50 USD\")"
-                                             : fmt::format("an amount in {} (\"1234.50 {}\")", t.currency, t.currency);
+    case K::Money:
+      return t.currency.empty() ? "an amount with its currency (\"1234.50 USD\")"
+                                : fmt::format("an amount in {} (\"1234.50 {}\")", t.currency, t.currency);
     case K::Percent: return "a percentage (\"25%\" or 25)";
     case K::Date: return "a date (YYYY-MM-DD)";
     case K::DateTime: return "an RFC 3339 datetime";
@@ -130,8 +131,7 @@ bool expect_fail(const Scalar& s, const ir::Type& t, const ir::Schema& schema, s
 
 }  // namespace
 
-bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema, ir::Value* out,
-                   std::string* message) {
+bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema, ir::Value* out, std::string* message) {
   using K = ir::TypeKind;
   auto bad = [&] { return expect_fail(s, t, schema, message); };
   switch (t.kind) {
@@ -156,9 +156,12 @@ bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema,
 
     case K::Decimal: {
       std::optional<std::string> text;
-      if (s.kind == NodeKind::Number) text = json_number_to_decimal_text(s.text);
-      else if (s.kind == NodeKind::String) text = std::string(s.text);
-      else return bad();
+      if (s.kind == NodeKind::Number)
+        text = json_number_to_decimal_text(s.text);
+      else if (s.kind == NodeKind::String)
+        text = std::string(s.text);
+      else
+        return bad();
       auto out_of_range = [&] {
         *message = "the number " + s.describe() + " is out of range: a decimal has at most 36 digits and 18 decimals";
         return false;

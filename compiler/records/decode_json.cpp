@@ -61,8 +61,10 @@ struct JsonSource {
   }
   bool null(ondemand::value& v) {
     bool n = false;
-    if (auto e = v.is_null().get(n)) error = e;
-    else if (!n) error = N_ATOM_ERROR;
+    if (auto e = v.is_null().get(n))
+      error = e;
+    else if (!n)
+      error = N_ATOM_ERROR;
     return error == SUCCESS;
   }
   bool boolean(ondemand::value& v, bool& b) {
@@ -110,7 +112,9 @@ struct JsonSource {
     return true;
   }
   template <class F>
-  bool fields(ondemand::object& obj, F&& f) { return iterate_object(obj, f); }
+  bool fields(ondemand::object& obj, F&& f) {
+    return iterate_object(obj, f);
+  }
   template <class F>
   bool fields(ondemand::value& v, F&& f) {
     ondemand::object obj;
@@ -209,8 +213,7 @@ DecodeResult Decoder::decode_json(std::string_view text, size_t capacity) {
   }
 
   ondemand::document doc;
-  if (auto e = impl_->parser.iterate(text.data(), text.size(), capacity).get(doc))
-    return fail(syntax_message(text, e));
+  if (auto e = impl_->parser.iterate(text.data(), text.size(), capacity).get(doc)) return fail(syntax_message(text, e));
   ondemand::json_type t;
   if (auto e = doc.type().get(t)) return fail(syntax_message(text, e));
   if (t != ondemand::json_type::object) {

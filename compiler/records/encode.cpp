@@ -83,8 +83,10 @@ Json encode(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, con
       const ir::RecordDef* rd = record_def(t, schema);
       const ir::ValueList& fields = v.as_record();
       for (size_t i = 0; i < fields.size(); ++i) {
-        if (rd && i < rd->fields.size()) obj[rd->fields[i].name] = encode(fields[i], rd->fields[i].type, schema, zone);
-        else obj["#" + std::to_string(i)] = encode(fields[i], ir::Type::error(), schema, zone);
+        if (rd && i < rd->fields.size())
+          obj[rd->fields[i].name] = encode(fields[i], rd->fields[i].type, schema, zone);
+        else
+          obj["#" + std::to_string(i)] = encode(fields[i], ir::Type::error(), schema, zone);
       }
       return obj;
     }
@@ -98,13 +100,14 @@ namespace {
 // or last hours of the supported instants, in a zone far from UTC): its text could not be
 // read back. Gives the path below `path` and the message.
 std::optional<std::pair<std::string, std::string>> unreadable_datetime(const ir::Value& v, const ir::Type& t,
-                                                                      const ir::Schema& schema, const rt::Zone& zone,
-                                                                      const std::string& path) {
+                                                                       const ir::Schema& schema, const rt::Zone& zone,
+                                                                       const std::string& path) {
   switch (v.kind()) {
     case K::DateTime:
       if (rt::local_year_supported(v.as_datetime(), zone)) return std::nullopt;
-      return std::pair{path, fmt::format("the datetime {} in the home zone `{}` is outside the supported years 0001..9999",
-                                         rt::format_datetime(v.as_datetime(), zone), zone.name())};
+      return std::pair{path,
+                       fmt::format("the datetime {} in the home zone `{}` is outside the supported years 0001..9999",
+                                   rt::format_datetime(v.as_datetime(), zone), zone.name())};
     case K::List: {
       const ir::Type& et = elem_type(t);
       const auto& items = v.as_list();
@@ -116,7 +119,8 @@ std::optional<std::pair<std::string, std::string>> unreadable_datetime(const ir:
       const ir::RecordDef* rd = record_def(t, schema);
       const ir::ValueList& fields = v.as_record();
       for (size_t i = 0; i < fields.size() && rd && i < rd->fields.size(); ++i)
-        if (auto bad = unreadable_datetime(fields[i], rd->fields[i].type, schema, zone, path + "." + rd->fields[i].name))
+        if (auto bad =
+                unreadable_datetime(fields[i], rd->fields[i].type, schema, zone, path + "." + rd->fields[i].name))
           return bad;
       return std::nullopt;
     }

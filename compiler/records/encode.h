@@ -34,7 +34,6 @@ Json encode_error(std::string_view path, std::string_view message);
 // `4 hours`, `2 business hours`, `12 months`, `"text"`, `Enterprise`, `[1, 2]`,
 // `{ name: "A", phone: none }`, `none`. Money keeps digits beyond the minor unit when it has
 // them (intermediate values), so nothing is hidden from an explanation.
-std::string format_value(const ir::Value& value, const ir::Type& type, const ir::Schema& schema,
-                         const rt::Zone* zone);
+std::string format_value(const ir::Value& value, const ir::Type& type, const ir::Schema& schema, const rt::Zone* zone);
 
 }  // namespace proviso::records

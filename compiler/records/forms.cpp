@@ -168,9 +168,12 @@ std::string format_business_duration(const ir::BusinessDurationValue& d) {
   if (d.seconds != 0 || d.days == 0) {
     int64_t s = d.seconds;
     std::string part;
-    if (s % 3600 == 0) part = plural(s / 3600, "business hour");
-    else if (s % 60 == 0) part = plural(s / 60, "business minute");
-    else part = plural(s, "business second");
+    if (s % 3600 == 0)
+      part = plural(s / 3600, "business hour");
+    else if (s % 60 == 0)
+      part = plural(s / 60, "business minute");
+    else
+      part = plural(s, "business second");
     if (!out.empty()) out += ' ';
     out += part;
   }

@@ -43,7 +43,7 @@ class Path {
 
  private:
   static constexpr size_t kNoIndex = static_cast<size_t>(-1);
-  struct Seg {  // trivial, so that the array is not initialised for every input
+  struct Seg {         // trivial, so that the array is not initialised for every input
     const char* name;  // when index == kNoIndex
     size_t name_size;
     size_t index;
@@ -94,14 +94,12 @@ struct Scalar {
   std::string_view text;  // Number: the token; String: the unescaped text
   std::string describe() const;
 };
-bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema, ir::Value* out,
-                   std::string* message);
+bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema, ir::Value* out, std::string* message);
 
 template <class Source>
 class Walker {
  public:
-  Walker(Source& src, const ir::Schema& schema, const Limits& limits)
-      : src_(src), schema_(schema), limits_(limits) {}
+  Walker(Source& src, const ir::Schema& schema, const Limits& limits) : src_(src), schema_(schema), limits_(limits) {}
 
   // The top-level object: keys are input names.
   template <class Val>
@@ -112,7 +110,10 @@ class Walker {
     bool ok = src_.fields(root, [&](std::string_view key, auto& child) {
       int idx = -1;
       for (size_t i = 0; i < inputs.size(); ++i)
-        if (inputs[i].name == key) { idx = static_cast<int>(i); break; }
+        if (inputs[i].name == key) {
+          idx = static_cast<int>(i);
+          break;
+        }
       if (idx < 0) return fail_named(key, "unknown input");
       if (!seen.mark(static_cast<size_t>(idx))) return fail_named(key, "duplicate input");
       const ir::InputDef& in = inputs[idx];

@@ -14,9 +14,9 @@ namespace proviso::sema::detail {
 
 NodeId ExprChecker::call(const ast::Expr& e, const Type* hint) {
   const std::string& f = e.name.text;
-  static const std::vector<std::string> builtins = {
-      "min", "max", "abs", "ceil", "floor", "round", "count", "is_empty", "first", "blank",
-      "date_of", "working_time", "is_open", "next_opening", "text"};
+  static const std::vector<std::string> builtins = {"min",     "max",          "abs",      "ceil",         "floor",
+                                                    "round",   "count",        "is_empty", "first",        "blank",
+                                                    "date_of", "working_time", "is_open",  "next_opening", "text"};
   auto arity = [&](size_t lo, size_t hi) {
     if (e.args.size() < lo || e.args.size() > hi) {
       std::string want = lo == hi ? std::to_string(lo) : fmt::format("{} to {}", lo, hi);
@@ -96,10 +96,12 @@ NodeId ExprChecker::call(const ast::Expr& e, const Type* hint) {
         }
         places = static_cast<int>(p);
       } else if (x.kind == ast::ExprKind::Name) {
-        static const std::map<std::string, rt::RoundingMode> modes = {
-            {"half_away", rt::RoundingMode::HalfAwayFromZero}, {"half_even", rt::RoundingMode::HalfEven},
-            {"up", rt::RoundingMode::Up}, {"down", rt::RoundingMode::Down},
-            {"ceiling", rt::RoundingMode::Ceiling}, {"floor", rt::RoundingMode::Floor}};
+        static const std::map<std::string, rt::RoundingMode> modes = {{"half_away", rt::RoundingMode::HalfAwayFromZero},
+                                                                      {"half_even", rt::RoundingMode::HalfEven},
+                                                                      {"up", rt::RoundingMode::Up},
+                                                                      {"down", rt::RoundingMode::Down},
+                                                                      {"ceiling", rt::RoundingMode::Ceiling},
+                                                                      {"floor", rt::RoundingMode::Floor}};
         auto it = modes.find(x.name.text);
         if (it == modes.end()) {
           err(x, Code::InvalidRounding, fmt::format("unknown rounding mode `{}`", x.name.text)).help =
@@ -324,11 +326,18 @@ NodeId ExprChecker::aggregate(const ast::Expr& e, const Type* hint) {
   n.a = lst;
   n.b = body;
   n.aux = slot;
-  if (agg == "any") { n.op = Op::AggAny; n.type = Type::of(TypeKind::Bool); }
-  else if (agg == "all") { n.op = Op::AggAll; n.type = Type::of(TypeKind::Bool); }
-  else if (agg == "count") { n.op = Op::AggCount; n.type = Type::of(TypeKind::Integer); }
-  else if (agg == "sum") {
-    if (!bt.is_numeric() && bt.kind != TypeKind::Money && bt.kind != TypeKind::Duration && bt.kind != TypeKind::Percent) {
+  if (agg == "any") {
+    n.op = Op::AggAny;
+    n.type = Type::of(TypeKind::Bool);
+  } else if (agg == "all") {
+    n.op = Op::AggAll;
+    n.type = Type::of(TypeKind::Bool);
+  } else if (agg == "count") {
+    n.op = Op::AggCount;
+    n.type = Type::of(TypeKind::Integer);
+  } else if (agg == "sum") {
+    if (!bt.is_numeric() && bt.kind != TypeKind::Money && bt.kind != TypeKind::Duration &&
+        bt.kind != TypeKind::Percent) {
       err(*e.body, Code::InvalidArgument,
           fmt::format("`sum` adds numbers, money, percents or durations, not `{}`", show(bt)));
       return poison(e);

@@ -167,7 +167,7 @@ ir::Type Checker::resolve_type(const ast::TypeExpr& t, int file, const std::stri
           continue;
         }
         fields.push_back({f.name.text, f.type ? resolve_type(*f.type, file, record_name_hint + "." + f.name.text)
-                                             : ir::Type::error()});
+                                              : ir::Type::error()});
       }
       program_->schema.records[id].fields = std::move(fields);
       return ir::Type::record(id);
@@ -175,15 +175,20 @@ ir::Type Checker::resolve_type(const ast::TypeExpr& t, int file, const std::stri
     case K::Named: break;
   }
   const std::string& n = t.name.text;
-  static const std::map<std::string, ir::TypeKind> builtin = {
-      {"bool", ir::TypeKind::Bool},           {"integer", ir::TypeKind::Integer},
-      {"decimal", ir::TypeKind::Decimal},     {"money", ir::TypeKind::Money},
-      {"percent", ir::TypeKind::Percent},     {"date", ir::TypeKind::Date},
-      {"datetime", ir::TypeKind::DateTime},   {"duration", ir::TypeKind::Duration},
-      {"business duration", ir::TypeKind::BusinessDuration},
-      {"period", ir::TypeKind::Period},       {"text", ir::TypeKind::Text},
-      {"zone", ir::TypeKind::Zone},           {"calendar", ir::TypeKind::Calendar},
-      {"holidays", ir::TypeKind::Holidays}};
+  static const std::map<std::string, ir::TypeKind> builtin = {{"bool", ir::TypeKind::Bool},
+                                                              {"integer", ir::TypeKind::Integer},
+                                                              {"decimal", ir::TypeKind::Decimal},
+                                                              {"money", ir::TypeKind::Money},
+                                                              {"percent", ir::TypeKind::Percent},
+                                                              {"date", ir::TypeKind::Date},
+                                                              {"datetime", ir::TypeKind::DateTime},
+                                                              {"duration", ir::TypeKind::Duration},
+                                                              {"business duration", ir::TypeKind::BusinessDuration},
+                                                              {"period", ir::TypeKind::Period},
+                                                              {"text", ir::TypeKind::Text},
+                                                              {"zone", ir::TypeKind::Zone},
+                                                              {"calendar", ir::TypeKind::Calendar},
+                                                              {"holidays", ir::TypeKind::Holidays}};
   auto it = builtin.find(n);
   if (it != builtin.end()) {
     ir::Type ty = ir::Type::of(it->second);
@@ -366,7 +371,8 @@ void Checker::ensure_value(Symbol& sym) {
               fmt::format("the exclusion \"{}\" is listed twice", e.clause))
             .related.push_back({first->second, "first listed here"});
       }
-      collect.args.push_back(emit_const(ir::Value(e.clause), ir::Type::of(ir::TypeKind::Text), sym.file, e.clause_span));
+      collect.args.push_back(
+          emit_const(ir::Value(e.clause), ir::Type::of(ir::TypeKind::Text), sym.file, e.clause_span));
       collect.args.push_back(e.when ? check_as(*e.when, scope, ir::Type::of(ir::TypeKind::Bool),
                                                fmt::format("the condition of exclusion \"{}\"", e.clause),
                                                Code::ConditionNotBool)
@@ -384,7 +390,10 @@ void Checker::ensure_value(Symbol& sym) {
     def.name = v.name.text;
     def.clause = v.clause ? v.clause->text : "";
     switch (v.kind) {
-      case ast::ValueDecl::Kind::Const: def.kind = ir::ValueKind::Const; scope.constant = true; break;
+      case ast::ValueDecl::Kind::Const:
+        def.kind = ir::ValueKind::Const;
+        scope.constant = true;
+        break;
       case ast::ValueDecl::Kind::Let: def.kind = ir::ValueKind::Let; break;
       case ast::ValueDecl::Kind::Decision: def.kind = ir::ValueKind::Decision; break;
     }
@@ -563,7 +572,8 @@ void Checker::ensure_calendar(Symbol& sym) {
     def.holidays = check_as(*c.holidays, scope, ir::Type::of(ir::TypeKind::Holidays), "the calendar's holidays",
                             Code::TypeMismatch);
   }
-  if (c.business_day && c.business_day->kind == ast::ExprKind::Literal && c.business_day->lit == ast::LitKind::Duration) {
+  if (c.business_day && c.business_day->kind == ast::ExprKind::Literal &&
+      c.business_day->lit == ast::LitKind::Duration) {
     Scope cs;
     cs.file = sym.file;
     cs.constant = true;

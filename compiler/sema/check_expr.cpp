@@ -384,7 +384,8 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
       auto& d = c_.error(s_.file, e.name.span, Code::UnknownColumn,
                          fmt::format("the table `{}` has no column `{}`", t.name, e.name.text));
       std::string best = closest_name(e.name.text, cols);
-      d.help = best.empty() ? fmt::format("its columns are {}", fmt::join(cols, ", ")) : fmt::format("did you mean `{}`?", best);
+      d.help = best.empty() ? fmt::format("its columns are {}", fmt::join(cols, ", "))
+                            : fmt::format("did you mean `{}`?", best);
       if (!best.empty()) d.fixes.push_back({e.name.span, best});
       return poison(e);
     }
@@ -494,9 +495,10 @@ ir::NodeId Checker::coerce(ir::NodeId id, const Type& target, int file, Span spa
     std::string_view text = program_->node_text(id);
     auto& d = error(file, span, Code::MayBeAbsent,
                     fmt::format("{} may be absent here, but must be `{}`", what, show(target)));
-    d.help = text.empty() ? "handle the absent case with `if ... is present` or `??`"
-                          : fmt::format("handle the absent case: `if {} is present then ... else ...`, or `{} ?? DEFAULT`",
-                                        std::string(text), std::string(text));
+    d.help = text.empty()
+                 ? "handle the absent case with `if ... is present` or `??`"
+                 : fmt::format("handle the absent case: `if {} is present then ... else ...`, or `{} ?? DEFAULT`",
+                               std::string(text), std::string(text));
     return id;
   }
   if (ir::same_shape(t, target)) {
@@ -506,7 +508,8 @@ ir::NodeId Checker::coerce(ir::NodeId id, const Type& target, int file, Span spa
     }
     return id;
   }
-  if (t.kind == TypeKind::Integer && target.kind == TypeKind::Decimal) return wrap(Op::IntToDec, Type::of(TypeKind::Decimal));
+  if (t.kind == TypeKind::Integer && target.kind == TypeKind::Decimal)
+    return wrap(Op::IntToDec, Type::of(TypeKind::Decimal));
   if (t.kind == TypeKind::Duration && target.kind == TypeKind::BusinessDuration)
     return wrap(Op::DurToBDur, Type::of(TypeKind::BusinessDuration));
   if (t.kind == TypeKind::List && target.kind == TypeKind::List && t.elem && target.elem &&

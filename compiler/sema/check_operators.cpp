@@ -75,7 +75,8 @@ NodeId ExprChecker::unary(const ast::Expr& e, const Type* hint) {
       Type t = c_.type_of(a).as_required();
       switch (t.kind) {
         case TypeKind::Integer: return node(Op::IntNeg, t.without_range(), e, a);
-        case TypeKind::Decimal: case TypeKind::Percent: return node(Op::DecNeg, t, e, a);
+        case TypeKind::Decimal:
+        case TypeKind::Percent: return node(Op::DecNeg, t, e, a);
         case TypeKind::Money: return node(Op::MoneyNeg, t, e, a);
         case TypeKind::Duration: return node(Op::DurNeg, t, e, a);
         case TypeKind::Error: return poison(e);
@@ -127,7 +128,8 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
         if (sym && sym->kind == SymKind::Calendar) rhs_is_calendar = true;
         if (sym && sym->kind == SymKind::Value) {
           c_.ensure_value(*sym);
-          if (sym->index >= 0 && c_.program_->values[sym->index].type.kind == TypeKind::Calendar) rhs_is_calendar = true;
+          if (sym->index >= 0 && c_.program_->values[sym->index].type.kind == TypeKind::Calendar)
+            rhs_is_calendar = true;
         }
       }
       const ast::Expr& lhs = strip_parens(*e.lhs);
@@ -262,10 +264,12 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
   };
   if (op == B::Add || op == B::Sub) {
     bool add = op == B::Add;
-    if (L == TypeKind::Integer && R == TypeKind::Integer) return node(add ? Op::IntAdd : Op::IntSub, T(TypeKind::Integer), e, l, r);
+    if (L == TypeKind::Integer && R == TypeKind::Integer)
+      return node(add ? Op::IntAdd : Op::IntSub, T(TypeKind::Integer), e, l, r);
     if (lt.is_numeric() && rt_.is_numeric())
       return node(add ? Op::DecAdd : Op::DecSub, T(TypeKind::Decimal), e, to_dec(l, *e.lhs), to_dec(r, *e.rhs));
-    if (L == TypeKind::Percent && R == TypeKind::Percent) return node(add ? Op::DecAdd : Op::DecSub, T(TypeKind::Percent), e, l, r);
+    if (L == TypeKind::Percent && R == TypeKind::Percent)
+      return node(add ? Op::DecAdd : Op::DecSub, T(TypeKind::Percent), e, l, r);
     if (L == TypeKind::Money && R == TypeKind::Money) {
       if (!lt.currency.empty() && !rt_.currency.empty() && lt.currency != rt_.currency) {
         err(e, Code::CurrencyMismatch,
@@ -275,30 +279,39 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
       }
       return node(add ? Op::MoneyAdd : Op::MoneySub, money_type(lt, rt_), e, l, r);
     }
-    if (L == TypeKind::Duration && R == TypeKind::Duration) return node(add ? Op::DurAdd : Op::DurSub, T(TypeKind::Duration), e, l, r);
-    if (add && L == TypeKind::BusinessDuration && R == TypeKind::BusinessDuration) return node(Op::BDurAdd, lt, e, l, r);
+    if (L == TypeKind::Duration && R == TypeKind::Duration)
+      return node(add ? Op::DurAdd : Op::DurSub, T(TypeKind::Duration), e, l, r);
+    if (add && L == TypeKind::BusinessDuration && R == TypeKind::BusinessDuration)
+      return node(Op::BDurAdd, lt, e, l, r);
     if (add && L == TypeKind::BusinessDuration && R == TypeKind::Duration)
       return node(Op::BDurAdd, lt, e, l, node(Op::DurToBDur, lt, *e.rhs, r));
     if (add && L == TypeKind::Duration && R == TypeKind::BusinessDuration)
       return node(Op::BDurAdd, rt_, e, node(Op::DurToBDur, rt_, *e.lhs, l), r);
-    if (L == TypeKind::DateTime && R == TypeKind::Duration) return node(add ? Op::DateTimeAdd : Op::DateTimeSub, lt, e, l, r);
+    if (L == TypeKind::DateTime && R == TypeKind::Duration)
+      return node(add ? Op::DateTimeAdd : Op::DateTimeSub, lt, e, l, r);
     if (add && L == TypeKind::Duration && R == TypeKind::DateTime) return node(Op::DateTimeAdd, rt_, e, r, l);
-    if (!add && L == TypeKind::DateTime && R == TypeKind::DateTime) return node(Op::DateTimeDiff, T(TypeKind::Duration), e, l, r);
-    if (L == TypeKind::Date && R == TypeKind::Period) return node(add ? Op::DateAddPeriod : Op::DateSubPeriod, lt, e, l, r);
+    if (!add && L == TypeKind::DateTime && R == TypeKind::DateTime)
+      return node(Op::DateTimeDiff, T(TypeKind::Duration), e, l, r);
+    if (L == TypeKind::Date && R == TypeKind::Period)
+      return node(add ? Op::DateAddPeriod : Op::DateSubPeriod, lt, e, l, r);
     if (add && L == TypeKind::Period && R == TypeKind::Date) return node(Op::DateAddPeriod, rt_, e, r, l);
     if (L == TypeKind::Date && R == TypeKind::Duration) return node(add ? Op::DateAddDur : Op::DateSubDur, lt, e, l, r);
     if (!add && L == TypeKind::Date && R == TypeKind::Date) return node(Op::DateDiff, T(TypeKind::Duration), e, l, r);
     if (add && L == TypeKind::Period && R == TypeKind::Period) return node(Op::IntAdd, lt, e, l, r);
     if (L == TypeKind::Holidays && R == TypeKind::Holidays && add) return node(Op::HolidaysUnion, lt, e, l, r);
-    if (L == TypeKind::Holidays && R == TypeKind::List && rt_.elem && rt_.elem->kind == TypeKind::Date && !rt_.elem->optional)
+    if (L == TypeKind::Holidays && R == TypeKind::List && rt_.elem && rt_.elem->kind == TypeKind::Date &&
+        !rt_.elem->optional)
       return node(add ? Op::HolidaysAdd : Op::HolidaysRemove, lt, e, l, r);
     return mismatch();
   }
   if (op == B::Mul) {
     if (L == TypeKind::Integer && R == TypeKind::Integer) return node(Op::IntMul, T(TypeKind::Integer), e, l, r);
-    if (lt.is_numeric() && rt_.is_numeric()) return node(Op::DecMul, T(TypeKind::Decimal), e, to_dec(l, *e.lhs), to_dec(r, *e.rhs));
-    if (L == TypeKind::Money && (rt_.is_numeric() || R == TypeKind::Percent)) return node(Op::MoneyMul, lt, e, l, to_dec(r, *e.rhs));
-    if (R == TypeKind::Money && (lt.is_numeric() || L == TypeKind::Percent)) return node(Op::MoneyMul, rt_, e, r, to_dec(l, *e.lhs));
+    if (lt.is_numeric() && rt_.is_numeric())
+      return node(Op::DecMul, T(TypeKind::Decimal), e, to_dec(l, *e.lhs), to_dec(r, *e.rhs));
+    if (L == TypeKind::Money && (rt_.is_numeric() || R == TypeKind::Percent))
+      return node(Op::MoneyMul, lt, e, l, to_dec(r, *e.rhs));
+    if (R == TypeKind::Money && (lt.is_numeric() || L == TypeKind::Percent))
+      return node(Op::MoneyMul, rt_, e, r, to_dec(l, *e.lhs));
     if (L == TypeKind::Percent && rt_.is_numeric()) return node(Op::DecMul, lt, e, l, to_dec(r, *e.rhs));
     if (R == TypeKind::Percent && lt.is_numeric()) return node(Op::DecMul, rt_, e, to_dec(l, *e.lhs), r);
     if (L == TypeKind::Percent && R == TypeKind::Percent) return node(Op::DecMul, lt, e, l, r);
@@ -311,7 +324,8 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
     return mismatch();
   }
   if (op == B::Div) {
-    if (lt.is_numeric() && rt_.is_numeric()) return node(Op::DecDiv, T(TypeKind::Decimal), e, to_dec(l, *e.lhs), to_dec(r, *e.rhs));
+    if (lt.is_numeric() && rt_.is_numeric())
+      return node(Op::DecDiv, T(TypeKind::Decimal), e, to_dec(l, *e.lhs), to_dec(r, *e.rhs));
     if (L == TypeKind::Money && rt_.is_numeric()) return node(Op::MoneyDiv, lt, e, l, to_dec(r, *e.rhs));
     if (L == TypeKind::Money && R == TypeKind::Money) {
       if (!lt.currency.empty() && !rt_.currency.empty() && lt.currency != rt_.currency) {

@@ -21,8 +21,8 @@ constexpr size_t kMaxCoverageWork = 50000000;
 
 // One column's domain cut into pieces on which every pattern of the column is constant.
 struct Domain {
-  std::vector<int64_t> reps;          // a representative value per piece
-  std::vector<std::string> labels;    // how a person reads the piece
+  std::vector<int64_t> reps;        // a representative value per piece
+  std::vector<std::string> labels;  // how a person reads the piece
 };
 
 Domain domain_of(const Type& t, const std::vector<const Pattern*>& pats, const ir::Schema& schema) {
@@ -161,12 +161,30 @@ ir::Pattern Checker::check_pattern(const ast::Condition& c, const Type& type, Sc
         break;
       }
       switch (c.op) {
-        case ast::BinaryOp::Eq: p.kind = Pattern::Kind::OneOf; p.values = {*v}; break;
-        case ast::BinaryOp::Ne: p.kind = Pattern::Kind::NoneOf; p.values = {*v}; break;
-        case ast::BinaryOp::Lt: p.kind = Pattern::Kind::Range; p.hi = *v - 1; break;
-        case ast::BinaryOp::Le: p.kind = Pattern::Kind::Range; p.hi = *v; break;
-        case ast::BinaryOp::Gt: p.kind = Pattern::Kind::Range; p.lo = *v + 1; break;
-        case ast::BinaryOp::Ge: p.kind = Pattern::Kind::Range; p.lo = *v; break;
+        case ast::BinaryOp::Eq:
+          p.kind = Pattern::Kind::OneOf;
+          p.values = {*v};
+          break;
+        case ast::BinaryOp::Ne:
+          p.kind = Pattern::Kind::NoneOf;
+          p.values = {*v};
+          break;
+        case ast::BinaryOp::Lt:
+          p.kind = Pattern::Kind::Range;
+          p.hi = *v - 1;
+          break;
+        case ast::BinaryOp::Le:
+          p.kind = Pattern::Kind::Range;
+          p.hi = *v;
+          break;
+        case ast::BinaryOp::Gt:
+          p.kind = Pattern::Kind::Range;
+          p.lo = *v + 1;
+          break;
+        case ast::BinaryOp::Ge:
+          p.kind = Pattern::Kind::Range;
+          p.lo = *v;
+          break;
         default: break;
       }
       break;
@@ -232,10 +250,12 @@ void Checker::ensure_table(Symbol& sym) {
     }
     def.given.push_back(id);
     col_types.push_back(ct);
-    def.given_names.push_back(col.alias ? col.alias->text : std::string(program_->files[sym.file]->slice(col.expr->span)));
+    def.given_names.push_back(col.alias ? col.alias->text
+                                        : std::string(program_->files[sym.file]->slice(col.expr->span)));
   }
   for (const ast::FieldDecl& g : t.gives) {
-    def.outputs.push_back({g.name.text, g.type ? resolve_type(*g.type, sym.file, t.name.text + "." + g.name.text) : Type::error()});
+    def.outputs.push_back(
+        {g.name.text, g.type ? resolve_type(*g.type, sym.file, t.name.text + "." + g.name.text) : Type::error()});
   }
   std::vector<int32_t> row_locs;
   size_t ncols = def.given.size() + def.outputs.size();
@@ -292,7 +312,8 @@ void Checker::ensure_table(Symbol& sym) {
       bool gap_reported = false, overlap_reported = false;
       auto describe = [&]() {
         std::vector<std::string> parts;
-        for (size_t c = 0; c < doms.size(); ++c) parts.push_back(fmt::format("{} = {}", def.given_names[c], doms[c].labels[at[c]]));
+        for (size_t c = 0; c < doms.size(); ++c)
+          parts.push_back(fmt::format("{} = {}", def.given_names[c], doms[c].labels[at[c]]));
         return fmt::format("{}", fmt::join(parts, ", "));
       };
       while (true) {

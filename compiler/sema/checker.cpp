@@ -64,7 +64,8 @@ CheckResult Checker::run() {
   for (size_t i = 0; i < imports_.size(); ++i) collect(*imports_[i], static_cast<int>(i + 1));
   collect(main_, 0);
   bool within_limits = within_size_limits(main_, 0);
-  for (size_t i = 0; i < imports_.size(); ++i) within_limits &= within_size_limits(*imports_[i], static_cast<int>(i + 1));
+  for (size_t i = 0; i < imports_.size(); ++i)
+    within_limits &= within_size_limits(*imports_[i], static_cast<int>(i + 1));
   if (!within_limits) {
     diags_.sort();
     return CheckResult{nullptr, std::move(diags_)};
@@ -78,7 +79,8 @@ CheckResult Checker::run() {
   // Inputs in declaration order (they are the public schema).
   std::vector<Symbol*> inputs;
   for (auto& [name, sym] : input_symbols_) inputs.push_back(&sym);
-  std::sort(inputs.begin(), inputs.end(), [](const Symbol* a, const Symbol* b) { return a->span.begin < b->span.begin; });
+  std::sort(inputs.begin(), inputs.end(),
+            [](const Symbol* a, const Symbol* b) { return a->span.begin < b->span.begin; });
   for (Symbol* s : inputs) check_input(*s);
 
   check_header(main_.header);

@@ -28,10 +28,10 @@ inline constexpr int kMaxTotalNesting = 4096;
 
 struct Symbol {
   SymKind kind;
-  int file = 0;              // index into Program::files
+  int file = 0;  // index into Program::files
   const ast::Decl* decl = nullptr;
-  Span span;                 // the name's span
-  int index = -1;            // index into the IR table of its kind, once created
+  Span span;       // the name's span
+  int index = -1;  // index into the IR table of its kind, once created
   enum class State { Fresh, Checking, Done } state = State::Fresh;
   bool used = false;
 };
@@ -42,7 +42,7 @@ struct Scope {
   int file = 0;
   bool constant = false;  // consts, fixtures, tests: no inputs, lets or decisions
   std::vector<std::pair<std::string, std::pair<int, ir::Type>>> locals;  // name -> (slot, type)
-  std::set<std::string> present;  // path keys of optionals known to be present
+  std::set<std::string> present;                                         // path keys of optionals known to be present
 };
 
 class Checker {
@@ -76,8 +76,8 @@ class Checker {
   void check_tests(const ast::Module& module);
   void report_unused();
   ir::Type resolve_type(const ast::TypeExpr& t, int file, const std::string& record_name_hint);
-  Symbol* find_symbol(const std::string& name);        // inputs first, then the rest
-  Symbol* find_declared(const std::string& name);      // everything but inputs
+  Symbol* find_symbol(const std::string& name);    // inputs first, then the rest
+  Symbol* find_declared(const std::string& name);  // everything but inputs
 
   // ---- expressions (check_expr.cpp) ----
   ir::NodeId check_expr(const ast::Expr& e, Scope& scope, const ir::Type* hint = nullptr);
@@ -93,8 +93,8 @@ class Checker {
   // ---- tables and patterns (check_table.cpp) ----
   void ensure_table(Symbol& sym);
   ir::Pattern check_pattern(const ast::Condition& c, const ir::Type& type, Scope& scope, bool in_table);
-  void check_match_coverage(const std::vector<ir::Pattern>& pats, const std::vector<Span>& spans,
-                            const ir::Type& type, int file, Span match_span);
+  void check_match_coverage(const std::vector<ir::Pattern>& pats, const std::vector<Span>& spans, const ir::Type& type,
+                            int file, Span match_span);
 
   // ---- state ----
   const ast::Module& main_;
@@ -104,7 +104,7 @@ class Checker {
   std::map<std::string, Symbol> symbols_;        // everything but inputs
   std::map<std::string, Symbol> input_symbols_;  // inputs: their own namespace, so a decision
                                                  // may share an input's name (`reinstatement`)
-  int depth_ = 0;  // nesting of on-demand checks, bounded to keep the stack safe
+  int depth_ = 0;                                // nesting of on-demand checks, bounded to keep the stack safe
   int nesting_ = 0;  // expression levels being checked, across on-demand checks (kMaxTotalNesting)
 };
 

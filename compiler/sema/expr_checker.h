@@ -16,13 +16,17 @@ using ir::Op;
 using ir::Type;
 using ir::TypeKind;
 
-
 inline constexpr int kMaxExprDepth = 256;
 
 inline bool is_ordered(TypeKind k) {
   switch (k) {
-    case TypeKind::Integer: case TypeKind::Decimal: case TypeKind::Money: case TypeKind::Percent:
-    case TypeKind::Date: case TypeKind::DateTime: case TypeKind::Duration: return true;
+    case TypeKind::Integer:
+    case TypeKind::Decimal:
+    case TypeKind::Money:
+    case TypeKind::Percent:
+    case TypeKind::Date:
+    case TypeKind::DateTime:
+    case TypeKind::Duration: return true;
     default: return false;
   }
 }
@@ -82,7 +86,8 @@ class ExprChecker {
 
   // A required (non-optional) operand: reports "may be absent" and gives its value type.
   NodeId present(NodeId id, const ast::Expr& e) { return c_.require_present(id, s_.file, e.span, e); }
-  NodeId node(Op op, Type t, const ast::Expr& e, NodeId a = ir::kNoNode, NodeId b = ir::kNoNode, NodeId cc = ir::kNoNode) {
+  NodeId node(Op op, Type t, const ast::Expr& e, NodeId a = ir::kNoNode, NodeId b = ir::kNoNode,
+              NodeId cc = ir::kNoNode) {
     ir::Node n;
     n.op = op;
     n.type = std::move(t);

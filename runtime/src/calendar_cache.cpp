@@ -27,10 +27,10 @@ struct CalendarCache::Impl {
   };
   mutable std::mutex mu;
   size_t budget = kDefaultBudgetBytes;
-  std::list<Entry> lru;  // most recently used first
+  std::list<Entry> lru;                                                    // most recently used first
   std::unordered_map<std::string_view, std::list<Entry>::iterator> index;  // views into Entry::key
-  size_t total = 0;      // sum of Entry::bytes
-  size_t inserted = 0;   // since the last measurement
+  size_t total = 0;                                                        // sum of Entry::bytes
+  size_t inserted = 0;                                                     // since the last measurement
 
   size_t measure(const Entry& e) const { return sizeof(Entry) + 2 * e.key.capacity() + e.calendar->memory_bytes(); }
 
@@ -74,9 +74,10 @@ void append_int(std::string& s, int64_t v) {
 
 }  // namespace
 
-Expected<std::shared_ptr<const Calendar>> CalendarCache::get(
-    const std::string& name, const WeeklyHours& hours, const Zone* zone,
-    std::shared_ptr<const HolidaySet> holidays, Duration business_day) {
+Expected<std::shared_ptr<const Calendar>> CalendarCache::get(const std::string& name, const WeeklyHours& hours,
+                                                             const Zone* zone,
+                                                             std::shared_ptr<const HolidaySet> holidays,
+                                                             Duration business_day) {
   // '\x1f' cannot occur in names, zone names or holiday keys built from them.
   std::string key;
   key.reserve(name.size() + 128 + (holidays ? holidays->key().size() : 0));

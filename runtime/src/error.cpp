@@ -23,8 +23,8 @@ const char* error_code_name(ErrorCode code) {
 
 void expected_access_failed(const Error* error) {
   if (error != nullptr)
-    std::fprintf(stderr, "proviso runtime bug: value() of an error: %s: %s\n",
-                 error_code_name(error->code), error->message.c_str());
+    std::fprintf(stderr, "proviso runtime bug: value() of an error: %s: %s\n", error_code_name(error->code),
+                 error->message.c_str());
   else
     std::fprintf(stderr, "proviso runtime bug: error() of a value\n");
   std::abort();

@@ -3,8 +3,8 @@
 #include <proviso/rt/holidays.h>
 
 #include <algorithm>
-#include <map>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <optional>
 
@@ -34,7 +34,7 @@ struct Named {
 };
 
 struct YearData {
-  std::vector<Date> dates;               // sorted, distinct
+  std::vector<Date> dates;                          // sorted, distinct
   std::vector<std::pair<Date, std::string>> names;  // sorted by date, first name wins
 };
 
@@ -57,16 +57,14 @@ std::optional<Date> nominal(const HolidayRule& r, int year) {
       Date last = static_cast<Date>(days_from_civil(year, r.month, days_in_month(year, r.month)));
       return last - (weekday(last) - r.weekday + 7) % 7;
     }
-    case HolidayRule::Kind::Easter:
-      return easter_sunday(year) + r.easter_offset;
+    case HolidayRule::Kind::Easter: return easter_sunday(year) + r.easter_offset;
   }
   return std::nullopt;
 }
 
 std::string rule_key(const HolidayRule& r) {
-  return fmt::format("{}:{}:{}:{}:{}:{}:{}:{}:{}:{}", static_cast<int>(r.kind), r.month, r.day,
-                     r.nth, r.weekday, r.easter_offset, static_cast<int>(r.observance),
-                     r.from_year, r.until_year, r.name);
+  return fmt::format("{}:{}:{}:{}:{}:{}:{}:{}:{}:{}", static_cast<int>(r.kind), r.month, r.day, r.nth, r.weekday,
+                     r.easter_offset, static_cast<int>(r.observance), r.from_year, r.until_year, r.name);
 }
 
 std::string dates_key(const std::vector<Date>& dates) {
@@ -93,9 +91,8 @@ struct HolidaySet::Impl {
   mutable std::atomic<size_t> cache_bytes{0};  // of `cache`, for memory_bytes()
 
   Error out_of_range(int year) const {
-    return make_error(ErrorCode::OutOfRange,
-                      fmt::format("holiday set `{}` is defined for {} to {}, not {}", name,
-                                  valid_from, valid_to, year));
+    return make_error(ErrorCode::OutOfRange, fmt::format("holiday set `{}` is defined for {} to {}, not {}", name,
+                                                         valid_from, valid_to, year));
   }
 
   YearData compute_rules(int year) const;
@@ -115,8 +112,10 @@ YearData HolidaySet::Impl::compute_rules(int year) const {
       auto d = nominal(r, y);
       if (!d) continue;
       if (r.observance == Observance::NearestWeekday) {
-        if (weekday(*d) == 5) *d -= 1;
-        else if (weekday(*d) == 6) *d += 1;
+        if (weekday(*d) == 5)
+          *d -= 1;
+        else if (weekday(*d) == 6)
+          *d += 1;
       } else if (r.observance == Observance::SubstituteNextWeekday && is_weekend(*d)) {
         continue;
       }
@@ -134,9 +133,7 @@ YearData HolidaySet::Impl::compute_rules(int year) const {
       placed.push_back({s, r.name});
     }
   }
-  auto in_list = [](const std::vector<Date>& v, Date d) {
-    return std::find(v.begin(), v.end(), d) != v.end();
-  };
+  auto in_list = [](const std::vector<Date>& v, Date d) { return std::find(v.begin(), v.end(), d) != v.end(); };
   auto one_off_name = [&](Date d) -> std::string_view {
     for (const auto& [date, name] : def.names)
       if (date == d) return name;
@@ -144,8 +141,7 @@ YearData HolidaySet::Impl::compute_rules(int year) const {
   };
   std::vector<Named> kept;
   for (const Named& n : placed) {
-    bool moved_away = std::any_of(def.moved.begin(), def.moved.end(),
-                                  [&](const auto& m) { return m.first == n.date; });
+    bool moved_away = std::any_of(def.moved.begin(), def.moved.end(), [&](const auto& m) { return m.first == n.date; });
     if (!in_list(def.removed, n.date) && !moved_away) kept.push_back(n);
   }
   for (const auto& [from, to] : def.moved) {
@@ -225,22 +221,18 @@ Expected<std::shared_ptr<const HolidaySet>> HolidaySet::make(HolidaySetDef def) 
   auto bad = [&](std::size_t i, const std::string& why) {
     return make_error(ErrorCode::InvalidValue,
                       fmt::format("holiday set `{}`, rule {}{}: {}", def.name, i + 1,
-                                  def.rules[i].name.empty() ? "" : " `" + def.rules[i].name + "`",
-                                  why));
+                                  def.rules[i].name.empty() ? "" : " `" + def.rules[i].name + "`", why));
   };
   if (def.valid_from > def.valid_to)
-    return make_error(ErrorCode::InvalidValue,
-                      fmt::format("holiday set `{}`: valid range {} to {} is empty", def.name,
-                                  def.valid_from, def.valid_to));
+    return make_error(ErrorCode::InvalidValue, fmt::format("holiday set `{}`: valid range {} to {} is empty", def.name,
+                                                           def.valid_from, def.valid_to));
   if (def.valid_from < kMinYear || def.valid_to > kMaxYear)
-    return make_error(ErrorCode::OutOfRange,
-                      fmt::format("holiday set `{}`: valid range {} to {} leaves {:04}..{}",
-                                  def.name, def.valid_from, def.valid_to, kMinYear, kMaxYear));
+    return make_error(ErrorCode::OutOfRange, fmt::format("holiday set `{}`: valid range {} to {} leaves {:04}..{}",
+                                                         def.name, def.valid_from, def.valid_to, kMinYear, kMaxYear));
   for (std::size_t i = 0; i < def.rules.size(); ++i) {
     const HolidayRule& r = def.rules[i];
     bool needs_month = r.kind != HolidayRule::Kind::Easter;
-    if (needs_month && (r.month < 1 || r.month > 12))
-      return bad(i, fmt::format("month {} is not 1..12", r.month));
+    if (needs_month && (r.month < 1 || r.month > 12)) return bad(i, fmt::format("month {} is not 1..12", r.month));
     if (r.kind == HolidayRule::Kind::Fixed && (r.day < 1 || r.day > days_in_month(2000, r.month)))
       return bad(i, fmt::format("day {} does not exist in month {}", r.day, r.month));
     if (r.kind == HolidayRule::Kind::NthWeekday && (r.nth < 1 || r.nth > 5))
@@ -250,8 +242,7 @@ Expected<std::shared_ptr<const HolidaySet>> HolidaySet::make(HolidaySetDef def) 
       return bad(i, fmt::format("weekday {} is not 0..6", r.weekday));
     if (r.kind == HolidayRule::Kind::Easter && (r.easter_offset < -366 || r.easter_offset > 366))
       return bad(i, fmt::format("easter offset {} is more than a year", r.easter_offset));
-    if (r.from_year > r.until_year)
-      return bad(i, fmt::format("from {} is after until {}", r.from_year, r.until_year));
+    if (r.from_year > r.until_year) return bad(i, fmt::format("from {} is after until {}", r.from_year, r.until_year));
   }
   auto impl = std::make_unique<Impl>();
   impl->name = def.name;
@@ -267,9 +258,8 @@ Expected<std::shared_ptr<const HolidaySet>> HolidaySet::make(HolidaySetDef def) 
   return std::shared_ptr<const HolidaySet>(new HolidaySet(std::move(impl)));
 }
 
-std::shared_ptr<const HolidaySet> HolidaySet::unite(
-    const std::vector<std::shared_ptr<const HolidaySet>>& parts, std::vector<Date> extra_added,
-    std::vector<Date> extra_removed) {
+std::shared_ptr<const HolidaySet> HolidaySet::unite(const std::vector<std::shared_ptr<const HolidaySet>>& parts,
+                                                    std::vector<Date> extra_added, std::vector<Date> extra_removed) {
   auto impl = std::make_unique<Impl>();
   impl->composite = true;
   std::sort(extra_added.begin(), extra_added.end());
@@ -320,8 +310,7 @@ std::string HolidaySet::holiday_name(Date date) const {
   auto data = impl_->year_data(civil(date).year);
   if (!data) return {};
   const auto& names = (*data)->names;
-  auto it = std::lower_bound(names.begin(), names.end(), date,
-                             [](const auto& p, Date d) { return p.first < d; });
+  auto it = std::lower_bound(names.begin(), names.end(), date, [](const auto& p, Date d) { return p.first < d; });
   return it != names.end() && it->first == date ? it->second : std::string();
 }
 

@@ -134,8 +134,8 @@ Expected<Instant> checked_instant(Instant t, std::string_view what) {
   std::string subject = fmt::format("{}{}", what, shown);
   if (subject.starts_with(' ')) subject.erase(0, 1);
   if (subject.empty()) subject = "the datetime";
-  return make_error(ErrorCode::OutOfRange, fmt::format("{} is outside the supported years {:04}..{}", subject,
-                                                       kMinYear, kMaxYear));
+  return make_error(ErrorCode::OutOfRange,
+                    fmt::format("{} is outside the supported years {:04}..{}", subject, kMinYear, kMaxYear));
 }
 
 Expected<Instant> add_seconds(Instant t, Duration d) {

@@ -30,8 +30,7 @@ bool parse_name(Cursor& c) {
     return true;
   }
   std::size_t start = c.i;
-  while (!c.done() && ((c.peek() >= 'A' && c.peek() <= 'Z') || (c.peek() >= 'a' && c.peek() <= 'z')))
-    ++c.i;
+  while (!c.done() && ((c.peek() >= 'A' && c.peek() <= 'Z') || (c.peek() >= 'a' && c.peek() <= 'z'))) ++c.i;
   return c.i - start >= 3;
 }
 
@@ -93,8 +92,7 @@ int64_t rule_day(const PosixTz::Rule& r, int year) {
       int64_t d = days_from_civil(year, 1, 1) + r.day - 1;
       return d + (is_leap_year(year) && r.day >= 60 ? 1 : 0);
     }
-    case PosixTz::Rule::Kind::ZeroBasedDay:
-      return days_from_civil(year, 1, 1) + r.day;
+    case PosixTz::Rule::Kind::ZeroBasedDay: return days_from_civil(year, 1, 1) + r.day;
     case PosixTz::Rule::Kind::MonthWeekDay: {
       int64_t first = days_from_civil(year, r.month, 1);
       // Monday-based weekday of `first`, then POSIX's Sunday-based target.
@@ -205,15 +203,13 @@ int32_t TzifData::offset_at(Instant t) const {
 
 std::optional<TzifData> read_tzif(std::string_view zone_name) {
   const char* dir = std::getenv("TZDIR");
-  std::string path = std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" +
-                     std::string(zone_name);
+  std::string path = std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" + std::string(zone_name);
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   std::vector<unsigned char> data((std::istreambuf_iterator<char>(in)), {});
   // counts: isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt (RFC 8536, section 3.1)
   auto header = [&](std::size_t at, std::array<int64_t, 6>* counts) {
-    if (data.size() < at + 44 || data[at] != 'T' || data[at + 1] != 'Z' || data[at + 2] != 'i' ||
-        data[at + 3] != 'f')
+    if (data.size() < at + 44 || data[at] != 'T' || data[at + 1] != 'Z' || data[at + 2] != 'i' || data[at + 3] != 'f')
       return false;
     for (int k = 0; k < 6; ++k) (*counts)[k] = be(&data[at + 20 + 4 * k], 4);
     return true;
@@ -226,9 +222,7 @@ std::optional<TzifData> read_tzif(std::string_view zone_name) {
   const std::size_t end = types + n[4] * 6 + n[5] + n[2] * 12 + n[1] + n[0];
   if (n[4] < 1 || data.size() < end + 2 || data[end] != '\n') return std::nullopt;
   TzifData out;
-  auto type_offset = [&](std::size_t type) {
-    return static_cast<int32_t>(be(&data[types + type * 6], 4));
-  };
+  auto type_offset = [&](std::size_t type) { return static_cast<int32_t>(be(&data[types + type * 6], 4)); };
   out.initial_offset = type_offset(0);
   for (int64_t i = 0; i < n[3]; ++i) {
     std::size_t type = data[indices + i];

@@ -5,7 +5,9 @@ namespace proviso::rt::detail {
 
 u128 pow10(int n) {
   static const auto table = [] {
-    struct T { u128 v[39]; } t{};
+    struct T {
+      u128 v[39];
+    } t{};
     t.v[0] = 1;
     for (int i = 1; i < 39; ++i) t.v[i] = t.v[i - 1] * 10;
     return t;
@@ -38,8 +40,10 @@ U256 divmod(U256 n, u128 divisor, u128* remainder) {
     rem = (rem << 1) | bit;
     if (rem >= divisor) {
       rem -= divisor;
-      if (i >= 128) q.hi |= u128{1} << (i - 128);
-      else q.lo |= u128{1} << i;
+      if (i >= 128)
+        q.hi |= u128{1} << (i - 128);
+      else
+        q.lo |= u128{1} << i;
     }
   }
   *remainder = rem;

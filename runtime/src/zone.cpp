@@ -41,8 +41,7 @@ Expected<const Zone*> Zone::lookup(std::string_view iana_name) {
   if (auto it = r.zones.find(iana_name); it != r.zones.end()) return it->second.get();
   const date::time_zone* tz = nullptr;
   // Names with ".." or a leading '/' would let locate_zone read files outside the database.
-  bool plausible = !iana_name.empty() && iana_name.front() != '/' &&
-                   iana_name.find("..") == std::string_view::npos;
+  bool plausible = !iana_name.empty() && iana_name.front() != '/' && iana_name.find("..") == std::string_view::npos;
   if (plausible) {
     try {
       tz = date::locate_zone(iana_name);
@@ -51,10 +50,9 @@ Expected<const Zone*> Zone::lookup(std::string_view iana_name) {
     }
   }
   if (tz == nullptr)
-    return make_error(ErrorCode::UnknownZone,
-                      fmt::format("unknown time zone `{}` (expected an IANA name such as "
-                                  "`America/New_York`)",
-                                  iana_name));
+    return make_error(ErrorCode::UnknownZone, fmt::format("unknown time zone `{}` (expected an IANA name such as "
+                                                          "`America/New_York`)",
+                                                          iana_name));
   std::shared_ptr<const detail::TzifData> data;
   if (auto d = detail::read_tzif(tz->name())) data = std::make_shared<const detail::TzifData>(std::move(*d));
   auto zone = std::make_unique<Zone>(std::string(iana_name), tz, std::move(data));
@@ -87,8 +85,7 @@ Instant Zone::to_instant(Date local_date, int32_t seconds_of_day) const {
   int64_t local = int64_t{local_date} * kSecondsPerDay + seconds_of_day;
   if (tz_ == nullptr) return local;
   // No offset exceeds 26 hours, so such a wall clock is past the last listed transition.
-  if (data_ && data_->footer && !data_->transitions.empty() &&
-      local - 26 * 3600 > data_->transitions.back())
+  if (data_ && data_->footer && !data_->transitions.empty() && local - 26 * 3600 > data_->transitions.back())
     return detail::posix_to_instant(*data_->footer, local);
   auto info = tz_->get_info(date::local_seconds{std::chrono::seconds{local}});
   switch (info.result) {

@@ -4,8 +4,8 @@
 #include <set>
 #include <string>
 
-#include <catch2/catch.hpp>
 #include <proviso/rt/time.h>
+#include <catch2/catch.hpp>
 
 #include "compiler/interp/interpreter.h"
 #include "tests/compiler/helpers.h"

@@ -25,7 +25,8 @@ TEST_CASE("equal ignores layout, spans and comments") {
   CHECK(same("decision x: integer = a + b", "decision   x :integer=\n  -- why\n  a+b  -- more"));
   CHECK(same("let x = 1 hour", "let x = 1 hours"));
   CHECK(same("input i { a: text, b: text }", "input i {\n  a: text\n  b: text\n}"));
-  CHECK(same("table t given a gives b: integer\n | 1 | 2 |", "table t\n  given a\n  gives b: integer\n  |  1 |   2  |"));
+  CHECK(
+      same("table t given a gives b: integer\n | 1 | 2 |", "table t\n  given a\n  gives b: integer\n  |  1 |   2  |"));
 }
 
 TEST_CASE("equal sees every difference that matters") {
@@ -50,8 +51,10 @@ TEST_CASE("equal sees every difference that matters") {
       {"enum E = A | B", "enum E = B | A"},
       {"input i { a: text }", "optional input i { a: text }"},
       {"input i: integer 1..3", "input i: integer 1..4"},
-      {"calendar c Monday 09:00-17:00 in z business day 8 hours", "calendar c Monday 09:00-16:00 in z business day 8 hours"},
-      {"calendar c Monday 09:00-17:00 in z business day 8 hours", "calendar c Monday 09:00-17:00 in z except h business day 8 hours"},
+      {"calendar c Monday 09:00-17:00 in z business day 8 hours",
+       "calendar c Monday 09:00-16:00 in z business day 8 hours"},
+      {"calendar c Monday 09:00-17:00 in z business day 8 hours",
+       "calendar c Monday 09:00-17:00 in z except h business day 8 hours"},
       {"holidays h valid 2000 to 2100 on easter", "holidays h valid 2000 to 2100 on easter + 1 day"},
       {"holidays h valid 2000 to 2100 add 2020-01-01", "holidays h valid 2000 to 2100 remove 2020-01-01"},
       {"table t given a gives b: integer\n | 1 | 2 |", "table t given a gives b: integer\n | 1 | 3 |"},

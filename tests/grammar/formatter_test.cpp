@@ -35,9 +35,12 @@ size_t count_comments(const std::string& text) { return parse_text(text).module.
 }  // namespace
 
 TEST_CASE("formatting every construct is idempotent and keeps program and comments") {
-  const char* files[] = {"tests/grammar/data/every_construct.policy", "stdlib/holidays.policy",
-                         "policies/qlik/oem_maintenance.policy",      "policies/qlik/partner_duties.policy",
-                         "policies/ciq/eula_sla.policy",              "policies/portrait/support.policy",
+  const char* files[] = {"tests/grammar/data/every_construct.policy",
+                         "stdlib/holidays.policy",
+                         "policies/qlik/oem_maintenance.policy",
+                         "policies/qlik/partner_duties.policy",
+                         "policies/ciq/eula_sla.policy",
+                         "policies/portrait/support.policy",
                          "policies/bench/triage.policy"};
   for (const char* file : files) {
     std::string text = testing::read_file(file);
@@ -59,8 +62,10 @@ TEST_CASE("canonical layout") {
       "record R { a : text , b: integer 1..3 }\n"
       "input i { x: integer  -- the x\n y: text? }\n"
       "decision d : integer clause \"1\" = ( a+b )*-c\n"
-      "calendar c clause \"2\" Monday 08:00-12:00,13:00-17:00 Tuesday to Friday 09:00-17:00 in z except h business day 8 hours\n"
-      "holidays h \"H\" valid 2000 to 2100 on easter-2 days move 2001-01-01 to 2001-01-02 on January 1 observed nearest weekday\n"
+      "calendar c clause \"2\" Monday 08:00-12:00,13:00-17:00 Tuesday to Friday 09:00-17:00 in z except h business day "
+      "8 hours\n"
+      "holidays h \"H\" valid 2000 to 2100 on easter-2 days move 2001-01-01 to 2001-01-02 on January 1 observed "
+      "nearest weekday\n"
       "table t given a as x, b gives o: integer hit unique\n"
       "| A | 1..3 | 10 |\n"
       "| Bee, C | - | 200 |\n"
@@ -121,8 +126,10 @@ TEST_CASE("canonical layout") {
 TEST_CASE("long expressions break before and, or, then, else; brackets hold one item a line") {
   const char* in =
       "policy a \"T\"\n"
-      "decision d: bool clause \"1\" = contract.dse_purchased and contract.dse_fee_paid and contract.support == Enterprise and contract.maintenance_current\n"
-      "decision e: text? = if reinstatement is present and reinstatement.payment_date <= reinstatement.lapse_date + 12 months then \"within the twelve months\" else none\n"
+      "decision d: bool clause \"1\" = contract.dse_purchased and contract.dse_fee_paid and contract.support == "
+      "Enterprise and contract.maintenance_current\n"
+      "decision e: text? = if reinstatement is present and reinstatement.payment_date <= reinstatement.lapse_date + 12 "
+      "months then \"within the twelve months\" else none\n"
       "let z = match c { NewYork => zone \"America/New_York\", London => zone \"Europe/London\" }\n"
       "fixture f = { a_long_field_name: 1, another_long_field_name: 2, yet_another_long_field_name: [1, 2, 3] }\n";
   const char* expected =

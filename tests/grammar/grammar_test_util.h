@@ -49,7 +49,8 @@ inline std::string sexpr(const ast::Condition& c) {
     case ast::Condition::Kind::Range: return "(range" + values + ")";
     case ast::Condition::Kind::Not: return "(notof" + values + ")";
     case ast::Condition::Kind::Compare: {
-      static const char* const ops[] = {"+", "-", "*", "/", "of", "==", "!=", "<", "<=", ">", ">=", "and", "or", "in", "not in", "??"};
+      static const char* const ops[] = {"+",  "-", "*",  "/",   "of", "==", "!=",     "<",
+                                        "<=", ">", ">=", "and", "or", "in", "not in", "??"};
       return std::string("(") + ops[static_cast<int>(c.op)] + values + ")";
     }
   }
@@ -58,7 +59,8 @@ inline std::string sexpr(const ast::Condition& c) {
 
 inline std::string sexpr(const ast::Expr& e) {
   using K = ast::ExprKind;
-  static const char* const ops[] = {"+", "-", "*", "/", "of", "==", "!=", "<", "<=", ">", ">=", "and", "or", "in", "not in", "??"};
+  static const char* const ops[] = {"+",  "-", "*",  "/",   "of", "==", "!=",     "<",
+                                    "<=", ">", ">=", "and", "or", "in", "not in", "??"};
   auto fields = [](const std::vector<ast::FieldInit>& fs) {
     std::string s = "{";
     for (size_t i = 0; i < fs.size(); ++i) s += (i ? ", " : "") + fs[i].name.text + ": " + sexpr(fs[i].value);
@@ -109,8 +111,7 @@ inline std::string sexpr(const ast::Expr& e) {
     }
     case K::Record: return fields(e.fields);
     case K::With: return "(with " + sexpr(e.operand) + " " + fields(e.fields) + ")";
-    case K::Aggregate:
-      return "(" + e.name.text + " " + e.var.text + " " + sexpr(e.operand) + " " + sexpr(e.body) + ")";
+    case K::Aggregate: return "(" + e.name.text + " " + e.var.text + " " + sexpr(e.operand) + " " + sexpr(e.body) + ")";
     case K::Collect: {
       std::string s = "(collect";
       for (const auto& item : e.items) s += " [" + sexpr(item.value) + " when " + sexpr(item.when) + "]";
@@ -124,7 +125,8 @@ inline std::string sexpr(const ast::Expr& e) {
 // The value of `decision x: integer = <expr>` as an s-expression, or the errors.
 inline std::string parse_expr(const std::string& expr) {
   auto r = parse_text(std::string(kHeader) + "decision x: integer = " + expr + "\n");
-  if (r.diagnostics.has_errors() || r.module.decls.size() != 1 || !r.module.decls[0].value_decl) return "ERROR " + errors(r);
+  if (r.diagnostics.has_errors() || r.module.decls.size() != 1 || !r.module.decls[0].value_decl)
+    return "ERROR " + errors(r);
   return sexpr(r.module.decls[0].value_decl->value);
 }
 

@@ -66,17 +66,17 @@ TEST_CASE("the header: policy or module, dotted name, title, clauses in any orde
 }
 
 TEST_CASE("import, enum, record, inputs") {
-  auto r = ok(
-      "import stdlib.holidays\n"
-      "enum Support = Enterprise | Basic\n"
-      "enum Channel =\n  | Phone\n  | Email\n"
-      "record Contact { name: text, phone: text? }\n"
-      "record Site {\n  city: text\n  size: integer 1..3\n}\n"
-      "input contract {\n  support: Support\n  seats: integer 0..\n  cap: integer ..10\n  d: integer -5..5\n"
-      "  contacts: list of Contact\n  notes: list of (text?)\n  maybe: (list of text)?\n  tags: list of text?\n"
-      "  fee: business duration\n  cal: calendar\n  hol: holidays\n}\n"
-      "optional input reinstatement { lapse_date: date }\n"
-      "input contacts: list of Contact\n");
+  auto r =
+      ok("import stdlib.holidays\n"
+         "enum Support = Enterprise | Basic\n"
+         "enum Channel =\n  | Phone\n  | Email\n"
+         "record Contact { name: text, phone: text? }\n"
+         "record Site {\n  city: text\n  size: integer 1..3\n}\n"
+         "input contract {\n  support: Support\n  seats: integer 0..\n  cap: integer ..10\n  d: integer -5..5\n"
+         "  contacts: list of Contact\n  notes: list of (text?)\n  maybe: (list of text)?\n  tags: list of text?\n"
+         "  fee: business duration\n  cal: calendar\n  hol: holidays\n}\n"
+         "optional input reinstatement { lapse_date: date }\n"
+         "input contacts: list of Contact\n");
   const auto& d = r.module.decls;
   REQUIRE(d.size() == 8);
   CHECK(d[0].import_decl->path.text == "stdlib.holidays");
@@ -100,11 +100,11 @@ TEST_CASE("import, enum, record, inputs") {
 }
 
 TEST_CASE("const, let and decision, with and without type and clause") {
-  auto r = ok(
-      "const standard_day: duration = 9 hours\n"
-      "let centre = match c.centre { NewYork => zone \"America/New_York\", London => zone \"Europe/London\" }\n"
-      "let x: integer clause \"1\" = 1\n"
-      "decision fee: money?  clause \"2.3\" =\n  if r is present then round(r.fee) else none\n");
+  auto r =
+      ok("const standard_day: duration = 9 hours\n"
+         "let centre = match c.centre { NewYork => zone \"America/New_York\", London => zone \"Europe/London\" }\n"
+         "let x: integer clause \"1\" = 1\n"
+         "decision fee: money?  clause \"2.3\" =\n  if r is present then round(r.fee) else none\n");
   const auto& d = r.module.decls;
   REQUIRE(d.size() == 4);
   CHECK(d[0].value_decl->kind == ast::ValueDecl::Kind::Const);
@@ -122,16 +122,16 @@ TEST_CASE("const, let and decision, with and without type and clause") {
 }
 
 TEST_CASE("calendars: hour lines, every day, in, except, business day") {
-  auto r = ok(
-      "calendar support_desk  clause \"2.1\"\n"
-      "  Monday 08:00-12:00, 13:00-17:00        -- split shift\n"
-      "  Tuesday to Friday 09:00-17:00\n"
-      "  Saturday 10:00-14:00\n"
-      "  every day 00:00-24:00\n"
-      "  in zone \"Europe/London\"\n"
-      "  except england_wales + [2026-12-24] - [2026-12-28]\n"
-      "  business day 8 hours\n"
-      "calendar c2 Monday 09:00-17:00 in z business day 8 hours\n");
+  auto r =
+      ok("calendar support_desk  clause \"2.1\"\n"
+         "  Monday 08:00-12:00, 13:00-17:00        -- split shift\n"
+         "  Tuesday to Friday 09:00-17:00\n"
+         "  Saturday 10:00-14:00\n"
+         "  every day 00:00-24:00\n"
+         "  in zone \"Europe/London\"\n"
+         "  except england_wales + [2026-12-24] - [2026-12-28]\n"
+         "  business day 8 hours\n"
+         "calendar c2 Monday 09:00-17:00 in z business day 8 hours\n");
   const ast::CalendarDecl& c = *r.module.decls[0].calendar_decl;
   CHECK(c.name.text == "support_desk");
   CHECK(c.clause->text == "2.1");
@@ -151,20 +151,20 @@ TEST_CASE("calendars: hour lines, every day, in, except, business day") {
 }
 
 TEST_CASE("holiday sets: valid, every form of rule, add, remove, move") {
-  auto r = ok(
-      "holidays us \"US federal\"  clause \"5 USC 6103\"\n"
-      "  valid 1971 to 2100\n"
-      "  on January 1 observed nearest weekday \"New Year's Day\"\n"
-      "  on third Monday of January from 1986 \"MLK\"\n"
-      "  on last Monday of May\n"
-      "  on June 19 observed nearest weekday from 2021 until 2090\n"
-      "  on easter - 2 days\n"
-      "  on easter + 1 day \"Easter Monday\"\n"
-      "  on easter\n"
-      "  on December 26 substitute next weekday\n"
-      "  add 2011-04-29\n"
-      "  remove 2020-05-04\n"
-      "  move 1995-05-01 to 1995-05-08\n");
+  auto r =
+      ok("holidays us \"US federal\"  clause \"5 USC 6103\"\n"
+         "  valid 1971 to 2100\n"
+         "  on January 1 observed nearest weekday \"New Year's Day\"\n"
+         "  on third Monday of January from 1986 \"MLK\"\n"
+         "  on last Monday of May\n"
+         "  on June 19 observed nearest weekday from 2021 until 2090\n"
+         "  on easter - 2 days\n"
+         "  on easter + 1 day \"Easter Monday\"\n"
+         "  on easter\n"
+         "  on December 26 substitute next weekday\n"
+         "  add 2011-04-29\n"
+         "  remove 2020-05-04\n"
+         "  move 1995-05-01 to 1995-05-08\n");
   const ast::HolidaysDecl& h = *r.module.decls[0].holidays_decl;
   using R = ast::HolidayRuleDecl;
   CHECK(h.name.text == "us");
@@ -202,18 +202,18 @@ TEST_CASE("holiday sets: valid, every form of rule, add, remove, move") {
 }
 
 TEST_CASE("decision tables: given/as, gives, hit, cells of every kind") {
-  auto r = ok(
-      "table response  clause \"5.2, 6.2\"\n"
-      "  given contract.support as level, case.severity\n"
-      "  gives initial: business duration, update: duration?\n"
-      "  hit first\n"
-      "  | Enterprise | 1    | 30 business minutes | 4 hours |\n"
-      "  | Enterprise | 2..3 | 1 business hour     | none    |\n"
-      "  | Basic, Gold | -   | x + 1 | if a then b else c |  -- comment\n"
-      "  | not Basic  | < 5  | <= 5 | > 5 |\n"
-      "  | not A, B   | >= 5 | != 5 | == 5 |\n"
-      "  | -5 | -    | -(1) | match x { A => 1 } |\n"
-      "table t2 given a gives b: bool | - | true |\n");
+  auto r =
+      ok("table response  clause \"5.2, 6.2\"\n"
+         "  given contract.support as level, case.severity\n"
+         "  gives initial: business duration, update: duration?\n"
+         "  hit first\n"
+         "  | Enterprise | 1    | 30 business minutes | 4 hours |\n"
+         "  | Enterprise | 2..3 | 1 business hour     | none    |\n"
+         "  | Basic, Gold | -   | x + 1 | if a then b else c |  -- comment\n"
+         "  | not Basic  | < 5  | <= 5 | > 5 |\n"
+         "  | not A, B   | >= 5 | != 5 | == 5 |\n"
+         "  | -5 | -    | -(1) | match x { A => 1 } |\n"
+         "table t2 given a gives b: bool | - | true |\n");
   const ast::TableDecl& t = *r.module.decls[0].table_decl;
   CHECK(t.name.text == "response");
   REQUIRE(t.given.size() == 2);
@@ -243,20 +243,20 @@ TEST_CASE("decision tables: given/as, gives, hit, cells of every kind") {
 }
 
 TEST_CASE("exclusions, fixtures and tests") {
-  auto r = ok(
-      "exclusions exclusions  clause \"7.2\"\n"
-      "  \"2.4\"     when case.product == Extension\n"
-      "  \"4.2\"     when not contract.maintenance_current\n"
-      "fixture ny = { support: Enterprise, centre: NewYork }\n"
-      "fixture london = ny with { centre: London }\n"
-      "test \"Severity 1 by phone\"\n"
-      "  given contract = ny\n"
-      "  given case = { severity: 1, at: 2026-11-26T10:00:00-05:00 }\n"
-      "  expect initial_response_due = 2026-11-26T10:30:00-05:00\n"
-      "  expect error \"currency\"\n"
-      "  expect error = 3\n"
-      "  given late = true\n"
-      "test \"empty\"\n");
+  auto r =
+      ok("exclusions exclusions  clause \"7.2\"\n"
+         "  \"2.4\"     when case.product == Extension\n"
+         "  \"4.2\"     when not contract.maintenance_current\n"
+         "fixture ny = { support: Enterprise, centre: NewYork }\n"
+         "fixture london = ny with { centre: London }\n"
+         "test \"Severity 1 by phone\"\n"
+         "  given contract = ny\n"
+         "  given case = { severity: 1, at: 2026-11-26T10:00:00-05:00 }\n"
+         "  expect initial_response_due = 2026-11-26T10:30:00-05:00\n"
+         "  expect error \"currency\"\n"
+         "  expect error = 3\n"
+         "  given late = true\n"
+         "test \"empty\"\n");
   const auto& d = r.module.decls;
   REQUIRE(d.size() == 5);
   const ast::ExclusionsDecl& x = *d[0].exclusions_decl;
@@ -309,9 +309,12 @@ TEST_CASE("comments are collected in order, never from inside text literals") {
 }
 
 TEST_CASE("the seed policies, the standard library and the every-construct policy parse without errors") {
-  const char* files[] = {"tests/grammar/data/every_construct.policy", "stdlib/holidays.policy",
-                         "policies/qlik/oem_maintenance.policy",      "policies/qlik/partner_duties.policy",
-                         "policies/ciq/eula_sla.policy",              "policies/portrait/support.policy",
+  const char* files[] = {"tests/grammar/data/every_construct.policy",
+                         "stdlib/holidays.policy",
+                         "policies/qlik/oem_maintenance.policy",
+                         "policies/qlik/partner_duties.policy",
+                         "policies/ciq/eula_sla.policy",
+                         "policies/portrait/support.policy",
                          "policies/bench/triage.policy"};
   for (const char* file : files) {
     std::string text = testing::read_file(file);

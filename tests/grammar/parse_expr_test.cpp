@@ -166,18 +166,19 @@ TEST_CASE("every form of expression") {
 }
 
 TEST_CASE("reserved words are not names; contextual words are") {
-  const char* reserved[] = {"policy", "module", "import", "enum",   "record", "input", "optional", "const",
-                            "let",    "decision", "table", "calendar", "holidays", "test", "fixture", "given",
-                            "expect", "clause", "if",     "then",   "else",   "match", "and",      "or",
-                            "not",    "in",     "is",     "present", "of", "with", "hit"};
+  const char* reserved[] = {"policy", "module",   "import", "enum",     "record",   "input", "optional", "const",
+                            "let",    "decision", "table",  "calendar", "holidays", "test",  "fixture",  "given",
+                            "expect", "clause",   "if",     "then",     "else",     "match", "and",      "or",
+                            "not",    "in",       "is",     "present",  "of",       "with",  "hit"};
   for (const char* word : reserved) {
     INFO(word);
     CHECK(parse_expr(std::string(word) + " + 1").rfind("ERROR", 0) == 0);
   }
-  const char* contextual[] = {"title", "source", "version", "effective", "home", "zone", "business", "day",
-                              "days",  "hours",  "every",   "to",        "valid", "on",  "from",     "until",
-                              "add",   "remove", "move",    "observed",  "substitute", "nearest", "next",
-                              "weekday", "easter", "first", "last", "exclusions", "when", "as", "gives"};
+  const char* contextual[] = {"title",   "source", "version", "effective", "home",  "zone",     "business",
+                              "day",     "days",   "hours",   "every",     "to",    "valid",    "on",
+                              "from",    "until",  "add",     "remove",    "move",  "observed", "substitute",
+                              "nearest", "next",   "weekday", "easter",    "first", "last",     "exclusions",
+                              "when",    "as",     "gives"};
   for (const char* word : contextual) {
     INFO(word);
     CHECK(parse_expr(std::string(word) + " + 1") == std::string("(+ ") + word + " 1)");

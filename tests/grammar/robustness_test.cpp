@@ -30,14 +30,19 @@ TEST_CASE("100,000 nested parentheses stop at the nesting limit") {
 }
 
 TEST_CASE("199 nested parentheses are fine") {
-  std::string text = std::string(kHeader) + "decision x: integer = " + std::string(199, '(') + "1" +
-                     std::string(199, ')') + "\n";
+  std::string text =
+      std::string(kHeader) + "decision x: integer = " + std::string(199, '(') + "1" + std::string(199, ')') + "\n";
   CHECK(errors(parse_text(text)) == "");
 }
 
 TEST_CASE("deep nesting of every recursive form stops at the limit") {
-  const std::string forms[][2] = {{"[", "]"}, {"{ a: ", " }"}, {"f(", ")"}, {"if ", " then 1 else 2"},
-                                  {"match ", " { else => 1 }"}, {"x with { a: ", " }"}, {"any v in ", ": v"}};
+  const std::string forms[][2] = {{"[", "]"},
+                                  {"{ a: ", " }"},
+                                  {"f(", ")"},
+                                  {"if ", " then 1 else 2"},
+                                  {"match ", " { else => 1 }"},
+                                  {"x with { a: ", " }"},
+                                  {"any v in ", ": v"}};
   for (const auto& form : forms) {
     std::string text = std::string(kHeader) + "let x = ";
     for (int i = 0; i < 20000; ++i) text += form[0];
@@ -103,10 +108,12 @@ TEST_CASE("random bytes and random tokens") {
     for (size_t i = 0; i < n; ++i) text.push_back(static_cast<char>(rng() % 256));
     parse_text(text);
   }
-  const char* tokens[] = {"policy", "t", "\"T\"", "decision", "x", ":", "integer", "=", "(", ")", "[", "]", "{", "}",
-                          "|",      "-", "if",    "then",     "else", "match", "=>", ",", "1", "2026-01-01", "..",
-                          "not",    "in", "table", "given", "gives", "calendar", "Monday", "09:00-17:00", "\n", "--",
-                          "with",   "any", "collect", "when", "holidays", "on", "easter", "test", "expect", "?"};
+  const char* tokens[] = {"policy",      "t",      "\"T\"", "decision", "x",     ":",       "integer",  "=",
+                          "(",           ")",      "[",     "]",        "{",     "}",       "|",        "-",
+                          "if",          "then",   "else",  "match",    "=>",    ",",       "1",        "2026-01-01",
+                          "..",          "not",    "in",    "table",    "given", "gives",   "calendar", "Monday",
+                          "09:00-17:00", "\n",     "--",    "with",     "any",   "collect", "when",     "holidays",
+                          "on",          "easter", "test",  "expect",   "?"};
   for (int round = 0; round < 500; ++round) {
     std::string text = kHeader;
     size_t n = rng() % 200;

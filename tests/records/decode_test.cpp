@@ -26,8 +26,9 @@ struct Fixture {
         {"technical_contacts", ir::Type::integer_range(0, std::nullopt)},
         {"customer_timezone", ir::Type::of(ir::TypeKind::Zone).as_optional()},
     };
-    ir::RecordDef contact{"Contact", {{"name", ir::Type::of(ir::TypeKind::Text)},
-                                      {"phone", ir::Type::of(ir::TypeKind::Text).as_optional()}}};
+    ir::RecordDef contact{
+        "Contact",
+        {{"name", ir::Type::of(ir::TypeKind::Text)}, {"phone", ir::Type::of(ir::TypeKind::Text).as_optional()}}};
     ir::RecordDef kase{"case", {}};
     kase.fields = {
         {"severity", ir::Type::integer_range(1, 3)},
@@ -52,7 +53,8 @@ struct Fixture {
 const char* kContract = R"("contract": {"support": "Basic", "support_end": "2027-01-31", "technical_contacts": 2})";
 
 std::string with_case(const std::string& case_fields) {
-  return std::string("{") + kContract + R"(, "case": {"severity": 1, "channel": "Phone", "reported_at": "2026-11-25T16:00:00-05:00")" +
+  return std::string("{") + kContract +
+         R"(, "case": {"severity": 1, "channel": "Phone", "reported_at": "2026-11-25T16:00:00-05:00")" +
          (case_fields.empty() ? "" : ", " + case_fields) + "}}";
 }
 
@@ -123,7 +125,8 @@ TEST_CASE("errors name the field path and what was expected") {
       {R"("severity": null)", "case.severity: expected an integer from 1 to 3, got null"},
       {R"("channel": "Fax")", "case.channel: expected one of Phone, Portal, Email, got \"Fax\""},
       {R"("reported_at": "2026-13-40")", "case.reported_at: expected an RFC 3339 datetime, got \"2026-13-40\""},
-      {R"("reported_at": "2026-11-25T16:00:00")", "case.reported_at: expected an RFC 3339 datetime, got \"2026-11-25T16:00:00\""},
+      {R"("reported_at": "2026-11-25T16:00:00")",
+       "case.reported_at: expected an RFC 3339 datetime, got \"2026-11-25T16:00:00\""},
       {R"("colour": "red")", "case.colour: unknown field"},
       {R"("fee": "12.00 XYZ")", "case.fee: unknown currency \"XYZ\" in \"12.00 XYZ\""},
       {R"("fee": 12)", "case.fee: expected an amount with its currency (\"1234.50 USD\"), got 12"},
@@ -131,25 +134,33 @@ TEST_CASE("errors name the field path and what was expected") {
       {R"("wait": "4 hours")", "case.wait: expected an ISO 8601 duration (\"PT4H\"), got \"4 hours\""},
       {R"("urgent": "yes")", "case.urgent: expected true or false, got \"yes\""},
       {R"("count": 99999999999999999999)",
-       "case.count: the number 99999999999999999999 is out of range: integers are from -9223372036854775808 to 9223372036854775807"},
+       "case.count: the number 99999999999999999999 is out of range: integers are from -9223372036854775808 to "
+       "9223372036854775807"},
       // Valid JSON and RFC 3339 that Proviso cannot represent: said as such, with the path.
-      {R"("ratio": 1e309)", "case.ratio: the number 1e309 is out of range: a decimal has at most 36 digits and 18 decimals"},
-      {R"("ratio": 1e-400)", "case.ratio: the number 1e-400 is out of range: a decimal has at most 36 digits and 18 decimals"},
+      {R"("ratio": 1e309)",
+       "case.ratio: the number 1e309 is out of range: a decimal has at most 36 digits and 18 decimals"},
+      {R"("ratio": 1e-400)",
+       "case.ratio: the number 1e-400 is out of range: a decimal has at most 36 digits and 18 decimals"},
       {R"("discount": 1e309)", "case.discount: the number 1e309 is out of range for a percentage"},
       {R"("count": 1e309)", "case.count: expected an integer, got 1e309"},
       {R"("reported_at": "2026-12-31T23:59:60Z")",
-       "case.reported_at: the datetime \"2026-12-31T23:59:60Z\" is a leap second, which is not supported: use :59 or the next minute"},
+       "case.reported_at: the datetime \"2026-12-31T23:59:60Z\" is a leap second, which is not supported: use :59 or "
+       "the next minute"},
       {R"("reported_at": "2026-11-25T16:00:00.25Z")",
-       "case.reported_at: the datetime \"2026-11-25T16:00:00.25Z\" has fractional seconds, which are not supported: datetimes are "
+       "case.reported_at: the datetime \"2026-11-25T16:00:00.25Z\" has fractional seconds, which are not supported: "
+       "datetimes are "
        "whole seconds"},
       {R"("reported_at": "9999-12-31T23:59:59-14:00")",
-       "case.reported_at: the datetime \"9999-12-31T23:59:59-14:00\" (10000-01-01T13:59:59Z in UTC) is outside the supported years "
+       "case.reported_at: the datetime \"9999-12-31T23:59:59-14:00\" (10000-01-01T13:59:59Z in UTC) is outside the "
+       "supported years "
        "0001..9999"},
       {R"("reported_at": "2026-11-25T16:00:00.000Z")", "<ok>"},
       {R"("reported_at": "0000-01-01T00:00:00+14:00")",
-       "case.reported_at: the datetime \"0000-01-01T00:00:00+14:00\" (-001-12-31T10:00:00Z in UTC) is outside the supported years "
+       "case.reported_at: the datetime \"0000-01-01T00:00:00+14:00\" (-001-12-31T10:00:00Z in UTC) is outside the "
+       "supported years "
        "0001..9999"},
-      {R"("contacts": [{"name": "A"}, {"name": "B"}, {"phone": "1"}])", "case.contacts[2].name: missing required field"},
+      {R"("contacts": [{"name": "A"}, {"name": "B"}, {"phone": "1"}])",
+       "case.contacts[2].name: missing required field"},
       {R"("contacts": [{"name": 5}])", "case.contacts[0].name: expected a string, got 5"},
       {R"("contacts": {"name": "A"})", "case.contacts: expected a list, got an object"},
       {R"("severity": 2, "severity": 3)", "case.severity: duplicate field"},
@@ -196,7 +207,8 @@ TEST_CASE("contract-level errors") {
   CHECK(json_error(R"({"contract": {"support": "Basic", "support_end": "2026-02-03", "technical_contacts": -1}})") ==
         "contract.technical_contacts: expected an integer of at least 0, got -1");
   CHECK(json_error(R"({"contract": {"support": "Basic", "support_end": "2026-02-03", "technical_contacts": 1,
-        "customer_timezone": "America/New_Yrok"}})") == "contract.customer_timezone: unknown time zone \"America/New_Yrok\"");
+        "customer_timezone": "America/New_Yrok"}})") ==
+        "contract.customer_timezone: unknown time zone \"America/New_Yrok\"");
   CHECK(json_error(R"({"contrakt": {}})") == "contrakt: unknown input");
   CHECK(json_error("[1, 2]") == "expected a JSON object with the inputs (contract, case, reinstatement), got a list");
   CHECK(json_error("") == "invalid JSON: the input is empty");

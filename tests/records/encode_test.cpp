@@ -25,7 +25,8 @@ TEST_CASE("JSON forms of scalar outputs") {
   CHECK(encode(ir::Value(t == 0), T(ir::TypeKind::Bool), schema, ny).dump() == "false");
   CHECK(encode(ir::Value(int64_t{42}), T(ir::TypeKind::Integer), schema, ny).dump() == "42");
   CHECK(encode(ir::Value(ir::DateTimeValue{t}), T(ir::TypeKind::DateTime), schema, ny) == "2026-11-27T09:00:00-05:00");
-  CHECK(encode(ir::Value(ir::DateTimeValue{t}), T(ir::TypeKind::DateTime), schema, nullptr) == "2026-11-27T14:00:00+00:00");
+  CHECK(encode(ir::Value(ir::DateTimeValue{t}), T(ir::TypeKind::DateTime), schema, nullptr) ==
+        "2026-11-27T14:00:00+00:00");
   CHECK(encode(money("12.5 USD"), T(ir::TypeKind::Money), schema, ny) == "12.50 USD");
   CHECK(encode(money("12.345 USD"), T(ir::TypeKind::Money), schema, ny) == "12.35 USD");
   CHECK(encode(money("-12.345 USD"), T(ir::TypeKind::Money), schema, ny) == "-12.35 USD");
@@ -58,15 +59,15 @@ TEST_CASE("the output line keeps declaration order") {
               {ir::ValueKind::Decision, "fee", T(ir::TypeKind::Money).as_optional(), "3", ir::kNoNode, false}};
   std::vector<std::pair<int32_t, ir::Value>> ds = {
       {0, ir::Value(int64_t{3})}, {1, ir::Value(ir::EnumValue{0})}, {2, ir::Value::none()}};
-  CHECK(records::encode_decisions(p, ds, nullptr).dump() ==
-        R"({"decisions":{"zeta":3,"alpha":"Covered","fee":null}})");
+  CHECK(records::encode_decisions(p, ds, nullptr).dump() == R"({"decisions":{"zeta":3,"alpha":"Covered","fee":null}})");
   CHECK(records::encode_error("case.severity", "expected an integer from 1 to 3, got 7").dump() ==
         R"({"error":{"path":"case.severity","message":"expected an integer from 1 to 3, got 7"}})");
 }
 
 TEST_CASE("records encode their fields in schema order") {
   ir::Schema schema;
-  schema.records.push_back({"Contact", {{"name", T(ir::TypeKind::Text)}, {"phone", T(ir::TypeKind::Text).as_optional()}}});
+  schema.records.push_back(
+      {"Contact", {{"name", T(ir::TypeKind::Text)}, {"phone", T(ir::TypeKind::Text).as_optional()}}});
   ir::Value v = ir::Value::record({ir::Value(std::string("Ann")), ir::Value::none()});
   CHECK(encode(v, ir::Type::record(0), schema, nullptr).dump() == R"({"name":"Ann","phone":null})");
   CHECK(format_value(v, ir::Type::record(0), schema, nullptr) == R"({ name: "Ann", phone: none })");

@@ -37,7 +37,8 @@ struct Built {
     p.files.push_back(std::make_shared<const SourceFile>("report.policy", "-- hand built\ntest here\n"));
     p.locs.push_back({0, {14, 18}});  // "test" on line 2
     p.schema.enums.push_back({"Level", {"Enterprise", "Basic"}});
-    p.schema.records.push_back({"case", {{"level", ir::Type::enum_type(0)}, {"severity", ir::Type::integer_range(1, 3)}}});
+    p.schema.records.push_back(
+        {"case", {{"level", ir::Type::enum_type(0)}, {"severity", ir::Type::integer_range(1, 3)}}});
     p.inputs.push_back({"case", false, ir::Type::record(0)});
     ir::Node in;
     in.op = ir::Op::Input;

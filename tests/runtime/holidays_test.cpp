@@ -13,7 +13,10 @@ using namespace proviso::rt;
 using namespace proviso::rt::test;
 
 TEST_CASE("easter sunday", "[holidays]") {
-  struct Row { int year; const char* date; };
+  struct Row {
+    int year;
+    const char* date;
+  };
   const Row rows[] = {{2024, "2024-03-31"}, {2025, "2025-04-20"}, {2026, "2026-04-05"},
                       {2000, "2000-04-23"}, {2038, "2038-04-25"}, {1818, "1818-03-22"},
                       {2285, "2285-03-22"}, {1943, "1943-04-25"}, {2011, "2011-04-24"}};
@@ -51,10 +54,10 @@ TEST_CASE("england_wales matches the published gov.uk lists 2020-2030", "[holida
 
 TEST_CASE("observed dates cross year ends", "[holidays]") {
   auto us = us_federal();
-  CHECK(us->is_holiday(day("2021-12-31")).value());   // for Saturday 2022-01-01
+  CHECK(us->is_holiday(day("2021-12-31")).value());  // for Saturday 2022-01-01
   CHECK_FALSE(us->is_holiday(day("2022-01-01")).value());
   CHECK_FALSE(us->is_holiday(day("2022-01-03")).value());
-  CHECK(us->is_holiday(day("2026-07-03")).value());    // for Saturday 4 July
+  CHECK(us->is_holiday(day("2026-07-03")).value());  // for Saturday 4 July
   CHECK_FALSE(us->is_holiday(day("2026-07-04")).value());
   CHECK(us->holiday_name(day("2021-12-31")) == "New Year's Day");
   CHECK(us->holiday_name(day("2026-07-03")) == "Independence Day");
@@ -111,15 +114,14 @@ TEST_CASE("rule kinds and their edges", "[holidays]") {
   REQUIRE(set.ok());
   CHECK((*set)->is_holiday(day("2024-02-29")).value());
   CHECK((*set)->dates_in_year(2025).value().size() == 1u);  // 2025-03-01 only
-  CHECK((*set)->is_holiday(day("2024-03-29")).value());      // March 2024 has five Fridays
+  CHECK((*set)->is_holiday(day("2024-03-29")).value());     // March 2024 has five Fridays
   CHECK_FALSE((*set)->is_holiday(day("2026-03-31")).value());
-  CHECK((*set)->dates_in_year(2026).value().empty());        // four Fridays, no leap day
+  CHECK((*set)->dates_in_year(2026).value().empty());  // four Fridays, no leap day
   CHECK((*set)->is_holiday(day("2025-03-01")).value());
   CHECK_FALSE((*set)->is_holiday(day("2026-03-01")).value());
 }
 
-TEST_CASE("substitutes go to the next weekday not already a holiday, in rule order",
-          "[holidays]") {
+TEST_CASE("substitutes go to the next weekday not already a holiday, in rule order", "[holidays]") {
   // 2022: 25 Dec is a Sunday and Boxing Day a Monday, so Christmas moves to Tuesday.
   auto ew = england_wales();
   CHECK(ew->is_holiday(day("2022-12-26")).value());

@@ -24,12 +24,14 @@ std::string show(const Expected<Money>& m) {
 }  // namespace
 
 TEST_CASE("currency table", "[money]") {
-  struct Row { const char* code; int minor; };
-  const Row rows[] = {{"USD", 2}, {"EUR", 2}, {"GBP", 2}, {"JPY", 0}, {"KWD", 3}, {"BHD", 3},
-                      {"CHF", 2}, {"AUD", 2}, {"CAD", 2}, {"SEK", 2}, {"NOK", 2}, {"DKK", 2},
-                      {"INR", 2}, {"CNY", 2}, {"KRW", 0}, {"ISK", 0}, {"CLP", 0}, {"TND", 3},
-                      {"OMR", 3}, {"JOD", 3}, {"IQD", 3}, {"LYD", 3}, {"CLF", 4}, {"UYW", 4},
-                      {"VND", 0}, {"XOF", 0}, {"AED", 2}, {"ZWL", 2}};
+  struct Row {
+    const char* code;
+    int minor;
+  };
+  const Row rows[] = {{"USD", 2}, {"EUR", 2}, {"GBP", 2}, {"JPY", 0}, {"KWD", 3}, {"BHD", 3}, {"CHF", 2},
+                      {"AUD", 2}, {"CAD", 2}, {"SEK", 2}, {"NOK", 2}, {"DKK", 2}, {"INR", 2}, {"CNY", 2},
+                      {"KRW", 0}, {"ISK", 0}, {"CLP", 0}, {"TND", 3}, {"OMR", 3}, {"JOD", 3}, {"IQD", 3},
+                      {"LYD", 3}, {"CLF", 4}, {"UYW", 4}, {"VND", 0}, {"XOF", 0}, {"AED", 2}, {"ZWL", 2}};
   for (const Row& r : rows) {
     INFO(r.code);
     auto i = currency_index(r.code);
@@ -50,8 +52,8 @@ TEST_CASE("parse_money is strict", "[money]") {
   CHECK(m.amount.to_string() == "1234.50");
   CHECK(currency(m.currency).code == "USD");
   CHECK(format_money(money("-3 JPY")) == "-3 JPY");
-  for (const char* bad : {"1234.50USD", "1234.50  USD", " 12 USD", "12 USD ", "USD 12", "12.5 US",
-                          "", "abc USD", "12,50 EUR", "1e3 USD", "+5 USD"}) {
+  for (const char* bad : {"1234.50USD", "1234.50  USD", " 12 USD", "12 USD ", "USD 12", "12.5 US", "", "abc USD",
+                          "12,50 EUR", "1e3 USD", "+5 USD"}) {
     INFO(bad);
     auto r = parse_money(bad);
     REQUIRE_FALSE(r.ok());
@@ -94,12 +96,15 @@ TEST_CASE("money arithmetic is exact until formatted", "[money]") {
 }
 
 TEST_CASE("format_money rounds half away from zero to the minor unit", "[money]") {
-  struct Row { const char* in; const char* out; };
+  struct Row {
+    const char* in;
+    const char* out;
+  };
   const Row rows[] = {
-      {"12.345 USD", "12.35 USD"}, {"-12.345 USD", "-12.35 USD"}, {"12.5 USD", "12.50 USD"},
-      {"12.344 USD", "12.34 USD"}, {"1000.5 JPY", "1001 JPY"},   {"1001 JPY", "1001 JPY"},
-      {"-1000.5 JPY", "-1001 JPY"}, {"1.2345 KWD", "1.235 KWD"}, {"12 KWD", "12.000 KWD"},
-      {"-0.004 USD", "0.00 USD"},  {"0.995 EUR", "1.00 EUR"},    {"7 CLF", "7.0000 CLF"},
+      {"12.345 USD", "12.35 USD"},  {"-12.345 USD", "-12.35 USD"}, {"12.5 USD", "12.50 USD"},
+      {"12.344 USD", "12.34 USD"},  {"1000.5 JPY", "1001 JPY"},    {"1001 JPY", "1001 JPY"},
+      {"-1000.5 JPY", "-1001 JPY"}, {"1.2345 KWD", "1.235 KWD"},   {"12 KWD", "12.000 KWD"},
+      {"-0.004 USD", "0.00 USD"},   {"0.995 EUR", "1.00 EUR"},     {"7 CLF", "7.0000 CLF"},
   };
   for (const Row& r : rows) {
     INFO(r.in);

@@ -173,9 +173,7 @@ inline std::vector<Date> read_dates(const std::string& relative_path) {
   return out;
 }
 
-inline TimeRange hm(int h1, int m1, int h2, int m2) {
-  return TimeRange{h1 * 3600 + m1 * 60, h2 * 3600 + m2 * 60};
-}
+inline TimeRange hm(int h1, int m1, int h2, int m2) { return TimeRange{h1 * 3600 + m1 * 60, h2 * 3600 + m2 * 60}; }
 
 // Monday-Friday (or every day) with the same ranges.
 inline WeeklyHours weekdays(const std::vector<TimeRange>& ranges, bool every_day = false) {
@@ -184,12 +182,9 @@ inline WeeklyHours weekdays(const std::vector<TimeRange>& ranges, bool every_day
   return w;
 }
 
-inline std::shared_ptr<const Calendar> calendar(std::string name, WeeklyHours hours,
-                                                std::string_view zone_name,
-                                                std::shared_ptr<const HolidaySet> holidays,
-                                                Duration business_day) {
-  auto c = Calendar::make(std::move(name), std::move(hours), zone(zone_name), std::move(holidays),
-                          business_day);
+inline std::shared_ptr<const Calendar> calendar(std::string name, WeeklyHours hours, std::string_view zone_name,
+                                                std::shared_ptr<const HolidaySet> holidays, Duration business_day) {
+  auto c = Calendar::make(std::move(name), std::move(hours), zone(zone_name), std::move(holidays), business_day);
   REQUIRE(c.ok());
   return *c;
 }

@@ -16,8 +16,13 @@ TEST_CASE("make_date validates and names the date", "[time]") {
   CHECK(make_date(1969, 12, 31).value() == -1);
   CHECK(make_date(2024, 2, 29).ok());
   CHECK(make_date(2000, 2, 29).ok());
-  for (auto [y, m, d] : {std::tuple{2026, 2, 30}, {2023, 2, 29}, {2100, 2, 29}, {2026, 13, 1},
-                         {2026, 0, 1}, {2026, 4, 31}, {2026, 1, 0}}) {
+  for (auto [y, m, d] : {std::tuple{2026, 2, 30},
+                         {2023, 2, 29},
+                         {2100, 2, 29},
+                         {2026, 13, 1},
+                         {2026, 0, 1},
+                         {2026, 4, 31},
+                         {2026, 1, 0}}) {
     auto r = make_date(y, m, d);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == ErrorCode::InvalidDate);
@@ -48,8 +53,8 @@ TEST_CASE("civil dates and weekdays", "[time]") {
 
 TEST_CASE("parse_date is strict", "[time]") {
   CHECK(day("2026-11-27") == make_date(2026, 11, 27).value());
-  for (const char* bad : {"2026-1-27", "2026-11-27T00:00", "26-11-27", "2026/11/27", " 2026-11-27",
-                          "2026-11-27 ", "", "2026-11-2x", "+2026-11-27"}) {
+  for (const char* bad : {"2026-1-27", "2026-11-27T00:00", "26-11-27", "2026/11/27", " 2026-11-27", "2026-11-27 ", "",
+                          "2026-11-2x", "+2026-11-27"}) {
     INFO(bad);
     CHECK(parse_date(bad).error().code == ErrorCode::InvalidDate);
   }
@@ -57,16 +62,17 @@ TEST_CASE("parse_date is strict", "[time]") {
 }
 
 TEST_CASE("add_months clamps the day to the month's end", "[time]") {
-  struct Row { const char* from; int64_t months; const char* to; };
+  struct Row {
+    const char* from;
+    int64_t months;
+    const char* to;
+  };
   const Row rows[] = {
-      {"2024-02-29", 12, "2025-02-28"}, {"2024-01-31", 1, "2024-02-29"},
-      {"2023-01-31", 1, "2023-02-28"},  {"2024-03-31", -1, "2024-02-29"},
-      {"2024-12-15", 1, "2025-01-15"},  {"2025-01-15", -1, "2024-12-15"},
-      {"2024-05-31", 1, "2024-06-30"},  {"2024-01-31", 13, "2025-02-28"},
-      {"2020-02-29", 48, "2024-02-29"}, {"2024-02-29", -12, "2023-02-28"},
-      {"2026-08-31", 6, "2027-02-28"},  {"2026-11-27", 0, "2026-11-27"},
-      {"2000-02-29", 1200, "2100-02-28"}, {"2000-02-29", 4800, "2400-02-29"},
-      {"2026-01-31", -13, "2024-12-31"},
+      {"2024-02-29", 12, "2025-02-28"},   {"2024-01-31", 1, "2024-02-29"},    {"2023-01-31", 1, "2023-02-28"},
+      {"2024-03-31", -1, "2024-02-29"},   {"2024-12-15", 1, "2025-01-15"},    {"2025-01-15", -1, "2024-12-15"},
+      {"2024-05-31", 1, "2024-06-30"},    {"2024-01-31", 13, "2025-02-28"},   {"2020-02-29", 48, "2024-02-29"},
+      {"2024-02-29", -12, "2023-02-28"},  {"2026-08-31", 6, "2027-02-28"},    {"2026-11-27", 0, "2026-11-27"},
+      {"2000-02-29", 1200, "2100-02-28"}, {"2000-02-29", 4800, "2400-02-29"}, {"2026-01-31", -13, "2024-12-31"},
   };
   for (const Row& r : rows) {
     INFO(r.from << " + " << r.months << " months");
@@ -88,10 +94,9 @@ TEST_CASE("parse_datetime accepts RFC 3339", "[time]") {
   CHECK(t == make_date(2026, 11, 27).value() * int64_t{86400} + 21 * 3600);
   CHECK(at("1970-01-01T00:00:00Z") == 0);
   CHECK(at("1969-12-31T23:59:59Z") == -1);
-  const char* same[] = {"2026-11-27T16:00:00-05:00", "2026-11-27T21:00Z", "2026-11-27t21:00:00z",
-                        "2026-11-27T21:00:00.000Z", "2026-11-27T22:00:00+01:00",
-                        "2026-11-27T21:00:00+00:00", "2026-11-27T21:00:00-00:00",
-                        "2026-11-27T16:30:00-04:30", "2026-11-28T02:30:00+05:30"};
+  const char* same[] = {"2026-11-27T16:00:00-05:00", "2026-11-27T21:00Z",         "2026-11-27t21:00:00z",
+                        "2026-11-27T21:00:00.000Z",  "2026-11-27T22:00:00+01:00", "2026-11-27T21:00:00+00:00",
+                        "2026-11-27T21:00:00-00:00", "2026-11-27T16:30:00-04:30", "2026-11-28T02:30:00+05:30"};
   for (const char* s : same) {
     INFO(s);
     CHECK(at(s) == t);
@@ -100,19 +105,29 @@ TEST_CASE("parse_datetime accepts RFC 3339", "[time]") {
 }
 
 TEST_CASE("parse_datetime rejects with a message quoting the text", "[time]") {
-  const char* bad[] = {"2026-13-40",           "2026-13-40T00:00:00Z",     "2026-02-30T10:00:00Z",
-                       "2026-11-27T16:00:00",  "2026-11-27 16:00:00Z",     "2026-11-27T24:00:00Z",
+  const char* bad[] = {"2026-13-40",
+                       "2026-13-40T00:00:00Z",
+                       "2026-02-30T10:00:00Z",
+                       "2026-11-27T16:00:00",
+                       "2026-11-27 16:00:00Z",
+                       "2026-11-27T24:00:00Z",
                        "2026-11-27T23:60:00Z",
-                       "2026-11-27T16:00:00+5:00", "2026-11-27T16:00:00+0500",
-                       "2026-11-27T16:00:00+24:00", "junk", "", "2026-11-27T16:00:00Zjunk",
-                       "2026-11-27T16Z", "2026-11-27T16:00:00.Z", "2026-11-27", "2026-11-27T16:00:00 Z"};
+                       "2026-11-27T16:00:00+5:00",
+                       "2026-11-27T16:00:00+0500",
+                       "2026-11-27T16:00:00+24:00",
+                       "junk",
+                       "",
+                       "2026-11-27T16:00:00Zjunk",
+                       "2026-11-27T16Z",
+                       "2026-11-27T16:00:00.Z",
+                       "2026-11-27",
+                       "2026-11-27T16:00:00 Z"};
   for (const char* s : bad) {
     INFO(s);
     auto r = parse_datetime(s);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == ErrorCode::InvalidDate);
-    CHECK_THAT(r.error().message,
-               Catch::StartsWith(std::string("expected an RFC 3339 datetime, got \"") + s + "\""));
+    CHECK_THAT(r.error().message, Catch::StartsWith(std::string("expected an RFC 3339 datetime, got \"") + s + "\""));
   }
   CHECK_THAT(parse_datetime("2026-02-30T10:00:00Z").error().message, Catch::Contains("2026-02-30 is not a date"));
   CHECK_THAT(parse_datetime("2026-11-27T16:00:00").error().message, Catch::Contains("offset"));
@@ -121,7 +136,8 @@ TEST_CASE("parse_datetime rejects with a message quoting the text", "[time]") {
 TEST_CASE("parse_datetime says what it does not support of RFC 3339", "[time]") {
   // Valid RFC 3339 that Proviso does not represent: not "expected an RFC 3339 datetime".
   CHECK(parse_datetime("2026-11-27T16:00:00.5Z").error().message ==
-        "the datetime \"2026-11-27T16:00:00.5Z\" has fractional seconds, which are not supported: datetimes are whole seconds");
+        "the datetime \"2026-11-27T16:00:00.5Z\" has fractional seconds, which are not supported: datetimes are whole "
+        "seconds");
   CHECK(parse_datetime("2026-12-31T23:59:60Z").error().message ==
         "the datetime \"2026-12-31T23:59:60Z\" is a leap second, which is not supported: use :59 or the next minute");
   // The supported instants are those whose UTC date is in 0001..9999.
@@ -130,10 +146,12 @@ TEST_CASE("parse_datetime says what it does not support of RFC 3339", "[time]") 
   CHECK(at("0001-01-01T10:00:00+10:00") == kFirstInstant);
   auto late = parse_datetime("9999-12-31T23:59:59-14:00");
   CHECK(late.error().code == ErrorCode::OutOfRange);
-  CHECK(late.error().message == "the datetime \"9999-12-31T23:59:59-14:00\" (10000-01-01T13:59:59Z in UTC) is outside the "
-                                "supported years 0001..9999");
+  CHECK(late.error().message ==
+        "the datetime \"9999-12-31T23:59:59-14:00\" (10000-01-01T13:59:59Z in UTC) is outside the "
+        "supported years 0001..9999");
   CHECK(parse_datetime("0000-01-01T00:00:00+14:00").error().message ==
-        "the datetime \"0000-01-01T00:00:00+14:00\" (-001-12-31T10:00:00Z in UTC) is outside the supported years 0001..9999");
+        "the datetime \"0000-01-01T00:00:00+14:00\" (-001-12-31T10:00:00Z in UTC) is outside the supported years "
+        "0001..9999");
   CHECK(parse_datetime("0000-06-01T00:00:00Z").error().message ==
         "the datetime \"0000-06-01T00:00:00Z\" is outside the supported years 0001..9999");
   CHECK(parse_date("0000-01-01").error().code == ErrorCode::OutOfRange);

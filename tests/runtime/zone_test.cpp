@@ -20,8 +20,7 @@ TEST_CASE("zone lookup is cached and rejects unknown names", "[zone]") {
   CHECK(ny->name() == "America/New_York");
   CHECK(zone("America/New_York") == ny);
   CHECK(zone("UTC") == utc_zone());
-  for (const char* bad : {"Mars/Olympus_Mons", "", "../etc/passwd", "/etc/localtime",
-                          "america/new_york "}) {
+  for (const char* bad : {"Mars/Olympus_Mons", "", "../etc/passwd", "/etc/localtime", "america/new_york "}) {
     INFO(bad);
     auto z = Zone::lookup(bad);
     REQUIRE_FALSE(z.ok());
@@ -30,14 +29,17 @@ TEST_CASE("zone lookup is cached and rejects unknown names", "[zone]") {
   // Concurrent first lookups agree on one pointer.
   const Zone* seen[4] = {};
   std::vector<std::thread> threads;
-  for (int i = 0; i < 4; ++i)
-    threads.emplace_back([&seen, i] { seen[i] = Zone::lookup("Asia/Kolkata").value(); });
+  for (int i = 0; i < 4; ++i) threads.emplace_back([&seen, i] { seen[i] = Zone::lookup("Asia/Kolkata").value(); });
   for (auto& t : threads) t.join();
   CHECK((seen[0] == seen[1] && seen[1] == seen[2] && seen[2] == seen[3]));
 }
 
 TEST_CASE("format_datetime writes the zone's offset at that instant", "[zone]") {
-  struct Row { const char* utc; const char* zone; const char* local; };
+  struct Row {
+    const char* utc;
+    const char* zone;
+    const char* local;
+  };
   const Row rows[] = {
       {"2026-11-27T21:00:00Z", "America/New_York", "2026-11-27T16:00:00-05:00"},
       {"2026-07-01T16:00:00Z", "America/New_York", "2026-07-01T12:00:00-04:00"},
@@ -80,7 +82,12 @@ TEST_CASE("local date and seconds of day", "[zone]") {
 }
 
 TEST_CASE("to_instant: gaps give the transition, overlaps the earlier instant", "[zone]") {
-  struct Row { const char* zone; const char* date; int h, m; const char* utc; };
+  struct Row {
+    const char* zone;
+    const char* date;
+    int h, m;
+    const char* utc;
+  };
   const Row rows[] = {
       {"America/New_York", "2026-03-08", 2, 30, "2026-03-08T07:00:00Z"},  // gap
       {"America/New_York", "2026-03-08", 1, 59, "2026-03-08T06:59:00Z"},
@@ -88,19 +95,18 @@ TEST_CASE("to_instant: gaps give the transition, overlaps the earlier instant", 
       {"America/New_York", "2026-11-01", 1, 30, "2026-11-01T05:30:00Z"},  // overlap: EDT
       {"America/New_York", "2026-11-01", 2, 0, "2026-11-01T07:00:00Z"},
       {"America/New_York", "2026-11-27", 16, 0, "2026-11-27T21:00:00Z"},
-      {"Europe/London", "2026-03-29", 1, 30, "2026-03-29T01:00:00Z"},      // gap
-      {"Europe/London", "2026-10-25", 1, 30, "2026-10-25T00:30:00Z"},      // overlap: BST
-      {"Australia/Sydney", "2026-10-04", 2, 30, "2026-10-03T16:00:00Z"},   // gap
-      {"Australia/Sydney", "2026-04-05", 2, 30, "2026-04-04T15:30:00Z"},   // overlap: AEDT
-      {"America/New_York", "2040-03-11", 2, 30, "2040-03-11T07:00:00Z"},   // footer rules
+      {"Europe/London", "2026-03-29", 1, 30, "2026-03-29T01:00:00Z"},     // gap
+      {"Europe/London", "2026-10-25", 1, 30, "2026-10-25T00:30:00Z"},     // overlap: BST
+      {"Australia/Sydney", "2026-10-04", 2, 30, "2026-10-03T16:00:00Z"},  // gap
+      {"Australia/Sydney", "2026-04-05", 2, 30, "2026-04-04T15:30:00Z"},  // overlap: AEDT
+      {"America/New_York", "2040-03-11", 2, 30, "2040-03-11T07:00:00Z"},  // footer rules
       {"America/New_York", "2040-11-04", 1, 30, "2040-11-04T05:30:00Z"},
       {"Australia/Sydney", "2060-10-03", 2, 30, "2060-10-02T16:00:00Z"},
       {"UTC", "2026-03-08", 2, 30, "2026-03-08T02:30:00Z"},
   };
   for (const Row& r : rows) {
     INFO(r.zone << " " << r.date << " " << r.h << ":" << r.m);
-    CHECK(format_datetime_utc(zone(r.zone)->to_instant(day(r.date), r.h * 3600 + r.m * 60)) ==
-          r.utc);
+    CHECK(format_datetime_utc(zone(r.zone)->to_instant(day(r.date), r.h * 3600 + r.m * 60)) == r.utc);
   }
   const Zone* ny = zone("America/New_York");
   CHECK(ny->to_instant(day("2026-03-07"), 86400) == ny->to_instant(day("2026-03-08"), 0));
@@ -108,10 +114,9 @@ TEST_CASE("to_instant: gaps give the transition, overlaps the earlier instant", 
 
 TEST_CASE("offsets agree with date::tz wherever its transition lists reach", "[zone]") {
   // Up to 2037 the system database lists every transition, so the two readers must agree.
-  const char* names[] = {"America/New_York", "Europe/London",   "Australia/Sydney",
-                         "Asia/Kolkata",     "America/St_Johns", "Europe/Dublin",
-                         "Pacific/Chatham",  "Africa/Casablanca", "America/Santiago",
-                         "Asia/Tokyo",       "Pacific/Kiritimati", "Australia/Lord_Howe"};
+  const char* names[] = {"America/New_York", "Europe/London", "Australia/Sydney",   "Asia/Kolkata",
+                         "America/St_Johns", "Europe/Dublin", "Pacific/Chatham",    "Africa/Casablanca",
+                         "America/Santiago", "Asia/Tokyo",    "Pacific/Kiritimati", "Australia/Lord_Howe"};
   const Instant from = at("1900-01-01T00:00:00Z"), to = at("2037-01-01T00:00:00Z");
   for (const char* name : names) {
     const Zone* z = zone(name);
@@ -120,15 +125,15 @@ TEST_CASE("offsets agree with date::tz wherever its transition lists reach", "[z
     for (Instant t = from; t < to; t += 86400 * 3 + 3607) {
       auto info = tz->get_info(date::sys_seconds{std::chrono::seconds{t}});
       if (info.offset.count() != z->offset_at(t) && ++mismatches < 3)
-        FAIL_CHECK(name << " at " << format_datetime_utc(t) << ": " << z->offset_at(t)
-                        << " vs date::tz " << info.offset.count());
+        FAIL_CHECK(name << " at " << format_datetime_utc(t) << ": " << z->offset_at(t) << " vs date::tz "
+                        << info.offset.count());
     }
   }
 }
 
 TEST_CASE("to_instant inverts local time and is monotone", "[zone]") {
-  for (const char* name : {"America/New_York", "Europe/London", "Australia/Sydney",
-                           "Australia/Lord_Howe", "America/Santiago"}) {
+  for (const char* name :
+       {"America/New_York", "Europe/London", "Australia/Sydney", "Australia/Lord_Howe", "America/Santiago"}) {
     const Zone* z = zone(name);
     Instant previous = INT64_MIN;
     for (Date d = day("2025-01-01"); d <= day("2045-12-31"); ++d) {
@@ -137,8 +142,7 @@ TEST_CASE("to_instant inverts local time and is monotone", "[zone]") {
         if (t < previous) FAIL(name << " not monotone at " << format_date(d) << " +" << s);
         previous = t;
         // Outside gaps the instant reads back as the same wall clock.
-        if (z->local_date(t) == d && z->local_seconds_of_day(t) != s &&
-            z->offset_at(t) == z->offset_at(t - 7200))
+        if (z->local_date(t) == d && z->local_seconds_of_day(t) != s && z->offset_at(t) == z->offset_at(t - 7200))
           FAIL(name << " does not read back at " << format_date(d) << " +" << s);
       }
     }

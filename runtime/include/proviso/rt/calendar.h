@@ -30,8 +30,7 @@ class Calendar {
   // NoWorkingTime for a week without working time; InvalidValue for business_day <= 0, a
   // null zone, or ranges that are out of bounds, empty, unsorted or overlapping (touching
   // ranges such as 08:00-12:00, 12:00-17:00 are allowed).
-  static Expected<std::shared_ptr<const Calendar>> make(std::string name, WeeklyHours hours,
-                                                        const Zone* zone,
+  static Expected<std::shared_ptr<const Calendar>> make(std::string name, WeeklyHours hours, const Zone* zone,
                                                         std::shared_ptr<const HolidaySet> holidays,
                                                         Duration business_day);
   // 24x7: continuous absolute time, business day 86400, zone UTC, no holidays.
@@ -101,10 +100,8 @@ class CalendarCache {
   static constexpr size_t kDefaultBudgetBytes = size_t{64} << 20;
   explicit CalendarCache(size_t budget_bytes = kDefaultBudgetBytes);
   ~CalendarCache();
-  Expected<std::shared_ptr<const Calendar>> get(const std::string& name, const WeeklyHours& hours,
-                                                const Zone* zone,
-                                                std::shared_ptr<const HolidaySet> holidays,
-                                                Duration business_day);
+  Expected<std::shared_ptr<const Calendar>> get(const std::string& name, const WeeklyHours& hours, const Zone* zone,
+                                                std::shared_ptr<const HolidaySet> holidays, Duration business_day);
   std::size_t size() const;
   // The memory of the calendars held, as last measured.
   std::size_t bytes() const;

@@ -29,9 +29,7 @@ struct Error {
   std::string message;
 };
 
-inline Error make_error(ErrorCode code, std::string message) {
-  return Error{code, std::move(message)};
-}
+inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
 
 // Reports a bug (value() of an error, error() of a value) and aborts, in every build type.
 [[noreturn]] void expected_access_failed(const Error* error);
@@ -47,20 +45,37 @@ class [[nodiscard]] Expected {
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { check(); return *std::get_if<0>(&v_); }
-  const T& value() const& { check(); return *std::get_if<0>(&v_); }
-  T&& value() && { check(); return std::move(*std::get_if<0>(&v_)); }
+  T& value() & {
+    check();
+    return *std::get_if<0>(&v_);
+  }
+  const T& value() const& {
+    check();
+    return *std::get_if<0>(&v_);
+  }
+  T&& value() && {
+    check();
+    return std::move(*std::get_if<0>(&v_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T value_or(T fallback) const { return ok() ? value() : std::move(fallback); }
 
-  const Error& error() const { if (ok()) expected_access_failed(nullptr); return *std::get_if<1>(&v_); }
-  Error&& take_error() { if (ok()) expected_access_failed(nullptr); return std::move(*std::get_if<1>(&v_)); }
+  const Error& error() const {
+    if (ok()) expected_access_failed(nullptr);
+    return *std::get_if<1>(&v_);
+  }
+  Error&& take_error() {
+    if (ok()) expected_access_failed(nullptr);
+    return std::move(*std::get_if<1>(&v_));
+  }
 
  private:
-  void check() const { if (!ok()) expected_access_failed(std::get_if<1>(&v_)); }
+  void check() const {
+    if (!ok()) expected_access_failed(std::get_if<1>(&v_));
+  }
   std::variant<T, Error> v_;
 };
 
@@ -73,9 +88,17 @@ class [[nodiscard]] Expected<void> {
 
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
-  void value() const { if (!ok_) expected_access_failed(&error_); }
-  const Error& error() const { if (ok_) expected_access_failed(nullptr); return error_; }
-  Error&& take_error() { if (ok_) expected_access_failed(nullptr); return std::move(error_); }
+  void value() const {
+    if (!ok_) expected_access_failed(&error_);
+  }
+  const Error& error() const {
+    if (ok_) expected_access_failed(nullptr);
+    return error_;
+  }
+  Error&& take_error() {
+    if (ok_) expected_access_failed(nullptr);
+    return std::move(error_);
+  }
 
  private:
   Error error_{ErrorCode::InvalidValue, {}};

@@ -25,15 +25,15 @@ enum class Observance {
 
 struct HolidayRule {
   enum class Kind { Fixed, NthWeekday, LastWeekday, Easter } kind = Kind::Fixed;
-  int month = 0, day = 0;   // Fixed: month 1..12, day 1..31 (month's maximum, 29 Feb allowed
-                            // and skipped in common years); month also for (Nth|Last)Weekday
-  int nth = 0;              // NthWeekday: 1..5 (a missing fifth weekday is skipped)
-  int weekday = 0;          // 0 = Monday .. 6 = Sunday
-  int easter_offset = 0;    // Easter: days from Western Easter Sunday (-2 = Good Friday)
+  int month = 0, day = 0;  // Fixed: month 1..12, day 1..31 (month's maximum, 29 Feb allowed
+                           // and skipped in common years); month also for (Nth|Last)Weekday
+  int nth = 0;             // NthWeekday: 1..5 (a missing fifth weekday is skipped)
+  int weekday = 0;         // 0 = Monday .. 6 = Sunday
+  int easter_offset = 0;   // Easter: days from Western Easter Sunday (-2 = Good Friday)
   Observance observance = Observance::None;
-  int from_year = INT_MIN;  // inclusive; the year of the rule's nominal date
-  int until_year = INT_MAX; // inclusive
-  std::string name;         // may be empty
+  int from_year = INT_MIN;   // inclusive; the year of the rule's nominal date
+  int until_year = INT_MAX;  // inclusive
+  std::string name;          // may be empty
 };
 
 struct HolidaySetDef {
@@ -58,9 +58,8 @@ class HolidaySet {
   static Expected<std::shared_ptr<const HolidaySet>> make(HolidaySetDef def);
   // Union of the parts plus extra dates, minus extra_removed. Valid range: the intersection
   // of the parts' ranges. Name: the parts' names joined by " + ".
-  static std::shared_ptr<const HolidaySet> unite(
-      const std::vector<std::shared_ptr<const HolidaySet>>& parts, std::vector<Date> extra_added,
-      std::vector<Date> extra_removed);
+  static std::shared_ptr<const HolidaySet> unite(const std::vector<std::shared_ptr<const HolidaySet>>& parts,
+                                                 std::vector<Date> extra_added, std::vector<Date> extra_removed);
 
   std::string_view name() const;
   int valid_from() const;

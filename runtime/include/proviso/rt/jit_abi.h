@@ -69,8 +69,8 @@ class Arena {
 // What one evaluation carries besides its frame: the error message of a failed shim and the
 // arena its results live in.
 struct EvalState {
-  std::string error;        // the message of the failed shim
-  int64_t error_int = 0;    // the integer a range check failed on (see proviso_rt_range_error)
+  std::string error;      // the message of the failed shim
+  int64_t error_int = 0;  // the integer a range check failed on (see proviso_rt_range_error)
   Arena arena;
   // Finds the owner of a holiday set or calendar pointer that came from the constants or the
   // inputs rather than from this arena.
@@ -85,11 +85,11 @@ extern "C" {
 // INVARIANT: standard layout; generated code reads `consts` at offset 0 and writes
 // `error_value` at 24 and `error_decision` at 28 (checked in jit_abi.cpp).
 struct proviso_ctx {
-  const uint8_t* consts;                  // the policy's constant pool
-  const void* host;                       // the compiler's data for host shims (calendars, types)
+  const uint8_t* consts;  // the policy's constant pool
+  const void* host;       // the compiler's data for host shims (calendars, types)
   proviso::rt::jit::EvalState* state;
-  int32_t error_value;                    // the value being computed when an error was raised, or -1
-  int32_t error_decision;                 // the position of the decision being evaluated, or -1
+  int32_t error_value;     // the value being computed when an error was raised, or -1
+  int32_t error_decision;  // the position of the decision being evaluated, or -1
 };
 
 using proviso_dec = proviso::rt::jit::Dec;
@@ -122,7 +122,8 @@ int32_t proviso_rt_money_cmp(proviso_ctx* ctx, const proviso_money* a, const pro
 // The error of `x in list` meeting an element of another currency.
 int32_t proviso_rt_money_in_mismatch(proviso_ctx* ctx, const proviso_money* x, const proviso_money* item);
 // places < 0: the currency's minor unit.
-int32_t proviso_rt_money_round(proviso_ctx* ctx, const proviso_money* a, int32_t places, int32_t mode, proviso_money* out);
+int32_t proviso_rt_money_round(proviso_ctx* ctx, const proviso_money* a, int32_t places, int32_t mode,
+                               proviso_money* out);
 
 // ---- time ----
 int32_t proviso_rt_datetime_add(proviso_ctx* ctx, int64_t t, int64_t seconds, int64_t* out);

@@ -90,8 +90,7 @@ class Zone {
   Instant to_instant(Date local_date, int32_t seconds_of_day) const;
 
   // Built by lookup(); `data` is the zone file's transition table when it could be read.
-  Zone(std::string name, const date::time_zone* tz,
-       std::shared_ptr<const detail::TzifData> data = nullptr);
+  Zone(std::string name, const date::time_zone* tz, std::shared_ptr<const detail::TzifData> data = nullptr);
   ~Zone();
   Zone(const Zone&) = delete;
   Zone& operator=(const Zone&) = delete;
