@@ -83,7 +83,7 @@ PolicyInfo describe(const ir::Program& p) {
   return info;
 }
 
-void note(const EngineOptions& o, Note n) {
+void note(const EngineOptions& o, const Note& n) {
   if (o.on_note) o.on_note(n);
 }
 
@@ -136,7 +136,7 @@ std::string prepare(Policy::Impl& impl, const EngineOptions& o) {
   return "";
 }
 
-Result<Policy> finish_compile(driver::CompileResult r, const EngineOptions& o) {
+Result<Policy> finish_compile(const driver::CompileResult& r, const EngineOptions& o) {
   std::vector<PolicyDiagnostic> diagnostics = convert(r.diagnostics);
   if (!r.ok()) return Result<Policy>::failure("the policy has errors", std::move(diagnostics));
   auto impl = std::make_shared<Policy::Impl>(r.program);

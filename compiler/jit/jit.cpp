@@ -125,7 +125,7 @@ std::string check_object(std::string_view bytes, Part part, const std::set<std::
     }
     if (*flags & llvm::object::SymbolRef::SF_Undefined) {
       if (name->empty()) continue;
-      if (!shims.count(std::string_view(name->data(), name->size())))
+      if (!shims.contains(std::string_view(name->data(), name->size())))
         return fmt::format("it imports `{}`, which is not a runtime function", name->str());
       continue;
     }

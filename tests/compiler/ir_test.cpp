@@ -202,7 +202,7 @@ TEST_CASE("the verifier: tables and calendars") {
 }
 
 TEST_CASE("the verifier: operands and types of nodes") {
-  auto on = [](ir::Op op, std::function<void(ir::Program&, ir::Node&)> f) {
+  auto on = [](ir::Op op, const std::function<void(ir::Program&, ir::Node&)>& f) {
     return [op, f](ir::Program& p) { f(p, p.nodes[static_cast<size_t>(find(p, op))]); };
   };
   expect_finding(on(ir::Op::IntMul, [](ir::Program&, ir::Node& n) { n.op = static_cast<ir::Op>(4000); }),
@@ -223,7 +223,7 @@ TEST_CASE("the verifier: operands and types of nodes") {
 }
 
 TEST_CASE("the verifier: aux, aux2 and args of nodes") {
-  auto on = [](ir::Op op, std::function<void(ir::Program&, ir::Node&)> f) {
+  auto on = [](ir::Op op, const std::function<void(ir::Program&, ir::Node&)>& f) {
     return [op, f](ir::Program& p) { f(p, p.nodes[static_cast<size_t>(find(p, op))]); };
   };
   expect_finding(on(ir::Op::Const, [](ir::Program&, ir::Node& n) { n.aux = 99999; }),

@@ -136,7 +136,7 @@ TEST_CASE("cache directories are created private, with a private key") {
   fs::path dir = t.path / "a" / "b" / "proviso";
   jit::ObjectCache c = jit::ObjectCache::open({dir.string(), t.str()});
   REQUIRE(c.usable());
-  for (fs::path p : {t.path / "a", t.path / "a" / "b", dir})
+  for (const fs::path& p : {t.path / "a", t.path / "a" / "b", dir})
     CHECK((fs::status(p).permissions() & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
   struct stat st;
   REQUIRE(::stat(c.key_path().c_str(), &st) == 0);
