@@ -123,48 +123,31 @@ std::vector<ast::ExprPtr> Builder::take_exprs(uint32_t from) {
   return take_from(exprs, from, [](const ast::ExprPtr& e) { return e->span.begin; });
 }
 
-void Builder::start_decl(ast::DeclKind kind, uint32_t begin) {
-  decl_ = ast::Decl{};
-  decl_.kind = kind;
-  decl_.span = {begin, begin};
-  switch (kind) {
-    case ast::DeclKind::Import: decl_.import_decl = std::make_unique<ast::ImportDecl>(); break;
-    case ast::DeclKind::Enum: decl_.enum_decl = std::make_unique<ast::EnumDecl>(); break;
-    case ast::DeclKind::Record: decl_.record_decl = std::make_unique<ast::RecordDecl>(); break;
-    case ast::DeclKind::Input: decl_.input_decl = std::make_unique<ast::InputDecl>(); break;
-    case ast::DeclKind::Value: decl_.value_decl = std::make_unique<ast::ValueDecl>(); break;
-    case ast::DeclKind::Calendar: decl_.calendar_decl = std::make_unique<ast::CalendarDecl>(); break;
-    case ast::DeclKind::Holidays: decl_.holidays_decl = std::make_unique<ast::HolidaysDecl>(); break;
-    case ast::DeclKind::Table: decl_.table_decl = std::make_unique<ast::TableDecl>(); break;
-    case ast::DeclKind::Exclusions: decl_.exclusions_decl = std::make_unique<ast::ExclusionsDecl>(); break;
-    case ast::DeclKind::Fixture: decl_.fixture_decl = std::make_unique<ast::FixtureDecl>(); break;
-    case ast::DeclKind::Test: decl_.test_decl = std::make_unique<ast::TestDecl>(); break;
-  }
-}
+void Builder::start_decl(ast::DeclKind kind, uint32_t begin) { decl_ = ast::Decl::of_kind(kind, {begin, begin}); }
 
 void Builder::set_decl_name(ast::Ident name) {
-  switch (decl_.kind) {
-    case ast::DeclKind::Enum: decl_.enum_decl->name = std::move(name); break;
-    case ast::DeclKind::Record: decl_.record_decl->name = std::move(name); break;
-    case ast::DeclKind::Input: decl_.input_decl->name = std::move(name); break;
-    case ast::DeclKind::Value: decl_.value_decl->name = std::move(name); break;
-    case ast::DeclKind::Calendar: decl_.calendar_decl->name = std::move(name); break;
-    case ast::DeclKind::Holidays: decl_.holidays_decl->name = std::move(name); break;
-    case ast::DeclKind::Table: decl_.table_decl->name = std::move(name); break;
-    case ast::DeclKind::Exclusions: decl_.exclusions_decl->name = std::move(name); break;
-    case ast::DeclKind::Fixture: decl_.fixture_decl->name = std::move(name); break;
+  switch (decl_.kind()) {
+    case ast::DeclKind::Enum: decl_.enum_decl()->name = std::move(name); break;
+    case ast::DeclKind::Record: decl_.record_decl()->name = std::move(name); break;
+    case ast::DeclKind::Input: decl_.input_decl()->name = std::move(name); break;
+    case ast::DeclKind::Value: decl_.value_decl()->name = std::move(name); break;
+    case ast::DeclKind::Calendar: decl_.calendar_decl()->name = std::move(name); break;
+    case ast::DeclKind::Holidays: decl_.holidays_decl()->name = std::move(name); break;
+    case ast::DeclKind::Table: decl_.table_decl()->name = std::move(name); break;
+    case ast::DeclKind::Exclusions: decl_.exclusions_decl()->name = std::move(name); break;
+    case ast::DeclKind::Fixture: decl_.fixture_decl()->name = std::move(name); break;
     case ast::DeclKind::Import:
     case ast::DeclKind::Test: break;
   }
 }
 
 void Builder::set_clause(ast::Clause clause) {
-  switch (decl_.kind) {
-    case ast::DeclKind::Value: decl_.value_decl->clause = std::move(clause); break;
-    case ast::DeclKind::Calendar: decl_.calendar_decl->clause = std::move(clause); break;
-    case ast::DeclKind::Holidays: decl_.holidays_decl->clause = std::move(clause); break;
-    case ast::DeclKind::Table: decl_.table_decl->clause = std::move(clause); break;
-    case ast::DeclKind::Exclusions: decl_.exclusions_decl->clause = std::move(clause); break;
+  switch (decl_.kind()) {
+    case ast::DeclKind::Value: decl_.value_decl()->clause = std::move(clause); break;
+    case ast::DeclKind::Calendar: decl_.calendar_decl()->clause = std::move(clause); break;
+    case ast::DeclKind::Holidays: decl_.holidays_decl()->clause = std::move(clause); break;
+    case ast::DeclKind::Table: decl_.table_decl()->clause = std::move(clause); break;
+    case ast::DeclKind::Exclusions: decl_.exclusions_decl()->clause = std::move(clause); break;
     default: break;
   }
 }

@@ -30,7 +30,7 @@ struct start_value {
   template <typename In>
   static void apply(const In& in, Builder& b) {
     b.start_decl(ast::DeclKind::Value, span_of(in, b).begin);
-    b.decl().value_decl->kind = Kind;
+    b.decl().value_decl()->kind = Kind;
   }
 };
 
@@ -158,10 +158,10 @@ struct action<grammar::value_expr> {
   template <typename In>
   static void apply(const In&, Builder& b) {
     ast::ExprPtr e = b.pop_expr();
-    if (b.decl().kind == ast::DeclKind::Fixture) {
-      b.decl().fixture_decl->value = std::move(e);
+    if (b.decl().kind() == ast::DeclKind::Fixture) {
+      b.decl().fixture_decl()->value = std::move(e);
     } else {
-      b.decl().value_decl->value = std::move(e);
+      b.decl().value_decl()->value = std::move(e);
     }
   }
 };
@@ -174,7 +174,7 @@ template <>
 struct action<grammar::import_path> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
-    b.decl().import_decl->path = detail::ident_of(detail::span_of(in, b), b);
+    b.decl().import_decl()->path = detail::ident_of(detail::span_of(in, b), b);
   }
 };
 template <>
@@ -186,7 +186,7 @@ template <>
 struct action<grammar::enum_member> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
-    b.decl().enum_decl->members.push_back(detail::ident_of(detail::span_of(in, b), b));
+    b.decl().enum_decl()->members.push_back(detail::ident_of(detail::span_of(in, b), b));
   }
 };
 template <>
@@ -198,7 +198,7 @@ template <>
 struct action<grammar::record_decl> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
-    b.decl().record_decl->fields = take_fields(b, detail::span_of(in, b).begin);
+    b.decl().record_decl()->fields = take_fields(b, detail::span_of(in, b).begin);
     b.finish_decl(b.offset(in.end()));
   }
 };
@@ -210,7 +210,7 @@ struct action<grammar::optional_start> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
     b.start_decl(ast::DeclKind::Input, detail::span_of(in, b).begin);
-    b.decl().input_decl->optional = true;
+    b.decl().input_decl()->optional = true;
   }
 };
 template <>
@@ -227,7 +227,7 @@ template <>
 struct action<grammar::input_type> {
   template <typename In>
   static void apply(const In&, Builder& b) {
-    b.decl().input_decl->type = b.pop_type();
+    b.decl().input_decl()->type = b.pop_type();
   }
 };
 template <>
@@ -239,7 +239,7 @@ template <>
 struct action<grammar::value_type> {
   template <typename In>
   static void apply(const In&, Builder& b) {
-    b.decl().value_decl->type = b.pop_type();
+    b.decl().value_decl()->type = b.pop_type();
   }
 };
 template <>
@@ -309,7 +309,7 @@ struct action<grammar::hours_line> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
     b.line.span = detail::span_of(in, b);
-    b.decl().calendar_decl->hours.push_back(std::move(b.line));
+    b.decl().calendar_decl()->hours.push_back(std::move(b.line));
     b.line = ast::HoursLine{};
   }
 };
@@ -317,21 +317,21 @@ template <>
 struct action<grammar::cal_zone> {
   template <typename In>
   static void apply(const In&, Builder& b) {
-    b.decl().calendar_decl->zone = b.pop_expr();
+    b.decl().calendar_decl()->zone = b.pop_expr();
   }
 };
 template <>
 struct action<grammar::cal_holidays> {
   template <typename In>
   static void apply(const In&, Builder& b) {
-    b.decl().calendar_decl->holidays = b.pop_expr();
+    b.decl().calendar_decl()->holidays = b.pop_expr();
   }
 };
 template <>
 struct action<grammar::cal_day_length> {
   template <typename In>
   static void apply(const In&, Builder& b) {
-    b.decl().calendar_decl->business_day = b.pop_expr();
+    b.decl().calendar_decl()->business_day = b.pop_expr();
   }
 };
 template <>
@@ -345,28 +345,28 @@ template <>
 struct action<grammar::holidays_title> {
   template <typename In>
   static void apply(const In&, Builder& b) {
-    b.decl().holidays_decl->title = b.pop_text().text;
+    b.decl().holidays_decl()->title = b.pop_text().text;
   }
 };
 template <>
 struct action<grammar::valid_from_year> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
-    b.decl().holidays_decl->valid_from = detail::parse_year(b, detail::span_of(in, b));
+    b.decl().holidays_decl()->valid_from = detail::parse_year(b, detail::span_of(in, b));
   }
 };
 template <>
 struct action<grammar::valid_to_year> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
-    b.decl().holidays_decl->valid_to = detail::parse_year(b, detail::span_of(in, b));
+    b.decl().holidays_decl()->valid_to = detail::parse_year(b, detail::span_of(in, b));
   }
 };
 template <>
 struct action<grammar::holidays_valid> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
-    ast::HolidaysDecl& h = *b.decl().holidays_decl;
+    ast::HolidaysDecl& h = *b.decl().holidays_decl();
     h.valid_span = detail::span_of(in, b);
     if (h.valid_from > h.valid_to)
       b.error(h.valid_span, Code::InvalidHolidays, "the first year of `valid` comes after the last");
@@ -496,7 +496,7 @@ struct action<grammar::holiday_rule> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
     b.rule.span = detail::span_of(in, b);
-    b.decl().holidays_decl->rules.push_back(std::move(b.rule));
+    b.decl().holidays_decl()->rules.push_back(std::move(b.rule));
     b.rule = ast::HolidayRuleDecl{};
   }
 };
@@ -530,7 +530,7 @@ struct finish_change {
     for (TextToken& t : Builder::take_from(b.texts, c.span.begin, [](const TextToken& x) { return x.span.begin; })) {
       (t.tag == 2 ? c.to_date : c.date) = std::move(t.text);
     }
-    b.decl().holidays_decl->changes.push_back(std::move(c));
+    b.decl().holidays_decl()->changes.push_back(std::move(c));
   }
 };
 }  // namespace detail
@@ -558,36 +558,36 @@ struct action<grammar::table_column> {
     ast::TableColumn col;
     if (!b.idents.empty() && b.idents.back().span.begin >= s.begin) col.alias = b.pop_ident();
     col.expr = b.pop_expr();
-    b.decl().table_decl->given.push_back(std::move(col));
+    b.decl().table_decl()->given.push_back(std::move(col));
   }
 };
 template <>
 struct action<grammar::table_gives> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
-    b.decl().table_decl->gives = take_fields(b, detail::span_of(in, b).begin);
+    b.decl().table_decl()->gives = take_fields(b, detail::span_of(in, b).begin);
   }
 };
 template <>
 struct action<grammar::hit_unique> {
   template <typename In>
   static void apply(const In&, Builder& b) {
-    b.decl().table_decl->hit = ast::TableDecl::Hit::Unique;
+    b.decl().table_decl()->hit = ast::TableDecl::Hit::Unique;
   }
 };
 template <>
 struct action<grammar::hit_first> {
   template <typename In>
   static void apply(const In&, Builder& b) {
-    b.decl().table_decl->hit = ast::TableDecl::Hit::First;
+    b.decl().table_decl()->hit = ast::TableDecl::Hit::First;
   }
 };
 template <>
 struct action<grammar::table_hit> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
-    b.decl().table_decl->hit_written = true;
-    b.decl().table_decl->hit_span = detail::span_of(in, b);
+    b.decl().table_decl()->hit_written = true;
+    b.decl().table_decl()->hit_span = detail::span_of(in, b);
   }
 };
 template <>
@@ -597,7 +597,7 @@ struct action<grammar::table_row> {
     ast::TableRow row;
     row.span = detail::span_of(in, b);
     row.cells = Builder::take_from(b.conds, row.span.begin, [](const ast::Condition& c) { return c.span.begin; });
-    b.decl().table_decl->rows.push_back(std::move(row));
+    b.decl().table_decl()->rows.push_back(std::move(row));
   }
 };
 template <>
@@ -617,7 +617,7 @@ struct action<grammar::exclusion_entry> {
     entry.clause = std::move(clause.text);
     entry.clause_span = clause.span;
     entry.span = detail::span_of(in, b);
-    b.decl().exclusions_decl->entries.push_back(std::move(entry));
+    b.decl().exclusions_decl()->entries.push_back(std::move(entry));
   }
 };
 template <>
@@ -635,8 +635,8 @@ struct action<grammar::test_name> {
   template <typename In>
   static void apply(const In&, Builder& b) {
     TextToken t = b.pop_text();
-    b.decl().test_decl->name = std::move(t.text);
-    b.decl().test_decl->name_span = t.span;
+    b.decl().test_decl()->name = std::move(t.text);
+    b.decl().test_decl()->name_span = t.span;
   }
 };
 template <>
@@ -649,7 +649,7 @@ struct action<grammar::test_given> {
     g.value = b.pop_expr();
     g.input = b.pop_ident();
     g.span = detail::span_of(in, b);
-    b.decl().test_decl->givens.push_back(std::move(g));
+    b.decl().test_decl()->givens.push_back(std::move(g));
   }
 };
 template <>
@@ -661,7 +661,7 @@ struct action<grammar::expect_value> {
     ast::TestExpect x;
     x.value = b.pop_expr();
     x.decision = b.pop_ident();
-    b.decl().test_decl->expects.push_back(std::move(x));
+    b.decl().test_decl()->expects.push_back(std::move(x));
   }
 };
 template <>
@@ -671,14 +671,14 @@ struct action<grammar::expect_error> {
     ast::TestExpect x;
     x.is_error = true;
     x.error = b.pop_text().text;
-    b.decl().test_decl->expects.push_back(std::move(x));
+    b.decl().test_decl()->expects.push_back(std::move(x));
   }
 };
 template <>
 struct action<grammar::test_expect> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
-    b.decl().test_decl->expects.back().span = detail::span_of(in, b);
+    b.decl().test_decl()->expects.back().span = detail::span_of(in, b);
   }
 };
 template <>

@@ -66,7 +66,8 @@ using Input = pegtl::memory_input<pegtl::tracking_mode::lazy, pegtl::eol::lf_crl
 class Driver {
  public:
   Driver(const SourcePtr& source, ParseResult* result)
-      : source_(source), text_(source->text()), result_(result), b_(source, &result->module, &result->diagnostics) {}
+      : source_(source), text_(source->text()), result_(result),
+        builder_(source, &result->module, &result->diagnostics) {}
 
   void run() {
     if (text_.size() > kMaxSourceBytes) {
@@ -126,10 +127,10 @@ class Driver {
  private:
   template <typename Rule>
   uint32_t parse_unit(uint32_t pos) {
-    b_.reset();
+    builder_.reset();
     Input in(text_.data() + pos, text_.data() + text_.size(), source_->path());
-    pegtl::parse<pegtl::must<Rule>, action, control>(in, b_);
-    return b_.offset(in.current());
+    pegtl::parse<pegtl::must<Rule>, action, control>(in, builder_);
+    return builder_.offset(in.current());
   }
 
   uint32_t skip(uint32_t pos) const {
@@ -149,19 +150,19 @@ class Driver {
 
   void report(const SyntaxError& e) {
     Span span = e.has_span ? e.span : token_at(text_, e.offset);
-    b_.error(span, e.code, e.message);
+    builder_.error(span, e.code, e.message);
     ++errors_;
   }
 
   void report_at(uint32_t pos, const char* message) {
-    b_.error(token_at(text_, pos), Code::Syntax, message);
+    builder_.error(token_at(text_, pos), Code::Syntax, message);
     ++errors_;
   }
 
   SourcePtr source_;
   const std::string& text_;
   ParseResult* result_;
-  Builder b_;
+  Builder builder_;
   size_t errors_ = 0;
 };
 

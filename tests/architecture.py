@@ -20,7 +20,7 @@ ALLOWED = {
     "compiler/interp": {"compiler/ir", "runtime"},
     "compiler/records": {"compiler/ir", "runtime"},
     "compiler/explain": {"compiler/ir", "compiler/records", "runtime"},
-    "compiler/fmt": {"compiler/ast", "grammar"},
+    "compiler/format": {"compiler/ast", "grammar"},
     "compiler/driver": {"compiler/ast", "grammar", "compiler/sema", "compiler/ir", "compiler/interp",
                         "compiler/records", "compiler/explain", "stdlib", "runtime"},
     "compiler/jit": {"compiler/ir", "compiler/interp", "runtime"},
@@ -29,7 +29,7 @@ ALLOWED = {
     "api": {"include", "compiler/ast", "compiler/ir", "compiler/sema", "compiler/interp", "compiler/records",
             "compiler/explain", "compiler/driver", "compiler/jit", "runtime"},
     "tools": {"include", "compiler/ast", "compiler/ir", "compiler/sema", "compiler/interp", "compiler/records",
-              "compiler/explain", "compiler/fmt", "compiler/driver", "compiler/jit", "runtime"},
+              "compiler/explain", "compiler/format", "compiler/driver", "compiler/jit", "runtime"},
     "bench": None,  # benchmarks and tests may use anything
 }
 # Third-party include prefixes that belong to one part only.

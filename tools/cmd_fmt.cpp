@@ -1,10 +1,10 @@
 // `proviso fmt [--check] [--stdout] FILE...`: lay out policies in the house format
-// (compiler/fmt). Rewrites files in place only when the formatter succeeded.
+// (compiler/format). Rewrites files in place only when the formatter succeeded.
 
 #include "tools/cli.h"
 #include "tools/output.h"
 
-#include "compiler/fmt/formatter.h"
+#include "compiler/format/formatter.h"
 
 namespace proviso::cli {
 
@@ -31,7 +31,7 @@ Command add_fmt(CLI::App& app) {
                 code = kFailed;
                 continue;
               }
-              fmt_policy::FormatResult f = fmt_policy::format_source(std::make_shared<const SourceFile>(path, text));
+              format::FormatResult f = format::format_source(std::make_shared<const SourceFile>(path, text));
               if (!f.ok) {
                 std::string error = f.error;
                 while (!error.empty() && error.back() == '\n') error.pop_back();

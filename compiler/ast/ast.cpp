@@ -1,7 +1,26 @@
-// Small helpers shared by the parser and the formatter.
+// Declarations, and small helpers shared by the parser and the formatter.
 #include "compiler/ast/ast.h"
 
 namespace proviso::ast {
+
+Decl Decl::of_kind(DeclKind kind, Span span) {
+  Decl d;
+  d.span = span;
+  switch (kind) {
+    case DeclKind::Import: d.node = std::make_unique<ImportDecl>(); break;
+    case DeclKind::Enum: d.node = std::make_unique<EnumDecl>(); break;
+    case DeclKind::Record: d.node = std::make_unique<RecordDecl>(); break;
+    case DeclKind::Input: d.node = std::make_unique<InputDecl>(); break;
+    case DeclKind::Value: d.node = std::make_unique<ValueDecl>(); break;
+    case DeclKind::Calendar: d.node = std::make_unique<CalendarDecl>(); break;
+    case DeclKind::Holidays: d.node = std::make_unique<HolidaysDecl>(); break;
+    case DeclKind::Table: d.node = std::make_unique<TableDecl>(); break;
+    case DeclKind::Exclusions: d.node = std::make_unique<ExclusionsDecl>(); break;
+    case DeclKind::Fixture: d.node = std::make_unique<FixtureDecl>(); break;
+    case DeclKind::Test: d.node = std::make_unique<TestDecl>(); break;
+  }
+  return d;
+}
 
 const char* weekday_name(int weekday) {
   static const char* const names[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};

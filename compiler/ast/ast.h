@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "compiler/ast/source.h"
@@ -331,20 +332,37 @@ struct ImportDecl {
 enum class DeclKind { Import, Enum, Record, Input, Value, Calendar, Holidays, Table, Exclusions, Fixture, Test };
 
 struct Decl {
-  DeclKind kind;
   Span span;  // the whole declaration
-  // exactly one of these is set, per kind
-  std::unique_ptr<ImportDecl> import_decl;
-  std::unique_ptr<EnumDecl> enum_decl;
-  std::unique_ptr<RecordDecl> record_decl;
-  std::unique_ptr<InputDecl> input_decl;
-  std::unique_ptr<ValueDecl> value_decl;
-  std::unique_ptr<CalendarDecl> calendar_decl;
-  std::unique_ptr<HolidaysDecl> holidays_decl;
-  std::unique_ptr<TableDecl> table_decl;
-  std::unique_ptr<ExclusionsDecl> exclusions_decl;
-  std::unique_ptr<FixtureDecl> fixture_decl;
-  std::unique_ptr<TestDecl> test_decl;
+  // The declaration: exactly one alternative, in the order of DeclKind.
+  std::variant<std::unique_ptr<ImportDecl>, std::unique_ptr<EnumDecl>, std::unique_ptr<RecordDecl>,
+               std::unique_ptr<InputDecl>, std::unique_ptr<ValueDecl>, std::unique_ptr<CalendarDecl>,
+               std::unique_ptr<HolidaysDecl>, std::unique_ptr<TableDecl>, std::unique_ptr<ExclusionsDecl>,
+               std::unique_ptr<FixtureDecl>, std::unique_ptr<TestDecl>>
+      node;
+
+  // An empty declaration of `kind` (its node allocated).
+  static Decl of_kind(DeclKind kind, Span span);
+
+  DeclKind kind() const { return static_cast<DeclKind>(node.index()); }
+  // The node when the declaration is of that kind, else nullptr.
+  ImportDecl* import_decl() const { return get<ImportDecl>(); }
+  EnumDecl* enum_decl() const { return get<EnumDecl>(); }
+  RecordDecl* record_decl() const { return get<RecordDecl>(); }
+  InputDecl* input_decl() const { return get<InputDecl>(); }
+  ValueDecl* value_decl() const { return get<ValueDecl>(); }
+  CalendarDecl* calendar_decl() const { return get<CalendarDecl>(); }
+  HolidaysDecl* holidays_decl() const { return get<HolidaysDecl>(); }
+  TableDecl* table_decl() const { return get<TableDecl>(); }
+  ExclusionsDecl* exclusions_decl() const { return get<ExclusionsDecl>(); }
+  FixtureDecl* fixture_decl() const { return get<FixtureDecl>(); }
+  TestDecl* test_decl() const { return get<TestDecl>(); }
+
+ private:
+  template <class T>
+  T* get() const {
+    const auto* p = std::get_if<std::unique_ptr<T>>(&node);
+    return p ? p->get() : nullptr;
+  }
 };
 
 struct Comment {

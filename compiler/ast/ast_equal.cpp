@@ -90,46 +90,46 @@ bool equal(const TypeExpr& a, const TypeExpr& b) {
 namespace {
 // The part of a declaration its kind says is set; null when a hand-built tree left it out.
 const void* part(const Decl& d) {
-  switch (d.kind) {
-    case DeclKind::Import: return d.import_decl.get();
-    case DeclKind::Enum: return d.enum_decl.get();
-    case DeclKind::Record: return d.record_decl.get();
-    case DeclKind::Input: return d.input_decl.get();
-    case DeclKind::Value: return d.value_decl.get();
-    case DeclKind::Calendar: return d.calendar_decl.get();
-    case DeclKind::Holidays: return d.holidays_decl.get();
-    case DeclKind::Table: return d.table_decl.get();
-    case DeclKind::Exclusions: return d.exclusions_decl.get();
-    case DeclKind::Fixture: return d.fixture_decl.get();
-    case DeclKind::Test: return d.test_decl.get();
+  switch (d.kind()) {
+    case DeclKind::Import: return d.import_decl();
+    case DeclKind::Enum: return d.enum_decl();
+    case DeclKind::Record: return d.record_decl();
+    case DeclKind::Input: return d.input_decl();
+    case DeclKind::Value: return d.value_decl();
+    case DeclKind::Calendar: return d.calendar_decl();
+    case DeclKind::Holidays: return d.holidays_decl();
+    case DeclKind::Table: return d.table_decl();
+    case DeclKind::Exclusions: return d.exclusions_decl();
+    case DeclKind::Fixture: return d.fixture_decl();
+    case DeclKind::Test: return d.test_decl();
   }
   return nullptr;
 }
 }  // namespace
 
 bool equal(const Decl& a, const Decl& b) {
-  if (a.kind != b.kind) return false;
+  if (a.kind() != b.kind()) return false;
   if (!part(a) || !part(b)) return !part(a) && !part(b);
-  switch (a.kind) {
-    case DeclKind::Import: return eq_ident(a.import_decl->path, b.import_decl->path);
+  switch (a.kind()) {
+    case DeclKind::Import: return eq_ident(a.import_decl()->path, b.import_decl()->path);
     case DeclKind::Enum:
-      return eq_ident(a.enum_decl->name, b.enum_decl->name) &&
-             eq_vec(a.enum_decl->members, b.enum_decl->members, eq_ident);
+      return eq_ident(a.enum_decl()->name, b.enum_decl()->name) &&
+             eq_vec(a.enum_decl()->members, b.enum_decl()->members, eq_ident);
     case DeclKind::Record:
-      return eq_ident(a.record_decl->name, b.record_decl->name) &&
-             eq_field_decls(a.record_decl->fields, b.record_decl->fields);
+      return eq_ident(a.record_decl()->name, b.record_decl()->name) &&
+             eq_field_decls(a.record_decl()->fields, b.record_decl()->fields);
     case DeclKind::Input:
-      return eq_ident(a.input_decl->name, b.input_decl->name) && a.input_decl->optional == b.input_decl->optional &&
-             eq_ptr(a.input_decl->type, b.input_decl->type);
+      return eq_ident(a.input_decl()->name, b.input_decl()->name) &&
+             a.input_decl()->optional == b.input_decl()->optional && eq_ptr(a.input_decl()->type, b.input_decl()->type);
     case DeclKind::Value: {
-      const ValueDecl& x = *a.value_decl;
-      const ValueDecl& y = *b.value_decl;
+      const ValueDecl& x = *a.value_decl();
+      const ValueDecl& y = *b.value_decl();
       return x.kind == y.kind && eq_ident(x.name, y.name) && eq_ptr(x.type, y.type) && eq_clause(x.clause, y.clause) &&
              eq_ptr(x.value, y.value);
     }
     case DeclKind::Calendar: {
-      const CalendarDecl& x = *a.calendar_decl;
-      const CalendarDecl& y = *b.calendar_decl;
+      const CalendarDecl& x = *a.calendar_decl();
+      const CalendarDecl& y = *b.calendar_decl();
       return eq_ident(x.name, y.name) && eq_clause(x.clause, y.clause) &&
              eq_vec(x.hours, y.hours,
                     [](const HoursLine& p, const HoursLine& q) {
@@ -139,8 +139,8 @@ bool equal(const Decl& a, const Decl& b) {
              eq_ptr(x.zone, y.zone) && eq_ptr(x.holidays, y.holidays) && eq_ptr(x.business_day, y.business_day);
     }
     case DeclKind::Holidays: {
-      const HolidaysDecl& x = *a.holidays_decl;
-      const HolidaysDecl& y = *b.holidays_decl;
+      const HolidaysDecl& x = *a.holidays_decl();
+      const HolidaysDecl& y = *b.holidays_decl();
       return eq_ident(x.name, y.name) && x.title == y.title && eq_clause(x.clause, y.clause) &&
              x.valid_from == y.valid_from && x.valid_to == y.valid_to &&
              eq_vec(x.rules, y.rules,
@@ -155,8 +155,8 @@ bool equal(const Decl& a, const Decl& b) {
              });
     }
     case DeclKind::Table: {
-      const TableDecl& x = *a.table_decl;
-      const TableDecl& y = *b.table_decl;
+      const TableDecl& x = *a.table_decl();
+      const TableDecl& y = *b.table_decl();
       return eq_ident(x.name, y.name) && eq_clause(x.clause, y.clause) &&
              eq_vec(x.given, y.given,
                     [](const TableColumn& p, const TableColumn& q) {
@@ -168,19 +168,19 @@ bool equal(const Decl& a, const Decl& b) {
                     [](const TableRow& p, const TableRow& q) { return eq_vec(p.cells, q.cells, eq_condition); });
     }
     case DeclKind::Exclusions: {
-      const ExclusionsDecl& x = *a.exclusions_decl;
-      const ExclusionsDecl& y = *b.exclusions_decl;
+      const ExclusionsDecl& x = *a.exclusions_decl();
+      const ExclusionsDecl& y = *b.exclusions_decl();
       return eq_ident(x.name, y.name) && eq_clause(x.clause, y.clause) &&
              eq_vec(x.entries, y.entries, [](const ExclusionEntry& p, const ExclusionEntry& q) {
                return p.clause == q.clause && eq_ptr(p.when, q.when);
              });
     }
     case DeclKind::Fixture:
-      return eq_ident(a.fixture_decl->name, b.fixture_decl->name) &&
-             eq_ptr(a.fixture_decl->value, b.fixture_decl->value);
+      return eq_ident(a.fixture_decl()->name, b.fixture_decl()->name) &&
+             eq_ptr(a.fixture_decl()->value, b.fixture_decl()->value);
     case DeclKind::Test: {
-      const TestDecl& x = *a.test_decl;
-      const TestDecl& y = *b.test_decl;
+      const TestDecl& x = *a.test_decl();
+      const TestDecl& y = *b.test_decl();
       return x.name == y.name &&
              eq_vec(x.givens, y.givens,
                     [](const TestGiven& p, const TestGiven& q) {

@@ -72,8 +72,8 @@ CompileResult compile_source(SourcePtr source) {
   std::vector<syntax::ParseResult> parsed;
   parsed.reserve(main.module.decls.size());
   for (const ast::Decl& d : main.module.decls) {
-    if (d.kind != ast::DeclKind::Import) continue;
-    const std::string& name = d.import_decl->path.text;
+    if (d.kind() != ast::DeclKind::Import) continue;
+    const std::string& name = d.import_decl()->path.text;
     const stdlib::Module* found = nullptr;
     std::vector<std::string> names;
     for (const auto& m : stdlib::modules()) {
@@ -81,7 +81,7 @@ CompileResult compile_source(SourcePtr source) {
       if (m.name == name) found = &m;
     }
     if (!found) {
-      auto& diag = result.diagnostics.error(source, d.import_decl->path.span, Code::UnknownImport,
+      auto& diag = result.diagnostics.error(source, d.import_decl()->path.span, Code::UnknownImport,
                                             fmt::format("there is no module `{}`", name));
       diag.help = fmt::format("the modules are {}", fmt::join(names, ", "));
       continue;

@@ -1,9 +1,9 @@
 // Printing expressions flat or over several lines, with the precedence of LANGUAGE.md.
-#include "compiler/fmt/expr_printer.h"
+#include "compiler/format/expr_printer.h"
 
 #include <algorithm>
 
-namespace proviso::fmt_policy {
+namespace proviso::format {
 
 namespace {
 
@@ -415,4 +415,4 @@ void ExprPrinter::emit_bracketed(const ast::Expr& e, int indent, const std::stri
   }
 }
 
-}  // namespace proviso::fmt_policy
+}  // namespace proviso::format

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "compiler/ast/ast.h"
-#include "compiler/fmt/lines.h"
+#include "compiler/format/lines.h"
 
-namespace proviso::fmt_policy {
+namespace proviso::format {
 
 inline constexpr size_t kWidth = 96;
 
@@ -57,4 +57,4 @@ class ExprPrinter {
   bool broken_ = false;
 };
 
-}  // namespace proviso::fmt_policy
+}  // namespace proviso::format

@@ -1,16 +1,16 @@
 // The canonical layout of declarations, and the checked `format_source`.
-#include "compiler/fmt/formatter.h"
+#include "compiler/format/formatter.h"
 
 #include <algorithm>
 #include <cstdio>
 
 #include "compiler/ast/ast_equal.h"
 #include "compiler/ast/diagnostic.h"
-#include "compiler/fmt/expr_printer.h"
-#include "compiler/fmt/lines.h"
+#include "compiler/format/expr_printer.h"
+#include "compiler/format/lines.h"
 #include "grammar/parser.h"
 
-namespace proviso::fmt_policy {
+namespace proviso::format {
 
 namespace {
 
@@ -36,13 +36,13 @@ const char* ordinal(int nth) {
 class Formatter {
  public:
   explicit Formatter(const ast::Module& m)
-      : m_(m), comments_(m.comments), p_(&out_, comments_),
+      : module_(m), comments_(m.comments), printer_(&out_, comments_),
         source_(m.source ? std::string_view(m.source->text()) : "") {}
 
   FormatResult run() {
     Lines all;
     bool any = false;
-    if (!m_.header.name.text.empty()) {
+    if (!module_.header.name.text.empty()) {
       out_.set_block(0);
       header();
       all.append(out_);
@@ -50,8 +50,8 @@ class Formatter {
     }
     const Decl* prev = nullptr;
     size_t prev_lines = 0;
-    for (size_t i = 0; i < m_.decls.size(); ++i) {
-      const Decl& d = m_.decls[i];
+    for (size_t i = 0; i < module_.decls.size(); ++i) {
+      const Decl& d = module_.decls[i];
       out_ = Lines();
       out_.set_block(static_cast<int>(i) + 1);
       decl(d);
@@ -61,15 +61,15 @@ class Formatter {
       prev = &d;
       prev_lines = out_.size();
     }
-    if (p_.broken()) return {false, "", "cannot format an incomplete syntax tree"};
-    return {true, all.render(m_.comments, source_), ""};
+    if (printer_.broken()) return {false, "", "cannot format an incomplete syntax tree"};
+    return {true, all.render(module_.comments, source_), ""};
   }
 
  private:
   // Declarations of one kind that touch in the source, one of them a single line, stay together.
   bool grouped(const Decl& a, const Decl& b) const {
-    if (a.kind != b.kind) return false;
-    if (a.kind == DeclKind::Value && a.value_decl->kind != b.value_decl->kind) return false;
+    if (a.kind() != b.kind()) return false;
+    if (a.kind() == DeclKind::Value && a.value_decl()->kind != b.value_decl()->kind) return false;
     if (source_.empty() || a.span.end > b.span.begin || b.span.begin > source_.size()) return false;
     std::string_view between = source_.substr(a.span.end, b.span.begin - a.span.end);
     bool line_empty = false;
@@ -90,14 +90,14 @@ class Formatter {
   static int64_t after(const std::optional<ast::Clause>& c, Span otherwise) { return c ? c->span.end : otherwise.end; }
 
   void header() {
-    const ast::Header& h = m_.header;
+    const ast::Header& h = module_.header;
     std::string line = std::string(h.is_module ? "module " : "policy ") + h.name.text;
     if (h.title) line += " " + ExprPrinter::quote(*h.title);
     out_.add(0, line, h.span.begin, h.title ? h.title_span.end : h.name.span.end);
     if (h.source) out_.add(2, "source " + ExprPrinter::quote(*h.source), h.source_span.begin, h.source_span.end);
     if (h.version) out_.add(2, "version " + ExprPrinter::quote(*h.version), h.version_span.begin, h.version_span.end);
     if (h.effective) out_.add(2, "effective " + *h.effective, h.effective_span.begin, h.effective_span.end);
-    if (h.home_zone) p_.emit(*h.home_zone, 2, "home zone ", "", h.home_zone->span.begin);
+    if (h.home_zone) printer_.emit(*h.home_zone, 2, "home zone ", "", h.home_zone->span.begin);
   }
 
   // `head = value` on one line when it fits, else the value on the following lines.
@@ -108,16 +108,17 @@ class Formatter {
       missing_ = true;
       return;
     }
-    const std::string f = p_.flat(*e);
-    const bool quiet = !p_.has_comment(whole);
+    const std::string f = printer_.flat(*e);
+    const bool quiet = !printer_.has_comment(whole);
     const bool match = e->kind == ast::ExprKind::Match && !e->arms.empty();
-    if (quiet && !match && p_.fits(indent, head.size() + 1 + f.size())) {
+    if (quiet && !match && printer_.fits(indent, head.size() + 1 + f.size())) {
       out_.add(indent, head + " " + f, head_first, e->span.end);
-    } else if (ExprPrinter::bracketed(*e) && !p_.has_comment({static_cast<uint32_t>(head_first), e->span.begin + 1})) {
-      p_.emit(*e, indent, head + " ", "", head_first);
+    } else if (ExprPrinter::bracketed(*e) &&
+               !printer_.has_comment({static_cast<uint32_t>(head_first), e->span.begin + 1})) {
+      printer_.emit(*e, indent, head + " ", "", head_first);
     } else {
       out_.add(indent, head, head_first, head_last);
-      p_.emit(*e, indent + 2, "", "", e->span.begin);
+      printer_.emit(*e, indent + 2, "", "", e->span.begin);
     }
   }
 
@@ -125,7 +126,7 @@ class Formatter {
     std::string one = head + " {";
     for (size_t i = 0; i < fields.size(); ++i) one += (i ? ", " : " ") + field(fields[i]);
     one += fields.empty() ? "}" : " }";
-    if (!p_.has_comment(d.span) && p_.fits(0, one.size())) {
+    if (!printer_.has_comment(d.span) && printer_.fits(0, one.size())) {
       out_.add(0, one, d.span.begin, d.span.end);
       return;
     }
@@ -140,22 +141,23 @@ class Formatter {
       missing_ = true;
       return "";
     }
-    return p_.type(*t);
+    return printer_.type(*t);
   }
   std::string flat(const ast::ExprPtr& e) {
     if (!e) {
       missing_ = true;
       return "";
     }
-    return p_.flat(*e);
+    return printer_.flat(*e);
   }
 
   void decl(const Decl& d) {
-    switch (d.kind) {
-      case DeclKind::Import: out_.add(0, "import " + d.import_decl->path.text, d.span.begin, d.span.end); return;
+    switch (d.kind()) {
+      case DeclKind::Import: out_.add(0, "import " + d.import_decl()->path.text, d.span.begin, d.span.end); return;
       case DeclKind::Enum: return enum_decl(d);
       case DeclKind::Record:
-        return fields_block("record " + d.record_decl->name.text, d.record_decl->fields, d, d.record_decl->name.span);
+        return fields_block("record " + d.record_decl()->name.text, d.record_decl()->fields, d,
+                            d.record_decl()->name.span);
       case DeclKind::Input: return input_decl(d);
       case DeclKind::Value: return value_decl(d);
       case DeclKind::Calendar: return calendar_decl(d);
@@ -163,18 +165,18 @@ class Formatter {
       case DeclKind::Table: return table_decl(d);
       case DeclKind::Exclusions: return exclusions_decl(d);
       case DeclKind::Fixture:
-        return value(0, "fixture " + d.fixture_decl->name.text + " =", d.fixture_decl->value, d.span.begin,
-                     d.fixture_decl->name.span.end, d.span);
+        return value(0, "fixture " + d.fixture_decl()->name.text + " =", d.fixture_decl()->value, d.span.begin,
+                     d.fixture_decl()->name.span.end, d.span);
       case DeclKind::Test: return test_decl(d);
     }
   }
 
   void enum_decl(const Decl& d) {
-    const ast::EnumDecl& e = *d.enum_decl;
+    const ast::EnumDecl& e = *d.enum_decl();
     std::string head = "enum " + e.name.text + " =";
     std::string one = head;
     for (size_t i = 0; i < e.members.size(); ++i) one += (i ? " | " : " ") + e.members[i].text;
-    if (!p_.has_comment(d.span) && p_.fits(0, one.size())) {
+    if (!printer_.has_comment(d.span) && printer_.fits(0, one.size())) {
       out_.add(0, one, d.span.begin, d.span.end);
       return;
     }
@@ -183,7 +185,7 @@ class Formatter {
   }
 
   void input_decl(const Decl& d) {
-    const ast::InputDecl& in = *d.input_decl;
+    const ast::InputDecl& in = *d.input_decl();
     std::string head = std::string(in.optional ? "optional input " : "input ") + in.name.text;
     if (in.type && in.type->kind == ast::TypeExpr::Kind::Record)
       return fields_block(head, in.type->fields, d, in.name.span);
@@ -191,7 +193,7 @@ class Formatter {
   }
 
   void value_decl(const Decl& d) {
-    const ast::ValueDecl& v = *d.value_decl;
+    const ast::ValueDecl& v = *d.value_decl();
     static const char* const words[] = {"const", "let", "decision"};
     std::string head = std::string(words[static_cast<int>(v.kind)]) + " " + v.name.text;
     Span last = v.name.span;
@@ -204,7 +206,7 @@ class Formatter {
   }
 
   void calendar_decl(const Decl& d) {
-    const ast::CalendarDecl& c = *d.calendar_decl;
+    const ast::CalendarDecl& c = *d.calendar_decl();
     out_.add(0, "calendar " + c.name.text + clause(c.clause), d.span.begin, after(c.clause, c.name.span));
     for (const ast::HoursLine& h : c.hours) {
       std::string line = h.every_day ? "every day" : ast::weekday_name(h.from_day);
@@ -214,14 +216,14 @@ class Formatter {
       }
       out_.add(2, line, h.span.begin, h.span.end);
     }
-    if (c.zone) p_.emit(*c.zone, 2, "in ", "", c.zone->span.begin);
-    if (c.holidays) p_.emit(*c.holidays, 2, "except ", "", c.holidays->span.begin);
-    if (c.business_day) p_.emit(*c.business_day, 2, "business day ", "", c.business_day->span.begin);
+    if (c.zone) printer_.emit(*c.zone, 2, "in ", "", c.zone->span.begin);
+    if (c.holidays) printer_.emit(*c.holidays, 2, "except ", "", c.holidays->span.begin);
+    if (c.business_day) printer_.emit(*c.business_day, 2, "business day ", "", c.business_day->span.begin);
     if (!c.zone || !c.business_day) missing_ = true;
   }
 
   void holidays_decl(const Decl& d) {
-    const ast::HolidaysDecl& h = *d.holidays_decl;
+    const ast::HolidaysDecl& h = *d.holidays_decl();
     std::string head = "holidays " + h.name.text;
     if (h.title) head += " " + ExprPrinter::quote(*h.title);
     out_.add(0, head + clause(h.clause), d.span.begin, after(h.clause, h.name.span));
@@ -262,7 +264,7 @@ class Formatter {
   }
 
   void table_decl(const Decl& d) {
-    const ast::TableDecl& t = *d.table_decl;
+    const ast::TableDecl& t = *d.table_decl();
     out_.add(0, "table " + t.name.text + clause(t.clause), d.span.begin, after(t.clause, t.name.span));
     if (!t.given.empty()) {
       std::string line = "given ";
@@ -288,7 +290,7 @@ class Formatter {
     for (const ast::TableRow& row : t.rows) {
       cells.emplace_back();
       for (size_t i = 0; i < row.cells.size(); ++i) {
-        cells.back().push_back(p_.condition(row.cells[i], true));
+        cells.back().push_back(printer_.condition(row.cells[i], true));
         if (width.size() <= i) width.push_back(0);
         width[i] = std::max(width[i], cells.back().back().size());
       }
@@ -301,7 +303,7 @@ class Formatter {
   }
 
   void exclusions_decl(const Decl& d) {
-    const ast::ExclusionsDecl& x = *d.exclusions_decl;
+    const ast::ExclusionsDecl& x = *d.exclusions_decl();
     out_.add(0, "exclusions " + x.name.text + clause(x.clause), d.span.begin, after(x.clause, x.name.span));
     size_t width = 0;
     for (const ast::ExclusionEntry& e : x.entries) width = std::max(width, ExprPrinter::quote(e.clause).size());
@@ -310,12 +312,12 @@ class Formatter {
         missing_ = true;
         continue;
       }
-      p_.emit(*e.when, 2, pad(ExprPrinter::quote(e.clause), width) + "  when ", "", e.span.begin);
+      printer_.emit(*e.when, 2, pad(ExprPrinter::quote(e.clause), width) + "  when ", "", e.span.begin);
     }
   }
 
   void test_decl(const Decl& d) {
-    const ast::TestDecl& t = *d.test_decl;
+    const ast::TestDecl& t = *d.test_decl();
     out_.add(0, "test " + ExprPrinter::quote(t.name), d.span.begin, t.name_span.end);
     for (const ast::TestGiven& g : t.givens) {
       value(2, "given " + g.input.text + " =", g.value, g.span.begin, g.input.span.end, g.span);
@@ -329,15 +331,15 @@ class Formatter {
     }
   }
 
-  const ast::Module& m_;
+  const ast::Module& module_;
   CommentIndex comments_;
   Lines out_;
-  ExprPrinter p_;
+  ExprPrinter printer_;
   std::string_view source_;
   bool missing_ = false;
 
  public:
-  bool missing() const { return missing_ || p_.broken(); }
+  bool missing() const { return missing_ || printer_.broken(); }
 };
 
 std::string errors_of(const Diagnostics& ds) {
@@ -395,4 +397,4 @@ FormatResult verify(const ast::Module& original, std::string formatted) {
   return {true, std::move(formatted), ""};
 }
 
-}  // namespace proviso::fmt_policy
+}  // namespace proviso::format

@@ -8,7 +8,7 @@
 #include "compiler/ast/ast.h"
 #include "compiler/ast/source.h"
 
-namespace proviso::fmt_policy {
+namespace proviso::format {
 
 struct FormatResult {
   bool ok = false;
@@ -28,4 +28,4 @@ FormatResult verify(const ast::Module& original, std::string formatted);
 // is the same program (ast::equal) with the same comments: it never writes a changed program.
 FormatResult format_source(SourcePtr source);
 
-}  // namespace proviso::fmt_policy
+}  // namespace proviso::format

@@ -1,10 +1,10 @@
 // Placing comments among the formatter's lines, and writing the result.
-#include "compiler/fmt/lines.h"
+#include "compiler/format/lines.h"
 
 #include <algorithm>
 #include <map>
 
-namespace proviso::fmt_policy {
+namespace proviso::format {
 
 namespace {
 
@@ -136,4 +136,4 @@ std::string Lines::render(const std::vector<ast::Comment>& comments, std::string
   return out;
 }
 
-}  // namespace proviso::fmt_policy
+}  // namespace proviso::format

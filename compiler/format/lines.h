@@ -9,7 +9,7 @@
 
 #include "compiler/ast/ast.h"
 
-namespace proviso::fmt_policy {
+namespace proviso::format {
 
 inline constexpr int64_t kNoAnchor = -1;
 
@@ -52,4 +52,4 @@ class CommentIndex {
   std::vector<uint32_t> starts_;
 };
 
-}  // namespace proviso::fmt_policy
+}  // namespace proviso::format

@@ -15,42 +15,43 @@ using ir::Value;
 
 Evaluation::Evaluation(const ir::Program& p, const std::vector<Value>& inputs, Tracer* tracer,
                        rt::CalendarCache& calendars)
-    : p_(p), inputs_(inputs), tracer_(tracer), calendars_(calendars), value_memo_(p.values.size()),
+    : program_(p), inputs_(inputs), tracer_(tracer), calendars_(calendars), value_memo_(p.values.size()),
       value_state_(p.values.size(), 0), table_rows_(p.tables.size(), -2),
       locals_(static_cast<size_t>(std::max(0, p.local_slots))) {}
 
 bool Evaluation::fail(NodeId id, std::string message) {
   if (!error_.message.empty()) return false;  // keep the innermost error
   error_.message = std::move(message);
-  error_.loc = id >= 0 && static_cast<size_t>(id) < p_.node_locs.size() ? p_.node_locs[id] : -1;
+  error_.loc = id >= 0 && static_cast<size_t>(id) < program_.node_locs.size() ? program_.node_locs[id] : -1;
   // Name the input involved (the rule every engine follows: ir/eval_rules.h), else the value
   // being computed.
-  error_.path = id >= 0 ? ir::error_input_path(p_, id) : "";
-  if (error_.path.empty() && current_value_ >= 0) error_.path = p_.values[current_value_].name;
+  error_.path = id >= 0 ? ir::error_input_path(program_, id) : "";
+  if (error_.path.empty() && current_value_ >= 0) error_.path = program_.values[current_value_].name;
   return false;
 }
 
 bool Evaluation::value(int32_t index, Value& out) {
   // A decision used by another is explained on its own: the user sees only that it was
   // used. Intermediate `let` values have no explanation of their own, so their steps merge.
-  bool merge_steps = recording() && p_.values[index].kind != ir::ValueKind::Decision;
+  bool merge_steps = recording() && program_.values[index].kind != ir::ValueKind::Decision;
   if (value_state_[index] == 2) {
     out = value_memo_[index];
     if (merge_steps) tracer_->merge_value(index);
     return true;
   }
-  if (value_state_[index] == 1) return fail(p_.values[index].body, ir::msg::depends_on_itself(p_.values[index].name));
+  if (value_state_[index] == 1)
+    return fail(program_.values[index].body, ir::msg::depends_on_itself(program_.values[index].name));
   value_state_[index] = 1;
   std::vector<ir::Step>* saved_trace = tracer_ ? tracer_->begin_value(index) : nullptr;
   int32_t saved_value = current_value_;
   current_value_ = index;
-  const ir::ValueDef& def = p_.values[index];
+  const ir::ValueDef& def = program_.values[index];
   // A bool value is decided by the conditions its body tests last; explain them.
   bool ok = tracer_ && def.type.kind == ir::TypeKind::Bool ? outcome(def.body, out) : eval(def.body, out);
   if (ok && def.type.kind == ir::TypeKind::Integer && def.type.has_range() && !out.is_none()) {
     int64_t v = out.as_int();
     if ((def.type.lo && v < *def.type.lo) || (def.type.hi && v > *def.type.hi))
-      ok = fail(def.body, ir::msg::outside_its_type(def.name, v, ir::to_string(def.type, p_.schema)));
+      ok = fail(def.body, ir::msg::outside_its_type(def.name, v, ir::to_string(def.type, program_.schema)));
   }
   if (tracer_) tracer_->restore(saved_trace);
   current_value_ = saved_value;
@@ -77,7 +78,7 @@ bool Evaluation::table_row(int32_t t, int& row) {
     if (merge_steps) tracer_->merge_table(t);
     return true;
   }
-  const ir::TableDef& def = p_.tables[t];
+  const ir::TableDef& def = program_.tables[t];
   std::vector<ir::Step>* saved = tracer_ ? tracer_->begin_table(t) : nullptr;
   auto restore = [&] {
     if (tracer_) tracer_->restore(saved);
@@ -110,12 +111,12 @@ bool Evaluation::table_row(int32_t t, int& row) {
 }
 
 bool Evaluation::calendar(int32_t index, NodeId id, Value& out) {
-  if (calendar_memo_.size() < p_.calendars.size()) calendar_memo_.resize(p_.calendars.size());
+  if (calendar_memo_.size() < program_.calendars.size()) calendar_memo_.resize(program_.calendars.size());
   if (calendar_memo_[index]) {
     out = Value(ir::CalendarValue{calendar_memo_[index]});
     return true;
   }
-  const ir::CalendarDef& def = p_.calendars[index];
+  const ir::CalendarDef& def = program_.calendars[index];
   Value zone, holidays;
   if (!eval(def.zone, zone)) return false;
   std::shared_ptr<const rt::HolidaySet> set;
@@ -137,7 +138,7 @@ bool Evaluation::eval(NodeId id, Value& out) {
   }
   Depth depth(depth_);
   if (depth.too_deep()) return fail(id, ir::msg::kNestsTooDeeply);
-  const ir::Node& n = p_.nodes[id];
+  const ir::Node& n = program_.nodes[id];
   switch (n.op) {
     case Op::Const:
     case Op::Input:
@@ -183,7 +184,7 @@ bool Evaluation::eval(NodeId id, Value& out) {
 
 bool Evaluation::access(const ir::Node& n, NodeId id, Value& out) {
   switch (n.op) {
-    case Op::Const: out = p_.consts[n.aux]; return true;
+    case Op::Const: out = program_.consts[n.aux]; return true;
     case Op::Input: out = inputs_[n.aux]; return true;
     case Op::Local: out = locals_[n.aux]; return true;
     case Op::ValueRef:
@@ -193,7 +194,7 @@ bool Evaluation::access(const ir::Node& n, NodeId id, Value& out) {
     case Op::TableGet: {
       int row = -1;
       if (!table_row(n.aux, row)) return false;
-      return eval(p_.tables[n.aux].rows[row].outputs[n.aux2], out);
+      return eval(program_.tables[n.aux].rows[row].outputs[n.aux2], out);
     }
     case Op::CalendarRef: return calendar(n.aux, id, out);
     case Op::Field: {
@@ -305,8 +306,8 @@ bool Evaluation::lists(const ir::Node& n, NodeId id, Value& out) {
     }
     case Op::Collect: {
       ir::ValueList items;
-      bool exclusions =
-          current_value_ >= 0 && p_.values[current_value_].is_exclusions && p_.values[current_value_].body == id;
+      bool exclusions = current_value_ >= 0 && program_.values[current_value_].is_exclusions &&
+                        program_.values[current_value_].body == id;
       for (size_t i = 0; i + 1 < n.args.size(); i += 2) {
         Value cond;
         if (!eval(n.args[i + 1], cond)) return false;

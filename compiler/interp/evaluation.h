@@ -63,7 +63,7 @@ class Evaluation {
     int& depth_;
   };
 
-  const ir::Program& p_;
+  const ir::Program& program_;
   const std::vector<ir::Value>& inputs_;
   Tracer* tracer_;  // null unless explaining
   rt::CalendarCache& calendars_;

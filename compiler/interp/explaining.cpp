@@ -15,9 +15,9 @@ using ir::Value;
 // skipped by short-circuit are not. `whole` adds the compound itself (an `if` condition); a
 // `not` over a compound is always added, since its operands read the other way round.
 bool Evaluation::condition(NodeId id, Value& out, bool whole) {
-  const ir::Node& n = p_.nodes[id];
+  const ir::Node& n = program_.nodes[id];
   bool compound = n.op == Op::And || n.op == Op::Or ||
-                  (n.op == Op::Not && (p_.nodes[n.a].op == Op::And || p_.nodes[n.a].op == Op::Or));
+                  (n.op == Op::Not && (program_.nodes[n.a].op == Op::And || program_.nodes[n.a].op == Op::Or));
   if (!compound) {
     if (!eval(id, out)) return false;
     tracer_->condition(id, out);
@@ -43,7 +43,7 @@ bool Evaluation::condition(NodeId id, Value& out, bool whole) {
 // branch decides the value as much as the `if` before it).
 bool Evaluation::outcome(NodeId id, Value& out) {
   if (!recording() || id < 0) return eval(id, out);
-  const ir::Node& n = p_.nodes[id];
+  const ir::Node& n = program_.nodes[id];
   if (n.op != Op::If && n.op != Op::Switch) return condition(id, out, false);
   Depth depth(depth_);
   if (depth.too_deep()) return fail(id, ir::msg::kNestsTooDeeply);

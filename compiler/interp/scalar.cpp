@@ -326,7 +326,7 @@ bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
       out = Value(ir::DateTimeValue{t});
       return true;
     }
-    case Op::ToText: out = Value(ir::plain_text(a, p_.nodes[n.a].type, p_.schema)); return true;
+    case Op::ToText: out = Value(ir::plain_text(a, program_.nodes[n.a].type, program_.schema)); return true;
     default: break;
   }
   if (n.b >= 0 && !eval(n.b, b)) return false;

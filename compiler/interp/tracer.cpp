@@ -53,7 +53,7 @@ void Tracer::step(Step s) {
 }
 
 void Tracer::uses(int32_t value, const ir::Value& v) {
-  const ir::ValueDef& def = p_.values[static_cast<size_t>(value)];
+  const ir::ValueDef& def = program_.values[static_cast<size_t>(value)];
   if (!current_ || def.kind == ir::ValueKind::Const) return;
   Step s;
   s.kind = Step::Kind::Uses;
@@ -66,7 +66,7 @@ void Tracer::uses(int32_t value, const ir::Value& v) {
 
 void Tracer::input(ir::NodeId field, const ir::Value& v, const ir::Type& type) {
   if (!current_ || type.kind == ir::TypeKind::Record) return;
-  std::string path = ir::input_path(p_, field);
+  std::string path = ir::input_path(program_, field);
   if (path.empty()) return;
   Step s;
   s.kind = Step::Kind::Input;
@@ -78,14 +78,15 @@ void Tracer::input(ir::NodeId field, const ir::Value& v, const ir::Type& type) {
 
 // A tested condition as a Branch step: its source text and value. Literals say nothing.
 void Tracer::condition(ir::NodeId id, const ir::Value& v) {
-  if (!current_ || v.kind() != ir::Value::Kind::Bool || p_.nodes[static_cast<size_t>(id)].op == ir::Op::Const) return;
-  std::string_view text = p_.node_text(id);
+  if (!current_ || v.kind() != ir::Value::Kind::Bool || program_.nodes[static_cast<size_t>(id)].op == ir::Op::Const)
+    return;
+  std::string_view text = program_.node_text(id);
   if (text.empty()) return;
   Step s;
   s.kind = Step::Kind::Branch;
   s.text = std::string(text);
   s.taken = v.as_bool();
-  s.loc = static_cast<size_t>(id) < p_.node_locs.size() ? p_.node_locs[static_cast<size_t>(id)] : -1;
+  s.loc = static_cast<size_t>(id) < program_.node_locs.size() ? program_.node_locs[static_cast<size_t>(id)] : -1;
   step(std::move(s));
 }
 
@@ -93,23 +94,23 @@ void Tracer::match_arm(const ir::Node& match, const ir::Value& subject, size_t a
   if (!current_) return;
   Step s;
   s.kind = Step::Kind::MatchArm;
-  s.text = std::string(p_.node_text(match.a));
+  s.text = std::string(program_.node_text(match.a));
   s.value = subject;
-  s.type = p_.nodes[static_cast<size_t>(match.a)].type;
-  s.loc = p_.node_locs[static_cast<size_t>(match.args[arm])];
+  s.type = program_.nodes[static_cast<size_t>(match.a)].type;
+  s.loc = program_.node_locs[static_cast<size_t>(match.args[arm])];
   step(std::move(s));
 }
 
 void Tracer::table_row(int32_t table, int row) {
-  const ir::TableDef& def = p_.tables[static_cast<size_t>(table)];
+  const ir::TableDef& def = program_.tables[static_cast<size_t>(table)];
   Step s;
   s.kind = Step::Kind::TableRow;
   s.name = def.name;
   s.row = row + 1;
   s.clause = def.clause;
-  const ir::Loc* loc = p_.row_loc(table, row);
-  s.loc = loc ? static_cast<int32_t>(loc - p_.locs.data()) : -1;
-  const SourceFile* f = loc ? p_.file_of(*loc) : nullptr;
+  const ir::Loc* loc = program_.row_loc(table, row);
+  s.loc = loc ? static_cast<int32_t>(loc - program_.locs.data()) : -1;
+  const SourceFile* f = loc ? program_.file_of(*loc) : nullptr;
   if (f) s.text = std::string(f->slice(loc->span));
   step(std::move(s));
 }
@@ -119,8 +120,8 @@ void Tracer::exclusion(const ir::Value& entry, ir::NodeId condition) {
   s.kind = Step::Kind::Exclusion;
   s.text = entry.as_text();
   s.clause = entry.as_text();
-  s.loc = p_.node_locs[static_cast<size_t>(condition)];
-  s.name = std::string(p_.node_text(condition));
+  s.loc = program_.node_locs[static_cast<size_t>(condition)];
+  s.name = std::string(program_.node_text(condition));
   step(std::move(s));
 }
 
@@ -135,8 +136,8 @@ void Tracer::calendar_add(ir::NodeId id, const rt::Calendar& calendar, const ir:
   s.value = result;
   s.type = ir::Type::of(ir::TypeKind::DateTime);
   s.amount = ir::business_amount(amount);
-  s.text = std::string(p_.node_text(id));
-  s.loc = p_.node_locs[static_cast<size_t>(id)];
+  s.text = std::string(program_.node_text(id));
+  s.loc = program_.node_locs[static_cast<size_t>(id)];
   if (!calendar.is_always() && calendar.holidays()) {
     auto holidays = calendar.holidays_between(start.as_datetime(), result.as_datetime());
     if (holidays)

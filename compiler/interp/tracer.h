@@ -12,7 +12,7 @@ namespace proviso::interp::detail {
 class Tracer {
  public:
   explicit Tracer(const ir::Program& program)
-      : p_(program), values_(program.values.size()), tables_(program.tables.size()) {}
+      : program_(program), values_(program.values.size()), tables_(program.tables.size()) {}
 
   // Whether facts are being recorded (inside a value or table).
   bool recording() const { return current_ != nullptr; }
@@ -38,7 +38,7 @@ class Tracer {
  private:
   void step(ir::Step s);
 
-  const ir::Program& p_;
+  const ir::Program& program_;
   std::vector<std::vector<ir::Step>> values_;
   std::vector<std::vector<ir::Step>> tables_;
   std::vector<ir::Step>* current_ = nullptr;

@@ -39,26 +39,26 @@ std::string_view rounding_name(int mode) {
 
 class Printer {
  public:
-  Printer(const Program& p, const PrintOptions& o) : p_(p), o_(o) {}
+  Printer(const Program& p, const PrintOptions& o) : program_(p), options_(o) {}
 
   std::string run() {
     header();
     schema();
-    for (size_t i = 0; i < p_.inputs.size(); ++i) {
-      const InputDef& in = p_.inputs[i];
+    for (size_t i = 0; i < program_.inputs.size(); ++i) {
+      const InputDef& in = program_.inputs[i];
       line(0, fmt::format("input {}{}: {}", in.name, in.optional ? "?" : "", type(in.type)));
     }
-    if (!p_.inputs.empty()) blank();
-    if (p_.home_zone != kNoNode) {
+    if (!program_.inputs.empty()) blank();
+    if (program_.home_zone != kNoNode) {
       line(0, "home zone");
-      expr(p_.home_zone, 1, "");
+      expr(program_.home_zone, 1, "");
       blank();
     }
-    for (const CalendarDef& c : p_.calendars) calendar(c);
-    for (const TableDef& t : p_.tables) table(t);
-    for (size_t v = 0; v < p_.values.size(); ++v) value(v);
-    if (o_.tests)
-      for (const TestCase& t : p_.tests) test(t);
+    for (const CalendarDef& c : program_.calendars) calendar(c);
+    for (const TableDef& t : program_.tables) table(t);
+    for (size_t v = 0; v < program_.values.size(); ++v) value(v);
+    if (options_.tests)
+      for (const TestCase& t : program_.tests) test(t);
     while (out_.size() > 1 && out_[out_.size() - 1] == '\n' && out_[out_.size() - 2] == '\n') out_.pop_back();
     return out_;
   }
@@ -70,24 +70,25 @@ class Printer {
     out_ += '\n';
   }
   void blank() { out_ += '\n'; }
-  std::string type(const Type& t) const { return to_string(t, p_.schema); }
+  std::string type(const Type& t) const { return to_string(t, program_.schema); }
 
   void header() {
-    line(0, fmt::format("policy {} {}", p_.name, quoted(p_.title)));
-    if (!p_.source.empty()) line(1, "source " + quoted(p_.source));
-    if (!p_.version.empty()) line(1, "version " + quoted(p_.version));
-    if (p_.effective) line(1, "effective " + rt::format_date(*p_.effective));
+    line(0, fmt::format("policy {} {}", program_.name, quoted(program_.title)));
+    if (!program_.source.empty()) line(1, "source " + quoted(program_.source));
+    if (!program_.version.empty()) line(1, "version " + quoted(program_.version));
+    if (program_.effective) line(1, "effective " + rt::format_date(*program_.effective));
     blank();
   }
 
   void schema() {
-    for (const EnumDef& e : p_.schema.enums) line(0, fmt::format("enum {} = {}", e.name, fmt::join(e.members, " | ")));
-    for (const RecordDef& r : p_.schema.records) {
+    for (const EnumDef& e : program_.schema.enums)
+      line(0, fmt::format("enum {} = {}", e.name, fmt::join(e.members, " | ")));
+    for (const RecordDef& r : program_.schema.records) {
       std::vector<std::string> fields;
       for (const FieldDef& f : r.fields) fields.push_back(fmt::format("{}: {}", f.name, type(f.type)));
       line(0, fmt::format("record {} {{ {} }}", r.name, fmt::join(fields, ", ")));
     }
-    if (!p_.schema.enums.empty() || !p_.schema.records.empty()) blank();
+    if (!program_.schema.enums.empty() || !program_.schema.records.empty()) blank();
   }
 
   void calendar(const CalendarDef& c) {
@@ -113,8 +114,8 @@ class Printer {
   std::string pattern(const Pattern& pat, const Type& subject) const {
     auto member = [&](int64_t v) -> std::string {
       if (subject.kind == TypeKind::Enum && subject.id >= 0 &&
-          static_cast<size_t>(subject.id) < p_.schema.enums.size()) {
-        const auto& m = p_.schema.enums[static_cast<size_t>(subject.id)].members;
+          static_cast<size_t>(subject.id) < program_.schema.enums.size()) {
+        const auto& m = program_.schema.enums[static_cast<size_t>(subject.id)].members;
         if (v >= 0 && static_cast<size_t>(v) < m.size()) return m[static_cast<size_t>(v)];
       }
       if (subject.kind == TypeKind::Bool) return v ? "true" : "false";
@@ -148,9 +149,10 @@ class Printer {
       const TableRow& row = t.rows[r];
       std::vector<std::string> conds;
       for (size_t c = 0; c < row.conds.size(); ++c) {
-        const Type* subject = c < t.given.size() && t.given[c] >= 0 && static_cast<size_t>(t.given[c]) < p_.nodes.size()
-                                  ? &p_.nodes[static_cast<size_t>(t.given[c])].type
-                                  : nullptr;
+        const Type* subject =
+            c < t.given.size() && t.given[c] >= 0 && static_cast<size_t>(t.given[c]) < program_.nodes.size()
+                ? &program_.nodes[static_cast<size_t>(t.given[c])].type
+                : nullptr;
         conds.push_back(subject ? pattern(row.conds[c], *subject) : "?");
       }
       line(1, fmt::format("row {} | {} |", r + 1, fmt::join(conds, " | ")));
@@ -161,7 +163,7 @@ class Printer {
   }
 
   void value(size_t v) {
-    const ValueDef& def = p_.values[v];
+    const ValueDef& def = program_.values[v];
     const char* kind = def.kind == ValueKind::Const ? "const" : def.kind == ValueKind::Let ? "let" : "decision";
     line(0, fmt::format("{}{} {}: {}{}", def.is_exclusions ? "exclusions " : "", kind, def.name, type(def.type),
                         def.clause.empty() ? "" : "  clause " + quoted(def.clause)));
@@ -172,7 +174,7 @@ class Printer {
   void test(const TestCase& t) {
     line(0, "test " + quoted(t.name));
     for (size_t i = 0; i < t.inputs.size(); ++i) {
-      std::string name = i < p_.inputs.size() ? p_.inputs[i].name : std::to_string(i);
+      std::string name = i < program_.inputs.size() ? program_.inputs[i].name : std::to_string(i);
       if (t.inputs[i] == kNoNode) {
         line(1, "given " + name + " = none");
       } else {
@@ -181,8 +183,8 @@ class Printer {
       }
     }
     for (const TestExpect& e : t.expects) {
-      std::string name = e.value >= 0 && static_cast<size_t>(e.value) < p_.values.size()
-                             ? p_.values[static_cast<size_t>(e.value)].name
+      std::string name = e.value >= 0 && static_cast<size_t>(e.value) < program_.values.size()
+                             ? program_.values[static_cast<size_t>(e.value)].name
                              : "?";
       if (!e.error.empty()) {
         line(1, fmt::format("expect {} error {}", name, quoted(e.error)));
@@ -209,8 +211,8 @@ class Printer {
       case Value::Kind::Period: return fmt::format("{} months", v.as_period());
       case Value::Kind::Text: return quoted(v.as_text());
       case Value::Kind::Enum:
-        if (t.kind == TypeKind::Enum && t.id >= 0 && static_cast<size_t>(t.id) < p_.schema.enums.size()) {
-          const auto& m = p_.schema.enums[static_cast<size_t>(t.id)].members;
+        if (t.kind == TypeKind::Enum && t.id >= 0 && static_cast<size_t>(t.id) < program_.schema.enums.size()) {
+          const auto& m = program_.schema.enums[static_cast<size_t>(t.id)].members;
           if (v.as_enum() >= 0 && static_cast<size_t>(v.as_enum()) < m.size())
             return m[static_cast<size_t>(v.as_enum())];
         }
@@ -229,8 +231,8 @@ class Printer {
       case Value::Kind::Record: {
         std::vector<std::string> fields;
         const RecordDef* rd =
-            t.kind == TypeKind::Record && t.id >= 0 && static_cast<size_t>(t.id) < p_.schema.records.size()
-                ? &p_.schema.records[static_cast<size_t>(t.id)]
+            t.kind == TypeKind::Record && t.id >= 0 && static_cast<size_t>(t.id) < program_.schema.records.size()
+                ? &program_.schema.records[static_cast<size_t>(t.id)]
                 : nullptr;
         for (size_t i = 0; i < v.as_record().size(); ++i)
           fields.push_back(fmt::format(
@@ -246,26 +248,26 @@ class Printer {
   std::string attributes(const Node& n) const {
     auto index = static_cast<size_t>(n.aux);
     switch (op_info(n.op).aux) {
-      case Aux::ConstIndex: return index < p_.consts.size() ? constant(p_.consts[index], n.type) : "?";
-      case Aux::InputIndex: return index < p_.inputs.size() ? p_.inputs[index].name : "?";
+      case Aux::ConstIndex: return index < program_.consts.size() ? constant(program_.consts[index], n.type) : "?";
+      case Aux::InputIndex: return index < program_.inputs.size() ? program_.inputs[index].name : "?";
       case Aux::LocalSlot: return fmt::format("${}", n.aux);
-      case Aux::ValueIndex: return index < p_.values.size() ? p_.values[index].name : "?";
+      case Aux::ValueIndex: return index < program_.values.size() ? program_.values[index].name : "?";
       case Aux::TableIndex: {
-        if (index >= p_.tables.size()) return "?";
-        const TableDef& t = p_.tables[index];
+        if (index >= program_.tables.size()) return "?";
+        const TableDef& t = program_.tables[index];
         auto col = static_cast<size_t>(n.aux2);
         return fmt::format("{}.{}", t.name, col < t.outputs.size() ? t.outputs[col].name : "?");
       }
-      case Aux::CalendarIndex: return index < p_.calendars.size() ? p_.calendars[index].name : "?";
+      case Aux::CalendarIndex: return index < program_.calendars.size() ? program_.calendars[index].name : "?";
       case Aux::FieldIndex: {
-        if (n.a < 0 || static_cast<size_t>(n.a) >= p_.nodes.size()) return "?";
-        const Type& rt = p_.nodes[static_cast<size_t>(n.a)].type;
-        if (rt.kind != TypeKind::Record || rt.id < 0 || static_cast<size_t>(rt.id) >= p_.schema.records.size())
+        if (n.a < 0 || static_cast<size_t>(n.a) >= program_.nodes.size()) return "?";
+        const Type& rt = program_.nodes[static_cast<size_t>(n.a)].type;
+        if (rt.kind != TypeKind::Record || rt.id < 0 || static_cast<size_t>(rt.id) >= program_.schema.records.size())
           return "?";
-        const auto& fields = p_.schema.records[static_cast<size_t>(rt.id)].fields;
+        const auto& fields = program_.schema.records[static_cast<size_t>(rt.id)].fields;
         return index < fields.size() ? fields[index].name : "?";
       }
-      case Aux::RecordIndex: return index < p_.schema.records.size() ? p_.schema.records[index].name : "?";
+      case Aux::RecordIndex: return index < program_.schema.records.size() ? program_.schema.records[index].name : "?";
       case Aux::CmpOp: return std::string(cmp_name(static_cast<CmpOp>(n.aux)));
       case Aux::RoundPlaces:
         return fmt::format("{} {}", n.aux < 0 ? "minor unit" : fmt::format("{} places", n.aux), rounding_name(n.aux2));
@@ -275,7 +277,7 @@ class Printer {
   }
 
   void expr(NodeId id, int indent, const std::string& label) {
-    if (id < 0 || static_cast<size_t>(id) >= p_.nodes.size()) {
+    if (id < 0 || static_cast<size_t>(id) >= program_.nodes.size()) {
       line(indent, label + (id == kNoNode ? "(absent)" : fmt::format("(invalid node {})", id)));
       return;
     }
@@ -283,10 +285,10 @@ class Printer {
       line(indent, label + "...");
       return;
     }
-    const Node& n = p_.nodes[static_cast<size_t>(id)];
+    const Node& n = program_.nodes[static_cast<size_t>(id)];
     const OpInfo& info = op_info(n.op);
     std::string attrs = attributes(n);
-    line(indent, fmt::format("{}{}{}{}{} : {}", label, o_.node_ids ? fmt::format("%{} ", id) : "", info.name,
+    line(indent, fmt::format("{}{}{}{}{} : {}", label, options_.node_ids ? fmt::format("%{} ", id) : "", info.name,
                              attrs.empty() ? "" : " ", attrs, type(n.type)));
     auto operand = [&](NodeId child, Slot s, std::string_view role, bool labelled) {
       if (s == Slot::Unused) return;
@@ -300,21 +302,22 @@ class Printer {
     operand(n.c, info.c, info.c_role, labelled);
     switch (info.args) {
       case Args::RecordFields: {
-        const RecordDef* rd = n.aux >= 0 && static_cast<size_t>(n.aux) < p_.schema.records.size()
-                                  ? &p_.schema.records[static_cast<size_t>(n.aux)]
+        const RecordDef* rd = n.aux >= 0 && static_cast<size_t>(n.aux) < program_.schema.records.size()
+                                  ? &program_.schema.records[static_cast<size_t>(n.aux)]
                                   : nullptr;
         for (size_t i = 0; i < n.args.size(); ++i)
           expr(n.args[i], indent + 1, (rd && i < rd->fields.size() ? rd->fields[i].name : std::to_string(i)) + ": ");
         break;
       }
       case Args::Updates: {
-        const Type* rt =
-            n.a >= 0 && static_cast<size_t>(n.a) < p_.nodes.size() ? &p_.nodes[static_cast<size_t>(n.a)].type : nullptr;
+        const Type* rt = n.a >= 0 && static_cast<size_t>(n.a) < program_.nodes.size()
+                             ? &program_.nodes[static_cast<size_t>(n.a)].type
+                             : nullptr;
         for (size_t i = 0; i < n.args.size(); ++i) {
           std::string name = std::to_string(i < n.ints.size() ? n.ints[i] : -1);
           if (rt && rt->kind == TypeKind::Record && i < n.ints.size() && rt->id >= 0 &&
-              static_cast<size_t>(rt->id) < p_.schema.records.size()) {
-            const auto& fields = p_.schema.records[static_cast<size_t>(rt->id)].fields;
+              static_cast<size_t>(rt->id) < program_.schema.records.size()) {
+            const auto& fields = program_.schema.records[static_cast<size_t>(rt->id)].fields;
             if (n.ints[i] >= 0 && static_cast<size_t>(n.ints[i]) < fields.size())
               name = fields[static_cast<size_t>(n.ints[i])].name;
           }
@@ -323,8 +326,9 @@ class Printer {
         break;
       }
       case Args::Arms: {
-        const Type* subject =
-            n.a >= 0 && static_cast<size_t>(n.a) < p_.nodes.size() ? &p_.nodes[static_cast<size_t>(n.a)].type : nullptr;
+        const Type* subject = n.a >= 0 && static_cast<size_t>(n.a) < program_.nodes.size()
+                                  ? &program_.nodes[static_cast<size_t>(n.a)].type
+                                  : nullptr;
         for (size_t i = 0; i < n.args.size(); ++i)
           expr(n.args[i], indent + 1,
                (subject && i < n.pats.size() ? pattern(n.pats[i], *subject) : std::string("?")) + " => ");
@@ -344,8 +348,8 @@ class Printer {
     }
   }
 
-  const Program& p_;
-  const PrintOptions& o_;
+  const Program& program_;
+  const PrintOptions& options_;
   std::string out_;
 };
 

@@ -11,29 +11,30 @@ namespace {
 
 class Verifier {
  public:
-  explicit Verifier(const Program& p) : p_(p) {}
+  explicit Verifier(const Program& p) : program_(p) {}
 
   std::vector<std::string> run() {
-    if (p_.node_locs.size() != p_.nodes.size())
-      problem(fmt::format("the location table has {} entries for {} nodes", p_.node_locs.size(), p_.nodes.size()));
-    if (p_.value_locs.size() != p_.values.size())
-      problem(
-          fmt::format("the value location table has {} entries for {} values", p_.value_locs.size(), p_.values.size()));
-    for (size_t i = 0; i < p_.nodes.size(); ++i) node(static_cast<NodeId>(i));
+    if (program_.node_locs.size() != program_.nodes.size())
+      problem(fmt::format("the location table has {} entries for {} nodes", program_.node_locs.size(),
+                          program_.nodes.size()));
+    if (program_.value_locs.size() != program_.values.size())
+      problem(fmt::format("the value location table has {} entries for {} values", program_.value_locs.size(),
+                          program_.values.size()));
+    for (size_t i = 0; i < program_.nodes.size(); ++i) node(static_cast<NodeId>(i));
     values();
     tables();
     calendars();
-    if (p_.home_zone != kNoNode) expect_node(p_.home_zone, "the home zone", Kind::Zone);
-    for (const TestCase& t : p_.tests) {
-      if (t.inputs.size() != p_.inputs.size())
-        problem(fmt::format("test \"{}\": {} inputs for {} declared", t.name, t.inputs.size(), p_.inputs.size()));
+    if (program_.home_zone != kNoNode) expect_node(program_.home_zone, "the home zone", Kind::Zone);
+    for (const TestCase& t : program_.tests) {
+      if (t.inputs.size() != program_.inputs.size())
+        problem(fmt::format("test \"{}\": {} inputs for {} declared", t.name, t.inputs.size(), program_.inputs.size()));
       for (NodeId n : t.inputs)
         if (n != kNoNode) expect_node(n, fmt::format("test \"{}\": an input", t.name), Kind::Any);
       for (const TestExpect& e : t.expects) {
         // value -1: an error expected of the whole evaluation
         if ((e.value < 0 && (e.value != -1 || e.error.empty())) ||
-            (e.value >= 0 && static_cast<size_t>(e.value) >= p_.values.size()))
-          problem(fmt::format("test \"{}\": expects value {}, outside 0..{}", t.name, e.value, last(p_.values)));
+            (e.value >= 0 && static_cast<size_t>(e.value) >= program_.values.size()))
+          problem(fmt::format("test \"{}\": expects value {}, outside 0..{}", t.name, e.value, last(program_.values)));
         if (e.expected != kNoNode)
           expect_node(e.expected, fmt::format("test \"{}\": an expectation", t.name), Kind::Any);
       }
@@ -47,7 +48,7 @@ class Verifier {
   static long last(const V& v) {
     return static_cast<long>(v.size()) - 1;
   }
-  bool valid(NodeId id) const { return id >= 0 && static_cast<size_t>(id) < p_.nodes.size(); }
+  bool valid(NodeId id) const { return id >= 0 && static_cast<size_t>(id) < program_.nodes.size(); }
 
   // The kind of a type as the op table names kinds.
   static Kind kind_of(const Type& t) {
@@ -98,20 +99,20 @@ class Verifier {
       default: return "any";
     }
   }
-  std::string type_name(const Type& t) const { return to_string(t, p_.schema); }
+  std::string type_name(const Type& t) const { return to_string(t, program_.schema); }
 
   // A node reference from outside the node table (a value body, a table cell, ...).
   void expect_node(NodeId id, const std::string& what, Kind kind) {
     if (!valid(id)) {
-      problem(fmt::format("{} is node {}, outside 0..{}", what, id, last(p_.nodes)));
+      problem(fmt::format("{} is node {}, outside 0..{}", what, id, last(program_.nodes)));
       return;
     }
-    const Type& t = p_.nodes[static_cast<size_t>(id)].type;
+    const Type& t = program_.nodes[static_cast<size_t>(id)].type;
     if (!fits(t, kind)) problem(fmt::format("{} has type {}, expected {}", what, type_name(t), kind_name(kind)));
   }
 
   void node(NodeId id) {
-    const Node& n = p_.nodes[static_cast<size_t>(id)];
+    const Node& n = program_.nodes[static_cast<size_t>(id)];
     if (static_cast<size_t>(n.op) >= op_table().size()) {
       problem(fmt::format("node {}: operation {} is not in the op table", id, static_cast<int>(n.op)));
       return;
@@ -130,10 +131,10 @@ class Verifier {
         return;
       }
       if (!valid(child)) {
-        problem(fmt::format("{}: operand {} is node {}, outside 0..{}", here, name, child, last(p_.nodes)));
+        problem(fmt::format("{}: operand {} is node {}, outside 0..{}", here, name, child, last(program_.nodes)));
         return;
       }
-      const Type& t = p_.nodes[static_cast<size_t>(child)].type;
+      const Type& t = program_.nodes[static_cast<size_t>(child)].type;
       if (!fits(t, kind))
         problem(fmt::format("{}: operand {} has type {}, expected {}", here, name, type_name(t), kind_name(kind)));
     };
@@ -141,7 +142,7 @@ class Verifier {
     slot(n.b, info.b, "b", info.b_kind);
     slot(n.c, info.c, "c", info.c_kind);
     if (info.result == Kind::SameAsA) {
-      if (valid(n.a) && kind_of(p_.nodes[static_cast<size_t>(n.a)].type) != kind_of(n.type))
+      if (valid(n.a) && kind_of(program_.nodes[static_cast<size_t>(n.a)].type) != kind_of(n.type))
         problem(fmt::format("{}: result has type {}, expected the kind of operand a", here, type_name(n.type)));
     } else if (!fits(n.type, info.result)) {
       problem(fmt::format("{}: result has type {}, expected {}", here, type_name(n.type), kind_name(info.result)));
@@ -157,13 +158,13 @@ class Verifier {
     };
     switch (info.aux) {
       case Aux::Unused: break;
-      case Aux::ConstIndex: index(n.aux, p_.consts.size(), "constants"); break;
-      case Aux::InputIndex: index(n.aux, p_.inputs.size(), "inputs"); break;
-      case Aux::LocalSlot: index(n.aux, static_cast<size_t>(std::max(0, p_.local_slots)), "local slots"); break;
-      case Aux::ValueIndex: index(n.aux, p_.values.size(), "values"); break;
-      case Aux::TableIndex: index(n.aux, p_.tables.size(), "tables"); break;
-      case Aux::CalendarIndex: index(n.aux, p_.calendars.size(), "calendars"); break;
-      case Aux::RecordIndex: index(n.aux, p_.schema.records.size(), "records"); break;
+      case Aux::ConstIndex: index(n.aux, program_.consts.size(), "constants"); break;
+      case Aux::InputIndex: index(n.aux, program_.inputs.size(), "inputs"); break;
+      case Aux::LocalSlot: index(n.aux, static_cast<size_t>(std::max(0, program_.local_slots)), "local slots"); break;
+      case Aux::ValueIndex: index(n.aux, program_.values.size(), "values"); break;
+      case Aux::TableIndex: index(n.aux, program_.tables.size(), "tables"); break;
+      case Aux::CalendarIndex: index(n.aux, program_.calendars.size(), "calendars"); break;
+      case Aux::RecordIndex: index(n.aux, program_.schema.records.size(), "records"); break;
       case Aux::CmpOp:
         if (n.aux < 0 || n.aux > static_cast<int32_t>(CmpOp::Ge))
           problem(fmt::format("{}: aux {} is not a comparison", here, n.aux));
@@ -174,14 +175,15 @@ class Verifier {
         break;
       case Aux::FieldIndex: {
         if (!valid(n.a)) break;
-        const Type& rt = p_.nodes[static_cast<size_t>(n.a)].type;
-        if (rt.kind != TypeKind::Record || rt.id < 0 || static_cast<size_t>(rt.id) >= p_.schema.records.size()) break;
-        index(n.aux, p_.schema.records[static_cast<size_t>(rt.id)].fields.size(), "fields of the record");
+        const Type& rt = program_.nodes[static_cast<size_t>(n.a)].type;
+        if (rt.kind != TypeKind::Record || rt.id < 0 || static_cast<size_t>(rt.id) >= program_.schema.records.size())
+          break;
+        index(n.aux, program_.schema.records[static_cast<size_t>(rt.id)].fields.size(), "fields of the record");
         break;
       }
     }
-    if (info.aux2 == Aux2::TableColumn && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.tables.size()) {
-      size_t columns = p_.tables[static_cast<size_t>(n.aux)].outputs.size();
+    if (info.aux2 == Aux2::TableColumn && n.aux >= 0 && static_cast<size_t>(n.aux) < program_.tables.size()) {
+      size_t columns = program_.tables[static_cast<size_t>(n.aux)].outputs.size();
       if (n.aux2 < 0 || static_cast<size_t>(n.aux2) >= columns)
         problem(
             fmt::format("{}: aux2 {} is not an output column (0..{})", here, n.aux2, static_cast<long>(columns) - 1));
@@ -196,7 +198,7 @@ class Verifier {
       for (size_t i = 0; i < n.args.size(); ++i) {
         NodeId c = n.args[i];
         if (c == kNoNode && absent_ok) continue;
-        if (!valid(c)) problem(fmt::format("{}: args[{}] is node {}, outside 0..{}", here, i, c, last(p_.nodes)));
+        if (!valid(c)) problem(fmt::format("{}: args[{}] is node {}, outside 0..{}", here, i, c, last(program_.nodes)));
       }
     };
     auto no_extras = [&](bool ints, bool pats) {
@@ -211,8 +213,8 @@ class Verifier {
       case Args::RecordFields: {
         each_valid(true);
         no_extras(false, false);
-        if (n.aux >= 0 && static_cast<size_t>(n.aux) < p_.schema.records.size()) {
-          size_t fields = p_.schema.records[static_cast<size_t>(n.aux)].fields.size();
+        if (n.aux >= 0 && static_cast<size_t>(n.aux) < program_.schema.records.size()) {
+          size_t fields = program_.schema.records[static_cast<size_t>(n.aux)].fields.size();
           if (n.args.size() != fields)
             problem(fmt::format("{}: {} args for a record of {} fields", here, n.args.size(), fields));
         }
@@ -241,7 +243,7 @@ class Verifier {
         if (n.args.size() % 2 != 0)
           problem(fmt::format("{}: {} args are not value and condition pairs", here, n.args.size()));
         for (size_t i = 1; i < n.args.size(); i += 2)
-          if (valid(n.args[i]) && !fits(p_.nodes[static_cast<size_t>(n.args[i])].type, Kind::Bool))
+          if (valid(n.args[i]) && !fits(program_.nodes[static_cast<size_t>(n.args[i])].type, Kind::Bool))
             problem(fmt::format("{}: condition args[{}] is not a bool", here, i));
         break;
       case Args::Operands:
@@ -253,18 +255,18 @@ class Verifier {
   }
 
   void values() {
-    std::vector<char> is_decision(p_.values.size());
-    for (int32_t d : p_.decisions) {
-      if (d < 0 || static_cast<size_t>(d) >= p_.values.size()) {
-        problem(fmt::format("decision list: value {} is outside 0..{}", d, last(p_.values)));
+    std::vector<char> is_decision(program_.values.size());
+    for (int32_t d : program_.decisions) {
+      if (d < 0 || static_cast<size_t>(d) >= program_.values.size()) {
+        problem(fmt::format("decision list: value {} is outside 0..{}", d, last(program_.values)));
         continue;
       }
-      if (p_.values[static_cast<size_t>(d)].kind != ValueKind::Decision)
-        problem(fmt::format("decision list: `{}` is not a decision", p_.values[static_cast<size_t>(d)].name));
+      if (program_.values[static_cast<size_t>(d)].kind != ValueKind::Decision)
+        problem(fmt::format("decision list: `{}` is not a decision", program_.values[static_cast<size_t>(d)].name));
       is_decision[static_cast<size_t>(d)] = 1;
     }
-    for (size_t v = 0; v < p_.values.size(); ++v) {
-      const ValueDef& def = p_.values[v];
+    for (size_t v = 0; v < program_.values.size(); ++v) {
+      const ValueDef& def = program_.values[v];
       if (def.kind == ValueKind::Decision && !is_decision[v])
         problem(fmt::format("value `{}`: a decision missing from the decision list", def.name));
       expect_node(def.body, fmt::format("value `{}`: the body", def.name), Kind::Any);
@@ -276,9 +278,9 @@ class Verifier {
   // whose vertices are the values, then the tables, then the calendars, and whose edges are
   // the references in each one's expressions (each expression walked once).
   void cycles() {
-    size_t nv = p_.values.size(), nt = p_.tables.size(), nc = p_.calendars.size();
+    size_t nv = program_.values.size(), nt = program_.tables.size(), nc = program_.calendars.size();
     std::vector<std::vector<size_t>> edges(nv + nt + nc);
-    std::vector<uint32_t> stamp(p_.nodes.size());
+    std::vector<uint32_t> stamp(program_.nodes.size());
     uint32_t current = 0;
     auto refs_of = [&](std::vector<NodeId> roots, std::vector<size_t>& out) {
       ++current;
@@ -287,7 +289,7 @@ class Verifier {
         roots.pop_back();
         if (!valid(id) || stamp[static_cast<size_t>(id)] == current) continue;
         stamp[static_cast<size_t>(id)] = current;
-        const Node& n = p_.nodes[static_cast<size_t>(id)];
+        const Node& n = program_.nodes[static_cast<size_t>(id)];
         auto index = static_cast<size_t>(n.aux);
         if (n.op == Op::ValueRef && index < nv) out.push_back(index);
         if (n.op == Op::TableGet && index < nt) out.push_back(nv + index);
@@ -296,17 +298,19 @@ class Verifier {
         roots.insert(roots.end(), n.args.begin(), n.args.end());
       }
     };
-    for (size_t v = 0; v < nv; ++v) refs_of({p_.values[v].body}, edges[v]);
+    for (size_t v = 0; v < nv; ++v) refs_of({program_.values[v].body}, edges[v]);
     for (size_t t = 0; t < nt; ++t) {
-      std::vector<NodeId> roots = p_.tables[t].given;
-      for (const TableRow& row : p_.tables[t].rows) roots.insert(roots.end(), row.outputs.begin(), row.outputs.end());
+      std::vector<NodeId> roots = program_.tables[t].given;
+      for (const TableRow& row : program_.tables[t].rows)
+        roots.insert(roots.end(), row.outputs.begin(), row.outputs.end());
       refs_of(std::move(roots), edges[nv + t]);
     }
-    for (size_t c = 0; c < nc; ++c) refs_of({p_.calendars[c].zone, p_.calendars[c].holidays}, edges[nv + nt + c]);
+    for (size_t c = 0; c < nc; ++c)
+      refs_of({program_.calendars[c].zone, program_.calendars[c].holidays}, edges[nv + nt + c]);
     auto name = [&](size_t vertex) {
-      if (vertex < nv) return fmt::format("value `{}`", p_.values[vertex].name);
-      if (vertex < nv + nt) return fmt::format("table `{}`", p_.tables[vertex - nv].name);
-      return fmt::format("calendar `{}`", p_.calendars[vertex - nv - nt].name);
+      if (vertex < nv) return fmt::format("value `{}`", program_.values[vertex].name);
+      if (vertex < nv + nt) return fmt::format("table `{}`", program_.tables[vertex - nv].name);
+      return fmt::format("calendar `{}`", program_.calendars[vertex - nv - nt].name);
     };
     // Depth-first with an explicit stack (chains of thousands of lets are valid).
     std::vector<uint8_t> state(edges.size());  // 0 new, 1 on the path, 2 done
@@ -333,11 +337,11 @@ class Verifier {
   }
 
   void tables() {
-    for (const TableDef& t : p_.tables) {
+    for (const TableDef& t : program_.tables) {
       for (size_t g = 0; g < t.given.size(); ++g) {
         expect_node(t.given[g], fmt::format("table `{}`: given column {}", t.name, g + 1), Kind::Any);
         if (valid(t.given[g])) {
-          TypeKind k = p_.nodes[static_cast<size_t>(t.given[g])].type.kind;
+          TypeKind k = program_.nodes[static_cast<size_t>(t.given[g])].type.kind;
           if (k != TypeKind::Integer && k != TypeKind::Enum && k != TypeKind::Bool)
             problem(fmt::format("table `{}`: given column {} is not an integer, enum or bool", t.name, g + 1));
         }
@@ -360,7 +364,7 @@ class Verifier {
   }
 
   void calendars() {
-    for (const CalendarDef& c : p_.calendars) {
+    for (const CalendarDef& c : program_.calendars) {
       expect_node(c.zone, fmt::format("calendar `{}`: the zone", c.name), Kind::Zone);
       if (c.holidays != kNoNode)
         expect_node(c.holidays, fmt::format("calendar `{}`: the holidays", c.name), Kind::Holidays);
@@ -369,7 +373,7 @@ class Verifier {
     }
   }
 
-  const Program& p_;
+  const Program& program_;
   std::vector<std::string> problems_;
 };
 

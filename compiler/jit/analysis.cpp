@@ -35,19 +35,19 @@ class Nesting {
 
 int64_t Analysis::deepest_below(NodeId id, int64_t depth) {
   constexpr int64_t kUnbounded = INT32_MAX;
-  if (id < 0 || static_cast<size_t>(id) >= p_.nodes.size()) return depth;
+  if (id < 0 || static_cast<size_t>(id) >= program_.nodes.size()) return depth;
   // Past the interpreter's limit the answer is known: stop (and keep the C++ stack small).
   if (walk_depth_ > kMaxDepth + 16) return kUnbounded;
   Nesting nesting(walk_depth_);
-  const ir::Node& n = p_.nodes[id];
+  const ir::Node& n = program_.nodes[id];
   int64_t d = depth + 1;  // this node
   int64_t most = d;
   auto below = [&](int kind, int32_t index) {
     most = std::max(most, std::min(kUnbounded, d + deepest_in(kind, index)));
   };
-  if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.values.size()) below(0, n.aux);
-  if (n.op == Op::TableGet && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.tables.size()) below(1, n.aux);
-  if (n.op == Op::CalendarRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.calendars.size()) below(2, n.aux);
+  if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < program_.values.size()) below(0, n.aux);
+  if (n.op == Op::TableGet && n.aux >= 0 && static_cast<size_t>(n.aux) < program_.tables.size()) below(1, n.aux);
+  if (n.op == Op::CalendarRef && n.aux >= 0 && static_cast<size_t>(n.aux) < program_.calendars.size()) below(2, n.aux);
   for (NodeId c : {n.a, n.b, n.c}) most = std::max(most, deepest_below(c, d));
   for (NodeId c : n.args) most = std::max(most, deepest_below(c, d));
   return most;
@@ -59,14 +59,14 @@ int64_t Analysis::deepest_in(int kind, int32_t index) {
   if (!fresh) return it->second < 0 ? kUnbounded : it->second;  // a cycle: unbounded
   int64_t most = 0;
   if (kind == 0) {
-    most = deepest_below(p_.values[index].body, 0);
+    most = deepest_below(program_.values[index].body, 0);
   } else if (kind == 1) {
-    const ir::TableDef& t = p_.tables[index];
+    const ir::TableDef& t = program_.tables[index];
     for (NodeId g : t.given) most = std::max(most, deepest_below(g, 0));
     for (const ir::TableRow& r : t.rows)
       for (NodeId o : r.outputs) most = std::max(most, deepest_below(o, 0));
   } else {
-    const ir::CalendarDef& c = p_.calendars[index];
+    const ir::CalendarDef& c = program_.calendars[index];
     most = std::max(deepest_below(c.zone, 0), deepest_below(c.holidays, 0));
   }
   deepest_[{kind, index}] = most;
@@ -74,22 +74,22 @@ int64_t Analysis::deepest_in(int kind, int32_t index) {
 }
 
 int64_t Analysis::deepest_evaluation() {
-  int64_t most = deepest_below(p_.home_zone, 0);
-  for (int32_t d : p_.decisions) most = std::max(most, deepest_in(0, d));
+  int64_t most = deepest_below(program_.home_zone, 0);
+  for (int32_t d : program_.decisions) most = std::max(most, deepest_in(0, d));
   return most;
 }
 
 int64_t Analysis::tree_size(NodeId id, int depth, int64_t* refs) {
-  if (id < 0 || static_cast<size_t>(id) >= p_.nodes.size() || depth > 1000) return 0;
+  if (id < 0 || static_cast<size_t>(id) >= program_.nodes.size() || depth > 1000) return 0;
   // A chain of values this long is far over the inlining limits anyway.
   if (walk_depth_ > kMaxDepth) {
     *refs = INT32_MAX;
     return INT32_MAX;
   }
   Nesting nesting(walk_depth_);
-  const ir::Node& n = p_.nodes[id];
+  const ir::Node& n = program_.nodes[id];
   int64_t size = 1;
-  if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.values.size()) {
+  if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < program_.values.size()) {
     size = std::min<int64_t>(INT32_MAX, size + inline_size(n.aux));
     *refs = std::max(*refs, std::min<int64_t>(INT32_MAX, inline_depth_[n.aux] + 1));
   }
@@ -100,29 +100,29 @@ int64_t Analysis::tree_size(NodeId id, int depth, int64_t* refs) {
 
 int64_t Analysis::inline_size(int32_t v) {
   if (inline_size_.empty()) {
-    inline_size_.assign(p_.values.size(), -1);
-    inline_depth_.assign(p_.values.size(), 0);
+    inline_size_.assign(program_.values.size(), -1);
+    inline_depth_.assign(program_.values.size(), 0);
   }
   int64_t& known = inline_size_[v];
   if (known == -2) return 0;  // a cycle: fails at run time, size does not matter
   if (known >= 0) return known;
   known = -2;
   int64_t refs = 0;
-  int64_t size = tree_size(p_.values[v].body, 0, &refs);
+  int64_t size = tree_size(program_.values[v].body, 0, &refs);
   inline_size_[v] = size;
   inline_depth_[v] = refs;
   return size;
 }
 
 bool Analysis::required_input_path(NodeId id) const {
-  if (id < 0 || static_cast<size_t>(id) >= p_.nodes.size()) return false;
-  const ir::Node& r = p_.nodes[id];
+  if (id < 0 || static_cast<size_t>(id) >= program_.nodes.size()) return false;
+  const ir::Node& r = program_.nodes[id];
   if (r.op == Op::Input)
-    return r.aux >= 0 && static_cast<size_t>(r.aux) < p_.inputs.size() && !p_.inputs[r.aux].optional;
+    return r.aux >= 0 && static_cast<size_t>(r.aux) < program_.inputs.size() && !program_.inputs[r.aux].optional;
   if (r.op != Op::Field) return false;
-  const Type& base = p_.nodes[r.a].type;
+  const Type& base = program_.nodes[r.a].type;
   if (base.kind != TypeKind::Record || base.optional) return false;
-  const ir::RecordDef& def = p_.schema.records[base.id];
+  const ir::RecordDef& def = program_.schema.records[base.id];
   if (r.aux < 0 || static_cast<size_t>(r.aux) >= def.fields.size() || def.fields[r.aux].type.optional) return false;
   return required_input_path(r.a);
 }
@@ -130,8 +130,8 @@ bool Analysis::required_input_path(NodeId id) const {
 // Conditions that evaluate without any possible error: literals, required input fields,
 // logic, and comparisons of bools, enums and integers.
 bool Analysis::cannot_fail(NodeId id, int depth) const {
-  if (id < 0 || static_cast<size_t>(id) >= p_.nodes.size() || depth > 64) return false;
-  const ir::Node& n = p_.nodes[id];
+  if (id < 0 || static_cast<size_t>(id) >= program_.nodes.size() || depth > 64) return false;
+  const ir::Node& n = program_.nodes[id];
   if (n.type.optional) return false;
   switch (n.op) {
     case Op::Const: return true;
@@ -141,9 +141,9 @@ bool Analysis::cannot_fail(NodeId id, int depth) const {
     case Op::And:
     case Op::Or: return cannot_fail(n.a, depth + 1) && cannot_fail(n.b, depth + 1);
     case Op::Cmp: {
-      TypeKind k = p_.nodes[n.a].type.kind;
-      return (k == TypeKind::Bool || k == TypeKind::Enum || k == TypeKind::Integer) && p_.nodes[n.b].type.kind == k &&
-             cannot_fail(n.a, depth + 1) && cannot_fail(n.b, depth + 1);
+      TypeKind k = program_.nodes[n.a].type.kind;
+      return (k == TypeKind::Bool || k == TypeKind::Enum || k == TypeKind::Integer) &&
+             program_.nodes[n.b].type.kind == k && cannot_fail(n.a, depth + 1) && cannot_fail(n.b, depth + 1);
     }
     default: return false;
   }
@@ -156,58 +156,59 @@ bool Analysis::cannot_fail(NodeId id, int depth) const {
 // hand-written evaluator would. (With the branch-free mask every condition is evaluated;
 // that is faster only when the CPU cannot predict which exclusion applies.)
 void Analysis::find_early_exit_collects(bool depth_checks) {
-  early_exit_.assign(p_.nodes.size(), false);
+  early_exit_.assign(program_.nodes.size(), false);
   if (depth_checks) return;
   // How each node is read: true while every reader is first() or is_empty().
-  std::vector<bool> only_first(p_.nodes.size(), true);
-  std::vector<bool> value_only_first(p_.values.size(), true);
+  std::vector<bool> only_first(program_.nodes.size(), true);
+  std::vector<bool> value_only_first(program_.values.size(), true);
   auto read_by = [&](NodeId c, Op reader) {
-    if (c >= 0 && static_cast<size_t>(c) < p_.nodes.size() && reader != Op::ListFirst && reader != Op::ListIsEmpty)
+    if (c >= 0 && static_cast<size_t>(c) < program_.nodes.size() && reader != Op::ListFirst &&
+        reader != Op::ListIsEmpty)
       only_first[c] = false;
   };
-  for (const ir::Node& n : p_.nodes) {
+  for (const ir::Node& n : program_.nodes) {
     for (NodeId c : {n.a, n.b, n.c}) read_by(c, n.op);
     for (NodeId c : n.args) read_by(c, n.op);
   }
   // A value is read as its references are read.
-  for (size_t i = 0; i < p_.nodes.size(); ++i) {
-    const ir::Node& n = p_.nodes[i];
-    if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.values.size() && !only_first[i])
+  for (size_t i = 0; i < program_.nodes.size(); ++i) {
+    const ir::Node& n = program_.nodes[i];
+    if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < program_.values.size() && !only_first[i])
       value_only_first[n.aux] = false;
   }
   // Nodes read from outside the node graph (tables, calendars, tests, the home zone) and
   // values that are outputs.
   auto outside = [&](NodeId c) {
-    if (c >= 0 && static_cast<size_t>(c) < p_.nodes.size()) only_first[c] = false;
+    if (c >= 0 && static_cast<size_t>(c) < program_.nodes.size()) only_first[c] = false;
   };
-  outside(p_.home_zone);
-  for (const ir::TableDef& t : p_.tables) {
+  outside(program_.home_zone);
+  for (const ir::TableDef& t : program_.tables) {
     for (NodeId g : t.given) outside(g);
     for (const ir::TableRow& r : t.rows)
       for (NodeId o : r.outputs) outside(o);
   }
-  for (const ir::CalendarDef& c : p_.calendars) {
+  for (const ir::CalendarDef& c : program_.calendars) {
     outside(c.zone);
     outside(c.holidays);
   }
-  for (const ir::TestCase& tc : p_.tests) {
+  for (const ir::TestCase& tc : program_.tests) {
     for (NodeId in : tc.inputs) outside(in);
     for (const ir::TestExpect& e : tc.expects) outside(e.expected);
   }
-  for (int32_t v : p_.decisions)
-    if (v >= 0 && static_cast<size_t>(v) < p_.values.size()) value_only_first[v] = false;
-  std::vector<int> bodies(p_.nodes.size(), 0);  // values whose body this node is
-  std::vector<int32_t> body_of(p_.nodes.size(), -1);
-  for (size_t v = 0; v < p_.values.size(); ++v) {
-    NodeId b = p_.values[v].body;
-    if (b >= 0 && static_cast<size_t>(b) < p_.nodes.size()) {
+  for (int32_t v : program_.decisions)
+    if (v >= 0 && static_cast<size_t>(v) < program_.values.size()) value_only_first[v] = false;
+  std::vector<int> bodies(program_.nodes.size(), 0);  // values whose body this node is
+  std::vector<int32_t> body_of(program_.nodes.size(), -1);
+  for (size_t v = 0; v < program_.values.size(); ++v) {
+    NodeId b = program_.values[v].body;
+    if (b >= 0 && static_cast<size_t>(b) < program_.nodes.size()) {
       ++bodies[b];
       body_of[b] = static_cast<int32_t>(v);
     }
   }
   constexpr size_t kMaxElements = 63;
-  for (size_t i = 0; i < p_.nodes.size(); ++i) {
-    const ir::Node& n = p_.nodes[i];
+  for (size_t i = 0; i < program_.nodes.size(); ++i) {
+    const ir::Node& n = program_.nodes[i];
     size_t items = n.args.size() / 2;
     if (n.op != Op::Collect || items == 0 || items > kMaxElements || n.args.size() % 2 != 0) continue;
     bool readers_ok = only_first[i] && bodies[i] <= 1 && (bodies[i] == 0 || value_only_first[body_of[i]]);
@@ -218,15 +219,16 @@ void Analysis::find_early_exit_collects(bool depth_checks) {
     if (ek != TypeKind::Text && (!is_immediate_kind(ek) || ek == TypeKind::Bool || ek == TypeKind::None)) continue;
     bool ok = true;
     for (size_t k = 0; ok && k < items; ++k)
-      ok = p_.nodes[n.args[2 * k]].op == Op::Const && cannot_fail(n.args[2 * k + 1], 0);
+      ok = program_.nodes[n.args[2 * k]].op == Op::Const && cannot_fail(n.args[2 * k + 1], 0);
     early_exit_[i] = ok;
   }
 }
 
 bool Analysis::is_early_exit_list(NodeId list) const {
-  if (list < 0 || static_cast<size_t>(list) >= p_.nodes.size()) return false;
-  const ir::Node& n = p_.nodes[list];
-  if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < p_.values.size()) list = p_.values[n.aux].body;
+  if (list < 0 || static_cast<size_t>(list) >= program_.nodes.size()) return false;
+  const ir::Node& n = program_.nodes[list];
+  if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < program_.values.size())
+    list = program_.values[n.aux].body;
   return list >= 0 && static_cast<size_t>(list) < early_exit_.size() && early_exit_[list];
 }
 

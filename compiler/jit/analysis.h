@@ -12,7 +12,7 @@ namespace proviso::jit::detail {
 
 class Analysis {
  public:
-  explicit Analysis(const ir::Program& program) : p_(program) {}
+  explicit Analysis(const ir::Program& program) : program_(program) {}
 
   // The deepest the interpreter can nest evaluating the program (a cycle counts as
   // unbounded), and below one value (kind 0), table (1) or calendar (2), not counting its root.
@@ -44,7 +44,7 @@ class Analysis {
   int64_t tree_size(ir::NodeId id, int depth, int64_t* refs);
   bool cannot_fail(ir::NodeId id, int depth) const;
 
-  const ir::Program& p_;
+  const ir::Program& program_;
   std::map<std::pair<int, int32_t>, int64_t> deepest_;  // -1 while being computed
   std::vector<int64_t> inline_size_;                    // per value: -1 unknown, -2 being computed
   std::vector<int64_t> inline_depth_;

@@ -93,8 +93,8 @@ class Gen {
   llvm::Value* spill(const ir::Type& t, llvm::Value* v);  // required value to temp memory
   llvm::Type* repr(const ir::Type& t);
   llvm::Value* zero_of(const ir::Type& t);
-  CV absent(const ir::Type& t) { return {zero_of(t), B.getFalse()}; }
-  llvm::Value* presence(const CV& x) { return x.present ? x.present : B.getTrue(); }
+  CV absent(const ir::Type& t) { return {zero_of(t), builder_.getFalse()}; }
+  llvm::Value* presence(const CV& x) { return x.present ? x.present : builder_.getTrue(); }
   CV coerce(CV x, const ir::Type& from, const ir::Type& to);
   CV merge(const ir::Type& t, const std::vector<std::pair<llvm::BasicBlock*, CV>>& in);
   llvm::BasicBlock* block(const char* name);
@@ -139,12 +139,12 @@ class Gen {
 
   [[noreturn]] void unsupported(const std::string& what);
 
-  const ir::Program& p_;
-  const Layout& L_;
-  const ConstPlan& K_;
-  llvm::LLVMContext& C_;
-  std::unique_ptr<llvm::Module> M_;
-  llvm::IRBuilder<> B;
+  const ir::Program& program_;
+  const Layout& layout_;
+  const ConstPlan& consts_;
+  llvm::LLVMContext& context_;
+  std::unique_ptr<llvm::Module> module_;
+  llvm::IRBuilder<> builder_;
   std::vector<ErrorSite> sites_;
 
   llvm::IntegerType *i1_, *i8_, *i16_, *i32_, *i64_, *i128_;

@@ -12,16 +12,17 @@ using ir::Type;
 using ir::TypeKind;
 
 llvm::Value* Gen::at(llvm::Value* base, uint64_t offset) {
-  return offset ? B.CreateConstInBoundsGEP1_64(i8_, base, offset) : base;
+  return offset ? builder_.CreateConstInBoundsGEP1_64(i8_, base, offset) : base;
 }
 
-llvm::Value* Gen::at(llvm::Value* base, llvm::Value* offset) { return B.CreateInBoundsGEP(i8_, base, offset); }
+llvm::Value* Gen::at(llvm::Value* base, llvm::Value* offset) { return builder_.CreateInBoundsGEP(i8_, base, offset); }
 
 llvm::Value* Gen::load_constant_element(llvm::Constant* array, llvm::Value* index, const std::string& name) {
-  auto* gv = new llvm::GlobalVariable(*M_, array->getType(), true, llvm::GlobalValue::PrivateLinkage, array, name);
+  auto* gv = new llvm::GlobalVariable(*module_, array->getType(), true, llvm::GlobalValue::PrivateLinkage, array, name);
   gv->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
   llvm::Type* element = llvm::cast<llvm::ArrayType>(array->getType())->getElementType();
-  llvm::LoadInst* load = B.CreateLoad(element, B.CreateInBoundsGEP(array->getType(), gv, {B.getInt64(0), index}));
+  llvm::LoadInst* load =
+      builder_.CreateLoad(element, builder_.CreateInBoundsGEP(array->getType(), gv, {builder_.getInt64(0), index}));
   // The load yields one of the array's integers: their range lets the optimiser drop masks
   // (a bool column needs no `and 1`) and comparisons that cannot fail.
   if (auto* ints = llvm::dyn_cast<llvm::ConstantDataSequential>(array); ints && element->isIntegerTy()) {
@@ -33,7 +34,7 @@ llvm::Value* Gen::load_constant_element(llvm::Constant* array, llvm::Value* inde
       if (x.sgt(hi)) hi = x;
     }
     if (!hi.isMaxSignedValue()) {  // [lo, hi + 1) is not the full set
-      llvm::MDBuilder md(C_);
+      llvm::MDBuilder md(context_);
       load->setMetadata(llvm::LLVMContext::MD_range, md.createRange(lo, hi + llvm::APInt(bits, 1)));
     }
   }
@@ -80,10 +81,10 @@ llvm::Value* Gen::zero_of(const Type& t) {
 
 llvm::Value* Gen::load_value(const Type& t, llvm::Value* p) {
   auto ld = [&](llvm::Type* ty, uint64_t off, unsigned align) {
-    return B.CreateAlignedLoad(ty, at(p, off), llvm::Align(align));
+    return builder_.CreateAlignedLoad(ty, at(p, off), llvm::Align(align));
   };
   switch (t.kind) {
-    case TypeKind::Bool: return B.CreateICmpNE(ld(i8_, 0, 1), B.getInt8(0));
+    case TypeKind::Bool: return builder_.CreateICmpNE(ld(i8_, 0, 1), builder_.getInt8(0));
     case TypeKind::Integer:
     case TypeKind::DateTime:
     case TypeKind::Duration:
@@ -92,34 +93,34 @@ llvm::Value* Gen::load_value(const Type& t, llvm::Value* p) {
     case TypeKind::Date: return ld(i32_, 0, 4);
     case TypeKind::BusinessDuration: {
       llvm::Value* v = llvm::UndefValue::get(bdur_);
-      v = B.CreateInsertValue(v, ld(i64_, 0, 8), 0);
-      return B.CreateInsertValue(v, ld(i64_, 8, 8), 1);
+      v = builder_.CreateInsertValue(v, ld(i64_, 0, 8), 0);
+      return builder_.CreateInsertValue(v, ld(i64_, 8, 8), 1);
     }
     case TypeKind::Decimal:
     case TypeKind::Percent: {
       llvm::Value* v = llvm::UndefValue::get(dec_);
-      v = B.CreateInsertValue(v, ld(i128_, 0, 16), 0);
-      return B.CreateInsertValue(v, ld(i32_, 16, 4), 1);
+      v = builder_.CreateInsertValue(v, ld(i128_, 0, 16), 0);
+      return builder_.CreateInsertValue(v, ld(i32_, 16, 4), 1);
     }
     case TypeKind::Money: {
       llvm::Value* d = llvm::UndefValue::get(dec_);
-      d = B.CreateInsertValue(d, ld(i128_, 0, 16), 0);
-      d = B.CreateInsertValue(d, ld(i32_, 16, 4), 1);
+      d = builder_.CreateInsertValue(d, ld(i128_, 0, 16), 0);
+      d = builder_.CreateInsertValue(d, ld(i32_, 16, 4), 1);
       llvm::Value* v = llvm::UndefValue::get(money_);
-      v = B.CreateInsertValue(v, d, 0);
-      return B.CreateInsertValue(v, ld(i16_, 32, 2), 1);
+      v = builder_.CreateInsertValue(v, d, 0);
+      return builder_.CreateInsertValue(v, ld(i16_, 32, 2), 1);
     }
     case TypeKind::Text:
     case TypeKind::List: {
       llvm::Value* v = llvm::UndefValue::get(span_);
-      v = B.CreateInsertValue(v, ld(ptr_, 0, 8), 0);
-      return B.CreateInsertValue(v, ld(i64_, 8, 8), 1);
+      v = builder_.CreateInsertValue(v, ld(ptr_, 0, 8), 0);
+      return builder_.CreateInsertValue(v, ld(i64_, 8, 8), 1);
     }
     case TypeKind::Zone:
     case TypeKind::Calendar:
     case TypeKind::Holidays: return ld(ptr_, 0, 8);
     case TypeKind::Record: return p;
-    case TypeKind::None: return B.getFalse();
+    case TypeKind::None: return builder_.getFalse();
     case TypeKind::Error: break;
   }
   unsupported("values of an unknown type");
@@ -127,10 +128,10 @@ llvm::Value* Gen::load_value(const Type& t, llvm::Value* p) {
 
 void Gen::store_value(const Type& t, llvm::Value* v, llvm::Value* p) {
   auto st = [&](llvm::Value* x, uint64_t off, unsigned align) {
-    B.CreateAlignedStore(x, at(p, off), llvm::Align(align));
+    builder_.CreateAlignedStore(x, at(p, off), llvm::Align(align));
   };
   switch (t.kind) {
-    case TypeKind::Bool: st(B.CreateZExt(v, i8_), 0, 1); return;
+    case TypeKind::Bool: st(builder_.CreateZExt(v, i8_), 0, 1); return;
     case TypeKind::Integer:
     case TypeKind::DateTime:
     case TypeKind::Duration:
@@ -140,27 +141,27 @@ void Gen::store_value(const Type& t, llvm::Value* v, llvm::Value* p) {
     case TypeKind::BusinessDuration:
     case TypeKind::Text:
     case TypeKind::List:
-      st(B.CreateExtractValue(v, 0), 0, 8);
-      st(B.CreateExtractValue(v, 1), 8, 8);
+      st(builder_.CreateExtractValue(v, 0), 0, 8);
+      st(builder_.CreateExtractValue(v, 1), 8, 8);
       return;
     case TypeKind::Decimal:
     case TypeKind::Percent:
-      st(B.CreateExtractValue(v, 0), 0, 16);
-      st(B.CreateExtractValue(v, 1), 16, 4);
+      st(builder_.CreateExtractValue(v, 0), 0, 16);
+      st(builder_.CreateExtractValue(v, 1), 16, 4);
       return;
     case TypeKind::Money: {
-      llvm::Value* d = B.CreateExtractValue(v, 0);
-      st(B.CreateExtractValue(d, 0), 0, 16);
-      st(B.CreateExtractValue(d, 1), 16, 4);
-      st(B.CreateExtractValue(v, 1), 32, 2);
+      llvm::Value* d = builder_.CreateExtractValue(v, 0);
+      st(builder_.CreateExtractValue(d, 0), 0, 16);
+      st(builder_.CreateExtractValue(d, 1), 16, 4);
+      st(builder_.CreateExtractValue(v, 1), 32, 2);
       return;
     }
     case TypeKind::Zone:
     case TypeKind::Calendar:
     case TypeKind::Holidays: st(v, 0, 8); return;
     case TypeKind::Record: {
-      Slot s = L_.record_slot(t.id);
-      if (v != p) B.CreateMemCpy(p, llvm::MaybeAlign(s.align), v, llvm::MaybeAlign(s.align), s.size);
+      Slot s = layout_.record_slot(t.id);
+      if (v != p) builder_.CreateMemCpy(p, llvm::MaybeAlign(s.align), v, llvm::MaybeAlign(s.align), s.size);
       return;
     }
     case TypeKind::None: return;
@@ -172,26 +173,26 @@ void Gen::store_value(const Type& t, llvm::Value* v, llvm::Value* p) {
 CV Gen::load(const Type& t, llvm::Value* p) {
   if (!Layout::has_tag(t)) return {load_value(t, p), nullptr};
   if (t.kind == TypeKind::None) return absent(t);
-  llvm::Value* present = B.CreateICmpNE(B.CreateLoad(i8_, p), B.getInt8(0));
-  return {load_value(t, at(p, L_.value_offset(t))), present};
+  llvm::Value* present = builder_.CreateICmpNE(builder_.CreateLoad(i8_, p), builder_.getInt8(0));
+  return {load_value(t, at(p, layout_.value_offset(t))), present};
 }
 
 void Gen::store(const Type& t, CV x, llvm::Value* p) {
   if (Layout::has_tag(t)) {
     if (t.kind == TypeKind::None) {
-      B.CreateStore(B.getInt8(0), p);
+      builder_.CreateStore(builder_.getInt8(0), p);
       return;
     }
-    B.CreateStore(x.present ? B.CreateZExt(x.present, i8_) : B.getInt8(1), p);
+    builder_.CreateStore(x.present ? builder_.CreateZExt(x.present, i8_) : builder_.getInt8(1), p);
     if (auto* c = llvm::dyn_cast_or_null<llvm::ConstantInt>(x.present); c && c->isZero()) return;
-    p = at(p, L_.value_offset(t));
+    p = at(p, layout_.value_offset(t));
   }
   store_value(t, x.v, p);
 }
 
 llvm::Value* Gen::spill(const Type& t, llvm::Value* v) {
   if (t.kind == TypeKind::Record) return v;
-  Slot s = L_.value_slot(t);
+  Slot s = layout_.value_slot(t);
   llvm::Value* p = temp(s.size, s.align);
   store_value(t, v, p);
   return p;
@@ -202,24 +203,25 @@ CV Gen::coerce(CV x, const Type& from, const Type& to) {
   if (from.kind == TypeKind::None) return absent(to);
   if (from.kind != to.kind && !((from.kind == TypeKind::Decimal || from.kind == TypeKind::Percent) &&
                                 (to.kind == TypeKind::Decimal || to.kind == TypeKind::Percent)))
-    unsupported(fmt::format("a `{}` used as a `{}`", ir::to_string(from, p_.schema), ir::to_string(to, p_.schema)));
+    unsupported(
+        fmt::format("a `{}` used as a `{}`", ir::to_string(from, program_.schema), ir::to_string(to, program_.schema)));
   if (!to.optional) x.present = nullptr;
   return x;
 }
 
 CV Gen::merge(const Type& t, const std::vector<std::pair<llvm::BasicBlock*, CV>>& in) {
   if (in.empty()) {
-    B.CreateUnreachable();
-    B.SetInsertPoint(block("dead"));
+    builder_.CreateUnreachable();
+    builder_.SetInsertPoint(block("dead"));
     return absent(t);
   }
   bool optional = false;
   for (const auto& [bb, x] : in) optional |= x.present != nullptr;
-  llvm::PHINode* v = B.CreatePHI(repr(t), static_cast<unsigned>(in.size()));
-  llvm::PHINode* present = optional ? B.CreatePHI(i1_, static_cast<unsigned>(in.size())) : nullptr;
+  llvm::PHINode* v = builder_.CreatePHI(repr(t), static_cast<unsigned>(in.size()));
+  llvm::PHINode* present = optional ? builder_.CreatePHI(i1_, static_cast<unsigned>(in.size())) : nullptr;
   for (const auto& [bb, x] : in) {
     v->addIncoming(x.v ? x.v : zero_of(t), bb);
-    if (present) present->addIncoming(x.present ? x.present : B.getTrue(), bb);
+    if (present) present->addIncoming(x.present ? x.present : builder_.getTrue(), bb);
   }
   return {v, present};
 }

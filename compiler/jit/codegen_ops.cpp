@@ -24,11 +24,11 @@ constexpr int kMaxDepth = 400;  // codegen recursion; the checker bounds nesting
 
 CV Gen::gen(NodeId id) {
   if (id < 0) return absent(Type::of(TypeKind::None));
-  if (static_cast<size_t>(id) >= p_.nodes.size()) unsupported("a reference to a missing node");
+  if (static_cast<size_t>(id) >= program_.nodes.size()) unsupported("a reference to a missing node");
   Nesting nesting(depth_);
   if (depth_ > kMaxDepth) unsupported("expressions nested this deeply");
   fn_.max_depth = std::max(fn_.max_depth, depth_);
-  const ir::Node& n = p_.nodes[id];
+  const ir::Node& n = program_.nodes[id];
   if (n.type.kind == TypeKind::Error) unsupported("an expression with a type error");
   switch (n.op) {
     case Op::Const: return gen_const(n, id);
@@ -38,9 +38,10 @@ CV Gen::gen(NodeId id) {
         unsupported("a variable outside its aggregation");
       return locals_[n.aux];
     case Op::ValueRef: {
-      if (n.aux < 0 || static_cast<size_t>(n.aux) >= p_.values.size()) unsupported("a reference to a missing value");
+      if (n.aux < 0 || static_cast<size_t>(n.aux) >= program_.values.size())
+        unsupported("a reference to a missing value");
       ensure_value(n.aux, true);
-      const Type& vt = p_.values[n.aux].type;
+      const Type& vt = program_.values[n.aux].type;
       return coerce(load(vt, frame_at(memo_[n.aux])), vt, n.type);
     }
     case Op::TableGet: return gen_table_get(n);
@@ -48,22 +49,22 @@ CV Gen::gen(NodeId id) {
     case Op::Field: return gen_field(n, id);
     case Op::Unwrap: {
       CV x = gen(n.a);
-      if (p_.nodes[n.a].type.kind == TypeKind::None) {
+      if (program_.nodes[n.a].type.kind == TypeKind::None) {
         fail_now(site(ErrorSite::Kind::Static, id, ir::msg::kAbsentValue));
         return {zero_of(n.type), nullptr};
       }
-      if (x.present) fail_if(B.CreateNot(x.present), site(ErrorSite::Kind::Static, id, ir::msg::kAbsentValue));
+      if (x.present) fail_if(builder_.CreateNot(x.present), site(ErrorSite::Kind::Static, id, ir::msg::kAbsentValue));
       return {x.v, nullptr};
     }
     case Op::IsPresent: {
       CV x = gen(n.a);
-      if (p_.nodes[n.a].type.kind == TypeKind::None) return {B.getFalse(), nullptr};
+      if (program_.nodes[n.a].type.kind == TypeKind::None) return {builder_.getFalse(), nullptr};
       return {presence(x), nullptr};
     }
     case Op::Coalesce: return gen_coalesce(n);
     case Op::MakeRecord:
     case Op::WithRecord: return gen_record(n, id);
-    case Op::Not: return {B.CreateNot(gen(n.a).v), nullptr};
+    case Op::Not: return {builder_.CreateNot(gen(n.a).v), nullptr};
     case Op::And:
     case Op::Or: return gen_logic(n);
     case Op::If: return gen_if(n);
@@ -136,8 +137,8 @@ CV Gen::gen(NodeId id) {
 // ---- leaves ----
 
 CV Gen::gen_const(const ir::Node& n, NodeId id) {
-  if (n.aux < 0 || static_cast<size_t>(n.aux) >= p_.consts.size()) unsupported("a missing constant");
-  const Value& v = p_.consts[n.aux];
+  if (n.aux < 0 || static_cast<size_t>(n.aux) >= program_.consts.size()) unsupported("a missing constant");
+  const Value& v = program_.consts[n.aux];
   if (n.type.kind == TypeKind::None || v.is_none()) {
     if (!Layout::has_tag(n.type)) unsupported("an absent constant of a required type");
     return absent(n.type);
@@ -147,35 +148,35 @@ CV Gen::gen_const(const ir::Node& n, NodeId id) {
     // position-independent for the cache.
     llvm::Constant*& g = texts_[v.as_text()];
     if (!g) {
-      auto* data = llvm::ConstantDataArray::getString(C_, v.as_text(), false);
-      auto* gv =
-          new llvm::GlobalVariable(*M_, data->getType(), true, llvm::GlobalValue::PrivateLinkage, data, "proviso.text");
+      auto* data = llvm::ConstantDataArray::getString(context_, v.as_text(), false);
+      auto* gv = new llvm::GlobalVariable(*module_, data->getType(), true, llvm::GlobalValue::PrivateLinkage, data,
+                                          "proviso.text");
       gv->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
-      g = llvm::ConstantStruct::get(span_, {gv, B.getInt64(v.as_text().size())});
+      g = llvm::ConstantStruct::get(span_, {gv, builder_.getInt64(v.as_text().size())});
     }
-    return {g, Layout::has_tag(n.type) ? B.getTrue() : nullptr};
+    return {g, Layout::has_tag(n.type) ? builder_.getTrue() : nullptr};
   }
-  if (K_.node_offset[id] >= 0) return load(n.type, at(fn_.consts, static_cast<uint64_t>(K_.node_offset[id])));
-  auto i64c = [&](int64_t x) { return B.getInt64(static_cast<uint64_t>(x)); };
+  if (consts_.node_offset[id] >= 0) return load(n.type, at(fn_.consts, static_cast<uint64_t>(consts_.node_offset[id])));
+  auto i64c = [&](int64_t x) { return builder_.getInt64(static_cast<uint64_t>(x)); };
   auto dec = [&](const rt::Decimal& d) -> llvm::Constant* {
     unsigned __int128 c = static_cast<unsigned __int128>(d.coefficient());
     uint64_t words[2] = {static_cast<uint64_t>(c), static_cast<uint64_t>(c >> 64)};
-    return llvm::ConstantStruct::get(
-        dec_, {llvm::ConstantInt::get(C_, llvm::APInt(128, words)), B.getInt32(static_cast<uint32_t>(d.scale()))});
+    return llvm::ConstantStruct::get(dec_, {llvm::ConstantInt::get(context_, llvm::APInt(128, words)),
+                                            builder_.getInt32(static_cast<uint32_t>(d.scale()))});
   };
   llvm::Value* x = nullptr;
   switch (n.type.kind) {
     case TypeKind::Bool:
-      if (v.kind() == Value::Kind::Bool) x = B.getInt1(v.as_bool());
+      if (v.kind() == Value::Kind::Bool) x = builder_.getInt1(v.as_bool());
       break;
     case TypeKind::Integer:
       if (v.kind() == Value::Kind::Int) x = i64c(v.as_int());
       break;
     case TypeKind::Enum:
-      if (v.kind() == Value::Kind::Enum) x = B.getInt32(static_cast<uint32_t>(v.as_enum()));
+      if (v.kind() == Value::Kind::Enum) x = builder_.getInt32(static_cast<uint32_t>(v.as_enum()));
       break;
     case TypeKind::Date:
-      if (v.kind() == Value::Kind::Date) x = B.getInt32(static_cast<uint32_t>(v.as_date()));
+      if (v.kind() == Value::Kind::Date) x = builder_.getInt32(static_cast<uint32_t>(v.as_date()));
       break;
     case TypeKind::DateTime:
       if (v.kind() == Value::Kind::DateTime) x = i64c(v.as_datetime());
@@ -197,44 +198,47 @@ CV Gen::gen_const(const ir::Node& n, NodeId id) {
       break;
     case TypeKind::Money:
       if (v.kind() == Value::Kind::Money)
-        x = llvm::ConstantStruct::get(money_, {dec(v.as_money().amount), B.getInt16(v.as_money().currency)});
+        x = llvm::ConstantStruct::get(money_, {dec(v.as_money().amount), builder_.getInt16(v.as_money().currency)});
       break;
     default: break;
   }
   if (!x)
-    unsupported(fmt::format("a constant of type `{}` holding another kind of value", ir::to_string(n.type, p_.schema)));
-  return {x, Layout::has_tag(n.type) ? B.getTrue() : nullptr};
+    unsupported(
+        fmt::format("a constant of type `{}` holding another kind of value", ir::to_string(n.type, program_.schema)));
+  return {x, Layout::has_tag(n.type) ? builder_.getTrue() : nullptr};
 }
 
 CV Gen::gen_input(const ir::Node& n) {
-  if (n.aux < 0 || static_cast<size_t>(n.aux) >= p_.inputs.size()) unsupported("a missing input");
-  const ir::InputDef& def = p_.inputs[n.aux];
-  llvm::LoadInst* p = B.CreateAlignedLoad(ptr_, B.CreateConstInBoundsGEP1_64(ptr_, fn_.inputs, n.aux), llvm::Align(8));
+  if (n.aux < 0 || static_cast<size_t>(n.aux) >= program_.inputs.size()) unsupported("a missing input");
+  const ir::InputDef& def = program_.inputs[n.aux];
+  llvm::LoadInst* p =
+      builder_.CreateAlignedLoad(ptr_, builder_.CreateConstInBoundsGEP1_64(ptr_, fn_.inputs, n.aux), llvm::Align(8));
   Type t = def.type.as_required();
   if (!def.optional && t.kind == TypeKind::Record) {
     // A required record is always there, whole: its fields may be read speculatively (so
     // `a or b` over two fields needs no branch).
-    auto* bytes = llvm::ConstantAsMetadata::get(B.getInt64(L_.record_slot(t.id).size));
-    p->setMetadata(llvm::LLVMContext::MD_dereferenceable, llvm::MDNode::get(C_, {bytes}));
-    p->setMetadata(llvm::LLVMContext::MD_nonnull, llvm::MDNode::get(C_, {}));
+    auto* bytes = llvm::ConstantAsMetadata::get(builder_.getInt64(layout_.record_slot(t.id).size));
+    p->setMetadata(llvm::LLVMContext::MD_dereferenceable, llvm::MDNode::get(context_, {bytes}));
+    p->setMetadata(llvm::LLVMContext::MD_nonnull, llvm::MDNode::get(context_, {}));
   }
   llvm::Value* present = nullptr;
   if (def.optional) {
-    present = B.CreateICmpNE(p, llvm::ConstantPointerNull::get(ptr_));
-    return {load_value(t, B.CreateSelect(present, p, zero_)), present};  // readable when absent
+    present = builder_.CreateICmpNE(p, llvm::ConstantPointerNull::get(ptr_));
+    return {load_value(t, builder_.CreateSelect(present, p, zero_)), present};  // readable when absent
   }
   return {load_value(t, p), present};
 }
 
 CV Gen::gen_field(const ir::Node& n, NodeId id) {
   CV rec = gen(n.a);
-  const Type& rt_ = p_.nodes[n.a].type;
+  const Type& rt_ = program_.nodes[n.a].type;
   if (rt_.kind != TypeKind::Record) unsupported("a field of something that is not a record");
-  if (rec.present) fail_if(B.CreateNot(rec.present), site(ErrorSite::Kind::Static, id, ir::msg::kAbsentRecordField));
-  const ir::RecordDef& def = p_.schema.records[rt_.id];
+  if (rec.present)
+    fail_if(builder_.CreateNot(rec.present), site(ErrorSite::Kind::Static, id, ir::msg::kAbsentRecordField));
+  const ir::RecordDef& def = program_.schema.records[rt_.id];
   if (n.aux < 0 || static_cast<size_t>(n.aux) >= def.fields.size()) unsupported("a missing field");
   const Type& ft = def.fields[n.aux].type;
-  CV x = load(ft, at(rec.v, L_.field_offset(rt_.id, n.aux)));
+  CV x = load(ft, at(rec.v, layout_.field_offset(rt_.id, n.aux)));
   if (analysis_.required_input_path(id)) assume_declared_range(ft, x.v);
   return coerce(x, ft, n.type);
 }
@@ -251,14 +255,14 @@ void Gen::assume_declared_range(const Type& t, llvm::Value* loaded) {
     if (auto* c = llvm::dyn_cast<llvm::ICmpInst>(loaded)) loaded = c->getOperand(0);
   auto* ld = llvm::dyn_cast<llvm::LoadInst>(loaded);
   if (!ld) return;
-  llvm::MDBuilder md(C_);
+  llvm::MDBuilder md(context_);
   switch (t.kind) {
     case TypeKind::Bool:
       ld->setMetadata(llvm::LLVMContext::MD_range, md.createRange(llvm::APInt(8, 0), llvm::APInt(8, 2)));
       return;
     case TypeKind::Enum: {
-      if (t.id < 0 || static_cast<size_t>(t.id) >= p_.schema.enums.size()) return;
-      uint64_t members = p_.schema.enums[t.id].members.size();
+      if (t.id < 0 || static_cast<size_t>(t.id) >= program_.schema.enums.size()) return;
+      uint64_t members = program_.schema.enums[t.id].members.size();
       if (members == 0 || members > INT32_MAX) return;
       ld->setMetadata(llvm::LLVMContext::MD_range, md.createRange(llvm::APInt(32, 0), llvm::APInt(32, members)));
       return;
@@ -277,26 +281,26 @@ void Gen::assume_declared_range(const Type& t, llvm::Value* loaded) {
 }
 
 CV Gen::gen_table_get(const ir::Node& n) {
-  const ir::TableDef& def = p_.tables[n.aux];
+  const ir::TableDef& def = program_.tables[n.aux];
   ensure_table(n.aux);
-  llvm::Value* row = B.CreateAlignedLoad(i32_, frame_at(table_row_[n.aux]), llvm::Align(4));
+  llvm::Value* row = builder_.CreateAlignedLoad(i32_, frame_at(table_row_[n.aux]), llvm::Align(4));
   if (CV x = table_column_lookup(def, n, row); x.v) return x;
   llvm::BasicBlock* merge_bb = block("table.get");
   llvm::BasicBlock* none = block("table.none");
-  llvm::SwitchInst* sw = B.CreateSwitch(row, none, static_cast<unsigned>(def.rows.size()));
+  llvm::SwitchInst* sw = builder_.CreateSwitch(row, none, static_cast<unsigned>(def.rows.size()));
   std::vector<std::pair<llvm::BasicBlock*, CV>> in;
   for (size_t r = 0; r < def.rows.size(); ++r) {
     llvm::BasicBlock* bb = block("table.row");
-    sw->addCase(B.getInt32(static_cast<int32_t>(r)), bb);
-    B.SetInsertPoint(bb);
+    sw->addCase(builder_.getInt32(static_cast<int32_t>(r)), bb);
+    builder_.SetInsertPoint(bb);
     NodeId o = def.rows[r].outputs[n.aux2];
-    CV x = coerce(gen(o), o >= 0 ? p_.nodes[o].type : Type::of(TypeKind::None), n.type);
-    in.push_back({B.GetInsertBlock(), x});
-    B.CreateBr(merge_bb);
+    CV x = coerce(gen(o), o >= 0 ? program_.nodes[o].type : Type::of(TypeKind::None), n.type);
+    in.push_back({builder_.GetInsertBlock(), x});
+    builder_.CreateBr(merge_bb);
   }
-  B.SetInsertPoint(none);
-  B.CreateUnreachable();  // INVARIANT: the table function stored a matching row
-  B.SetInsertPoint(merge_bb);
+  builder_.SetInsertPoint(none);
+  builder_.CreateUnreachable();  // INVARIANT: the table function stored a matching row
+  builder_.SetInsertPoint(merge_bb);
   return merge(n.type, in);
 }
 
@@ -316,15 +320,15 @@ CV Gen::table_column_lookup(const ir::TableDef& def, const ir::Node& n, llvm::Va
   std::vector<llvm::Constant*> values, present;
   for (const ir::TableRow& r : def.rows) {
     NodeId o = n.aux2 >= 0 && static_cast<size_t>(n.aux2) < r.outputs.size() ? r.outputs[n.aux2] : ir::kNoNode;
-    if (o < 0 || p_.nodes[o].op != Op::Const || K_.node_offset[o] >= 0) return {};
-    CV x = coerce(gen_const(p_.nodes[o], o), p_.nodes[o].type, n.type);
+    if (o < 0 || program_.nodes[o].op != Op::Const || consts_.node_offset[o] >= 0) return {};
+    CV x = coerce(gen_const(program_.nodes[o], o), program_.nodes[o].type, n.type);
     auto* v = llvm::dyn_cast<llvm::Constant>(x.v);
-    auto* p = x.present ? llvm::dyn_cast<llvm::Constant>(x.present) : B.getTrue();
+    auto* p = x.present ? llvm::dyn_cast<llvm::Constant>(x.present) : builder_.getTrue();
     if (!v || !p) return {};
     // i1 is stored as i8 in memory.
     auto widen = [&](llvm::Constant* c) -> llvm::Constant* {
       auto* ci = llvm::dyn_cast<llvm::ConstantInt>(c);
-      return ci ? B.getInt8(ci->isOne() ? 1 : 0) : nullptr;
+      return ci ? builder_.getInt8(ci->isOne() ? 1 : 0) : nullptr;
     };
     if (v->getType() == i1_ && !(v = widen(v))) return {};
     llvm::Constant* p8 = widen(p);
@@ -335,13 +339,13 @@ CV Gen::table_column_lookup(const ir::TableDef& def, const ir::Node& n, llvm::Va
   if (values.empty()) return {};
   auto array = [&](const std::vector<llvm::Constant*>& cells, const char* what) {
     auto* type = llvm::ArrayType::get(cells[0]->getType(), cells.size());
-    return load_constant_element(llvm::ConstantArray::get(type, cells), B.CreateZExt(row, i64_),
+    return load_constant_element(llvm::ConstantArray::get(type, cells), builder_.CreateZExt(row, i64_),
                                  fmt::format("proviso.column.{}", what));
   };
   CV out;
   out.v = array(values, "value");
-  if (repr(n.type) == i1_) out.v = B.CreateTrunc(out.v, i1_);
-  if (n.type.optional) out.present = B.CreateTrunc(array(present, "present"), i1_);
+  if (repr(n.type) == i1_) out.v = builder_.CreateTrunc(out.v, i1_);
+  if (n.type.optional) out.present = builder_.CreateTrunc(array(present, "present"), i1_);
   return out;
 }
 
@@ -350,76 +354,80 @@ CV Gen::table_column_lookup(const ir::TableDef& def, const ir::Node& n, llvm::Va
 llvm::Value* Gen::pattern_key(CV x, const Type& t) {
   llvm::Value* k = nullptr;
   switch (t.kind) {
-    case TypeKind::Bool: k = B.CreateZExt(x.v, i64_); break;
-    case TypeKind::Enum: k = B.CreateSExt(x.v, i64_); break;
+    case TypeKind::Bool: k = builder_.CreateZExt(x.v, i64_); break;
+    case TypeKind::Enum: k = builder_.CreateSExt(x.v, i64_); break;
     case TypeKind::Integer: k = x.v; break;
-    case TypeKind::None: return B.getInt64(0);
-    default: unsupported(fmt::format("a table or match over a `{}`", ir::to_string(t, p_.schema)));
+    case TypeKind::None: return builder_.getInt64(0);
+    default: unsupported(fmt::format("a table or match over a `{}`", ir::to_string(t, program_.schema)));
   }
-  if (x.present) k = B.CreateSelect(x.present, k, B.getInt64(0));
+  if (x.present) k = builder_.CreateSelect(x.present, k, builder_.getInt64(0));
   return k;
 }
 
 llvm::Value* Gen::matches(const ir::Pattern& pat, llvm::Value* key) {
   switch (pat.kind) {
-    case ir::Pattern::Kind::Any: return B.getTrue();
+    case ir::Pattern::Kind::Any: return builder_.getTrue();
     case ir::Pattern::Kind::OneOf: {
-      llvm::Value* m = B.getFalse();
-      for (int64_t v : pat.values) m = B.CreateOr(m, B.CreateICmpEQ(key, B.getInt64(static_cast<uint64_t>(v))));
+      llvm::Value* m = builder_.getFalse();
+      for (int64_t v : pat.values)
+        m = builder_.CreateOr(m, builder_.CreateICmpEQ(key, builder_.getInt64(static_cast<uint64_t>(v))));
       return m;
     }
     case ir::Pattern::Kind::NoneOf: {
-      llvm::Value* m = B.getTrue();
-      for (int64_t v : pat.values) m = B.CreateAnd(m, B.CreateICmpNE(key, B.getInt64(static_cast<uint64_t>(v))));
+      llvm::Value* m = builder_.getTrue();
+      for (int64_t v : pat.values)
+        m = builder_.CreateAnd(m, builder_.CreateICmpNE(key, builder_.getInt64(static_cast<uint64_t>(v))));
       return m;
     }
     case ir::Pattern::Kind::Range: {
-      llvm::Value* m = B.getTrue();
-      if (pat.lo) m = B.CreateAnd(m, B.CreateICmpSGE(key, B.getInt64(static_cast<uint64_t>(*pat.lo))));
-      if (pat.hi) m = B.CreateAnd(m, B.CreateICmpSLE(key, B.getInt64(static_cast<uint64_t>(*pat.hi))));
+      llvm::Value* m = builder_.getTrue();
+      if (pat.lo)
+        m = builder_.CreateAnd(m, builder_.CreateICmpSGE(key, builder_.getInt64(static_cast<uint64_t>(*pat.lo))));
+      if (pat.hi)
+        m = builder_.CreateAnd(m, builder_.CreateICmpSLE(key, builder_.getInt64(static_cast<uint64_t>(*pat.hi))));
       return m;
     }
   }
-  return B.getFalse();
+  return builder_.getFalse();
 }
 
 CV Gen::gen_switch(const ir::Node& n, NodeId id) {
-  llvm::Value* key = pattern_key(gen(n.a), p_.nodes[n.a].type);
+  llvm::Value* key = pattern_key(gen(n.a), program_.nodes[n.a].type);
   llvm::BasicBlock* merge_bb = block("match.end");
   std::vector<std::pair<llvm::BasicBlock*, CV>> in;
   for (size_t i = 0; i < n.pats.size() && i < n.args.size(); ++i) {
     llvm::BasicBlock* arm = block("match.arm");
     llvm::BasicBlock* next = block("match.next");
-    B.CreateCondBr(matches(n.pats[i], key), arm, next);
-    B.SetInsertPoint(arm);
+    builder_.CreateCondBr(matches(n.pats[i], key), arm, next);
+    builder_.SetInsertPoint(arm);
     NodeId a = n.args[i];
-    CV x = coerce(gen(a), p_.nodes[a].type, n.type);
-    in.push_back({B.GetInsertBlock(), x});
-    B.CreateBr(merge_bb);
-    B.SetInsertPoint(next);
+    CV x = coerce(gen(a), program_.nodes[a].type, n.type);
+    in.push_back({builder_.GetInsertBlock(), x});
+    builder_.CreateBr(merge_bb);
+    builder_.SetInsertPoint(next);
   }
   fail_now(site(ErrorSite::Kind::Static, id, ir::msg::kNoMatchArm));
-  B.CreateUnreachable();
-  B.SetInsertPoint(merge_bb);
+  builder_.CreateUnreachable();
+  builder_.SetInsertPoint(merge_bb);
   return merge(n.type, in);
 }
 
 CV Gen::gen_logic(const ir::Node& n) {
   llvm::Value* a = gen(n.a).v;
-  llvm::BasicBlock* from = B.GetInsertBlock();
+  llvm::BasicBlock* from = builder_.GetInsertBlock();
   llvm::BasicBlock* rhs = block(n.op == Op::And ? "and.rhs" : "or.rhs");
   llvm::BasicBlock* end = block("logic.end");
   if (n.op == Op::And)
-    B.CreateCondBr(a, rhs, end);
+    builder_.CreateCondBr(a, rhs, end);
   else
-    B.CreateCondBr(a, end, rhs);
-  B.SetInsertPoint(rhs);
+    builder_.CreateCondBr(a, end, rhs);
+  builder_.SetInsertPoint(rhs);
   llvm::Value* b = gen(n.b).v;
-  llvm::BasicBlock* rhs_end = B.GetInsertBlock();
-  B.CreateBr(end);
-  B.SetInsertPoint(end);
-  llvm::PHINode* r = B.CreatePHI(i1_, 2);
-  r->addIncoming(n.op == Op::And ? B.getFalse() : B.getTrue(), from);
+  llvm::BasicBlock* rhs_end = builder_.GetInsertBlock();
+  builder_.CreateBr(end);
+  builder_.SetInsertPoint(end);
+  llvm::PHINode* r = builder_.CreatePHI(i1_, 2);
+  r->addIncoming(n.op == Op::And ? builder_.getFalse() : builder_.getTrue(), from);
   r->addIncoming(b, rhs_end);
   return {r, nullptr};
 }
@@ -429,59 +437,59 @@ CV Gen::gen_if(const ir::Node& n) {
   llvm::BasicBlock* then_bb = block("if.then");
   llvm::BasicBlock* else_bb = block("if.else");
   llvm::BasicBlock* end = block("if.end");
-  B.CreateCondBr(c, then_bb, else_bb);
+  builder_.CreateCondBr(c, then_bb, else_bb);
   std::vector<std::pair<llvm::BasicBlock*, CV>> in;
   for (auto [bb, node] : {std::pair{then_bb, n.b}, std::pair{else_bb, n.c}}) {
-    B.SetInsertPoint(bb);
-    CV x = coerce(gen(node), node >= 0 ? p_.nodes[node].type : Type::of(TypeKind::None), n.type);
-    in.push_back({B.GetInsertBlock(), x});
-    B.CreateBr(end);
+    builder_.SetInsertPoint(bb);
+    CV x = coerce(gen(node), node >= 0 ? program_.nodes[node].type : Type::of(TypeKind::None), n.type);
+    in.push_back({builder_.GetInsertBlock(), x});
+    builder_.CreateBr(end);
   }
-  B.SetInsertPoint(end);
+  builder_.SetInsertPoint(end);
   return merge(n.type, in);
 }
 
 CV Gen::gen_coalesce(const ir::Node& n) {
-  const Type& at_ = p_.nodes[n.a].type;
+  const Type& at_ = program_.nodes[n.a].type;
   CV a = gen(n.a);
-  if (at_.kind == TypeKind::None) return coerce(gen(n.b), p_.nodes[n.b].type, n.type);
+  if (at_.kind == TypeKind::None) return coerce(gen(n.b), program_.nodes[n.b].type, n.type);
   if (!a.present) return coerce(a, at_, n.type);
-  llvm::BasicBlock* from = B.GetInsertBlock();
+  llvm::BasicBlock* from = builder_.GetInsertBlock();
   llvm::BasicBlock* rhs = block("coalesce.rhs");
   llvm::BasicBlock* end = block("coalesce.end");
-  B.CreateCondBr(a.present, end, rhs);
-  B.SetInsertPoint(rhs);
-  CV b = coerce(gen(n.b), p_.nodes[n.b].type, n.type);
-  llvm::BasicBlock* rhs_end = B.GetInsertBlock();
-  B.CreateBr(end);
-  B.SetInsertPoint(end);
-  CV left{a.v, n.type.optional ? B.getTrue() : nullptr};
+  builder_.CreateCondBr(a.present, end, rhs);
+  builder_.SetInsertPoint(rhs);
+  CV b = coerce(gen(n.b), program_.nodes[n.b].type, n.type);
+  llvm::BasicBlock* rhs_end = builder_.GetInsertBlock();
+  builder_.CreateBr(end);
+  builder_.SetInsertPoint(end);
+  CV left{a.v, n.type.optional ? builder_.getTrue() : nullptr};
   return merge(n.type, {{from, left}, {rhs_end, b}});
 }
 
 CV Gen::gen_record(const ir::Node& n, NodeId id) {
   int rid = n.type.id;
-  const ir::RecordDef& def = p_.schema.records[rid];
+  const ir::RecordDef& def = program_.schema.records[rid];
   llvm::Value* dst = store_at(node_store_[id]);
-  Slot rs = L_.record_slot(rid);
+  Slot rs = layout_.record_slot(rid);
   if (n.op == Op::WithRecord) {
     CV base = gen(n.a);
-    B.CreateMemCpy(dst, llvm::MaybeAlign(rs.align), base.v, llvm::MaybeAlign(rs.align), rs.size);
+    builder_.CreateMemCpy(dst, llvm::MaybeAlign(rs.align), base.v, llvm::MaybeAlign(rs.align), rs.size);
     for (size_t i = 0; i < n.args.size(); ++i) {
       int f = n.ints[i];
       const Type& ft = def.fields[f].type;
       NodeId a = n.args[i];
-      CV x = a >= 0 ? coerce(gen(a), p_.nodes[a].type, ft) : absent(ft);
-      store(ft, x, at(dst, L_.field_offset(rid, f)));
+      CV x = a >= 0 ? coerce(gen(a), program_.nodes[a].type, ft) : absent(ft);
+      store(ft, x, at(dst, layout_.field_offset(rid, f)));
     }
   } else {
     if (n.args.size() != def.fields.size()) unsupported("a record with missing fields");
-    B.CreateMemSet(dst, B.getInt8(0), rs.size, llvm::MaybeAlign(rs.align));
+    builder_.CreateMemSet(dst, builder_.getInt8(0), rs.size, llvm::MaybeAlign(rs.align));
     for (size_t i = 0; i < n.args.size(); ++i) {
       const Type& ft = def.fields[i].type;
       NodeId a = n.args[i];
-      CV x = a >= 0 ? coerce(gen(a), p_.nodes[a].type, ft) : absent(ft);
-      store(ft, x, at(dst, L_.field_offset(rid, static_cast<int>(i))));
+      CV x = a >= 0 ? coerce(gen(a), program_.nodes[a].type, ft) : absent(ft);
+      store(ft, x, at(dst, layout_.field_offset(rid, static_cast<int>(i))));
     }
   }
   return {dst, nullptr};
@@ -500,34 +508,37 @@ llvm::Value* Gen::equal(CV a, CV b, const Type& t, NodeId type_node) {
     case TypeKind::Period:
     case TypeKind::Zone:
     case TypeKind::Calendar:
-    case TypeKind::Holidays: return B.CreateICmpEQ(a.v, b.v);
+    case TypeKind::Holidays: return builder_.CreateICmpEQ(a.v, b.v);
     case TypeKind::BusinessDuration:
-      return B.CreateAnd(B.CreateICmpEQ(B.CreateExtractValue(a.v, 0), B.CreateExtractValue(b.v, 0)),
-                         B.CreateICmpEQ(B.CreateExtractValue(a.v, 1), B.CreateExtractValue(b.v, 1)));
+      return builder_.CreateAnd(
+          builder_.CreateICmpEQ(builder_.CreateExtractValue(a.v, 0), builder_.CreateExtractValue(b.v, 0)),
+          builder_.CreateICmpEQ(builder_.CreateExtractValue(a.v, 1), builder_.CreateExtractValue(b.v, 1)));
     case TypeKind::Decimal:
     case TypeKind::Percent: {
       Type dt = Type::of(TypeKind::Decimal);
       llvm::Value* c = call_shim("proviso_rt_dec_cmp", i32_, {spill(dt, a.v), spill(dt, b.v)});
-      return B.CreateICmpEQ(c, B.getInt32(0));
+      return builder_.CreateICmpEQ(c, builder_.getInt32(0));
     }
     case TypeKind::Money: {
       Type dt = Type::of(TypeKind::Decimal);
-      llvm::Value* same = B.CreateICmpEQ(B.CreateExtractValue(a.v, 1), B.CreateExtractValue(b.v, 1));
-      llvm::Value* c = call_shim("proviso_rt_dec_cmp", i32_,
-                                 {spill(dt, B.CreateExtractValue(a.v, 0)), spill(dt, B.CreateExtractValue(b.v, 0))});
-      return B.CreateAnd(same, B.CreateICmpEQ(c, B.getInt32(0)));
+      llvm::Value* same =
+          builder_.CreateICmpEQ(builder_.CreateExtractValue(a.v, 1), builder_.CreateExtractValue(b.v, 1));
+      llvm::Value* c =
+          call_shim("proviso_rt_dec_cmp", i32_,
+                    {spill(dt, builder_.CreateExtractValue(a.v, 0)), spill(dt, builder_.CreateExtractValue(b.v, 0))});
+      return builder_.CreateAnd(same, builder_.CreateICmpEQ(c, builder_.getInt32(0)));
     }
     case TypeKind::Text: {
       llvm::Value* r = call_shim("proviso_rt_text_eq", i32_, {spill(t, a.v), spill(t, b.v)});
-      return B.CreateICmpNE(r, B.getInt32(0));
+      return builder_.CreateICmpNE(r, builder_.getInt32(0));
     }
     case TypeKind::Record:
     case TypeKind::List: {
       llvm::Value* r =
-          call_shim("proviso_host_equal", i32_, {fn_.ctx, B.getInt32(type_node), spill(t, a.v), spill(t, b.v)});
-      return B.CreateICmpNE(r, B.getInt32(0));
+          call_shim("proviso_host_equal", i32_, {fn_.ctx, builder_.getInt32(type_node), spill(t, a.v), spill(t, b.v)});
+      return builder_.CreateICmpNE(r, builder_.getInt32(0));
     }
-    case TypeKind::None: return B.getTrue();
+    case TypeKind::None: return builder_.getTrue();
     case TypeKind::Error: break;
   }
   unsupported("comparing values of an unknown type");
@@ -535,13 +546,13 @@ llvm::Value* Gen::equal(CV a, CV b, const Type& t, NodeId type_node) {
 
 llvm::Value* Gen::compare3(CV a, CV b, const Type& t, NodeId id, NodeId type_node) {
   auto three = [&](llvm::Value* lt, llvm::Value* gt) {
-    return B.CreateSelect(lt, B.getInt32(-1), B.CreateZExt(gt, i32_));
+    return builder_.CreateSelect(lt, builder_.getInt32(-1), builder_.CreateZExt(gt, i32_));
   };
   switch (t.kind) {
     case TypeKind::Integer:
     case TypeKind::Date:
     case TypeKind::DateTime:
-    case TypeKind::Duration: return three(B.CreateICmpSLT(a.v, b.v), B.CreateICmpSGT(a.v, b.v));
+    case TypeKind::Duration: return three(builder_.CreateICmpSLT(a.v, b.v), builder_.CreateICmpSGT(a.v, b.v));
     case TypeKind::Decimal:
     case TypeKind::Percent: {
       Type dt = Type::of(TypeKind::Decimal);
@@ -550,95 +561,97 @@ llvm::Value* Gen::compare3(CV a, CV b, const Type& t, NodeId id, NodeId type_nod
     case TypeKind::Money: {
       llvm::Value* out = temp(4, 4);
       llvm::Value* st = call_shim("proviso_rt_money_cmp", i32_, {fn_.ctx, spill(t, a.v), spill(t, b.v), out});
-      fail_if(B.CreateICmpNE(st, B.getInt32(0)), site(ErrorSite::Kind::Shim, id));
-      return B.CreateLoad(i32_, out);
+      fail_if(builder_.CreateICmpNE(st, builder_.getInt32(0)), site(ErrorSite::Kind::Shim, id));
+      return builder_.CreateLoad(i32_, out);
     }
     default:
       // The interpreter's default: equal or not (ordering such values is rejected by the checker).
-      return B.CreateZExt(B.CreateNot(equal(a, b, t, type_node)), i32_);
+      return builder_.CreateZExt(builder_.CreateNot(equal(a, b, t, type_node)), i32_);
   }
 }
 
 CV Gen::gen_cmp(const ir::Node& n, NodeId id) {
-  const Type& t = p_.nodes[n.a].type;
+  const Type& t = program_.nodes[n.a].type;
   CV a = gen(n.a);
   CV b = gen(n.b);
-  if (a.present || b.present || t.kind == TypeKind::None || p_.nodes[n.b].type.kind == TypeKind::None)
+  if (a.present || b.present || t.kind == TypeKind::None || program_.nodes[n.b].type.kind == TypeKind::None)
     unsupported("comparing values that may be absent");
   llvm::Value* c = compare3(a, b, t, id, n.a);
-  llvm::Value* zero = B.getInt32(0);
+  llvm::Value* zero = builder_.getInt32(0);
   llvm::Value* r = nullptr;
   switch (static_cast<ir::CmpOp>(n.aux)) {
-    case ir::CmpOp::Eq: r = B.CreateICmpEQ(c, zero); break;
-    case ir::CmpOp::Ne: r = B.CreateICmpNE(c, zero); break;
-    case ir::CmpOp::Lt: r = B.CreateICmpSLT(c, zero); break;
-    case ir::CmpOp::Le: r = B.CreateICmpSLE(c, zero); break;
-    case ir::CmpOp::Gt: r = B.CreateICmpSGT(c, zero); break;
-    case ir::CmpOp::Ge: r = B.CreateICmpSGE(c, zero); break;
+    case ir::CmpOp::Eq: r = builder_.CreateICmpEQ(c, zero); break;
+    case ir::CmpOp::Ne: r = builder_.CreateICmpNE(c, zero); break;
+    case ir::CmpOp::Lt: r = builder_.CreateICmpSLT(c, zero); break;
+    case ir::CmpOp::Le: r = builder_.CreateICmpSLE(c, zero); break;
+    case ir::CmpOp::Gt: r = builder_.CreateICmpSGT(c, zero); break;
+    case ir::CmpOp::Ge: r = builder_.CreateICmpSGE(c, zero); break;
   }
   return {r, nullptr};
 }
 
 void Gen::for_each(llvm::Value* list, const Type& elem,
                    const std::function<void(llvm::Value*, llvm::BasicBlock*)>& body) {
-  llvm::Value* data = B.CreateExtractValue(list, 0);
-  llvm::Value* count = B.CreateExtractValue(list, 1);
-  uint32_t stride = L_.slot(elem).size;
+  llvm::Value* data = builder_.CreateExtractValue(list, 0);
+  llvm::Value* count = builder_.CreateExtractValue(list, 1);
+  uint32_t stride = layout_.slot(elem).size;
   llvm::Value* i = temp(8, 8);
-  B.CreateStore(B.getInt64(0), i);
+  builder_.CreateStore(builder_.getInt64(0), i);
   llvm::BasicBlock* head = block("loop.head");
   llvm::BasicBlock* bb = block("loop.body");
   llvm::BasicBlock* exit = block("loop.exit");
-  B.CreateBr(head);
-  B.SetInsertPoint(head);
-  llvm::Value* iv = B.CreateLoad(i64_, i);
-  B.CreateCondBr(B.CreateICmpULT(iv, count), bb, exit);
-  B.SetInsertPoint(bb);
-  llvm::Value* p = at(data, B.CreateMul(iv, B.getInt64(stride)));
+  builder_.CreateBr(head);
+  builder_.SetInsertPoint(head);
+  llvm::Value* iv = builder_.CreateLoad(i64_, i);
+  builder_.CreateCondBr(builder_.CreateICmpULT(iv, count), bb, exit);
+  builder_.SetInsertPoint(bb);
+  llvm::Value* p = at(data, builder_.CreateMul(iv, builder_.getInt64(stride)));
   body(p, exit);
-  B.CreateStore(B.CreateAdd(iv, B.getInt64(1)), i);
-  B.CreateBr(head);
-  B.SetInsertPoint(exit);
+  builder_.CreateStore(builder_.CreateAdd(iv, builder_.getInt64(1)), i);
+  builder_.CreateBr(head);
+  builder_.SetInsertPoint(exit);
 }
 
 CV Gen::gen_in(const ir::Node& n, NodeId id) {
   CV x = gen(n.a);
   CV list = gen(n.b);
-  const Type& lt = p_.nodes[n.b].type;
+  const Type& lt = program_.nodes[n.b].type;
   if (lt.kind != TypeKind::List || !lt.elem || x.present) unsupported("`in` over this list");
   const Type& et = *lt.elem;
-  const Type xt = p_.nodes[n.a].type.as_required();
+  const Type xt = program_.nodes[n.a].type.as_required();
   llvm::Value* found = temp(1, 1);
-  B.CreateStore(B.getInt8(0), found);
+  builder_.CreateStore(builder_.getInt8(0), found);
   int mismatch = xt.kind == TypeKind::Money ? site(ErrorSite::Kind::Shim, id) : -1;
   for_each(list.v, et, [&](llvm::Value* p, llvm::BasicBlock* exit) {
     CV item = load(et, p);
     llvm::BasicBlock* check = block("in.check");
     llvm::BasicBlock* next = block("in.next");
     if (item.present)
-      B.CreateCondBr(item.present, check, next);
+      builder_.CreateCondBr(item.present, check, next);
     else
-      B.CreateBr(check);
-    B.SetInsertPoint(check);
+      builder_.CreateBr(check);
+    builder_.SetInsertPoint(check);
     if (mismatch >= 0) {
       llvm::BasicBlock* bad = block("in.mismatch");
       llvm::BasicBlock* same = block("in.same");
-      B.CreateCondBr(B.CreateICmpNE(B.CreateExtractValue(x.v, 1), B.CreateExtractValue(item.v, 1)), bad, same);
-      B.SetInsertPoint(bad);
+      builder_.CreateCondBr(
+          builder_.CreateICmpNE(builder_.CreateExtractValue(x.v, 1), builder_.CreateExtractValue(item.v, 1)), bad,
+          same);
+      builder_.SetInsertPoint(bad);
       call_shim("proviso_rt_money_in_mismatch", i32_, {fn_.ctx, spill(xt, x.v), spill(xt, item.v)});
       fail_now(mismatch);
-      B.CreateUnreachable();
-      B.SetInsertPoint(same);
+      builder_.CreateUnreachable();
+      builder_.SetInsertPoint(same);
     }
     llvm::Value* eq = equal(x, {item.v, nullptr}, xt, n.a);
     llvm::BasicBlock* hit = block("in.hit");
-    B.CreateCondBr(eq, hit, next);
-    B.SetInsertPoint(hit);
-    B.CreateStore(B.getInt8(1), found);
-    B.CreateBr(exit);
-    B.SetInsertPoint(next);
+    builder_.CreateCondBr(eq, hit, next);
+    builder_.SetInsertPoint(hit);
+    builder_.CreateStore(builder_.getInt8(1), found);
+    builder_.CreateBr(exit);
+    builder_.SetInsertPoint(next);
   });
-  return {B.CreateICmpNE(B.CreateLoad(i8_, found), B.getInt8(0)), nullptr};
+  return {builder_.CreateICmpNE(builder_.CreateLoad(i8_, found), builder_.getInt8(0)), nullptr};
 }
 
 }  // namespace proviso::jit::detail

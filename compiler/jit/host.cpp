@@ -250,7 +250,7 @@ bool deserialize_sites(std::string_view bytes, std::vector<ErrorSite>* out) {
 // ---- Host ----
 
 Host::Host(const ir::Program& program)
-    : p_(program), layout_(program), plan_(ConstPlan::of(program, layout_)), pool_(program, layout_, plan_),
+    : program_(program), layout_(program), plan_(ConstPlan::of(program, layout_)), pool_(program, layout_, plan_),
       calendars_(std::make_shared<rt::CalendarCache>()) {}
 
 namespace {
@@ -295,8 +295,8 @@ ir::EvalError Host::error(int32_t status, const proviso_ctx& ctx) const {
     case ErrorSite::Kind::Static: e.message = site.message; break;
     case ErrorSite::Kind::Shim: e.message = ctx.state->error; break;
     case ErrorSite::Kind::Range: {
-      const ir::ValueDef& def = p_.values[site.value];
-      e.message = ir::msg::outside_its_type(def.name, ctx.state->error_int, ir::to_string(def.type, p_.schema));
+      const ir::ValueDef& def = program_.values[site.value];
+      e.message = ir::msg::outside_its_type(def.name, ctx.state->error_int, ir::to_string(def.type, program_.schema));
       break;
     }
     case ErrorSite::Kind::TooDeep:
@@ -304,13 +304,13 @@ ir::EvalError Host::error(int32_t status, const proviso_ctx& ctx) const {
       break;
   }
   NodeId id = site.node;
-  e.loc = id >= 0 && static_cast<size_t>(id) < p_.node_locs.size() ? p_.node_locs[id] : -1;
+  e.loc = id >= 0 && static_cast<size_t>(id) < program_.node_locs.size() ? program_.node_locs[id] : -1;
   // The rule every engine follows (ir/eval_rules.h): the input the node reads, else the value
   // being computed, else the decision asked for.
-  if (id >= 0) e.path = ir::error_input_path(p_, id);
-  if (e.path.empty() && ctx.error_value >= 0) e.path = p_.values[ctx.error_value].name;
-  if (e.path.empty() && ctx.error_decision >= 0 && static_cast<size_t>(ctx.error_decision) < p_.decisions.size())
-    e.path = p_.values[p_.decisions[ctx.error_decision]].name;
+  if (id >= 0) e.path = ir::error_input_path(program_, id);
+  if (e.path.empty() && ctx.error_value >= 0) e.path = program_.values[ctx.error_value].name;
+  if (e.path.empty() && ctx.error_decision >= 0 && static_cast<size_t>(ctx.error_decision) < program_.decisions.size())
+    e.path = program_.values[program_.decisions[ctx.error_decision]].name;
   return e;
 }
 
@@ -328,13 +328,14 @@ void Host::decode(const uint8_t* out, const rt::jit::EvalState& state, const Own
   zone = static_cast<const rt::Zone*>(raw);
   result->home_zone = zone ? zone : rt::utc_zone();
   auto one = [&](size_t i) {
-    int32_t v = p_.decisions[i];
-    result->decisions.push_back({v, read_flat(layout_, p_.values[v].type, out + layout_.decision_offset(i), lookup)});
+    int32_t v = program_.decisions[i];
+    result->decisions.push_back(
+        {v, read_flat(layout_, program_.values[v].type, out + layout_.decision_offset(i), lookup)});
   };
   if (positions) {
     for (int32_t i : *positions) one(static_cast<size_t>(i));
   } else {
-    for (size_t i = 0; i < p_.decisions.size(); ++i) one(i);
+    for (size_t i = 0; i < program_.decisions.size(); ++i) one(i);
   }
 }
 
@@ -361,7 +362,7 @@ int32_t Host::calendar(proviso_ctx* ctx, int32_t index, const void* zone, const 
                 : std::shared_ptr<const rt::HolidaySet>(std::shared_ptr<const void>(),
                                                         static_cast<const rt::HolidaySet*>(holidays));
   }
-  const ir::CalendarDef& def = p_.calendars[index];
+  const ir::CalendarDef& def = program_.calendars[index];
   // A borrowed holiday set (no registered owner) must not enter the process-long cache.
   bool borrowed = set && set.use_count() == 0;
   auto cal = borrowed

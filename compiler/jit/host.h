@@ -47,7 +47,7 @@ class Host {
  public:
   explicit Host(const ir::Program& program);
 
-  const ir::Program& program() const { return p_; }
+  const ir::Program& program() const { return program_; }
   const Layout& layout() const { return layout_; }
   const ConstPlan& plan() const { return plan_; }
   const ConstPool& pool() const { return pool_; }
@@ -75,7 +75,7 @@ class Host {
   int32_t calendar(proviso_ctx* ctx, int32_t index, const void* zone, const void* holidays, const void** out) const;
 
  private:
-  const ir::Program& p_;
+  const ir::Program& program_;
   Layout layout_;
   ConstPlan plan_;
   ConstPool pool_;

@@ -45,11 +45,11 @@ bool contains_list(const Type& t, const ir::Schema& schema) {
   return walk(t);
 }
 
-Layout::Layout(const ir::Program& program) : p_(program), records_(program.schema.records.size()) {
+Layout::Layout(const ir::Program& program) : program_(program), records_(program.schema.records.size()) {
   for (size_t i = 0; i < records_.size(); ++i) build_record(static_cast<int>(i));
   uint32_t at = 0, align = 8;
-  for (int32_t v : p_.decisions) {
-    Slot s = slot(p_.values[v].type);
+  for (int32_t v : program_.decisions) {
+    Slot s = slot(program_.values[v].type);
     at = align_up(at, s.align);
     decision_offsets_.push_back(at);
     at += s.size;
@@ -65,13 +65,14 @@ void Layout::build_record(int id) {
   RecordLayout& r = records_[id];
   if (r.state == 2) return;
   if (r.state == 1) {
-    if (unsupported_.empty()) unsupported_ = fmt::format("the record `{}` contains itself", p_.schema.records[id].name);
+    if (unsupported_.empty())
+      unsupported_ = fmt::format("the record `{}` contains itself", program_.schema.records[id].name);
     return;
   }
   r.state = 1;
   uint32_t at = 0, align = 1;
   std::vector<uint32_t> offsets;
-  for (const auto& f : p_.schema.records[id].fields) {
+  for (const auto& f : program_.schema.records[id].fields) {
     Slot s = slot(f.type);
     at = align_up(at, s.align);
     offsets.push_back(at);

@@ -40,7 +40,7 @@ class Layout {
  public:
   explicit Layout(const ir::Program& program);
 
-  const ir::Program& program() const { return p_; }
+  const ir::Program& program() const { return program_; }
   // The whole slot, optional tag included.
   Slot slot(const ir::Type& t) const;
   // The value alone, as if the type were required.
@@ -68,7 +68,7 @@ class Layout {
   };
   void build_record(int id);
 
-  const ir::Program& p_;
+  const ir::Program& program_;
   mutable std::vector<RecordLayout> records_;
   Slot output_;
   std::vector<uint32_t> decision_offsets_;

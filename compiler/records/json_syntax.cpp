@@ -15,7 +15,7 @@ namespace {
 
 class Checker {
  public:
-  Checker(std::string_view text, size_t max_depth) : s_(text), max_depth_(max_depth) {}
+  Checker(std::string_view text, size_t max_depth) : text_(text), max_depth_(max_depth) {}
 
   std::optional<JsonSyntaxError> run() {
     skip_ws();
@@ -24,20 +24,21 @@ class Checker {
     while (true) {
       skip_ws();
       if (stack_.empty()) {
-        if (i_ != s_.size()) return fail("unexpected text after the JSON value");
+        if (pos_ != text_.size()) return fail("unexpected text after the JSON value");
         return std::nullopt;
       }
       char open = stack_.back();
-      if (i_ == s_.size()) return fail(open == '{' ? "the text ends inside an object" : "the text ends inside a list");
+      if (pos_ == text_.size())
+        return fail(open == '{' ? "the text ends inside an object" : "the text ends inside a list");
       if (at(',')) {
-        ++i_;
+        ++pos_;
         skip_ws();
         if (open == '{' && !member_name()) return error_;
         if (!value()) return error_;
         continue;
       }
       if (at(open == '{' ? '}' : ']')) {
-        ++i_;
+        ++pos_;
         stack_.pop_back();
         continue;
       }
@@ -47,15 +48,17 @@ class Checker {
   }
 
  private:
-  bool at(char c) const { return i_ < s_.size() && s_[i_] == c; }
+  bool at(char c) const { return pos_ < text_.size() && text_[pos_] == c; }
   void skip_ws() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
+      ++pos_;
   }
   std::optional<JsonSyntaxError> fail(std::string message) {
     if (!error_) {
       JsonSyntaxError e;
-      for (size_t k = 0; k < i_ && k < s_.size(); ++k) {
-        if (s_[k] == '\n') {
+      for (size_t k = 0; k < pos_ && k < text_.size(); ++k) {
+        if (text_[k] == '\n') {
           ++e.line;
           e.column = 1;
         } else {
@@ -78,7 +81,7 @@ class Checker {
     if (!string()) return false;
     skip_ws();
     if (!at(':')) return failed("expected `:` after a member name");
-    ++i_;
+    ++pos_;
     skip_ws();
     return true;
   }
@@ -86,14 +89,14 @@ class Checker {
   // One value; a container is opened (its first element read) and left on the stack.
   bool value() {
     while (true) {
-      if (i_ >= s_.size()) return failed(stack_.empty() ? "the text is empty" : "the text ends inside a value");
-      char c = s_[i_];
+      if (pos_ >= text_.size()) return failed(stack_.empty() ? "the text is empty" : "the text ends inside a value");
+      char c = text_[pos_];
       if (c == '{' || c == '[') {
         if (stack_.size() >= max_depth_) return failed(fmt::format("nesting deeper than {} levels", max_depth_));
-        ++i_;
+        ++pos_;
         skip_ws();
         if (at(c == '{' ? '}' : ']')) {
-          ++i_;
+          ++pos_;
           return true;
         }
         stack_.push_back(c);
@@ -103,8 +106,8 @@ class Checker {
       if (c == '"') return string();
       if (c == '-' || (c >= '0' && c <= '9')) return number();
       for (std::string_view word : {"true", "false", "null"}) {
-        if (s_.substr(i_, word.size()) == word) {
-          i_ += word.size();
+        if (text_.substr(pos_, word.size()) == word) {
+          pos_ += word.size();
           return true;
         }
       }
@@ -113,64 +116,65 @@ class Checker {
   }
 
   bool string() {
-    ++i_;  // the opening quote
-    while (i_ < s_.size()) {
-      auto c = static_cast<unsigned char>(s_[i_]);
+    ++pos_;  // the opening quote
+    while (pos_ < text_.size()) {
+      auto c = static_cast<unsigned char>(text_[pos_]);
       if (c == '"') {
-        ++i_;
+        ++pos_;
         return true;
       }
       if (c < 0x20) return failed("a control character inside a string (write it as an escape such as \\n)");
       if (c == '\\') {
-        ++i_;
-        if (i_ >= s_.size()) break;
-        char e = s_[i_];
+        ++pos_;
+        if (pos_ >= text_.size()) break;
+        char e = text_[pos_];
         if (e == 'u') {
           for (int k = 1; k <= 4; ++k) {
-            if (i_ + k >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_ + k])))
+            if (pos_ + k >= text_.size() || !std::isxdigit(static_cast<unsigned char>(text_[pos_ + k])))
               return failed("`\\u` must be followed by four hexadecimal digits");
           }
-          i_ += 5;
+          pos_ += 5;
           continue;
         }
         if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos)
           return failed(fmt::format("`\\{}` is not a JSON escape", e));
-        ++i_;
+        ++pos_;
         continue;
       }
-      ++i_;
+      ++pos_;
     }
     return failed("the text ends inside a string");
   }
 
   bool number() {
     auto digits = [&] {
-      size_t start = i_;
-      while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
-      return i_ - start;
+      size_t start = pos_;
+      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
+      return pos_ - start;
     };
-    if (at('-')) ++i_;
+    if (at('-')) ++pos_;
     if (at('0')) {
-      ++i_;
-      if (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') return failed("a number cannot start with 0");
+      ++pos_;
+      if (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9')
+        return failed("a number cannot start with 0");
     } else if (digits() == 0) {
       return failed("expected digits in a number");
     }
     if (at('.')) {
-      ++i_;
+      ++pos_;
       if (digits() == 0) return failed("expected digits after the decimal point");
     }
     if (at('e') || at('E')) {
-      ++i_;
-      if (at('+') || at('-')) ++i_;
+      ++pos_;
+      if (at('+') || at('-')) ++pos_;
       if (digits() == 0) return failed("expected digits in the exponent");
     }
     return true;
   }
 
-  std::string_view s_;
+  std::string_view text_;
   size_t max_depth_;
-  size_t i_ = 0;
+  size_t pos_ = 0;
   std::vector<char> stack_;
   std::optional<JsonSyntaxError> error_;
 };

@@ -12,10 +12,10 @@ namespace {
 
 class FlowScanner {
  public:
-  FlowScanner(std::string_view text, size_t limit) : t_(text), limit_(limit) {}
+  FlowScanner(std::string_view text, size_t limit) : text_(text), limit_(limit) {}
 
   FlowNesting run() {
-    while (i_ < t_.size() && !out_.too_deep) {
+    while (pos_ < text_.size() && !out_.too_deep) {
       if (at_line_start_) {
         line_start();
       } else if (flow_ > 0) {
@@ -28,7 +28,7 @@ class FlowScanner {
   }
 
  private:
-  unsigned char at(size_t j) const { return j < t_.size() ? static_cast<unsigned char>(t_[j]) : 0; }
+  unsigned char at(size_t j) const { return j < text_.size() ? static_cast<unsigned char>(text_[j]) : 0; }
   // Line breaks as libyaml reads them (YAML 1.1: also NEL, LS and PS); 0 when none at j.
   size_t break_len(size_t j) const {
     unsigned char c = at(j);
@@ -39,40 +39,40 @@ class FlowScanner {
     return 0;
   }
   bool blank(size_t j) const { return at(j) == ' ' || at(j) == '\t'; }
-  bool blankz(size_t j) const { return j >= t_.size() || blank(j) || break_len(j) != 0; }
-  bool end() const { return i_ >= t_.size(); }
+  bool blankz(size_t j) const { return j >= text_.size() || blank(j) || break_len(j) != 0; }
+  bool end() const { return pos_ >= text_.size(); }
 
   // Columns count characters, as libyaml's do: UTF-8 continuation bytes add none.
   void step() {
-    if ((at(i_) & 0xC0) != 0x80) ++column_;
-    ++i_;
+    if ((at(pos_) & 0xC0) != 0x80) ++column_;
+    ++pos_;
   }
   void skip_blanks() {
-    while (blank(i_)) step();
+    while (blank(pos_)) step();
   }
   // At a line break or the end: consumes the break and starts the next line.
   void new_line() {
-    size_t n = break_len(i_);
+    size_t n = break_len(pos_);
     if (n == 0) {
-      i_ = t_.size();
+      pos_ = text_.size();
       return;
     }
-    i_ += n;
+    pos_ += n;
     ++line_;
     column_ = 0;
     at_line_start_ = true;
   }
   void skip_to_break() {
-    while (!end() && break_len(i_) == 0) step();
+    while (!end() && break_len(pos_) == 0) step();
   }
   bool marker_at(size_t j) const {
-    if (j + 3 > t_.size()) return false;
-    std::string_view s = t_.substr(j, 3);
+    if (j + 3 > text_.size()) return false;
+    std::string_view s = text_.substr(j, 3);
     return (s == "---" || s == "...") && blankz(j + 3);
   }
   void skip_bom() {
-    if (column_ == 0 && at(i_) == 0xEF && at(i_ + 1) == 0xBB && at(i_ + 2) == 0xBF) {
-      i_ += 3;
+    if (column_ == 0 && at(pos_) == 0xEF && at(pos_ + 1) == 0xBB && at(pos_ + 2) == 0xBF) {
+      pos_ += 3;
       column_ = 1;
     }
   }
@@ -108,7 +108,7 @@ class FlowScanner {
     if (flow_ > 0) return;  // indentation means nothing inside a flow collection
     if (block_scalar_ && block_scalar_line()) return;
     block_scalar_ = false;
-    if (column_ == 0 && marker_at(i_)) {  // `---` or `...`: a new document's context
+    if (column_ == 0 && marker_at(pos_)) {  // `---` or `...`: a new document's context
       for (int k = 0; k < 3; ++k) step();
       indents_.clear();
       plain_ = false;
@@ -116,38 +116,38 @@ class FlowScanner {
       key_column_ = -1;
       return;
     }
-    size_t j = i_;
+    size_t j = pos_;
     size_t indent = column_;
     while (blank(j)) {
       ++j;
       ++indent;
     }
-    if (j >= t_.size() || break_len(j) != 0) {  // a blank line: a plain scalar goes on after it
-      i_ = j;
+    if (j >= text_.size() || break_len(j) != 0) {  // a blank line: a plain scalar goes on after it
+      pos_ = j;
       column_ = indent;
       new_line();
       return;
     }
     if (at(j) == '#') {  // a comment line ends a plain scalar
       plain_ = false;
-      i_ = j;
+      pos_ = j;
       column_ = indent;
       skip_to_break();
       new_line();
       return;
     }
     if (plain_ && static_cast<long>(indent) > top()) {  // more of a multi-line plain scalar
-      i_ = j;
+      pos_ = j;
       column_ = indent;
       return;
     }
     plain_ = false;
-    if (column_ == 0 && at(i_) == '%') {  // a directive
+    if (column_ == 0 && at(pos_) == '%') {  // a directive
       skip_to_break();
       new_line();
       return;
     }
-    i_ = j;
+    pos_ = j;
     column_ = indent;
     while (top() > static_cast<long>(column_)) indents_.pop_back();
     node_start_ = true;
@@ -156,13 +156,13 @@ class FlowScanner {
 
   // A line after a block scalar's header: its content (true, line consumed) or not.
   bool block_scalar_line() {
-    size_t j = i_;
+    size_t j = pos_;
     long spaces = 0;
     while (at(j) == ' ') {
       ++j;
       ++spaces;
     }
-    bool empty = j >= t_.size() || break_len(j) != 0;
+    bool empty = j >= text_.size() || break_len(j) != 0;
     if (block_indent_ == 0) {  // indentation still to be found: libyaml's auto-detection
       if (empty) {
         block_blank_indent_ = std::max(block_blank_indent_, spaces);
@@ -171,7 +171,7 @@ class FlowScanner {
       }
     }
     if (!empty && spaces < block_indent_) return false;
-    i_ = j;
+    pos_ = j;
     column_ = static_cast<size_t>(spaces);
     skip_to_break();
     new_line();
@@ -183,10 +183,10 @@ class FlowScanner {
     step();  // `|` or `>`
     long increment = 0;
     for (int k = 0; k < 2; ++k) {
-      if (at(i_) == '+' || at(i_) == '-') {
+      if (at(pos_) == '+' || at(pos_) == '-') {
         step();
-      } else if (at(i_) >= '1' && at(i_) <= '9' && increment == 0) {
-        increment = at(i_) - '0';
+      } else if (at(pos_) >= '1' && at(pos_) <= '9' && increment == 0) {
+        increment = at(pos_) - '0';
         step();
       }
     }
@@ -199,23 +199,23 @@ class FlowScanner {
 
   // A quoted scalar, over as many lines as it takes.
   void skip_quoted() {
-    char q = static_cast<char>(at(i_));
+    char q = static_cast<char>(at(pos_));
     step();
     while (!end()) {
-      if (break_len(i_) != 0) {
-        i_ += break_len(i_);
+      if (break_len(pos_) != 0) {
+        pos_ += break_len(pos_);
         ++line_;
         column_ = 0;
         continue;
       }
-      unsigned char c = at(i_);
+      unsigned char c = at(pos_);
       if (q == '\'' && c == '\'') {
         step();
-        if (at(i_) != '\'') return;
+        if (at(pos_) != '\'') return;
         step();
       } else if (q == '"' && c == '\\') {
         step();
-        if (break_len(i_) != 0) continue;  // an escaped line break
+        if (break_len(pos_) != 0) continue;  // an escaped line break
         if (!end()) step();
       } else if (q == '"' && c == '"') {
         step();
@@ -235,15 +235,15 @@ class FlowScanner {
     return name_char(c) || std::string_view(";/?:@&=+$.%!~*'()").find(static_cast<char>(c)) != std::string_view::npos;
   }
   void skip_property() {
-    unsigned char first = at(i_);
+    unsigned char first = at(pos_);
     step();
-    if (first == '!' && at(i_) == '<') {
+    if (first == '!' && at(pos_) == '<') {
       step();
-      while (!end() && (uri_char(at(i_)) || at(i_) == ',' || at(i_) == '[' || at(i_) == ']')) step();
-      if (at(i_) == '>') step();
+      while (!end() && (uri_char(at(pos_)) || at(pos_) == ',' || at(pos_) == '[' || at(pos_) == ']')) step();
+      if (at(pos_) == '>') step();
       return;
     }
-    while (!end() && (first == '!' ? uri_char(at(i_)) : name_char(at(i_)))) step();
+    while (!end() && (first == '!' ? uri_char(at(pos_)) : name_char(at(pos_)))) step();
   }
 
   void block_token() {
@@ -253,11 +253,11 @@ class FlowScanner {
     }
     skip_blanks();
     if (end()) return;
-    if (break_len(i_) != 0) {
+    if (break_len(pos_) != 0) {
       new_line();
       return;
     }
-    unsigned char c = at(i_);
+    unsigned char c = at(pos_);
     if (c == '#') {
       skip_to_break();
       return;
@@ -268,7 +268,7 @@ class FlowScanner {
       case '-':
       case '?':
       case ':':
-        if (blankz(i_ + 1)) {
+        if (blankz(pos_ + 1)) {
           // `- ` and `? ` open a block collection at their column; `: ` at the key's.
           roll(c == ':' && key_column_ >= 0 ? key_column_ : static_cast<long>(column_));
           node_start_ = true;
@@ -318,11 +318,11 @@ class FlowScanner {
   // end of the line (line_start() decides whether the next line goes on with it).
   void block_plain() {
     while (!end()) {
-      if (break_len(i_) != 0) {
+      if (break_len(pos_) != 0) {
         new_line();
         return;
       }
-      if (at(i_) == ':' && blankz(i_ + 1)) {
+      if (at(pos_) == ':' && blankz(pos_ + 1)) {
         plain_ = false;
         roll(key_column_ >= 0 ? key_column_ : static_cast<long>(column_));
         node_start_ = true;
@@ -330,9 +330,9 @@ class FlowScanner {
         step();
         return;
       }
-      if (blank(i_)) {
+      if (blank(pos_)) {
         skip_blanks();
-        if (at(i_) == '#') {
+        if (at(pos_) == '#') {
           plain_ = false;
           node_start_ = true;
           skip_to_break();
@@ -351,15 +351,15 @@ class FlowScanner {
     }
     skip_blanks();
     if (end()) return;
-    if (break_len(i_) != 0) {
+    if (break_len(pos_) != 0) {
       new_line();
       return;
     }
-    if (column_ == 0 && marker_at(i_)) {  // libyaml stops there with an error
+    if (column_ == 0 && marker_at(pos_)) {  // libyaml stops there with an error
       for (int k = 0; k < 3; ++k) step();
       return;
     }
-    unsigned char c = at(i_);
+    unsigned char c = at(pos_);
     switch (c) {
       case '#': skip_to_break(); return;
       case '[':
@@ -375,7 +375,7 @@ class FlowScanner {
       case '@':
       case '`': step(); return;
       case '-':
-        if (blankz(i_ + 1)) {
+        if (blankz(pos_ + 1)) {
           step();
           return;
         }
@@ -396,26 +396,26 @@ class FlowScanner {
   // lines); a comment or a document marker ends it.
   void flow_plain() {
     while (!end()) {
-      if ((column_ == 0 && marker_at(i_)) || at(i_) == '#') {
+      if ((column_ == 0 && marker_at(pos_)) || at(pos_) == '#') {
         flow_plain_ = false;
         return;
       }
-      while (!blankz(i_)) {
-        unsigned char c = at(i_);
-        unsigned char d = at(i_ + 1);
+      while (!blankz(pos_)) {
+        unsigned char c = at(pos_);
+        unsigned char d = at(pos_ + 1);
         bool value =
-            c == ':' && (blankz(i_ + 1) || d == ',' || d == '?' || d == '[' || d == ']' || d == '{' || d == '}');
+            c == ':' && (blankz(pos_ + 1) || d == ',' || d == '?' || d == '[' || d == ']' || d == '{' || d == '}');
         if (value || c == ',' || c == '[' || c == ']' || c == '{' || c == '}') {
           flow_plain_ = false;
           return;
         }
         step();
       }
-      while (!end() && (blank(i_) || break_len(i_) != 0)) {
-        if (blank(i_)) {
+      while (!end() && (blank(pos_) || break_len(pos_) != 0)) {
+        if (blank(pos_)) {
           step();
         } else {
-          i_ += break_len(i_);
+          pos_ += break_len(pos_);
           ++line_;
           column_ = 0;
         }
@@ -423,10 +423,10 @@ class FlowScanner {
     }
   }
 
-  std::string_view t_;
+  std::string_view text_;
   size_t limit_;
   FlowNesting out_;
-  size_t i_ = 0;
+  size_t pos_ = 0;
   size_t line_ = 0;
   size_t column_ = 0;
   bool at_line_start_ = true;

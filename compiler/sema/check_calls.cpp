@@ -10,186 +10,226 @@
 
 namespace proviso::sema::detail {
 
+// ---- the built-in functions (builtins.h) ----
+
+std::span<const Builtin> builtins() {
+  using X = ExprChecker;
+  static const Builtin table[] = {
+      {"min", "min(A, B, ...)", 2, kVariadic, "`{0}` takes two or more arguments; for a list write `{0} x in LIST: x`",
+       Op::MinOf, &X::min_max},
+      {"max", "max(A, B, ...)", 2, kVariadic, "`{0}` takes two or more arguments; for a list write `{0} x in LIST: x`",
+       Op::MaxOf, &X::min_max},
+      {"abs", "abs(X)", 1, 1, "", Op::Abs, &X::abs},
+      {"ceil", "ceil(X)", 1, 1, "", Op::Ceil, &X::to_integer},
+      {"floor", "floor(X)", 1, 1, "", Op::Floor, &X::to_integer},
+      {"round", "round(X)", 1, 3, "", Op::Round, &X::round},
+      {"count", "count(L)", 1, 1, "", Op::ListCount, &X::list_query},
+      {"is_empty", "is_empty(L)", 1, 1, "", Op::ListIsEmpty, &X::list_query},
+      {"first", "first(L)", 1, 1, "", Op::ListFirst, &X::list_query},
+      {"blank", "blank(T)", 1, 1, "", Op::Blank, &X::blank},
+      {"date_of", "date_of(T, ZONE)", 2, 2, "", Op::DateOf, &X::date_of},
+      {"working_time", "working_time(A, B, C)", 3, 3, "", Op::WorkingTime, &X::working_time},
+      {"is_open", "is_open(T, C)", 2, 2, "", Op::IsOpen, &X::calendar_query},
+      {"next_opening", "next_opening(T, C)", 2, 2, "", Op::NextOpening, &X::calendar_query},
+      {"text", "text(X)", 1, 1, "", Op::ToText, &X::to_text},
+  };
+  return table;
+}
+
+const Builtin* find_builtin(std::string_view name) {
+  for (const Builtin& b : builtins())
+    if (b.name == name) return &b;
+  return nullptr;
+}
+
 // ---- calls ----
 
 NodeId ExprChecker::call(const ast::Expr& e, const Type* hint) {
   const std::string& f = e.name.text;
-  static const std::vector<std::string> builtins = {"min",     "max",          "abs",      "ceil",         "floor",
-                                                    "round",   "count",        "is_empty", "first",        "blank",
-                                                    "date_of", "working_time", "is_open",  "next_opening", "text"};
-  auto arity = [&](size_t lo, size_t hi) {
-    if (e.args.size() < lo || e.args.size() > hi) {
-      std::string want = lo == hi ? std::to_string(lo) : fmt::format("{} to {}", lo, hi);
-      err(e, Code::WrongArgumentCount,
-          fmt::format("`{}` takes {} argument{}, not {}", f, want, hi == 1 ? "" : "s", e.args.size()));
-      return false;
+  const Builtin* b = find_builtin(f);
+  if (!b) {
+    auto& d = err(e, Code::UnknownFunction, fmt::format("unknown function `{}`", f));
+    std::vector<std::string> names;
+    for (const Builtin& x : builtins()) names.emplace_back(x.name);
+    std::string best = closest_name(f, names);
+    if (!best.empty()) {
+      d.help = fmt::format("did you mean `{}`?", best);
+      d.fixes.push_back({e.name.span, best});
     }
-    return true;
-  };
-  auto arg = [&](size_t i, const Type* h = nullptr) { return present(check(*e.args[i], h), *e.args[i]); };
-  auto arg_as = [&](size_t i, TypeKind k, const char* what) {
-    return c_.check_as(*e.args[i], s_, Type::of(k), fmt::format("the {} argument of `{}`", what, f),
-                       Code::TypeMismatch);
-  };
-  if (f == "min" || f == "max") {
-    if (e.args.size() < 2) {
-      err(e, Code::WrongArgumentCount,
-          fmt::format("`{}` takes two or more arguments; for a list write `{} x in LIST: x`", f, f));
-      return poison(e);
-    }
-    std::vector<NodeId> ids;
-    std::vector<const ast::Expr*> exprs;
-    for (size_t i = 0; i < e.args.size(); ++i) {
-      ids.push_back(arg(i, hint));
-      exprs.push_back(e.args[i].get());
-    }
-    Type t = unify(ids, exprs, e);
-    if (t.is_error()) return poison(e);
-    if (!is_ordered(t.kind)) {
-      err(e, Code::InvalidArgument, fmt::format("`{}` needs ordered values, not `{}`", f, show(t)));
-      return poison(e);
-    }
-    ir::Node n;
-    n.op = f == "min" ? Op::MinOf : Op::MaxOf;
-    n.type = t;
-    n.args = std::move(ids);
-    return c_.emit(std::move(n), s_.file, e.span);
+    return poison(e);
   }
-  if (f == "abs") {
-    if (!arity(1, 1)) return poison(e);
-    NodeId a = arg(0, hint);
-    Type t = c_.type_of(a);
-    if (t.is_error()) return poison(e);
-    if (!t.is_numeric() && t.kind != TypeKind::Money && t.kind != TypeKind::Percent && t.kind != TypeKind::Duration) {
-      err(e, Code::InvalidArgument, fmt::format("`abs` needs a number, money, percent or duration, not `{}`", show(t)));
-      return poison(e);
+  size_t n = e.args.size();
+  if (n < b->min_args || (b->max_args != kVariadic && n > b->max_args)) {
+    std::string msg;
+    if (!b->arity_message.empty()) {
+      msg = fmt::format(fmt::runtime(b->arity_message), f);
+    } else {
+      std::string want =
+          b->min_args == b->max_args ? std::to_string(b->min_args) : fmt::format("{} to {}", b->min_args, b->max_args);
+      msg = fmt::format("`{}` takes {} argument{}, not {}", f, want, b->max_args == 1 ? "" : "s", n);
     }
-    return node(Op::Abs, t.without_range(), e, a);
+    err(e, Code::WrongArgumentCount, std::move(msg));
+    return poison(e);
   }
-  if (f == "ceil" || f == "floor") {
-    if (!arity(1, 1)) return poison(e);
-    NodeId a = arg(0);
-    Type t = c_.type_of(a);
-    if (t.is_error()) return poison(e);
-    if (t.kind == TypeKind::Integer) return a;
-    if (t.kind != TypeKind::Decimal) {
-      err(e, Code::InvalidArgument, fmt::format("`{}` needs a decimal, not `{}`", f, show(t)));
-      return poison(e);
-    }
-    return node(f == "ceil" ? Op::Ceil : Op::Floor, Type::of(TypeKind::Integer), e, a);
+  return (this->*(b->rule))(e, *b, hint);
+}
+
+NodeId ExprChecker::argument_as(const ast::Expr& e, const Builtin& b, size_t i, TypeKind k) {
+  static constexpr const char* kOrdinal[] = {"first", "second", "third"};
+  return checker_.check_as(*e.args[i], scope_, Type::of(k), fmt::format("the {} argument of `{}`", kOrdinal[i], b.name),
+                           Code::TypeMismatch);
+}
+
+NodeId ExprChecker::min_max(const ast::Expr& e, const Builtin& b, const Type* hint) {
+  std::vector<NodeId> ids;
+  std::vector<const ast::Expr*> exprs;
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    ids.push_back(argument(e, i, hint));
+    exprs.push_back(e.args[i].get());
   }
-  if (f == "round") {
-    if (!arity(1, 3)) return poison(e);
-    NodeId a = arg(0);
-    Type t = c_.type_of(a);
-    if (t.is_error()) return poison(e);
-    int places = -1;
-    rt::RoundingMode mode = rt::RoundingMode::HalfAwayFromZero;
-    for (size_t i = 1; i < e.args.size(); ++i) {
-      const ast::Expr& x = strip_parens(*e.args[i]);
-      if (x.kind == ast::ExprKind::Literal && x.lit == ast::LitKind::Integer) {
-        int64_t p = -1;
-        std::from_chars(x.text.data(), x.text.data() + x.text.size(), p);
-        if (p < 0 || p > rt::Decimal::kMaxScale) {
-          err(x, Code::InvalidRounding, fmt::format("round to 0 to {} places, not {}", rt::Decimal::kMaxScale, x.text));
-          return poison(e);
-        }
-        places = static_cast<int>(p);
-      } else if (x.kind == ast::ExprKind::Name) {
-        static const std::map<std::string, rt::RoundingMode> modes = {{"half_away", rt::RoundingMode::HalfAwayFromZero},
-                                                                      {"half_even", rt::RoundingMode::HalfEven},
-                                                                      {"up", rt::RoundingMode::Up},
-                                                                      {"down", rt::RoundingMode::Down},
-                                                                      {"ceiling", rt::RoundingMode::Ceiling},
-                                                                      {"floor", rt::RoundingMode::Floor}};
-        auto it = modes.find(x.name.text);
-        if (it == modes.end()) {
-          err(x, Code::InvalidRounding, fmt::format("unknown rounding mode `{}`", x.name.text)).help =
-              "the modes are half_away, half_even, up, down, ceiling, floor";
-          return poison(e);
-        }
-        mode = it->second;
-      } else {
-        err(x, Code::InvalidRounding, "`round` takes a number of places (an integer literal) and a rounding mode name");
+  Type t = unify(ids, exprs, e);
+  if (t.is_error()) return poison(e);
+  if (!is_ordered(t.kind)) {
+    err(e, Code::InvalidArgument, fmt::format("`{}` needs ordered values, not `{}`", b.name, show(t)));
+    return poison(e);
+  }
+  ir::Node n;
+  n.op = b.op;
+  n.type = t;
+  n.args = std::move(ids);
+  return checker_.emit(std::move(n), scope_.file, e.span);
+}
+
+NodeId ExprChecker::abs(const ast::Expr& e, const Builtin& b, const Type* hint) {
+  NodeId a = argument(e, 0, hint);
+  Type t = checker_.type_of(a);
+  if (t.is_error()) return poison(e);
+  if (!t.is_numeric() && t.kind != TypeKind::Money && t.kind != TypeKind::Percent && t.kind != TypeKind::Duration) {
+    err(e, Code::InvalidArgument, fmt::format("`abs` needs a number, money, percent or duration, not `{}`", show(t)));
+    return poison(e);
+  }
+  return node(b.op, t.without_range(), e, a);
+}
+
+// ceil, floor: a decimal to an integer (an integer is already one).
+NodeId ExprChecker::to_integer(const ast::Expr& e, const Builtin& b, const Type*) {
+  NodeId a = argument(e, 0);
+  Type t = checker_.type_of(a);
+  if (t.is_error()) return poison(e);
+  if (t.kind == TypeKind::Integer) return a;
+  if (t.kind != TypeKind::Decimal) {
+    err(e, Code::InvalidArgument, fmt::format("`{}` needs a decimal, not `{}`", b.name, show(t)));
+    return poison(e);
+  }
+  return node(b.op, Type::of(TypeKind::Integer), e, a);
+}
+
+NodeId ExprChecker::round(const ast::Expr& e, const Builtin& b, const Type*) {
+  NodeId a = argument(e, 0);
+  Type t = checker_.type_of(a);
+  if (t.is_error()) return poison(e);
+  int places = -1;
+  rt::RoundingMode mode = rt::RoundingMode::HalfAwayFromZero;
+  for (size_t i = 1; i < e.args.size(); ++i) {
+    const ast::Expr& x = strip_parens(*e.args[i]);
+    if (x.kind == ast::ExprKind::Literal && x.lit == ast::LitKind::Integer) {
+      int64_t p = -1;
+      std::from_chars(x.text.data(), x.text.data() + x.text.size(), p);
+      if (p < 0 || p > rt::Decimal::kMaxScale) {
+        err(x, Code::InvalidRounding, fmt::format("round to 0 to {} places, not {}", rt::Decimal::kMaxScale, x.text));
         return poison(e);
       }
-    }
-    Type result;
-    if (t.kind == TypeKind::Money) {
-      result = t;
-    } else if (t.kind == TypeKind::Decimal || t.kind == TypeKind::Percent) {
-      result = places < 0 && t.kind == TypeKind::Decimal ? Type::of(TypeKind::Integer) : t;
-    } else if (t.kind == TypeKind::Integer) {
-      return a;
+      places = static_cast<int>(p);
+    } else if (x.kind == ast::ExprKind::Name) {
+      static const std::map<std::string, rt::RoundingMode> modes = {{"half_away", rt::RoundingMode::HalfAwayFromZero},
+                                                                    {"half_even", rt::RoundingMode::HalfEven},
+                                                                    {"up", rt::RoundingMode::Up},
+                                                                    {"down", rt::RoundingMode::Down},
+                                                                    {"ceiling", rt::RoundingMode::Ceiling},
+                                                                    {"floor", rt::RoundingMode::Floor}};
+      auto it = modes.find(x.name.text);
+      if (it == modes.end()) {
+        err(x, Code::InvalidRounding, fmt::format("unknown rounding mode `{}`", x.name.text)).help =
+            "the modes are half_away, half_even, up, down, ceiling, floor";
+        return poison(e);
+      }
+      mode = it->second;
     } else {
-      err(e, Code::InvalidArgument, fmt::format("`round` needs money or a decimal, not `{}`", show(t)));
+      err(x, Code::InvalidRounding, "`round` takes a number of places (an integer literal) and a rounding mode name");
       return poison(e);
     }
-    ir::Node n;
-    n.op = Op::Round;
-    n.type = result;
-    n.a = a;
-    n.aux = places;
-    n.aux2 = static_cast<int32_t>(mode);
-    return c_.emit(std::move(n), s_.file, e.span);
   }
-  if (f == "count" || f == "is_empty" || f == "first") {
-    if (!arity(1, 1)) return poison(e);
-    NodeId a = arg(0);
-    Type t = c_.type_of(a);
-    if (t.is_error()) return poison(e);
-    if (t.kind != TypeKind::List || !t.elem) {
-      err(e, Code::NotAList, fmt::format("`{}` needs a list, not `{}`", f, show(t)));
-      return poison(e);
-    }
-    if (f == "count") return node(Op::ListCount, Type::of(TypeKind::Integer), e, a);
-    if (f == "is_empty") return node(Op::ListIsEmpty, Type::of(TypeKind::Bool), e, a);
-    return node(Op::ListFirst, t.elem->as_optional(), e, a);
+  Type result;
+  if (t.kind == TypeKind::Money) {
+    result = t;
+  } else if (t.kind == TypeKind::Decimal || t.kind == TypeKind::Percent) {
+    result = places < 0 && t.kind == TypeKind::Decimal ? Type::of(TypeKind::Integer) : t;
+  } else if (t.kind == TypeKind::Integer) {
+    return a;
+  } else {
+    err(e, Code::InvalidArgument, fmt::format("`round` needs money or a decimal, not `{}`", show(t)));
+    return poison(e);
   }
-  if (f == "blank") {
-    if (!arity(1, 1)) return poison(e);
-    NodeId a = check(*e.args[0], nullptr);
-    Type t = c_.type_of(a);
-    if (t.is_error()) return poison(e);
-    if (t.kind != TypeKind::Text) {
-      err(e, Code::InvalidArgument, fmt::format("`blank` needs a text, not `{}`", show(t)));
-      return poison(e);
-    }
-    return node(Op::Blank, Type::of(TypeKind::Bool), e, a);
+  ir::Node n;
+  n.op = b.op;
+  n.type = result;
+  n.a = a;
+  n.aux = places;
+  n.aux2 = static_cast<int32_t>(mode);
+  return checker_.emit(std::move(n), scope_.file, e.span);
+}
+
+// count, is_empty, first.
+NodeId ExprChecker::list_query(const ast::Expr& e, const Builtin& b, const Type*) {
+  NodeId a = argument(e, 0);
+  Type t = checker_.type_of(a);
+  if (t.is_error()) return poison(e);
+  if (t.kind != TypeKind::List || !t.elem) {
+    err(e, Code::NotAList, fmt::format("`{}` needs a list, not `{}`", b.name, show(t)));
+    return poison(e);
   }
-  if (f == "date_of") {
-    if (!arity(2, 2)) return poison(e);
-    NodeId a = arg_as(0, TypeKind::DateTime, "first");
-    NodeId b = arg_as(1, TypeKind::Zone, "second");
-    return node(Op::DateOf, Type::of(TypeKind::Date), e, a, b);
+  Type result = b.op == Op::ListCount     ? Type::of(TypeKind::Integer)
+                : b.op == Op::ListIsEmpty ? Type::of(TypeKind::Bool)
+                                          : t.elem->as_optional();
+  return node(b.op, std::move(result), e, a);
+}
+
+NodeId ExprChecker::blank(const ast::Expr& e, const Builtin& b, const Type*) {
+  NodeId a = check(*e.args[0], nullptr);  // an absent text is blank
+  Type t = checker_.type_of(a);
+  if (t.is_error()) return poison(e);
+  if (t.kind != TypeKind::Text) {
+    err(e, Code::InvalidArgument, fmt::format("`blank` needs a text, not `{}`", show(t)));
+    return poison(e);
   }
-  if (f == "working_time") {
-    if (!arity(3, 3)) return poison(e);
-    NodeId a = arg_as(0, TypeKind::DateTime, "first");
-    NodeId b = arg_as(1, TypeKind::DateTime, "second");
-    NodeId cal = arg_as(2, TypeKind::Calendar, "third");
-    return node(Op::WorkingTime, Type::of(TypeKind::Duration), e, a, b, cal);
-  }
-  if (f == "is_open" || f == "next_opening") {
-    if (!arity(2, 2)) return poison(e);
-    NodeId a = arg_as(0, TypeKind::DateTime, "first");
-    NodeId cal = arg_as(1, TypeKind::Calendar, "second");
-    return node(f == "is_open" ? Op::IsOpen : Op::NextOpening,
-                Type::of(f == "is_open" ? TypeKind::Bool : TypeKind::DateTime), e, a, ir::kNoNode, cal);
-  }
-  if (f == "text") {
-    if (!arity(1, 1)) return poison(e);
-    NodeId a = arg(0);
-    if (c_.type_of(a).is_error()) return poison(e);
-    return node(Op::ToText, Type::of(TypeKind::Text), e, a);
-  }
-  auto& d = err(e, Code::UnknownFunction, fmt::format("unknown function `{}`", f));
-  std::string best = closest_name(f, builtins);
-  if (!best.empty()) {
-    d.help = fmt::format("did you mean `{}`?", best);
-    d.fixes.push_back({e.name.span, best});
-  }
-  return poison(e);
+  return node(b.op, Type::of(TypeKind::Bool), e, a);
+}
+
+NodeId ExprChecker::date_of(const ast::Expr& e, const Builtin& b, const Type*) {
+  NodeId a = argument_as(e, b, 0, TypeKind::DateTime);
+  NodeId zone = argument_as(e, b, 1, TypeKind::Zone);
+  return node(b.op, Type::of(TypeKind::Date), e, a, zone);
+}
+
+NodeId ExprChecker::working_time(const ast::Expr& e, const Builtin& b, const Type*) {
+  NodeId from = argument_as(e, b, 0, TypeKind::DateTime);
+  NodeId to = argument_as(e, b, 1, TypeKind::DateTime);
+  NodeId cal = argument_as(e, b, 2, TypeKind::Calendar);
+  return node(b.op, Type::of(TypeKind::Duration), e, from, to, cal);
+}
+
+// is_open, next_opening: an instant and a calendar.
+NodeId ExprChecker::calendar_query(const ast::Expr& e, const Builtin& b, const Type*) {
+  NodeId at = argument_as(e, b, 0, TypeKind::DateTime);
+  NodeId cal = argument_as(e, b, 1, TypeKind::Calendar);
+  Type result = Type::of(b.op == Op::IsOpen ? TypeKind::Bool : TypeKind::DateTime);
+  return node(b.op, std::move(result), e, at, ir::kNoNode, cal);
+}
+
+NodeId ExprChecker::to_text(const ast::Expr& e, const Builtin& b, const Type*) {
+  NodeId a = argument(e, 0);
+  if (checker_.type_of(a).is_error()) return poison(e);
+  return node(b.op, Type::of(TypeKind::Text), e, a);
 }
 
 // ---- lists and records ----
@@ -218,7 +258,7 @@ NodeId ExprChecker::list(const ast::Expr& e, const Type* hint) {
   n.op = Op::MakeList;
   n.type = Type::list_of(elem);
   n.args = std::move(ids);
-  return c_.emit(std::move(n), s_.file, e.span);
+  return checker_.emit(std::move(n), scope_.file, e.span);
 }
 
 NodeId ExprChecker::record(const ast::Expr& e, const Type* hint) {
@@ -226,7 +266,7 @@ NodeId ExprChecker::record(const ast::Expr& e, const Type* hint) {
     err(e, Code::TypeNotKnown, "the record type of `{ ... }` is not known here");
     return poison(e);
   }
-  const ir::RecordDef& rec = c_.program_->schema.records[hint->id];
+  const ir::RecordDef& rec = checker_.program_->schema.records[hint->id];
   std::vector<NodeId> args(rec.fields.size(), ir::kNoNode);
   std::vector<bool> seen(rec.fields.size(), false);
   std::vector<Span> seen_at(rec.fields.size());
@@ -235,8 +275,8 @@ NodeId ExprChecker::record(const ast::Expr& e, const Type* hint) {
     if (f < 0) {
       std::vector<std::string> names;
       for (const auto& fd : rec.fields) names.push_back(fd.name);
-      auto& d = c_.error(s_.file, fi.name.span, Code::UnknownField,
-                         fmt::format("`{}` has no field `{}`", rec.name, fi.name.text));
+      auto& d = checker_.error(scope_.file, fi.name.span, Code::UnknownField,
+                               fmt::format("`{}` has no field `{}`", rec.name, fi.name.text));
       std::string best = closest_name(fi.name.text, names);
       if (!best.empty()) {
         d.help = fmt::format("did you mean `{}`?", best);
@@ -245,14 +285,16 @@ NodeId ExprChecker::record(const ast::Expr& e, const Type* hint) {
       continue;
     }
     if (seen[f]) {
-      c_.error(s_.file, fi.name.span, Code::DuplicateField, fmt::format("the field `{}` is given twice", fi.name.text))
+      checker_
+          .error(scope_.file, fi.name.span, Code::DuplicateField,
+                 fmt::format("the field `{}` is given twice", fi.name.text))
           .related.push_back({seen_at[f], "first given here"});
       continue;
     }
     seen[f] = true;
     seen_at[f] = fi.name.span;
-    args[f] =
-        c_.check_as(*fi.value, s_, rec.fields[f].type, fmt::format("the field `{}`", fi.name.text), Code::TypeMismatch);
+    args[f] = checker_.check_as(*fi.value, scope_, rec.fields[f].type, fmt::format("the field `{}`", fi.name.text),
+                                Code::TypeMismatch);
   }
   std::vector<std::string> missing;
   for (size_t i = 0; i < rec.fields.size(); ++i)
@@ -266,19 +308,19 @@ NodeId ExprChecker::record(const ast::Expr& e, const Type* hint) {
   n.type = hint->as_required();
   n.aux = hint->id;
   n.args = std::move(args);
-  return c_.emit(std::move(n), s_.file, e.span);
+  return checker_.emit(std::move(n), scope_.file, e.span);
 }
 
 NodeId ExprChecker::with(const ast::Expr& e, const Type* hint) {
   Type want = hint ? hint->as_required() : Type::error();
   NodeId base = check(*e.operand, hint ? &want : nullptr);
-  Type bt = c_.type_of(base);
+  Type bt = checker_.type_of(base);
   if (bt.is_error()) return poison(e);
   if (bt.kind != TypeKind::Record) {
     err(*e.operand, Code::NotARecord, fmt::format("`with` needs a record, not `{}`", show(bt)));
     return poison(e);
   }
-  const ir::RecordDef& rec = c_.program_->schema.records[bt.id];
+  const ir::RecordDef& rec = checker_.program_->schema.records[bt.id];
   ir::Node n;
   n.op = Op::WithRecord;
   n.type = bt.as_required();
@@ -288,8 +330,8 @@ NodeId ExprChecker::with(const ast::Expr& e, const Type* hint) {
     if (f < 0) {
       std::vector<std::string> names;
       for (const auto& fd : rec.fields) names.push_back(fd.name);
-      auto& d = c_.error(s_.file, fi.name.span, Code::UnknownField,
-                         fmt::format("`{}` has no field `{}`", rec.name, fi.name.text));
+      auto& d = checker_.error(scope_.file, fi.name.span, Code::UnknownField,
+                               fmt::format("`{}` has no field `{}`", rec.name, fi.name.text));
       std::string best = closest_name(fi.name.text, names);
       if (!best.empty()) {
         d.help = fmt::format("did you mean `{}`?", best);
@@ -298,29 +340,29 @@ NodeId ExprChecker::with(const ast::Expr& e, const Type* hint) {
       continue;
     }
     n.ints.push_back(f);
-    n.args.push_back(c_.check_as(*fi.value, s_, rec.fields[f].type, fmt::format("the field `{}`", fi.name.text),
-                                 Code::TypeMismatch));
+    n.args.push_back(checker_.check_as(*fi.value, scope_, rec.fields[f].type,
+                                       fmt::format("the field `{}`", fi.name.text), Code::TypeMismatch));
   }
-  return c_.emit(std::move(n), s_.file, e.span);
+  return checker_.emit(std::move(n), scope_.file, e.span);
 }
 
 NodeId ExprChecker::aggregate(const ast::Expr& e, const Type* hint) {
   const std::string& agg = e.name.text;
   NodeId lst = present(check(*e.operand, nullptr), *e.operand);
-  Type lt = c_.type_of(lst);
+  Type lt = checker_.type_of(lst);
   if (lt.is_error()) return poison(e);
   if (lt.kind != TypeKind::List || !lt.elem) {
     err(*e.operand, Code::NotAList, fmt::format("`{}` ranges over a list, not `{}`", agg, show(lt)));
     return poison(e);
   }
-  int slot = c_.program_->local_slots++;
-  s_.locals.push_back({e.var.text, {slot, *lt.elem}});
+  int slot = checker_.program_->local_slots++;
+  scope_.locals.push_back({e.var.text, {slot, *lt.elem}});
   bool boolean = agg == "any" || agg == "all" || agg == "count";
-  NodeId body = boolean ? c_.check_as(*e.body, s_, Type::of(TypeKind::Bool), fmt::format("the condition of `{}`", agg),
-                                      Code::ConditionNotBool)
+  NodeId body = boolean ? checker_.check_as(*e.body, scope_, Type::of(TypeKind::Bool),
+                                            fmt::format("the condition of `{}`", agg), Code::ConditionNotBool)
                         : present(check(*e.body, hint), *e.body);
-  s_.locals.pop_back();
-  Type bt = c_.type_of(body);
+  scope_.locals.pop_back();
+  Type bt = checker_.type_of(body);
   if (bt.is_error()) return poison(e);
   ir::Node n;
   n.a = lst;
@@ -363,7 +405,7 @@ NodeId ExprChecker::aggregate(const ast::Expr& e, const Type* hint) {
         "use any, all, count, sum, min or max";
     return poison(e);
   }
-  return c_.emit(std::move(n), s_.file, e.span);
+  return checker_.emit(std::move(n), scope_.file, e.span);
 }
 
 NodeId ExprChecker::collect(const ast::Expr& e, const Type* hint) {
@@ -373,8 +415,8 @@ NodeId ExprChecker::collect(const ast::Expr& e, const Type* hint) {
   for (const ast::CollectItem& item : e.items) {
     values.push_back(present(check(*item.value, elem_hint), *item.value));
     exprs.push_back(item.value.get());
-    conds.push_back(
-        c_.check_as(*item.when, s_, Type::of(TypeKind::Bool), "the condition after `when`", Code::ConditionNotBool));
+    conds.push_back(checker_.check_as(*item.when, scope_, Type::of(TypeKind::Bool), "the condition after `when`",
+                                      Code::ConditionNotBool));
   }
   Type elem = elem_hint ? elem_hint->as_required() : Type::error();
   if (!values.empty()) {
@@ -391,7 +433,7 @@ NodeId ExprChecker::collect(const ast::Expr& e, const Type* hint) {
     n.args.push_back(values[i]);
     n.args.push_back(conds[i]);
   }
-  return c_.emit(std::move(n), s_.file, e.span);
+  return checker_.emit(std::move(n), scope_.file, e.span);
 }
 
 }  // namespace proviso::sema::detail

@@ -17,7 +17,7 @@ Type ExprChecker::unify(std::vector<NodeId>& ids, const std::vector<const ast::E
   bool optional = false;
   bool any_decimal = false;
   for (NodeId id : ids) {
-    Type t = c_.type_of(id);
+    Type t = checker_.type_of(id);
     if (t.is_error()) return Type::error();
     if (t.kind == TypeKind::None) {
       optional = true;
@@ -51,7 +51,7 @@ Type ExprChecker::unify(std::vector<NodeId>& ids, const std::vector<const ast::E
   for (size_t i = 0; i < ids.size(); ++i) {
     Type target = result;
     target.optional = true;  // conversion targets below never reject optionals
-    Type t = c_.type_of(ids[i]);
+    Type t = checker_.type_of(ids[i]);
     if (t.kind == TypeKind::Integer && result.kind == TypeKind::Decimal) ids[i] = to_dec(ids[i], *exprs[i]);
     if (t.kind == TypeKind::Duration && result.kind == TypeKind::BusinessDuration)
       ids[i] = node(Op::DurToBDur, Type::of(TypeKind::BusinessDuration), *exprs[i], ids[i]);
@@ -61,7 +61,8 @@ Type ExprChecker::unify(std::vector<NodeId>& ids, const std::vector<const ast::E
 }
 
 NodeId ExprChecker::if_expr(const ast::Expr& e, const Type* hint) {
-  NodeId cond = c_.check_as(*e.cond, s_, Type::of(TypeKind::Bool), "the condition of `if`", Code::ConditionNotBool);
+  NodeId cond =
+      checker_.check_as(*e.cond, scope_, Type::of(TypeKind::Bool), "the condition of `if`", Code::ConditionNotBool);
   NodeId a = with_facts(facts(cond, true), *e.then_branch, hint);
   NodeId b = with_facts(facts(cond, false), *e.else_branch, hint);
   std::vector<NodeId> ids = {a, b};
@@ -72,7 +73,7 @@ NodeId ExprChecker::if_expr(const ast::Expr& e, const Type* hint) {
 
 NodeId ExprChecker::match(const ast::Expr& e, const Type* hint) {
   NodeId scrut = present(check(*e.operand, nullptr), *e.operand);
-  Type st = c_.type_of(scrut);
+  Type st = checker_.type_of(scrut);
   if (st.is_error()) return poison(e);
   if (st.kind != TypeKind::Enum && st.kind != TypeKind::Bool && st.kind != TypeKind::Integer) {
     err(*e.operand, Code::NotMatchable, fmt::format("`match` works on enums, bools and integers, not `{}`", show(st)));
@@ -88,12 +89,12 @@ NodeId ExprChecker::match(const ast::Expr& e, const Type* hint) {
   std::vector<NodeId> bodies;
   std::vector<const ast::Expr*> exprs;
   for (const ast::MatchArm& arm : e.arms) {
-    pats.push_back(c_.check_pattern(arm.pattern, st, s_, false));
+    pats.push_back(checker_.check_pattern(arm.pattern, st, scope_, false));
     spans.push_back(arm.pattern.span);
     bodies.push_back(check(*arm.body, hint));
     exprs.push_back(arm.body.get());
   }
-  c_.check_match_coverage(pats, spans, st, s_.file, e.span);
+  checker_.check_match_coverage(pats, spans, st, scope_.file, e.span);
   Type t = unify(bodies, exprs, e);
   if (t.is_error()) return poison(e);
   ir::Node n;
@@ -102,7 +103,7 @@ NodeId ExprChecker::match(const ast::Expr& e, const Type* hint) {
   n.a = scrut;
   n.args = std::move(bodies);
   n.pats = std::move(pats);
-  return c_.emit(std::move(n), s_.file, e.span);
+  return checker_.emit(std::move(n), scope_.file, e.span);
 }
 
 }  // namespace proviso::sema::detail

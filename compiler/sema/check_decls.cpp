@@ -17,16 +17,16 @@ constexpr int kMaxCheckDepth = 400;  // on-demand checks nest at most this deep
 
 const ast::Ident& decl_name(const ast::Decl& d) {
   static const ast::Ident none;
-  switch (d.kind) {
-    case ast::DeclKind::Enum: return d.enum_decl->name;
-    case ast::DeclKind::Record: return d.record_decl->name;
-    case ast::DeclKind::Input: return d.input_decl->name;
-    case ast::DeclKind::Value: return d.value_decl->name;
-    case ast::DeclKind::Calendar: return d.calendar_decl->name;
-    case ast::DeclKind::Holidays: return d.holidays_decl->name;
-    case ast::DeclKind::Table: return d.table_decl->name;
-    case ast::DeclKind::Exclusions: return d.exclusions_decl->name;
-    case ast::DeclKind::Fixture: return d.fixture_decl->name;
+  switch (d.kind()) {
+    case ast::DeclKind::Enum: return d.enum_decl()->name;
+    case ast::DeclKind::Record: return d.record_decl()->name;
+    case ast::DeclKind::Input: return d.input_decl()->name;
+    case ast::DeclKind::Value: return d.value_decl()->name;
+    case ast::DeclKind::Calendar: return d.calendar_decl()->name;
+    case ast::DeclKind::Holidays: return d.holidays_decl()->name;
+    case ast::DeclKind::Table: return d.table_decl()->name;
+    case ast::DeclKind::Exclusions: return d.exclusions_decl()->name;
+    case ast::DeclKind::Fixture: return d.fixture_decl()->name;
     default: return none;
   }
 }
@@ -45,7 +45,7 @@ SymKind sym_kind(ast::DeclKind k) {
 }
 
 const char* kind_word(const ast::Decl& d) {
-  switch (d.kind) {
+  switch (d.kind()) {
     case ast::DeclKind::Enum: return "enum";
     case ast::DeclKind::Record: return "record";
     case ast::DeclKind::Input: return "input";
@@ -55,7 +55,7 @@ const char* kind_word(const ast::Decl& d) {
     case ast::DeclKind::Exclusions: return "exclusion list";
     case ast::DeclKind::Fixture: return "fixture";
     case ast::DeclKind::Value:
-      switch (d.value_decl->kind) {
+      switch (d.value_decl()->kind) {
         case ast::ValueDecl::Kind::Const: return "constant";
         case ast::ValueDecl::Kind::Let: return "value";
         case ast::ValueDecl::Kind::Decision: return "decision";
@@ -87,10 +87,10 @@ void Checker::collect(const ast::Module& module, int file) {
     error(file, module.header.span, Code::Internal, "only library modules can be imported");
   }
   for (const ast::Decl& d : module.decls) {
-    if (d.kind == ast::DeclKind::Import || d.kind == ast::DeclKind::Test) continue;
+    if (d.kind() == ast::DeclKind::Import || d.kind() == ast::DeclKind::Test) continue;
     if (module.header.is_module &&
-        (d.kind == ast::DeclKind::Input || d.kind == ast::DeclKind::Exclusions ||
-         (d.kind == ast::DeclKind::Value && d.value_decl->kind == ast::ValueDecl::Kind::Decision))) {
+        (d.kind() == ast::DeclKind::Input || d.kind() == ast::DeclKind::Exclusions ||
+         (d.kind() == ast::DeclKind::Value && d.value_decl()->kind == ast::ValueDecl::Kind::Decision))) {
       error(file, decl_name(d).span, Code::NotAllowedInModule,
             fmt::format("a library module cannot declare the {} `{}`", kind_word(d), decl_name(d).text))
           .help = "declare inputs and decisions in a `policy`, and import this module there";
@@ -98,18 +98,20 @@ void Checker::collect(const ast::Module& module, int file) {
     }
     const ast::Ident& name = decl_name(d);
     if (name.text.empty()) continue;
-    bool is_input = d.kind == ast::DeclKind::Input;
+    bool is_input = d.kind() == ast::DeclKind::Input;
     auto is_decision = [](const Symbol* s) {
       return s && s->kind == SymKind::Value &&
-             (s->decl->kind == ast::DeclKind::Exclusions ||
-              (s->decl->kind == ast::DeclKind::Value && s->decl->value_decl->kind == ast::ValueDecl::Kind::Decision));
+             (s->decl->kind() == ast::DeclKind::Exclusions ||
+              (s->decl->kind() == ast::DeclKind::Value &&
+               s->decl->value_decl()->kind == ast::ValueDecl::Kind::Decision));
     };
     Symbol* same_space = is_input ? (input_symbols_.contains(name.text) ? &input_symbols_[name.text] : nullptr)
                                   : find_declared(name.text);
     Symbol* other_space = is_input ? find_declared(name.text)
                                    : (input_symbols_.contains(name.text) ? &input_symbols_[name.text] : nullptr);
-    bool this_is_decision = d.kind == ast::DeclKind::Exclusions ||
-                            (d.kind == ast::DeclKind::Value && d.value_decl->kind == ast::ValueDecl::Kind::Decision);
+    bool this_is_decision =
+        d.kind() == ast::DeclKind::Exclusions ||
+        (d.kind() == ast::DeclKind::Value && d.value_decl()->kind == ast::ValueDecl::Kind::Decision);
     // A decision may share an input's name (the Qlik OEM policy: input and decision `reinstatement`);
     // in expressions the bare name means the input.
     if (!same_space && other_space && (is_input ? is_decision(other_space) : this_is_decision)) other_space = nullptr;
@@ -124,15 +126,15 @@ void Checker::collect(const ast::Module& module, int file) {
       continue;
     }
     Symbol sym;
-    sym.kind = sym_kind(d.kind);
+    sym.kind = sym_kind(d.kind());
     sym.file = file;
     sym.decl = &d;
     sym.span = name.span;
     (is_input ? input_symbols_ : symbols_).emplace(name.text, sym);
   }
   for (const ast::Decl& d : module.decls) {
-    if (module.header.is_module && d.kind == ast::DeclKind::Test) {
-      error(file, d.test_decl->name_span, Code::NotAllowedInModule, "a library module cannot declare tests");
+    if (module.header.is_module && d.kind() == ast::DeclKind::Test) {
+      error(file, d.test_decl()->name_span, Code::NotAllowedInModule, "a library module cannot declare tests");
     }
   }
 }
@@ -242,7 +244,7 @@ ir::Type Checker::resolve_type(const ast::TypeExpr& t, int file, const std::stri
 void Checker::check_enum(Symbol& sym) {
   if (sym.state != Symbol::State::Fresh) return;
   sym.state = Symbol::State::Done;
-  const ast::EnumDecl& e = *sym.decl->enum_decl;
+  const ast::EnumDecl& e = *sym.decl->enum_decl();
   ir::EnumDef def;
   def.name = e.name.text;
   for (const ast::Ident& m : e.members) {
@@ -266,12 +268,12 @@ void Checker::check_record(Symbol& sym) {
   if (sym.state == Symbol::State::Done) return;
   if (sym.state == Symbol::State::Checking) {
     error(sym.file, sym.span, Code::Cycle,
-          fmt::format("the record `{}` contains itself", sym.decl->record_decl->name.text))
+          fmt::format("the record `{}` contains itself", sym.decl->record_decl()->name.text))
         .help = "records must be finite: use a list or an optional of another record";
     return;
   }
   sym.state = Symbol::State::Checking;
-  const ast::RecordDecl& r = *sym.decl->record_decl;
+  const ast::RecordDecl& r = *sym.decl->record_decl();
   int id = static_cast<int>(program_->schema.records.size());
   program_->schema.records.push_back(ir::RecordDef{r.name.text, {}});
   sym.index = id;
@@ -292,7 +294,7 @@ void Checker::check_record(Symbol& sym) {
 
 void Checker::check_input(Symbol& sym) {
   sym.state = Symbol::State::Done;
-  const ast::InputDecl& in = *sym.decl->input_decl;
+  const ast::InputDecl& in = *sym.decl->input_decl();
   ir::InputDef def;
   def.name = in.name.text;
   def.optional = in.optional;
@@ -354,8 +356,8 @@ void Checker::ensure_value(Symbol& sym) {
   ir::ValueDef def;
   Scope scope;
   scope.file = sym.file;
-  if (d.kind == ast::DeclKind::Exclusions) {
-    const ast::ExclusionsDecl& x = *d.exclusions_decl;
+  if (d.kind() == ast::DeclKind::Exclusions) {
+    const ast::ExclusionsDecl& x = *d.exclusions_decl();
     def.kind = ir::ValueKind::Decision;
     def.name = x.name.text;
     def.type = ir::Type::list_of(ir::Type::of(ir::TypeKind::Text));
@@ -386,7 +388,7 @@ void Checker::ensure_value(Symbol& sym) {
       d.fixes.push_back({{x.name.span.end, x.name.span.end}, "  clause \"...\"", Applicability::HasPlaceholders});
     }
   } else {
-    const ast::ValueDecl& v = *d.value_decl;
+    const ast::ValueDecl& v = *d.value_decl();
     def.name = v.name.text;
     def.clause = v.clause ? v.clause->text : "";
     switch (v.kind) {
@@ -435,7 +437,7 @@ void Checker::ensure_value(Symbol& sym) {
 void Checker::ensure_holidays(Symbol& sym) {
   if (sym.state != Symbol::State::Fresh) return;
   sym.state = Symbol::State::Done;
-  const ast::HolidaysDecl& h = *sym.decl->holidays_decl;
+  const ast::HolidaysDecl& h = *sym.decl->holidays_decl();
   rt::HolidaySetDef def;
   def.name = h.name.text;
   def.valid_from = h.valid_from;
@@ -511,12 +513,12 @@ void Checker::ensure_calendar(Symbol& sym) {
   if (sym.state == Symbol::State::Done) return;
   if (sym.state == Symbol::State::Checking) {
     error(sym.file, sym.span, Code::Cycle,
-          fmt::format("the calendar `{}` depends on itself", sym.decl->calendar_decl->name.text));
+          fmt::format("the calendar `{}` depends on itself", sym.decl->calendar_decl()->name.text));
     return;
   }
   sym.state = Symbol::State::Checking;
   ++depth_;
-  const ast::CalendarDecl& c = *sym.decl->calendar_decl;
+  const ast::CalendarDecl& c = *sym.decl->calendar_decl();
   ir::CalendarDef def;
   def.name = c.name.text;
   def.clause = c.clause ? c.clause->text : "";
@@ -598,8 +600,8 @@ void Checker::ensure_calendar(Symbol& sym) {
 void Checker::check_tests(const ast::Module& module) {
   std::map<std::string, Span> names;
   for (const ast::Decl& d : module.decls) {
-    if (d.kind != ast::DeclKind::Test) continue;
-    const ast::TestDecl& t = *d.test_decl;
+    if (d.kind() != ast::DeclKind::Test) continue;
+    const ast::TestDecl& t = *d.test_decl();
     if (auto [first, fresh] = names.emplace(t.name, t.name_span); !fresh) {
       error(0, t.name_span, Code::DuplicateTest, fmt::format("two tests are named \"{}\"", t.name))
           .related.push_back({first->second, "the first is here"});
@@ -688,7 +690,7 @@ void Checker::report_unused() {
     bool reportable = false;
     switch (sym.kind) {
       case SymKind::Value:
-        reportable = d.kind == ast::DeclKind::Value && d.value_decl->kind != ast::ValueDecl::Kind::Decision;
+        reportable = d.kind() == ast::DeclKind::Value && d.value_decl()->kind != ast::ValueDecl::Kind::Decision;
         break;
       case SymKind::Table:
       case SymKind::Calendar:

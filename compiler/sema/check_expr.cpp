@@ -17,14 +17,14 @@ NodeId ExprChecker::check(const ast::Expr& e, const Type* hint) {
     err(e, Code::NestingTooDeep, fmt::format("expressions nest too deeply (limit {})", kMaxExprDepth));
     return poison(e);
   }
-  if (c_.nesting_ >= kMaxTotalNesting) {
+  if (checker_.nesting_ >= kMaxTotalNesting) {
     --depth_;
     err(e, Code::NestingTooDeep,
         fmt::format("expressions nest too deeply through the declarations they use (limit {} levels)",
                     kMaxTotalNesting));
     return poison(e);
   }
-  ++c_.nesting_;
+  ++checker_.nesting_;
   NodeId id = ir::kNoNode;
   switch (e.kind) {
     case ast::ExprKind::Literal: id = literal(e, hint); break;
@@ -42,7 +42,7 @@ NodeId ExprChecker::check(const ast::Expr& e, const Type* hint) {
     case ast::ExprKind::Collect: id = collect(e, hint); break;
     case ast::ExprKind::Paren: id = e.operand ? check(*e.operand, hint) : poison(e); break;
   }
-  --c_.nesting_;
+  --checker_.nesting_;
   --depth_;
   return id;
 }
@@ -50,7 +50,9 @@ NodeId ExprChecker::check(const ast::Expr& e, const Type* hint) {
 // ---- literals ----
 
 NodeId ExprChecker::literal(const ast::Expr& e, const Type* hint) {
-  auto konst = [&](ir::Value v, Type t) { return c_.emit_const(std::move(v), std::move(t), s_.file, e.span); };
+  auto konst = [&](ir::Value v, Type t) {
+    return checker_.emit_const(std::move(v), std::move(t), scope_.file, e.span);
+  };
   // A number the runtime cannot hold is too large; any other refusal is a malformed literal.
   auto refused = [](const rt::Error& error) {
     return error.code == rt::ErrorCode::Overflow ? Code::NumberTooLarge : Code::InvalidLiteral;
@@ -184,7 +186,7 @@ NodeId ExprChecker::literal(const ast::Expr& e, const Type* hint) {
 // ---- names ----
 
 std::optional<int32_t> ExprChecker::enum_member(const std::string& n, const Type* hint, int* enum_id) const {
-  const auto& enums = c_.program_->schema.enums;
+  const auto& enums = checker_.program_->schema.enums;
   if (hint && hint->kind == TypeKind::Enum && hint->id >= 0) {
     int m = enums[hint->id].find(n);
     if (m >= 0) {
@@ -210,51 +212,51 @@ std::optional<int32_t> ExprChecker::enum_member(const std::string& n, const Type
 bool ExprChecker::is_unresolved_bare_name(const ast::Expr& e) const {
   const ast::Expr& x = strip_parens(e);
   if (x.kind != ast::ExprKind::Name) return false;
-  for (const auto& l : s_.locals)
+  for (const auto& l : scope_.locals)
     if (l.first == x.name.text) return false;
-  return c_.find_symbol(x.name.text) == nullptr;
+  return checker_.find_symbol(x.name.text) == nullptr;
 }
 
 NodeId ExprChecker::narrow(NodeId id, const ast::Expr& e) {
-  Type t = c_.type_of(id);
+  Type t = checker_.type_of(id);
   if (!t.optional) return id;
-  std::string key = c_.path_key(id);
-  if (key.empty() || !s_.present.contains(key)) return id;
+  std::string key = checker_.path_key(id);
+  if (key.empty() || !scope_.present.contains(key)) return id;
   return node(Op::Unwrap, t.as_required(), e, id);
 }
 
 NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
   const std::string& n = e.name.text;
-  for (auto it = s_.locals.rbegin(); it != s_.locals.rend(); ++it) {
+  for (auto it = scope_.locals.rbegin(); it != scope_.locals.rend(); ++it) {
     if (it->first == n) {
       ir::Node l;
       l.op = Op::Local;
       l.type = it->second.second;
       l.aux = it->second.first;
-      return narrow(c_.emit(std::move(l), s_.file, e.span), e);
+      return narrow(checker_.emit(std::move(l), scope_.file, e.span), e);
     }
   }
-  if (Symbol* sym = c_.find_symbol(n)) {
+  if (Symbol* sym = checker_.find_symbol(n)) {
     sym->used = true;
     switch (sym->kind) {
       case SymKind::Input: {
-        if (s_.constant) {
+        if (scope_.constant) {
           err(e, Code::ConstantReadsInput,
               fmt::format("`{}` is an input: a constant or test value cannot read inputs", n));
           return poison(e);
         }
-        const ir::InputDef& in = c_.program_->inputs[sym->index];
+        const ir::InputDef& in = checker_.program_->inputs[sym->index];
         ir::Node x;
         x.op = Op::Input;
         x.type = in.optional ? in.type.as_optional() : in.type;
         x.aux = sym->index;
-        return narrow(c_.emit(std::move(x), s_.file, e.span), e);
+        return narrow(checker_.emit(std::move(x), scope_.file, e.span), e);
       }
       case SymKind::Value: {
-        c_.ensure_value(*sym);
+        checker_.ensure_value(*sym);
         if (sym->index < 0) return poison(e);
-        const ir::ValueDef& v = c_.program_->values[sym->index];
-        if (s_.constant && v.kind != ir::ValueKind::Const) {
+        const ir::ValueDef& v = checker_.program_->values[sym->index];
+        if (scope_.constant && v.kind != ir::ValueKind::Const) {
           err(e, Code::ConstantReadsInput,
               fmt::format("`{}` depends on the inputs: a constant or test value cannot use it", n));
           return poison(e);
@@ -263,12 +265,12 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
         x.op = Op::ValueRef;
         x.type = v.type;
         x.aux = sym->index;
-        return narrow(c_.emit(std::move(x), s_.file, e.span), e);
+        return narrow(checker_.emit(std::move(x), scope_.file, e.span), e);
       }
       case SymKind::Calendar: {
-        c_.ensure_calendar(*sym);
+        checker_.ensure_calendar(*sym);
         if (sym->index < 0) return poison(e);
-        if (s_.constant) {
+        if (scope_.constant) {
           err(e, Code::ConstantReadsInput, fmt::format("the calendar `{}` depends on the inputs", n));
           return poison(e);
         }
@@ -276,26 +278,26 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
         x.op = Op::CalendarRef;
         x.type = Type::of(TypeKind::Calendar);
         x.aux = sym->index;
-        return c_.emit(std::move(x), s_.file, e.span);
+        return checker_.emit(std::move(x), scope_.file, e.span);
       }
       case SymKind::Holidays: {
-        c_.ensure_holidays(*sym);
+        checker_.ensure_holidays(*sym);
         if (sym->index < 0) return poison(e);
         // INVARIANT: a holiday set's symbol index is the node of its constant.
-        const ir::Node& k = c_.node(sym->index);
-        return c_.emit_const(c_.program_->consts[k.aux], k.type, s_.file, e.span);
+        const ir::Node& k = checker_.node(sym->index);
+        return checker_.emit_const(checker_.program_->consts[k.aux], k.type, scope_.file, e.span);
       }
       case SymKind::Fixture: {
         if (sym->state == Symbol::State::Checking) {
           err(e, Code::Cycle, fmt::format("the fixture `{}` uses itself", n));
           return poison(e);
         }
-        if (!s_.constant) {
+        if (!scope_.constant) {
           err(e, Code::FixtureOutsideTest, fmt::format("the fixture `{}` can only be used in tests", n));
           return poison(e);
         }
         sym->state = Symbol::State::Checking;
-        NodeId id = check(*sym->decl->fixture_decl->value, hint);
+        NodeId id = check(*sym->decl->fixture_decl()->value, hint);
         sym->state = Symbol::State::Fresh;
         return id;
       }
@@ -311,7 +313,7 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
   }
   int enum_id = -1;
   if (auto m = enum_member(n, hint, &enum_id)) {
-    return c_.emit_const(ir::Value(ir::EnumValue{*m}), Type::enum_type(enum_id), s_.file, e.span);
+    return checker_.emit_const(ir::Value(ir::EnumValue{*m}), Type::enum_type(enum_id), scope_.file, e.span);
   }
   if (enum_id == -2) {
     err(e, Code::AmbiguousMember, fmt::format("`{}` is a member of several enums", n)).help =
@@ -319,7 +321,7 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
     return poison(e);
   }
   if (hint && hint->kind == TypeKind::Enum && hint->id >= 0) {
-    const ir::EnumDef& en = c_.program_->schema.enums[hint->id];
+    const ir::EnumDef& en = checker_.program_->schema.enums[hint->id];
     auto& d = err(e, Code::UnknownMember, fmt::format("`{}` is not a member of `{}`", n, en.name));
     std::string best = closest_name(n, en.members);
     d.help = best.empty() ? fmt::format("the members are {}", fmt::join(en.members, ", "))
@@ -327,9 +329,9 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
     if (!best.empty()) d.fixes.push_back({e.name.span, best});
     return poison(e);
   }
-  std::vector<std::string> candidates = c_.symbol_names();
-  for (const auto& l : s_.locals) candidates.push_back(l.first);
-  for (const auto& en : c_.program_->schema.enums)
+  std::vector<std::string> candidates = checker_.symbol_names();
+  for (const auto& l : scope_.locals) candidates.push_back(l.first);
+  for (const auto& en : checker_.program_->schema.enums)
     for (const auto& m : en.members) candidates.push_back(m);
   auto& d = err(e, Code::UnknownName, fmt::format("unknown name `{}`", n));
   std::string best = closest_name(n, candidates);
@@ -344,31 +346,31 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
   const ast::Expr& base = strip_parens(*e.operand);
   // `Enum.Member` and `table.column`
   if (base.kind == ast::ExprKind::Name && !is_unresolved_bare_name(base)) {
-    Symbol* sym = c_.find_symbol(base.name.text);
+    Symbol* sym = checker_.find_symbol(base.name.text);
     bool shadowed = false;
-    for (const auto& l : s_.locals) shadowed |= l.first == base.name.text;
+    for (const auto& l : scope_.locals) shadowed |= l.first == base.name.text;
     if (sym && !shadowed && sym->kind == SymKind::Enum) {
       sym->used = true;
-      c_.check_enum(*sym);
-      const ir::EnumDef& en = c_.program_->schema.enums[sym->index];
+      checker_.check_enum(*sym);
+      const ir::EnumDef& en = checker_.program_->schema.enums[sym->index];
       int m = en.find(e.name.text);
       if (m < 0) {
-        auto& d = c_.error(s_.file, e.name.span, Code::UnknownMember,
-                           fmt::format("`{}` is not a member of `{}`", e.name.text, en.name));
+        auto& d = checker_.error(scope_.file, e.name.span, Code::UnknownMember,
+                                 fmt::format("`{}` is not a member of `{}`", e.name.text, en.name));
         d.help = fmt::format("the members are {}", fmt::join(en.members, ", "));
         return poison(e);
       }
-      return c_.emit_const(ir::Value(ir::EnumValue{m}), Type::enum_type(sym->index), s_.file, e.span);
+      return checker_.emit_const(ir::Value(ir::EnumValue{m}), Type::enum_type(sym->index), scope_.file, e.span);
     }
     if (sym && !shadowed && sym->kind == SymKind::Table) {
       sym->used = true;
-      if (s_.constant) {
+      if (scope_.constant) {
         err(e, Code::ConstantReadsInput, fmt::format("the table `{}` depends on the inputs", base.name.text));
         return poison(e);
       }
-      c_.ensure_table(*sym);
+      checker_.ensure_table(*sym);
       if (sym->index < 0) return poison(e);
-      const ir::TableDef& t = c_.program_->tables[sym->index];
+      const ir::TableDef& t = checker_.program_->tables[sym->index];
       for (size_t i = 0; i < t.outputs.size(); ++i) {
         if (t.outputs[i].name == e.name.text) {
           ir::Node x;
@@ -376,13 +378,13 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
           x.type = t.outputs[i].type;
           x.aux = sym->index;
           x.aux2 = static_cast<int32_t>(i);
-          return narrow(c_.emit(std::move(x), s_.file, e.span), e);
+          return narrow(checker_.emit(std::move(x), scope_.file, e.span), e);
         }
       }
       std::vector<std::string> cols;
       for (const auto& o : t.outputs) cols.push_back(o.name);
-      auto& d = c_.error(s_.file, e.name.span, Code::UnknownColumn,
-                         fmt::format("the table `{}` has no column `{}`", t.name, e.name.text));
+      auto& d = checker_.error(scope_.file, e.name.span, Code::UnknownColumn,
+                               fmt::format("the table `{}` has no column `{}`", t.name, e.name.text));
       std::string best = closest_name(e.name.text, cols);
       d.help = best.empty() ? fmt::format("its columns are {}", fmt::join(cols, ", "))
                             : fmt::format("did you mean `{}`?", best);
@@ -391,22 +393,23 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
     }
   }
   NodeId obj = check(*e.operand, nullptr);
-  Type t = c_.type_of(obj);
+  Type t = checker_.type_of(obj);
   if (t.is_error()) return poison(e);
   if (t.kind != TypeKind::Record) {
-    err(e, Code::NotARecord, fmt::format("`{}` has no fields: its type is `{}`", c_.program_->node_text(obj), show(t)));
+    err(e, Code::NotARecord,
+        fmt::format("`{}` has no fields: its type is `{}`", checker_.program_->node_text(obj), show(t)));
     return poison(e);
   }
   if (t.optional) {
     obj = present(obj, *e.operand);
   }
-  const ir::RecordDef& rec = c_.program_->schema.records[t.id];
+  const ir::RecordDef& rec = checker_.program_->schema.records[t.id];
   int f = rec.find(e.name.text);
   if (f < 0) {
     std::vector<std::string> names;
     for (const auto& fd : rec.fields) names.push_back(fd.name);
-    auto& d = c_.error(s_.file, e.name.span, Code::UnknownField,
-                       fmt::format("`{}` has no field `{}`", rec.name, e.name.text));
+    auto& d = checker_.error(scope_.file, e.name.span, Code::UnknownField,
+                             fmt::format("`{}` has no field `{}`", rec.name, e.name.text));
     std::string best = closest_name(e.name.text, names);
     if (!best.empty()) {
       d.help = fmt::format("did you mean `{}`?", best);
@@ -419,7 +422,7 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
   x.type = rec.fields[f].type;
   x.a = obj;
   x.aux = f;
-  return narrow(c_.emit(std::move(x), s_.file, e.span), e);
+  return narrow(checker_.emit(std::move(x), scope_.file, e.span), e);
 }
 
 }  // namespace proviso::sema::detail

@@ -16,11 +16,11 @@ namespace proviso::sema::detail {
 std::vector<std::string> ExprChecker::facts(NodeId cond, bool when_true) const {
   std::vector<std::string> out;
   if (cond < 0) return out;
-  const ir::Node& n = c_.node(cond);
+  const ir::Node& n = checker_.node(cond);
   switch (n.op) {
     case Op::IsPresent:
       if (when_true) {
-        std::string k = c_.path_key(n.a);
+        std::string k = checker_.path_key(n.a);
         if (!k.empty()) out.push_back(k);
       }
       break;
@@ -45,26 +45,27 @@ std::vector<std::string> ExprChecker::facts(NodeId cond, bool when_true) const {
 }
 
 NodeId ExprChecker::with_facts(const std::vector<std::string>& f, const ast::Expr& e, const Type* hint) {
-  std::set<std::string> saved = s_.present;
-  s_.present.insert(f.begin(), f.end());
+  std::set<std::string> saved = scope_.present;
+  scope_.present.insert(f.begin(), f.end());
   NodeId id = check(e, hint);
-  s_.present = std::move(saved);
+  scope_.present = std::move(saved);
   return id;
 }
 
 NodeId ExprChecker::unary(const ast::Expr& e, const Type* hint) {
   switch (e.unary_op) {
     case ast::UnaryOp::Not: {
-      NodeId a = c_.check_as(*e.operand, s_, Type::of(TypeKind::Bool), "the operand of `not`", Code::ConditionNotBool);
+      NodeId a = checker_.check_as(*e.operand, scope_, Type::of(TypeKind::Bool), "the operand of `not`",
+                                   Code::ConditionNotBool);
       return node(Op::Not, Type::of(TypeKind::Bool), e, a);
     }
     case ast::UnaryOp::IsPresent:
     case ast::UnaryOp::IsNone: {
       NodeId a = check(*e.operand, nullptr);
-      Type t = c_.type_of(a);
+      Type t = checker_.type_of(a);
       if (!t.is_error() && !t.optional && t.kind != TypeKind::None) {
         err(e, Code::NeverAbsent,
-            fmt::format("`{}` is never absent: its type is `{}`", c_.program_->node_text(a), show(t)));
+            fmt::format("`{}` is never absent: its type is `{}`", checker_.program_->node_text(a), show(t)));
       }
       NodeId p = node(Op::IsPresent, Type::of(TypeKind::Bool), e, a);
       if (e.unary_op == ast::UnaryOp::IsNone) return node(Op::Not, Type::of(TypeKind::Bool), e, p);
@@ -72,7 +73,7 @@ NodeId ExprChecker::unary(const ast::Expr& e, const Type* hint) {
     }
     case ast::UnaryOp::Neg: {
       NodeId a = present(check(*e.operand, hint), *e.operand);
-      Type t = c_.type_of(a).as_required();
+      Type t = checker_.type_of(a).as_required();
       switch (t.kind) {
         case TypeKind::Integer: return node(Op::IntNeg, t.without_range(), e, a);
         case TypeKind::Decimal:
@@ -91,30 +92,30 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
   using B = ast::BinaryOp;
   B op = e.binary_op;
   if (op == B::And || op == B::Or) {
-    NodeId l = c_.check_as(*e.lhs, s_, Type::of(TypeKind::Bool), fmt::format("the left side of `{}`", op_word(op)),
-                           Code::ConditionNotBool);
+    NodeId l = checker_.check_as(*e.lhs, scope_, Type::of(TypeKind::Bool),
+                                 fmt::format("the left side of `{}`", op_word(op)), Code::ConditionNotBool);
     NodeId r = with_facts(facts(l, op == B::And), *e.rhs, nullptr);
-    r = c_.coerce(r, Type::of(TypeKind::Bool), s_.file, e.rhs->span, fmt::format("the right side of `{}`", op_word(op)),
-                  Code::ConditionNotBool);
+    r = checker_.coerce(r, Type::of(TypeKind::Bool), scope_.file, e.rhs->span,
+                        fmt::format("the right side of `{}`", op_word(op)), Code::ConditionNotBool);
     return node(op == B::And ? Op::And : Op::Or, Type::of(TypeKind::Bool), e, l, r);
   }
   if (op == B::Coalesce) {
     NodeId l = check(*e.lhs, hint);
-    Type lt = c_.type_of(l);
+    Type lt = checker_.type_of(l);
     if (lt.is_error()) return poison(e);
     if (!lt.optional) {
       err(*e.lhs, Code::NeverAbsent,
-          fmt::format("`{}` is never absent, so `??` has no effect", c_.program_->node_text(l)));
+          fmt::format("`{}` is never absent, so `??` has no effect", checker_.program_->node_text(l)));
       return l;
     }
     Type want = lt.as_required();
     NodeId r = check(*e.rhs, &want);
-    Type rt_ = c_.type_of(r);
+    Type rt_ = checker_.type_of(r);
     if (rt_.is_error()) return poison(e);
     std::vector<NodeId> ids = {l, r};
     Type u = unify(ids, {e.lhs.get(), e.rhs.get()}, e);
     Type result = u;
-    result.optional = c_.type_of(ids[1]).optional || c_.type_of(ids[1]).kind == TypeKind::None;
+    result.optional = checker_.type_of(ids[1]).optional || checker_.type_of(ids[1]).kind == TypeKind::None;
     return node(Op::Coalesce, result, e, ids[0], ids[1]);
   }
   if (op == B::In || op == B::NotIn) {
@@ -124,11 +125,11 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
       bool rhs_is_calendar = false;
       if (rhs.kind == ast::ExprKind::Literal && rhs.lit == ast::LitKind::Always) rhs_is_calendar = true;
       if (rhs.kind == ast::ExprKind::Name) {
-        Symbol* sym = c_.find_symbol(rhs.name.text);
+        Symbol* sym = checker_.find_symbol(rhs.name.text);
         if (sym && sym->kind == SymKind::Calendar) rhs_is_calendar = true;
         if (sym && sym->kind == SymKind::Value) {
-          c_.ensure_value(*sym);
-          if (sym->index >= 0 && c_.program_->values[sym->index].type.kind == TypeKind::Calendar)
+          checker_.ensure_value(*sym);
+          if (sym->index >= 0 && checker_.program_->values[sym->index].type.kind == TypeKind::Calendar)
             rhs_is_calendar = true;
         }
       }
@@ -138,24 +139,24 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
         rhs_is_calendar = true;  // a calendar-valued expression such as a match
       }
       if (rhs_is_calendar) {
-        NodeId cal =
-            c_.check_as(*e.rhs, s_, Type::of(TypeKind::Calendar), "the calendar after `in`", Code::TypeMismatch);
+        NodeId cal = checker_.check_as(*e.rhs, scope_, Type::of(TypeKind::Calendar), "the calendar after `in`",
+                                       Code::TypeMismatch);
         return calendar_add(e, lhs, cal);
       }
     }
     NodeId l, r;
     if (is_unresolved_bare_name(*e.lhs)) {
       r = present(check(*e.rhs, nullptr), *e.rhs);
-      Type rt_ = c_.type_of(r);
+      Type rt_ = checker_.type_of(r);
       Type elem = rt_.kind == TypeKind::List && rt_.elem ? *rt_.elem : Type::error();
       l = present(check(*e.lhs, &elem), *e.lhs);
     } else {
       l = present(check(*e.lhs, nullptr), *e.lhs);
-      Type lt = c_.type_of(l);
+      Type lt = checker_.type_of(l);
       Type want = Type::list_of(lt);
       r = present(check(*e.rhs, &want), *e.rhs);
     }
-    Type lt = c_.type_of(l), rt_ = c_.type_of(r);
+    Type lt = checker_.type_of(l), rt_ = checker_.type_of(r);
     if (lt.is_error() || rt_.is_error()) return poison(e);
     if (rt_.kind != TypeKind::List || !rt_.elem) {
       err(*e.rhs, Code::NotAList, fmt::format("`{}` needs a list on its right, not `{}`", op_word(op), show(rt_)));
@@ -175,27 +176,27 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
   NodeId l, r;
   if (cmp && is_unresolved_bare_name(*e.lhs) && !is_unresolved_bare_name(*e.rhs)) {
     r = check(*e.rhs, nullptr);
-    Type rt_ = c_.type_of(r).as_required();
+    Type rt_ = checker_.type_of(r).as_required();
     l = check(*e.lhs, &rt_);
   } else {
     l = check(*e.lhs, cmp ? nullptr : hint);
-    Type lt = c_.type_of(l).as_required();
+    Type lt = checker_.type_of(l).as_required();
     r = check(*e.rhs, cmp || lt.kind == TypeKind::Holidays ? &lt : nullptr);
   }
-  if (c_.type_of(l).is_error() || c_.type_of(r).is_error()) return poison(e);
-  if (cmp && (c_.type_of(r).kind == TypeKind::None || c_.type_of(l).kind == TypeKind::None)) {
+  if (checker_.type_of(l).is_error() || checker_.type_of(r).is_error()) return poison(e);
+  if (cmp && (checker_.type_of(r).kind == TypeKind::None || checker_.type_of(l).kind == TypeKind::None)) {
     err(e, Code::CompareWithNone, "compare with `none` using `is none` or `is present`");
     return poison(e);
   }
   l = present(l, *e.lhs);
   r = present(r, *e.rhs);
-  if (c_.type_of(l).is_error() || c_.type_of(r).is_error()) return poison(e);
+  if (checker_.type_of(l).is_error() || checker_.type_of(r).is_error()) return poison(e);
   return cmp ? comparison(e, l, r) : arithmetic(e, l, r);
 }
 
 NodeId ExprChecker::comparison(const ast::Expr& e, NodeId l, NodeId r) {
   using B = ast::BinaryOp;
-  Type lt = c_.type_of(l), rt_ = c_.type_of(r);
+  Type lt = checker_.type_of(l), rt_ = checker_.type_of(r);
   if (lt.is_numeric() && rt_.is_numeric() && lt.kind != rt_.kind) {
     l = to_dec(l, *e.lhs);
     r = to_dec(r, *e.rhs);
@@ -236,13 +237,13 @@ NodeId ExprChecker::comparison(const ast::Expr& e, NodeId l, NodeId r) {
   n.a = l;
   n.b = r;
   n.aux = static_cast<int32_t>(op);
-  return c_.emit(std::move(n), s_.file, e.span);
+  return checker_.emit(std::move(n), scope_.file, e.span);
 }
 
 NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
   using B = ast::BinaryOp;
   B op = e.binary_op;
-  Type lt = c_.type_of(l), rt_ = c_.type_of(r);
+  Type lt = checker_.type_of(l), rt_ = checker_.type_of(r);
   TypeKind L = lt.kind, R = rt_.kind;
   auto T = [](TypeKind k) { return Type::of(k); };
   auto money_type = [&](const Type& a, const Type& b) {
@@ -359,8 +360,8 @@ NodeId ExprChecker::calendar_add(const ast::Expr& e, const ast::Expr& sum, NodeI
   }
   NodeId start = present(check(*sum.lhs, nullptr), *sum.lhs);
   NodeId amount = present(check(*sum.rhs, nullptr), *sum.rhs);
-  Type st = c_.type_of(start), at = c_.type_of(amount);
-  if (st.is_error() || at.is_error() || c_.type_of(cal).is_error()) return poison(e);
+  Type st = checker_.type_of(start), at = checker_.type_of(amount);
+  if (st.is_error() || at.is_error() || checker_.type_of(cal).is_error()) return poison(e);
   if (st.kind != TypeKind::DateTime && at.kind == TypeKind::DateTime) {
     std::swap(start, amount);
     std::swap(st, at);

@@ -225,7 +225,7 @@ void Checker::check_match_coverage(const std::vector<Pattern>& pats, const std::
 
 void Checker::ensure_table(Symbol& sym) {
   if (sym.state == Symbol::State::Done) return;
-  const ast::TableDecl& t = *sym.decl->table_decl;
+  const ast::TableDecl& t = *sym.decl->table_decl();
   if (sym.state == Symbol::State::Checking) {
     error(sym.file, sym.span, Code::Cycle, fmt::format("the table `{}` depends on itself", t.name.text));
     return;

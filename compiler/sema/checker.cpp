@@ -145,20 +145,21 @@ bool Checker::within_size_limits(const ast::Module& module, int file) {
   };
   for (const ast::Decl& d : module.decls) {
     size_t most = 0;
-    switch (d.kind) {
+    switch (d.kind()) {
       case ast::DeclKind::Enum:
-        check(d.enum_decl->name, "enum", d.enum_decl->members.size(), "members", kMaxEnumMembers);
+        check(d.enum_decl()->name, "enum", d.enum_decl()->members.size(), "members", kMaxEnumMembers);
         break;
       case ast::DeclKind::Record:
-        most = d.record_decl->fields.size();
-        for (const ast::FieldDecl& f : d.record_decl->fields) count_fields(f.type.get(), &most);
-        check(d.record_decl->name, "record", most, "fields", kMaxRecordFields);
+        most = d.record_decl()->fields.size();
+        for (const ast::FieldDecl& f : d.record_decl()->fields) count_fields(f.type.get(), &most);
+        check(d.record_decl()->name, "record", most, "fields", kMaxRecordFields);
         break;
       case ast::DeclKind::Input:
-        check(d.input_decl->name, "input", count_fields(d.input_decl->type.get(), &most), "fields", kMaxRecordFields);
+        check(d.input_decl()->name, "input", count_fields(d.input_decl()->type.get(), &most), "fields",
+              kMaxRecordFields);
         break;
       case ast::DeclKind::Table:
-        check(d.table_decl->name, "table", d.table_decl->rows.size(), "rows", kMaxTableRows);
+        check(d.table_decl()->name, "table", d.table_decl()->rows.size(), "rows", kMaxTableRows);
         break;
       default: break;
     }

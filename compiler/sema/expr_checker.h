@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/sema/builtins.h"
 #include "compiler/sema/checker.h"
 
 namespace proviso::sema::detail {
@@ -62,7 +63,7 @@ inline const ast::Expr& strip_parens(const ast::Expr& e) {
 // Checks one expression tree; holds the Checker for emitting nodes and diagnostics.
 class ExprChecker {
  public:
-  ExprChecker(Checker& c, Scope& s) : c_(c), s_(s) {}
+  ExprChecker(Checker& c, Scope& s) : checker_(c), scope_(s) {}
 
   NodeId check(const ast::Expr& e, const Type* hint);
 
@@ -76,6 +77,24 @@ class ExprChecker {
   NodeId comparison(const ast::Expr& e, NodeId l, NodeId r);
   NodeId calendar_add(const ast::Expr& e, const ast::Expr& sum, NodeId cal);
   NodeId call(const ast::Expr& e, const Type* hint);
+  // The rules of the built-in functions (builtins.h), in check_calls.cpp.
+  friend std::span<const Builtin> builtins();
+  NodeId min_max(const ast::Expr& e, const Builtin& b, const Type* hint);
+  NodeId abs(const ast::Expr& e, const Builtin& b, const Type* hint);
+  NodeId to_integer(const ast::Expr& e, const Builtin& b, const Type* hint);
+  NodeId round(const ast::Expr& e, const Builtin& b, const Type* hint);
+  NodeId list_query(const ast::Expr& e, const Builtin& b, const Type* hint);
+  NodeId blank(const ast::Expr& e, const Builtin& b, const Type* hint);
+  NodeId date_of(const ast::Expr& e, const Builtin& b, const Type* hint);
+  NodeId working_time(const ast::Expr& e, const Builtin& b, const Type* hint);
+  NodeId calendar_query(const ast::Expr& e, const Builtin& b, const Type* hint);
+  NodeId to_text(const ast::Expr& e, const Builtin& b, const Type* hint);
+  // Argument i, required present, typed with `hint`.
+  NodeId argument(const ast::Expr& e, size_t i, const Type* hint = nullptr) {
+    return present(check(*e.args[i], hint), *e.args[i]);
+  }
+  // Argument i converted to `k`, named "the WHICH argument of `NAME`" in a mismatch.
+  NodeId argument_as(const ast::Expr& e, const Builtin& b, size_t i, TypeKind k);
   NodeId if_expr(const ast::Expr& e, const Type* hint);
   NodeId match(const ast::Expr& e, const Type* hint);
   NodeId list(const ast::Expr& e, const Type* hint);
@@ -85,7 +104,7 @@ class ExprChecker {
   NodeId collect(const ast::Expr& e, const Type* hint);
 
   // A required (non-optional) operand: reports "may be absent" and gives its value type.
-  NodeId present(NodeId id, const ast::Expr& e) { return c_.require_present(id, s_.file, e.span, e); }
+  NodeId present(NodeId id, const ast::Expr& e) { return checker_.require_present(id, scope_.file, e.span, e); }
   NodeId node(Op op, Type t, const ast::Expr& e, NodeId a = ir::kNoNode, NodeId b = ir::kNoNode,
               NodeId cc = ir::kNoNode) {
     ir::Node n;
@@ -94,10 +113,10 @@ class ExprChecker {
     n.a = a;
     n.b = b;
     n.c = cc;
-    return c_.emit(std::move(n), s_.file, e.span);
+    return checker_.emit(std::move(n), scope_.file, e.span);
   }
   NodeId to_dec(NodeId id, const ast::Expr& e) {
-    if (c_.type_of(id).kind != TypeKind::Integer) return id;
+    if (checker_.type_of(id).kind != TypeKind::Integer) return id;
     return node(Op::IntToDec, Type::of(TypeKind::Decimal), e, id);
   }
   NodeId poison(const ast::Expr& e) { return node(Op::Const, Type::error(), e); }
@@ -109,12 +128,12 @@ class ExprChecker {
   bool is_unresolved_bare_name(const ast::Expr& e) const;
   std::optional<int32_t> enum_member(const std::string& n, const Type* hint, int* enum_id) const;
   Diagnostic& err(const ast::Expr& e, Code code, std::string msg) {
-    return c_.error(s_.file, e.span, code, std::move(msg));
+    return checker_.error(scope_.file, e.span, code, std::move(msg));
   }
-  std::string show(const Type& t) const { return c_.show(t); }
+  std::string show(const Type& t) const { return checker_.show(t); }
 
-  Checker& c_;
-  Scope& s_;
+  Checker& checker_;
+  Scope& scope_;
   int depth_ = 0;
 };
 

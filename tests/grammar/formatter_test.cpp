@@ -5,7 +5,7 @@
 #include <random>
 
 #include "compiler/ast/ast_equal.h"
-#include "compiler/fmt/formatter.h"
+#include "compiler/format/formatter.h"
 #include "grammar_test_util.h"
 
 using namespace proviso;
@@ -14,8 +14,8 @@ using proviso::testing::parse_text;
 
 namespace {
 
-fmt_policy::FormatResult fmt(const std::string& text) {
-  return fmt_policy::format_source(std::make_shared<SourceFile>("f.policy", text));
+format::FormatResult fmt(const std::string& text) {
+  return format::format_source(std::make_shared<SourceFile>("f.policy", text));
 }
 
 // Formats, checks that formatting again changes nothing, returns the text.
@@ -199,33 +199,33 @@ TEST_CASE("the formatter refuses what it cannot format faithfully") {
   // `not` condition. format() prints it; format_source-style checking sees the change.
   auto r = parse_text("policy a \"T\"\ntable t given a gives o: bool\n  | 1 | x |\n");
   REQUIRE(errors(r) == "");
-  ast::Condition& cell = r.module.decls[0].table_decl->rows[0].cells[1];
+  ast::Condition& cell = r.module.decls[0].table_decl()->rows[0].cells[1];
   auto inner = std::move(cell.values[0]);
   cell.values[0] = std::make_unique<ast::Expr>();
   cell.values[0]->kind = ast::ExprKind::Unary;
   cell.values[0]->unary_op = ast::UnaryOp::Not;
   cell.values[0]->operand = std::move(inner);
-  auto printed = fmt_policy::format(r.module);
+  auto printed = format::format(r.module);
   REQUIRE(printed.ok);
   auto reparsed = parse_text(printed.text);
   CHECK_FALSE(ast::equal(r.module, reparsed.module));
 
   // verify(), format_source's last step, refuses a text that differs from the tree or lost a comment.
   auto original = parse_text("policy a \"T\"\nlet x = 1  -- one\n");
-  CHECK(fmt_policy::verify(original.module, "policy a \"T\"\nlet x = 1  -- one\n").ok);
-  auto changed = fmt_policy::verify(original.module, "policy a \"T\"\nlet x = 2  -- one\n");
+  CHECK(format::verify(original.module, "policy a \"T\"\nlet x = 1  -- one\n").ok);
+  auto changed = format::verify(original.module, "policy a \"T\"\nlet x = 2  -- one\n");
   CHECK_FALSE(changed.ok);
   CHECK(changed.error.find("would change the program") != std::string::npos);
-  auto lost = fmt_policy::verify(original.module, "policy a \"T\"\nlet x = 1\n");
+  auto lost = format::verify(original.module, "policy a \"T\"\nlet x = 1\n");
   CHECK_FALSE(lost.ok);
   CHECK(lost.error.find("comments") != std::string::npos);
-  auto unparsable = fmt_policy::verify(original.module, "policy a \"T\"\nlet x = \n");
+  auto unparsable = format::verify(original.module, "policy a \"T\"\nlet x = \n");
   CHECK_FALSE(unparsable.ok);
   CHECK(unparsable.error.find("does not parse") != std::string::npos);
 
   // An incomplete tree is refused outright.
-  r.module.decls[0].table_decl->rows[0].cells[1].values[0].reset();
-  CHECK_FALSE(fmt_policy::format(r.module).ok);
+  r.module.decls[0].table_decl()->rows[0].cells[1].values[0].reset();
+  CHECK_FALSE(format::format(r.module).ok);
 }
 
 TEST_CASE("comments anywhere a line ends or starts are kept, and formatting stays idempotent") {

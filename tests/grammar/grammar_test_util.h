@@ -125,9 +125,9 @@ inline std::string sexpr(const ast::Expr& e) {
 // The value of `decision x: integer = <expr>` as an s-expression, or the errors.
 inline std::string parse_expr(const std::string& expr) {
   auto r = parse_text(std::string(kHeader) + "decision x: integer = " + expr + "\n");
-  if (r.diagnostics.has_errors() || r.module.decls.size() != 1 || !r.module.decls[0].value_decl)
+  if (r.diagnostics.has_errors() || r.module.decls.size() != 1 || !r.module.decls[0].value_decl())
     return "ERROR " + errors(r);
-  return sexpr(r.module.decls[0].value_decl->value);
+  return sexpr(r.module.decls[0].value_decl()->value);
 }
 
 }  // namespace proviso::testing

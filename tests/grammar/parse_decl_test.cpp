@@ -79,24 +79,24 @@ TEST_CASE("import, enum, record, inputs") {
          "input contacts: list of Contact\n");
   const auto& d = r.module.decls;
   REQUIRE(d.size() == 8);
-  CHECK(d[0].import_decl->path.text == "stdlib.holidays");
-  CHECK(d[1].enum_decl->name.text == "Support");
-  REQUIRE(d[1].enum_decl->members.size() == 2);
-  CHECK(d[1].enum_decl->members[1].text == "Basic");
-  CHECK(d[2].enum_decl->members.size() == 2);
-  CHECK(d[3].record_decl->fields.size() == 2);
-  CHECK(type_text(d[3].record_decl->fields[1].type) == "opt(text)");
-  CHECK(type_text(d[4].record_decl->fields[1].type) == "integer 1..3");
-  const ast::InputDecl& in = *d[5].input_decl;
+  CHECK(d[0].import_decl()->path.text == "stdlib.holidays");
+  CHECK(d[1].enum_decl()->name.text == "Support");
+  REQUIRE(d[1].enum_decl()->members.size() == 2);
+  CHECK(d[1].enum_decl()->members[1].text == "Basic");
+  CHECK(d[2].enum_decl()->members.size() == 2);
+  CHECK(d[3].record_decl()->fields.size() == 2);
+  CHECK(type_text(d[3].record_decl()->fields[1].type) == "opt(text)");
+  CHECK(type_text(d[4].record_decl()->fields[1].type) == "integer 1..3");
+  const ast::InputDecl& in = *d[5].input_decl();
   CHECK(in.name.text == "contract");
   CHECK_FALSE(in.optional);
   CHECK(type_text(in.type) ==
         "record{support:Support;seats:integer 0..;cap:integer ..10;d:integer -5..5;contacts:list(Contact);"
         "notes:list(opt(text));maybe:opt(list(text));tags:opt(list(text));fee:business duration;cal:calendar;"
         "hol:holidays;}");
-  CHECK(d[6].input_decl->optional);
-  CHECK(type_text(d[6].input_decl->type) == "record{lapse_date:date;}");
-  CHECK(type_text(d[7].input_decl->type) == "list(Contact)");
+  CHECK(d[6].input_decl()->optional);
+  CHECK(type_text(d[6].input_decl()->type) == "record{lapse_date:date;}");
+  CHECK(type_text(d[7].input_decl()->type) == "list(Contact)");
 }
 
 TEST_CASE("const, let and decision, with and without type and clause") {
@@ -107,13 +107,13 @@ TEST_CASE("const, let and decision, with and without type and clause") {
          "decision fee: money?  clause \"2.3\" =\n  if r is present then round(r.fee) else none\n");
   const auto& d = r.module.decls;
   REQUIRE(d.size() == 4);
-  CHECK(d[0].value_decl->kind == ast::ValueDecl::Kind::Const);
-  CHECK(type_text(d[0].value_decl->type) == "duration");
-  CHECK(sexpr(d[0].value_decl->value) == "duration(9 hours)");
-  CHECK(d[1].value_decl->kind == ast::ValueDecl::Kind::Let);
-  CHECK(d[1].value_decl->type == nullptr);
-  CHECK(d[2].value_decl->clause->text == "1");
-  const ast::ValueDecl& v = *d[3].value_decl;
+  CHECK(d[0].value_decl()->kind == ast::ValueDecl::Kind::Const);
+  CHECK(type_text(d[0].value_decl()->type) == "duration");
+  CHECK(sexpr(d[0].value_decl()->value) == "duration(9 hours)");
+  CHECK(d[1].value_decl()->kind == ast::ValueDecl::Kind::Let);
+  CHECK(d[1].value_decl()->type == nullptr);
+  CHECK(d[2].value_decl()->clause->text == "1");
+  const ast::ValueDecl& v = *d[3].value_decl();
   CHECK(v.kind == ast::ValueDecl::Kind::Decision);
   CHECK(v.name.text == "fee");
   CHECK(type_text(v.type) == "opt(money)");
@@ -132,7 +132,7 @@ TEST_CASE("calendars: hour lines, every day, in, except, business day") {
          "  except england_wales + [2026-12-24] - [2026-12-28]\n"
          "  business day 8 hours\n"
          "calendar c2 Monday 09:00-17:00 in z business day 8 hours\n");
-  const ast::CalendarDecl& c = *r.module.decls[0].calendar_decl;
+  const ast::CalendarDecl& c = *r.module.decls[0].calendar_decl();
   CHECK(c.name.text == "support_desk");
   CHECK(c.clause->text == "2.1");
   REQUIRE(c.hours.size() == 4);
@@ -147,7 +147,7 @@ TEST_CASE("calendars: hour lines, every day, in, except, business day") {
   CHECK(sexpr(c.zone) == "zone(Europe/London)");
   CHECK(sexpr(c.holidays) == "(- (+ england_wales [date(2026-12-24)]) [date(2026-12-28)])");
   CHECK(sexpr(c.business_day) == "duration(8 hours)");
-  CHECK(r.module.decls[1].calendar_decl->holidays == nullptr);
+  CHECK(r.module.decls[1].calendar_decl()->holidays == nullptr);
 }
 
 TEST_CASE("holiday sets: valid, every form of rule, add, remove, move") {
@@ -165,7 +165,7 @@ TEST_CASE("holiday sets: valid, every form of rule, add, remove, move") {
          "  add 2011-04-29\n"
          "  remove 2020-05-04\n"
          "  move 1995-05-01 to 1995-05-08\n");
-  const ast::HolidaysDecl& h = *r.module.decls[0].holidays_decl;
+  const ast::HolidaysDecl& h = *r.module.decls[0].holidays_decl();
   using R = ast::HolidayRuleDecl;
   CHECK(h.name.text == "us");
   CHECK(h.title == "US federal");
@@ -214,7 +214,7 @@ TEST_CASE("decision tables: given/as, gives, hit, cells of every kind") {
          "  | not A, B   | >= 5 | != 5 | == 5 |\n"
          "  | -5 | -    | -(1) | match x { A => 1 } |\n"
          "table t2 given a gives b: bool | - | true |\n");
-  const ast::TableDecl& t = *r.module.decls[0].table_decl;
+  const ast::TableDecl& t = *r.module.decls[0].table_decl();
   CHECK(t.name.text == "response");
   REQUIRE(t.given.size() == 2);
   CHECK(sexpr(t.given[0].expr) == "(. contract support)");
@@ -236,7 +236,7 @@ TEST_CASE("decision tables: given/as, gives, hit, cells of every kind") {
   CHECK(cells(3) == "(notof Basic) (< 5) (<= 5) (> 5) ");
   CHECK(cells(4) == "(notof A B) (>= 5) (!= 5) (== 5) ");
   CHECK(cells(5) == "(oneof (neg 5)) - (oneof (neg (paren 1))) (oneof (match x [(oneof A) => 1])) ");
-  const ast::TableDecl& t2 = *r.module.decls[1].table_decl;
+  const ast::TableDecl& t2 = *r.module.decls[1].table_decl();
   CHECK(t2.hit == ast::TableDecl::Hit::Unique);
   CHECK_FALSE(t2.hit_written);
   CHECK(t2.rows.size() == 1);
@@ -259,15 +259,15 @@ TEST_CASE("exclusions, fixtures and tests") {
          "test \"empty\"\n");
   const auto& d = r.module.decls;
   REQUIRE(d.size() == 5);
-  const ast::ExclusionsDecl& x = *d[0].exclusions_decl;
+  const ast::ExclusionsDecl& x = *d[0].exclusions_decl();
   CHECK(x.name.text == "exclusions");
   CHECK(x.clause->text == "7.2");
   REQUIRE(x.entries.size() == 2);
   CHECK(x.entries[0].clause == "2.4");
   CHECK(sexpr(x.entries[1].when) == "(not (. contract maintenance_current))");
-  CHECK(d[1].fixture_decl->name.text == "ny");
-  CHECK(sexpr(d[2].fixture_decl->value) == "(with ny {centre: London})");
-  const ast::TestDecl& t = *d[3].test_decl;
+  CHECK(d[1].fixture_decl()->name.text == "ny");
+  CHECK(sexpr(d[2].fixture_decl()->value) == "(with ny {centre: London})");
+  const ast::TestDecl& t = *d[3].test_decl();
   CHECK(t.name == "Severity 1 by phone");
   REQUIRE(t.givens.size() == 3);
   CHECK(t.givens[0].input.text == "contract");
@@ -279,7 +279,7 @@ TEST_CASE("exclusions, fixtures and tests") {
   CHECK(t.expects[1].error == "currency");
   CHECK_FALSE(t.expects[2].is_error);
   CHECK(t.expects[2].decision.text == "error");
-  CHECK(d[4].test_decl->givens.empty());
+  CHECK(d[4].test_decl()->givens.empty());
 }
 
 TEST_CASE("spans: declarations, names and expressions point at their text") {
@@ -289,10 +289,10 @@ TEST_CASE("spans: declarations, names and expressions point at their text") {
   const ast::Decl& d = r.module.decls[0];
   auto slice = [&](Span s) { return std::string(r.module.source->slice(s)); };
   CHECK(slice(d.span) == "decision fee: integer = a + b");
-  CHECK(slice(d.value_decl->name.span) == "fee");
-  CHECK(slice(d.value_decl->type->span) == "integer");
-  CHECK(slice(d.value_decl->value->span) == "a + b");
-  CHECK(slice(d.value_decl->value->rhs->span) == "b");
+  CHECK(slice(d.value_decl()->name.span) == "fee");
+  CHECK(slice(d.value_decl()->type->span) == "integer");
+  CHECK(slice(d.value_decl()->value->span) == "a + b");
+  CHECK(slice(d.value_decl()->value->rhs->span) == "b");
   REQUIRE(r.module.comments.size() == 1);
   CHECK(r.module.comments[0].text == "-- c");
   CHECK(slice(r.module.comments[0].span) == "-- c");

@@ -155,7 +155,7 @@ TEST_CASE("recovery: every broken declaration is reported, the others are kept")
         "13:1: expected a declaration such as `decision`, `table`, `calendar` or `test`\n");
   std::vector<std::string> names;
   for (const auto& d : r.module.decls)
-    if (d.value_decl) names.push_back(d.value_decl->name.text);
+    if (d.value_decl()) names.push_back(d.value_decl()->name.text);
   CHECK(names == std::vector<std::string>{"b", "d", "e"});
 }
 

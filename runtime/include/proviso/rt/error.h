@@ -39,23 +39,23 @@ inline Error make_error(ErrorCode code, std::string message) { return Error{code
 template <class T>
 class [[nodiscard]] Expected {
  public:
-  Expected(T value) : v_(std::in_place_index<0>, std::move(value)) {}
-  Expected(Error error) : v_(std::in_place_index<1>, std::move(error)) {}
+  Expected(T value) : state_(std::in_place_index<0>, std::move(value)) {}
+  Expected(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
 
-  bool ok() const { return v_.index() == 0; }
+  bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
   T& value() & {
     check();
-    return *std::get_if<0>(&v_);
+    return *std::get_if<0>(&state_);
   }
   const T& value() const& {
     check();
-    return *std::get_if<0>(&v_);
+    return *std::get_if<0>(&state_);
   }
   T&& value() && {
     check();
-    return std::move(*std::get_if<0>(&v_));
+    return std::move(*std::get_if<0>(&state_));
   }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
@@ -65,18 +65,18 @@ class [[nodiscard]] Expected {
 
   const Error& error() const {
     if (ok()) expected_access_failed(nullptr);
-    return *std::get_if<1>(&v_);
+    return *std::get_if<1>(&state_);
   }
   Error&& take_error() {
     if (ok()) expected_access_failed(nullptr);
-    return std::move(*std::get_if<1>(&v_));
+    return std::move(*std::get_if<1>(&state_));
   }
 
  private:
   void check() const {
-    if (!ok()) expected_access_failed(std::get_if<1>(&v_));
+    if (!ok()) expected_access_failed(std::get_if<1>(&state_));
   }
-  std::variant<T, Error> v_;
+  std::variant<T, Error> state_;
 };
 
 // Success without a value, or an Error.
