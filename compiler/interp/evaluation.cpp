@@ -136,8 +136,8 @@ bool Evaluation::eval(NodeId id, Value& out) {
     out = Value::none();
     return true;
   }
-  Depth depth(depth_);
-  if (depth.too_deep()) return fail(id, ir::msg::kNestsTooDeeply);
+  ir::Nesting depth(depth_);
+  if (depth.depth() > ir::kMaxEvalDepth) return fail(id, ir::msg::kNestsTooDeeply);
   const ir::Node& n = program_.nodes[id];
   switch (n.op) {
     case Op::Const:

@@ -50,19 +50,6 @@ class Evaluation {
   bool recording() const { return tracer_ && tracer_->recording(); }
   int64_t pattern_key(const ir::Value& v) const;
 
-  // Counts nested evaluations (the limit every engine shares: ir::kMaxEvalDepth).
-  class Depth {
-   public:
-    explicit Depth(int& depth) : depth_(depth) { ++depth_; }
-    ~Depth() { --depth_; }
-    Depth(const Depth&) = delete;
-    Depth& operator=(const Depth&) = delete;
-    bool too_deep() const { return depth_ > ir::kMaxEvalDepth; }
-
-   private:
-    int& depth_;
-  };
-
   const ir::Program& program_;
   const std::vector<ir::Value>& inputs_;
   Tracer* tracer_;  // null unless explaining

@@ -23,8 +23,8 @@ bool Evaluation::condition(NodeId id, Value& out, bool whole) {
     tracer_->condition(id, out);
     return true;
   }
-  Depth depth(depth_);  // as eval counts the compound node
-  if (depth.too_deep()) return fail(id, ir::msg::kNestsTooDeeply);
+  ir::Nesting depth(depth_);  // as eval counts the compound node
+  if (depth.depth() > ir::kMaxEvalDepth) return fail(id, ir::msg::kNestsTooDeeply);
   if (n.op == Op::Not) {
     if (!condition(n.a, out, false)) return false;
     out = Value(!out.as_bool());
@@ -45,8 +45,8 @@ bool Evaluation::outcome(NodeId id, Value& out) {
   if (!recording() || id < 0) return eval(id, out);
   const ir::Node& n = program_.nodes[id];
   if (n.op != Op::If && n.op != Op::Switch) return condition(id, out, false);
-  Depth depth(depth_);
-  if (depth.too_deep()) return fail(id, ir::msg::kNestsTooDeeply);
+  ir::Nesting depth(depth_);
+  if (depth.depth() > ir::kMaxEvalDepth) return fail(id, ir::msg::kNestsTooDeeply);
   if (n.op == Op::If) {
     Value c;
     if (!condition(n.a, c, true)) return false;

@@ -51,6 +51,20 @@ struct DecisionExplanation {
 // (the JIT sends records that could come near it to the interpreter).
 inline constexpr int kMaxEvalDepth = 2000;
 
+// Counts one level of a recursion for as long as it lives (the evaluator's nesting, and the
+// JIT's walks over the IR).
+class Nesting {
+ public:
+  explicit Nesting(int& depth) : depth_(depth) { ++depth_; }
+  ~Nesting() { --depth_; }
+  Nesting(const Nesting&) = delete;
+  Nesting& operator=(const Nesting&) = delete;
+  int depth() const { return depth_; }
+
+ private:
+  int& depth_;
+};
+
 struct EvalError {
   std::string message;  // lower case, one line
   std::string path;     // the input path or decision involved (`reinstatement`, `case.reported_at`), or ""

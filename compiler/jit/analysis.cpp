@@ -19,18 +19,6 @@ namespace {
 // The interpreter's depth limit, less the margin the code generator keeps (codegen_impl.h).
 constexpr int kMaxDepth = ir::kMaxEvalDepth - 4;
 
-// Counts one level of a recursion for as long as it lives.
-class Nesting {
- public:
-  explicit Nesting(int& depth) : depth_(depth) { ++depth_; }
-  ~Nesting() { --depth_; }
-  Nesting(const Nesting&) = delete;
-  Nesting& operator=(const Nesting&) = delete;
-
- private:
-  int& depth_;
-};
-
 }  // namespace
 
 int64_t Analysis::deepest_below(NodeId id, int64_t depth) {
@@ -38,7 +26,7 @@ int64_t Analysis::deepest_below(NodeId id, int64_t depth) {
   if (id < 0 || static_cast<size_t>(id) >= program_.nodes.size()) return depth;
   // Past the interpreter's limit the answer is known: stop (and keep the C++ stack small).
   if (walk_depth_ > kMaxDepth + 16) return kUnbounded;
-  Nesting nesting(walk_depth_);
+  ir::Nesting nesting(walk_depth_);
   const ir::Node& n = program_.nodes[id];
   int64_t d = depth + 1;  // this node
   int64_t most = d;
@@ -86,7 +74,7 @@ int64_t Analysis::tree_size(NodeId id, int depth, int64_t* refs) {
     *refs = INT32_MAX;
     return INT32_MAX;
   }
-  Nesting nesting(walk_depth_);
+  ir::Nesting nesting(walk_depth_);
   const ir::Node& n = program_.nodes[id];
   int64_t size = 1;
   if (n.op == Op::ValueRef && n.aux >= 0 && static_cast<size_t>(n.aux) < program_.values.size()) {

@@ -15,6 +15,7 @@
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Module.h>
 
+#include "compiler/ir/evaluation.h"
 #include "compiler/jit/analysis.h"
 #include "compiler/jit/codegen.h"
 
@@ -32,17 +33,7 @@ struct CV {
   llvm::Value* present = nullptr;
 };
 
-// Counts one level of a recursion for as long as it lives.
-class Nesting {
- public:
-  explicit Nesting(int& depth) : depth_(depth) { ++depth_; }
-  ~Nesting() { --depth_; }
-  Nesting(const Nesting&) = delete;
-  Nesting& operator=(const Nesting&) = delete;
-
- private:
-  int& depth_;
-};
+using ir::Nesting;
 
 class Gen {
  public:

@@ -234,6 +234,18 @@ NodeId ExprChecker::to_text(const ast::Expr& e, const Builtin& b, const Type*) {
 
 // ---- lists and records ----
 
+void ExprChecker::unknown_field(const ir::RecordDef& rec, const ast::FieldInit& fi) {
+  std::vector<std::string> names;
+  for (const auto& fd : rec.fields) names.push_back(fd.name);
+  auto& d = checker_.error(scope_.file, fi.name.span, Code::UnknownField,
+                           fmt::format("`{}` has no field `{}`", rec.name, fi.name.text));
+  std::string best = closest_name(fi.name.text, names);
+  if (!best.empty()) {
+    d.help = fmt::format("did you mean `{}`?", best);
+    d.fixes.push_back({fi.name.span, best});
+  }
+}
+
 NodeId ExprChecker::list(const ast::Expr& e, const Type* hint) {
   const Type* elem_hint = hint && hint->kind == TypeKind::List && hint->elem ? hint->elem.get() : nullptr;
   std::vector<NodeId> ids;
@@ -273,15 +285,7 @@ NodeId ExprChecker::record(const ast::Expr& e, const Type* hint) {
   for (const ast::FieldInit& fi : e.fields) {
     int f = rec.find(fi.name.text);
     if (f < 0) {
-      std::vector<std::string> names;
-      for (const auto& fd : rec.fields) names.push_back(fd.name);
-      auto& d = checker_.error(scope_.file, fi.name.span, Code::UnknownField,
-                               fmt::format("`{}` has no field `{}`", rec.name, fi.name.text));
-      std::string best = closest_name(fi.name.text, names);
-      if (!best.empty()) {
-        d.help = fmt::format("did you mean `{}`?", best);
-        d.fixes.push_back({fi.name.span, best});
-      }
+      unknown_field(rec, fi);
       continue;
     }
     if (seen[f]) {
@@ -328,15 +332,7 @@ NodeId ExprChecker::with(const ast::Expr& e, const Type* hint) {
   for (const ast::FieldInit& fi : e.fields) {
     int f = rec.find(fi.name.text);
     if (f < 0) {
-      std::vector<std::string> names;
-      for (const auto& fd : rec.fields) names.push_back(fd.name);
-      auto& d = checker_.error(scope_.file, fi.name.span, Code::UnknownField,
-                               fmt::format("`{}` has no field `{}`", rec.name, fi.name.text));
-      std::string best = closest_name(fi.name.text, names);
-      if (!best.empty()) {
-        d.help = fmt::format("did you mean `{}`?", best);
-        d.fixes.push_back({fi.name.span, best});
-      }
+      unknown_field(rec, fi);
       continue;
     }
     n.ints.push_back(f);

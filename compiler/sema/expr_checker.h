@@ -100,6 +100,8 @@ class ExprChecker {
   NodeId list(const ast::Expr& e, const Type* hint);
   NodeId record(const ast::Expr& e, const Type* hint);
   NodeId with(const ast::Expr& e, const Type* hint);
+  // Reports `fi` naming no field of `rec`, suggesting the closest name.
+  void unknown_field(const ir::RecordDef& rec, const ast::FieldInit& fi);
   NodeId aggregate(const ast::Expr& e, const Type* hint);
   NodeId collect(const ast::Expr& e, const Type* hint);
 
