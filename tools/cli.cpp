@@ -14,28 +14,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <proviso/rt/error.h>
+
 #include "compiler/ast/diagnostic.h"
 #include "tools/output.h"
 
 namespace proviso::cli {
-namespace {
-
-// strerror in the diagnostics' style: lower case ("no such file or directory").
-std::string reason(int err) {
-  std::string r = std::strerror(err);
-  if (!r.empty() && r[0] >= 'A' && r[0] <= 'Z' && !(r.size() > 1 && r[1] >= 'A' && r[1] <= 'Z'))
-    r[0] = static_cast<char>(r[0] - 'A' + 'a');
-  return r;
-}
-
-}  // namespace
 
 void print_error(const std::string& message) { std::cerr << "proviso: error: " << message << "\n"; }
 
 bool readable(const std::string& path, std::string* error) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
-    *error = "cannot read " + path + ": " + reason(errno);
+    *error = "cannot read " + path + ": " + rt::system_reason(errno);
     return false;
   }
   if (S_ISDIR(st.st_mode)) {
@@ -44,7 +35,7 @@ bool readable(const std::string& path, std::string* error) {
   }
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) {
-    *error = "cannot read " + path + ": " + reason(errno);
+    *error = "cannot read " + path + ": " + rt::system_reason(errno);
     return false;
   }
   std::fclose(f);
@@ -62,7 +53,7 @@ bool read_file(const std::string& path, std::string* text, std::string* error) {
   }
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
-    *error = "cannot read " + path + ": " + reason(errno);
+    *error = "cannot read " + path + ": " + rt::system_reason(errno);
     return false;
   }
   if (S_ISDIR(st.st_mode)) {
@@ -71,7 +62,7 @@ bool read_file(const std::string& path, std::string* text, std::string* error) {
   }
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) {
-    *error = "cannot read " + path + ": " + reason(errno);
+    *error = "cannot read " + path + ": " + rt::system_reason(errno);
     return false;
   }
   text->clear();
@@ -83,7 +74,7 @@ bool read_file(const std::string& path, std::string* text, std::string* error) {
   int err = errno;
   std::fclose(f);
   if (bad) {
-    *error = "cannot read " + path + ": " + reason(err);
+    *error = "cannot read " + path + ": " + rt::system_reason(err);
     return false;
   }
   return true;
@@ -91,7 +82,7 @@ bool read_file(const std::string& path, std::string* text, std::string* error) {
 
 bool replace_file(const std::string& path, std::string_view text, std::string* error) {
   auto fail = [&](int err) {
-    *error = "cannot write " + path + ": " + reason(err);
+    *error = "cannot write " + path + ": " + rt::system_reason(err);
     return false;
   };
   char* real = ::realpath(path.c_str(), nullptr);

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <proviso/rt/error.h>
+
 #include "tools/cli.h"
 #include "tools/engine.h"
 #include "tools/output.h"
@@ -42,7 +44,7 @@ Command add_test(CLI::App& app) {
                     found.push_back(it->path().string());
                 }
                 if (ec) {
-                  print_error("cannot read " + p + ": " + ec.message());
+                  print_error("cannot read " + p + ": " + rt::system_reason(ec.value()));
                   ++failed;
                 }
                 std::sort(found.begin(), found.end());

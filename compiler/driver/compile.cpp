@@ -1,5 +1,7 @@
 // Reads a policy, parses it and the stdlib modules it imports, and checks the whole.
 #include "compiler/driver/compile.h"
+#include <proviso/rt/error.h>
+
 #include "compiler/driver/evaluation_check.h"
 #include "compiler/ir/verifier.h"
 
@@ -28,7 +30,7 @@ CompileResult compile_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     Diagnostic d;
-    d.message = fmt::format("cannot read `{}`: {}", path, std::strerror(errno));
+    d.message = fmt::format("cannot read `{}`: {}", path, rt::system_reason(errno));
     d.code = Code::UnreadableFile;
     result.diagnostics.add(std::move(d));
     return result;

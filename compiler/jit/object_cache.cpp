@@ -1,5 +1,7 @@
 // The cache entry format, the trust checks on its directory, reading with every check,
 // writing through unpredictable temporary files, and eviction.
+#include <proviso/rt/error.h>
+
 #include "compiler/jit/object_cache.h"
 
 #include <dirent.h>
@@ -42,14 +44,6 @@ struct EntryHeader {
   uint8_t mac[32];  // of the header up to here, then meta, then object
 };
 constexpr size_t kMacCovered = offsetof(EntryHeader, mac);
-
-// strerror in the style of every other message: lower case ("permission denied").
-std::string errno_text(int e) {
-  std::string r = std::strerror(e);
-  if (r.size() > 1 && r[0] >= 'A' && r[0] <= 'Z' && !(r[1] >= 'A' && r[1] <= 'Z'))
-    r[0] = static_cast<char>(r[0] - 'A' + 'a');
-  return r;
-}
 
 // Closes a descriptor on scope exit.
 struct Fd {
@@ -116,7 +110,7 @@ bool make_private_directories(const std::string& dir, std::string* why) {
   std::string parent = parent_of(dir);
   if (parent != dir && !make_private_directories(parent, why)) return false;
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    *why = fmt::format("cannot create `{}`: {}", dir, errno_text(errno));
+    *why = fmt::format("cannot create `{}`: {}", dir, rt::system_reason(errno));
     return false;
   }
   return true;
@@ -145,7 +139,7 @@ Opened open_private_file(const std::string& path, uint64_t max_size, int* fd, st
   if (*fd < 0) {
     int e = errno;
     if (e == ENOENT) return Opened::Missing;
-    *why = fmt::format("cannot open `{}`: {}", path, e == ELOOP ? "it is a symbolic link" : errno_text(e));
+    *why = fmt::format("cannot open `{}`: {}", path, e == ELOOP ? "it is a symbolic link" : rt::system_reason(e));
     return Opened::Unusable;
   }
   auto refuse = [&](Opened kind, std::string message) {
@@ -155,7 +149,7 @@ Opened open_private_file(const std::string& path, uint64_t max_size, int* fd, st
     return kind;
   };
   if (::fstat(*fd, st) != 0)
-    return refuse(Opened::Unusable, fmt::format("cannot read `{}`: {}", path, errno_text(errno)));
+    return refuse(Opened::Unusable, fmt::format("cannot read `{}`: {}", path, rt::system_reason(errno)));
   if (!S_ISREG(st->st_mode)) return refuse(Opened::Unusable, fmt::format("`{}` is not a regular file", path));
   if (st->st_uid != ::geteuid())
     return refuse(Opened::Untrusted,
@@ -200,7 +194,7 @@ bool load_or_create_key(const std::string& dir, std::array<uint8_t, 32>* key, st
       ssize_t n = ::getrandom(fresh.data() + got, fresh.size() - got, 0);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
-        *why = "cannot read random bytes for the cache key: " + errno_text(errno);
+        *why = "cannot read random bytes for the cache key: " + rt::system_reason(errno);
         return false;
       }
       got += static_cast<size_t>(n);
@@ -208,7 +202,7 @@ bool load_or_create_key(const std::string& dir, std::array<uint8_t, 32>* key, st
     std::string tmp;
     int tfd = make_temp(dir, &tmp);
     if (tfd < 0) {
-      *why = fmt::format("cannot create the cache key in `{}`: {}", dir, errno_text(errno));
+      *why = fmt::format("cannot create the cache key in `{}`: {}", dir, rt::system_reason(errno));
       return false;
     }
     bool ok = write_all(tfd, std::string_view(reinterpret_cast<const char*>(fresh.data()), fresh.size())) &&
@@ -221,7 +215,7 @@ bool load_or_create_key(const std::string& dir, std::array<uint8_t, 32>* key, st
     }
     ::unlink(tmp.c_str());
     if (!ok) {
-      *why = fmt::format("cannot create the cache key `{}`: {}", path, errno_text(errno));
+      *why = fmt::format("cannot create the cache key `{}`: {}", path, rt::system_reason(errno));
       return false;
     }
   }
@@ -300,7 +294,7 @@ CacheLocation cache_location(const std::string& dir) {
 
 std::string untrusted_directory(const std::string& dir, const std::string& boundary, bool dir_is_parent) {
   char* real = ::realpath(dir.c_str(), nullptr);
-  if (!real) return fmt::format("cannot resolve `{}`: {}", dir, errno_text(errno));
+  if (!real) return fmt::format("cannot resolve `{}`: {}", dir, rt::system_reason(errno));
   std::string path = real;
   std::free(real);
   std::string stop;
@@ -312,7 +306,7 @@ std::string untrusted_directory(const std::string& dir, const std::string& bound
   // elsewhere is checked all the way up to the root instead.
   for (bool first = true;; first = false) {
     struct stat st;
-    if (::lstat(path.c_str(), &st) != 0) return fmt::format("cannot inspect `{}`: {}", path, errno_text(errno));
+    if (::lstat(path.c_str(), &st) != 0) return fmt::format("cannot inspect `{}`: {}", path, rt::system_reason(errno));
     if (!S_ISDIR(st.st_mode)) return fmt::format("`{}` is not a directory", path);
     std::string why = untrusted_owner_or_mode(path, st, /*sticky_parent_ok=*/!first || dir_is_parent);
     if (!why.empty()) return why;
@@ -429,7 +423,7 @@ bool ObjectCache::write(const CacheKey& key, std::string_view meta, std::string_
   std::string tmp;
   int fd = make_temp(dir_, &tmp);
   if (fd < 0) {
-    *why = fmt::format("cannot create a file in `{}`: {}", dir_, errno_text(errno));
+    *why = fmt::format("cannot create a file in `{}`: {}", dir_, rt::system_reason(errno));
     return false;
   }
   bool ok = write_all(fd, std::string_view(reinterpret_cast<const char*>(&h), sizeof h)) && write_all(fd, meta) &&
@@ -446,7 +440,7 @@ bool ObjectCache::write(const CacheKey& key, std::string_view meta, std::string_
   }
   if (!ok) {
     ::unlink(tmp.c_str());
-    *why = fmt::format("cannot write the cache entry `{}`: {}", path, errno_text(e));
+    *why = fmt::format("cannot write the cache entry `{}`: {}", path, rt::system_reason(e));
     return false;
   }
 
@@ -491,7 +485,7 @@ bool ObjectCache::clean(Stats* removed, std::string* why) const {
   *removed = {};
   for (const Listed& l : list_directory(dir_)) {
     if (::unlink(l.path.c_str()) != 0) {
-      *why = fmt::format("cannot remove `{}`: {}", l.path, errno_text(errno));
+      *why = fmt::format("cannot remove `{}`: {}", l.path, rt::system_reason(errno));
       return false;
     }
     if (l.temporary) {

@@ -3,8 +3,16 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace proviso::rt {
+
+std::string system_reason(int err) {
+  std::string r = std::strerror(err);
+  if (!r.empty() && r[0] >= 'A' && r[0] <= 'Z' && !(r.size() > 1 && r[1] >= 'A' && r[1] <= 'Z'))
+    r[0] = static_cast<char>(r[0] - 'A' + 'a');
+  return r;
+}
 
 const char* error_code_name(ErrorCode code) {
   switch (code) {

@@ -23,6 +23,10 @@ enum class ErrorCode {
 // Lower-case name of the code ("overflow", "currency_mismatch", ...) for diagnostics.
 const char* error_code_name(ErrorCode code);
 
+// The system's reason for errno `err` in the diagnostic style: strerror, lower case ("no such
+// file or directory"); an acronym such as "EOF" keeps its capitals.
+std::string system_reason(int err);
+
 // `message` follows the diagnostic style: lower case, one line, no final period.
 struct Error {
   ErrorCode code;
