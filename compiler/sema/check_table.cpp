@@ -292,9 +292,10 @@ void Checker::ensure_table(Symbol& sym) {
     }
     def.rows.push_back(std::move(ir_row));
   }
-  // Coverage: walk every combination of the columns' pieces.
+  // Coverage: walk every combination of the columns' pieces (an empty table is reported as
+  // such below, not as a gap as well).
   bool types_ok = std::none_of(col_types.begin(), col_types.end(), [](const Type& x) { return x.is_error(); });
-  if (rows_ok && types_ok && !def.given.empty()) {
+  if (rows_ok && types_ok && !def.given.empty() && !def.rows.empty()) {
     std::vector<Domain> doms;
     size_t cells = 1;
     for (size_t c = 0; c < def.given.size(); ++c) {

@@ -146,9 +146,7 @@ driver::CompileResult compile_generated(const Generated& g) {
 }
 
 // An example may produce other codes only where its problem cannot come alone.
-const std::map<Code, std::set<Code>> kAlsoProduced = {
-    {Code::EmptyTable, {Code::TableGap}},  // a table without rows matches no case
-};
+const std::map<Code, std::set<Code>> kAlsoProduced = {};
 
 // Applies the fixes of `d` to `text`, last edit first so earlier offsets stay valid.
 std::string apply_fixes(std::string text, const Diagnostic& d) {
