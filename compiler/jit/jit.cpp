@@ -577,10 +577,11 @@ ir::EvalResult CompiledPolicy::evaluate(const std::vector<ir::Value>& inputs, co
     positions.push_back(impl_->position_of[v]);
   }
   FlatRecord record;
-  std::string why;
-  if (!flatten(inputs, &record, &why)) {
+  std::string why, path;
+  if (!flatten_inputs(impl_->host.layout(), inputs, &record, &why, &path)) {
     result.ok = false;
     result.error.message = why;
+    result.error.path = path;
     return result;
   }
   rt::jit::EvalState state;

@@ -173,7 +173,7 @@ bool kind_matches(TypeKind k, Value::Kind v) {
 }  // namespace
 
 bool write_flat(const Layout& layout, const Type& t, const Value& v, uint8_t* dst, rt::jit::Arena& arena,
-                std::string* error) {
+                std::string* error, std::string* where) {
   if (Layout::has_tag(t)) {
     if (v.is_none()) {
       dst[0] = 0;
@@ -250,8 +250,10 @@ bool write_flat(const Layout& layout, const Type& t, const Value& v, uint8_t* ds
       std::memset(dst, 0, layout.record_slot(t.id).size);
       for (size_t i = 0; i < fields.size(); ++i)
         if (!write_flat(layout, def.fields[i].type, fields[i], dst + layout.field_offset(t.id, static_cast<int>(i)),
-                        arena, error))
+                        arena, error, where)) {
+          if (where) *where = "." + def.fields[i].name + *where;
           return false;
+        }
       return true;
     }
     case TypeKind::List: {
@@ -267,7 +269,10 @@ bool write_flat(const Layout& layout, const Type& t, const Value& v, uint8_t* ds
         std::memset(elems, 0, size_t{es.size} * items.size());
       }
       for (size_t i = 0; i < items.size(); ++i)
-        if (!write_flat(layout, *t.elem, items[i], elems + i * es.size, arena, error)) return false;
+        if (!write_flat(layout, *t.elem, items[i], elems + i * es.size, arena, error, where)) {
+          if (where) *where = fmt::format("[{}]{}", i, *where);
+          return false;
+        }
       store<const void*>(dst, elems);
       store<uint64_t>(dst + 8, items.size());
       return true;
@@ -364,7 +369,8 @@ void persist_flat(const Layout& layout, const Type& t, uint8_t* dst, rt::jit::Ar
   }
 }
 
-bool flatten_inputs(const Layout& layout, const std::vector<Value>& inputs, FlatRecord* out, std::string* error) {
+bool flatten_inputs(const Layout& layout, const std::vector<Value>& inputs, FlatRecord* out, std::string* error,
+                    std::string* path) {
   const auto& defs = layout.program().inputs;
   if (inputs.size() != defs.size()) {
     if (error) *error = fmt::format("expected {} inputs, got {}", defs.size(), inputs.size());
@@ -375,7 +381,8 @@ bool flatten_inputs(const Layout& layout, const std::vector<Value>& inputs, Flat
   for (size_t i = 0; i < defs.size(); ++i) {
     if (inputs[i].is_none()) {
       if (!defs[i].optional) {
-        if (error) *error = fmt::format("the input `{}` is missing", defs[i].name);
+        if (path) *path = defs[i].name;
+        if (error) *error = path ? "the input is missing" : fmt::format("the input `{}` is missing", defs[i].name);
         return false;
       }
       continue;
@@ -385,9 +392,10 @@ bool flatten_inputs(const Layout& layout, const std::vector<Value>& inputs, Flat
     auto* p =
         static_cast<uint8_t*>(out->arena_.allocate(std::max<uint32_t>(s.size, 1), std::max<uint32_t>(s.align, 16)));
     std::memset(p, 0, s.size);
-    std::string why;
-    if (!write_flat(layout, t, inputs[i], p, out->arena_, &why)) {
-      if (error) *error = fmt::format("the input `{}`: {}", defs[i].name, why);
+    std::string why, where;
+    if (!write_flat(layout, t, inputs[i], p, out->arena_, &why, &where)) {
+      if (path) *path = defs[i].name + where;
+      if (error) *error = path ? why : fmt::format("the input `{}{}`: {}", defs[i].name, where, why);
       return false;
     }
     out->pointers_[i] = p;

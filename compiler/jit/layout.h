@@ -81,9 +81,10 @@ using OwnerLookup = std::function<std::shared_ptr<const void>(const void* raw)>;
 
 // Writes `v` (of static type `t`) at `dst` in flat form; texts, list elements, calendars and
 // holiday sets go to (or are kept alive by) `arena`. False, with a message, when the value
-// does not have the type's shape.
+// does not have the type's shape; `where` (if given) then gets the place inside `v` that is
+// wrong, as a path suffix (".severity", "[2].amount"; "" for `v` itself).
 bool write_flat(const Layout& layout, const ir::Type& t, const ir::Value& v, uint8_t* dst, rt::jit::Arena& arena,
-                std::string* error);
+                std::string* error, std::string* where = nullptr);
 // Reads a flat value back into an interpreter value.
 ir::Value read_flat(const Layout& layout, const ir::Type& t, const uint8_t* src, const OwnerLookup& owners);
 // Copies the lists inside a flat value into `arena` (they may point into a dead frame).
@@ -98,12 +99,15 @@ class FlatRecord {
   std::shared_ptr<const void> owner_of(const void* raw) const { return arena_.find(raw); }
 
  private:
-  friend bool flatten_inputs(const Layout&, const std::vector<ir::Value>&, FlatRecord*, std::string*);
+  friend bool flatten_inputs(const Layout&, const std::vector<ir::Value>&, FlatRecord*, std::string*, std::string*);
   rt::jit::Arena arena_;
   std::vector<const uint8_t*> pointers_;
 };
 
-bool flatten_inputs(const Layout& layout, const std::vector<ir::Value>& inputs, FlatRecord* out, std::string* error);
+// False when an input does not fit its declared type. With `path`, `error` is the message and
+// `path` the input path of the wrong value ("case.severity"); without, `error` names the path.
+bool flatten_inputs(const Layout& layout, const std::vector<ir::Value>& inputs, FlatRecord* out, std::string* error,
+                    std::string* path = nullptr);
 
 // Where constants that are not immediates live in the constant pool.
 struct ConstPlan {

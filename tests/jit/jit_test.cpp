@@ -144,14 +144,36 @@ TEST_CASE("flattening checks ranges and enum members (generated code relies on t
   for (int64_t severity : {1, 3})
     CHECK(jitted.policy->flatten(with_field("severity", ir::Value(severity)), &flat, &why));
   CHECK_FALSE(jitted.policy->flatten(with_field("severity", ir::Value(int64_t{4})), &flat, &why));
-  CHECK(why == "the input `case`: 4 is outside `integer 1..3`");
+  CHECK(why == "the input `case.severity`: 4 is outside `integer 1..3`");
   CHECK_FALSE(jitted.policy->flatten(with_field("severity", ir::Value(int64_t{0})), &flat, &why));
-  CHECK(why == "the input `case`: 0 is outside `integer 1..3`");
+  CHECK(why == "the input `case.severity`: 0 is outside `integer 1..3`");
   CHECK_FALSE(jitted.policy->flatten(with_field("tier", ir::Value(ir::EnumValue{2})), &flat, &why));
-  CHECK(why == "the input `case`: `Tier` has no member number 2 (it has 2)");
+  CHECK(why == "the input `case.tier`: `Tier` has no member number 2 (it has 2)");
   ir::EvalResult r = jitted.policy->evaluate(with_field("tier", ir::Value(ir::EnumValue{-1})));
   CHECK_FALSE(r.ok);
-  CHECK(r.error.message == "the input `case`: `Tier` has no member number -1 (it has 2)");
+  CHECK(r.error.message == "`Tier` has no member number -1 (it has 2)");
+  CHECK(r.error.path == "case.tier");
+}
+
+TEST_CASE("an input the JIT cannot take names the path of the wrong value") {
+  auto p = compile_text(R"(
+record Line { units: integer 1..9 }
+input order { lines: list of Line }
+decision total: integer  clause "1" = sum l in order.lines: l.units
+)");
+  auto jitted = jit::CompiledPolicy::create(*p, no_cache());
+  REQUIRE(jitted.ok());
+  auto line = [](int64_t units) { return ir::Value::record({ir::Value(units)}); };
+  std::vector<ir::Value> in = {ir::Value::record({ir::Value::list({line(2), line(12)})})};
+  jit::FlatRecord flat;
+  std::string why;
+  CHECK_FALSE(jitted.policy->flatten(in, &flat, &why));
+  CHECK(why == "the input `order.lines[1].units`: 12 is outside `integer 1..9`");
+  ir::EvalResult r = jitted.policy->evaluate(in);
+  CHECK_FALSE(r.ok);
+  CHECK(r.error.path == "order.lines[1].units");
+  CHECK(r.error.message == "12 is outside `integer 1..9`");
+  CHECK(jitted.policy->evaluate({ir::Value::none()}).error.path == "order");
 }
 
 TEST_CASE("lists read by first() and is_empty(): early exit only where nothing else can tell") {
