@@ -25,18 +25,20 @@ using ir::TypeKind;
 
 Gen::Gen(const ir::Program& program, const Layout& layout, const ConstPlan& plan, llvm::LLVMContext& context)
     : program_(program), layout_(layout), consts_(plan), context_(context),
-      module_(std::make_unique<llvm::Module>("proviso.policy", context)), builder_(context), analysis_(program) {
-  i1_ = builder_.getInt1Ty();
-  i8_ = builder_.getInt8Ty();
-  i16_ = builder_.getInt16Ty();
-  i32_ = builder_.getInt32Ty();
-  i64_ = builder_.getInt64Ty();
-  i128_ = builder_.getInt128Ty();
-  ptr_ = builder_.getPtrTy();
-  dec_ = llvm::StructType::create(context_, {i128_, i32_}, "proviso.dec");
-  money_ = llvm::StructType::create(context_, {dec_, i16_}, "proviso.money");
-  span_ = llvm::StructType::create(context_, {ptr_, i64_}, "proviso.span");
-  bdur_ = llvm::StructType::create(context_, {i64_, i64_}, "proviso.bdur");
+      module_(std::make_unique<llvm::Module>("proviso.policy", context)), builder_(context),
+      flat_(context, builder_, layout), analysis_(program) {
+  const LlvmTypes types = flat_.types();
+  i1_ = types.i1;
+  i8_ = types.i8;
+  i16_ = types.i16;
+  i32_ = types.i32;
+  i64_ = types.i64;
+  i128_ = types.i128;
+  ptr_ = types.ptr;
+  dec_ = types.dec;
+  money_ = types.money;
+  span_ = types.span;
+  bdur_ = types.bdur;
   locals_.resize(static_cast<size_t>(std::max(0, program_.local_slots)));
   local_set_.assign(locals_.size(), false);
 }
@@ -298,7 +300,7 @@ void Gen::emit_value_body(int32_t v) {
     if (r.present) bad = builder_.CreateAnd(bad, r.present);
     fail_range(bad, r.v, site(ErrorSite::Kind::Range, def.body, {}, v));
   }
-  store(def.type, r, frame_at(memo_[v]));
+  flat_.store(def.type, r, frame_at(memo_[v]));
   builder_.CreateStore(builder_.getInt8(2), frame_at(state_value_ + v));
   builder_.CreateAlignedStore(saved, frame_at(kCurrent), llvm::Align(4));
   builder_.CreateRet(builder_.getInt32(0));
@@ -449,15 +451,15 @@ void Gen::emit_calendar_body(int32_t c) {
 void Gen::store_decision(size_t position, llvm::Value* out) {
   int32_t v = program_.decisions[position];
   const Type& t = program_.values[v].type;
-  llvm::Value* dst = at(out, layout_.decision_offset(position));
-  store(t, load(t, frame_at(memo_[v])), dst);
+  llvm::Value* dst = flat_.at(out, layout_.decision_offset(position));
+  flat_.store(t, flat_.load(t, frame_at(memo_[v])), dst);
   if (!contains_list(t, program_.schema)) return;
   // The host copies list storage out of the frame; an absent or empty list has none (the
   // common case for lists of exclusions), so the call is skipped.
   llvm::BasicBlock* copy = nullptr;
   llvm::BasicBlock* done = nullptr;
   if (t.kind == TypeKind::List) {
-    llvm::Value* items = at(dst, Layout::has_tag(t) ? layout_.value_offset(t) + 8 : 8);
+    llvm::Value* items = flat_.at(dst, Layout::has_tag(t) ? layout_.value_offset(t) + 8 : 8);
     llvm::Value* any =
         builder_.CreateICmpNE(builder_.CreateAlignedLoad(i64_, items, llvm::Align(8)), builder_.getInt64(0));
     if (Layout::has_tag(t))
@@ -492,15 +494,15 @@ llvm::Function* Gen::emit_entry(bool some) {
   frame->setAlignment(llvm::Align(16));
   llvm::AllocaInst* store = builder_.CreateAlloca(llvm::ArrayType::get(i8_, store_size_), nullptr, "store");
   store->setAlignment(llvm::Align(16));
-  builder_.CreateAlignedStore(store, at(frame, kStore), llvm::Align(8));
+  builder_.CreateAlignedStore(store, flat_.at(frame, kStore), llvm::Align(8));
   if (states_end_ > kStates)
-    builder_.CreateMemSet(at(frame, kStates), builder_.getInt8(0), states_end_ - kStates, llvm::MaybeAlign(1));
-  builder_.CreateAlignedStore(inputs, at(frame, kInputs), llvm::Align(8));
-  builder_.CreateAlignedStore(ctx, at(frame, kCtx), llvm::Align(8));
-  builder_.CreateAlignedStore(builder_.CreateAlignedLoad(ptr_, ctx, llvm::Align(8)), at(frame, kConsts),
+    builder_.CreateMemSet(flat_.at(frame, kStates), builder_.getInt8(0), states_end_ - kStates, llvm::MaybeAlign(1));
+  builder_.CreateAlignedStore(inputs, flat_.at(frame, kInputs), llvm::Align(8));
+  builder_.CreateAlignedStore(ctx, flat_.at(frame, kCtx), llvm::Align(8));
+  builder_.CreateAlignedStore(builder_.CreateAlignedLoad(ptr_, ctx, llvm::Align(8)), flat_.at(frame, kConsts),
                               llvm::Align(8));
-  builder_.CreateAlignedStore(builder_.getInt32(-1), at(frame, kCurrent), llvm::Align(4));
-  builder_.CreateAlignedStore(builder_.getInt32(-1), at(frame, kDecision), llvm::Align(4));
+  builder_.CreateAlignedStore(builder_.getInt32(-1), flat_.at(frame, kCurrent), llvm::Align(4));
+  builder_.CreateAlignedStore(builder_.getInt32(-1), flat_.at(frame, kDecision), llvm::Align(4));
   begin_function(f, frame, true);
 
   llvm::Value* zone = llvm::ConstantPointerNull::get(ptr_);
@@ -508,7 +510,7 @@ llvm::Function* Gen::emit_entry(bool some) {
     if (program_.nodes[program_.home_zone].type.kind != TypeKind::Zone) unsupported("an optional home zone");
     zone = gen(program_.home_zone).v;
   }
-  builder_.CreateAlignedStore(zone, at(out, layout_.home_zone_offset()), llvm::Align(8));
+  builder_.CreateAlignedStore(zone, flat_.at(out, layout_.home_zone_offset()), llvm::Align(8));
 
   if (!some) {
     for (size_t i = 0; i < program_.decisions.size(); ++i) {
@@ -679,9 +681,10 @@ CodegenResult Gen::run(const llvm::DataLayout& data_layout, const std::string& t
     depth_checks_ = analysis_.deepest_evaluation() > kInterpreterMaxDepth;
     analysis_.find_early_exit_collects(depth_checks_);
     auto* zt = llvm::ArrayType::get(i8_, zero_size_);
-    zero_ = new llvm::GlobalVariable(*module_, zt, true, llvm::GlobalValue::InternalLinkage,
-                                     llvm::ConstantAggregateZero::get(zt), "proviso.zero");
-    zero_->setAlignment(llvm::Align(16));
+    auto* zero = new llvm::GlobalVariable(*module_, zt, true, llvm::GlobalValue::InternalLinkage,
+                                          llvm::ConstantAggregateZero::get(zt), "proviso.zero");
+    zero->setAlignment(llvm::Align(16));
+    flat_.set_zero(zero);
     llvm::Function* eval = emit_entry(false);
     emit_entry(true);
     emit_batch(eval);

@@ -1,5 +1,7 @@
-// The code generator's private state, shared by codegen.cpp (functions, frame, entry points)
-// and codegen_ops.cpp (one case per ir::Op).
+// The code generator's private state, shared by codegen.cpp (functions, frame, entry points),
+// codegen_ops.cpp (one case per ir::Op), codegen_values.cpp (the operations on values) and
+// codegen_memory.cpp (temporaries, coercions, merges); values are loaded and stored through
+// FlatCode (codegen_flat.h).
 //
 // Every evaluation has a frame (an alloca of the entry point): pointers to the inputs, context
 // and constants; the value being computed and decision being evaluated (for error paths);
@@ -18,23 +20,13 @@
 #include "compiler/ir/evaluation.h"
 #include "compiler/jit/analysis.h"
 #include "compiler/jit/codegen.h"
+#include "compiler/jit/codegen_flat.h"
 
 namespace proviso::jit::detail {
 
-struct Unsupported {
-  std::string what;  // "the JIT does not support X yet"
-};
-
-// A value in generated code. `v` is the value in its SSA form (records: a pointer to flat
-// memory that is always readable); `present` is an i1 for values that may be absent, or null
-// when the value is known to be present.
-struct CV {
-  llvm::Value* v = nullptr;
-  llvm::Value* present = nullptr;
-};
-
 using ir::Nesting;
 
+// Generates the native code of a policy (one LLVM module); see the top of this file.
 class Gen {
  public:
   Gen(const ir::Program& program, const Layout& layout, const ConstPlan& plan, llvm::LLVMContext& context);
@@ -67,25 +59,15 @@ class Gen {
   void fail_range(llvm::Value* bad, llvm::Value* v, int site_index);
 
   // memory
-  llvm::Value* at(llvm::Value* base, uint64_t offset);
-  llvm::Value* at(llvm::Value* base, llvm::Value* offset);
-  llvm::Value* frame_at(uint64_t offset) { return at(fn_.frame, offset); }
-  llvm::Value* store_at(int64_t offset) { return at(fn_.store, static_cast<uint64_t>(offset)); }
+  llvm::Value* frame_at(uint64_t offset) { return flat_.at(fn_.frame, offset); }
+  llvm::Value* store_at(int64_t offset) { return flat_.at(fn_.store, static_cast<uint64_t>(offset)); }
   std::map<std::string, llvm::Constant*> texts_;  // text constants as module globals
   llvm::Value* temp(uint32_t size, uint32_t align);
   // Element `index` of a constant array, kept as a private global of the module.
   llvm::Value* load_constant_element(llvm::Constant* array, llvm::Value* index, const std::string& name);
   // Calls a value, table or calendar function, telling it the evaluation depth (kDepth).
   llvm::CallInst* call_nested(llvm::Function* f);
-  llvm::Value* load_value(const ir::Type& t, llvm::Value* p);
-  void store_value(const ir::Type& t, llvm::Value* v, llvm::Value* p);
-  CV load(const ir::Type& t, llvm::Value* p);
-  void store(const ir::Type& t, CV x, llvm::Value* p);
   llvm::Value* spill(const ir::Type& t, llvm::Value* v);  // required value to temp memory
-  llvm::Type* repr(const ir::Type& t);
-  llvm::Value* zero_of(const ir::Type& t);
-  CV absent(const ir::Type& t) { return {zero_of(t), builder_.getFalse()}; }
-  llvm::Value* presence(const CV& x) { return x.present ? x.present : builder_.getTrue(); }
   CV coerce(CV x, const ir::Type& from, const ir::Type& to);
   CV merge(const ir::Type& t, const std::vector<std::pair<llvm::BasicBlock*, CV>>& in);
   llvm::BasicBlock* block(const char* name);
@@ -136,12 +118,12 @@ class Gen {
   llvm::LLVMContext& context_;
   std::unique_ptr<llvm::Module> module_;
   llvm::IRBuilder<> builder_;
+  FlatCode flat_;  // types, loads and stores of values (codegen_flat.h)
   std::vector<ErrorSite> sites_;
 
   llvm::IntegerType *i1_, *i8_, *i16_, *i32_, *i64_, *i128_;
   llvm::PointerType* ptr_;
   llvm::StructType *dec_, *money_, *span_, *bdur_;
-  llvm::GlobalVariable* zero_ = nullptr;
   uint32_t zero_size_ = 64;
 
   // frame

@@ -23,7 +23,7 @@ constexpr int kMaxDepth = 400;  // codegen recursion; the checker bounds nesting
 }  // namespace
 
 CV Gen::gen(NodeId id) {
-  if (id < 0) return absent(Type::of(TypeKind::None));
+  if (id < 0) return flat_.absent(Type::of(TypeKind::None));
   if (static_cast<size_t>(id) >= program_.nodes.size()) unsupported("a reference to a missing node");
   Nesting nesting(depth_);
   if (depth_ > kMaxDepth) unsupported("expressions nested this deeply");
@@ -42,7 +42,7 @@ CV Gen::gen(NodeId id) {
         unsupported("a reference to a missing value");
       ensure_value(n.aux, true);
       const Type& vt = program_.values[n.aux].type;
-      return coerce(load(vt, frame_at(memo_[n.aux])), vt, n.type);
+      return coerce(flat_.load(vt, frame_at(memo_[n.aux])), vt, n.type);
     }
     case Op::TableGet: return gen_table_get(n);
     case Op::CalendarRef: return {ensure_calendar(n.aux, id), nullptr};
@@ -51,7 +51,7 @@ CV Gen::gen(NodeId id) {
       CV x = gen(n.a);
       if (program_.nodes[n.a].type.kind == TypeKind::None) {
         fail_now(site(ErrorSite::Kind::Static, id, ir::msg::kAbsentValue));
-        return {zero_of(n.type), nullptr};
+        return {flat_.zero_of(n.type), nullptr};
       }
       if (x.present) fail_if(builder_.CreateNot(x.present), site(ErrorSite::Kind::Static, id, ir::msg::kAbsentValue));
       return {x.v, nullptr};
@@ -59,7 +59,7 @@ CV Gen::gen(NodeId id) {
     case Op::IsPresent: {
       CV x = gen(n.a);
       if (program_.nodes[n.a].type.kind == TypeKind::None) return {builder_.getFalse(), nullptr};
-      return {presence(x), nullptr};
+      return {flat_.presence(x), nullptr};
     }
     case Op::Coalesce: return gen_coalesce(n);
     case Op::MakeRecord:
@@ -141,7 +141,7 @@ CV Gen::gen_const(const ir::Node& n, NodeId id) {
   const Value& v = program_.consts[n.aux];
   if (n.type.kind == TypeKind::None || v.is_none()) {
     if (!Layout::has_tag(n.type)) unsupported("an absent constant of a required type");
-    return absent(n.type);
+    return flat_.absent(n.type);
   }
   if (n.type.kind == TypeKind::Text && v.kind() == Value::Kind::Text) {
     // Text constants are module globals: the optimiser sees them, and the object stays
@@ -156,7 +156,8 @@ CV Gen::gen_const(const ir::Node& n, NodeId id) {
     }
     return {g, Layout::has_tag(n.type) ? builder_.getTrue() : nullptr};
   }
-  if (consts_.node_offset[id] >= 0) return load(n.type, at(fn_.consts, static_cast<uint64_t>(consts_.node_offset[id])));
+  if (consts_.node_offset[id] >= 0)
+    return flat_.load(n.type, flat_.at(fn_.consts, static_cast<uint64_t>(consts_.node_offset[id])));
   auto i64c = [&](int64_t x) { return builder_.getInt64(static_cast<uint64_t>(x)); };
   auto dec = [&](const rt::Decimal& d) -> llvm::Constant* {
     unsigned __int128 c = static_cast<unsigned __int128>(d.coefficient());
@@ -224,9 +225,9 @@ CV Gen::gen_input(const ir::Node& n) {
   llvm::Value* present = nullptr;
   if (def.optional) {
     present = builder_.CreateICmpNE(p, llvm::ConstantPointerNull::get(ptr_));
-    return {load_value(t, builder_.CreateSelect(present, p, zero_)), present};  // readable when absent
+    return {flat_.load_value(t, builder_.CreateSelect(present, p, flat_.zero())), present};  // readable when absent
   }
-  return {load_value(t, p), present};
+  return {flat_.load_value(t, p), present};
 }
 
 CV Gen::gen_field(const ir::Node& n, NodeId id) {
@@ -238,7 +239,7 @@ CV Gen::gen_field(const ir::Node& n, NodeId id) {
   const ir::RecordDef& def = program_.schema.records[rt_.id];
   if (n.aux < 0 || static_cast<size_t>(n.aux) >= def.fields.size()) unsupported("a missing field");
   const Type& ft = def.fields[n.aux].type;
-  CV x = load(ft, at(rec.v, layout_.field_offset(rt_.id, n.aux)));
+  CV x = flat_.load(ft, flat_.at(rec.v, layout_.field_offset(rt_.id, n.aux)));
   if (analysis_.required_input_path(id)) assume_declared_range(ft, x.v);
   return coerce(x, ft, n.type);
 }
@@ -344,7 +345,7 @@ CV Gen::table_column_lookup(const ir::TableDef& def, const ir::Node& n, llvm::Va
   };
   CV out;
   out.v = array(values, "value");
-  if (repr(n.type) == i1_) out.v = builder_.CreateTrunc(out.v, i1_);
+  if (flat_.repr(n.type) == i1_) out.v = builder_.CreateTrunc(out.v, i1_);
   if (n.type.optional) out.present = builder_.CreateTrunc(array(present, "present"), i1_);
   return out;
 }
@@ -479,8 +480,8 @@ CV Gen::gen_record(const ir::Node& n, NodeId id) {
       int f = n.ints[i];
       const Type& ft = def.fields[f].type;
       NodeId a = n.args[i];
-      CV x = a >= 0 ? coerce(gen(a), program_.nodes[a].type, ft) : absent(ft);
-      store(ft, x, at(dst, layout_.field_offset(rid, f)));
+      CV x = a >= 0 ? coerce(gen(a), program_.nodes[a].type, ft) : flat_.absent(ft);
+      flat_.store(ft, x, flat_.at(dst, layout_.field_offset(rid, f)));
     }
   } else {
     if (n.args.size() != def.fields.size()) unsupported("a record with missing fields");
@@ -488,8 +489,8 @@ CV Gen::gen_record(const ir::Node& n, NodeId id) {
     for (size_t i = 0; i < n.args.size(); ++i) {
       const Type& ft = def.fields[i].type;
       NodeId a = n.args[i];
-      CV x = a >= 0 ? coerce(gen(a), program_.nodes[a].type, ft) : absent(ft);
-      store(ft, x, at(dst, layout_.field_offset(rid, static_cast<int>(i))));
+      CV x = a >= 0 ? coerce(gen(a), program_.nodes[a].type, ft) : flat_.absent(ft);
+      flat_.store(ft, x, flat_.at(dst, layout_.field_offset(rid, static_cast<int>(i))));
     }
   }
   return {dst, nullptr};
@@ -605,7 +606,7 @@ void Gen::for_each(llvm::Value* list, const Type& elem,
   llvm::Value* iv = builder_.CreateLoad(i64_, i);
   builder_.CreateCondBr(builder_.CreateICmpULT(iv, count), bb, exit);
   builder_.SetInsertPoint(bb);
-  llvm::Value* p = at(data, builder_.CreateMul(iv, builder_.getInt64(stride)));
+  llvm::Value* p = flat_.at(data, builder_.CreateMul(iv, builder_.getInt64(stride)));
   body(p, exit);
   builder_.CreateStore(builder_.CreateAdd(iv, builder_.getInt64(1)), i);
   builder_.CreateBr(head);
@@ -623,7 +624,7 @@ CV Gen::gen_in(const ir::Node& n, NodeId id) {
   builder_.CreateStore(builder_.getInt8(0), found);
   int mismatch = xt.kind == TypeKind::Money ? site(ErrorSite::Kind::Shim, id) : -1;
   for_each(list.v, et, [&](llvm::Value* p, llvm::BasicBlock* exit) {
-    CV item = load(et, p);
+    CV item = flat_.load(et, p);
     llvm::BasicBlock* check = block("in.check");
     llvm::BasicBlock* next = block("in.next");
     if (item.present)

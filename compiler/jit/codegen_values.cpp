@@ -55,7 +55,7 @@ CV Gen::gen_decimal(const ir::Node& n, NodeId id) {
   llvm::Value* out = temp(32, 16);
   if (n.op == Op::DecNeg) {
     call_shim("proviso_rt_dec_neg", builder_.getVoidTy(), {a, out});
-    return {load_value(dt, out), nullptr};
+    return {flat_.load_value(dt, out), nullptr};
   }
   llvm::Value* b = spill(dt, gen(n.b).v);
   const char* name = n.op == Op::DecAdd   ? "proviso_rt_dec_add"
@@ -64,7 +64,7 @@ CV Gen::gen_decimal(const ir::Node& n, NodeId id) {
                                           : "proviso_rt_dec_div";
   llvm::Value* st = call_shim(name, i32_, {fn_.ctx, a, b, out});
   fail_if(builder_.CreateICmpNE(st, builder_.getInt32(0)), site(ErrorSite::Kind::Shim, id));
-  return {load_value(dt, out), nullptr};
+  return {flat_.load_value(dt, out), nullptr};
 }
 
 CV Gen::gen_money(const ir::Node& n, NodeId id) {
@@ -73,7 +73,7 @@ CV Gen::gen_money(const ir::Node& n, NodeId id) {
   if (n.op == Op::MoneyNeg) {
     llvm::Value* out = temp(48, 16);
     call_shim("proviso_rt_money_neg", builder_.getVoidTy(), {a, out});
-    return {load_value(mt, out), nullptr};
+    return {flat_.load_value(mt, out), nullptr};
   }
   bool by_decimal = n.op == Op::MoneyMul || n.op == Op::MoneyDiv;
   llvm::Value* b = spill(by_decimal ? dt : mt, gen(n.b).v);
@@ -86,7 +86,7 @@ CV Gen::gen_money(const ir::Node& n, NodeId id) {
                                             : "proviso_rt_money_ratio";
   llvm::Value* st = call_shim(name, i32_, {fn_.ctx, a, b, out});
   fail_if(builder_.CreateICmpNE(st, builder_.getInt32(0)), site(ErrorSite::Kind::Shim, id));
-  return {load_value(ratio ? dt : mt, out), nullptr};
+  return {flat_.load_value(ratio ? dt : mt, out), nullptr};
 }
 
 CV Gen::gen_duration(const ir::Node& n, NodeId id) {
@@ -232,7 +232,7 @@ CV Gen::gen_early_exit_collect(const ir::Node& n, NodeId id) {
   auto* type = llvm::ArrayType::get(cells[0]->getType(), cells.size());
   CV first = {load_constant_element(llvm::ConstantArray::get(type, cells), k, "proviso.collect"), nullptr};
   llvm::Value* data = store_at(node_store_[id]);
-  store(et, first, at(data, uint64_t{0}));
+  flat_.store(et, first, flat_.at(data, uint64_t{0}));
   // Only first() and is_empty() read this list: a length of 0 or 1 tells them all they see.
   llvm::Value* r = llvm::UndefValue::get(span_);
   r = builder_.CreateInsertValue(r, data, 0);
@@ -251,7 +251,7 @@ CV Gen::gen_list(const ir::Node& n, NodeId id) {
     if (n.op == Op::MakeList) {
       for (size_t i = 0; i < n.args.size(); ++i) {
         NodeId a = n.args[i];
-        store(et, coerce(gen(a), program_.nodes[a].type, et), at(data, i * stride));
+        flat_.store(et, coerce(gen(a), program_.nodes[a].type, et), flat_.at(data, i * stride));
       }
       r = builder_.CreateInsertValue(r, n.args.empty() ? llvm::ConstantPointerNull::get(ptr_) : data, 0);
       return {builder_.CreateInsertValue(r, builder_.getInt64(n.args.size()), 1), nullptr};
@@ -283,11 +283,11 @@ CV Gen::gen_list(const ir::Node& n, NodeId id) {
         elems.push_back(coerce(gen(a), program_.nodes[a].type, et));
       }
       auto slot_by_selects = [&](size_t j) {
-        CV slot = {zero_of(et), Layout::has_tag(et) ? builder_.getFalse() : nullptr};
+        CV slot = {flat_.zero_of(et), Layout::has_tag(et) ? builder_.getFalse() : nullptr};
         for (size_t i = items; i-- > j;) {
           llvm::Value* here = builder_.CreateAnd(conds[i], builder_.CreateICmpEQ(before[i], builder_.getInt64(j)));
           slot.v = builder_.CreateSelect(here, elems[i].v, slot.v);
-          if (slot.present) slot.present = builder_.CreateSelect(here, presence(elems[i]), slot.present);
+          if (slot.present) slot.present = builder_.CreateSelect(here, flat_.presence(elems[i]), slot.present);
         }
         return slot;
       };
@@ -311,8 +311,8 @@ CV Gen::gen_list(const ir::Node& n, NodeId id) {
       } else {
         first = slot_by_selects(0);
       }
-      store(et, first, at(data, uint64_t{0}));
-      for (size_t j = 1; j < items; ++j) store(et, slot_by_selects(j), at(data, j * stride));
+      flat_.store(et, first, flat_.at(data, uint64_t{0}));
+      for (size_t j = 1; j < items; ++j) flat_.store(et, slot_by_selects(j), flat_.at(data, j * stride));
       r = builder_.CreateInsertValue(r, data, 0);
       // The length as popcount(mask), not the running sum: `is_empty` then folds to mask == 0.
       llvm::Value* length = builder_.CreateUnaryIntrinsic(llvm::Intrinsic::ctpop, mask);
@@ -329,7 +329,7 @@ CV Gen::gen_list(const ir::Node& n, NodeId id) {
       NodeId a = n.args[i];
       CV x = coerce(gen(a), program_.nodes[a].type, et);
       llvm::Value* k = builder_.CreateLoad(i64_, count);
-      store(et, x, at(data, builder_.CreateMul(k, builder_.getInt64(stride))));
+      flat_.store(et, x, flat_.at(data, builder_.CreateMul(k, builder_.getInt64(stride))));
       builder_.CreateStore(builder_.CreateAdd(k, builder_.getInt64(1)), count);
       builder_.CreateBr(next);
       builder_.SetInsertPoint(next);
@@ -352,8 +352,8 @@ CV Gen::gen_list(const ir::Node& n, NodeId id) {
   // holds), so it is read without choosing between the list and the zero buffer.
   llvm::Value* p = analysis_.is_early_exit_list(n.a)
                        ? builder_.CreateExtractValue(list.v, 0)
-                       : builder_.CreateSelect(some, builder_.CreateExtractValue(list.v, 0), zero_);
-  CV first = load(et, p);
+                       : builder_.CreateSelect(some, builder_.CreateExtractValue(list.v, 0), flat_.zero());
+  CV first = flat_.load(et, p);
   llvm::Value* present = first.present ? builder_.CreateAnd(some, first.present) : some;
   return coerce({first.v, present}, et.as_optional(), n.type);
 }
@@ -388,7 +388,7 @@ CV Gen::gen_aggregate(const ir::Node& n, NodeId id) {
   CV saved = locals_[n.aux];
   bool saved_set = local_set_[n.aux];
   for_each(list.v, et, [&](llvm::Value* p, llvm::BasicBlock* exit) {
-    locals_[n.aux] = load(et, p);
+    locals_[n.aux] = flat_.load(et, p);
     local_set_[n.aux] = true;
     CV v = gen(n.b);
     if (n.op == Op::AggAny || n.op == Op::AggAll) {
@@ -414,26 +414,26 @@ CV Gen::gen_aggregate(const ir::Node& n, NodeId id) {
     llvm::BasicBlock* next = block("agg.next");
     builder_.CreateCondBr(builder_.CreateICmpEQ(builder_.CreateLoad(i8_, have), builder_.getInt8(0)), first, more);
     builder_.SetInsertPoint(first);
-    store_value(at_, x.v, acc);
+    flat_.store_value(at_, x.v, acc);
     builder_.CreateStore(builder_.getInt8(1), have);
     builder_.CreateBr(next);
     builder_.SetInsertPoint(more);
-    llvm::Value* cur = load_value(at_, acc);
+    llvm::Value* cur = flat_.load_value(at_, acc);
     if (n.op == Op::AggSum) {
       if (at_.kind == TypeKind::Integer || at_.kind == TypeKind::Duration) {
-        store_value(at_, checked(llvm::Intrinsic::sadd_with_overflow, cur, x.v, overflow), acc);
+        flat_.store_value(at_, checked(llvm::Intrinsic::sadd_with_overflow, cur, x.v, overflow), acc);
       } else {
         Type dt = Type::of(TypeKind::Decimal);
         llvm::Value* out = temp(32, 16);
         llvm::Value* st = call_shim("proviso_rt_dec_add", i32_, {fn_.ctx, spill(dt, cur), spill(dt, x.v), out});
         fail_if(builder_.CreateICmpNE(st, builder_.getInt32(0)), overflow);
-        store_value(at_, load_value(dt, out), acc);
+        flat_.store_value(at_, flat_.load_value(dt, out), acc);
       }
     } else {
       llvm::Value* c = compare3(x, {cur, nullptr}, at_, id, n.b);
       llvm::Value* better = n.op == Op::AggMin ? builder_.CreateICmpSLT(c, builder_.getInt32(0))
                                                : builder_.CreateICmpSGT(c, builder_.getInt32(0));
-      store_value(at_, builder_.CreateSelect(better, x.v, cur), acc);
+      flat_.store_value(at_, builder_.CreateSelect(better, x.v, cur), acc);
     }
     builder_.CreateBr(next);
     builder_.SetInsertPoint(next);
@@ -446,11 +446,11 @@ CV Gen::gen_aggregate(const ir::Node& n, NodeId id) {
     case Op::AggCount: return {builder_.CreateLoad(i64_, acc), nullptr};
     case Op::AggSum: {
       llvm::Value* h = builder_.CreateICmpNE(builder_.CreateLoad(i8_, have), builder_.getInt8(0));
-      return {builder_.CreateSelect(h, load_value(at_, acc), zero_of(at_)), nullptr};
+      return {builder_.CreateSelect(h, flat_.load_value(at_, acc), flat_.zero_of(at_)), nullptr};
     }
     default: {
       llvm::Value* h = builder_.CreateICmpNE(builder_.CreateLoad(i8_, have), builder_.getInt8(0));
-      return coerce({load_value(at_, acc), h}, n.type, n.type);
+      return coerce({flat_.load_value(at_, acc), h}, n.type, n.type);
     }
   }
 }
@@ -494,13 +494,13 @@ CV Gen::gen_function(const ir::Node& n, NodeId id) {
         case TypeKind::Percent: {
           llvm::Value* out = temp(32, 16);
           call_shim("proviso_rt_dec_abs", builder_.getVoidTy(), {spill(dt, a.v), out});
-          return {load_value(dt, out), nullptr};
+          return {flat_.load_value(dt, out), nullptr};
         }
         case TypeKind::Money: {
           Type mt = Type::of(TypeKind::Money);
           llvm::Value* out = temp(48, 16);
           call_shim("proviso_rt_money_abs", builder_.getVoidTy(), {spill(mt, a.v), out});
-          return {load_value(mt, out), nullptr};
+          return {flat_.load_value(mt, out), nullptr};
         }
         default: unsupported("`abs` of this type");
       }
@@ -534,7 +534,7 @@ CV Gen::gen_function(const ir::Node& n, NodeId id) {
             {fn_.ctx, spill(dt, a.v), builder_.getInt32(static_cast<uint32_t>(n.aux < 0 ? 0 : n.aux)), mode, out});
       }
       fail_if(builder_.CreateICmpNE(st, builder_.getInt32(0)), site(ErrorSite::Kind::Shim, id));
-      return {load_value(rt, out), nullptr};
+      return {flat_.load_value(rt, out), nullptr};
     }
     case Op::Blank: {
       if (at_.kind == TypeKind::None) return {builder_.getTrue(), nullptr};
@@ -546,10 +546,10 @@ CV Gen::gen_function(const ir::Node& n, NodeId id) {
     case Op::ToText: {
       Slot s = layout_.slot(at_);
       llvm::Value* v = temp(std::max<uint32_t>(s.size, 1), s.align);
-      store(at_, a, v);
+      flat_.store(at_, a, v);
       llvm::Value* out = temp(16, 8);
       call_shim("proviso_host_to_text", builder_.getVoidTy(), {fn_.ctx, builder_.getInt32(n.a), v, out});
-      return {load_value(Type::of(TypeKind::Text), out), nullptr};
+      return {flat_.load_value(Type::of(TypeKind::Text), out), nullptr};
     }
     default: break;
   }
