@@ -459,6 +459,12 @@ std::string Checker::path_key(ir::NodeId id) const {
   }
 }
 
+void Checker::add_default_fix(Diagnostic& d, int file, Span span, std::string_view text) const {
+  // Only where the span is exactly the value's text (a value built by the checker has none).
+  if (text.empty() || program_->files[file]->slice(span) != text) return;
+  d.fixes.push_back({span, fmt::format("({} ?? DEFAULT)", text), Applicability::HasPlaceholders});
+}
+
 ir::NodeId Checker::require_present(ir::NodeId id, int file, Span span, const ast::Expr& e) {
   Type t = type_of(id);
   if (t.is_error() || !t.optional) return id;
@@ -468,6 +474,7 @@ ir::NodeId Checker::require_present(ir::NodeId id, int file, Span span, const as
       fmt::format("`{}` may be absent: its type is `{}`", text.empty() ? "this value" : std::string(text), show(t)));
   d.help = fmt::format("handle the absent case first: `if {} is present then ... else ...`, or `{} ?? DEFAULT`",
                        std::string(text), std::string(text));
+  add_default_fix(d, file, span, text);
   ir::Node poison;
   poison.type = Type::error();
   return emit(std::move(poison), file, span);
@@ -502,6 +509,7 @@ ir::NodeId Checker::coerce(ir::NodeId id, const Type& target, int file, Span spa
                  ? "handle the absent case with `if ... is present` or `??`"
                  : fmt::format("handle the absent case: `if {} is present then ... else ...`, or `{} ?? DEFAULT`",
                                std::string(text), std::string(text));
+    add_default_fix(d, file, span, text);
     return id;
   }
   if (ir::same_shape(t, target)) {

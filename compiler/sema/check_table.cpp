@@ -15,6 +15,15 @@ using ir::TypeKind;
 
 namespace {
 
+// The edit that declares `hit first`: it replaces a written `hit unique`, or goes on a line of
+// its own before the first row, indented as that row is.
+Fix hit_first_fix(const ast::TableDecl& t, std::string_view text) {
+  if (t.hit_written) return {t.hit_span, "hit first"};
+  uint32_t row = t.rows.front().span.begin, line = row;
+  while (line > 0 && (text[line - 1] == ' ' || text[line - 1] == '\t')) --line;
+  return {{row, row}, fmt::format("hit first\n{}", text.substr(line, row - line))};
+}
+
 constexpr size_t kMaxCoverageCells = 200000;
 // Combinations times rows: beyond this the coverage walk takes more than about a second.
 constexpr size_t kMaxCoverageWork = 50000000;
@@ -338,6 +347,7 @@ void Checker::ensure_table(Symbol& sym) {
                                       t.name.text, describe()));
           d.related.push_back({t.rows[matching[0]].span, fmt::format("row {} is here", matching[0] + 1)});
           d.help = "make the rows exclusive, or declare `hit first` so the first matching row wins";
+          d.fixes.push_back(hit_first_fix(t, program_->files[sym.file]->text()));
         }
         size_t c = 0;
         while (c < at.size() && ++at[c] == doms[c].reps.size()) at[c++] = 0;

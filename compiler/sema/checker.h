@@ -53,6 +53,8 @@ class Checker {
   // ---- shared helpers (checker.cpp) ----
   Diagnostic& error(int file, Span span, Code code, std::string message);
   Diagnostic& warning(int file, Span span, Code code, std::string message);
+  // The `help:` edit for a value that may be absent: `(VALUE ?? DEFAULT)`, a placeholder.
+  void add_default_fix(Diagnostic& d, int file, Span span, std::string_view text) const;
   ir::NodeId emit(ir::Node node, int file, Span span);
   ir::NodeId emit_const(ir::Value value, ir::Type type, int file, Span span);
   int32_t add_loc(int file, Span span);

@@ -294,7 +294,7 @@ TEST_CASE("applying the fixes of a diagnostic makes it go away") {
   }
   // The help lines that are mechanical carry their edit.
   for (Code c : {Code::UnknownName, Code::UnknownType, Code::UnknownField, Code::UnknownColumn, Code::UnknownFunction,
-                 Code::OptionalTwice, Code::OptionalInput, Code::NoClause}) {
+                 Code::OptionalTwice, Code::OptionalInput, Code::NoClause, Code::MayBeAbsent, Code::TableOverlap}) {
     INFO(code_id(c));
     CHECK(fixed.contains(c));
   }
@@ -316,6 +316,34 @@ TEST_CASE("fixes: did-you-mean replaces the name, a missing clause is a placehol
   CHECK(n.fixes[0].span.size() == 0);
   CHECK(n.fixes[0].replacement == "  clause \"...\"");
   CHECK(n.fixes[0].applicability == Applicability::HasPlaceholders);
+}
+
+TEST_CASE("fixes: an overlap declares `hit first`, an absent value gets a default to fill in") {
+  auto overlap = compile_example(example_of(Code::TableOverlap).policy);
+  REQUIRE(!overlap.diagnostics.items().empty());
+  const Diagnostic& o = overlap.diagnostics.items()[0];
+  REQUIRE(o.fixes.size() == 1);
+  CHECK(o.fixes[0].span.size() == 0);
+  CHECK(o.fixes[0].replacement == "hit first\n  ");
+  CHECK(o.fixes[0].applicability == Applicability::MachineApplicable);
+  // A written `hit unique` is replaced.
+  std::string unique = example_of(Code::TableOverlap).policy;
+  size_t first_row = unique.find("\n  | Gold");
+  REQUIRE(first_row != std::string::npos);
+  unique.insert(first_row, "\n  hit unique");
+  auto written = compile_example(unique);
+  REQUIRE(!written.diagnostics.items().empty());
+  const Diagnostic& w = written.diagnostics.items()[0];
+  REQUIRE(w.fixes.size() == 1);
+  CHECK(w.source->slice(w.fixes[0].span) == "hit unique");
+  CHECK(!codes_of(compile_example(apply_fixes(unique, w))).contains(Code::TableOverlap));
+
+  auto absent = compile_example(example_of(Code::MayBeAbsent).policy);
+  REQUIRE(!absent.diagnostics.items().empty());
+  const Diagnostic& a = absent.diagnostics.items()[0];
+  REQUIRE(a.fixes.size() == 1);
+  CHECK(a.fixes[0].replacement == "(" + std::string(a.source->slice(a.fixes[0].span)) + " ?? DEFAULT)");
+  CHECK(a.fixes[0].applicability == Applicability::HasPlaceholders);
 }
 
 TEST_CASE("related locations: the other row of an overlap, the first of a duplicate") {
