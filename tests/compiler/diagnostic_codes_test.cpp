@@ -293,6 +293,7 @@ TEST_CASE("applying the fixes of a diagnostic makes it go away") {
     }
   }
   // The help lines that are mechanical carry their edit.
+  // (docs/DIAGNOSTICS.md lists them under "fixes"; P0021's example has no close member.)
   for (Code c : {Code::UnknownName, Code::UnknownType, Code::UnknownField, Code::UnknownColumn, Code::UnknownFunction,
                  Code::OptionalTwice, Code::OptionalInput, Code::NoClause, Code::MayBeAbsent, Code::TableOverlap}) {
     INFO(code_id(c));
