@@ -1,6 +1,6 @@
 // proviso-bench-jit: the JIT against a hand-written C++ baseline and the reference interpreter
 // on the triage workload, the deadlines workload for JIT vs interpreter, and the cold compile
-// and cache-load times of the Qlik OEM policy (shared/BENCH.md). Inputs are decoded and
+// and cache-load times of the Qlik OEM policy (bench/README.md). Inputs are decoded and
 // flattened once, outside the timed loops; each figure is the median of several runs, and
 // the ratios within one run are what to quote.
 //   proviso-bench-jit [--runs N] [--json] [--only triage|deadlines|compile]

@@ -1,4 +1,4 @@
-// A hand-written C++ evaluator of the triage workload (shared/BENCH.md), the baseline the JIT
+// A hand-written C++ evaluator of the triage workload (bench/README.md), the baseline the JIT
 // is measured against. It reads the same flat `case` records the JIT reads (the layout is
 // checked against compiler/jit/layout.h at start-up) and is compiled at -O2.
 #pragma once

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Soak test (`make soak`, not part of CI): streams N distinct records (default 10,000,000)
-through `proviso eval` from a pipe and samples the process's resident memory every second.
+through `proviso eval` from a pipe and samples the process's resident memory five times a second.
 The records exercise what could grow in a long run: each has its own closure dates (a
 calendar built from input-dependent holidays) and its own instants. Memory must be flat after
 warm-up: the growth from 10% of the records to the end must stay under 1 MiB per million
@@ -64,8 +64,11 @@ def feed(stdin):
 
 
 env = dict(os.environ, XDG_CACHE_HOME=os.path.join(args.work, "cache"))
+# stderr goes to a file: a pipe nobody reads could fill and stop the run.
+stderr_path = os.path.join(args.work, "stderr.txt")
+stderr_file = open(stderr_path, "wb")
 p = subprocess.Popen([args.proviso, "eval", policy, "--input", "-", "--engine", args.engine], stdin=subprocess.PIPE,
-                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                     stdout=subprocess.PIPE, stderr=stderr_file, env=env)
 lines = [0]
 
 
@@ -86,9 +89,11 @@ while p.poll() is None:
         samples.append((time.time() - start, lines[0], rss))
     except (OSError, StopIteration):
         pass
-    time.sleep(1)
+    time.sleep(0.2)
 reader.join()
-err = p.stderr.read().decode()
+stderr_file.close()
+with open(stderr_path, errors="replace") as f:
+    err = f.read()
 elapsed = time.time() - start
 with open(os.path.join(args.work, "rss.csv"), "w") as f:
     f.write("seconds,records,rss_kib\n")
@@ -96,8 +101,13 @@ with open(os.path.join(args.work, "rss.csv"), "w") as f:
         f.write(f"{s:.1f},{r},{m}\n")
 if p.returncode != 0 or lines[0] != n:
     sys.exit(f"FAIL: exit {p.returncode}, {lines[0]} of {n} lines, stderr {err[:500]!r}")
-warm = next(((s, r, m) for s, r, m in samples if r >= n // 10), samples[0])
-last = samples[-1]
+# A verdict needs samples after warm-up (the first tenth of the records) and before the end.
+after_warmup = [x for x in samples if x[1] >= n // 10]
+if len(after_warmup) < 10:
+    sys.exit(f"FAIL: only {len(after_warmup)} memory samples after warm-up; the run was too short to measure "
+             f"(give more --records)")
+warm = after_warmup[0]
+last = after_warmup[-1]
 peak = max(m for _, _, m in samples)
 growth = (last[2] - warm[2]) / 1024  # MiB
 per_million = growth / max((last[1] - warm[1]) / 1e6, 1e-9)

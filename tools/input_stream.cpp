@@ -15,6 +15,7 @@
 #include <new>
 
 #include <fmt/format.h>
+#include <proviso/rt/error.h>
 #include "compiler/records/json_syntax.h"
 #include "compiler/records/yaml_stream.h"
 
@@ -24,14 +25,8 @@ namespace {
 
 constexpr size_t kChunk = size_t{1} << 20;
 
-std::string reason(int err) {
-  std::string r = std::strerror(err);
-  if (r.size() > 1 && r[0] >= 'A' && r[0] <= 'Z' && !(r[1] >= 'A' && r[1] <= 'Z'))
-    r[0] = static_cast<char>(r[0] - 'A' + 'a');
-  return r;
-}
-
-bool is_blank(std::string_view s) {
+// A line of only spaces, tabs or a CR: skipped between NDJSON records.
+bool is_blank_line(std::string_view s) {
   for (char c : s)
     if (c != ' ' && c != '\t' && c != '\r') return false;
   return true;
@@ -113,7 +108,7 @@ struct InputStream::Impl {
     do n = ::read(fd, buf.data() + end, kChunk);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
-      *error = fmt::format("cannot read {}: {}", name, reason(errno));
+      *error = fmt::format("cannot read {}: {}", name, rt::system_reason(errno));
       eof = true;
       return false;
     }
@@ -155,7 +150,7 @@ bool InputStream::open(const std::string& path, bool yaml, const records::Limits
     s.name = path;
     s.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (s.fd < 0) {
-      *error = fmt::format("cannot read {}: {}", path, reason(errno));
+      *error = fmt::format("cannot read {}: {}", path, rt::system_reason(errno));
       return false;
     }
     s.own_fd = true;
@@ -224,7 +219,7 @@ bool InputStream::next(Item* out) {
         std::string_view first;
         if (nl != std::string::npos) {
           first = std::string_view(s.buf.data() + s.start, nl - s.start);
-          if (is_blank(first)) {
+          if (is_blank_line(first)) {
             s.start = nl + 1;
             ++s.line;
             continue;
@@ -237,7 +232,7 @@ bool InputStream::next(Item* out) {
         } else {
           if (!read_error_.empty()) return false;
           first = s.pending();
-          if (is_blank(first)) {
+          if (is_blank_line(first)) {
             s.phase = Phase::Done;
             return false;
           }
@@ -311,7 +306,7 @@ bool InputStream::next(Item* out) {
           s.start = s.end;
         }
         std::string_view text(s.buf.data() + at, size);
-        if (is_blank(text)) continue;
+        if (is_blank_line(text)) continue;
         s.make_item(out, at, size, item_line);
         if (size > lim.max_line_bytes)
           out->error = records::DecodeError{

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <proviso/rt/error.h>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -16,13 +17,6 @@ namespace proviso::cli {
 namespace {
 
 bool g_stdout_was_closed = false;
-
-std::string lower_reason(int err) {
-  std::string r = std::strerror(err);
-  if (r.size() > 1 && r[0] >= 'A' && r[0] <= 'Z' && !(r[1] >= 'A' && r[1] <= 'Z'))
-    r[0] = static_cast<char>(r[0] - 'A' + 'a');
-  return r;
-}
 
 }  // namespace
 
@@ -68,7 +62,7 @@ bool Output::flush() {
     ssize_t n = ::write(fd_, rest.data(), rest.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      error_ = "cannot write output: " + (n == 0 ? std::string("nothing was written") : lower_reason(errno));
+      error_ = "cannot write output: " + (n == 0 ? std::string("nothing was written") : rt::system_reason(errno));
       buffer_.clear();
       return false;
     }
@@ -88,7 +82,7 @@ bool finish_output() {
     std::cout.flush();
     if (!std::cout) {
       ok = false;
-      error = "cannot write output: " + lower_reason(errno ? errno : EIO);
+      error = "cannot write output: " + rt::system_reason(errno ? errno : EIO);
     }
   }
   if (!ok) print_error(error);

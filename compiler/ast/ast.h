@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -343,7 +344,15 @@ struct Decl {
   // An empty declaration of `kind` (its node allocated).
   static Decl of_kind(DeclKind kind, Span span);
 
-  DeclKind kind() const { return static_cast<DeclKind>(node.index()); }
+  DeclKind kind() const {
+    static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(DeclKind::Test), decltype(node)>,
+                                 std::unique_ptr<TestDecl>>,
+                  "the alternatives of Decl::node follow the order of DeclKind");
+    static_assert(std::is_same_v<std::variant_alternative_t<static_cast<size_t>(DeclKind::Value), decltype(node)>,
+                                 std::unique_ptr<ValueDecl>>,
+                  "the alternatives of Decl::node follow the order of DeclKind");
+    return static_cast<DeclKind>(node.index());
+  }
   // The node when the declaration is of that kind, else nullptr.
   ImportDecl* import_decl() const { return get<ImportDecl>(); }
   EnumDecl* enum_decl() const { return get<EnumDecl>(); }

@@ -45,6 +45,13 @@ int RecordDef::find(std::string_view field) const {
   return -1;
 }
 
+std::string integer_expected(const Type& t) {
+  if (t.lo && t.hi) return fmt::format("an integer from {} to {}", *t.lo, *t.hi);
+  if (t.lo) return fmt::format("an integer of at least {}", *t.lo);
+  if (t.hi) return fmt::format("an integer of at most {}", *t.hi);
+  return "an integer";
+}
+
 std::string to_string(const Type& t, const Schema& schema) {
   std::string base;
   switch (t.kind) {

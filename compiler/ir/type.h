@@ -112,5 +112,8 @@ struct Schema {
 
 // How a user reads the type: `integer 1..3`, `list of Contact`, `date?`, `money`.
 std::string to_string(const Type& t, const Schema& schema);
+// What an integer of type t may be, for input errors: "an integer from 1 to 3", "an integer of
+// at least 0", "an integer". The decoder and the JIT's input check both say it this way.
+std::string integer_expected(const Type& t);
 
 }  // namespace proviso::ir

@@ -1,6 +1,6 @@
 // Code generation, part 1: the frame, the functions of values, tables and calendars, error
-// sites and the entry points. Flat memory: codegen_memory.cpp; the ops: codegen_ops.cpp and
-// codegen_values.cpp.
+// sites and the entry points. Values in memory: codegen_flat.cpp; temporaries, coercions and
+// merges: codegen_memory.cpp; the ops: codegen_ops.cpp and codegen_values.cpp.
 #include "compiler/jit/codegen.h"
 
 #include <cstdlib>

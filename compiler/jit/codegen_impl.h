@@ -121,6 +121,7 @@ class Gen {
   FlatCode flat_;  // types, loads and stores of values (codegen_flat.h)
   std::vector<ErrorSite> sites_;
 
+  // flat_.types(), copied once in the constructor: short names for the hundreds of uses.
   llvm::IntegerType *i1_, *i8_, *i16_, *i32_, *i64_, *i128_;
   llvm::PointerType* ptr_;
   llvm::StructType *dec_, *money_, *span_, *bdur_;

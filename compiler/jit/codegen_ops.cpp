@@ -1,5 +1,5 @@
 // Code generation, part 3: the dispatch over ir::Op (in the order and with the checks and error
-// messages of the reference interpreter, compiler/interp/interpreter.cpp), leaves, control,
+// messages of the reference interpreter, compiler/interp/ and compiler/ir/eval_messages.h), leaves, control,
 // records, comparison and membership; arithmetic and the rest: codegen_values.cpp.
 #include <fmt/format.h>
 #include <llvm/IR/Intrinsics.h>
@@ -243,10 +243,6 @@ CV Gen::gen_field(const ir::Node& n, NodeId id) {
   if (analysis_.required_input_path(id)) assume_declared_range(ft, x.v);
   return coerce(x, ft, n.type);
 }
-
-// Whether node `id` is a required input, or a required field of such a record, all the way
-// down: its value was checked against its declared type (records::Decoder, flatten_inputs)
-// and reading it cannot fail.
 
 // Tells the optimiser what the checks on inputs guarantee: a bool byte is 0 or 1, an enum one
 // of its members, a ranged integer inside its range. Table lookups on such keys then need no

@@ -101,8 +101,6 @@ class Host {
   std::shared_ptr<const void> calendar_owner(const void* raw) const;
 };
 
-// `text(x)` as the interpreter writes it.
-
 // The shims of this folder (they need compiler types), for registering with the JIT.
 const std::vector<rt::jit::ShimSymbol>& host_shims();
 

@@ -195,9 +195,7 @@ bool write_flat(const Layout& layout, const Type& t, const Value& v, uint8_t* ds
     case TypeKind::Integer:
       // Generated code may rely on declared ranges (LLVM range metadata on input fields).
       if ((t.lo && v.as_int() < *t.lo) || (t.hi && v.as_int() > *t.hi)) {
-        if (error)
-          *error =
-              fmt::format("{} is outside `{}`", v.as_int(), ir::to_string(t.as_required(), layout.program().schema));
+        if (error) *error = fmt::format("expected {}, got {}", ir::integer_expected(t), v.as_int());
         return false;
       }
       store<int64_t>(dst, v.as_int());
@@ -382,7 +380,7 @@ bool flatten_inputs(const Layout& layout, const std::vector<Value>& inputs, Flat
     if (inputs[i].is_none()) {
       if (!defs[i].optional) {
         if (path) *path = defs[i].name;
-        if (error) *error = path ? "the input is missing" : fmt::format("the input `{}` is missing", defs[i].name);
+        if (error) *error = path ? "missing required input" : fmt::format("the input `{}` is missing", defs[i].name);
         return false;
       }
       continue;

@@ -88,11 +88,7 @@ std::string expected_description(const ir::Type& t, const ir::Schema& schema) {
   using K = ir::TypeKind;
   switch (t.kind) {
     case K::Bool: return "true or false";
-    case K::Integer:
-      if (t.lo && t.hi) return fmt::format("an integer from {} to {}", *t.lo, *t.hi);
-      if (t.lo) return fmt::format("an integer of at least {}", *t.lo);
-      if (t.hi) return fmt::format("an integer of at most {}", *t.hi);
-      return "an integer";
+    case K::Integer: return ir::integer_expected(t);
     case K::Decimal: return "a decimal number";
     case K::Money:
       return t.currency.empty() ? "an amount with its currency (\"1234.50 USD\")"

@@ -247,7 +247,7 @@ DecodeResult Decoder::decode_json(std::string_view text, size_t capacity) {
 
 std::vector<InputText> split_json_inputs(std::string_view text, const Limits& limits) {
   std::vector<InputText> out;
-  auto is_blank = [](std::string_view s) {
+  auto is_blank_line = [](std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
   };
   // Find the first non-blank line and decide between one document and NDJSON.
@@ -258,7 +258,7 @@ std::vector<InputText> split_json_inputs(std::string_view text, const Limits& li
     size_t nl = text.find('\n', pos);
     size_t end = nl == std::string_view::npos ? text.size() : nl;
     std::string_view l = text.substr(pos, end - pos);
-    if (!is_blank(l)) {
+    if (!is_blank_line(l)) {
       first = l;
       first_line = line;
       break;
@@ -285,7 +285,7 @@ std::vector<InputText> split_json_inputs(std::string_view text, const Limits& li
     size_t nl = text.find('\n', pos);
     size_t end = nl == std::string_view::npos ? text.size() : nl;
     std::string_view l = text.substr(pos, end - pos);
-    if (!is_blank(l)) {
+    if (!is_blank_line(l)) {
       InputText in;
       in.line = line;
       in.text = l;

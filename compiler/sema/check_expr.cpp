@@ -323,10 +323,7 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
   if (hint && hint->kind == TypeKind::Enum && hint->id >= 0) {
     const ir::EnumDef& en = checker_.program_->schema.enums[hint->id];
     auto& d = err(e, Code::UnknownMember, fmt::format("`{}` is not a member of `{}`", n, en.name));
-    std::string best = closest_name(n, en.members);
-    d.help = best.empty() ? fmt::format("the members are {}", fmt::join(en.members, ", "))
-                          : fmt::format("did you mean `{}`?", best);
-    if (!best.empty()) d.fixes.push_back({e.name.span, best});
+    checker_.suggest_member(d, en, e.name.text, e.name.span);
     return poison(e);
   }
   std::vector<std::string> candidates = checker_.symbol_names();
@@ -357,7 +354,7 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
       if (m < 0) {
         auto& d = checker_.error(scope_.file, e.name.span, Code::UnknownMember,
                                  fmt::format("`{}` is not a member of `{}`", e.name.text, en.name));
-        d.help = fmt::format("the members are {}", fmt::join(en.members, ", "));
+        checker_.suggest_member(d, en, e.name.text, e.name.span);
         return poison(e);
       }
       return checker_.emit_const(ir::Value(ir::EnumValue{m}), Type::enum_type(sym->index), scope_.file, e.span);

@@ -13,15 +13,24 @@ using ir::Pattern;
 using ir::Type;
 using ir::TypeKind;
 
+void Checker::suggest_member(Diagnostic& d, const ir::EnumDef& en, std::string_view name, Span span) const {
+  std::string best = closest_name(std::string(name), en.members);
+  d.help = best.empty() ? fmt::format("the members are {}", fmt::join(en.members, ", "))
+                        : fmt::format("did you mean `{}`?", best);
+  if (!best.empty()) d.fixes.push_back({span, best});
+}
+
 namespace {
 
 // The edit that declares `hit first`: it replaces a written `hit unique`, or goes on a line of
 // its own before the first row, indented as that row is.
-Fix hit_first_fix(const ast::TableDecl& t, std::string_view text) {
-  if (t.hit_written) return {t.hit_span, "hit first"};
+// Null when the first row does not start its own line (the edit's place is then unclear).
+std::optional<Fix> hit_first_fix(const ast::TableDecl& t, std::string_view text) {
+  if (t.hit_written) return Fix{t.hit_span, "hit first"};
   uint32_t row = t.rows.front().span.begin, line = row;
   while (line > 0 && (text[line - 1] == ' ' || text[line - 1] == '\t')) --line;
-  return {{row, row}, fmt::format("hit first\n{}", text.substr(line, row - line))};
+  if (line > 0 && text[line - 1] != '\n') return std::nullopt;
+  return Fix{{row, row}, fmt::format("hit first\n{}", text.substr(line, row - line))};
 }
 
 constexpr size_t kMaxCoverageCells = 200000;
@@ -102,10 +111,7 @@ ir::Pattern Checker::check_pattern(const ast::Condition& c, const Type& type, Sc
       if (m < 0) {
         auto& d =
             error(scope.file, span, Code::UnknownMember, fmt::format("`{}` is not a member of `{}`", member, en.name));
-        std::string best = closest_name(member, en.members);
-        d.help = best.empty() ? fmt::format("the members are {}", fmt::join(en.members, ", "))
-                              : fmt::format("did you mean `{}`?", best);
-        if (!best.empty()) d.fixes.push_back({span, best});
+        suggest_member(d, en, member, span);
         return std::nullopt;
       }
       return m;
@@ -347,7 +353,7 @@ void Checker::ensure_table(Symbol& sym) {
                                       t.name.text, describe()));
           d.related.push_back({t.rows[matching[0]].span, fmt::format("row {} is here", matching[0] + 1)});
           d.help = "make the rows exclusive, or declare `hit first` so the first matching row wins";
-          d.fixes.push_back(hit_first_fix(t, program_->files[sym.file]->text()));
+          if (auto fix = hit_first_fix(t, program_->files[sym.file]->text())) d.fixes.push_back(*fix);
         }
         size_t c = 0;
         while (c < at.size() && ++at[c] == doms[c].reps.size()) at[c++] = 0;

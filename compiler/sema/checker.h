@@ -53,6 +53,9 @@ class Checker {
   // ---- shared helpers (checker.cpp) ----
   Diagnostic& error(int file, Span span, Code code, std::string message);
   Diagnostic& warning(int file, Span span, Code code, std::string message);
+  // The `help:` line of an unknown enum member at `span`: the closest member with its fix, else
+  // the list of members.
+  void suggest_member(Diagnostic& d, const ir::EnumDef& en, std::string_view name, Span span) const;
   // The `help:` edit for a value that may be absent: `(VALUE ?? DEFAULT)`, a placeholder.
   void add_default_fix(Diagnostic& d, int file, Span span, std::string_view text) const;
   ir::NodeId emit(ir::Node node, int file, Span span);

@@ -35,6 +35,8 @@ TEST_CASE("every builtin row is well formed and found by its name", "[builtins]"
     CHECK(b.signature.starts_with(std::string(b.name) + "("));
     CHECK(b.min_args >= 1);
     CHECK((b.max_args == kVariadic || b.min_args <= b.max_args));
+    // ExprChecker::argument_as names arguments "first" to "third".
+    CHECK((b.max_args == kVariadic || b.max_args <= 3));
     CHECK(b.rule != nullptr);
     CHECK(proviso::ir::op_info(b.op).op == b.op);
     CHECK(find_builtin(b.name) == &b);

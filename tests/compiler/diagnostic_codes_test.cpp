@@ -347,6 +347,29 @@ TEST_CASE("fixes: an overlap declares `hit first`, an absent value gets a defaul
   CHECK(a.fixes[0].applicability == Applicability::HasPlaceholders);
 }
 
+TEST_CASE("fixes: a mistyped Enum.Member gets the closest member; no `hit first` edit off layout") {
+  auto r = compile_example(
+      "policy example \"Example\"\n\nenum Level = Gold | Silver\ninput case { level: Level }\n\n"
+      "decision gold: bool  clause \"1\" = case.level == Level.Gld\n");
+  REQUIRE(r.diagnostics.items().size() == 1);
+  const Diagnostic& d = r.diagnostics.items()[0];
+  CHECK(d.code == Code::UnknownMember);
+  CHECK(d.help == "did you mean `Gold`?");
+  REQUIRE(d.fixes.size() == 1);
+  CHECK(d.source->slice(d.fixes[0].span) == "Gld");
+  CHECK(d.fixes[0].replacement == "Gold");
+
+  // A first row that shares its line with `gives`: the place for `hit first` is unclear.
+  std::string policy = example_of(Code::TableOverlap).policy;
+  size_t gives_end = policy.find("integer\n  | Gold");
+  REQUIRE(gives_end != std::string::npos);
+  policy.replace(gives_end + 7, 3, " ");
+  auto o = compile_example(policy);
+  REQUIRE(!o.diagnostics.items().empty());
+  CHECK(o.diagnostics.items()[0].code == Code::TableOverlap);
+  CHECK(o.diagnostics.items()[0].fixes.empty());
+}
+
 TEST_CASE("related locations: the other row of an overlap, the first of a duplicate") {
   auto overlap = compile_example(example_of(Code::TableOverlap).policy);
   REQUIRE(!overlap.diagnostics.items().empty());

@@ -144,9 +144,9 @@ TEST_CASE("flattening checks ranges and enum members (generated code relies on t
   for (int64_t severity : {1, 3})
     CHECK(jitted.policy->flatten(with_field("severity", ir::Value(severity)), &flat, &why));
   CHECK_FALSE(jitted.policy->flatten(with_field("severity", ir::Value(int64_t{4})), &flat, &why));
-  CHECK(why == "the input `case.severity`: 4 is outside `integer 1..3`");
+  CHECK(why == "the input `case.severity`: expected an integer from 1 to 3, got 4");
   CHECK_FALSE(jitted.policy->flatten(with_field("severity", ir::Value(int64_t{0})), &flat, &why));
-  CHECK(why == "the input `case.severity`: 0 is outside `integer 1..3`");
+  CHECK(why == "the input `case.severity`: expected an integer from 1 to 3, got 0");
   CHECK_FALSE(jitted.policy->flatten(with_field("tier", ir::Value(ir::EnumValue{2})), &flat, &why));
   CHECK(why == "the input `case.tier`: `Tier` has no member number 2 (it has 2)");
   ir::EvalResult r = jitted.policy->evaluate(with_field("tier", ir::Value(ir::EnumValue{-1})));
@@ -168,12 +168,15 @@ decision total: integer  clause "1" = sum l in order.lines: l.units
   jit::FlatRecord flat;
   std::string why;
   CHECK_FALSE(jitted.policy->flatten(in, &flat, &why));
-  CHECK(why == "the input `order.lines[1].units`: 12 is outside `integer 1..9`");
+  CHECK(why == "the input `order.lines[1].units`: expected an integer from 1 to 9, got 12");
   ir::EvalResult r = jitted.policy->evaluate(in);
   CHECK_FALSE(r.ok);
   CHECK(r.error.path == "order.lines[1].units");
-  CHECK(r.error.message == "12 is outside `integer 1..9`");
-  CHECK(jitted.policy->evaluate({ir::Value::none()}).error.path == "order");
+  // The decoder's wording for the same value (records::check_ranges).
+  CHECK(r.error.message == "expected an integer from 1 to 9, got 12");
+  ir::EvalResult missing = jitted.policy->evaluate({ir::Value::none()});
+  CHECK(missing.error.path == "order");
+  CHECK(missing.error.message == "missing required input");
 }
 
 TEST_CASE("lists read by first() and is_empty(): early exit only where nothing else can tell") {

@@ -11,4 +11,6 @@ TEST_CASE("system reasons are written in the diagnostics' lower case", "[error]"
   CHECK(system_reason(ENOENT) == "no such file or directory");
   CHECK(system_reason(EACCES) == "permission denied");
   CHECK(system_reason(EISDIR) == "is a directory");
+  // An acronym keeps its capitals (glibc: "RFS specific error").
+  CHECK(system_reason(EDOTDOT) == "RFS specific error");
 }

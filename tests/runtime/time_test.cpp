@@ -180,7 +180,9 @@ TEST_CASE("checked instant arithmetic", "[time]") {
   CHECK(add_seconds(INT64_MIN + 10, -5).error().message == "the result is outside the supported years 0001..9999");
   CHECK(add_seconds(at("9999-12-31T23:59:59Z"), 1).error().message ==
         "the result 10000-01-01T00:00:00Z is outside the supported years 0001..9999");
-  CHECK(format_datetime_utc(INT64_MIN).size() > 0);
+  // The time of day of the most negative instant, computed without overflow (its year does
+  // not fit CivilDate, so only the time is pinned).
+  CHECK(format_datetime_utc(INT64_MIN).ends_with("T08:29:52Z"));
   CHECK(format_datetime_utc(at("2026-11-27T16:00:00-05:00")) == "2026-11-27T21:00:00Z");
   CHECK(utc_date(at("2026-11-27T23:59:59Z")) == day("2026-11-27"));
   CHECK(utc_date(-1) == -1);
