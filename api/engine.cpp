@@ -247,7 +247,12 @@ TestReport Policy::run_tests(TestEngines engines, const EngineOptions& jit_optio
       }
       return convert(refused);
     }
-    if (!compiled) return convert(driver::run_tests(p));
+    if (!compiled) {
+      // Both engines asked for, the JIT explicitly: the interpreter alone, and the caller is
+      // told why (with EngineKind::Auto, prepare() has said it already).
+      if (o.engine == EngineKind::Jit) note(o, {Note::Kind::Interpreter, why, 0, false});
+      return convert(driver::run_tests(p));
+    }
   }
   driver::TestReport on_jit =
       driver::run_tests(p, [&](const std::vector<ir::Value>& inputs, const ir::EvalOptions& options) {

@@ -48,7 +48,10 @@ Command add_test(CLI::App& app) {
                   ++failed;
                 }
                 std::sort(found.begin(), found.end());
-                if (found.empty()) print_error("no .policy files under " + p);
+                if (found.empty()) {
+                  print_error("no .policy files under " + p);
+                  ++failed;
+                }
                 files.insert(files.end(), found.begin(), found.end());
               } else {
                 files.push_back(p);

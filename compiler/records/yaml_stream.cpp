@@ -160,8 +160,12 @@ void YamlSplitter::append(std::string_view bytes) {
     }
   }
   if (buf_.empty()) buf_line_ = line_;
+  // Refused before the buffer grows past the limit (growing it first would double it).
+  if (buf_.size() + bytes.size() > max_bytes_) {
+    refuse_document();
+    return;
+  }
   buf_.append(bytes);
-  if (buf_.size() > max_bytes_) refuse_document();
 }
 
 void YamlSplitter::end_line() {
@@ -191,7 +195,7 @@ void YamlSplitter::refuse_document() {
   doc.line = buf_line_;
   doc.error = DecodeError{"", yaml::too_large_message(buf_line_, max_bytes_)};
   ready_.push_back(std::move(doc));
-  buf_.clear();
+  std::string().swap(buf_);  // gives the memory back: the next document may be small
   line_start_ = 0;
   state_ = State::Skip;
   mode_ = LineMode::Drop;

@@ -71,6 +71,8 @@ def peak(n, engine):
     peak[1] = True
     if rc != 0 or lines[0] != n:
         sys.exit(f"FAIL: {engine}, {n} records: exit {rc}, {lines[0]} lines, stderr {err!r}")
+    if peak[0] == 0:
+        sys.exit(f"FAIL: {engine}, {n} records: no memory sample of the child was taken")
     return peak[0]
 
 

@@ -112,6 +112,8 @@ def peak_for(records, long_line_mib=0):
     p.stdin.close()
     th.join()
     rc, err, rss = finish(p)
+    if rss == 0:
+        sys.exit("FAIL: no memory sample of the child was taken")
     return rc, err, rss, outputs[0]
 
 
@@ -182,6 +184,8 @@ def yaml_peak(documents):
     rc, err, rss = finish(p)
     if rc != 0 or count[0] != documents:
         fail(f"yaml: {documents} documents: exit {rc}, {count[0]} lines, stderr {err!r}")
+    if rss == 0:
+        fail(f"yaml: {documents} documents: no memory sample of the child was taken")
     return rss
 
 
