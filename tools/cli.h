@@ -63,5 +63,6 @@ Command add_bench(CLI::App& app);
 Command add_cache(CLI::App& app);
 Command add_ir(CLI::App& app);
 Command add_explain(CLI::App& app);
+Command add_diff(CLI::App& app);
 
 }  // namespace proviso::cli

@@ -1,0 +1,302 @@
+// Schema changes and declaration summaries (summaries.h).
+#include "compiler/diff/summaries.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include <proviso/rt/holidays.h>
+#include <proviso/rt/time.h>
+
+namespace proviso::diff {
+
+using ir::TypeKind;
+
+namespace {
+
+std::string squeeze(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char ch : text) {
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += ch;
+  }
+  return out;
+}
+
+// Whether every value of `from` is a value of `to` (so callers sending `from` still work).
+bool widens(const ir::Type& from, const ir::Schema& sf, const ir::Type& to, const ir::Schema& st) {
+  if (from.kind != to.kind) return false;
+  if (from.optional && !to.optional) return false;
+  switch (from.kind) {
+    case TypeKind::Integer:
+      return (!to.lo || (from.lo && *from.lo >= *to.lo)) && (!to.hi || (from.hi && *from.hi <= *to.hi));
+    case TypeKind::Enum: {
+      const auto &a = sf.enums[static_cast<size_t>(from.id)].members, &b = st.enums[static_cast<size_t>(to.id)].members;
+      for (const auto& m : a)
+        if (std::find(b.begin(), b.end(), m) == b.end()) return false;
+      return true;
+    }
+    case TypeKind::List: return widens(*from.elem, sf, *to.elem, st);
+    default: return true;
+  }
+}
+
+std::string type_text(const ir::Type& t, const ir::Schema& s) {
+  std::string text = ir::to_string(t, s);
+  if (t.kind == TypeKind::Enum) {
+    const auto& members = s.enums[static_cast<size_t>(t.id)].members;
+    std::string list;
+    for (const auto& m : members) list += (list.empty() ? "" : " | ") + m;
+    text += " (" + list + ")";
+  }
+  return text;
+}
+
+void diff_type(const std::string& path, const ir::Type& a, const ir::Schema& sa, const ir::Type& b,
+               const ir::Schema& sb, std::vector<SchemaChange>& out) {
+  if (a.kind == TypeKind::Record && b.kind == TypeKind::Record) {
+    const auto& ra = sa.records[static_cast<size_t>(a.id)];
+    const auto& rb = sb.records[static_cast<size_t>(b.id)];
+    if (a.optional != b.optional)
+      out.push_back({path, "changed", type_text(a, sa), type_text(b, sb), a.optional && !b.optional});
+    for (const auto& f : ra.fields) {
+      int j = rb.find(f.name);
+      if (j < 0)
+        out.push_back({path + "." + f.name, "removed", type_text(f.type, sa), "", true});
+      else
+        diff_type(path + "." + f.name, f.type, sa, rb.fields[static_cast<size_t>(j)].type, sb, out);
+    }
+    for (const auto& f : rb.fields)
+      if (ra.find(f.name) < 0) out.push_back({path + "." + f.name, "added", "", type_text(f.type, sb), !f.type.optional});
+    return;
+  }
+  if (a.kind == TypeKind::List && b.kind == TypeKind::List && a.optional == b.optional) {
+    diff_type(path + "[]", *a.elem, sa, *b.elem, sb, out);
+    return;
+  }
+  std::string ta = type_text(a, sa), tb = type_text(b, sb);
+  if (ta == tb) return;
+  out.push_back({path, "changed", ta, tb, !widens(a, sa, b, sb)});
+}
+
+std::string hours_text(const rt::WeeklyHours& h) {
+  static const char* const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  std::string out;
+  for (size_t d = 0; d < h.days.size(); ++d) {
+    if (h.days[d].empty()) continue;
+    out += (out.empty() ? "" : ", ") + std::string(days[d]) + " ";
+    for (size_t i = 0; i < h.days[d].size(); ++i)
+      out += fmt::format("{}{:02}:{:02}-{:02}:{:02}", i ? "+" : "", h.days[d][i].start / 3600,
+                         h.days[d][i].start % 3600 / 60, h.days[d][i].end / 3600, h.days[d][i].end % 3600 / 60);
+  }
+  return out.empty() ? "no hours" : out;
+}
+
+// The holiday dates of two sets that differ, within the range both are valid for.
+Json holiday_dates(const rt::HolidaySet& a, const rt::HolidaySet& b) {
+  Json added = Json::array(), removed = Json::array();
+  int from = std::max(a.valid_from(), b.valid_from()), to = std::min(a.valid_to(), b.valid_to());
+  for (int y = from; y <= to && added.size() + removed.size() < 40; ++y) {
+    auto da = a.dates_in_year(y), db = b.dates_in_year(y);
+    if (!da || !db) continue;
+    for (rt::Date d : *db)
+      if (!std::binary_search(da->begin(), da->end(), d)) added.push_back(rt::format_date(d));
+    for (rt::Date d : *da)
+      if (!std::binary_search(db->begin(), db->end(), d)) removed.push_back(rt::format_date(d));
+  }
+  return Json{{"added", added}, {"removed", removed}};
+}
+
+const ir::Value* constant_of(const ir::Program& p, int value) {
+  ir::NodeId body = p.values[static_cast<size_t>(value)].body;
+  if (body < 0 || p.nodes[static_cast<size_t>(body)].op != ir::Op::Const) return nullptr;
+  return &p.consts[static_cast<size_t>(p.nodes[static_cast<size_t>(body)].aux)];
+}
+
+std::vector<std::pair<std::string, std::string>> exclusion_entries(const ir::Program& p, int value) {
+  std::vector<std::pair<std::string, std::string>> out;
+  ir::NodeId body = p.values[static_cast<size_t>(value)].body;
+  if (body < 0) return out;
+  const ir::Node& n = p.nodes[static_cast<size_t>(body)];
+  for (size_t i = 0; i + 1 < n.args.size(); i += 2) {
+    const ir::Node& id = p.nodes[static_cast<size_t>(n.args[i])];
+    std::string name = id.op == ir::Op::Const && p.consts[static_cast<size_t>(id.aux)].kind() == ir::Value::Kind::Text
+                           ? p.consts[static_cast<size_t>(id.aux)].as_text()
+                           : squeeze(p.node_text(n.args[i]));
+    out.emplace_back(name, squeeze(p.node_text(n.args[i + 1])));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<SchemaChange> schema_changes(const ir::Program& a, const ir::Program& b) {
+  std::vector<SchemaChange> out;
+  for (const auto& in : a.inputs) {
+    int j = b.find_input(in.name);
+    ir::Type ta = in.optional ? in.type.as_optional() : in.type;
+    if (j < 0) {
+      out.push_back({in.name, "removed", type_text(ta, a.schema), "", true});
+      continue;
+    }
+    const auto& other = b.inputs[static_cast<size_t>(j)];
+    ir::Type tb = other.optional ? other.type.as_optional() : other.type;
+    diff_type(in.name, ta, a.schema, tb, b.schema, out);
+  }
+  for (const auto& in : b.inputs)
+    if (a.find_input(in.name) < 0) {
+      ir::Type tb = in.optional ? in.type.as_optional() : in.type;
+      out.push_back({in.name, "added", "", type_text(tb, b.schema), !in.optional});
+    }
+  return out;
+}
+
+std::vector<DeclarationChange> declaration_changes(const ir::Program& a, const ir::Program& b) {
+  std::vector<DeclarationChange> out;
+  // Tables: rows as written, compared with white space squeezed.
+  auto find_table = [](const ir::Program& p, const std::string& name) {
+    for (size_t i = 0; i < p.tables.size(); ++i)
+      if (p.tables[i].name == name) return static_cast<int>(i);
+    return -1;
+  };
+  auto rows_of = [](const ir::Program& p, int t) {
+    std::vector<std::string> rows;
+    for (size_t r = 0; r < p.tables[static_cast<size_t>(t)].rows.size(); ++r) {
+      const ir::Loc* loc = p.row_loc(t, static_cast<int>(r));
+      const SourceFile* f = loc ? p.file_of(*loc) : nullptr;
+      rows.push_back(f ? squeeze(f->slice(loc->span)) : fmt::format("row {}", r + 1));
+    }
+    return rows;
+  };
+  for (size_t i = 0; i < a.tables.size(); ++i) {
+    const auto& ta = a.tables[i];
+    int j = find_table(b, ta.name);
+    if (j < 0) {
+      out.push_back({"table", ta.name, "table removed", Json::object()});
+      continue;
+    }
+    const auto& tb = b.tables[static_cast<size_t>(j)];
+    auto ra = rows_of(a, static_cast<int>(i)), rb = rows_of(b, j);
+    Json added = Json::array(), removed = Json::array();
+    for (const auto& r : rb)
+      if (std::find(ra.begin(), ra.end(), r) == ra.end()) added.push_back(r);
+    for (const auto& r : ra)
+      if (std::find(rb.begin(), rb.end(), r) == rb.end()) removed.push_back(r);
+    std::vector<std::string> notes;
+    if (!added.empty() || !removed.empty())
+      notes.push_back(fmt::format("{} row(s) added, {} removed", added.size(), removed.size()));
+    else if (ra != rb)
+      notes.push_back("rows reordered");
+    if (ta.hit_first != tb.hit_first) notes.push_back(tb.hit_first ? "now hit first" : "now hit unique");
+    if (ta.given_names != tb.given_names) notes.push_back("given columns changed");
+    if (ta.clause != tb.clause) notes.push_back(fmt::format("clause \"{}\" -> \"{}\"", ta.clause, tb.clause));
+    if (notes.empty()) continue;
+    std::string summary;
+    for (const auto& n : notes) summary += (summary.empty() ? "" : "; ") + n;
+    out.push_back({"table", ta.name, summary, Json{{"rows", Json{{"added", added}, {"removed", removed}}}}});
+  }
+  for (const auto& tb : b.tables)
+    if (find_table(a, tb.name) < 0) out.push_back({"table", tb.name, "table added", Json::object()});
+
+  // Calendars: hours, business day, zone and holidays as written.
+  auto find_calendar = [](const ir::Program& p, const std::string& name) {
+    for (size_t i = 0; i < p.calendars.size(); ++i)
+      if (p.calendars[i].name == name) return static_cast<int>(i);
+    return -1;
+  };
+  for (const auto& ca : a.calendars) {
+    int j = find_calendar(b, ca.name);
+    if (j < 0) {
+      out.push_back({"calendar", ca.name, "calendar removed", Json::object()});
+      continue;
+    }
+    const auto& cb = b.calendars[static_cast<size_t>(j)];
+    std::vector<std::string> notes;
+    Json details = Json::object();
+    std::string ha = hours_text(ca.hours), hb = hours_text(cb.hours);
+    if (ha != hb) {
+      notes.push_back("hours " + ha + " -> " + hb);
+      details["hours"] = Json{{"old", ha}, {"new", hb}};
+    }
+    if (ca.business_day != cb.business_day) {
+      notes.push_back(fmt::format("business day {} h -> {} h", ca.business_day / 3600.0, cb.business_day / 3600.0));
+      details["business_day_seconds"] = Json{{"old", ca.business_day}, {"new", cb.business_day}};
+    }
+    std::string za = squeeze(a.node_text(ca.zone)), zb = squeeze(b.node_text(cb.zone));
+    if (za != zb) {
+      notes.push_back("zone " + za + " -> " + zb);
+      details["zone"] = Json{{"old", za}, {"new", zb}};
+    }
+    std::string xa = ca.holidays >= 0 ? squeeze(a.node_text(ca.holidays)) : "none";
+    std::string xb = cb.holidays >= 0 ? squeeze(b.node_text(cb.holidays)) : "none";
+    if (xa != xb) {
+      notes.push_back("holidays " + xa + " -> " + xb);
+      details["holidays"] = Json{{"old", xa}, {"new", xb}};
+    }
+    if (ca.clause != cb.clause) notes.push_back(fmt::format("clause \"{}\" -> \"{}\"", ca.clause, cb.clause));
+    if (notes.empty()) continue;
+    std::string summary;
+    for (const auto& n : notes) summary += (summary.empty() ? "" : "; ") + n;
+    out.push_back({"calendar", ca.name, summary, details});
+  }
+  for (const auto& cb : b.calendars)
+    if (find_calendar(a, cb.name) < 0) out.push_back({"calendar", cb.name, "calendar added", Json::object()});
+
+  // Values: holiday sets (dates), exclusions (entries), clauses.
+  for (size_t i = 0; i < a.values.size(); ++i) {
+    const auto& va = a.values[i];
+    int j = b.find_value(va.name);
+    if (j < 0) continue;
+    const auto& vb = b.values[static_cast<size_t>(j)];
+    if (va.type.kind == TypeKind::Holidays && !va.type.optional) {
+      const ir::Value *ka = constant_of(a, static_cast<int>(i)), *kb = constant_of(b, j);
+      if (ka && kb && ka->as_holidays()->key() != kb->as_holidays()->key()) {
+        Json dates = holiday_dates(*ka->as_holidays(), *kb->as_holidays());
+        out.push_back({"holidays", va.name,
+                       fmt::format("{} date(s) appear, {} disappear", dates["added"].size(), dates["removed"].size()),
+                       Json{{"dates", dates}}});
+      }
+    }
+    if (va.is_exclusions && vb.is_exclusions) {
+      auto ea = exclusion_entries(a, static_cast<int>(i)), eb = exclusion_entries(b, j);
+      Json added = Json::array(), removed = Json::array(), changed = Json::array();
+      std::vector<std::string> order_a, order_b;
+      for (const auto& [id, cond] : eb) {
+        auto it = std::find_if(ea.begin(), ea.end(), [&](const auto& e) { return e.first == id; });
+        if (it == ea.end()) added.push_back(Json{{"id", id}, {"when", cond}});
+        else if (it->second != cond) changed.push_back(Json{{"id", id}, {"old", it->second}, {"new", cond}});
+        else order_b.push_back(id);
+      }
+      for (const auto& [id, cond] : ea) {
+        auto it = std::find_if(eb.begin(), eb.end(), [&](const auto& e) { return e.first == id; });
+        if (it == eb.end()) removed.push_back(Json{{"id", id}, {"when", cond}});
+        else if (it->second == cond) order_a.push_back(id);
+      }
+      bool reordered = order_a != order_b;
+      if (!added.empty() || !removed.empty() || !changed.empty() || reordered) {
+        std::vector<std::string> notes;
+        if (!added.empty()) notes.push_back(fmt::format("{} entr{} added", added.size(), added.size() == 1 ? "y" : "ies"));
+        if (!removed.empty()) notes.push_back(fmt::format("{} removed", removed.size()));
+        if (!changed.empty()) notes.push_back(fmt::format("{} condition(s) changed", changed.size()));
+        if (reordered) notes.push_back("reordered");
+        std::string summary;
+        for (const auto& n : notes) summary += (summary.empty() ? "" : ", ") + n;
+        out.push_back({"exclusions", va.name, summary,
+                       Json{{"added", added}, {"removed", removed}, {"changed", changed}, {"reordered", reordered}}});
+      }
+    }
+    if (va.clause != vb.clause)
+      out.push_back({"clause", va.name, fmt::format("clause \"{}\" -> \"{}\"", va.clause, vb.clause),
+                     Json{{"old", va.clause}, {"new", vb.clause}}});
+  }
+  return out;
+}
+
+}  // namespace proviso::diff

@@ -1,0 +1,118 @@
+// `proviso diff`'s comparison (compiler/diff/diff.h) on small policies: proofs, witnesses that
+// replay, fail-closed on operations the translation does not model, schema changes.
+#include <catch2/catch.hpp>
+
+#include "compiler/diff/diff.h"
+#include "compiler/diff/replay.h"
+#include "compiler/driver/compile.h"
+
+namespace {
+
+using namespace proviso;
+
+std::shared_ptr<const ir::Program> compile(const std::string& body) {
+  std::string text = "policy t \"Test\"\n  home zone zone \"UTC\"\n" + body;
+  auto r = driver::compile_source(std::make_shared<const SourceFile>("t.policy", std::move(text)));
+  REQUIRE(r.ok());
+  return r.program;
+}
+
+const diff::DecisionDiff& decision(const diff::Report& r, const std::string& name) {
+  for (const auto& d : r.decisions)
+    if (d.name == name) return d;
+  FAIL("no decision " << name);
+  return r.decisions.front();
+}
+
+const char* const kSchema =
+    "enum Level = Gold | Silver\n"
+    "input case {\n  severity: integer 1..4\n  level: Level\n  opened: datetime\n  fee: money\n  note: text?\n}\n";
+
+}  // namespace
+
+TEST_CASE("an integer boundary written two ways is proved unchanged") {
+  auto a = compile(std::string(kSchema) + "decision urgent: bool = case.severity <= 2\n");
+  auto b = compile(std::string(kSchema) + "decision urgent: bool = case.severity < 3\n");
+  auto r = diff::compare(*a, *b, {});
+  CHECK(r.equivalent);
+  CHECK(decision(r, "urgent").status == "unchanged");
+  CHECK(decision(r, "urgent").how == "proved");
+}
+
+TEST_CASE("a changed boundary gives a witness on the boundary that replays") {
+  auto a = compile(std::string(kSchema) + "decision urgent: bool = case.severity <= 2\n");
+  auto b = compile(std::string(kSchema) + "decision urgent: bool = case.severity <= 3\n");
+  auto r = diff::compare(*a, *b, {});
+  CHECK_FALSE(r.equivalent);
+  const auto& d = decision(r, "urgent");
+  REQUIRE(d.status == "changed");
+  REQUIRE(d.witness);
+  CHECK(d.witness->input["case"]["severity"] == 3);
+  CHECK(d.witness->old_value == false);
+  CHECK(d.witness->new_value == true);
+}
+
+TEST_CASE("a deadline moved later says so, proved over all inputs") {
+  auto a = compile(std::string(kSchema) + "decision due: datetime = case.opened + 4 hours\n");
+  auto b = compile(std::string(kSchema) + "decision due: datetime = case.opened + 5 hours\n");
+  auto r = diff::compare(*a, *b, {});
+  const auto& d = decision(r, "due");
+  CHECK(d.status == "changed");
+  CHECK(d.direction == "later");
+}
+
+TEST_CASE("an error on one side only is a change") {
+  auto a = compile(std::string(kSchema) + "decision n: integer 2..8 = case.severity * 2\n");
+  auto b = compile(std::string(kSchema) + "decision n: integer 2..7 = case.severity * 2\n");
+  auto r = diff::compare(*a, *b, {});
+  const auto& d = decision(r, "n");
+  REQUIRE(d.status == "changed");
+  CHECK(d.witness->input["case"]["severity"] == 4);
+  CHECK(d.witness->new_value.contains("error"));
+}
+
+TEST_CASE("an operation the translation does not model makes the decision unknown, never unchanged") {
+  // A fake operation number stands for a language feature added after the diff was written.
+  auto a = compile(std::string(kSchema) + "decision n: integer = case.severity + 1\n");
+  auto fake = std::make_shared<ir::Program>(*a);
+  int v = fake->find_value("n");
+  REQUIRE(v >= 0);
+  fake->nodes[static_cast<size_t>(fake->values[static_cast<size_t>(v)].body)].op = static_cast<ir::Op>(0x7ff0);
+  auto r = diff::compare(*fake, *fake, {});
+  const auto& d = decision(r, "n");
+  CHECK(d.status == "unknown");
+  CHECK(d.reason.find("#32752") != std::string::npos);
+  CHECK_FALSE(r.equivalent);
+}
+
+TEST_CASE("text(x) is not modelled: identical versions are unknown, not unchanged") {
+  auto a = compile(std::string(kSchema) + "decision t: text = text(case.severity)\n");
+  auto r = diff::compare(*a, *a, {});
+  CHECK(decision(r, "t").status == "unknown");
+  CHECK(decision(r, "t").reason.find("`text`") != std::string::npos);
+}
+
+TEST_CASE("schema changes say whether they break callers") {
+  auto a = compile(std::string(kSchema) + "decision s: integer = case.severity\n");
+  std::string widened = kSchema;
+  widened.replace(widened.find("1..4"), 4, "1..5");
+  widened.replace(widened.find("  note: text?\n"), 0, "  ticket: text?\n  region: text\n");
+  auto b = compile(widened + "decision s: integer = case.severity\n");
+  auto r = diff::compare(*a, *b, {});
+  CHECK_FALSE(r.equivalent);
+  REQUIRE(r.schema.size() == 3);
+  for (const auto& s : r.schema) {
+    if (s.path == "case.severity") CHECK_FALSE(s.breaking);  // widened
+    if (s.path == "case.ticket") CHECK_FALSE(s.breaking);    // optional
+    if (s.path == "case.region") CHECK(s.breaking);          // required
+  }
+  // Over the inputs both accept, the decision is the same.
+  CHECK(decision(r, "s").status == "unchanged");
+}
+
+TEST_CASE("money is compared as eval writes it, rounded to the minor unit") {
+  auto a = compile(std::string(kSchema) + "decision f: money = case.fee * 1.25\n");
+  auto b = compile(std::string(kSchema) + "decision f: money = round(case.fee * 1.25)\n");
+  auto r = diff::compare(*a, *b, {});
+  CHECK(decision(r, "f").status == "unchanged");
+}

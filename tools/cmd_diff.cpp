@@ -1,0 +1,354 @@
+// `proviso diff OLD NEW` and `proviso diff --git REV [PATH...]`: what an edit of a policy does
+// to its decisions, proved or shown by a witness (compiler/diff/diff.h, docs/DIFF.md).
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "compiler/diff/diff.h"
+#include "compiler/diff/replay.h"
+#include "compiler/driver/compile.h"
+#include "tools/cli.h"
+#include "tools/input_stream.h"
+#include "tools/output.h"
+
+namespace proviso::cli {
+
+namespace {
+
+constexpr int kNotEquivalent = 3;
+
+struct DiffOptions {
+  std::vector<std::string> files;
+  std::string git;
+  std::string format = "text";
+  std::vector<std::string> decisions;
+  std::string cases;
+  double timeout = 10;
+  std::string color = "auto";
+  std::vector<std::string> fail_on;
+};
+
+// Runs git with `args` (no shell); its standard output, or false with its error text.
+bool run_git(const std::vector<std::string>& args, std::string* out, std::string* error) {
+  int pipe_out[2], pipe_err[2];
+  if (pipe(pipe_out) != 0 || pipe(pipe_err) != 0) {
+    *error = "cannot run git: " + rt::system_reason(errno);
+    return false;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    *error = "cannot run git: " + rt::system_reason(errno);
+    return false;
+  }
+  if (pid == 0) {
+    dup2(pipe_out[1], 1);
+    dup2(pipe_err[1], 2);
+    close(pipe_out[0]);
+    close(pipe_err[0]);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>("git"));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execvp("git", argv.data());
+    _exit(127);
+  }
+  close(pipe_out[1]);
+  close(pipe_err[1]);
+  std::string err;
+  char buf[65536];
+  // Standard error is small; read standard output first, then the rest of standard error.
+  for (ssize_t n; (n = read(pipe_out[0], buf, sizeof buf)) > 0;) out->append(buf, static_cast<size_t>(n));
+  for (ssize_t n; (n = read(pipe_err[0], buf, sizeof buf)) > 0;) err.append(buf, static_cast<size_t>(n));
+  close(pipe_out[0]);
+  close(pipe_err[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && err.empty()) err = "git is not installed";
+    *error = "git " + (args.empty() ? std::string() : args[0]) + " failed: " + (err.empty() ? "no reason given" : err);
+    return false;
+  }
+  return true;
+}
+
+std::shared_ptr<const ir::Program> compile_text(const std::string& name, std::string text) {
+  auto source = std::make_shared<SourceFile>(name, std::move(text));
+  driver::CompileResult r = driver::compile_source(source);
+  if (!r.ok()) {
+    Diagnostics errors;
+    for (const auto& d : r.diagnostics.items())
+      if (d.severity == Severity::Error) errors.add(d);
+    std::cerr << render_all(errors);
+    if (!r.diagnostics.has_errors()) print_error(name + ": the policy could not be compiled");
+  }
+  return r.program;
+}
+
+// --cases: both versions on every recorded case.
+bool run_cases(const ir::Program& a, const ir::Program& b, const DiffOptions& o, diff::Json* out) {
+  auto ends_with = [&](std::string_view s) {
+    return o.cases.size() >= s.size() && o.cases.compare(o.cases.size() - s.size(), s.size(), s) == 0;
+  };
+  bool yaml = ends_with(".yaml") || ends_with(".yml");
+  InputStream in;
+  std::string error;
+  if (!in.open(o.cases, yaml, records::Limits{}, &error)) {
+    print_error(error);
+    return false;
+  }
+  diff::Replayer ra(a), rb(b);
+  std::vector<std::pair<int, int>> pairs;  // (old value, new value) of the decisions compared
+  for (int32_t v : a.decisions) {
+    const std::string& name = a.values[static_cast<size_t>(v)].name;
+    if (!o.decisions.empty() && std::find(o.decisions.begin(), o.decisions.end(), name) == o.decisions.end()) continue;
+    int w = b.find_value(name);
+    if (w >= 0 && b.values[static_cast<size_t>(w)].kind == ir::ValueKind::Decision) pairs.emplace_back(v, w);
+  }
+  size_t total = 0, changed = 0, rejected = 0;
+  diff::Json by_decision = diff::Json::object(), examples = diff::Json::array();
+  InputStream::Item item;
+  std::string place = o.cases == "-" ? std::string("standard input") : o.cases;
+  while (in.next(&item)) {
+    ++total;
+    if (item.error) {
+      print_error(fmt::format("{}:{}: {}", place, item.line, item.error->to_string()));
+      return false;
+    }
+    records::DecodeResult da, db;
+    if (yaml) {
+      da = ra.decoder().decode_yaml_document(item.yaml, item.line);
+      db = rb.decoder().decode_yaml_document(item.yaml, item.line);
+    } else {
+      std::string text(item.json);
+      // A decision-log line of `proviso serve` holds the record under "input".
+      diff::Json j = diff::Json::parse(text, nullptr, false);
+      if (!j.is_discarded() && j.is_object() && j.contains("input") && j["input"].is_object() &&
+          a.find_input("input") < 0)
+        text = j["input"].dump();
+      da = ra.decoder().decode_json(text);
+      db = rb.decoder().decode_json(text);
+    }
+    if (!da.ok()) {
+      print_error(fmt::format("{}:{}: {}", place, item.line, da.error->to_string()));
+      return false;
+    }
+    diff::Json example = diff::Json::object();
+    if (!db.ok()) {
+      ++rejected;
+      ++changed;
+      if (examples.size() < 5)
+        examples.push_back(diff::Json{{"line", item.line}, {"rejected_by_new", db.error->to_string()}});
+      continue;
+    }
+    for (const auto& [v, w] : pairs) {
+      diff::Outcome x = ra.evaluate(da.values, v), y = rb.evaluate(db.values, w);
+      if (diff::same_observable(x, y, a.values[static_cast<size_t>(v)].type)) continue;
+      const std::string& name = a.values[static_cast<size_t>(v)].name;
+      by_decision[name] = by_decision.value(name, 0) + 1;
+      example[name] = diff::Json{{"old", ra.json(x, v)}, {"new", rb.json(y, w)}};
+    }
+    if (!example.empty()) {
+      ++changed;
+      if (examples.size() < 5) examples.push_back(diff::Json{{"line", item.line}, {"decisions", example}});
+    }
+  }
+  if (!in.read_error().empty()) {
+    print_error(in.read_error());
+    return false;
+  }
+  if (total == 0) {
+    print_error(place + " holds no input");
+    return false;
+  }
+  *out = diff::Json{{"total", total},
+                    {"changed", changed},
+                    {"rejected_by_new", rejected},
+                    {"by_decision", by_decision},
+                    {"examples", examples}};
+  return true;
+}
+
+// Whether the report fails the run under --fail-on (default: anything not equivalent).
+bool fails(const diff::Report& r, const std::vector<std::string>& fail_on) {
+  if (fail_on.empty()) return !r.equivalent;
+  auto has = [&](const char* what) { return std::find(fail_on.begin(), fail_on.end(), what) != fail_on.end(); };
+  for (const auto& s : r.schema) {
+    if (has("breaking") && s.breaking) return true;
+    if (has("changed")) return true;
+  }
+  for (const auto& d : r.decisions) {
+    if (has("unknown") && d.status == "unknown") return true;
+    if (has("changed") && (d.status == "changed" || d.status == "added" || d.status == "removed")) return true;
+  }
+  return false;
+}
+
+bool use_color(const std::string& mode) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* no = std::getenv("NO_COLOR");
+  if (no && *no) return false;
+  return isatty(1) != 0;
+}
+
+std::string render(const diff::Report& r, const DiffOptions& o, bool color) {
+  if (o.format == "json") return diff::to_json(r).dump() + "\n";
+  if (o.format == "markdown") return diff::to_markdown(r);
+  return diff::to_text(r, color);
+}
+
+int diff_pair(const ir::Program& a, const ir::Program& b, const DiffOptions& o, diff::Report* out) {
+  diff::Options options;
+  options.decisions = o.decisions;
+  options.timeout_seconds = o.timeout;
+  for (const auto& name : o.decisions)
+    if (a.find_value(name) < 0 && b.find_value(name) < 0) {
+      print_error(fmt::format("--decision {}: neither version has a decision of that name", name));
+      return kUsage;
+    }
+  *out = diff::compare(a, b, options);
+  if (!o.cases.empty()) {
+    diff::Json cases;
+    if (!run_cases(a, b, o, &cases)) return kFailed;
+    out->cases = cases;
+  }
+  return kOk;
+}
+
+int run_files(const DiffOptions& o) {
+  if (o.files.size() != 2) {
+    print_error("diff needs two policy files, OLD and NEW (or --git REV)");
+    return kUsage;
+  }
+  auto a = compile_or_report(o.files[0], false);
+  auto b = compile_or_report(o.files[1], false);
+  if (!a || !b) return kFailed;
+  diff::Report r;
+  if (int code = diff_pair(*a, *b, o, &r); code != kOk) return code;
+  Output::standard().write(render(r, o, use_color(o.color)));
+  return fails(r, o.fail_on) ? kNotEquivalent : kOk;
+}
+
+int run_git_diff(const DiffOptions& o) {
+  std::string listing, error;
+  std::vector<std::string> args = {"diff", "--name-status", "-M", "--no-color", o.git, "--"};
+  for (const auto& p : o.files) args.push_back(p);
+  if (!run_git(args, &listing, &error)) {
+    print_error(error);
+    return kFailed;
+  }
+  std::string prefix;
+  if (!run_git({"rev-parse", "--show-prefix"}, &prefix, &error)) {
+    print_error(error);
+    return kFailed;
+  }
+  std::string top;
+  if (!run_git({"rev-parse", "--show-toplevel"}, &top, &error)) {
+    print_error(error);
+    return kFailed;
+  }
+  while (!top.empty() && top.back() == '\n') top.pop_back();
+  bool color = use_color(o.color);
+  diff::Json files = diff::Json::array();
+  std::string text;
+  bool equivalent = true, failed = false;
+  size_t pos = 0;
+  while (pos < listing.size()) {
+    size_t nl = listing.find('\n', pos);
+    std::string line = listing.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    pos = nl == std::string::npos ? listing.size() : nl + 1;
+    if (line.empty()) continue;
+    std::vector<std::string> parts;
+    for (size_t s = 0;;) {
+      size_t tab = line.find('\t', s);
+      parts.push_back(line.substr(s, tab == std::string::npos ? std::string::npos : tab - s));
+      if (tab == std::string::npos) break;
+      s = tab + 1;
+    }
+    if (parts.size() < 2) continue;
+    char kind = parts[0][0];
+    std::string old_path = parts[1], new_path = parts.size() > 2 ? parts[2] : parts[1];
+    auto is_policy = [](const std::string& p) { return p.size() > 7 && p.compare(p.size() - 7, 7, ".policy") == 0; };
+    if (!is_policy(old_path) && !is_policy(new_path)) continue;
+    std::string status = kind == 'A' ? "added" : kind == 'D' ? "removed" : kind == 'R' ? "renamed" : "modified";
+    diff::Json entry = diff::Json{{"path", new_path}, {"file_status", status}};
+    if (kind == 'R') entry["old_path"] = old_path;
+    if (kind == 'A' || kind == 'D') {
+      equivalent = false;
+      files.push_back(entry);
+      text += fmt::format("{} {}\n", status, new_path);
+      continue;
+    }
+    std::string old_text;
+    if (!run_git({"show", o.git + ":" + old_path}, &old_text, &error)) {
+      print_error(error);
+      return kFailed;
+    }
+    auto a = compile_text(o.git + ":" + old_path, std::move(old_text));
+    auto b = compile_or_report(top + "/" + new_path, false);
+    if (!a || !b) {
+      failed = true;
+      continue;
+    }
+    diff::Report r;
+    if (int code = diff_pair(*a, *b, o, &r); code != kOk) return code;
+    r.old_side.path = o.git + ":" + old_path;
+    r.new_side.path = new_path;
+    equivalent = equivalent && r.equivalent;
+    failed = failed || false;
+    diff::Json j = diff::to_json(r);
+    for (auto it = j.begin(); it != j.end(); ++it) entry[it.key()] = it.value();
+    files.push_back(entry);
+    if (fails(r, o.fail_on)) equivalent = false;
+    if (o.format != "json") text += render(r, o, color) + "\n";
+  }
+  (void)prefix;
+  if (failed) return kFailed;
+  if (o.format == "json")
+    Output::standard().write(diff::Json{{"equivalent", equivalent}, {"files", files}}.dump() + "\n");
+  else
+    Output::standard().write(text.empty() ? "no .policy file changed since " + o.git + "\n" : text);
+  if (o.fail_on.empty()) return equivalent ? kOk : kNotEquivalent;
+  return equivalent ? kOk : kNotEquivalent;
+}
+
+}  // namespace
+
+Command add_diff(CLI::App& app) {
+  auto o = std::make_shared<DiffOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "diff", "Compare two versions of a policy: which decisions change, proved or shown on a witness input");
+  sub->add_option("FILES", o->files, "OLD NEW policy files; with --git, the paths to compare (default: all)");
+  sub->add_option("--git", o->git,
+                  "Compare every .policy file changed between the git revision REV and the working tree");
+  sub->add_option("--format", o->format, "text (the default), json or markdown")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
+  sub->add_option("-d,--decision", o->decisions, "Only this decision (repeatable)");
+  sub->add_option("--cases", o->cases,
+                  "Also evaluate both versions on these recorded cases (JSON, NDJSON, YAML, or serve's decision "
+                  "log) and count what changes");
+  sub->add_option("--timeout", o->timeout, "Seconds for the whole comparison (default 10)")
+      ->check(CLI::Range(0.1, 3600.0));
+  sub->add_option("--color", o->color, "auto (on a terminal, unless NO_COLOR is set), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  sub->add_option("--fail-on", o->fail_on,
+                  "What gives exit status 3: breaking (schema), changed, unknown (repeatable; default: anything "
+                  "not equivalent)")
+      ->check(CLI::IsMember({"breaking", "changed", "unknown"}));
+  sub->footer(
+      "Each decision is unchanged (proved), changed (with a witness input replayed on both versions),\n"
+      "unknown (with the reason), added or removed. docs/DIFF.md says what is proved and how.\n"
+      "Exit status: 0 when the versions are equivalent, 3 when they are not or something is unknown\n"
+      "(narrowed by --fail-on), 1 when a file has errors or cannot be read, 2 for a bad command line.");
+  return {sub, [o] { return o->git.empty() ? run_files(*o) : run_git_diff(*o); }};
+}
+
+}  // namespace proviso::cli
