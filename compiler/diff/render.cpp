@@ -59,7 +59,8 @@ std::string sentence(const DecisionDiff& d, const Witness& w) {
     }
   }
   if (n_flags > 0 && n_flags <= 2) facts += (facts.empty() ? "" : ", ") + flags;
-  else if (n_flags > 2) facts += fmt::format("{}and {} yes/no facts (see --format json)", facts.empty() ? "" : ", ", n_flags);
+  else if (n_flags > 2)
+    facts += fmt::format("{}{} yes/no facts (see --format json)", facts.empty() ? "" : ", and ", n_flags);
   return (facts.empty() ? "any input" : facts) + ": " + plain(w.old_value) + " -> " + plain(w.new_value);
 }
 
@@ -155,14 +156,14 @@ std::string to_text(const Report& r, bool color) {
     if (d.status == "unchanged") continue;
     std::string line;
     if (d.status == "changed") {
-      line = paint("33", "changed ") + " " + d.name + clause_of(d);
+      line = paint("33", "changed   ") + " " + d.name + clause_of(d);
       if (!d.type_old.empty()) line += ", type " + d.type_old + " -> " + d.type_new;
       if (!d.direction.empty() && d.direction != "unknown") line += ", " + d.direction;
       if (d.witness) line += ": " + sentence(d, *d.witness);
     } else if (d.status == "unknown") {
-      line = paint("35", "unknown ") + " " + d.name + clause_of(d) + ": " + d.reason;
+      line = paint("35", "unknown   ") + " " + d.name + clause_of(d) + ": " + d.reason;
     } else {
-      line = paint(d.status == "added" ? "32" : "31", d.status == "added" ? "added   " : "removed ") + " " + d.name +
+      line = paint(d.status == "added" ? "32" : "31", d.status == "added" ? "added     " : "removed   ") + " " + d.name +
              clause_of(d);
     }
     out += line + "\n";
@@ -171,12 +172,12 @@ std::string to_text(const Report& r, bool color) {
     std::string what = s.change == "added"     ? "+ " + s.path + ": " + s.new_type
                        : s.change == "removed" ? "- " + s.path + ": " + s.old_type
                                                : "~ " + s.path + ": " + s.old_type + " -> " + s.new_type;
-    out += paint(s.breaking ? "31" : "36", s.breaking ? "breaking" : "schema  ") + " " + what + "\n";
+    out += paint(s.breaking ? "31" : "36", s.breaking ? "breaking  " : "schema    ") + " " + what + "\n";
   }
-  for (const auto& c : r.declarations) out += fmt::format("{:<9}{}: {}\n", c.kind, c.name, c.summary);
+  for (const auto& c : r.declarations) out += fmt::format("{:<11}{}: {}\n", c.kind, c.name, c.summary);
   if (r.cases) {
     const Json& cs = *r.cases;
-    out += fmt::format("cases    {} of {} records change", cs.value("changed", 0), cs.value("total", 0));
+    out += fmt::format("cases      {} of {} records change", cs.value("changed", 0), cs.value("total", 0));
     std::string per;
     for (auto it = cs["by_decision"].begin(); it != cs["by_decision"].end(); ++it)
       per += (per.empty() ? "" : ", ") + it.key() + " " + std::to_string(it.value().get<int>());

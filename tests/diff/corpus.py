@@ -20,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 
 def eval_decision(proviso, policy, record, decision, work):
@@ -69,62 +70,10 @@ def main():
         print(f"FAIL: the corpus has {len(names)} pairs, fewer than 40")
         return 1
     failures = 0
-    for name in names:
-        d = os.path.join(cases, name)
-        old, new = os.path.join(d, "old.policy"), os.path.join(d, "new.policy")
-        with open(os.path.join(d, "expect.json")) as f:
-            expect = json.load(f)
-        r = subprocess.run([proviso, "diff", old, new, "--format", "json", "--timeout", "30"],
-                           capture_output=True, text=True)
-        problems = []
-        if r.returncode not in (0, 3):
-            problems.append(f"exit {r.returncode}: {r.stderr.strip()}")
-        else:
-            report = json.loads(r.stdout)
-            if report["equivalent"] != expect["equivalent"]:
-                problems.append(f"equivalent is {report['equivalent']}, expected {expect['equivalent']}")
-            if r.returncode != (0 if report["equivalent"] else 3):
-                problems.append(f"exit {r.returncode} for equivalent={report['equivalent']}")
-            got = {x["name"]: x for x in report["decisions"]}
-            for dname, status in expect["decisions"].items():
-                x = got.get(dname)
-                if x is None:
-                    problems.append(f"{dname}: not reported")
-                    continue
-                if x["status"] != status:
-                    why = x.get("reason", "")
-                    problems.append(f"{dname}: {x['status']}, expected {status} {why}".rstrip())
-                if x["status"] == "unchanged" and x.get("how") != "proved":
-                    problems.append(f"{dname}: unchanged but {x.get('how')}, not proved")
-                want_dir = expect.get("direction", {}).get(dname)
-                # A direction the diff cannot prove (docs/DIFF.md) may be unknown, never wrong.
-                unproved = expect.get("direction_unproved", {}).get(dname)
-                if unproved and x.get("direction") not in (unproved, "unknown"):
-                    problems.append(f"{dname}: direction {x.get('direction')}, expected {unproved} or unknown")
-                if want_dir and x.get("direction") != want_dir:
-                    problems.append(f"{dname}: direction {x.get('direction')}, expected {want_dir}")
-                if x["status"] == "unknown" and ("qlik" in name or "portrait" in name or "ciq" in name
-                                                 or "triage" in name or "partner" in name):
-                    problems.append(f"{dname}: unknown on a shipped policy: {x.get('reason')}")
-            for dname in got:
-                if dname not in expect["decisions"]:
-                    problems.append(f"{dname}: reported but not in expect.json")
-            breaking = expect.get("schema_breaking")
-            schema = report["schema"]
-            if breaking is None and schema:
-                problems.append(f"schema changes reported, none expected: {schema}")
-            if breaking is not None:
-                if not schema:
-                    problems.append("no schema change reported")
-                elif any(s["breaking"] for s in schema) != breaking:
-                    problems.append(f"breaking is {not breaking}, expected {breaking}: {schema}")
-            for x in report["decisions"]:
-                ws = ([("witness", x["witness"])] if "witness" in x else []) + \
-                     [(f"direction witness {i + 1}", w) for i, w in enumerate(x.get("witnesses", []))]
-                for what, w in ws:
-                    problems += check_witness(proviso, old, new, x["name"], w, work, f"{x['name']}: {what}")
-                if x["status"] == "changed" and "witness" not in x:
-                    problems.append(f"{x['name']}: changed without a witness")
+    # Two pairs at a time: each `proviso diff` runs on one core.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda n: (n, check_pair(proviso, cases, work, n)), names))
+    for name, problems in results:
         if problems:
             failures += 1
             print(f"FAIL {name}")
@@ -134,6 +83,67 @@ def main():
             print(f"ok   {name}")
     print(f"{len(names) - failures} of {len(names)} pairs as expected")
     return 1 if failures else 0
+
+
+def check_pair(proviso, cases, work, name):
+    work = os.path.join(work, name)
+    os.makedirs(work, exist_ok=True)
+    d = os.path.join(cases, name)
+    old, new = os.path.join(d, "old.policy"), os.path.join(d, "new.policy")
+    with open(os.path.join(d, "expect.json")) as f:
+        expect = json.load(f)
+    r = subprocess.run([proviso, "diff", old, new, "--format", "json", "--timeout", "30"],
+                       capture_output=True, text=True)
+    problems = []
+    if r.returncode not in (0, 3):
+        problems.append(f"exit {r.returncode}: {r.stderr.strip()}")
+    else:
+        report = json.loads(r.stdout)
+        if report["equivalent"] != expect["equivalent"]:
+            problems.append(f"equivalent is {report['equivalent']}, expected {expect['equivalent']}")
+        if r.returncode != (0 if report["equivalent"] else 3):
+            problems.append(f"exit {r.returncode} for equivalent={report['equivalent']}")
+        got = {x["name"]: x for x in report["decisions"]}
+        for dname, status in expect["decisions"].items():
+            x = got.get(dname)
+            if x is None:
+                problems.append(f"{dname}: not reported")
+                continue
+            if x["status"] != status:
+                why = x.get("reason", "")
+                problems.append(f"{dname}: {x['status']}, expected {status} {why}".rstrip())
+            if x["status"] == "unchanged" and x.get("how") != "proved":
+                problems.append(f"{dname}: unchanged but {x.get('how')}, not proved")
+            want_dir = expect.get("direction", {}).get(dname)
+            # A direction the diff cannot prove (docs/DIFF.md) may be unknown, never wrong.
+            unproved = expect.get("direction_unproved", {}).get(dname)
+            if unproved and x.get("direction") not in (unproved, "unknown"):
+                problems.append(f"{dname}: direction {x.get('direction')}, expected {unproved} or unknown")
+            if want_dir and x.get("direction") != want_dir:
+                problems.append(f"{dname}: direction {x.get('direction')}, expected {want_dir}")
+            if x["status"] == "unknown" and ("qlik" in name or "portrait" in name or "ciq" in name
+                                             or "triage" in name or "partner" in name):
+                problems.append(f"{dname}: unknown on a shipped policy: {x.get('reason')}")
+        for dname in got:
+            if dname not in expect["decisions"]:
+                problems.append(f"{dname}: reported but not in expect.json")
+        breaking = expect.get("schema_breaking")
+        schema = report["schema"]
+        if breaking is None and schema:
+            problems.append(f"schema changes reported, none expected: {schema}")
+        if breaking is not None:
+            if not schema:
+                problems.append("no schema change reported")
+            elif any(s["breaking"] for s in schema) != breaking:
+                problems.append(f"breaking is {not breaking}, expected {breaking}: {schema}")
+        for x in report["decisions"]:
+            ws = ([("witness", x["witness"])] if "witness" in x else []) + \
+                 [(f"direction witness {i + 1}", w) for i, w in enumerate(x.get("witnesses", []))]
+            for what, w in ws:
+                problems += check_witness(proviso, old, new, x["name"], w, work, f"{x['name']}: {what}")
+            if x["status"] == "changed" and "witness" not in x:
+                problems.append(f"{x['name']}: changed without a witness")
+    return problems
 
 
 if __name__ == "__main__":
