@@ -24,16 +24,18 @@ ALLOWED = {
     "compiler/driver": {"compiler/ast", "grammar", "compiler/sema", "compiler/ir", "compiler/interp",
                         "compiler/records", "compiler/explain", "stdlib", "runtime"},
     "compiler/jit": {"compiler/ir", "compiler/interp", "runtime"},
+    "compiler/diff": {"compiler/ir", "compiler/interp", "compiler/records", "stdlib", "runtime"},
     "stdlib": set(),
     "include": set(),
     "api": {"include", "compiler/ast", "compiler/ir", "compiler/sema", "compiler/interp", "compiler/records",
             "compiler/explain", "compiler/driver", "compiler/jit", "runtime"},
     "tools": {"include", "compiler/ast", "compiler/ir", "compiler/sema", "compiler/interp", "compiler/records",
-              "compiler/explain", "compiler/format", "compiler/driver", "compiler/jit", "runtime"},
+              "compiler/explain", "compiler/format", "compiler/driver", "compiler/jit", "compiler/diff", "runtime"},
     "bench": None,  # benchmarks and tests may use anything
 }
 # Third-party include prefixes that belong to one part only.
-EXCLUSIVE = {"llvm/": {"compiler/jit"}, "tao/": {"grammar"}, "CLI/": {"tools"}, "openssl/": {"compiler/jit"}}
+EXCLUSIVE = {"llvm/": {"compiler/jit"}, "tao/": {"grammar"}, "CLI/": {"tools"},
+             "openssl/": {"compiler/jit", "compiler/diff"}, "z3": {"compiler/diff"}}
 
 
 def part_of(path):

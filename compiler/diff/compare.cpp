@@ -206,6 +206,13 @@ class Comparison {
       }
       d.status = "unchanged";
       d.how = "proved";
+      // Input lists are modelled up to a length: the proof says so.
+      for (const auto& path : d.reads) {
+        const ir::Type* t = type_at(a_, path);
+        if (!t) t = type_at(b_, path);
+        if (t && t->kind == TypeKind::List)
+          d.bound = fmt::format("input lists of at most {} items", o_.list_bound);
+      }
       return d;
     }
     if (r == z3::sat) {

@@ -35,6 +35,7 @@ struct DecisionDiff {
   std::string name;
   std::string status;  // unchanged | changed | unknown | added | removed
   std::string how;     // unchanged: proved | exhaustive
+  std::string bound;   // unchanged and reading an input list: the list length the proof covers
   std::string reason;  // unknown: why
   std::string clause_old, clause_new;
   std::string type_old, type_new;  // set when the type changed

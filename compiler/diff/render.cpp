@@ -119,6 +119,7 @@ Json to_json(const Report& r) {
     x["name"] = d.name;
     x["status"] = d.status;
     if (d.status == "unchanged") x["how"] = d.how;
+    if (!d.bound.empty()) x["bound"] = d.bound;
     if (d.status == "unknown") x["reason"] = d.reason;
     if (!d.type_old.empty()) x["type"] = Json{{"old", d.type_old}, {"new", d.type_new}};
     if (!d.direction.empty()) {

@@ -158,4 +158,12 @@ EOF
 (cd "$G" && "$PROVISO" diff --git nosuchrev > "$W/out" 2> "$W/err") && status=0 || status=$?
 [ "$status" = 1 ] || fail "diff --git nosuchrev exited with $status"
 grep -q 'git diff failed' "$W/err" || fail "bad revision: $(cat "$W/err")"
+# A pair no solver decides quickly ends by --timeout with unknown (the guard of 60 s only
+# catches a hang; it is not a speed claim).
+P="$SRC/tests/diff/pathological"
+status=0
+timeout 60 "$PROVISO" diff "$P/old.policy" "$P/new.policy" --timeout 2 --format json > "$W/out" 2> "$W/err" || status=$?
+[ "$status" = 3 ] || fail "pathological pair exited with $status: $(cat "$W/err")"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['decisions'][0]; assert d['status']=='unknown' and 'time' in d['reason'], d" "$W/out" ||
+  fail "pathological pair: $(cat "$W/out")"
 echo "ok"
