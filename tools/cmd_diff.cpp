@@ -303,7 +303,6 @@ int run_git_diff(const DiffOptions& o) {
     r.old_side.path = o.git + ":" + old_path;
     r.new_side.path = new_path;
     equivalent = equivalent && r.equivalent;
-    failed = failed || false;
     diff::Json j = diff::to_json(r);
     for (auto it = j.begin(); it != j.end(); ++it) entry[it.key()] = it.value();
     files.push_back(entry);

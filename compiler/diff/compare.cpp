@@ -102,7 +102,8 @@ int order(const ir::Value& a, const ir::Value& b) {
   switch (a.kind()) {
     case VK::Int: return sgn(a.as_int(), b.as_int());
     case VK::Decimal: return rt::compare(a.as_decimal(), b.as_decimal());
-    case VK::Money: return a.as_money().currency == b.as_money().currency ? rt::compare(a.as_money().amount, b.as_money().amount) : 0;
+    case VK::Money:
+      return a.as_money().currency == b.as_money().currency ? rt::compare(a.as_money().amount, b.as_money().amount) : 0;
     case VK::Date: return sgn(a.as_date(), b.as_date());
     case VK::DateTime: return sgn(a.as_datetime(), b.as_datetime());
     case VK::Duration: return sgn(a.as_duration(), b.as_duration());
@@ -210,8 +211,7 @@ class Comparison {
       for (const auto& path : d.reads) {
         const ir::Type* t = type_at(a_, path);
         if (!t) t = type_at(b_, path);
-        if (t && t->kind == TypeKind::List)
-          d.bound = fmt::format("input lists of at most {} items", o_.list_bound);
+        if (t && t->kind == TypeKind::List) d.bound = fmt::format("input lists of at most {} items", o_.list_bound);
       }
       return d;
     }
@@ -258,7 +258,9 @@ class Comparison {
       Json changed = v;
       switch (type->kind) {
         case TypeKind::Bool: changed = !v.get<bool>(); break;
-        case TypeKind::Integer: changed = v.get<int64_t>() + (type->hi && v.get<int64_t>() >= *type->hi ? -1 : 1); break;
+        case TypeKind::Integer:
+          changed = v.get<int64_t>() + (type->hi && v.get<int64_t>() >= *type->hi ? -1 : 1);
+          break;
         case TypeKind::Enum: {
           const auto& members = a_.schema.enums[static_cast<size_t>(type->id)].members;
           for (const auto& m : members)

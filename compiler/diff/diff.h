@@ -23,8 +23,10 @@ struct Options {
   int list_bound = 3;                  // items per input list the solver considers
 };
 
-// One side of a witness: the old or new value in eval's JSON form, or its error object.
-struct Witness {
+// An input on which the versions differ, and the old and new values in eval's JSON form (or
+// its error object). (clang-tidy sees nlohmann::json's move, which checks an invariant, as
+// throwing; it does not throw.)
+struct Witness {   // NOLINT(bugprone-exception-escape)
   Json input;      // a complete input record for the old version
   Json input_new;  // the same case for the new version (null when the schemas agree)
   Json old_value, new_value;
@@ -40,15 +42,15 @@ struct DecisionDiff {
   std::string clause_old, clause_new;
   std::string type_old, type_new;  // set when the type changed
   std::optional<Witness> witness;
-  std::string direction;           // changed, ordered types: later|earlier|higher|lower|mixed|unknown
-  std::string direction_reason;    // unknown or money in two currencies
+  std::string direction;                     // changed, ordered types: later|earlier|higher|lower|mixed|unknown
+  std::string direction_reason;              // unknown or money in two currencies
   std::vector<Witness> direction_witnesses;  // mixed: one each way
-  std::vector<std::string> reads;  // input paths the decision reads (either version), for the text report
+  std::vector<std::string> reads;            // input paths the decision reads (either version), for the text report
 };
 
 struct SchemaChange {
   std::string path;
-  std::string change;  // added | removed | changed
+  std::string change;              // added | removed | changed
   std::string old_type, new_type;  // "" for none
   bool breaking = false;
 };

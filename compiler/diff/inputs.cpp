@@ -16,7 +16,7 @@ using K = Sym::Kind;
 namespace {
 
 constexpr int64_t kDefaultInstant = 1772409600;  // 2026-03-02T00:00:00Z, a Monday
-constexpr int64_t kDefaultDate = 20514;           // 2026-03-02
+constexpr int64_t kDefaultDate = 20514;          // 2026-03-02
 
 bool parse_int128(const std::string& s, __int128* out) {
   if (s.empty()) return false;
@@ -178,13 +178,13 @@ Json ModelSource::leaf(const std::string& path, const ir::Type& type, const ir::
       } else {
         // Free: a plain default the decoder accepts.
         switch (type.kind) {
-          case TypeKind::Integer: i = type.lo.value_or(std::max<int64_t>(0, type.hi.value_or(0) < 0 ? *type.hi : 0)); break;
-          case TypeKind::Enum:
-            i = u_.member_id(schema.enums[static_cast<size_t>(type.id)].members.front());
+          case TypeKind::Integer:
+            i = type.lo.value_or(std::max<int64_t>(0, type.hi.value_or(0) < 0 ? *type.hi : 0));
             break;
+          case TypeKind::Enum: i = u_.member_id(schema.enums[static_cast<size_t>(type.id)].members.front()); break;
           case TypeKind::Date: i = kDefaultDate; break;
           case TypeKind::DateTime: i = kDefaultInstant; break;
-          case TypeKind::Text: i = u_.text_id("");  break;
+          case TypeKind::Text: i = u_.text_id(""); break;
           default: break;
         }
       }
@@ -227,7 +227,10 @@ Json RandomSource::leaf(const std::string&, const ir::Type& type, const ir::Sche
       break;
     case TypeKind::Duration: i = 900LL * pick(400) - 3600; break;
     case TypeKind::Period: i = pick(37); break;
-    case TypeKind::BusinessDuration: i = pick(4); i2 = 1800LL * pick(20); break;
+    case TypeKind::BusinessDuration:
+      i = pick(4);
+      i2 = 1800LL * pick(20);
+      break;
     case TypeKind::Text: i = pick(4) == 0 ? 1000 + pick(3) : pick(8); break;
     case TypeKind::Zone: i = pick(6); break;
     default: break;

@@ -58,7 +58,8 @@ std::string sentence(const DecisionDiff& d, const Witness& w) {
       facts += (facts.empty() ? "" : ", ") + fact;
     }
   }
-  if (n_flags > 0 && n_flags <= 2) facts += (facts.empty() ? "" : ", ") + flags;
+  if (n_flags > 0 && n_flags <= 2)
+    facts += (facts.empty() ? "" : ", ") + flags;
   else if (n_flags > 2)
     facts += fmt::format("{}{} yes/no facts (see --format json)", facts.empty() ? "" : ", and ", n_flags);
   return (facts.empty() ? "any input" : facts) + ": " + plain(w.old_value) + " -> " + plain(w.new_value);
@@ -76,11 +77,16 @@ struct Counts {
 Counts count(const Report& r) {
   Counts c;
   for (const auto& d : r.decisions) {
-    if (d.status == "changed") ++c.changed;
-    else if (d.status == "unchanged") ++c.unchanged;
-    else if (d.status == "unknown") ++c.unknown;
-    else if (d.status == "added") ++c.added;
-    else ++c.removed;
+    if (d.status == "changed")
+      ++c.changed;
+    else if (d.status == "unchanged")
+      ++c.unchanged;
+    else if (d.status == "unknown")
+      ++c.unknown;
+    else if (d.status == "added")
+      ++c.added;
+    else
+      ++c.removed;
   }
   return c;
 }
@@ -164,8 +170,8 @@ std::string to_text(const Report& r, bool color) {
     } else if (d.status == "unknown") {
       line = paint("35", "unknown   ") + " " + d.name + clause_of(d) + ": " + d.reason;
     } else {
-      line = paint(d.status == "added" ? "32" : "31", d.status == "added" ? "added     " : "removed   ") + " " + d.name +
-             clause_of(d);
+      line = paint(d.status == "added" ? "32" : "31", d.status == "added" ? "added     " : "removed   ") + " " +
+             d.name + clause_of(d);
     }
     out += line + "\n";
   }
@@ -188,7 +194,7 @@ std::string to_text(const Report& r, bool color) {
 }
 
 std::string to_markdown(const Report& r) {
-  auto cell = [](std::string s) {
+  auto cell = [](const std::string& s) {
     std::string out;
     for (char ch : s) out += ch == '|' ? std::string("\\|") : ch == '\n' ? std::string(" ") : std::string(1, ch);
     return out;

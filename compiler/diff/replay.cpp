@@ -85,7 +85,8 @@ bool same_type(const ir::Type& x, const ir::Schema& sx, const ir::Type& y, const
       const auto &a = sx.records[static_cast<size_t>(x.id)], &b = sy.records[static_cast<size_t>(y.id)];
       if (a.fields.size() != b.fields.size()) return false;
       for (size_t i = 0; i < a.fields.size(); ++i)
-        if (a.fields[i].name != b.fields[i].name || !same_type(a.fields[i].type, sx, b.fields[i].type, sy)) return false;
+        if (a.fields[i].name != b.fields[i].name || !same_type(a.fields[i].type, sx, b.fields[i].type, sy))
+          return false;
       return true;
     }
     case ir::TypeKind::List: return same_type(*x.elem, sx, *y.elem, sy);

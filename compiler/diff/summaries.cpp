@@ -74,7 +74,8 @@ void diff_type(const std::string& path, const ir::Type& a, const ir::Schema& sa,
         diff_type(path + "." + f.name, f.type, sa, rb.fields[static_cast<size_t>(j)].type, sb, out);
     }
     for (const auto& f : rb.fields)
-      if (ra.find(f.name) < 0) out.push_back({path + "." + f.name, "added", "", type_text(f.type, sb), !f.type.optional});
+      if (ra.find(f.name) < 0)
+        out.push_back({path + "." + f.name, "added", "", type_text(f.type, sb), !f.type.optional});
     return;
   }
   if (a.kind == TypeKind::List && b.kind == TypeKind::List && a.optional == b.optional) {
@@ -268,21 +269,29 @@ std::vector<DeclarationChange> declaration_changes(const ir::Program& a, const i
       auto ea = exclusion_entries(a, static_cast<int>(i)), eb = exclusion_entries(b, j);
       Json added = Json::array(), removed = Json::array(), changed = Json::array();
       std::vector<std::string> order_a, order_b;
-      for (const auto& [id, cond] : eb) {
+      for (const auto& entry : eb) {
+        const std::string &id = entry.first, &cond = entry.second;
         auto it = std::find_if(ea.begin(), ea.end(), [&](const auto& e) { return e.first == id; });
-        if (it == ea.end()) added.push_back(Json{{"id", id}, {"when", cond}});
-        else if (it->second != cond) changed.push_back(Json{{"id", id}, {"old", it->second}, {"new", cond}});
-        else order_b.push_back(id);
+        if (it == ea.end())
+          added.push_back(Json{{"id", id}, {"when", cond}});
+        else if (it->second != cond)
+          changed.push_back(Json{{"id", id}, {"old", it->second}, {"new", cond}});
+        else
+          order_b.push_back(id);
       }
-      for (const auto& [id, cond] : ea) {
+      for (const auto& entry : ea) {
+        const std::string &id = entry.first, &cond = entry.second;
         auto it = std::find_if(eb.begin(), eb.end(), [&](const auto& e) { return e.first == id; });
-        if (it == eb.end()) removed.push_back(Json{{"id", id}, {"when", cond}});
-        else if (it->second == cond) order_a.push_back(id);
+        if (it == eb.end())
+          removed.push_back(Json{{"id", id}, {"when", cond}});
+        else if (it->second == cond)
+          order_a.push_back(id);
       }
       bool reordered = order_a != order_b;
       if (!added.empty() || !removed.empty() || !changed.empty() || reordered) {
         std::vector<std::string> notes;
-        if (!added.empty()) notes.push_back(fmt::format("{} entr{} added", added.size(), added.size() == 1 ? "y" : "ies"));
+        if (!added.empty())
+          notes.push_back(fmt::format("{} entr{} added", added.size(), added.size() == 1 ? "y" : "ies"));
         if (!removed.empty()) notes.push_back(fmt::format("{} removed", removed.size()));
         if (!changed.empty()) notes.push_back(fmt::format("{} condition(s) changed", changed.size()));
         if (reordered) notes.push_back("reordered");

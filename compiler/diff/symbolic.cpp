@@ -54,12 +54,6 @@ z3::expr in_int64(const z3::expr& x) {
   return x >= c.int_val(INT64_MIN) && x <= c.int_val(INT64_MAX);
 }
 
-z3::expr all(z3::context& c, const std::vector<z3::expr>& xs) {
-  z3::expr r = c.bool_val(true);
-  for (const auto& x : xs) r = r && x;
-  return r;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------
@@ -72,9 +66,9 @@ Universe::Universe(int list_bound) : list_bound_(list_bound) {
   hours_ids_["24x7"] = 0;
   hours_.emplace_back();
   z3::sort I = ctx_.int_sort(), R = ctx_.real_sort(), B = ctx_.bool_sort();
-  auto fn = [&](const char* name, std::vector<z3::sort> args, const z3::sort& result) {
+  auto fn = [&](const char* name, const std::vector<z3::sort>& args, const z3::sort& result) {
     z3::sort_vector d(ctx_);
-    for (auto& s : args) d.push_back(s);
+    for (const auto& s : args) d.push_back(s);
     fns_.push_back(ctx_.function(name, d, result));
     ok_fns_.push_back(ctx_.function((std::string(name) + "_ok").c_str(), d, B));
   };
@@ -121,7 +115,7 @@ std::string Universe::zone_name(int id) const {
   // A zone no policy names: any real zone other than those will do.
   static const char* const spare[] = {"Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo", "Africa/Nairobi"};
   for (const char* z : spare)
-    if (!zone_ids_.count(z)) return z;
+    if (!zone_ids_.contains(z)) return z;
   return "Pacific/Auckland";
 }
 
@@ -150,8 +144,10 @@ int Universe::hours_id(const rt::WeeklyHours& hours) {
   for (size_t d = 0; d < hours.days.size(); ++d) {
     for (const auto& r : hours.days[d]) {
       auto& day = merged.days[d];
-      if (!day.empty() && day.back().end == r.start) day.back().end = r.end;
-      else day.push_back(r);
+      if (!day.empty() && day.back().end == r.start)
+        day.back().end = r.end;
+      else
+        day.push_back(r);
     }
     for (const auto& r : merged.days[d]) key += fmt::format("{}:{}-{} ", d, r.start, r.end);
   }
@@ -241,7 +237,9 @@ z3::expr Universe::next_opening(const z3::expr& hours, const z3::expr& zone, con
                                 z3::expr* ok) {
   return apply(NextOpening, {hours, zone, hol, t}, ok);
 }
-z3::expr Universe::date_of(const z3::expr& zone, const z3::expr& t, z3::expr* ok) { return apply(DateOf, {zone, t}, ok); }
+z3::expr Universe::date_of(const z3::expr& zone, const z3::expr& t, z3::expr* ok) {
+  return apply(DateOf, {zone, t}, ok);
+}
 z3::expr Universe::add_months(const z3::expr& date, const z3::expr& months, z3::expr* ok) {
   return apply(AddMonths, {date, months}, ok);
 }
@@ -249,7 +247,8 @@ z3::expr Universe::dec_div(const z3::expr& a, const z3::expr& b) { return apply(
 z3::expr Universe::blank(const z3::expr& text) { return apply(Blank, {text}, nullptr); }
 
 z3::expr Universe::minor_unit(const z3::expr& currency) {
-  if (currency.is_numeral()) return ctx_.int_val(rt::currency(static_cast<uint16_t>(currency.get_numeral_int())).minor_unit);
+  if (currency.is_numeral())
+    return ctx_.int_val(rt::currency(static_cast<uint16_t>(currency.get_numeral_int())).minor_unit);
   // Defined for every currency an input may have by facts().
   return apply(MinorUnit, {currency}, nullptr);
 }
@@ -366,19 +365,18 @@ std::vector<z3::expr> Universe::facts() {
       // holidays among the other's; or 24x7) reaches an amount of working time no later, and
       // opens no later.
       if (a.fn != CalAdd && a.fn != NextOpening && a.fn != IsOpen) continue;
-      for (const auto& [outer, inner] : wider)
-        {
-          z3::expr cal = a.args[0] == ctx_.int_val(outer.first) && b.args[0] == ctx_.int_val(inner.first);
-          if (outer.first != 0)
-            cal = cal && a.args[1] == b.args[1] && a.args[2] == ctx_.int_val(outer.second) &&
-                  b.args[2] == ctx_.int_val(inner.second);
-          if (a.fn == CalAdd)
-            out.push_back(z3::implies(cal && a.args[3] <= b.args[3] && a.args[4] <= b.args[4], a.result <= b.result));
-          else if (a.fn == NextOpening)
-            out.push_back(z3::implies(cal && a.args[3] <= b.args[3], a.result <= b.result));
-          else
-            out.push_back(z3::implies(cal && a.args[3] == b.args[3] && b.result, a.result));
-        }
+      for (const auto& [outer, inner] : wider) {
+        z3::expr cal = a.args[0] == ctx_.int_val(outer.first) && b.args[0] == ctx_.int_val(inner.first);
+        if (outer.first != 0)
+          cal = cal && a.args[1] == b.args[1] && a.args[2] == ctx_.int_val(outer.second) &&
+                b.args[2] == ctx_.int_val(inner.second);
+        if (a.fn == CalAdd)
+          out.push_back(z3::implies(cal && a.args[3] <= b.args[3] && a.args[4] <= b.args[4], a.result <= b.result));
+        else if (a.fn == NextOpening)
+          out.push_back(z3::implies(cal && a.args[3] <= b.args[3], a.result <= b.result));
+        else
+          out.push_back(z3::implies(cal && a.args[3] == b.args[3] && b.result, a.result));
+      }
     }
   }
   return out;
@@ -409,15 +407,8 @@ std::vector<int64_t> Universe::anchors() {
 // Encoder
 
 Encoder::Encoder(Universe& u, const ir::Program& p)
-    : u_(u),
-      c_(u.ctx()),
-      p_(p),
-      memo_(p.nodes.size()),
-      values_(p.values.size()),
-      value_state_(p.values.size(), 0),
-      inputs_(p.inputs.size()),
-      table_rows_(p.tables.size()),
-      table_ok_(p.tables.size()),
+    : u_(u), c_(u.ctx()), p_(p), memo_(p.nodes.size()), values_(p.values.size()), value_state_(p.values.size(), 0),
+      inputs_(p.inputs.size()), table_rows_(p.tables.size()), table_ok_(p.tables.size()),
       calendars_(p.calendars.size()) {}
 
 Sym Encoder::none() {
@@ -442,16 +433,14 @@ Sym Encoder::integer(const z3::expr& v) {
 
 void Encoder::unmodelled(NodeId id, const std::string& what) {
   std::string where;
-  if (const ir::Loc* loc = p_.node_loc(id)) {
-    std::string_view text = p_.node_text(id);
-    if (!text.empty() && text.size() < 60) where = fmt::format(" (`{}`)", text);
-  }
+  std::string_view text = p_.node_text(id);
+  if (!text.empty() && text.size() < 60) where = fmt::format(" (`{}`)", text);
   throw Unmodelled{what + where};
 }
 
 std::string Encoder::var_name(const std::string& path, Sym::Kind kind) {
-  static const char* const names[] = {"none", "bool",     "int",      "real",   "money", "bdur",
-                                      "text", "zone",     "holidays", "cal",    "rec",   "list"};
+  static const char* const names[] = {"none", "bool", "int",      "real", "money", "bdur",
+                                      "text", "zone", "holidays", "cal",  "rec",   "list"};
   return path + "#" + names[static_cast<int>(kind)];
 }
 
@@ -488,7 +477,8 @@ Sym Encoder::make_input(const ir::Type& type, const std::string& path, bool opti
   switch (type.kind) {
     case TypeKind::Record: {
       const ir::RecordDef& rec = p_.schema.records[static_cast<size_t>(type.id)];
-      for (const ir::FieldDef& f : rec.fields) s.fields.push_back(make_input(f.type, path + "." + f.name, f.type.optional));
+      for (const ir::FieldDef& f : rec.fields)
+        s.fields.push_back(make_input(f.type, path + "." + f.name, f.type.optional));
       return s;
     }
     case TypeKind::List: {
@@ -533,8 +523,7 @@ Sym Encoder::make_input(const ir::Type& type, const std::string& path, bool opti
       break;
     case TypeKind::Enum: {
       z3::expr any = c_.bool_val(false);
-      for (const auto& m : p_.schema.enums[static_cast<size_t>(type.id)].members)
-        any = any || s.v == u_.member_id(m);
+      for (const auto& m : p_.schema.enums[static_cast<size_t>(type.id)].members) any = any || s.v == u_.member_id(m);
       u_.require(any);
       break;
     }
@@ -544,7 +533,8 @@ Sym Encoder::make_input(const ir::Type& type, const std::string& path, bool opti
       break;
     case TypeKind::DateTime:
       u_.require(s.v >= c_.int_val(rt::kFirstInstant) && s.v <= c_.int_val(rt::kLastInstant));
-      u_.prefer(s.v >= c_.int_val(int64_t{1735689600}) && s.v <= c_.int_val(int64_t{1798761600}) && z3::mod(s.v, 60) == 0);
+      u_.prefer(s.v >= c_.int_val(int64_t{1735689600}) && s.v <= c_.int_val(int64_t{1798761600}) &&
+                z3::mod(s.v, 60) == 0);
       break;
     case TypeKind::Duration:
       u_.require(in_int64(s.v));
@@ -564,25 +554,49 @@ Sym Encoder::constant(const ir::Value& v, const ir::Type& t) {
   s.kind = kind_of(t);
   switch (v.kind()) {
     case VK::None: return none();
-    case VK::Bool: s.kind = K::Bool; s.v = c_.bool_val(v.as_bool()); return s;
-    case VK::Int: s.kind = K::Int; s.v = c_.int_val(v.as_int()); return s;
-    case VK::Decimal: s.kind = K::Real; s.v = real_of(c_, v.as_decimal()); return s;
+    case VK::Bool:
+      s.kind = K::Bool;
+      s.v = c_.bool_val(v.as_bool());
+      return s;
+    case VK::Int:
+      s.kind = K::Int;
+      s.v = c_.int_val(v.as_int());
+      return s;
+    case VK::Decimal:
+      s.kind = K::Real;
+      s.v = real_of(c_, v.as_decimal());
+      return s;
     case VK::Money:
       s.kind = K::Money;
       s.v = real_of(c_, v.as_money().amount);
       s.v2 = c_.int_val(v.as_money().currency);
       u_.note_currency(v.as_money().currency);
       return s;
-    case VK::Date: s.kind = K::Int; s.v = c_.int_val(v.as_date()); return s;
-    case VK::DateTime: s.kind = K::Int; s.v = c_.int_val(v.as_datetime()); return s;
-    case VK::Duration: s.kind = K::Int; s.v = c_.int_val(v.as_duration()); return s;
-    case VK::Period: s.kind = K::Int; s.v = c_.int_val(v.as_period()); return s;
+    case VK::Date:
+      s.kind = K::Int;
+      s.v = c_.int_val(v.as_date());
+      return s;
+    case VK::DateTime:
+      s.kind = K::Int;
+      s.v = c_.int_val(v.as_datetime());
+      return s;
+    case VK::Duration:
+      s.kind = K::Int;
+      s.v = c_.int_val(v.as_duration());
+      return s;
+    case VK::Period:
+      s.kind = K::Int;
+      s.v = c_.int_val(v.as_period());
+      return s;
     case VK::BusinessDuration:
       s.kind = K::BDur;
       s.v = c_.int_val(v.as_business_duration().days);
       s.v2 = c_.int_val(v.as_business_duration().seconds);
       return s;
-    case VK::Text: s.kind = K::Text; s.v = c_.int_val(u_.text_id(v.as_text())); return s;
+    case VK::Text:
+      s.kind = K::Text;
+      s.v = c_.int_val(u_.text_id(v.as_text()));
+      return s;
     case VK::Enum: {
       if (t.kind != TypeKind::Enum || t.id < 0) throw Unmodelled{"an enum constant without its enum type"};
       const auto& members = p_.schema.enums[static_cast<size_t>(t.id)].members;
@@ -590,8 +604,14 @@ Sym Encoder::constant(const ir::Value& v, const ir::Type& t) {
       s.v = c_.int_val(u_.member_id(members[static_cast<size_t>(v.as_enum())]));
       return s;
     }
-    case VK::Zone: s.kind = K::Zone; s.v = c_.int_val(u_.zone_id(std::string(v.as_zone()->name()))); return s;
-    case VK::Holidays: s.kind = K::Holidays; s.v = c_.int_val(u_.holidays_id(v.as_holidays())); return s;
+    case VK::Zone:
+      s.kind = K::Zone;
+      s.v = c_.int_val(u_.zone_id(std::string(v.as_zone()->name())));
+      return s;
+    case VK::Holidays:
+      s.kind = K::Holidays;
+      s.v = c_.int_val(u_.holidays_id(v.as_holidays()));
+      return s;
     case VK::Calendar: {
       const auto& cal = v.as_calendar();
       if (!cal->is_always()) throw Unmodelled{"a calendar constant other than 24x7"};
@@ -637,8 +657,10 @@ Sym Encoder::ite(const z3::expr& c, const Sym& a, const Sym& b) {
   r.kind = a.kind;
   r.ok = z3::ite(c, a.ok, b.ok);
   r.present = z3::ite(c, a.present, b.present);
-  if (a.v.get_sort().sort_kind() == b.v.get_sort().sort_kind()) r.v = z3::ite(c, a.v, b.v);
-  else throw Unmodelled{"values of two sorts in one conditional"};
+  if (a.v.get_sort().sort_kind() == b.v.get_sort().sort_kind())
+    r.v = z3::ite(c, a.v, b.v);
+  else
+    throw Unmodelled{"values of two sorts in one conditional"};
   r.v2 = z3::ite(c, a.v2, b.v2);
   r.v3 = z3::ite(c, a.v3, b.v3);
   r.v4 = z3::ite(c, a.v4, b.v4);
@@ -899,7 +921,8 @@ Sym Encoder::table_get(const ir::Node& n) {
     table_ok_[static_cast<size_t>(n.aux)] = ok && earlier;
   }
   Sym r = none();
-  for (size_t i = def.rows.size(); i-- > 0;) r = ite((*rows)[i], node(def.rows[i].outputs[static_cast<size_t>(n.aux2)]), r);
+  for (size_t i = def.rows.size(); i-- > 0;)
+    r = ite((*rows)[i], node(def.rows[i].outputs[static_cast<size_t>(n.aux2)]), r);
   r.ok = *table_ok_[static_cast<size_t>(n.aux)] && r.ok;
   return r;
 }
@@ -1073,8 +1096,10 @@ Sym Encoder::aggregate(const ir::Node& n) {
       Sym zero(c_);
       zero.kind = kind_of(type);
       zero.v = type.kind == TypeKind::Integer || type.kind == TypeKind::Duration ? c_.int_val(0) : c_.real_val(0);
-      if (acc.kind == K::None) r = zero;
-      else r = ite(have, acc, zero);
+      if (acc.kind == K::None)
+        r = zero;
+      else
+        r = ite(have, acc, zero);
       break;
     }
     default:
@@ -1093,7 +1118,8 @@ Sym Encoder::round(const ir::Node& n, const Sym& a) {
   if (a.kind == K::Money && n.aux < 0) {
     z3::expr mu = u_.minor_unit(a.v2);
     z3::expr s = c_.real_val(1);
-    for (int k = 1; k <= 4; ++k) s = z3::ite(mu == k, c_.real_val(fmt::format("{}", static_cast<int64_t>(std::pow(10, k))).c_str()), s);
+    for (int k = 1; k <= 4; ++k)
+      s = z3::ite(mu == k, c_.real_val(fmt::format("{}", static_cast<int64_t>(std::pow(10, k))).c_str()), s);
     scale = s;
   } else if (n.aux > 0) {
     scale = c_.real_val(fmt::format("1{}", std::string(static_cast<size_t>(n.aux), '0')).c_str());
@@ -1135,7 +1161,6 @@ Sym Encoder::arithmetic(NodeId id, const ir::Node& n) {
   r.kind = kind_of(n.type);
   r.present = c_.bool_val(true);
   r.ok = a.ok && b.ok;
-  z3::expr I64 = c_.bool_val(true);
   auto int_result = [&](const z3::expr& v, bool check) {
     r.kind = K::Int;
     r.v = v;
@@ -1159,7 +1184,10 @@ Sym Encoder::arithmetic(NodeId id, const ir::Node& n) {
     case Op::PeriodMul: return int_result(a.v * b.v, true);
     case Op::IntNeg:
     case Op::DurNeg: return int_result(-a.v, true);
-    case Op::IntToDec: r.kind = K::Real; r.v = z3::to_real(a.v); return r;
+    case Op::IntToDec:
+      r.kind = K::Real;
+      r.v = z3::to_real(a.v);
+      return r;
     case Op::DecAdd: r.v = a.v + b.v; return r;
     case Op::DecSub: r.v = a.v - b.v; return r;
     case Op::DecMul: r.v = a.v * b.v; return r;
@@ -1281,9 +1309,12 @@ Sym Encoder::arithmetic(NodeId id, const ir::Node& n) {
       z3::expr result = c_.int_val(-1);
       for (int64_t x : xs)
         for (int64_t y : ys) {
-          auto set = n.op == Op::HolidaysUnion ? rt::HolidaySet::unite({u_.holiday_set(static_cast<int>(x)), u_.holiday_set(static_cast<int>(y))}, {}, {})
-                     : n.op == Op::HolidaysAdd ? rt::HolidaySet::unite({u_.holiday_set(static_cast<int>(x))}, dates, {})
-                                               : rt::HolidaySet::unite({u_.holiday_set(static_cast<int>(x))}, {}, dates);
+          auto set = n.op == Op::HolidaysUnion
+                         ? rt::HolidaySet::unite(
+                               {u_.holiday_set(static_cast<int>(x)), u_.holiday_set(static_cast<int>(y))}, {}, {})
+                     : n.op == Op::HolidaysAdd
+                         ? rt::HolidaySet::unite({u_.holiday_set(static_cast<int>(x))}, dates, {})
+                         : rt::HolidaySet::unite({u_.holiday_set(static_cast<int>(x))}, {}, dates);
           z3::expr when = a.v == c_.int_val(x);
           if (n.op == Op::HolidaysUnion) when = when && b.v == c_.int_val(y);
           result = z3::ite(when, c_.int_val(u_.holidays_id(set)), result);
@@ -1295,7 +1326,6 @@ Sym Encoder::arithmetic(NodeId id, const ir::Node& n) {
     case Op::ToText:
     default: break;
   }
-  (void)I64;
   // Fail closed: an operation added to the IR later is unknown here until it is modelled.
   std::string_view name = ir::op_name(n.op);
   unmodelled(id, name == "?" ? fmt::format("the IR operation #{}", static_cast<int>(n.op))
@@ -1314,7 +1344,8 @@ z3::expr Encoder::same_outcome(Universe& u, const Sym& a, const Sym& b, const ir
       // As `eval` writes money: rounded half away from zero to the currency's minor unit.
       z3::expr mu = u.minor_unit(a.v2);
       z3::expr s = c.real_val(1);
-      for (int k = 1; k <= 4; ++k) s = z3::ite(mu == k, c.real_val(fmt::format("{}", static_cast<int64_t>(std::pow(10, k))).c_str()), s);
+      for (int k = 1; k <= 4; ++k)
+        s = z3::ite(mu == k, c.real_val(fmt::format("{}", static_cast<int64_t>(std::pow(10, k))).c_str()), s);
       auto shown = [&](const z3::expr& x) {
         z3::expr y = x * s, half = c.real_val(1, 2);
         return z3::ite(y >= 0, to_int(y + half), -to_int(-y + half));

@@ -37,21 +37,17 @@ struct Unmodelled {
 struct Sym {
   enum class Kind { None, Bool, Int, Real, Money, BDur, Text, Zone, Holidays, Calendar, Record, List };
   Kind kind = Kind::None;
-  z3::expr ok;       // Bool: evaluated without error
-  z3::expr present;  // Bool: not none
-  z3::expr v;        // the value (Money: amount; BDur: days; Calendar: hours id)
-  z3::expr v2;       // Money: currency; BDur: seconds; Calendar: zone id
-  z3::expr v3;       // Calendar: holidays id (-1: none)
-  z3::expr v4;       // Calendar: business day in seconds
+  z3::expr ok;                                  // Bool: evaluated without error
+  z3::expr present;                             // Bool: not none
+  z3::expr v;                                   // the value (Money: amount; BDur: days; Calendar: hours id)
+  z3::expr v2;                                  // Money: currency; BDur: seconds; Calendar: zone id
+  z3::expr v3;                                  // Calendar: holidays id (-1: none)
+  z3::expr v4;                                  // Calendar: business day in seconds
   std::vector<Sym> fields;                      // Record, in schema order
   std::vector<std::pair<z3::expr, Sym>> items;  // List: (guard, item); the items whose guard holds
 
   explicit Sym(z3::context& c)
-      : ok(c.bool_val(true)),
-        present(c.bool_val(true)),
-        v(c.int_val(0)),
-        v2(c.int_val(0)),
-        v3(c.int_val(-1)),
+      : ok(c.bool_val(true)), present(c.bool_val(true)), v(c.int_val(0)), v2(c.int_val(0)), v3(c.int_val(-1)),
         v4(c.int_val(0)) {}
 };
 
@@ -75,7 +71,7 @@ class Universe {
 
   // The variable named `name`, made on first use.
   z3::expr var(const std::string& name, Sym::Kind kind);
-  bool has_var(const std::string& name) const { return vars_.count(name) > 0; }
+  bool has_var(const std::string& name) const { return vars_.contains(name); }
   z3::expr get_var(const std::string& name) const { return vars_.at(name); }
   // Facts every valid input satisfies (ranges, members, list lengths).
   void require(const z3::expr& fact) { domain_.push_back(fact); }
