@@ -1,6 +1,7 @@
 // The comparison of two versions, decision by decision: ask Z3 for an input on which the
 // outcomes differ; `unsat` is a proof, a model is a candidate witness that is replayed
 // through the reference interpreter on both versions before it is believed.
+#include <cctype>
 #include <chrono>
 #include <functional>
 
@@ -154,6 +155,7 @@ class Comparison {
     d.reads = reads(a_, ia);
     for (const auto& r : reads(b_, ib))
       if (std::find(d.reads.begin(), d.reads.end(), r) == d.reads.end()) d.reads.push_back(r);
+    reads_ = d.reads;
     if (ia < 0 || ib < 0) {
       d.status = ia < 0 ? "added" : "removed";
       return d;
@@ -195,9 +197,11 @@ class Comparison {
       d.reason = "the diff does not model " + unmodelled;
       return d;
     }
+    // The question first: comparing money may apply functions the facts must cover.
+    z3::expr differ = !Encoder::same_outcome(u_, *xa, *xb, ta);
     z3::solver s(u_.ctx());
     for (const auto& f : u_.facts()) s.add(f);
-    s.add(!Encoder::same_outcome(u_, *xa, *xb, ta));
+    s.add(differ);
     z3::check_result r = check(s, left);
     if (r == z3::unsat) {
       if (type_changed) {
@@ -218,7 +222,7 @@ class Comparison {
     if (r == z3::sat) {
       if (auto w = model_witness(s, left)) {
         d.status = "changed";
-        d.witness = std::move(w);
+        d.witness = shrink(std::move(*w), d.reads);
         d.witness->shown = relevant(*d.witness, d.reads);
         if (ordered(ta) && ordered(tb) && ta.kind == tb.kind) direction(d, *xa, *xb, ta, left);
         return d;
@@ -226,7 +230,7 @@ class Comparison {
     }
     if (auto w = random_witness(1500, left)) {
       d.status = "changed";
-      d.witness = std::move(w);
+      d.witness = shrink(std::move(*w), d.reads);
       d.witness->shown = relevant(*d.witness, d.reads);
       if (ordered(ta) && ordered(tb) && ta.kind == tb.kind) direction(d, *xa, *xb, ta, left);
       return d;
@@ -239,6 +243,44 @@ class Comparison {
   }
 
   bool expired() const { return Clock::now() >= deadline_; }
+
+  // A smaller witness where one exists: each field the decision reads is set to a plainer
+  // value (a flag flipped, an integer towards its lower bound, the first enum member) when the
+  // versions still differ and the two values printed get shorter (an exclusion list with one
+  // entry rather than ten).
+  Witness shrink(Witness w, const std::vector<std::string>& reads) {
+    auto size = [](const Witness& x) { return x.old_value.dump().size() + x.new_value.dump().size(); };
+    for (const auto& path : reads) {
+      const ir::Type* type = type_at(a_, path);
+      if (!type || expired()) continue;
+      Json::json_pointer ptr("/" + replace_all(path, ".", "/"));
+      if (!w.input.contains(ptr)) continue;
+      std::vector<Json> candidates;
+      const Json& v = w.input[ptr];
+      switch (type->kind) {
+        case TypeKind::Bool: candidates.push_back(!v.get<bool>()); break;
+        case TypeKind::Integer: {
+          int64_t lo = type->lo.value_or(0);
+          if (v.get<int64_t>() != lo) candidates.push_back(lo);
+          break;
+        }
+        case TypeKind::Enum: {
+          const auto& first = a_.schema.enums[static_cast<size_t>(type->id)].members.front();
+          if (v.get<std::string>() != first) candidates.push_back(first);
+          break;
+        }
+        default: break;
+      }
+      for (const Json& c : candidates) {
+        Json a = w.input, b = w.input_new.is_null() ? w.input : w.input_new;
+        a[ptr] = c;
+        if (b.contains(ptr)) b[ptr] = c;
+        auto smaller = replay(a, b, {});
+        if (smaller && size(*smaller) < size(w)) w = std::move(*smaller);
+      }
+    }
+    return w;
+  }
 
   // The facts of a witness a reader needs: the input fields it reads whose change (another
   // enum member, the opposite bool, a number one up, an instant a day later) makes the
@@ -306,11 +348,30 @@ class Comparison {
     if (accept ? !accept(oa, ob) : same_observable(oa, ob, a_.values[static_cast<size_t>(ia_)].type))
       return std::nullopt;
     Witness w;
-    w.input = input_a;
-    if (!same_schema_) w.input_new = input_b;
+    w.input = local_times(input_a, a_, oa.home_zone);
+    if (!same_schema_) w.input_new = local_times(input_b, b_, oa.home_zone);
     w.old_value = ra_.json(oa, ia_);
     w.new_value = rb_.json(ob, ib_);
     return w;
+  }
+
+  // The record with its datetimes written in the policy's home zone, as the decisions are.
+  static Json local_times(Json input, const ir::Program& p, const rt::Zone* zone) {
+    if (!zone) return input;
+    std::function<void(Json&, const ir::Type&)> walk = [&](Json& j, const ir::Type& t) {
+      if (t.kind == TypeKind::Record && j.is_object()) {
+        for (const auto& f : p.schema.records[static_cast<size_t>(t.id)].fields)
+          if (j.contains(f.name)) walk(j[f.name], f.type);
+      } else if (t.kind == TypeKind::List && j.is_array()) {
+        for (auto& x : j) walk(x, *t.elem);
+      } else if (t.kind == TypeKind::DateTime && j.is_string()) {
+        auto x = rt::parse_datetime(j.get<std::string>());
+        if (x && rt::local_year_supported(*x, *zone)) j = rt::format_datetime(*x, *zone);
+      }
+    };
+    for (const auto& in : p.inputs)
+      if (input.contains(in.name)) walk(input[in.name], in.type);
+    return input;
   }
 
   // Searches near a candidate input: each datetime (and date) of the record moved in steps of
@@ -335,6 +396,14 @@ class Comparison {
           trail.pop_back();
         }
       } else if (j.is_string()) {
+        // Only the fields the decision reads (and anything inside lists).
+        std::string dotted;
+        bool in_list = false;
+        for (const auto& t : trail) {
+          in_list |= !t.empty() && std::isdigit(static_cast<unsigned char>(t[0]));
+          dotted += (dotted.empty() ? "" : ".") + t;
+        }
+        if (!in_list && !reads_.empty() && std::find(reads_.begin(), reads_.end(), dotted) == reads_.end()) return;
         const std::string& t = j.get_ref<const std::string&>();
         if (t.size() >= 20 && rt::parse_datetime(t)) {
           paths.push_back(trail);
@@ -370,11 +439,11 @@ class Comparison {
     for (int64_t anchor : u_.anchors())
       for (size_t i = 0; i < paths.size(); ++i) {
         if (is_date[i]) continue;
-        for (int64_t k = 0; k < 4 * 96; ++k) {
+        for (int64_t k = 0; k < 3 * 48; ++k) {
           if (expired_soft()) return std::nullopt;
           Json a = input_a, b = input_b;
           auto ptr = pointer(paths[i]);
-          a[ptr] = rt::format_datetime_utc(anchor + k * 900);
+          a[ptr] = rt::format_datetime_utc(anchor + k * 1800);
           if (b.contains(ptr)) b[ptr] = a[ptr];
           if (auto w = replay(a, b, accept)) return w;
         }
@@ -533,6 +602,7 @@ class Comparison {
   Clock::time_point deadline_, soft_deadline_;
   bool same_schema_ = true;
   int ia_ = -1, ib_ = -1;
+  std::vector<std::string> reads_;  // of the decision being compared
 };
 
 }  // namespace

@@ -181,7 +181,26 @@ std::string to_text(const Report& r, bool color) {
                                                : "~ " + s.path + ": " + s.old_type + " -> " + s.new_type;
     out += paint(s.breaking ? "31" : "36", s.breaking ? "breaking  " : "schema    ") + " " + what + "\n";
   }
-  for (const auto& c : r.declarations) out += fmt::format("{:<11}{}: {}\n", c.kind, c.name, c.summary);
+  for (const auto& c : r.declarations) {
+    out += fmt::format("{:<11}{}: {}\n", c.kind, c.name, c.summary);
+    // The rows and entries themselves, as written.
+    auto lines = [&](const Json& list, const char* sign, const char* key) {
+      if (!list.is_array()) return;
+      for (const auto& x : list) {
+        std::string text = x.is_string() ? x.get<std::string>() : x.value(key, std::string());
+        if (x.is_object() && x.contains("when")) text += " when " + x["when"].get<std::string>();
+        out += fmt::format("{:<11}{} {}\n", "", paint(*sign == '+' ? "32" : "31", sign), text);
+      }
+    };
+    if (c.details.contains("rows")) {
+      lines(c.details["rows"]["removed"], "-", "");
+      lines(c.details["rows"]["added"], "+", "");
+    }
+    if (c.kind == "exclusions") {
+      lines(c.details.value("removed", Json::array()), "-", "id");
+      lines(c.details.value("added", Json::array()), "+", "id");
+    }
+  }
   if (r.cases) {
     const Json& cs = *r.cases;
     out += fmt::format("cases      {} of {} records change", cs.value("changed", 0), cs.value("total", 0));
