@@ -26,13 +26,6 @@ std::string source_dir() {
   return d ? d : PROVISO_SOURCE_DIR;
 }
 
-std::shared_ptr<const ir::Program> compile_path(const std::string& path) {
-  auto r = driver::compile_file(path);
-  INFO(path);
-  REQUIRE(r.ok());
-  return r.program;
-}
-
 // A policy with a node of every kind the verifier's checks are about.
 const char* kBase = R"(policy t.verify "Verify"
   home zone london

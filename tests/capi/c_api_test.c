@@ -1,0 +1,199 @@
+/* The C API from C (include/proviso/proviso.h), linked against the shared library: every
+ * call's status and output, bad use (NULL handles, a bad struct_size, invalid UTF-8, a policy
+ * with errors, a missing file, an input of the wrong shape), and one policy evaluated from 8
+ * threads at once, each result checked against the single-threaded answer.
+ * Usage: proviso-c-api-test SOURCE_DIR */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <proviso/proviso.h>
+
+static int failures = 0;
+
+#define CHECK(cond)                                                      \
+  do {                                                                   \
+    if (!(cond)) {                                                       \
+      fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); \
+      ++failures;                                                        \
+    }                                                                    \
+  } while (0)
+
+static char* read_file(const char* path, size_t* len) {
+  FILE* f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char* buf = malloc((size_t)n + 1);
+  *len = fread(buf, 1, (size_t)n, f);
+  buf[*len] = '\0';
+  fclose(f);
+  return buf;
+}
+
+static const char* POLICY =
+    "policy demo \"Demo\"\n"
+    "  home zone zone \"UTC\"\n"
+    "input case {\n  severity: integer 1..3\n  opened: datetime\n}\n"
+    "decision due: datetime  clause \"1\" = case.opened + (if case.severity == 1 then 4 hours else 8 hours)\n";
+
+struct job {
+  const proviso_policy* policy;
+  const char* ndjson;
+  size_t len;
+  const char* expected;
+  int ok;
+};
+
+static void* evaluate_many(void* arg) {
+  struct job* j = arg;
+  j->ok = 1;
+  for (int round = 0; round < 20; ++round) {
+    char* out = NULL;
+    size_t out_len = 0;
+    if (proviso_evaluate_ndjson(j->policy, j->ndjson, j->len, &out, &out_len) != PROVISO_OK ||
+        strcmp(out, j->expected) != 0)
+      j->ok = 0;
+    proviso_string_free(out);
+  }
+  return NULL;
+}
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s SOURCE_DIR\n", argv[0]);
+    return 2;
+  }
+  CHECK(proviso_abi_version() == PROVISO_ABI_VERSION);
+
+  /* Engines: defaults, options, a struct_size from an older caller. */
+  proviso_engine* engine = NULL;
+  proviso_engine_options opts;
+  memset(&opts, 0, sizeof opts);
+  opts.struct_size = sizeof opts;
+  opts.engine = PROVISO_ENGINE_INTERPRETER;
+  CHECK(proviso_engine_new(&opts, &engine) == PROVISO_OK && engine != NULL);
+  proviso_engine* bad = NULL;
+  opts.struct_size = 4;
+  CHECK(proviso_engine_new(&opts, &bad) == PROVISO_ERROR_INVALID_ARGUMENT && bad == NULL);
+  CHECK(strstr(proviso_last_error(), "struct_size") != NULL);
+  CHECK(proviso_engine_new(NULL, NULL) == PROVISO_ERROR_INVALID_ARGUMENT);
+  proviso_engine* jit = NULL;
+  CHECK(proviso_engine_new(NULL, &jit) == PROVISO_OK);
+
+  /* Compiling: text, a file, errors. */
+  proviso_policy* policy = NULL;
+  CHECK(proviso_compile_text(engine, POLICY, strlen(POLICY), "demo.policy", &policy) == PROVISO_OK);
+  proviso_policy* broken = NULL;
+  const char* bad_text = "policy x \"X\"\ndecision d: integer clause \"1\" = nosuch\n";
+  CHECK(proviso_compile_text(engine, bad_text, strlen(bad_text), "bad.policy", &broken) == PROVISO_ERROR_COMPILE);
+  CHECK(broken == NULL);
+  CHECK(strstr(proviso_last_error(), "bad.policy:2:") != NULL);
+  const char invalid_utf8[] = "policy x \"\xff\"\n";
+  CHECK(proviso_compile_text(engine, invalid_utf8, sizeof invalid_utf8 - 1, NULL, &broken) ==
+        PROVISO_ERROR_INVALID_ARGUMENT);
+  CHECK(strstr(proviso_last_error(), "UTF-8") != NULL);
+  CHECK(proviso_compile_file(engine, "/nonexistent/x.policy", &broken) == PROVISO_ERROR_IO);
+  CHECK(strstr(proviso_last_error(), "cannot read") != NULL);
+  CHECK(proviso_compile_file(NULL, "x", &broken) == PROVISO_ERROR_INVALID_ARGUMENT);
+
+  char path[4096];
+  snprintf(path, sizeof path, "%s/policies/qlik/oem_maintenance.policy", argv[1]);
+  proviso_policy* qlik = NULL;
+  CHECK(proviso_compile_file(jit, path, &qlik) == PROVISO_OK);
+
+  /* Metadata. */
+  char* info = NULL;
+  size_t info_len = 0;
+  CHECK(proviso_policy_info(qlik, &info, &info_len) == PROVISO_OK);
+  CHECK(info && strlen(info) == info_len && strstr(info, "\"name\":\"qlik.oem_maintenance\"") != NULL);
+  CHECK(strstr(info, "{\"name\":\"initial_response_due\",\"type\":\"datetime?\",\"clause\":\"5.2, 6.2\"}") != NULL);
+  proviso_string_free(info);
+
+  /* One input. */
+  const char* input = "{\"case\": {\"severity\": 1, \"opened\": \"2026-03-02T09:00:00Z\"}}";
+  char* out = NULL;
+  size_t out_len = 0;
+  CHECK(proviso_evaluate_json(policy, input, strlen(input), &out, &out_len) == PROVISO_OK);
+  CHECK(out && strcmp(out, "{\"decisions\":{\"due\":\"2026-03-02T13:00:00+00:00\"}}") == 0);
+  CHECK(out_len == strlen(out));
+  proviso_string_free(out);
+  /* An input of the wrong shape is an error line, not a failed call. */
+  const char* wrong = "{\"case\": {\"severity\": 7, \"opened\": \"2026-03-02T09:00:00Z\"}}";
+  CHECK(proviso_evaluate_json(policy, wrong, strlen(wrong), &out, &out_len) == PROVISO_OK);
+  CHECK(out && strstr(out, "{\"error\":{\"path\":\"case.severity\"") == out);
+  proviso_string_free(out);
+  CHECK(proviso_evaluate_json(policy, "[1, 2", 5, &out, &out_len) == PROVISO_OK);
+  CHECK(out && strstr(out, "{\"error\":") == out);
+  proviso_string_free(out);
+  CHECK(proviso_evaluate_json(NULL, input, strlen(input), &out, &out_len) == PROVISO_ERROR_INVALID_ARGUMENT);
+  CHECK(proviso_evaluate_json(policy, input, strlen(input), NULL, NULL) == PROVISO_ERROR_INVALID_ARGUMENT);
+
+  /* NDJSON: blank lines skipped, one line out per input, in order. */
+  const char* ndjson =
+      "{\"case\": {\"severity\": 1, \"opened\": \"2026-03-02T09:00:00Z\"}}\n"
+      "\n"
+      "{\"case\": {\"severity\": 2, \"opened\": \"2026-03-02T09:00:00Z\"}}\r\n"
+      "{\"case\": {}}\n";
+  CHECK(proviso_evaluate_ndjson(policy, ndjson, strlen(ndjson), &out, &out_len) == PROVISO_OK);
+  const char* expected =
+      "{\"decisions\":{\"due\":\"2026-03-02T13:00:00+00:00\"}}\n"
+      "{\"decisions\":{\"due\":\"2026-03-02T17:00:00+00:00\"}}\n";
+  CHECK(out && strncmp(out, expected, strlen(expected)) == 0);
+  CHECK(out && strstr(out + strlen(expected), "{\"error\":") == out + strlen(expected));
+  proviso_string_free(out);
+
+  /* The Qlik deadlines from 8 threads at once, against the single-threaded answer. */
+  snprintf(path, sizeof path, "%s/policies/qlik/deadlines.ndjson", argv[1]);
+  size_t len = 0;
+  char* records = read_file(path, &len);
+  CHECK(records != NULL);
+  if (records) {
+    size_t cut = 0, lines = 0;
+    while (cut < len && lines < 300) {
+      if (records[cut++] == '\n') ++lines;
+    }
+    /* Thread t evaluates the records from line 10 * t on: its answer, single-threaded, first. */
+    char* expected_by_thread[8];
+    size_t start_by_thread[8];
+    for (int t = 0; t < 8; ++t) {
+      size_t start = 0;
+      for (int skip = 0; skip < 10 * t && start < cut;)
+        if (records[start++] == '\n') ++skip;
+      start_by_thread[t] = start;
+      expected_by_thread[t] = NULL;
+      size_t n = 0;
+      CHECK(proviso_evaluate_ndjson(qlik, records + start, cut - start, &expected_by_thread[t], &n) == PROVISO_OK);
+    }
+    pthread_t threads[8];
+    struct job jobs[8];
+    for (int t = 0; t < 8; ++t) {
+      jobs[t].policy = qlik;
+      jobs[t].ndjson = records + start_by_thread[t];
+      jobs[t].len = cut - start_by_thread[t];
+      jobs[t].expected = expected_by_thread[t];
+      pthread_create(&threads[t], NULL, evaluate_many, &jobs[t]);
+    }
+    for (int t = 0; t < 8; ++t) {
+      pthread_join(threads[t], NULL);
+      CHECK(jobs[t].ok);
+      proviso_string_free(expected_by_thread[t]);
+    }
+    free(records);
+  }
+
+  proviso_policy_free(policy);
+  proviso_policy_free(qlik);
+  proviso_policy_free(NULL);
+  proviso_engine_free(engine);
+  proviso_engine_free(jit);
+  proviso_engine_free(NULL);
+  proviso_string_free(NULL);
+  if (failures)
+    fprintf(stderr, "%d check(s) failed\n", failures);
+  else
+    printf("ok\n");
+  return failures ? 1 : 0;
+}
