@@ -184,6 +184,17 @@ int main(int argc, char** argv) {
     free(records);
   }
 
+  /* A policy outlives its engine. */
+  proviso_engine* short_lived = NULL;
+  proviso_policy* orphan = NULL;
+  CHECK(proviso_engine_new(NULL, &short_lived) == PROVISO_OK);
+  CHECK(proviso_compile_text(short_lived, POLICY, strlen(POLICY), NULL, &orphan) == PROVISO_OK);
+  proviso_engine_free(short_lived);
+  CHECK(proviso_evaluate_json(orphan, input, strlen(input), &out, &out_len) == PROVISO_OK);
+  CHECK(out && strcmp(out, "{\"decisions\":{\"due\":\"2026-03-02T13:00:00+00:00\"}}") == 0);
+  proviso_string_free(out);
+  proviso_policy_free(orphan);
+
   proviso_policy_free(policy);
   proviso_policy_free(qlik);
   proviso_policy_free(NULL);
