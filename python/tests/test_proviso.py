@@ -1,0 +1,109 @@
+"""The Python module against the shipped Qlik policy: values as Python types, errors, batches
+in order, NDJSON without Python objects, explanations, threads.
+Run: PYTHONPATH=BUILD/python SOURCE_DIR=. python3 -m pytest python/tests"""
+import datetime as dt
+import json
+import os
+import threading
+from decimal import Decimal
+
+import pytest
+
+import proviso
+
+SRC = os.environ.get("PROVISO_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+QLIK = os.path.join(SRC, "policies", "qlik", "oem_maintenance.policy")
+CASES = os.path.join(SRC, "policies", "qlik", "deadlines.ndjson")
+
+
+@pytest.fixture(scope="module")
+def qlik():
+    return proviso.compile(QLIK, engine="interpreter")
+
+
+def records(n):
+    with open(CASES) as f:
+        return [json.loads(line) for line, _ in zip(f, range(n))]
+
+
+def test_metadata(qlik):
+    assert qlik.name == "qlik.oem_maintenance"
+    assert "initial_response_due" in qlik.decisions
+    assert qlik.info["engine"] == "interpreter"
+
+
+def test_values_are_python_types(qlik):
+    r = records(50)
+    out = [qlik.evaluate(x) for x in r]
+    due = [o["initial_response_due"] for o in out if o["initial_response_due"] is not None]
+    assert due and all(isinstance(d, dt.datetime) and d.tzinfo is not None for d in due)
+    assert all(isinstance(o["coverage"], str) for o in out)
+
+
+def test_money_and_decimals():
+    p = proviso.compile_text(
+        'policy fee "Fee"\n  home zone zone "UTC"\n'
+        'input contract {\n  annual_fee: money\n  rate: percent\n  since: date\n}\n'
+        'decision renewal: money  clause "1" = round(contract.annual_fee * 1.15)\n'
+        'decision rate: percent  clause "2" = contract.rate\n'
+        'decision since: date  clause "3" = contract.since\n'
+        'decision notice: duration  clause "4" = 90 minutes\n',
+        engine="interpreter")
+    out = p.evaluate({"contract": {"annual_fee": proviso.Money(Decimal("1000.00"), "EUR"), "rate": "25%",
+                                   "since": dt.date(2026, 1, 31)}})
+    assert out["renewal"] == proviso.Money(Decimal("1150.00"), "EUR")
+    assert out["rate"] == Decimal("0.25")
+    assert out["since"] == dt.date(2026, 1, 31)
+    assert out["notice"] == dt.timedelta(minutes=90)
+
+
+def test_input_error_raises_and_many_goes_on(qlik):
+    good = records(2)
+    bad = {"contract": good[0]["contract"], "case": dict(good[0]["case"], severity=7)}
+    with pytest.raises(proviso.InputError) as e:
+        qlik.evaluate(bad)
+    assert e.value.path == "case.severity"
+    out = qlik.evaluate_many([good[0], bad, good[1]])
+    assert isinstance(out[1], proviso.Error) and out[1].path == "case.severity"
+    assert out[0] == qlik.evaluate(good[0]) and out[2] == qlik.evaluate(good[1])
+
+
+def test_compile_error_carries_diagnostics(tmp_path):
+    bad = tmp_path / "bad.policy"
+    bad.write_text('policy x "X"\ndecision d: integer clause "1" = nosuch\n')
+    with pytest.raises(proviso.CompileError) as e:
+        proviso.compile(str(bad))
+    assert "bad.policy:2:" in str(e.value)
+    with pytest.raises(ValueError):
+        proviso.compile(QLIK, engine="fast")
+
+
+def test_ndjson_matches_eval_lines(qlik):
+    with open(CASES, "rb") as f:
+        data = b"".join(line for line, _ in zip(f, range(100)))
+    out = qlik.evaluate_ndjson(data + b"\n\n").decode().splitlines()
+    assert len(out) == 100
+    many = qlik._native.evaluate_json_many([line.decode() for line in data.splitlines()])
+    assert out == many
+
+
+def test_explain(qlik):
+    text = qlik.explain(records(1)[0])
+    assert "because" in text
+
+
+def test_threads_share_a_policy(qlik):
+    r = records(200)
+    expected = qlik.evaluate_many(r)
+    results = [None] * 8
+
+    def work(i):
+        results[i] = qlik.evaluate_many(r[i * 10:] + r[:i * 10])
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i in range(8):
+        assert results[i] == expected[i * 10:] + expected[:i * 10]
