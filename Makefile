@@ -47,9 +47,11 @@ SOAK_RECORDS ?= 10000000
 soak: build
 	python3 scripts/soak.py $(BUILD)/bin/proviso $(BUILD)/soak --records $(SOAK_RECORDS)
 
-# The whole ctest suite built with ASan + UBSan (clang-19, build-san); any report fails.
+# The whole ctest suite built with ASan + UBSan (clang-19, build-san); any report fails. Then
+# the C API's 8-thread test under ThreadSanitizer (build-tsan).
 sanitize: deps
 	JOBS=$(JOBS) ./scripts/ci-sanitize.sh
+	JOBS=$(JOBS) ./scripts/ci-tsan.sh
 
 # libFuzzer targets (tests/fuzz). CI (`fuzz-smoke`): every target for 3000 inputs with a fixed
 # seed, so a result is reproducible.
