@@ -58,21 +58,31 @@ class PyPolicy {
     return out;
   }
 
-  // NDJSON bytes in, NDJSON bytes out (blank lines skipped), without the GIL.
+  // NDJSON bytes in, NDJSON bytes out (blank lines skipped), without the GIL. The input is
+  // decoded where it lies (bytes are immutable and held by the caller): each line in place
+  // when the parser's padding fits before the end of the buffer, else from a copy.
   py::bytes evaluate_ndjson(const py::bytes& data) const {
-    std::string text = data;
+    char* buffer = nullptr;
+    Py_ssize_t size = 0;
+    if (PyBytes_AsStringAndSize(data.ptr(), &buffer, &size) != 0) throw py::error_already_set();
+    std::string_view text(buffer, static_cast<size_t>(size));
     std::string out;
     {
       py::gil_scoped_release unlocked;
       proviso::Session s = session(false);
+      constexpr size_t kPadding = 64;  // the JSON parser's (records/decode.h, kJsonPadding)
       size_t start = 0;
       while (start < text.size()) {
         size_t nl = text.find('\n', start);
-        std::string_view line(text.data() + start, (nl == std::string::npos ? text.size() : nl) - start);
-        start = nl == std::string::npos ? text.size() : nl + 1;
-        if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-        out += s.evaluate_json(line).json;
-        out += '\n';
+        size_t end = nl == std::string_view::npos ? text.size() : nl;
+        std::string_view line = text.substr(start, end - start);
+        if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+          size_t capacity = text.size() - start;
+          out += capacity >= line.size() + kPadding ? s.evaluate_json_padded(line, capacity).json
+                                                    : s.evaluate_json(line).json;
+          out += '\n';
+        }
+        start = end + 1;
       }
     }
     return py::bytes(out);
