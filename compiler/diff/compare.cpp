@@ -114,6 +114,22 @@ int order(const ir::Value& a, const ir::Value& b) {
 
 using Accept = std::function<bool(const Outcome&, const Outcome&)>;
 
+constexpr rt::Date kFrom = 20454;  // 2026-01-01
+constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+// A local date's working intervals ("08:00-17:00", "holiday", "closed").
+std::string day_hours(const rt::WeeklyHours& hours, const rt::HolidaySet* holidays, rt::Date d) {
+  if (holidays) {
+    auto h = holidays->is_holiday(d);
+    if (h && *h) return "holiday";
+  }
+  std::string out;
+  for (const auto& r : hours.days[static_cast<size_t>(rt::weekday(d))])
+    out += fmt::format("{}{:02}:{:02}-{:02}:{:02}", out.empty() ? "" : ", ", r.start / 3600, r.start % 3600 / 60,
+                       r.end / 3600, r.end % 3600 / 60);
+  return out.empty() ? "closed" : out;
+}
+
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   for (size_t i = 0; (i = s.find(from, i)) != std::string::npos; i += to.size()) s.replace(i, from.size(), to);
   return s;
@@ -243,6 +259,56 @@ class Comparison {
   }
 
   bool expired() const { return Clock::now() >= deadline_; }
+
+  // For a calendar whose hours or holidays changed: for each zone and pair of holiday sets
+  // the two versions can use together (asked of the solver), the first local dates from
+  // 2026-01-01 on which the working intervals differ.
+  void first_differences(DeclarationChange& change) {
+    auto find = [&](const ir::Program& p) {
+      for (size_t i = 0; i < p.calendars.size(); ++i)
+        if (p.calendars[i].name == change.name) return static_cast<int>(i);
+      return -1;
+    };
+    int ia = find(a_), ib = find(b_);
+    if (ia < 0 || ib < 0) return;
+    try {
+      Sym ca = ea_.calendar_value(ia), cb = eb_.calendar_value(ib);
+      std::vector<int64_t> za, ha, zb, hb;
+      if (!Universe::numerals(ca.v2, &za) || !Universe::numerals(ca.v3, &ha) || !Universe::numerals(cb.v2, &zb) ||
+          !Universe::numerals(cb.v3, &hb) || !ca.v.is_numeral() || !cb.v.is_numeral())
+        return;
+      const rt::WeeklyHours &hours_a = u_.hours(ca.v.get_numeral_int()), &hours_b = u_.hours(cb.v.get_numeral_int());
+      Json found = Json::array();
+      std::string first;
+      for (int64_t z : za)
+        for (int64_t x : ha)
+          for (int64_t y : hb) {
+            if (std::find(zb.begin(), zb.end(), z) == zb.end()) continue;
+            z3::solver s(u_.ctx());
+            for (const auto& f : u_.domain()) s.add(f);
+            s.add(ca.v2 == u_.ctx().int_val(z) && cb.v2 == u_.ctx().int_val(z) && ca.v3 == u_.ctx().int_val(x) &&
+                  cb.v3 == u_.ctx().int_val(y));
+            if (check(s, 20) != z3::sat) continue;
+            auto set_a = x < 0 ? nullptr : u_.holiday_set(static_cast<int>(x));
+            auto set_b = y < 0 ? nullptr : u_.holiday_set(static_cast<int>(y));
+            Json dates = Json::array();
+            for (rt::Date d = kFrom; d < kFrom + 730 && dates.size() < 3; ++d) {
+              std::string da = day_hours(hours_a, set_a.get(), d), db = day_hours(hours_b, set_b.get(), d);
+              if (da == db) continue;
+              dates.push_back(fmt::format("{} {}: {} -> {}", rt::format_date(d), kDays[rt::weekday(d)], da, db));
+            }
+            if (dates.empty()) continue;
+            std::string zone = u_.zone_name(static_cast<int>(z));
+            if (first.empty()) first = fmt::format("first differs on {} ({})", dates[0].get<std::string>(), zone);
+            found.push_back(Json{{"zone", zone}, {"dates", dates}});
+          }
+      if (found.empty()) return;
+      change.details["first_differences"] = found;
+      change.summary += "; " + first;
+    } catch (const Unmodelled&) {
+    } catch (const z3::exception&) {
+    }
+  }
 
   // A smaller witness where one exists: each field the decision reads is set to a plainer
   // value (a flag flipped, an integer towards its lower bound, the first enum member) when the
@@ -630,6 +696,9 @@ Report compare(const ir::Program& old_program, const ir::Program& new_program, c
   add(new_program);
 
   Comparison cmp(old_program, new_program, options);
+  for (auto& change : r.declarations)
+    if (change.kind == "calendar" && (change.details.contains("hours") || change.details.contains("holidays")))
+      cmp.first_differences(change);
   for (size_t i = 0; i < names.size(); ++i) r.decisions.push_back(cmp.decision(names[i], names.size() - i));
   r.equivalent = r.schema.empty();
   for (const auto& d : r.decisions) r.equivalent = r.equivalent && d.status == "unchanged";

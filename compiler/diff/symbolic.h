@@ -102,6 +102,7 @@ class Universe {
   // Weekly hours, touching ranges merged (08:00-12:00 + 12:00-17:00 is 08:00-17:00).
   int hours_id(const rt::WeeklyHours& hours);
   int always_hours() const { return 0; }
+  const rt::WeeklyHours& hours(int id) const { return hours_.at(static_cast<size_t>(id)); }
   std::shared_ptr<const rt::HolidaySet> holiday_set(int id) const { return holiday_sets_.at(static_cast<size_t>(id)); }
   // Instants near the first dates on which two of the holiday sets differ (from 2025 on):
   // where a witness for two calendars that differ in holidays is looked for.
@@ -167,6 +168,8 @@ class Encoder {
 
   // A value (decision, let, const): its symbolic value. Throws Unmodelled.
   Sym value(int32_t index);
+  // A calendar declaration: (hours id, zone, holidays, business day). Throws Unmodelled.
+  Sym calendar_value(int32_t index) { return calendar(index); }
 
   // Whether two values of the given types give the same observable result: both fail, or
   // both succeed with equal values (money as `eval` writes it: rounded to the minor unit).

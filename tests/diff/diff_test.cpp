@@ -116,3 +116,23 @@ TEST_CASE("money is compared as eval writes it, rounded to the minor unit") {
   auto r = diff::compare(*a, *b, {});
   CHECK(decision(r, "f").status == "unchanged");
 }
+
+TEST_CASE("a calendar whose hours change says on which dates it first differs") {
+  std::string cal =
+      "input case {\n  opened: datetime\n}\n"
+      "calendar desk  clause \"1\"\n  Monday to Friday 09:00-17:00\n  in zone \"UTC\"\n  business day 8 hours\n"
+      "decision due: datetime  clause \"2\" = case.opened + 4 business hours in desk\n";
+  auto a = compile(cal);
+  std::string later = cal;
+  later.replace(later.find("09:00-17:00"), 11, "09:00-18:00");
+  auto b = compile(later);
+  auto r = diff::compare(*a, *b, {});
+  REQUIRE(r.declarations.size() == 1);
+  const auto& c = r.declarations[0];
+  CHECK(c.kind == "calendar");
+  REQUIRE(c.details.contains("first_differences"));
+  CHECK(c.details["first_differences"][0]["zone"] == "UTC");
+  CHECK(c.details["first_differences"][0]["dates"][0] == "2026-01-01 Thu: 09:00-17:00 -> 09:00-18:00");
+  CHECK(c.summary.find("first differs on 2026-01-01 Thu") != std::string::npos);
+  CHECK(decision(r, "due").status == "changed");
+}
