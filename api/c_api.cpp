@@ -205,6 +205,29 @@ proviso_status proviso_evaluate_json(const proviso_policy* p, const char* json, 
   });
 }
 
+proviso_status proviso_explain_json(const proviso_policy* p, const char* json, size_t len, char** out, size_t* out_len,
+                                    char** text, size_t* text_len) {
+  return guarded([&] {
+    if (proviso_status s = check_policy(p); s != PROVISO_OK) return s;
+    if ((!json && len) || !out || !text)
+      return fail(PROVISO_ERROR_INVALID_ARGUMENT, "the input, `out` or `text` is NULL");
+    *out = nullptr;
+    *text = nullptr;
+    proviso::EvalOptions options;
+    options.explain = true;
+    auto session = p->policy.session(options);
+    if (!session.ok()) return fail(PROVISO_ERROR_INTERNAL, session.error());
+    proviso::Evaluation e = session.value().evaluate_json(std::string_view(json ? json : "", len));
+    if (proviso_status s = give(e.json, out, out_len); s != PROVISO_OK) return s;
+    if (proviso_status s = give(e.explanation, text, text_len); s != PROVISO_OK) {
+      std::free(*out);
+      *out = nullptr;
+      return s;
+    }
+    return PROVISO_OK;
+  });
+}
+
 proviso_status proviso_evaluate_ndjson(const proviso_policy* p, const char* ndjson, size_t len, char** out,
                                        size_t* out_len) {
   return guarded([&] {

@@ -81,6 +81,12 @@ proviso_status proviso_evaluate_json(const proviso_policy* p, const char* json, 
 proviso_status proviso_evaluate_ndjson(const proviso_policy* p, const char* ndjson, size_t len, char** out,
                                        size_t* out_len);
 
+/* One input with explanations: `out` is the line `proviso eval --explain` prints (with its
+ * "explain" key), `text` the readable explanation it prints on stderr ("" for an input that
+ * failed). Free both with proviso_string_free(). Any thread. */
+proviso_status proviso_explain_json(const proviso_policy* p, const char* json, size_t len, char** out, size_t* out_len,
+                                    char** text, size_t* text_len);
+
 /* The message of the calling thread's last failed call ("" if none). Valid until the thread's
  * next call into the library. */
 const char* proviso_last_error(void);

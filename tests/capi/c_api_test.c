@@ -131,6 +131,17 @@ int main(int argc, char** argv) {
   CHECK(proviso_evaluate_json(NULL, input, strlen(input), &out, &out_len) == PROVISO_ERROR_INVALID_ARGUMENT);
   CHECK(proviso_evaluate_json(policy, input, strlen(input), NULL, NULL) == PROVISO_ERROR_INVALID_ARGUMENT);
 
+  /* Explanations: the line with "explain" and the readable text. */
+  char* text = NULL;
+  size_t text_len = 0;
+  CHECK(proviso_explain_json(policy, input, strlen(input), &out, &out_len, &text, &text_len) == PROVISO_OK);
+  CHECK(out && strstr(out, "\"explain\":") != NULL);
+  CHECK(text && strlen(text) == text_len && strstr(text, "due = 2026-03-02T13:00:00+00:00") != NULL);
+  proviso_string_free(out);
+  proviso_string_free(text);
+  CHECK(proviso_explain_json(policy, input, strlen(input), &out, &out_len, NULL, NULL) ==
+        PROVISO_ERROR_INVALID_ARGUMENT);
+
   /* NDJSON: blank lines skipped, one line out per input, in order. */
   const char* ndjson =
       "{\"case\": {\"severity\": 1, \"opened\": \"2026-03-02T09:00:00Z\"}}\n"
