@@ -159,7 +159,7 @@ class Comparison {
   Comparison(const ir::Program& a, const ir::Program& b, const Options& o)
       : a_(a), b_(b), o_(o), u_(o.list_bound), ea_(u_, a), eb_(u_, b), ra_(a), rb_(b) {
     deadline_ = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(o.timeout_seconds * 1000));
-    same_schema_ = same_inputs(a, b);
+    same_schema_ = schema_changes(a, b).empty();
   }
 
   DecisionDiff decision(const std::string& name, size_t left) {

@@ -178,9 +178,7 @@ Json ModelSource::leaf(const std::string& path, const ir::Type& type, const ir::
       } else {
         // Free: a plain default the decoder accepts.
         switch (type.kind) {
-          case TypeKind::Integer:
-            i = type.lo.value_or(std::max<int64_t>(0, type.hi.value_or(0) < 0 ? *type.hi : 0));
-            break;
+          case TypeKind::Integer: i = type.lo ? *type.lo : std::min<int64_t>(0, type.hi.value_or(0)); break;
           case TypeKind::Enum: i = u_.member_id(schema.enums[static_cast<size_t>(type.id)].members.front()); break;
           case TypeKind::Date: i = kDefaultDate; break;
           case TypeKind::DateTime: i = kDefaultInstant; break;

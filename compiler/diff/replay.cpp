@@ -72,37 +72,4 @@ bool same_observable(const Outcome& a, const Outcome& b, const ir::Type&) {
   return same_value(a.value, b.value);
 }
 
-namespace {
-
-bool same_type(const ir::Type& x, const ir::Schema& sx, const ir::Type& y, const ir::Schema& sy) {
-  if (x.kind != y.kind || x.optional != y.optional || x.lo != y.lo || x.hi != y.hi) return false;
-  switch (x.kind) {
-    case ir::TypeKind::Enum: {
-      const auto &a = sx.enums[static_cast<size_t>(x.id)], &b = sy.enums[static_cast<size_t>(y.id)];
-      return a.members == b.members;
-    }
-    case ir::TypeKind::Record: {
-      const auto &a = sx.records[static_cast<size_t>(x.id)], &b = sy.records[static_cast<size_t>(y.id)];
-      if (a.fields.size() != b.fields.size()) return false;
-      for (size_t i = 0; i < a.fields.size(); ++i)
-        if (a.fields[i].name != b.fields[i].name || !same_type(a.fields[i].type, sx, b.fields[i].type, sy))
-          return false;
-      return true;
-    }
-    case ir::TypeKind::List: return same_type(*x.elem, sx, *y.elem, sy);
-    default: return true;
-  }
-}
-
-}  // namespace
-
-bool same_inputs(const ir::Program& a, const ir::Program& b) {
-  if (a.inputs.size() != b.inputs.size()) return false;
-  for (size_t i = 0; i < a.inputs.size(); ++i)
-    if (a.inputs[i].name != b.inputs[i].name || a.inputs[i].optional != b.inputs[i].optional ||
-        !same_type(a.inputs[i].type, a.schema, b.inputs[i].type, b.schema))
-      return false;
-  return true;
-}
-
 }  // namespace proviso::diff

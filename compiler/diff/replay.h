@@ -44,7 +44,4 @@ class Replayer {
 bool same_observable(const Outcome& a, const Outcome& b, const ir::Type& type);
 bool same_value(const ir::Value& a, const ir::Value& b);
 
-// Whether the two programs declare the same inputs (names, types, enums, records).
-bool same_inputs(const ir::Program& a, const ir::Program& b);
-
 }  // namespace proviso::diff

@@ -253,7 +253,24 @@ z3::expr Universe::minor_unit(const z3::expr& currency) {
   return apply(MinorUnit, {currency}, nullptr);
 }
 
+z3::expr Universe::minor_unit_scale(const z3::expr& currency) {
+  // Minor units are 0 to 4 decimals (ISO 4217).
+  z3::expr mu = minor_unit(currency);
+  z3::expr scale = ctx_.real_val(1);
+  for (int k = 1; k <= 4; ++k)
+    scale = z3::ite(mu == k, ctx_.real_val(fmt::format("{}", static_cast<int64_t>(std::pow(10, k))).c_str()), scale);
+  return scale;
+}
+
 std::vector<z3::expr> Universe::facts() {
+  // The same applications, domain and interned values give the same facts: computed once
+  // until any of them grows.
+  std::vector<size_t> key = {apps_.size(),      domain_.size(),       currency_vars_.size(),
+                             zone_vars_.size(), currencies_.size(),   texts_.size(),
+                             zones_.size(),     holiday_sets_.size(), hours_.size()};
+  if (facts_ && facts_key_ == key) return *facts_;
+  facts_.reset();
+  facts_key_ = key;
   std::vector<z3::expr> out = domain_;
   // Currencies: those the policies name plus one representative of each minor unit (all other
   // currencies behave like their representative).
@@ -379,6 +396,7 @@ std::vector<z3::expr> Universe::facts() {
       }
     }
   }
+  facts_ = out;
   return out;
 }
 
@@ -1116,11 +1134,7 @@ Sym Encoder::round(const ir::Node& n, const Sym& a) {
   z3::expr x = a.v;
   z3::expr scale = c_.real_val(1);
   if (a.kind == K::Money && n.aux < 0) {
-    z3::expr mu = u_.minor_unit(a.v2);
-    z3::expr s = c_.real_val(1);
-    for (int k = 1; k <= 4; ++k)
-      s = z3::ite(mu == k, c_.real_val(fmt::format("{}", static_cast<int64_t>(std::pow(10, k))).c_str()), s);
-    scale = s;
+    scale = u_.minor_unit_scale(a.v2);
   } else if (n.aux > 0) {
     scale = c_.real_val(fmt::format("1{}", std::string(static_cast<size_t>(n.aux), '0')).c_str());
   }
@@ -1342,10 +1356,7 @@ z3::expr Encoder::same_outcome(Universe& u, const Sym& a, const Sym& b, const ir
     case K::None: eq = c.bool_val(true); break;
     case K::Money: {
       // As `eval` writes money: rounded half away from zero to the currency's minor unit.
-      z3::expr mu = u.minor_unit(a.v2);
-      z3::expr s = c.real_val(1);
-      for (int k = 1; k <= 4; ++k)
-        s = z3::ite(mu == k, c.real_val(fmt::format("{}", static_cast<int64_t>(std::pow(10, k))).c_str()), s);
+      z3::expr s = u.minor_unit_scale(a.v2);
       auto shown = [&](const z3::expr& x) {
         z3::expr y = x * s, half = c.real_val(1, 2);
         return z3::ite(y >= 0, to_int(y + half), -to_int(-y + half));

@@ -126,6 +126,8 @@ class Universe {
   z3::expr dec_div(const z3::expr& a, const z3::expr& b);
   z3::expr blank(const z3::expr& text);
   z3::expr minor_unit(const z3::expr& currency);
+  // 10^(minor unit) as a Real: what an amount is multiplied by to count minor units.
+  z3::expr minor_unit_scale(const z3::expr& currency);
 
   // The domain of the inputs and the facts about the functions' applications (equal
   // arguments give equal results is Z3's own): call after both programs are translated.
@@ -158,6 +160,8 @@ class Universe {
   std::set<int> currencies_;
   std::vector<z3::func_decl> fns_, ok_fns_;
   std::vector<App> apps_;
+  std::optional<std::vector<z3::expr>> facts_;  // what facts() gave for facts_key_
+  std::vector<size_t> facts_key_;               // the sizes of what facts() reads
 };
 
 // Translates one program's values into terms of a Universe. Terms are memoised per node

@@ -153,6 +153,11 @@ assert files["ciq.policy"]["file_status"] == "added"
 t = files["triage-renamed.policy"]
 assert t["file_status"] == "renamed" and t["old_path"] == "triage.policy" and t["equivalent"] is True, t
 EOF
+# --fail-on breaking: changed decisions and added or removed files do not fail the run.
+(cd "$G" && "$PROVISO" diff --git HEAD --fail-on breaking --format json > "$W/out" 2> "$W/err") && status=0 || status=$?
+[ "$status" = 0 ] || fail "diff --git HEAD --fail-on breaking exited with $status: $(cat "$W/err")"
+python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['equivalent'] is False" "$W/out" ||
+  fail "--fail-on changed the report's equivalent"
 (cd "$G" && "$PROVISO" diff --git HEAD triage-renamed.policy triage.policy > "$W/out" 2> "$W/err") && status=0 || status=$?
 [ "$status" = 0 ] || fail "diff --git HEAD on the renamed file exited with $status: $(cat "$W/out" "$W/err")"
 (cd "$G" && "$PROVISO" diff --git nosuchrev > "$W/out" 2> "$W/err") && status=0 || status=$?
