@@ -7,6 +7,7 @@
 #include <new>
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include "compiler/ast/diagnostic.h"
 #include "compiler/driver/compile.h"
@@ -16,26 +17,47 @@
 #include "compiler/jit/jit.h"
 #include "compiler/records/decode.h"
 #include "compiler/records/encode.h"
+#include "compiler/records/fields.h"
+#include "compiler/records/forms.h"
 
 namespace proviso {
 
 struct Policy::Impl {
-  explicit Impl(std::shared_ptr<const ir::Program> p) : program(std::move(p)), interp(*program) {}
+  explicit Impl(std::shared_ptr<const ir::Program> p) : program(std::move(p)), interp(*program), fields(*program) {}
   std::shared_ptr<const ir::Program> program;
   PolicyInfo info;
   EngineKind engine = EngineKind::Interpreter;
   std::unique_ptr<const jit::CompiledPolicy> jit;  // when engine == Jit
   interp::Interpreter interp;                      // the reference: explanations, tests, and Interpreter
+  records::FieldTable fields;                      // the inputs' fields by path, for Records
+};
+
+struct Record::Impl {
+  explicit Impl(std::shared_ptr<const Policy::Impl> p) : policy(std::move(p)), values(policy->fields) {}
+  std::shared_ptr<const Policy::Impl> policy;
+  records::FieldValues values;
+
+  bool owns(Field f) const { return f.owner_ == policy.get(); }
 };
 
 struct Session::Impl {
-  Impl(std::shared_ptr<const Policy::Impl> p, ir::EvalOptions o)
-      : policy(std::move(p)), decoder(*policy->program), options(std::move(o)) {}
+  Impl(std::shared_ptr<const Policy::Impl> p, ir::EvalOptions o, const EvalOptions& public_options)
+      : policy(std::move(p)), decoder(*policy->program), options(std::move(o)), json(public_options.json),
+        values(public_options.values) {
+    const ir::Program& program = *policy->program;
+    for (int32_t d : options.decisions.empty() ? program.decisions : options.decisions)
+      names.push_back(program.values[static_cast<size_t>(d)].name);
+  }
   std::shared_ptr<const Policy::Impl> policy;
   records::Decoder decoder;
   ir::EvalOptions options;
+  bool json = true, values = false;
+  std::vector<std::string> names;  // of options.decisions
 
   Evaluation finish(const records::DecodeResult& decoded) const;
+  Evaluation error(std::string_view path, std::string_view message, int32_t loc = -1) const;
+  template <class F>
+  static void each_line(Session& s, std::string_view ndjson, F&& f);
 };
 
 namespace {
@@ -66,6 +88,27 @@ std::vector<PolicyDiagnostic> convert(const Diagnostics& ds) {
   return out;
 }
 
+// "sha256:<hex>" of the policy's files, each as its length and its text.
+std::string content_hash(const ir::Program& p) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1;
+  for (const SourcePtr& f : p.files) {
+    if (!f) continue;
+    std::string_view text = f->text();
+    std::string size = std::to_string(text.size()) + ":";
+    ok = ok && EVP_DigestUpdate(ctx, size.data(), size.size()) == 1 &&
+         EVP_DigestUpdate(ctx, text.data(), text.size()) == 1;
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  ok = ok && EVP_DigestFinal_ex(ctx, digest, &length) == 1;
+  EVP_MD_CTX_free(ctx);
+  if (!ok) throw std::runtime_error("SHA-256 of the policy's source failed");
+  std::string out = "sha256:";
+  for (unsigned int i = 0; i < length; ++i) out += fmt::format("{:02x}", digest[i]);
+  return out;
+}
+
 PolicyInfo describe(const ir::Program& p) {
   PolicyInfo info;
   info.path = p.files.empty() || !p.files[0] ? "" : p.files[0]->path();
@@ -74,6 +117,7 @@ PolicyInfo describe(const ir::Program& p) {
   info.source = p.source;
   info.version = p.version;
   info.effective = p.effective ? rt::format_date(*p.effective) : "";
+  info.content_hash = content_hash(p);
   for (const ir::InputDef& in : p.inputs)
     info.inputs.push_back({in.name, ir::to_string(in.type, p.schema), in.optional});
   for (int32_t d : p.decisions) {
@@ -196,6 +240,20 @@ Result<Policy> Engine::compile_text(std::string_view text, const std::string& na
 // ---- Policy ----
 
 const PolicyInfo& Policy::info() const { return impl_->info; }
+
+Result<Field> Policy::field(std::string_view path) const {
+  return guarded<Field>([&] {
+    std::string why;
+    int32_t slot = impl_->fields.find(path, &why);
+    if (slot < 0) return Result<Field>::failure(why);
+    Field f;
+    f.owner_ = impl_.get();
+    f.slot_ = slot;
+    return Result<Field>::success(f);
+  });
+}
+
+Record Policy::record() const { return Record(std::make_unique<Record::Impl>(impl_)); }
 EngineKind Policy::engine() const { return impl_->engine; }
 
 Result<Session> Policy::session(const EvalOptions& options) const {
@@ -218,7 +276,7 @@ Result<Session> Policy::session(const EvalOptions& options) const {
     for (int32_t d : p.decisions)
       if (std::find(o.decisions.begin(), o.decisions.end(), d) != o.decisions.end()) ordered.push_back(d);
     o.decisions = std::move(ordered);
-    return Result<Session>::success(Session(std::make_unique<Session::Impl>(impl_, std::move(o))));
+    return Result<Session>::success(Session(std::make_unique<Session::Impl>(impl_, std::move(o), options)));
   });
 }
 
@@ -283,44 +341,160 @@ Session::~Session() = default;
 size_t Session::max_input_bytes() const { return impl_->decoder.limits().max_input_bytes; }
 size_t Session::max_line_bytes() const { return impl_->decoder.limits().max_line_bytes; }
 
+namespace {
+
+// A decision's value for the typed API: kinds by static type (a Decimal may be a percent),
+// texts in the JSON line's forms.
+Value to_value(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, const rt::Zone& zone) {
+  using K = ir::Value::Kind;
+  Value out;
+  switch (v.kind()) {
+    case K::None: break;
+    case K::Bool:
+      out.kind = Value::Kind::Bool;
+      out.boolean = v.as_bool();
+      break;
+    case K::Int:
+      out.kind = Value::Kind::Integer;
+      out.integer = v.as_int();
+      break;
+    case K::Decimal:
+      out.kind = t.kind == ir::TypeKind::Percent ? Value::Kind::Percent : Value::Kind::Decimal;
+      out.text = v.as_decimal().to_string();
+      break;
+    case K::Money: {
+      out.kind = Value::Kind::Money;
+      std::string written = rt::format_money(v.as_money());  // "12.50 EUR": rounded as in JSON
+      size_t space = written.rfind(' ');
+      out.text = written.substr(0, space);
+      out.unit = written.substr(space + 1);
+      break;
+    }
+    case K::Date:
+      out.kind = Value::Kind::Date;
+      out.integer = v.as_date();
+      out.text = rt::format_date(v.as_date());
+      break;
+    case K::DateTime:
+      out.kind = Value::Kind::DateTime;
+      out.integer = v.as_datetime();
+      out.extra = zone.offset_at(v.as_datetime());
+      out.text = rt::format_datetime(v.as_datetime(), zone);
+      out.unit = std::string(zone.name());
+      break;
+    case K::Duration:
+      out.kind = Value::Kind::Duration;
+      out.integer = v.as_duration();
+      out.text = records::format_iso_duration(v.as_duration());
+      break;
+    case K::BusinessDuration:
+      out.kind = Value::Kind::BusinessDuration;
+      out.integer = v.as_business_duration().days;
+      out.extra = v.as_business_duration().seconds;
+      out.text = records::format_business_duration(v.as_business_duration());
+      break;
+    case K::Period:
+      out.kind = Value::Kind::Period;
+      out.integer = v.as_period();
+      out.text = records::format_iso_period(v.as_period());
+      break;
+    case K::Text:
+      out.kind = Value::Kind::Text;
+      out.text = v.as_text();
+      break;
+    case K::Enum:
+      out.kind = Value::Kind::Enum;
+      out.text = records::encode(v, t, schema, &zone).get<std::string>();
+      break;
+    case K::Zone:
+      out.kind = Value::Kind::Zone;
+      out.text = v.as_zone() ? std::string(v.as_zone()->name()) : "";
+      break;
+    case K::Calendar:
+      out.kind = Value::Kind::Calendar;
+      out.text = v.as_calendar() ? std::string(v.as_calendar()->name()) : "";
+      break;
+    case K::Holidays:
+      out.kind = Value::Kind::Holidays;
+      out.text = v.as_holidays() ? std::string(v.as_holidays()->name()) : "";
+      break;
+    case K::List: {
+      out.kind = Value::Kind::List;
+      static const ir::Type kError = ir::Type::error();
+      const ir::Type& elem = t.kind == ir::TypeKind::List && t.elem ? *t.elem : kError;
+      for (const ir::Value& item : v.as_list()) out.items.push_back(to_value(item, elem, schema, zone));
+      break;
+    }
+    case K::Record: {
+      out.kind = Value::Kind::Record;
+      const ir::ValueList& fields = v.as_record();
+      const ir::RecordDef* rd = t.kind == ir::TypeKind::Record ? &schema.records[static_cast<size_t>(t.id)] : nullptr;
+      for (size_t i = 0; i < fields.size(); ++i) {
+        bool known = rd && i < rd->fields.size();
+        out.names.push_back(known ? rd->fields[i].name : "#" + std::to_string(i));
+        out.items.push_back(to_value(fields[i], known ? rd->fields[i].type : ir::Type::error(), schema, zone));
+      }
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Evaluation Session::Impl::error(std::string_view path, std::string_view message, int32_t loc) const {
+  Evaluation e;
+  e.error_path = path;
+  e.error_message = message;
+  if (json) {
+    records::Json out = records::encode_error(path, message);
+    if (loc >= 0) out["error"]["location"] = driver::location_of(*policy->program, loc);
+    e.json = line_of(out);
+  }
+  return e;
+}
+
 Evaluation Session::Impl::finish(const records::DecodeResult& decoded) const {
   const ir::Program& p = *policy->program;
-  Evaluation e;
-  if (!decoded.ok()) {
-    e.json = line_of(records::encode_error(decoded.error->path, decoded.error->message));
-    return e;
-  }
+  if (!decoded.ok()) return error(decoded.error->path, decoded.error->message);
   ir::EvalResult r =
       policy->jit ? policy->jit->evaluate(decoded.values, options) : policy->interp.evaluate(decoded.values, options);
-  if (!r.ok) {
-    records::Json out = records::encode_error(r.error.path, r.error.message);
-    if (r.error.loc >= 0) out["error"]["location"] = driver::location_of(p, r.error.loc);
-    e.json = line_of(out);
-    return e;
-  }
-  records::Json out = records::encode_decisions(p, r.decisions, r.home_zone);
-  if (out.contains("error")) {  // a value that cannot be written (a year outside 0001..9999)
-    e.json = line_of(out);
-    return e;
-  }
-  if (options.explain) {
-    out["explain"] = explain::render_json(p, r);
-    e.explanation = explain::render_text(p, r);
-  }
-  e.json = line_of(out);
+  if (!r.ok) return error(r.error.path, r.error.message, r.error.loc);
+  if (auto bad = records::unwritable_decision(p, r.decisions, r.home_zone)) return error(bad->first, bad->second);
+  Evaluation e;
   e.ok = true;
+  if (json) {
+    records::Json out = records::encode_decisions(p, r.decisions, r.home_zone);
+    if (options.explain) out["explain"] = explain::render_json(p, r);
+    e.json = line_of(out);
+  }
+  if (options.explain) e.explanation = explain::render_text(p, r);
+  if (values) {
+    const rt::Zone& zone = r.home_zone ? *r.home_zone : *rt::utc_zone();
+    e.values.reserve(r.decisions.size());
+    for (const auto& [index, value] : r.decisions)
+      e.values.push_back(to_value(value, p.values[static_cast<size_t>(index)].type, p.schema, zone));
+  }
   return e;
 }
 
 namespace {
 
-Evaluation guarded_evaluation(const std::function<Evaluation()>& f) {
+Evaluation failed(const std::string& message) {
+  Evaluation e;
+  e.json = line_of(records::encode_error("", message));
+  e.error_message = message;
+  return e;
+}
+
+template <class F>
+Evaluation guarded_evaluation(F&& f) {
   try {
     return f();
   } catch (const std::bad_alloc&) {
-    return Evaluation{false, line_of(records::encode_error("", "out of memory")), ""};
+    return failed("out of memory");
   } catch (const std::exception& e) {
-    return Evaluation{false, line_of(records::encode_error("", std::string("internal error: ") + e.what())), ""};
+    return failed(std::string("internal error: ") + e.what());
   }
 }
 
@@ -339,7 +513,103 @@ Evaluation Session::evaluate_yaml(std::string_view document, size_t first_line) 
 }
 
 Evaluation Session::input_error(std::string_view path, std::string_view message) const {
-  return Evaluation{false, line_of(records::encode_error(path, message)), ""};
+  return impl_->error(path, message);
 }
+
+const std::vector<std::string>& Session::decisions() const { return impl_->names; }
+
+Evaluation Session::evaluate(const Record& record) {
+  return guarded_evaluation([&] {
+    const Record::Impl& r = *record.impl_;
+    if (r.policy != impl_->policy) return impl_->error("", "the record was made by another policy");
+    const ir::Program& p = *impl_->policy->program;
+    return impl_->finish(
+        records::decode_fields(r.policy->fields, r.values, p.schema, p.inputs, impl_->decoder.limits()));
+  });
+}
+
+// Calls f(evaluation) for each non-blank line of `ndjson`, in order.
+template <class F>
+void Session::Impl::each_line(Session& s, std::string_view ndjson, F&& f) {
+  size_t start = 0, line_number = 0;
+  while (start < ndjson.size()) {
+    ++line_number;
+    size_t nl = ndjson.find('\n', start);
+    size_t end = nl == std::string_view::npos ? ndjson.size() : nl;
+    std::string_view line = ndjson.substr(start, end - start);
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+      // Decoded in place when the parser's padding fits in the text after the line.
+      size_t capacity = ndjson.size() - start;
+      if (line.size() > s.max_line_bytes())
+        f(s.input_error("", fmt::format("line {} is longer than {} MiB", line_number, s.max_line_bytes() >> 20)));
+      else
+        f(capacity >= line.size() + records::kJsonPadding ? s.evaluate_json_padded(line, capacity)
+                                                          : s.evaluate_json(line));
+    }
+    start = end + 1;
+  }
+}
+
+std::vector<Evaluation> Session::evaluate_batch(std::string_view ndjson) {
+  std::vector<Evaluation> out;
+  Impl::each_line(*this, ndjson, [&](Evaluation&& e) { out.push_back(std::move(e)); });
+  return out;
+}
+
+std::string Session::evaluate_ndjson(std::string_view ndjson) {
+  std::string out;
+  out.reserve(ndjson.size() + ndjson.size() / 4);
+  Impl::each_line(*this, ndjson, [&](Evaluation&& e) {
+    out += e.json;
+    out += '\n';
+  });
+  return out;
+}
+
+std::vector<Evaluation> Session::evaluate_batch(std::span<const Record> records) {
+  std::vector<Evaluation> out;
+  out.reserve(records.size());
+  for (const Record& r : records) out.push_back(evaluate(r));
+  return out;
+}
+
+// ---- Record ----
+
+Record::Record(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Record::Record(Record&&) noexcept = default;
+Record& Record::operator=(Record&&) noexcept = default;
+Record::~Record() = default;
+
+bool Record::set_null(Field f) {
+  if (!impl_->owns(f)) return false;
+  impl_->values.set_null(f.slot_);
+  return true;
+}
+
+bool Record::set_bool(Field f, bool value) {
+  if (!impl_->owns(f)) return false;
+  impl_->values.set_bool(f.slot_, value);
+  return true;
+}
+
+bool Record::set_int(Field f, int64_t value) {
+  if (!impl_->owns(f)) return false;
+  impl_->values.set_int(f.slot_, value);
+  return true;
+}
+
+bool Record::set_number(Field f, std::string_view number) {
+  if (!impl_->owns(f)) return false;
+  impl_->values.set_number(f.slot_, number);
+  return true;
+}
+
+bool Record::set_text(Field f, std::string_view text) {
+  if (!impl_->owns(f)) return false;
+  impl_->values.set_text(f.slot_, text);
+  return true;
+}
+
+void Record::clear() { impl_->values.clear(); }
 
 }  // namespace proviso

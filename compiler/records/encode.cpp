@@ -130,13 +130,19 @@ std::optional<std::pair<std::string, std::string>> unreadable_datetime(const ir:
 
 }  // namespace
 
-Json encode_decisions(const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions,
-                      const rt::Zone* zone) {
+std::optional<std::pair<std::string, std::string>> unwritable_decision(
+    const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions, const rt::Zone* zone) {
   for (const auto& [index, value] : decisions) {
     const ir::ValueDef& def = program.values[static_cast<size_t>(index)];
     if (auto bad = unreadable_datetime(value, def.type, program.schema, zone ? *zone : *rt::utc_zone(), def.name))
-      return encode_error(bad->first, bad->second);
+      return bad;
   }
+  return std::nullopt;
+}
+
+Json encode_decisions(const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions,
+                      const rt::Zone* zone) {
+  if (auto bad = unwritable_decision(program, decisions, zone)) return encode_error(bad->first, bad->second);
   Json obj = Json::object();
   for (const auto& [index, value] : decisions) {
     const ir::ValueDef& def = program.values[static_cast<size_t>(index)];

@@ -4,6 +4,7 @@
 // (duration "PT4H", period "P12M", percent "25%", business duration "2 business days") and
 // decimals as exact strings ("0.125"): a JSON number would pass through binary floating point.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,6 +27,11 @@ Json encode(const ir::Value& value, const ir::Type& type, const ir::Schema& sche
 // could read back), {"error": {"path": "NAME", "message": ...}}.
 Json encode_decisions(const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions,
                       const rt::Zone* home_zone);
+
+// Why the decisions cannot be written (the check of encode_decisions): the path and message of
+// a datetime whose year in the home zone is outside 0001..9999, or nullopt.
+std::optional<std::pair<std::string, std::string>> unwritable_decision(
+    const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions, const rt::Zone* home_zone);
 
 // {"error": {"path": PATH, "message": MESSAGE}}.
 Json encode_error(std::string_view path, std::string_view message);

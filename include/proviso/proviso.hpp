@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,6 +94,9 @@ struct PolicyInfo {
     std::string name, type, clause;
   };
   std::string path, name, title, source, version, effective;  // effective: "2024-01-01" or ""
+  // "sha256:" and the hex SHA-256 of the policy's source text (with the files it includes, in
+  // order): which revision of a policy answered, for audit logs and caches.
+  std::string content_hash;
   std::vector<Input> inputs;
   std::vector<Decision> decisions;  // in declaration order
 };
@@ -100,14 +104,60 @@ struct PolicyInfo {
 struct EvalOptions {
   bool explain = false;                // add "explain" to each line and a text explanation
   std::vector<std::string> decisions;  // only these (by name); empty = every decision
+  bool json = true;                    // write Evaluation::json
+  bool values = false;                 // fill Evaluation::values
 };
 
-// One evaluation: the JSON line `proviso eval` prints (without the newline), either
-// {"decisions": {...}} (with "explain" when asked) or {"error": {"path", "message", ...}}.
+// A decision's value, typed. The text forms are those of the JSON line (README, "JSON forms
+// of values"), so a value read here and one read from `proviso eval` agree.
+struct Value {
+  enum class Kind : uint8_t {
+    None,  // an optional decision without a value
+    Bool,
+    Integer,
+    Decimal,
+    Percent,
+    Money,
+    Date,
+    DateTime,
+    Duration,
+    BusinessDuration,
+    Period,
+    Text,
+    Enum,
+    Zone,
+    Calendar,
+    Holidays,
+    List,
+    Record,
+  };
+  Kind kind = Kind::None;
+  bool boolean = false;  // Bool
+  // Integer: the integer; Date: days since 1970-01-01; DateTime: seconds since
+  // 1970-01-01T00:00:00Z; Duration: seconds; Period: months; BusinessDuration: business days.
+  int64_t integer = 0;
+  // DateTime: the home zone's offset from UTC at that instant, in seconds east;
+  // BusinessDuration: business seconds beyond the days.
+  int64_t extra = 0;
+  // Decimal: its exact digits ("0.125"); Percent: the fraction ("0.25" for 25%); Money: the
+  // amount rounded to the currency's minor unit ("12.50"); Text: the text; Enum: the member;
+  // Date "2026-11-27"; DateTime "2026-11-27T09:00:00-05:00" (in the home zone); Duration
+  // "PT4H"; Period "P12M"; BusinessDuration "2 business days"; Zone, Calendar, Holidays: the name.
+  std::string text;
+  std::string unit;                // Money: the currency code; DateTime: the home zone's name
+  std::vector<Value> items;        // List: the elements; Record: the fields, in declaration order
+  std::vector<std::string> names;  // Record: the field names
+};
+
+// One evaluation. With EvalOptions::json, the JSON line `proviso eval` prints (without the
+// newline): {"decisions": {...}} (with "explain" when asked) or {"error": {"path", "message"}}.
 struct Evaluation {
   bool ok = false;
   std::string json;
-  std::string explanation;  // with EvalOptions::explain, the readable text; else ""
+  std::string explanation;    // with EvalOptions::explain, the readable text; else ""
+  std::vector<Value> values;  // with EvalOptions::values and ok: one per Session::decisions(), in order
+  std::string error_path;     // when !ok: the field path ("case.severity"), "" for the whole input
+  std::string error_message;  // when !ok: what is wrong
 };
 
 // The tests written in a policy, run on one engine or both.
@@ -128,10 +178,30 @@ struct TestReport {
 enum class TestEngines { Both, Interpreter, Jit };
 
 class Session;
+class Record;
+
+// A field of a policy's inputs named by its path ("case.severity", "contract.centre.zone"),
+// resolved once with Policy::field and used to set that field of the policy's Records.
+class Field {
+ public:
+  Field() = default;
+  bool valid() const { return owner_ != nullptr; }
+
+ private:
+  friend class Policy;
+  friend class Record;
+  const void* owner_ = nullptr;
+  int32_t slot_ = -1;
+};
 
 class Policy {
  public:
   const PolicyInfo& info() const;
+  // The field at `path`; fails, saying why, for a path that names no field of an input
+  // ("no field `sevrity` in `case` (its fields are: ...)") or one inside a list.
+  Result<Field> field(std::string_view path) const;
+  // An empty input for this policy, to be filled with Record's setters.
+  Record record() const;
   // The engine that evaluates it (never Auto).
   EngineKind engine() const;
   // A session for one thread; fails (listing the decisions) when a decision name is unknown.
@@ -150,9 +220,46 @@ class Policy {
   std::shared_ptr<const Impl> impl_;
 };
 
+// One evaluation input built field by field, for callers that do not want JSON. A value is
+// given as its JSON form would be (a number, a string such as "2026-11-27T09:00:00Z", "PT4H",
+// "12.50 EUR", "25%" or an enum member), and is checked when evaluated exactly as that JSON
+// input would be, with the same messages and paths. A record is present when one of its fields
+// is set; set_null on an optional record or input makes it absent. Reusable with clear(); not
+// thread-safe (one Record per thread, or per input).
+class Record {
+ public:
+  // Each setter gives false, setting nothing, when `field` is not of this record's policy.
+  bool set_null(Field field);
+  bool set_bool(Field field, bool value);
+  bool set_int(Field field, int64_t value);
+  bool set_number(Field field, std::string_view number);  // a JSON number's text: "12.50"
+  bool set_text(Field field, std::string_view text);      // a JSON string's content
+  void clear();                                           // nothing set, buffers kept
+
+  struct Impl;
+  explicit Record(std::unique_ptr<Impl> impl);
+  Record(Record&&) noexcept;
+  Record& operator=(Record&&) noexcept;
+  ~Record();
+
+ private:
+  friend class Session;
+  std::unique_ptr<Impl> impl_;
+};
+
 // One thread's evaluations of a Policy (decoders, JIT buffers). Not thread-safe; cheap to make.
 class Session {
  public:
+  // The decisions each evaluation gives, in order (EvalOptions::decisions or all).
+  const std::vector<std::string>& decisions() const;
+  // One input built with Record's setters (of this session's policy).
+  Evaluation evaluate(const Record& record);
+  // Many inputs, results in input order: one per non-blank line of NDJSON text, or one per record.
+  std::vector<Evaluation> evaluate_batch(std::string_view ndjson);
+  std::vector<Evaluation> evaluate_batch(std::span<const Record> records);
+  // NDJSON in, NDJSON out: each non-blank line's JSON line (EvalOptions::json), each ending
+  // with a newline, in order; as `proviso eval` prints them.
+  std::string evaluate_ndjson(std::string_view ndjson);
   // One input object as JSON text.
   Evaluation evaluate_json(std::string_view json);
   // The same, decoding in place: [json.data(), json.data() + capacity) must be readable and
