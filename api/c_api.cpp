@@ -4,9 +4,12 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <new>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <proviso/proviso.hpp>
@@ -15,10 +18,44 @@ struct proviso_engine {
   proviso::Engine engine;
 };
 
+namespace {
+
+// The fields looked up in a policy, by proviso_field id. Shared by the policy and its records
+// (which may outlive it); appended to under the lock, read by records from their own copy.
+struct FieldIds {
+  std::mutex lock;
+  std::vector<std::string> paths;
+  std::vector<proviso::Field> fields;
+};
+
+}  // namespace
+
 struct proviso_policy {
   static constexpr unsigned kLive = 0x50524f56u;  // "PROV"
-  unsigned magic = kLive;                         // cleared when freed: a freed policy is caught
+  proviso_policy(proviso::Policy p) : policy(std::move(p)) {}
+  unsigned magic = kLive;  // cleared when freed: a freed policy is caught
   proviso::Policy policy;
+  std::shared_ptr<FieldIds> ids = std::make_shared<FieldIds>();
+};
+
+struct proviso_record {
+  static constexpr unsigned kLive = 0x52454344u;  // "RECD"
+  proviso_record(proviso::Record r, proviso::Session s, std::shared_ptr<FieldIds> i)
+      : record(std::move(r)), session(std::move(s)), ids(std::move(i)) {}
+  unsigned magic = kLive;
+  proviso::Record record;
+  proviso::Session session;  // typed values, no JSON
+  std::shared_ptr<FieldIds> ids;
+  std::vector<proviso::Field> fields;  // this record's copy of ids->fields
+  std::shared_ptr<const std::vector<std::string>> names =
+      std::make_shared<std::vector<std::string>>(session.decisions());
+};
+
+struct proviso_result {
+  static constexpr unsigned kLive = 0x52534c54u;  // "RSLT"
+  unsigned magic = kLive;
+  proviso::Evaluation evaluation;
+  std::shared_ptr<const std::vector<std::string>> names;
 };
 
 namespace {
@@ -105,6 +142,74 @@ proviso_status check_policy(const proviso_policy* p) {
   return PROVISO_OK;
 }
 
+proviso_status check_record(const proviso_record* r) {
+  if (!r) return fail(PROVISO_ERROR_INVALID_ARGUMENT, "the record is NULL");
+  if (r->magic != proviso_record::kLive)
+    return fail(PROVISO_ERROR_INVALID_ARGUMENT, "the record was freed (or is not a record)");
+  return PROVISO_OK;
+}
+
+// The record's Field for id `f`, refreshing its copy of the policy's ids when `f` is newer.
+const proviso::Field* field_of(proviso_record* r, proviso_field f) {
+  if (f < 0) return nullptr;
+  auto i = static_cast<size_t>(f);
+  if (i >= r->fields.size()) {
+    std::lock_guard<std::mutex> hold(r->ids->lock);
+    r->fields = r->ids->fields;
+  }
+  return i < r->fields.size() ? &r->fields[i] : nullptr;
+}
+
+proviso_status bad_field(proviso_field f) {
+  return fail(PROVISO_ERROR_INVALID_ARGUMENT,
+              "field " + std::to_string(f) + " is not a proviso_field of this record's policy");
+}
+
+// Runs set(field) on the record's field `f`.
+template <class F>
+proviso_status set_field(proviso_record* r, proviso_field f, F&& set) {
+  return guarded([&] {
+    if (proviso_status s = check_record(r); s != PROVISO_OK) return s;
+    const proviso::Field* field = field_of(r, f);
+    if (!field) return bad_field(f);
+    set(*field);
+    return PROVISO_OK;
+  });
+}
+
+proviso_value_kind kind_of(proviso::Value::Kind k) {
+  return static_cast<proviso_value_kind>(static_cast<int>(k));  // the same order (checked below)
+}
+static_assert(static_cast<int>(proviso::Value::Kind::Record) == PROVISO_VALUE_RECORD);
+static_assert(static_cast<int>(proviso::Value::Kind::DateTime) == PROVISO_VALUE_DATETIME);
+
+proviso_status check_result(const proviso_result* r) {
+  if (!r) return fail(PROVISO_ERROR_INVALID_ARGUMENT, "the result is NULL");
+  if (r->magic != proviso_result::kLive)
+    return fail(PROVISO_ERROR_INVALID_ARGUMENT, "the result was freed (or is not a result)");
+  return PROVISO_OK;
+}
+
+proviso_status describe_value(const proviso_result* r, size_t i, proviso_value* out) {
+  if (!out) return fail(PROVISO_ERROR_INVALID_ARGUMENT, "`out` is NULL");
+  if (out->struct_size < sizeof(proviso_value))
+    return fail(PROVISO_ERROR_INVALID_ARGUMENT, "proviso_value.struct_size is " + std::to_string(out->struct_size) +
+                                                    "; set it to sizeof(proviso_value)");
+  const proviso::Value& v = r->evaluation.values[i];
+  const std::string& name = (*r->names)[i];
+  out->kind = kind_of(v.kind);
+  out->name = name.c_str();
+  out->name_len = name.size();
+  out->boolean = v.boolean ? 1 : 0;
+  out->integer = v.integer;
+  out->extra = v.extra;
+  out->text = v.text.c_str();
+  out->text_len = v.text.size();
+  out->unit = v.unit.c_str();
+  out->unit_len = v.unit.size();
+  return PROVISO_OK;
+}
+
 proviso_status compiled(proviso::Result<proviso::Policy> r, proviso_policy** out) {
   if (!r.ok()) {
     std::string text;
@@ -115,7 +220,7 @@ proviso_status compiled(proviso::Result<proviso::Policy> r, proviso_policy** out
               r.diagnostics().front().message.rfind("cannot read", 0) == 0;
     return fail(io ? PROVISO_ERROR_IO : PROVISO_ERROR_COMPILE, text);
   }
-  *out = new proviso_policy{proviso_policy::kLive, std::move(r.value())};
+  *out = new proviso_policy(std::move(r.value()));
   return PROVISO_OK;
 }
 
@@ -236,19 +341,145 @@ proviso_status proviso_evaluate_ndjson(const proviso_policy* p, const char* ndjs
     *out = nullptr;
     auto session = p->policy.session();
     if (!session.ok()) return fail(PROVISO_ERROR_INTERNAL, session.error());
-    std::string_view text(ndjson ? ndjson : "", len);
-    std::string result;
-    size_t start = 0;
-    while (start < text.size()) {
-      size_t nl = text.find('\n', start);
-      std::string_view line = text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
-      start = nl == std::string_view::npos ? text.size() : nl + 1;
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;  // blank
-      result += session.value().evaluate_json(line).json;
-      result += '\n';
-    }
+    std::string result = session.value().evaluate_ndjson(std::string_view(ndjson ? ndjson : "", len));
     return give(result, out, out_len);
   });
+}
+
+proviso_status proviso_policy_field(const proviso_policy* p, const char* path, proviso_field* out) {
+  return guarded([&] {
+    if (proviso_status s = check_policy(p); s != PROVISO_OK) return s;
+    if (!path || !out) return fail(PROVISO_ERROR_INVALID_ARGUMENT, "the path or `out` is NULL");
+    std::lock_guard<std::mutex> hold(p->ids->lock);
+    for (size_t i = 0; i < p->ids->paths.size(); ++i) {
+      if (p->ids->paths[i] == path) {
+        *out = static_cast<proviso_field>(i);
+        return PROVISO_OK;
+      }
+    }
+    auto field = p->policy.field(path);
+    if (!field.ok()) return fail(PROVISO_ERROR_INVALID_ARGUMENT, field.error());
+    p->ids->paths.emplace_back(path);
+    p->ids->fields.push_back(field.value());
+    *out = static_cast<proviso_field>(p->ids->fields.size() - 1);
+    return PROVISO_OK;
+  });
+}
+
+proviso_status proviso_record_new(const proviso_policy* p, proviso_record** out) {
+  return guarded([&] {
+    if (proviso_status s = check_policy(p); s != PROVISO_OK) return s;
+    if (!out) return fail(PROVISO_ERROR_INVALID_ARGUMENT, "`out` is NULL");
+    *out = nullptr;
+    proviso::EvalOptions options;
+    options.json = false;
+    options.values = true;
+    auto session = p->policy.session(options);
+    if (!session.ok()) return fail(PROVISO_ERROR_INTERNAL, session.error());
+    *out = new proviso_record(p->policy.record(), std::move(session.value()), p->ids);
+    return PROVISO_OK;
+  });
+}
+
+void proviso_record_free(proviso_record* r) {
+  if (!r) return;
+  r->magic = 0;
+  delete r;
+}
+
+proviso_status proviso_record_clear(proviso_record* r) {
+  return guarded([&] {
+    if (proviso_status s = check_record(r); s != PROVISO_OK) return s;
+    r->record.clear();
+    return PROVISO_OK;
+  });
+}
+
+proviso_status proviso_record_set_null(proviso_record* r, proviso_field f) {
+  return set_field(r, f, [&](const proviso::Field& field) { r->record.set_null(field); });
+}
+
+proviso_status proviso_record_set_bool(proviso_record* r, proviso_field f, int value) {
+  return set_field(r, f, [&](const proviso::Field& field) { r->record.set_bool(field, value != 0); });
+}
+
+proviso_status proviso_record_set_int(proviso_record* r, proviso_field f, int64_t value) {
+  return set_field(r, f, [&](const proviso::Field& field) { r->record.set_int(field, value); });
+}
+
+proviso_status proviso_record_set_number(proviso_record* r, proviso_field f, const char* number, size_t len) {
+  if (!number && len) return fail(PROVISO_ERROR_INVALID_ARGUMENT, "the number is NULL");
+  return set_field(r, f, [&](const proviso::Field& field) {
+    r->record.set_number(field, std::string_view(number ? number : "", len));
+  });
+}
+
+proviso_status proviso_record_set_text(proviso_record* r, proviso_field f, const char* text, size_t len) {
+  if (!text && len) return fail(PROVISO_ERROR_INVALID_ARGUMENT, "the text is NULL");
+  std::string_view value(text ? text : "", len);
+  if (!valid_utf8(value)) return fail(PROVISO_ERROR_INVALID_ARGUMENT, "the text is not valid UTF-8");
+  return set_field(r, f, [&](const proviso::Field& field) { r->record.set_text(field, value); });
+}
+
+proviso_status proviso_evaluate_record(const proviso_policy* p, const proviso_record* r, proviso_result** out) {
+  return guarded([&] {
+    if (proviso_status s = check_policy(p); s != PROVISO_OK) return s;
+    if (proviso_status s = check_record(r); s != PROVISO_OK) return s;
+    if (!out) return fail(PROVISO_ERROR_INVALID_ARGUMENT, "`out` is NULL");
+    *out = nullptr;
+    if (r->ids != p->ids) return fail(PROVISO_ERROR_INVALID_ARGUMENT, "the record was made for another policy");
+    auto* self = const_cast<proviso_record*>(r);  // the session's buffers; the record's values are not changed
+    auto result = std::make_unique<proviso_result>();
+    result->evaluation = self->session.evaluate(r->record);
+    result->names = r->names;
+    *out = result.release();
+    return PROVISO_OK;
+  });
+}
+
+int proviso_result_ok(const proviso_result* r) {
+  return r && r->magic == proviso_result::kLive && r->evaluation.ok ? 1 : 0;
+}
+
+size_t proviso_result_count(const proviso_result* r) {
+  return r && r->magic == proviso_result::kLive ? r->evaluation.values.size() : 0;
+}
+
+proviso_status proviso_result_value(const proviso_result* r, size_t i, proviso_value* out) {
+  return guarded([&] {
+    if (proviso_status s = check_result(r); s != PROVISO_OK) return s;
+    if (i >= r->evaluation.values.size())
+      return fail(PROVISO_ERROR_INVALID_ARGUMENT, "decision " + std::to_string(i) + " of a result with " +
+                                                      std::to_string(r->evaluation.values.size()) + " decisions");
+    return describe_value(r, i, out);
+  });
+}
+
+proviso_status proviso_result_find(const proviso_result* r, const char* name, proviso_value* out) {
+  return guarded([&] {
+    if (proviso_status s = check_result(r); s != PROVISO_OK) return s;
+    if (!name) return fail(PROVISO_ERROR_INVALID_ARGUMENT, "the name is NULL");
+    for (size_t i = 0; i < r->evaluation.values.size(); ++i)
+      if ((*r->names)[i] == name) return describe_value(r, i, out);
+    if (!r->evaluation.ok) return fail(PROVISO_ERROR_INVALID_ARGUMENT, "the result is an error: it has no decisions");
+    return fail(PROVISO_ERROR_INVALID_ARGUMENT, std::string("no decision `") + name + "` in the result");
+  });
+}
+
+const char* proviso_result_error_path(const proviso_result* r) {
+  if (!r || r->magic != proviso_result::kLive || r->evaluation.ok) return nullptr;
+  return r->evaluation.error_path.c_str();
+}
+
+const char* proviso_result_error_message(const proviso_result* r) {
+  if (!r || r->magic != proviso_result::kLive || r->evaluation.ok) return nullptr;
+  return r->evaluation.error_message.c_str();
+}
+
+void proviso_result_free(proviso_result* r) {
+  if (!r) return;
+  r->magic = 0;
+  delete r;
 }
 
 }  // extern "C"

@@ -19,6 +19,7 @@
 #define PROVISO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -86,6 +87,95 @@ proviso_status proviso_evaluate_ndjson(const proviso_policy* p, const char* ndjs
  * failed). Free both with proviso_string_free(). Any thread. */
 proviso_status proviso_explain_json(const proviso_policy* p, const char* json, size_t len, char** out, size_t* out_len,
                                     char** text, size_t* text_len);
+
+/* ---- Typed records: inputs built field by field, without JSON ----
+ *
+ * A field is named by its path through the inputs' records ("case.severity"), resolved once
+ * into a proviso_field for the policy. A value is given as its JSON form would be (a number,
+ * or a string such as "2026-11-27T09:00:00Z", "PT4H", "12.50 EUR", "25%", an enum member) and
+ * is checked when evaluated exactly as that JSON input would be: a wrong value is the result's
+ * error, with its path and message, not a failure of the call. A record belongs to one thread
+ * at a time; it keeps what it needs of its policy, which may be freed first. */
+typedef int32_t proviso_field;
+typedef struct proviso_record proviso_record;
+typedef struct proviso_result proviso_result;
+
+/* The field at `path` (NUL-terminated). PROVISO_ERROR_INVALID_ARGUMENT, saying why, when no
+ * input field has that path or it is inside a list. A proviso_field is valid for the records
+ * of this policy only. Any thread. */
+proviso_status proviso_policy_field(const proviso_policy* p, const char* path, proviso_field* out);
+
+/* An empty input for the policy. */
+proviso_status proviso_record_new(const proviso_policy* p, proviso_record** out);
+void proviso_record_free(proviso_record* r);
+/* Nothing set, buffers kept: for the next input. */
+proviso_status proviso_record_clear(proviso_record* r);
+/* Set one field. Null makes an optional field, record or input absent. A record is present
+ * when one of its fields is set. Text is UTF-8 of `len` bytes. */
+proviso_status proviso_record_set_null(proviso_record* r, proviso_field f);
+proviso_status proviso_record_set_bool(proviso_record* r, proviso_field f, int value);
+proviso_status proviso_record_set_int(proviso_record* r, proviso_field f, int64_t value);
+proviso_status proviso_record_set_number(proviso_record* r, proviso_field f, const char* number, size_t len);
+proviso_status proviso_record_set_text(proviso_record* r, proviso_field f, const char* text, size_t len);
+
+/* Evaluates the record with its policy `p` (the policy it was made for). `out` is a new
+ * result, also when the input was wrong (proviso_result_ok() is then 0). */
+proviso_status proviso_evaluate_record(const proviso_policy* p, const proviso_record* r, proviso_result** out);
+
+typedef enum proviso_value_kind {
+  PROVISO_VALUE_NONE = 0, /* an optional decision without a value */
+  PROVISO_VALUE_BOOL = 1,
+  PROVISO_VALUE_INTEGER = 2,
+  PROVISO_VALUE_DECIMAL = 3,
+  PROVISO_VALUE_PERCENT = 4,
+  PROVISO_VALUE_MONEY = 5,
+  PROVISO_VALUE_DATE = 6,
+  PROVISO_VALUE_DATETIME = 7,
+  PROVISO_VALUE_DURATION = 8,
+  PROVISO_VALUE_BUSINESS_DURATION = 9,
+  PROVISO_VALUE_PERIOD = 10,
+  PROVISO_VALUE_TEXT = 11,
+  PROVISO_VALUE_ENUM = 12,
+  PROVISO_VALUE_ZONE = 13,
+  PROVISO_VALUE_CALENDAR = 14,
+  PROVISO_VALUE_HOLIDAYS = 15,
+  PROVISO_VALUE_LIST = 16, /* no text: read lists and records from proviso_evaluate_json */
+  PROVISO_VALUE_RECORD = 17
+} proviso_value_kind;
+
+/* One decision's value, borrowed from its result (valid until proviso_result_free). */
+typedef struct proviso_value {
+  size_t struct_size; /* the caller sets sizeof(proviso_value) */
+  proviso_value_kind kind;
+  const char* name; /* the decision */
+  size_t name_len;
+  int boolean; /* BOOL */
+  /* INTEGER: the integer; DATE: days since 1970-01-01; DATETIME: seconds since the epoch (UTC);
+   * DURATION: seconds; PERIOD: months; BUSINESS_DURATION: business days */
+  int64_t integer;
+  /* DATETIME: the home zone's offset from UTC, seconds east; BUSINESS_DURATION: business seconds */
+  int64_t extra;
+  /* DECIMAL: exact digits; PERCENT: the fraction ("0.25"); MONEY: the amount ("12.50"); TEXT;
+   * ENUM: the member; DATE, DATETIME, DURATION, PERIOD, BUSINESS_DURATION: the JSON form;
+   * ZONE, CALENDAR, HOLIDAYS: the name. "" otherwise. */
+  const char* text;
+  size_t text_len;
+  const char* unit; /* MONEY: the currency code; DATETIME: the home zone */
+  size_t unit_len;
+} proviso_value;
+
+/* 1 when the input was evaluated, 0 when it has an error (proviso_result_error). */
+int proviso_result_ok(const proviso_result* r);
+/* The number of decisions (0 when not ok). */
+size_t proviso_result_count(const proviso_result* r);
+/* Decision `i` (0-based, in declaration order), or the one named `name` (NUL-terminated). */
+proviso_status proviso_result_value(const proviso_result* r, size_t i, proviso_value* out);
+proviso_status proviso_result_find(const proviso_result* r, const char* name, proviso_value* out);
+/* When not ok: the field path ("case.severity", "" for the whole input) and the message, as in
+ * the error line of `proviso eval`. Borrowed; NULL when ok. */
+const char* proviso_result_error_path(const proviso_result* r);
+const char* proviso_result_error_message(const proviso_result* r);
+void proviso_result_free(proviso_result* r);
 
 /* The message of the calling thread's last failed call ("" if none). Valid until the thread's
  * next call into the library. */

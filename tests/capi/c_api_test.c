@@ -195,6 +195,76 @@ int main(int argc, char** argv) {
     free(records);
   }
 
+  /* Typed records: fields by path, values by kind, errors as in JSON, bad use refused. */
+  proviso_field severity = -1, opened = -1, again = -1, none_field = -1;
+  CHECK(proviso_policy_field(policy, "case.severity", &severity) == PROVISO_OK && severity >= 0);
+  CHECK(proviso_policy_field(policy, "case.opened", &opened) == PROVISO_OK && opened != severity);
+  CHECK(proviso_policy_field(policy, "case.severity", &again) == PROVISO_OK && again == severity);
+  CHECK(proviso_policy_field(policy, "case.sevrity", &none_field) == PROVISO_ERROR_INVALID_ARGUMENT);
+  CHECK(strstr(proviso_last_error(), "no field `sevrity` in `case`") != NULL);
+  CHECK(proviso_policy_field(NULL, "case.severity", &none_field) == PROVISO_ERROR_INVALID_ARGUMENT);
+  proviso_record* record = NULL;
+  CHECK(proviso_record_new(policy, &record) == PROVISO_OK && record != NULL);
+  CHECK(proviso_record_set_int(record, severity, 1) == PROVISO_OK);
+  CHECK(proviso_record_set_text(record, opened, "2026-03-02T09:00:00Z", 20) == PROVISO_OK);
+  proviso_result* result = NULL;
+  CHECK(proviso_evaluate_record(policy, record, &result) == PROVISO_OK && result != NULL);
+  CHECK(proviso_result_ok(result) == 1 && proviso_result_count(result) == 1);
+  CHECK(proviso_result_error_path(result) == NULL);
+  proviso_value value;
+  memset(&value, 0, sizeof value);
+  value.struct_size = sizeof value;
+  CHECK(proviso_result_value(result, 0, &value) == PROVISO_OK);
+  CHECK(value.kind == PROVISO_VALUE_DATETIME && strcmp(value.name, "due") == 0 && value.name_len == 3);
+  CHECK(strcmp(value.text, "2026-03-02T13:00:00+00:00") == 0 && value.text_len == 25);
+  CHECK(value.integer == 1772456400 && value.extra == 0 && strcmp(value.unit, "UTC") == 0);
+  CHECK(proviso_result_find(result, "due", &value) == PROVISO_OK && value.kind == PROVISO_VALUE_DATETIME);
+  CHECK(proviso_result_find(result, "nope", &value) == PROVISO_ERROR_INVALID_ARGUMENT);
+  CHECK(proviso_result_value(result, 1, &value) == PROVISO_ERROR_INVALID_ARGUMENT);
+  value.struct_size = 8;
+  CHECK(proviso_result_value(result, 0, &value) == PROVISO_ERROR_INVALID_ARGUMENT);
+  CHECK(strstr(proviso_last_error(), "struct_size") != NULL);
+  proviso_result_free(result);
+  /* A wrong value is the result's error, as `proviso eval` would say it. */
+  CHECK(proviso_record_set_int(record, severity, 7) == PROVISO_OK);
+  CHECK(proviso_evaluate_record(policy, record, &result) == PROVISO_OK);
+  CHECK(proviso_result_ok(result) == 0 && proviso_result_count(result) == 0);
+  CHECK(proviso_result_error_path(result) && strcmp(proviso_result_error_path(result), "case.severity") == 0);
+  CHECK(proviso_result_error_message(result) &&
+        strstr(proviso_result_error_message(result), "expected an integer from 1 to 3, got 7") != NULL);
+  proviso_result_free(result);
+  CHECK(proviso_record_clear(record) == PROVISO_OK);
+  CHECK(proviso_evaluate_record(policy, record, &result) == PROVISO_OK && proviso_result_ok(result) == 0);
+  CHECK(strcmp(proviso_result_error_path(result), "case") == 0);
+  proviso_result_free(result);
+  /* Bad use: a foreign field, invalid UTF-8, another policy, NULLs. */
+  CHECK(proviso_record_set_int(record, 99, 1) == PROVISO_ERROR_INVALID_ARGUMENT);
+  CHECK(proviso_record_set_int(record, -1, 1) == PROVISO_ERROR_INVALID_ARGUMENT);
+  CHECK(proviso_record_set_text(record, opened, "\xff", 1) == PROVISO_ERROR_INVALID_ARGUMENT);
+  CHECK(strstr(proviso_last_error(), "UTF-8") != NULL);
+  CHECK(proviso_record_set_text(NULL, opened, "x", 1) == PROVISO_ERROR_INVALID_ARGUMENT);
+  CHECK(proviso_record_set_number(record, severity, NULL, 3) == PROVISO_ERROR_INVALID_ARGUMENT);
+  CHECK(proviso_evaluate_record(qlik, record, &result) == PROVISO_ERROR_INVALID_ARGUMENT && result == NULL);
+  CHECK(strstr(proviso_last_error(), "another policy") != NULL);
+  CHECK(proviso_evaluate_record(policy, NULL, &result) == PROVISO_ERROR_INVALID_ARGUMENT);
+  CHECK(proviso_result_ok(NULL) == 0 && proviso_result_count(NULL) == 0 && proviso_result_error_path(NULL) == NULL);
+  proviso_result_free(NULL);
+  proviso_record_free(NULL);
+
+  /* A record outlives its policy. */
+  proviso_policy* brief = NULL;
+  proviso_record* kept = NULL;
+  proviso_field brief_severity = -1, brief_opened = -1;
+  CHECK(proviso_compile_text(engine, POLICY, strlen(POLICY), NULL, &brief) == PROVISO_OK);
+  CHECK(proviso_policy_field(brief, "case.severity", &brief_severity) == PROVISO_OK);
+  CHECK(proviso_policy_field(brief, "case.opened", &brief_opened) == PROVISO_OK);
+  CHECK(proviso_record_new(brief, &kept) == PROVISO_OK);
+  proviso_policy_free(brief);
+  CHECK(proviso_record_set_int(kept, brief_severity, 2) == PROVISO_OK);
+  CHECK(proviso_record_set_text(kept, brief_opened, "2026-03-02T09:00:00Z", 20) == PROVISO_OK);
+  proviso_record_free(kept);
+  proviso_record_free(record);
+
   /* A policy outlives its engine. */
   proviso_engine* short_lived = NULL;
   proviso_policy* orphan = NULL;
