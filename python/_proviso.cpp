@@ -3,8 +3,13 @@
 // records into JSON and results into Python values. Batch calls release the GIL.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+// After pybind11 (which includes Python.h first).
+#include <datetime.h>
 
+#include <algorithm>
 #include <string>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <proviso/proviso.hpp>
@@ -16,6 +21,144 @@ namespace {
 // Raised (as proviso.CompileError) when a policy does not compile; carries the diagnostics.
 struct CompileFailure {
   std::string text;
+};
+
+// The Python classes values are made of, given once by the package (set_types).
+struct Types {
+  py::object decimal, money, error, timezone, timedelta_zero;
+  std::unordered_map<int64_t, py::object> zones;  // timezone(timedelta(seconds=offset)), by offset
+};
+Types& types() {
+  static auto* t = new Types();  // never destroyed: Python objects outlive no interpreter
+  return *t;
+}
+
+int digits(std::string_view s, size_t at, size_t n) {
+  int v = 0;
+  for (size_t i = at; i < at + n && i < s.size(); ++i) v = v * 10 + (s[i] - '0');
+  return v;
+}
+
+py::object fixed_zone(int64_t offset) {
+  Types& t = types();
+  auto it = t.zones.find(offset);
+  if (it != t.zones.end()) return it->second;
+  PyObject* delta = PyDelta_FromDSU(0, static_cast<int>(offset), 0);
+  if (!delta) throw py::error_already_set();
+  py::object zone = t.timezone(py::reinterpret_steal<py::object>(delta));
+  t.zones.emplace(offset, zone);
+  return zone;
+}
+
+// A decision's value as the Python type the package documents.
+py::object to_python(const proviso::Value& v) {
+  using K = proviso::Value::Kind;
+  switch (v.kind) {
+    case K::None: return py::none();
+    case K::Bool: return py::bool_(v.boolean);
+    case K::Integer: return py::int_(v.integer);
+    case K::Decimal:
+    case K::Percent: return types().decimal(v.text);
+    case K::Money: return types().money(types().decimal(v.text), v.unit);
+    case K::Date: {
+      std::string_view t = v.text;  // YYYY-MM-DD
+      PyObject* d = PyDate_FromDate(digits(t, 0, 4), digits(t, 5, 2), digits(t, 8, 2));
+      if (!d) throw py::error_already_set();
+      return py::reinterpret_steal<py::object>(d);
+    }
+    case K::DateTime: {
+      std::string_view t = v.text;  // YYYY-MM-DDTHH:MM:SS+hh:mm, local time in the home zone
+      py::object zone = fixed_zone(v.extra);
+      PyObject* d = PyDateTimeAPI->DateTime_FromDateAndTime(digits(t, 0, 4), digits(t, 5, 2), digits(t, 8, 2),
+                                                            digits(t, 11, 2), digits(t, 14, 2), digits(t, 17, 2), 0,
+                                                            zone.ptr(), PyDateTimeAPI->DateTimeType);
+      if (!d) throw py::error_already_set();
+      return py::reinterpret_steal<py::object>(d);
+    }
+    case K::Duration: {
+      int64_t days = v.integer / 86400 - (v.integer % 86400 < 0 ? 1 : 0);
+      int64_t seconds = v.integer - days * 86400;
+      if (days > 999999999 || days < -999999999) throw py::value_error("duration out of timedelta's range: " + v.text);
+      PyObject* d = PyDelta_FromDSU(static_cast<int>(days), static_cast<int>(seconds), 0);
+      if (!d) throw py::error_already_set();
+      return py::reinterpret_steal<py::object>(d);
+    }
+    case K::List: {
+      py::list out;
+      for (const proviso::Value& item : v.items) out.append(to_python(item));
+      return std::move(out);
+    }
+    case K::Record: {
+      py::dict out;
+      for (size_t i = 0; i < v.items.size(); ++i) out[py::str(v.names[i])] = to_python(v.items[i]);
+      return std::move(out);
+    }
+    default: return py::str(v.text);  // text, enum members, business durations, periods, names
+  }
+}
+
+// Sets a record's fields from a dict of Python values (the package's input forms). False when
+// the record needs JSON instead: a list, a key that is no field, an integer beyond 64 bits.
+class RecordFiller {
+ public:
+  RecordFiller(const proviso::Policy& policy, std::unordered_map<std::string, proviso::Field>& fields)
+      : policy_(policy), fields_(fields) {}
+
+  bool fill(proviso::Record& record, PyObject* dict) {
+    path_.clear();
+    return fill_object(record, dict);
+  }
+
+ private:
+  bool fill_object(proviso::Record& record, PyObject* dict) {
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    size_t mark = path_.size();
+    while (PyDict_Next(dict, &pos, &key, &value)) {
+      if (!PyUnicode_Check(key)) return false;
+      Py_ssize_t n = 0;
+      const char* k = PyUnicode_AsUTF8AndSize(key, &n);
+      if (!k) throw py::error_already_set();
+      if (mark) path_ += '.';
+      path_.append(k, static_cast<size_t>(n));
+      bool ok = PyDict_Check(value) ? fill_object(record, value) : fill_scalar(record, value);
+      path_.resize(mark);
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  bool fill_scalar(proviso::Record& record, PyObject* value) {
+    auto it = fields_.find(path_);
+    if (it == fields_.end()) {
+      auto f = policy_.field(path_);
+      if (!f.ok()) return false;  // the JSON path gives the error every input gets
+      it = fields_.emplace(path_, f.value()).first;
+    }
+    proviso::Field f = it->second;
+    if (value == Py_None) return record.set_null(f);
+    if (PyBool_Check(value)) return record.set_bool(f, value == Py_True);
+    if (PyLong_Check(value)) {
+      int overflow = 0;
+      long long n = PyLong_AsLongLongAndOverflow(value, &overflow);
+      if (overflow) return false;
+      return record.set_int(f, n);
+    }
+    if (PyUnicode_Check(value)) {
+      Py_ssize_t n = 0;
+      const char* t = PyUnicode_AsUTF8AndSize(value, &n);
+      if (!t) throw py::error_already_set();
+      return record.set_text(f, std::string_view(t, static_cast<size_t>(n)));
+    }
+    if (PyFloat_Check(value)) {  // as json.dumps writes it
+      return record.set_number(f, py::repr(value).cast<std::string>());
+    }
+    return false;  // Decimal, datetime, Money, lists, ...: their JSON forms (the package's)
+  }
+
+  const proviso::Policy& policy_;
+  std::unordered_map<std::string, proviso::Field>& fields_;
+  std::string path_;
 };
 
 class PyPolicy {
@@ -49,18 +192,62 @@ class PyPolicy {
     return py::make_tuple(e.ok, e.json, e.explanation);
   }
 
-  // Many inputs, in order, without the GIL.
-  std::vector<std::string> evaluate_json_many(const std::vector<std::string>& inputs) const {
-    std::vector<std::string> out(inputs.size());
-    py::gil_scoped_release unlocked;
-    proviso::Session s = session(false);
-    for (size_t i = 0; i < inputs.size(); ++i) out[i] = s.evaluate_json(inputs[i]).json;
+  // Decisions of many records (dicts), in order, as dicts of Python values or Error items.
+  // Records are read into typed Records with the GIL; a record that needs JSON (a list, an
+  // unknown key, a Decimal or datetime value) is given to `to_json` (the package's encoder).
+  // The evaluations run without the GIL, on up to `threads` threads (0: one per core).
+  py::list evaluate_values(const py::list& records, const py::object& to_json, unsigned threads) {
+    size_t n = records.size();
+    std::vector<proviso::Record> typed;
+    std::vector<std::string> json(n);
+    std::vector<int> kind(n, 0);  // 0: typed, 1: JSON
+    typed.reserve(n);
+    RecordFiller filler(policy_, fields_);
+    for (size_t i = 0; i < n; ++i) {
+      typed.push_back(policy_.record());
+      PyObject* r = records[i].ptr();
+      if (!PyDict_Check(r) || !filler.fill(typed.back(), r)) {
+        json[i] = py::str(to_json(records[i])).cast<std::string>();
+        kind[i] = 1;
+      }
+    }
+    std::vector<proviso::Evaluation> results(n);
+    {
+      py::gil_scoped_release unlocked;
+      unsigned workers = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+      workers = static_cast<unsigned>(std::min<size_t>(workers, std::max<size_t>(1, n / 256)));
+      auto run = [&](size_t from, size_t to) {
+        proviso::EvalOptions o;
+        o.json = false;
+        o.values = true;
+        proviso::Session s = std::move(policy_.session(o).value());
+        for (size_t i = from; i < to; ++i) results[i] = kind[i] ? s.evaluate_json(json[i]) : s.evaluate(typed[i]);
+      };
+      std::vector<std::thread> pool;
+      size_t chunk = (n + workers - 1) / std::max(1u, workers);
+      for (unsigned w = 1; w < workers; ++w)
+        pool.emplace_back(run, std::min(n, w * chunk), std::min(n, (w + 1) * chunk));
+      run(0, std::min(n, chunk));
+      for (std::thread& t : pool) t.join();
+    }
+    if (names_.empty()) names_ = decision_names();
+    py::list out(n);
+    for (size_t i = 0; i < n; ++i) {
+      const proviso::Evaluation& e = results[i];
+      if (!e.ok) {
+        out[i] = types().error(e.error_path, e.error_message);
+        continue;
+      }
+      py::dict d;
+      for (size_t k = 0; k < e.values.size(); ++k) d[names_[k]] = to_python(e.values[k]);
+      out[i] = std::move(d);
+    }
     return out;
   }
 
   // NDJSON bytes in, NDJSON bytes out (blank lines skipped), without the GIL. The input is
-  // decoded where it lies (bytes are immutable and held by the caller): each line in place
-  // when the parser's padding fits before the end of the buffer, else from a copy.
+  // decoded where it lies (bytes are immutable and held by the caller; Session::evaluate_ndjson
+  // decodes each line in place when the parser's padding fits before the end of the buffer).
   py::bytes evaluate_ndjson(const py::bytes& data) const {
     char* buffer = nullptr;
     Py_ssize_t size = 0;
@@ -69,21 +256,7 @@ class PyPolicy {
     std::string out;
     {
       py::gil_scoped_release unlocked;
-      proviso::Session s = session(false);
-      constexpr size_t kPadding = 64;  // the JSON parser's (records/decode.h, kJsonPadding)
-      size_t start = 0;
-      while (start < text.size()) {
-        size_t nl = text.find('\n', start);
-        size_t end = nl == std::string_view::npos ? text.size() : nl;
-        std::string_view line = text.substr(start, end - start);
-        if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
-          size_t capacity = text.size() - start;
-          out += capacity >= line.size() + kPadding ? s.evaluate_json_padded(line, capacity).json
-                                                    : s.evaluate_json(line).json;
-          out += '\n';
-        }
-        start = end + 1;
-      }
+      out = session(false).evaluate_ndjson(text);
     }
     return py::bytes(out);
   }
@@ -97,7 +270,15 @@ class PyPolicy {
     return std::move(s.value());
   }
 
+  std::vector<py::str> decision_names() const {
+    std::vector<py::str> names;
+    for (const auto& d : policy_.info().decisions) names.emplace_back(d.name);
+    return names;
+  }
+
   proviso::Policy policy_;
+  std::unordered_map<std::string, proviso::Field> fields_;  // by path; used with the GIL held
+  std::vector<py::str> names_;
 };
 
 proviso::Engine engine_for(const std::string& engine) {
@@ -127,6 +308,8 @@ PyPolicy finish(proviso::Result<proviso::Policy> r) {
 
 PYBIND11_MODULE(_proviso, m) {
   m.doc() = "Proviso's engine (use the `proviso` package, not this module)";
+  PyDateTime_IMPORT;
+  if (!PyDateTimeAPI) throw py::error_already_set();
   static py::exception<CompileFailure> compile_error(m, "CompileError");
   // pybind11 takes a function pointer whose parameter is by value.
   py::register_exception_translator([](std::exception_ptr p) {  // NOLINT(performance-unnecessary-value-param)
@@ -139,8 +322,15 @@ PYBIND11_MODULE(_proviso, m) {
   py::class_<PyPolicy>(m, "Policy")
       .def("info", &PyPolicy::info)
       .def("evaluate_json", &PyPolicy::evaluate_json, py::arg("json"), py::arg("explain") = false)
-      .def("evaluate_json_many", &PyPolicy::evaluate_json_many)
-      .def("evaluate_ndjson", &PyPolicy::evaluate_ndjson);
+      .def("evaluate_ndjson", &PyPolicy::evaluate_ndjson)
+      .def("evaluate_values", &PyPolicy::evaluate_values);
+  m.def("set_types", [](py::object decimal, py::object money, py::object error) {
+    Types& t = types();
+    t.decimal = std::move(decimal);
+    t.money = std::move(money);
+    t.error = std::move(error);
+    t.timezone = py::module_::import("datetime").attr("timezone");
+  });
   m.def(
       "compile_file",
       [](const std::string& path, const std::string& engine) {

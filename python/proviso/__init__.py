@@ -5,14 +5,20 @@
     decisions = policy.evaluate({"contract": {...}, "case": {...}})
     decisions["initial_response_due"]   # datetime.datetime with tzinfo, or None
 
-Values come back as the Python types a user expects: datetime (with tzinfo), date, timedelta,
-Decimal (decimals; a percent is its fraction, 25% -> Decimal("0.25")), Money, int, bool, str
-(text and enum members), None; business durations and periods stay in their text forms
-("2 business days", "P12M"), lists and records as lists and dicts.
+Values come back as the Python types a user expects: datetime (with tzinfo: the home zone's
+offset at that instant), date, timedelta, Decimal (decimals; a percent is its fraction, 25% ->
+Decimal("0.25")), Money, int, bool, str (text and enum members), None; business durations and
+periods stay in their text forms ("2 business days", "P12M"), lists and records as lists and
+dicts of such values.
+
+Records go in as dicts of the same kinds of values (or their JSON forms: "2026-03-02T09:00:00Z",
+"12.50 EUR", "25%", "PT4H"). Plain values (dicts, str, int, bool, float, None) are read
+straight into the engine's typed records; a record with other values (Decimal, datetime,
+Money, lists) goes through its JSON form. Either way the checks and messages are those of a
+JSON input.
 """
 import datetime as _dt
 import json as _json
-import re as _re
 from dataclasses import dataclass as _dataclass
 from decimal import Decimal
 from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Union
@@ -67,39 +73,11 @@ def _json_default(value):
     raise TypeError(f"{type(value).__name__} is not a Proviso input value")
 
 
-_DURATION = _re.compile(r"^(-)?PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$")
+def _json_of(record) -> str:
+    return _json.dumps(record, default=_json_default)
 
 
-def _convert(value: Any, type_text: str) -> Any:
-    if value is None:
-        return None
-    base = type_text.strip()
-    if base.endswith("?"):
-        base = base[:-1].strip()
-    if base.startswith("(") and base.endswith(")"):
-        base = base[1:-1]
-    if base == "datetime":
-        return _dt.datetime.fromisoformat(value)
-    if base == "date":
-        return _dt.date.fromisoformat(value)
-    if base == "decimal":
-        return Decimal(value)
-    if base == "percent":
-        return Decimal(value.rstrip("%")) / 100
-    if base == "money":
-        amount, currency = value.split(" ")
-        return Money(Decimal(amount), currency)
-    if base == "duration":
-        m = _DURATION.match(value)
-        if m:
-            sign = -1 if m.group(1) else 1
-            h, mi, s = (int(x or 0) for x in m.groups()[1:])
-            return sign * _dt.timedelta(hours=h, minutes=mi, seconds=s)
-        return value
-    if base.startswith("list of ") and isinstance(value, list):
-        return [_convert(x, base[len("list of "):]) for x in value]
-    return value
-
+_proviso.set_types(Decimal, Money, Error)
 
 class Policy:
     """A compiled policy: immutable, and safe to use from several threads."""
@@ -107,7 +85,6 @@ class Policy:
     def __init__(self, native):
         self._native = native
         self.info = native.info()
-        self._types = {name: type_text for name, type_text, _ in self.info["decisions"]}
 
     @property
     def name(self) -> str:
@@ -121,26 +98,21 @@ class Policy:
     def decisions(self) -> List[str]:
         return [name for name, _, _ in self.info["decisions"]]
 
-    def _values(self, line: str) -> Union[Dict[str, Any], Error]:
-        out = _json.loads(line)
-        if "error" in out:
-            return Error(out["error"].get("path", ""), out["error"]["message"])
-        return {k: _convert(v, self._types.get(k, "")) for k, v in out["decisions"].items()}
-
     def evaluate(self, record: Dict[str, Any]) -> Dict[str, Any]:
         """The decisions for one record (a dict keyed by the policy's input names).
         Raises InputError when the record cannot be decoded or evaluated."""
-        ok, line, _ = self._native.evaluate_json(_json.dumps(record, default=_json_default))
-        result = self._values(line)
+        result = self._native.evaluate_values([record], _json_of, 1)[0]
         if isinstance(result, Error):
             raise InputError(result.path, result.message)
         return result
 
-    def evaluate_many(self, records: Iterable[Dict[str, Any]]) -> List[Union[Dict[str, Any], Error]]:
+    def evaluate_many(self, records: Iterable[Dict[str, Any]],
+                      threads: int = 0) -> List[Union[Dict[str, Any], Error]]:
         """Decisions for each record, in order; a record that fails gives an Error and the rest go on.
-        The evaluations run without the GIL."""
-        texts = [_json.dumps(r, default=_json_default) for r in records]
-        return [self._values(line) for line in self._native.evaluate_json_many(texts)]
+        The evaluations run without the GIL, on `threads` threads (0: one per core; 1: this one)."""
+        if threads < 0:
+            raise ValueError("threads must be 0 (one per core) or more")
+        return self._native.evaluate_values(list(records), _json_of, threads)
 
     def evaluate_ndjson(self, data: bytes) -> bytes:
         """NDJSON in, NDJSON out (one line per input line, as `proviso eval` prints), with no

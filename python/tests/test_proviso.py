@@ -83,8 +83,78 @@ def test_ndjson_matches_eval_lines(qlik):
         data = b"".join(line for line, _ in zip(f, range(100)))
     out = qlik.evaluate_ndjson(data + b"\n\n").decode().splitlines()
     assert len(out) == 100
-    many = qlik._native.evaluate_json_many([line.decode() for line in data.splitlines()])
-    assert out == many
+    one_by_one = [qlik._native.evaluate_json(line.decode(), False)[1] for line in data.splitlines()]
+    assert out == one_by_one
+
+
+def from_json_line(line, types):
+    """An independent reading of a JSON line into the documented Python types (the oracle)."""
+    out = json.loads(line)
+    if "error" in out:
+        return proviso.Error(out["error"]["path"], out["error"]["message"])
+
+    def convert(v, t):
+        t = t.rstrip("?").strip()
+        if v is None:
+            return None
+        if t == "datetime":
+            return dt.datetime.fromisoformat(v)
+        if t == "date":
+            return dt.date.fromisoformat(v)
+        if t == "decimal":
+            return Decimal(v)
+        if t == "percent":
+            return Decimal(v.rstrip("%")) / 100
+        if t == "money":
+            amount, currency = v.split(" ")
+            return proviso.Money(Decimal(amount), currency)
+        if t == "duration":
+            sign, rest = (-1, v[3:]) if v.startswith("-") else (1, v[2:])
+            seconds, number = 0, ""
+            for c in rest:
+                if c.isdigit():
+                    number += c
+                else:
+                    seconds += int(number) * {"H": 3600, "M": 60, "S": 1}[c]
+                    number = ""
+            return sign * dt.timedelta(seconds=seconds)
+        if t.startswith("list of "):
+            return [convert(x, t[len("list of "):]) for x in v]
+        return v
+
+    return {k: convert(v, types[k]) for k, v in out["decisions"].items()}
+
+
+@pytest.mark.parametrize("policy_file,cases_file", [
+    ("policies/qlik/oem_maintenance.policy", "policies/qlik/deadlines.ndjson"),
+    ("policies/bench/triage.policy", "policies/bench/triage.ndjson"),
+])
+def test_typed_path_agrees_with_json_lines(policy_file, cases_file):
+    policy = proviso.compile(os.path.join(SRC, policy_file))
+    types = {name: t for name, t, _ in policy.info["decisions"]}
+    with open(os.path.join(SRC, cases_file)) as f:
+        lines = [line for line, _ in zip(f, range(400))]
+    dicts = [json.loads(line) for line in lines]
+    # Damaged copies: a wrong type, an out-of-range or unknown value, an unknown key, a list.
+    bad = []
+    for i, d in enumerate(dicts[:60]):
+        d = json.loads(json.dumps(d))
+        name = next(iter(d))
+        field = list(d[name])[i % len(d[name])]
+        d[name][field] = [None, -7, "nope", True, [1], {"x": 1}][i % 6]
+        if i % 10 == 9:
+            d[name]["no_such_field"] = 1
+        bad.append(d)
+    inputs = dicts + bad
+    expected = [from_json_line(line, types) for line in
+                policy.evaluate_ndjson("\n".join(json.dumps(d) for d in inputs).encode()).decode().splitlines()]
+    assert len(expected) == len(inputs)
+    got = policy.evaluate_many(inputs)
+    assert got == expected
+    assert policy.evaluate_many(inputs, threads=1) == expected
+    assert sum(isinstance(g, proviso.Error) for g in got) >= 50
+    for d, e in zip(inputs[:20], expected[:20]):
+        assert policy.evaluate(d) == e
 
 
 def test_explain(qlik):
