@@ -14,7 +14,9 @@
 #include "compiler/driver/test_runner.h"
 #include "compiler/explain/render.h"
 #include "compiler/interp/interpreter.h"
+#if PROVISO_ENABLE_JIT
 #include "compiler/jit/jit.h"
+#endif
 #include "compiler/records/decode.h"
 #include "compiler/records/encode.h"
 #include "compiler/records/fields.h"
@@ -27,7 +29,9 @@ struct Policy::Impl {
   std::shared_ptr<const ir::Program> program;
   PolicyInfo info;
   EngineKind engine = EngineKind::Interpreter;
+#if PROVISO_ENABLE_JIT
   std::unique_ptr<const jit::CompiledPolicy> jit;  // when engine == Jit
+#endif
   interp::Interpreter interp;                      // the reference: explanations, tests, and Interpreter
   records::FieldTable fields;                      // the inputs' fields by path, for Records
 };
@@ -57,7 +61,7 @@ struct Session::Impl {
   Evaluation finish(const records::DecodeResult& decoded) const;
   Evaluation error(std::string_view path, std::string_view message, int32_t loc = -1) const;
   template <class F>
-  static void each_line(Session& s, std::string_view ndjson, F&& f);
+  static void each_line(Session& s, std::string_view ndjson, size_t first_line, F&& f);
 };
 
 namespace {
@@ -131,6 +135,7 @@ void note(const EngineOptions& o, const Note& n) {
   if (o.on_note) o.on_note(n);
 }
 
+#if PROVISO_ENABLE_JIT
 jit::JitOptions jit_options_of(const EngineOptions& o) {
   jit::JitOptions j;
   j.use_cache = o.use_cache;
@@ -138,6 +143,11 @@ jit::JitOptions jit_options_of(const EngineOptions& o) {
   j.cache_max_bytes = o.cache_max_bytes;
   return j;
 }
+#else
+// A build without the JIT (PROVISO_ENABLE_JIT=OFF): asking for it is an error; otherwise the
+// interpreter, without a note.
+constexpr const char* kNoJit = "this build of Proviso has no JIT (PROVISO_ENABLE_JIT=OFF)";
+#endif
 
 // The engine rules: the JIT when it can start quickly (its code is cached, or compiling it is
 // estimated within the budget) or when asked for explicitly; otherwise, or when the JIT
@@ -148,6 +158,10 @@ std::string prepare(Policy::Impl& impl, const EngineOptions& o) {
     impl.engine = EngineKind::Interpreter;
     return "";
   }
+#if !PROVISO_ENABLE_JIT
+  impl.engine = EngineKind::Interpreter;
+  return o.engine == EngineKind::Jit ? kNoJit : "";
+#else
   const ir::Program& p = *impl.program;
   jit::JitOptions options = jit_options_of(o);
   options.compile_budget_ms = o.compile_budget_ms;  // first without compiling anything costly
@@ -178,6 +192,7 @@ std::string prepare(Policy::Impl& impl, const EngineOptions& o) {
     note(o, {Note::Kind::Interpreter, created.status.message, 0, false});
   }
   return "";
+#endif
 }
 
 Result<Policy> finish_compile(const driver::CompileResult& r, const EngineOptions& o) {
@@ -283,6 +298,25 @@ Result<Session> Policy::session(const EvalOptions& options) const {
 TestReport Policy::run_tests(TestEngines engines, const EngineOptions& jit_options) const {
   const ir::Program& p = *impl_->program;
   if (engines == TestEngines::Interpreter || p.tests.empty()) return convert(driver::run_tests(p));
+#if !PROVISO_ENABLE_JIT
+  // No JIT in this build. Both engines: the interpreter alone (the caller told why if it asked
+  // for the JIT explicitly). The JIT alone: every test fails, saying why.
+  if (engines == TestEngines::Both) {
+    if (jit_options.engine == EngineKind::Jit) note(jit_options, {Note::Kind::Interpreter, kNoJit, 0, false});
+    return convert(driver::run_tests(p));
+  }
+  driver::TestReport refused;
+  for (const ir::TestCase& t : p.tests) {
+    driver::TestOutcome out;
+    out.name = t.name;
+    out.location = driver::location_of(p, t.loc);
+    out.passed = false;
+    out.problem = kNoJit;
+    refused.outcomes.push_back(std::move(out));
+    ++refused.failed;
+  }
+  return convert(refused);
+#else
   // The JIT: this policy's own, else one prepared as the options say.
   const jit::CompiledPolicy* compiled = impl_->jit.get();
   Policy::Impl own(impl_->program);
@@ -318,6 +352,7 @@ TestReport Policy::run_tests(TestEngines engines, const EngineOptions& jit_optio
       });
   if (engines == TestEngines::Jit) return convert(on_jit);
   return convert(driver::merge_reports(driver::run_tests(p), "interpreter", on_jit, "JIT"));
+#endif
 }
 
 std::string TestReport::failures_text() const {
@@ -457,8 +492,12 @@ Evaluation Session::Impl::error(std::string_view path, std::string_view message,
 Evaluation Session::Impl::finish(const records::DecodeResult& decoded) const {
   const ir::Program& p = *policy->program;
   if (!decoded.ok()) return error(decoded.error->path, decoded.error->message);
+#if PROVISO_ENABLE_JIT
   ir::EvalResult r =
       policy->jit ? policy->jit->evaluate(decoded.values, options) : policy->interp.evaluate(decoded.values, options);
+#else
+  ir::EvalResult r = policy->interp.evaluate(decoded.values, options);
+#endif
   if (!r.ok) return error(r.error.path, r.error.message, r.error.loc);
   if (auto bad = records::unwritable_decision(p, r.decisions, r.home_zone)) return error(bad->first, bad->second);
   Evaluation e;
@@ -530,8 +569,8 @@ Evaluation Session::evaluate(const Record& record) {
 
 // Calls f(evaluation) for each non-blank line of `ndjson`, in order.
 template <class F>
-void Session::Impl::each_line(Session& s, std::string_view ndjson, F&& f) {
-  size_t start = 0, line_number = 0;
+void Session::Impl::each_line(Session& s, std::string_view ndjson, size_t first_line, F&& f) {
+  size_t start = 0, line_number = first_line - 1;
   while (start < ndjson.size()) {
     ++line_number;
     size_t nl = ndjson.find('\n', start);
@@ -550,16 +589,16 @@ void Session::Impl::each_line(Session& s, std::string_view ndjson, F&& f) {
   }
 }
 
-std::vector<Evaluation> Session::evaluate_batch(std::string_view ndjson) {
+std::vector<Evaluation> Session::evaluate_batch(std::string_view ndjson, size_t first_line) {
   std::vector<Evaluation> out;
-  Impl::each_line(*this, ndjson, [&](Evaluation&& e) { out.push_back(std::move(e)); });
+  Impl::each_line(*this, ndjson, first_line, [&](Evaluation&& e) { out.push_back(std::move(e)); });
   return out;
 }
 
-std::string Session::evaluate_ndjson(std::string_view ndjson) {
+std::string Session::evaluate_ndjson(std::string_view ndjson, size_t first_line) {
   std::string out;
   out.reserve(ndjson.size() + ndjson.size() / 4);
-  Impl::each_line(*this, ndjson, [&](Evaluation&& e) {
+  Impl::each_line(*this, ndjson, first_line, [&](Evaluation&& e) {
     out += e.json;
     out += '\n';
   });

@@ -7,6 +7,7 @@
 #include <datetime.h>
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -248,17 +249,47 @@ class PyPolicy {
   // NDJSON bytes in, NDJSON bytes out (blank lines skipped), without the GIL. The input is
   // decoded where it lies (bytes are immutable and held by the caller; Session::evaluate_ndjson
   // decodes each line in place when the parser's padding fits before the end of the buffer).
-  py::bytes evaluate_ndjson(const py::bytes& data) const {
+  py::bytes evaluate_ndjson(const py::bytes& data, unsigned threads) const {
     char* buffer = nullptr;
     Py_ssize_t size = 0;
     if (PyBytes_AsStringAndSize(data.ptr(), &buffer, &size) != 0) throw py::error_already_set();
     std::string_view text(buffer, static_cast<size_t>(size));
-    std::string out;
+    std::vector<std::string> parts;
     {
       py::gil_scoped_release unlocked;
-      out = session(false).evaluate_ndjson(text);
+      // Chunks of whole lines, one per thread (small inputs: one), each with its own session.
+      unsigned workers = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+      workers = static_cast<unsigned>(std::min<size_t>(workers, std::max<size_t>(1, text.size() / (256 << 10))));
+      std::vector<std::string_view> chunks;
+      std::vector<size_t> first_lines;
+      size_t start = 0, line = 1;
+      for (unsigned w = 0; w < workers && start < text.size(); ++w) {
+        size_t end = w + 1 == workers ? text.size() : std::max(start, text.size() * (w + 1) / workers);
+        end = end >= text.size() ? text.size() : text.find('\n', end);
+        end = end == std::string_view::npos ? text.size() : std::min(text.size(), end + 1);
+        chunks.push_back(text.substr(start, end - start));
+        first_lines.push_back(line);
+        line += static_cast<size_t>(std::count(text.begin() + static_cast<ptrdiff_t>(start),
+                                                text.begin() + static_cast<ptrdiff_t>(end), '\n'));
+        start = end;
+      }
+      parts.resize(chunks.size());
+      auto run = [&](size_t i) { parts[i] = session(false).evaluate_ndjson(chunks[i], first_lines[i]); };
+      std::vector<std::thread> pool;
+      for (size_t i = 1; i < chunks.size(); ++i) pool.emplace_back(run, i);
+      if (!chunks.empty()) run(0);
+      for (std::thread& t : pool) t.join();
     }
-    return py::bytes(out);
+    size_t total = 0;
+    for (const std::string& p : parts) total += p.size();
+    PyObject* out = PyBytes_FromStringAndSize(nullptr, static_cast<Py_ssize_t>(total));
+    if (!out) throw py::error_already_set();
+    char* at = PyBytes_AS_STRING(out);
+    for (const std::string& p : parts) {
+      std::memcpy(at, p.data(), p.size());
+      at += p.size();
+    }
+    return py::reinterpret_steal<py::bytes>(out);
   }
 
  private:

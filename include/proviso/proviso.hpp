@@ -255,11 +255,12 @@ class Session {
   // One input built with Record's setters (of this session's policy).
   Evaluation evaluate(const Record& record);
   // Many inputs, results in input order: one per non-blank line of NDJSON text, or one per record.
-  std::vector<Evaluation> evaluate_batch(std::string_view ndjson);
+  // `first_line`: the line number of the text's first line, for messages about a line.
+  std::vector<Evaluation> evaluate_batch(std::string_view ndjson, size_t first_line = 1);
   std::vector<Evaluation> evaluate_batch(std::span<const Record> records);
   // NDJSON in, NDJSON out: each non-blank line's JSON line (EvalOptions::json), each ending
   // with a newline, in order; as `proviso eval` prints them.
-  std::string evaluate_ndjson(std::string_view ndjson);
+  std::string evaluate_ndjson(std::string_view ndjson, size_t first_line = 1);
   // One input object as JSON text.
   Evaluation evaluate_json(std::string_view json);
   // The same, decoding in place: [json.data(), json.data() + capacity) must be readable and

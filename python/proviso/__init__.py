@@ -17,11 +17,14 @@ straight into the engine's typed records; a record with other values (Decimal, d
 Money, lists) goes through its JSON form. Either way the checks and messages are those of a
 JSON input.
 """
+# Only what every use needs is imported here (json and dataclasses, typing's run-time part
+# cost more than the engine's own start): annotations are not evaluated at run time.
+from __future__ import annotations
+
 import datetime as _dt
-import json as _json
-from dataclasses import dataclass as _dataclass
+from collections import namedtuple as _namedtuple
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Union
 
 from . import _proviso
 
@@ -31,20 +34,34 @@ CompileError = _proviso.CompileError
 CompileError.__doc__ = "A policy that does not compile; str(error) holds its diagnostics."
 
 
-@_dataclass(frozen=True)
 class Money:
-    """An amount in a currency: Money(Decimal("12.50"), "USD")."""
-    amount: Decimal
-    currency: str
+    """An amount in a currency: Money(Decimal("12.50"), "USD"). Immutable; equal by value."""
+    __slots__ = ("amount", "currency")
+
+    def __init__(self, amount: Decimal, currency: str):
+        object.__setattr__(self, "amount", amount)
+        object.__setattr__(self, "currency", currency)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Money is immutable")
+
+    def __eq__(self, other):
+        if not isinstance(other, Money):
+            return NotImplemented
+        return self.amount == other.amount and self.currency == other.currency
+
+    def __hash__(self):
+        return hash((self.amount, self.currency))
+
+    def __repr__(self):
+        return f"Money(amount={self.amount!r}, currency={self.currency!r})"
 
     def __str__(self):
         return f"{self.amount} {self.currency}"
 
 
-class Error(NamedTuple):
-    """Why one input of evaluate_many gave no decisions: the input path and the message."""
-    path: str
-    message: str
+Error = _namedtuple("Error", ["path", "message"])
+Error.__doc__ = "Why one input of evaluate_many gave no decisions: the input path and the message."
 
 
 class InputError(ValueError):
@@ -74,10 +91,12 @@ def _json_default(value):
 
 
 def _json_of(record) -> str:
-    return _json.dumps(record, default=_json_default)
+    import json
+    return json.dumps(record, default=_json_default)
 
 
 _proviso.set_types(Decimal, Money, Error)
+
 
 class Policy:
     """A compiled policy: immutable, and safe to use from several threads."""
@@ -95,10 +114,10 @@ class Policy:
         return self.info["version"]
 
     @property
-    def decisions(self) -> List[str]:
+    def decisions(self) -> list[str]:
         return [name for name, _, _ in self.info["decisions"]]
 
-    def evaluate(self, record: Dict[str, Any]) -> Dict[str, Any]:
+    def evaluate(self, record: dict) -> dict:
         """The decisions for one record (a dict keyed by the policy's input names).
         Raises InputError when the record cannot be decoded or evaluated."""
         result = self._native.evaluate_values([record], _json_of, 1)[0]
@@ -106,24 +125,27 @@ class Policy:
             raise InputError(result.path, result.message)
         return result
 
-    def evaluate_many(self, records: Iterable[Dict[str, Any]],
-                      threads: int = 0) -> List[Union[Dict[str, Any], Error]]:
+    def evaluate_many(self, records: Iterable[dict], threads: int = 0) -> list[dict | Error]:
         """Decisions for each record, in order; a record that fails gives an Error and the rest go on.
         The evaluations run without the GIL, on `threads` threads (0: one per core; 1: this one)."""
         if threads < 0:
             raise ValueError("threads must be 0 (one per core) or more")
         return self._native.evaluate_values(list(records), _json_of, threads)
 
-    def evaluate_ndjson(self, data: bytes) -> bytes:
-        """NDJSON in, NDJSON out (one line per input line, as `proviso eval` prints), with no
-        Python object per record. Runs without the GIL."""
-        return self._native.evaluate_ndjson(data)
+    def evaluate_ndjson(self, data: bytes, threads: int = 0) -> bytes:
+        """NDJSON in, NDJSON out (one line per non-blank input line, in order, as `proviso eval`
+        prints them), with no Python object per record. Runs without the GIL, on `threads`
+        threads (0: one per core; 1: this one)."""
+        if threads < 0:
+            raise ValueError("threads must be 0 (one per core) or more")
+        return self._native.evaluate_ndjson(data, threads)
 
-    def explain(self, record: Dict[str, Any]) -> str:
+    def explain(self, record: dict) -> str:
         """Why each decision has its value, as `proviso eval --explain` prints it."""
-        ok, line, text = self._native.evaluate_json(_json.dumps(record, default=_json_default), True)
+        import json
+        ok, line, text = self._native.evaluate_json(_json_of(record), True)
         if not ok:
-            err = _json.loads(line)["error"]
+            err = json.loads(line)["error"]
             raise InputError(err.get("path", ""), err["message"])
         return text
 

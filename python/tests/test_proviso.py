@@ -157,6 +157,19 @@ def test_typed_path_agrees_with_json_lines(policy_file, cases_file):
         assert policy.evaluate(d) == e
 
 
+def test_ndjson_threads_keep_order(qlik):
+    with open(CASES, "rb") as f:
+        data = f.read()
+    data = data + b"\n   \n" + data  # blank lines inside a chunk are skipped
+    one = qlik.evaluate_ndjson(data, threads=1)
+    assert one.count(b"\n") == data.count(b"{\"contract\"")
+    for threads in (2, 3, 7):
+        assert qlik.evaluate_ndjson(data, threads=threads) == one
+    assert qlik.evaluate_ndjson(b"") == b""
+    with pytest.raises(ValueError):
+        qlik.evaluate_ndjson(data, threads=-1)
+
+
 def test_explain(qlik):
     text = qlik.explain(records(1)[0])
     assert "because" in text
