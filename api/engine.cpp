@@ -32,8 +32,8 @@ struct Policy::Impl {
 #if PROVISO_ENABLE_JIT
   std::unique_ptr<const jit::CompiledPolicy> jit;  // when engine == Jit
 #endif
-  interp::Interpreter interp;                      // the reference: explanations, tests, and Interpreter
-  records::FieldTable fields;                      // the inputs' fields by path, for Records
+  interp::Interpreter interp;  // the reference: explanations, tests, and Interpreter
+  records::FieldTable fields;  // the inputs' fields by path, for Records
 };
 
 struct Record::Impl {
@@ -593,6 +593,11 @@ std::vector<Evaluation> Session::evaluate_batch(std::string_view ndjson, size_t 
   std::vector<Evaluation> out;
   Impl::each_line(*this, ndjson, first_line, [&](Evaluation&& e) { out.push_back(std::move(e)); });
   return out;
+}
+
+void Session::evaluate_ndjson(std::string_view ndjson, const std::function<void(std::string_view line)>& write,
+                              size_t first_line) {
+  Impl::each_line(*this, ndjson, first_line, [&](Evaluation&& e) { write(e.json); });
 }
 
 std::string Session::evaluate_ndjson(std::string_view ndjson, size_t first_line) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -162,6 +163,52 @@ class RecordFiller {
   std::string path_;
 };
 
+// A bytes object written in place while the GIL is released (nothing else can see it yet);
+// the GIL is taken back only to grow it.
+class BytesWriter {
+ public:
+  explicit BytesWriter(size_t capacity) : capacity_(capacity) {
+    bytes_ = PyBytes_FromStringAndSize(nullptr, static_cast<Py_ssize_t>(capacity_));
+    if (!bytes_) throw py::error_already_set();
+  }
+  BytesWriter(const BytesWriter&) = delete;
+  BytesWriter& operator=(const BytesWriter&) = delete;
+  ~BytesWriter() { Py_XDECREF(bytes_); }
+
+  void line(std::string_view text) {
+    reserve(text.size() + 1);
+    char* at = PyBytes_AS_STRING(bytes_) + size_;
+    std::memcpy(at, text.data(), text.size());
+    at[text.size()] = '\n';
+    size_ += text.size() + 1;
+  }
+  void append(std::string_view text) {
+    reserve(text.size());
+    std::memcpy(PyBytes_AS_STRING(bytes_) + size_, text.data(), text.size());
+    size_ += text.size();
+  }
+  // With the GIL held: the bytes, cut to what was written.
+  py::bytes finish() {
+    if (_PyBytes_Resize(&bytes_, static_cast<Py_ssize_t>(size_)) != 0) throw py::error_already_set();
+    PyObject* b = bytes_;
+    bytes_ = nullptr;
+    return py::reinterpret_steal<py::bytes>(b);
+  }
+
+ private:
+  // Called without the GIL.
+  void reserve(size_t more) {
+    if (size_ + more <= capacity_) return;
+    size_t capacity = std::max(size_ + more, capacity_ + capacity_ / 2);
+    py::gil_scoped_acquire locked;
+    if (_PyBytes_Resize(&bytes_, static_cast<Py_ssize_t>(capacity)) != 0) throw py::error_already_set();
+    capacity_ = capacity;
+  }
+
+  PyObject* bytes_ = nullptr;
+  size_t size_ = 0, capacity_ = 0;
+};
+
 class PyPolicy {
  public:
   explicit PyPolicy(proviso::Policy p) : policy_(std::move(p)) {}
@@ -217,19 +264,26 @@ class PyPolicy {
       py::gil_scoped_release unlocked;
       unsigned workers = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
       workers = static_cast<unsigned>(std::min<size_t>(workers, std::max<size_t>(1, n / 256)));
-      auto run = [&](size_t from, size_t to) {
-        proviso::EvalOptions o;
-        o.json = false;
-        o.values = true;
-        proviso::Session s = std::move(policy_.session(o).value());
-        for (size_t i = from; i < to; ++i) results[i] = kind[i] ? s.evaluate_json(json[i]) : s.evaluate(typed[i]);
+      std::vector<std::exception_ptr> failures(workers);
+      auto run = [&](unsigned w, size_t from, size_t to) {
+        try {
+          proviso::EvalOptions o;
+          o.json = false;
+          o.values = true;
+          proviso::Session s = std::move(policy_.session(o).value());
+          for (size_t i = from; i < to; ++i) results[i] = kind[i] ? s.evaluate_json(json[i]) : s.evaluate(typed[i]);
+        } catch (...) {
+          failures[w] = std::current_exception();
+        }
       };
       std::vector<std::thread> pool;
       size_t chunk = (n + workers - 1) / std::max(1u, workers);
       for (unsigned w = 1; w < workers; ++w)
-        pool.emplace_back(run, std::min(n, w * chunk), std::min(n, (w + 1) * chunk));
-      run(0, std::min(n, chunk));
+        pool.emplace_back(run, w, std::min(n, w * chunk), std::min(n, (w + 1) * chunk));
+      run(0, 0, std::min(n, chunk));
       for (std::thread& t : pool) t.join();
+      for (const std::exception_ptr& f : failures)
+        if (f) std::rethrow_exception(f);
     }
     if (names_.empty()) names_ = decision_names();
     py::list out(n);
@@ -254,10 +308,13 @@ class PyPolicy {
     Py_ssize_t size = 0;
     if (PyBytes_AsStringAndSize(data.ptr(), &buffer, &size) != 0) throw py::error_already_set();
     std::string_view text(buffer, static_cast<size_t>(size));
+    // The first chunk's lines are written straight into the bytes object returned (fresh
+    // memory is costly to touch: every copy of a large output counts); the other chunks'
+    // lines, made on other threads, are appended after it.
+    BytesWriter out(text.size() + text.size() / 4 + 64);
     std::vector<std::string> parts;
     {
       py::gil_scoped_release unlocked;
-      // Chunks of whole lines, one per thread (small inputs: one), each with its own session.
       unsigned workers = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
       workers = static_cast<unsigned>(std::min<size_t>(workers, std::max<size_t>(1, text.size() / (256 << 10))));
       std::vector<std::string_view> chunks;
@@ -269,27 +326,37 @@ class PyPolicy {
         end = end == std::string_view::npos ? text.size() : std::min(text.size(), end + 1);
         chunks.push_back(text.substr(start, end - start));
         first_lines.push_back(line);
-        line += static_cast<size_t>(std::count(text.begin() + static_cast<ptrdiff_t>(start),
-                                                text.begin() + static_cast<ptrdiff_t>(end), '\n'));
+        line += static_cast<size_t>(
+            std::count(text.begin() + static_cast<ptrdiff_t>(start), text.begin() + static_cast<ptrdiff_t>(end), '\n'));
         start = end;
       }
       parts.resize(chunks.size());
-      auto run = [&](size_t i) { parts[i] = session(false).evaluate_ndjson(chunks[i], first_lines[i]); };
+      std::vector<std::exception_ptr> failures(chunks.size());
       std::vector<std::thread> pool;
-      for (size_t i = 1; i < chunks.size(); ++i) pool.emplace_back(run, i);
-      if (!chunks.empty()) run(0);
+      for (size_t i = 1; i < chunks.size(); ++i)
+        pool.emplace_back([&, i] {
+          try {
+            parts[i] = session(false).evaluate_ndjson(chunks[i], first_lines[i]);
+          } catch (...) {
+            failures[i] = std::current_exception();
+          }
+        });
+      try {
+        if (!chunks.empty())
+          session(false).evaluate_ndjson(
+              chunks[0], [&](std::string_view l) { out.line(l); }, 1);
+      } catch (...) {
+        failures[0] = std::current_exception();
+      }
       for (std::thread& t : pool) t.join();
+      for (const std::exception_ptr& f : failures)
+        if (f) std::rethrow_exception(f);
+      for (size_t i = 1; i < parts.size(); ++i) {
+        out.append(parts[i]);
+        std::string().swap(parts[i]);
+      }
     }
-    size_t total = 0;
-    for (const std::string& p : parts) total += p.size();
-    PyObject* out = PyBytes_FromStringAndSize(nullptr, static_cast<Py_ssize_t>(total));
-    if (!out) throw py::error_already_set();
-    char* at = PyBytes_AS_STRING(out);
-    for (const std::string& p : parts) {
-      std::memcpy(at, p.data(), p.size());
-      at += p.size();
-    }
-    return py::reinterpret_steal<py::bytes>(out);
+    return out.finish();
   }
 
  private:

@@ -261,6 +261,10 @@ class Session {
   // NDJSON in, NDJSON out: each non-blank line's JSON line (EvalOptions::json), each ending
   // with a newline, in order; as `proviso eval` prints them.
   std::string evaluate_ndjson(std::string_view ndjson, size_t first_line = 1);
+  // The same, giving each output line (without its newline) to `write`, in order: for callers
+  // that write the output where it goes, without holding all of it.
+  void evaluate_ndjson(std::string_view ndjson, const std::function<void(std::string_view line)>& write,
+                       size_t first_line = 1);
   // One input object as JSON text.
   Evaluation evaluate_json(std::string_view json);
   // The same, decoding in place: [json.data(), json.data() + capacity) must be readable and

@@ -166,6 +166,11 @@ def test_ndjson_threads_keep_order(qlik):
     for threads in (2, 3, 7):
         assert qlik.evaluate_ndjson(data, threads=threads) == one
     assert qlik.evaluate_ndjson(b"") == b""
+    # Output far larger than the input (the bytes object grows while written): error lines.
+    small = b"{}\n" * 100000
+    grown = qlik.evaluate_ndjson(small, threads=1)
+    assert grown.count(b"\n") == 100000 and len(grown) > 20 * len(small)
+    assert qlik.evaluate_ndjson(small, threads=3) == grown
     with pytest.raises(ValueError):
         qlik.evaluate_ndjson(data, threads=-1)
 

@@ -1,7 +1,8 @@
 /* The C API from C (include/proviso/proviso.h), linked against the shared library: every
  * call's status and output, bad use (NULL handles, a bad struct_size, invalid UTF-8, a policy
  * with errors, a missing file, an input of the wrong shape), and one policy evaluated from 8
- * threads at once, each result checked against the single-threaded answer.
+ * threads at once, each result checked against the single-threaded answer; typed records and
+ * results (fields by path, values, errors as in JSON, bad use), also from 8 threads at once.
  * Usage: proviso-c-api-test SOURCE_DIR */
 #include <pthread.h>
 #include <stdio.h>
@@ -46,6 +47,59 @@ struct job {
   const char* expected;
   int ok;
 };
+
+/* Typed records from one thread: its own record, fields looked up concurrently with the other
+ * threads, each answer checked against the JSON path's. */
+static int typed_round(const proviso_policy* policy, int seed) {
+  proviso_field severity = -1, opened = -1;
+  proviso_record* record = NULL;
+  if (proviso_policy_field(policy, "case.severity", &severity) != PROVISO_OK ||
+      proviso_policy_field(policy, "case.opened", &opened) != PROVISO_OK ||
+      proviso_record_new(policy, &record) != PROVISO_OK)
+    return 0;
+  int ok = 1;
+  for (int i = 0; i < 50 && ok; ++i) {
+    int sev = 1 + (seed + i) % 4; /* 4 is out of range: an error result */
+    char when[32], json[96];
+    snprintf(when, sizeof when, "2026-03-%02dT%02d:00:00Z", 1 + (seed + i) % 28, (seed * 7 + i) % 24);
+    snprintf(json, sizeof json, "{\"case\": {\"severity\": %d, \"opened\": \"%s\"}}", sev, when);
+    char* line = NULL;
+    size_t line_len = 0;
+    proviso_result* result = NULL;
+    proviso_record_clear(record);
+    proviso_record_set_int(record, severity, sev);
+    proviso_record_set_text(record, opened, when, strlen(when));
+    if (proviso_evaluate_json(policy, json, strlen(json), &line, &line_len) != PROVISO_OK ||
+        proviso_evaluate_record(policy, record, &result) != PROVISO_OK) {
+      ok = 0;
+    } else if (proviso_result_ok(result)) {
+      proviso_value v;
+      memset(&v, 0, sizeof v);
+      v.struct_size = sizeof v;
+      char expected[96];
+      ok = proviso_result_value(result, 0, &v) == PROVISO_OK;
+      snprintf(expected, sizeof expected, "{\"decisions\":{\"due\":\"%s\"}}", ok ? v.text : "");
+      ok = ok && strcmp(expected, line) == 0;
+    } else {
+      ok = strstr(line, proviso_result_error_message(result)) != NULL && sev == 4;
+    }
+    proviso_result_free(result);
+    proviso_string_free(line);
+  }
+  proviso_record_free(record);
+  return ok;
+}
+
+struct typed_job {
+  const proviso_policy* policy;
+  int seed, ok;
+};
+
+static void* evaluate_typed(void* arg) {
+  struct typed_job* j = arg;
+  j->ok = typed_round(j->policy, j->seed);
+  return NULL;
+}
 
 static void* evaluate_many(void* arg) {
   struct job* j = arg;
@@ -264,6 +318,22 @@ int main(int argc, char** argv) {
   CHECK(proviso_record_set_text(kept, brief_opened, "2026-03-02T09:00:00Z", 20) == PROVISO_OK);
   proviso_record_free(kept);
   proviso_record_free(record);
+
+  /* Typed records from 8 threads at once, each against the JSON answers. */
+  {
+    pthread_t threads[8];
+    struct typed_job jobs[8];
+    for (int t = 0; t < 8; ++t) {
+      jobs[t].policy = policy;
+      jobs[t].seed = 13 * t;
+      jobs[t].ok = 0;
+      pthread_create(&threads[t], NULL, evaluate_typed, &jobs[t]);
+    }
+    for (int t = 0; t < 8; ++t) {
+      pthread_join(threads[t], NULL);
+      CHECK(jobs[t].ok);
+    }
+  }
 
   /* A policy outlives its engine. */
   proviso_engine* short_lived = NULL;
