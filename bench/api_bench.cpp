@@ -64,7 +64,7 @@ double median(std::vector<double> v) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   std::string dir = PROVISO_SOURCE_DIR;
   std::string policy_path = argc > 2 ? argv[1] : dir + "/policies/qlik/oem_maintenance.policy";
   std::string input_path = argc > 2 ? argv[2] : dir + "/policies/qlik/deadlines.ndjson";
@@ -198,4 +198,7 @@ int main(int argc, char** argv) {
   proviso_policy_free(c_policy);
   proviso_engine_free(c_engine);
   return sink == 0 ? 1 : 0;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "proviso-bench-api: %s\n", e.what());
+  return 2;
 }

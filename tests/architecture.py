@@ -35,7 +35,7 @@ ALLOWED = {
 }
 # Third-party include prefixes that belong to one part only.
 EXCLUSIVE = {"llvm/": {"compiler/jit"}, "tao/": {"grammar"}, "CLI/": {"tools"},
-             "openssl/": {"compiler/jit", "compiler/diff"}, "z3": {"compiler/diff"}}
+             "openssl/": {"compiler/jit", "compiler/diff", "api"}, "z3": {"compiler/diff"}}
 
 
 def part_of(path):

@@ -84,8 +84,8 @@ FieldValues::FieldValues(const FieldTable& table)
 void FieldValues::set_int(int32_t slot, int64_t n) {
   std::string& text = set(slot, Kind::Number).text;
   char buffer[24];
-  auto end = std::to_chars(buffer, buffer + sizeof buffer, n).ptr;
-  text.assign(buffer, end);
+  const char* end = std::to_chars(buffer, buffer + sizeof buffer, n).ptr;
+  text.assign(buffer, static_cast<size_t>(end - buffer));
 }
 
 FieldValues::Value& FieldValues::set(int32_t slot, Kind kind) {

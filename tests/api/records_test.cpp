@@ -127,7 +127,7 @@ void check_workload(const std::string& policy_path, const std::string& ndjson_pa
     std::vector<Json*> leaves;
     std::function<void(Json&)> collect = [&](Json& j) {
       if (j.is_object())
-        for (auto& [k, c] : j.items()) collect(c);
+        for (Json& child : j) collect(child);
       else if (!j.is_array())
         leaves.push_back(&j);
     };
