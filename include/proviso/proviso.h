@@ -10,8 +10,9 @@
  *   calling thread's last failed call). No C++ exception ever leaves the library.
  * - An input that cannot be decoded or evaluated is not a failure of the call: its JSON line
  *   carries the error, exactly as `proviso eval` prints it.
- * - Threads: a policy is immutable and may be evaluated from many threads at once; compile
- *   from one thread at a time per engine. proviso_last_error() is per thread.
+ * - Threads: a policy is immutable and may be evaluated from many threads at once; an engine
+ *   may compile from many threads at once. A record belongs to one thread at a time.
+ *   proviso_last_error() is per thread.
  * - ABI: proviso_abi_version() is PROVISO_ABI_VERSION of the library actually loaded. Structs
  *   passed in start with `struct_size`, which the caller sets to sizeof, so that they can grow.
  */
@@ -61,7 +62,7 @@ proviso_status proviso_engine_new(const proviso_engine_options* opts, proviso_en
 void proviso_engine_free(proviso_engine* e);
 
 /* Reads, checks and prepares a policy. On PROVISO_ERROR_COMPILE, proviso_last_error() holds
- * the diagnostics as `proviso check` prints them. One thread at a time per engine. The policy
+ * the diagnostics as `proviso check` prints them. Any thread, concurrently too. The policy
  * does not depend on the engine, which may be freed first. */
 proviso_status proviso_compile_file(proviso_engine* e, const char* path, proviso_policy** out);
 /* The same from text of `len` bytes; `name` (may be NULL) names it in diagnostics. */

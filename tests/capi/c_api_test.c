@@ -90,6 +90,27 @@ static int typed_round(const proviso_policy* policy, int seed) {
   return ok;
 }
 
+/* Compiles on a shared engine from several threads at once, then evaluates. */
+struct compile_job {
+  proviso_engine* engine;
+  const char* text;
+  int ok;
+};
+
+static void* compile_and_evaluate(void* arg) {
+  struct compile_job* j = arg;
+  proviso_policy* p = NULL;
+  char* out = NULL;
+  size_t len = 0;
+  const char* in = "{\"case\": {\"severity\": 1, \"opened\": \"2026-03-02T09:00:00Z\"}}";
+  j->ok = proviso_compile_text(j->engine, j->text, strlen(j->text), "threads.policy", &p) == PROVISO_OK &&
+          proviso_evaluate_json(p, in, strlen(in), &out, &len) == PROVISO_OK &&
+          strcmp(out, "{\"decisions\":{\"due\":\"2026-03-02T13:00:00+00:00\"}}") == 0;
+  proviso_string_free(out);
+  proviso_policy_free(p);
+  return NULL;
+}
+
 struct typed_job {
   const proviso_policy* policy;
   int seed, ok;
@@ -330,6 +351,22 @@ int main(int argc, char** argv) {
       pthread_create(&threads[t], NULL, evaluate_typed, &jobs[t]);
     }
     for (int t = 0; t < 8; ++t) {
+      pthread_join(threads[t], NULL);
+      CHECK(jobs[t].ok);
+    }
+  }
+
+  /* Compiles on one engine from 4 threads at once (the JIT and its object cache included). */
+  {
+    pthread_t threads[4];
+    struct compile_job jobs[4];
+    for (int t = 0; t < 4; ++t) {
+      jobs[t].engine = t % 2 ? jit : engine;
+      jobs[t].text = POLICY;
+      jobs[t].ok = 0;
+      pthread_create(&threads[t], NULL, compile_and_evaluate, &jobs[t]);
+    }
+    for (int t = 0; t < 4; ++t) {
       pthread_join(threads[t], NULL);
       CHECK(jobs[t].ok);
     }
