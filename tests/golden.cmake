@@ -13,7 +13,12 @@ file(GLOB PROVISO_GOLDEN_CASES CONFIGURE_DEPENDS RELATIVE ${PROVISO_GOLDEN_DIR}
   ${PROVISO_GOLDEN_DIR}/errors/*.ndjson
   ${PROVISO_GOLDEN_DIR}/ir/*.policy
   ${PROVISO_GOLDEN_DIR}/ir/*.ref)
+# Without the JIT (PROVISO_ENABLE_JIT=OFF) the errors/ cases run on the interpreter alone.
+set(golden_flags "")
+if(NOT PROVISO_ENABLE_JIT)
+  set(golden_flags --no-jit)
+endif()
 foreach(case ${PROVISO_GOLDEN_CASES})
   add_test(NAME "golden: ${case}"
-    COMMAND proviso-golden --proviso $<TARGET_FILE:proviso> ${PROVISO_GOLDEN_DIR} ${case})
+    COMMAND proviso-golden --proviso $<TARGET_FILE:proviso> ${golden_flags} ${PROVISO_GOLDEN_DIR} ${case})
 endforeach()

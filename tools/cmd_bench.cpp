@@ -17,7 +17,9 @@
 #include <sys/resource.h>
 
 #include "compiler/interp/interpreter.h"
+#if PROVISO_ENABLE_JIT
 #include "compiler/jit/jit.h"
+#endif
 #include "compiler/records/encode.h"
 #include "tools/cli.h"
 #include "tools/engine.h"
@@ -83,6 +85,7 @@ bool bench_interp(const ir::Program& p, InputSet& inputs, const std::vector<std:
   return true;
 }
 
+#if PROVISO_ENABLE_JIT
 bool bench_jit(const ir::Program& p, InputSet& inputs, const std::vector<std::vector<ir::Value>>& records, int repeat,
                bool use_cache, bool verbose, Figures* f) {
   // Cold: compiled afresh, the cache neither read nor written.
@@ -140,6 +143,7 @@ bool bench_jit(const ir::Program& p, InputSet& inputs, const std::vector<std::ve
   if (failed == static_cast<size_t>(-1)) std::cerr << "";
   return true;
 }
+#endif
 
 }  // namespace
 
@@ -147,7 +151,7 @@ Command add_bench(CLI::App& app) {
   struct Options {
     std::string policy;
     std::string input;
-    std::string engine = "jit";
+    std::string engine = PROVISO_ENABLE_JIT ? "jit" : "interp";  // the default
     bool json = false;
     bool no_cache = false;
     bool verbose = false;
@@ -157,7 +161,10 @@ Command add_bench(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("bench", "Measure evaluation speed of a policy on NDJSON inputs");
   sub->add_option("POLICY", o->policy, "Policy file")->required();
   sub->add_option("-i,--input", o->input, "NDJSON input file (one evaluation input per line)")->required();
-  sub->add_option("--engine", o->engine, "Evaluator: jit (default) or interp")->check(CLI::IsMember({"interp", "jit"}));
+  sub->add_option(
+         "--engine", o->engine,
+         PROVISO_ENABLE_JIT ? "Evaluator: jit (default) or interp" : "Evaluator: interp (this build has no JIT)")
+      ->check(CLI::IsMember({"interp", "jit"}));
   sub->add_flag("--json", o->json, "Print the results as one JSON object on the last line");
   sub->add_flag("--no-cache", o->no_cache, "With --engine jit: do not measure loading from the object cache");
   sub->add_flag("-v,--verbose", o->verbose, "Say on stderr what the object cache did, and why an entry was not used");
@@ -169,6 +176,12 @@ Command add_bench(CLI::App& app) {
       "interpreter or with --no-cache) and peak_rss_kb.");
   return {sub, [o] {
             std::string error;
+#if !PROVISO_ENABLE_JIT
+            if (o->engine == "jit") {
+              print_error(kNoJit);
+              return kUsage;
+            }
+#endif
             if (!readable(o->policy, &error)) {
               print_error(error);
               return kFailed;
@@ -199,8 +212,12 @@ Command add_bench(CLI::App& app) {
 
             Figures f;
             f.compile_ms = front_ms;
+#if PROVISO_ENABLE_JIT
             bool ok = o->engine == "jit" ? bench_jit(p, inputs, records, o->repeat, !o->no_cache, o->verbose, &f)
                                          : bench_interp(p, inputs, records, o->repeat, &f);
+#else
+            bool ok = bench_interp(p, inputs, records, o->repeat, &f);
+#endif
             if (!ok) return kFailed;
             // Decoding alone, measured as ns_per_eval_with_decode is (warm, median of runs): the
             // first pass above also grew the record store and is not comparable.

@@ -1,14 +1,18 @@
 // `proviso cache info|clean`: the compiled-object cache of the JIT (compiler/jit/object_cache.h):
-// where it is, whether it is used and why not, its entries, and removing them.
+// where it is, whether it is used and why not, its entries, and removing them. A build without
+// the JIT has no cache: both say so and succeed.
 #include <fmt/format.h>
 
+#if PROVISO_ENABLE_JIT
 #include "compiler/jit/object_cache.h"
+#endif
 #include "tools/cli.h"
 #include "tools/engine.h"
 #include "tools/output.h"
 
 namespace proviso::cli {
 
+#if PROVISO_ENABLE_JIT
 namespace {
 
 std::string mib(uint64_t bytes) {
@@ -17,6 +21,7 @@ std::string mib(uint64_t bytes) {
 }
 
 }  // namespace
+#endif
 
 Command add_cache(CLI::App& app) {
   auto action = std::make_shared<std::string>();
@@ -30,6 +35,12 @@ Command add_cache(CLI::App& app) {
       "directories above it (up to $XDG_CACHE_HOME or $HOME) belong to you and no one else can write\n"
       "them; entries carry an HMAC under the key in mac.key. PROVISO_CACHE_MAX_MIB bounds its size\n"
       "(default 256). Exit status: 0 ok, 1 when entries cannot be removed, 2 for a bad command line.");
+#if !PROVISO_ENABLE_JIT
+  return {sub, [] {
+            Output::standard().write(fmt::format("no object cache: {}\n", kNoJit));
+            return kOk;
+          }};
+#else
   return {
       sub, [action] {
         jit::JitOptions options;
@@ -62,6 +73,7 @@ Command add_cache(CLI::App& app) {
         if (s.temporary) out.write(fmt::format("temporary  {} files left by interrupted writes\n", s.temporary));
         return kOk;
       }};
+#endif
 }
 
 }  // namespace proviso::cli

@@ -40,11 +40,13 @@ Command add_eval(CLI::App& app) {
   sub->add_flag("--no-cache", o->no_cache,
                 "JIT: compile afresh, neither reading nor writing the object cache ($XDG_CACHE_HOME/proviso)");
   sub->add_flag("-v,--verbose", o->verbose, "Say on stderr what the object cache did, and why an entry was not used");
-  CLI::Option* engine = sub->add_option("--engine", o->engine,
-                                        "Evaluator: jit (native code, the default) or interp (the reference "
-                                        "interpreter); explanations always come from the interpreter, checked "
-                                        "against the JIT's decisions")
-                            ->check(CLI::IsMember({"interp", "jit"}));
+  CLI::Option* engine =
+      sub->add_option("--engine", o->engine,
+                      PROVISO_ENABLE_JIT ? "Evaluator: jit (native code, the default) or interp (the reference "
+                                           "interpreter); explanations always come from the interpreter, checked "
+                                           "against the JIT's decisions"
+                                         : "Evaluator: interp (the reference interpreter; this build has no JIT)")
+          ->check(CLI::IsMember({"interp", "jit"}));
   sub->add_option("--format", o->format, "Input format: auto (by extension; JSON for -), json or yaml")
       ->check(CLI::IsMember({"auto", "json", "yaml"}));
   sub->footer(

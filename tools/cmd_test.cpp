@@ -21,8 +21,11 @@ Command add_test(CLI::App& app) {
   auto verbose = std::make_shared<bool>(false);
   sub->add_option("PATH", *paths, "Policy files, or directories searched recursively for *.policy")->required();
   CLI::Option* chosen =
-      sub->add_option("--engine", *engine,
-                      "Evaluator: both (the default: the interpreter and the JIT, which must agree), interp or jit")
+      sub->add_option(
+             "--engine", *engine,
+             PROVISO_ENABLE_JIT
+                 ? "Evaluator: both (the default: the interpreter and the JIT, which must agree), interp or jit"
+                 : "Evaluator: interp (this build has no JIT: without --engine, the interpreter alone)")
           ->check(CLI::IsMember({"both", "interp", "jit"}));
   sub->add_flag("-v,--verbose", *verbose,
                 "Say on stderr what the JIT's object cache did, and why an entry was not used");
@@ -62,6 +65,7 @@ Command add_test(CLI::App& app) {
             // compile quickly, is tested by the interpreter alone with a note (as `eval` does);
             // with --engine jit, a policy the JIT cannot compile fails each of its tests.
             EngineFlags flags;
+            flags.engine = *engine == "interp" ? "interp" : "jit";
             flags.chosen = chosen->count() > 0;
             flags.verbose = *verbose;
             flags.fallback = "its tests ran on the interpreter";

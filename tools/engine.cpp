@@ -29,9 +29,16 @@ bool engine_options(const EngineFlags& f, EngineOptions* out) {
   EngineOptions o;
   if (!cache_max_bytes_from_environment(&o.cache_max_bytes)) return false;
   o.engine = f.engine == "interp" ? EngineKind::Interpreter : f.chosen ? EngineKind::Jit : EngineKind::Auto;
+#if PROVISO_ENABLE_JIT
+  o.compile_budget_ms = jit::kDefaultCompileBudgetMs;
+#else
+  if (o.engine == EngineKind::Jit) {
+    print_error(kNoJit);
+    return false;
+  }
+#endif
   o.use_cache = f.use_cache;
   o.cache_notes = f.verbose;
-  o.compile_budget_ms = jit::kDefaultCompileBudgetMs;
   std::string label = f.label.empty() ? "" : f.label + ": ";
   o.on_note = [label, fallback = f.fallback, force = f.force_flag, cached = f.use_cache](const Note& n) {
     switch (n.kind) {
@@ -53,8 +60,10 @@ bool engine_options(const EngineFlags& f, EngineOptions* out) {
   return true;
 }
 
+#if PROVISO_ENABLE_JIT
 void report_cache(const jit::CompileInfo& info, bool verbose) {
   if (verbose && !info.cache_note.empty()) std::cerr << "proviso: cache: " << info.cache_note << "\n";
 }
+#endif
 
 }  // namespace proviso::cli

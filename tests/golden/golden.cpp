@@ -8,10 +8,11 @@
 //                            elsewhere in the tree, relative to the golden directory)
 //   errors/NAME.ndjson       `proviso eval errors/NAME.policy --input ...` on the interpreter
 //                            and on the JIT, which must print the same: stdout and exit status
+//                            (the interpreter alone with --no-jit, for a build without the JIT)
 //   ir/NAME.policy           `proviso ir --tests`: the printed IR (stdout, and stderr when the
 //                            command fails); ir/NAME.ref names a policy elsewhere in the tree
 //                            (one line, relative to the golden directory) instead of a copy
-// Usage: proviso-golden [--proviso PATH] DIR [CASE...]   (CASE relative to DIR)
+// Usage: proviso-golden [--proviso PATH] [--no-jit] DIR [CASE...]   (CASE relative to DIR)
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,6 +29,8 @@
 namespace fs = std::filesystem;
 
 namespace {
+
+bool no_jit = false;  // --no-jit: the `proviso` under test has no JIT
 
 struct Output {
   std::string out, err;
@@ -187,9 +190,11 @@ std::string actual_output(const std::string& proviso, const fs::path& dir, const
   }
   if (kind == "errors") {
     Output interp = run({proviso, "eval", policy, "--input", name, "--engine", "interp"}, dir);
-    Output jit = run({proviso, "eval", policy, "--input", name, "--engine", "jit", "--no-cache"}, dir);
-    if (interp.out != jit.out || interp.status != jit.status)
-      *problem = "the interpreter and the JIT differ:\n" + diff(interp.out, jit.out);
+    if (!no_jit) {
+      Output jit = run({proviso, "eval", policy, "--input", name, "--engine", "jit", "--no-cache"}, dir);
+      if (interp.out != jit.out || interp.status != jit.status)
+        *problem = "the interpreter and the JIT differ:\n" + diff(interp.out, jit.out);
+    }
     return "-- stdout\n" + interp.out + "-- exit " + std::to_string(interp.status) + "\n";
   }
   Output o = run({proviso, "eval", policy, "--input", name, "--explain"}, dir);
@@ -205,11 +210,13 @@ int main(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "--proviso" && i + 1 < argc)
       proviso = argv[++i];
+    else if (a == "--no-jit")
+      no_jit = true;
     else
       args.push_back(a);
   }
   if (args.empty()) {
-    std::cerr << "usage: proviso-golden [--proviso PATH] DIR [CASE...]\n";
+    std::cerr << "usage: proviso-golden [--proviso PATH] [--no-jit] DIR [CASE...]\n";
     return 2;
   }
   if (proviso.empty()) proviso = (fs::canonical("/proc/self/exe").parent_path() / "proviso").string();
