@@ -2,6 +2,7 @@
 // last error, and no exception across the boundary.
 #include <proviso/proviso.h>
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -62,6 +63,9 @@ namespace {
 
 thread_local std::string last_error;
 
+// The size of proviso_engine_options in ABI 1's first release: callers built then pass it.
+constexpr size_t kOptionsV1Size = offsetof(proviso_engine_options, cache_max_bytes) + sizeof(unsigned long long);
+
 proviso_status fail(proviso_status status, std::string message) {
   last_error = std::move(message);
   return status;
@@ -120,8 +124,12 @@ std::string info_json(const proviso::Policy& policy) {
   for (const auto& in : info.inputs)
     inputs.push_back({{"name", in.name}, {"type", in.type}, {"optional", in.optional}});
   for (const auto& d : info.decisions) decisions.push_back({{"name", d.name}, {"type", d.type}, {"clause", d.clause}});
+  nlohmann::ordered_json fields = nlohmann::ordered_json::array();
+  for (const auto& f : info.fields) fields.push_back({{"path", f.path}, {"type", f.type}, {"optional", f.optional}});
+  j["content_hash"] = info.content_hash;
   j["inputs"] = inputs;
   j["decisions"] = decisions;
+  j["fields"] = fields;
   return j.dump();
 }
 
@@ -240,7 +248,7 @@ proviso_status proviso_engine_new(const proviso_engine_options* opts, proviso_en
     *out = nullptr;
     proviso::EngineOptions o;
     if (opts) {
-      if (opts->struct_size < sizeof(proviso_engine_options))
+      if (opts->struct_size < kOptionsV1Size)
         return fail(PROVISO_ERROR_INVALID_ARGUMENT, "proviso_engine_options.struct_size is " +
                                                         std::to_string(opts->struct_size) +
                                                         "; set it to sizeof(proviso_engine_options)");
@@ -256,6 +264,16 @@ proviso_status proviso_engine_new(const proviso_engine_options* opts, proviso_en
       o.use_cache = opts->use_cache != 0;
       if (opts->cache_dir) o.cache_dir = opts->cache_dir;
       if (opts->cache_max_bytes) o.cache_max_bytes = opts->cache_max_bytes;
+      // Fields added after the first version are read when the caller's struct has them.
+      auto has = [&](size_t offset) { return opts->struct_size >= offset + sizeof(size_t); };
+      auto limit = [&](size_t offset, size_t value, size_t& into) {
+        if (has(offset) && value) into = value;
+      };
+      limit(offsetof(proviso_engine_options, max_input_bytes), opts->max_input_bytes, o.limits.max_input_bytes);
+      limit(offsetof(proviso_engine_options, max_line_bytes), opts->max_line_bytes, o.limits.max_line_bytes);
+      limit(offsetof(proviso_engine_options, max_depth), opts->max_depth, o.limits.max_depth);
+      limit(offsetof(proviso_engine_options, max_string_bytes), opts->max_string_bytes, o.limits.max_string_bytes);
+      limit(offsetof(proviso_engine_options, max_list_length), opts->max_list_length, o.limits.max_list_length);
     }
     *out = new proviso_engine{proviso::Engine(o)};
     return PROVISO_OK;

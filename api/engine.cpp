@@ -34,6 +34,7 @@ struct Policy::Impl {
 #endif
   interp::Interpreter interp;  // the reference: explanations, tests, and Interpreter
   records::FieldTable fields;  // the inputs' fields by path, for Records
+  records::Limits limits;      // EngineOptions::limits
 };
 
 struct Record::Impl {
@@ -46,8 +47,8 @@ struct Record::Impl {
 
 struct Session::Impl {
   Impl(std::shared_ptr<const Policy::Impl> p, ir::EvalOptions o, const EvalOptions& public_options)
-      : policy(std::move(p)), decoder(*policy->program), options(std::move(o)), json(public_options.json),
-        values(public_options.values) {
+      : policy(std::move(p)), decoder(policy->program->schema, policy->program->inputs, policy->limits),
+        options(std::move(o)), json(public_options.json), values(public_options.values) {
     const ir::Program& program = *policy->program;
     for (int32_t d : options.decisions.empty() ? program.decisions : options.decisions)
       names.push_back(program.values[static_cast<size_t>(d)].name);
@@ -113,7 +114,7 @@ std::string content_hash(const ir::Program& p) {
   return out;
 }
 
-PolicyInfo describe(const ir::Program& p) {
+PolicyInfo describe(const ir::Program& p, const records::FieldTable& fields) {
   PolicyInfo info;
   info.path = p.files.empty() || !p.files[0] ? "" : p.files[0]->path();
   info.name = p.name;
@@ -127,6 +128,13 @@ PolicyInfo describe(const ir::Program& p) {
   for (int32_t d : p.decisions) {
     const ir::ValueDef& v = p.values[static_cast<size_t>(d)];
     info.decisions.push_back({v.name, ir::to_string(v.type, p.schema), v.clause});
+  }
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const records::FieldTable::Slot& f = fields.slot(static_cast<int32_t>(i));
+    bool optional = f.type.optional;
+    for (size_t k = 0; k < fields.inputs().size(); ++k)  // an input's optionality is its InputDef's
+      if (fields.inputs()[k] == static_cast<int32_t>(i)) optional = p.inputs[k].optional;
+    info.fields.push_back({f.path, ir::to_string(f.type, p.schema), optional});
   }
   return info;
 }
@@ -199,7 +207,11 @@ Result<Policy> finish_compile(const driver::CompileResult& r, const EngineOption
   std::vector<PolicyDiagnostic> diagnostics = convert(r.diagnostics);
   if (!r.ok()) return Result<Policy>::failure("the policy has errors", std::move(diagnostics));
   auto impl = std::make_shared<Policy::Impl>(r.program);
-  impl->info = describe(*impl->program);
+  impl->info = describe(*impl->program, impl->fields);
+  const InputLimits& l = o.limits;
+  impl->limits = records::Limits{
+      l.max_depth,  l.max_string_bytes,           l.max_list_length, l.max_input_bytes, l.max_line_bytes,
+      l.max_values, impl->limits.max_alias_values};
   std::string why = prepare(*impl, o);
   if (!why.empty()) return Result<Policy>::failure(why, std::move(diagnostics));
   return Result<Policy>::success(Policy(std::move(impl)), std::move(diagnostics));

@@ -225,8 +225,12 @@ class PyPolicy {
     py::list inputs, decisions;
     for (const auto& in : i.inputs) inputs.append(py::make_tuple(in.name, in.type, in.optional));
     for (const auto& x : i.decisions) decisions.append(py::make_tuple(x.name, x.type, x.clause));
+    py::list fields;
+    for (const auto& f : i.fields) fields.append(py::make_tuple(f.path, f.type, f.optional));
+    d["content_hash"] = i.content_hash;
     d["inputs"] = inputs;
     d["decisions"] = decisions;
+    d["fields"] = fields;
     return d;
   }
 

@@ -49,6 +49,13 @@ typedef struct proviso_engine_options {
   int use_cache;                      /* the JIT's object cache on disk: 1 (default) or 0 */
   const char* cache_dir;              /* NULL: $XDG_CACHE_HOME/proviso, else ~/.cache/proviso */
   unsigned long long cache_max_bytes; /* 0: the default (256 MiB) */
+  /* Limits on every input of the policies compiled (0: the default of `proviso eval`); an
+   * input over one is that input's error. Read only when struct_size covers them. */
+  size_t max_input_bytes;  /* per input: 64 MiB */
+  size_t max_line_bytes;   /* per NDJSON line: 16 MiB */
+  size_t max_depth;        /* nested records and lists: 64 */
+  size_t max_string_bytes; /* per string: 1 MiB */
+  size_t max_list_length;  /* elements per list: 100000 */
 } proviso_engine_options;
 
 typedef struct proviso_engine proviso_engine;
@@ -70,8 +77,10 @@ proviso_status proviso_compile_text(proviso_engine* e, const char* text, size_t 
                                     proviso_policy** out);
 void proviso_policy_free(proviso_policy* p);
 
-/* The policy's metadata as one JSON object: name, title, version, effective, inputs (name,
- * type, optional), decisions (name, type, clause), engine ("jit" or "interpreter"). */
+/* The policy's metadata as one JSON object: name, title, version, effective, content_hash
+ * ("sha256:..." of the source), engine ("jit" or "interpreter"), inputs (name, type,
+ * optional), decisions (name, type, clause), fields (path, type, optional: every path
+ * proviso_policy_field accepts). */
 proviso_status proviso_policy_info(const proviso_policy* p, char** out, size_t* out_len);
 
 /* One input object (JSON text of `len` bytes) in; the JSON line `proviso eval` prints out,

@@ -35,6 +35,18 @@ struct Note {
   bool over_budget = false;  // Interpreter: because compiling would take too long
 };
 
+// What one evaluation input may hold; an input over a limit is that input's error (with its
+// path), never a failure of the process. The defaults are those of `proviso eval`
+// (docs/LIMITS.md).
+struct InputLimits {
+  size_t max_depth = 64;               // nested records and lists
+  size_t max_string_bytes = 1u << 20;  // per string
+  size_t max_list_length = 100000;     // elements per list
+  size_t max_input_bytes = 64u << 20;  // per input (JSON text, YAML document)
+  size_t max_line_bytes = 16u << 20;   // per NDJSON line
+  size_t max_values = 16u << 20;       // values decoded per input
+};
+
 struct EngineOptions {
   EngineKind engine = EngineKind::Auto;
   bool use_cache = true;                           // the JIT's object cache on disk
@@ -43,6 +55,7 @@ struct EngineOptions {
   double compile_budget_ms = 1000;                 // Auto: the longest estimated compile to wait for
   bool cache_notes = false;                        // report Note::Kind::Cache notes
   std::function<void(const Note&)> on_note;        // called as notes happen (may be empty)
+  InputLimits limits;                              // for every input of the policies compiled
 };
 
 // A problem in a policy, as `proviso check` prints it.
@@ -93,12 +106,18 @@ struct PolicyInfo {
   struct Decision {
     std::string name, type, clause;
   };
+  // Every field a Record can set, by path ("case.severity"), with its type ("integer 1..3").
+  struct Field {
+    std::string path, type;
+    bool optional = false;
+  };
   std::string path, name, title, source, version, effective;  // effective: "2024-01-01" or ""
   // "sha256:" and the hex SHA-256 of the policy's source text (with the files it includes, in
   // order): which revision of a policy answered, for audit logs and caches.
   std::string content_hash;
   std::vector<Input> inputs;
   std::vector<Decision> decisions;  // in declaration order
+  std::vector<Field> fields;        // inputs first, each followed by its fields, depth first
 };
 
 struct EvalOptions {

@@ -30,6 +30,8 @@ def test_metadata(qlik):
     assert qlik.name == "qlik.oem_maintenance"
     assert "initial_response_due" in qlik.decisions
     assert qlik.info["engine"] == "interpreter"
+    assert qlik.info["content_hash"].startswith("sha256:")
+    assert ("case.severity", "integer 1..3", False) in qlik.info["fields"]
 
 
 def test_values_are_python_types(qlik):

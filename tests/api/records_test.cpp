@@ -276,3 +276,36 @@ TEST_CASE("records: the content hash follows the source text") {
   CHECK(h == b.value().info().content_hash);  // the text, not the name
   CHECK(h != c.value().info().content_hash);
 }
+
+TEST_CASE("records: the schema's fields in the metadata, and the engine's input limits") {
+  Policy policy = compile("policies/qlik/oem_maintenance.policy");
+  const auto& fields = policy.info().fields;
+  auto find = [&](const std::string& path) -> const PolicyInfo::Field* {
+    for (const auto& f : fields)
+      if (f.path == path) return &f;
+    return nullptr;
+  };
+  REQUIRE(find("case"));
+  REQUIRE(find("case.severity"));
+  CHECK(find("case.severity")->type == "integer 1..3");
+  CHECK_FALSE(find("case.severity")->optional);
+  for (const auto& f : fields) CHECK(policy.field(f.path).ok());  // every listed path resolves
+
+  EngineOptions o;
+  o.engine = EngineKind::Interpreter;
+  o.limits.max_string_bytes = 8;
+  auto strict = Engine(o).compile_file(source_dir() + "/policies/qlik/oem_maintenance.policy");
+  REQUIRE(strict.ok());
+  Session s = std::move(strict.value().session().value());
+  std::istringstream lines(slurp(source_dir() + "/policies/qlik/deadlines.ndjson"));
+  std::string line;
+  std::getline(lines, line);
+  Evaluation e = s.evaluate_json(line);
+  CHECK_FALSE(e.ok);
+  CHECK(e.error_message == "string longer than 8 bytes");
+  Record r = strict.value().record();
+  r.set_text(strict.value().field("case.reported_at").value(), "2026-03-02T09:00:00Z");
+  Evaluation typed = s.evaluate(r);
+  CHECK(typed.error_path == "case.reported_at");
+  CHECK(typed.error_message == "string longer than 8 bytes");
+}

@@ -5,6 +5,7 @@
  * results (fields by path, values, errors as in JSON, bad use), also from 8 threads at once.
  * Usage: proviso-c-api-test SOURCE_DIR */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,30 @@ int main(int argc, char** argv) {
   CHECK(proviso_engine_new(NULL, NULL) == PROVISO_ERROR_INVALID_ARGUMENT);
   proviso_engine* jit = NULL;
   CHECK(proviso_engine_new(NULL, &jit) == PROVISO_OK);
+  /* A caller built before the limits were added passes the first version's size: accepted. */
+  proviso_engine* older = NULL;
+  opts.struct_size = offsetof(proviso_engine_options, max_input_bytes);
+  CHECK(proviso_engine_new(&opts, &older) == PROVISO_OK && older != NULL);
+  proviso_engine_free(older);
+  /* Limits: a string over max_string_bytes is that input's error. */
+  proviso_engine* strict = NULL;
+  proviso_policy* limited = NULL;
+  opts.struct_size = sizeof opts;
+  opts.max_string_bytes = 8;
+  CHECK(proviso_engine_new(&opts, &strict) == PROVISO_OK);
+  CHECK(proviso_compile_text(strict, POLICY, strlen(POLICY), NULL, &limited) == PROVISO_OK);
+  {
+    const char* in = "{\"case\": {\"severity\": 1, \"opened\": \"2026-03-02T09:00:00Z\"}}";
+    char* line = NULL;
+    size_t n = 0;
+    CHECK(proviso_evaluate_json(limited, in, strlen(in), &line, &n) == PROVISO_OK);
+    CHECK(line &&
+          strcmp(line, "{\"error\":{\"path\":\"case.opened\",\"message\":\"string longer than 8 bytes\"}}") == 0);
+    proviso_string_free(line);
+  }
+  opts.max_string_bytes = 0;
+  proviso_policy_free(limited);
+  proviso_engine_free(strict);
 
   /* Compiling: text, a file, errors. */
   proviso_policy* policy = NULL;
@@ -185,6 +210,8 @@ int main(int argc, char** argv) {
   CHECK(proviso_policy_info(qlik, &info, &info_len) == PROVISO_OK);
   CHECK(info && strlen(info) == info_len && strstr(info, "\"name\":\"qlik.oem_maintenance\"") != NULL);
   CHECK(strstr(info, "{\"name\":\"initial_response_due\",\"type\":\"datetime?\",\"clause\":\"5.2, 6.2\"}") != NULL);
+  CHECK(strstr(info, "\"content_hash\":\"sha256:") != NULL);
+  CHECK(strstr(info, "{\"path\":\"case.severity\",\"type\":\"integer 1..3\",\"optional\":false}") != NULL);
   proviso_string_free(info);
 
   /* One input. */
