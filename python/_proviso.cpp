@@ -163,50 +163,25 @@ class RecordFiller {
   std::string path_;
 };
 
-// A bytes object written in place while the GIL is released (nothing else can see it yet);
-// the GIL is taken back only to grow it.
-class BytesWriter {
- public:
-  explicit BytesWriter(size_t capacity) : capacity_(capacity) {
-    bytes_ = PyBytes_FromStringAndSize(nullptr, static_cast<Py_ssize_t>(capacity_));
-    if (!bytes_) throw py::error_already_set();
-  }
-  BytesWriter(const BytesWriter&) = delete;
-  BytesWriter& operator=(const BytesWriter&) = delete;
-  ~BytesWriter() { Py_XDECREF(bytes_); }
+// One chunk of evaluate_ndjson's input and where its output goes: its region of the bytes
+// object (written without the GIL: nothing else can see the object yet), then a string.
+struct Region {
+  std::string_view input;
+  size_t first_line = 1;  // of the chunk in the whole input, for messages
+  size_t offset = 0;      // of the region in the bytes object
+  size_t capacity = 0, used = 0;
+  std::string spill;  // what did not fit
 
-  void line(std::string_view text) {
-    reserve(text.size() + 1);
-    char* at = PyBytes_AS_STRING(bytes_) + size_;
-    std::memcpy(at, text.data(), text.size());
-    at[text.size()] = '\n';
-    size_ += text.size() + 1;
+  void write(char* at, std::string_view line) {
+    if (spill.empty() && used + line.size() + 1 <= capacity) {
+      std::memcpy(at + used, line.data(), line.size());
+      at[used + line.size()] = '\n';
+      used += line.size() + 1;
+    } else {
+      spill.append(line);
+      spill += '\n';
+    }
   }
-  void append(std::string_view text) {
-    reserve(text.size());
-    std::memcpy(PyBytes_AS_STRING(bytes_) + size_, text.data(), text.size());
-    size_ += text.size();
-  }
-  // With the GIL held: the bytes, cut to what was written.
-  py::bytes finish() {
-    if (_PyBytes_Resize(&bytes_, static_cast<Py_ssize_t>(size_)) != 0) throw py::error_already_set();
-    PyObject* b = bytes_;
-    bytes_ = nullptr;
-    return py::reinterpret_steal<py::bytes>(b);
-  }
-
- private:
-  // Called without the GIL.
-  void reserve(size_t more) {
-    if (size_ + more <= capacity_) return;
-    size_t capacity = std::max(size_ + more, capacity_ + capacity_ / 2);
-    py::gil_scoped_acquire locked;
-    if (_PyBytes_Resize(&bytes_, static_cast<Py_ssize_t>(capacity)) != 0) throw py::error_already_set();
-    capacity_ = capacity;
-  }
-
-  PyObject* bytes_ = nullptr;
-  size_t size_ = 0, capacity_ = 0;
 };
 
 class PyPolicy {
@@ -312,55 +287,78 @@ class PyPolicy {
     Py_ssize_t size = 0;
     if (PyBytes_AsStringAndSize(data.ptr(), &buffer, &size) != 0) throw py::error_already_set();
     std::string_view text(buffer, static_cast<size_t>(size));
-    // The first chunk's lines are written straight into the bytes object returned (fresh
-    // memory is costly to touch: every copy of a large output counts); the other chunks'
-    // lines, made on other threads, are appended after it.
-    BytesWriter out(text.size() + text.size() / 4 + 64);
-    std::vector<std::string> parts;
+    // Chunks of whole lines, one per thread (small inputs: one), each with its own session.
+    unsigned workers = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+    workers = static_cast<unsigned>(std::min<size_t>(workers, std::max<size_t>(1, text.size() / (256 << 10))));
+    std::vector<Region> regions;
+    size_t start = 0, capacity = 0;
+    for (unsigned w = 0; w < workers && start < text.size(); ++w) {
+      size_t end = w + 1 == workers ? text.size() : std::max(start, text.size() * (w + 1) / workers);
+      end = end >= text.size() ? text.size() : text.find('\n', end);
+      end = end == std::string_view::npos ? text.size() : std::min(text.size(), end + 1);
+      Region r;
+      r.input = text.substr(start, end - start);
+      r.offset = capacity;
+      r.capacity = r.input.size() + r.input.size() / 4 + 64;
+      capacity += r.capacity;
+      regions.push_back(std::move(r));
+      start = end;
+    }
+    // Each chunk's lines go straight into its own region of the bytes object returned (fresh
+    // memory is costly to touch, so the output is not built elsewhere and copied); a chunk
+    // whose output outgrows its region continues in a string of its own.
+    PyObject* bytes = PyBytes_FromStringAndSize(nullptr, static_cast<Py_ssize_t>(capacity));
+    if (!bytes) throw py::error_already_set();
+    py::object owner = py::reinterpret_steal<py::object>(bytes);
+    char* base = PyBytes_AS_STRING(bytes);
+    size_t used = 0;
+    bool spilled = false;
     {
       py::gil_scoped_release unlocked;
-      unsigned workers = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
-      workers = static_cast<unsigned>(std::min<size_t>(workers, std::max<size_t>(1, text.size() / (256 << 10))));
-      std::vector<std::string_view> chunks;
-      std::vector<size_t> first_lines;
-      size_t start = 0, line = 1;
-      for (unsigned w = 0; w < workers && start < text.size(); ++w) {
-        size_t end = w + 1 == workers ? text.size() : std::max(start, text.size() * (w + 1) / workers);
-        end = end >= text.size() ? text.size() : text.find('\n', end);
-        end = end == std::string_view::npos ? text.size() : std::min(text.size(), end + 1);
-        chunks.push_back(text.substr(start, end - start));
-        first_lines.push_back(line);
-        line += static_cast<size_t>(
-            std::count(text.begin() + static_cast<ptrdiff_t>(start), text.begin() + static_cast<ptrdiff_t>(end), '\n'));
-        start = end;
+      size_t line = 1;
+      for (Region& r : regions) {
+        r.first_line = line;
+        line += static_cast<size_t>(std::count(r.input.begin(), r.input.end(), '\n'));
       }
-      parts.resize(chunks.size());
-      std::vector<std::exception_ptr> failures(chunks.size());
-      std::vector<std::thread> pool;
-      for (size_t i = 1; i < chunks.size(); ++i)
-        pool.emplace_back([&, i] {
-          try {
-            parts[i] = session(false).evaluate_ndjson(chunks[i], first_lines[i]);
-          } catch (...) {
-            failures[i] = std::current_exception();
-          }
-        });
-      try {
-        if (!chunks.empty())
+      std::vector<std::exception_ptr> failures(regions.size());
+      auto run = [&](size_t i) {
+        try {
+          Region& r = regions[i];
+          char* at = base + r.offset;
           session(false).evaluate_ndjson(
-              chunks[0], [&](std::string_view l) { out.line(l); }, 1);
-      } catch (...) {
-        failures[0] = std::current_exception();
-      }
+              r.input, [&](std::string_view l) { r.write(at, l); }, r.first_line);
+        } catch (...) {
+          failures[i] = std::current_exception();
+        }
+      };
+      std::vector<std::thread> pool;
+      for (size_t i = 1; i < regions.size(); ++i) pool.emplace_back(run, i);
+      if (!regions.empty()) run(0);
       for (std::thread& t : pool) t.join();
       for (const std::exception_ptr& f : failures)
         if (f) std::rethrow_exception(f);
-      for (size_t i = 1; i < parts.size(); ++i) {
-        out.append(parts[i]);
-        std::string().swap(parts[i]);
+      // Close the regions up, in order (each moves down or stays: no region is overwritten
+      // before it has moved).
+      for (const Region& r : regions) {
+        spilled = spilled || !r.spill.empty();
+        if (!spilled) std::memmove(base + used, base + r.offset, r.used);
+        used += r.used;
       }
     }
-    return out.finish();
+    if (spilled) {  // rare: some output was longer than its input and a quarter
+      std::string all;
+      for (const Region& r : regions) {
+        all.append(base + r.offset, r.used);
+        all += r.spill;
+      }
+      return py::bytes(all);
+    }
+    if (_PyBytes_Resize(&bytes, static_cast<Py_ssize_t>(used)) != 0) {
+      owner.release();  // _PyBytes_Resize freed it
+      throw py::error_already_set();
+    }
+    owner.release();
+    return py::reinterpret_steal<py::bytes>(bytes);
   }
 
  private:
