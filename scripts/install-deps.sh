@@ -7,6 +7,7 @@ packages=(
   libsimdjson-dev nlohmann-json3-dev libssl-dev libcli11-dev libbenchmark-dev
   llvm-19-dev libzstd-dev clang-19 libclang-rt-19-dev libz3-dev
   clang-format clang-tidy python3 python3-dev pybind11-dev python3-pytest
+  abi-dumper abi-compliance-checker
 )
 missing=()
 for p in "${packages[@]}"; do
