@@ -1,12 +1,12 @@
 # The two README commands: `make demo` (install, build, evaluate a seed policy with its
 # explanation) and `make test` (install, build, run the whole test suite through ctest).
-# Reliability: `make sanitize`, `make fuzz-smoke`, `make fuzz`, `make lint`, `make format`
-# (scripts/ci-*.sh and scripts/lint.sh; each uses its own build directory).
+# Reliability: `make sanitize`, `make fuzz-smoke`, `make fuzz`, `make lint`, `make format`,
+# `make nojit` (scripts/ci-*.sh and scripts/lint.sh; each uses its own build directory).
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps configure build demo test goldens bench clean sanitize fuzz fuzz-smoke lint format format-check soak
+.PHONY: deps configure build demo test goldens bench clean sanitize fuzz fuzz-smoke lint format format-check soak nojit
 
 deps:
 	@./scripts/install-deps.sh
@@ -52,6 +52,12 @@ soak: build
 sanitize: deps
 	JOBS=$(JOBS) ./scripts/ci-sanitize.sh
 	JOBS=$(JOBS) ./scripts/ci-tsan.sh
+
+# The build without the JIT (PROVISO_ENABLE_JIT=OFF, Release, build-nojit): with BUILD_TESTING=OFF
+# it builds the library, the CLI and the Python module and nothing else, none of them needing
+# libLLVM; then the tests that apply run on the interpreter (scripts/ci-nojit.sh).
+nojit: deps
+	JOBS=$(JOBS) ./scripts/ci-nojit.sh
 
 # libFuzzer targets (tests/fuzz). CI (`fuzz-smoke`): every target for 3000 inputs with a fixed
 # seed, so a result is reproducible.

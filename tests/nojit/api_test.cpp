@@ -32,7 +32,7 @@ EngineOptions options(EngineKind kind, std::vector<Note>* notes) {
 
 }  // namespace
 
-TEST_CASE("nojit: Auto and Interpreter evaluate on the interpreter without a note") {
+TEST_CASE("Auto and Interpreter evaluate on the interpreter without a note") {
   for (EngineKind kind : {EngineKind::Auto, EngineKind::Interpreter}) {
     std::vector<Note> notes;
     auto compiled = Engine(options(kind, &notes)).compile_text(kSmall, "small.policy");
@@ -45,7 +45,7 @@ TEST_CASE("nojit: Auto and Interpreter evaluate on the interpreter without a not
   }
 }
 
-TEST_CASE("nojit: Jit is an error saying the build has no JIT") {
+TEST_CASE("Jit is an error saying the build has no JIT") {
   std::vector<Note> notes;
   auto compiled = Engine(options(EngineKind::Jit, &notes)).compile_text(kSmall, "small.policy");
   REQUIRE_FALSE(compiled.ok());
@@ -54,7 +54,7 @@ TEST_CASE("nojit: Jit is an error saying the build has no JIT") {
   CHECK(notes.empty());
 }
 
-TEST_CASE("nojit: tests run on the interpreter") {
+TEST_CASE("tests run on the interpreter") {
   std::vector<Note> notes;
   auto compiled = Engine(options(EngineKind::Interpreter, &notes)).compile_text(kSmall, "small.policy");
   REQUIRE(compiled.ok());
