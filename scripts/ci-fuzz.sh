@@ -16,7 +16,7 @@ source scripts/sanitizer-env.sh
 # YAML: inputs are read with libyaml's event parser into a tree of our own
 # (compiler/records/yaml_tree.cpp); yaml-cpp, which hung on some invalid YAML, only serves the
 # tests as an oracle. --no-yaml remains for bisecting a YAML problem.
-FUZZ_SMOKE_TARGETS=(compile format decode interp_vs_jit)
+FUZZ_SMOKE_TARGETS=(compile format decode fields interp_vs_jit)
 seconds=45
 runs=""
 jobs="${JOBS:-$(nproc)}"

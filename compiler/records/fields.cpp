@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "compiler/records/walker.h"
 
@@ -154,9 +155,11 @@ struct FieldSource {
     text = values.value(n.slot).text;
     return true;
   }
-  bool string(Node& n, std::string_view& text) const {
+  bool string(Node& n, std::string_view& text) {
     text = values.value(n.slot).text;
-    return true;
+    if (simdjson::validate_utf8(text.data(), text.size())) return true;
+    error = "the text is not valid UTF-8";  // what JSON text could not hold either
+    return false;
   }
   template <class F>
   bool fields(Node& n, F&& f) {

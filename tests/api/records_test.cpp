@@ -215,6 +215,14 @@ TEST_CASE("records: null against fields, missing required fields, an absent opti
   CHECK_FALSE(empty.ok);
   CHECK(empty.json == s.evaluate_json("{}").json);
 
+  // Text that is not UTF-8: the field's error.
+  Field channel = policy.field("case.channel").value();
+  record.set_text(channel, "Ph\xffone");
+  Evaluation bad_text = s.evaluate(record);
+  CHECK(bad_text.error_path == "case.channel");
+  CHECK(bad_text.error_message == "the text is not valid UTF-8");
+  record.clear();
+
   // `case` set to null while one of its fields is set: an error naming `case`.
   Field severity = policy.field("case.severity").value();
   Field whole = policy.field("case").value();
