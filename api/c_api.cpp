@@ -439,16 +439,15 @@ proviso_status proviso_record_set_text(proviso_record* r, proviso_field f, const
   return set_field(r, f, [&](const proviso::Field& field) { r->record.set_text(field, value); });
 }
 
-proviso_status proviso_evaluate_record(const proviso_policy* p, const proviso_record* r, proviso_result** out) {
+proviso_status proviso_evaluate_record(const proviso_policy* p, proviso_record* r, proviso_result** out) {
   return guarded([&] {
     if (proviso_status s = check_policy(p); s != PROVISO_OK) return s;
     if (proviso_status s = check_record(r); s != PROVISO_OK) return s;
     if (!out) return fail(PROVISO_ERROR_INVALID_ARGUMENT, "`out` is NULL");
     *out = nullptr;
     if (r->ids != p->ids) return fail(PROVISO_ERROR_INVALID_ARGUMENT, "the record was made for another policy");
-    auto* self = const_cast<proviso_record*>(r);  // the session's buffers; the record's values are not changed
     auto result = std::make_unique<proviso_result>();
-    result->evaluation = self->session.evaluate(r->record);
+    result->evaluation = r->session.evaluate(r->record);  // the record's own session: one thread at a time
     result->names = r->names;
     *out = result.release();
     return PROVISO_OK;

@@ -128,9 +128,10 @@ proviso_status proviso_record_set_int(proviso_record* r, proviso_field f, int64_
 proviso_status proviso_record_set_number(proviso_record* r, proviso_field f, const char* number, size_t len);
 proviso_status proviso_record_set_text(proviso_record* r, proviso_field f, const char* text, size_t len);
 
-/* Evaluates the record with its policy `p` (the policy it was made for). `out` is a new
- * result, also when the input was wrong (proviso_result_ok() is then 0). */
-proviso_status proviso_evaluate_record(const proviso_policy* p, const proviso_record* r, proviso_result** out);
+/* Evaluates the record with its policy `p` (the policy it was made for), using the record's own
+ * evaluation state (hence not const: one thread at a time per record). `out` is a new result,
+ * also when the input was wrong (proviso_result_ok() is then 0). */
+proviso_status proviso_evaluate_record(const proviso_policy* p, proviso_record* r, proviso_result** out);
 
 typedef enum proviso_value_kind {
   PROVISO_VALUE_NONE = 0, /* an optional decision without a value */
