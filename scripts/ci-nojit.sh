@@ -23,10 +23,11 @@ fail() {
 configure() {  # BUILD_TESTING=ON|OFF
   local testing="$1" disabled=ON
   [ "$testing" = OFF ] || disabled=OFF
+  mkdir -p "$BUILD"
   cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPROVISO_ENABLE_JIT=OFF -DBUILD_TESTING="$testing" \
     -DCMAKE_DISABLE_FIND_PACKAGE_LLVM=ON -DCMAKE_DISABLE_FIND_PACKAGE_Catch2=$disabled \
     -DCMAKE_DISABLE_FIND_PACKAGE_yaml-cpp=$disabled -DCMAKE_DISABLE_FIND_PACKAGE_benchmark=$disabled \
-    > "$BUILD.configure.log" 2>&1 || { cat "$BUILD.configure.log" >&2; fail "configuring $BUILD (BUILD_TESTING=$testing)"; }
+    > "$BUILD/configure.log" 2>&1 || { cat "$BUILD/configure.log" >&2; fail "configuring $BUILD (BUILD_TESTING=$testing)"; }
 }
 
 # 1. The packaging build: everything `all` has is the library, the CLI and the Python module.

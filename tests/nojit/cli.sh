@@ -3,8 +3,9 @@
 # there): eval, test and bench use the interpreter without a note, even for a policy the JIT
 # build would call too large to compile quickly; `--engine jit` (and `test --engine both`) is
 # one clear error line with exit 2; `cache info|clean` say there is no object cache and touch
-# nothing.
-# Usage: cli.sh PROVISO SOURCE_DIR WORK_DIR
+# nothing. Given the build's Python directory, the module too: the interpreter, and
+# engine="jit" is a CompileError with the same message.
+# Usage: cli.sh PROVISO SOURCE_DIR WORK_DIR [PYTHON_DIR]
 set -euo pipefail
 PROVISO="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 SRC="$2"
@@ -76,4 +77,18 @@ done
 
 # --help says which engine there is.
 "$PROVISO" eval --help | grep -q "this build has no JIT" || fail "eval --help does not say there is no JIT"
+
+if [ $# -ge 4 ] && [ -n "$4" ]; then
+  PYTHONPATH="$4" PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 - "$POLICY" > "$W/python.out" 2>&1 <<'EOF' ||
+import sys
+import proviso
+assert proviso.compile(sys.argv[1]).info["engine"] == "interpreter"
+try:
+    proviso.compile(sys.argv[1], engine="jit")
+    sys.exit("engine='jit' compiled")
+except proviso.CompileError as e:
+    assert str(e) == "this build of Proviso has no JIT (PROVISO_ENABLE_JIT=OFF)", str(e)
+EOF
+    fail "Python: $(cat "$W/python.out")"
+fi
 echo "ok"
