@@ -225,56 +225,62 @@ class PyPolicy {
   // The evaluations run without the GIL, on up to `threads` threads (0: one per core).
   py::list evaluate_values(const py::list& records, const py::object& to_json, unsigned threads) {
     size_t n = records.size();
-    std::vector<proviso::Record> typed;
-    std::vector<std::string> json(n);
-    std::vector<int> kind(n, 0);  // 0: typed, 1: JSON
-    typed.reserve(n);
-    RecordFiller filler(policy_, fields_);
-    for (size_t i = 0; i < n; ++i) {
-      typed.push_back(policy_.record());
-      PyObject* r = records[i].ptr();
-      if (!PyDict_Check(r) || !filler.fill(typed.back(), r)) {
-        json[i] = py::str(to_json(records[i])).cast<std::string>();
-        kind[i] = 1;
-      }
-    }
-    std::vector<proviso::Evaluation> results(n);
-    {
-      py::gil_scoped_release unlocked;
-      unsigned workers = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
-      workers = static_cast<unsigned>(std::min<size_t>(workers, std::max<size_t>(1, n / 256)));
-      std::vector<std::exception_ptr> failures(workers);
-      auto run = [&](unsigned w, size_t from, size_t to) {
-        try {
-          proviso::EvalOptions o;
-          o.json = false;
-          o.values = true;
-          proviso::Session s = std::move(policy_.session(o).value());
-          for (size_t i = from; i < to; ++i) results[i] = kind[i] ? s.evaluate_json(json[i]) : s.evaluate(typed[i]);
-        } catch (...) {
-          failures[w] = std::current_exception();
-        }
-      };
-      std::vector<std::thread> pool;
-      size_t chunk = (n + workers - 1) / std::max(1u, workers);
-      for (unsigned w = 1; w < workers; ++w)
-        pool.emplace_back(run, w, std::min(n, w * chunk), std::min(n, (w + 1) * chunk));
-      run(0, 0, std::min(n, chunk));
-      for (std::thread& t : pool) t.join();
-      for (const std::exception_ptr& f : failures)
-        if (f) std::rethrow_exception(f);
-    }
+    unsigned workers = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+    workers = static_cast<unsigned>(std::min<size_t>(workers, std::max<size_t>(1, n / 256)));
+    proviso::EvalOptions o;
+    o.json = false;
+    o.values = true;
+    std::vector<proviso::Session> sessions;
+    for (unsigned w = 0; w < workers; ++w) sessions.push_back(std::move(policy_.session(o).value()));
     if (names_.empty()) names_ = decision_names();
+    // Blocks of records, the same Records and results reused from one block to the next (new
+    // memory is costly to touch): read with the GIL, evaluated without it, converted with it.
+    size_t block = std::min<size_t>(n, size_t{1024} * workers);
+    std::vector<proviso::Record> typed;
+    for (size_t i = 0; i < block; ++i) typed.push_back(policy_.record());
+    std::vector<std::string> json(block);
+    std::vector<char> is_json(block);
+    std::vector<proviso::Evaluation> results(block);
+    RecordFiller filler(policy_, fields_);
     py::list out(n);
-    for (size_t i = 0; i < n; ++i) {
-      const proviso::Evaluation& e = results[i];
-      if (!e.ok) {
-        out[i] = types().error(e.error_path, e.error_message);
-        continue;
+    for (size_t first = 0; first < n; first += block) {
+      size_t count = std::min(block, n - first);
+      for (size_t i = 0; i < count; ++i) {
+        typed[i].clear();
+        PyObject* r = records[first + i].ptr();
+        is_json[i] = !PyDict_Check(r) || !filler.fill(typed[i], r);
+        if (is_json[i]) json[i] = py::str(to_json(records[first + i])).cast<std::string>();
       }
-      py::dict d;
-      for (size_t k = 0; k < e.values.size(); ++k) d[names_[k]] = to_python(e.values[k]);
-      out[i] = std::move(d);
+      {
+        py::gil_scoped_release unlocked;
+        std::vector<std::exception_ptr> failures(workers);
+        auto run = [&](unsigned w, size_t from, size_t to) {
+          try {
+            for (size_t i = from; i < to; ++i)
+              results[i] = is_json[i] ? sessions[w].evaluate_json(json[i]) : sessions[w].evaluate(typed[i]);
+          } catch (...) {
+            failures[w] = std::current_exception();
+          }
+        };
+        size_t part = (count + workers - 1) / workers;
+        std::vector<std::thread> pool;
+        for (unsigned w = 1; w < workers && w * part < count; ++w)
+          pool.emplace_back(run, w, w * part, std::min(count, (w + 1) * part));
+        run(0, 0, std::min(count, part));
+        for (std::thread& t : pool) t.join();
+        for (const std::exception_ptr& f : failures)
+          if (f) std::rethrow_exception(f);
+      }
+      for (size_t i = 0; i < count; ++i) {
+        const proviso::Evaluation& e = results[i];
+        if (!e.ok) {
+          out[first + i] = types().error(e.error_path, e.error_message);
+          continue;
+        }
+        py::dict d;
+        for (size_t k = 0; k < e.values.size(); ++k) d[names_[k]] = to_python(e.values[k]);
+        out[first + i] = std::move(d);
+      }
     }
     return out;
   }
@@ -341,7 +347,7 @@ class PyPolicy {
       // before it has moved).
       for (const Region& r : regions) {
         spilled = spilled || !r.spill.empty();
-        if (!spilled) std::memmove(base + used, base + r.offset, r.used);
+        if (!spilled && used != r.offset) std::memmove(base + used, base + r.offset, r.used);
         used += r.used;
       }
     }
