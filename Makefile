@@ -39,6 +39,7 @@ bench: build
 	  $(BUILD)/bin/proviso bench policies/qlik/oem_maintenance.policy --input policies/qlik/deadlines.ndjson --engine $$engine --json; \
 	done
 	$(BUILD)/bin/proviso-bench-runtime
+	$(BUILD)/bin/proviso-bench-api
 
 # Soak (not in CI): SOAK_RECORDS (default 10,000,000) distinct records streamed through
 # `proviso eval` from a pipe, resident memory sampled every second; fails if memory grows by
