@@ -88,7 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!state) {
     auto compiled = driver::compile_file(fuzz::source_dir() + "/policies/qlik/oem_maintenance.policy");
     FUZZ_CHECK(compiled.ok(), "the Qlik policy must compile");
-    state = new State{compiled.program, std::make_unique<records::FieldTable>(*compiled.program), nullptr};
+    state = new State{compiled.program, std::make_unique<records::FieldTable>(*compiled.program), nullptr, {}};
     state->decoder = std::make_unique<records::Decoder>(*state->program);
     std::string workload = fuzz::source_dir() + "/policies/qlik/deadlines.ndjson";
     std::FILE* f = std::fopen(workload.c_str(), "r");
