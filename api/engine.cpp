@@ -493,11 +493,8 @@ Evaluation Session::Impl::error(std::string_view path, std::string_view message,
   Evaluation e;
   e.error_path = path;
   e.error_message = message;
-  if (json) {
-    records::Json out = records::encode_error(path, message);
-    if (loc >= 0) out["error"]["location"] = driver::location_of(*policy->program, loc);
-    e.json = line_of(out);
-  }
+  if (json)
+    records::write_error_line(e.json, path, message, loc >= 0 ? driver::location_of(*policy->program, loc) : "");
   return e;
 }
 
@@ -514,10 +511,13 @@ Evaluation Session::Impl::finish(const records::DecodeResult& decoded) const {
   if (auto bad = records::unwritable_decision(p, r.decisions, r.home_zone)) return error(bad->first, bad->second);
   Evaluation e;
   e.ok = true;
-  if (json) {
+  if (json && options.explain) {
     records::Json out = records::encode_decisions(p, r.decisions, r.home_zone);
-    if (options.explain) out["explain"] = explain::render_json(p, r);
+    out["explain"] = explain::render_json(p, r);
     e.json = line_of(out);
+  } else if (json) {  // the common case: written straight into the line, no Json built
+    e.json.reserve(64 + 48 * r.decisions.size());
+    records::write_decisions_line(e.json, p, r.decisions, r.home_zone);
   }
   if (options.explain) e.explanation = explain::render_text(p, r);
   if (values) {

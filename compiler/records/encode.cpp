@@ -53,11 +53,11 @@ std::string money_text(const rt::Money& m) {
 
 }  // namespace
 
-Json encode(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, const rt::Zone* zone) {
+namespace {
+
+// The JSON string of a value written as a string: every kind but none, bool, int, list, record.
+std::string string_form(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, const rt::Zone* zone) {
   switch (v.kind()) {
-    case K::None: return nullptr;
-    case K::Bool: return v.as_bool();
-    case K::Int: return v.as_int();
     case K::Decimal:
       if (t.kind == ir::TypeKind::Percent) return format_percent(v.as_decimal());
       return v.as_decimal().to_string();
@@ -72,6 +72,29 @@ Json encode(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, con
     case K::Zone: return v.as_zone() ? std::string(v.as_zone()->name()) : std::string();
     case K::Calendar: return v.as_calendar() ? std::string(v.as_calendar()->name()) : std::string();
     case K::Holidays: return v.as_holidays() ? std::string(v.as_holidays()->name()) : std::string();
+    default: return std::string();
+  }
+}
+
+}  // namespace
+
+Json encode(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, const rt::Zone* zone) {
+  switch (v.kind()) {
+    case K::None: return nullptr;
+    case K::Bool: return v.as_bool();
+    case K::Int: return v.as_int();
+    case K::Decimal:
+    case K::Money:
+    case K::Date:
+    case K::DateTime:
+    case K::Duration:
+    case K::BusinessDuration:
+    case K::Period:
+    case K::Text:
+    case K::Enum:
+    case K::Zone:
+    case K::Calendar:
+    case K::Holidays: return string_form(v, t, schema, zone);
     case K::List: {
       Json arr = Json::array();
       const ir::Type& et = elem_type(t);
@@ -160,6 +183,116 @@ Json encode_error(std::string_view path, std::string_view message) {
   Json line = Json::object();
   line["error"] = std::move(err);
   return line;
+}
+
+namespace {
+
+// A JSON string as nlohmann's compact dump writes it (ensure_ascii off): \" \\ \b \f \n \r \t,
+// other control characters as \u00xx, everything else as is. Text that is not UTF-8 is
+// written by nlohmann itself, whose replacement of bad bytes is then kept exactly.
+void write_string(std::string& out, std::string_view s) {
+  bool plain = true;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || c == '"' || c == '\\' || u >= 0x80) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    out += '"';
+    out += s;
+    out += '"';
+    return;
+  }
+  for (size_t i = 0; i < s.size(); ++i)
+    if (static_cast<unsigned char>(s[i]) >= 0x80) {
+      out += Json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20)
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        else
+          out += c;
+    }
+  }
+  out += '"';
+}
+
+void write_value(std::string& out, const ir::Value& v, const ir::Type& t, const ir::Schema& schema,
+                 const rt::Zone* zone) {
+  switch (v.kind()) {
+    case K::None: out += "null"; return;
+    case K::Bool: out += v.as_bool() ? "true" : "false"; return;
+    case K::Int: fmt::format_to(std::back_inserter(out), "{}", v.as_int()); return;
+    case K::List: {
+      out += '[';
+      const ir::Type& et = elem_type(t);
+      bool first = true;
+      for (const ir::Value& item : v.as_list()) {
+        if (!first) out += ',';
+        first = false;
+        write_value(out, item, et, schema, zone);
+      }
+      out += ']';
+      return;
+    }
+    case K::Record: {
+      out += '{';
+      const ir::RecordDef* rd = record_def(t, schema);
+      const ir::ValueList& fields = v.as_record();
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (i) out += ',';
+        bool known = rd && i < rd->fields.size();
+        write_string(out, known ? rd->fields[i].name : "#" + std::to_string(i));
+        out += ':';
+        write_value(out, fields[i], known ? rd->fields[i].type : ir::Type::error(), schema, zone);
+      }
+      out += '}';
+      return;
+    }
+    default: write_string(out, string_form(v, t, schema, zone)); return;
+  }
+}
+
+}  // namespace
+
+void write_decisions_line(std::string& out, const ir::Program& program,
+                          const std::vector<std::pair<int32_t, ir::Value>>& decisions, const rt::Zone* zone) {
+  out += "{\"decisions\":{";
+  bool first = true;
+  for (const auto& [index, value] : decisions) {
+    const ir::ValueDef& def = program.values[static_cast<size_t>(index)];
+    if (!first) out += ',';
+    first = false;
+    write_string(out, def.name);
+    out += ':';
+    write_value(out, value, def.type, program.schema, zone);
+  }
+  out += "}}";
+}
+
+void write_error_line(std::string& out, std::string_view path, std::string_view message, std::string_view location) {
+  out += "{\"error\":{\"path\":";
+  write_string(out, path);
+  out += ",\"message\":";
+  write_string(out, message);
+  if (!location.empty()) {
+    out += ",\"location\":";
+    write_string(out, location);
+  }
+  out += "}}";
 }
 
 std::string format_value(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, const rt::Zone* zone) {

@@ -36,6 +36,16 @@ std::optional<std::pair<std::string, std::string>> unwritable_decision(
 // {"error": {"path": PATH, "message": MESSAGE}}.
 Json encode_error(std::string_view path, std::string_view message);
 
+// The same lines as text, appended to `out` without building a Json first: byte for byte
+// what encode_decisions(...) and encode_error(...) give when dumped compactly
+// (`dump(-1, ' ', false, error_handler_t::replace)`, as `proviso eval` writes them). The
+// decisions must be writable (unwritable_decision gives nullopt). `location` is the error's
+// "location" key ("" for none).
+void write_decisions_line(std::string& out, const ir::Program& program,
+                          const std::vector<std::pair<int32_t, ir::Value>>& decisions, const rt::Zone* home_zone);
+void write_error_line(std::string& out, std::string_view path, std::string_view message,
+                      std::string_view location = "");
+
 // Plain text in the language's own notation: `2026-11-27T09:00:00-05:00`, `12.50 USD`, `25%`,
 // `4 hours`, `2 business hours`, `12 months`, `"text"`, `Enterprise`, `[1, 2]`,
 // `{ name: "A", phone: none }`, `none`. Money keeps digits beyond the minor unit when it has
