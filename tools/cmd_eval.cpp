@@ -2,8 +2,10 @@
 // or a YAML stream) and print one JSON line per input, in order. Inputs are read as a stream:
 // each is decoded, evaluated and written as soon as it is complete, in memory independent of
 // the input's size. A bad input or a failed evaluation gives an {"error": ...} line; the other
-// inputs are still evaluated. Output that cannot be written stops the run (exit 1). Compiling
-// and evaluating go through the library (include/proviso/proviso.hpp).
+// inputs are still evaluated. Output that cannot be written stops the run (exit 1). With
+// `--jobs N` (default: the CPUs available) inputs are evaluated in chunks on N threads and
+// written in input order (tools/eval_pipeline.h). Compiling and evaluating go through the
+// library (include/proviso/proviso.hpp).
 #include <iostream>
 
 #include <fmt/format.h>
@@ -11,10 +13,65 @@
 #include "compiler/records/decode.h"
 #include "tools/cli.h"
 #include "tools/engine.h"
+#include "tools/eval_pipeline.h"
 #include "tools/input_stream.h"
 #include "tools/output.h"
 
 namespace proviso::cli {
+
+namespace {
+
+// One thread: each input is decoded, evaluated and written in turn, with its explanation on
+// stderr after its line. Stops when writing fails or reading fails (in.read_error()).
+PipelineResult run_serial(InputStream& in, bool yaml, Session& evaluator, Output& out) {
+  // A reader downstream of a pipe sees each line as soon as its input is complete.
+  if (out.interactive()) in.on_idle([&out] { out.flush(); });
+
+  PipelineResult r;
+  size_t explained = 0;
+  // The first explanation waits for the second input: its header ("-- input 1
+  // (line 1)") is printed only when there is more than one input.
+  std::string first_explanation;
+  size_t first_line = 0;
+  auto write_line = [&](const Evaluation& e, size_t line) {
+    ++r.count;
+    if (r.count == 2 && !first_explanation.empty()) {
+      out.flush();
+      std::cerr << fmt::format("-- input 1 (line {})\n", first_line) << first_explanation << std::flush;
+      first_explanation.clear();
+    }
+    out.write(e.json);
+    out.write("\n");
+    if (e.explanation.empty()) return;
+    ++explained;
+    if (r.count == 1) {
+      first_explanation = e.explanation;
+      first_line = line;
+      return;
+    }
+    // The explanation follows its line, also when both streams go to a terminal.
+    out.flush();
+    std::cerr << fmt::format("{}-- input {} (line {})\n", explained > 1 ? "\n" : "", r.count, line) << e.explanation
+              << std::flush;
+  };
+
+  InputStream::Item item;
+  while (!out.failed() && in.next(&item)) {
+    Evaluation e = item.error ? evaluator.input_error(item.error->path, item.error->message)
+                   : yaml     ? evaluator.evaluate_yaml(item.yaml, item.line)
+                              : evaluator.evaluate_json_padded(item.json, item.capacity);
+    r.any_failed |= !e.ok;
+    write_line(e, item.line);
+  }
+  in.on_idle({});
+  if (!first_explanation.empty() && in.read_error().empty()) {
+    out.flush();
+    std::cerr << first_explanation << std::flush;
+  }
+  return r;
+}
+
+}  // namespace
 
 Command add_eval(CLI::App& app) {
   struct Options {
@@ -26,6 +83,7 @@ Command add_eval(CLI::App& app) {
     bool no_cache = false;
     bool verbose = false;
     std::string format = "auto";
+    size_t jobs = 0;  // 0: the CPUs available
   };
   auto o = std::make_shared<Options>();
   CLI::App* sub = app.add_subcommand("eval", "Evaluate a policy on inputs and print its decisions as JSON lines");
@@ -47,6 +105,10 @@ Command add_eval(CLI::App& app) {
                                            "against the JIT's decisions"
                                          : "Evaluator: interp (the reference interpreter; this build has no JIT)")
           ->check(CLI::IsMember({"interp", "jit"}));
+  sub->add_option("-j,--jobs", o->jobs,
+                  "Threads that decode, evaluate and encode (default: the CPUs available); output stays in "
+                  "input order. --explain uses one")
+      ->check(CLI::Range(size_t{1}, size_t{256}));
   sub->add_option("--format", o->format, "Input format: auto (by extension; JSON for -), json or yaml")
       ->check(CLI::IsMember({"auto", "json", "yaml"}));
   sub->footer(
@@ -91,61 +153,30 @@ Command add_eval(CLI::App& app) {
             }
 
             Output& out = Output::standard();
-            // A reader downstream of a pipe sees each line as soon as its input is complete.
-            if (out.interactive()) in.on_idle([&out] { out.flush(); });
-
-            bool any_failed = false;
-            size_t count = 0, explained = 0;
-            // The first explanation waits for the second input: its header ("-- input 1
-            // (line 1)") is printed only when there is more than one input.
-            std::string first_explanation;
-            size_t first_line = 0;
-            auto write_line = [&](const Evaluation& e, size_t line) {
-              ++count;
-              if (count == 2 && !first_explanation.empty()) {
-                out.flush();
-                std::cerr << fmt::format("-- input 1 (line {})\n", first_line) << first_explanation << std::flush;
-                first_explanation.clear();
-              }
-              out.write(e.json);
-              out.write("\n");
-              if (e.explanation.empty()) return;
-              ++explained;
-              if (count == 1) {
-                first_explanation = e.explanation;
-                first_line = line;
-                return;
-              }
-              // The explanation follows its line, also when both streams go to a terminal.
-              out.flush();
-              std::cerr << fmt::format("{}-- input {} (line {})\n", explained > 1 ? "\n" : "", count, line)
-                        << e.explanation << std::flush;
-            };
-
-            InputStream::Item item;
-            while (!out.failed() && in.next(&item)) {
-              Evaluation e = item.error ? evaluator.input_error(item.error->path, item.error->message)
-                             : yaml     ? evaluator.evaluate_yaml(item.yaml, item.line)
-                                        : evaluator.evaluate_json_padded(item.json, item.capacity);
-              any_failed |= !e.ok;
-              write_line(e, item.line);
+            const size_t jobs = o->explain ? 1 : o->jobs > 0 ? o->jobs : available_cpus();
+            std::string fatal;
+            PipelineResult r;
+            if (jobs > 1) {
+              const Policy& policy = compiled.value();
+              const EvalOptions eval_options{false, o->decisions};
+              r = run_pipeline(
+                  in, yaml, jobs, [&] { return std::move(policy.session(eval_options).value()); }, out, &fatal);
+            } else {
+              r = run_serial(in, yaml, evaluator, out);
             }
-            if (!in.read_error().empty()) {
+            if (fatal.empty()) fatal = in.read_error();
+            if (!fatal.empty()) {
               out.flush();
-              print_error(in.read_error());
+              print_error(fatal);
               return kFailed;
-            }
-            if (!first_explanation.empty()) {
-              out.flush();
-              std::cerr << first_explanation << std::flush;
             }
             // A write error is reported once, by main(), after the last flush.
             if (!out.flush()) return kFailed;
-            if (count == 0) {
+            if (r.count == 0) {
               print_error((o->input == "-" ? std::string("standard input") : o->input) + " holds no input");
               return kFailed;
             }
-            return any_failed ? kFailed : kOk;
+            return r.any_failed ? kFailed : kOk;
           }};
 }
 

@@ -2,8 +2,9 @@
 """`proviso eval` streams its input: from a pipe, each output line arrives as soon as its input
 line is complete (before the next input line is even written); memory does not grow with the
 size of the input; a line over the 16 MiB limit fails alone without being held in memory; a
-pretty-printed JSON document from a pipe is still one input.
-Usage: streaming.py PROVISO SOURCE_DIR WORK_DIR"""
+pretty-printed JSON document from a pipe is still one input. All of it holds on one thread and
+with several (`--jobs`, the chunked pipeline of tools/eval_pipeline.h).
+Usage: streaming.py PROVISO SOURCE_DIR WORK_DIR [JOBS]"""
 import os
 import select
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import time
 
 proviso, src, work = sys.argv[1:4]
+jobs = ["--jobs", sys.argv[4]] if len(sys.argv) > 4 else []
 os.makedirs(work, exist_ok=True)
 env = dict(os.environ, XDG_CACHE_HOME=os.path.join(work, "cache"))
 policy = os.path.join(src, "policies/qlik/oem_maintenance.policy")
@@ -45,7 +47,7 @@ class Peak:
 
 
 def start(*extra):
-    p = subprocess.Popen([proviso, "eval", policy, "--input", "-", *extra], stdin=subprocess.PIPE,
+    p = subprocess.Popen([proviso, "eval", policy, "--input", "-", *jobs, *extra], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     p.peak = Peak(p.pid)
     return p

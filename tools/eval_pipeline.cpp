@@ -1,0 +1,223 @@
+// The parallel `proviso eval` (eval_pipeline.h). One mutex guards the queue of chunks waiting
+// for a worker and every chunk's `done` flag; a chunk is touched by one thread at a time
+// (filled by the reader, then evaluated by one worker, then written by the reader), so its
+// contents need no lock of their own.
+#include "tools/eval_pipeline.h"
+
+#include <sched.h>
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace proviso::cli {
+
+size_t available_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    int n = CPU_COUNT(&set);
+    if (n > 0) return static_cast<size_t>(n);
+  }
+  unsigned n = std::thread::hardware_concurrency();
+  return n > 0 ? n : 1;
+}
+
+namespace {
+
+// A chunk is handed to a worker once its text reaches this size.
+constexpr size_t kChunkBytes = size_t{256} << 10;
+
+struct Chunk {
+  struct Entry {
+    size_t line = 1;
+    size_t offset = 0;  // into text
+    size_t size = 0;
+    std::optional<records::DecodeError> error;
+  };
+  std::string text;  // the inputs, one after another, then kJsonPadding bytes
+  std::vector<Entry> entries;
+  std::string out;  // one line per entry, in order
+  size_t count = 0;
+  bool any_failed = false;
+  std::string fatal;  // set when the worker could not finish the chunk (out of memory)
+  bool done = false;
+
+  void clear() {
+    text.clear();
+    entries.clear();
+    out.clear();
+    count = 0;
+    any_failed = false;
+    fatal.clear();
+    done = false;
+  }
+};
+
+class Pipeline {
+ public:
+  Pipeline(bool yaml, size_t jobs, const std::function<Session()>& make_session, Output& out)
+      : yaml_(yaml), out_(out), max_in_flight_(2 * jobs) {
+    // Sessions are made here, on one thread: making one may compile nothing, but it reads the
+    // policy's shared state.
+    std::vector<Session> sessions;
+    sessions.reserve(jobs);
+    for (size_t i = 0; i < jobs; ++i) sessions.push_back(make_session());
+    for (auto& s : sessions) workers_.emplace_back([this, s = std::move(s)]() mutable { work(s); });
+  }
+
+  ~Pipeline() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    work_ready_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Copies one input into the chunk being filled; hands the chunk out when it is full.
+  void add(const InputStream::Item& item) {
+    if (!filling_) filling_ = take_free_chunk();
+    Chunk& c = *filling_;
+    std::string_view text = yaml_ ? item.yaml : item.json;
+    c.entries.push_back({item.line, c.text.size(), text.size(), item.error});
+    c.text.append(text);
+    if (c.text.size() >= kChunkBytes) dispatch();
+  }
+
+  // Hands out the chunk being filled, if it holds anything.
+  void dispatch() {
+    if (!filling_ || filling_->entries.empty()) return;
+    filling_->text.append(records::kJsonPadding, ' ');
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back(filling_.get());
+    }
+    work_ready_.notify_one();
+    in_flight_.push_back(std::move(filling_));
+    // Bounded memory: wait for the oldest chunk before reading more.
+    while (in_flight_.size() >= max_in_flight_ && !out_.failed()) write_oldest();
+  }
+
+  // Writes every chunk handed out, in order.
+  void drain() {
+    while (!in_flight_.empty()) write_oldest();
+  }
+
+  const PipelineResult& result() const { return result_; }
+  const std::string& fatal() const { return fatal_; }
+
+ private:
+  std::unique_ptr<Chunk> take_free_chunk() {
+    if (free_.empty()) return std::make_unique<Chunk>();
+    auto c = std::move(free_.back());
+    free_.pop_back();
+    c->clear();
+    return c;
+  }
+
+  void write_oldest() {
+    std::unique_ptr<Chunk> c = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    {
+      std::unique_lock lock(mutex_);
+      chunk_done_.wait(lock, [&] { return c->done; });
+    }
+    if (!c->fatal.empty() && fatal_.empty()) fatal_ = c->fatal;
+    if (fatal_.empty()) {
+      out_.write(c->out);
+      result_.count += c->count;
+      result_.any_failed |= c->any_failed;
+    }
+    free_.push_back(std::move(c));
+  }
+
+  void work(Session& session) {
+    for (;;) {
+      Chunk* c = nullptr;
+      {
+        std::unique_lock lock(mutex_);
+        work_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        c = queue_.front();
+        queue_.pop_front();
+      }
+      evaluate(session, *c);
+      {
+        std::lock_guard lock(mutex_);
+        c->done = true;
+      }
+      chunk_done_.notify_all();
+    }
+  }
+
+  void evaluate(Session& session, Chunk& c) const {
+    try {
+      c.out.reserve(c.text.size());
+      const size_t end = c.text.size();
+      for (const Chunk::Entry& entry : c.entries) {
+        std::string_view text(c.text.data() + entry.offset, entry.size);
+        Evaluation e = entry.error ? session.input_error(entry.error->path, entry.error->message)
+                       : yaml_     ? session.evaluate_yaml(text, entry.line)
+                                   : session.evaluate_json_padded(text, end - entry.offset);
+        c.any_failed |= !e.ok;
+        c.out += e.json;
+        c.out += '\n';
+        ++c.count;
+      }
+    } catch (const std::bad_alloc&) {
+      c.fatal = "out of memory";
+    }
+  }
+
+  bool yaml_;
+  Output& out_;
+  size_t max_in_flight_;
+  std::vector<std::thread> workers_;
+
+  std::mutex mutex_;
+  std::condition_variable work_ready_;
+  std::condition_variable chunk_done_;
+  std::deque<Chunk*> queue_;  // guarded by mutex_
+  bool stopping_ = false;     // guarded by mutex_
+
+  // The reader's own state.
+  std::unique_ptr<Chunk> filling_;
+  std::deque<std::unique_ptr<Chunk>> in_flight_;
+  std::vector<std::unique_ptr<Chunk>> free_;
+  PipelineResult result_;
+  std::string fatal_;
+};
+
+}  // namespace
+
+PipelineResult run_pipeline(InputStream& in, bool yaml, size_t jobs, const std::function<Session()>& make_session,
+                            Output& out, std::string* fatal) {
+  Pipeline pipeline(yaml, jobs, make_session, out);
+  // Before a read that would block, every input read so far is handed out, and for a reader
+  // downstream of a pipe its lines are written.
+  in.on_idle([&] {
+    pipeline.dispatch();
+    if (out.interactive()) {
+      pipeline.drain();
+      out.flush();
+    }
+  });
+  InputStream::Item item;
+  while (!out.failed() && pipeline.fatal().empty() && in.next(&item)) pipeline.add(item);
+  pipeline.dispatch();
+  pipeline.drain();
+  in.on_idle({});
+  *fatal = pipeline.fatal();
+  return pipeline.result();
+}
+
+}  // namespace proviso::cli
