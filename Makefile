@@ -6,7 +6,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps configure build demo test goldens bench clean sanitize fuzz fuzz-smoke lint format format-check soak nojit
+.PHONY: deps configure build demo test goldens bench bench-e2e clean sanitize fuzz fuzz-smoke lint format format-check soak nojit
 
 deps:
 	@./scripts/install-deps.sh
@@ -31,7 +31,8 @@ goldens: build
 	PROVISO=$(BUILD)/bin/proviso python3 scripts/diagnostics-docs.py
 
 # Speed figures (bench/README.md): the JIT against a hand-written baseline and the interpreter,
-# `proviso bench` on the two workloads of bench/README.md with both engines, and the runtime's calendars.
+# `proviso bench` on the two workloads of bench/README.md with both engines, the runtime's calendars,
+# the embedding API and `proviso eval` end to end (bench/e2e.py).
 bench: build
 	$(BUILD)/bin/proviso-bench-jit
 	for engine in jit interp; do \
@@ -40,6 +41,12 @@ bench: build
 	done
 	$(BUILD)/bin/proviso-bench-runtime
 	$(BUILD)/bin/proviso-bench-api
+	/usr/bin/python3 bench/e2e.py --build $(BUILD)
+
+# `proviso eval` end to end on generated records (bench/README.md): against a hand-written
+# triage program and a simdjson parse floor, with --jobs 1, 2 and the default, and the interpreter.
+bench-e2e: build
+	/usr/bin/python3 bench/e2e.py --build $(BUILD)
 
 # Soak (not in CI): SOAK_RECORDS (default 10,000,000) distinct records streamed through
 # `proviso eval` from a pipe, resident memory sampled every second; fails if memory grows by
