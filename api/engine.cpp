@@ -58,8 +58,14 @@ struct Session::Impl {
   ir::EvalOptions options;
   bool json = true, values = false;
   std::vector<std::string> names;  // of options.decisions
+#if PROVISO_ENABLE_JIT
+  // The JIT's state for this thread (frame, output, arena), made on first use and reused by
+  // every evaluation of every decision without explanations.
+  std::unique_ptr<jit::Session> jit_session;
+#endif
 
-  Evaluation finish(const records::DecodeResult& decoded) const;
+  ir::EvalResult evaluate(const std::vector<ir::Value>& inputs);
+  Evaluation finish(const records::DecodeResult& decoded);
   Evaluation error(std::string_view path, std::string_view message, int32_t loc = -1) const;
   template <class F>
   static void each_line(Session& s, std::string_view ndjson, size_t first_line, F&& f);
@@ -498,15 +504,21 @@ Evaluation Session::Impl::error(std::string_view path, std::string_view message,
   return e;
 }
 
-Evaluation Session::Impl::finish(const records::DecodeResult& decoded) const {
+ir::EvalResult Session::Impl::evaluate(const std::vector<ir::Value>& inputs) {
+#if PROVISO_ENABLE_JIT
+  if (policy->jit && !options.explain && options.decisions.empty()) {
+    if (!jit_session) jit_session = std::make_unique<jit::Session>(*policy->jit);
+    return jit_session->evaluate(inputs);
+  }
+  if (policy->jit) return policy->jit->evaluate(inputs, options);
+#endif
+  return policy->interp.evaluate(inputs, options);
+}
+
+Evaluation Session::Impl::finish(const records::DecodeResult& decoded) {
   const ir::Program& p = *policy->program;
   if (!decoded.ok()) return error(decoded.error->path, decoded.error->message);
-#if PROVISO_ENABLE_JIT
-  ir::EvalResult r =
-      policy->jit ? policy->jit->evaluate(decoded.values, options) : policy->interp.evaluate(decoded.values, options);
-#else
-  ir::EvalResult r = policy->interp.evaluate(decoded.values, options);
-#endif
+  ir::EvalResult r = evaluate(decoded.values);
   if (!r.ok) return error(r.error.path, r.error.message, r.error.loc);
   if (auto bad = records::unwritable_decision(p, r.decisions, r.home_zone)) return error(bad->first, bad->second);
   Evaluation e;

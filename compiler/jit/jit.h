@@ -106,6 +106,10 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
+  // CompiledPolicy::evaluate for every decision, without explanations, reusing this session's
+  // flat record, frame, output and arena: nothing is allocated per record but the result.
+  ir::EvalResult evaluate(const std::vector<ir::Value>& inputs);
+
   // Evaluates every decision of one record; true when it succeeded. (A record that could nest
   // past the interpreter's depth limit is evaluated by the interpreter; output() is then stale.)
   bool run(const FlatRecord& record);
