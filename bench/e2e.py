@@ -182,6 +182,7 @@ def main():
 
     e1 = "proviso eval" + j1
     ei = "proviso eval --engine interp" + j1
+    ed = "proviso eval (default jobs: %d)" % cores
     ratios = [
         ratio("triage: eval%s / baseline" % j1, ("triage", e1), ("triage", "baseline (proviso-bench-e2e)")),
         ratio("triage: eval%s / parse floor" % j1, ("triage", e1), ("triage", "parse floor (--parse-only)")),
@@ -189,7 +190,9 @@ def main():
               ("triage", "parse floor (--parse-only)")),
         ratio("triage: interp / jit%s" % j1, ("triage", ei), ("triage", e1)),
         ratio("triage: eval --jobs 2 / --jobs 1", ("triage", "proviso eval --jobs 2"), ("triage", e1)),
+        ratio("triage: eval (default jobs) / --jobs 1", ("triage", ed), ("triage", e1)),
         ratio("Qlik OEM: eval%s / parse floor" % j1, ("qlik", e1), ("qlik", "parse floor (--parse-only)")),
+        ratio("Qlik OEM: eval (default jobs) / --jobs 1", ("qlik", ed), ("qlik", e1)),
         ratio("Qlik OEM: interp / jit%s" % j1, ("qlik", ei), ("qlik", e1)),
     ]
     ratios = [r for r in ratios if r]
@@ -240,13 +243,13 @@ def main():
                                                     r["cpu_median_s"], format(round(r["records_per_s"]), ","),
                                                     format(round(r["records_per_cpu_s"]), ",")))
     print()
-    print("%-38s %-22s %-22s" % ("ratio, run by run", "wall", "CPU (user+sys)"))
+    print("%-42s %-22s %-22s" % ("ratio, run by run", "wall", "CPU (user+sys)"))
 
     def cell(s):
         return "%.2f (%.2f to %.2f)" % (s["median"], s["min"], s["max"])
 
     for r in ratios:
-        print("%-38s %-22s %-22s" % (r["name"], cell(r["wall"]), cell(r["cpu"])))
+        print("%-42s %-22s %s" % (r["name"], cell(r["wall"]), cell(r["cpu"])))
 
 
 if __name__ == "__main__":
