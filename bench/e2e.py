@@ -47,7 +47,8 @@ def data_file(data_dir, kind, count, seed):
     path = os.path.join(data_dir, "%s-%d-seed%d.ndjson" % (kind, count, seed))
     if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(GEN):
         sys.stderr.write("e2e: generating %s\n" % show(path))
-        subprocess.run([sys.executable, GEN, kind, str(count), str(seed), path], check=True)
+        if subprocess.run([sys.executable, GEN, kind, str(count), str(seed), path]).returncode != 0:
+            fail("bench/gen_records.py failed for %s" % show(path))
     return path
 
 
