@@ -4,8 +4,10 @@ through `proviso eval` from a pipe and samples the process's resident memory fiv
 The records exercise what could grow in a long run: each has its own closure dates (a
 calendar built from input-dependent holidays) and its own instants. Memory must be flat after
 warm-up: the growth from 10% of the records to the end must stay under 1 MiB per million
-records. Writes the samples to WORK/rss.csv and prints the figures for docs/LIMITS.md.
-Usage: soak.py PROVISO WORK [--records N] [--engine jit|interp]"""
+records. Writes the samples to WORK/rss.csv and prints the figures for docs/LIMITS.md. It runs on
+one thread (`--jobs 1`) unless --jobs says otherwise: on N threads the peak may first grow to
+about N times the calendar cache's budget (docs/LIMITS.md), so warm-up takes longer.
+Usage: soak.py PROVISO WORK [--records N] [--engine jit|interp] [--jobs N]"""
 import argparse
 import datetime
 import os
@@ -19,6 +21,7 @@ ap.add_argument("proviso")
 ap.add_argument("work")
 ap.add_argument("--records", type=int, default=10_000_000)
 ap.add_argument("--engine", default="jit", choices=["jit", "interp"])
+ap.add_argument("--jobs", type=int, default=1)
 args = ap.parse_args()
 os.makedirs(args.work, exist_ok=True)
 policy = os.path.join(args.work, "soak.policy")
@@ -67,7 +70,8 @@ env = dict(os.environ, XDG_CACHE_HOME=os.path.join(args.work, "cache"))
 # stderr goes to a file: a pipe nobody reads could fill and stop the run.
 stderr_path = os.path.join(args.work, "stderr.txt")
 stderr_file = open(stderr_path, "wb")
-p = subprocess.Popen([args.proviso, "eval", policy, "--input", "-", "--engine", args.engine], stdin=subprocess.PIPE,
+p = subprocess.Popen([args.proviso, "eval", policy, "--input", "-", "--engine", args.engine, "--jobs", str(args.jobs)],
+                     stdin=subprocess.PIPE,
                      stdout=subprocess.PIPE, stderr=stderr_file, env=env)
 lines = [0]
 

@@ -2,12 +2,16 @@
 // for a worker and every chunk's `done` flag; a chunk is touched by one thread at a time
 // (filled by the reader, then evaluated by one worker, then written by the reader), so its
 // contents need no lock of their own.
+//
+// Memory: each worker allocates from its own malloc arena (glibc's default). Calendars built
+// from input-dependent holidays live in a cache shared by every thread (64 MiB, least recently
+// used out); one evicted by another thread than its maker goes back to its maker's arena, so
+// with N threads the peak can approach N times the cache's budget before it stops growing
+// (docs/LIMITS.md). One arena for all threads kept the peak flat but made --jobs 2 slower
+// than --jobs 1 on the Qlik OEM workload (lock contention in malloc).
 #include "tools/eval_pipeline.h"
 
 #include <sched.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include <condition_variable>
 #include <deque>
@@ -204,16 +208,6 @@ class Pipeline {
 
 PipelineResult run_pipeline(InputStream& in, bool yaml, size_t jobs, const std::function<Session()>& make_session,
                             Output& out, std::string* fatal) {
-#ifdef __GLIBC__
-  // One malloc arena for every thread. With one per thread, memory one thread frees (a
-  // calendar evicted from the shared cache, made by another thread) stays in its maker's
-  // arena, and the peak grew with the number of distinct calendars up to about one cache
-  // budget per thread (tests/cli/bounded_caches.py: 144 MiB after 10,000 records, 187 MiB
-  // after 600,000, on two threads); with one arena it is flat, as on one thread, and
-  // measured no slower on two. Set before the workers start: a thread picks its arena at its
-  // first allocation.
-  mallopt(M_ARENA_MAX, 1);
-#endif
   Pipeline pipeline(yaml, jobs, make_session, out);
   // Before a read that would block, every input read so far is handed out, and for a reader
   // downstream of a pipe its lines are written.

@@ -2,9 +2,10 @@
 """A long stream of records whose holidays depend on the record (a new calendar for each) runs
 in flat memory: the calendar caches are bounded (hardening issue, finding 6). The peak RSS of
 60,000 such records is that of 10,000 (plus at most 8 MiB), on the JIT and on the interpreter, on
-one thread and on two (`--jobs 2`, where the cache is shared between the threads and
-tools/eval_pipeline.cpp keeps one malloc arena, so that memory freed by one thread is reused
-by the other).
+one thread. On two (`--jobs 2`) the cache is shared, but a calendar freed by the other thread
+than its maker goes back to its maker's malloc arena, so the peak may grow by up to one more
+cache budget (64 MiB) before it stops (tools/eval_pipeline.cpp, docs/LIMITS.md; measured 144
+MiB after 10,000 records, 187 MiB after 600,000): the margin there is 72 MiB.
 Usage: bounded_caches.py PROVISO WORK_DIR"""
 import datetime
 import os
@@ -84,7 +85,7 @@ if os.environ.get("PROVISO_SANITIZED") == "1":
     print("memory not checked: a sanitizer build keeps freed memory in quarantine")
     sys.exit(0)
 peak(100, "jit")  # compiles the policy into the cache: the runs measured only load it
-for engine, jobs, margin_mib in (("jit", 1, 8), ("interp", 1, 8), ("jit", 2, 8), ("interp", 2, 8)):
+for engine, jobs, margin_mib in (("jit", 1, 8), ("interp", 1, 8), ("jit", 2, 72), ("interp", 2, 72)):
     small, large = peak(10000, engine, jobs), peak(60000, engine, jobs)
     print(f"{engine}, --jobs {jobs}: peak RSS {small} KiB after 10,000 records, {large} KiB after 60,000")
     if large > small + margin_mib * 1024:
