@@ -65,7 +65,13 @@ struct Session::Impl {
 #endif
 
   ir::EvalResult evaluate(const std::vector<ir::Value>& inputs);
+  // Decodes one input with `decode` (a call of a records::Decoder method taking a sink) and
+  // evaluates it: straight into the JIT's flat frame when the JIT evaluates every decision
+  // without explanations, else through ir::Values.
+  template <class Decode>
+  Evaluation decode_and_evaluate(Decode&& decode);
   Evaluation finish(const records::DecodeResult& decoded);
+  Evaluation finish(const ir::EvalResult& r);
   Evaluation error(std::string_view path, std::string_view message, int32_t loc = -1) const;
   template <class F>
   static void each_line(Session& s, std::string_view ndjson, size_t first_line, F&& f);
@@ -515,10 +521,27 @@ ir::EvalResult Session::Impl::evaluate(const std::vector<ir::Value>& inputs) {
   return policy->interp.evaluate(inputs, options);
 }
 
+template <class Decode>
+Evaluation Session::Impl::decode_and_evaluate(Decode&& decode) {
+#if PROVISO_ENABLE_JIT
+  if (policy->jit && !options.explain && options.decisions.empty()) {
+    if (!jit_session) jit_session = std::make_unique<jit::Session>(*policy->jit);
+    if (auto bad = decode(jit_session->input_sink())) return error(bad->path, bad->message);
+    return finish(jit_session->evaluate_input());
+  }
+#endif
+  records::TreeSink sink(policy->program->schema);
+  if (auto bad = decode(sink)) return error(bad->path, bad->message);
+  return finish(evaluate(sink.values));
+}
+
 Evaluation Session::Impl::finish(const records::DecodeResult& decoded) {
-  const ir::Program& p = *policy->program;
   if (!decoded.ok()) return error(decoded.error->path, decoded.error->message);
-  ir::EvalResult r = evaluate(decoded.values);
+  return finish(evaluate(decoded.values));
+}
+
+Evaluation Session::Impl::finish(const ir::EvalResult& r) {
+  const ir::Program& p = *policy->program;
   if (!r.ok) return error(r.error.path, r.error.message, r.error.loc);
   if (auto bad = records::unwritable_decision(p, r.decisions, r.home_zone)) return error(bad->first, bad->second);
   Evaluation e;
@@ -564,15 +587,23 @@ Evaluation guarded_evaluation(F&& f) {
 }  // namespace
 
 Evaluation Session::evaluate_json(std::string_view json) {
-  return guarded_evaluation([&] { return impl_->finish(impl_->decoder.decode_json(json)); });
+  return guarded_evaluation([&] {
+    return impl_->decode_and_evaluate([&](ir::ValueSink& sink) { return impl_->decoder.decode_json(json, sink); });
+  });
 }
 
 Evaluation Session::evaluate_json_padded(std::string_view json, size_t capacity) {
-  return guarded_evaluation([&] { return impl_->finish(impl_->decoder.decode_json(json, capacity)); });
+  return guarded_evaluation([&] {
+    return impl_->decode_and_evaluate(
+        [&](ir::ValueSink& sink) { return impl_->decoder.decode_json(json, capacity, sink); });
+  });
 }
 
 Evaluation Session::evaluate_yaml(std::string_view document, size_t first_line) {
-  return guarded_evaluation([&] { return impl_->finish(impl_->decoder.decode_yaml_document(document, first_line)); });
+  return guarded_evaluation([&] {
+    return impl_->decode_and_evaluate(
+        [&](ir::ValueSink& sink) { return impl_->decoder.decode_yaml_document(document, first_line, sink); });
+  });
 }
 
 Evaluation Session::input_error(std::string_view path, std::string_view message) const {

@@ -648,6 +648,7 @@ struct Session::Impl {
   std::vector<int32_t> statuses;
   size_t stride = 0;
   FlatRecord record;  // evaluate()'s, reused
+  FlatSink sink{policy.host.layout(), record};
 };
 
 Session::Session(const CompiledPolicy& policy) : impl_(std::make_unique<Impl>(policy)) {}
@@ -693,6 +694,13 @@ ir::EvalResult Session::evaluate(const std::vector<ir::Value>& inputs) {
   if (!flatten_for_evaluation(impl_->policy.host.layout(), inputs, &impl_->record, &result)) return result;
   run(impl_->record);
   return this->result(impl_->record);
+}
+
+ir::ValueSink& Session::input_sink() { return impl_->sink; }
+
+ir::EvalResult Session::evaluate_input() {
+  run(impl_->record);
+  return result(impl_->record);
 }
 
 const uint8_t* Session::output() const { return impl_->out.get(); }

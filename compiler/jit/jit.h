@@ -109,6 +109,11 @@ class Session {
   // CompiledPolicy::evaluate for every decision, without explanations, reusing this session's
   // flat record, frame, output and arena: nothing is allocated per record but the result.
   ir::EvalResult evaluate(const std::vector<ir::Value>& inputs);
+  // The same, with no ir::Value inputs: a decoder writes one record straight into this
+  // session's flat record through input_sink() (records::Decoder::decode_json with a sink),
+  // then evaluate_input() evaluates it.
+  ir::ValueSink& input_sink();
+  ir::EvalResult evaluate_input();
 
   // Evaluates every decision of one record; true when it succeeded. (A record that could nest
   // past the interpreter's depth limit is evaluated by the interpreter; output() is then stale.)

@@ -401,6 +401,87 @@ bool flatten_inputs(const Layout& layout, const std::vector<Value>& inputs, Flat
   return true;
 }
 
+// ---- decoding straight into a FlatRecord ----
+
+void FlatSink::begin(size_t inputs) {
+  record_.arena_.reset();
+  record_.pointers_.assign(inputs, nullptr);
+  level_ = 0;
+}
+
+ir::ValueSink::Slot FlatSink::input(size_t index, const Type& type) {
+  jit::Slot s = layout_.slot(type);
+  auto* p =
+      static_cast<uint8_t*>(record_.arena_.allocate(std::max<uint32_t>(s.size, 1), std::max<uint32_t>(s.align, 16)));
+  std::memset(p, 0, s.size);
+  record_.pointers_[index] = p;
+  return p;
+}
+
+void FlatSink::none(Slot slot, const Type& type) {
+  if (Layout::has_tag(type)) static_cast<uint8_t*>(slot)[0] = 0;
+}
+
+bool FlatSink::scalar(Slot slot, const Type& type, Value&& value, std::string* error) {
+  return write_flat(layout_, type, value, static_cast<uint8_t*>(slot), record_.arena_, error);
+}
+
+// Slots handed out are zeroed (input(), element(), or inside a zeroed record), so a record's
+// absent optional fields already read as none.
+ir::ValueSink::Nested FlatSink::begin_record(Slot slot, const Type& type) {
+  auto* p = static_cast<uint8_t*>(slot);
+  if (Layout::has_tag(type)) {
+    p[0] = 1;
+    p += layout_.value_offset(type);
+  }
+  return {p, 0};
+}
+
+ir::ValueSink::Slot FlatSink::field(Nested& record, const Type& type, size_t index) {
+  return static_cast<uint8_t*>(record.at) + layout_.field_offset(type.id, static_cast<int>(index));
+}
+
+ir::ValueSink::Nested FlatSink::begin_list(Slot, const Type&) {
+  if (elements_.size() <= level_) {
+    elements_.emplace_back();
+    counts_.push_back(0);
+  }
+  elements_[level_].clear();
+  counts_[level_] = 0;
+  return {nullptr, level_++};
+}
+
+// Elements are gathered in a buffer per nesting level (malloc's alignment suits every slot),
+// growing by one zeroed slot at a time; flat values hold no pointers into themselves, so
+// moving them when the buffer grows is safe.
+ir::ValueSink::Slot FlatSink::element(Nested& list, const Type& type) {
+  std::vector<uint8_t>& buffer = elements_[list.level];
+  size_t size = layout_.slot(*type.elem).size;
+  buffer.resize(buffer.size() + size, 0);
+  ++counts_[list.level];
+  return buffer.data() + buffer.size() - size;
+}
+
+void FlatSink::end_list(Slot slot, const Type& type, Nested& list, bool ok) {
+  level_ = list.level;
+  if (!ok) return;
+  auto* dst = static_cast<uint8_t*>(slot);
+  if (Layout::has_tag(type)) {
+    dst[0] = 1;
+    dst += layout_.value_offset(type);
+  }
+  const std::vector<uint8_t>& buffer = elements_[list.level];
+  jit::Slot es = layout_.slot(*type.elem);
+  uint64_t count = counts_[list.level];
+  uint8_t* elems = nullptr;
+  if (!buffer.empty()) {
+    elems = static_cast<uint8_t*>(record_.arena_.allocate(buffer.size(), es.align));
+    std::memcpy(elems, buffer.data(), buffer.size());
+  }
+  store<const void*>(dst, elems);
+  store<uint64_t>(dst + 8, count);
+}
+
 // ---- constants ----
 
 ConstPlan ConstPlan::of(const ir::Program& program, const Layout& layout) {

@@ -20,6 +20,7 @@
 #include <proviso/rt/jit_abi.h>
 
 #include "compiler/ir/program.h"
+#include "compiler/ir/value_sink.h"
 
 namespace proviso::jit {
 
@@ -90,8 +91,11 @@ ir::Value read_flat(const Layout& layout, const ir::Type& t, const uint8_t* src,
 // Copies the lists inside a flat value into `arena` (they may point into a dead frame).
 void persist_flat(const Layout& layout, const ir::Type& t, uint8_t* dst, rt::jit::Arena& arena);
 
+class FlatSink;
+
 // One evaluation input in flat form: one pointer per InputDef (null for an absent optional
-// input) into memory owned by this object. Built once per record, outside timed loops.
+// input) into memory owned by this object. Built by flatten_inputs from ir::Values, or by a
+// decoder through a FlatSink.
 class FlatRecord {
  public:
   const uint8_t* const* pointers() const { return pointers_.data(); }
@@ -100,6 +104,7 @@ class FlatRecord {
 
  private:
   friend bool flatten_inputs(const Layout&, const std::vector<ir::Value>&, FlatRecord*, std::string*, std::string*);
+  friend class FlatSink;
   rt::jit::Arena arena_;
   std::vector<const uint8_t*> pointers_;
 };
@@ -108,6 +113,33 @@ class FlatRecord {
 // `path` the input path of the wrong value ("case.severity"); without, `error` names the path.
 bool flatten_inputs(const Layout& layout, const std::vector<ir::Value>& inputs, FlatRecord* out, std::string* error,
                     std::string* path = nullptr);
+
+// A decoder's sink (compiler/ir/value_sink.h) that writes the inputs straight into a
+// FlatRecord, as flatten_inputs would write the same values, with no ir::Value tree between:
+// records in place, list elements gathered per nesting level and then copied into the
+// record's arena, texts copied into it. Reuses its buffers between documents.
+class FlatSink final : public ir::ValueSink {
+ public:
+  FlatSink(const Layout& layout, FlatRecord& record) : layout_(layout), record_(record) {}
+
+  void begin(size_t inputs) override;
+  Slot input(size_t index, const ir::Type& type) override;
+  void none(Slot slot, const ir::Type& type) override;
+  bool scalar(Slot slot, const ir::Type& type, ir::Value&& value, std::string* error) override;
+  Nested begin_record(Slot slot, const ir::Type& type) override;
+  Slot field(Nested& record, const ir::Type& type, size_t index) override;
+  void end_record(Slot, const ir::Type&, Nested&, bool) override {}
+  Nested begin_list(Slot slot, const ir::Type& type) override;
+  Slot element(Nested& list, const ir::Type& type) override;
+  void end_list(Slot slot, const ir::Type& type, Nested& list, bool ok) override;
+
+ private:
+  const Layout& layout_;
+  FlatRecord& record_;
+  std::vector<std::vector<uint8_t>> elements_;  // per list nesting level, the elements so far
+  std::vector<uint64_t> counts_;                // and how many there are
+  size_t level_ = 0;
+};
 
 // Where constants that are not immediates live in the constant pool.
 struct ConstPlan {

@@ -317,4 +317,33 @@ std::optional<DecodeError> check_ranges(const ir::Value& v, const ir::Type& t, c
   }
 }
 
+ir::ValueList& TreeSink::push() {
+  if (lists_.size() <= level_) lists_.emplace_back();
+  ir::ValueList& list = lists_[level_++];
+  list.clear();
+  return list;
+}
+
+ir::ValueSink::Nested TreeSink::begin_record(Slot, const ir::Type& type) {
+  Nested record{nullptr, level_};
+  push().resize(schema_.records[static_cast<size_t>(type.id)].fields.size());
+  return record;
+}
+
+void TreeSink::end_record(Slot slot, const ir::Type&, Nested& record, bool ok) {
+  level_ = record.level;
+  if (ok) *static_cast<ir::Value*>(slot) = ir::Value::record(std::move(lists_[record.level]));
+}
+
+ir::ValueSink::Nested TreeSink::begin_list(Slot, const ir::Type&) {
+  Nested list{nullptr, level_};
+  push();
+  return list;
+}
+
+void TreeSink::end_list(Slot slot, const ir::Type&, Nested& list, bool ok) {
+  level_ = list.level;
+  if (ok) *static_cast<ir::Value*>(slot) = ir::Value::list(std::move(lists_[list.level]));
+}
+
 }  // namespace proviso::records

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "compiler/ir/program.h"
+#include "compiler/ir/value_sink.h"
 
 namespace proviso::records {
 
@@ -45,6 +46,39 @@ struct Limits {
   size_t max_alias_values = 1u << 20;  // values reached through YAML aliases, per document
 };
 
+// Builds interpreter values: one ir::Value per input (none when absent). Reuses its stack of
+// field and element lists between documents.
+class TreeSink final : public ir::ValueSink {
+ public:
+  std::vector<ir::Value> values;
+
+  void begin(size_t inputs) override {
+    values.assign(inputs, ir::Value::none());
+    level_ = 0;
+  }
+  Slot input(size_t index, const ir::Type&) override { return &values[index]; }
+  void none(Slot slot, const ir::Type&) override { *static_cast<ir::Value*>(slot) = ir::Value::none(); }
+  bool scalar(Slot slot, const ir::Type&, ir::Value&& value, std::string*) override {
+    *static_cast<ir::Value*>(slot) = std::move(value);
+    return true;
+  }
+  Nested begin_record(Slot, const ir::Type& type) override;
+  Slot field(Nested& record, const ir::Type&, size_t index) override { return &lists_[record.level][index]; }
+  void end_record(Slot slot, const ir::Type&, Nested& record, bool ok) override;
+  Nested begin_list(Slot, const ir::Type&) override;
+  Slot element(Nested& list, const ir::Type&) override { return &lists_[list.level].emplace_back(); }
+  void end_list(Slot slot, const ir::Type&, Nested& list, bool ok) override;
+
+  // The schema the record types refer to (begin_record sizes its fields from it).
+  explicit TreeSink(const ir::Schema& schema) : schema_(schema) {}
+
+ private:
+  ir::ValueList& push();
+  const ir::Schema& schema_;
+  std::vector<ir::ValueList> lists_;  // one per nesting level being filled
+  size_t level_ = 0;
+};
+
 // Bytes that must be readable after the text for in-place JSON decoding.
 inline constexpr size_t kJsonPadding = 64;
 
@@ -60,9 +94,14 @@ class Decoder {
 
   // One JSON object. Copies the text into a padded buffer first.
   DecodeResult decode_json(std::string_view text);
+  std::optional<DecodeError> decode_json(std::string_view text, ir::ValueSink& sink);
   // In place: [text.data(), text.data() + capacity) must be readable and
   // capacity >= text.size() + kJsonPadding.
   DecodeResult decode_json(std::string_view text, size_t capacity);
+  // In place, into `sink` instead of ir::Values (compiler/ir/value_sink.h; the JIT decodes
+  // straight into its flat frame this way): the first error, or nullopt. The same checks,
+  // messages and paths as the other forms.
+  std::optional<DecodeError> decode_json(std::string_view text, size_t capacity, ir::ValueSink& sink);
   // Every document of a YAML stream, one result each, in order: the stream is cut into
   // documents first (YamlSplitter, yaml_stream.h), so a document that fails (invalid YAML,
   // too large) fails alone.
@@ -72,6 +111,7 @@ class Decoder {
   // of its own, within limits_: nesting (flow brackets are counted before parsing), values,
   // values reached through aliases (counted without expanding them).
   DecodeResult decode_yaml_document(std::string_view text, size_t first_line = 1);
+  std::optional<DecodeError> decode_yaml_document(std::string_view text, size_t first_line, ir::ValueSink& sink);
 
   const Limits& limits() const { return limits_; }
 

@@ -178,11 +178,16 @@ Decoder::Decoder(const ir::Schema& schema, const std::vector<ir::InputDef>& inpu
 Decoder::~Decoder() = default;
 
 DecodeResult Decoder::decode_json(std::string_view text) {
-  if (text.size() > limits_.max_input_bytes) {
-    DecodeResult r;
-    r.error = DecodeError{"", fmt::format("input larger than {} MiB", limits_.max_input_bytes >> 20)};
-    return r;
-  }
+  TreeSink sink(schema_);
+  DecodeResult result;
+  result.error = decode_json(text, sink);
+  if (!result.error) result.values = std::move(sink.values);
+  return result;
+}
+
+std::optional<DecodeError> Decoder::decode_json(std::string_view text, ir::ValueSink& sink) {
+  if (text.size() > limits_.max_input_bytes)
+    return DecodeError{"", fmt::format("input larger than {} MiB", limits_.max_input_bytes >> 20)};
   if (impl_->scratch_capacity < text.size() + kJsonPadding) {
     impl_->scratch = PaddedText::copy_of(text);
     impl_->scratch_capacity = text.size() + kJsonPadding;
@@ -191,16 +196,19 @@ DecodeResult Decoder::decode_json(std::string_view text) {
     std::memset(impl_->scratch.data.get() + text.size(), 0, kJsonPadding);
     impl_->scratch.size = text.size();
   }
-  return decode_json(std::string_view(impl_->scratch.data.get(), text.size()), impl_->scratch_capacity);
+  return decode_json(std::string_view(impl_->scratch.data.get(), text.size()), impl_->scratch_capacity, sink);
 }
 
 DecodeResult Decoder::decode_json(std::string_view text, size_t capacity) {
+  TreeSink sink(schema_);
   DecodeResult result;
-  auto fail = [&](std::string message) {
-    result.values.clear();
-    result.error = DecodeError{"", std::move(message)};
-    return result;
-  };
+  result.error = decode_json(text, capacity, sink);
+  if (!result.error) result.values = std::move(sink.values);
+  return result;
+}
+
+std::optional<DecodeError> Decoder::decode_json(std::string_view text, size_t capacity, ir::ValueSink& sink) {
+  auto fail = [](std::string message) { return DecodeError{"", std::move(message)}; };
   if (text.size() > limits_.max_input_bytes)
     return fail(fmt::format("input larger than {} MiB", limits_.max_input_bytes >> 20));
   if (std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }))
@@ -225,16 +233,16 @@ DecodeResult Decoder::decode_json(std::string_view text, size_t capacity) {
 
   JsonSource src;
   detail::Walker<JsonSource> w(src, schema_, limits_);
-  result = w.decode_inputs(root, inputs_);
-  if (!result.ok()) {
+  std::optional<DecodeError> error = w.decode_inputs(root, inputs_, sink);
+  if (error) {
     // On Demand reads only as far as the first problem; a syntax error anywhere in the text
     // is the better report, so check the whole text on this (rare) path. A syntax error met
     // while walking keeps the field path it was met at.
     if (auto bad = check_json_syntax(text)) {
-      if (result.error->message.rfind("invalid JSON", 0) != 0) return fail(bad->to_string());
-      result.error->message = bad->to_string();
+      if (error->message.rfind("invalid JSON", 0) != 0) return fail(bad->to_string());
+      error->message = bad->to_string();
     }
-    return result;
+    return error;
   }
   // Anything after the object is an error ("{...} {...}" on one line).
   auto loc = doc.current_location();
@@ -242,7 +250,7 @@ DecodeResult Decoder::decode_json(std::string_view text, size_t capacity) {
     if (auto bad = check_json_syntax(text)) return fail(bad->to_string());
     return fail("invalid JSON: unexpected text after the input object");
   }
-  return result;
+  return std::nullopt;
 }
 
 std::vector<InputText> split_json_inputs(std::string_view text, const Limits& limits) {

@@ -81,15 +81,19 @@ struct YamlSource {
   }
 };
 
-DecodeResult failed(std::string message) {
-  DecodeResult r;
-  r.error = DecodeError{"", std::move(message)};
-  return r;
-}
-
 }  // namespace
 
 DecodeResult Decoder::decode_yaml_document(std::string_view text, size_t first_line) {
+  TreeSink sink(schema_);
+  DecodeResult result;
+  result.error = decode_yaml_document(text, first_line, sink);
+  if (!result.error) result.values = std::move(sink.values);
+  return result;
+}
+
+std::optional<DecodeError> Decoder::decode_yaml_document(std::string_view text, size_t first_line,
+                                                         ir::ValueSink& sink) {
+  auto failed = [](std::string message) { return DecodeError{"", std::move(message)}; };
   if (text.size() > limits_.max_input_bytes)
     return failed(yaml::too_large_message(first_line, limits_.max_input_bytes));
   if (!yaml_) yaml_ = std::make_unique<yaml::DocumentReader>();
@@ -100,7 +104,7 @@ DecodeResult Decoder::decode_yaml_document(std::string_view text, size_t first_l
   YamlSource src{tree, first_line, {}};
   detail::Walker<YamlSource> w(src, schema_, limits_);
   YamlVal root{tree.root};
-  return w.decode_inputs(root, inputs_);
+  return w.decode_inputs(root, inputs_, sink);
 }
 
 std::vector<DecodeResult> Decoder::decode_yaml(std::string_view text) {

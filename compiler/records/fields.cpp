@@ -185,7 +185,7 @@ DecodeResult decode_fields(const FieldTable& table, const FieldValues& values, c
   FieldSource source{table, values, {}};
   detail::Walker<FieldSource> walker(source, schema, limits);
   FieldSource::Node root;
-  return walker.decode_inputs(root, inputs);
+  return walker.decode_values(root, inputs);
 }
 
 }  // namespace proviso::records

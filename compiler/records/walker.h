@@ -1,5 +1,6 @@
 // Internal to compiler/records: the schema-driven walk shared by the JSON and YAML decoders.
-// A Source adapter exposes one document's values; the walker checks them against ir::Types.
+// A Source adapter exposes one document's values; the walker checks them against ir::Types
+// and hands them to an ir::ValueSink (records::TreeSink for ir::Values, or the JIT's flat frame).
 //
 // Adapter interface (Val is the adapter's value handle):
 //   NodeKind kind(Val&)                           NodeKind::Invalid on a syntax error
@@ -21,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/ir/value_sink.h"
 #include "compiler/records/decode.h"
 #include "compiler/records/forms.h"
 
@@ -101,11 +103,11 @@ class Walker {
  public:
   Walker(Source& src, const ir::Schema& schema, const Limits& limits) : src_(src), schema_(schema), limits_(limits) {}
 
-  // The top-level object: keys are input names.
+  // The top-level object: keys are input names. The first error, or nullopt.
   template <class Val>
-  DecodeResult decode_inputs(Val& root, const std::vector<ir::InputDef>& inputs) {
-    DecodeResult result;
-    result.values.assign(inputs.size(), ir::Value::none());
+  std::optional<DecodeError> decode_inputs(Val& root, const std::vector<ir::InputDef>& inputs, ir::ValueSink& sink) {
+    sink_ = &sink;
+    sink.begin(inputs.size());
     SeenSet seen(inputs.size());
     bool ok = src_.fields(root, [&](std::string_view key, auto& child) {
       int idx = -1;
@@ -123,7 +125,8 @@ class Walker {
       if (k == NodeKind::Null) {
         r = src_.null(child) ? (in.optional || fail("missing required input")) : syntax();
       } else {
-        r = decode(child, in.type.as_required(), &result.values[idx]);
+        ir::Type type = in.type.as_required();
+        r = decode(child, type, sink.input(static_cast<size_t>(idx), type));
       }
       path_.pop();
       return r;
@@ -137,12 +140,13 @@ class Walker {
         }
       }
     }
-    if (error_) {
-      result.values.clear();
-      result.error = std::move(error_);
-    }
-    return result;
+    if (!error_ && sink_error_) error_ = std::move(sink_error_);
+    return std::move(error_);
   }
+
+  // decode_inputs into a TreeSink: one ir::Value per input.
+  template <class Val>
+  DecodeResult decode_values(Val& root, const std::vector<ir::InputDef>& inputs);
 
   bool failed() const { return error_.has_value(); }
   std::optional<DecodeError>& error() { return error_; }
@@ -185,7 +189,7 @@ class Walker {
   }
 
   template <class Val>
-  bool decode(Val& v, const ir::Type& t, ir::Value* out) {
+  bool decode(Val& v, const ir::Type& t, ir::ValueSink::Slot out) {
     if (++values_ > limits_.max_values)
       return fail(fmt::format("input too large: more than {} values", limits_.max_values));
     NodeKind k = src_.kind(v);
@@ -193,7 +197,7 @@ class Walker {
     if (k == NodeKind::Null) {
       if (!src_.null(v)) return syntax();
       if (t.optional) {
-        *out = ir::Value::none();
+        sink_->none(out, t);
         return true;
       }
       return fail("expected " + expected_description(t, schema_) + ", got null");
@@ -211,7 +215,10 @@ class Walker {
     Scalar s;
     if (!read_scalar(v, k, &s)) return false;
     std::string message;
-    if (!decode_scalar(s, t, schema_, out, &message)) return fail(std::move(message));
+    ir::Value value;
+    if (!decode_scalar(s, t, schema_, &value, &message)) return fail(std::move(message));
+    if (!sink_->scalar(out, t, std::move(value), &message) && !sink_error_)
+      sink_error_ = DecodeError{path_.str(), std::move(message)};
     return true;
   }
 
@@ -229,11 +236,18 @@ class Walker {
   }
 
   template <class Val>
-  bool decode_record(Val& v, const ir::Type& t, ir::Value* out) {
+  bool decode_record(Val& v, const ir::Type& t, ir::ValueSink::Slot out) {
     if (path_.depth() >= limits_.max_depth)
       return fail(fmt::format("nesting deeper than {} levels", limits_.max_depth));
     const ir::RecordDef& rd = schema_.records[static_cast<size_t>(t.id)];
-    ir::ValueList fields(rd.fields.size());
+    ir::ValueSink::Nested record = sink_->begin_record(out, t);
+    bool ok = decode_fields(v, t, rd, record);
+    sink_->end_record(out, t, record, ok);
+    return ok;
+  }
+
+  template <class Val>
+  bool decode_fields(Val& v, const ir::Type& t, const ir::RecordDef& rd, ir::ValueSink::Nested& record) {
     SeenSet seen(rd.fields.size());
     size_t next = 0;  // writers usually follow declaration order: try the next field first
     bool ok = src_.fields(v, [&](std::string_view key, auto& child) {
@@ -242,7 +256,7 @@ class Walker {
       if (idx < 0) return fail_named(key, "unknown field");
       if (!seen.mark(static_cast<size_t>(idx))) return fail_named(key, "duplicate field");
       path_.push(std::string_view(rd.fields[idx].name));
-      bool r = decode(child, rd.fields[idx].type, &fields[idx]);
+      bool r = decode(child, rd.fields[idx].type, sink_->field(record, t, static_cast<size_t>(idx)));
       path_.pop();
       return r;
     });
@@ -250,38 +264,48 @@ class Walker {
     for (size_t i = 0; i < rd.fields.size(); ++i) {
       if (!seen.has(i) && !rd.fields[i].type.optional) return fail_named(rd.fields[i].name, "missing required field");
     }
-    *out = ir::Value::record(std::move(fields));
     return true;
   }
 
   template <class Val>
-  bool decode_list(Val& v, const ir::Type& t, ir::Value* out) {
+  bool decode_list(Val& v, const ir::Type& t, ir::ValueSink::Slot out) {
     if (path_.depth() >= limits_.max_depth)
       return fail(fmt::format("nesting deeper than {} levels", limits_.max_depth));
     const ir::Type& elem = *t.elem;
-    ir::ValueList items;
+    ir::ValueSink::Nested list = sink_->begin_list(out, t);
     size_t index = 0;
     bool ok = src_.elements(v, [&](auto& child) {
       if (index >= limits_.max_list_length)
         return fail(fmt::format("list longer than {} elements", limits_.max_list_length));
       path_.push(index);
-      items.emplace_back();
-      bool r = decode(child, elem, &items.back());
+      bool r = decode(child, elem, sink_->element(list, t));
       path_.pop();
       ++index;
       return r;
     });
-    if (!ok) return error_ ? false : syntax();
-    *out = ir::Value::list(std::move(items));
-    return true;
+    if (!ok && !error_) syntax();
+    sink_->end_list(out, t, list, ok);
+    return ok;
   }
 
   Source& src_;
   const ir::Schema& schema_;
   const Limits& limits_;
+  ir::ValueSink* sink_ = nullptr;
   Path path_;
   std::optional<DecodeError> error_;
+  std::optional<DecodeError> sink_error_;  // the first value the sink could not represent
   size_t values_ = 0;
 };
+
+template <class Source>
+template <class Val>
+DecodeResult Walker<Source>::decode_values(Val& root, const std::vector<ir::InputDef>& inputs) {
+  TreeSink sink(schema_);
+  DecodeResult result;
+  result.error = decode_inputs(root, inputs, sink);
+  if (!result.error) result.values = std::move(sink.values);
+  return result;
+}
 
 }  // namespace proviso::records::detail

@@ -2,7 +2,9 @@
 // through the interpreter and the JIT and demands identical output"). Inputs are decoded for
 // policies/qlik/oem_maintenance.policy as in `decode` (JSON and NDJSON); each one is evaluated
 // by the reference interpreter and by the JIT (compiler/jit, PROVISO_FUZZ_JIT, no object cache),
-// and both must give the same output line and the same error location. Built without the JIT,
+// and both must give the same output line and the same error location. The JIT also decodes
+// each input straight into its flat frame (jit::FlatSink): the same decode error, or the same
+// line, is demanded. Built without the JIT,
 // or when the JIT refuses the policy, the second engine is a fresh interpreter, which at least
 // checks that evaluation does not depend on the calendar cache.
 #include <cstddef>
@@ -30,6 +32,7 @@ std::unique_ptr<records::Decoder> decoder;
 std::unique_ptr<interp::Interpreter> reference;
 #ifdef PROVISO_FUZZ_JIT
 std::unique_ptr<const jit::CompiledPolicy> jitted;
+std::unique_ptr<jit::Session> direct;  // decodes into the frame
 #endif
 
 // One output line of `proviso eval` for an evaluation result.
@@ -66,6 +69,7 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
   auto created = jit::CompiledPolicy::create(*program, options);
   if (created.ok()) {
     jitted = std::move(created.policy);
+    direct = std::make_unique<jit::Session>(*jitted);
   } else {
     std::fprintf(stderr, "interp_vs_jit fuzzer: the JIT refused the policy (%s); comparing with a fresh interpreter\n",
                  created.status.message.c_str());
@@ -79,6 +83,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const records::InputText& part : records::split_json_inputs(text, decoder->limits())) {
     if (part.error) continue;
     records::DecodeResult decoded = decoder->decode_json(part.text);
+#ifdef PROVISO_FUZZ_JIT
+    if (direct) {
+      std::optional<records::DecodeError> bad = decoder->decode_json(part.text, direct->input_sink());
+      FUZZ_CHECK(bad.has_value() == !decoded.ok(), "decoding into values and into the frame disagree on success");
+      if (bad) FUZZ_CHECK(bad->to_string() == decoded.error->to_string(), "decode errors differ: " + bad->to_string());
+      if (!bad) {
+        std::string into_values = line_of(jitted->evaluate(decoded.values));
+        std::string into_frame = line_of(direct->evaluate_input());
+        FUZZ_CHECK(into_values == into_frame,
+                   "decoded into values: " + into_values + "\ninto the frame: " + into_frame);
+      }
+    }
+#endif
     if (!decoded.ok()) continue;
     ir::EvalResult want = reference->evaluate(decoded.values);
     ir::EvalResult got = evaluate_other_engine(decoded.values);

@@ -12,6 +12,7 @@
 #include "compiler/driver/compile.h"
 #include "compiler/interp/interpreter.h"
 #include "compiler/jit/jit.h"
+#include "compiler/records/decode.h"
 #include "compiler/records/encode.h"
 #include "tests/jit/diff_support.h"
 
@@ -344,12 +345,21 @@ int env_int(const char* name, int fallback) {
   return fallback;
 }
 
+// One input record as `proviso eval` reads it: each present input in its JSON form.
+std::string input_json(const ir::Program& p, const std::vector<ir::Value>& inputs) {
+  records::Json object = records::Json::object();
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (!inputs[i].is_none())
+      object[p.inputs[i].name] = records::encode(inputs[i], p.inputs[i].type.as_required(), p.schema, rt::utc_zone());
+  return object.dump();
+}
+
 }  // namespace
 
 TEST_CASE("JIT agrees with the interpreter on random policies") {
   int policies = env_int("PROVISO_RANDOM_POLICIES", 40);
   int inputs = jit_test::diff_count(60);
-  int compiled = 0, unsupported = 0, evaluations = 0, errors = 0, mismatches = 0;
+  int compiled = 0, unsupported = 0, evaluations = 0, errors = 0, mismatches = 0, direct_decodes = 0, decode_errors = 0;
   jit::JitOptions options;
   options.use_cache = false;
   for (int k = 0; k < policies; ++k) {
@@ -373,6 +383,8 @@ TEST_CASE("JIT agrees with the interpreter on random policies") {
       continue;
     }
     interp::Interpreter interp(p);
+    records::Decoder decoder(p);
+    jit::Session session(*jitted.policy);
     jit_test::InputGenerator inputs_gen(p, static_cast<uint64_t>(k) * 7919 + 1);
     for (int i = 0; i < inputs; ++i) {
       auto in = inputs_gen.next();
@@ -382,13 +394,35 @@ TEST_CASE("JIT agrees with the interpreter on random policies") {
       errors += e.ok ? 0 : 1;
       std::string diff = jit_test::difference(p, e, a);
       if (!diff.empty() && ++mismatches <= 3) FAIL_CHECK("policy " << k << ": " << diff << "\n" << text);
+
+      // The same input as JSON, decoded into values and also straight into the JIT's flat
+      // frame (jit::FlatSink): the same error, or the same evaluation.
+      std::string json = input_json(p, in);
+      records::DecodeResult tree = decoder.decode_json(json);
+      std::optional<records::DecodeError> bad = decoder.decode_json(json, session.input_sink());
+      ++direct_decodes;
+      decode_errors += tree.ok() ? 0 : 1;
+      if (tree.ok() == bad.has_value()) {
+        if (++mismatches <= 3)
+          FAIL_CHECK("policy " << k << ": decoded into values " << (tree.ok() ? "ok" : tree.error->to_string())
+                               << ", into the frame " << (bad ? bad->to_string() : "ok") << "\n"
+                               << json);
+      } else if (bad) {
+        if (bad->to_string() != tree.error->to_string() && ++mismatches <= 3)
+          FAIL_CHECK("policy " << k << ": " << tree.error->to_string() << " vs " << bad->to_string());
+      } else {
+        std::string direct = jit_test::difference(p, jitted.policy->evaluate(tree.values), session.evaluate_input());
+        if (!direct.empty() && ++mismatches <= 3)
+          FAIL_CHECK("policy " << k << ", decoded into the frame: " << direct << "\n" << json);
+      }
     }
   }
   WARN(
-      fmt::format("random policies: {} of {} compiled, {} evaluations ({} evaluation errors), {} mismatches, "
-                  "{} not compiled by the JIT",
-                  compiled, policies, evaluations, errors, mismatches, unsupported));
+      fmt::format("random policies: {} of {} compiled, {} evaluations ({} evaluation errors), {} decoded into "
+                  "the frame ({} decode errors), {} mismatches, {} not compiled by the JIT",
+                  compiled, policies, evaluations, errors, direct_decodes, decode_errors, mismatches, unsupported));
   CHECK(compiled * 10 >= policies * 7);  // the generator mostly writes valid policies
   CHECK(mismatches == 0);
   CHECK(unsupported == 0);
+  CHECK(decode_errors * 10 <= direct_decodes);  // the JSON forms of generated values mostly decode
 }
