@@ -322,6 +322,7 @@ void Host::decode(const uint8_t* out, const rt::jit::EvalState& state, const Own
   };
   result->ok = true;
   result->decisions.clear();
+  result->decisions.reserve(positions ? positions->size() : program_.decisions.size());
   const rt::Zone* zone = nullptr;
   const void* raw = nullptr;
   std::memcpy(static_cast<void*>(&raw), out + layout_.home_zone_offset(), sizeof raw);
