@@ -70,7 +70,6 @@ struct Session::Impl {
   // without explanations, else through ir::Values.
   template <class Decode>
   Evaluation decode_and_evaluate(Decode&& decode);
-  Evaluation finish(const records::DecodeResult& decoded);
   Evaluation finish(const ir::EvalResult& r);
   Evaluation error(std::string_view path, std::string_view message, int32_t loc = -1) const;
   template <class F>
@@ -535,11 +534,6 @@ Evaluation Session::Impl::decode_and_evaluate(Decode&& decode) {
   return finish(evaluate(sink.values));
 }
 
-Evaluation Session::Impl::finish(const records::DecodeResult& decoded) {
-  if (!decoded.ok()) return error(decoded.error->path, decoded.error->message);
-  return finish(evaluate(decoded.values));
-}
-
 Evaluation Session::Impl::finish(const ir::EvalResult& r) {
   const ir::Program& p = *policy->program;
   if (!r.ok) return error(r.error.path, r.error.message, r.error.loc);
@@ -617,8 +611,9 @@ Evaluation Session::evaluate(const Record& record) {
     const Record::Impl& r = *record.impl_;
     if (r.policy != impl_->policy) return impl_->error("", "the record was made by another policy");
     const ir::Program& p = *impl_->policy->program;
-    return impl_->finish(
-        records::decode_fields(r.policy->fields, r.values, p.schema, p.inputs, impl_->decoder.limits()));
+    return impl_->decode_and_evaluate([&](ir::ValueSink& sink) {
+      return records::decode_fields(r.policy->fields, r.values, p.schema, p.inputs, impl_->decoder.limits(), sink);
+    });
   });
 }
 

@@ -188,4 +188,13 @@ DecodeResult decode_fields(const FieldTable& table, const FieldValues& values, c
   return walker.decode_values(root, inputs);
 }
 
+std::optional<DecodeError> decode_fields(const FieldTable& table, const FieldValues& values, const ir::Schema& schema,
+                                         const std::vector<ir::InputDef>& inputs, const Limits& limits,
+                                         ir::ValueSink& sink) {
+  FieldSource source{table, values, {}};
+  detail::Walker<FieldSource> walker(source, schema, limits);
+  FieldSource::Node root;
+  return walker.decode_inputs(root, inputs, sink);
+}
+
 }  // namespace proviso::records

@@ -82,5 +82,9 @@ class FieldValues {
 // would give, values or the first error with its path.
 DecodeResult decode_fields(const FieldTable& table, const FieldValues& values, const ir::Schema& schema,
                            const std::vector<ir::InputDef>& inputs, const Limits& limits = {});
+// The same, into `sink` (compiler/ir/value_sink.h): the first error, or nullopt.
+std::optional<DecodeError> decode_fields(const FieldTable& table, const FieldValues& values, const ir::Schema& schema,
+                                         const std::vector<ir::InputDef>& inputs, const Limits& limits,
+                                         ir::ValueSink& sink);
 
 }  // namespace proviso::records

@@ -149,6 +149,11 @@ TEST_CASE("records: typed inputs evaluate as JSON does, on the Qlik deadlines wo
   check_workload("policies/qlik/oem_maintenance.policy", "policies/qlik/deadlines.ndjson", EngineKind::Interpreter);
 }
 
+TEST_CASE("records: typed inputs evaluate as JSON does, on the Qlik deadlines workload with the JIT") {
+  // Both decode straight into the JIT's frame (jit::FlatSink), from fields and from JSON.
+  check_workload("policies/qlik/oem_maintenance.policy", "policies/qlik/deadlines.ndjson", EngineKind::Auto);
+}
+
 TEST_CASE("records: typed inputs evaluate as JSON does, on the triage workload with the JIT") {
   check_workload("policies/bench/triage.policy", "policies/bench/triage.ndjson", EngineKind::Auto);
 }
