@@ -22,9 +22,14 @@
 #include "compiler/records/fields.h"
 #include "compiler/records/forms.h"
 
+// The Impl structs behind the public classes are internal: without this, the version script's
+// `proviso::Session::*` (api/libproviso.map) exported their member functions too, and every
+// change to them changed api/libproviso.symbols.
+#define PROVISO_INTERNAL __attribute__((visibility("hidden")))
+
 namespace proviso {
 
-struct Policy::Impl {
+struct PROVISO_INTERNAL Policy::Impl {
   explicit Impl(std::shared_ptr<const ir::Program> p) : program(std::move(p)), interp(*program), fields(*program) {}
   std::shared_ptr<const ir::Program> program;
   PolicyInfo info;
@@ -37,7 +42,7 @@ struct Policy::Impl {
   records::Limits limits;      // EngineOptions::limits
 };
 
-struct Record::Impl {
+struct PROVISO_INTERNAL Record::Impl {
   explicit Impl(std::shared_ptr<const Policy::Impl> p) : policy(std::move(p)), values(policy->fields) {}
   std::shared_ptr<const Policy::Impl> policy;
   records::FieldValues values;
@@ -45,7 +50,7 @@ struct Record::Impl {
   bool owns(Field f) const { return f.owner_ == policy.get(); }
 };
 
-struct Session::Impl {
+struct PROVISO_INTERNAL Session::Impl {
   Impl(std::shared_ptr<const Policy::Impl> p, ir::EvalOptions o, const EvalOptions& public_options)
       : policy(std::move(p)), decoder(policy->program->schema, policy->program->inputs, policy->limits),
         options(std::move(o)), json(public_options.json), values(public_options.values) {
