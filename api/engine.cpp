@@ -53,19 +53,20 @@ struct PROVISO_INTERNAL Record::Impl {
 struct PROVISO_INTERNAL Session::Impl {
   Impl(std::shared_ptr<const Policy::Impl> p, ir::EvalOptions o, const EvalOptions& public_options)
       : policy(std::move(p)), decoder(policy->program->schema, policy->program->inputs, policy->limits),
-        options(std::move(o)), json(public_options.json), values(public_options.values) {
+        tree(policy->program->schema), options(std::move(o)), json(public_options.json), values(public_options.values) {
     const ir::Program& program = *policy->program;
     for (int32_t d : options.decisions.empty() ? program.decisions : options.decisions)
       names.push_back(program.values[static_cast<size_t>(d)].name);
   }
   std::shared_ptr<const Policy::Impl> policy;
   records::Decoder decoder;
+  records::TreeSink tree;  // the inputs as ir::Values, when they are not decoded into the JIT's frame
   ir::EvalOptions options;
   bool json = true, values = false;
   std::vector<std::string> names;  // of options.decisions
 #if PROVISO_ENABLE_JIT
-  // The JIT's state for this thread (frame, output, arena), made on first use and reused by
-  // every evaluation of every decision without explanations.
+  // The JIT's state for this thread (flat record, frame, output, arena), made on first use and
+  // reused by every evaluation of every decision without explanations.
   std::unique_ptr<jit::Session> jit_session;
 #endif
 
@@ -516,10 +517,6 @@ Evaluation Session::Impl::error(std::string_view path, std::string_view message,
 
 ir::EvalResult Session::Impl::evaluate(const std::vector<ir::Value>& inputs) {
 #if PROVISO_ENABLE_JIT
-  if (policy->jit && !options.explain && options.decisions.empty()) {
-    if (!jit_session) jit_session = std::make_unique<jit::Session>(*policy->jit);
-    return jit_session->evaluate(inputs);
-  }
   if (policy->jit) return policy->jit->evaluate(inputs, options);
 #endif
   return policy->interp.evaluate(inputs, options);
@@ -534,9 +531,8 @@ Evaluation Session::Impl::decode_and_evaluate(Decode&& decode) {
     return finish(jit_session->evaluate_input());
   }
 #endif
-  records::TreeSink sink(policy->program->schema);
-  if (auto bad = decode(sink)) return error(bad->path, bad->message);
-  return finish(evaluate(sink.values));
+  if (auto bad = decode(tree)) return error(bad->path, bad->message);
+  return finish(evaluate(tree.values));
 }
 
 Evaluation Session::Impl::finish(const ir::EvalResult& r) {

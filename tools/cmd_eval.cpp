@@ -57,9 +57,7 @@ PipelineResult run_serial(InputStream& in, bool yaml, Session& evaluator, Output
 
   InputStream::Item item;
   while (!out.failed() && in.next(&item)) {
-    Evaluation e = item.error ? evaluator.input_error(item.error->path, item.error->message)
-                   : yaml     ? evaluator.evaluate_yaml(item.yaml, item.line)
-                              : evaluator.evaluate_json_padded(item.json, item.capacity);
+    Evaluation e = evaluate_item(evaluator, yaml, item.error, yaml ? item.yaml : item.json, item.line, item.capacity);
     r.any_failed |= !e.ok;
     write_line(e, item.line);
   }

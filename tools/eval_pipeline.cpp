@@ -15,6 +15,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -24,6 +25,12 @@
 #include <vector>
 
 namespace proviso::cli {
+
+Evaluation evaluate_item(Session& session, bool yaml, const std::optional<records::DecodeError>& error,
+                         std::string_view text, size_t line, size_t capacity) {
+  if (error) return session.input_error(error->path, error->message);
+  return yaml ? session.evaluate_yaml(text, line) : session.evaluate_json_padded(text, capacity);
+}
 
 size_t available_cpus() {
   cpu_set_t set;
@@ -53,7 +60,7 @@ struct Chunk {
   std::string out;  // one line per entry, in order
   size_t count = 0;
   bool any_failed = false;
-  std::string fatal;  // set when the worker could not finish the chunk (out of memory)
+  std::string fatal;  // set when the worker could not finish the chunk (out of memory, ...)
   bool done = false;
 
   void clear() {
@@ -172,9 +179,7 @@ class Pipeline {
       const size_t end = c.text.size();
       for (const Chunk::Entry& entry : c.entries) {
         std::string_view text(c.text.data() + entry.offset, entry.size);
-        Evaluation e = entry.error ? session.input_error(entry.error->path, entry.error->message)
-                       : yaml_     ? session.evaluate_yaml(text, entry.line)
-                                   : session.evaluate_json_padded(text, end - entry.offset);
+        Evaluation e = evaluate_item(session, yaml_, entry.error, text, entry.line, end - entry.offset);
         c.any_failed |= !e.ok;
         c.out += e.json;
         c.out += '\n';
@@ -182,6 +187,8 @@ class Pipeline {
       }
     } catch (const std::bad_alloc&) {
       c.fatal = "out of memory";
+    } catch (const std::exception& e) {  // evaluations catch their own; this is the chunk's output
+      c.fatal = std::string("internal error: ") + e.what();
     }
   }
 

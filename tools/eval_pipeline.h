@@ -9,6 +9,7 @@
 #pragma once
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <proviso/proviso.hpp>
 #include <string>
 
@@ -28,6 +29,11 @@ struct PipelineResult {
 // memory (`fatal` is then set to the reason; nothing after the failed chunk is written).
 PipelineResult run_pipeline(InputStream& in, bool yaml, size_t jobs, const std::function<Session()>& make_session,
                             Output& out, std::string* fatal);
+
+// One input as InputStream gives it: its error line when it could not be read whole, else its
+// evaluation as YAML or as JSON in place (`capacity` readable bytes from `text.data()`).
+Evaluation evaluate_item(Session& session, bool yaml, const std::optional<records::DecodeError>& error,
+                         std::string_view text, size_t line, size_t capacity);
 
 // The number of CPUs this process may run on (its affinity mask), at least 1.
 size_t available_cpus();

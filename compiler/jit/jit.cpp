@@ -544,18 +544,6 @@ bool CompiledPolicy::flatten(const std::vector<ir::Value>& inputs, FlatRecord* o
   return flatten_inputs(impl_->host.layout(), inputs, out, error);
 }
 
-// Flattens decoded inputs for evaluate(); false, with `result` failed with the path and
-// message of the value that does not fit, when they cannot be.
-static bool flatten_for_evaluation(const Layout& layout, const std::vector<ir::Value>& inputs, FlatRecord* record,
-                                   ir::EvalResult* result) {
-  std::string why, path;
-  if (flatten_inputs(layout, inputs, record, &why, &path)) return true;
-  result->ok = false;
-  result->error.message = why;
-  result->error.path = path;
-  return false;
-}
-
 ir::EvalResult CompiledPolicy::evaluate(const std::vector<ir::Value>& inputs, const ir::EvalOptions& options) const {
   if (options.explain) {
     // The explanation is the interpreter's; the decisions it explains must be the JIT's, so
@@ -589,7 +577,13 @@ ir::EvalResult CompiledPolicy::evaluate(const std::vector<ir::Value>& inputs, co
     positions.push_back(impl_->position_of[v]);
   }
   FlatRecord record;
-  if (!flatten_for_evaluation(impl_->host.layout(), inputs, &record, &result)) return result;
+  std::string why, path;
+  if (!flatten_inputs(impl_->host.layout(), inputs, &record, &why, &path)) {
+    result.ok = false;
+    result.error.message = why;
+    result.error.path = path;
+    return result;
+  }
   rt::jit::EvalState state;
   Host::Owners owners;
   proviso_ctx ctx{};
@@ -647,7 +641,7 @@ struct Session::Impl {
   std::optional<ir::EvalResult> fallback;  // the interpreter's answer (TooDeep)
   std::vector<int32_t> statuses;
   size_t stride = 0;
-  FlatRecord record;  // evaluate()'s, reused
+  FlatRecord record;  // evaluate_input()'s, written by `sink`
   FlatSink sink{policy.host.layout(), record};
 };
 
@@ -687,13 +681,6 @@ ir::EvalResult Session::result(const FlatRecord& record) const {
   Host::Owners owners{&s.policy.host, &record};
   s.policy.host.decode(s.out.get(), s.state, owners, &r);
   return r;
-}
-
-ir::EvalResult Session::evaluate(const std::vector<ir::Value>& inputs) {
-  ir::EvalResult result;
-  if (!flatten_for_evaluation(impl_->policy.host.layout(), inputs, &impl_->record, &result)) return result;
-  run(impl_->record);
-  return this->result(impl_->record);
 }
 
 ir::ValueSink& Session::input_sink() { return impl_->sink; }

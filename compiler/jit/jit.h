@@ -106,12 +106,10 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  // CompiledPolicy::evaluate for every decision, without explanations, reusing this session's
-  // flat record, frame, output and arena: nothing is allocated per record but the result.
-  ir::EvalResult evaluate(const std::vector<ir::Value>& inputs);
-  // The same, with no ir::Value inputs: a decoder writes one record straight into this
-  // session's flat record through input_sink() (records::Decoder::decode_json with a sink),
-  // then evaluate_input() evaluates it.
+  // CompiledPolicy::evaluate for every decision, without explanations, and without ir::Value
+  // inputs: a decoder writes one record straight into this session's flat record through
+  // input_sink() (records::Decoder::decode_json with a sink), then evaluate_input() evaluates
+  // it, reusing the session's record, frame, output and arena.
   ir::ValueSink& input_sink();
   ir::EvalResult evaluate_input();
 

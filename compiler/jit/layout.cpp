@@ -367,6 +367,14 @@ void persist_flat(const Layout& layout, const Type& t, uint8_t* dst, rt::jit::Ar
   }
 }
 
+// A zeroed slot for one input of the (required) type `t`, in `arena`.
+static uint8_t* new_input_slot(const Layout& layout, const Type& t, rt::jit::Arena& arena) {
+  Slot s = layout.slot(t);
+  auto* p = static_cast<uint8_t*>(arena.allocate(std::max<uint32_t>(s.size, 1), std::max<uint32_t>(s.align, 16)));
+  std::memset(p, 0, s.size);
+  return p;
+}
+
 bool flatten_inputs(const Layout& layout, const std::vector<Value>& inputs, FlatRecord* out, std::string* error,
                     std::string* path) {
   const auto& defs = layout.program().inputs;
@@ -386,10 +394,7 @@ bool flatten_inputs(const Layout& layout, const std::vector<Value>& inputs, Flat
       continue;
     }
     Type t = defs[i].type.as_required();
-    Slot s = layout.slot(t);
-    auto* p =
-        static_cast<uint8_t*>(out->arena_.allocate(std::max<uint32_t>(s.size, 1), std::max<uint32_t>(s.align, 16)));
-    std::memset(p, 0, s.size);
+    uint8_t* p = new_input_slot(layout, t, out->arena_);
     std::string why, where;
     if (!write_flat(layout, t, inputs[i], p, out->arena_, &why, &where)) {
       if (path) *path = defs[i].name + where;
@@ -403,6 +408,14 @@ bool flatten_inputs(const Layout& layout, const std::vector<Value>& inputs, Flat
 
 // ---- decoding straight into a FlatRecord ----
 
+// Where a present value of `type` goes in its slot: the slot itself, or, for an optional type,
+// after its tag, which is set to 1 (present), as write_flat does.
+static uint8_t* present_value(const Layout& layout, const Type& type, uint8_t* slot) {
+  if (!Layout::has_tag(type)) return slot;
+  slot[0] = 1;
+  return slot + layout.value_offset(type);
+}
+
 void FlatSink::begin(size_t inputs) {
   record_.arena_.reset();
   record_.pointers_.assign(inputs, nullptr);
@@ -410,10 +423,7 @@ void FlatSink::begin(size_t inputs) {
 }
 
 ir::ValueSink::Slot FlatSink::input(size_t index, const Type& type) {
-  jit::Slot s = layout_.slot(type);
-  auto* p =
-      static_cast<uint8_t*>(record_.arena_.allocate(std::max<uint32_t>(s.size, 1), std::max<uint32_t>(s.align, 16)));
-  std::memset(p, 0, s.size);
+  uint8_t* p = new_input_slot(layout_, type, record_.arena_);
   record_.pointers_[index] = p;
   return p;
 }
@@ -429,12 +439,7 @@ bool FlatSink::scalar(Slot slot, const Type& type, Value&& value, std::string* e
 // Slots handed out are zeroed (input(), element(), or inside a zeroed record), so a record's
 // absent optional fields already read as none.
 ir::ValueSink::Nested FlatSink::begin_record(Slot slot, const Type& type) {
-  auto* p = static_cast<uint8_t*>(slot);
-  if (Layout::has_tag(type)) {
-    p[0] = 1;
-    p += layout_.value_offset(type);
-  }
-  return {p, 0};
+  return {present_value(layout_, type, static_cast<uint8_t*>(slot)), 0};
 }
 
 ir::ValueSink::Slot FlatSink::field(Nested& record, const Type& type, size_t index) {
@@ -465,11 +470,7 @@ ir::ValueSink::Slot FlatSink::element(Nested& list, const Type& type) {
 void FlatSink::end_list(Slot slot, const Type& type, Nested& list, bool ok) {
   level_ = list.level;
   if (!ok) return;
-  auto* dst = static_cast<uint8_t*>(slot);
-  if (Layout::has_tag(type)) {
-    dst[0] = 1;
-    dst += layout_.value_offset(type);
-  }
+  uint8_t* dst = present_value(layout_, type, static_cast<uint8_t*>(slot));
   const std::vector<uint8_t>& buffer = elements_[list.level];
   jit::Slot es = layout_.slot(*type.elem);
   uint64_t count = counts_[list.level];

@@ -46,8 +46,8 @@ struct Limits {
   size_t max_alias_values = 1u << 20;  // values reached through YAML aliases, per document
 };
 
-// Builds interpreter values: one ir::Value per input (none when absent). Reuses its stack of
-// field and element lists between documents.
+// Builds interpreter values: one ir::Value per input (none when absent), keeping one list of
+// fields or elements per nesting level being filled.
 class TreeSink final : public ir::ValueSink {
  public:
   std::vector<ir::Value> values;
@@ -78,6 +78,16 @@ class TreeSink final : public ir::ValueSink {
   std::vector<ir::ValueList> lists_;  // one per nesting level being filled
   size_t level_ = 0;
 };
+
+// Runs `decode` (a decoding call given a sink) into a TreeSink: the values, or the error.
+template <class Decode>
+DecodeResult decode_values(const ir::Schema& schema, Decode&& decode) {
+  TreeSink sink(schema);
+  DecodeResult result;
+  result.error = decode(sink);
+  if (!result.error) result.values = std::move(sink.values);
+  return result;
+}
 
 // Bytes that must be readable after the text for in-place JSON decoding.
 inline constexpr size_t kJsonPadding = 64;

@@ -178,11 +178,7 @@ Decoder::Decoder(const ir::Schema& schema, const std::vector<ir::InputDef>& inpu
 Decoder::~Decoder() = default;
 
 DecodeResult Decoder::decode_json(std::string_view text) {
-  TreeSink sink(schema_);
-  DecodeResult result;
-  result.error = decode_json(text, sink);
-  if (!result.error) result.values = std::move(sink.values);
-  return result;
+  return decode_values(schema_, [&](ir::ValueSink& sink) { return decode_json(text, sink); });
 }
 
 std::optional<DecodeError> Decoder::decode_json(std::string_view text, ir::ValueSink& sink) {
@@ -200,11 +196,7 @@ std::optional<DecodeError> Decoder::decode_json(std::string_view text, ir::Value
 }
 
 DecodeResult Decoder::decode_json(std::string_view text, size_t capacity) {
-  TreeSink sink(schema_);
-  DecodeResult result;
-  result.error = decode_json(text, capacity, sink);
-  if (!result.error) result.values = std::move(sink.values);
-  return result;
+  return decode_values(schema_, [&](ir::ValueSink& sink) { return decode_json(text, capacity, sink); });
 }
 
 std::optional<DecodeError> Decoder::decode_json(std::string_view text, size_t capacity, ir::ValueSink& sink) {

@@ -84,11 +84,7 @@ struct YamlSource {
 }  // namespace
 
 DecodeResult Decoder::decode_yaml_document(std::string_view text, size_t first_line) {
-  TreeSink sink(schema_);
-  DecodeResult result;
-  result.error = decode_yaml_document(text, first_line, sink);
-  if (!result.error) result.values = std::move(sink.values);
-  return result;
+  return decode_values(schema_, [&](ir::ValueSink& sink) { return decode_yaml_document(text, first_line, sink); });
 }
 
 std::optional<DecodeError> Decoder::decode_yaml_document(std::string_view text, size_t first_line,

@@ -182,10 +182,8 @@ struct FieldSource {
 
 DecodeResult decode_fields(const FieldTable& table, const FieldValues& values, const ir::Schema& schema,
                            const std::vector<ir::InputDef>& inputs, const Limits& limits) {
-  FieldSource source{table, values, {}};
-  detail::Walker<FieldSource> walker(source, schema, limits);
-  FieldSource::Node root;
-  return walker.decode_values(root, inputs);
+  return decode_values(schema,
+                       [&](ir::ValueSink& sink) { return decode_fields(table, values, schema, inputs, limits, sink); });
 }
 
 std::optional<DecodeError> decode_fields(const FieldTable& table, const FieldValues& values, const ir::Schema& schema,

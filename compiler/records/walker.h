@@ -144,10 +144,6 @@ class Walker {
     return std::move(error_);
   }
 
-  // decode_inputs into a TreeSink: one ir::Value per input.
-  template <class Val>
-  DecodeResult decode_values(Val& root, const std::vector<ir::InputDef>& inputs);
-
   bool failed() const { return error_.has_value(); }
   std::optional<DecodeError>& error() { return error_; }
   bool syntax() {
@@ -297,15 +293,5 @@ class Walker {
   std::optional<DecodeError> sink_error_;  // the first value the sink could not represent
   size_t values_ = 0;
 };
-
-template <class Source>
-template <class Val>
-DecodeResult Walker<Source>::decode_values(Val& root, const std::vector<ir::InputDef>& inputs) {
-  TreeSink sink(schema_);
-  DecodeResult result;
-  result.error = decode_inputs(root, inputs, sink);
-  if (!result.error) result.values = std::move(sink.values);
-  return result;
-}
 
 }  // namespace proviso::records::detail

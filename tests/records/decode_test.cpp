@@ -339,3 +339,75 @@ TEST_CASE("NDJSON whose first line is broken is still split into lines") {
   REQUIRE(parts.size() == 2);
   CHECK(parts[1].line == 2);
 }
+
+namespace {
+
+// A sink that refuses texts (as a sink that cannot represent a value would) and counts the
+// records and lists it was given, delegating the rest to a TreeSink.
+class RefusingSink final : public ir::ValueSink {
+ public:
+  explicit RefusingSink(const ir::Schema& schema) : tree(schema) {}
+  records::TreeSink tree;
+  int open = 0, opened = 0;
+
+  void begin(size_t n) override { tree.begin(n); }
+  Slot input(size_t i, const ir::Type& t) override { return tree.input(i, t); }
+  void none(Slot s, const ir::Type& t) override { tree.none(s, t); }
+  bool scalar(Slot s, const ir::Type& t, ir::Value&& v, std::string* error) override {
+    if (t.kind == ir::TypeKind::Text) {
+      *error = "no texts here";
+      return false;
+    }
+    return tree.scalar(s, t, std::move(v), error);
+  }
+  Nested begin_record(Slot s, const ir::Type& t) override {
+    ++open, ++opened;
+    return tree.begin_record(s, t);
+  }
+  Slot field(Nested& r, const ir::Type& t, size_t i) override { return tree.field(r, t, i); }
+  void end_record(Slot s, const ir::Type& t, Nested& r, bool ok) override {
+    --open;
+    tree.end_record(s, t, r, ok);
+  }
+  Nested begin_list(Slot s, const ir::Type& t) override {
+    ++open, ++opened;
+    return tree.begin_list(s, t);
+  }
+  Slot element(Nested& l, const ir::Type& t) override { return tree.element(l, t); }
+  void end_list(Slot s, const ir::Type& t, Nested& l, bool ok) override {
+    --open;
+    tree.end_list(s, t, l, ok);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("decode: a value the sink refuses is reported with its path, after the document's own errors") {
+  Fixture f;
+  Decoder d(f.schema, f.inputs);
+  RefusingSink sink(f.schema);
+
+  // The only problem is the sink's: its message, at the text's path.
+  auto bad = d.decode_json(with_case(R"("contacts": [{"name": 7}, {"name": "Ann"}])"), sink);
+  REQUIRE(bad);  // `7` is not a string: the document's own error comes first
+  CHECK(bad->to_string() == "case.contacts[0].name: expected a string, got 7");
+  CHECK(sink.open == 0);  // every record and list begun was ended, also on the error
+
+  bad = d.decode_json(with_case(R"("contacts": [{"name": "Ann"}])"), sink);
+  REQUIRE(bad);
+  CHECK(bad->to_string() == "case.contacts[0].name: no texts here");
+  CHECK(sink.open == 0);
+
+  // A document error later in the text still wins over the refused text before it.
+  bad = d.decode_json(with_case(R"("contacts": [{"name": "Ann"}], "count": "many")"), sink);
+  REQUIRE(bad);
+  CHECK(bad->to_string() == "case.count: expected an integer, got \"many\"");
+  CHECK(sink.open == 0);
+
+  // Without texts the sink builds what the value decoder builds.
+  sink.opened = 0;
+  CHECK_FALSE(d.decode_json(with_case(R"("contacts": [])"), sink));
+  CHECK(sink.opened == 3);  // contract, case, contacts
+  CHECK(sink.tree.values.size() == 3);
+  CHECK(sink.tree.values[2].is_none());  // the optional input `reinstatement`
+}
