@@ -528,7 +528,19 @@ Evaluation Session::Impl::decode_and_evaluate(Decode&& decode) {
   if (policy->jit && !options.explain && options.decisions.empty()) {
     if (!jit_session) jit_session = std::make_unique<jit::Session>(*policy->jit);
     if (auto bad = decode(jit_session->input_sink())) return error(bad->path, bad->message);
-    return finish(jit_session->evaluate_input());
+    if (values) return finish(jit_session->evaluate_input());
+    // The common case: the line written from the JIT's output struct, no ir::Values built.
+    jit::Session::Output out;
+    if (!jit_session->run_input(&out)) return finish(jit_session->input_result());
+    Evaluation e;
+    if (json) {
+      e.json.reserve(64 + 48 * out.decisions.size());
+      const ir::Program& p = *policy->program;
+      if (auto bad = records::write_decisions_line(e.json, p, *out.source, out.decisions, out.home_zone))
+        return error(bad->first, bad->second);
+    }
+    e.ok = true;
+    return e;
   }
 #endif
   if (auto bad = decode(tree)) return error(bad->path, bad->message);
@@ -538,16 +550,19 @@ Evaluation Session::Impl::decode_and_evaluate(Decode&& decode) {
 Evaluation Session::Impl::finish(const ir::EvalResult& r) {
   const ir::Program& p = *policy->program;
   if (!r.ok) return error(r.error.path, r.error.message, r.error.loc);
-  if (auto bad = records::unwritable_decision(p, r.decisions, r.home_zone)) return error(bad->first, bad->second);
   Evaluation e;
+  if (json && !options.explain) {  // written straight into the line, no Json built
+    e.json.reserve(64 + 48 * r.decisions.size());
+    if (auto bad = records::write_decisions_line(e.json, p, r.decisions, r.home_zone))
+      return error(bad->first, bad->second);
+  } else if (auto bad = records::unwritable_decision(p, r.decisions, r.home_zone)) {
+    return error(bad->first, bad->second);
+  }
   e.ok = true;
   if (json && options.explain) {
     records::Json out = records::encode_decisions(p, r.decisions, r.home_zone);
     out["explain"] = explain::render_json(p, r);
     e.json = line_of(out);
-  } else if (json) {  // the common case: written straight into the line, no Json built
-    e.json.reserve(64 + 48 * r.decisions.size());
-    records::write_decisions_line(e.json, p, r.decisions, r.home_zone);
   }
   if (options.explain) e.explanation = explain::render_text(p, r);
   if (values) {

@@ -643,6 +643,8 @@ struct Session::Impl {
   size_t stride = 0;
   FlatRecord record;  // evaluate_input()'s, written by `sink`
   FlatSink sink{policy.host.layout(), record};
+  FlatSource source{policy.host.layout()};
+  std::vector<ir::DecisionRef> decisions;  // into `out`, for run_input()
 };
 
 Session::Session(const CompiledPolicy& policy) : impl_(std::make_unique<Impl>(policy)) {}
@@ -689,6 +691,25 @@ ir::EvalResult Session::evaluate_input() {
   run(impl_->record);
   return result(impl_->record);
 }
+
+bool Session::run_input(Output* out) {
+  Impl& s = *impl_;
+  if (!run(s.record) || s.fallback) return false;
+  const Layout& layout = s.policy.host.layout();
+  const ir::Program& p = s.policy.host.program();
+  if (s.decisions.empty() && !p.decisions.empty()) {
+    for (size_t i = 0; i < p.decisions.size(); ++i)
+      s.decisions.push_back({p.decisions[i], s.out.get() + layout.decision_offset(i)});
+  }
+  const void* zone = nullptr;
+  std::memcpy(static_cast<void*>(&zone), s.out.get() + layout.home_zone_offset(), sizeof zone);
+  out->source = &s.source;
+  out->decisions = s.decisions;
+  out->home_zone = zone ? static_cast<const rt::Zone*>(zone) : rt::utc_zone();
+  return true;
+}
+
+ir::EvalResult Session::input_result() const { return result(impl_->record); }
 
 const uint8_t* Session::output() const { return impl_->out.get(); }
 

@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -112,6 +113,18 @@ class Session {
   // it, reusing the session's record, frame, output and arena.
   ir::ValueSink& input_sink();
   ir::EvalResult evaluate_input();
+
+  // evaluate_input() without building the result's ir::Values. True when generated code
+  // evaluated every decision: `decisions` (in declaration order) are then read in place from
+  // `source` until the next evaluation on this session, datetimes written in `home_zone`.
+  // False for a failure, or a record answered by the interpreter: input_result() gives it.
+  struct Output {
+    const ir::ValueSource* source = nullptr;
+    std::span<const ir::DecisionRef> decisions;
+    const rt::Zone* home_zone = nullptr;
+  };
+  bool run_input(Output* out);
+  ir::EvalResult input_result() const;
 
   // Evaluates every decision of one record; true when it succeeded. (A record that could nest
   // past the interpreter's depth limit is evaluated by the interpreter; output() is then stale.)

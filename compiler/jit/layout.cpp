@@ -281,11 +281,10 @@ bool write_flat(const Layout& layout, const Type& t, const Value& v, uint8_t* ds
   return false;
 }
 
-Value read_flat(const Layout& layout, const Type& t, const uint8_t* src, const OwnerLookup& owners) {
-  if (Layout::has_tag(t)) {
-    if (src[0] == 0 || t.kind == TypeKind::None) return Value::none();
-    src += layout.value_offset(t);
-  }
+namespace {
+
+// The present value at `src` (its optional tag already read).
+Value read_present(const Layout& layout, const Type& t, const uint8_t* src, const OwnerLookup& owners) {
   switch (t.kind) {
     case TypeKind::Bool: return Value(src[0] != 0);
     case TypeKind::Integer: return Value(load<int64_t>(src));
@@ -343,6 +342,49 @@ Value read_flat(const Layout& layout, const Type& t, const uint8_t* src, const O
     default: break;
   }
   return Value::none();
+}
+
+}  // namespace
+
+Value read_flat(const Layout& layout, const Type& t, const uint8_t* src, const OwnerLookup& owners) {
+  if (Layout::has_tag(t)) {
+    if (src[0] == 0 || t.kind == TypeKind::None) return Value::none();
+    src += layout.value_offset(t);
+  }
+  return read_present(layout, t, src, owners);
+}
+
+// ---- FlatSource ----
+
+ir::ValueSource::Ref FlatSource::present(Ref ref, const Type& type) const {
+  const auto* p = static_cast<const uint8_t*>(ref);
+  if (!Layout::has_tag(type)) return p;
+  if (p[0] == 0 || type.kind == TypeKind::None) return nullptr;
+  return p + layout_.value_offset(type);
+}
+
+Value FlatSource::scalar(Ref ref, const Type& type) const {
+  // A calendar or holiday set is lent, not owned: the writer only reads its name.
+  static const OwnerLookup lend = [](const void* raw) {
+    return std::shared_ptr<const void>(std::shared_ptr<const void>(), raw);
+  };
+  return read_present(layout_, type, static_cast<const uint8_t*>(ref), lend);
+}
+
+std::string_view FlatSource::text(Ref ref) const {
+  const auto* p = static_cast<const uint8_t*>(ref);
+  const char* data = load<const char*>(p);
+  return data ? std::string_view(data, load<uint64_t>(p + 8)) : std::string_view();
+}
+
+size_t FlatSource::length(Ref list) const { return load<uint64_t>(static_cast<const uint8_t*>(list) + 8); }
+
+ir::ValueSource::Ref FlatSource::element(Ref list, const Type& type, size_t index) const {
+  return load<const uint8_t*>(static_cast<const uint8_t*>(list)) + index * layout_.slot(*type.elem).size;
+}
+
+ir::ValueSource::Ref FlatSource::field(Ref record, const Type& type, size_t index) const {
+  return static_cast<const uint8_t*>(record) + layout_.field_offset(type.id, static_cast<int>(index));
 }
 
 void persist_flat(const Layout& layout, const Type& t, uint8_t* dst, rt::jit::Arena& arena) {

@@ -21,6 +21,7 @@
 
 #include "compiler/ir/program.h"
 #include "compiler/ir/value_sink.h"
+#include "compiler/ir/value_source.h"
 
 namespace proviso::jit {
 
@@ -88,6 +89,21 @@ bool write_flat(const Layout& layout, const ir::Type& t, const ir::Value& v, uin
                 std::string* error, std::string* where = nullptr);
 // Reads a flat value back into an interpreter value.
 ir::Value read_flat(const Layout& layout, const ir::Type& t, const uint8_t* src, const OwnerLookup& owners);
+// Flat values read in place, for an encoder (compiler/ir/value_source.h): a Ref is the address
+// of a slot. Valid while the memory it reads (the output struct, its arena, the record) is.
+class FlatSource final : public ir::ValueSource {
+ public:
+  explicit FlatSource(const Layout& layout) : layout_(layout) {}
+  Ref present(Ref ref, const ir::Type& type) const override;
+  ir::Value scalar(Ref ref, const ir::Type& type) const override;
+  std::string_view text(Ref ref) const override;
+  size_t length(Ref list) const override;
+  Ref element(Ref list, const ir::Type& type, size_t index) const override;
+  Ref field(Ref record, const ir::Type& type, size_t index) const override;
+
+ private:
+  const Layout& layout_;
+};
 // Copies the lists inside a flat value into `arena` (they may point into a dead frame).
 void persist_flat(const Layout& layout, const ir::Type& t, uint8_t* dst, rt::jit::Arena& arena);
 

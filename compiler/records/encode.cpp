@@ -117,50 +117,10 @@ Json encode(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, con
   return nullptr;
 }
 
-namespace {
-
-// A datetime inside `v` whose local time in `zone` has a year outside 0001..9999 (the first
-// or last hours of the supported instants, in a zone far from UTC): its text could not be
-// read back. Gives the path below `path` and the message.
-std::optional<std::pair<std::string, std::string>> unreadable_datetime(const ir::Value& v, const ir::Type& t,
-                                                                       const ir::Schema& schema, const rt::Zone& zone,
-                                                                       const std::string& path) {
-  switch (v.kind()) {
-    case K::DateTime:
-      if (rt::local_year_supported(v.as_datetime(), zone)) return std::nullopt;
-      return std::pair{path,
-                       fmt::format("the datetime {} in the home zone `{}` is outside the supported years 0001..9999",
-                                   rt::format_datetime(v.as_datetime(), zone), zone.name())};
-    case K::List: {
-      const ir::Type& et = elem_type(t);
-      const auto& items = v.as_list();
-      for (size_t i = 0; i < items.size(); ++i)
-        if (auto bad = unreadable_datetime(items[i], et, schema, zone, fmt::format("{}[{}]", path, i))) return bad;
-      return std::nullopt;
-    }
-    case K::Record: {
-      const ir::RecordDef* rd = record_def(t, schema);
-      const ir::ValueList& fields = v.as_record();
-      for (size_t i = 0; i < fields.size() && rd && i < rd->fields.size(); ++i)
-        if (auto bad =
-                unreadable_datetime(fields[i], rd->fields[i].type, schema, zone, path + "." + rd->fields[i].name))
-          return bad;
-      return std::nullopt;
-    }
-    default: return std::nullopt;
-  }
-}
-
-}  // namespace
-
 std::optional<std::pair<std::string, std::string>> unwritable_decision(
     const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions, const rt::Zone* zone) {
-  for (const auto& [index, value] : decisions) {
-    const ir::ValueDef& def = program.values[static_cast<size_t>(index)];
-    if (auto bad = unreadable_datetime(value, def.type, program.schema, zone ? *zone : *rt::utc_zone(), def.name))
-      return bad;
-  }
-  return std::nullopt;
+  std::string scratch;
+  return write_decisions_line(scratch, program, decisions, zone);
 }
 
 Json encode_decisions(const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions,
@@ -230,57 +190,99 @@ void write_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void write_value(std::string& out, const ir::Value& v, const ir::Type& t, const ir::Schema& schema,
-                 const rt::Zone* zone) {
-  switch (v.kind()) {
-    case K::None: out += "null"; return;
-    case K::Bool: out += v.as_bool() ? "true" : "false"; return;
-    case K::Int: fmt::format_to(std::back_inserter(out), "{}", v.as_int()); return;
-    case K::List: {
+// A datetime written in `zone` with a year outside 0001..9999 (the first or last hours of the
+// supported instants, in a zone far from UTC): its text could not be read back.
+struct Unwritable {
+  std::string where;  // below the decision: ".field", "[2]", ...
+  std::string message;
+};
+
+// Writes the value at `ref` of static type `t`; false (with `bad` set, `out` partly written)
+// at an unwritable datetime.
+bool write_value(std::string& out, const ir::ValueSource& src, ir::ValueSource::Ref ref, const ir::Type& t,
+                 const ir::Schema& schema, const rt::Zone& zone, Unwritable* bad) {
+  ref = src.present(ref, t);
+  if (!ref) {
+    out += "null";
+    return true;
+  }
+  switch (t.kind) {
+    case ir::TypeKind::Bool: out += src.scalar(ref, t).as_bool() ? "true" : "false"; return true;
+    case ir::TypeKind::Integer: fmt::format_to(std::back_inserter(out), "{}", src.scalar(ref, t).as_int()); return true;
+    case ir::TypeKind::Text: write_string(out, src.text(ref)); return true;
+    case ir::TypeKind::List: {
       out += '[';
-      const ir::Type& et = elem_type(t);
-      bool first = true;
-      for (const ir::Value& item : v.as_list()) {
-        if (!first) out += ',';
-        first = false;
-        write_value(out, item, et, schema, zone);
+      size_t n = src.length(ref);
+      for (size_t i = 0; i < n; ++i) {
+        if (i) out += ',';
+        if (!write_value(out, src, src.element(ref, t, i), elem_type(t), schema, zone, bad)) {
+          bad->where = fmt::format("[{}]{}", i, bad->where);
+          return false;
+        }
       }
       out += ']';
-      return;
+      return true;
     }
-    case K::Record: {
+    case ir::TypeKind::Record: {
       out += '{';
       const ir::RecordDef* rd = record_def(t, schema);
-      const ir::ValueList& fields = v.as_record();
-      for (size_t i = 0; i < fields.size(); ++i) {
+      for (size_t i = 0; rd && i < rd->fields.size(); ++i) {
         if (i) out += ',';
-        bool known = rd && i < rd->fields.size();
-        write_string(out, known ? rd->fields[i].name : "#" + std::to_string(i));
+        const ir::FieldDef& f = rd->fields[i];
+        write_string(out, f.name);
         out += ':';
-        write_value(out, fields[i], known ? rd->fields[i].type : ir::Type::error(), schema, zone);
+        if (!write_value(out, src, src.field(ref, t, i), f.type, schema, zone, bad)) {
+          bad->where = "." + f.name + bad->where;
+          return false;
+        }
       }
       out += '}';
-      return;
+      return true;
     }
-    default: write_string(out, string_form(v, t, schema, zone)); return;
+    case ir::TypeKind::DateTime: {
+      ir::Value v = src.scalar(ref, t);
+      if (!rt::local_year_supported(v.as_datetime(), zone)) {
+        bad->message = fmt::format("the datetime {} in the home zone `{}` is outside the supported years 0001..9999",
+                                   rt::format_datetime(v.as_datetime(), zone), zone.name());
+        return false;
+      }
+      write_string(out, rt::format_datetime(v.as_datetime(), zone));
+      return true;
+    }
+    default: write_string(out, string_form(src.scalar(ref, t), t, schema, &zone)); return true;
   }
 }
 
 }  // namespace
 
-void write_decisions_line(std::string& out, const ir::Program& program,
-                          const std::vector<std::pair<int32_t, ir::Value>>& decisions, const rt::Zone* zone) {
+std::optional<std::pair<std::string, std::string>> write_decisions_line(std::string& out, const ir::Program& program,
+                                                                        const ir::ValueSource& source,
+                                                                        std::span<const ir::DecisionRef> decisions,
+                                                                        const rt::Zone* home_zone) {
+  const rt::Zone& zone = home_zone ? *home_zone : *rt::utc_zone();
   out += "{\"decisions\":{";
   bool first = true;
-  for (const auto& [index, value] : decisions) {
-    const ir::ValueDef& def = program.values[static_cast<size_t>(index)];
+  for (const ir::DecisionRef& d : decisions) {
+    const ir::ValueDef& def = program.values[static_cast<size_t>(d.value)];
     if (!first) out += ',';
     first = false;
     write_string(out, def.name);
     out += ':';
-    write_value(out, value, def.type, program.schema, zone);
+    Unwritable bad;
+    if (!write_value(out, source, d.ref, def.type, program.schema, zone, &bad))
+      return std::pair{def.name + bad.where, std::move(bad.message)};
   }
   out += "}}";
+  return std::nullopt;
+}
+
+std::optional<std::pair<std::string, std::string>> write_decisions_line(
+    std::string& out, const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions,
+    const rt::Zone* home_zone) {
+  std::vector<ir::DecisionRef> refs;
+  refs.reserve(decisions.size());
+  for (const auto& [index, value] : decisions) refs.push_back({index, &value});
+  return write_decisions_line(out, program, ir::TreeSource(), refs, home_zone);
 }
 
 void write_error_line(std::string& out, std::string_view path, std::string_view message, std::string_view location) {

@@ -5,6 +5,7 @@
 // decimals as exact strings ("0.125"): a JSON number would pass through binary floating point.
 #pragma once
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/ir/program.h"
+#include "compiler/ir/value_source.h"
 
 namespace proviso::records {
 
@@ -38,11 +40,18 @@ Json encode_error(std::string_view path, std::string_view message);
 
 // The same lines as text, appended to `out` without building a Json first: byte for byte
 // what encode_decisions(...) and encode_error(...) give when dumped compactly
-// (`dump(-1, ' ', false, error_handler_t::replace)`, as `proviso eval` writes them). The
-// decisions must be writable (unwritable_decision gives nullopt). `location` is the error's
-// "location" key ("" for none).
-void write_decisions_line(std::string& out, const ir::Program& program,
-                          const std::vector<std::pair<int32_t, ir::Value>>& decisions, const rt::Zone* home_zone);
+// (`dump(-1, ' ', false, error_handler_t::replace)`, as `proviso eval` writes them).
+// write_decisions_line reads the values from `source` (compiler/ir/value_source.h: the
+// interpreter's ir::Values, or the JIT's output struct read in place). When a decision cannot
+// be written (unwritable_decision), it stops and gives that decision's path and message; `out`
+// then holds a partial line. `location` is the error's "location" key ("" for none).
+std::optional<std::pair<std::string, std::string>> write_decisions_line(std::string& out, const ir::Program& program,
+                                                                        const ir::ValueSource& source,
+                                                                        std::span<const ir::DecisionRef> decisions,
+                                                                        const rt::Zone* home_zone);
+std::optional<std::pair<std::string, std::string>> write_decisions_line(
+    std::string& out, const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions,
+    const rt::Zone* home_zone);
 void write_error_line(std::string& out, std::string_view path, std::string_view message,
                       std::string_view location = "");
 

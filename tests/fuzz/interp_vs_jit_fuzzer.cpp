@@ -93,6 +93,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::string into_frame = line_of(direct->evaluate_input());
         FUZZ_CHECK(into_values == into_frame,
                    "decoded into values: " + into_values + "\ninto the frame: " + into_frame);
+        // The line written from the output struct in place (jit::FlatSource) is the same.
+        jit::Session::Output out;
+        if (direct->run_input(&out)) {
+          std::string in_place;
+          if (auto bad = records::write_decisions_line(in_place, *program, *out.source, out.decisions, out.home_zone))
+            in_place = records::encode_error(bad->first, bad->second).dump();
+          FUZZ_CHECK(in_place == into_frame, "written in place: " + in_place + "\nfrom values: " + into_frame);
+        }
       }
     }
 #endif

@@ -354,12 +354,32 @@ std::string input_json(const ir::Program& p, const std::vector<ir::Value>& input
   return object.dump();
 }
 
+// The line `proviso eval` writes for a successful evaluation, or "error PATH: MESSAGE" when a
+// decision cannot be written, or "failed" when the evaluation failed.
+std::string line_or_refusal(std::string line, const std::optional<std::pair<std::string, std::string>>& bad) {
+  return bad ? "error " + bad->first + ": " + bad->second : line;
+}
+std::string line_from_values(const ir::Program& p, const ir::EvalResult& r) {
+  if (!r.ok) return "failed";
+  std::string line;
+  auto bad = records::write_decisions_line(line, p, r.decisions, r.home_zone);
+  return line_or_refusal(line, bad);
+}
+std::string line_from_frame(const ir::Program& p, jit::Session& session) {
+  jit::Session::Output out;
+  if (!session.run_input(&out)) return line_from_values(p, session.input_result());
+  std::string line;
+  auto bad = records::write_decisions_line(line, p, *out.source, out.decisions, out.home_zone);
+  return line_or_refusal(line, bad);
+}
+
 }  // namespace
 
 TEST_CASE("JIT agrees with the interpreter on random policies") {
   int policies = env_int("PROVISO_RANDOM_POLICIES", 40);
   int inputs = jit_test::diff_count(60);
-  int compiled = 0, unsupported = 0, evaluations = 0, errors = 0, mismatches = 0, direct_decodes = 0, decode_errors = 0;
+  int compiled = 0, unsupported = 0, evaluations = 0, errors = 0, mismatches = 0, direct_decodes = 0, decode_errors = 0,
+      lines = 0;
   jit::JitOptions options;
   options.use_cache = false;
   for (int k = 0; k < policies; ++k) {
@@ -414,15 +434,26 @@ TEST_CASE("JIT agrees with the interpreter on random policies") {
         std::string direct = jit_test::difference(p, jitted.policy->evaluate(tree.values), session.evaluate_input());
         if (!direct.empty() && ++mismatches <= 3)
           FAIL_CHECK("policy " << k << ", decoded into the frame: " << direct << "\n" << json);
+        // And the line written from the JIT's output struct in place (jit::FlatSource) is the
+        // line written from the interpreter's values, or the same refusal.
+        std::string from_frame = line_from_frame(p, session),
+                    from_values = line_from_values(p, interp.evaluate(tree.values));
+        if (from_frame != from_values && ++mismatches <= 3)
+          FAIL_CHECK("policy " << k << ": the line from the frame\n"
+                               << from_frame << "\nfrom the values\n"
+                               << from_values << "\n"
+                               << json);
+        ++lines;
       }
     }
   }
-  WARN(
-      fmt::format("random policies: {} of {} compiled, {} evaluations ({} evaluation errors), {} decoded into "
-                  "the frame ({} decode errors), {} mismatches, {} not compiled by the JIT",
-                  compiled, policies, evaluations, errors, direct_decodes, decode_errors, mismatches, unsupported));
+  WARN(fmt::format(
+      "random policies: {} of {} compiled, {} evaluations ({} evaluation errors), {} decoded into "
+      "the frame ({} decode errors, {} lines written from it), {} mismatches, {} not compiled by the JIT",
+      compiled, policies, evaluations, errors, direct_decodes, decode_errors, lines, mismatches, unsupported));
   CHECK(compiled * 10 >= policies * 7);  // the generator mostly writes valid policies
   CHECK(mismatches == 0);
   CHECK(unsupported == 0);
-  CHECK(decode_errors * 10 <= direct_decodes);  // the JSON forms of generated values mostly decode
+  CHECK(decode_errors * 10 <= direct_decodes);
+  CHECK(lines * 10 >= direct_decodes * 9);  // the JSON forms of generated values mostly decode
 }
