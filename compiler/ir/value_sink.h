@@ -14,6 +14,7 @@
 // next call on the same record or list.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "compiler/ir/program.h"
@@ -40,6 +41,17 @@ class ValueSink {
   // `error` set, when this sink cannot represent it; the decoder then reports the first such
   // value with its path unless the document has an error of its own.
   virtual bool scalar(Slot slot, const Type& type, Value&& value, std::string* error) = 0;
+  // The commonest scalars without an ir::Value (a sink may write them directly): a bool, an
+  // integer, an enum member's index. By default, scalar().
+  virtual bool boolean(Slot slot, const Type& type, bool value, std::string* error) {
+    return scalar(slot, type, Value(value), error);
+  }
+  virtual bool integer(Slot slot, const Type& type, int64_t value, std::string* error) {
+    return scalar(slot, type, Value(value), error);
+  }
+  virtual bool enumeration(Slot slot, const Type& type, int32_t member, std::string* error) {
+    return scalar(slot, type, Value(EnumValue{member}), error);
+  }
   virtual Nested begin_record(Slot slot, const Type& type) = 0;
   // The slot of field `index` of the record `type` being filled.
   virtual Slot field(Nested& record, const Type& type, size_t index) = 0;

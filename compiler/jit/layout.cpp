@@ -478,6 +478,21 @@ bool FlatSink::scalar(Slot slot, const Type& type, Value&& value, std::string* e
   return write_flat(layout_, type, value, static_cast<uint8_t*>(slot), record_.arena_, error);
 }
 
+bool FlatSink::boolean(Slot slot, const Type& type, bool value, std::string*) {
+  present_value(layout_, type, static_cast<uint8_t*>(slot))[0] = value ? 1 : 0;
+  return true;
+}
+
+bool FlatSink::integer(Slot slot, const Type& type, int64_t value, std::string*) {
+  store<int64_t>(present_value(layout_, type, static_cast<uint8_t*>(slot)), value);
+  return true;
+}
+
+bool FlatSink::enumeration(Slot slot, const Type& type, int32_t member, std::string*) {
+  store<int32_t>(present_value(layout_, type, static_cast<uint8_t*>(slot)), member);
+  return true;
+}
+
 // Slots handed out are zeroed (input(), element(), or inside a zeroed record), so a record's
 // absent optional fields already read as none.
 ir::ValueSink::Nested FlatSink::begin_record(Slot slot, const Type& type) {

@@ -142,6 +142,9 @@ class FlatSink final : public ir::ValueSink {
   Slot input(size_t index, const ir::Type& type) override;
   void none(Slot slot, const ir::Type& type) override;
   bool scalar(Slot slot, const ir::Type& type, ir::Value&& value, std::string* error) override;
+  bool boolean(Slot slot, const ir::Type& type, bool value, std::string* error) override;
+  bool integer(Slot slot, const ir::Type& type, int64_t value, std::string* error) override;
+  bool enumeration(Slot slot, const ir::Type& type, int32_t member, std::string* error) override;
   Nested begin_record(Slot slot, const ir::Type& type) override;
   Slot field(Nested& record, const ir::Type& type, size_t index) override;
   void end_record(Slot, const ir::Type&, Nested&, bool) override {}

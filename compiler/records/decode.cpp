@@ -137,17 +137,19 @@ bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema,
       return true;
 
     case K::Integer: {
-      if (s.kind != NodeKind::Number || !is_json_integer(s.text)) return bad();
       int64_t v = 0;
+      if (integer_of(s, t, &v)) {
+        *out = ir::Value(v);
+        return true;
+      }
+      if (s.kind != NodeKind::Number || !is_json_integer(s.text)) return bad();
       auto [p, ec] = std::from_chars(s.text.data(), s.text.data() + s.text.size(), v);
       if (ec != std::errc() || p != s.text.data() + s.text.size()) {
         *message = "the number " + s.describe() +
                    " is out of range: integers are from -9223372036854775808 to 9223372036854775807";
         return false;
       }
-      if ((t.lo && v < *t.lo) || (t.hi && v > *t.hi)) return bad();
-      *out = ir::Value(v);
-      return true;
+      return bad();  // outside the type's range
     }
 
     case K::Decimal: {
@@ -273,9 +275,8 @@ bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema,
     }
 
     case K::Enum: {
-      if (s.kind != NodeKind::String || t.id < 0 || static_cast<size_t>(t.id) >= schema.enums.size()) return bad();
-      int m = schema.enums[t.id].find(s.text);
-      if (m < 0) return bad();
+      int32_t m = 0;
+      if (!enum_member_of(s, t, schema, &m)) return bad();
       *out = ir::Value(ir::EnumValue{m});
       return true;
     }

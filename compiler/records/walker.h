@@ -98,6 +98,21 @@ struct Scalar {
 };
 bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema, ir::Value* out, std::string* message);
 
+// The pieces of decode_scalar for the commonest types, which the walker hands to the sink
+// without an ir::Value: true with the value when the scalar is one, false when decode_scalar
+// is to say what is wrong.
+inline bool integer_of(const Scalar& s, const ir::Type& t, int64_t* v) {
+  if (s.kind != NodeKind::Number || !is_json_integer(s.text)) return false;
+  const char* end = s.text.data() + s.text.size();
+  auto [p, ec] = std::from_chars(s.text.data(), end, *v);
+  return ec == std::errc() && p == end && !(t.lo && *v < *t.lo) && !(t.hi && *v > *t.hi);
+}
+inline bool enum_member_of(const Scalar& s, const ir::Type& t, const ir::Schema& schema, int32_t* m) {
+  if (s.kind != NodeKind::String || t.id < 0 || static_cast<size_t>(t.id) >= schema.enums.size()) return false;
+  *m = schema.enums[t.id].find(s.text);
+  return *m >= 0;
+}
+
 template <class Source>
 class Walker {
  public:
@@ -211,11 +226,44 @@ class Walker {
     Scalar s;
     if (!read_scalar(v, k, &s)) return false;
     std::string message;
-    ir::Value value;
-    if (!decode_scalar(s, t, schema_, &value, &message)) return fail(std::move(message));
-    if (!sink_->scalar(out, t, std::move(value), &message) && !sink_error_)
-      sink_error_ = DecodeError{path_.str(), std::move(message)};
+    if (!sink_fast(s, t, out, &message)) {
+      ir::Value value;
+      if (!decode_scalar(s, t, schema_, &value, &message)) return fail(std::move(message));
+      if (!sink_->scalar(out, t, std::move(value), &message)) refused(std::move(message));
+    }
     return true;
+  }
+
+  // A bool, integer or enum that is right for `t`, straight to the sink; false for anything
+  // else (decode_scalar then decodes it or says what is wrong).
+  bool sink_fast(const Scalar& s, const ir::Type& t, ir::ValueSink::Slot out, std::string* message) {
+    bool accepted = true;
+    switch (t.kind) {
+      case ir::TypeKind::Bool:
+        if (s.kind != NodeKind::Bool) return false;
+        accepted = sink_->boolean(out, t, s.b, message);
+        break;
+      case ir::TypeKind::Integer: {
+        int64_t v = 0;
+        if (!integer_of(s, t, &v)) return false;
+        accepted = sink_->integer(out, t, v, message);
+        break;
+      }
+      case ir::TypeKind::Enum: {
+        int32_t m = 0;
+        if (!enum_member_of(s, t, schema_, &m)) return false;
+        accepted = sink_->enumeration(out, t, m, message);
+        break;
+      }
+      default: return false;
+    }
+    if (!accepted) refused(std::move(*message));
+    return true;
+  }
+
+  // The first value the sink could not represent is reported after the document's own errors.
+  void refused(std::string message) {
+    if (!sink_error_) sink_error_ = DecodeError{path_.str(), std::move(message)};
   }
 
   template <class Val>
