@@ -1,6 +1,8 @@
 // JSON and plain-text encoding of values.
 #include "compiler/records/encode.h"
 
+#include <charconv>
+#include <cstring>
 #include <optional>
 
 #include <fmt/format.h>
@@ -8,6 +10,8 @@
 #include "compiler/records/forms.h"
 
 namespace proviso::records {
+
+using namespace std::string_view_literals;
 namespace {
 
 using K = ir::Value::Kind;
@@ -159,10 +163,13 @@ void write_string(std::string& out, std::string_view s) {
       break;
     }
   }
-  if (plain) {
-    out += '"';
-    out += s;
-    out += '"';
+  if (plain) {  // one append: no per-character capacity checks
+    size_t at = out.size();
+    out.resize(at + s.size() + 2);
+    char* p = out.data() + at;
+    p[0] = '"';
+    if (!s.empty()) std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
     return;
   }
   for (size_t i = 0; i < s.size(); ++i)
@@ -203,12 +210,17 @@ bool write_value(std::string& out, const ir::ValueSource& src, ir::ValueSource::
                  const ir::Schema& schema, const rt::Zone& zone, Unwritable* bad) {
   ref = src.present(ref, t);
   if (!ref) {
-    out += "null";
+    out += "null"sv;
     return true;
   }
   switch (t.kind) {
-    case ir::TypeKind::Bool: out += src.scalar(ref, t).as_bool() ? "true" : "false"; return true;
-    case ir::TypeKind::Integer: fmt::format_to(std::back_inserter(out), "{}", src.scalar(ref, t).as_int()); return true;
+    case ir::TypeKind::Bool: out += src.scalar(ref, t).as_bool() ? "true"sv : "false"sv; return true;
+    case ir::TypeKind::Integer: {
+      char digits[24];
+      auto r = std::to_chars(digits, digits + sizeof digits, src.scalar(ref, t).as_int());
+      out.append(digits, r.ptr);
+      return true;
+    }
     case ir::TypeKind::Text: write_string(out, src.text(ref)); return true;
     case ir::TypeKind::List: {
       out += '[';
@@ -260,7 +272,7 @@ std::optional<std::pair<std::string, std::string>> write_decisions_line(std::str
                                                                         std::span<const ir::DecisionRef> decisions,
                                                                         const rt::Zone* home_zone) {
   const rt::Zone& zone = home_zone ? *home_zone : *rt::utc_zone();
-  out += "{\"decisions\":{";
+  out += "{\"decisions\":{"sv;
   bool first = true;
   for (const ir::DecisionRef& d : decisions) {
     const ir::ValueDef& def = program.values[static_cast<size_t>(d.value)];
@@ -272,7 +284,7 @@ std::optional<std::pair<std::string, std::string>> write_decisions_line(std::str
     if (!write_value(out, source, d.ref, def.type, program.schema, zone, &bad))
       return std::pair{def.name + bad.where, std::move(bad.message)};
   }
-  out += "}}";
+  out += "}}"sv;
   return std::nullopt;
 }
 
