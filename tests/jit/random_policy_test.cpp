@@ -357,7 +357,7 @@ std::string input_json(const ir::Program& p, const std::vector<ir::Value>& input
 // The line `proviso eval` writes for a successful evaluation, or "error PATH: MESSAGE" when a
 // decision cannot be written, or "failed" when the evaluation failed.
 std::string line_or_refusal(std::string line, const std::optional<std::pair<std::string, std::string>>& bad) {
-  return bad ? "error " + bad->first + ": " + bad->second : line;
+  return bad ? "error " + bad->first + ": " + bad->second : std::move(line);
 }
 std::string line_from_values(const ir::Program& p, const ir::EvalResult& r) {
   if (!r.ok) return "failed";
