@@ -73,4 +73,31 @@ for engine in jit interp; do
   (cd "$W" && "$PROVISO" eval local.policy --input local.ndjson --engine "$engine") > "$W/local.$engine" || true
   diff -u "$W/local.expected" "$W/local.$engine" || fail "$engine: date_of near the end of 9999"
 done
+# A datetime that cannot be written, inside a record and a list: the path goes down to it
+# (the JIT writes the line from its output struct, the interpreter from its values).
+cat > "$W/nested.policy" <<'POLICY'
+policy ne.p "Nested"
+  home zone zone "Pacific/Kiritimati"
+record Stamp { label: text, at: datetime? }
+input x {
+  stamp: Stamp
+  stamps: list of Stamp
+}
+decision one: Stamp = x.stamp
+decision all: list of Stamp = x.stamps
+POLICY
+printf '%s\n' \
+  '{"x": {"stamp": {"label": "a", "at": "2026-01-01T00:00:00Z"}, "stamps": [{"label": "b"}]}}' \
+  '{"x": {"stamp": {"label": "a", "at": "9999-12-31T23:00:00Z"}, "stamps": []}}' \
+  '{"x": {"stamp": {"label": "a"}, "stamps": [{"label": "b"}, {"label": "c", "at": "9999-12-31T23:00:00Z"}]}}' \
+  > "$W/nested.ndjson"
+cat > "$W/nested.expected" <<'EXPECTED'
+{"decisions":{"one":{"label":"a","at":"2026-01-01T14:00:00+14:00"},"all":[{"label":"b","at":null}]}}
+{"error":{"path":"one.at","message":"the datetime 10000-01-01T13:00:00+14:00 in the home zone `Pacific/Kiritimati` is outside the supported years 0001..9999"}}
+{"error":{"path":"all[1].at","message":"the datetime 10000-01-01T13:00:00+14:00 in the home zone `Pacific/Kiritimati` is outside the supported years 0001..9999"}}
+EXPECTED
+for engine in jit interp; do
+  (cd "$W" && "$PROVISO" eval nested.policy --input nested.ndjson --engine "$engine") > "$W/nested.$engine" || true
+  diff -u "$W/nested.expected" "$W/nested.$engine" || fail "$engine: an unwritable datetime inside a record and a list"
+done
 echo ok
