@@ -78,6 +78,17 @@ struct PROVISO_INTERNAL Session::Impl {
   Evaluation decode_and_evaluate(Decode&& decode);
   Evaluation finish(const ir::EvalResult& r);
   Evaluation error(std::string_view path, std::string_view message, int32_t loc = -1) const;
+  // Writes e.json with `write` (a records::write_decisions_line call on the line) for
+  // `decisions` decisions; false, with e the error, when a decision cannot be written.
+  template <class Write>
+  bool write_line(Evaluation& e, size_t decisions, Write&& write) const {
+    e.json.reserve(64 + 48 * decisions);
+    if (auto bad = write(e.json)) {
+      e = error(bad->first, bad->second);
+      return false;
+    }
+    return true;
+  }
   template <class F>
   static void each_line(Session& s, std::string_view ndjson, size_t first_line, F&& f);
 };
@@ -533,12 +544,10 @@ Evaluation Session::Impl::decode_and_evaluate(Decode&& decode) {
     jit::Session::Output out;
     if (!jit_session->run_input(&out)) return finish(jit_session->input_result());
     Evaluation e;
-    if (json) {
-      e.json.reserve(64 + 48 * out.decisions.size());
-      const ir::Program& p = *policy->program;
-      if (auto bad = records::write_decisions_line(e.json, p, *out.source, out.decisions, out.home_zone))
-        return error(bad->first, bad->second);
-    }
+    if (json && !write_line(e, out.decisions.size(), [&](std::string& line) {
+          return records::write_decisions_line(line, *policy->program, *out.source, out.decisions, out.home_zone);
+        }))
+      return e;
     e.ok = true;
     return e;
   }
@@ -552,9 +561,10 @@ Evaluation Session::Impl::finish(const ir::EvalResult& r) {
   if (!r.ok) return error(r.error.path, r.error.message, r.error.loc);
   Evaluation e;
   if (json && !options.explain) {  // written straight into the line, no Json built
-    e.json.reserve(64 + 48 * r.decisions.size());
-    if (auto bad = records::write_decisions_line(e.json, p, r.decisions, r.home_zone))
-      return error(bad->first, bad->second);
+    if (!write_line(e, r.decisions.size(), [&](std::string& line) {
+          return records::write_decisions_line(line, p, r.decisions, r.home_zone);
+        }))
+      return e;
   } else if (auto bad = records::unwritable_decision(p, r.decisions, r.home_zone)) {
     return error(bad->first, bad->second);
   }

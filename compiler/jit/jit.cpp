@@ -628,9 +628,12 @@ static std::vector<ir::Value> unflatten(const Host& host, const FlatRecord& reco
 
 struct Session::Impl {
   explicit Impl(const CompiledPolicy& p) : policy(*p.impl_) {
-    out.resize(policy.host.layout().output_slot().size);
+    const Layout& layout = policy.host.layout();
+    out.resize(layout.output_slot().size);
     owners.host = &policy.host;
     ctx = policy.host.context(state, &owners);
+    const std::vector<int32_t>& all = policy.host.program().decisions;
+    for (size_t i = 0; i < all.size(); ++i) decisions.push_back({all[i], out.get() + layout.decision_offset(i)});
   }
   const CompiledPolicy::Impl& policy;
   rt::jit::EvalState state, batch_state;
@@ -644,7 +647,7 @@ struct Session::Impl {
   FlatRecord record;  // evaluate_input()'s, written by `sink`
   FlatSink sink{policy.host.layout(), record};
   FlatSource source{policy.host.layout()};
-  std::vector<ir::DecisionRef> decisions;  // into `out`, for run_input()
+  std::vector<ir::DecisionRef> decisions;  // every decision, in `out`: what run_input() hands out
 };
 
 Session::Session(const CompiledPolicy& policy) : impl_(std::make_unique<Impl>(policy)) {}
@@ -695,14 +698,8 @@ ir::EvalResult Session::evaluate_input() {
 bool Session::run_input(Output* out) {
   Impl& s = *impl_;
   if (!run(s.record) || s.fallback) return false;
-  const Layout& layout = s.policy.host.layout();
-  const ir::Program& p = s.policy.host.program();
-  if (s.decisions.empty() && !p.decisions.empty()) {
-    for (size_t i = 0; i < p.decisions.size(); ++i)
-      s.decisions.push_back({p.decisions[i], s.out.get() + layout.decision_offset(i)});
-  }
   const void* zone = nullptr;
-  std::memcpy(static_cast<void*>(&zone), s.out.get() + layout.home_zone_offset(), sizeof zone);
+  std::memcpy(static_cast<void*>(&zone), s.out.get() + s.policy.host.layout().home_zone_offset(), sizeof zone);
   out->source = &s.source;
   out->decisions = s.decisions;
   out->home_zone = zone ? static_cast<const rt::Zone*>(zone) : rt::utc_zone();

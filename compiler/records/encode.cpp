@@ -267,17 +267,19 @@ bool write_value(std::string& out, const ir::ValueSource& src, ir::ValueSource::
 
 }  // namespace
 
-std::optional<std::pair<std::string, std::string>> write_decisions_line(std::string& out, const ir::Program& program,
-                                                                        const ir::ValueSource& source,
-                                                                        std::span<const ir::DecisionRef> decisions,
-                                                                        const rt::Zone* home_zone) {
+namespace {
+
+// The line of decisions 0..count, decision i being ref_of(i) (an ir::DecisionRef).
+template <class RefOf>
+std::optional<std::pair<std::string, std::string>> write_line(std::string& out, const ir::Program& program,
+                                                              const ir::ValueSource& source, size_t count,
+                                                              RefOf&& ref_of, const rt::Zone* home_zone) {
   const rt::Zone& zone = home_zone ? *home_zone : *rt::utc_zone();
   out += "{\"decisions\":{"sv;
-  bool first = true;
-  for (const ir::DecisionRef& d : decisions) {
+  for (size_t i = 0; i < count; ++i) {
+    ir::DecisionRef d = ref_of(i);
     const ir::ValueDef& def = program.values[static_cast<size_t>(d.value)];
-    if (!first) out += ',';
-    first = false;
+    if (i) out += ',';
     write_string(out, def.name);
     out += ':';
     Unwritable bad;
@@ -288,13 +290,25 @@ std::optional<std::pair<std::string, std::string>> write_decisions_line(std::str
   return std::nullopt;
 }
 
+}  // namespace
+
+std::optional<std::pair<std::string, std::string>> write_decisions_line(std::string& out, const ir::Program& program,
+                                                                        const ir::ValueSource& source,
+                                                                        std::span<const ir::DecisionRef> decisions,
+                                                                        const rt::Zone* home_zone) {
+  return write_line(
+      out, program, source, decisions.size(), [&](size_t i) { return decisions[i]; }, home_zone);
+}
+
 std::optional<std::pair<std::string, std::string>> write_decisions_line(
     std::string& out, const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions,
     const rt::Zone* home_zone) {
-  std::vector<ir::DecisionRef> refs;
-  refs.reserve(decisions.size());
-  for (const auto& [index, value] : decisions) refs.push_back({index, &value});
-  return write_decisions_line(out, program, ir::TreeSource(), refs, home_zone);
+  return write_line(
+      out, program, ir::TreeSource(), decisions.size(),
+      [&](size_t i) {
+        return ir::DecisionRef{decisions[i].first, &decisions[i].second};
+      },
+      home_zone);
 }
 
 void write_error_line(std::string& out, std::string_view path, std::string_view message, std::string_view location) {
