@@ -342,20 +342,24 @@ TEST_CASE("NDJSON whose first line is broken is still split into lines") {
 
 namespace {
 
-// A sink that refuses texts (as a sink that cannot represent a value would) and counts the
-// records and lists it was given, delegating the rest to a TreeSink.
+// A sink that refuses the values of one kind, texts unless told otherwise (as a sink that
+// cannot represent a value would), and counts the records and lists it was given, delegating
+// the rest to a TreeSink. Booleans, integers and enums reach scalar() through ValueSink's
+// defaults of boolean(), integer() and enumeration().
 class RefusingSink final : public ir::ValueSink {
  public:
-  explicit RefusingSink(const ir::Schema& schema) : tree(schema) {}
+  explicit RefusingSink(const ir::Schema& schema, ir::TypeKind refused = ir::TypeKind::Text)
+      : tree(schema), refused(refused) {}
   records::TreeSink tree;
+  ir::TypeKind refused;
   int open = 0, opened = 0;
 
   void begin(size_t n) override { tree.begin(n); }
   Slot input(size_t i, const ir::Type& t) override { return tree.input(i, t); }
   void none(Slot s, const ir::Type& t) override { tree.none(s, t); }
   bool scalar(Slot s, const ir::Type& t, ir::Value&& v, std::string* error) override {
-    if (t.kind == ir::TypeKind::Text) {
-      *error = "no texts here";
+    if (t.kind == refused) {
+      *error = t.kind == ir::TypeKind::Text ? "no texts here" : "not this kind";
       return false;
     }
     return tree.scalar(s, t, std::move(v), error);
@@ -410,4 +414,29 @@ TEST_CASE("decode: a value the sink refuses is reported with its path, after the
   CHECK(sink.opened == 3);  // contract, case, contacts
   CHECK(sink.tree.values.size() == 3);
   CHECK(sink.tree.values[2].is_none());  // the optional input `reinstatement`
+}
+
+TEST_CASE("decode: a boolean, integer or enum the sink refuses is reported with its path") {
+  // These take the walker's direct path to the sink (ValueSink::boolean, integer,
+  // enumeration), which reports a refusal like scalar()'s.
+  Fixture f;
+  Decoder d(f.schema, f.inputs);
+  RefusingSink bools(f.schema, ir::TypeKind::Bool);
+  auto bad = d.decode_json(with_case(R"("urgent": true)"), bools);
+  REQUIRE(bad);
+  CHECK(bad->to_string() == "case.urgent: not this kind");
+  CHECK_FALSE(d.decode_json(with_case(R"("urgent": null)"), bools));  // absent: nothing to refuse
+
+  RefusingSink integers(f.schema, ir::TypeKind::Integer);
+  bad = d.decode_json(with_case(""), integers);
+  REQUIRE(bad);
+  CHECK(bad->to_string() == "contract.technical_contacts: not this kind");  // the first integer
+
+  RefusingSink enums(f.schema, ir::TypeKind::Enum);
+  bad = d.decode_json(with_case(R"("count": "many")"), enums);
+  REQUIRE(bad);  // the document's own error wins over the refused enum before it
+  CHECK(bad->to_string() == "case.count: expected an integer, got \"many\"");
+  bad = d.decode_json(with_case(""), enums);
+  REQUIRE(bad);
+  CHECK(bad->to_string() == "contract.support: not this kind");
 }
