@@ -125,6 +125,12 @@ constexpr std::array kCodes = {
              "a value that reads no input fails, so it fails on every evaluation"},
     CodeInfo{Code::UnreadableFile, "unreadable-file", S::Error, "the policy file cannot be read"},
     CodeInfo{Code::Internal, "internal", S::Error, "a bug in Proviso: a check that cannot fail did"},
+    CodeInfo{Code::DaysAsWorkingTime, "days-as-working-time", S::Error,
+             "a plain duration in days or weeks is counted as working time, 24 working hours a day"},
+    CodeInfo{Code::PercentProduct, "percent-product", S::Error,
+             "a percent is multiplied by a number or a percent: `25% of x` says which is meant"},
+    CodeInfo{Code::BusinessDayLength, "business-day-length", S::Warning,
+             "a calendar's `business day` is not the length of any of its working days"},
 };
 
 // The table is indexed by number: a code out of place would print another code's entry.
@@ -134,7 +140,7 @@ constexpr bool in_order() {
   return true;
 }
 static_assert(in_order(), "kCodes must list every code in the order of its number");
-static_assert(static_cast<size_t>(Code::Internal) == kCodes.size(), "every code needs a row in kCodes");
+static_assert(static_cast<size_t>(Code::BusinessDayLength) == kCodes.size(), "every code needs a row in kCodes");
 
 }  // namespace
 
@@ -144,7 +150,7 @@ const CodeInfo& code_info(Code code) {
   size_t i = static_cast<size_t>(code);
   // INVARIANT: every enumerator has a row (the static_asserts above); a value cast from an
   // integer outside the enum is a bug, reported as the internal code rather than read past the end.
-  if (i < 1 || i > kCodes.size()) return kCodes.back();
+  if (i < 1 || i > kCodes.size()) return kCodes[static_cast<size_t>(Code::Internal) - 1];
   return kCodes[i - 1];
 }
 

@@ -106,6 +106,11 @@ enum class Code : uint16_t {
   // not about the policy's text
   UnreadableFile = 82,
   Internal = 83,
+  // added with language v2: constructs that earlier versions accepted (`proviso fmt --fix`
+  // rewrites the errors) and a calendar warning
+  DaysAsWorkingTime = 84,
+  PercentProduct = 85,
+  BusinessDayLength = 86,
 };
 
 struct CodeInfo {

@@ -53,8 +53,10 @@ Type ExprChecker::unify(std::vector<NodeId>& ids, const std::vector<const ast::E
     target.optional = true;  // conversion targets below never reject optionals
     Type t = checker_.type_of(ids[i]);
     if (t.kind == TypeKind::Integer && result.kind == TypeKind::Decimal) ids[i] = to_dec(ids[i], *exprs[i]);
-    if (t.kind == TypeKind::Duration && result.kind == TypeKind::BusinessDuration)
+    if (t.kind == TypeKind::Duration && result.kind == TypeKind::BusinessDuration) {
+      checker_.refuse_plain_days(scope_.file, *exprs[i]);
       ids[i] = node(Op::DurToBDur, Type::of(TypeKind::BusinessDuration), *exprs[i], ids[i]);
+    }
   }
   result.optional = optional;
   return result;

@@ -509,6 +509,61 @@ void Checker::ensure_holidays(Symbol& sym) {
   sym.index = emit_const(std::move(v), ir::Type::of(ir::TypeKind::Holidays), sym.file, h.name.span);
 }
 
+namespace {
+
+// "9 hours", "7 hours 30 minutes", "45 minutes": a day's working time as an author writes it.
+std::string hours_words(int64_t seconds) {
+  int64_t h = seconds / 3600, m = seconds % 3600 / 60, sec = seconds % 60;
+  std::string out;
+  auto part = [&](int64_t n, const char* unit) {
+    if (n == 0) return;
+    if (!out.empty()) out += ' ';
+    out += fmt::format("{} {}{}", n, unit, n == 1 ? "" : "s");
+  };
+  part(h, "hour");
+  part(m, "minute");
+  part(sec, "second");
+  return out.empty() ? "0 hours" : out;
+}
+
+}  // namespace
+
+// `business day 8 hours` next to `09:00-18:00`: `1 business day` then ends an hour before the
+// working day does, which is rarely what a contract means. Warns when no working day of the
+// week is as long as the business day.
+void Checker::warn_business_day_length(int file, const ast::CalendarDecl& c, const ir::CalendarDef& def) {
+  std::vector<int64_t> lengths;  // distinct, in the order of the week
+  for (const auto& day : def.hours.days) {
+    int64_t total = 0;
+    for (const rt::TimeRange& r : day) total += r.end - r.start;
+    if (total == 0) continue;
+    if (total == def.business_day) return;
+    if (std::find(lengths.begin(), lengths.end(), total) == lengths.end()) lengths.push_back(total);
+  }
+  if (lengths.empty()) return;
+  std::vector<std::string> words;
+  for (int64_t l : lengths) words.push_back(hours_words(l));
+  std::string works = words.size() == 1
+                          ? words[0]
+                          : fmt::format("{} or {}", fmt::join(words.begin(), words.end() - 1, ", "), words.back());
+  auto& d = warning(file, c.business_day->span, Code::BusinessDayLength,
+                    fmt::format("the calendar `{}` counts a business day as {}, but its working days are {} long",
+                                c.name.text, hours_words(def.business_day), works));
+  if (lengths.size() == 1) {
+    std::string gap = hours_words(std::abs(lengths[0] - def.business_day));
+    d.help = fmt::format(
+        "so `1 business day` {}; if the contract's business day is the working day, write "
+        "`business day {}`",
+        lengths[0] > def.business_day ? fmt::format("ends {} of working time before the working day does", gap)
+                                      : fmt::format("runs {} into the next working day", gap),
+        words[0]);
+  } else {
+    d.help =
+        "check the contract's definition of a business day: `1 business day` counts the calendar's "
+        "`business day` of working time, whatever the hours of the day it starts on";
+  }
+}
+
 void Checker::ensure_calendar(Symbol& sym) {
   if (sym.state == Symbol::State::Done) return;
   if (sym.state == Symbol::State::Checking) {
@@ -586,6 +641,8 @@ void Checker::ensure_calendar(Symbol& sym) {
     if (def.business_day <= 0 || def.business_day > 86400) {
       error(sym.file, c.business_day->span, Code::InvalidBusinessDay,
             "a business day must be longer than 0 and at most 24 hours");
+    } else {
+      warn_business_day_length(sym.file, c, def);
     }
   } else {
     error(sym.file, c.business_day ? c.business_day->span : c.name.span, Code::InvalidBusinessDay,

@@ -528,9 +528,82 @@ ir::NodeId Checker::coerce(ir::NodeId id, const Type& target, int file, Span spa
   return id;
 }
 
+namespace {
+
+// The `N days` and `N weeks` literals whose value becomes part of `e`'s value: through
+// arithmetic, parentheses, `??` and the branches of `if` and `match`, not through conditions,
+// calls or names (their own declarations are checked where they are written).
+void day_literals(const ast::Expr& e, std::vector<const ast::Expr*>& out) {
+  switch (e.kind) {
+    case ast::ExprKind::Literal:
+      if (e.lit == ast::LitKind::Duration && (e.unit == "days" || e.unit == "weeks")) out.push_back(&e);
+      break;
+    case ast::ExprKind::Paren:
+      if (e.operand) day_literals(*e.operand, out);
+      break;
+    case ast::ExprKind::Unary:
+      if (e.unary_op == ast::UnaryOp::Neg && e.operand) day_literals(*e.operand, out);
+      break;
+    case ast::ExprKind::Binary:
+      if (e.binary_op == ast::BinaryOp::Add || e.binary_op == ast::BinaryOp::Sub || e.binary_op == ast::BinaryOp::Mul ||
+          e.binary_op == ast::BinaryOp::Div || e.binary_op == ast::BinaryOp::Coalesce) {
+        if (e.lhs) day_literals(*e.lhs, out);
+        if (e.rhs) day_literals(*e.rhs, out);
+      }
+      break;
+    case ast::ExprKind::If:
+      if (e.then_branch) day_literals(*e.then_branch, out);
+      if (e.else_branch) day_literals(*e.else_branch, out);
+      break;
+    case ast::ExprKind::Match:
+      for (const ast::MatchArm& arm : e.arms)
+        if (arm.body) day_literals(*arm.body, out);
+      break;
+    default: break;
+  }
+}
+
+}  // namespace
+
+void Checker::refuse_plain_days(int file, const ast::Expr& e) {
+  std::vector<const ast::Expr*> found;
+  day_literals(e, found);
+  for (const ast::Expr* lit : found) {
+    const bool weeks = lit->unit == "weeks";
+    const bool one = lit->text == "1";
+    const std::string written = fmt::format("{} {}", lit->text, one ? (weeks ? "week" : "day") : lit->unit);
+    // The working hours it counted as before this was an error: the machine-applicable fix
+    // keeps that meaning; the help also names the reading the author more likely meant.
+    uint64_t n = 0;
+    const char* end = lit->text.data() + lit->text.size();
+    auto [stop, ec] = std::from_chars(lit->text.data(), end, n);
+    const uint64_t per = weeks ? 7 * 24 : 24;
+    if (ec != std::errc() || stop != end || n > 1'000'000) {
+      error(file, lit->span, Code::DaysAsWorkingTime,
+            fmt::format("`{}` is a plain duration: as working time it counts 24 working hours a day", written))
+          .help = "write `N business days` for business days of the calendar's `business day`";
+      continue;
+    }
+    const std::string hours = fmt::format("{} business hour{}", n * per, n * per == 1 ? "" : "s");
+    auto& d =
+        error(file, lit->span, Code::DaysAsWorkingTime,
+              fmt::format("`{}` is a plain duration: as working time it counts as {} working hours", written, n * per));
+    const std::string days =
+        weeks ? fmt::format("`{} business days` for {} working week{} of 5 days", n * 5, n, one ? "" : "s")
+              : fmt::format("`{} business day{}`", n, one ? "" : "s");
+    d.help = fmt::format(
+        "write {} to count business days of the calendar's `business day` each, or `{}` to keep "
+        "{} working hours",
+        days, hours, n * per);
+    d.fixes.push_back({lit->span, hours});
+  }
+}
+
 ir::NodeId Checker::check_as(const ast::Expr& e, Scope& scope, const Type& target, const std::string& what,
                              Code mismatch) {
   NodeId id = check_expr(e, scope, &target);
+  if (target.kind == TypeKind::BusinessDuration && type_of(id).kind == TypeKind::Duration)
+    refuse_plain_days(scope.file, e);
   return coerce(id, target, scope.file, e.span, what, mismatch);
 }
 

@@ -284,10 +284,14 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
       return node(add ? Op::DurAdd : Op::DurSub, T(TypeKind::Duration), e, l, r);
     if (add && L == TypeKind::BusinessDuration && R == TypeKind::BusinessDuration)
       return node(Op::BDurAdd, lt, e, l, r);
-    if (add && L == TypeKind::BusinessDuration && R == TypeKind::Duration)
+    if (add && L == TypeKind::BusinessDuration && R == TypeKind::Duration) {
+      checker_.refuse_plain_days(scope_.file, *e.rhs);
       return node(Op::BDurAdd, lt, e, l, node(Op::DurToBDur, lt, *e.rhs, r));
-    if (add && L == TypeKind::Duration && R == TypeKind::BusinessDuration)
+    }
+    if (add && L == TypeKind::Duration && R == TypeKind::BusinessDuration) {
+      checker_.refuse_plain_days(scope_.file, *e.lhs);
       return node(Op::BDurAdd, rt_, e, node(Op::DurToBDur, rt_, *e.lhs, l), r);
+    }
     if (L == TypeKind::DateTime && R == TypeKind::Duration)
       return node(add ? Op::DateTimeAdd : Op::DateTimeSub, lt, e, l, r);
     if (add && L == TypeKind::Duration && R == TypeKind::DateTime) return node(Op::DateTimeAdd, rt_, e, r, l);
@@ -313,9 +317,9 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
       return node(Op::MoneyMul, lt, e, l, to_dec(r, *e.rhs));
     if (R == TypeKind::Money && (lt.is_numeric() || L == TypeKind::Percent))
       return node(Op::MoneyMul, rt_, e, r, to_dec(l, *e.lhs));
-    if (L == TypeKind::Percent && rt_.is_numeric()) return node(Op::DecMul, lt, e, l, to_dec(r, *e.rhs));
-    if (R == TypeKind::Percent && lt.is_numeric()) return node(Op::DecMul, rt_, e, to_dec(l, *e.lhs), r);
-    if (L == TypeKind::Percent && R == TypeKind::Percent) return node(Op::DecMul, lt, e, l, r);
+    if ((L == TypeKind::Percent && (rt_.is_numeric() || R == TypeKind::Percent)) ||
+        (R == TypeKind::Percent && lt.is_numeric()))
+      return percent_product(e, L == TypeKind::Percent);
     if (L == TypeKind::Duration && R == TypeKind::Integer) return node(Op::DurMul, lt, e, l, r);
     if (L == TypeKind::Integer && R == TypeKind::Duration) return node(Op::DurMul, rt_, e, r, l);
     if (L == TypeKind::BusinessDuration && R == TypeKind::Integer) return node(Op::BDurMul, lt, e, l, r);
@@ -353,6 +357,28 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
   return mismatch();
 }
 
+// `25% * 29` once meant 725%, and `25% * 50%` 12.5%: a lawyer reads neither product
+// reliably, so both are refused with `25% of 29` (7.25, a number) or `25% of 50%` (12.5%) as
+// the machine-applicable replacement.
+NodeId ExprChecker::percent_product(const ast::Expr& e, bool percent_on_left) {
+  const ast::Expr& pct = percent_on_left ? *e.lhs : *e.rhs;
+  const ast::Expr& other = percent_on_left ? *e.rhs : *e.lhs;
+  std::string_view text = checker_.program_->files[scope_.file]->text();
+  auto slice = [&](Span s) { return s.end <= text.size() ? text.substr(s.begin, s.size()) : std::string_view(); };
+  // `of` binds as `*` does, left to right: an operand that is itself an operation keeps its
+  // grouping in parentheses (`x * y * 25%` becomes `25% of (x * y)`).
+  auto operand = [&](const ast::Expr& x) {
+    return x.kind == ast::ExprKind::Binary ? fmt::format("({})", slice(x.span)) : std::string(slice(x.span));
+  };
+  std::string replacement = fmt::format("{} of {}", operand(pct), operand(other));
+  auto& d = err(e, Code::PercentProduct,
+                fmt::format("`{}` multiplies a percent, which reads two ways: write it with `of`", slice(e.span)));
+  d.help = fmt::format("write `{}`: a percent of a number is a number, of money is money, of a percent is a percent",
+                       replacement);
+  d.fixes.push_back({e.span, replacement});
+  return poison(e);
+}
+
 NodeId ExprChecker::calendar_add(const ast::Expr& e, const ast::Expr& sum, NodeId cal) {
   if (sum.kind != ast::ExprKind::Binary || sum.binary_op != ast::BinaryOp::Add) {
     err(sum, Code::InvalidCalendarAddition, "a calendar applies to an addition: `START + DURATION in CALENDAR`");
@@ -362,9 +388,11 @@ NodeId ExprChecker::calendar_add(const ast::Expr& e, const ast::Expr& sum, NodeI
   NodeId amount = present(check(*sum.rhs, nullptr), *sum.rhs);
   Type st = checker_.type_of(start), at = checker_.type_of(amount);
   if (st.is_error() || at.is_error() || checker_.type_of(cal).is_error()) return poison(e);
+  const ast::Expr* amount_expr = sum.rhs.get();
   if (st.kind != TypeKind::DateTime && at.kind == TypeKind::DateTime) {
     std::swap(start, amount);
     std::swap(st, at);
+    amount_expr = sum.lhs.get();
   }
   if (st.kind != TypeKind::DateTime) {
     err(*sum.lhs, Code::InvalidCalendarAddition,
@@ -372,7 +400,8 @@ NodeId ExprChecker::calendar_add(const ast::Expr& e, const ast::Expr& sum, NodeI
     return poison(e);
   }
   if (at.kind == TypeKind::Duration) {
-    amount = node(Op::DurToBDur, Type::of(TypeKind::BusinessDuration), *sum.rhs, amount);
+    checker_.refuse_plain_days(scope_.file, *amount_expr);
+    amount = node(Op::DurToBDur, Type::of(TypeKind::BusinessDuration), *amount_expr, amount);
   } else if (at.kind != TypeKind::BusinessDuration) {
     err(*sum.rhs, Code::InvalidCalendarAddition,
         fmt::format("only a duration can be added in a calendar, not `{}`", show(at)));

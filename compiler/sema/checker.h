@@ -91,7 +91,13 @@ class Checker {
   // condition's, a declared type's, or any other place's), or `none`, absence and currency
   // problems with their own codes.
   ir::NodeId check_as(const ast::Expr& e, Scope& scope, const ir::Type& target, const std::string& what, Code mismatch);
+  // A calendar's `business day` that no working day of its week is as long as (a warning).
+  void warn_business_day_length(int file, const ast::CalendarDecl& c, const ir::CalendarDef& def);
   ir::NodeId coerce(ir::NodeId id, const ir::Type& target, int file, Span span, const std::string& what, Code mismatch);
+  // `e`, a plain duration, is about to be counted as working time (a business-duration place,
+  // `+` with a business duration, `... in CALENDAR`): reports each `N days` or `N weeks`
+  // literal that makes up its value, which would count as 24 working hours a day.
+  void refuse_plain_days(int file, const ast::Expr& e);
   ir::NodeId require_present(ir::NodeId id, int file, Span span, const ast::Expr& e);
   std::string path_key(ir::NodeId id) const;
 

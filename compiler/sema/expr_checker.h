@@ -75,6 +75,7 @@ class ExprChecker {
   NodeId binary(const ast::Expr& e, const Type* hint);
   NodeId arithmetic(const ast::Expr& e, NodeId l, NodeId r);
   NodeId comparison(const ast::Expr& e, NodeId l, NodeId r);
+  NodeId percent_product(const ast::Expr& e, bool percent_on_left);
   NodeId calendar_add(const ast::Expr& e, const ast::Expr& sum, NodeId cal);
   NodeId call(const ast::Expr& e, const Type* hint);
   // The rules of the built-in functions (builtins.h), in check_calls.cpp.
