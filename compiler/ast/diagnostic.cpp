@@ -189,4 +189,18 @@ std::string render_json(const Diagnostic& d) {
   return out;
 }
 
+std::string apply_fixes(std::string text, std::vector<Fix> fixes, int* applied) {
+  std::sort(fixes.begin(), fixes.end(), [](const Fix& a, const Fix& b) { return a.span.begin > b.span.begin; });
+  size_t limit = text.size();
+  int n = 0;
+  for (const Fix& f : fixes) {
+    if (f.span.begin > f.span.end || f.span.end > limit) continue;
+    text.replace(f.span.begin, f.span.size(), f.replacement);
+    limit = f.span.begin;
+    ++n;
+  }
+  if (applied) *applied = n;
+  return text;
+}
+
 }  // namespace proviso

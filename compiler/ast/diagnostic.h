@@ -71,4 +71,9 @@ std::string code_tag(Code code);
 // `proviso check --format json` prints for editors.
 std::string render_json(const Diagnostic& d);
 
+// Applies `fixes` to `text`, last edit first so that earlier offsets stay valid. An edit that
+// overlaps one already applied, or that reaches past the end of `text`, is skipped; `*applied`
+// (when given) counts the edits made.
+std::string apply_fixes(std::string text, std::vector<Fix> fixes, int* applied = nullptr);
+
 }  // namespace proviso

@@ -1,6 +1,5 @@
 #include "compiler/driver/migrate.h"
 
-#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -8,7 +7,12 @@
 
 namespace proviso::driver {
 
+namespace {
+
+// The codes whose fixes `migrate` applies: forms that earlier versions accepted.
 bool is_migration(Code code) { return code == Code::DaysAsWorkingTime || code == Code::PercentProduct; }
+
+}  // namespace
 
 MigrateResult migrate(SourcePtr source) {
   MigrateResult out;
@@ -22,19 +26,14 @@ MigrateResult migrate(SourcePtr source) {
     for (const Diagnostic& d : r.diagnostics.items()) {
       if (!is_migration(d.code) || d.source.get() == nullptr || d.source->path() != source->path()) continue;
       for (const Fix& f : d.fixes)
-        if (f.applicability == Applicability::MachineApplicable && f.span.end <= out.text.size()) fixes.push_back(f);
+        if (f.applicability == Applicability::MachineApplicable) fixes.push_back(f);
     }
     if (fixes.empty()) break;
-    // Last edit first, so that earlier offsets stay valid; an edit overlapping one already
-    // applied waits for the next round.
-    std::sort(fixes.begin(), fixes.end(), [](const Fix& a, const Fix& b) { return a.span.begin > b.span.begin; });
-    uint32_t limit = UINT32_MAX;
-    for (const Fix& f : fixes) {
-      if (f.span.end > limit) continue;
-      out.text.replace(f.span.begin, f.span.size(), f.replacement);
-      limit = f.span.begin;
-      ++out.edits;
-    }
+    // An edit overlapping another of the same round waits for the next one.
+    int applied = 0;
+    out.text = apply_fixes(std::move(out.text), std::move(fixes), &applied);
+    out.edits += applied;
+    if (applied == 0) break;
   }
   return out;
 }

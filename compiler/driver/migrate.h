@@ -4,7 +4,6 @@
 #pragma once
 #include <string>
 
-#include "compiler/ast/diagnostic_codes.h"
 #include "compiler/ast/source.h"
 
 namespace proviso::driver {
@@ -14,10 +13,7 @@ struct MigrateResult {
   int edits = 0;     // how many edits were applied
 };
 
-// Whether `code` is one that `migrate` rewrites.
-bool is_migration(Code code);
-
-// Checks `source`, applies the fixes of its migration diagnostics (those of is_migration),
+// Checks `source`, applies the fixes of its P0084 and P0085 diagnostics,
 // and repeats on the result until none is left (a rewrite can expose another), at most a few
 // rounds. Other diagnostics are left for the author; the text is not formatted here.
 MigrateResult migrate(SourcePtr source);

@@ -14,6 +14,9 @@ std::string plain_text(const Value& value, const Type& type, const Schema& schem
 // "1 business day + 2 working hours", "0 working hours": a business duration as explanations
 // and `text(x)` show it.
 std::string business_amount(const BusinessDurationValue& value);
+// A plain duration as the language writes it, for people: "4 hours", "1 hour 30 minutes",
+// "2 days", "90 seconds" (explanations, and the checker's messages).
+std::string duration_words(int64_t seconds);
 
 // "case.severity" when `node` reads an input field (through unwraps), else "".
 std::string input_path(const Program& program, NodeId node);

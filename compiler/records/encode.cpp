@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/ir/eval_rules.h"
 #include "compiler/records/forms.h"
 
 namespace proviso::records {
@@ -334,7 +335,7 @@ std::string format_value(const ir::Value& v, const ir::Type& t, const ir::Schema
     case K::Money: return money_text(v.as_money());
     case K::Date: return rt::format_date(v.as_date());
     case K::DateTime: return rt::format_datetime(v.as_datetime(), zone ? *zone : *rt::utc_zone());
-    case K::Duration: return format_duration_words(v.as_duration());
+    case K::Duration: return ir::duration_words(v.as_duration());
     case K::BusinessDuration: return format_business_duration(v.as_business_duration());
     case K::Period: {
       int64_t m = v.as_period();

@@ -273,24 +273,4 @@ std::optional<std::string> json_number_to_decimal_text(std::string_view s) {
   return out;
 }
 
-std::string format_duration_words(int64_t seconds) {
-  if (seconds == 0) return "0 seconds";
-  std::string sign = seconds < 0 ? "-" : "";
-  uint64_t s = seconds < 0 ? 0 - static_cast<uint64_t>(seconds) : static_cast<uint64_t>(seconds);
-  auto part = [](uint64_t n, std::string_view unit) {
-    return std::to_string(n) + " " + std::string(unit) + (n == 1 ? "" : "s");
-  };
-  if (s % 86400 == 0) return sign + part(s / 86400, "day");
-  std::string out;
-  auto add = [&](uint64_t n, std::string_view unit) {
-    if (n == 0) return;
-    if (!out.empty()) out += ' ';
-    out += part(n, unit);
-  };
-  add(s / 3600, "hour");
-  add(s / 60 % 60, "minute");
-  add(s % 60, "second");
-  return sign + out;
-}
-
 }  // namespace proviso::records

@@ -41,7 +41,4 @@ bool is_json_integer(std::string_view text);
 // "1e-3" -> "0.001". nullopt when the exponent is absurd (|exp| > 60).
 std::optional<std::string> json_number_to_decimal_text(std::string_view token);
 
-// Language-style duration for people: "4 hours", "1 hour 30 minutes", "2 days", "90 seconds".
-std::string format_duration_words(int64_t seconds);
-
 }  // namespace proviso::records

@@ -2,11 +2,13 @@
 // demand with cycle detection, calendars, holiday sets, tests and unused-name warnings.
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 
 #include <fmt/format.h>
 #include <proviso/rt/holidays.h>
 #include <proviso/rt/time.h>
 
+#include "compiler/ir/eval_rules.h"
 #include "compiler/sema/checker.h"
 
 namespace proviso::sema {
@@ -509,25 +511,6 @@ void Checker::ensure_holidays(Symbol& sym) {
   sym.index = emit_const(std::move(v), ir::Type::of(ir::TypeKind::Holidays), sym.file, h.name.span);
 }
 
-namespace {
-
-// "9 hours", "7 hours 30 minutes", "45 minutes": a day's working time as an author writes it.
-std::string hours_words(int64_t seconds) {
-  int64_t h = seconds / 3600, m = seconds % 3600 / 60, sec = seconds % 60;
-  std::string out;
-  auto part = [&](int64_t n, const char* unit) {
-    if (n == 0) return;
-    if (!out.empty()) out += ' ';
-    out += fmt::format("{} {}{}", n, unit, n == 1 ? "" : "s");
-  };
-  part(h, "hour");
-  part(m, "minute");
-  part(sec, "second");
-  return out.empty() ? "0 hours" : out;
-}
-
-}  // namespace
-
 // `business day 8 hours` next to `09:00-18:00`: `1 business day` then ends an hour before the
 // working day does, which is rarely what a contract means. Warns when no working day of the
 // week is as long as the business day.
@@ -542,15 +525,15 @@ void Checker::warn_business_day_length(int file, const ast::CalendarDecl& c, con
   }
   if (lengths.empty()) return;
   std::vector<std::string> words;
-  for (int64_t l : lengths) words.push_back(hours_words(l));
+  for (int64_t l : lengths) words.push_back(ir::duration_words(l));
   std::string works = words.size() == 1
                           ? words[0]
                           : fmt::format("{} or {}", fmt::join(words.begin(), words.end() - 1, ", "), words.back());
   auto& d = warning(file, c.business_day->span, Code::BusinessDayLength,
                     fmt::format("the calendar `{}` counts a business day as {}, but its working days are {} long",
-                                c.name.text, hours_words(def.business_day), works));
+                                c.name.text, ir::duration_words(def.business_day), works));
   if (lengths.size() == 1) {
-    std::string gap = hours_words(std::abs(lengths[0] - def.business_day));
+    std::string gap = ir::duration_words(std::abs(lengths[0] - def.business_day));
     d.help = fmt::format(
         "so `1 business day` {}; if the contract's business day is the working day, write "
         "`business day {}`",

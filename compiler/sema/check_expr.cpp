@@ -578,10 +578,13 @@ void Checker::refuse_plain_days(int file, const ast::Expr& e) {
     const char* end = lit->text.data() + lit->text.size();
     auto [stop, ec] = std::from_chars(lit->text.data(), end, n);
     const uint64_t per = weeks ? 7 * 24 : 24;
-    if (ec != std::errc() || stop != end || n > 1'000'000) {
+    if (ec != std::errc() || stop != end || n > UINT64_MAX / per / 5) {
+      // INVARIANT: the grammar gives whole numbers, and P0007 refuses literals too large to
+      // be a duration; this stays a clear error should either change.
       error(file, lit->span, Code::DaysAsWorkingTime,
             fmt::format("`{}` is a plain duration: as working time it counts 24 working hours a day", written))
-          .help = "write `N business days` for business days of the calendar's `business day`";
+          .help = fmt::format("write `{} business {}` for business days or weeks of the calendar", lit->text,
+                              weeks ? "weeks" : "days");
       continue;
     }
     const std::string hours = fmt::format("{} business hour{}", n * per, n * per == 1 ? "" : "s");

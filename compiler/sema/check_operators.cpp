@@ -403,7 +403,7 @@ NodeId ExprChecker::calendar_add(const ast::Expr& e, const ast::Expr& sum, NodeI
     checker_.refuse_plain_days(scope_.file, *amount_expr);
     amount = node(Op::DurToBDur, Type::of(TypeKind::BusinessDuration), *amount_expr, amount);
   } else if (at.kind != TypeKind::BusinessDuration) {
-    err(*sum.rhs, Code::InvalidCalendarAddition,
+    err(*amount_expr, Code::InvalidCalendarAddition,
         fmt::format("only a duration can be added in a calendar, not `{}`", show(at)));
     return poison(e);
   }

@@ -66,4 +66,23 @@ cp "$W/old.policy" "$W/once.policy"
 "$PROVISO" fmt --fix "$W/old.policy" 2> "$W/again.err"
 [ ! -s "$W/again.err" ] || fail "second --fix printed: $(cat "$W/again.err")"
 cmp -s "$W/old.policy" "$W/once.policy" || fail "second --fix changed the file"
+# A rewrite can expose another: `25% * 2 * 3%` hides the outer product behind the inner one
+# until the inner is `25% of 2`; both are rewritten, in two rounds.
+cat > "$W/nested.policy" <<'POLICY'
+policy t.nested "Nested"
+input case { n: integer 0..9 }
+decision d: decimal  clause "1" = 25% * case.n * 3%
+POLICY
+"$PROVISO" fmt --fix "$W/nested.policy" 2> "$W/nested.err"
+grep -q 'decision d: decimal  clause "1" = 3% of (25% of case.n)' "$W/nested.policy" ||
+  fail "nested products: $(cat "$W/nested.policy")"
+grep -q "2 edits by --fix" "$W/nested.err" || fail "nested note: $(cat "$W/nested.err")"
+"$PROVISO" check "$W/nested.policy" || fail "the nested fix does not check"
+
+# A file that does not parse: nothing to fix, the parse error with its place, exit 1, untouched.
+printf 'policy t.bad "Bad"\ndecision d: integer  clause "1" = 1 day +\n' > "$W/bad.policy"
+cp "$W/bad.policy" "$W/bad.before"
+if "$PROVISO" fmt --fix "$W/bad.policy" 2> "$W/bad.err"; then fail "--fix on a broken file exited 0"; fi
+grep -q 'bad.policy:3:1: error: expected an expression after `+`' "$W/bad.err" || fail "no place in: $(cat "$W/bad.err")"
+cmp -s "$W/bad.policy" "$W/bad.before" || fail "--fix changed a file that does not parse"
 echo "fmt --fix: ok"

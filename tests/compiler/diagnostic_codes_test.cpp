@@ -148,12 +148,12 @@ driver::CompileResult compile_generated(const Generated& g) {
 // An example may produce other codes only where its problem cannot come alone.
 const std::map<Code, std::set<Code>> kAlsoProduced = {};
 
-// Applies the fixes of `d` to `text`, last edit first so earlier offsets stay valid.
+// Applies the fixes of `d` to `text`; all of them must apply.
 std::string apply_fixes(std::string text, const Diagnostic& d) {
-  std::vector<Fix> fixes = d.fixes;
-  std::sort(fixes.begin(), fixes.end(), [](const Fix& a, const Fix& b) { return a.span.begin > b.span.begin; });
-  for (const Fix& f : fixes) text.replace(f.span.begin, f.span.end - f.span.begin, f.replacement);
-  return text;
+  int applied = 0;
+  std::string out = proviso::apply_fixes(std::move(text), d.fixes, &applied);
+  CHECK(applied == static_cast<int>(d.fixes.size()));
+  return out;
 }
 
 }  // namespace
@@ -179,6 +179,20 @@ TEST_CASE("codes are numbered in order, named once, and found by id, lower-case 
   CHECK(find_code("P17") == nullptr);
   CHECK(find_code("") == nullptr);
   CHECK(find_code("Unknown-Name") == nullptr);
+  // A number outside the enum (a bug) is reported as `internal`, not as the last code.
+  CHECK(code_info(static_cast<Code>(0)).code == Code::Internal);
+  CHECK(code_info(static_cast<Code>(all_codes().size() + 1)).code == Code::Internal);
+}
+
+TEST_CASE("apply_fixes applies the last edit first and skips overlaps and edits past the end") {
+  int applied = -1;
+  CHECK(apply_fixes("a * b", {{{0, 1}, "x"}, {{4, 5}, "yy"}}, &applied) == "x * yy");
+  CHECK(applied == 2);
+  CHECK(apply_fixes("abcdef", {{{1, 4}, "X"}, {{2, 3}, "Y"}}, &applied) == "abYdef");
+  CHECK(applied == 1);
+  CHECK(apply_fixes("abc", {{{2, 9}, "X"}}, &applied) == "abc");
+  CHECK(applied == 0);
+  CHECK(apply_fixes("abc", {{{3, 3}, "!"}}) == "abc!");
 }
 
 TEST_CASE("docs/DIAGNOSTICS.md has one entry per code, and the binary holds the committed file") {
