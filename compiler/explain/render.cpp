@@ -94,7 +94,9 @@ std::string render_text(const ir::Program& p, const ir::EvalResult& r) {
     if (!out.empty()) out += "\n";
     out += def.name;
     out += " = ";
-    out += v ? fmt_value(p, r, *v, def.type) : "?";
+    // The decision's own value as the JSON line writes it (money at its minor unit); the steps
+    // below keep every digit of the values that led to it.
+    out += v ? records::format_value(*v, def.type, p.schema, r.home_zone, records::MoneyDigits::Output) : "?";
     if (!def.clause.empty()) out += " (clause " + def.clause + ")";
     std::vector<std::string> lines;
     std::set<std::string> seen;

@@ -51,9 +51,18 @@ std::string quote_text(std::string_view s) {
   return out;
 }
 
+// The exact amount, trailing zeros beyond the minor unit dropped: 3000.0000 -> 3000.00,
+// 3000.0025 stays.
 std::string money_text(const rt::Money& m) {
   const rt::Currency& c = rt::currency(m.currency);
-  return m.amount.scale() <= c.minor_unit ? rt::format_money(m) : rt::format_money_exact(m);
+  if (m.amount.scale() <= c.minor_unit) return rt::format_money(m);
+  std::string digits = m.amount.to_string();
+  size_t point = digits.find('.');
+  size_t keep = point + 1 + static_cast<size_t>(c.minor_unit);  // the point and the minor unit's digits
+  if (c.minor_unit == 0) keep = point;                             // 1001.000 JPY -> 1001 JPY
+  while (digits.size() > keep && digits.back() == '0') digits.pop_back();
+  if (digits.size() == point + 1) digits.pop_back();  // no digits left after the point
+  return digits + " " + std::string(c.code);
 }
 
 }  // namespace
@@ -324,7 +333,8 @@ void write_error_line(std::string& out, std::string_view path, std::string_view 
   out += "}}";
 }
 
-std::string format_value(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, const rt::Zone* zone) {
+std::string format_value(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, const rt::Zone* zone,
+                         MoneyDigits money) {
   switch (v.kind()) {
     case K::None: return "none";
     case K::Bool: return v.as_bool() ? "true" : "false";
@@ -332,7 +342,7 @@ std::string format_value(const ir::Value& v, const ir::Type& t, const ir::Schema
     case K::Decimal:
       if (t.kind == ir::TypeKind::Percent) return format_percent(v.as_decimal());
       return v.as_decimal().to_string();
-    case K::Money: return money_text(v.as_money());
+    case K::Money: return money == MoneyDigits::Output ? rt::format_money(v.as_money()) : money_text(v.as_money());
     case K::Date: return rt::format_date(v.as_date());
     case K::DateTime: return rt::format_datetime(v.as_datetime(), zone ? *zone : *rt::utc_zone());
     case K::Duration: return ir::duration_words(v.as_duration());
@@ -353,7 +363,7 @@ std::string format_value(const ir::Value& v, const ir::Type& t, const ir::Schema
       for (const ir::Value& item : v.as_list()) {
         if (!first) out += ", ";
         first = false;
-        out += format_value(item, et, schema, zone);
+        out += format_value(item, et, schema, zone, money);
       }
       return out + "]";
     }
@@ -367,7 +377,7 @@ std::string format_value(const ir::Value& v, const ir::Type& t, const ir::Schema
         bool known = rd && i < rd->fields.size();
         out += known ? rd->fields[i].name : "#" + std::to_string(i);
         out += ": ";
-        out += format_value(fields[i], known ? rd->fields[i].type : ir::Type::error(), schema, zone);
+        out += format_value(fields[i], known ? rd->fields[i].type : ir::Type::error(), schema, zone, money);
       }
       return out + " }";
     }

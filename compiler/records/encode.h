@@ -57,8 +57,16 @@ void write_error_line(std::string& out, std::string_view path, std::string_view 
 
 // Plain text in the language's own notation: `2026-11-27T09:00:00-05:00`, `12.50 USD`, `25%`,
 // `4 hours`, `2 business hours`, `12 months`, `"text"`, `Enterprise`, `[1, 2]`,
-// `{ name: "A", phone: none }`, `none`. Money keeps digits beyond the minor unit when it has
-// them (intermediate values), so nothing is hidden from an explanation.
-std::string format_value(const ir::Value& value, const ir::Type& type, const ir::Schema& schema, const rt::Zone* zone);
+// `{ name: "A", phone: none }`, `none`.
+//
+// Money, by `money`:
+// - Exact (intermediate values): the digits the amount has, but never fewer than the minor
+//   unit and without trailing zeros beyond it: `3000.00 USD`, `3000.0025 USD`, so nothing
+//   is hidden from an explanation and nothing is padded;
+// - Output (a decision's value): rounded to the minor unit as the JSON line writes it, so the
+//   text and the JSON say the same amount.
+enum class MoneyDigits { Exact, Output };
+std::string format_value(const ir::Value& value, const ir::Type& type, const ir::Schema& schema, const rt::Zone* zone,
+                         MoneyDigits money = MoneyDigits::Exact);
 
 }  // namespace proviso::records
