@@ -1,4 +1,5 @@
 // Scalar decoding and error wording shared by the JSON and YAML decoders.
+#include <cctype>
 #include <cstring>
 
 #include "compiler/records/walker.h"
@@ -120,6 +121,19 @@ std::string expected_description(const ir::Type& t, const ir::Schema& schema) {
 
 namespace {
 
+// `12`, `-0.5`: the form of a decimal, whatever its size.
+bool is_plain_decimal(std::string_view text) {
+  size_t i = !text.empty() && text[0] == '-' ? 1 : 0;
+  size_t digits_before = 0, digits_after = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i, ++digits_before;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i, ++digits_after;
+    if (digits_after == 0) return false;
+  }
+  return i == text.size() && digits_before > 0;
+}
+
 bool expect_fail(const Scalar& s, const ir::Type& t, const ir::Schema& schema, std::string* message) {
   *message = "expected " + expected_description(t, schema) + ", got " + s.describe();
   return false;
@@ -167,7 +181,9 @@ bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema,
       if (!text) return s.kind == NodeKind::Number ? out_of_range() : bad();
       auto d = rt::Decimal::parse(*text);
       if (!d) {
-        if (d.error().code == rt::ErrorCode::Overflow || s.kind == NodeKind::Number) return out_of_range();
+        rt::ErrorCode why = d.error().code;
+        if (why == rt::ErrorCode::Overflow || why == rt::ErrorCode::OutOfRange || s.kind == NodeKind::Number)
+          return out_of_range();
         return bad();
       }
       *out = ir::Value(*d);
@@ -183,7 +199,12 @@ bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema,
           return false;
         }
       } else if (s.kind == NodeKind::String && !s.text.empty() && s.text.back() == '%') {
-        d = percent_from_text(s.text.substr(0, s.text.size() - 1));
+        std::string_view number = s.text.substr(0, s.text.size() - 1);
+        d = percent_from_text(number);
+        if (!d && is_plain_decimal(number)) {
+          *message = "the percentage " + s.describe() + " is out of range: a percentage has at most 16 decimals";
+          return false;
+        }
       }
       if (!d) return bad();
       *out = ir::Value(*d);
@@ -198,6 +219,10 @@ bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema,
           size_t sp = s.text.rfind(' ');
           std::string_view code = sp == std::string_view::npos ? s.text : s.text.substr(sp + 1);
           *message = "unknown currency " + quote_for_message(code) + " in " + s.describe();
+          return false;
+        }
+        if (m.error().code == rt::ErrorCode::Overflow || m.error().code == rt::ErrorCode::OutOfRange) {
+          *message = "the amount " + s.describe() + " is out of range: an amount has at most 36 digits and 18 decimals";
           return false;
         }
         return bad();

@@ -93,7 +93,7 @@ Expected<Decimal> Decimal::parse(std::string_view text) {
     if (ch < '0' || ch > '9') return junk();
     (seen_point ? any_frac : any_int) = true;
     if (seen_point && ++scale > kMaxScale)
-      return make_error(ErrorCode::InvalidValue, fmt::format("\"{}\" has more than {} decimals", text, kMaxScale));
+      return make_error(ErrorCode::OutOfRange, fmt::format("\"{}\" has more than {} decimals", text, kMaxScale));
     if (m != 0 || ch != '0') ++digits;
     if (digits > kMaxDigits) return overflow("literal");
     m = m * 10 + static_cast<u128>(ch - '0');

@@ -26,7 +26,9 @@ Expected<Money> parse_money(std::string_view text) {
     return make_error(ErrorCode::InvalidValue, fmt::format("expected money such as \"1234.50 USD\", got \"{}\"", text));
   auto amount = Decimal::parse(text.substr(0, space));
   if (!amount) {
-    if (amount.error().code == ErrorCode::Overflow) return amount.take_error();
+    // A well-formed amount with too many digits or decimals says so.
+    if (amount.error().code == ErrorCode::Overflow || amount.error().code == ErrorCode::OutOfRange)
+      return amount.take_error();
     return make_error(ErrorCode::InvalidValue, fmt::format("expected money such as \"1234.50 USD\", got \"{}\"", text));
   }
   return make_money(*amount, text.substr(space + 1));

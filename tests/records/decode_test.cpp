@@ -142,6 +142,19 @@ TEST_CASE("errors name the field path and what was expected") {
       {R"("ratio": 1e-400)",
        "case.ratio: the number 1e-400 is out of range: a decimal has at most 36 digits and 18 decimals"},
       {R"("discount": 1e309)", "case.discount: the number 1e309 is out of range for a percentage"},
+      // The same limits for numbers written as strings: the limit is named, not "expected a decimal".
+      {R"("ratio": "0.1234567890123456789")",
+       "case.ratio: the number \"0.1234567890123456789\" is out of range: a decimal has at most 36 digits and 18 "
+       "decimals"},
+      {R"("fee": "1.0000000000000000001 USD")",
+       "case.fee: the amount \"1.0000000000000000001 USD\" is out of range: an amount has at most 36 digits and 18 "
+       "decimals"},
+      {R"("fee": "1234567890123456789012345678901234567 USD")",
+       "case.fee: the amount \"1234567890123456789012345678901234567 USD\" is out of range: an amount has at most 36 "
+       "digits and 18 decimals"},
+      {R"("discount": "0.12345678901234567%")",
+       "case.discount: the percentage \"0.12345678901234567%\" is out of range: a percentage has at most 16 decimals"},
+      {R"("discount": "1.2.3%")", "case.discount: expected a percentage (\"25%\" or 25), got \"1.2.3%\""},
       {R"("count": 1e309)", "case.count: expected an integer, got 1e309"},
       {R"("reported_at": "2026-12-31T23:59:60Z")",
        "case.reported_at: the datetime \"2026-12-31T23:59:60Z\" is a leap second, which is not supported: use :59 or "
