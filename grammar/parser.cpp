@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <cctype>
 #include <exception>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "grammar/decl_actions.h"
 #include "grammar/errors.h"
@@ -150,8 +154,55 @@ class Driver {
 
   void report(const SyntaxError& e) {
     Span span = e.has_span ? e.span : token_at(text_, e.offset);
+    if (e.code == Code::Syntax && unknown_unit(span)) return;
     builder_.error(span, e.code, e.message);
     ++errors_;
+  }
+
+  // `4 busines hours`: a word right after a plain number that the grammar did not take is a
+  // misspelt unit (or keyword), whatever rule was expecting something else there. Reports
+  // that, with the closest unit, instead of "expected `|`" or "expected an operator".
+  bool unknown_unit(Span word) {
+    auto is_word = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; };
+    if (word.begin >= word.end || !is_word(text_[word.begin])) return false;
+    uint32_t p = word.begin;
+    while (p > 0 && (text_[p - 1] == ' ' || text_[p - 1] == '\t')) --p;
+    if (p == word.begin) return false;  // `4x`: not a word after a number
+    uint32_t digits_end = p;
+    while (p > 0 && (std::isdigit(static_cast<unsigned char>(text_[p - 1])) || text_[p - 1] == '.')) --p;
+    if (p == digits_end || !std::isdigit(static_cast<unsigned char>(text_[p]))) return false;
+    // A plain number, not the end of a date, a time, a name or a version: `2026-01-01 x`.
+    if (p > 0 && (std::isalnum(static_cast<unsigned char>(text_[p - 1])) || text_[p - 1] == '_' ||
+                  text_[p - 1] == '-' || text_[p - 1] == ':' || text_[p - 1] == '"'))
+      return false;
+    std::string_view w(text_.data() + word.begin, word.end - word.begin);
+    std::string_view number(text_.data() + p, digits_end - p);
+    static const std::vector<std::string> kUnits = {
+        "second", "seconds", "minute", "minutes", "hour",     "hours", "day",  "days", "week", "weeks",
+        "month",  "months",  "year",   "years",   "business", "then",  "else", "and",  "or",   "of",  "in"};
+    std::string guess = closest_name(w, kUnits);
+    // The word after, for `busines hours` -> `business hours`.
+    uint32_t q = word.end;
+    while (q < text_.size() && (text_[q] == ' ' || text_[q] == '\t')) ++q;
+    uint32_t next_end = q;
+    while (next_end < text_.size() && is_word(text_[next_end])) ++next_end;
+    std::string_view next(text_.data() + q, next_end - q);
+    Diagnostic& d = builder_.error(word, Code::Syntax, fmt::format("`{}` is not a unit or an operator after the number `{}`", w, number));
+    if (guess == "business") {
+      bool unit_follows = next == "minutes" || next == "minute" || next == "hours" || next == "hour" ||
+                          next == "days" || next == "day";
+      d.help = fmt::format("did you mean `{} business {}`?", number, unit_follows ? next : "hours");
+      if (unit_follows) d.fixes.push_back({word, "business"});
+    } else if (!guess.empty()) {
+      d.help = fmt::format("did you mean `{}`?", guess);
+      d.fixes.push_back({word, guess});
+    } else {
+      d.help = "after a number come a unit (`seconds`, `minutes`, `hours`, `days`, `weeks`, `months`, `years`, "
+               "`business minutes`, `business hours`, `business days`), `%`, a currency code such as `USD`, "
+               "or an operator";
+    }
+    ++errors_;
+    return true;
   }
 
   void report_at(uint32_t pos, const char* message) {

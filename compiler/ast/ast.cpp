@@ -1,6 +1,8 @@
 // Declarations, and small helpers shared by the parser and the formatter.
 #include "compiler/ast/ast.h"
 
+#include <cstdio>
+
 namespace proviso::ast {
 
 Decl Decl::of_kind(DeclKind kind, Span span) {
@@ -25,6 +27,30 @@ Decl Decl::of_kind(DeclKind kind, Span span) {
 const char* weekday_name(int weekday) {
   static const char* const names[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
   return weekday >= 0 && weekday < 7 ? names[weekday] : "?";
+}
+
+std::string weekday_list(const std::vector<int>& days) {
+  std::vector<std::string> runs;
+  for (size_t i = 0; i < days.size();) {
+    size_t j = i;
+    while (j + 1 < days.size() && days[j + 1] == days[j] + 1) ++j;
+    std::string run = weekday_name(days[i]);
+    if (j > i) run += std::string(" to ") + weekday_name(days[j]);
+    runs.push_back(std::move(run));
+    i = j + 1;
+  }
+  std::string out;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    if (i) out += i + 1 == runs.size() ? " and " : ", ";
+    out += runs[i];
+  }
+  return out;
+}
+
+std::string clock_text(int32_t seconds) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", seconds / 3600, (seconds % 3600) / 60);
+  return buf;
 }
 
 const char* month_name(int month) {

@@ -389,5 +389,10 @@ struct Module {
 // Names of the days and months as the grammar spells them, shared by parser and formatter.
 const char* weekday_name(int weekday);  // 0 = "Monday"
 const char* month_name(int month);      // 1 = "January"
+// Days named the way an author writes them, consecutive days joined: {0,1,2,3,4} ->
+// "Monday to Friday", {0,2,5,6} -> "Monday, Wednesday and Saturday to Sunday".
+std::string weekday_list(const std::vector<int>& days);
+// A time of day as the grammar writes it: seconds 30600 -> "08:30" (seconds are dropped).
+std::string clock_text(int32_t seconds);
 
 }  // namespace proviso::ast

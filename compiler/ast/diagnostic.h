@@ -76,4 +76,8 @@ std::string render_json(const Diagnostic& d);
 // (when given) counts the edits made.
 std::string apply_fixes(std::string text, std::vector<Fix> fixes, int* applied = nullptr);
 
+// "did you mean" support: the candidate closest to `name` by edit distance (ignoring case),
+// or "" when none is close enough (more than a third of the letters, at least 2, differ).
+std::string closest_name(std::string_view name, const std::vector<std::string>& candidates);
+
 }  // namespace proviso

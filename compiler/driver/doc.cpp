@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "compiler/ast/ast.h"
+
 namespace proviso::driver {
 namespace {
 
@@ -25,13 +27,12 @@ std::string cell(std::string_view s) {
 
 std::string code(std::string_view s) { return s.empty() ? std::string() : "`" + cell(s) + "`"; }
 
-std::string hhmm(int32_t seconds) { return fmt::format("{:02}:{:02}", seconds / 3600, seconds / 60 % 60); }
 
 std::string ranges_text(const std::vector<rt::TimeRange>& ranges) {
   std::string out;
   for (const auto& r : ranges) {
     if (!out.empty()) out += ", ";
-    out += hhmm(r.start) + "-" + hhmm(r.end);
+    out += ast::clock_text(r.start) + "-" + ast::clock_text(r.end);
   }
   return out;
 }

@@ -17,12 +17,6 @@ namespace {
 using ast::Decl;
 using ast::DeclKind;
 
-std::string clock(int32_t seconds) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", seconds / 3600, (seconds % 3600) / 60);
-  return buf;
-}
-
 std::string pad(std::string s, size_t width) {
   if (s.size() < width) s.resize(width, ' ');
   return s;
@@ -212,7 +206,7 @@ class Formatter {
       std::string line = h.every_day ? "every day" : ast::weekday_name(h.from_day);
       if (!h.every_day && h.to_day != h.from_day) line += std::string(" to ") + ast::weekday_name(h.to_day);
       for (size_t i = 0; i < h.ranges.size(); ++i) {
-        line += (i ? ", " : " ") + clock(h.ranges[i].first) + "-" + clock(h.ranges[i].second);
+        line += (i ? ", " : " ") + ast::clock_text(h.ranges[i].first) + "-" + ast::clock_text(h.ranges[i].second);
       }
       out_.add(2, line, h.span.begin, h.span.end);
     }

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/ast/ast.h"
 #include "compiler/ir/ops.h"
 
 namespace proviso::ir {
@@ -22,8 +23,6 @@ std::string quoted(std::string_view s) {
   }
   return out + "\"";
 }
-
-std::string time_of_day(int32_t s) { return fmt::format("{:02}:{:02}", s / 3600, s / 60 % 60); }
 
 std::string_view rounding_name(int mode) {
   switch (static_cast<rt::RoundingMode>(mode)) {
@@ -98,7 +97,7 @@ class Printer {
     for (size_t d = 0; d < 7; ++d) {
       if (c.hours.days[d].empty()) continue;
       std::vector<std::string> ranges;
-      for (const rt::TimeRange& r : c.hours.days[d]) ranges.push_back(time_of_day(r.start) + "-" + time_of_day(r.end));
+      for (const rt::TimeRange& r : c.hours.days[d]) ranges.push_back(ast::clock_text(r.start) + "-" + ast::clock_text(r.end));
       line(1, fmt::format("{} {}", kDays[d], fmt::join(ranges, ", ")));
     }
     line(1, fmt::format("business day {} s", c.business_day));

@@ -22,7 +22,7 @@ struct CheckResult {
 // `imports` are the parsed library modules the main module imports, in import order.
 CheckResult check(const ast::Module& main, const std::vector<const ast::Module*>& imports);
 
-// "did you mean" support: the candidate closest to `name` by edit distance, or "".
-std::string closest_name(std::string_view name, const std::vector<std::string>& candidates);
+// "did you mean" support (shared with the parser): see compiler/ast/diagnostic.h.
+using proviso::closest_name;
 
 }  // namespace proviso::sema

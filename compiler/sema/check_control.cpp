@@ -90,13 +90,16 @@ NodeId ExprChecker::match(const ast::Expr& e, const Type* hint) {
   std::vector<Span> spans;
   std::vector<NodeId> bodies;
   std::vector<const ast::Expr*> exprs;
+  bool patterns_ok = true;  // an invalid pattern matches anything: coverage would be noise
   for (const ast::MatchArm& arm : e.arms) {
+    size_t errors_before = checker_.diags_.error_count();
     pats.push_back(checker_.check_pattern(arm.pattern, st, scope_, false));
+    if (checker_.diags_.error_count() != errors_before) patterns_ok = false;
     spans.push_back(arm.pattern.span);
     bodies.push_back(check(*arm.body, hint));
     exprs.push_back(arm.body.get());
   }
-  checker_.check_match_coverage(pats, spans, st, scope_.file, e.span);
+  if (patterns_ok) checker_.check_match_coverage(pats, spans, st, scope_.file, e.span);
   Type t = unify(bodies, exprs, e);
   if (t.is_error()) return poison(e);
   ir::Node n;

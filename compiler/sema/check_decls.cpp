@@ -560,7 +560,9 @@ void Checker::ensure_calendar(Symbol& sym) {
   ir::CalendarDef def;
   def.name = c.name.text;
   def.clause = c.clause ? c.clause->text : "";
-  std::array<bool, 7> given{};
+  // Each line is checked once, whatever the number of days it names, so a mistake in
+  // `Monday to Friday ...` is one error, not five.
+  std::array<const ast::HoursLine*, 7> given_by{};  // the line that gave each day its hours
   for (const ast::HoursLine& line : c.hours) {
     int from = line.every_day ? 0 : line.from_day;
     int to = line.every_day ? 6 : line.to_day;
@@ -570,29 +572,43 @@ void Checker::ensure_calendar(Symbol& sym) {
                         ast::weekday_name(to)));
       continue;
     }
-    for (int day = from; day <= to; ++day) {
-      if (given[day]) {
+    std::vector<rt::TimeRange> ranges;
+    for (auto [b, e] : line.ranges) {
+      if (e <= b) {
         error(sym.file, line.span, Code::InvalidWorkingHours,
-              fmt::format("the hours of {} are given twice", ast::weekday_name(day)));
+              fmt::format("the working interval {}-{} must end after it starts", ast::clock_text(b), ast::clock_text(e)));
         continue;
       }
-      given[day] = true;
-      for (auto [b, e] : line.ranges) {
-        if (e <= b) {
-          error(sym.file, line.span, Code::InvalidWorkingHours, "a working interval must end after it starts");
-          continue;
-        }
-        def.hours.days[day].push_back(rt::TimeRange{b, e});
+      ranges.push_back(rt::TimeRange{b, e});
+    }
+    std::sort(ranges.begin(), ranges.end(), [](auto x, auto y) { return x.start < y.start; });
+    for (size_t i = 1; i < ranges.size(); ++i) {
+      if (ranges[i].start < ranges[i - 1].end) {
+        error(sym.file, line.span, Code::InvalidWorkingHours,
+              fmt::format("the working intervals {}-{} and {}-{} overlap", ast::clock_text(ranges[i - 1].start),
+                          ast::clock_text(ranges[i - 1].end), ast::clock_text(ranges[i].start),
+                          ast::clock_text(ranges[i].end)))
+            .help = "join them into one interval";
+        break;
       }
-      auto& ranges = def.hours.days[day];
-      std::sort(ranges.begin(), ranges.end(), [](auto x, auto y) { return x.start < y.start; });
-      for (size_t i = 1; i < ranges.size(); ++i) {
-        if (ranges[i].start < ranges[i - 1].end) {
-          error(sym.file, line.span, Code::InvalidWorkingHours,
-                fmt::format("the working intervals of {} overlap", ast::weekday_name(day)));
-          break;
-        }
+    }
+    std::vector<int> twice;
+    const ast::HoursLine* earlier = nullptr;
+    for (int day = from; day <= to; ++day) {
+      if (given_by[day]) {
+        twice.push_back(day);
+        if (!earlier) earlier = given_by[day];
+        continue;
       }
+      given_by[day] = &line;
+      def.hours.days[day] = ranges;
+    }
+    if (!twice.empty()) {
+      auto& d = error(sym.file, line.span, Code::InvalidWorkingHours,
+                      fmt::format("the hours of {} are given twice", ast::weekday_list(twice)));
+      d.related.push_back({earlier->span, "first given here"});
+      d.help = "give each day's hours on one line; several intervals are separated by commas, as in "
+               "`Monday 08:00-12:00, 13:00-17:00`";
     }
   }
   bool any = std::any_of(def.hours.days.begin(), def.hours.days.end(), [](const auto& d) { return !d.empty(); });

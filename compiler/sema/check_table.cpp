@@ -131,7 +131,20 @@ ir::Pattern Checker::check_pattern(const ast::Condition& c, const Type& type, Sc
       auto [ptr, ec] = std::from_chars(e->text.data(), e->text.data() + e->text.size(), v);
       if (ec == std::errc() && ptr == e->text.data() + e->text.size()) return neg ? -v : v;
     }
-    error(scope.file, e0.span, Code::InvalidPattern, "expected an integer literal here");
+    std::string what;  // what the cell is instead, when it is another kind of literal
+    if (e->kind == ast::ExprKind::Literal) {
+      switch (e->lit) {
+        case ast::LitKind::Decimal: what = "a decimal"; break;
+        case ast::LitKind::Percent: what = "a percent"; break;
+        case ast::LitKind::Money: what = "an amount of money"; break;
+        case ast::LitKind::Text: what = "a text"; break;
+        default: break;
+      }
+    }
+    const char* holder = in_table ? "column" : "matched value";
+    error(scope.file, e0.span, Code::InvalidPattern,
+          what.empty() ? fmt::format("expected an integer literal here: the {} is an integer", holder)
+                       : fmt::format("this is {}, but the {} is an integer: write a whole number", what, holder));
     return std::nullopt;
   };
   using K = ast::Condition::Kind;
@@ -205,7 +218,6 @@ ir::Pattern Checker::check_pattern(const ast::Condition& c, const Type& type, Sc
       break;
     }
   }
-  (void)in_table;
   return p;
 }
 
@@ -291,7 +303,11 @@ void Checker::ensure_table(Symbol& sym) {
         ir_row.conds.push_back(Pattern{});
         continue;
       }
+      // A cell that is not a pattern of its column leaves a placeholder that matches anything;
+      // gaps, overlaps and unreachable rows computed from it would be noise after the real error.
+      size_t errors_before = diags_.error_count();
       ir_row.conds.push_back(check_pattern(row.cells[c], col_types[c], scope, true));
+      if (diags_.error_count() != errors_before) rows_ok = false;
     }
     for (size_t o = 0; o < def.outputs.size(); ++o) {
       const ast::Condition& cell = row.cells[def.given.size() + o];
@@ -325,6 +341,7 @@ void Checker::ensure_table(Symbol& sym) {
     } else {
       std::vector<size_t> at(doms.size(), 0);
       std::vector<bool> chosen(def.rows.size(), false);
+      std::vector<bool> matches_some(def.rows.size(), false);  // matches at least one combination
       bool gap_reported = false, overlap_reported = false;
       auto describe = [&]() {
         std::vector<std::string> parts;
@@ -346,6 +363,7 @@ void Checker::ensure_table(Symbol& sym) {
               .help = "add a row for it (use `-` for columns that do not matter)";
         }
         if (!matching.empty()) chosen[matching[0]] = true;
+        for (size_t r : matching) matches_some[r] = true;
         if (matching.size() > 1 && !def.hit_first && !overlap_reported) {
           overlap_reported = true;
           auto& d = error(sym.file, t.rows[matching[1]].span, Code::TableOverlap,
@@ -359,8 +377,11 @@ void Checker::ensure_table(Symbol& sym) {
         while (c < at.size() && ++at[c] == doms[c].reps.size()) at[c++] = 0;
         if (c == at.size()) break;
       }
+      // Under `hit unique` a row that earlier rows cover overlaps them, and the overlap error
+      // already says so; it is unreachable on its own only when it matches nothing at all.
       for (size_t r = 0; r < def.rows.size(); ++r) {
-        if (!chosen[r] && !gap_reported)
+        bool covered_by_overlap = !def.hit_first && matches_some[r];
+        if (!chosen[r] && !gap_reported && !covered_by_overlap)
           error(sym.file, t.rows[r].span, Code::UnreachableRow,
                 fmt::format("row {} of `{}` can never be chosen: earlier rows cover it", r + 1, t.name.text));
       }
