@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -40,6 +42,15 @@ void Diagnostics::sort() {
     const std::string& pb = b.source ? b.source->path() : empty;
     if (pa != pb) return pa < pb;
     return a.span.begin < b.span.begin;
+  });
+}
+
+void Diagnostics::drop_repeats() {
+  std::set<std::tuple<std::string, uint32_t, uint32_t, Code, std::string, std::string>> seen;
+  std::erase_if(items_, [&](const Diagnostic& d) {
+    return !seen.emplace(d.source ? d.source->path() : std::string(), d.span.begin, d.span.end, d.code, d.message,
+                         d.help)
+                .second;
   });
 }
 

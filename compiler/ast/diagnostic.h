@@ -54,6 +54,9 @@ class Diagnostics {
   void append(const Diagnostics& other);
   // Sorts by file, then position; stable for equal positions.
   void sort();
+  // Keeps the first of diagnostics that say the same thing at the same place (a fixture is
+  // checked once per test that uses it, and says its mistakes once).
+  void drop_repeats();
 
  private:
   std::vector<Diagnostic> items_;

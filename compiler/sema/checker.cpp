@@ -114,6 +114,7 @@ CheckResult Checker::run() {
   report_unused();
 
   diags_.sort();
+  diags_.drop_repeats();
   CheckResult result;
   result.diagnostics = std::move(diags_);
   if (!result.diagnostics.has_errors()) result.program = program_;
