@@ -448,6 +448,9 @@ proviso_status proviso_evaluate_record(const proviso_policy* p, proviso_record* 
     if (r->ids != p->ids) return fail(PROVISO_ERROR_INVALID_ARGUMENT, "the record was made for another policy");
     auto result = std::make_unique<proviso_result>();
     result->evaluation = r->session.evaluate(r->record);  // the record's own session: one thread at a time
+    // A result that is not ok has no typed decisions (proviso.h): when only some decisions
+    // failed, the JSON forms carry the others, and the error is the first failure's.
+    if (!result->evaluation.ok) result->evaluation.values.clear();
     result->names = r->names;
     *out = result.release();
     return PROVISO_OK;

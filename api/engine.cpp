@@ -76,19 +76,12 @@ struct PROVISO_INTERNAL Session::Impl {
   // without explanations, else through ir::Values.
   template <class Decode>
   Evaluation decode_and_evaluate(Decode&& decode);
-  Evaluation finish(const ir::EvalResult& r);
+  // The answer when a decision failed or cannot be written: the interpreter evaluates every
+  // decision on its own (EvalOptions::each_decision) from the inputs in `tree`.
+  Evaluation each_decision();
+  // The answer from an evaluation's result; `each` when it came from each_decision().
+  Evaluation finish(ir::EvalResult r, bool each = false);
   Evaluation error(std::string_view path, std::string_view message, int32_t loc = -1) const;
-  // Writes e.json with `write` (a records::write_decisions_line call on the line) for
-  // `decisions` decisions; false, with e the error, when a decision cannot be written.
-  template <class Write>
-  bool write_line(Evaluation& e, size_t decisions, Write&& write) const {
-    e.json.reserve(64 + 48 * decisions);
-    if (auto bad = write(e.json)) {
-      e = error(bad->first, bad->second);
-      return false;
-    }
-    return true;
-  }
   template <class F>
   static void each_line(Session& s, std::string_view ndjson, size_t first_line, F&& f);
 };
@@ -349,7 +342,7 @@ TestReport Policy::run_tests(TestEngines engines, const EngineOptions& jit_optio
   for (const ir::TestCase& t : p.tests) {
     driver::TestOutcome out;
     out.name = t.name;
-    out.location = driver::location_of(p, t.loc);
+    out.location = p.location_text(t.loc);
     out.passed = false;
     out.problem = kNoJit;
     refused.outcomes.push_back(std::move(out));
@@ -371,7 +364,7 @@ TestReport Policy::run_tests(TestEngines engines, const EngineOptions& jit_optio
       for (const ir::TestCase& t : p.tests) {
         driver::TestOutcome out;
         out.name = t.name;
-        out.location = driver::location_of(p, t.loc);
+        out.location = p.location_text(t.loc);
         out.passed = false;
         out.problem = "the JIT cannot compile this policy: " + why;
         refused.outcomes.push_back(std::move(out));
@@ -521,8 +514,7 @@ Evaluation Session::Impl::error(std::string_view path, std::string_view message,
   Evaluation e;
   e.error_path = path;
   e.error_message = message;
-  if (json)
-    records::write_error_line(e.json, path, message, loc >= 0 ? driver::location_of(*policy->program, loc) : "");
+  if (json) records::write_error_line(e.json, path, message, loc >= 0 ? policy->program->location_text(loc) : "");
   return e;
 }
 
@@ -539,47 +531,92 @@ Evaluation Session::Impl::decode_and_evaluate(Decode&& decode) {
   if (policy->jit && !options.explain && options.decisions.empty()) {
     if (!jit_session) jit_session = std::make_unique<jit::Session>(*policy->jit);
     if (auto bad = decode(jit_session->input_sink())) return error(bad->path, bad->message);
-    if (values) return finish(jit_session->evaluate_input());
+    if (values) {
+      ir::EvalResult r = jit_session->evaluate_input();
+      if (r.ok) return finish(std::move(r));
+      if (auto bad = decode(tree)) return error(bad->path, bad->message);
+      return each_decision();
+    }
     // The common case: the line written from the JIT's output struct, no ir::Values built.
     jit::Session::Output out;
-    if (!jit_session->run_input(&out)) return finish(jit_session->input_result());
     Evaluation e;
-    if (json && !write_line(e, out.decisions.size(), [&](std::string& line) {
-          return records::write_decisions_line(line, *policy->program, *out.source, out.decisions, out.home_zone);
-        }))
+    if (json) e.json.reserve(64 + 48 * policy->program->decisions.size());
+    if (jit_session->run_input(&out) && (!json || !records::write_decisions_line(e.json, *policy->program, *out.source,
+                                                                                 out.decisions, out.home_zone))) {
+      e.ok = true;
       return e;
-    e.ok = true;
-    return e;
+    }
+    // A decision failed, or cannot be written: the inputs again, as ir::Values this time.
+    if (auto bad = decode(tree)) return error(bad->path, bad->message);
+    return each_decision();
   }
 #endif
   if (auto bad = decode(tree)) return error(bad->path, bad->message);
   return finish(evaluate(tree.values));
 }
 
-Evaluation Session::Impl::finish(const ir::EvalResult& r) {
+Evaluation Session::Impl::each_decision() {
+  ir::EvalOptions each = options;
+  each.each_decision = true;
+  return finish(policy->interp.evaluate(tree.values, each), true);
+}
+
+Evaluation Session::Impl::finish(ir::EvalResult r, bool each) {
   const ir::Program& p = *policy->program;
-  if (!r.ok) return error(r.error.path, r.error.message, r.error.loc);
+  // A failure of a one-pass evaluation: answer for each decision on its own. Then a failure
+  // with no decision failed is the whole input's (the home zone).
+  if (!r.ok && !each) return each_decision();
+  if (!r.ok && r.failed.empty()) return error(r.error.path, r.error.message, r.error.loc);
+  std::vector<records::DecisionFailure> failed;
+  for (const auto& [index, err] : r.failed) failed.push_back(records::decision_failure(p, index, err));
   Evaluation e;
-  if (json && !options.explain) {  // written straight into the line, no Json built
-    if (!write_line(e, r.decisions.size(), [&](std::string& line) {
-          return records::write_decisions_line(line, p, r.decisions, r.home_zone);
-        }))
-      return e;
-  } else if (auto bad = records::unwritable_decision(p, r.decisions, r.home_zone)) {
-    return error(bad->first, bad->second);
+  bool written = false;
+  if (json && !options.explain && failed.empty()) {  // written straight into the line, no Json built
+    e.json.reserve(64 + 48 * r.decisions.size());
+    if (!records::write_decisions_line(e.json, p, r.decisions, r.home_zone))
+      written = true;
+    else
+      e.json.clear();  // a decision cannot be written: the line again, with it under "errors"
   }
-  e.ok = true;
-  if (json && options.explain) {
-    records::Json out = records::encode_decisions(p, r.decisions, r.home_zone);
-    out["explain"] = explain::render_json(p, r);
-    e.json = line_of(out);
+  if (!written && records::unwritable_decision(p, r.decisions, r.home_zone)) {
+    records::split_unwritable(p, r.decisions, failed, r.home_zone);
+    std::erase_if(r.explanations, [&](const ir::DecisionExplanation& x) {
+      return std::none_of(r.decisions.begin(), r.decisions.end(), [&](const auto& d) { return d.first == x.value; });
+    });
   }
-  if (options.explain) e.explanation = explain::render_text(p, r);
+  if (json && !written) {
+    if (options.explain) {
+      records::Json out = records::encode_decisions(p, r.decisions, r.home_zone);
+      if (!failed.empty()) out["errors"] = records::encode_failures(p, failed);
+      out["explain"] = explain::render_json(p, r);
+      e.json = line_of(out);
+    } else {
+      records::write_decisions_line(e.json, p, r.decisions, r.home_zone);
+      if (!failed.empty()) records::append_failures(e.json, p, failed);
+    }
+  }
+  e.ok = failed.empty();
+  for (const records::DecisionFailure& f : failed)
+    e.errors.push_back({p.values[static_cast<size_t>(f.value)].name, f.path, f.message, f.location});
+  if (!e.ok) {
+    e.error_path = failed.front().path;
+    e.error_message = failed.front().message;
+  }
+  if (options.explain) e.explanation = explain::render_text(p, r, failed);
   if (values) {
     const rt::Zone& zone = r.home_zone ? *r.home_zone : *rt::utc_zone();
-    e.values.reserve(r.decisions.size());
-    for (const auto& [index, value] : r.decisions)
-      e.values.push_back(to_value(value, p.values[static_cast<size_t>(index)].type, p.schema, zone));
+    const std::vector<int32_t>& wanted = options.decisions.empty() ? p.decisions : options.decisions;
+    e.values.reserve(wanted.size());
+    size_t next = 0;  // r.decisions are the wanted ones that evaluated, in the same order
+    for (int32_t index : wanted) {
+      if (next < r.decisions.size() && r.decisions[next].first == index) {
+        e.values.push_back(
+            to_value(r.decisions[next].second, p.values[static_cast<size_t>(index)].type, p.schema, zone));
+        ++next;
+      } else {
+        e.values.emplace_back();  // failed: listed in e.errors
+      }
+    }
   }
   return e;
 }

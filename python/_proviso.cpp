@@ -273,12 +273,21 @@ class PyPolicy {
       }
       for (size_t i = 0; i < count; ++i) {
         const proviso::Evaluation& e = results[i];
-        if (!e.ok) {
+        if (!e.ok && e.errors.empty()) {  // the input itself
           out[first + i] = types().error(e.error_path, e.error_message);
           continue;
         }
+        // Every decision; one that failed is an Error item in its place.
         py::dict d;
-        for (size_t k = 0; k < e.values.size(); ++k) d[names_[k]] = to_python(e.values[k]);
+        size_t next_error = 0;  // e.errors are in declaration order, as are the values
+        for (size_t k = 0; k < e.values.size(); ++k) {
+          if (next_error < e.errors.size() && e.errors[next_error].decision == names_[k].cast<std::string>()) {
+            const proviso::DecisionError& f = e.errors[next_error++];
+            d[names_[k]] = types().error(f.path, f.message);
+          } else {
+            d[names_[k]] = to_python(e.values[k]);
+          }
+        }
         out[first + i] = std::move(d);
       }
     }

@@ -1,8 +1,9 @@
 // `proviso eval FILE --input PATH|-`: evaluate a policy on each input (one JSON object, NDJSON,
 // or a YAML stream) and print one JSON line per input, in order. Inputs are read as a stream:
 // each is decoded, evaluated and written as soon as it is complete, in memory independent of
-// the input's size. A bad input or a failed evaluation gives an {"error": ...} line; the other
-// inputs are still evaluated. Output that cannot be written stops the run (exit 1). With
+// the input's size. A bad input gives an {"error": ...} line, a failed decision its entry
+// under "errors" beside the others; the other inputs are still evaluated. Output that cannot be written stops the run
+// (exit 1). With
 // `--jobs N` (default: the CPUs available) inputs are evaluated in chunks on N threads and
 // written in input order (tools/eval_pipeline.h). Compiling and evaluating go through the
 // library (include/proviso/proviso.hpp).
@@ -110,10 +111,12 @@ Command add_eval(CLI::App& app) {
   sub->add_option("--format", o->format, "Input format: auto (by extension; JSON for -), json or yaml")
       ->check(CLI::IsMember({"auto", "json", "yaml"}));
   sub->footer(
-      "Each output line is {\"decisions\": {NAME: VALUE, ...}} (plus \"explain\" with --explain) or\n"
-      "{\"error\": {\"path\": ..., \"message\": ...}}. Inputs are read as a stream: each line is written\n"
-      "as soon as its input is complete. Exit status: 0 when every input evaluated, 1 when any failed,\n"
-      "the policy has errors or output could not be written, 2 for a bad command line.");
+      "Each output line is {\"decisions\": {NAME: VALUE, ...}} (plus \"explain\" with --explain); with\n"
+      "\"errors\": {NAME: {\"path\", \"message\", \"location\"}} beside it when some decisions failed; or\n"
+      "{\"error\": {\"path\": ..., \"message\": ...}} when the input cannot be read. Inputs are read as a\n"
+      "stream: each line is written as soon as its input is complete. Exit status: 0 when every input\n"
+      "evaluated, 1 when any input or decision failed, the policy has errors or output could not be\n"
+      "written, 2 for a bad command line.");
   return {sub, [o, engine] {
             std::string error;
             if (!readable(o->policy, &error)) {

@@ -11,22 +11,11 @@
 
 namespace proviso::driver {
 
-std::string location_of(const ir::Program& p, int32_t loc) {
-  if (loc >= 0 && static_cast<size_t>(loc) < p.locs.size()) {
-    const ir::Loc& l = p.locs[loc];
-    if (const SourceFile* f = p.file_of(l)) {
-      LineCol lc = f->line_col(l.span.begin);
-      return fmt::format("{}:{}:{}", f->path(), lc.line, lc.column);
-    }
-  }
-  return p.files.empty() || !p.files[0] ? std::string("<policy>") : p.files[0]->path();
-}
-
 namespace {
 
 std::string eval_error_text(const ir::Program& p, const ir::EvalError& e) {
   std::string s = e.path.empty() ? e.message : e.path + ": " + e.message;
-  if (e.loc >= 0) s += " (at " + location_of(p, e.loc) + ")";
+  if (e.loc >= 0) s += " (at " + p.location_text(e.loc) + ")";
   return s;
 }
 
@@ -34,7 +23,7 @@ TestOutcome run_one(const ir::Program& p, const interp::Interpreter& interp, con
                     const ir::TestCase& test) {
   TestOutcome o;
   o.name = test.name;
-  o.location = location_of(p, test.loc);
+  o.location = p.location_text(test.loc);
 
   std::vector<ir::Value> inputs(p.inputs.size());
   for (size_t i = 0; i < p.inputs.size(); ++i) {
@@ -136,7 +125,7 @@ TestReport run_tests(const ir::Program& p, const Evaluate& evaluate) {
       o = run_one(p, interp, evaluate, test);
     } catch (const std::exception& e) {
       o.name = test.name;
-      o.location = location_of(p, test.loc);
+      o.location = p.location_text(test.loc);
       o.passed = false;
       o.problem = std::string("internal error: ") + e.what();
     }

@@ -49,7 +49,4 @@ std::string render_failures(const TestReport& report);
 // "N passed, M failed".
 std::string summary_line(int passed, int failed);
 
-// "file:line:col" of a location in the program, or the policy's path when unknown.
-std::string location_of(const ir::Program& program, int32_t loc);
-
 }  // namespace proviso::driver

@@ -84,11 +84,30 @@ std::string long_date(rt::Date date) {
   return fmt::format("{} {} {} {}", weekday_name(date), c.day, month, c.year);
 }
 
-std::string render_text(const ir::Program& p, const ir::EvalResult& r) {
+namespace {
+
+// `reinstatement_fee failed (clause 2.3): division by zero` and where.
+void failure_block(std::string& out, const ir::Program& p, const records::DecisionFailure& f) {
+  const ir::ValueDef& def = p.values[static_cast<size_t>(f.value)];
+  if (!out.empty()) out += "\n";
+  out += def.name + " failed";
+  if (!def.clause.empty()) out += " (clause " + def.clause + ")";
+  out += ":\n  - ";
+  if (f.path != def.name) out += f.path + ": ";
+  out += f.message + "\n  - at " + f.location + "\n";
+}
+
+}  // namespace
+
+std::string render_text(const ir::Program& p, const ir::EvalResult& r,
+                        std::span<const records::DecisionFailure> failed) {
   std::string out;
   const ir::Type datetime = ir::Type::of(ir::TypeKind::DateTime);
+  size_t next_failure = 0;  // failures go between the decisions, in declaration order
   for (const auto& ex : r.explanations) {
     if (ex.value < 0 || static_cast<size_t>(ex.value) >= p.values.size()) continue;
+    while (next_failure < failed.size() && failed[next_failure].value < ex.value)
+      failure_block(out, p, failed[next_failure++]);
     const ir::ValueDef& def = p.values[ex.value];
     const ir::Value* v = decision_value(r, ex.value);
     if (!out.empty()) out += "\n";
@@ -178,6 +197,7 @@ std::string render_text(const ir::Program& p, const ir::EvalResult& r) {
       out += "\n";
     }
   }
+  while (next_failure < failed.size()) failure_block(out, p, failed[next_failure++]);
   return out;
 }
 

@@ -3,6 +3,7 @@
 // Takes: the Program and an EvalResult evaluated with EvalOptions::explain.
 // Gives: per decision its value, clause and the facts that produced it, in evaluation order.
 #pragma once
+#include <span>
 #include <string>
 
 #include "compiler/ir/evaluation.h"
@@ -17,8 +18,13 @@ namespace proviso::explain {
 //     - 2026-11-25T16:00:00-05:00 + 2 business hours in standard_hours (America/New_York)
 //       = 2026-11-27T09:00:00-05:00
 //     - Thursday 26 November 2026 is a holiday (Thanksgiving Day)
-// Repeated facts are shown once; blocks are separated by a blank line.
-std::string render_text(const ir::Program& program, const ir::EvalResult& result);
+// Repeated facts are shown once; blocks are separated by a blank line. A decision in `failed`
+// (in declaration order) gets its block in its place:
+//   reinstatement_fee failed (clause 2.3):
+//     - division by zero
+//     - at policy.policy:176:8
+std::string render_text(const ir::Program& program, const ir::EvalResult& result,
+                        std::span<const records::DecisionFailure> failed = {});
 
 // {DECISION: {"value": ..., "clause": ... | null, "steps": [STEP, ...]}, ...} where STEP is one of
 //   {"kind": "input", "path": P, "value": V}

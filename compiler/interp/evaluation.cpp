@@ -39,6 +39,10 @@ bool Evaluation::value(int32_t index, Value& out) {
     if (merge_steps) tracer_->merge_value(index);
     return true;
   }
+  if (value_state_[index] == 3) {  // failed before, in another decision: the same error again
+    error_ = value_errors_[index];
+    return false;
+  }
   if (value_state_[index] == 1)
     return fail(program_.values[index].body, ir::msg::depends_on_itself(program_.values[index].name));
   value_state_[index] = 1;
@@ -55,7 +59,11 @@ bool Evaluation::value(int32_t index, Value& out) {
   }
   if (tracer_) tracer_->restore(saved_trace);
   current_value_ = saved_value;
-  if (!ok) return false;
+  if (!ok) {
+    value_state_[index] = 3;
+    value_errors_[index] = error_;
+    return false;
+  }
   value_memo_[index] = out;
   value_state_[index] = 2;
   if (merge_steps) tracer_->merge_value(index);

@@ -6,6 +6,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/interp/tracer.h"
@@ -22,6 +23,9 @@ class Evaluation {
   // The value of a node; false with error() set when it fails.
   bool eval(ir::NodeId id, ir::Value& out);
   const ir::EvalError& error() const { return error_; }
+  // Forgets the error, so that the next value evaluated can fail with its own (an error is
+  // otherwise kept from the innermost failure out).
+  void clear_error() { error_ = {}; }
 
  private:
   // Each evaluates the node `id` (= n) of its family into `out`.
@@ -55,8 +59,9 @@ class Evaluation {
   Tracer* tracer_;  // null unless explaining
   rt::CalendarCache& calendars_;
   std::vector<ir::Value> value_memo_;
-  std::vector<uint8_t> value_state_;  // 0 fresh, 1 computing, 2 done
-  std::vector<int> table_rows_;       // -2 unknown, else the matching row
+  std::vector<uint8_t> value_state_;                         // 0 fresh, 1 computing, 2 done, 3 failed
+  std::unordered_map<int32_t, ir::EvalError> value_errors_;  // of the values in state 3
+  std::vector<int> table_rows_;                              // -2 unknown, else the matching row
   std::vector<ir::Value> locals_;
   std::vector<std::shared_ptr<const rt::Calendar>> calendar_memo_;
   int32_t current_value_ = -1;

@@ -38,9 +38,15 @@ EvalResult Interpreter::evaluate(const std::vector<Value>& inputs, const EvalOpt
   for (int32_t index : wanted) {
     Value v;
     if (!ev.value(index, v)) {
+      EvalError error = ev.error();
+      if (error.path.empty()) error.path = program_.values[index].name;
+      if (result.ok) result.error = error;
       result.ok = false;
-      result.error = ev.error();
-      if (result.error.path.empty()) result.error.path = program_.values[index].name;
+      if (options.each_decision) {
+        result.failed.push_back({index, std::move(error)});
+        ev.clear_error();
+        continue;
+      }
       result.decisions.clear();
       result.explanations.clear();
       return result;

@@ -74,12 +74,18 @@ struct EvalError {
 struct EvalOptions {
   bool explain = false;
   std::vector<int32_t> decisions;  // indices into Program::values; empty = every decision
+  // Go on past a decision that fails: the others are still evaluated, and the failures are
+  // listed in EvalResult::failed. Without it the first failure ends the evaluation.
+  bool each_decision = false;
 };
 
 struct EvalResult {
   bool ok = true;
-  EvalError error;                                       // when !ok
+  // When !ok: the error. With each_decision, the first decision's that failed, or, when
+  // `failed` is empty, an error of the whole evaluation (the home zone).
+  EvalError error;
   std::vector<std::pair<int32_t, ir::Value>> decisions;  // (value index, value), in output order
+  std::vector<std::pair<int32_t, EvalError>> failed;     // each_decision: (value index, error), in output order
   const rt::Zone* home_zone = nullptr;                   // for writing datetimes; UTC when the policy names none
   std::vector<DecisionExplanation> explanations;         // when explain, one per decision
 };

@@ -46,6 +46,17 @@ const SourceFile* Program::file_of(const Loc& loc) const {
   return files[loc.file].get();
 }
 
+std::string Program::location_text(int32_t loc) const {
+  if (loc >= 0 && static_cast<size_t>(loc) < locs.size()) {
+    const Loc& l = locs[static_cast<size_t>(loc)];
+    if (const SourceFile* f = file_of(l)) {
+      LineCol lc = f->line_col(l.span.begin);
+      return f->path() + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column);
+    }
+  }
+  return files.empty() || !files[0] ? std::string("<policy>") : files[0]->path();
+}
+
 std::string_view Program::node_text(NodeId id) const {
   const Loc* loc = node_loc(id);
   if (!loc) return {};

@@ -222,6 +222,8 @@ struct Program {
   // The source text of a node ("case.severity == 1"), for explanations.
   std::string_view node_text(NodeId id) const;
   const SourceFile* file_of(const Loc& loc) const;
+  // "file:line:col" of locs[loc], as errors name a place; the policy's path for -1.
+  std::string location_text(int32_t loc) const;
 };
 
 }  // namespace proviso::ir

@@ -1,6 +1,7 @@
 // JSON and plain-text encoding of values.
 #include "compiler/records/encode.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <optional>
@@ -59,7 +60,7 @@ std::string money_text(const rt::Money& m) {
   std::string digits = m.amount.to_string();
   size_t point = digits.find('.');
   size_t keep = point + 1 + static_cast<size_t>(c.minor_unit);  // the point and the minor unit's digits
-  if (c.minor_unit == 0) keep = point;                             // 1001.000 JPY -> 1001 JPY
+  if (c.minor_unit == 0) keep = point;                          // 1001.000 JPY -> 1001 JPY
   while (digits.size() > keep && digits.back() == '0') digits.pop_back();
   if (digits.size() == point + 1) digits.pop_back();  // no digits left after the point
   return digits + " " + std::string(c.code);
@@ -331,6 +332,68 @@ void write_error_line(std::string& out, std::string_view path, std::string_view 
     write_string(out, location);
   }
   out += "}}";
+}
+
+DecisionFailure decision_failure(const ir::Program& program, int32_t value, const ir::EvalError& error) {
+  DecisionFailure f;
+  f.value = value;
+  f.path = error.path.empty() ? program.values[static_cast<size_t>(value)].name : error.path;
+  f.message = error.message;
+  int32_t loc = error.loc;
+  if (loc < 0 && static_cast<size_t>(value) < program.value_locs.size())
+    loc = program.value_locs[static_cast<size_t>(value)];
+  f.location = program.location_text(loc);
+  return f;
+}
+
+void split_unwritable(const ir::Program& program, std::vector<std::pair<int32_t, ir::Value>>& decisions,
+                      std::vector<DecisionFailure>& failed, const rt::Zone* home_zone) {
+  std::vector<std::pair<int32_t, ir::Value>> kept;
+  std::vector<std::pair<int32_t, ir::Value>> one(1);
+  for (auto& d : decisions) {
+    one[0] = d;
+    if (auto bad = unwritable_decision(program, one, home_zone)) {
+      ir::EvalError e;
+      e.path = bad->first;
+      e.message = bad->second;
+      failed.push_back(decision_failure(program, d.first, e));
+    } else {
+      kept.push_back(std::move(d));
+    }
+  }
+  decisions = std::move(kept);
+  // Back in output order: a decision's place among the others is its place in the policy.
+  std::stable_sort(failed.begin(), failed.end(),
+                   [](const DecisionFailure& a, const DecisionFailure& b) { return a.value < b.value; });
+}
+
+Json encode_failures(const ir::Program& program, std::span<const DecisionFailure> failed) {
+  Json obj = Json::object();
+  for (const DecisionFailure& f : failed) {
+    Json err = Json::object();
+    err["path"] = f.path;
+    err["message"] = f.message;
+    err["location"] = f.location;
+    obj[program.values[static_cast<size_t>(f.value)].name] = std::move(err);
+  }
+  return obj;
+}
+
+void append_failures(std::string& line, const ir::Program& program, std::span<const DecisionFailure> failed) {
+  if (!line.empty() && line.back() == '}') line.pop_back();
+  line += ",\"errors\":{";
+  for (size_t i = 0; i < failed.size(); ++i) {
+    if (i) line += ',';
+    write_string(line, program.values[static_cast<size_t>(failed[i].value)].name);
+    line += ":{\"path\":";
+    write_string(line, failed[i].path);
+    line += ",\"message\":";
+    write_string(line, failed[i].message);
+    line += ",\"location\":";
+    write_string(line, failed[i].location);
+    line += '}';
+  }
+  line += "}}";
 }
 
 std::string format_value(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, const rt::Zone* zone,

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "compiler/ir/evaluation.h"
 #include "compiler/ir/program.h"
 #include "compiler/ir/value_source.h"
 
@@ -54,6 +55,26 @@ std::optional<std::pair<std::string, std::string>> write_decisions_line(
     const rt::Zone* home_zone);
 void write_error_line(std::string& out, std::string_view path, std::string_view message,
                       std::string_view location = "");
+
+// A decision that failed while the others evaluated: the line's "errors" key, beside
+// "decisions", has {NAME: {"path": ..., "message": ..., "location": "file:line:col"}} for each.
+struct DecisionFailure {
+  int32_t value = -1;  // index into Program::values
+  std::string path, message, location;
+};
+// The failure of decision `value` from the evaluation's error (its location, or the
+// decision's own when the error has none).
+DecisionFailure decision_failure(const ir::Program& program, int32_t value, const ir::EvalError& error);
+// Moves the decisions that cannot be written (unwritable_decision) from `decisions` to
+// `failed`, keeping both in output order.
+void split_unwritable(const ir::Program& program, std::vector<std::pair<int32_t, ir::Value>>& decisions,
+                      std::vector<DecisionFailure>& failed, const rt::Zone* home_zone);
+// {NAME: {"path", "message", "location"}, ...} in the order given.
+Json encode_failures(const ir::Program& program, std::span<const DecisionFailure> failed);
+// Ends a line written by write_decisions_line with the "errors" key: `line` must hold a
+// complete `{"decisions":{...}}`; it becomes `{"decisions":{...},"errors":{...}}`, byte for
+// byte the compact dump of the Json with both keys.
+void append_failures(std::string& line, const ir::Program& program, std::span<const DecisionFailure> failed);
 
 // Plain text in the language's own notation: `2026-11-27T09:00:00-05:00`, `12.50 USD`, `25%`,
 // `4 hours`, `2 business hours`, `12 months`, `"text"`, `Enterprise`, `[1, 2]`,

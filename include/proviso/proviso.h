@@ -84,7 +84,9 @@ void proviso_policy_free(proviso_policy* p);
 proviso_status proviso_policy_info(const proviso_policy* p, char** out, size_t* out_len);
 
 /* One input object (JSON text of `len` bytes) in; the JSON line `proviso eval` prints out,
- * without a newline: {"decisions": {...}} or {"error": {"path", "message"}}. Any thread. */
+ * without a newline: {"decisions": {...}}; {"decisions": {...}, "errors": {NAME: {"path",
+ * "message", "location"}}} when some decisions failed (the others are still given); or
+ * {"error": {"path", "message"}} when the input itself cannot be read. Any thread. */
 proviso_status proviso_evaluate_json(const proviso_policy* p, const char* json, size_t len, char** out,
                                      size_t* out_len);
 /* NDJSON in (one object per line; blank lines skipped), NDJSON out: one line per input line,
@@ -175,7 +177,8 @@ typedef struct proviso_value {
   size_t unit_len;
 } proviso_value;
 
-/* 1 when the input was evaluated, 0 when it has an error (proviso_result_error). */
+/* 1 when every decision was evaluated; 0 when the input has an error or a decision failed
+ * (proviso_result_error_*: the first failure; the JSON functions give each decision's). */
 int proviso_result_ok(const proviso_result* r);
 /* The number of decisions (0 when not ok). */
 size_t proviso_result_count(const proviso_result* r);

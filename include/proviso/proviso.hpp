@@ -170,13 +170,33 @@ struct Value {
 
 // One evaluation. With EvalOptions::json, the JSON line `proviso eval` prints (without the
 // newline): {"decisions": {...}} (with "explain" when asked) or {"error": {"path", "message"}}.
+// A decision that failed while the others evaluated (division by zero, a calendar with no
+// working time, a datetime that cannot be written, ...).
+struct DecisionError {
+  std::string decision;  // its name
+  std::string path;      // the path involved: the decision, or an input ("case.reported_at")
+  std::string message;
+  std::string location;  // "file:line:col" in the policy
+};
+
+// One input's answer. Three outcomes:
+// - ok: every decision evaluated;
+// - !ok with `errors`: the input was read, and the decisions in `errors` failed; the others
+//   are in `values` and in the line's "decisions", the failures in its "errors" key;
+// - !ok without `errors`: the input could not be read or evaluated at all
+//   (`{"error": {...}}`).
 struct Evaluation {
   bool ok = false;
   std::string json;
-  std::string explanation;    // with EvalOptions::explain, the readable text; else ""
-  std::vector<Value> values;  // with EvalOptions::values and ok: one per Session::decisions(), in order
-  std::string error_path;     // when !ok: the field path ("case.severity"), "" for the whole input
-  std::string error_message;  // when !ok: what is wrong
+  std::string explanation;  // with EvalOptions::explain, the readable text; else ""
+  // With EvalOptions::values, unless the whole input failed: one per Session::decisions(), in
+  // order; a decision listed in `errors` has a Value of Kind::None there.
+  std::vector<Value> values;
+  std::vector<DecisionError> errors;  // the decisions that failed, in declaration order
+  // When !ok: the field path ("case.severity"), "" for the whole input, and what is wrong;
+  // with `errors`, those of the first decision that failed.
+  std::string error_path;
+  std::string error_message;
 };
 
 // The tests written in a policy, run on one engine or both.

@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from . import _proviso
 
-__all__ = ["compile", "compile_text", "Policy", "Money", "CompileError", "InputError", "Error"]
+__all__ = ["compile", "compile_text", "Policy", "Money", "CompileError", "InputError", "DecisionError", "Error"]
 
 CompileError = _proviso.CompileError
 CompileError.__doc__ = "A policy that does not compile; str(error) holds its diagnostics."
@@ -61,7 +61,8 @@ class Money:
 
 
 Error = _namedtuple("Error", ["path", "message"])
-Error.__doc__ = "Why one input of evaluate_many gave no decisions: the input path and the message."
+Error.__doc__ = ("Why an input of evaluate_many gave no decisions, or, as the value of one decision, why that "
+                 "decision failed: the path involved and the message.")
 
 
 class InputError(ValueError):
@@ -71,6 +72,18 @@ class InputError(ValueError):
         super().__init__(f"{path}: {message}" if path else message)
         self.path = path
         self.message = message
+
+
+class DecisionError(InputError):
+    """evaluate() on an input some of whose decisions failed (a division by zero, a calendar
+    with no working time): `decisions` holds those that evaluated, `errors` maps each failed
+    decision to its Error. The path and message are the first failure's."""
+
+    def __init__(self, decisions: dict, errors: dict):
+        first = next(iter(errors.values()))
+        super().__init__(first.path, first.message)
+        self.decisions = decisions
+        self.errors = errors
 
 
 def _json_default(value):
@@ -123,10 +136,14 @@ class Policy:
         result = self._native.evaluate_values([record], _json_of, 1)[0]
         if isinstance(result, Error):
             raise InputError(result.path, result.message)
+        errors = {name: value for name, value in result.items() if isinstance(value, Error)}
+        if errors:
+            raise DecisionError({n: v for n, v in result.items() if n not in errors}, errors)
         return result
 
     def evaluate_many(self, records: Iterable[dict], threads: int = 0) -> list[dict | Error]:
-        """Decisions for each record, in order; a record that fails gives an Error and the rest go on.
+        """Decisions for each record, in order; a record that cannot be read gives an Error, a decision
+        that fails gives an Error in its place in the dict, and the rest go on.
         The evaluations run without the GIL, on `threads` threads (0: one per core; 1: this one)."""
         if threads < 0:
             raise ValueError("threads must be 0 (one per core) or more")
@@ -145,8 +162,9 @@ class Policy:
         import json
         ok, line, text = self._native.evaluate_json(_json_of(record), True)
         if not ok:
-            err = json.loads(line)["error"]
-            raise InputError(err.get("path", ""), err["message"])
+            parsed = json.loads(line)
+            if "error" in parsed:  # the input itself; failed decisions are explained in the text
+                raise InputError(parsed["error"].get("path", ""), parsed["error"]["message"])
         return text
 
 

@@ -70,6 +70,32 @@ def test_input_error_raises_and_many_goes_on(qlik):
     assert out[0] == qlik.evaluate(good[0]) and out[2] == qlik.evaluate(good[1])
 
 
+PARTIAL = ('policy partial "Partial"\n  home zone zone "UTC"\n'
+           'input case {\n  count: integer\n  total: money\n}\n'
+           'decision share: money  clause "1" = case.total / case.count\n'
+           'decision doubled: money  clause "2" = share * 2\n'
+           'decision next: integer  clause "3" = case.count + 1\n')
+
+
+@pytest.mark.parametrize("engine", ["interpreter", "auto"])
+def test_a_failing_decision_leaves_the_others(engine):
+    p = proviso.compile_text(PARTIAL, "partial.policy", engine=engine)
+    zero = {"case": {"count": 0, "total": "10.00 USD"}}
+    with pytest.raises(proviso.DecisionError) as e:
+        p.evaluate(zero)
+    assert e.value.decisions == {"next": 1}
+    assert set(e.value.errors) == {"share", "doubled"}
+    assert e.value.errors["share"].message == "division of 10.00 by zero"
+    assert isinstance(e.value, proviso.InputError) and e.value.message == "division of 10.00 by zero"
+    out = p.evaluate_many([zero, {"case": {"count": 2, "total": "10.00 USD"}}])
+    assert out[0]["next"] == 1 and isinstance(out[0]["share"], proviso.Error)
+    assert out[1]["share"] == proviso.Money(Decimal("5.00"), "USD")
+    line = json.loads(p.evaluate_ndjson(json.dumps(zero).encode()).decode())
+    assert line["decisions"] == {"next": 1}
+    assert line["errors"]["share"]["location"] == "partial.policy:7:37"
+    assert "share failed (clause 1):" in p.explain(zero)
+
+
 def test_compile_error_carries_diagnostics(tmp_path):
     bad = tmp_path / "bad.policy"
     bad.write_text('policy x "X"\ndecision d: integer clause "1" = nosuch\n')

@@ -410,6 +410,36 @@ int main(int argc, char** argv) {
   proviso_string_free(out);
   proviso_policy_free(orphan);
 
+  /* A decision that fails leaves the others: the JSON line has both keys; a typed result is
+   * not ok, has no typed decisions, and names the first failure. */
+  {
+    static const char* partial =
+        "policy partial \"Partial\"\n  home zone zone \"UTC\"\n"
+        "input case {\n  count: integer\n}\n"
+        "decision share: decimal  clause \"1\" = 10 / case.count\n"
+        "decision next: integer  clause \"2\" = case.count + 1\n";
+    proviso_policy* pp = NULL;
+    CHECK(proviso_compile_text(jit, partial, strlen(partial), "partial.policy", &pp) == PROVISO_OK);
+    const char* zero = "{\"case\": {\"count\": 0}}";
+    out = NULL;
+    CHECK(proviso_evaluate_json(pp, zero, strlen(zero), &out, &out_len) == PROVISO_OK);
+    CHECK(out && strstr(out, "{\"decisions\":{\"next\":1},\"errors\":{\"share\":{\"path\":") == out);
+    CHECK(out && strstr(out, "\"location\":\"partial.policy:6:39\"") != NULL);
+    proviso_string_free(out);
+    proviso_field count = -1;
+    CHECK(proviso_policy_field(pp, "case.count", &count) == PROVISO_OK);
+    proviso_record* rec = NULL;
+    CHECK(proviso_record_new(pp, &rec) == PROVISO_OK);
+    CHECK(proviso_record_set_int(rec, count, 0) == PROVISO_OK);
+    proviso_result* res = NULL;
+    CHECK(proviso_evaluate_record(pp, rec, &res) == PROVISO_OK);
+    CHECK(proviso_result_ok(res) == 0 && proviso_result_count(res) == 0);
+    CHECK(proviso_result_error_message(res) && strstr(proviso_result_error_message(res), "by zero") != NULL);
+    proviso_result_free(res);
+    proviso_record_free(rec);
+    proviso_policy_free(pp);
+  }
+
   proviso_policy_free(policy);
   proviso_policy_free(qlik);
   proviso_policy_free(NULL);

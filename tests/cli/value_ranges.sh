@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Values outside the supported years 0001..9999 (hardening issue, finding 8) and valid input
 # that Proviso cannot represent (finding 9), through `proviso eval` on both engines: each is
-# an error line with the path, never text that cannot be read back.
+# an error with the path, never text that cannot be read back: a bad input is the line's
+# "error", a decision that cannot be computed or written is that decision's, under "errors".
 # Usage: value_ranges.sh PROVISO WORK_DIR
 set -euo pipefail
 PROVISO="$1"
@@ -38,9 +39,9 @@ printf '%s\n' \
 printf '\xef\xbb\xbf{"x": {"at": "2026-03-03T10:00:00Z", "day": "2026-01-01"}}\n' > "$W/bom.json"
 cat > "$W/expected" <<'EXPECTED'
 {"decisions":{"later":"2026-03-04T02:00:00+14:00","next_day":"2026-01-02"}}
-{"error":{"path":"later","message":"the datetime 10000-01-01T01:30:00+14:00 in the home zone `Pacific/Kiritimati` is outside the supported years 0001..9999"}}
-{"error":{"path":"x.at","message":"the result 10000-01-01T01:00:00Z is outside the supported years 0001..9999","location":"r.policy:8:28"}}
-{"error":{"path":"x.day","message":"year 10000 is outside the supported years 0001..9999","location":"r.policy:9:27"}}
+{"decisions":{"next_day":"2026-01-02"},"errors":{"later":{"path":"later","message":"the datetime 10000-01-01T01:30:00+14:00 in the home zone `Pacific/Kiritimati` is outside the supported years 0001..9999","location":"r.policy:8:10"}}}
+{"decisions":{"next_day":"2026-01-02"},"errors":{"later":{"path":"x.at","message":"the result 10000-01-01T01:00:00Z is outside the supported years 0001..9999","location":"r.policy:8:28"}}}
+{"decisions":{},"errors":{"later":{"path":"later","message":"the datetime 10000-01-01T00:30:00+14:00 in the home zone `Pacific/Kiritimati` is outside the supported years 0001..9999","location":"r.policy:8:10"},"next_day":{"path":"x.day","message":"year 10000 is outside the supported years 0001..9999","location":"r.policy:9:27"}}}
 {"error":{"path":"x.at","message":"the datetime \"9999-12-31T23:59:59-14:00\" (10000-01-01T13:59:59Z in UTC) is outside the supported years 0001..9999"}}
 {"error":{"path":"x.at","message":"the datetime \"2026-12-31T23:59:60Z\" is a leap second, which is not supported: use :59 or the next minute"}}
 {"error":{"path":"x.at","message":"the datetime \"2026-12-31T23:59:59.5Z\" has fractional seconds, which are not supported: datetimes are whole seconds"}}
@@ -67,7 +68,7 @@ POLICY
 printf '%s\n' '{"x": {"at": "9999-12-31T09:00:00Z"}}' '{"x": {"at": "9999-12-31T11:00:00Z"}}' > "$W/local.ndjson"
 cat > "$W/local.expected" <<'EXPECTED'
 {"decisions":{"day":"9999-12-31"}}
-{"error":{"path":"x.at","message":"the local date of 9999-12-31T11:00:00Z in `Pacific/Kiritimati` is outside the supported years 0001..9999","location":"local.policy:5:22"}}
+{"decisions":{},"errors":{"day":{"path":"x.at","message":"the local date of 9999-12-31T11:00:00Z in `Pacific/Kiritimati` is outside the supported years 0001..9999","location":"local.policy:5:22"}}}
 EXPECTED
 for engine in jit interp; do
   (cd "$W" && "$PROVISO" eval local.policy --input local.ndjson --engine "$engine") > "$W/local.$engine" || true
@@ -93,8 +94,8 @@ printf '%s\n' \
   > "$W/nested.ndjson"
 cat > "$W/nested.expected" <<'EXPECTED'
 {"decisions":{"one":{"label":"a","at":"2026-01-01T14:00:00+14:00"},"all":[{"label":"b","at":null}]}}
-{"error":{"path":"one.at","message":"the datetime 10000-01-01T13:00:00+14:00 in the home zone `Pacific/Kiritimati` is outside the supported years 0001..9999"}}
-{"error":{"path":"all[1].at","message":"the datetime 10000-01-01T13:00:00+14:00 in the home zone `Pacific/Kiritimati` is outside the supported years 0001..9999"}}
+{"decisions":{"all":[]},"errors":{"one":{"path":"one.at","message":"the datetime 10000-01-01T13:00:00+14:00 in the home zone `Pacific/Kiritimati` is outside the supported years 0001..9999","location":"nested.policy:8:10"}}}
+{"decisions":{"one":{"label":"a","at":null}},"errors":{"all":{"path":"all[1].at","message":"the datetime 10000-01-01T13:00:00+14:00 in the home zone `Pacific/Kiritimati` is outside the supported years 0001..9999","location":"nested.policy:9:10"}}}
 EXPECTED
 for engine in jit interp; do
   (cd "$W" && "$PROVISO" eval nested.policy --input nested.ndjson --engine "$engine") > "$W/nested.$engine" || true

@@ -35,6 +35,8 @@ def eval_decision(proviso, policy, record, decision, work):
     out = json.loads(line)
     if "error" in out:
         return {"error": out["error"]}, None
+    if decision in out.get("errors", {}):  # the decision failed, the input was read
+        return {"error": out["errors"][decision]}, None
     return out["decisions"][decision], None
 
 
