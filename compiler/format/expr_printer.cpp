@@ -81,6 +81,10 @@ std::string unit_word(const std::string& count, const std::string& unit) {
 }
 
 // Prefixes after which a broken `if` or `and` chain stays on the same line.
+// An operation other than `and`/`or`/`??` (arithmetic, `of`, a comparison): broken, when too
+// long, before its operators, several operands to a line.
+bool is_operation(const ast::Expr& e) { return e.kind == ExprKind::Binary && !is_chain(e) && e.lhs && e.rhs; }
+
 bool keyword_prefix(const std::string& p) {
   return p.empty() || p == "if " || p == "then " || p == "else " || p == "else if " || p == "and " || p == "or " ||
          p == "?? ";
@@ -259,7 +263,8 @@ bool ExprPrinter::bracketed(const ast::Expr& e) {
     case ExprKind::List:
     case ExprKind::Collect: return true;
     case ExprKind::Paren:
-      return e.operand && (e.operand->kind == ExprKind::If || is_chain(*e.operand) || bracketed(*e.operand));
+      return e.operand && (e.operand->kind == ExprKind::If || is_chain(*e.operand) || is_operation(*e.operand) ||
+                           bracketed(*e.operand));
     default: return false;
   }
 }
@@ -269,7 +274,10 @@ void ExprPrinter::emit(const ast::Expr& e, int indent, const std::string& prefix
   const int64_t anchor = first != kNoAnchor ? first : e.span.begin;
   const std::string f = flat(e, ctx);
   const bool always_break = e.kind == ExprKind::Match && !e.arms.empty();
-  const bool breakable = e.kind == ExprKind::If || is_chain(e) || bracketed(e);
+  // A call is broken inside its parentheses only when even its own line is too short, so it
+  // does not open on the line of a `decision ... =` as the bracketed kinds do.
+  const bool call = e.kind == ExprKind::Call && !e.args.empty();
+  const bool breakable = e.kind == ExprKind::If || is_chain(e) || is_operation(e) || call || bracketed(e);
   if (needs_parens(e, ctx) || !breakable ||
       (!always_break && fits(indent, prefix.size() + f.size() + suffix.size()) && !has_comment(e.span))) {
     out_->add(indent, prefix + f + suffix, anchor, e.span.end);
@@ -285,6 +293,8 @@ void ExprPrinter::emit(const ast::Expr& e, int indent, const std::string& prefix
     emit_if(e, indent, prefix, suffix, anchor, ctx);
   } else if (is_chain(e)) {
     emit_chain(e, indent, prefix, suffix, anchor, ctx, cont);
+  } else if (is_operation(e)) {
+    emit_operation(e, indent, prefix, suffix, anchor, ctx, cont);
   } else {
     emit_bracketed(e, indent, prefix, suffix, anchor);
   }
@@ -343,6 +353,63 @@ void ExprPrinter::emit_chain(const ast::Expr& e, int indent, const std::string& 
     const bool last = i + 1 == operands.size();
     emit(*operands[i], c, op, last ? suffix : "", operands[i]->span.begin, {l + 1, last && ctx.right_open}, c);
   }
+}
+
+void ExprPrinter::emit_operation(const ast::Expr& e, int indent, const std::string& prefix, const std::string& suffix,
+                                 int64_t first, Context ctx, int cont) {
+  // The operands of the operators of e's level, left to right (`a + b - c` is a, + b, - c).
+  const int l = level(e);
+  std::vector<std::pair<const char*, const ast::Expr*>> parts;
+  const ast::Expr* cur = &e;
+  while (is_operation(*cur) && level(*cur) == l && !needs_parens(*cur, {l, false})) {
+    parts.push_back({op_text(cur->binary_op), cur->rhs.get()});
+    cur = cur->lhs.get();
+  }
+  parts.push_back({nullptr, cur});
+  std::reverse(parts.begin(), parts.end());
+  // Continuation lines start with the operator, indented under the first operand.
+  const int c = (cont >= 0 ? cont : indent) + 2;
+  const bool commented = has_comment(e.span);  // then one operand per line, so comments keep their place
+  std::string line = prefix;
+  int line_indent = indent;
+  int64_t line_first = first, line_last = kNoAnchor;
+  auto flush = [&] {
+    if (line_last != kNoAnchor) out_->add(line_indent, line, line_first, line_last);
+    line_last = kNoAnchor;
+  };
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const ast::Expr& operand = *parts[i].second;
+    const bool last = i + 1 == parts.size();
+    const Context octx = i == 0 ? Context{l, false} : Context{l + 1, last && ctx.right_open};
+    const std::string op = parts[i].first ? std::string(parts[i].first) + " " : std::string();
+    const std::string text = flat(operand, octx);
+    const std::string end = last ? suffix : "";
+    if (i == 0) {
+      if (fits(indent, line.size() + text.size() + end.size()) && !has_comment(operand.span)) {
+        line += text + end;
+        line_last = operand.span.end;
+      } else {
+        emit(operand, indent, prefix, end, first, octx, cont);  // too long on its own: broken
+      }
+      continue;
+    }
+    if (line_last != kNoAnchor && !commented &&
+        fits(line_indent, line.size() + 1 + op.size() + text.size() + end.size())) {
+      line += " " + op + text + end;
+      line_last = operand.span.end;
+      continue;
+    }
+    flush();
+    if (!fits(c, op.size() + text.size() + end.size()) || has_comment(operand.span)) {
+      emit(operand, c, op, end, operand.span.begin, octx, c);
+      continue;
+    }
+    line = op + text + end;
+    line_indent = c;
+    line_first = operand.span.begin;
+    line_last = operand.span.end;
+  }
+  flush();
 }
 
 void ExprPrinter::emit_bracketed(const ast::Expr& e, int indent, const std::string& prefix, const std::string& suffix,
@@ -409,6 +476,13 @@ void ExprPrinter::emit_bracketed(const ast::Expr& e, int indent, const std::stri
     case ExprKind::Paren:
       out_->add(indent, prefix + "(", first, e.span.begin + 1);
       emit(*e.operand, inner, "", "", e.operand->span.begin);
+      close(")");
+      return;
+    case ExprKind::Call:  // `name(`, one argument per line, `)`
+      out_->add(indent, prefix + e.name.text + "(", first, e.name.span.end + 1);
+      for (size_t i = 0; i < e.args.size(); ++i) {
+        if (e.args[i]) emit(*e.args[i], inner, "", i + 1 < e.args.size() ? "," : "", e.args[i]->span.begin);
+      }
       close(")");
       return;
     default: out_->add(indent, prefix + flat(e) + suffix, first, e.span.end); return;

@@ -1,7 +1,8 @@
 // Printing expressions, types and conditions: on one line with the fewest parentheses that keep
 // the tree (the user's own parentheses are `Paren` nodes and always kept), or laid out over
-// several lines: `if`/`then`/`else` lines, one `and`/`or` operand per line, one match arm,
-// record field, list element or collected item per line.
+// several lines: `if`/`then`/`else` lines, one `and`/`or` operand per line, other operations
+// broken before an operator with as many operands on a line as fit, one match arm, record
+// field, list element, call argument or collected item per line.
 #pragma once
 #include <string>
 
@@ -10,7 +11,7 @@
 
 namespace proviso::format {
 
-inline constexpr size_t kWidth = 96;
+inline constexpr size_t kWidth = 96;  // the longest line fmt writes, indentation included
 
 // Where an expression stands: the loosest operator it may show without parentheses, and
 // whether nothing follows it that an open-ended `if`/aggregation would swallow.
@@ -47,6 +48,8 @@ class ExprPrinter {
                Context ctx);
   void emit_chain(const ast::Expr& e, int indent, const std::string& prefix, const std::string& suffix, int64_t first,
                   Context ctx, int cont);
+  void emit_operation(const ast::Expr& e, int indent, const std::string& prefix, const std::string& suffix,
+                      int64_t first, Context ctx, int cont);
   void emit_bracketed(const ast::Expr& e, int indent, const std::string& prefix, const std::string& suffix,
                       int64_t first);
   std::string literal(const ast::Expr& e);
