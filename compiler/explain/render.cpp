@@ -68,6 +68,52 @@ std::string fmt_value(const ir::Program& p, const ir::EvalResult& r, const ir::V
   return records::format_value(v, t, p.schema, r.home_zone);
 }
 
+// "items 3 and 4", "item 2", "items 1, 2, 5 and 7 more".
+std::string item_list(const ir::Step& s, bool with_values, const ir::Program& p, const ir::EvalResult& r) {
+  std::vector<std::string> parts;
+  for (const auto& [index, value] : s.items)
+    parts.push_back(with_values ? fmt::format("item {} gives {}", index, fmt_value(p, r, value, s.item_type))
+                                : std::to_string(index));
+  int64_t more = s.decided - static_cast<int64_t>(s.items.size());
+  if (more > 0) parts.push_back(fmt::format("{} more", more));
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += i + 1 == parts.size() ? " and " : ", ";
+    out += parts[i];
+  }
+  if (with_values) return out;
+  return (s.decided == 1 ? "item " : "items ") + out;
+}
+
+// What an aggregation counted, summed or chose, over which items, and its result:
+//   `sum i in case.items: i.minutes` = 45 over 3 items: item 1 gives 30, item 3 gives 15 (the
+//   other gives 0)
+std::string aggregate_line(const ir::Program& p, const ir::EvalResult& r, const ir::Step& s) {
+  const std::string expr = "`" + one_line(s.text) + "`";
+  const std::string value = fmt_value(p, r, s.value, s.type);
+  const int64_t n = s.row;
+  const std::string of_n = fmt::format("{} item{}", n, n == 1 ? "" : "s");
+  if (n == 0) return fmt::format("{} = {}: the list is empty", expr, value);
+  if (s.name == "sum") {
+    if (s.decided == 0) return fmt::format("{} = {} over {}: each gives 0", expr, value, of_n);
+    std::string line = fmt::format("{} = {} over {}: {}", expr, value, of_n, item_list(s, true, p, r));
+    int64_t zero = n - s.decided;
+    if (zero > 0) line += fmt::format(" (the other{} give{} 0)", zero == 1 ? "" : "s", zero == 1 ? "s" : "");
+    return line;
+  }
+  if (s.name == "count") {
+    if (s.decided == 0) return fmt::format("{} = 0 of {}", expr, of_n);
+    return fmt::format("{} = {} of {}: {}", expr, value, of_n, item_list(s, false, p, r));
+  }
+  if (s.name == "any")
+    return s.decided > 0 ? fmt::format("{} is true: {} of {}", expr, item_list(s, false, p, r), of_n)
+                         : fmt::format("{} is false for all {}", expr, of_n);
+  if (s.name == "all")
+    return s.decided > 0 ? fmt::format("{} is false: {} of {} does not hold", expr, item_list(s, false, p, r), of_n)
+                         : fmt::format("{} is true for all {}", expr, of_n);
+  return fmt::format("{} = {} over {}: {}", expr, value, of_n, item_list(s, false, p, r));  // min, max
+}
+
 records::Json holiday_json(rt::Date d, const std::string& name) {
   records::Json h = records::Json::object();
   h["date"] = rt::format_date(d);
@@ -183,6 +229,11 @@ std::string render_text(const ir::Program& p, const ir::EvalResult& r,
           for (const auto& [d, name] : s.holidays)
             if (shown_holidays.insert(d).second) add(holiday_line(d, name));
           break;
+        case Step::Kind::Aggregate:
+          // `any ...` is true right after the aggregation said so adds nothing.
+          facts.insert(one_line(s.text) + " = " + fmt_value(p, r, s.value, s.type));
+          add(aggregate_line(p, r, s));
+          break;
       }
       if (s.kind == Step::Kind::Holiday && s.holidays.empty()) {
         // A single holiday carried in value/text: the date as a Date value.
@@ -263,6 +314,23 @@ records::Json render_json(const ir::Program& p, const ir::EvalResult& r) {
           Json hs = Json::array();
           for (const auto& [date, name] : s.holidays) hs.push_back(holiday_json(date, name));
           j["holidays"] = std::move(hs);
+          break;
+        }
+        case Step::Kind::Aggregate: {
+          j["kind"] = "aggregate";
+          j["operation"] = s.name;
+          j["expression"] = one_line(s.text);
+          j["value"] = enc(s.value, s.type);
+          j["of"] = s.row;
+          Json items = Json::array();
+          for (const auto& [index, value] : s.items) {
+            Json item = Json::object();
+            item["index"] = index;
+            item["value"] = enc(value, s.item_type);
+            items.push_back(std::move(item));
+          }
+          j["items"] = std::move(items);
+          j["decided"] = s.decided;
           break;
         }
         case Step::Kind::Holiday:

@@ -38,6 +38,12 @@ std::string render_text(const ir::Program& program, const ir::EvalResult& result
 //   {"kind": "calendar", "calendar": N, "zone": Z|null, "start": T, "amount": A, "result": T,
 //    "holidays": [{"date": D, "weekday": W, "name": NAME}, ...]}
 //   {"kind": "holiday", "date": D, "weekday": W, "name": NAME}
+//   {"kind": "aggregate", "operation": sum|count|min|max|any|all, "expression": TEXT, "value": V,
+//    "of": N, "items": [{"index": I, "value": V}, ...], "decided": K}   the K items (of N) that
+//                                        decided the value, the first 20 listed: for sum those
+//                                        whose term is not 0, for count those counted, for any
+//                                        the true one, for all the false one, for min/max the one
+//                                        chosen
 records::Json render_json(const ir::Program& program, const ir::EvalResult& result);
 
 // "Thursday 26 November 2026".

@@ -346,6 +346,21 @@ bool Evaluation::lists(const ir::Node& n, NodeId id, Value& out) {
   }
 }
 
+namespace {
+
+// A sum's term that adds nothing (left out of the explanation's list of items).
+bool is_zero(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::Int: return v.as_int() == 0;
+    case Value::Kind::Decimal: return v.as_decimal().coefficient() == 0;
+    case Value::Kind::Money: return v.as_money().amount.coefficient() == 0;
+    case Value::Kind::Duration: return v.as_duration() == 0;
+    default: return false;
+  }
+}
+
+}  // namespace
+
 bool Evaluation::aggregate(const ir::Node& n, NodeId id, Value& out) {
   Value list;
   if (!eval(n.a, list)) return false;
@@ -355,55 +370,90 @@ bool Evaluation::aggregate(const ir::Node& n, NodeId id, Value& out) {
   Op add = n.type.kind == ir::TypeKind::Integer    ? Op::IntAdd
            : n.type.kind == ir::TypeKind::Duration ? Op::DurAdd
                                                    : Op::DecAdd;
-  for (const Value& item : list.as_list()) {
-    locals_[n.aux] = item;
+  // While explaining: the items that decide the result (ir::Step::items), the body's own
+  // conditions left out of the trace.
+  const bool explain = recording();
+  std::vector<std::pair<int64_t, Value>> decided;
+  int64_t decided_count = 0;
+  int64_t chosen = 0;  // min/max: the index of the item chosen so far
+  auto note = [&](int64_t index, const Value& v) {
+    ++decided_count;
+    if (decided.size() < ir::kMaxAggregateItems) decided.push_back({index, v});
+  };
+  const ir::Type body_type =
+      n.op == Op::AggSum || n.op == Op::AggMin || n.op == Op::AggMax ? n.type : ir::Type::of(ir::TypeKind::Bool);
+  const ir::ValueList& items = list.as_list();
+  auto finish = [&](Value result) {
+    if (explain) {
+      tracer_->leave_aggregate();
+      if ((n.op == Op::AggMin || n.op == Op::AggMax) && have) note(chosen, result);
+      tracer_->aggregate(id, result, body_type, static_cast<int64_t>(items.size()), std::move(decided), decided_count);
+    }
+    out = std::move(result);
+    return true;
+  };
+  if (explain) tracer_->enter_aggregate();
+  for (size_t i = 0; i < items.size(); ++i) {
+    const int64_t index = static_cast<int64_t>(i) + 1;
+    locals_[n.aux] = items[i];
     Value v;
-    if (!eval(n.b, v)) return false;
+    if (!eval(n.b, v)) {
+      if (explain) tracer_->leave_aggregate();
+      return false;
+    }
     if (n.op == Op::AggAny && v.as_bool()) {
-      out = Value(true);
-      return true;
+      if (explain) note(index, v);
+      return finish(Value(true));
     }
     if (n.op == Op::AggAll && !v.as_bool()) {
-      out = Value(false);
-      return true;
+      if (explain) note(index, v);
+      return finish(Value(false));
     }
     if (n.op == Op::AggCount) {
-      count += v.as_bool() ? 1 : 0;
+      if (v.as_bool()) {
+        ++count;
+        if (explain) note(index, v);
+      }
       continue;
     }
     if (n.op == Op::AggAny || n.op == Op::AggAll) continue;
+    if (explain && n.op == Op::AggSum && !is_zero(v)) note(index, v);
     if (!have) {
       acc = std::move(v);
       have = true;
+      chosen = index;
       continue;
     }
     if (n.op == Op::AggSum) {
       Value next;
-      if (!binary(add, n.type, acc, v, id, next)) return false;
+      if (!binary(add, n.type, acc, v, id, next)) {
+        if (explain) tracer_->leave_aggregate();
+        return false;
+      }
       acc = std::move(next);
     } else {
       bool better = false;
-      if (!compare(n.op == Op::AggMin ? ir::CmpOp::Lt : ir::CmpOp::Gt, v, acc, id, better)) return false;
-      if (better) acc = std::move(v);
+      if (!compare(n.op == Op::AggMin ? ir::CmpOp::Lt : ir::CmpOp::Gt, v, acc, id, better)) {
+        if (explain) tracer_->leave_aggregate();
+        return false;
+      }
+      if (better) {
+        acc = std::move(v);
+        chosen = index;
+      }
     }
   }
   switch (n.op) {
-    case Op::AggAny: out = Value(false); break;
-    case Op::AggAll: out = Value(true); break;
-    case Op::AggCount: out = Value(count); break;
+    case Op::AggAny: return finish(Value(false));
+    case Op::AggAll: return finish(Value(true));
+    case Op::AggCount: return finish(Value(count));
     case Op::AggSum:
-      if (have)
-        out = acc;
-      else if (n.type.kind == ir::TypeKind::Integer)
-        out = Value(int64_t{0});
-      else if (n.type.kind == ir::TypeKind::Duration)
-        out = Value(ir::DurationValue{0});
-      else
-        out = Value(rt::Decimal());
-      break;
-    default: out = have ? acc : Value::none(); break;
+      if (have) return finish(acc);
+      if (n.type.kind == ir::TypeKind::Integer) return finish(Value(int64_t{0}));
+      if (n.type.kind == ir::TypeKind::Duration) return finish(Value(ir::DurationValue{0}));
+      return finish(Value(rt::Decimal()));
+    default: return finish(have ? acc : Value::none());
   }
-  return true;
 }
 
 }  // namespace proviso::interp::detail

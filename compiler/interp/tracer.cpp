@@ -1,7 +1,11 @@
 // Recording explanation facts.
 #include "compiler/interp/tracer.h"
 
+#include <algorithm>
+#include <climits>
+
 #include "compiler/ir/eval_rules.h"
+#include "compiler/ir/ops.h"
 
 namespace proviso::interp::detail {
 
@@ -46,7 +50,8 @@ void Tracer::step(Step s) {
       case Step::Kind::Exclusion:
         if (x.loc == s.loc && x.text == s.text && ir::equal(x.value, s.value)) return;
         break;
-      case Step::Kind::Holiday: break;
+      case Step::Kind::Holiday:
+      case Step::Kind::Aggregate: break;
     }
   }
   current_->push_back(std::move(s));
@@ -78,7 +83,8 @@ void Tracer::input(ir::NodeId field, const ir::Value& v, const ir::Type& type) {
 
 // A tested condition as a Branch step: its source text and value. Literals say nothing.
 void Tracer::condition(ir::NodeId id, const ir::Value& v) {
-  if (!current_ || v.kind() != ir::Value::Kind::Bool || program_.nodes[static_cast<size_t>(id)].op == ir::Op::Const)
+  if (!current_ || quiet_ > 0 || v.kind() != ir::Value::Kind::Bool ||
+      program_.nodes[static_cast<size_t>(id)].op == ir::Op::Const)
     return;
   std::string_view text = program_.node_text(id);
   if (text.empty()) return;
@@ -91,7 +97,7 @@ void Tracer::condition(ir::NodeId id, const ir::Value& v) {
 }
 
 void Tracer::match_arm(const ir::Node& match, const ir::Value& subject, size_t arm) {
-  if (!current_) return;
+  if (!current_ || quiet_ > 0) return;
   Step s;
   s.kind = Step::Kind::MatchArm;
   s.text = std::string(program_.node_text(match.a));
@@ -113,6 +119,24 @@ void Tracer::table_row(int32_t table, int row) {
   const SourceFile* f = loc ? program_.file_of(*loc) : nullptr;
   if (f) s.text = std::string(f->slice(loc->span));
   step(std::move(s));
+}
+
+void Tracer::aggregate(ir::NodeId id, const ir::Value& result, const ir::Type& body_type, int64_t size,
+                       std::vector<std::pair<int64_t, ir::Value>> items, int64_t decided) {
+  if (!current_ || quiet_ > 0) return;  // a nested aggregation is part of its item's term
+  const ir::Node& n = program_.nodes[static_cast<size_t>(id)];
+  Step s;
+  s.kind = Step::Kind::Aggregate;
+  s.name = std::string(ir::op_info(n.op).name);
+  s.text = std::string(program_.node_text(id));
+  s.value = result;
+  s.type = n.type;
+  s.row = static_cast<int>(std::min<int64_t>(size, INT32_MAX));
+  s.items = std::move(items);
+  s.item_type = body_type;
+  s.decided = decided;
+  s.loc = program_.node_locs[static_cast<size_t>(id)];
+  current_->push_back(std::move(s));
 }
 
 void Tracer::exclusion(const ir::Value& entry, ir::NodeId condition) {

@@ -34,6 +34,13 @@ class Tracer {
   void exclusion(const ir::Value& entry, ir::NodeId condition);
   void calendar_add(ir::NodeId id, const rt::Calendar& calendar, const ir::Value& start, const ir::Value& result,
                     const ir::BusinessDurationValue& amount);
+  // An aggregation over `size` items: the items that decided `result` (ir::Step::items).
+  void aggregate(ir::NodeId id, const ir::Value& result, const ir::Type& body_type, int64_t size,
+                 std::vector<std::pair<int64_t, ir::Value>> items, int64_t decided);
+  // Inside an aggregation's body the conditions and match arms are per item, said by the
+  // aggregation's own step: they are not recorded while quiet (inputs and values still are).
+  void enter_aggregate() { ++quiet_; }
+  void leave_aggregate() { --quiet_; }
 
  private:
   void step(ir::Step s);
@@ -42,6 +49,7 @@ class Tracer {
   std::vector<std::vector<ir::Step>> values_;
   std::vector<std::vector<ir::Step>> tables_;
   std::vector<ir::Step>* current_ = nullptr;
+  int quiet_ = 0;  // aggregations being evaluated
 };
 
 }  // namespace proviso::interp::detail

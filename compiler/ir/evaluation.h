@@ -24,6 +24,9 @@ struct Step {
     Exclusion,  // an exclusion entry applied: `text` is its clause id
     Calendar,   // a working-time computation: see the calendar fields
     Holiday,    // a holiday inside a calendar computation: `date`, `text` its name
+    Aggregate,  // a sum, count, min, max, any or all over a list: `name` the operation, `text` the
+                // expression, `value` the result; `row` the number of items and `items` those
+                // that decided it (see `items`)
   };
   Kind kind = Kind::Input;
   std::string name;  // Input: the path (`case.severity`); Uses/TableRow: the name
@@ -40,7 +43,16 @@ struct Step {
   ir::Value start;                                         // the instant the computation started from
   std::string amount;                                      // the duration added, as the policy wrote it
   std::vector<std::pair<rt::Date, std::string>> holidays;  // holidays that moved the result
+  // Aggregate: (1-based index, the body's value for it) of the items that decided the result,
+  // in list order: for `sum`, those whose term is not zero; `count`, those counted; `any`, the
+  // one that was true; `all`, the one that was false; `min`/`max`, the one chosen. At most
+  // kMaxAggregateItems are kept; `row` still counts them all.
+  std::vector<std::pair<int64_t, ir::Value>> items;
+  ir::Type item_type;   // the static type of the body's values
+  int64_t decided = 0;  // how many items decided the result (items.size() before the cap)
 };
+
+inline constexpr size_t kMaxAggregateItems = 20;
 
 struct DecisionExplanation {
   int32_t value = -1;  // index into Program::values
