@@ -10,8 +10,8 @@ namespace proviso::cli {
 Command add_doc(CLI::App& app) {
   auto file = std::make_shared<std::string>();
   CLI::App* sub = app.add_subcommand("doc",
-                                     "Print a Markdown reference of a policy: inputs, decisions, tables, "
-                                     "calendars, exclusions");
+                                     "Print a Markdown reference of a policy: inputs, decisions, lets, tables, "
+                                     "calendars, holidays and their dates, exclusions, as written");
   sub->add_option("FILE", *file, "Policy file")->required();
   return {sub, [file] {
             auto program = compile_or_report(*file, false);
