@@ -56,22 +56,6 @@ std::string cell(std::string_view s) {
 
 std::string code(std::string_view s) { return s.empty() ? std::string() : "`" + cell(s) + "`"; }
 
-// Text on one line: line breaks and runs of white space become one space.
-std::string collapse(std::string_view t) {
-  std::string out;
-  bool space = false;
-  for (char c : t) {
-    if (is_space(c)) {
-      space = !out.empty();
-    } else {
-      if (space) out += ' ';
-      space = false;
-      out += c;
-    }
-  }
-  return out;
-}
-
 // Where a line (without its indentation) starts a Markdown block: a heading, quote, list
 // item, rule or code fence. Gives the offset of the character to escape, or npos.
 size_t block_marker(std::string_view s) {
@@ -201,7 +185,7 @@ class SourceText {
 
   // The text of `span` on one line, comments inside it left out.
   std::string inline_text(Span span) const {
-    if (!parsed_) return collapse(file_ ? file_->slice(span) : std::string_view());
+    if (!parsed_) return explain::one_line(file_ ? file_->slice(span) : std::string_view());
     const auto& comments = parsed_->module.comments;  // in source order
     auto c = std::lower_bound(comments.begin(), comments.end(), span.begin,
                               [](const ast::Comment& k, uint32_t at) { return k.span.end <= at; });
@@ -212,7 +196,7 @@ class SourceText {
       at = c->span.end;
     }
     text += file_->slice({at, span.end});
-    return collapse(text);
+    return explain::one_line(text);
   }
 
   // The text of `span` as the author laid it out: the lines after the first lose the common
@@ -319,7 +303,7 @@ std::string duration_text(int64_t s) {
 std::string node_text(const ir::Program& p, ir::NodeId id) {
   if (id == ir::kNoNode) return {};
   std::string_view t = p.node_text(id);
-  if (!t.empty()) return collapse(t);
+  if (!t.empty()) return explain::one_line(t);
   const ir::Node& n = p.nodes[static_cast<size_t>(id)];
   if (n.op == ir::Op::Const && n.aux >= 0 && static_cast<size_t>(n.aux) < p.consts.size() &&
       p.consts[n.aux].kind() == ir::Value::Kind::Text)

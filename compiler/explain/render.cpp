@@ -19,22 +19,6 @@ const char* weekday_name(rt::Date d) {
   return w >= 0 && w < 7 ? kWeekdays[w] : "?";
 }
 
-// Source text of a span with runs of white space collapsed, for one-line display.
-std::string one_line(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-    } else {
-      if (space) out += ' ';
-      space = false;
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::string loc_text(const ir::Program& p, const ir::Loc* loc) {
   if (!loc) return {};
   const SourceFile* f = p.file_of(*loc);
@@ -123,6 +107,21 @@ records::Json holiday_json(rt::Date d, const std::string& name) {
 }
 
 }  // namespace
+
+std::string one_line(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+    } else {
+      if (space) out += ' ';
+      space = false;
+      out += c;
+    }
+  }
+  return out;
+}
 
 std::string long_date(rt::Date date) {
   rt::CivilDate c = rt::civil(date);

@@ -48,5 +48,8 @@ records::Json render_json(const ir::Program& program, const ir::EvalResult& resu
 
 // "Thursday 26 November 2026".
 std::string long_date(rt::Date date);
+// Source text with each run of white space (line breaks included) made one space, and none at
+// either end, for one-line display.
+std::string one_line(std::string_view s);
 
 }  // namespace proviso::explain
