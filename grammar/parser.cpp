@@ -178,8 +178,8 @@ class Driver {
     std::string_view w(text_.data() + word.begin, word.end - word.begin);
     std::string_view number(text_.data() + p, digits_end - p);
     static const std::vector<std::string> kUnits = {
-        "second", "seconds", "minute", "minutes", "hour",     "hours", "day",  "days", "week", "weeks",
-        "month",  "months",  "year",   "years",   "business", "then",  "else", "and",  "or",   "of",  "in"};
+        "second", "seconds", "minute", "minutes",  "hour", "hours", "day", "days", "week", "weeks", "month",
+        "months", "year",    "years",  "business", "then", "else",  "and", "or",   "of",   "in"};
     std::string guess = closest_name(w, kUnits);
     // The word after, for `busines hours` -> `business hours`.
     uint32_t q = word.end;
@@ -187,19 +187,21 @@ class Driver {
     uint32_t next_end = q;
     while (next_end < text_.size() && is_word(text_[next_end])) ++next_end;
     std::string_view next(text_.data() + q, next_end - q);
-    Diagnostic& d = builder_.error(word, Code::Syntax, fmt::format("`{}` is not a unit or an operator after the number `{}`", w, number));
+    Diagnostic& d = builder_.error(word, Code::Syntax,
+                                   fmt::format("`{}` is not a unit or an operator after the number `{}`", w, number));
     if (guess == "business") {
-      bool unit_follows = next == "minutes" || next == "minute" || next == "hours" || next == "hour" ||
-                          next == "days" || next == "day";
+      bool unit_follows =
+          next == "minutes" || next == "minute" || next == "hours" || next == "hour" || next == "days" || next == "day";
       d.help = fmt::format("did you mean `{} business {}`?", number, unit_follows ? next : "hours");
       if (unit_follows) d.fixes.push_back({word, "business"});
     } else if (!guess.empty()) {
       d.help = fmt::format("did you mean `{}`?", guess);
       d.fixes.push_back({word, guess});
     } else {
-      d.help = "after a number come a unit (`seconds`, `minutes`, `hours`, `days`, `weeks`, `months`, `years`, "
-               "`business minutes`, `business hours`, `business days`), `%`, a currency code such as `USD`, "
-               "or an operator";
+      d.help =
+          "after a number come a unit (`seconds`, `minutes`, `hours`, `days`, `weeks`, `months`, `years`, "
+          "`business minutes`, `business hours`, `business days`), `%`, a currency code such as `USD`, "
+          "or an operator";
     }
     ++errors_;
     return true;

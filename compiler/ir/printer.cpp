@@ -97,7 +97,8 @@ class Printer {
     for (size_t d = 0; d < 7; ++d) {
       if (c.hours.days[d].empty()) continue;
       std::vector<std::string> ranges;
-      for (const rt::TimeRange& r : c.hours.days[d]) ranges.push_back(ast::clock_text(r.start) + "-" + ast::clock_text(r.end));
+      for (const rt::TimeRange& r : c.hours.days[d])
+        ranges.push_back(ast::clock_text(r.start) + "-" + ast::clock_text(r.end));
       line(1, fmt::format("{} {}", kDays[d], fmt::join(ranges, ", ")));
     }
     line(1, fmt::format("business day {} s", c.business_day));

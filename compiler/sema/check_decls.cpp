@@ -575,8 +575,9 @@ void Checker::ensure_calendar(Symbol& sym) {
     std::vector<rt::TimeRange> ranges;
     for (auto [b, e] : line.ranges) {
       if (e <= b) {
-        error(sym.file, line.span, Code::InvalidWorkingHours,
-              fmt::format("the working interval {}-{} must end after it starts", ast::clock_text(b), ast::clock_text(e)));
+        error(
+            sym.file, line.span, Code::InvalidWorkingHours,
+            fmt::format("the working interval {}-{} must end after it starts", ast::clock_text(b), ast::clock_text(e)));
         continue;
       }
       ranges.push_back(rt::TimeRange{b, e});
@@ -607,8 +608,9 @@ void Checker::ensure_calendar(Symbol& sym) {
       auto& d = error(sym.file, line.span, Code::InvalidWorkingHours,
                       fmt::format("the hours of {} are given twice", ast::weekday_list(twice)));
       d.related.push_back({earlier->span, "first given here"});
-      d.help = "give each day's hours on one line; several intervals are separated by commas, as in "
-               "`Monday 08:00-12:00, 13:00-17:00`";
+      d.help =
+          "give each day's hours on one line; several intervals are separated by commas, as in "
+          "`Monday 08:00-12:00, 13:00-17:00`";
     }
   }
   bool any = std::any_of(def.hours.days.begin(), def.hours.days.end(), [](const auto& d) { return !d.empty(); });

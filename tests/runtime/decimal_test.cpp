@@ -50,7 +50,7 @@ TEST_CASE("decimal parse rejects junk", "[decimal]") {
   }
   auto many = Decimal::parse("0.1234567890123456789");  // 19 decimals
   REQUIRE_FALSE(many.ok());
-  CHECK(many.error().code == ErrorCode::OutOfRange);  // well formed, beyond the limit
+  CHECK(many.error().code == ErrorCode::OutOfRange);                   // well formed, beyond the limit
   auto big = Decimal::parse("1000000000000000000000000000000000000");  // 37 digits
   REQUIRE_FALSE(big.ok());
   CHECK(big.error().code == ErrorCode::Overflow);
