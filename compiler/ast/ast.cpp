@@ -24,6 +24,21 @@ Decl Decl::of_kind(DeclKind kind, Span span) {
   return d;
 }
 
+const Ident* decl_name(const Decl& d) {
+  switch (d.kind()) {
+    case DeclKind::Enum: return &d.enum_decl()->name;
+    case DeclKind::Record: return &d.record_decl()->name;
+    case DeclKind::Input: return &d.input_decl()->name;
+    case DeclKind::Value: return &d.value_decl()->name;
+    case DeclKind::Calendar: return &d.calendar_decl()->name;
+    case DeclKind::Holidays: return &d.holidays_decl()->name;
+    case DeclKind::Table: return &d.table_decl()->name;
+    case DeclKind::Exclusions: return &d.exclusions_decl()->name;
+    case DeclKind::Fixture: return &d.fixture_decl()->name;
+    default: return nullptr;
+  }
+}
+
 const char* weekday_name(int weekday) {
   static const char* const names[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
   return weekday >= 0 && weekday < 7 ? names[weekday] : "?";

@@ -386,6 +386,9 @@ struct Module {
   std::vector<Comment> comments;  // in source order
 };
 
+// The name a declaration is known by; null for those without one (imports, tests).
+const Ident* decl_name(const Decl& d);
+
 // Names of the days and months as the grammar spells them, shared by parser and formatter.
 const char* weekday_name(int weekday);  // 0 = "Monday"
 const char* month_name(int month);      // 1 = "January"

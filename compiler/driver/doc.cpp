@@ -229,22 +229,6 @@ class SourceText {
   std::map<uint32_t, const ast::Comment*> trailing_;  // comments after code
 };
 
-// The name a declaration is known by; null for imports and tests.
-const ast::Ident* decl_name(const ast::Decl& d) {
-  switch (d.kind()) {
-    case ast::DeclKind::Enum: return &d.enum_decl()->name;
-    case ast::DeclKind::Record: return &d.record_decl()->name;
-    case ast::DeclKind::Input: return &d.input_decl()->name;
-    case ast::DeclKind::Value: return &d.value_decl()->name;
-    case ast::DeclKind::Calendar: return &d.calendar_decl()->name;
-    case ast::DeclKind::Holidays: return &d.holidays_decl()->name;
-    case ast::DeclKind::Table: return &d.table_decl()->name;
-    case ast::DeclKind::Exclusions: return &d.exclusions_decl()->name;
-    case ast::DeclKind::Fixture: return &d.fixture_decl()->name;
-    default: return nullptr;
-  }
-}
-
 // The named declarations of a module by kind and name (inputs have a namespace of their own).
 using DeclIndex = std::map<std::pair<ast::DeclKind, std::string>, const ast::Decl*>;
 
@@ -252,7 +236,7 @@ DeclIndex index_decls(const ast::Module* module) {
   DeclIndex index;
   if (!module) return index;
   for (const ast::Decl& d : module->decls)
-    if (const ast::Ident* n = decl_name(d)) index.emplace(std::make_pair(d.kind(), n->text), &d);
+    if (const ast::Ident* n = ast::decl_name(d)) index.emplace(std::make_pair(d.kind(), n->text), &d);
   return index;
 }
 

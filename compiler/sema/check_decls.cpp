@@ -17,20 +17,11 @@ namespace {
 
 constexpr int kMaxCheckDepth = 400;  // on-demand checks nest at most this deep
 
-const ast::Ident& decl_name(const ast::Decl& d) {
+// The declaration's name; an empty one for those without (the checker reports on names).
+const ast::Ident& name_or_empty(const ast::Decl& d) {
   static const ast::Ident none;
-  switch (d.kind()) {
-    case ast::DeclKind::Enum: return d.enum_decl()->name;
-    case ast::DeclKind::Record: return d.record_decl()->name;
-    case ast::DeclKind::Input: return d.input_decl()->name;
-    case ast::DeclKind::Value: return d.value_decl()->name;
-    case ast::DeclKind::Calendar: return d.calendar_decl()->name;
-    case ast::DeclKind::Holidays: return d.holidays_decl()->name;
-    case ast::DeclKind::Table: return d.table_decl()->name;
-    case ast::DeclKind::Exclusions: return d.exclusions_decl()->name;
-    case ast::DeclKind::Fixture: return d.fixture_decl()->name;
-    default: return none;
-  }
+  const ast::Ident* name = ast::decl_name(d);
+  return name ? *name : none;
 }
 
 SymKind sym_kind(ast::DeclKind k) {
@@ -93,12 +84,12 @@ void Checker::collect(const ast::Module& module, int file) {
     if (module.header.is_module &&
         (d.kind() == ast::DeclKind::Input || d.kind() == ast::DeclKind::Exclusions ||
          (d.kind() == ast::DeclKind::Value && d.value_decl()->kind == ast::ValueDecl::Kind::Decision))) {
-      error(file, decl_name(d).span, Code::NotAllowedInModule,
-            fmt::format("a library module cannot declare the {} `{}`", kind_word(d), decl_name(d).text))
+      error(file, name_or_empty(d).span, Code::NotAllowedInModule,
+            fmt::format("a library module cannot declare the {} `{}`", kind_word(d), name_or_empty(d).text))
           .help = "declare inputs and decisions in a `policy`, and import this module there";
       continue;
     }
-    const ast::Ident& name = decl_name(d);
+    const ast::Ident& name = name_or_empty(d);
     if (name.text.empty()) continue;
     bool is_input = d.kind() == ast::DeclKind::Input;
     auto is_decision = [](const Symbol* s) {
@@ -344,7 +335,7 @@ void Checker::ensure_value(Symbol& sym) {
   if (sym.state == Symbol::State::Done) return;
   const ast::Decl& d = *sym.decl;
   if (sym.state == Symbol::State::Checking) {
-    error(sym.file, sym.span, Code::Cycle, fmt::format("`{}` depends on itself", decl_name(d).text)).help =
+    error(sym.file, sym.span, Code::Cycle, fmt::format("`{}` depends on itself", name_or_empty(d).text)).help =
         "policies are total: a decision may not use itself, directly or through others";
     return;
   }
