@@ -104,6 +104,7 @@ size_t Calendar::memory_bytes() const {
   size_t own = sizeof(Calendar) + name_.capacity();
   for (const auto& day : hours_.days) own += day.capacity() * sizeof(TimeRange);
   if (tables_) own += sizeof(Tables) + tables_->bytes.load(std::memory_order_relaxed);
+  if (base_) return own + pauses_.capacity() * sizeof(Pause) + base_->memory_bytes();
   return own + (holidays_ ? holidays_->memory_bytes() : 0);
 }
 
@@ -155,6 +156,40 @@ std::shared_ptr<const Calendar> Calendar::always() {
     return std::shared_ptr<const Calendar>(std::move(a));
   }();
   return c;
+}
+
+std::shared_ptr<const Calendar> Calendar::pausing(std::shared_ptr<const Calendar> base, std::vector<Pause> pauses) {
+  // A paused calendar's questions go to its base with the pauses applied; pausing a paused
+  // calendar adds its pauses to the base's.
+  if (base->base_) {
+    pauses.insert(pauses.end(), base->pauses_.begin(), base->pauses_.end());
+    base = base->base_;
+  }
+  std::erase_if(pauses, [](const Pause& p) { return p.until <= p.from; });
+  std::sort(pauses.begin(), pauses.end(), [](const Pause& x, const Pause& y) { return x.from < y.from; });
+  std::vector<Pause> merged;
+  for (const Pause& p : pauses) {
+    if (!merged.empty() && p.from <= merged.back().until)
+      merged.back().until = std::max(merged.back().until, p.until);
+    else
+      merged.push_back(p);
+  }
+  std::shared_ptr<Calendar> c(new Calendar());
+  c->name_ = base->name_;
+  c->hours_ = base->hours_;
+  c->zone_ = base->zone_;
+  c->holidays_ = base->holidays_;
+  c->business_day_ = base->business_day_;
+  c->base_ = std::move(base);
+  c->pauses_ = std::move(merged);
+  return std::shared_ptr<const Calendar>(std::move(c));
+}
+
+std::vector<Pause> Calendar::pauses_between(Instant a, Instant b) const {
+  std::vector<Pause> out;
+  for (const Pause& p : pauses_)
+    if (p.from < b && p.until > a) out.push_back({std::max(p.from, a), std::min(p.until, b)});
+  return out;
 }
 
 int Calendar::local_year(Instant t) const {
@@ -233,6 +268,26 @@ Expected<const Calendar::YearTable*> Calendar::build_year_table(int year) const 
 Expected<Instant> Calendar::add(Instant t, Duration working) const {
   if (working < 0)
     return make_error(ErrorCode::InvalidValue, fmt::format("cannot add a negative working time to a datetime"));
+  if (base_) {
+    // Add in the base up to each pause that comes first; the clock resumes at its end.
+    if (working == 0) return t;
+    Instant from = t;
+    Duration remaining = working;
+    for (const Pause& p : pauses_) {
+      if (p.until <= from) continue;
+      if (p.from > from) {
+        auto end = base_->add(from, remaining);
+        if (!end || *end <= p.from) return end;
+        // INVARIANT: less than `remaining` lies before the pause, since `end` is the earliest
+        // instant that reaches it.
+        auto before = base_->working_between(from, p.from);
+        if (!before) return before.take_error();
+        remaining -= *before;
+      }
+      from = p.until;
+    }
+    return base_->add(from, remaining);
+  }
   if (always_) return add_seconds(t, working);
   if (working == 0) return t;
   int year = local_year(t);
@@ -260,16 +315,33 @@ Expected<Instant> Calendar::add(Instant t, Duration working) const {
   return search_exhausted(t, working, limit);
 }
 
-Expected<Instant> Calendar::add_business(Instant t, int64_t days, int64_t seconds) const {
+Expected<Duration> Calendar::business_length(int64_t days, int64_t seconds) const {
   int64_t days_secs = 0, total = 0;
   if (__builtin_mul_overflow(days, business_day_, &days_secs) || __builtin_add_overflow(days_secs, seconds, &total))
     return make_error(ErrorCode::Overflow, "this working time overflows");
-  if (total < 0) return make_error(ErrorCode::InvalidValue, "working time cannot be negative");
-  return add(t, total);
+  return total;
+}
+
+Expected<Instant> Calendar::add_business(Instant t, int64_t days, int64_t seconds) const {
+  auto total = business_length(days, seconds);
+  if (!total) return total.take_error();
+  if (*total < 0) return make_error(ErrorCode::InvalidValue, "working time cannot be negative");
+  return add(t, *total);
 }
 
 Expected<Duration> Calendar::working_between(Instant a, Instant b) const {
   if (b <= a) return Duration{0};
+  if (base_) {
+    auto all = base_->working_between(a, b);
+    if (!all) return all;
+    Duration sum = *all;
+    for (const Pause& p : pauses_between(a, b)) {
+      auto paused = base_->working_between(p.from, p.until);
+      if (!paused) return paused;
+      sum -= *paused;
+    }
+    return sum;
+  }
   if (always_) return b - a;
   int ya = local_year(a), yb = local_year(b);
   if (yb - ya > kMaxSpanYears)
@@ -288,6 +360,11 @@ Expected<Duration> Calendar::working_between(Instant a, Instant b) const {
 }
 
 Expected<bool> Calendar::is_open(Instant t) const {
+  if (base_) {
+    for (const Pause& p : pauses_)
+      if (p.from <= t && t < p.until) return false;
+    return base_->is_open(t);
+  }
   if (always_) return true;
   auto table = year_table(local_year(t));
   if (!table) return table.take_error();
@@ -296,6 +373,17 @@ Expected<bool> Calendar::is_open(Instant t) const {
 }
 
 Expected<Instant> Calendar::next_opening(Instant t) const {
+  if (base_) {
+    // The base's next opening, unless a pause covers it: then look again from its end.
+    auto it = pauses_.begin();
+    for (;;) {
+      auto open = base_->next_opening(t);
+      if (!open) return open;
+      while (it != pauses_.end() && it->until <= *open) ++it;
+      if (it == pauses_.end() || it->from > *open) return open;
+      t = it->until;
+    }
+  }
   if (always_) return t;
   int year = local_year(t);
   int limit = search_limit(year);
@@ -309,6 +397,7 @@ Expected<Instant> Calendar::next_opening(Instant t) const {
 }
 
 Expected<std::vector<Date>> Calendar::holidays_between(Instant a, Instant b) const {
+  if (base_) return base_->holidays_between(a, b);
   std::vector<Date> out;
   if (always_ || !holidays_ || b < a) return out;
   Date da = zone_->local_date(a), db = zone_->local_date(b);

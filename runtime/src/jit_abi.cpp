@@ -237,6 +237,9 @@ int32_t proviso_rt_date_add_months(proviso_ctx* ctx, int32_t date, int64_t month
 int32_t proviso_rt_date_add_days(proviso_ctx* ctx, int32_t date, int64_t days, int32_t* out) {
   return give(ctx, proviso::rt::add_days(date, days), out);
 }
+int64_t proviso_rt_date_part(int32_t date, int32_t part) {
+  return proviso::rt::date_part(date, static_cast<proviso::rt::DatePart>(part));
+}
 int32_t proviso_rt_zone_local_date(proviso_ctx* ctx, const void* zone, int64_t t, int32_t* out) {
   return give(ctx, proviso::rt::local_date_of(t, *static_cast<const proviso::rt::Zone*>(zone)), out);
 }
@@ -244,6 +247,9 @@ int32_t proviso_rt_zone_local_date(proviso_ctx* ctx, const void* zone, int64_t t
 int32_t proviso_rt_cal_add(proviso_ctx* ctx, const void* calendar, int64_t start, int64_t days, int64_t seconds,
                            int64_t* out) {
   return give(ctx, cal(calendar)->add_business(start, days, seconds), out);
+}
+int32_t proviso_rt_cal_length(proviso_ctx* ctx, const void* calendar, int64_t days, int64_t seconds, int64_t* out) {
+  return give(ctx, cal(calendar)->business_length(days, seconds), out);
 }
 int32_t proviso_rt_cal_working(proviso_ctx* ctx, const void* calendar, int64_t a, int64_t b, int64_t* out) {
   return give(ctx, cal(calendar)->working_between(a, b), out);
@@ -321,6 +327,7 @@ const std::vector<ShimSymbol>& runtime_shims() {
       PROVISO_SHIM(proviso_rt_money_cmp),        PROVISO_SHIM(proviso_rt_money_in_mismatch),
       PROVISO_SHIM(proviso_rt_money_round),      PROVISO_SHIM(proviso_rt_datetime_add),
       PROVISO_SHIM(proviso_rt_date_add_months),  PROVISO_SHIM(proviso_rt_date_add_days),
+      PROVISO_SHIM(proviso_rt_date_part),        PROVISO_SHIM(proviso_rt_cal_length),
       PROVISO_SHIM(proviso_rt_zone_local_date),  PROVISO_SHIM(proviso_rt_cal_add),
       PROVISO_SHIM(proviso_rt_cal_working),      PROVISO_SHIM(proviso_rt_cal_is_open),
       PROVISO_SHIM(proviso_rt_cal_next_opening), PROVISO_SHIM(proviso_rt_holidays_union),

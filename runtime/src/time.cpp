@@ -83,6 +83,22 @@ Expected<Date> make_date(int year, int month, int day) {
 
 CivilDate civil(Date date) { return civil_from_days(date); }
 
+int64_t date_part(Date date, DatePart part) {
+  CivilDate c = civil(date);
+  switch (part) {
+    case DatePart::Year: return c.year;
+    case DatePart::Month: return c.month;
+    case DatePart::Day: return c.day;
+    case DatePart::Weekday: return weekday(date) + 1;
+    case DatePart::DaysInMonth: return days_in_month(c.year, static_cast<int>(c.month));
+    case DatePart::FirstOfMonth: return date - static_cast<Date>(c.day) + 1;
+    case DatePart::LastOfMonth:
+      return date - static_cast<Date>(c.day) + days_in_month(c.year, static_cast<int>(c.month));
+    case DatePart::StartOfWeek: return date - weekday(date);
+  }
+  return 0;
+}
+
 int weekday(Date date) {
   // 1970-01-01 was a Thursday (3 when Monday is 0).
   return static_cast<int>(floor_mod(static_cast<int64_t>(date) + 3, 7));

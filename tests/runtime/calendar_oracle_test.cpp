@@ -87,3 +87,111 @@ TEST_CASE("calendar arithmetic agrees with the day-walking oracle", "[calendar][
   check_against_oracle(calendar("sydney nights", nights, "Australia/Sydney", nullptr, 5 * h), 5);
   check_against_oracle(calendar("london nights", nights, "Europe/London", england_wales(), 5 * h), 6);
 }
+
+namespace {
+
+// Working intervals of the base calendar over [a, a + 60 days), cut by the pauses: the
+// specification of a paused calendar, executed literally.
+std::vector<Pause> naive_paused_intervals(const Calendar& base, Instant a, const std::vector<Pause>& pauses) {
+  const Zone* z = base.zone();
+  std::vector<Pause> out;
+  for (Date d = z->local_date(a) - 1; d <= z->local_date(a) + 60; ++d) {
+    if (base.holidays() && base.holidays()->is_holiday(d).value()) continue;
+    for (const TimeRange& r : base.weekly_hours().days[weekday(d)]) {
+      std::vector<Pause> pieces = {{z->to_instant(d, r.start), z->to_instant(d, r.end)}};
+      for (const Pause& p : pauses) {
+        std::vector<Pause> next;
+        for (const Pause& x : pieces) {
+          if (p.until <= x.from || p.from >= x.until) {
+            next.push_back(x);
+            continue;
+          }
+          if (x.from < p.from) next.push_back({x.from, p.from});
+          if (p.until < x.until) next.push_back({p.until, x.until});
+        }
+        pieces = std::move(next);
+      }
+      for (const Pause& x : pieces)
+        if (x.until > x.from) out.push_back(x);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a paused calendar agrees with cutting the pauses out of the working intervals", "[calendar][oracle]") {
+  const Duration h = 3600;
+  auto base = calendar("london", weekdays({hm(9, 0, 17, 0)}), "Europe/London", england_wales(), 8 * h);
+  std::mt19937_64 rng(11);
+  const Instant lo = at("2024-01-01T00:00:00Z"), hi = at("2030-12-31T00:00:00Z");
+  std::uniform_int_distribution<Instant> start(lo, hi);
+  std::uniform_int_distribution<int> count(0, 5);
+  std::uniform_int_distribution<Duration> offset(-3 * 86400, 20 * 86400), length(0, 4 * 86400), work(0, 60 * h);
+  for (int i = 0; i < 600; ++i) {
+    Instant t = start(rng);
+    if (i % 3 == 0) t -= t % 3600;
+    std::vector<Pause> pauses;
+    for (int k = count(rng); k > 0; --k) {
+      Instant from = t + offset(rng);
+      if (k % 2) from -= from % 1800;
+      pauses.push_back({from, from + length(rng)});
+    }
+    auto paused = Calendar::pausing(base, pauses);
+    std::vector<Pause> intervals = naive_paused_intervals(*base, t, pauses);
+    Duration w = work(rng);
+    // The oracle's add: walk the cut intervals from t.
+    Instant want = t;
+    if (w > 0) {
+      Duration left = w;
+      for (const Pause& x : intervals) {
+        Instant s = std::max(x.from, t);
+        if (x.until <= s) continue;
+        if (left <= x.until - s) {
+          want = s + left;
+          break;
+        }
+        left -= x.until - s;
+      }
+    }
+    auto got = paused->add(t, w);
+    REQUIRE(got.ok());
+    if (*got != want)
+      FAIL("case " << i << ": " << format_datetime(t, *base->zone()) << " + " << w << " s gave "
+                   << format_datetime(*got, *base->zone()) << ", oracle " << format_datetime(want, *base->zone()));
+    Instant u = t + work(rng) * 8;
+    Duration between = 0;
+    for (const Pause& x : intervals) between += std::max<Duration>(0, std::min(x.until, u) - std::max(x.from, t));
+    auto measured = paused->working_between(t, u);
+    REQUIRE(measured.ok());
+    CHECK(*measured == between);
+    bool open = false;
+    for (const Pause& x : intervals) open = open || (x.from <= t && t < x.until);
+    CHECK(paused->is_open(t).value() == open);
+    Instant next = 0;
+    for (const Pause& x : intervals)
+      if (x.until > t) {
+        next = std::max(x.from, t);
+        break;
+      }
+    CHECK(paused->next_opening(t).value() == next);
+  }
+}
+
+TEST_CASE("pauses are sorted, merged and emptied ones dropped", "[calendar]") {
+  auto base = Calendar::always();
+  Instant t = at("2026-03-02T00:00:00Z");
+  auto c = Calendar::pausing(
+      base, {{t + 50, t + 60}, {t + 10, t + 20}, {t + 15, t + 30}, {t + 40, t + 40}, {t + 30, t + 35}});
+  CHECK(c->pauses() == std::vector<Pause>{{t + 10, t + 35}, {t + 50, t + 60}});
+  CHECK_FALSE(c->is_always());
+  CHECK(c->unpaused() == base.get());
+  CHECK(c->add(t, 20).value() == t + 45);  // 10 s before the pause, 10 after it
+  CHECK(c->add(t + 12, 0).value() == t + 12);
+  CHECK(c->working_between(t, t + 100).value() == 100 - 25 - 10);
+  // Pausing a paused calendar pauses the base with both sets.
+  auto again = Calendar::pausing(c, {{t + 34, t + 45}});
+  CHECK(again->unpaused() == base.get());
+  CHECK(again->pauses() == std::vector<Pause>{{t + 10, t + 45}, {t + 50, t + 60}});
+  CHECK(again->pauses_between(t + 40, t + 55) == std::vector<Pause>{{t + 40, t + 45}, {t + 50, t + 55}});
+}

@@ -25,6 +25,13 @@ struct WeeklyHours {
   std::array<std::vector<TimeRange>, 7> days;  // 0 = Monday; sorted, non-overlapping
 };
 
+// A span in which the clock stops, such as a case waiting on the customer: [from, until).
+struct Pause {
+  Instant from;
+  Instant until;
+  bool operator==(const Pause&) const = default;
+};
+
 class Calendar {
  public:
   // NoWorkingTime for a week without working time; InvalidValue for business_day <= 0, a
@@ -35,6 +42,12 @@ class Calendar {
                                                         Duration business_day);
   // 24x7: continuous absolute time, business day 86400, zone UTC, no holidays.
   static std::shared_ptr<const Calendar> always();
+  // `base` with the working time inside `pauses` taken out ("stop the clock"): adding working
+  // time skips the pauses, working time in a span leaves them out, and the calendar is closed
+  // during them. Pauses may come in any order and overlap: they are sorted and merged, and
+  // empty ones (until <= from) dropped. The result shares the base's tables; its name, zone,
+  // holidays and business day are the base's.
+  static std::shared_ptr<const Calendar> pausing(std::shared_ptr<const Calendar> base, std::vector<Pause> pauses);
 
   // The earliest T' >= t with exactly `working` seconds of working time in [t, T'].
   // 0 gives t; InvalidValue for negative durations; OutOfRange when the holiday set's valid
@@ -43,6 +56,8 @@ class Calendar {
   // add() of `days` business days (each business_day() of working time) plus `seconds`:
   // Overflow when that working time does not fit, InvalidValue when it is negative.
   Expected<Instant> add_business(Instant t, int64_t days, int64_t seconds) const;
+  // `days` business days plus `seconds` as working seconds: Overflow when that does not fit.
+  Expected<Duration> business_length(int64_t days, int64_t seconds) const;
   // Working time in [a, b]; 0 when b <= a. OutOfRange beyond the holidays' range or for
   // spans longer than 400 years.
   Expected<Duration> working_between(Instant a, Instant b) const;
@@ -60,6 +75,11 @@ class Calendar {
   const HolidaySet* holidays() const { return holidays_.get(); }
   const WeeklyHours& weekly_hours() const { return hours_; }
   bool is_always() const { return always_; }
+  // For a calendar made by pausing(): its base and its merged pauses; null and empty otherwise.
+  const Calendar* unpaused() const { return base_.get(); }
+  const std::vector<Pause>& pauses() const { return pauses_; }
+  // The merged pauses that overlap [a, b), clipped to it, for explanations.
+  std::vector<Pause> pauses_between(Instant a, Instant b) const;
   // An estimate of the memory this calendar holds: its year tables (built on demand) and its
   // holiday set's computed years.
   size_t memory_bytes() const;
@@ -88,6 +108,8 @@ class Calendar {
   Duration business_day_ = kSecondsPerDay;
   bool always_ = false;
   std::unique_ptr<Tables> tables_;
+  std::shared_ptr<const Calendar> base_;  // set by pausing(): every question goes to it
+  std::vector<Pause> pauses_;             // sorted, disjoint, non-empty
 };
 
 // Interns calendars by (name, weekly hours, zone, holiday key, business day) so that

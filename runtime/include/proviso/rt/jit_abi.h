@@ -129,6 +129,11 @@ int32_t proviso_rt_money_round(proviso_ctx* ctx, const proviso_money* a, int32_t
 int32_t proviso_rt_datetime_add(proviso_ctx* ctx, int64_t t, int64_t seconds, int64_t* out);
 int32_t proviso_rt_date_add_months(proviso_ctx* ctx, int32_t date, int64_t months, int32_t* out);
 int32_t proviso_rt_date_add_days(proviso_ctx* ctx, int32_t date, int64_t days, int32_t* out);
+// rt::date_part: `part` is an rt::DatePart.
+int64_t proviso_rt_date_part(int32_t date, int32_t part);
+// `amount` (days business days + seconds) as working seconds in the calendar: Overflow when
+// it does not fit.
+int32_t proviso_rt_cal_length(proviso_ctx* ctx, const void* calendar, int64_t days, int64_t seconds, int64_t* out);
 int32_t proviso_rt_zone_local_date(proviso_ctx* ctx, const void* zone, int64_t t, int32_t* out);
 
 // ---- calendars ----

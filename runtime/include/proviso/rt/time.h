@@ -49,6 +49,13 @@ int weekday(Date date);  // 0 = Monday .. 6 = Sunday
 bool is_leap_year(int year);
 int days_in_month(int year, int month);
 
+// The parts of a date the language reads: `year(d)` .. `start_of_week(d)`. The first five are
+// integers (weekday 1 = Monday .. 7 = Sunday, as ISO 8601 numbers them); the last three are
+// dates, always within the supported years (0001-01-01 is a Monday).
+enum class DatePart : int32_t { Year, Month, Day, Weekday, DaysInMonth, FirstOfMonth, LastOfMonth, StartOfWeek };
+inline constexpr int32_t kLastDatePart = static_cast<int32_t>(DatePart::StartOfWeek);
+int64_t date_part(Date date, DatePart part);
+
 // Strict "YYYY-MM-DD".
 Expected<Date> parse_date(std::string_view text);
 std::string format_date(Date date);  // "2026-11-27"
