@@ -177,9 +177,17 @@ class SourceText {
 
   // What the author noted on one line of a declaration (a field, row or entry): the comment
   // lines above it and the comment after it, joined.
+  // Only an item on a line of its own has notes: on `record R { a: T, b: T }` the comments
+  // around the line are the record's.
   std::string note(Span item) const {
+    if (!file_) return {};
+    LineCol start = file_->line_col(item.begin);
+    if (!is_blank(file_->line_text(start.line).substr(0, start.column - 1))) return {};
     std::vector<std::string> parts = comments_above(item.begin);
-    if (const ast::Comment* c = comment_after(item.end)) parts.push_back(comment_body(c->text));
+    if (const ast::Comment* c = comment_after(item.end)) {
+      std::string_view between = file_->slice({item.end, c->span.begin});
+      if (between.find_first_not_of(" \t,") == std::string_view::npos) parts.push_back(comment_body(c->text));
+    }
     return joined(parts, " ");
   }
 

@@ -199,3 +199,19 @@ TEST_CASE("doc prints the comments that quote the contract with their declaratio
   // A section divider is not a quote of the declaration below it.
   CHECK_FALSE(has(md, "Spending"));
 }
+
+TEST_CASE("doc gives the fields of a one-line record no notes: the comments are the record's", "[doc]") {
+  std::string md = doc_of(R"policy(policy acme.line "One-line record"
+  home zone zone "UTC"
+
+-- A spell of waiting on the customer.
+record Waiting { from: datetime, until: datetime }  -- closed spells only
+
+input case { waiting: list of Waiting }
+
+decision spells: integer  clause "1" = count(case.waiting)
+)policy");
+  CHECK(has(md,
+            "### Record `Waiting`\n\n> A spell of waiting on the customer.\n\n| field | type |\n|---|---|\n"
+            "| `from` | datetime |\n| `until` | datetime |\n"));
+}
