@@ -562,6 +562,21 @@ template <>
 struct action<grammar::not_in_tail> : detail::binary<ast::BinaryOp::NotIn> {};
 template <>
 struct action<grammar::and_tail> : detail::binary<ast::BinaryOp::And> {};
+
+// `C pausing P [as of X]`: the pauses and the instant were pushed after the calendar, inside
+// the tail's own span.
+template <>
+struct action<grammar::pausing_tail> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    std::vector<ast::ExprPtr> parts = b.take_exprs(detail::span_of(in, b).begin);
+    ast::ExprPtr calendar = b.pop_expr();
+    auto e = detail::make_expr(ast::ExprKind::Pausing, Span::cover(calendar->span, parts.back()->span));
+    e->operand = std::move(calendar);
+    e->args = std::move(parts);
+    b.push_expr(std::move(e));
+  }
+};
 template <>
 struct action<grammar::or_tail> : detail::binary<ast::BinaryOp::Or> {};
 template <>

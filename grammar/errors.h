@@ -72,6 +72,8 @@ PROVISO_ERROR(gt_rhs, "expected an expression after `>`");
 PROVISO_ERROR(in_rhs, "expected a list or a calendar after `in`");
 PROVISO_ERROR(not_in_word, "expected `in` after `not` (as in `x not in [A, B]`)");
 PROVISO_ERROR(not_in_rhs, "expected a list after `not in`");
+PROVISO_ERROR(pausing_list, "expected the list of pauses after `pausing`");
+PROVISO_ERROR(as_of_instant, "expected the instant after `as of`: the datetime an open pause lasts until");
 PROVISO_ERROR(is_what, "expected `present` or `none` after `is`");
 PROVISO_ERROR(and_rhs, "expected an expression after `and`");
 PROVISO_ERROR(or_rhs, "expected an expression after `or`");

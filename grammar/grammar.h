@@ -133,6 +133,7 @@ PROVISO_WORD(w_add, "add");
 PROVISO_WORD(w_remove, "remove");
 PROVISO_WORD(w_move, "move");
 PROVISO_WORD(w_as, "as");
+PROVISO_WORD(w_pausing, "pausing");
 PROVISO_WORD(w_gives, "gives");
 PROVISO_WORD(w_unique, "unique");
 PROVISO_WORD(w_first, "first");
@@ -306,29 +307,37 @@ struct minus_rhs : seq<mul_expr> {};
 struct minus_tail : seq<op_minus, must<minus_rhs>> {};
 struct add_expr : seq<mul_expr, star<sor<plus_tail, minus_tail>>> {};
 
-struct eq_rhs : seq<add_expr> {};
+// `CALENDAR pausing PAUSES [as of INSTANT]`: a calendar with its clock stopped, loosest
+// after the arithmetic so that `T + D in C pausing P` reads as `T + D in (C pausing P)`.
+struct pausing_list : seq<add_expr> {};
+struct as_of_instant : seq<add_expr> {};
+struct as_of_tail : seq<w_as, kw_of, must<as_of_instant>> {};
+struct pausing_tail : seq<w_pausing, must<pausing_list>, opt<as_of_tail>> {};
+struct pause_expr : seq<add_expr, opt<pausing_tail>> {};
+
+struct eq_rhs : seq<pause_expr> {};
 struct eq_tail : seq<op_eq, must<eq_rhs>> {};
-struct ne_rhs : seq<add_expr> {};
+struct ne_rhs : seq<pause_expr> {};
 struct ne_tail : seq<op_ne, must<ne_rhs>> {};
-struct le_rhs : seq<add_expr> {};
+struct le_rhs : seq<pause_expr> {};
 struct le_tail : seq<op_le, must<le_rhs>> {};
-struct lt_rhs : seq<add_expr> {};
+struct lt_rhs : seq<pause_expr> {};
 struct lt_tail : seq<op_lt, must<lt_rhs>> {};
-struct ge_rhs : seq<add_expr> {};
+struct ge_rhs : seq<pause_expr> {};
 struct ge_tail : seq<op_ge, must<ge_rhs>> {};
-struct gt_rhs : seq<add_expr> {};
+struct gt_rhs : seq<pause_expr> {};
 struct gt_tail : seq<op_gt, must<gt_rhs>> {};
-struct in_rhs : seq<add_expr> {};
+struct in_rhs : seq<pause_expr> {};
 struct in_tail : seq<kw_in, must<in_rhs>> {};
 struct not_in_word : seq<kw_in> {};
-struct not_in_rhs : seq<add_expr> {};
+struct not_in_rhs : seq<pause_expr> {};
 struct not_in_tail : seq<kw_not, must<not_in_word>, must<not_in_rhs>> {};
 struct is_present : seq<kw_present> {};
 struct is_none : seq<kw_none> {};
 struct is_what : sor<is_present, is_none> {};
 struct is_tail : seq<kw_is, must<is_what>> {};
 struct cmp_tail : sor<eq_tail, ne_tail, le_tail, lt_tail, ge_tail, gt_tail, in_tail, not_in_tail, is_tail> {};
-struct cmp_expr : seq<add_expr, star<cmp_tail>> {};
+struct cmp_expr : seq<pause_expr, star<cmp_tail>> {};
 
 struct not_prefix : seq<kw_not> {};
 struct not_expr : seq<star<not_prefix>, cmp_expr> {};

@@ -107,6 +107,7 @@ enum class ExprKind {
   Aggregate,  // name (any|all|count|sum|min|max) var in operand : body
   Collect,    // collect { items }
   Paren,      // ( operand ): kept so the formatter keeps the user's parentheses
+  Pausing,    // operand pausing args[0] [as of args[1]]: a calendar with its clock stopped
 };
 
 struct Expr {
@@ -131,7 +132,7 @@ struct Expr {
   ExprPtr rhs;                             // Binary
   ExprPtr cond, then_branch, else_branch;  // If
   ExprPtr body;                            // Aggregate
-  std::vector<ExprPtr> args;               // Call, List
+  std::vector<ExprPtr> args;               // Call, List, Pausing (the pauses, then `as of`)
   std::vector<MatchArm> arms;              // Match
   std::vector<FieldInit> fields;           // Record, With
   std::vector<CollectItem> items;          // Collect

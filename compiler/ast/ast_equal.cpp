@@ -78,6 +78,7 @@ bool equal(const Expr& a, const Expr& b) {
         return eq_ptr(x.value, y.value) && eq_ptr(x.when, y.when);
       });
     case ExprKind::Paren: return eq_ptr(a.operand, b.operand);
+    case ExprKind::Pausing: return eq_ptr(a.operand, b.operand) && eq_exprs(a.args, b.args);
   }
   return false;
 }

@@ -131,6 +131,10 @@ constexpr std::array kCodes = {
              "a percent is multiplied by a number or a percent: `25% of x` says which is meant"},
     CodeInfo{Code::BusinessDayLength, "business-day-length", S::Warning,
              "a calendar's `business day` is not the length of any of its working days"},
+    CodeInfo{Code::InvalidPauses, "invalid-pauses", S::Error,
+             "what follows `pausing` is not a list of records with `from` and `until` datetimes"},
+    CodeInfo{Code::OpenPauseNeedsInstant, "open-pause-needs-instant", S::Error,
+             "pauses whose `until` may be absent need `as of`: the instant an open pause lasts until"},
 };
 
 // The table is indexed by number: a code out of place would print another code's entry.
@@ -140,7 +144,7 @@ constexpr bool in_order() {
   return true;
 }
 static_assert(in_order(), "kCodes must list every code in the order of its number");
-static_assert(static_cast<size_t>(Code::BusinessDayLength) == kCodes.size(), "every code needs a row in kCodes");
+static_assert(static_cast<size_t>(Code::OpenPauseNeedsInstant) == kCodes.size(), "every code needs a row in kCodes");
 
 }  // namespace
 

@@ -111,6 +111,9 @@ enum class Code : uint16_t {
   DaysAsWorkingTime = 84,
   PercentProduct = 85,
   BusinessDayLength = 86,
+  // stop the clock
+  InvalidPauses = 87,
+  OpenPauseNeedsInstant = 88,
 };
 
 struct CodeInfo {

@@ -912,6 +912,14 @@ Sym Encoder::translate(NodeId id, const ir::Node& n) {
     case Op::WorkingTime:
     case Op::IsOpen:
     case Op::NextOpening: return calendar_op(n);
+    case Op::BDurLength: {
+      Sym bd = node(n.a), cal = node(n.c);
+      Sym r(c_);
+      r.kind = K::Int;
+      r.v = bd.v * cal.v4 + bd.v2;
+      r.ok = bd.ok && cal.ok && in_int64(bd.v * cal.v4) && in_int64(r.v);
+      return r;
+    }
     default: return arithmetic(id, n);
   }
 }
@@ -1226,6 +1234,7 @@ Sym Encoder::arithmetic(NodeId id, const ir::Node& n) {
       r.ok = r.ok && b.v != 0 && a.v2 == b.v2;
       return r;
     case Op::MoneyNeg: r.v = -a.v; return r;
+    case Op::DurSeconds: r.kind = K::Int; return r;
     case Op::DurToBDur:
       r.kind = K::BDur;
       r.v = c_.int_val(0);

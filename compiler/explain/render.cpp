@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "compiler/ir/eval_rules.h"
+
 namespace proviso::explain {
 namespace {
 
@@ -222,6 +224,11 @@ std::string render_text(const ir::Program& p, const ir::EvalResult& r,
           for (const auto& [d, name] : s.holidays) {
             if (shown_holidays.insert(d).second) add(holiday_line(d, name));
           }
+          for (const ir::Step::Paused& pause : s.pauses)
+            add(fmt::format("the clock stopped from {} until {}: {} of working time",
+                            fmt_value(p, r, ir::Value(ir::DateTimeValue{pause.from}), datetime),
+                            fmt_value(p, r, ir::Value(ir::DateTimeValue{pause.until}), datetime),
+                            ir::duration_words(pause.working)));
           break;
         }
         case Step::Kind::Holiday:
@@ -313,6 +320,17 @@ records::Json render_json(const ir::Program& p, const ir::EvalResult& r) {
           Json hs = Json::array();
           for (const auto& [date, name] : s.holidays) hs.push_back(holiday_json(date, name));
           j["holidays"] = std::move(hs);
+          if (!s.pauses.empty()) {
+            Json ps = Json::array();
+            for (const ir::Step::Paused& pause : s.pauses) {
+              Json one = Json::object();
+              one["from"] = enc(ir::Value(ir::DateTimeValue{pause.from}), datetime);
+              one["until"] = enc(ir::Value(ir::DateTimeValue{pause.until}), datetime);
+              one["working"] = enc(ir::Value(ir::DurationValue{pause.working}), ir::Type::of(ir::TypeKind::Duration));
+              ps.push_back(std::move(one));
+            }
+            j["pauses"] = std::move(ps);
+          }
           break;
         }
         case Step::Kind::Aggregate: {

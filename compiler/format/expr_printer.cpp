@@ -12,7 +12,7 @@ using ast::ExprKind;
 using ast::UnaryOp;
 
 // Precedence levels, loosest first (LANGUAGE.md "Expressions").
-enum Level { kCoalesce = 1, kOr, kAnd, kNot, kCompare, kAdd, kMul, kNeg, kPostfix, kPrimary };
+enum Level { kCoalesce = 1, kOr, kAnd, kNot, kCompare, kPausing, kAdd, kMul, kNeg, kPostfix, kPrimary };
 
 int level(const ast::Expr& e) {
   switch (e.kind) {
@@ -36,6 +36,7 @@ int level(const ast::Expr& e) {
       }
     case ExprKind::Field:
     case ExprKind::With: return kPostfix;
+    case ExprKind::Pausing: return kPausing;
     default: return kPrimary;
   }
 }
@@ -251,6 +252,10 @@ std::string ExprPrinter::flat(const ast::Expr& e, Context ctx) {
       break;
     }
     case ExprKind::Paren: s = "(" + sub(e.operand, {}) + ")"; break;
+    case ExprKind::Pausing:
+      s = sub(e.operand, {kAdd, false}) + " pausing " + (e.args.empty() ? "" : sub(e.args[0], {kAdd, false}));
+      if (e.args.size() > 1) s += " as of " + sub(e.args[1], {kAdd, ro});
+      break;
   }
   return parens ? "(" + s + ")" : s;
 }

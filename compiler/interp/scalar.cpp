@@ -232,6 +232,23 @@ bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
       out = Value(ir::DurationValue{-a.as_duration()});
       return true;
     case Op::DurToBDur: out = Value(ir::BusinessDurationValue{0, a.as_duration()}); return true;
+    case Op::DurSeconds: out = Value(a.as_duration()); return true;
+    case Op::DatePart: {
+      int64_t part = rt::date_part(a.as_date(), static_cast<rt::DatePart>(n.aux));
+      if (n.type.kind == ir::TypeKind::Date)
+        out = Value(ir::DateValue{static_cast<rt::Date>(part)});
+      else
+        out = Value(part);
+      return true;
+    }
+    case Op::BDurLength: {
+      if (!eval(n.c, c)) return false;
+      const ir::BusinessDurationValue& bd = a.as_business_duration();
+      rt::Duration d = 0;
+      if (!take(c.as_calendar()->business_length(bd.days, bd.seconds), d, err)) return fail(id, err);
+      out = Value(ir::DurationValue{d});
+      return true;
+    }
     case Op::MinOf:
     case Op::MaxOf: {
       Value best;
@@ -324,6 +341,26 @@ bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
       rt::Instant t = 0;
       if (!take(c.as_calendar()->next_opening(a.as_datetime()), t, err)) return fail(id, err);
       out = Value(ir::DateTimeValue{t});
+      return true;
+    }
+    case Op::CalPause: {
+      Value list, as_of;
+      if (!eval(n.b, list)) return false;
+      if (n.c >= 0 && !eval(n.c, as_of)) return false;
+      std::vector<ir::PauseRecord> pauses;
+      pauses.reserve(list.as_list().size());
+      for (const Value& item : list.as_list()) {
+        const ir::ValueList& fields = item.as_record();
+        const Value& until = fields[static_cast<size_t>(n.ints[1])];
+        pauses.push_back({fields[static_cast<size_t>(n.ints[0])].as_datetime(),
+                          until.is_none() ? std::nullopt : std::optional<rt::Instant>(until.as_datetime())});
+      }
+      std::shared_ptr<const rt::Calendar> cal;
+      std::optional<rt::Instant> instant;
+      if (n.c >= 0) instant = as_of.as_datetime();
+      // A pause that cannot be read is the list's error: its path and place are the pauses'.
+      if (!take(ir::pause_calendar(a.as_calendar(), pauses, instant), cal, err)) return fail(n.b, err);
+      out = Value(ir::CalendarValue{std::move(cal)});
       return true;
     }
     case Op::ToText: out = Value(ir::plain_text(a, program_.nodes[n.a].type, program_.schema)); return true;

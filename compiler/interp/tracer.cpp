@@ -162,6 +162,12 @@ void Tracer::calendar_add(ir::NodeId id, const rt::Calendar& calendar, const ir:
   s.amount = ir::business_amount(amount);
   s.text = std::string(program_.node_text(id));
   s.loc = program_.node_locs[static_cast<size_t>(id)];
+  if (const rt::Calendar* base = calendar.unpaused()) {
+    for (const rt::Pause& p : calendar.pauses_between(start.as_datetime(), result.as_datetime())) {
+      auto working = base->working_between(p.from, p.until);
+      if (working && *working > 0) s.pauses.push_back({p.from, p.until, *working});
+    }
+  }
   if (!calendar.is_always() && calendar.holidays()) {
     auto holidays = calendar.holidays_between(start.as_datetime(), result.as_datetime());
     if (holidays)

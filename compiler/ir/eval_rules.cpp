@@ -7,6 +7,33 @@
 
 namespace proviso::ir {
 
+rt::Expected<std::shared_ptr<const rt::Calendar>> pause_calendar(std::shared_ptr<const rt::Calendar> base,
+                                                                 const std::vector<PauseRecord>& pauses,
+                                                                 std::optional<rt::Instant> as_of) {
+  std::vector<rt::Pause> spans;
+  spans.reserve(pauses.size());
+  for (size_t i = 0; i < pauses.size(); ++i) {
+    const PauseRecord& p = pauses[i];
+    if (!p.until && !as_of)
+      return rt::make_error(rt::ErrorCode::InvalidValue,
+                            fmt::format("pause {} has no `until` and there is no `as of` instant", i + 1));
+    rt::Instant until = p.until ? *p.until : std::max(p.from, *as_of);
+    if (until < p.from)
+      return rt::make_error(rt::ErrorCode::InvalidValue,
+                            fmt::format("pause {} ends ({}) before it starts ({})", i + 1,
+                                        rt::format_datetime_utc(until), rt::format_datetime_utc(p.from)));
+    spans.push_back({p.from, until});
+  }
+  return rt::Calendar::pausing(std::move(base), std::move(spans));
+}
+
+std::string calendar_text(const rt::Calendar* c) {
+  if (!c) return "?";
+  if (!c->unpaused()) return std::string(c->name());
+  size_t n = c->pauses().size();  // merged: the spans that stop the clock
+  return fmt::format("{} pausing {} pause{}", c->name(), n, n == 1 ? "" : "s");
+}
+
 std::string business_amount(const BusinessDurationValue& v) {
   std::vector<std::string> parts;
   if (v.days != 0) parts.push_back(fmt::format("{} business day{}", v.days, v.days == 1 ? "" : "s"));
@@ -65,7 +92,7 @@ std::string plain_text(const Value& v, const Type& t, const Schema& schema) {
                  ? schema.enums[static_cast<size_t>(t.id)].members[static_cast<size_t>(v.as_enum())]
                  : std::to_string(v.as_enum());
     case Value::Kind::Zone: return std::string(v.as_zone()->name());
-    case Value::Kind::Calendar: return std::string(v.as_calendar()->name());
+    case Value::Kind::Calendar: return calendar_text(v.as_calendar().get());
     case Value::Kind::Holidays: return std::string(v.as_holidays()->name());
     case Value::Kind::List: {
       std::vector<std::string> parts;

@@ -43,6 +43,13 @@ struct Step {
   ir::Value start;                                         // the instant the computation started from
   std::string amount;                                      // the duration added, as the policy wrote it
   std::vector<std::pair<rt::Date, std::string>> holidays;  // holidays that moved the result
+  // The pauses (of a calendar `pausing` them) that moved the result: each clipped to the
+  // computation's span, with the working time it stopped the clock for (more than zero).
+  struct Paused {
+    rt::Instant from = 0, until = 0;
+    rt::Duration working = 0;
+  };
+  std::vector<Paused> pauses;
   // Aggregate: (1-based index, the body's value for it) of the items that decided the result,
   // in list order: for `sum`, those whose term is not zero; `count`, those counted; `any`, the
   // one that was true; `all`, the one that was false; `min`/`max`, the one chosen. At most

@@ -30,6 +30,7 @@ enum class Aux : uint8_t {
   RecordIndex,    // Schema::records
   CmpOp,          // ir::CmpOp
   RoundPlaces,    // decimal places; -1 = the currency's minor unit (money) or 0 (decimals)
+  DatePart,       // rt::DatePart
 };
 
 // What a node's `aux2` means.
@@ -44,6 +45,7 @@ enum class Args : uint8_t {
   Items,         // MakeList: the elements
   Pairs,         // Collect: value0, condition0, value1, condition1, ...
   Operands,      // MinOf, MaxOf: two or more operands of one type
+  PauseFields,   // CalPause: ints = {the `from` field, the `until` field} of list b's records
 };
 
 // The kind an operand or result must have. Any: not checked here (the checker typed it).

@@ -269,6 +269,12 @@ class Printer {
       }
       case Aux::RecordIndex: return index < program_.schema.records.size() ? program_.schema.records[index].name : "?";
       case Aux::CmpOp: return std::string(cmp_name(static_cast<CmpOp>(n.aux)));
+      case Aux::DatePart: {
+        static constexpr const char* kParts[] = {
+            "year",         "month", "day", "weekday", "days_in_month", "first_day_of_month", "last_day_of_month",
+            "start_of_week"};
+        return n.aux >= 0 && n.aux <= rt::kLastDatePart ? kParts[n.aux] : "?";
+      }
       case Aux::RoundPlaces:
         return fmt::format("{} {}", n.aux < 0 ? "minor unit" : fmt::format("{} places", n.aux), rounding_name(n.aux2));
       case Aux::Unused: break;

@@ -101,6 +101,10 @@ enum class Op : uint16_t {
   WorkingTime,  // [a, b] in calendar c
   IsOpen,       // a in calendar c
   NextOpening,  // a in calendar c
+  CalPause,     // calendar a with the clock stopped in list b; c: the instant open pauses last until
+  BDurLength,   // business duration a as working time in calendar c
+  DurSeconds,   // duration a as an integer number of seconds
+  DatePart,     // a part of date a: aux = rt::DatePart (an integer, or a date for the last three)
   ToText,       // a
   // holiday sets
   HolidaysUnion,

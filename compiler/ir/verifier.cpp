@@ -169,6 +169,9 @@ class Verifier {
         if (n.aux < 0 || n.aux > static_cast<int32_t>(CmpOp::Ge))
           problem(fmt::format("{}: aux {} is not a comparison", here, n.aux));
         break;
+      case Aux::DatePart:
+        if (n.aux < 0 || n.aux > rt::kLastDatePart) problem(fmt::format("{}: aux {} is not a date part", here, n.aux));
+        break;
       case Aux::RoundPlaces:
         if (n.aux < -1 || n.aux > 18)
           problem(fmt::format("{}: aux {} is not a number of places (-1..18)", here, n.aux));
@@ -251,6 +254,35 @@ class Verifier {
         no_extras(false, false);
         if (n.args.size() < 2) problem(fmt::format("{}: {} operands, expected two or more", here, n.args.size()));
         break;
+      case Args::PauseFields: pause_fields(n, here); break;
+    }
+  }
+
+  // The `from` and `until` fields of the pauses' records: datetimes, `until` maybe optional
+  // only when an `as of` instant says how long an open pause lasts.
+  void pause_fields(const Node& n, const std::string& here) {
+    if (!n.args.empty() || !n.pats.empty() || n.ints.size() != 2) {
+      problem(fmt::format("{}: expected no args and two field indices", here));
+      return;
+    }
+    if (!valid(n.b)) return;
+    const Type& list = program_.nodes[static_cast<size_t>(n.b)].type;
+    if (list.kind != TypeKind::List || !list.elem || list.elem->kind != TypeKind::Record || list.elem->id < 0 ||
+        static_cast<size_t>(list.elem->id) >= program_.schema.records.size()) {
+      problem(fmt::format("{}: the pauses are not a list of records", here));
+      return;
+    }
+    const auto& fields = program_.schema.records[static_cast<size_t>(list.elem->id)].fields;
+    for (int i = 0; i < 2; ++i) {
+      int32_t f = n.ints[static_cast<size_t>(i)];
+      if (f < 0 || static_cast<size_t>(f) >= fields.size() ||
+          fields[static_cast<size_t>(f)].type.kind != TypeKind::DateTime) {
+        problem(fmt::format("{}: ints[{}] is not a datetime field of the pauses' records", here, i));
+        continue;
+      }
+      if (fields[static_cast<size_t>(f)].type.optional && (i == 0 || n.c == kNoNode))
+        problem(fmt::format("{}: the `{}` field is optional{}", here, i == 0 ? "from" : "until",
+                            i == 0 ? "" : " but no as_of instant is given"));
     }
   }
 

@@ -98,6 +98,7 @@ class Gen {
   CV gen_aggregate(const ir::Node& n, ir::NodeId id);
   CV gen_function(const ir::Node& n, ir::NodeId id);
   CV gen_calendar_op(const ir::Node& n, ir::NodeId id);
+  CV gen_pausing(const ir::Node& n, ir::NodeId id);
   CV gen_holidays(const ir::Node& n, ir::NodeId id);
 
   llvm::Value* pattern_key(CV x, const ir::Type& t);

@@ -6,6 +6,7 @@
 #include <llvm/IR/MDBuilder.h>
 
 #include "compiler/ir/eval_messages.h"
+#include "compiler/ir/ops.h"
 #include "compiler/jit/codegen_impl.h"
 
 namespace proviso::jit::detail {
@@ -106,6 +107,23 @@ CV Gen::gen(NodeId id) {
     case Op::WorkingTime:
     case Op::IsOpen:
     case Op::NextOpening: return gen_calendar_op(n, id);
+    case Op::CalPause: return gen_pausing(n, id);
+    case Op::BDurLength: {
+      llvm::Value* bd = gen(n.a).v;
+      llvm::Value* cal = gen(n.c).v;
+      llvm::Value* out = temp(8, 8);
+      llvm::Value* st =
+          call_shim("proviso_rt_cal_length", i32_,
+                    {fn_.ctx, cal, builder_.CreateExtractValue(bd, 0), builder_.CreateExtractValue(bd, 1), out});
+      fail_if(builder_.CreateICmpNE(st, builder_.getInt32(0)), site(ErrorSite::Kind::Shim, id));
+      return {builder_.CreateLoad(i64_, out), nullptr};
+    }
+    case Op::DurSeconds: return {gen(n.a).v, nullptr};
+    case Op::DatePart: {
+      llvm::Value* part =
+          call_shim("proviso_rt_date_part", i64_, {gen(n.a).v, builder_.getInt32(static_cast<uint32_t>(n.aux))});
+      return {n.type.kind == TypeKind::Date ? builder_.CreateTrunc(part, i32_) : part, nullptr};
+    }
     case Op::Cmp: return gen_cmp(n, id);
     case Op::In: return gen_in(n, id);
     case Op::MakeList:
@@ -131,7 +149,7 @@ CV Gen::gen(NodeId id) {
     case Op::HolidaysAdd:
     case Op::HolidaysRemove: return gen_holidays(n, id);
   }
-  unsupported(fmt::format("the operation {}", static_cast<int>(n.op)));
+  unsupported(fmt::format("the operation `{}`", ir::op_name(n.op)));
 }
 
 // ---- leaves ----

@@ -196,6 +196,24 @@ CV Gen::gen_calendar_op(const ir::Node& n, NodeId id) {
   return {r, nullptr};
 }
 
+// `C pausing P [as of X]`: the host builds the calendar as the interpreter does.
+CV Gen::gen_pausing(const ir::Node& n, NodeId id) {
+  llvm::Value* cal = gen(n.a).v;
+  llvm::Value* pauses = spill(program_.nodes[n.b].type, gen(n.b).v);
+  llvm::Value* has_as_of = builder_.getInt32(0);
+  llvm::Value* as_of = builder_.getInt64(0);
+  if (n.c >= 0) {
+    has_as_of = builder_.getInt32(1);
+    as_of = gen(n.c).v;
+  }
+  llvm::Value* out = temp(8, 8);
+  llvm::Value* st =
+      call_shim("proviso_host_pausing", i32_, {fn_.ctx, builder_.getInt32(id), cal, pauses, has_as_of, as_of, out});
+  // The interpreter names the pauses as the failing node (compiler/interp/scalar.cpp).
+  fail_if(builder_.CreateICmpNE(st, builder_.getInt32(0)), site(ErrorSite::Kind::Shim, n.b));
+  return {builder_.CreateLoad(ptr_, out), nullptr};
+}
+
 // ---- lists ----
 
 // A collect that analysis_ found may stop at its first true condition (analysis.h).

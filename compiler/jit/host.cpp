@@ -403,6 +403,7 @@ const std::vector<rt::jit::ShimSymbol>& host_shims() {
       {"proviso_host_to_text", reinterpret_cast<const void*>(&proviso_host_to_text)},
       {"proviso_host_equal", reinterpret_cast<const void*>(&proviso_host_equal)},
       {"proviso_host_persist", reinterpret_cast<const void*>(&proviso_host_persist)},
+      {"proviso_host_pausing", reinterpret_cast<const void*>(&proviso_host_pausing)},
   };
   return shims;
 }
@@ -446,6 +447,39 @@ int32_t proviso_host_equal(proviso_ctx* ctx, int32_t node, const void* a, const 
   auto lookup = lookup_of(ctx);
   return proviso::ir::equal(proviso::jit::read_flat(h.layout(), t, static_cast<const uint8_t*>(a), lookup),
                             proviso::jit::read_flat(h.layout(), t, static_cast<const uint8_t*>(b), lookup));
+}
+
+// `CALENDAR pausing PAUSES [as of AS_OF]` (node `node`): the pauses are read as the
+// interpreter holds them and ir::pause_calendar gives the calendar, kept in the arena.
+int32_t proviso_host_pausing(proviso_ctx* ctx, int32_t node, const void* calendar, const uint8_t* pauses,
+                             int32_t has_as_of, int64_t as_of, const void** out) {
+  const auto& h = host_of(ctx);
+  const proviso::ir::Node& n = h.program().nodes[node];
+  auto lookup = lookup_of(ctx);
+  std::shared_ptr<const void> owner = h.calendar_owner(calendar);
+  if (!owner) owner = h.pool().owner_of(calendar);
+  if (!owner) owner = lookup(calendar);
+  if (!owner) {
+    ctx->state->error = "internal error: a calendar without an owner";
+    return 1;
+  }
+  proviso::ir::Value list = proviso::jit::read_flat(h.layout(), h.program().nodes[n.b].type, pauses, lookup);
+  std::vector<proviso::ir::PauseRecord> records;
+  records.reserve(list.as_list().size());
+  for (const proviso::ir::Value& item : list.as_list()) {
+    const proviso::ir::ValueList& fields = item.as_record();
+    const proviso::ir::Value& until = fields[static_cast<size_t>(n.ints[1])];
+    records.push_back({fields[static_cast<size_t>(n.ints[0])].as_datetime(),
+                       until.is_none() ? std::nullopt : std::optional<int64_t>(until.as_datetime())});
+  }
+  auto cal = proviso::ir::pause_calendar(std::static_pointer_cast<const proviso::rt::Calendar>(owner), records,
+                                         has_as_of ? std::optional<int64_t>(as_of) : std::nullopt);
+  if (!cal) {
+    ctx->state->error = cal.error().message;
+    return 1;
+  }
+  *out = ctx->state->arena.keep(std::move(*cal));
+  return 0;
 }
 
 void proviso_host_persist(proviso_ctx* ctx, int32_t value, uint8_t* slot) {

@@ -115,4 +115,8 @@ void proviso_host_to_text(proviso_ctx* ctx, int32_t node, const void* value, pro
 int32_t proviso_host_equal(proviso_ctx* ctx, int32_t node, const void* a, const void* b);
 // Copies the lists of the flat value of values[value] at `slot` out of the frame.
 void proviso_host_persist(proviso_ctx* ctx, int32_t value, uint8_t* slot);
+// The calendar of the CalPause node `node`: `calendar` with the pauses of the flat list at
+// `pauses`, open ones lasting until `as_of` when `has_as_of`; 1 with the message on an error.
+int32_t proviso_host_pausing(proviso_ctx* ctx, int32_t node, const void* calendar, const uint8_t* pauses,
+                             int32_t has_as_of, int64_t as_of, const void** out);
 }

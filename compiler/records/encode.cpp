@@ -85,7 +85,7 @@ std::string string_form(const ir::Value& v, const ir::Type& t, const ir::Schema&
     case K::Text: return v.as_text();
     case K::Enum: return enum_name(v, t, schema);
     case K::Zone: return v.as_zone() ? std::string(v.as_zone()->name()) : std::string();
-    case K::Calendar: return v.as_calendar() ? std::string(v.as_calendar()->name()) : std::string();
+    case K::Calendar: return v.as_calendar() ? ir::calendar_text(v.as_calendar().get()) : std::string();
     case K::Holidays: return v.as_holidays() ? std::string(v.as_holidays()->name()) : std::string();
     default: return std::string();
   }
@@ -417,7 +417,7 @@ std::string format_value(const ir::Value& v, const ir::Type& t, const ir::Schema
     case K::Text: return quote_text(v.as_text());
     case K::Enum: return enum_name(v, t, schema);
     case K::Zone: return v.as_zone() ? std::string(v.as_zone()->name()) : "?";
-    case K::Calendar: return v.as_calendar() ? std::string(v.as_calendar()->name()) : "?";
+    case K::Calendar: return ir::calendar_text(v.as_calendar().get());
     case K::Holidays: return v.as_holidays() ? std::string(v.as_holidays()->name()) : "?";
     case K::List: {
       std::string out = "[";

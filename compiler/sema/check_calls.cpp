@@ -32,6 +32,19 @@ std::span<const Builtin> builtins() {
       {"is_open", "is_open(T, C)", 2, 2, "", Op::IsOpen, &X::calendar_query},
       {"next_opening", "next_opening(T, C)", 2, 2, "", Op::NextOpening, &X::calendar_query},
       {"text", "text(X)", 1, 1, "", Op::ToText, &X::to_text},
+      {"hours", "hours(D)", 1, 1, "", Op::DurSeconds, &X::duration_in},
+      {"minutes", "minutes(D)", 1, 1, "", Op::DurSeconds, &X::duration_in},
+      {"seconds", "seconds(D)", 1, 1, "", Op::DurSeconds, &X::duration_in},
+      {"year", "year(D)", 1, 1, "", Op::DatePart, &X::date_part},
+      {"month", "month(D)", 1, 1, "", Op::DatePart, &X::date_part},
+      {"day", "day(D)", 1, 1, "", Op::DatePart, &X::date_part},
+      {"weekday", "weekday(D)", 1, 1, "", Op::DatePart, &X::date_part},
+      {"days_in_month", "days_in_month(D)", 1, 1, "", Op::DatePart, &X::date_part},
+      {"first_day_of_month", "first_day_of_month(D)", 1, 1, "", Op::DatePart, &X::date_part},
+      {"last_day_of_month", "last_day_of_month(D)", 1, 1, "", Op::DatePart, &X::date_part},
+      {"start_of_week", "start_of_week(D)", 1, 1, "", Op::DatePart, &X::date_part},
+      {"remaining", "remaining(START, TARGET, NOW, C)", 4, 4, "", Op::BDurLength, &X::sla_progress},
+      {"share_used", "share_used(START, TARGET, NOW, C)", 4, 4, "", Op::BDurLength, &X::sla_progress},
   };
   return table;
 }
@@ -75,7 +88,7 @@ NodeId ExprChecker::call(const ast::Expr& e, const Type* hint) {
 }
 
 NodeId ExprChecker::argument_as(const ast::Expr& e, const Builtin& b, size_t i, TypeKind k) {
-  static constexpr const char* kOrdinal[] = {"first", "second", "third"};
+  static constexpr const char* kOrdinal[] = {"first", "second", "third", "fourth"};
   return checker_.check_as(*e.args[i], scope_, Type::of(k), fmt::format("the {} argument of `{}`", kOrdinal[i], b.name),
                            Code::TypeMismatch);
 }
@@ -216,6 +229,122 @@ NodeId ExprChecker::working_time(const ast::Expr& e, const Builtin& b, const Typ
   NodeId to = argument_as(e, b, 1, TypeKind::DateTime);
   NodeId cal = argument_as(e, b, 2, TypeKind::Calendar);
   return node(b.op, Type::of(TypeKind::Duration), e, from, to, cal);
+}
+
+// `C pausing P [as of X]`: P is a list of records with a `from: datetime` and an `until:
+// datetime` that may be optional (a pause still open) only when `as of X` says how long an
+// open pause lasts.
+NodeId ExprChecker::pausing(const ast::Expr& e) {
+  if (!e.operand || e.args.empty()) return poison(e);
+  NodeId cal = checker_.check_as(*e.operand, scope_, Type::of(TypeKind::Calendar), "the calendar before `pausing`",
+                                 Code::TypeMismatch);
+  const ast::Expr& list_expr = *e.args[0];
+  NodeId pauses = present(check(list_expr, nullptr), list_expr);
+  NodeId as_of = ir::kNoNode;
+  if (e.args.size() > 1)
+    as_of = present(checker_.check_as(*e.args[1], scope_, Type::of(TypeKind::DateTime), "the instant after `as of`",
+                                      Code::TypeMismatch),
+                    *e.args[1]);
+  Type lt = checker_.type_of(pauses);
+  if (lt.is_error() || checker_.type_of(cal).is_error() || (as_of >= 0 && checker_.type_of(as_of).is_error()))
+    return poison(e);
+  const char* shape = "a list of records with `from: datetime` and `until: datetime` (or `datetime?` with `as of`)";
+  const ir::RecordDef* rec = nullptr;
+  if (lt.kind == TypeKind::List && lt.elem && lt.elem->kind == TypeKind::Record && !lt.elem->optional)
+    rec = &checker_.program_->schema.records[static_cast<size_t>(lt.elem->id)];
+  if (!rec) {
+    err(list_expr, Code::InvalidPauses, fmt::format("the pauses must be {}, not `{}`", shape, show(lt)));
+    return poison(e);
+  }
+  ir::Node n;
+  n.op = Op::CalPause;
+  n.type = Type::of(TypeKind::Calendar);
+  n.a = cal;
+  n.b = pauses;
+  n.c = as_of;
+  for (const char* field : {"from", "until"}) {
+    int f = rec->find(field);
+    if (f < 0 || rec->fields[static_cast<size_t>(f)].type.kind != TypeKind::DateTime ||
+        (rec->fields[static_cast<size_t>(f)].type.optional && field[0] == 'f')) {
+      std::string got =
+          f < 0 ? "has no such field" : fmt::format("has it as `{}`", show(rec->fields[static_cast<size_t>(f)].type));
+      auto& d = err(list_expr, Code::InvalidPauses,
+                    fmt::format("a pause needs {} `{}: datetime` field, but `{}` {}", field[0] == 'u' ? "an" : "a",
+                                field, show(*lt.elem), got));
+      d.help = fmt::format("the pauses must be {}", shape);
+      return poison(e);
+    }
+    n.ints.push_back(f);
+  }
+  if (rec->fields[static_cast<size_t>(n.ints[1])].type.optional && as_of < 0) {
+    auto& d = err(e, Code::OpenPauseNeedsInstant,
+                  fmt::format("a pause of `{}` may have no `until`: say how long an open pause lasts",
+                              checker_.program_->node_text(pauses)));
+    d.help =
+        "add the instant the case is evaluated at, such as `as of case.evaluated_at`: the clock stays stopped "
+        "until then";
+    return poison(e);
+  }
+  return checker_.emit(std::move(n), scope_.file, e.span);
+}
+
+// hours(d), minutes(d): decimals (`90 minutes` is 1.5 hours); seconds(d): an integer.
+NodeId ExprChecker::duration_in(const ast::Expr& e, const Builtin& b, const Type*) {
+  NodeId d = argument_as(e, b, 0, TypeKind::Duration);
+  if (checker_.type_of(d).is_error()) return poison(e);
+  NodeId secs = node(Op::DurSeconds, Type::of(TypeKind::Integer), e, d);
+  if (b.name == "seconds") return secs;
+  NodeId unit = checker_.emit_const(ir::Value(rt::Decimal::from_int(b.name == "hours" ? 3600 : 60)),
+                                    Type::of(TypeKind::Decimal), scope_.file, e.span);
+  return node(Op::DecDiv, Type::of(TypeKind::Decimal), e, to_dec(secs, e), unit);
+}
+
+// year(d) .. start_of_week(d): rt::DatePart, in the order of the builtins table.
+NodeId ExprChecker::date_part(const ast::Expr& e, const Builtin& b, const Type*) {
+  static constexpr struct {
+    std::string_view name;
+    rt::DatePart part;
+    int64_t lo, hi;  // the integer's range; lo > hi for a date
+  } kParts[] = {
+      {"year", rt::DatePart::Year, rt::kMinYear, rt::kMaxYear},
+      {"month", rt::DatePart::Month, 1, 12},
+      {"day", rt::DatePart::Day, 1, 31},
+      {"weekday", rt::DatePart::Weekday, 1, 7},
+      {"days_in_month", rt::DatePart::DaysInMonth, 28, 31},
+      {"first_day_of_month", rt::DatePart::FirstOfMonth, 1, 0},
+      {"last_day_of_month", rt::DatePart::LastOfMonth, 1, 0},
+      {"start_of_week", rt::DatePart::StartOfWeek, 1, 0},
+  };
+  NodeId d = argument_as(e, b, 0, TypeKind::Date);
+  if (checker_.type_of(d).is_error()) return poison(e);
+  for (const auto& p : kParts) {
+    if (p.name != b.name) continue;
+    Type t = p.lo > p.hi ? Type::of(TypeKind::Date) : Type::integer_range(p.lo, p.hi);
+    NodeId id = node(Op::DatePart, std::move(t), e, d);
+    checker_.program_->nodes[static_cast<size_t>(id)].aux = static_cast<int32_t>(p.part);
+    return id;
+  }
+  return poison(e);
+}
+
+// remaining(START, TARGET, NOW, C): TARGET's working time less what C counts from START to
+// NOW (negative once breached); share_used(...): that count as a share of TARGET.
+NodeId ExprChecker::sla_progress(const ast::Expr& e, const Builtin& b, const Type*) {
+  NodeId start = argument_as(e, b, 0, TypeKind::DateTime);
+  NodeId target = argument_as(e, b, 1, TypeKind::BusinessDuration);
+  NodeId now = checker_.check_as(*e.args[2], scope_, Type::of(TypeKind::DateTime),
+                                 fmt::format("the third argument of `{}`", b.name), Code::TypeMismatch);
+  now = present(now, *e.args[2]);
+  NodeId cal = checker_.check_as(*e.args[3], scope_, Type::of(TypeKind::Calendar),
+                                 fmt::format("the fourth argument of `{}`", b.name), Code::TypeMismatch);
+  cal = present(cal, *e.args[3]);
+  for (NodeId x : {start, target, now, cal})
+    if (checker_.type_of(x).is_error()) return poison(e);
+  NodeId length = node(Op::BDurLength, Type::of(TypeKind::Duration), *e.args[1], target, ir::kNoNode, cal);
+  NodeId elapsed = node(Op::WorkingTime, Type::of(TypeKind::Duration), e, start, now, cal);
+  if (b.name == "remaining") return node(Op::DurSub, Type::of(TypeKind::Duration), e, length, elapsed);
+  auto seconds = [&](NodeId x) { return to_dec(node(Op::DurSeconds, Type::of(TypeKind::Integer), e, x), e); };
+  return node(Op::DecDiv, Type::of(TypeKind::Percent), e, seconds(elapsed), seconds(length));
 }
 
 // is_open, next_opening: an instant and a calendar.

@@ -41,6 +41,7 @@ NodeId ExprChecker::check(const ast::Expr& e, const Type* hint) {
     case ast::ExprKind::Aggregate: id = aggregate(e, hint); break;
     case ast::ExprKind::Collect: id = collect(e, hint); break;
     case ast::ExprKind::Paren: id = e.operand ? check(*e.operand, hint) : poison(e); break;
+    case ast::ExprKind::Pausing: id = pausing(e); break;
   }
   --checker_.nesting_;
   --depth_;

@@ -120,10 +120,12 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
   }
   if (op == B::In || op == B::NotIn) {
     // `T + D in CALENDAR` is calendar addition; anything else is membership.
+    NodeId checked_rhs = ir::kNoNode;  // the right side when already checked without a hint
     if (op == B::In) {
       const ast::Expr& rhs = strip_parens(*e.rhs);
       bool rhs_is_calendar = false;
       if (rhs.kind == ast::ExprKind::Literal && rhs.lit == ast::LitKind::Always) rhs_is_calendar = true;
+      if (rhs.kind == ast::ExprKind::Pausing) rhs_is_calendar = true;
       if (rhs.kind == ast::ExprKind::Name) {
         Symbol* sym = checker_.find_symbol(rhs.name.text);
         if (sym && sym->kind == SymKind::Calendar) rhs_is_calendar = true;
@@ -136,7 +138,10 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
       const ast::Expr& lhs = strip_parens(*e.lhs);
       if (!rhs_is_calendar && rhs.kind != ast::ExprKind::List && lhs.kind == ast::ExprKind::Binary &&
           (lhs.binary_op == B::Add || lhs.binary_op == B::Sub)) {
-        rhs_is_calendar = true;  // a calendar-valued expression such as a match
+        // A sum before `in` may be a calendar addition with a calendar-valued expression (a
+        // match) or a membership test (`(a - b) in x.ns`): the right side's type says which.
+        checked_rhs = present(check(*e.rhs, nullptr), *e.rhs);
+        if (checker_.type_of(checked_rhs).kind == TypeKind::Calendar) return calendar_add(e, lhs, checked_rhs);
       }
       if (rhs_is_calendar) {
         NodeId cal = checker_.check_as(*e.rhs, scope_, Type::of(TypeKind::Calendar), "the calendar after `in`",
@@ -145,7 +150,10 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
       }
     }
     NodeId l, r;
-    if (is_unresolved_bare_name(*e.lhs)) {
+    if (checked_rhs != ir::kNoNode) {
+      l = present(check(*e.lhs, nullptr), *e.lhs);
+      r = checked_rhs;
+    } else if (is_unresolved_bare_name(*e.lhs)) {
       r = present(check(*e.rhs, nullptr), *e.rhs);
       Type rt_ = checker_.type_of(r);
       Type elem = rt_.kind == TypeKind::List && rt_.elem ? *rt_.elem : Type::error();
@@ -341,6 +349,13 @@ NodeId ExprChecker::arithmetic(const ast::Expr& e, NodeId l, NodeId r) {
       return node(Op::MoneyRatio, T(TypeKind::Decimal), e, l, r);
     }
     if (L == TypeKind::Percent && rt_.is_numeric()) return node(Op::DecDiv, lt, e, l, to_dec(r, *e.rhs));
+    if (L == TypeKind::Duration && R == TypeKind::Duration) {
+      // A ratio of two durations, as decimals of their seconds: `downtime / total`.
+      auto seconds = [&](NodeId d, const ast::Expr& x) {
+        return node(Op::IntToDec, T(TypeKind::Decimal), x, node(Op::DurSeconds, T(TypeKind::Integer), x, d));
+      };
+      return node(Op::DecDiv, T(TypeKind::Decimal), e, seconds(l, *e.lhs), seconds(r, *e.rhs));
+    }
     return mismatch();
   }
   if (op == B::Of) {

@@ -77,6 +77,8 @@ class ExprChecker {
   NodeId comparison(const ast::Expr& e, NodeId l, NodeId r);
   NodeId percent_product(const ast::Expr& e, bool percent_on_left);
   NodeId calendar_add(const ast::Expr& e, const ast::Expr& sum, NodeId cal);
+  // `CALENDAR pausing PAUSES [as of INSTANT]`, in check_calls.cpp.
+  NodeId pausing(const ast::Expr& e);
   NodeId call(const ast::Expr& e, const Type* hint);
   // The rules of the built-in functions (builtins.h), in check_calls.cpp.
   friend std::span<const Builtin> builtins();
@@ -90,6 +92,9 @@ class ExprChecker {
   NodeId working_time(const ast::Expr& e, const Builtin& b, const Type* hint);
   NodeId calendar_query(const ast::Expr& e, const Builtin& b, const Type* hint);
   NodeId to_text(const ast::Expr& e, const Builtin& b, const Type* hint);
+  NodeId duration_in(const ast::Expr& e, const Builtin& b, const Type* hint);
+  NodeId date_part(const ast::Expr& e, const Builtin& b, const Type* hint);
+  NodeId sla_progress(const ast::Expr& e, const Builtin& b, const Type* hint);
   // Argument i, required present, typed with `hint`.
   NodeId argument(const ast::Expr& e, size_t i, const Type* hint = nullptr) {
     return present(check(*e.args[i], hint), *e.args[i]);

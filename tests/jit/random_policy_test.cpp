@@ -1,6 +1,7 @@
 // Random small policies over the language's constructs (arithmetic with overflow, decimals,
 // money in two currencies, dates, datetimes, calendars, tables, matches, optionals,
-// aggregations, collect, text), each evaluated by the interpreter and the JIT on random
+// aggregations, collect, text; the clock stopped by pauses, SLA progress, durations as numbers
+// and date parts), each evaluated by the interpreter and the JIT on random
 // inputs with identical results demanded. PROVISO_RANDOM_POLICIES sets the number of
 // policies (default 40), PROVISO_DIFF_COUNT the inputs per policy (default 60 here).
 #include <cstdlib>
@@ -30,6 +31,7 @@ class PolicyGen {
 import stdlib.holidays
 enum Color = Red | Green | Blue
 record Item { n: integer, w: decimal }
+record Pause { from: datetime, until: datetime? }
 input x {
   a: integer
   b: integer 0..10
@@ -47,6 +49,7 @@ input x {
   ns: list of integer
   k: duration
   z: zone
+  ps: list of Pause
 }
 optional input y {
   m: money
@@ -127,6 +130,47 @@ calendar desk
 
   std::string E0(const std::string& t) { return "(" + expr(t, 1) + ")"; }
 
+  // The constructs of language v2 that give a `t`: calendars paused by the input's pauses (an
+  // open pause lasting until a random instant), SLA progress, durations as numbers and date
+  // parts; "" for the other types.
+  std::string v2(const std::string& t, int depth) {
+    auto E = [&](const std::string& type) { return "(" + expr(type, depth + 1) + ")"; };
+    auto cal = [&] { return chance(30) ? std::string("desk") : "(desk pausing x.ps as of " + E("datetime") + ")"; };
+    static const char* const int_parts[] = {"year", "month", "day", "weekday", "days_in_month"};
+    static const char* const date_parts[] = {"first_day_of_month", "last_day_of_month", "start_of_week"};
+    if (t == "integer")
+      return chance(75) ? std::string(one(int_parts)) + "(" + expr("date", depth + 1) + ")"
+                        : "seconds(" + expr("duration", depth + 1) + ")";
+    if (t == "date") return std::string(one(date_parts)) + "(" + expr("date", depth + 1) + ")";
+    if (t == "decimal") {
+      switch (pick(0, 2)) {
+        case 0: return "hours(" + expr("duration", depth + 1) + ")";
+        case 1: return "minutes(" + expr("duration", depth + 1) + ")";
+        default: return E("duration") + " / " + E("duration");
+      }
+    }
+    if (t == "duration") {
+      if (chance(50))
+        return "remaining(" + expr("datetime", depth + 1) + ", 2 business hours, " + expr("datetime", depth + 1) +
+               ", " + cal() + ")";
+      return "working_time(" + expr("datetime", depth + 1) + ", " + expr("datetime", depth + 1) + ", " + cal() + ")";
+    }
+    if (t == "datetime") {
+      switch (pick(0, 2)) {
+        case 0: return E("datetime") + " + 1 business day in " + cal();
+        case 1: return E("datetime") + " + x.k in " + cal();
+        default: return "next_opening(" + expr("datetime", depth + 1) + ", " + cal() + ")";
+      }
+    }
+    if (t == "bool") {
+      if (chance(50))
+        return "share_used(" + expr("datetime", depth + 1) + ", 3 business hours, " + expr("datetime", depth + 1) +
+               ", " + cal() + ") >= 75%";
+      return "is_open(" + E("datetime") + ", " + cal() + ")";
+    }
+    return "";
+  }
+
   std::string expr(const std::string& t, int depth) {
     bool leaf = depth >= 3 || chance(25 + depth * 15);
     if (std::string l = named("list of text"); !l.empty() && chance(20)) {
@@ -140,6 +184,9 @@ calendar desk
       if (!n.empty()) return n;
     }
     auto E = [&](const std::string& type) { return "(" + expr(type, depth + 1) + ")"; };
+    if (!leaf && chance(12)) {
+      if (std::string v = v2(t, depth); !v.empty()) return v;
+    }
     if (t == "integer") {
       if (leaf) {
         static const char* const leaves[] = {"x.a", "x.b", "3", "0", "100", "-7", "count(x.ns)", "tbl.out_int"};
@@ -390,6 +437,7 @@ TEST_CASE("JIT agrees with the interpreter on random policies") {
       for (const auto& d : r.diagnostics.items())
         if (d.severity == Severity::Error) {
           UNSCOPED_INFO("policy " << k << " does not compile: " << d.message);
+          if (std::getenv("PROVISO_SHOW_REFUSED")) fmt::print(stderr, "refused: {}\n{}\n", d.message, text);
           break;
         }
       continue;
