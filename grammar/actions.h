@@ -330,9 +330,12 @@ struct action<grammar::if_expr> {
 template <>
 struct action<grammar::range_tail> {
   template <typename In>
-  static void apply(const In&, Builder& b) {
+  static void apply(const In& in, Builder& b) {
     ast::Condition c;
     c.kind = ast::Condition::Kind::Range;
+    std::string_view text = in.string_view();
+    size_t dots = text.find("..");
+    c.half_open = dots != std::string_view::npos && dots + 2 < text.size() && text[dots + 2] == '<';
     ast::ExprPtr hi = b.pop_expr();
     ast::ExprPtr lo = b.pop_expr();
     c.span = Span::cover(lo->span, hi->span);

@@ -39,7 +39,7 @@ PROVISO_ERROR(if_then_word, "expected `then` after the condition of `if`");
 PROVISO_ERROR(if_then, "expected an expression after `then`");
 PROVISO_ERROR(if_else_word, "expected `else` and a value: an `if` needs an `else` branch");
 PROVISO_ERROR(if_else, "expected an expression after `else`");
-PROVISO_ERROR(range_hi, "expected the end of the range after `..`");
+PROVISO_ERROR(range_hi, "expected the end of the range after `..` or `..<`");
 PROVISO_ERROR(alt_value, "expected a pattern after `|`");
 PROVISO_ERROR(arm_arrow, "expected `=>` after the match pattern");
 PROVISO_ERROR(arm_body, "expected an expression after `=>`");

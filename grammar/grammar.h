@@ -232,7 +232,9 @@ struct if_expr : seq<kw_if, must<if_cond>, must<if_then_word>, must<if_then>, mu
 // Conditions: match patterns (`A | B`, `1..3`, `else`) and table cells (`-`, `A, B`, `1..3`,
 // `< 5`, `not A`).
 struct range_hi : seq<expression> {};
-struct range_tail : seq<dotdot, must<range_hi>> {};
+// `1..3` includes both ends; `99.0%..<99.9%` leaves out its upper end.
+struct range_open : one<'<'> {};
+struct range_tail : seq<dotdot, opt<range_open>, must<range_hi>> {};
 struct alt_value : seq<expression> {};
 struct alt_tail : seq<bar, must<alt_value>> {};
 struct pattern_else : seq<kw_else> {};

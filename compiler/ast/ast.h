@@ -65,12 +65,13 @@ struct Condition {
   enum class Kind {
     Any,      // `-` in a table cell, `else` in a match
     OneOf,    // `A`, `A, B` (table) or `A | B` (match); values are literals or names
-    Range,    // `1..3`: values[0] .. values[1]
+    Range,    // `1..3`: values[0] .. values[1]; `1..<3` (half_open): up to values[1], excluded
     Compare,  // `< 5`: op and values[0]
     Not,      // `not A` / `not A, B`: none of values
   };
   Kind kind = Kind::Any;
   BinaryOp op = BinaryOp::Eq;  // for Compare: Lt, Le, Gt, Ge, Ne, Eq
+  bool half_open = false;      // for Range: `..<`
   std::vector<ExprPtr> values;
   Span span;
 };

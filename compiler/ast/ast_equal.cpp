@@ -26,7 +26,8 @@ bool eq_exprs(const std::vector<ExprPtr>& a, const std::vector<ExprPtr>& b) {
 }
 
 bool eq_condition(const Condition& a, const Condition& b) {
-  return a.kind == b.kind && (a.kind != Condition::Kind::Compare || a.op == b.op) && eq_exprs(a.values, b.values);
+  return a.kind == b.kind && (a.kind != Condition::Kind::Compare || a.op == b.op) && a.half_open == b.half_open &&
+         eq_exprs(a.values, b.values);
 }
 
 bool eq_fields(const std::vector<FieldInit>& a, const std::vector<FieldInit>& b) {

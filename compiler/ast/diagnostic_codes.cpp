@@ -92,8 +92,9 @@ constexpr std::array kCodes = {
              "a decision has a type that cannot be output (calendar, holidays, zone)"},
     CodeInfo{Code::InvalidCalendarAddition, "invalid-calendar-addition", S::Error,
              "`in CALENDAR` is applied to something other than datetime + duration"},
-    CodeInfo{Code::NotMatchable, "not-matchable", S::Error,
-             "a `match` or table column is of a type other than enum, bool or integer"},
+    CodeInfo{
+        Code::NotMatchable, "not-matchable", S::Error,
+        "a `match` is over a type other than enum, bool or integer, or a table column over one that is not ordered"},
     CodeInfo{Code::UnknownZone, "unknown-zone", S::Error, "a time zone name that the IANA database does not know"},
     CodeInfo{Code::MatchNotExhaustive, "match-not-exhaustive", S::Error, "a `match` does not cover every value"},
     CodeInfo{Code::UnreachableArm, "unreachable-arm", S::Error, "a `match` arm that earlier arms cover entirely"},

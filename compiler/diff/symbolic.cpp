@@ -912,6 +912,23 @@ Sym Encoder::translate(NodeId id, const ir::Node& n) {
     case Op::WorkingTime:
     case Op::IsOpen:
     case Op::NextOpening: return calendar_op(n);
+    case Op::Rank: {
+      Sym v = node(n.a);
+      const ir::Type& t = p_.nodes[static_cast<size_t>(n.a)].type;
+      Sym r(c_);
+      r.kind = K::Int;
+      r.v = c_.int_val(0);
+      r.ok = v.ok;
+      for (NodeId boundary : n.args) {
+        Sym b = node(boundary);
+        z3::expr ok_gt = c_.bool_val(true), ok_eq = c_.bool_val(true);
+        z3::expr above = compare(ir::CmpOp::Gt, v, b, t, &ok_gt);
+        z3::expr equal = compare(ir::CmpOp::Eq, v, b, t, &ok_eq);
+        r.v = r.v + z3::ite(above, c_.int_val(2), z3::ite(equal, c_.int_val(1), c_.int_val(0)));
+        r.ok = r.ok && b.ok && ok_gt && ok_eq;
+      }
+      return r;
+    }
     case Op::BDurLength: {
       Sym bd = node(n.a), cal = node(n.c);
       Sym r(c_);
@@ -1235,6 +1252,7 @@ Sym Encoder::arithmetic(NodeId id, const ir::Node& n) {
       return r;
     case Op::MoneyNeg: r.v = -a.v; return r;
     case Op::DurSeconds: r.kind = K::Int; return r;
+    case Op::AsPercent: return r;
     case Op::DurToBDur:
       r.kind = K::BDur;
       r.v = c_.int_val(0);

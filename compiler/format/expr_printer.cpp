@@ -160,7 +160,7 @@ std::string ExprPrinter::condition(const ast::Condition& c, bool in_table) {
     case ast::Condition::Kind::OneOf: return values(in_table ? ", " : " | ");
     case ast::Condition::Kind::Range:
       if (c.values.size() != 2) broken_ = true;
-      return values("..");
+      return values(c.half_open ? "..<" : "..");
     case ast::Condition::Kind::Compare: return std::string(op_text(c.op)) + " " + values(", ");
     case ast::Condition::Kind::Not: return "not " + values(", ");
   }

@@ -233,6 +233,24 @@ bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
       return true;
     case Op::DurToBDur: out = Value(ir::BusinessDurationValue{0, a.as_duration()}); return true;
     case Op::DurSeconds: out = Value(a.as_duration()); return true;
+    case Op::AsPercent: out = a; return true;
+    case Op::Rank: {
+      int64_t key = 0;
+      for (NodeId boundary : n.args) {
+        Value bv;
+        bool above = false, equal = false;
+        if (!eval(boundary, bv) || !compare(ir::CmpOp::Gt, a, bv, id, above)) return false;
+        if (above) {
+          key += 2;
+          continue;
+        }
+        if (!compare(ir::CmpOp::Eq, a, bv, id, equal)) return false;
+        key += equal ? 1 : 0;
+        break;  // the boundaries increase: none further is below the value
+      }
+      out = Value(key);
+      return true;
+    }
     case Op::DatePart: {
       int64_t part = rt::date_part(a.as_date(), static_cast<rt::DatePart>(n.aux));
       if (n.type.kind == ir::TypeKind::Date)

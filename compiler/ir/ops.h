@@ -46,6 +46,7 @@ enum class Args : uint8_t {
   Pairs,         // Collect: value0, condition0, value1, condition1, ...
   Operands,      // MinOf, MaxOf: two or more operands of one type
   PauseFields,   // CalPause: ints = {the `from` field, the `until` field} of list b's records
+  Boundaries,    // Rank: constants of a's type, in increasing order
 };
 
 // The kind an operand or result must have. Any: not checked here (the checker typed it).

@@ -105,6 +105,8 @@ enum class Op : uint16_t {
   BDurLength,   // business duration a as working time in calendar c
   DurSeconds,   // duration a as an integer number of seconds
   DatePart,     // a part of date a: aux = rt::DatePart (an integer, or a date for the last three)
+  Rank,         // where ordered value a lies among the sorted constants args: see TableDef
+  AsPercent,    // decimal a as a percent (1 is 100%): the same number, another type
   ToText,       // a
   // holiday sets
   HolidaysUnion,
@@ -160,7 +162,12 @@ struct TableDef {
   std::string name;
   std::string clause;
   bool hit_first = false;
-  std::vector<NodeId> given;             // integer, enum or bool expressions
+  // Integer, enum or bool expressions. A column of another ordered type (decimal, percent,
+  // money, duration, date, datetime) is given as a Rank node over the n distinct values its
+  // cells name, b0 < b1 < ...: the key 2i+1 stands for a value equal to bi, 2i for one
+  // between b(i-1) and bi (0: below b0, 2n: above the last), so cells are integer patterns
+  // and the coverage analysis works on intervals without enumerating values.
+  std::vector<NodeId> given;
   std::vector<std::string> given_names;  // the `as` name, or the expression as written
   std::vector<FieldDef> outputs;
   std::vector<TableRow> rows;

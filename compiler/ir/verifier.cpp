@@ -255,6 +255,13 @@ class Verifier {
         if (n.args.size() < 2) problem(fmt::format("{}: {} operands, expected two or more", here, n.args.size()));
         break;
       case Args::PauseFields: pause_fields(n, here); break;
+      case Args::Boundaries:
+        each_valid(false);
+        no_extras(false, false);
+        for (size_t i = 0; i < n.args.size(); ++i)
+          if (valid(n.args[i]) && program_.nodes[static_cast<size_t>(n.args[i])].op != Op::Const)
+            problem(fmt::format("{}: boundary args[{}] is not a constant", here, i));
+        break;
     }
   }
 

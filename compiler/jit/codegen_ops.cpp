@@ -118,7 +118,22 @@ CV Gen::gen(NodeId id) {
       fail_if(builder_.CreateICmpNE(st, builder_.getInt32(0)), site(ErrorSite::Kind::Shim, id));
       return {builder_.CreateLoad(i64_, out), nullptr};
     }
-    case Op::DurSeconds: return {gen(n.a).v, nullptr};
+    case Op::DurSeconds:
+    case Op::AsPercent: return {gen(n.a).v, nullptr};
+    case Op::Rank: {
+      // As the interpreter: 2 per boundary below the value, 1 for one equal to it.
+      CV v = gen(n.a);
+      const Type& t = program_.nodes[n.a].type;
+      llvm::Value* key = builder_.getInt64(0);
+      for (NodeId boundary : n.args) {
+        llvm::Value* c = compare3(v, gen(boundary), t, id, n.a);
+        llvm::Value* step =
+            builder_.CreateSelect(builder_.CreateICmpSGT(c, builder_.getInt32(0)), builder_.getInt64(2),
+                                  builder_.CreateZExt(builder_.CreateICmpEQ(c, builder_.getInt32(0)), i64_));
+        key = builder_.CreateAdd(key, step);
+      }
+      return {key, nullptr};
+    }
     case Op::DatePart: {
       llvm::Value* part =
           call_shim("proviso_rt_date_part", i64_, {gen(n.a).v, builder_.getInt32(static_cast<uint32_t>(n.aux))});

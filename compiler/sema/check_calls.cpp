@@ -43,6 +43,7 @@ std::span<const Builtin> builtins() {
       {"first_day_of_month", "first_day_of_month(D)", 1, 1, "", Op::DatePart, &X::date_part},
       {"last_day_of_month", "last_day_of_month(D)", 1, 1, "", Op::DatePart, &X::date_part},
       {"start_of_week", "start_of_week(D)", 1, 1, "", Op::DatePart, &X::date_part},
+      {"as_percent", "as_percent(X)", 1, 1, "", Op::AsPercent, &X::as_percent},
       {"remaining", "remaining(START, TARGET, NOW, C)", 4, 4, "", Op::BDurLength, &X::sla_progress},
       {"share_used", "share_used(START, TARGET, NOW, C)", 4, 4, "", Op::BDurLength, &X::sla_progress},
   };
@@ -297,6 +298,19 @@ NodeId ExprChecker::duration_in(const ast::Expr& e, const Builtin& b, const Type
   NodeId unit = checker_.emit_const(ir::Value(rt::Decimal::from_int(b.name == "hours" ? 3600 : 60)),
                                     Type::of(TypeKind::Decimal), scope_.file, e.span);
   return node(Op::DecDiv, Type::of(TypeKind::Decimal), e, to_dec(secs, e), unit);
+}
+
+// as_percent(x): a ratio as a percent, `as_percent(0.999)` is 99.9%; the one way from a
+// number to a percent, so that `(total - down) / total` can be an uptime percentage.
+NodeId ExprChecker::as_percent(const ast::Expr& e, const Builtin& b, const Type*) {
+  NodeId x = argument(e, 0);
+  Type t = checker_.type_of(x);
+  if (t.is_error()) return poison(e);
+  if (t.kind != TypeKind::Integer && t.kind != TypeKind::Decimal) {
+    err(e, Code::InvalidArgument, fmt::format("`as_percent` needs a number, not `{}`", show(t)));
+    return poison(e);
+  }
+  return node(b.op, Type::of(TypeKind::Percent), e, to_dec(x, e));
 }
 
 // year(d) .. start_of_week(d): rt::DatePart, in the order of the builtins table.

@@ -1,10 +1,15 @@
-// Decision tables and match patterns: conditions on enums, bools and integers, and the
-// coverage analysis that finds gaps, overlaps and unreachable rows with an example input.
+// Decision tables and match patterns: conditions on enums, bools and integers (and, in table
+// columns, on decimals, percents, money, durations, dates and datetimes, ranked into integer
+// keys), and the coverage analysis that finds gaps, overlaps and unreachable rows with an
+// example input.
 #include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
 
+#include <proviso/rt/money.h>
+
+#include "compiler/ir/eval_rules.h"
 #include "compiler/sema/checker.h"
 
 namespace proviso::sema {
@@ -85,6 +90,45 @@ Domain domain_of(const Type& t, const std::vector<const Pattern*>& pats, const i
   }
   return d;
 }
+
+bool is_ranked(TypeKind k) {
+  switch (k) {
+    case TypeKind::Decimal:
+    case TypeKind::Percent:
+    case TypeKind::Money:
+    case TypeKind::Duration:
+    case TypeKind::Date:
+    case TypeKind::DateTime: return true;
+    default: return false;
+  }
+}
+
+// -1, 0 or 1 as evaluation compares two constants of one ordered type; none for amounts in two
+// currencies.
+std::optional<int> order(const ir::Value& a, const ir::Value& b) {
+  auto three = [](auto x, auto y) { return x < y ? -1 : x > y ? 1 : 0; };
+  switch (a.kind()) {
+    case ir::Value::Kind::Decimal: return rt::compare(a.as_decimal(), b.as_decimal());
+    case ir::Value::Kind::Money: {
+      auto c = rt::compare(a.as_money(), b.as_money());
+      if (!c) return std::nullopt;
+      return *c;
+    }
+    case ir::Value::Kind::Duration: return three(a.as_duration(), b.as_duration());
+    case ir::Value::Kind::Date: return three(a.as_date(), b.as_date());
+    case ir::Value::Kind::DateTime: return three(a.as_datetime(), b.as_datetime());
+    default: return three(a.as_int(), b.as_int());
+  }
+}
+
+// A cell of a ranked column before its values are ranked: a condition on values.
+struct ValueCell {
+  Pattern::Kind kind = Pattern::Kind::Any;
+  std::vector<ir::Value> values;  // OneOf, NoneOf
+  std::optional<ir::Value> lo, hi;
+  bool lo_open = false, hi_open = false;  // `> x`, `< x`, `a ..< b`
+  Span span;
+};
 
 }  // namespace
 
@@ -270,9 +314,12 @@ void Checker::ensure_table(Symbol& sym) {
     ir::NodeId id = check_expr(*col.expr, scope);
     id = require_present(id, sym.file, col.expr->span, *col.expr);
     Type ct = type_of(id);
-    if (!ct.is_error() && ct.kind != TypeKind::Enum && ct.kind != TypeKind::Bool && ct.kind != TypeKind::Integer) {
+    if (!ct.is_error() && ct.kind != TypeKind::Enum && ct.kind != TypeKind::Bool && ct.kind != TypeKind::Integer &&
+        !is_ranked(ct.kind)) {
       error(sym.file, col.expr->span, Code::NotMatchable,
-            fmt::format("a table column must be an enum, a bool or an integer, not `{}`", show(ct)));
+            fmt::format("a table column must be an enum, a bool, an integer, a decimal, a percent, money, a "
+                        "duration, a date or a datetime, not `{}`",
+                        show(ct)));
       ct = Type::error();
     }
     def.given.push_back(id);
@@ -299,7 +346,7 @@ void Checker::ensure_table(Symbol& sym) {
     }
     ir::TableRow ir_row;
     for (size_t c = 0; c < def.given.size(); ++c) {
-      if (col_types[c].is_error()) {
+      if (col_types[c].is_error() || is_ranked(col_types[c].kind)) {  // ranked columns: below
         ir_row.conds.push_back(Pattern{});
         continue;
       }
@@ -323,6 +370,13 @@ void Checker::ensure_table(Symbol& sym) {
     }
     def.rows.push_back(std::move(ir_row));
   }
+  // Ranked columns: their cells become patterns over the Rank node that replaces `given`.
+  std::vector<std::vector<std::string>> boundaries(def.given.size());
+  if (rows_ok) {
+    for (size_t c = 0; c < def.given.size(); ++c)
+      if (!col_types[c].is_error() && is_ranked(col_types[c].kind))
+        rows_ok = rank_column(t, c, col_types[c], scope, def, boundaries[c]) && rows_ok;
+  }
   // Coverage: walk every combination of the columns' pieces (an empty table is reported as
   // such below, not as a gap as well).
   bool types_ok = std::none_of(col_types.begin(), col_types.end(), [](const Type& x) { return x.is_error(); });
@@ -332,7 +386,7 @@ void Checker::ensure_table(Symbol& sym) {
     for (size_t c = 0; c < def.given.size(); ++c) {
       std::vector<const Pattern*> ptrs;
       for (const auto& row : def.rows) ptrs.push_back(&row.conds[c]);
-      doms.push_back(domain_of(col_types[c], ptrs, program_->schema));
+      doms.push_back(domain_of(type_of(def.given[c]), ptrs, program_->schema));
       cells = cells > kMaxCoverageCells ? cells : cells * std::max<size_t>(1, doms.back().reps.size());
     }
     if (cells > kMaxCoverageCells || cells * def.rows.size() > kMaxCoverageWork) {
@@ -345,8 +399,24 @@ void Checker::ensure_table(Symbol& sym) {
       bool gap_reported = false, overlap_reported = false;
       auto describe = [&]() {
         std::vector<std::string> parts;
-        for (size_t c = 0; c < doms.size(); ++c)
-          parts.push_back(fmt::format("{} = {}", def.given_names[c], doms[c].labels[at[c]]));
+        for (size_t c = 0; c < doms.size(); ++c) {
+          const std::vector<std::string>& b = boundaries[c];
+          if (b.empty()) {
+            parts.push_back(fmt::format("{} = {}", def.given_names[c], doms[c].labels[at[c]]));
+            continue;
+          }
+          // A ranked key: 2i+1 is boundary i, 2i lies between boundaries i-1 and i.
+          auto k = static_cast<size_t>(doms[c].reps[at[c]]);
+          const std::string& name = def.given_names[c];
+          if (k % 2 == 1)
+            parts.push_back(fmt::format("{} = {}", name, b[k / 2]));
+          else if (k == 0)
+            parts.push_back(fmt::format("{} < {}", name, b.front()));
+          else if (k / 2 == b.size())
+            parts.push_back(fmt::format("{} > {}", name, b.back()));
+          else
+            parts.push_back(fmt::format("{} > {} and < {}", name, b[k / 2 - 1], b[k / 2]));
+        }
         return fmt::format("{}", fmt::join(parts, ", "));
       };
       while (true) {
@@ -394,6 +464,153 @@ void Checker::ensure_table(Symbol& sym) {
   program_->table_row_locs.push_back(std::move(row_locs));
   sym.state = Symbol::State::Done;
   --depth_;
+}
+
+// ---- ordered columns ----
+
+std::optional<ir::Value> Checker::literal_value(ir::NodeId id) const {
+  if (id < 0) return std::nullopt;
+  const ir::Node& n = program_->nodes[static_cast<size_t>(id)];
+  switch (n.op) {
+    case ir::Op::Const: return program_->consts[static_cast<size_t>(n.aux)];
+    case ir::Op::IntToDec:
+      if (auto v = literal_value(n.a)) return ir::Value(rt::Decimal::from_int(v->as_int()));
+      return std::nullopt;
+    case ir::Op::DecNeg:
+      if (auto v = literal_value(n.a)) return ir::Value(rt::negate(v->as_decimal()));
+      return std::nullopt;
+    case ir::Op::MoneyNeg:
+      if (auto v = literal_value(n.a)) return ir::Value(rt::negate(v->as_money()));
+      return std::nullopt;
+    default: return std::nullopt;
+  }
+}
+
+bool Checker::rank_column(const ast::TableDecl& t, size_t column, const Type& type, Scope& scope, ir::TableDef& def,
+                          std::vector<std::string>& boundary_texts) {
+  bool ok = true;
+  auto value_of = [&](const ast::Expr& e) -> std::optional<ir::Value> {
+    ir::NodeId id = check_as(e, scope, type, "a cell of this column", Code::TypeMismatch);
+    if (type_of(id).is_error()) {
+      ok = false;
+      return std::nullopt;
+    }
+    auto v = literal_value(id);
+    if (!v) {
+      error(scope.file, e.span, Code::InvalidPattern,
+            fmt::format("a cell of a `{}` column is a literal, such as {}", show(type),
+                        type.kind == TypeKind::Money      ? "`1000.00 USD`"
+                        : type.kind == TypeKind::Duration ? "`4 hours`"
+                        : type.kind == TypeKind::Date     ? "`2026-01-01`"
+                        : type.kind == TypeKind::DateTime ? "`2026-01-01T00:00:00Z`"
+                        : type.kind == TypeKind::Percent  ? "`99.9%`"
+                                                          : "`2.5`"));
+      ok = false;
+    }
+    return v;
+  };
+  // The cells as conditions on values.
+  std::vector<ValueCell> cells;
+  for (const ast::TableRow& row : t.rows) {
+    const ast::Condition& c = row.cells[column];
+    ValueCell v;
+    v.span = c.span;
+    using K = ast::Condition::Kind;
+    switch (c.kind) {
+      case K::Any: break;
+      case K::OneOf:
+      case K::Not:
+        v.kind = c.kind == K::OneOf ? Pattern::Kind::OneOf : Pattern::Kind::NoneOf;
+        for (const auto& e : c.values) {
+          const ast::Expr* x = e.get();
+          if (c.kind == K::OneOf && c.values.size() == 1 && x->kind == ast::ExprKind::Unary &&
+              x->unary_op == ast::UnaryOp::Not && x->operand) {
+            v.kind = Pattern::Kind::NoneOf;
+            x = x->operand.get();
+          }
+          if (auto val = value_of(*x)) v.values.push_back(*val);
+        }
+        break;
+      case K::Range:
+        v.kind = Pattern::Kind::Range;
+        if (c.values.size() == 2) {
+          v.lo = value_of(*c.values[0]);
+          v.hi = value_of(*c.values[1]);
+          v.hi_open = c.half_open;
+        }
+        break;
+      case K::Compare: {
+        if (c.values.size() != 1) break;
+        auto val = value_of(*c.values[0]);
+        if (!val) break;
+        switch (c.op) {
+          case ast::BinaryOp::Eq: v.kind = Pattern::Kind::OneOf, v.values = {*val}; break;
+          case ast::BinaryOp::Ne: v.kind = Pattern::Kind::NoneOf, v.values = {*val}; break;
+          case ast::BinaryOp::Lt: v.kind = Pattern::Kind::Range, v.hi = val, v.hi_open = true; break;
+          case ast::BinaryOp::Le: v.kind = Pattern::Kind::Range, v.hi = val; break;
+          case ast::BinaryOp::Gt: v.kind = Pattern::Kind::Range, v.lo = val, v.lo_open = true; break;
+          case ast::BinaryOp::Ge: v.kind = Pattern::Kind::Range, v.lo = val; break;
+          default: break;
+        }
+        break;
+      }
+    }
+    cells.push_back(std::move(v));
+  }
+  if (!ok) return false;
+  // The distinct values the cells name, in increasing order.
+  std::vector<ir::Value> bounds;
+  for (const ValueCell& v : cells) {
+    std::vector<ir::Value> named = v.values;
+    if (v.lo) named.push_back(*v.lo);
+    if (v.hi) named.push_back(*v.hi);
+    for (const ir::Value& x : named) {
+      if (!bounds.empty() && !order(x, bounds.front())) {
+        error(scope.file, v.span, Code::CurrencyMismatch,
+              fmt::format("the cells of the `{}` column name amounts in two currencies: {} and {}",
+                          def.given_names[column], rt::currency(x.as_money().currency).code,
+                          rt::currency(bounds.front().as_money().currency).code));
+        return false;
+      }
+      bounds.push_back(x);
+    }
+  }
+  std::sort(bounds.begin(), bounds.end(), [](const ir::Value& a, const ir::Value& b) { return *order(a, b) < 0; });
+  bounds.erase(std::unique(bounds.begin(), bounds.end(),
+                           [](const ir::Value& a, const ir::Value& b) { return *order(a, b) == 0; }),
+               bounds.end());
+  // Boundary i is the key 2i+1; a value between boundaries i-1 and i is the key 2i.
+  auto key = [&](const ir::Value& x) {
+    auto it = std::lower_bound(bounds.begin(), bounds.end(), x,
+                               [](const ir::Value& a, const ir::Value& b) { return *order(a, b) < 0; });
+    return 2 * static_cast<int64_t>(it - bounds.begin()) + 1;
+  };
+  for (size_t r = 0; r < cells.size(); ++r) {
+    const ValueCell& v = cells[r];
+    Pattern p;
+    p.kind = v.kind;
+    for (const ir::Value& x : v.values) p.values.push_back(key(x));
+    if (v.lo) p.lo = key(*v.lo) + (v.lo_open ? 1 : 0);
+    if (v.hi) p.hi = key(*v.hi) - (v.hi_open ? 1 : 0);
+    if (p.kind == Pattern::Kind::Range && p.lo && p.hi && *p.lo > *p.hi) {
+      error(scope.file, v.span, Code::EmptyRange, "this range is empty");
+      ok = false;
+    }
+    def.rows[r].conds[column] = std::move(p);
+  }
+  // The column's value becomes its key.
+  Span span = t.given[column].expr->span;
+  ir::Node rank;
+  rank.op = ir::Op::Rank;
+  rank.type = Type::integer_range(0, 2 * static_cast<int64_t>(bounds.size()));
+  rank.a = def.given[column];
+  for (const ir::Value& b : bounds) {
+    rank.args.push_back(emit_const(b, type.as_required(), scope.file, span));
+    boundary_texts.push_back(b.kind() == ir::Value::Kind::Duration ? ir::duration_words(b.as_duration())
+                                                                   : ir::plain_text(b, type, program_->schema));
+  }
+  def.given[column] = emit(std::move(rank), scope.file, span);
+  return ok;
 }
 
 }  // namespace proviso::sema

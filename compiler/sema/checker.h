@@ -104,6 +104,12 @@ class Checker {
   // ---- tables and patterns (check_table.cpp) ----
   void ensure_table(Symbol& sym);
   ir::Pattern check_pattern(const ast::Condition& c, const ir::Type& type, Scope& scope, bool in_table);
+  // A table column of an ordered type other than integer (check_table.cpp "Ordered
+  // columns"): its cells as integer patterns over the Rank node that replaces `given`, and
+  // the boundary values for messages. False when a cell is in error.
+  bool rank_column(const ast::TableDecl& t, size_t column, const ir::Type& type, Scope& scope, ir::TableDef& def,
+                   std::vector<std::string>& boundary_texts);
+  std::optional<ir::Value> literal_value(ir::NodeId id) const;
   void check_match_coverage(const std::vector<ir::Pattern>& pats, const std::vector<Span>& spans, const ir::Type& type,
                             int file, Span match_span);
 

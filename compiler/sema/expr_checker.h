@@ -95,6 +95,7 @@ class ExprChecker {
   NodeId duration_in(const ast::Expr& e, const Builtin& b, const Type* hint);
   NodeId date_part(const ast::Expr& e, const Builtin& b, const Type* hint);
   NodeId sla_progress(const ast::Expr& e, const Builtin& b, const Type* hint);
+  NodeId as_percent(const ast::Expr& e, const Builtin& b, const Type* hint);
   // Argument i, required present, typed with `hint`.
   NodeId argument(const ast::Expr& e, size_t i, const Type* hint = nullptr) {
     return present(check(*e.args[i], hint), *e.args[i]);

@@ -76,6 +76,18 @@ calendar desk
   | -     | -    | {} | none |
 )",
                      cells[0], cells[1], cells[2], cells[3], cells[4]);
+    // A table over ordered values (ranked keys), with random bounds in both columns.
+    std::string lo = fmt::format("{}.{}", pick(-3, 2), pick(0, 9)), hi = fmt::format("{}.5", pick(3, 6));
+    s += fmt::format(R"(table ranked
+  given x.e as e, x.k as k
+  gives out: integer
+  hit first
+  | < {}        | -                  | 1 |
+  | {} ..< {}   | <= {} hours         | 2 |
+  | >= {}       | > 30 minutes       | 3 |
+  | -           | -                  | 4 |
+)",
+                     lo, lo, hi, pick(1, 5), hi);
     static const char* types[] = {"integer", "bool",     "decimal", "money", "date",   "datetime", "duration",
                                   "text",    "integer?", "Color",   "text?", "money?", "date?"};
     if (chance(60)) {
@@ -189,9 +201,10 @@ calendar desk
     }
     if (t == "integer") {
       if (leaf) {
-        static const char* const leaves[] = {"x.a", "x.b", "3", "0", "100", "-7", "count(x.ns)", "tbl.out_int"};
+        static const char* const leaves[] = {"x.a", "x.b",         "3",           "0",         "100",
+                                             "-7",  "count(x.ns)", "tbl.out_int", "ranked.out"};
         const char* l = one(leaves);
-        return in_table_ && l[0] == 't' ? "x.b" : l;
+        return in_table_ && (l[0] == 't' || l[0] == 'r') ? "x.b" : l;
       }
       switch (pick(0, 18)) {
         case 0: return E("integer") + " + " + E("integer");
