@@ -259,7 +259,9 @@ struct collect_close : seq<rbrace> {};
 struct collect_expr : seq<collect_word, lbrace, collect_items, must<collect_close>> {};
 
 struct agg_word : seq<sep, sor<TAO_PEGTL_KEYWORD("any"), TAO_PEGTL_KEYWORD("all"), TAO_PEGTL_KEYWORD("count"),
-                               TAO_PEGTL_KEYWORD("sum"), TAO_PEGTL_KEYWORD("min"), TAO_PEGTL_KEYWORD("max")>> {};
+                               TAO_PEGTL_KEYWORD("sum"), TAO_PEGTL_KEYWORD("min"), TAO_PEGTL_KEYWORD("max"),
+                               TAO_PEGTL_KEYWORD("filter"), TAO_PEGTL_KEYWORD("min_by"), TAO_PEGTL_KEYWORD("max_by")>> {
+};
 struct agg_var : seq<name> {};
 struct agg_start : seq<agg_word, agg_var, kw_in> {};
 struct agg_list : seq<expression> {};

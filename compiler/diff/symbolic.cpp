@@ -901,7 +901,8 @@ Sym Encoder::translate(NodeId id, const ir::Node& n) {
     case Op::Collect:
     case Op::ListCount:
     case Op::ListIsEmpty:
-    case Op::ListFirst: return lists(n);
+    case Op::ListFirst:
+    case Op::ListLast: return lists(n);
     case Op::AggAny:
     case Op::AggAll:
     case Op::AggCount:
@@ -1084,7 +1085,11 @@ Sym Encoder::lists(const ir::Node& n) {
     return r;
   }
   Sym r = none();
-  for (size_t i = list.items.size(); i-- > 0;) r = ite(list.items[i].first, list.items[i].second, r);
+  if (n.op == Op::ListLast) {  // the last element present: later ones override earlier ones
+    for (size_t i = 0; i < list.items.size(); ++i) r = ite(list.items[i].first, list.items[i].second, r);
+  } else {
+    for (size_t i = list.items.size(); i-- > 0;) r = ite(list.items[i].first, list.items[i].second, r);
+  }
   r.ok = list.ok;
   return r;
 }

@@ -87,6 +87,13 @@ std::string aggregate_line(const ir::Program& p, const ir::EvalResult& r, const 
     if (zero > 0) line += fmt::format(" (the other{} give{} 0)", zero == 1 ? "" : "s", zero == 1 ? "s" : "");
     return line;
   }
+  if (s.name == "filter") {
+    if (s.decided == 0) return fmt::format("{} keeps none of {}", expr, of_n);
+    return fmt::format("{} keeps {} of {}", expr, item_list(s, false, p, r), of_n);
+  }
+  if ((s.name == "min_by" || s.name == "max_by") && !s.items.empty())  // the item chosen, by its value
+    return fmt::format("{} chose item {} of {}, by {}", expr, s.items.front().first, of_n,
+                       fmt_value(p, r, s.items.front().second, s.item_type));
   if (s.name == "count") {
     if (s.decided == 0) return fmt::format("{} = 0 of {}", expr, of_n);
     return fmt::format("{} = {} of {}: {}", expr, value, of_n, item_list(s, false, p, r));

@@ -174,9 +174,13 @@ bool Evaluation::eval(NodeId id, Value& out) {
     case Op::AggSum:
     case Op::AggMin:
     case Op::AggMax:
+    case Op::AggFilter:
+    case Op::AggMinBy:
+    case Op::AggMaxBy:
     case Op::ListCount:
     case Op::ListIsEmpty:
-    case Op::ListFirst: return lists(n, id, out);
+    case Op::ListFirst:
+    case Op::ListLast: return lists(n, id, out);
     case Op::Cmp: {
       Value a, b;
       if (!eval(n.a, a) || !eval(n.b, b)) return false;
@@ -330,7 +334,8 @@ bool Evaluation::lists(const ir::Node& n, NodeId id, Value& out) {
     }
     case Op::ListCount:
     case Op::ListIsEmpty:
-    case Op::ListFirst: {
+    case Op::ListFirst:
+    case Op::ListLast: {
       Value list;
       if (!eval(n.a, list)) return false;
       const ir::ValueList& items = list.as_list();
@@ -338,8 +343,10 @@ bool Evaluation::lists(const ir::Node& n, NodeId id, Value& out) {
         out = Value(static_cast<int64_t>(items.size()));
       else if (n.op == Op::ListIsEmpty)
         out = Value(items.empty());
+      else if (items.empty())
+        out = Value::none();
       else
-        out = items.empty() ? Value::none() : items.front();
+        out = n.op == Op::ListFirst ? items.front() : items.back();
       return true;
     }
     default: return aggregate(n, id, out);
@@ -380,13 +387,17 @@ bool Evaluation::aggregate(const ir::Node& n, NodeId id, Value& out) {
     ++decided_count;
     if (decided.size() < ir::kMaxAggregateItems) decided.push_back({index, v});
   };
-  const ir::Type body_type =
-      n.op == Op::AggSum || n.op == Op::AggMin || n.op == Op::AggMax ? n.type : ir::Type::of(ir::TypeKind::Bool);
+  const bool by = n.op == Op::AggMinBy || n.op == Op::AggMaxBy;  // the result is the item, not its body
+  const ir::Type body_type = n.op == Op::AggSum || n.op == Op::AggMin || n.op == Op::AggMax ? n.type
+                             : by                                                           ? program_.nodes[n.b].type
+                                  : ir::Type::of(ir::TypeKind::Bool);
+  ir::ValueList kept;  // filter: the items kept; min_by, max_by: kept[0] is the item chosen
   const ir::ValueList& items = list.as_list();
   auto finish = [&](Value result) {
     if (explain) {
       tracer_->leave_aggregate();
       if ((n.op == Op::AggMin || n.op == Op::AggMax) && have) note(chosen, result);
+      if (by && have) note(chosen, acc);
       tracer_->aggregate(id, result, body_type, static_cast<int64_t>(items.size()), std::move(decided), decided_count);
     }
     out = std::move(result);
@@ -409,9 +420,10 @@ bool Evaluation::aggregate(const ir::Node& n, NodeId id, Value& out) {
       if (explain) note(index, v);
       return finish(Value(false));
     }
-    if (n.op == Op::AggCount) {
+    if (n.op == Op::AggCount || n.op == Op::AggFilter) {
       if (v.as_bool()) {
         ++count;
+        if (n.op == Op::AggFilter) kept.push_back(items[i]);
         if (explain) note(index, v);
       }
       continue;
@@ -422,6 +434,7 @@ bool Evaluation::aggregate(const ir::Node& n, NodeId id, Value& out) {
       acc = std::move(v);
       have = true;
       chosen = index;
+      if (by) kept = {items[i]};
       continue;
     }
     if (n.op == Op::AggSum) {
@@ -433,13 +446,15 @@ bool Evaluation::aggregate(const ir::Node& n, NodeId id, Value& out) {
       acc = std::move(next);
     } else {
       bool better = false;
-      if (!compare(n.op == Op::AggMin ? ir::CmpOp::Lt : ir::CmpOp::Gt, v, acc, id, better)) {
+      bool least = n.op == Op::AggMin || n.op == Op::AggMinBy;
+      if (!compare(least ? ir::CmpOp::Lt : ir::CmpOp::Gt, v, acc, id, better)) {
         if (explain) tracer_->leave_aggregate();
         return false;
       }
       if (better) {
         acc = std::move(v);
         chosen = index;
+        if (by) kept = {items[i]};
       }
     }
   }
@@ -452,6 +467,9 @@ bool Evaluation::aggregate(const ir::Node& n, NodeId id, Value& out) {
       if (n.type.kind == ir::TypeKind::Integer) return finish(Value(int64_t{0}));
       if (n.type.kind == ir::TypeKind::Duration) return finish(Value(ir::DurationValue{0}));
       return finish(Value(rt::Decimal()));
+    case Op::AggFilter: return finish(Value::list(std::move(kept)));
+    case Op::AggMinBy:
+    case Op::AggMaxBy: return finish(have ? kept.front() : Value::none());
     default: return finish(have ? acc : Value::none());
   }
 }

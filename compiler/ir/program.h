@@ -107,6 +107,10 @@ enum class Op : uint16_t {
   DatePart,     // a part of date a: aux = rt::DatePart (an integer, or a date for the last three)
   Rank,         // where ordered value a lies among the sorted constants args: see TableDef
   AsPercent,    // decimal a as a percent (1 is 100%): the same number, another type
+  ListLast,     // the last element of list a (absent for an empty list)
+  AggFilter,    // the elements of list a for which body b holds (variable slot aux)
+  AggMinBy,     // the first element of list a whose body b is least (absent for an empty list)
+  AggMaxBy,     // the first element of list a whose body b is greatest
   ToText,       // a
   // holiday sets
   HolidaysUnion,

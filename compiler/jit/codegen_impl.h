@@ -96,6 +96,8 @@ class Gen {
   CV gen_in(const ir::Node& n, ir::NodeId id);
   CV gen_list(const ir::Node& n, ir::NodeId id);
   CV gen_aggregate(const ir::Node& n, ir::NodeId id);
+  CV gen_filter(const ir::Node& n);
+  CV gen_pick(const ir::Node& n, ir::NodeId id);
   CV gen_function(const ir::Node& n, ir::NodeId id);
   CV gen_calendar_op(const ir::Node& n, ir::NodeId id);
   CV gen_pausing(const ir::Node& n, ir::NodeId id);

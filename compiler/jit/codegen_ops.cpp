@@ -145,13 +145,17 @@ CV Gen::gen(NodeId id) {
     case Op::Collect:
     case Op::ListCount:
     case Op::ListIsEmpty:
-    case Op::ListFirst: return gen_list(n, id);
+    case Op::ListFirst:
+    case Op::ListLast: return gen_list(n, id);
     case Op::AggAny:
     case Op::AggAll:
     case Op::AggCount:
     case Op::AggSum:
     case Op::AggMin:
     case Op::AggMax: return gen_aggregate(n, id);
+    case Op::AggFilter: return gen_filter(n);
+    case Op::AggMinBy:
+    case Op::AggMaxBy: return gen_pick(n, id);
     case Op::MinOf:
     case Op::MaxOf:
     case Op::Abs:

@@ -363,9 +363,17 @@ CV Gen::gen_list(const ir::Node& n, NodeId id) {
     case Op::ListIsEmpty: return {builder_.CreateICmpEQ(count, builder_.getInt64(0)), nullptr};
     default: break;
   }
-  // ListFirst
   const Type& et = *program_.nodes[n.a].type.elem;
   llvm::Value* some = builder_.CreateICmpNE(count, builder_.getInt64(0));
+  if (n.op == Op::ListLast) {
+    llvm::Value* offset =
+        builder_.CreateMul(builder_.CreateSub(count, builder_.getInt64(1)), builder_.getInt64(layout_.slot(et).size));
+    llvm::Value* at = flat_.at(builder_.CreateExtractValue(list.v, 0), offset);
+    CV last = flat_.load(et, builder_.CreateSelect(some, at, flat_.zero()));
+    llvm::Value* present = last.present ? builder_.CreateAnd(some, last.present) : some;
+    return coerce({last.v, present}, et.as_optional(), n.type);
+  }
+  // ListFirst
   // An early-exit collect always writes its first slot (the zero cell when no condition
   // holds), so it is read without choosing between the list and the zero buffer.
   llvm::Value* p = analysis_.is_early_exit_list(n.a)
@@ -374,6 +382,90 @@ CV Gen::gen_list(const ir::Node& n, NodeId id) {
   CV first = flat_.load(et, p);
   llvm::Value* present = first.present ? builder_.CreateAnd(some, first.present) : some;
   return coerce({first.v, present}, et.as_optional(), n.type);
+}
+
+// `filter x in L: COND`: the elements kept are copied to an arena array as long as L.
+CV Gen::gen_filter(const ir::Node& n) {
+  CV list = gen(n.a);
+  const Type& lt = program_.nodes[n.a].type;
+  if (list.present || lt.kind != TypeKind::List || !lt.elem) unsupported("a filter over a list that may be absent");
+  if (n.aux < 0 || static_cast<size_t>(n.aux) >= locals_.size()) unsupported("an aggregation variable out of range");
+  const Type& et = *lt.elem;
+  const uint64_t stride = layout_.slot(et).size, align = layout_.slot(et).align;
+  llvm::Value* bytes = builder_.CreateMul(builder_.CreateExtractValue(list.v, 1), builder_.getInt64(stride));
+  llvm::Value* data = call_shim("proviso_rt_alloc", ptr_, {fn_.ctx, bytes, builder_.getInt64(align)});
+  llvm::Value* kept = temp(8, 8);
+  builder_.CreateStore(builder_.getInt64(0), kept);
+  CV saved = locals_[n.aux];
+  bool saved_set = local_set_[n.aux];
+  for_each(list.v, et, [&](llvm::Value* p, llvm::BasicBlock*) {
+    locals_[n.aux] = flat_.load(et, p);
+    local_set_[n.aux] = true;
+    llvm::Value* keep = gen(n.b).v;
+    llvm::BasicBlock* take = block("filter.take");
+    llvm::BasicBlock* next = block("filter.next");
+    builder_.CreateCondBr(keep, take, next);
+    builder_.SetInsertPoint(take);
+    llvm::Value* k = builder_.CreateLoad(i64_, kept);
+    builder_.CreateMemCpy(flat_.at(data, builder_.CreateMul(k, builder_.getInt64(stride))), llvm::MaybeAlign(align), p,
+                          llvm::MaybeAlign(align), stride);
+    builder_.CreateStore(builder_.CreateAdd(k, builder_.getInt64(1)), kept);
+    builder_.CreateBr(next);
+    builder_.SetInsertPoint(next);
+  });
+  locals_[n.aux] = saved;
+  local_set_[n.aux] = saved_set;
+  llvm::Value* r = llvm::UndefValue::get(span_);
+  r = builder_.CreateInsertValue(r, data, 0);
+  return {builder_.CreateInsertValue(r, builder_.CreateLoad(i64_, kept), 1), nullptr};
+}
+
+// `min_by x in L: KEY`, `max_by ...`: the first element whose key is least (greatest), as
+// the interpreter chooses it: a later element replaces it only when strictly better.
+CV Gen::gen_pick(const ir::Node& n, NodeId id) {
+  CV list = gen(n.a);
+  const Type& lt = program_.nodes[n.a].type;
+  if (list.present || lt.kind != TypeKind::List || !lt.elem)
+    unsupported("an aggregation over a list that may be absent");
+  if (n.aux < 0 || static_cast<size_t>(n.aux) >= locals_.size()) unsupported("an aggregation variable out of range");
+  const Type& et = *lt.elem;
+  const Type kt = program_.nodes[n.b].type.as_required();
+  llvm::Value* best_key = temp(layout_.value_slot(kt).size, layout_.value_slot(kt).align);
+  llvm::Value* best = temp(8, 8);  // the chosen element's address; the zero buffer while none
+  builder_.CreateStore(flat_.zero(), best);
+  llvm::Value* have = temp(1, 1);
+  builder_.CreateStore(builder_.getInt8(0), have);
+  CV saved = locals_[n.aux];
+  bool saved_set = local_set_[n.aux];
+  for_each(list.v, et, [&](llvm::Value* p, llvm::BasicBlock*) {
+    locals_[n.aux] = flat_.load(et, p);
+    local_set_[n.aux] = true;
+    CV key = coerce(gen(n.b), program_.nodes[n.b].type, kt);
+    llvm::BasicBlock* first = block("pick.first");
+    llvm::BasicBlock* more = block("pick.more");
+    llvm::BasicBlock* take = block("pick.take");
+    llvm::BasicBlock* next = block("pick.next");
+    builder_.CreateCondBr(builder_.CreateICmpEQ(builder_.CreateLoad(i8_, have), builder_.getInt8(0)), first, more);
+    builder_.SetInsertPoint(first);
+    builder_.CreateStore(builder_.getInt8(1), have);
+    builder_.CreateBr(take);
+    builder_.SetInsertPoint(more);
+    llvm::Value* c = compare3(key, {flat_.load_value(kt, best_key), nullptr}, kt, id, n.b);
+    llvm::Value* better = n.op == Op::AggMinBy ? builder_.CreateICmpSLT(c, builder_.getInt32(0))
+                                               : builder_.CreateICmpSGT(c, builder_.getInt32(0));
+    builder_.CreateCondBr(better, take, next);
+    builder_.SetInsertPoint(take);
+    flat_.store_value(kt, key.v, best_key);
+    builder_.CreateStore(p, best);
+    builder_.CreateBr(next);
+    builder_.SetInsertPoint(next);
+  });
+  locals_[n.aux] = saved;
+  local_set_[n.aux] = saved_set;
+  llvm::Value* some = builder_.CreateICmpNE(builder_.CreateLoad(i8_, have), builder_.getInt8(0));
+  CV chosen = flat_.load(et, builder_.CreateLoad(ptr_, best));
+  llvm::Value* present = chosen.present ? builder_.CreateAnd(some, chosen.present) : some;
+  return coerce({chosen.v, present}, et.as_optional(), n.type);
 }
 
 CV Gen::gen_aggregate(const ir::Node& n, NodeId id) {

@@ -26,6 +26,7 @@ std::span<const Builtin> builtins() {
       {"count", "count(L)", 1, 1, "", Op::ListCount, &X::list_query},
       {"is_empty", "is_empty(L)", 1, 1, "", Op::ListIsEmpty, &X::list_query},
       {"first", "first(L)", 1, 1, "", Op::ListFirst, &X::list_query},
+      {"last", "last(L)", 1, 1, "", Op::ListLast, &X::list_query},
       {"blank", "blank(T)", 1, 1, "", Op::Blank, &X::blank},
       {"date_of", "date_of(T, ZONE)", 2, 2, "", Op::DateOf, &X::date_of},
       {"working_time", "working_time(A, B, C)", 3, 3, "", Op::WorkingTime, &X::working_time},
@@ -496,7 +497,7 @@ NodeId ExprChecker::aggregate(const ast::Expr& e, const Type* hint) {
   }
   int slot = checker_.program_->local_slots++;
   scope_.locals.push_back({e.var.text, {slot, *lt.elem}});
-  bool boolean = agg == "any" || agg == "all" || agg == "count";
+  bool boolean = agg == "any" || agg == "all" || agg == "count" || agg == "filter";
   NodeId body = boolean ? checker_.check_as(*e.body, scope_, Type::of(TypeKind::Bool),
                                             fmt::format("the condition of `{}`", agg), Code::ConditionNotBool)
                         : present(check(*e.body, hint), *e.body);
@@ -539,9 +540,20 @@ NodeId ExprChecker::aggregate(const ast::Expr& e, const Type* hint) {
     }
     n.op = agg == "min" ? Op::AggMin : Op::AggMax;
     n.type = bt.as_required().without_range().as_optional();
+  } else if (agg == "filter") {
+    n.op = Op::AggFilter;
+    n.type = lt.as_required();
+  } else if (agg == "min_by" || agg == "max_by") {
+    if (!is_ordered(bt.kind)) {
+      err(*e.body, Code::InvalidArgument, fmt::format("`{}` compares ordered values, not `{}`", agg, show(bt))).help =
+          fmt::format("write what to compare the items by: `{} x in LIST: x.at`", agg);
+      return poison(e);
+    }
+    n.op = agg == "min_by" ? Op::AggMinBy : Op::AggMaxBy;
+    n.type = lt.elem->as_optional();
   } else {
     err(e, Code::UnknownFunction, fmt::format("unknown aggregation `{}`", agg)).help =
-        "use any, all, count, sum, min or max";
+        "use any, all, count, sum, min, max, filter, min_by or max_by";
     return poison(e);
   }
   return checker_.emit(std::move(n), scope_.file, e.span);

@@ -150,9 +150,16 @@ calendar desk
     auto cal = [&] { return chance(30) ? std::string("desk") : "(desk pausing x.ps as of " + E("datetime") + ")"; };
     static const char* const int_parts[] = {"year", "month", "day", "weekday", "days_in_month"};
     static const char* const date_parts[] = {"first_day_of_month", "last_day_of_month", "start_of_week"};
-    if (t == "integer")
-      return chance(75) ? std::string(one(int_parts)) + "(" + expr("date", depth + 1) + ")"
-                        : "seconds(" + expr("duration", depth + 1) + ")";
+    if (t == "integer") {
+      switch (pick(0, 5)) {
+        case 0: return "seconds(" + expr("duration", depth + 1) + ")";
+        case 1: return fmt::format("count(filter n in x.ns: n > {})", pick(-2, 6));
+        case 2: return "last(x.ns) ?? " + E("integer");
+        case 3: return "(min_by n in x.ns: n * n) ?? " + E("integer");
+        case 4: return "count(filter it in x.items: it.w > " + E("decimal") + ")";
+        default: return std::string(one(int_parts)) + "(" + expr("date", depth + 1) + ")";
+      }
+    }
     if (t == "date") return std::string(one(date_parts)) + "(" + expr("date", depth + 1) + ")";
     if (t == "decimal") {
       switch (pick(0, 2)) {
