@@ -178,6 +178,15 @@ struct action<grammar::import_path> {
   }
 };
 template <>
+struct action<grammar::import_file> {
+  template <typename In>
+  static void apply(const In&, Builder& b) {
+    TextToken t = b.pop_text();
+    b.decl().import_decl()->path = {std::move(t.text), t.span};
+    b.decl().import_decl()->is_file = true;
+  }
+};
+template <>
 struct action<grammar::import_decl> : detail::finish_decl {};
 
 template <>

@@ -103,7 +103,9 @@ PROVISO_ERROR(home_zone_expr, "expected the home time zone after `home zone`");
 PROVISO_ERROR(declaration_unit, "expected a declaration such as `decision`, `table`, `calendar` or `test`");
 PROVISO_ERROR(clause_text, "expected the clause's citation in quotes, such as `clause \"2.3\"`");
 PROVISO_ERROR(value_expr, "expected an expression after `=`");
-PROVISO_ERROR(import_path, "expected the name of a module after `import`, such as `stdlib.holidays`");
+PROVISO_ERROR(import_target,
+              "expected a module after `import`: a standard one such as `stdlib.holidays`, or a file in quotes "
+              "such as `\"lib/hours.policy\"`");
 PROVISO_ERROR(enum_name, "expected the enum's name after `enum`");
 PROVISO_ERROR(enum_equals, "expected `=` and the enum's members after its name");
 PROVISO_ERROR(enum_member, "expected an enum member name");

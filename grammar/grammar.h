@@ -415,7 +415,9 @@ struct value_expr : seq<expression> {};
 
 struct import_start : seq<kw_import> {};
 struct import_path : seq<dotted_name> {};
-struct import_decl : seq<import_start, must<import_path>> {};
+struct import_file : seq<text_literal> {};
+struct import_target : sor<import_file, import_path> {};
+struct import_decl : seq<import_start, must<import_target>> {};
 
 struct enum_start : seq<kw_enum> {};
 struct enum_name : seq<decl_name> {};

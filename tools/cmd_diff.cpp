@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <set>
 
@@ -79,9 +80,10 @@ bool run_git(const std::vector<std::string>& args, std::string* out, std::string
   return true;
 }
 
-std::shared_ptr<const ir::Program> compile_text(const std::string& name, std::string text) {
+std::shared_ptr<const ir::Program> compile_text(const std::string& name, std::string text,
+                                                const driver::ImportOptions& imports) {
   auto source = std::make_shared<SourceFile>(name, std::move(text));
-  driver::CompileResult r = driver::compile_source(source);
+  driver::CompileResult r = driver::compile_source(source, imports);
   if (!r.ok()) {
     Diagnostics errors;
     for (const auto& d : r.diagnostics.items())
@@ -240,30 +242,21 @@ int run_files(const DiffOptions& o) {
   return fails(r, o.fail_on) ? kNotEquivalent : kOk;
 }
 
-int run_git_diff(const DiffOptions& o) {
-  std::string listing, error;
-  std::vector<std::string> args = {"diff", "--name-status", "-M", "--no-color", o.git, "--"};
-  for (const auto& p : o.files) args.push_back(p);
-  if (!run_git(args, &listing, &error)) {
-    print_error(error);
-    return kFailed;
-  }
-  std::string top;
-  if (!run_git({"rev-parse", "--show-toplevel"}, &top, &error)) {
-    print_error(error);
-    return kFailed;
-  }
-  while (!top.empty() && top.back() == '\n') top.pop_back();
-  bool color = use_color(o.color);
-  diff::Json files = diff::Json::array();
-  std::string text;
-  bool equivalent = true, failed = false, failing = false;  // failing: under --fail-on
+// One .policy file of `git diff --name-status`: paths from the top of the repository.
+struct Change {
+  char kind = 'M';  // A, D, R or M (and the other letters git uses for a modification)
+  std::string old_path, new_path;
+};
+
+bool is_policy(const std::string& p) { return p.size() > 7 && p.compare(p.size() - 7, 7, ".policy") == 0; }
+
+std::vector<Change> policy_changes(const std::string& listing) {
+  std::vector<Change> out;
   size_t pos = 0;
   while (pos < listing.size()) {
     size_t nl = listing.find('\n', pos);
     std::string line = listing.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
     pos = nl == std::string::npos ? listing.size() : nl + 1;
-    if (line.empty()) continue;
     std::vector<std::string> parts;
     for (size_t s = 0;;) {
       size_t tab = line.find('\t', s);
@@ -271,34 +264,70 @@ int run_git_diff(const DiffOptions& o) {
       if (tab == std::string::npos) break;
       s = tab + 1;
     }
-    if (parts.size() < 2) continue;
-    char kind = parts[0][0];
-    std::string old_path = parts[1], new_path = parts.size() > 2 ? parts[2] : parts[1];
-    auto is_policy = [](const std::string& p) { return p.size() > 7 && p.compare(p.size() - 7, 7, ".policy") == 0; };
-    if (!is_policy(old_path) && !is_policy(new_path)) continue;
-    std::string status = kind == 'A' ? "added" : kind == 'D' ? "removed" : kind == 'R' ? "renamed" : "modified";
-    diff::Json entry = diff::Json{{"path", new_path}, {"file_status", status}};
-    if (kind == 'R') entry["old_path"] = old_path;
-    if (kind == 'A' || kind == 'D') {
-      equivalent = false;
-      // A file added or removed adds or removes decisions: a change, not a schema break.
-      failing =
-          failing || o.fail_on.empty() || std::find(o.fail_on.begin(), o.fail_on.end(), "changed") != o.fail_on.end();
-      files.push_back(entry);
-      text += fmt::format("{} {}\n", status, new_path);
-      continue;
-    }
-    std::string old_text;
+    if (line.empty() || parts.size() < 2) continue;
+    Change c{parts[0][0], parts[1], parts.size() > 2 ? parts[2] : parts[1]};
+    if (is_policy(c.old_path) || is_policy(c.new_path)) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// The module files of the old version, read from the revision by their path from the top of
+// the repository (as the loader joins them: the old policy's directory and the import's path).
+class RevisionFiles final : public driver::ModuleFiles {
+ public:
+  explicit RevisionFiles(std::string rev) : rev_(std::move(rev)) {}
+  bool read(const std::string& path, std::string* text, std::string* why) const override {
+    return run_git({"show", rev_ + ":" + path}, text, why);
+  }
+  std::string identity(const std::string& path) const override { return path; }
+  std::string label(const std::string& path) const override { return rev_ + ":" + path; }
+
+ private:
+  std::string rev_;
+};
+
+// The module files that the working-tree policy `path` (from the top `top`) imports, directly or
+// through other modules, that are among `changed`; empty when none are (or it does not parse).
+std::vector<std::string> changed_imports(const std::string& top, const std::string& path,
+                                         const std::set<std::string>& changed) {
+  std::string text, error;
+  if (!read_file(top + "/" + path, &text, &error)) return {};
+  driver::ImportOptions imports;
+  imports.base_dir = (std::filesystem::path(top) / path).parent_path().string();
+  std::vector<std::string> out;
+  for (const std::string& asked : driver::module_paths(std::make_shared<const SourceFile>(path, text), imports)) {
+    std::string relative = std::filesystem::path(asked).lexically_relative(top).string();
+    if (changed.contains(relative)) out.push_back(relative);
+  }
+  return out;
+}
+
+// The report of `diff --git` as it is built, file by file.
+struct GitRun {
+  const DiffOptions& o;
+  std::string top;
+  bool color = false;
+  bool equivalent = true, failing = false;  // failing: under --fail-on
+  diff::Json files = diff::Json::array();
+  std::string text;
+
+  // Compares the policy `old_path` of the revision (its imports read there too) with `new_path`
+  // of the working tree, adding to `files` and `text`: kOk, kFailed when a side does not
+  // compile or cannot be read, or the code of a bad option.
+  int compare(const std::string& old_path, const std::string& new_path, diff::Json entry) {
+    std::string old_text, error;
     if (!run_git({"show", o.git + ":" + old_path}, &old_text, &error)) {
       print_error(error);
       return kFailed;
     }
-    auto a = compile_text(o.git + ":" + old_path, std::move(old_text));
+    RevisionFiles revision(o.git);
+    driver::ImportOptions imports;
+    imports.base_dir = std::filesystem::path(old_path).parent_path().string();
+    imports.files = &revision;
+    imports.self = old_path;
+    auto a = compile_text(o.git + ":" + old_path, std::move(old_text), imports);
     auto b = compile_or_report(top + "/" + new_path, false);
-    if (!a || !b) {
-      failed = true;
-      continue;
-    }
+    if (!a || !b) return kFailed;
     diff::Report r;
     if (int code = diff_pair(*a, *b, o, &r); code != kOk) return code;
     r.old_side.path = o.git + ":" + old_path;
@@ -309,13 +338,83 @@ int run_git_diff(const DiffOptions& o) {
     files.push_back(entry);
     failing = failing || fails(r, o.fail_on);
     if (o.format != "json") text += render(r, o, color) + "\n";
+    return kOk;
+  }
+
+  // A file added or removed adds or removes decisions: a change, not a schema break.
+  void added_or_removed(const std::string& status, const std::string& path) {
+    equivalent = false;
+    failing =
+        failing || o.fail_on.empty() || std::find(o.fail_on.begin(), o.fail_on.end(), "changed") != o.fail_on.end();
+    files.push_back(diff::Json{{"path", path}, {"file_status", status}});
+    text += fmt::format("{} {}\n", status, path);
+  }
+};
+
+bool git_lines(const std::vector<std::string>& args, std::string* out) {
+  std::string error;
+  if (run_git(args, out, &error)) return true;
+  print_error(error);
+  return false;
+}
+
+int run_git_diff(const DiffOptions& o) {
+  std::string listing, whole, tracked, top;
+  std::vector<std::string> args = {"diff", "--name-status", "-M", "--no-color", o.git, "--"};
+  args.insert(args.end(), o.files.begin(), o.files.end());
+  if (!git_lines(args, &listing) || !git_lines({"rev-parse", "--show-toplevel"}, &top)) return kFailed;
+  while (!top.empty() && top.back() == '\n') top.pop_back();
+  std::vector<Change> changes = policy_changes(listing);
+  // A policy imports modules from anywhere in the repository: every changed file counts.
+  std::set<std::string> changed;
+  if (!o.files.empty() && !git_lines({"diff", "--name-status", "-M", "--no-color", o.git, "--", ":/"}, &whole))
+    return kFailed;
+  for (const Change& c : policy_changes(o.files.empty() ? listing : whole)) {
+    changed.insert(c.old_path);
+    changed.insert(c.new_path);
+  }
+  GitRun run{o, top, use_color(o.color)};
+  bool failed = false;
+  std::set<std::string> listed;
+  for (const Change& c : changes) {
+    listed.insert(c.new_path);
+    std::string status = c.kind == 'A' ? "added" : c.kind == 'D' ? "removed" : c.kind == 'R' ? "renamed" : "modified";
+    if (c.kind == 'A' || c.kind == 'D') {
+      run.added_or_removed(status, c.new_path);
+      continue;
+    }
+    diff::Json entry = diff::Json{{"path", c.new_path}, {"file_status", status}};
+    if (c.kind == 'R') entry["old_path"] = c.old_path;
+    int code = run.compare(c.old_path, c.new_path, entry);
+    if (code == kFailed) failed = true;
+    if (code != kOk && code != kFailed) return code;
+  }
+  // The policies that did not change themselves but import a module file that did.
+  if (!changed.empty()) {
+    std::vector<std::string> ls = {"ls-files", "--full-name", "-z", "--"};
+    ls.insert(ls.end(), o.files.begin(), o.files.end());
+    if (o.files.empty()) ls.push_back(":/");  // the whole repository, as `git diff` compares it
+    if (!git_lines(ls, &tracked)) return kFailed;
+    for (size_t pos = 0, end; pos < tracked.size(); pos = end + 1) {
+      end = std::min(tracked.find('\0', pos), tracked.size());
+      std::string path = tracked.substr(pos, end - pos);
+      if (!is_policy(path) || listed.contains(path)) continue;
+      std::vector<std::string> modules = changed_imports(top, path, changed);
+      if (modules.empty()) continue;
+      diff::Json entry = diff::Json{{"path", path}, {"file_status", "unchanged"}, {"changed_imports", modules}};
+      if (o.format != "json")
+        run.text += fmt::format("{}: unchanged, but it imports {}, which changed\n", path, fmt::join(modules, ", "));
+      int code = run.compare(path, path, entry);
+      if (code == kFailed) failed = true;
+      if (code != kOk && code != kFailed) return code;
+    }
   }
   if (failed) return kFailed;
   if (o.format == "json")
-    Output::standard().write(diff::Json{{"equivalent", equivalent}, {"files", files}}.dump() + "\n");
+    Output::standard().write(diff::Json{{"equivalent", run.equivalent}, {"files", run.files}}.dump() + "\n");
   else
-    Output::standard().write(text.empty() ? "no .policy file changed since " + o.git + "\n" : text);
-  return failing ? kNotEquivalent : kOk;
+    Output::standard().write(run.text.empty() ? "no .policy file changed since " + o.git + "\n" : run.text);
+  return run.failing ? kNotEquivalent : kOk;
 }
 
 }  // namespace

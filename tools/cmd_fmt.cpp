@@ -2,6 +2,7 @@
 // (compiler/format), after rewriting refused old constructs with --fix (compiler/driver/
 // migrate.h). Rewrites files in place only when the formatter succeeded.
 
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -44,7 +45,10 @@ Command add_fmt(CLI::App& app) {
               }
               std::string source = text;
               if (o->fix) {
-                driver::MigrateResult m = driver::migrate(std::make_shared<const SourceFile>(path, text));
+                // A policy read from standard input has no directory to import files from.
+                driver::ImportOptions imports;
+                if (path != "-") imports.base_dir = std::filesystem::path(path).parent_path().string();
+                driver::MigrateResult m = driver::migrate(std::make_shared<const SourceFile>(path, text), imports);
                 if (m.edits > 0)
                   std::cerr << fmt::format("proviso: note: {}: {} edit{} by --fix\n", path, m.edits,
                                            m.edits == 1 ? "" : "s");

@@ -328,8 +328,11 @@ struct TestDecl {
   std::vector<TestExpect> expects;
 };
 
+// `import stdlib.holidays` (a standard module, built into proviso) or `import "lib/hours.policy"`
+// (a module file, relative to the directory of the file that imports it).
 struct ImportDecl {
-  Ident path;  // dotted, e.g. "stdlib.holidays"
+  Ident path;            // the dotted name, or the file's path unescaped (its span has the quotes)
+  bool is_file = false;  // the quoted form
 };
 
 enum class DeclKind { Import, Enum, Record, Input, Value, Calendar, Holidays, Table, Exclusions, Fixture, Test };

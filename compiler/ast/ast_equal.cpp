@@ -113,7 +113,9 @@ bool equal(const Decl& a, const Decl& b) {
   if (a.kind() != b.kind()) return false;
   if (!part(a) || !part(b)) return !part(a) && !part(b);
   switch (a.kind()) {
-    case DeclKind::Import: return eq_ident(a.import_decl()->path, b.import_decl()->path);
+    case DeclKind::Import:
+      return a.import_decl()->is_file == b.import_decl()->is_file &&
+             eq_ident(a.import_decl()->path, b.import_decl()->path);
     case DeclKind::Enum:
       return eq_ident(a.enum_decl()->name, b.enum_decl()->name) &&
              eq_vec(a.enum_decl()->members, b.enum_decl()->members, eq_ident);

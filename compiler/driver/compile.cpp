@@ -1,4 +1,4 @@
-// Reads a policy, parses it and the stdlib modules it imports, and checks the whole.
+// Reads a policy, parses it and the modules it imports, and checks the whole.
 #include "compiler/driver/compile.h"
 #include <proviso/rt/error.h>
 
@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -15,7 +16,6 @@
 
 #include "compiler/sema/check.h"
 #include "grammar/parser.h"
-#include "stdlib/stdlib.h"
 
 namespace proviso::driver {
 
@@ -47,7 +47,9 @@ CompileResult compile_file(const std::string& path) {
       return result;
     }
   }
-  return compile_source(std::make_shared<const SourceFile>(path, std::move(text)));
+  ImportOptions imports;
+  imports.base_dir = std::filesystem::path(path).parent_path().string();
+  return compile_source(std::make_shared<const SourceFile>(path, std::move(text)), imports);
 }
 
 bool verify_ir_enabled() {
@@ -62,7 +64,7 @@ bool verify_ir_enabled() {
 #endif
 }
 
-CompileResult compile_source(SourcePtr source) {
+CompileResult compile_source(SourcePtr source, const ImportOptions& imports) {
   CompileResult result;
   syntax::ParseResult main = syntax::parse(source);
   result.diagnostics.append(main.diagnostics);
@@ -70,38 +72,14 @@ CompileResult compile_source(SourcePtr source) {
     result.diagnostics.sort();
     return result;
   }
-  // Imports: stdlib modules embedded in the binary.
-  std::vector<syntax::ParseResult> parsed;
-  parsed.reserve(main.module.decls.size());
-  for (const ast::Decl& d : main.module.decls) {
-    if (d.kind() != ast::DeclKind::Import) continue;
-    const std::string& name = d.import_decl()->path.text;
-    const stdlib::Module* found = nullptr;
-    std::vector<std::string> names;
-    for (const auto& m : stdlib::modules()) {
-      names.push_back(std::string(m.name));
-      if (m.name == name) found = &m;
-    }
-    if (!found) {
-      auto& diag = result.diagnostics.error(source, d.import_decl()->path.span, Code::UnknownImport,
-                                            fmt::format("there is no module `{}`", name));
-      diag.help = fmt::format("the modules are {}", fmt::join(names, ", "));
-      continue;
-    }
-    bool already = false;
-    for (const auto& p : parsed) already |= p.module.header.name.text == name;
-    if (already) continue;
-    auto src = std::make_shared<const SourceFile>(std::string(found->path), std::string(found->source));
-    parsed.push_back(syntax::parse(src));
-    result.diagnostics.append(parsed.back().diagnostics);
-  }
+  std::vector<LoadedModule> loaded = load_modules(main.module, imports, &result.diagnostics);
   if (result.diagnostics.has_errors()) {
     result.diagnostics.sort();
     return result;
   }
-  std::vector<const ast::Module*> imports;
-  for (const auto& p : parsed) imports.push_back(&p.module);
-  sema::CheckResult checked = sema::check(main.module, imports);
+  std::vector<sema::ImportedModule> modules;
+  for (const LoadedModule& m : loaded) modules.push_back({&m.parsed.module, m.imports});
+  sema::CheckResult checked = sema::check(main.module, modules);
   result.diagnostics.append(checked.diagnostics);
   if (checked.program && !result.diagnostics.has_errors()) {
     // The IR verifier, in builds made for finding bugs (PROVISO_VERIFY_IR) and in the tests

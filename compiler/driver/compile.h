@@ -1,10 +1,11 @@
-// The front half of the pipeline in one call: read a file, parse it (with the stdlib modules
-// it imports), check it, and give the typed IR plus every diagnostic.
+// The front half of the pipeline in one call: read a file, parse it (with the modules it
+// imports, compiler/driver/modules.h), check it, and give the typed IR plus every diagnostic.
 #pragma once
 #include <memory>
 #include <string>
 
 #include "compiler/ast/diagnostic.h"
+#include "compiler/driver/modules.h"
 #include "compiler/ir/program.h"
 
 namespace proviso::driver {
@@ -16,9 +17,11 @@ struct CompileResult {
 };
 
 // Reads `path` ("-" is not accepted here). An unreadable file is an error diagnostic
-// without a source location.
+// without a source location. Its `import "PATH"` files are read relative to its directory.
 CompileResult compile_file(const std::string& path);
-CompileResult compile_source(SourcePtr source);
+// Compiles text. Without `imports.base_dir` the text has no file behind it: it may import the
+// standard modules only (a file import is an error), and no file is read.
+CompileResult compile_source(SourcePtr source, const ImportOptions& imports = {});
 
 // Whether compile_source runs the IR verifier (ir/verifier.h) on every program it makes:
 // always in builds with PROVISO_VERIFY_IR (Debug and the sanitizer build), else when the

@@ -18,6 +18,7 @@
 #include "compiler/ast/ast.h"
 #include "compiler/explain/render.h"
 #include "grammar/parser.h"
+#include "stdlib/stdlib.h"
 
 namespace proviso::driver {
 namespace {
@@ -403,7 +404,25 @@ class Doc {
     if (!p_.version.empty()) out_ += fmt::format("- Version: {}\n", p_.version);
     if (p_.effective) out_ += fmt::format("- Effective: {}\n", rt::format_date(*p_.effective));
     if (p_.home_zone != ir::kNoNode) out_ += fmt::format("- Home zone: `{}`\n", node_text(p_, p_.home_zone));
+    if (std::string modules = imported_modules(); !modules.empty()) out_ += "- Imports: " + modules + "\n";
     out_ += "\n";
+  }
+
+  // Every module the policy imports, directly or through other modules (their declarations are
+  // all in scope): its name, and its file unless it is built in.
+  std::string imported_modules() const {
+    std::vector<std::string> parts;
+    for (size_t f = 1; f < sources_.size() && f < p_.files.size(); ++f) {
+      const ast::Module* m = sources_[f].module();
+      if (!m || !p_.files[f]) continue;
+      const SourceFile& file = *p_.files[f];
+      bool built_in = std::any_of(stdlib::modules().begin(), stdlib::modules().end(), [&](const stdlib::Module& s) {
+        return s.path == file.path() && s.source == file.text();
+      });
+      parts.push_back(built_in ? fmt::format("`{}` (built in)", m->header.name.text)
+                               : fmt::format("`{}` (`{}`)", m->header.name.text, file.path()));
+    }
+    return joined(parts, ", ");
   }
 
   // The fields of `input NAME { ... }` or `record NAME { ... }` as written, or null.

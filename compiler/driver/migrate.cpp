@@ -14,14 +14,14 @@ bool is_migration(Code code) { return code == Code::DaysAsWorkingTime || code ==
 
 }  // namespace
 
-MigrateResult migrate(SourcePtr source) {
+MigrateResult migrate(SourcePtr source, const ImportOptions& imports) {
   MigrateResult out;
   out.text = std::string(source->text());
   // Each round fixes what the checker reports; a fix never creates a migration diagnostic of
   // its own text, so a second round only finds those a poisoned expression hid in the first.
   constexpr int kRounds = 4;
   for (int round = 0; round < kRounds; ++round) {
-    CompileResult r = compile_source(std::make_shared<const SourceFile>(source->path(), out.text));
+    CompileResult r = compile_source(std::make_shared<const SourceFile>(source->path(), out.text), imports);
     std::vector<Fix> fixes;
     for (const Diagnostic& d : r.diagnostics.items()) {
       if (!is_migration(d.code) || d.source.get() == nullptr || d.source->path() != source->path()) continue;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "compiler/ast/source.h"
+#include "compiler/driver/modules.h"
 
 namespace proviso::driver {
 
@@ -15,7 +16,8 @@ struct MigrateResult {
 
 // Checks `source`, applies the fixes of its P0084 and P0085 diagnostics,
 // and repeats on the result until none is left (a rewrite can expose another), at most a few
-// rounds. Other diagnostics are left for the author; the text is not formatted here.
-MigrateResult migrate(SourcePtr source);
+// rounds. Other diagnostics are left for the author; the text is not formatted here. The
+// modules it imports are read as `imports` says (they are checked with it, not rewritten).
+MigrateResult migrate(SourcePtr source, const ImportOptions& imports = {});
 
 }  // namespace proviso::driver

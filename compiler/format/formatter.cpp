@@ -145,9 +145,14 @@ class Formatter {
     return printer_.flat(*e);
   }
 
+  // As written: a standard module by its dotted name, a module file by its quoted path.
+  void import_decl(const ast::ImportDecl& i, const Decl& d) {
+    out_.add(0, "import " + (i.is_file ? ExprPrinter::quote(i.path.text) : i.path.text), d.span.begin, d.span.end);
+  }
+
   void decl(const Decl& d) {
     switch (d.kind()) {
-      case DeclKind::Import: out_.add(0, "import " + d.import_decl()->path.text, d.span.begin, d.span.end); return;
+      case DeclKind::Import: return import_decl(*d.import_decl(), d);
       case DeclKind::Enum: return enum_decl(d);
       case DeclKind::Record:
         return fields_block("record " + d.record_decl()->name.text, d.record_decl()->fields, d,

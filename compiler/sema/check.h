@@ -1,4 +1,4 @@
-// Semantic analysis: from the AST of a policy (and the stdlib modules it imports) to the
+// Semantic analysis: from the AST of a policy (and the modules it imports) to the
 // typed IR. Takes: parsed modules. Gives: an ir::Program when there are no errors, and
 // every diagnostic (errors and warnings), sorted by position.
 // Checks: names (with "did you mean" hints), types and units, integer ranges, optionals
@@ -19,8 +19,16 @@ struct CheckResult {
   Diagnostics diagnostics;
 };
 
-// `imports` are the parsed library modules the main module imports, in import order.
-CheckResult check(const ast::Module& main, const std::vector<const ast::Module*>& imports);
+// A module that the main module imports, directly or through other modules.
+struct ImportedModule {
+  const ast::Module* module = nullptr;
+  std::vector<int> imports;  // positions in the same list of the modules this one imports
+};
+
+// `imports` in the order of compiler/driver/modules.h (Program::files[1..]). The policy sees
+// every declaration of every module, in one namespace (a name declared twice is an error); a
+// module sees its own and those of the modules it imports, directly or through others.
+CheckResult check(const ast::Module& main, const std::vector<ImportedModule>& imports);
 
 // "did you mean" support (shared with the parser): see compiler/ast/diagnostic.h.
 using proviso::closest_name;

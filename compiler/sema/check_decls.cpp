@@ -76,7 +76,7 @@ std::optional<int64_t> parse_int(const std::string& s) {
 
 void Checker::collect(const ast::Module& module, int file) {
   if (file > 0 && !module.header.is_module) {
-    // INVARIANT: every stdlib module is a `module` (only stdlib modules can be imported).
+    // INVARIANT: only modules are imported (compiler/driver/modules.cpp refuses a policy file).
     error(file, module.header.span, Code::Internal, "only library modules can be imported");
   }
   for (const ast::Decl& d : module.decls) {
@@ -113,8 +113,8 @@ void Checker::collect(const ast::Module& module, int file) {
       if (prev->file == file) {
         diag.related.push_back({prev->span, "first declared here"});
       } else {
-        diag.help = fmt::format("`{}` is already declared by the imported module `{}`", name.text,
-                                imports_[prev->file - 1]->header.name.text);
+        diag.help = fmt::format("`{}` is already declared by the imported module `{}` (`{}`)", name.text,
+                                imports_[prev->file - 1]->header.name.text, program_->files[prev->file]->path());
       }
       continue;
     }
@@ -210,7 +210,7 @@ ir::Type Checker::resolve_type(const ast::TypeExpr& t, int file, const std::stri
     }
     return ty;
   }
-  Symbol* sym = find_symbol(n);
+  Symbol* sym = find_symbol(n, file);
   if (sym && sym->kind == SymKind::Enum) {
     sym->used = true;
     check_enum(*sym);
@@ -224,10 +224,12 @@ ir::Type Checker::resolve_type(const ast::TypeExpr& t, int file, const std::stri
   std::vector<std::string> candidates;
   for (const auto& [k, v] : builtin) candidates.push_back(k);
   for (const auto& [name, s] : symbols_)
-    if (s.kind == SymKind::Enum || s.kind == SymKind::Record) candidates.push_back(name);
+    if ((s.kind == SymKind::Enum || s.kind == SymKind::Record) && sees(file, s)) candidates.push_back(name);
   auto& d = error(file, t.name.span, Code::UnknownType, fmt::format("unknown type `{}`", n));
   std::string hint = closest_name(n, candidates);
-  if (!hint.empty()) {
+  if (std::string unseen = unseen_help(n, file); !unseen.empty()) {
+    d.help = std::move(unseen);
+  } else if (!hint.empty()) {
     d.help = fmt::format("did you mean `{}`?", hint);
     d.fixes.push_back({t.name.span, hint});
   }
@@ -255,6 +257,7 @@ void Checker::check_enum(Symbol& sym) {
     error(sym.file, e.name.span, Code::Internal, fmt::format("`{}` has no members", e.name.text));
   sym.index = static_cast<int>(program_->schema.enums.size());
   program_->schema.enums.push_back(std::move(def));
+  enum_files_.push_back(sym.file);
 }
 
 void Checker::check_record(Symbol& sym) {
@@ -733,6 +736,8 @@ void Checker::check_tests(const ast::Module& module) {
 void Checker::report_unused() {
   // With errors, a name often looks unused only because its use was misspelled.
   if (diags_.has_errors()) return;
+  // A module checked on its own declares what the policies that import it use.
+  if (main_.header.is_module) return;
   for (auto& [name, sym] : symbols_) {
     if (sym.used || sym.file != 0) continue;
     const ast::Decl& d = *sym.decl;

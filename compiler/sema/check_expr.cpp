@@ -198,6 +198,7 @@ std::optional<int32_t> ExprChecker::enum_member(const std::string& n, const Type
   std::optional<int32_t> found;
   int count = 0;
   for (size_t i = 0; i < enums.size(); ++i) {
+    if (!checker_.sees_enum(scope_.file, static_cast<int>(i))) continue;
     int m = enums[i].find(n);
     if (m >= 0) {
       ++count;
@@ -215,7 +216,7 @@ bool ExprChecker::is_unresolved_bare_name(const ast::Expr& e) const {
   if (x.kind != ast::ExprKind::Name) return false;
   for (const auto& l : scope_.locals)
     if (l.first == x.name.text) return false;
-  return checker_.find_symbol(x.name.text) == nullptr;
+  return checker_.find_symbol(x.name.text, scope_.file) == nullptr;
 }
 
 NodeId ExprChecker::narrow(NodeId id, const ast::Expr& e) {
@@ -237,7 +238,7 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
       return narrow(checker_.emit(std::move(l), scope_.file, e.span), e);
     }
   }
-  if (Symbol* sym = checker_.find_symbol(n)) {
+  if (Symbol* sym = checker_.find_symbol(n, scope_.file)) {
     sym->used = true;
     switch (sym->kind) {
       case SymKind::Input: {
@@ -327,13 +328,17 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
     checker_.suggest_member(d, en, e.name.text, e.name.span);
     return poison(e);
   }
-  std::vector<std::string> candidates = checker_.symbol_names();
+  std::vector<std::string> candidates = checker_.symbol_names(scope_.file);
   for (const auto& l : scope_.locals) candidates.push_back(l.first);
-  for (const auto& en : checker_.program_->schema.enums)
-    for (const auto& m : en.members) candidates.push_back(m);
+  const auto& enums = checker_.program_->schema.enums;
+  for (size_t i = 0; i < enums.size(); ++i)
+    if (checker_.sees_enum(scope_.file, static_cast<int>(i)))
+      for (const auto& m : enums[i].members) candidates.push_back(m);
   auto& d = err(e, Code::UnknownName, fmt::format("unknown name `{}`", n));
   std::string best = closest_name(n, candidates);
-  if (!best.empty()) {
+  if (std::string unseen = checker_.unseen_help(n, scope_.file); !unseen.empty()) {
+    d.help = std::move(unseen);
+  } else if (!best.empty()) {
     d.help = fmt::format("did you mean `{}`?", best);
     d.fixes.push_back({e.name.span, best});
   }
@@ -344,7 +349,7 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
   const ast::Expr& base = strip_parens(*e.operand);
   // `Enum.Member` and `table.column`
   if (base.kind == ast::ExprKind::Name && !is_unresolved_bare_name(base)) {
-    Symbol* sym = checker_.find_symbol(base.name.text);
+    Symbol* sym = checker_.find_symbol(base.name.text, scope_.file);
     bool shadowed = false;
     for (const auto& l : scope_.locals) shadowed |= l.first == base.name.text;
     if (sym && !shadowed && sym->kind == SymKind::Enum) {

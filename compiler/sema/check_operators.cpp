@@ -127,7 +127,7 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
       if (rhs.kind == ast::ExprKind::Literal && rhs.lit == ast::LitKind::Always) rhs_is_calendar = true;
       if (rhs.kind == ast::ExprKind::Pausing) rhs_is_calendar = true;
       if (rhs.kind == ast::ExprKind::Name) {
-        Symbol* sym = checker_.find_symbol(rhs.name.text);
+        Symbol* sym = checker_.find_symbol(rhs.name.text, scope_.file);
         if (sym && sym->kind == SymKind::Calendar) rhs_is_calendar = true;
         if (sym && sym->kind == SymKind::Value) {
           checker_.ensure_value(*sym);

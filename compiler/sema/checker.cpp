@@ -8,11 +8,35 @@
 
 namespace proviso::sema {
 
-Checker::Checker(const ast::Module& main, const std::vector<const ast::Module*>& imports)
-    : main_(main), imports_(imports), program_(std::make_shared<ir::Program>()) {
+Checker::Checker(const ast::Module& main, const std::vector<ImportedModule>& imports)
+    : main_(main), program_(std::make_shared<ir::Program>()) {
   program_->files.push_back(main.source);
-  for (const ast::Module* m : imports_) program_->files.push_back(m->source);
+  for (const ImportedModule& m : imports) {
+    imports_.push_back(m.module);
+    program_->files.push_back(m.module->source);
+  }
+  // What each file sees: the policy everything; a module itself and what it imports, directly
+  // or not. A module comes after the modules it imports, so theirs are complete by then.
+  size_t n = program_->files.size();
+  sees_.assign(n, std::vector<bool>(n, false));
+  sees_[0].assign(n, true);
+  for (size_t i = 0; i < imports.size(); ++i) {
+    std::vector<bool>& row = sees_[i + 1];
+    row[i + 1] = true;
+    for (int j : imports[i].imports) {
+      if (j < 0 || static_cast<size_t>(j) >= i) continue;  // INVARIANT: imports come first
+      for (size_t k = 0; k < n; ++k)
+        if (sees_[j + 1][k]) row[k] = true;
+    }
+  }
 }
+
+bool Checker::sees_file(int from, int file) const {
+  return from >= 0 && static_cast<size_t>(from) < sees_.size() && file >= 0 &&
+         static_cast<size_t>(file) < sees_.size() && sees_[from][file];
+}
+
+bool Checker::sees(int from, const Symbol& sym) const { return sees_file(from, sym.file); }
 
 Diagnostic& Checker::error(int file, Span span, Code code, std::string message) {
   return diags_.error(program_->files[file], span, code, std::move(message));
@@ -42,10 +66,29 @@ ir::NodeId Checker::emit_const(ir::Value value, ir::Type type, int file, Span sp
   return emit(std::move(n), file, span);
 }
 
-Symbol* Checker::find_symbol(const std::string& name) {
+Symbol* Checker::find_symbol(const std::string& name, int from) {
   auto in = input_symbols_.find(name);
-  if (in != input_symbols_.end()) return &in->second;
-  return find_declared(name);
+  if (in != input_symbols_.end() && sees(from, in->second)) return &in->second;
+  Symbol* sym = find_declared(name);
+  return sym && sees(from, *sym) ? sym : nullptr;
+}
+
+bool Checker::sees_enum(int from, int id) const {
+  return id >= 0 && static_cast<size_t>(id) < enum_files_.size() && sees_file(from, enum_files_[id]);
+}
+
+std::string Checker::unseen_help(const std::string& name, int from) const {
+  const Symbol* sym = nullptr;
+  if (auto in = input_symbols_.find(name); in != input_symbols_.end()) sym = &in->second;
+  if (auto it = symbols_.find(name); !sym && it != symbols_.end()) sym = &it->second;
+  if (!sym || sees(from, *sym)) return "";
+  const std::string& where = program_->files[sym->file]->path();
+  std::string place = sym->file == 0 ? fmt::format("the policy `{}`", where)
+                                     : fmt::format("`{}`, which this module does not import", where);
+  return fmt::format(
+      "`{}` is declared in {}: a module sees only its own declarations and those of the modules it "
+      "imports",
+      name, place);
 }
 
 Symbol* Checker::find_declared(const std::string& name) {
@@ -53,10 +96,12 @@ Symbol* Checker::find_declared(const std::string& name) {
   return it == symbols_.end() ? nullptr : &it->second;
 }
 
-std::vector<std::string> Checker::symbol_names() const {
+std::vector<std::string> Checker::symbol_names(int from) const {
   std::vector<std::string> names;
-  for (const auto& [name, sym] : symbols_) names.push_back(name);
-  for (const auto& [name, sym] : input_symbols_) names.push_back(name);
+  for (const auto& [name, sym] : symbols_)
+    if (sees(from, sym)) names.push_back(name);
+  for (const auto& [name, sym] : input_symbols_)
+    if (sees(from, sym)) names.push_back(name);
   return names;
 }
 
@@ -168,7 +213,7 @@ bool Checker::within_size_limits(const ast::Module& module, int file) {
   return ok;
 }
 
-CheckResult check(const ast::Module& main, const std::vector<const ast::Module*>& imports) {
+CheckResult check(const ast::Module& main, const std::vector<ImportedModule>& imports) {
   Checker checker(main, imports);
   return checker.run();
 }

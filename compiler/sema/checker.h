@@ -47,7 +47,7 @@ struct Scope {
 
 class Checker {
  public:
-  Checker(const ast::Module& main, const std::vector<const ast::Module*>& imports);
+  Checker(const ast::Module& main, const std::vector<ImportedModule>& imports);
   CheckResult run();
 
   // ---- shared helpers (checker.cpp) ----
@@ -64,7 +64,17 @@ class Checker {
   const ir::Node& node(ir::NodeId id) const { return program_->nodes[id]; }
   ir::Type type_of(ir::NodeId id) const { return id < 0 ? ir::Type::error() : program_->nodes[id].type; }
   std::string show(const ir::Type& t) const { return ir::to_string(t, program_->schema); }
-  std::vector<std::string> symbol_names() const;
+  // The names that code in file `from` can use (for "did you mean").
+  std::vector<std::string> symbol_names(int from) const;
+  // Whether code in file `from` sees `sym`: the policy sees every file, a module itself and the
+  // modules it imports.
+  bool sees(int from, const Symbol& sym) const;
+  bool sees_file(int from, int file) const;
+  // The `help:` line for `name` unknown in file `from` although another file declares it; ""
+  // when no file does.
+  std::string unseen_help(const std::string& name, int from) const;
+  // Whether code in file `from` sees the enum program_->schema.enums[id] (its bare members).
+  bool sees_enum(int from, int id) const;
 
   // ---- declarations (check_decls.cpp) ----
   void collect(const ast::Module& module, int file);
@@ -81,8 +91,10 @@ class Checker {
   void check_tests(const ast::Module& module);
   void report_unused();
   ir::Type resolve_type(const ast::TypeExpr& t, int file, const std::string& record_name_hint);
-  Symbol* find_symbol(const std::string& name);    // inputs first, then the rest
-  Symbol* find_declared(const std::string& name);  // everything but inputs
+  // The symbol `name` as code in file `from` sees it (null when none, or out of its sight):
+  // inputs first, then the rest.
+  Symbol* find_symbol(const std::string& name, int from);
+  Symbol* find_declared(const std::string& name);  // everything but inputs, in every file
 
   // ---- expressions (check_expr.cpp) ----
   ir::NodeId check_expr(const ast::Expr& e, Scope& scope, const ir::Type* hint = nullptr);
@@ -116,6 +128,8 @@ class Checker {
   // ---- state ----
   const ast::Module& main_;
   std::vector<const ast::Module*> imports_;
+  std::vector<std::vector<bool>> sees_;  // [from][file]: whether code in `from` sees `file`
+  std::vector<int> enum_files_;          // the file of each enum of program_->schema
   std::shared_ptr<ir::Program> program_;
   Diagnostics diags_;
   std::map<std::string, Symbol> symbols_;        // everything but inputs

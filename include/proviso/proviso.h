@@ -72,7 +72,9 @@ void proviso_engine_free(proviso_engine* e);
  * the diagnostics as `proviso check` prints them. Any thread, concurrently too. The policy
  * does not depend on the engine, which may be freed first. */
 proviso_status proviso_compile_file(proviso_engine* e, const char* path, proviso_policy** out);
-/* The same from text of `len` bytes; `name` (may be NULL) names it in diagnostics. */
+/* The same from text of `len` bytes; `name` (may be NULL) names it in diagnostics. Text has no
+ * directory: it may import the standard modules only, and no file is read for it (importing a
+ * module file, `import "lib/x.policy"`, is an error: use proviso_compile_file). */
 proviso_status proviso_compile_text(proviso_engine* e, const char* text, size_t len, const char* name,
                                     proviso_policy** out);
 void proviso_policy_free(proviso_policy* p);

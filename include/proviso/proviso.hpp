@@ -331,7 +331,9 @@ class Engine {
  public:
   explicit Engine(EngineOptions options = {});
   // Reads, checks and prepares a policy for evaluation. Diagnostics (warnings too) come with
-  // the result; a file that cannot be read is an error diagnostic without a location.
+  // the result; a file that cannot be read is an error diagnostic without a location. A file's
+  // module imports (`import "lib/x.policy"`) are read relative to its directory; text has none,
+  // so it may import the standard modules only, and no file is read for it.
   Result<Policy> compile_file(const std::string& path) const;
   Result<Policy> compile_text(std::string_view text, const std::string& name) const;
   const EngineOptions& options() const { return options_; }

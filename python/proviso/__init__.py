@@ -169,10 +169,12 @@ class Policy:
 
 
 def compile(path: str, engine: str = "auto") -> Policy:  # noqa: A001 - the API's name
-    """Reads, checks and prepares a policy file. Raises CompileError with the diagnostics."""
+    """Reads, checks and prepares a policy file, and the module files it imports (relative to its
+    directory). Raises CompileError with the diagnostics."""
     return Policy(_proviso.compile_file(str(path), engine))
 
 
 def compile_text(text: str, name: str = "<text>", engine: str = "auto") -> Policy:
-    """The same from policy text; `name` names it in diagnostics."""
+    """The same from policy text; `name` names it in diagnostics. Text has no directory: it may
+    import the standard modules only (importing a module file is a CompileError)."""
     return Policy(_proviso.compile_text(text, name, engine))

@@ -62,6 +62,22 @@ TEST_CASE("api: a policy with errors gives diagnostics, not a policy") {
   CHECK_FALSE(missing.ok());
 }
 
+TEST_CASE("api: a policy given as text imports no module file, from its file it does") {
+  // Named by the path of the real file, the text still has no directory to import from.
+  std::string path = source_dir() + "/tests/policies/modules/support_terms.policy";
+  auto text = Engine(no_cache(EngineKind::Interpreter)).compile_text(slurp(path), path);
+  REQUIRE_FALSE(text.ok());
+  REQUIRE_FALSE(text.diagnostics().empty());
+  CHECK(text.diagnostics()[0].code == "P0023");
+  CHECK(text.diagnostics()[0].message.find("a policy given as text cannot import files") == 0);
+  auto file = Engine(no_cache(EngineKind::Interpreter)).compile_file(path);
+  REQUIRE(file.ok());
+  CHECK(file.value().info().name == "tests.modules");
+  TestReport report = file.value().run_tests(TestEngines::Interpreter);
+  CHECK(report.passed == 2);
+  CHECK(report.failed == 0);
+}
+
 TEST_CASE("api: metadata, sessions and both engines") {
   auto jit = Engine(no_cache(EngineKind::Jit)).compile_text(kSmall, "small.policy");
   auto interp = Engine(no_cache(EngineKind::Interpreter)).compile_text(kSmall, "small.policy");

@@ -1,6 +1,7 @@
 // `proviso doc` (driver::policy_markdown) on a compiled policy: holiday sets with their rules
 // and dates, `let`s, table `given` expressions and cells as written, and the comments that
 // quote the contract.
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -125,6 +126,21 @@ TEST_CASE("doc lists each holiday set with its rules as written and its dates", 
   CHECK(has(md, "### `us_federal`\n"));
   CHECK(has(md, "United States federal holidays, from `stdlib.holidays`."));
   CHECK_FALSE(has(md, "england_wales"));
+}
+
+TEST_CASE("doc lists the modules a policy imports, directly or through other modules", "[doc]") {
+  CHECK(has(doc_of(kPolicy), "- Home zone: `zone \"America/New_York\"`\n- Imports: `stdlib.holidays` (built in)\n\n"));
+  const char* d = std::getenv("PROVISO_SOURCE_DIR");
+  std::string dir = std::string(d ? d : PROVISO_SOURCE_DIR) + "/tests/policies/modules/";
+  auto r = driver::compile_file(dir + "support_terms.policy");
+  REQUIRE(r.ok());
+  CHECK(has(driver::policy_markdown(*r.program), "- Imports: `stdlib.holidays` (built in), `tests.levels` (`" + dir +
+                                                     "lib/levels.policy`), `tests.hours` (`" + dir +
+                                                     "lib/hours.policy`)\n"));
+  // A policy that imports nothing has no such line.
+  CHECK_FALSE(
+      has(doc_of("policy t.none \"None\"\n\ninput x { n: integer }\n\ndecision d: integer  clause \"1\" = x.n\n"),
+          "Imports"));
 }
 
 TEST_CASE("doc's holiday dates are the runtime's", "[doc]") {

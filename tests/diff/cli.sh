@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `proviso diff` on the command line: exit statuses (0 equivalent, 3 not, 1 bad files, 2 bad
 # command line), --fail-on, the three formats and colour, --decision, --cases (NDJSON, YAML, serve's
-# decision log, a bad record) and --git (modified, added, removed, renamed files).
+# decision log, a bad record), --git (modified, added, removed, renamed files) and policies that
+# import module files (two versions side by side, and --git when only a module changed).
 # Usage: cli.sh PROVISO SOURCE_DIR WORK_DIR
 set -euo pipefail
 PROVISO="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
@@ -163,6 +164,47 @@ python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['equivalent'] i
 (cd "$G" && "$PROVISO" diff --git nosuchrev > "$W/out" 2> "$W/err") && status=0 || status=$?
 [ "$status" = 1 ] || fail "diff --git nosuchrev exited with $status"
 grep -q 'git diff failed' "$W/err" || fail "bad revision: $(cat "$W/err")"
+# Module files: two versions of a policy side by side, each with the modules beside it; the
+# second answers gold tickets in 2 working hours instead of 1.
+MODS="$SRC/tests/policies/modules"
+for v in v1 v2; do
+  mkdir -p "$W/$v/lib"
+  cp "$MODS/support_terms.policy" "$W/$v/support.policy"
+  cp "$MODS/lib/"*.policy "$W/$v/lib/"
+done
+sed -i 's/= 1 business hour$/= 2 business hours/' "$W/v2/lib/hours.policy"
+grep -q '= 2 business hours$' "$W/v2/lib/hours.policy" || fail "the module fixture changed: edit this test"
+run 0 "$W/v1/support.policy" "$W/v1/support.policy"
+run 3 "$W/v1/support.policy" "$W/v2/support.policy" --format json
+python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['decisions'][0]; assert d['name']=='respond_by' and d['status']=='changed', d" "$W/out" ||
+  fail "two versions with modules: $(cat "$W/out")"
+# --git when only the module changed: the policy is compared too, its old version with the
+# modules of the revision (with the working tree's, it would be equivalent).
+M="$W/modrepo"
+mkdir -p "$M"
+cp -r "$W/v1/." "$M/"
+(
+  cd "$M"
+  git init -q
+  git config user.email ci@example.com
+  git config user.name CI
+  git add . && git commit -qm base
+  cp "$W/v2/lib/hours.policy" lib/hours.policy
+)
+(cd "$M" && "$PROVISO" diff --git HEAD --format json > "$W/out" 2> "$W/err") && status=0 || status=$?
+[ "$status" = 3 ] || fail "diff --git with a changed module exited with $status: $(cat "$W/err")"
+python3 - "$W/out" <<'EOF' || fail "--git with a changed module: $(cat "$W/out")"
+import json, sys
+files = {f["path"]: f for f in json.load(open(sys.argv[1]))["files"]}
+assert files["lib/hours.policy"]["file_status"] == "modified", files
+s = files["support.policy"]
+assert s["file_status"] == "unchanged" and s["changed_imports"] == ["lib/hours.policy"], s
+assert s["equivalent"] is False and s["decisions"][0]["status"] == "changed", s
+EOF
+(cd "$M" && "$PROVISO" diff --git HEAD --color never > "$W/out" 2> "$W/err") && status=0 || status=$?
+[ "$status" = 3 ] || fail "diff --git (text) with a changed module exited with $status: $(cat "$W/err")"
+grep -q '^support.policy: unchanged, but it imports lib/hours.policy, which changed$' "$W/out" ||
+  fail "--git text with a changed module: $(cat "$W/out" "$W/err")"
 # A pair no solver decides quickly ends by --timeout with unknown (the guard of 60 s only
 # catches a hang; it is not a speed claim).
 P="$SRC/tests/diff/pathological"

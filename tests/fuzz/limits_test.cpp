@@ -3,6 +3,10 @@
 // exhausted stack. The parser's own limits are also covered by tests/grammar/robustness_test.cpp.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -69,6 +73,39 @@ TEST_CASE("a policy over 8 MiB is refused") {
   auto r = compile("-- " + std::string((8u << 20) + 1, 'x') + "\n");
   CHECK(!r.ok());
   CHECK(has(r, Code::FileTooLarge, "the limit is 8 MiB"));
+}
+
+TEST_CASE("module files import each other at most 64 deep, and each is at most 8 MiB") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("proviso-limits-modules-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name, std::ios::binary | std::ios::trunc) << text;
+  };
+  // m0 imports m1, which imports m2, ... up to m{n-1}.
+  auto chain = [&](int n) {
+    for (int i = 0; i < n; ++i)
+      write("m" + std::to_string(i) + ".policy",
+            "module limits.m" + std::to_string(i) + " \"M\"\n\n" +
+                (i + 1 < n ? "import \"m" + std::to_string(i + 1) + ".policy\"\n" : std::string()) + "const c" +
+                std::to_string(i) + " = 1\n");
+  };
+  write("p.policy", std::string(kHeader) + "import \"m0.policy\"\n\ndecision d: integer  clause \"1\" = c0\n");
+  chain(64);
+  auto deep = driver::compile_file((dir / "p.policy").string());
+  INFO(messages(deep));
+  CHECK(deep.ok());
+  chain(65);
+  auto deeper = driver::compile_file((dir / "p.policy").string());
+  INFO(messages(deeper));
+  CHECK(!deeper.ok());
+  CHECK(has(deeper, Code::NestingTooDeep, "modules import each other more than 64 deep"));
+  // A module file over 8 MiB is not read whole.
+  write("m0.policy", "module limits.m0 \"M\"\n-- " + std::string(8u << 20, 'x') + "\nconst c0 = 1\n");
+  auto large = driver::compile_file((dir / "p.policy").string());
+  CHECK(has(large, Code::UnreadableFile, "it is larger than the limit of 8 MiB for a policy file"));
+  fs::remove_all(dir);
 }
 
 TEST_CASE("expressions deeper than 256 are refused by the checker") {

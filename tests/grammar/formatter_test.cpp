@@ -160,6 +160,15 @@ TEST_CASE("long expressions break before and, or, then, else; brackets hold one 
   CHECK(canonical(in) == expected);
 }
 
+TEST_CASE("imports are kept as written: a dotted name, or a quoted path with its escapes") {
+  CHECK(
+      canonical("policy a \"T\"\nimport   \"lib/hours.policy\"\nimport stdlib.holidays\nimport \"a\\\\b.policy\"\n") ==
+      "policy a \"T\"\n\nimport \"lib/hours.policy\"\nimport stdlib.holidays\nimport \"a\\\\b.policy\"\n");
+  // A quoted path and a dotted name are different imports, even with the same text.
+  CHECK_FALSE(ast::equal(parse_text("policy a \"T\"\nimport \"stdlib.holidays\"\n").module,
+                         parse_text("policy a \"T\"\nimport stdlib.holidays\n").module));
+}
+
 TEST_CASE("user parentheses are kept, none are added, units are singular for 1") {
   CHECK(canonical("policy a \"T\"\nlet x = ((a)) + (b * c) - 1 hours + 1 business days + 2 week + 1 months\n") ==
         "policy a \"T\"\n\nlet x = ((a)) + (b * c) - 1 hour + 1 business day + 2 weeks + 1 month\n");

@@ -65,6 +65,24 @@ TEST_CASE("the header: policy or module, dotted name, title, clauses in any orde
   CHECK_FALSE(untitled.module.header.title.has_value());
 }
 
+TEST_CASE("import: a standard module by its dotted name, a module file by its path in quotes") {
+  auto r = ok("import stdlib.holidays\nimport \"lib/hours.policy\"\nimport \"we\\\"ird.policy\"\n");
+  const auto& d = r.module.decls;
+  REQUIRE(d.size() == 3);
+  CHECK_FALSE(d[0].import_decl()->is_file);
+  CHECK(d[0].import_decl()->path.text == "stdlib.holidays");
+  CHECK(d[1].import_decl()->is_file);
+  CHECK(d[1].import_decl()->path.text == "lib/hours.policy");
+  // The span has the quotes (diagnostics underline the path as written); the text is unescaped.
+  CHECK(r.module.source->slice(d[1].import_decl()->path.span) == "\"lib/hours.policy\"");
+  CHECK(d[2].import_decl()->path.text == "we\"ird.policy");
+
+  auto bare = parse_text(std::string(kHeader) + "import 42\n");
+  CHECK(errors(bare) ==
+        "2:8: expected a module after `import`: a standard one such as `stdlib.holidays`, or a file in quotes such as "
+        "`\"lib/hours.policy\"`\n");
+}
+
 TEST_CASE("import, enum, record, inputs") {
   auto r =
       ok("import stdlib.holidays\n"

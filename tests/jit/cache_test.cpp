@@ -340,6 +340,46 @@ TEST_CASE("compiled policies: forged and altered objects are never loaded") {
   }
 }
 
+TEST_CASE("the cache key follows the module files a policy imports") {
+  // The key holds the serialized program (jit::serialize_program), which holds what the
+  // modules contribute: a module edit that changes the code is a new entry, one that changes
+  // only comments is the same entry.
+  TempDir sources, cache;
+  fs::create_directories(sources.path / "lib");
+  auto write_module = [&](const std::string& limit, const std::string& comment) {
+    std::ofstream(sources.path / "lib" / "limits.policy", std::ios::binary | std::ios::trunc)
+        << "module t.limits \"Limits\"\n\n-- " << comment << "\nconst limit = " << limit << "\n";
+  };
+  std::ofstream(sources.path / "p.policy", std::ios::binary)
+      << "policy t.p \"P\"\n\nimport \"lib/limits.policy\"\n\ninput x { n: integer 1..3 }\n\n"
+         "decision over: bool  clause \"1\" = x.n > limit\n";
+  jit::JitOptions options;
+  options.cache_dir = cache.str();
+  auto create = [&] {
+    auto r = driver::compile_file((sources.path / "p.policy").string());
+    INFO(render_all(r.diagnostics));
+    REQUIRE(r.ok());
+    auto created = jit::CompiledPolicy::create(*r.program, options);
+    REQUIRE(created.ok());
+    return std::make_pair(created.policy->info().cache_hit, created.policy->info().cache_path);
+  };
+  write_module("2", "two");
+  auto [first_hit, first_path] = create();
+  CHECK_FALSE(first_hit);
+  write_module("2", "still two, reworded");
+  auto [comment_hit, comment_path] = create();
+  CHECK(comment_hit);
+  CHECK(comment_path == first_path);
+  write_module("1", "one");
+  auto [edit_hit, edit_path] = create();
+  CHECK_FALSE(edit_hit);
+  CHECK(edit_path != first_path);
+  write_module("2", "two");
+  auto [back_hit, back_path] = create();
+  CHECK(back_hit);
+  CHECK(back_path == first_path);
+}
+
 TEST_CASE("the cache key changes with the JIT's sources") {
   // The hash is generated at build time from compiler/jit, compiler/ir and runtime sources
   // (compiler/jit/source_hash.cmake); tests/cli/source_hash.sh checks the build dependency.
