@@ -27,6 +27,9 @@ std::string source_dir() {
 }
 
 std::string fixture(const std::string& relative) { return source_dir() + "/tests/policies/modules/" + relative; }
+// Modules and policies that must not compile, kept out of tests/policies (whose every policy
+// passes `proviso test`).
+std::string broken_fixture() { return source_dir() + "/tests/data/broken_modules/"; }
 
 // "FILE:LINE:COLUMN: message [CODE name]" of every error, FILE relative to `base`.
 std::vector<std::string> errors(const driver::CompileResult& r, const std::string& base = "") {
@@ -119,7 +122,7 @@ TEST_CASE("a module checked on its own: its imports are followed, its declaratio
 }
 
 TEST_CASE("an import cycle is an error at the import that closes it, naming the chain", "[modules]") {
-  std::string dir = fixture("broken/");
+  std::string dir = broken_fixture();
   auto r = driver::compile_file(dir + "imports_cycle.policy");
   CHECK(errors(r, dir) ==
         std::vector<std::string>{"cycle_b.policy:4:8: importing `cycle_a.policy` here closes a cycle: " + dir +
@@ -135,7 +138,7 @@ TEST_CASE("an import cycle is an error at the import that closes it, naming the 
 }
 
 TEST_CASE("a missing module file is an error at the import's path", "[modules]") {
-  std::string dir = fixture("broken/");
+  std::string dir = broken_fixture();
   auto r = driver::compile_file(dir + "imports_missing.policy");
   CHECK(errors(r, dir) == std::vector<std::string>{"imports_missing.policy:4:8: cannot read `" + dir +
                                                    "no_such_module.policy`: no such file or directory "
@@ -145,7 +148,7 @@ TEST_CASE("a missing module file is an error at the import's path", "[modules]")
 }
 
 TEST_CASE("a policy file cannot be imported", "[modules]") {
-  std::string dir = fixture("broken/");
+  std::string dir = broken_fixture();
   auto r = driver::compile_file(dir + "imports_policy.policy");
   CHECK(errors(r, dir) == std::vector<std::string>{"imports_policy.policy:4:8: `" + fixture("") +
                                                    "support_terms.policy` is a policy, not a module "
@@ -156,7 +159,7 @@ TEST_CASE("a policy file cannot be imported", "[modules]") {
 }
 
 TEST_CASE("a syntax error in a module is reported in the module's file", "[modules]") {
-  std::string dir = fixture("broken/");
+  std::string dir = broken_fixture();
   auto r = driver::compile_file(dir + "imports_bad_syntax.policy");
   CHECK(errors(r, dir) ==
         std::vector<std::string>{"bad_syntax.policy:5:14: expected `=` and the constant's value [P0001 syntax]"});
@@ -164,7 +167,7 @@ TEST_CASE("a syntax error in a module is reported in the module's file", "[modul
 }
 
 TEST_CASE("a module sees its own declarations and its imports', not the policy's", "[modules]") {
-  std::string dir = fixture("broken/");
+  std::string dir = broken_fixture();
   auto r = driver::compile_file(dir + "imports_peeking_module.policy");
   CHECK(errors(r, dir) == std::vector<std::string>{"peeks.policy:5:24: unknown name `ticket` [P0017 unknown-name]"});
   CHECK(only_error(r).help == "`ticket` is declared in the policy `" + dir +
