@@ -347,12 +347,8 @@ NodeId ExprChecker::date_part(const ast::Expr& e, const Builtin& b, const Type*)
 NodeId ExprChecker::sla_progress(const ast::Expr& e, const Builtin& b, const Type*) {
   NodeId start = argument_as(e, b, 0, TypeKind::DateTime);
   NodeId target = argument_as(e, b, 1, TypeKind::BusinessDuration);
-  NodeId now = checker_.check_as(*e.args[2], scope_, Type::of(TypeKind::DateTime),
-                                 fmt::format("the third argument of `{}`", b.name), Code::TypeMismatch);
-  now = present(now, *e.args[2]);
-  NodeId cal = checker_.check_as(*e.args[3], scope_, Type::of(TypeKind::Calendar),
-                                 fmt::format("the fourth argument of `{}`", b.name), Code::TypeMismatch);
-  cal = present(cal, *e.args[3]);
+  NodeId now = argument_as(e, b, 2, TypeKind::DateTime);
+  NodeId cal = argument_as(e, b, 3, TypeKind::Calendar);
   for (NodeId x : {start, target, now, cal})
     if (checker_.type_of(x).is_error()) return poison(e);
   NodeId length = node(Op::BDurLength, Type::of(TypeKind::Duration), *e.args[1], target, ir::kNoNode, cal);

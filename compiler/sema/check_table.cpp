@@ -482,6 +482,13 @@ std::optional<ir::Value> Checker::literal_value(ir::NodeId id) const {
     case ir::Op::MoneyNeg:
       if (auto v = literal_value(n.a)) return ir::Value(rt::negate(v->as_money()));
       return std::nullopt;
+    // A negated literal cannot overflow: the smallest integer has no positive literal.
+    case ir::Op::IntNeg:
+      if (auto v = literal_value(n.a)) return ir::Value(-v->as_int());
+      return std::nullopt;
+    case ir::Op::DurNeg:
+      if (auto v = literal_value(n.a)) return ir::Value(ir::DurationValue{-v->as_duration()});
+      return std::nullopt;
     default: return std::nullopt;
   }
 }
