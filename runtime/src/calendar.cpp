@@ -231,20 +231,31 @@ Expected<const Calendar::YearTable*> Calendar::build_year_table(int year) const 
   std::lock_guard lock(tables_->mu);
   if (auto it = tables_->owned.find(year); it != tables_->owned.end()) return it->second.get();
   std::vector<Date> holidays;
+  std::vector<PartialDay> partial;
   if (holidays_) {
     auto h = holidays_->dates_in_year(year);
     if (!h) return h.take_error();
     holidays = std::move(*h);
+    auto p = holidays_->partial_days_in_year(year);
+    if (!p) return p.take_error();
+    partial = std::move(*p);
   }
   auto table = std::make_unique<YearTable>();
   Date first = static_cast<Date>(detail::days_from_civil(year, 1, 1));
   Date end = static_cast<Date>(detail::days_from_civil(year + 1, 1, 1));
-  std::size_t h = 0;
+  std::size_t h = 0, pd = 0;
   Duration total = 0;
+  std::vector<TimeRange> cut;
   for (Date d = first; d < end; ++d) {
     while (h < holidays.size() && holidays[h] < d) ++h;
     if (h < holidays.size() && holidays[h] == d) continue;
-    for (const TimeRange& r : hours_.days[weekday(d)]) {
+    const std::vector<TimeRange>* ranges = &hours_.days[weekday(d)];
+    while (pd < partial.size() && partial[pd].date < d) ++pd;
+    if (pd < partial.size() && partial[pd].date == d) {
+      cut = common_ranges(*ranges, partial[pd].open);
+      ranges = &cut;
+    }
+    for (const TimeRange& r : *ranges) {
       // INVARIANT: to_instant is non-decreasing in wall-clock time, so intervals stay sorted
       // and disjoint; a range swallowed by a DST gap comes out empty and is dropped.
       Instant s = zone_->to_instant(d, r.start), e = zone_->to_instant(d, r.end);
@@ -410,6 +421,28 @@ Expected<std::vector<Date>> Calendar::holidays_between(Instant a, Instant b) con
     if (!dates) return dates.take_error();
     for (Date d : *dates)
       if (d >= da && d <= db && !hours_.days[weekday(d)].empty()) out.push_back(d);
+  }
+  return out;
+}
+
+Expected<std::vector<PartialDay>> Calendar::partial_days_between(Instant a, Instant b) const {
+  if (base_) return base_->partial_days_between(a, b);
+  std::vector<PartialDay> out;
+  if (always_ || !holidays_ || b < a) return out;
+  Date da = zone_->local_date(a), db = zone_->local_date(b);
+  int ya = civil(da).year, yb = civil(db).year;
+  if (yb - ya > kMaxSpanYears)
+    return make_error(ErrorCode::OutOfRange,
+                      fmt::format("partial days over more than {} years are not listed", kMaxSpanYears));
+  for (int year = ya; year <= yb; ++year) {
+    auto days = holidays_->partial_days_in_year(year);
+    if (!days) return days.take_error();
+    for (const PartialDay& p : *days) {
+      if (p.date < da || p.date > db) continue;
+      const std::vector<TimeRange>& usual = hours_.days[weekday(p.date)];
+      std::vector<TimeRange> left = common_ranges(usual, p.open);
+      if (left != usual) out.push_back({p.date, std::move(left)});
+    }
   }
   return out;
 }

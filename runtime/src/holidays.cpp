@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -15,6 +16,25 @@
 namespace proviso::rt {
 
 using detail::days_from_civil;
+
+std::vector<TimeRange> common_ranges(const std::vector<TimeRange>& a, const std::vector<TimeRange>& b) {
+  std::vector<TimeRange> out;
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    int32_t lo = std::max(a[i].start, b[j].start), hi = std::min(a[i].end, b[j].end);
+    if (lo < hi) out.push_back({lo, hi});
+    (a[i].end < b[j].end ? i : j)++;
+  }
+  return out;
+}
+
+std::string format_ranges(const std::vector<TimeRange>& ranges) {
+  std::string out;
+  for (const TimeRange& r : ranges)
+    out += fmt::format("{}{:02}:{:02}-{:02}:{:02}", out.empty() ? "" : ", ", r.start / 3600, r.start / 60 % 60,
+                       r.end / 3600, r.end / 60 % 60);
+  return out;
+}
 
 Date easter_sunday(int year) {
   // Anonymous Gregorian algorithm (Meeus/Jones/Butcher).
@@ -31,14 +51,31 @@ namespace {
 struct Named {
   Date date;
   std::string_view name;
+  const std::vector<TimeRange>* open = nullptr;  // a partial day's hours; null: a whole day
 };
 
 struct YearData {
   std::vector<Date> dates;                          // sorted, distinct
+  std::vector<PartialDay> partial;                  // sorted, distinct, none in `dates`
   std::vector<std::pair<Date, std::string>> names;  // sorted by date, first name wins
 };
 
 bool is_weekend(Date d) { return weekday(d) >= 5; }
+
+// Adds a partial day to `partial` (sorted by date), intersecting with one already there.
+void add_partial(std::vector<PartialDay>& partial, Date d, const std::vector<TimeRange>& open) {
+  auto it = std::lower_bound(partial.begin(), partial.end(), d, [](const PartialDay& p, Date x) { return p.date < x; });
+  if (it != partial.end() && it->date == d)
+    it->open = common_ranges(it->open, open);
+  else
+    partial.insert(it, PartialDay{d, open});
+}
+
+std::string ranges_key(const std::vector<TimeRange>& ranges) {
+  std::string s;
+  for (const TimeRange& r : ranges) s += fmt::format("{}-{},", r.start, r.end);
+  return s;
+}
 
 // The nominal (unobserved) date of a rule in `year`, if the rule yields one.
 std::optional<Date> nominal(const HolidayRule& r, int year) {
@@ -57,14 +94,37 @@ std::optional<Date> nominal(const HolidayRule& r, int year) {
       Date last = static_cast<Date>(days_from_civil(year, r.month, days_in_month(year, r.month)));
       return last - (weekday(last) - r.weekday + 7) % 7;
     }
+    case HolidayRule::Kind::WeekdayBefore:
+    case HolidayRule::Kind::WeekdayAfter: {
+      if (r.day > days_in_month(year, r.month)) return std::nullopt;  // 29 Feb
+      Date anchor = static_cast<Date>(days_from_civil(year, r.month, r.day));
+      bool before = r.kind == HolidayRule::Kind::WeekdayBefore;
+      // Days from the anchor back to (forward to) the weekday: 0..6, or 7 when strict.
+      int gap = before ? (weekday(anchor) - r.weekday + 7) % 7 : (r.weekday - weekday(anchor) + 7) % 7;
+      if (gap == 0 && !r.inclusive) gap = 7;
+      return before ? anchor - gap : anchor + gap;
+    }
     case HolidayRule::Kind::Easter: return easter_sunday(year) + r.easter_offset;
   }
   return std::nullopt;
 }
 
 std::string rule_key(const HolidayRule& r) {
-  return fmt::format("{}:{}:{}:{}:{}:{}:{}:{}:{}:{}", static_cast<int>(r.kind), r.month, r.day, r.nth, r.weekday,
-                     r.easter_offset, static_cast<int>(r.observance), r.from_year, r.until_year, r.name);
+  return fmt::format("{}:{}:{}:{}:{}:{}:{}:{}:{}:{}:{}:{}", static_cast<int>(r.kind), r.month, r.day, r.nth, r.weekday,
+                     r.inclusive, r.easter_offset, static_cast<int>(r.observance), r.from_year, r.until_year,
+                     ranges_key(r.open), r.name);
+}
+
+// Why ranges of a partial day are not sorted, disjoint ranges of one day, if they are not.
+std::optional<std::string> ranges_problem(const std::vector<TimeRange>& ranges) {
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    const TimeRange& r = ranges[i];
+    if (r.start < 0 || r.end > kSecondsPerDay || r.start >= r.end)
+      return fmt::format("open range {} must satisfy 00:00 <= start < end <= 24:00", i + 1);
+    if (i > 0 && ranges[i - 1].end > r.start)
+      return fmt::format("open ranges {} and {} overlap or are out of order", i, i + 1);
+  }
+  return std::nullopt;
 }
 
 std::string dates_key(const std::vector<Date>& dates) {
@@ -104,7 +164,11 @@ YearData HolidaySet::Impl::compute_rules(int year) const {
   // Observed dates may cross a year end, so the neighbouring years' rules are evaluated too.
   std::vector<Named> placed;
   auto taken = [&](Date d) {
-    return std::any_of(placed.begin(), placed.end(), [&](const Named& n) { return n.date == d; });
+    return std::any_of(placed.begin(), placed.end(), [&](const Named& n) { return n.date == d && !n.open; });
+  };
+  auto substituted = [](const HolidayRule& r, Date d) {
+    return (r.observance == Observance::SubstituteNextWeekday && is_weekend(d)) ||
+           (r.observance == Observance::SubstituteSunday && weekday(d) == 6);
   };
   // First every holiday that needs no substitute ...
   for (int y = year - 1; y <= year + 1; ++y) {
@@ -116,18 +180,17 @@ YearData HolidaySet::Impl::compute_rules(int year) const {
           *d -= 1;
         else if (weekday(*d) == 6)
           *d += 1;
-      } else if (r.observance == Observance::SubstituteNextWeekday && is_weekend(*d)) {
+      } else if (substituted(r, *d)) {
         continue;
       }
-      placed.push_back({*d, r.name});
+      placed.push_back({*d, r.name, r.open.empty() ? nullptr : &r.open});
     }
   }
   // ... then the substitutes, in rule order, onto the next weekday still free.
   for (int y = year - 1; y <= year + 1; ++y) {
     for (const HolidayRule& r : def.rules) {
-      if (r.observance != Observance::SubstituteNextWeekday) continue;
       auto d = nominal(r, y);
-      if (!d || !is_weekend(*d)) continue;
+      if (!d || !substituted(r, *d)) continue;
       Date s = *d + 1;
       while (is_weekend(s) || taken(s)) ++s;
       placed.push_back({s, r.name});
@@ -145,13 +208,21 @@ YearData HolidaySet::Impl::compute_rules(int year) const {
     if (!in_list(def.removed, n.date) && !moved_away) kept.push_back(n);
   }
   for (const auto& [from, to] : def.moved) {
-    std::string_view name = one_off_name(to);
-    if (name.empty())
-      for (const Named& n : placed)
-        if (n.date == from) name = n.name;
-    kept.push_back({to, name});
+    // A moved day keeps its name, and its hours when it was only a partial day.
+    Named moved{to, one_off_name(to), nullptr};
+    bool whole = false, any = false;
+    for (const Named& n : placed) {
+      if (n.date != from) continue;
+      if (moved.name.empty()) moved.name = n.name;
+      if (!n.open) whole = true;
+      if (!any && n.open) moved.open = n.open;
+      any = true;
+    }
+    if (whole) moved.open = nullptr;
+    kept.push_back(moved);
   }
   for (Date d : def.added) kept.push_back({d, one_off_name(d)});
+  for (const PartialDay& p : def.added_partial) kept.push_back({p.date, one_off_name(p.date), &p.open});
 
   Date first = static_cast<Date>(days_from_civil(year, 1, 1));
   Date last = static_cast<Date>(days_from_civil(year, 12, 31));
@@ -159,32 +230,49 @@ YearData HolidaySet::Impl::compute_rules(int year) const {
   YearData out;
   for (const Named& n : kept) {
     if (n.date < first || n.date > last) continue;
-    if (!out.dates.empty() && out.dates.back() == n.date) {
+    if (!out.names.empty() && out.names.back().first == n.date) {
       // A later rule on the same day keeps the first name, unless the first had none.
       if (out.names.back().second.empty()) out.names.back().second = std::string(n.name);
-      continue;
+    } else {
+      out.names.emplace_back(n.date, std::string(n.name));
     }
-    out.dates.push_back(n.date);
-    out.names.emplace_back(n.date, std::string(n.name));
+    if (!n.open) {
+      if (out.dates.empty() || out.dates.back() != n.date) out.dates.push_back(n.date);
+    } else {
+      add_partial(out.partial, n.date, *n.open);
+    }
   }
+  // A whole holiday wins over a partial day on the same date.
+  std::erase_if(out.partial,
+                [&](const PartialDay& p) { return std::binary_search(out.dates.begin(), out.dates.end(), p.date); });
   return out;
 }
 
 Expected<YearData> HolidaySet::Impl::compute_union(int year) const {
-  std::map<Date, std::string> merged;
+  std::map<Date, std::string> merged;  // every holiday and partial day, with its first name
+  std::set<Date> whole;
+  std::vector<PartialDay> partial;
   for (const auto& part : parts) {
-    auto dates = part->dates_in_year(year);
-    if (!dates) return dates.take_error();
-    for (Date d : *dates) merged.emplace(d, part->holiday_name(d));
+    auto data = part->impl_->year_data(year);
+    if (!data) return data.take_error();
+    for (const auto& [d, name] : (*data)->names) merged.emplace(d, name);
+    whole.insert((*data)->dates.begin(), (*data)->dates.end());
+    for (const PartialDay& p : (*data)->partial) add_partial(partial, p.date, p.open);
   }
   for (Date d : extra_added)
-    if (civil(d).year == year) merged.emplace(d, std::string());
-  for (Date d : extra_removed) merged.erase(d);
-  YearData out;
-  for (auto& [d, name] : merged) {
-    out.dates.push_back(d);
-    out.names.emplace_back(d, std::move(name));
+    if (civil(d).year == year) {
+      merged.emplace(d, std::string());
+      whole.insert(d);
+    }
+  for (Date d : extra_removed) {
+    merged.erase(d);
+    whole.erase(d);
   }
+  YearData out;
+  out.dates.assign(whole.begin(), whole.end());
+  for (PartialDay& p : partial)
+    if (merged.contains(p.date) && !whole.contains(p.date)) out.partial.push_back(std::move(p));
+  for (auto& [d, name] : merged) out.names.emplace_back(d, std::move(name));
   return out;
 }
 
@@ -209,6 +297,7 @@ Expected<std::shared_ptr<const YearData>> HolidaySet::Impl::year_data(int year) 
     size_t bytes = sizeof(YearData) + 64 + it->second->dates.capacity() * sizeof(Date) +
                    it->second->names.capacity() * sizeof(std::pair<Date, std::string>);
     for (const auto& n : it->second->names) bytes += n.second.capacity();
+    for (const auto& p : it->second->partial) bytes += sizeof(PartialDay) + p.open.capacity() * sizeof(TimeRange);
     cache_bytes.fetch_add(bytes, std::memory_order_relaxed);
   }
   return it->second;
@@ -237,12 +326,26 @@ Expected<std::shared_ptr<const HolidaySet>> HolidaySet::make(HolidaySetDef def) 
       return bad(i, fmt::format("day {} does not exist in month {}", r.day, r.month));
     if (r.kind == HolidayRule::Kind::NthWeekday && (r.nth < 1 || r.nth > 5))
       return bad(i, fmt::format("ordinal {} is not 1..5", r.nth));
-    if ((r.kind == HolidayRule::Kind::NthWeekday || r.kind == HolidayRule::Kind::LastWeekday) &&
+    bool relative = r.kind == HolidayRule::Kind::WeekdayBefore || r.kind == HolidayRule::Kind::WeekdayAfter;
+    if (relative && (r.day < 1 || r.day > days_in_month(2000, r.month)))
+      return bad(i, fmt::format("day {} does not exist in month {}", r.day, r.month));
+    if ((r.kind == HolidayRule::Kind::NthWeekday || r.kind == HolidayRule::Kind::LastWeekday || relative) &&
         (r.weekday < 0 || r.weekday > 6))
       return bad(i, fmt::format("weekday {} is not 0..6", r.weekday));
     if (r.kind == HolidayRule::Kind::Easter && (r.easter_offset < -366 || r.easter_offset > 366))
       return bad(i, fmt::format("easter offset {} is more than a year", r.easter_offset));
     if (r.from_year > r.until_year) return bad(i, fmt::format("from {} is after until {}", r.from_year, r.until_year));
+    if (!r.open.empty() && r.observance != Observance::None)
+      return bad(i, "a partial day cannot be observed on another day or substituted");
+    if (auto why = ranges_problem(r.open)) return bad(i, *why);
+  }
+  for (const PartialDay& p : def.added_partial) {
+    if (p.open.empty())
+      return make_error(ErrorCode::InvalidValue,
+                        fmt::format("holiday set `{}`: partial day {} has no hours", def.name, format_date(p.date)));
+    if (auto why = ranges_problem(p.open))
+      return make_error(ErrorCode::InvalidValue,
+                        fmt::format("holiday set `{}`: partial day {}: {}", def.name, format_date(p.date), *why));
   }
   auto impl = std::make_unique<Impl>();
   impl->name = def.name;
@@ -253,6 +356,7 @@ Expected<std::shared_ptr<const HolidaySet>> HolidaySet::make(HolidaySetDef def) 
   key += "+" + dates_key(def.added) + "-" + dates_key(def.removed) + ">";
   for (const auto& [from, to] : def.moved) key += fmt::format("{}:{},", from, to);
   for (const auto& [d, n] : def.names) key += fmt::format("{}={};", d, n);
+  for (const PartialDay& p : def.added_partial) key += fmt::format("{}@{};", p.date, ranges_key(p.open));
   impl->key = std::move(key);
   impl->def = std::move(def);
   return std::shared_ptr<const HolidaySet>(new HolidaySet(std::move(impl)));
@@ -304,6 +408,12 @@ Expected<std::vector<Date>> HolidaySet::dates_in_year(int year) const {
   auto data = impl_->year_data(year);
   if (!data) return data.take_error();
   return (*data)->dates;
+}
+
+Expected<std::vector<PartialDay>> HolidaySet::partial_days_in_year(int year) const {
+  auto data = impl_->year_data(year);
+  if (!data) return data.take_error();
+  return (*data)->partial;
 }
 
 std::string HolidaySet::holiday_name(Date date) const {

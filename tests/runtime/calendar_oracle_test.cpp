@@ -13,13 +13,31 @@ using namespace proviso::rt::test;
 
 namespace {
 
+// The working ranges of local day d: none on a holiday; on a partial day, each weekly range
+// clipped to each open range.
+std::vector<TimeRange> naive_day(const Calendar& c, Date d) {
+  if (c.holidays() && c.holidays()->is_holiday(d).value()) return {};
+  const std::vector<TimeRange>& usual = c.weekly_hours().days[weekday(d)];
+  if (!c.holidays()) return usual;
+  std::vector<PartialDay> partial = c.holidays()->partial_days_in_year(civil(d).year).value();
+  for (const PartialDay& p : partial) {
+    if (p.date != d) continue;
+    std::vector<TimeRange> out;
+    for (const TimeRange& r : usual)
+      for (const TimeRange& o : p.open)
+        if (std::max(r.start, o.start) < std::min(r.end, o.end))
+          out.push_back({std::max(r.start, o.start), std::min(r.end, o.end)});
+    return out;
+  }
+  return usual;
+}
+
 // The specification, executed literally: working intervals day by day from t's local date.
 Instant naive_add(const Calendar& c, Instant t, Duration w) {
   if (w == 0) return t;
   const Zone* z = c.zone();
   for (Date d = z->local_date(t) - 1;; ++d) {
-    if (c.holidays() && c.holidays()->is_holiday(d).value()) continue;
-    for (const TimeRange& r : c.weekly_hours().days[weekday(d)]) {
+    for (const TimeRange& r : naive_day(c, d)) {
       Instant s = std::max(z->to_instant(d, r.start), t), e = z->to_instant(d, r.end);
       if (e <= s) continue;
       if (w <= e - s) return s + w;
@@ -32,8 +50,7 @@ Duration naive_between(const Calendar& c, Instant a, Instant b) {
   const Zone* z = c.zone();
   Duration sum = 0;
   for (Date d = z->local_date(a) - 1; d <= z->local_date(b) + 1; ++d) {
-    if (c.holidays() && c.holidays()->is_holiday(d).value()) continue;
-    for (const TimeRange& r : c.weekly_hours().days[weekday(d)]) {
+    for (const TimeRange& r : naive_day(c, d)) {
       Instant s = std::max(z->to_instant(d, r.start), a), e = std::min(z->to_instant(d, r.end), b);
       if (e > s) sum += e - s;
     }
@@ -86,6 +103,32 @@ TEST_CASE("calendar arithmetic agrees with the day-walking oracle", "[calendar][
   check_against_oracle(calendar("ny nights", nights, "America/New_York", us_federal(), 5 * h), 4);
   check_against_oracle(calendar("sydney nights", nights, "Australia/Sydney", nullptr, 5 * h), 5);
   check_against_oracle(calendar("london nights", nights, "Europe/London", england_wales(), 5 * h), 6);
+}
+
+TEST_CASE("partial days cut the working time as the oracle does", "[calendar][oracle]") {
+  const Duration h = 3600;
+  // Many partial days, so that random spans meet them: the 1st and 15th of every month, the
+  // last Friday of each month with a split cut, a cut that ends the day early on top of a
+  // weekly split shift, one that leaves nothing, and whole holidays on some of those dates.
+  HolidaySetDef def = england_wales_def();
+  def.name = "england_wales with partial days";
+  for (int month = 1; month <= 12; ++month) {
+    HolidayRule first = fixed(month, 1, Observance::None, "First");
+    first.open = {hm(10, 0, 12, 30)};
+    HolidayRule fifteenth = fixed(month, 15, Observance::None, "Fifteenth");
+    fifteenth.open = {hm(0, 0, 9, 30), hm(16, 0, 24, 0)};
+    HolidayRule friday = last(4, month, "Last Friday");
+    friday.open = {hm(8, 0, 11, 0), hm(13, 0, 15, 30)};
+    HolidayRule evening = relative(kThu, false, true, month, 20, "Thursday evening");
+    evening.open = {hm(19, 0, 24, 0)};
+    def.rules.insert(def.rules.end(), {first, fifteenth, friday, evening});
+  }
+  auto set = HolidaySet::make(def);
+  REQUIRE(set.ok());
+  check_against_oracle(calendar("london partial", weekdays({hm(9, 0, 17, 0)}), "Europe/London", *set, 8 * h), 7);
+  WeeklyHours split = weekdays({hm(8, 0, 12, 0), hm(13, 0, 17, 0)});
+  split.days[5] = {hm(10, 0, 14, 0)};
+  check_against_oracle(calendar("ny partial", split, "America/New_York", *set, 8 * h), 8);
 }
 
 namespace {

@@ -133,6 +133,124 @@ TEST_CASE("substitutes go to the next weekday not already a holiday, in rule ord
   CHECK(ew->is_holiday(day("2028-01-03")).value());
 }
 
+TEST_CASE("weekdays before and after a date, strict and inclusive", "[holidays]") {
+  constexpr int kSat = 5;
+  HolidaySetDef def;
+  def.name = "relative";
+  def.valid_from = 1950;
+  def.valid_to = 2150;
+  def.rules = {relative(kMon, true, false, 5, 25, "Victoria Day"),            // Monday preceding May 25
+               relative(kSat, false, true, 6, 20, "Midsummer Day"),           // Saturday 20-26 June
+               relative(kThu, false, false, 12, 31, "First Thursday after"),  // crosses the year end
+               relative(kMon, true, true, 2, 29, "Leap Monday")};             // common years: none
+  auto set = HolidaySet::make(def);
+  REQUIRE(set.ok());
+  // Published Victoria Days, and the two that show strictness (25 May 2026 is a Monday).
+  CHECK((*set)->is_holiday(day("2026-05-18")).value());
+  CHECK_FALSE((*set)->is_holiday(day("2026-05-25")).value());
+  CHECK((*set)->is_holiday(day("2027-05-24")).value());
+  CHECK((*set)->is_holiday(day("2024-05-20")).value());
+  CHECK((*set)->holiday_name(day("2024-05-20")) == "Victoria Day");
+  CHECK((*set)->is_holiday(day("2026-06-20")).value());  // a Saturday itself: inclusive
+  CHECK((*set)->is_holiday(day("2027-06-26")).value());
+  CHECK((*set)->is_holiday(day("2027-01-07")).value());  // after 31 Dec 2026 (a Thursday)
+  CHECK((*set)->is_holiday(day("2024-02-26")).value());
+  // Against the definition, for two centuries: the only date of the weekday in the window.
+  for (int year = 1951; year <= 2149; ++year) {
+    INFO(year);
+    auto dates = (*set)->dates_in_year(year);
+    REQUIRE(dates.ok());
+    int victoria = 0, midsummer = 0;
+    for (Date d : *dates) {
+      CivilDate c = civil(d);
+      if (c.month == 5) {
+        CHECK(weekday(d) == kMon);
+        CHECK((c.day >= 18 && c.day <= 24));
+        ++victoria;
+      }
+      if (c.month == 6) {
+        CHECK(weekday(d) == kSat);
+        CHECK((c.day >= 20 && c.day <= 26));
+        ++midsummer;
+      }
+    }
+    CHECK(victoria == 1);
+    CHECK(midsummer == 1);
+  }
+}
+
+TEST_CASE("substitute if Sunday moves Sunday holidays only", "[holidays]") {
+  HolidaySetDef def;
+  def.name = "sunday";
+  def.valid_from = 2000;
+  def.valid_to = 2100;
+  def.rules = {fixed(1, 1, Observance::SubstituteSunday, "New Year's Day"),
+               fixed(1, 2, Observance::None, "Second of January")};
+  auto set = HolidaySet::make(def);
+  REQUIRE(set.ok());
+  CHECK((*set)->is_holiday(day("2022-01-01")).value());  // a Saturday: stays
+  CHECK_FALSE((*set)->is_holiday(day("2022-01-03")).value());
+  // 2023-01-01 is a Sunday; Monday the 2nd is taken, so the substitute is Tuesday the 3rd.
+  CHECK_FALSE((*set)->is_holiday(day("2023-01-01")).value());
+  CHECK((*set)->is_holiday(day("2023-01-03")).value());
+  CHECK((*set)->holiday_name(day("2023-01-03")) == "New Year's Day");
+}
+
+TEST_CASE("partial days: rules, one-offs, moves, overlaps and unions", "[holidays]") {
+  HolidaySetDef def;
+  def.name = "partial";
+  def.valid_from = 2000;
+  def.valid_to = 2100;
+  HolidayRule eve = fixed(12, 24, Observance::None, "Christmas Eve");
+  eve.open = {hm(9, 0, 13, 0)};
+  HolidayRule early = fixed(12, 24, Observance::None, "Early close");
+  early.open = {hm(8, 0, 12, 0), hm(14, 0, 16, 0)};
+  HolidayRule nye = fixed(12, 31, Observance::None, "New Year's Eve");
+  nye.open = {hm(9, 0, 12, 0)};
+  def.rules = {eve, early, nye, fixed(12, 25, Observance::None, "Christmas Day")};
+  def.added_partial = {{day("2026-07-03"), {hm(9, 0, 12, 0)}}};
+  def.added = {day("2027-12-31")};  // a whole day wins over the partial rule
+  def.moved = {{day("2028-12-31"), day("2028-12-29")}};
+  auto set = HolidaySet::make(def);
+  REQUIRE(set.ok());
+  auto p2026 = (*set)->partial_days_in_year(2026);
+  REQUIRE(p2026.ok());
+  REQUIRE(p2026->size() == 3u);
+  CHECK(format_date((*p2026)[0].date) == "2026-07-03");
+  CHECK(format_date((*p2026)[1].date) == "2026-12-24");
+  CHECK((*p2026)[1].open == std::vector<TimeRange>{hm(9, 0, 12, 0)});  // both cuts apply
+  CHECK((*set)->holiday_name(day("2026-12-24")) == "Christmas Eve");
+  CHECK_FALSE((*set)->is_holiday(day("2026-12-24")).value());  // not a whole holiday
+  auto p2027 = (*set)->partial_days_in_year(2027);
+  REQUIRE(p2027.ok());
+  REQUIRE(p2027->size() == 1u);  // 31 Dec 2027 is whole
+  CHECK((*set)->is_holiday(day("2027-12-31")).value());
+  auto p2028 = (*set)->partial_days_in_year(2028);
+  REQUIRE(p2028.ok());
+  REQUIRE(p2028->size() == 2u);
+  CHECK(format_date((*p2028)[1].date) == "2028-12-29");  // moved with its hours
+  CHECK((*p2028)[1].open == std::vector<TimeRange>{hm(9, 0, 12, 0)});
+
+  // A union: whole in one part wins; two partial parts intersect; removal removes partials.
+  HolidaySetDef whole;
+  whole.name = "whole";
+  whole.valid_from = 2000;
+  whole.valid_to = 2100;
+  whole.rules = {fixed(12, 31, Observance::None, "Closed")};
+  HolidaySetDef other;
+  other.name = "other";
+  other.valid_from = 2000;
+  other.valid_to = 2100;
+  other.added_partial = {{day("2026-12-24"), {hm(10, 0, 15, 0)}}};
+  auto u = HolidaySet::unite({*set, *HolidaySet::make(whole), *HolidaySet::make(other)}, {}, {day("2026-07-03")});
+  auto pu = u->partial_days_in_year(2026);
+  REQUIRE(pu.ok());
+  REQUIRE(pu->size() == 1u);
+  CHECK((*pu)[0].open == std::vector<TimeRange>{hm(10, 0, 12, 0)});
+  CHECK(u->is_holiday(day("2026-12-31")).value());
+  CHECK(u->key() != (*set)->key());
+}
+
 TEST_CASE("make validates rules", "[holidays]") {
   auto expect_invalid = [](HolidayRule r, const char* fragment) {
     HolidaySetDef def;
@@ -153,6 +271,20 @@ TEST_CASE("make validates rules", "[holidays]") {
   HolidayRule backwards = fixed(1, 1, Observance::None, "x", 2010);
   backwards.until_year = 2000;
   expect_invalid(backwards, "after until");
+  expect_invalid(relative(0, true, false, 4, 31, "x"), "day 31");
+  expect_invalid(relative(9, false, false, 4, 1, "x"), "weekday 9");
+  HolidayRule observed_partial = fixed(12, 24, Observance::NearestWeekday, "x");
+  observed_partial.open = {hm(9, 0, 13, 0)};
+  expect_invalid(observed_partial, "partial day");
+  HolidayRule overlapping = fixed(12, 24, Observance::None, "x");
+  overlapping.open = {hm(9, 0, 13, 0), hm(12, 0, 14, 0)};
+  expect_invalid(overlapping, "overlap");
+  HolidaySetDef no_hours;
+  no_hours.name = "bad";
+  no_hours.valid_from = 2000;
+  no_hours.valid_to = 2010;
+  no_hours.added_partial = {{day("2005-01-01"), {}}};
+  CHECK(HolidaySet::make(no_hours).error().code == ErrorCode::InvalidValue);
 
   HolidaySetDef empty_range;
   empty_range.name = "range";

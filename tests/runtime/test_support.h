@@ -74,6 +74,18 @@ inline HolidayRule last(int weekday, int month, std::string name) {
   return r;
 }
 
+// `on WEEKDAY [on or] before|after MONTH DAY`.
+inline HolidayRule relative(int weekday, bool before, bool inclusive, int month, int d, std::string name) {
+  HolidayRule r;
+  r.kind = before ? HolidayRule::Kind::WeekdayBefore : HolidayRule::Kind::WeekdayAfter;
+  r.weekday = weekday;
+  r.inclusive = inclusive;
+  r.month = month;
+  r.day = d;
+  r.name = std::move(name);
+  return r;
+}
+
 inline HolidayRule easter(int offset, std::string name) {
   HolidayRule r;
   r.kind = HolidayRule::Kind::Easter;

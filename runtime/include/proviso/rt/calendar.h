@@ -15,12 +15,6 @@
 
 namespace proviso::rt {
 
-// Seconds of the local day, 0 <= start < end <= 86400 (86400 = midnight at the day's end).
-struct TimeRange {
-  int32_t start;
-  int32_t end;
-};
-
 struct WeeklyHours {
   std::array<std::vector<TimeRange>, 7> days;  // 0 = Monday; sorted, non-overlapping
 };
@@ -68,6 +62,9 @@ class Calendar {
   // Holiday dates whose local day overlaps [a, b] and whose weekday has working hours, for
   // explanations; sorted.
   Expected<std::vector<Date>> holidays_between(Instant a, Instant b) const;
+  // Partial days whose local day overlaps [a, b] and whose working hours they cut, with the
+  // hours left that day (possibly none), for explanations; sorted.
+  Expected<std::vector<PartialDay>> partial_days_between(Instant a, Instant b) const;
 
   Duration business_day() const { return business_day_; }
   std::string_view name() const { return name_; }

@@ -1,8 +1,10 @@
-// Holiday sets: rules (fixed dates, nth weekdays, Easter offsets) with weekend observance,
-// published one-off changes, unions; immutable, thread-safe, cached per year.
+// Holiday sets: rules (fixed dates, nth weekdays, weekdays before or after a date, Easter
+// offsets) with weekend observance, partial days, published one-off changes, unions;
+// immutable, thread-safe, cached per year.
 #pragma once
 
 #include <climits>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -14,6 +16,27 @@
 
 namespace proviso::rt {
 
+// Seconds of the local day, 0 <= start < end <= 86400 (86400 = midnight at the day's end).
+struct TimeRange {
+  int32_t start;
+  int32_t end;
+  bool operator==(const TimeRange&) const = default;
+};
+
+// A day that is not a whole holiday but whose working time is cut to `open` (a half-day
+// close: "24 December: 09:00-13:00"): working time that day is the calendar's hours of the
+// weekday that fall inside `open`.
+struct PartialDay {
+  Date date;
+  std::vector<TimeRange> open;  // sorted, disjoint, non-empty ranges
+};
+
+// The time covered by both sorted, disjoint range lists: a partial day cuts a weekday's
+// hours, and a date cut twice is open only when both cuts leave it open.
+std::vector<TimeRange> common_ranges(const std::vector<TimeRange>& a, const std::vector<TimeRange>& b);
+// "09:00-13:00", "08:00-12:00, 13:00-15:00" (24:00 ends a day); "" for none.
+std::string format_ranges(const std::vector<TimeRange>& ranges);
+
 enum class Observance {
   None,
   // Saturday -> the Friday before, Sunday -> the Monday after, even across a year end.
@@ -21,16 +44,25 @@ enum class Observance {
   // A weekend day -> the next weekday not already a holiday; applied in rule order after
   // all other holidays of the year are placed.
   SubstituteNextWeekday,
+  // A Sunday -> the next weekday not already a holiday, as SubstituteNextWeekday; a Saturday
+  // stays where it is.
+  SubstituteSunday,
 };
 
 struct HolidayRule {
-  enum class Kind { Fixed, NthWeekday, LastWeekday, Easter } kind = Kind::Fixed;
-  int month = 0, day = 0;  // Fixed: month 1..12, day 1..31 (month's maximum, 29 Feb allowed
-                           // and skipped in common years); month also for (Nth|Last)Weekday
+  // WeekdayBefore/WeekdayAfter: the `weekday` before (after) month/day: "the Monday
+  // preceding May 25"; strictly before (after) unless `inclusive` ("on or before").
+  enum class Kind { Fixed, NthWeekday, LastWeekday, WeekdayBefore, WeekdayAfter, Easter } kind = Kind::Fixed;
+  int month = 0, day = 0;  // Fixed, WeekdayBefore/After: month 1..12, day 1..31 (month's
+                           // maximum, 29 Feb allowed and skipped in common years); month also
+                           // for (Nth|Last)Weekday
   int nth = 0;             // NthWeekday: 1..5 (a missing fifth weekday is skipped)
   int weekday = 0;         // 0 = Monday .. 6 = Sunday
+  bool inclusive = false;  // WeekdayBefore/After: the date itself counts
   int easter_offset = 0;   // Easter: days from Western Easter Sunday (-2 = Good Friday)
   Observance observance = Observance::None;
+  // Non-empty: a partial day, open during these ranges only (no observance allowed).
+  std::vector<TimeRange> open;
   int from_year = INT_MIN;   // inclusive; the year of the rule's nominal date
   int until_year = INT_MAX;  // inclusive
   std::string name;          // may be empty
@@ -44,6 +76,8 @@ struct HolidaySetDef {
   std::vector<Date> added;
   std::vector<Date> removed;
   std::vector<std::pair<Date, Date>> moved;
+  // One-off partial days, added with the other one-offs (a whole holiday on the date wins).
+  std::vector<PartialDay> added_partial;
   // Optional names for one-off dates (added dates and move targets).
   std::vector<std::pair<Date, std::string>> names;
 };
@@ -56,7 +90,8 @@ class HolidaySet {
   // InvalidValue for a bad rule (month 13, 31 April, nth 6, weekday 7, from > until, ...)
   // or valid_from > valid_to; OutOfRange for a valid range beyond kMinYear..kMaxYear.
   static Expected<std::shared_ptr<const HolidaySet>> make(HolidaySetDef def);
-  // Union of the parts plus extra dates, minus extra_removed. Valid range: the intersection
+  // Union of the parts plus extra dates, minus extra_removed (whole and partial days). A
+  // date that is whole in one part and partial in another is a whole holiday. Valid range: the intersection
   // of the parts' ranges. Name: the parts' names joined by " + ".
   static std::shared_ptr<const HolidaySet> unite(const std::vector<std::shared_ptr<const HolidaySet>>& parts,
                                                  std::vector<Date> extra_added, std::vector<Date> extra_removed);
@@ -69,6 +104,9 @@ class HolidaySet {
   // Sorted, distinct observed dates that fall in `year` (possibly from rules of a
   // neighbouring year, e.g. 1 Jan on a Saturday observed 31 Dec before).
   Expected<std::vector<Date>> dates_in_year(int year) const;
+  // The partial days of `year` that are not whole holidays, sorted by date; a date that two
+  // rules (or two parts of a union) cut is open during both cuts only.
+  Expected<std::vector<PartialDay>> partial_days_in_year(int year) const;
   // The rule's (or one-off's) name for a holiday date, "" when none or not a holiday.
   std::string holiday_name(Date date) const;
   // Stable structural identity (rules, changes, range, parts): equal keys, equal sets.
