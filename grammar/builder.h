@@ -115,6 +115,9 @@ class Builder {
   int32_t range_from = 0;     // start of the working-hours range being read
   ast::HolidayRuleDecl rule;  // holiday rule under construction
   int easter_sign = 1;
+  bool sunday_only = false;                       // `substitute next weekday if Sunday`
+  std::vector<std::pair<int32_t, int32_t>> open;  // `open HH:MM-HH:MM` of a partial day
+  Span open_span;
 
   // ---- diagnostics ----
   Diagnostic& error(Span span, Code code, std::string message);

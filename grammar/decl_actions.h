@@ -389,6 +389,8 @@ struct action<grammar::rule_start> {
     b.rule = ast::HolidayRuleDecl{};
     b.rule.span = detail::span_of(in, b);
     b.easter_sign = 1;
+    b.sunday_only = false;
+    b.open.clear();
   }
 };
 template <>
@@ -409,8 +411,35 @@ struct action<grammar::rule_day> {
       b.error(s, Code::InvalidHolidays,
               "invalid day: " + std::string(ast::month_name(b.rule.month)) + " has no day " + std::string(t));
     }
-    b.rule.kind = ast::HolidayRuleDecl::Kind::Fixed;
     b.rule.day = day;
+  }
+};
+template <>
+struct action<grammar::rule_fixed> {
+  template <typename In>
+  static void apply(const In&, Builder& b) {
+    b.rule.kind = ast::HolidayRuleDecl::Kind::Fixed;
+  }
+};
+template <>
+struct action<grammar::relation_on_or> {
+  template <typename In>
+  static void apply(const In&, Builder& b) {
+    b.rule.inclusive = true;
+  }
+};
+template <>
+struct action<grammar::relation_before> {
+  template <typename In>
+  static void apply(const In&, Builder& b) {
+    b.rule.kind = ast::HolidayRuleDecl::Kind::WeekdayBefore;
+  }
+};
+template <>
+struct action<grammar::relation_after> {
+  template <typename In>
+  static void apply(const In&, Builder& b) {
+    b.rule.kind = ast::HolidayRuleDecl::Kind::WeekdayAfter;
   }
 };
 template <>
@@ -474,7 +503,42 @@ struct observe {
 template <>
 struct action<grammar::rule_observed> : detail::observe<ast::HolidayRuleDecl::Observance::NearestWeekday> {};
 template <>
-struct action<grammar::rule_substitute> : detail::observe<ast::HolidayRuleDecl::Observance::SubstituteNextWeekday> {};
+struct action<grammar::sunday_only> {
+  template <typename In>
+  static void apply(const In&, Builder& b) {
+    b.sunday_only = true;
+  }
+};
+template <>
+struct action<grammar::rule_substitute> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    using O = ast::HolidayRuleDecl::Observance;
+    detail::observe<O::SubstituteNextWeekday>::apply(in, b);
+    if (b.sunday_only) b.rule.observance = O::SubstituteSunday;
+    b.sunday_only = false;
+  }
+};
+// `open 09:00-13:00, ...`: the ranges were read into the line under construction.
+template <>
+struct action<grammar::open_hours> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    b.open = std::move(b.line.ranges);
+    b.open_span = detail::span_of(in, b);
+    b.line = ast::HoursLine{};
+  }
+};
+template <>
+struct action<grammar::rule_open> {
+  template <typename In>
+  static void apply(const In&, Builder& b) {
+    if (!b.rule.open.empty()) b.error(b.open_span, Code::InvalidHolidays, "the holiday rule already has `open` hours");
+    b.rule.open = std::move(b.open);
+    b.rule.open_span = b.open_span;
+    b.open.clear();
+  }
+};
 template <>
 struct action<grammar::from_year> {
   template <typename In>
@@ -539,6 +603,8 @@ struct finish_change {
     for (TextToken& t : Builder::take_from(b.texts, c.span.begin, [](const TextToken& x) { return x.span.begin; })) {
       (t.tag == 2 ? c.to_date : c.date) = std::move(t.text);
     }
+    if (Kind == ast::DateChange::Kind::Add) c.open = std::move(b.open);
+    b.open.clear();
     b.decl().holidays_decl()->changes.push_back(std::move(c));
   }
 };

@@ -146,7 +146,14 @@ PROVISO_ERROR(holidays_valid, "expected `valid FROM to UNTIL`, the years the hol
 PROVISO_ERROR(valid_from_year, "expected the first year after `valid`");
 PROVISO_ERROR(valid_to_word, "expected `to` and the last year after the first year");
 PROVISO_ERROR(valid_to_year, "expected the last year after `to`");
-PROVISO_ERROR(rule_date, "expected a date rule such as `January 1`, `third Monday of January` or `easter - 2 days`");
+PROVISO_ERROR(rule_date,
+              "expected a date rule such as `January 1`, `third Monday of January`, `Monday before May 25` or "
+              "`easter - 2 days`");
+PROVISO_ERROR(rule_relation, "expected `before`, `after`, `on or before` or `on or after` after the weekday");
+PROVISO_ERROR(relative_month, "expected a month and day such as `May 25` after `before` or `after`");
+PROVISO_ERROR(sunday_word,
+              "expected `Sunday` after `if`: `substitute next weekday if Sunday` moves a Sunday holiday only");
+PROVISO_ERROR(open_ranges, "expected the open hours such as `09:00-13:00` after `open`");
 PROVISO_ERROR(rule_day, "expected the day of the month after the month, as in `January 1`");
 PROVISO_ERROR(rule_weekday, "expected a weekday such as `Monday` after the ordinal");
 PROVISO_ERROR(rule_of, "expected `of` and a month, as in `third Monday of January`");

@@ -233,15 +233,21 @@ struct CalendarDecl {
 };
 
 struct HolidayRuleDecl {
-  enum class Kind { Fixed, NthWeekday, LastWeekday, Easter };
-  enum class Observance { None, NearestWeekday, SubstituteNextWeekday };
+  // WeekdayBefore/After: `on Monday before May 25`, `on Saturday on or after June 20`.
+  enum class Kind { Fixed, NthWeekday, LastWeekday, WeekdayBefore, WeekdayAfter, Easter };
+  // SubstituteSunday: `substitute next weekday if Sunday`.
+  enum class Observance { None, NearestWeekday, SubstituteNextWeekday, SubstituteSunday };
   Kind kind = Kind::Fixed;
-  int month = 0;          // 1..12
-  int day = 0;            // Fixed
-  int nth = 0;            // NthWeekday: 1..5
-  int weekday = 0;        // 0 = Monday
-  int easter_offset = 0;  // days from Easter Sunday
+  int month = 0;           // 1..12
+  int day = 0;             // Fixed, WeekdayBefore/After
+  int nth = 0;             // NthWeekday: 1..5
+  int weekday = 0;         // 0 = Monday
+  bool inclusive = false;  // WeekdayBefore/After written `on or before` / `on or after`
+  int easter_offset = 0;   // days from Easter Sunday
   Observance observance = Observance::None;
+  // `open 09:00-13:00`: a partial day, open during these ranges only (seconds of the day).
+  std::vector<std::pair<int32_t, int32_t>> open;
+  Span open_span;
   std::optional<int> from_year, until_year;
   std::optional<std::string> name;
   Span span;
@@ -252,6 +258,8 @@ struct DateChange {
   Kind kind = Kind::Add;
   std::string date;     // as written
   std::string to_date;  // Move only
+  // Add only: `add 2026-12-31 open 09:00-12:00`, a partial day.
+  std::vector<std::pair<int32_t, int32_t>> open;
   Span span;
 };
 

@@ -150,12 +150,12 @@ bool equal(const Decl& a, const Decl& b) {
              eq_vec(x.rules, y.rules,
                     [](const HolidayRuleDecl& p, const HolidayRuleDecl& q) {
                       return p.kind == q.kind && p.month == q.month && p.day == q.day && p.nth == q.nth &&
-                             p.weekday == q.weekday && p.easter_offset == q.easter_offset &&
-                             p.observance == q.observance && p.from_year == q.from_year &&
-                             p.until_year == q.until_year && p.name == q.name;
+                             p.weekday == q.weekday && p.inclusive == q.inclusive &&
+                             p.easter_offset == q.easter_offset && p.observance == q.observance && p.open == q.open &&
+                             p.from_year == q.from_year && p.until_year == q.until_year && p.name == q.name;
                     }) &&
              eq_vec(x.changes, y.changes, [](const DateChange& p, const DateChange& q) {
-               return p.kind == q.kind && p.date == q.date && p.to_date == q.to_date;
+               return p.kind == q.kind && p.date == q.date && p.to_date == q.to_date && p.open == q.open;
              });
     }
     case DeclKind::Table: {

@@ -117,16 +117,18 @@ using Accept = std::function<bool(const Outcome&, const Outcome&)>;
 constexpr rt::Date kFrom = 20454;  // 2026-01-01
 constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
-// A local date's working intervals ("08:00-17:00", "holiday", "closed").
+// A local date's working intervals ("08:00-17:00", "holiday", "closed"), cut by a partial day.
 std::string day_hours(const rt::WeeklyHours& hours, const rt::HolidaySet* holidays, rt::Date d) {
+  std::vector<rt::TimeRange> ranges = hours.days[static_cast<size_t>(rt::weekday(d))];
   if (holidays) {
     auto h = holidays->is_holiday(d);
     if (h && *h) return "holiday";
+    auto partial = holidays->partial_days_in_year(rt::civil(d).year);
+    if (partial)
+      for (const rt::PartialDay& p : *partial)
+        if (p.date == d) ranges = rt::common_ranges(ranges, p.open);
   }
-  std::string out;
-  for (const auto& r : hours.days[static_cast<size_t>(rt::weekday(d))])
-    out += fmt::format("{}{:02}:{:02}-{:02}:{:02}", out.empty() ? "" : ", ", r.start / 3600, r.start % 3600 / 60,
-                       r.end / 3600, r.end % 3600 / 60);
+  std::string out = rt::format_ranges(ranges);
   return out.empty() ? "closed" : out;
 }
 

@@ -100,17 +100,33 @@ std::string hours_text(const rt::WeeklyHours& h) {
   return out.empty() ? "no hours" : out;
 }
 
-// The holiday dates of two sets that differ, within the range both are valid for.
+// A set's days of `year` as "2026-12-25" (whole holidays) and "2026-12-24 09:00-13:00"
+// (partial days, with their open hours), sorted.
+std::vector<std::string> holiday_days(const rt::HolidaySet& set, int year, bool& ok) {
+  std::vector<std::string> out;
+  auto dates = set.dates_in_year(year);
+  auto partial = set.partial_days_in_year(year);
+  ok = dates && partial;
+  if (!ok) return out;
+  for (rt::Date d : *dates) out.push_back(rt::format_date(d));
+  for (const rt::PartialDay& p : *partial) out.push_back(rt::format_date(p.date) + " " + rt::format_ranges(p.open));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The holiday dates (and partial days) of two sets that differ, within the range both are
+// valid for.
 Json holiday_dates(const rt::HolidaySet& a, const rt::HolidaySet& b) {
   Json added = Json::array(), removed = Json::array();
   int from = std::max(a.valid_from(), b.valid_from()), to = std::min(a.valid_to(), b.valid_to());
   for (int y = from; y <= to && added.size() + removed.size() < 40; ++y) {
-    auto da = a.dates_in_year(y), db = b.dates_in_year(y);
-    if (!da || !db) continue;
-    for (rt::Date d : *db)
-      if (!std::binary_search(da->begin(), da->end(), d)) added.push_back(rt::format_date(d));
-    for (rt::Date d : *da)
-      if (!std::binary_search(db->begin(), db->end(), d)) removed.push_back(rt::format_date(d));
+    bool ok_a = false, ok_b = false;
+    std::vector<std::string> da = holiday_days(a, y, ok_a), db = holiday_days(b, y, ok_b);
+    if (!ok_a || !ok_b) continue;
+    for (const std::string& d : db)
+      if (!std::binary_search(da.begin(), da.end(), d)) added.push_back(d);
+    for (const std::string& d : da)
+      if (!std::binary_search(db.begin(), db.end(), d)) removed.push_back(d);
   }
   return Json{{"added", added}, {"removed", removed}};
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -120,17 +121,23 @@ std::string Universe::zone_name(int id) const {
 }
 
 int Universe::holidays_id(const std::shared_ptr<const rt::HolidaySet>& set) {
-  // Sets with the same dates over the same valid range are one set, however they were built.
+  // Sets with the same dates and partial days over the same valid range are one set, however
+  // they were built.
   std::string key = set->key();
   if (set->valid_to() - set->valid_from() <= 1000) {
     key = fmt::format("{}..{}:", set->valid_from(), set->valid_to());
     for (int y = set->valid_from(); y <= set->valid_to(); ++y) {
       auto dates = set->dates_in_year(y);
-      if (!dates) {
+      auto partial = set->partial_days_in_year(y);
+      if (!dates || !partial) {
         key = set->key();
         break;
       }
       for (rt::Date d : *dates) key += fmt::format("{},", d);
+      for (const rt::PartialDay& p : *partial) {
+        key += fmt::format("{}@", p.date);
+        for (const rt::TimeRange& r : p.open) key += fmt::format("{}-{};", r.start, r.end);
+      }
     }
   }
   auto [it, added] = holiday_ids_.emplace(key, static_cast<int>(holiday_sets_.size()));
@@ -168,27 +175,37 @@ bool Universe::numerals(const z3::expr& e, std::vector<int64_t>* out) {
 
 namespace {
 
-// The observed dates of `set` in years from..to, or nullopt when any year is outside its range.
-std::optional<std::vector<rt::Date>> dates_between(const rt::HolidaySet& set, int from, int to) {
-  std::vector<rt::Date> out;
+// The hours each date of years from..to is left open by `set` where it cuts them: none on a
+// holiday, the open hours on a partial day (dates it leaves whole are absent); nullopt when a
+// year is outside the set's range.
+std::optional<std::map<rt::Date, std::vector<rt::TimeRange>>> cuts_between(const rt::HolidaySet& set, int from,
+                                                                           int to) {
+  std::map<rt::Date, std::vector<rt::TimeRange>> out;
   for (int y = from; y <= to; ++y) {
-    auto d = set.dates_in_year(y);
-    if (!d) return std::nullopt;
-    out.insert(out.end(), d->begin(), d->end());
+    auto dates = set.dates_in_year(y);
+    auto partial = set.partial_days_in_year(y);
+    if (!dates || !partial) return std::nullopt;
+    for (rt::Date d : *dates) out[d] = {};
+    for (const rt::PartialDay& p : *partial) out[p.date] = p.open;
   }
   return out;
 }
 
-// Whether every holiday of `a` is one of `b` over the years both are valid for (id -1: none).
+// Whether `a` leaves open every hour `b` does, over the years both are valid for (id -1: no
+// holidays): each holiday of `a` is one of `b`, and each partial day of `a` is a holiday of
+// `b` or a partial day of `b` open no longer.
 bool holidays_within(const std::shared_ptr<const rt::HolidaySet>& a, const std::shared_ptr<const rt::HolidaySet>& b) {
   if (!a) return true;
   if (!b) return false;
   int from = std::max(a->valid_from(), b->valid_from()), to = std::min(a->valid_to(), b->valid_to());
   if (to - from > 1000) return false;
-  auto da = dates_between(*a, from, to), db = dates_between(*b, from, to);
-  if (!da || !db) return false;
-  for (rt::Date d : *da)
-    if (!std::binary_search(db->begin(), db->end(), d)) return false;
+  auto ca = cuts_between(*a, from, to), cb = cuts_between(*b, from, to);
+  if (!ca || !cb) return false;
+  for (const auto& [d, open_a] : *ca) {
+    auto it = cb->find(d);
+    if (it == cb->end()) return false;  // b leaves the whole day open
+    if (rt::common_ranges(open_a, it->second) != it->second) return false;
+  }
   return true;
 }
 
@@ -408,10 +425,15 @@ std::vector<int64_t> Universe::anchors() {
       int from = std::max({a.valid_from(), b.valid_from(), 2025}), to = std::min(a.valid_to(), b.valid_to());
       int found = 0;
       for (int year = from; year <= to && year < from + 30 && found < 3; ++year) {
-        auto da = a.dates_in_year(year), db = b.dates_in_year(year);
+        auto da = cuts_between(a, year, year), db = cuts_between(b, year, year);
         if (!da || !db) break;
+        // The dates whose hours the two sets cut differently.
         std::vector<rt::Date> diff;
-        std::set_symmetric_difference(da->begin(), da->end(), db->begin(), db->end(), std::back_inserter(diff));
+        for (const auto& [d, open] : *da)
+          if (auto it = db->find(d); it == db->end() || it->second != open) diff.push_back(d);
+        for (const auto& [d, open] : *db)
+          if (!da->contains(d)) diff.push_back(d);
+        std::sort(diff.begin(), diff.end());
         for (rt::Date d : diff) {
           if (found++ >= 3) break;
           out.push_back(int64_t{d} * 86400 - 86400);

@@ -698,14 +698,22 @@ class Doc {
 
   // The dates of `year` as the runtime computes them (observed and substitute days
   // included), with weekday and name.
+  // Partial days are listed among them with the hours the office stays open.
   static std::string holiday_dates(const rt::HolidaySet& set, int year) {
     auto dates = set.dates_in_year(year);
     if (!dates) return fmt::format("Dates in {}: none, {}.\n\n", year, dates.error().message);
-    if (dates->empty()) return fmt::format("Dates in {}: none.\n\n", year);
+    auto partial = set.partial_days_in_year(year);
+    if (!partial) return fmt::format("Dates in {}: none, {}.\n\n", year, partial.error().message);
+    if (dates->empty() && partial->empty()) return fmt::format("Dates in {}: none.\n\n", year);
+    std::vector<std::pair<rt::Date, std::string>> lines;  // date, what it is
+    for (rt::Date d : *dates) lines.emplace_back(d, "");
+    for (const rt::PartialDay& p : *partial) lines.emplace_back(p.date, "open " + rt::format_ranges(p.open) + " only");
+    std::sort(lines.begin(), lines.end());
     std::string out = fmt::format("Dates in {}:\n\n", year);
-    for (rt::Date d : *dates) {
+    for (const auto& [d, hours] : lines) {
       std::string name = set.holiday_name(d);
-      out += "- " + explain::long_date(d) + (name.empty() ? "" : ": " + name) + "\n";
+      std::string what = name.empty() ? hours : hours.empty() ? name : name + ", " + hours;
+      out += "- " + explain::long_date(d) + (what.empty() ? "" : ": " + what) + "\n";
     }
     return out + "\n";
   }

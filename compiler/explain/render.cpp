@@ -50,6 +50,13 @@ std::string holiday_line(rt::Date d, const std::string& name) {
   return s;
 }
 
+// "Thursday 24 December 2026 is a partial day (Christmas Eve): working time 09:00-13:00 only".
+std::string partial_day_line(const ir::Step::Cut& cut) {
+  std::string s = long_date(cut.date) + " is a partial day";
+  if (!cut.name.empty()) s += " (" + cut.name + ")";
+  return s + (cut.left.empty() ? ": no working time" : ": working time " + rt::format_ranges(cut.left) + " only");
+}
+
 std::string fmt_value(const ir::Program& p, const ir::EvalResult& r, const ir::Value& v, const ir::Type& t) {
   return records::format_value(v, t, p.schema, r.home_zone);
 }
@@ -228,9 +235,14 @@ std::string render_text(const ir::Program& p, const ir::EvalResult& r,
           std::string line = fmt::format("{} + {} in {}\n    = {}", fmt_value(p, r, s.start, datetime), s.amount, cal,
                                          fmt_value(p, r, s.value, datetime));
           add(std::move(line));
-          for (const auto& [d, name] : s.holidays) {
-            if (shown_holidays.insert(d).second) add(holiday_line(d, name));
-          }
+          // Holidays and partial days, in date order.
+          std::vector<std::pair<rt::Date, std::string>> days;
+          for (const auto& [d, name] : s.holidays)
+            if (shown_holidays.insert(d).second) days.emplace_back(d, holiday_line(d, name));
+          for (const ir::Step::Cut& cut : s.partial_days)
+            if (shown_holidays.insert(cut.date).second) days.emplace_back(cut.date, partial_day_line(cut));
+          std::stable_sort(days.begin(), days.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+          for (auto& day : days) add(std::move(day.second));
           for (const ir::Step::Paused& pause : s.pauses)
             add(fmt::format("the clock stopped from {} until {}: {} of working time",
                             fmt_value(p, r, ir::Value(ir::DateTimeValue{pause.from}), datetime),
@@ -327,6 +339,17 @@ records::Json render_json(const ir::Program& p, const ir::EvalResult& r) {
           Json hs = Json::array();
           for (const auto& [date, name] : s.holidays) hs.push_back(holiday_json(date, name));
           j["holidays"] = std::move(hs);
+          if (!s.partial_days.empty()) {
+            Json cuts = Json::array();
+            for (const ir::Step::Cut& cut : s.partial_days) {
+              Json one = holiday_json(cut.date, cut.name);
+              Json left = Json::array();
+              for (const rt::TimeRange& r : cut.left) left.push_back(rt::format_ranges({r}));
+              one["working_hours"] = std::move(left);
+              cuts.push_back(std::move(one));
+            }
+            j["partial_days"] = std::move(cuts);
+          }
           if (!s.pauses.empty()) {
             Json ps = Json::array();
             for (const ir::Step::Paused& pause : s.pauses) {

@@ -36,7 +36,10 @@ std::string render_text(const ir::Program& program, const ir::EvalResult& result
 //   {"kind": "table_row", "table": N, "row": R, "clause": C, "text": ROW?}
 //   {"kind": "exclusion", "entry": CLAUSE_ID, "clause": C, "condition": TEXT}
 //   {"kind": "calendar", "calendar": N, "zone": Z|null, "start": T, "amount": A, "result": T,
-//    "holidays": [{"date": D, "weekday": W, "name": NAME}, ...]}
+//    "holidays": [{"date": D, "weekday": W, "name": NAME}, ...],
+//    "partial_days": [{"date": D, "weekday": W, "name": NAME, "working_hours": ["09:00-13:00"]}]
+//                                        (only when a partial day cut the span's working time),
+//    "pauses": [{"from": T, "until": T, "working": DURATION}, ...] (only when a pause moved it)}
 //   {"kind": "holiday", "date": D, "weekday": W, "name": NAME}
 //   {"kind": "aggregate", "operation": sum|count|min|max|any|all, "expression": TEXT, "value": V,
 //    "of": N, "items": [{"index": I, "value": V}, ...], "decided": K}   the K items (of N) that

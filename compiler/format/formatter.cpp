@@ -210,15 +210,21 @@ class Formatter {
     for (const ast::HoursLine& h : c.hours) {
       std::string line = h.every_day ? "every day" : ast::weekday_name(h.from_day);
       if (!h.every_day && h.to_day != h.from_day) line += std::string(" to ") + ast::weekday_name(h.to_day);
-      for (size_t i = 0; i < h.ranges.size(); ++i) {
-        line += (i ? ", " : " ") + ast::clock_text(h.ranges[i].first) + "-" + ast::clock_text(h.ranges[i].second);
-      }
+      line += open_ranges(h.ranges);
       out_.add(2, line, h.span.begin, h.span.end);
     }
     if (c.zone) printer_.emit(*c.zone, 2, "in ", "", c.zone->span.begin);
     if (c.holidays) printer_.emit(*c.holidays, 2, "except ", "", c.holidays->span.begin);
     if (c.business_day) printer_.emit(*c.business_day, 2, "business day ", "", c.business_day->span.begin);
     if (!c.zone || !c.business_day) missing_ = true;
+  }
+
+  // " 09:00-13:00, 14:00-16:00"
+  static std::string open_ranges(const std::vector<std::pair<int32_t, int32_t>>& ranges) {
+    std::string out;
+    for (size_t i = 0; i < ranges.size(); ++i)
+      out += (i ? ", " : " ") + ast::clock_text(ranges[i].first) + "-" + ast::clock_text(ranges[i].second);
+    return out;
   }
 
   void holidays_decl(const Decl& d) {
@@ -238,6 +244,12 @@ class Formatter {
           line += std::string(r.kind == Rule::Kind::LastWeekday ? "last" : ordinal(r.nth)) + " " +
                   ast::weekday_name(r.weekday) + " of " + ast::month_name(r.month);
           break;
+        case Rule::Kind::WeekdayBefore:
+        case Rule::Kind::WeekdayAfter:
+          line += std::string(ast::weekday_name(r.weekday)) + (r.inclusive ? " on or" : "") +
+                  (r.kind == Rule::Kind::WeekdayBefore ? " before " : " after ") + ast::month_name(r.month) + " " +
+                  std::to_string(r.day);
+          break;
         case Rule::Kind::Easter: {
           line += "easter";
           int n = r.easter_offset < 0 ? -r.easter_offset : r.easter_offset;
@@ -249,6 +261,8 @@ class Formatter {
       }
       if (r.observance == Rule::Observance::NearestWeekday) line += " observed nearest weekday";
       if (r.observance == Rule::Observance::SubstituteNextWeekday) line += " substitute next weekday";
+      if (r.observance == Rule::Observance::SubstituteSunday) line += " substitute next weekday if Sunday";
+      if (!r.open.empty()) line += " open" + open_ranges(r.open);
       if (r.from_year) line += " from " + std::to_string(*r.from_year);
       if (r.until_year) line += " until " + std::to_string(*r.until_year);
       if (r.name) line += " " + ExprPrinter::quote(*r.name);
@@ -258,6 +272,7 @@ class Formatter {
       std::string line = c.kind == ast::DateChange::Kind::Add      ? "add " + c.date
                          : c.kind == ast::DateChange::Kind::Remove ? "remove " + c.date
                                                                    : "move " + c.date + " to " + c.to_date;
+      if (!c.open.empty()) line += " open" + open_ranges(c.open);
       out_.add(2, line, c.span.begin, c.span.end);
     }
   }

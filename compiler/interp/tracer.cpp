@@ -172,6 +172,10 @@ void Tracer::calendar_add(ir::NodeId id, const rt::Calendar& calendar, const ir:
     auto holidays = calendar.holidays_between(start.as_datetime(), result.as_datetime());
     if (holidays)
       for (rt::Date d : *holidays) s.holidays.push_back({d, calendar.holidays()->holiday_name(d)});
+    auto partial = calendar.partial_days_between(start.as_datetime(), result.as_datetime());
+    if (partial)
+      for (rt::PartialDay& p : *partial)
+        s.partial_days.push_back({p.date, calendar.holidays()->holiday_name(p.date), std::move(p.open)});
   }
   step(std::move(s));
 }

@@ -50,6 +50,14 @@ struct Step {
     rt::Duration working = 0;
   };
   std::vector<Paused> pauses;
+  // The partial days (`on December 24 open 09:00-13:00`) that cut the working time between
+  // start and result, with the working hours left that day (possibly none).
+  struct Cut {
+    rt::Date date = 0;
+    std::string name;
+    std::vector<rt::TimeRange> left;
+  };
+  std::vector<Cut> partial_days;
   // Aggregate: (1-based index, the body's value for it) of the items that decided the result,
   // in list order: for `sum`, those whose term is not zero; `count`, those counted; `any`, the
   // one that was true; `all`, the one that was false; `min`/`max`, the one chosen. At most

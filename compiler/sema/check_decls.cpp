@@ -443,30 +443,69 @@ void Checker::ensure_holidays(Symbol& sym) {
           fmt::format("the holiday set `{}` needs `valid YEAR to YEAR`", h.name.text));
     return;
   }
+  // The hours of a partial day (`open 09:00-13:00, 14:00-16:00`): ordered, disjoint ranges.
+  auto open_hours = [&](const std::vector<std::pair<int32_t, int32_t>>& written,
+                        Span span) -> std::optional<std::vector<rt::TimeRange>> {
+    std::vector<rt::TimeRange> ranges;
+    for (auto [b, e] : written) {
+      if (e <= b) {
+        error(sym.file, span, Code::InvalidHolidays,
+              fmt::format("the open hours {}-{} must end after they start", ast::clock_text(b), ast::clock_text(e)));
+        return std::nullopt;
+      }
+      if (!ranges.empty() && b < ranges.back().end) {
+        error(sym.file, span, Code::InvalidHolidays,
+              fmt::format("the open hours {}-{} and {}-{} overlap or are out of order",
+                          ast::clock_text(ranges.back().start), ast::clock_text(ranges.back().end), ast::clock_text(b),
+                          ast::clock_text(e)))
+            .help = "write the ranges of the day in order, without overlaps";
+        return std::nullopt;
+      }
+      ranges.push_back(rt::TimeRange{b, e});
+    }
+    return ranges;
+  };
+  using RuleKind = ast::HolidayRuleDecl::Kind;
+  using Observance = ast::HolidayRuleDecl::Observance;
   for (const ast::HolidayRuleDecl& r : h.rules) {
     rt::HolidayRule rule;
     switch (r.kind) {
-      case ast::HolidayRuleDecl::Kind::Fixed: rule.kind = rt::HolidayRule::Kind::Fixed; break;
-      case ast::HolidayRuleDecl::Kind::NthWeekday: rule.kind = rt::HolidayRule::Kind::NthWeekday; break;
-      case ast::HolidayRuleDecl::Kind::LastWeekday: rule.kind = rt::HolidayRule::Kind::LastWeekday; break;
-      case ast::HolidayRuleDecl::Kind::Easter: rule.kind = rt::HolidayRule::Kind::Easter; break;
+      case RuleKind::Fixed: rule.kind = rt::HolidayRule::Kind::Fixed; break;
+      case RuleKind::NthWeekday: rule.kind = rt::HolidayRule::Kind::NthWeekday; break;
+      case RuleKind::LastWeekday: rule.kind = rt::HolidayRule::Kind::LastWeekday; break;
+      case RuleKind::WeekdayBefore: rule.kind = rt::HolidayRule::Kind::WeekdayBefore; break;
+      case RuleKind::WeekdayAfter: rule.kind = rt::HolidayRule::Kind::WeekdayAfter; break;
+      case RuleKind::Easter: rule.kind = rt::HolidayRule::Kind::Easter; break;
     }
     rule.month = r.month;
     rule.day = r.day;
     rule.nth = r.nth;
     rule.weekday = r.weekday;
+    rule.inclusive = r.inclusive;
     rule.easter_offset = r.easter_offset;
     switch (r.observance) {
-      case ast::HolidayRuleDecl::Observance::None: rule.observance = rt::Observance::None; break;
-      case ast::HolidayRuleDecl::Observance::NearestWeekday: rule.observance = rt::Observance::NearestWeekday; break;
-      case ast::HolidayRuleDecl::Observance::SubstituteNextWeekday:
-        rule.observance = rt::Observance::SubstituteNextWeekday;
-        break;
+      case Observance::None: rule.observance = rt::Observance::None; break;
+      case Observance::NearestWeekday: rule.observance = rt::Observance::NearestWeekday; break;
+      case Observance::SubstituteNextWeekday: rule.observance = rt::Observance::SubstituteNextWeekday; break;
+      case Observance::SubstituteSunday: rule.observance = rt::Observance::SubstituteSunday; break;
     }
     if (r.from_year) rule.from_year = *r.from_year;
     if (r.until_year) rule.until_year = *r.until_year;
     if (r.name) rule.name = *r.name;
-    if (rule.kind == rt::HolidayRule::Kind::Fixed) {
+    if (!r.open.empty()) {
+      if (r.observance != Observance::None) {
+        error(sym.file, r.open_span, Code::InvalidHolidays,
+              "a partial day is not observed on another day: `open` hours cannot be combined with "
+              "`observed` or `substitute`")
+            .help = "remove the weekend rule, or make the holiday a whole day";
+        continue;
+      }
+      auto open = open_hours(r.open, r.open_span);
+      if (!open) continue;
+      rule.open = std::move(*open);
+    }
+    if (rule.kind == rt::HolidayRule::Kind::Fixed || rule.kind == rt::HolidayRule::Kind::WeekdayBefore ||
+        rule.kind == rt::HolidayRule::Kind::WeekdayAfter) {
       int max_day = r.month == 2 ? 29 : rt::days_in_month(2001, r.month >= 1 && r.month <= 12 ? r.month : 1);
       if (r.day < 1 || r.day > max_day) {
         error(sym.file, r.span, Code::InvalidHolidays,
@@ -483,7 +522,15 @@ void Checker::ensure_holidays(Symbol& sym) {
       continue;
     }
     switch (c.kind) {
-      case ast::DateChange::Kind::Add: def.added.push_back(*d); break;
+      case ast::DateChange::Kind::Add: {
+        if (c.open.empty()) {
+          def.added.push_back(*d);
+          break;
+        }
+        auto open = open_hours(c.open, c.span);
+        if (open) def.added_partial.push_back({*d, std::move(*open)});
+        break;
+      }
       case ast::DateChange::Kind::Remove: def.removed.push_back(*d); break;
       case ast::DateChange::Kind::Move: {
         auto to = rt::parse_date(c.to_date);

@@ -118,6 +118,11 @@ inline std::string sexpr(const ast::Expr& e) {
       return s + ")";
     }
     case K::Paren: return "(paren " + sexpr(e.operand) + ")";
+    case K::Pausing: {
+      std::string s = "(pausing " + sexpr(e.operand);
+      for (const auto& a : e.args) s += " " + sexpr(a);
+      return s + ")";
+    }
   }
   return "?";
 }

@@ -219,6 +219,45 @@ TEST_CASE("holiday sets: valid, every form of rule, add, remove, move") {
   CHECK(h.changes[2].to_date == "1995-05-08");
 }
 
+TEST_CASE("holiday sets: weekdays before and after a date, Sunday-only substitutes, partial days") {
+  auto r =
+      ok("holidays ca\n"
+         "  valid 2000 to 2100\n"
+         "  on Monday before May 25 \"Victoria Day\"\n"
+         "  on Saturday on or after June 20\n"
+         "  on Friday on or before December 24\n"
+         "  on Tuesday after November 1\n"
+         "  on January 1 substitute next weekday if Sunday\n"
+         "  on December 24 open 09:00-13:00, 14:00-15:30 \"Christmas Eve\"\n"
+         "  add 2026-12-31 open 09:00-12:00\n"
+         "  add 2027-01-02\n");
+  const ast::HolidaysDecl& h = *r.module.decls[0].holidays_decl();
+  using R = ast::HolidayRuleDecl;
+  REQUIRE(h.rules.size() == 6);
+  CHECK(h.rules[0].kind == R::Kind::WeekdayBefore);
+  CHECK(h.rules[0].weekday == 0);
+  CHECK(h.rules[0].month == 5);
+  CHECK(h.rules[0].day == 25);
+  CHECK_FALSE(h.rules[0].inclusive);
+  CHECK(h.rules[0].name == "Victoria Day");
+  CHECK(h.rules[1].kind == R::Kind::WeekdayAfter);
+  CHECK(h.rules[1].weekday == 5);
+  CHECK(h.rules[1].inclusive);
+  CHECK(h.rules[2].kind == R::Kind::WeekdayBefore);
+  CHECK(h.rules[2].inclusive);
+  CHECK(h.rules[3].kind == R::Kind::WeekdayAfter);
+  CHECK_FALSE(h.rules[3].inclusive);
+  CHECK(h.rules[4].kind == R::Kind::Fixed);
+  CHECK(h.rules[4].observance == R::Observance::SubstituteSunday);
+  CHECK(h.rules[5].kind == R::Kind::Fixed);
+  CHECK(h.rules[5].observance == R::Observance::None);
+  using Ranges = std::vector<std::pair<int32_t, int32_t>>;
+  CHECK(h.rules[5].open == Ranges{{9 * 3600, 13 * 3600}, {14 * 3600, 15 * 3600 + 1800}});
+  REQUIRE(h.changes.size() == 2);
+  CHECK(h.changes[0].open == Ranges{{9 * 3600, 12 * 3600}});
+  CHECK(h.changes[1].open.empty());
+}
+
 TEST_CASE("decision tables: given/as, gives, hit, cells of every kind") {
   auto r =
       ok("table response  clause \"5.2, 6.2\"\n"

@@ -79,7 +79,8 @@ TEST_CASE("rejected snippets: message and position of the offending token") {
       {"policy t \"T\"\nholidays h\n  on Jan 1\n",
        "3:3: expected `valid FROM to UNTIL`, the years the holiday set is defined for\n"},
       {"policy t \"T\"\nholidays h\n  valid 2000 to 2100\n  on Jan 1\n",
-       "4:6: expected a date rule such as `January 1`, `third Monday of January` or `easter - 2 days`\n"},
+       "4:6: expected a date rule such as `January 1`, `third Monday of January`, `Monday before May 25` or `easter - "
+       "2 days`\n"},
       {"policy t \"T\"\nholidays h\n  valid 2000 to 2100\n  on February 30\n",
        "4:15: invalid day: February has no day 30\n", Code::InvalidHolidays},
       {"policy t \"T\"\nholidays h\n  valid 2000 to 2100\n  on third Monday January\n",

@@ -25,6 +25,29 @@ class PolicyGen {
  public:
   explicit PolicyGen(uint64_t seed) : rng_(seed) {}
 
+  // A holiday set with the rules of language v2, at random: a weekday before or after a
+  // date, a Sunday-only substitute, partial days (a rule and a one-off) whose hours may or may
+  // not cut the desk's.
+  std::string regional_holidays() {
+    static const char* const kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+    static const char* const kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                                          "July",    "August",   "September", "October", "November", "December"};
+    static const char* const kRelations[] = {"before", "after", "on or before", "on or after"};
+    auto hours = [&] {
+      int from = pick(6, 14), to = pick(from + 1, 20);
+      std::string out = fmt::format("{:02}:{:02}-{:02}:00", from, chance(50) ? 0 : 30, to);
+      if (chance(30)) out += fmt::format(", {:02}:00-{:02}:00", to + 1, pick(to + 2, 24));
+      return out;
+    };
+    std::string s = "holidays regional\n  valid 2000 to 2100\n";
+    s +=
+        fmt::format("  on {} {} {} {}\n", kDays[pick(0, 6)], kRelations[pick(0, 3)], kMonths[pick(0, 11)], pick(1, 28));
+    s += fmt::format("  on {} {} substitute next weekday if Sunday\n", kMonths[pick(0, 11)], pick(1, 28));
+    s += fmt::format("  on {} {} open {}\n", kMonths[pick(0, 11)], pick(1, 28), hours());
+    s += fmt::format("  add 2026-{:02}-{:02} open {}\n", pick(1, 12), pick(1, 28), hours());
+    return s;
+  }
+
   std::string policy() {
     std::string s = R"(policy random.p "Random"
   home zone x.z
@@ -59,9 +82,10 @@ calendar desk
   Monday to Friday 09:00-17:00
   Saturday 10:00-12:00
   in x.z
-  except england_wales + [2027-01-04] - [2026-12-28]
+  except england_wales + regional + [2027-01-04] - [2026-12-28]
   business day 8 hours
 )";
+    s += regional_holidays();
     in_table_ = true;
     std::string cells[5] = {expr("integer", 2), expr("integer", 2), expr("integer", 2), expr("text", 2),
                             expr("integer", 2)};
