@@ -143,6 +143,26 @@ TEST_CASE("doc lists the modules a policy imports, directly or through other mod
           "Imports"));
 }
 
+TEST_CASE("doc lists partial days among the dates, with the hours left open", "[doc]") {
+  std::string md = doc_of(
+      "policy t.half \"Half days\"\n  effective 2026-01-01\n\n"
+      "holidays company\n  valid 2020 to 2030\n"
+      "  on Monday before May 25 \"Victoria Day\"\n"
+      "  on December 24 open 09:00-13:00 \"Christmas Eve\"\n"
+      "  add 2026-12-30 open 09:00-12:00, 13:00-15:00\n\n"
+      "calendar desk\n  Monday to Friday 08:00-17:00\n  in zone \"America/Toronto\"\n  except company\n"
+      "  business day 9 hours\n\n"
+      "input x { at: datetime }\n\n"
+      "decision d: datetime  clause \"1\" = x.at + 1 business day in desk\n");
+  CHECK(has(md,
+            "Dates in 2026:\n\n- Monday 18 May 2026: Victoria Day\n"
+            "- Thursday 24 December 2026: Christmas Eve, open 09:00-13:00 only\n"
+            "- Wednesday 30 December 2026: open 09:00-12:00, 13:00-15:00 only\n"));
+  CHECK(has(md,
+            "Dates in 2027:\n\n- Monday 24 May 2027: Victoria Day\n"
+            "- Friday 24 December 2027: Christmas Eve, open 09:00-13:00 only\n"));
+}
+
 TEST_CASE("doc's holiday dates are the runtime's", "[doc]") {
   std::string md = doc_of(kPolicy);
   for (const char* name : {"acme_days", "us_federal"}) {
