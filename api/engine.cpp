@@ -423,6 +423,11 @@ Value to_value(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, 
       out.boolean = v.as_bool();
       break;
     case K::Int:
+      if (t.kind == ir::TypeKind::Schedule) {  // a schedule inside a record or list: its name, as in JSON
+        out.kind = Value::Kind::Text;
+        out.text = ir::schedule_name(v.as_int(), schema);
+        break;
+      }
       out.kind = Value::Kind::Integer;
       out.integer = v.as_int();
       break;

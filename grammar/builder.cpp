@@ -132,6 +132,7 @@ void Builder::set_decl_name(ast::Ident name) {
     case ast::DeclKind::Input: decl_.input_decl()->name = std::move(name); break;
     case ast::DeclKind::Value: decl_.value_decl()->name = std::move(name); break;
     case ast::DeclKind::Calendar: decl_.calendar_decl()->name = std::move(name); break;
+    case ast::DeclKind::Schedule: decl_.schedule_decl()->name = std::move(name); break;
     case ast::DeclKind::Holidays: decl_.holidays_decl()->name = std::move(name); break;
     case ast::DeclKind::Table: decl_.table_decl()->name = std::move(name); break;
     case ast::DeclKind::Exclusions: decl_.exclusions_decl()->name = std::move(name); break;
@@ -145,6 +146,7 @@ void Builder::set_clause(ast::Clause clause) {
   switch (decl_.kind()) {
     case ast::DeclKind::Value: decl_.value_decl()->clause = std::move(clause); break;
     case ast::DeclKind::Calendar: decl_.calendar_decl()->clause = std::move(clause); break;
+    case ast::DeclKind::Schedule: decl_.schedule_decl()->clause = std::move(clause); break;
     case ast::DeclKind::Holidays: decl_.holidays_decl()->clause = std::move(clause); break;
     case ast::DeclKind::Table: decl_.table_decl()->clause = std::move(clause); break;
     case ast::DeclKind::Exclusions: decl_.exclusions_decl()->clause = std::move(clause); break;

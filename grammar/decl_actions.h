@@ -318,8 +318,35 @@ struct action<grammar::hours_line> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
     b.line.span = detail::span_of(in, b);
-    b.decl().calendar_decl()->hours.push_back(std::move(b.line));
+    // The same lines make a calendar's hours and a schedule's.
+    if (ast::ScheduleDecl* s = b.decl().schedule_decl())
+      s->hours.push_back(std::move(b.line));
+    else
+      b.decl().calendar_decl()->hours.push_back(std::move(b.line));
     b.line = ast::HoursLine{};
+  }
+};
+template <>
+struct action<grammar::cal_schedule> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    Span s = detail::span_of(in, b);
+    ast::ExprPtr e = b.pop_expr();
+    // `schedule if C then A else B` takes the zone line into B as membership (`B in ZONE`): the
+    // `else` of an `if` runs to the end of the expression. Say so rather than miss the `in`.
+    const ast::Expr* last = e.get();
+    while (last && last->kind == ast::ExprKind::If) last = last->else_branch.get();
+    if (last && last->kind == ast::ExprKind::Binary && last->binary_op == ast::BinaryOp::In)
+      b.fail(e->span, Code::Syntax,
+             "the `in` of the calendar's zone was read as part of this `if`: put the `if` in parentheses");
+    ast::CalendarDecl& c = *b.decl().calendar_decl();
+    if (c.schedule) {
+      b.error(s, Code::CalendarHoursTwice, "a calendar has one `schedule` line")
+          .related.push_back({c.schedule_span, "the first is here"});
+      return;
+    }
+    c.schedule = std::move(e);
+    c.schedule_span = s;
   }
 };
 template <>
@@ -345,6 +372,13 @@ struct action<grammar::cal_day_length> {
 };
 template <>
 struct action<grammar::calendar_decl> : detail::finish_decl {};
+
+// ---- schedules ----
+
+template <>
+struct action<grammar::schedule_start> : detail::start_decl<ast::DeclKind::Schedule> {};
+template <>
+struct action<grammar::schedule_decl> : detail::finish_decl {};
 
 // ---- holiday sets ----
 

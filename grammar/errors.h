@@ -133,6 +133,8 @@ PROVISO_ERROR(last_day, "expected a weekday such as `Friday` after `to`");
 PROVISO_ERROR(every_day_word, "expected `day` after `every`");
 PROVISO_ERROR(cal_in,
               "expected working hours such as `Monday to Friday 09:00-17:00`, or `in` and the calendar's time zone");
+PROVISO_ERROR(cal_schedule_expr, "expected a schedule after `schedule`, such as the name of one");
+PROVISO_ERROR(schedule_name, "expected the schedule's name after `schedule`");
 PROVISO_ERROR(cal_zone, "expected the calendar's time zone after `in`");
 PROVISO_ERROR(cal_holidays, "expected the holidays after `except`");
 PROVISO_ERROR(cal_business,

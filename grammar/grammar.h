@@ -32,7 +32,8 @@ struct reserved
           TAO_PEGTL_KEYWORD("then"), TAO_PEGTL_KEYWORD("else"), TAO_PEGTL_KEYWORD("match"), TAO_PEGTL_KEYWORD("and"),
           TAO_PEGTL_KEYWORD("or"), TAO_PEGTL_KEYWORD("not"), TAO_PEGTL_KEYWORD("in"), TAO_PEGTL_KEYWORD("is"),
           TAO_PEGTL_KEYWORD("present"), TAO_PEGTL_KEYWORD("none"), TAO_PEGTL_KEYWORD("true"),
-          TAO_PEGTL_KEYWORD("false"), TAO_PEGTL_KEYWORD("of"), TAO_PEGTL_KEYWORD("with"), TAO_PEGTL_KEYWORD("hit")>,
+          TAO_PEGTL_KEYWORD("false"), TAO_PEGTL_KEYWORD("of"), TAO_PEGTL_KEYWORD("with"), TAO_PEGTL_KEYWORD("hit"),
+          TAO_PEGTL_KEYWORD("schedule")>,
       token {};
 
 // A user's name: any identifier but a reserved word. `exclusions` starts a declaration but is
@@ -84,6 +85,7 @@ PROVISO_WORD(kw_let, "let");
 PROVISO_WORD(kw_decision, "decision");
 PROVISO_WORD(kw_table, "table");
 PROVISO_WORD(kw_calendar, "calendar");
+PROVISO_WORD(kw_schedule, "schedule");
 PROVISO_WORD(kw_holidays, "holidays");
 PROVISO_WORD(kw_exclusions, "exclusions");
 PROVISO_WORD(kw_test, "test");
@@ -379,7 +381,7 @@ struct type_list : seq<w_list, must<list_of_word>, must<list_elem_type>> {};
 struct type_in_parens : seq<type_expr> {};
 struct type_paren_close : seq<rparen> {};
 struct type_paren : seq<lparen, must<type_in_parens>, must<type_paren_close>> {};
-struct type_named : sor<kw_calendar, kw_holidays, name> {};
+struct type_named : sor<kw_calendar, kw_schedule, kw_holidays, name> {};
 // INVARIANT: every recursion of the type grammar passes through `type_primary` (counted).
 struct type_primary : sor<type_paren, type_list, type_business, type_integer, type_named> {};
 struct type_question : seq<question> {};
@@ -487,10 +489,20 @@ struct cal_except : seq<w_except, must<cal_holidays>> {};
 struct cal_day_word : seq<w_day> {};
 struct cal_day_length : seq<expression> {};
 struct cal_business : seq<w_business, must<cal_day_word>, must<cal_day_length>> {};
+// `schedule EXPR` in place of the day lines. The expression stops before comparisons, so that
+// the `in` of the zone line after it is not read as membership (`schedule s in zone`).
+struct cal_schedule_expr : seq<add_expr> {};
+struct cal_schedule : seq<kw_schedule, must<cal_schedule_expr>> {};
 struct calendar_start : seq<kw_calendar> {};
 struct calendar_name : seq<decl_name> {};
-struct calendar_decl : seq<calendar_start, must<calendar_name>, opt<clause_part>, star<hours_line>, must<cal_in>,
-                           opt<cal_except>, must<cal_business>> {};
+// Day lines and `schedule` lines in any number and order: the checker says which mix is wrong.
+struct calendar_decl : seq<calendar_start, must<calendar_name>, opt<clause_part>, star<sor<hours_line, cal_schedule>>,
+                           must<cal_in>, opt<cal_except>, must<cal_business>> {};
+
+// Schedules: weekly hours by name, the same day lines as a calendar's.
+struct schedule_start : seq<kw_schedule> {};
+struct schedule_name : seq<decl_name> {};
+struct schedule_decl : seq<schedule_start, must<schedule_name>, opt<clause_part>, star<hours_line>> {};
 
 // Holiday sets.
 struct year : seq<sep, digits> {};
@@ -620,7 +632,7 @@ struct test_decl : seq<test_start, must<test_name>, star<test_line>> {};
 
 struct declaration
     : sor<import_decl, enum_decl, record_decl, input_decl, optional_input_decl, const_decl, let_decl, decision_decl,
-          calendar_decl, holidays_decl, table_decl, exclusions_decl, fixture_decl, test_decl> {};
+          calendar_decl, schedule_decl, holidays_decl, table_decl, exclusions_decl, fixture_decl, test_decl> {};
 
 // What the driver (parser.cpp) runs: the header once, then one declaration at a time so that
 // it can recover after an error. `file` is the whole language, for `analyze<>`.

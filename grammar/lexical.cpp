@@ -26,9 +26,9 @@ size_t utf8_length(unsigned char c) {
   return 1;
 }
 
-constexpr std::array<const char*, 16> kDeclarationWords = {
-    "import", "enum",     "record",   "input",      "optional", "const",   "let",    "decision",
-    "table",  "calendar", "holidays", "exclusions", "test",     "fixture", "policy", "module"};
+constexpr std::array<const char*, 17> kDeclarationWords = {
+    "import",   "enum",     "record",   "input",      "optional", "const",   "let",    "decision", "table",
+    "calendar", "schedule", "holidays", "exclusions", "test",     "fixture", "policy", "module"};
 
 }  // namespace
 
@@ -129,7 +129,10 @@ uint32_t next_declaration_line(std::string_view text, uint32_t after) {
     if (nl == std::string_view::npos) return static_cast<uint32_t>(text.size());
     size_t p = nl + 1;
     while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
-    if (p < text.size() && starts_declaration(text, static_cast<uint32_t>(p))) return static_cast<uint32_t>(p);
+    // An indented `schedule EXPR` is a calendar's line, not the start of a schedule.
+    bool calendar_line = p > nl + 1 && text.compare(p, 8, "schedule") == 0;
+    if (p < text.size() && !calendar_line && starts_declaration(text, static_cast<uint32_t>(p)))
+      return static_cast<uint32_t>(p);
     i = nl + 1;
   }
 }

@@ -15,6 +15,7 @@ Decl Decl::of_kind(DeclKind kind, Span span) {
     case DeclKind::Input: d.node = std::make_unique<InputDecl>(); break;
     case DeclKind::Value: d.node = std::make_unique<ValueDecl>(); break;
     case DeclKind::Calendar: d.node = std::make_unique<CalendarDecl>(); break;
+    case DeclKind::Schedule: d.node = std::make_unique<ScheduleDecl>(); break;
     case DeclKind::Holidays: d.node = std::make_unique<HolidaysDecl>(); break;
     case DeclKind::Table: d.node = std::make_unique<TableDecl>(); break;
     case DeclKind::Exclusions: d.node = std::make_unique<ExclusionsDecl>(); break;
@@ -31,6 +32,7 @@ const Ident* decl_name(const Decl& d) {
     case DeclKind::Input: return &d.input_decl()->name;
     case DeclKind::Value: return &d.value_decl()->name;
     case DeclKind::Calendar: return &d.calendar_decl()->name;
+    case DeclKind::Schedule: return &d.schedule_decl()->name;
     case DeclKind::Holidays: return &d.holidays_decl()->name;
     case DeclKind::Table: return &d.table_decl()->name;
     case DeclKind::Exclusions: return &d.exclusions_decl()->name;

@@ -223,10 +223,20 @@ struct HoursLine {
   Span span;
 };
 
+// `schedule NAME` and its day lines: weekly hours a calendar can take by name (or by any
+// expression of type `schedule`), so that hours chosen by the inputs need one calendar.
+struct ScheduleDecl {
+  Ident name;
+  std::optional<Clause> clause;
+  std::vector<HoursLine> hours;
+};
+
 struct CalendarDecl {
   Ident name;
   std::optional<Clause> clause;
   std::vector<HoursLine> hours;
+  ExprPtr schedule;      // `schedule EXPR` instead of the day lines, may be null
+  Span schedule_span;    // the whole `schedule EXPR` line, when there is one
   ExprPtr zone;          // `in EXPR`
   ExprPtr holidays;      // `except EXPR`, may be null
   ExprPtr business_day;  // `business day EXPR`
@@ -343,15 +353,28 @@ struct ImportDecl {
   bool is_file = false;  // the quoted form
 };
 
-enum class DeclKind { Import, Enum, Record, Input, Value, Calendar, Holidays, Table, Exclusions, Fixture, Test };
+enum class DeclKind {
+  Import,
+  Enum,
+  Record,
+  Input,
+  Value,
+  Calendar,
+  Schedule,
+  Holidays,
+  Table,
+  Exclusions,
+  Fixture,
+  Test
+};
 
 struct Decl {
   Span span;  // the whole declaration
   // The declaration: exactly one alternative, in the order of DeclKind.
   std::variant<std::unique_ptr<ImportDecl>, std::unique_ptr<EnumDecl>, std::unique_ptr<RecordDecl>,
                std::unique_ptr<InputDecl>, std::unique_ptr<ValueDecl>, std::unique_ptr<CalendarDecl>,
-               std::unique_ptr<HolidaysDecl>, std::unique_ptr<TableDecl>, std::unique_ptr<ExclusionsDecl>,
-               std::unique_ptr<FixtureDecl>, std::unique_ptr<TestDecl>>
+               std::unique_ptr<ScheduleDecl>, std::unique_ptr<HolidaysDecl>, std::unique_ptr<TableDecl>,
+               std::unique_ptr<ExclusionsDecl>, std::unique_ptr<FixtureDecl>, std::unique_ptr<TestDecl>>
       node;
 
   // An empty declaration of `kind` (its node allocated).
@@ -373,6 +396,7 @@ struct Decl {
   InputDecl* input_decl() const { return get<InputDecl>(); }
   ValueDecl* value_decl() const { return get<ValueDecl>(); }
   CalendarDecl* calendar_decl() const { return get<CalendarDecl>(); }
+  ScheduleDecl* schedule_decl() const { return get<ScheduleDecl>(); }
   HolidaysDecl* holidays_decl() const { return get<HolidaysDecl>(); }
   TableDecl* table_decl() const { return get<TableDecl>(); }
   ExclusionsDecl* exclusions_decl() const { return get<ExclusionsDecl>(); }

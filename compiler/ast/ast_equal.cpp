@@ -46,6 +46,10 @@ bool eq_clause(const std::optional<Clause>& a, const std::optional<Clause>& b) {
   return a->text == b->text;
 }
 
+bool eq_hours_line(const HoursLine& a, const HoursLine& b) {
+  return a.every_day == b.every_day && a.from_day == b.from_day && a.to_day == b.to_day && a.ranges == b.ranges;
+}
+
 bool eq_header(const Header& a, const Header& b) {
   return a.is_module == b.is_module && eq_ident(a.name, b.name) && a.title == b.title && a.source == b.source &&
          a.version == b.version && a.effective == b.effective && eq_ptr(a.home_zone, b.home_zone);
@@ -99,6 +103,7 @@ const void* part(const Decl& d) {
     case DeclKind::Input: return d.input_decl();
     case DeclKind::Value: return d.value_decl();
     case DeclKind::Calendar: return d.calendar_decl();
+    case DeclKind::Schedule: return d.schedule_decl();
     case DeclKind::Holidays: return d.holidays_decl();
     case DeclKind::Table: return d.table_decl();
     case DeclKind::Exclusions: return d.exclusions_decl();
@@ -134,13 +139,14 @@ bool equal(const Decl& a, const Decl& b) {
     case DeclKind::Calendar: {
       const CalendarDecl& x = *a.calendar_decl();
       const CalendarDecl& y = *b.calendar_decl();
-      return eq_ident(x.name, y.name) && eq_clause(x.clause, y.clause) &&
-             eq_vec(x.hours, y.hours,
-                    [](const HoursLine& p, const HoursLine& q) {
-                      return p.every_day == q.every_day && p.from_day == q.from_day && p.to_day == q.to_day &&
-                             p.ranges == q.ranges;
-                    }) &&
-             eq_ptr(x.zone, y.zone) && eq_ptr(x.holidays, y.holidays) && eq_ptr(x.business_day, y.business_day);
+      return eq_ident(x.name, y.name) && eq_clause(x.clause, y.clause) && eq_vec(x.hours, y.hours, eq_hours_line) &&
+             eq_ptr(x.schedule, y.schedule) && eq_ptr(x.zone, y.zone) && eq_ptr(x.holidays, y.holidays) &&
+             eq_ptr(x.business_day, y.business_day);
+    }
+    case DeclKind::Schedule: {
+      const ScheduleDecl& x = *a.schedule_decl();
+      const ScheduleDecl& y = *b.schedule_decl();
+      return eq_ident(x.name, y.name) && eq_clause(x.clause, y.clause) && eq_vec(x.hours, y.hours, eq_hours_line);
     }
     case DeclKind::Holidays: {
       const HolidaysDecl& x = *a.holidays_decl();

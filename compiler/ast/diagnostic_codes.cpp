@@ -91,7 +91,7 @@ constexpr std::array kCodes = {
     CodeInfo{Code::OptionalInput, "optional-input", S::Error, "an input is made optional with `?`"},
     CodeInfo{Code::InputNotRecord, "input-not-record", S::Error, "an input is not a record or a list of records"},
     CodeInfo{Code::InvalidDecisionType, "invalid-decision-type", S::Error,
-             "a decision has a type that cannot be output (calendar, holidays, zone)"},
+             "a decision has a type that cannot be output (calendar, schedule, holidays, zone)"},
     CodeInfo{Code::InvalidCalendarAddition, "invalid-calendar-addition", S::Error,
              "`in CALENDAR` is applied to something other than datetime + duration"},
     CodeInfo{
@@ -111,8 +111,8 @@ constexpr std::array kCodes = {
     CodeInfo{Code::InvalidPattern, "invalid-pattern", S::Error,
              "a table cell or `match` pattern does not fit its column's type"},
     CodeInfo{Code::InvalidWorkingHours, "invalid-working-hours", S::Error,
-             "a calendar's working hours run backwards, repeat a day or overlap"},
-    CodeInfo{Code::NoWorkingTime, "no-working-time", S::Error, "a calendar has no working time at all"},
+             "a calendar's or schedule's working hours run backwards, repeat a day or overlap"},
+    CodeInfo{Code::NoWorkingTime, "no-working-time", S::Error, "a calendar or schedule has no working time at all"},
     CodeInfo{Code::InvalidBusinessDay, "invalid-business-day", S::Error,
              "a calendar's business day is not a duration from 0 to 24 hours"},
     CodeInfo{Code::DuplicateExclusion, "duplicate-exclusion", S::Error, "an exclusion list names a clause twice"},
@@ -139,6 +139,8 @@ constexpr std::array kCodes = {
              "what follows `pausing` is not a list of records with `from` and `until` datetimes"},
     CodeInfo{Code::OpenPauseNeedsInstant, "open-pause-needs-instant", S::Error,
              "pauses whose `until` may be absent need `as of`: the instant an open pause lasts until"},
+    CodeInfo{Code::CalendarHoursTwice, "calendar-hours-twice", S::Error,
+             "a calendar gives its hours by day lines and by `schedule`, or by two `schedule` lines"},
 };
 
 // The table is indexed by number: a code out of place would print another code's entry.
@@ -148,7 +150,7 @@ constexpr bool in_order() {
   return true;
 }
 static_assert(in_order(), "kCodes must list every code in the order of its number");
-static_assert(static_cast<size_t>(Code::OpenPauseNeedsInstant) == kCodes.size(), "every code needs a row in kCodes");
+static_assert(static_cast<size_t>(Code::CalendarHoursTwice) == kCodes.size(), "every code needs a row in kCodes");
 
 }  // namespace
 

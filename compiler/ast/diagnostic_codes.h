@@ -114,6 +114,8 @@ enum class Code : uint16_t {
   // stop the clock
   InvalidPauses = 87,
   OpenPauseNeedsInstant = 88,
+  // schedules: a calendar's hours by name
+  CalendarHoursTwice = 89,
 };
 
 struct CodeInfo {

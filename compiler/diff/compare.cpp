@@ -82,6 +82,7 @@ void collect_reads(const ir::Program& p, ir::NodeId id, std::vector<bool>& seen_
     }
     if (node.op == ir::Op::CalendarRef) {
       const ir::CalendarDef& c = p.calendars[static_cast<size_t>(node.aux)];
+      push(c.schedule);
       push(c.zone);
       push(c.holidays);
     }

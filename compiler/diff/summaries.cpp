@@ -237,7 +237,10 @@ std::vector<DeclarationChange> declaration_changes(const ir::Program& a, const i
     const auto& cb = b.calendars[static_cast<size_t>(j)];
     std::vector<std::string> notes;
     Json details = Json::object();
-    std::string ha = hours_text(ca.hours), hb = hours_text(cb.hours);
+    // Hours from a schedule are the schedule's business (below); the line that names it is the
+    // calendar's.
+    std::string ha = ca.schedule >= 0 ? "schedule " + squeeze(a.node_text(ca.schedule)) : hours_text(ca.hours);
+    std::string hb = cb.schedule >= 0 ? "schedule " + squeeze(b.node_text(cb.schedule)) : hours_text(cb.hours);
     if (ha != hb) {
       notes.push_back("hours " + ha + " -> " + hb);
       details["hours"] = Json{{"old", ha}, {"new", hb}};
@@ -265,6 +268,35 @@ std::vector<DeclarationChange> declaration_changes(const ir::Program& a, const i
   }
   for (const auto& cb : b.calendars)
     if (find_calendar(a, cb.name) < 0) out.push_back({"calendar", cb.name, "calendar added", Json::object()});
+
+  // Schedules: hours and clause.
+  auto find_schedule = [](const ir::Program& p, const std::string& name) {
+    for (size_t i = 0; i < p.schedules.size(); ++i)
+      if (p.schedules[i].name == name) return static_cast<int>(i);
+    return -1;
+  };
+  for (const auto& sa : a.schedules) {
+    int j = find_schedule(b, sa.name);
+    if (j < 0) {
+      out.push_back({"schedule", sa.name, "schedule removed", Json::object()});
+      continue;
+    }
+    const auto& sb = b.schedules[static_cast<size_t>(j)];
+    std::vector<std::string> notes;
+    Json details = Json::object();
+    std::string ha = hours_text(sa.hours), hb = hours_text(sb.hours);
+    if (ha != hb) {
+      notes.push_back("hours " + ha + " -> " + hb);
+      details["hours"] = Json{{"old", ha}, {"new", hb}};
+    }
+    if (sa.clause != sb.clause) notes.push_back(fmt::format("clause \"{}\" -> \"{}\"", sa.clause, sb.clause));
+    if (notes.empty()) continue;
+    std::string summary;
+    for (const auto& n : notes) summary += (summary.empty() ? "" : "; ") + n;
+    out.push_back({"schedule", sa.name, summary, details});
+  }
+  for (const auto& sb : b.schedules)
+    if (find_schedule(a, sb.name) < 0) out.push_back({"schedule", sb.name, "schedule added", Json::object()});
 
   // Values: holiday sets (dates), exclusions (entries), clauses.
   for (size_t i = 0; i < a.values.size(); ++i) {

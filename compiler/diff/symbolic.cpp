@@ -163,6 +163,11 @@ int Universe::hours_id(const rt::WeeklyHours& hours) {
   return it->second;
 }
 
+int Universe::schedule_id(const std::string& name) {
+  auto it = schedule_ids_.emplace(name, static_cast<int>(schedule_ids_.size())).first;
+  return it->second;
+}
+
 bool Universe::numerals(const z3::expr& e, std::vector<int64_t>* out) {
   if (e.is_numeral()) {
     int64_t v = e.get_numeral_int64();
@@ -489,6 +494,7 @@ Sym::Kind Encoder::kind_of(const ir::Type& t) {
     case TypeKind::Bool: return K::Bool;
     case TypeKind::Integer:
     case TypeKind::Enum:
+    case TypeKind::Schedule:
     case TypeKind::Date:
     case TypeKind::DateTime:
     case TypeKind::Duration:
@@ -544,6 +550,7 @@ Sym Encoder::make_input(const ir::Type& type, const std::string& path, bool opti
     }
     case TypeKind::Holidays:
     case TypeKind::Calendar:
+    case TypeKind::Schedule:
       throw Unmodelled{fmt::format("an input of type {} (`{}`)", ir::to_string(type, p_.schema), path)};
     default: break;
   }
@@ -600,7 +607,9 @@ Sym Encoder::constant(const ir::Value& v, const ir::Type& t) {
       return s;
     case VK::Int:
       s.kind = K::Int;
-      s.v = c_.int_val(v.as_int());
+      s.v = t.kind == TypeKind::Schedule
+                ? c_.int_val(u_.schedule_id(p_.schedules.at(static_cast<size_t>(v.as_int())).name))
+                : c_.int_val(v.as_int());
       return s;
     case VK::Decimal:
       s.kind = K::Real;
@@ -836,6 +845,7 @@ Sym Encoder::translate(NodeId id, const ir::Node& n) {
     case Op::ValueRef: return value(n.aux);
     case Op::TableGet: return table_get(n);
     case Op::CalendarRef: return calendar(n.aux);
+    case Op::ScheduleRef: return integer(c_.int_val(u_.schedule_id(p_.schedules.at(static_cast<size_t>(n.aux)).name)));
     case Op::Field: {
       Sym rec = sub(n.a);
       if (rec.kind != K::Record) unmodelled(id, "a field of a value that is not a record");
@@ -1000,9 +1010,14 @@ Sym Encoder::calendar(int32_t index) {
   Sym s(c_);
   s.kind = K::Calendar;
   s.v = c_.int_val(u_.hours_id(def.hours));
+  if (def.schedule >= 0) {  // evaluated first, as the engines do
+    Sym schedule = node(def.schedule);
+    s.v = schedule_hours(schedule);
+    s.ok = schedule.ok;
+  }
   Sym zone = node(def.zone);
   s.v2 = zone.v;
-  s.ok = zone.ok;
+  s.ok = s.ok && zone.ok;
   if (def.holidays >= 0) {
     Sym hol = node(def.holidays);
     s.v3 = hol.v;
@@ -1011,6 +1026,21 @@ Sym Encoder::calendar(int32_t index) {
   s.v4 = c_.int_val(def.business_day);
   slot = s;
   return s;
+}
+
+z3::expr Encoder::schedule_hours(const Sym& schedule) {
+  if (p_.schedules.empty()) throw Unmodelled{"a schedule in a program without schedules"};
+  // A schedule named outright gives its hours as a numeral, so that the calendar's changes
+  // can be shown day by day (first differences); else a choice over this program's schedules.
+  if (schedule.v.is_numeral()) {
+    for (const ir::ScheduleDef& def : p_.schedules)
+      if (u_.schedule_id(def.name) == schedule.v.get_numeral_int()) return c_.int_val(u_.hours_id(def.hours));
+  }
+  z3::expr hours = c_.int_val(u_.hours_id(p_.schedules.back().hours));
+  for (size_t i = p_.schedules.size() - 1; i-- > 0;)
+    hours = z3::ite(schedule.v == c_.int_val(u_.schedule_id(p_.schedules[i].name)),
+                    c_.int_val(u_.hours_id(p_.schedules[i].hours)), hours);
+  return hours;
 }
 
 Sym Encoder::calendar_op(const ir::Node& n) {

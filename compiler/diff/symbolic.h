@@ -10,6 +10,8 @@
 //   amounts -> Real (exact); money = amount + currency; business duration = days + seconds;
 //   optional = presence bit + value; every value carries `ok`, false when its evaluation
 //   raises an error (all errors count as one outcome).
+//   A schedule is an id of its name (what a value shows), and a calendar that takes one
+//   looks its hours up by that id in its own program.
 //   A calendar is (hours id, zone id, holidays id, business day). Arithmetic in the 24x7
 //   calendar is exact; in other calendars, local dates, month arithmetic and decimal division
 //   are uninterpreted functions shared by both versions, with the monotonicity facts that
@@ -110,6 +112,9 @@ class Universe {
   // Every value `e` can take when it is a tree of if-then-else over numerals; false otherwise.
   static bool numerals(const z3::expr& e, std::vector<int64_t>* out);
   int member_id(const std::string& member);
+  // A schedule by its name: two versions' schedules of one name are one value, whatever
+  // their hours (each version's calendars look up their own).
+  int schedule_id(const std::string& name);
   std::string member_name(int id) const { return members_.at(static_cast<size_t>(id)); }
   void note_currency(int id) { currencies_.insert(id); }
 
@@ -156,6 +161,7 @@ class Universe {
   std::vector<rt::WeeklyHours> hours_;  // hours_[0] is the 24x7 calendar (always open)
   std::vector<std::shared_ptr<const rt::HolidaySet>> holiday_sets_;
   std::map<std::string, int> member_ids_;
+  std::map<std::string, int> schedule_ids_;
   std::vector<std::string> members_;
   std::set<int> currencies_;
   std::vector<z3::func_decl> fns_, ok_fns_;
@@ -195,6 +201,8 @@ class Encoder {
   Sym constant(const ir::Value& v, const ir::Type& t);
   Sym table_get(const ir::Node& n);
   Sym calendar(int32_t index);
+  // The hours id of the schedule `schedule` (a schedule's name id) in this program.
+  z3::expr schedule_hours(const Sym& schedule);
   Sym lists(const ir::Node& n);
   Sym aggregate(const ir::Node& n);
   Sym arithmetic(ir::NodeId id, const ir::Node& n);

@@ -373,6 +373,7 @@ class Doc {
     values();
     tables();
     calendars();
+    schedules();
     holiday_sets();
     exclusions();
     while (out_.size() >= 2 && out_[out_.size() - 1] == '\n' && out_[out_.size() - 2] == '\n') out_.pop_back();
@@ -644,10 +645,24 @@ class Doc {
     for (const auto& c : p_.calendars) {
       out_ += fmt::format("### `{}`{}\n\n", c.name, clause_suffix(c.clause));
       out_ += quote_of(decl(ast::DeclKind::Calendar, c.name));
-      out_ += fmt::format("- Hours: {}\n", weekly_text(c.hours));
+      if (c.schedule != ir::kNoNode)
+        out_ += fmt::format("- Hours: those of the schedule {}\n", code(node_text(p_, c.schedule)));
+      else
+        out_ += fmt::format("- Hours: {}\n", weekly_text(c.hours));
       out_ += fmt::format("- Zone: `{}`\n", node_text(p_, c.zone));
       out_ += fmt::format("- Holidays: {}\n", c.holidays == ir::kNoNode ? "none" : code(node_text(p_, c.holidays)));
       out_ += fmt::format("- Business day: {}\n\n", duration_text(c.business_day));
+    }
+  }
+
+  // The weekly hours a calendar's `schedule` line can name.
+  void schedules() {
+    if (p_.schedules.empty()) return;
+    out_ += "## Schedules\n\n";
+    for (const auto& s : p_.schedules) {
+      out_ += fmt::format("### `{}`{}\n\n", s.name, clause_suffix(s.clause));
+      out_ += quote_of(decl(ast::DeclKind::Schedule, s.name));
+      out_ += fmt::format("- Hours: {}\n\n", weekly_text(s.hours));
     }
   }
 

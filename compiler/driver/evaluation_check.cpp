@@ -44,6 +44,7 @@ void dependencies(const ir::Program& p, ir::NodeId id, std::vector<ir::NodeId>& 
       break;
     case ir::Op::CalendarRef:
       if (index < p.calendars.size()) {
+        if (p.calendars[index].schedule >= 0) out.push_back(p.calendars[index].schedule);
         if (p.calendars[index].zone >= 0) out.push_back(p.calendars[index].zone);
         if (p.calendars[index].holidays >= 0) out.push_back(p.calendars[index].holidays);
       }

@@ -231,6 +231,7 @@ std::string render_text(const ir::Program& p, const ir::EvalResult& r,
         }
         case Step::Kind::Calendar: {
           std::string cal = s.calendar;
+          if (!s.schedule.empty()) cal += " with schedule " + s.schedule;  // hours chosen by an expression
           if (!s.zone.empty()) cal += " (" + s.zone + ")";
           std::string line = fmt::format("{} + {} in {}\n    = {}", fmt_value(p, r, s.start, datetime), s.amount, cal,
                                          fmt_value(p, r, s.value, datetime));
@@ -332,6 +333,7 @@ records::Json render_json(const ir::Program& p, const ir::EvalResult& r) {
         case Step::Kind::Calendar: {
           j["kind"] = "calendar";
           j["calendar"] = s.calendar;
+          if (!s.schedule.empty()) j["schedule"] = s.schedule;
           j["zone"] = s.zone.empty() ? Json(nullptr) : Json(s.zone);
           j["start"] = enc(s.start, datetime);
           j["amount"] = s.amount;

@@ -160,6 +160,7 @@ class Formatter {
       case DeclKind::Input: return input_decl(d);
       case DeclKind::Value: return value_decl(d);
       case DeclKind::Calendar: return calendar_decl(d);
+      case DeclKind::Schedule: return schedule_decl(d);
       case DeclKind::Holidays: return holidays_decl(d);
       case DeclKind::Table: return table_decl(d);
       case DeclKind::Exclusions: return exclusions_decl(d);
@@ -204,15 +205,34 @@ class Formatter {
     value(0, head, v.value, d.span.begin, after(v.clause, last), d.span);
   }
 
+  // `Monday to Friday 08:00-12:00, 13:00-17:00`, as a calendar or a schedule has it.
+  void hours_line(const ast::HoursLine& h) {
+    std::string line = h.every_day ? "every day" : ast::weekday_name(h.from_day);
+    if (!h.every_day && h.to_day != h.from_day) line += std::string(" to ") + ast::weekday_name(h.to_day);
+    line += open_ranges(h.ranges);
+    out_.add(2, line, h.span.begin, h.span.end);
+  }
+
+  void schedule_decl(const Decl& d) {
+    const ast::ScheduleDecl& s = *d.schedule_decl();
+    out_.add(0, "schedule " + s.name.text + clause(s.clause), d.span.begin, after(s.clause, s.name.span));
+    for (const ast::HoursLine& h : s.hours) hours_line(h);
+  }
+
   void calendar_decl(const Decl& d) {
     const ast::CalendarDecl& c = *d.calendar_decl();
     out_.add(0, "calendar " + c.name.text + clause(c.clause), d.span.begin, after(c.clause, c.name.span));
+    // The `schedule` line where it stands among the day lines (a calendar with both does not
+    // compile, but is formatted as written).
+    bool schedule_done = !c.schedule;
     for (const ast::HoursLine& h : c.hours) {
-      std::string line = h.every_day ? "every day" : ast::weekday_name(h.from_day);
-      if (!h.every_day && h.to_day != h.from_day) line += std::string(" to ") + ast::weekday_name(h.to_day);
-      line += open_ranges(h.ranges);
-      out_.add(2, line, h.span.begin, h.span.end);
+      if (!schedule_done && c.schedule_span.begin < h.span.begin) {
+        printer_.emit(*c.schedule, 2, "schedule ", "", c.schedule_span.begin);
+        schedule_done = true;
+      }
+      hours_line(h);
     }
+    if (!schedule_done) printer_.emit(*c.schedule, 2, "schedule ", "", c.schedule_span.begin);
     if (c.zone) printer_.emit(*c.zone, 2, "in ", "", c.zone->span.begin);
     if (c.holidays) printer_.emit(*c.holidays, 2, "except ", "", c.holidays->span.begin);
     if (c.business_day) printer_.emit(*c.business_day, 2, "business day ", "", c.business_day->span.begin);

@@ -119,12 +119,24 @@ bool Evaluation::table_row(int32_t t, int& row) {
 }
 
 bool Evaluation::calendar(int32_t index, NodeId id, Value& out) {
-  if (calendar_memo_.size() < program_.calendars.size()) calendar_memo_.resize(program_.calendars.size());
+  if (calendar_memo_.size() < program_.calendars.size()) {
+    calendar_memo_.resize(program_.calendars.size());
+    calendar_schedule_.resize(program_.calendars.size(), -1);
+  }
   if (calendar_memo_[index]) {
     out = Value(ir::CalendarValue{calendar_memo_[index]});
     return true;
   }
   const ir::CalendarDef& def = program_.calendars[index];
+  // `schedule EXPR`: the hours of the schedule it gives (its index), first, as written.
+  const rt::WeeklyHours* hours = &def.hours;
+  int32_t schedule = -1;
+  if (def.schedule >= 0) {
+    Value s;
+    if (!eval(def.schedule, s)) return false;
+    schedule = static_cast<int32_t>(s.as_int());
+    hours = &program_.schedules[static_cast<size_t>(schedule)].hours;
+  }
   Value zone, holidays;
   if (!eval(def.zone, zone)) return false;
   std::shared_ptr<const rt::HolidaySet> set;
@@ -132,11 +144,20 @@ bool Evaluation::calendar(int32_t index, NodeId id, Value& out) {
     if (!eval(def.holidays, holidays)) return false;
     set = holidays.as_holidays();
   }
-  auto cal = calendars_.get(def.name, def.hours, zone.as_zone(), set, def.business_day);
+  auto cal = calendars_.get(def.name, *hours, zone.as_zone(), set, def.business_day);
   if (!cal) return fail(id, cal.error());
   calendar_memo_[index] = *cal;
+  calendar_schedule_[index] = schedule;
   out = Value(ir::CalendarValue{*cal});
   return true;
+}
+
+std::string Evaluation::schedule_of(const rt::Calendar& calendar) const {
+  const rt::Calendar* base = calendar.unpaused() ? calendar.unpaused() : &calendar;
+  for (size_t i = 0; i < calendar_memo_.size(); ++i)
+    if (calendar_memo_[i].get() == base && calendar_schedule_[i] >= 0)
+      return program_.schedules[static_cast<size_t>(calendar_schedule_[i])].name;
+  return "";
 }
 
 bool Evaluation::eval(NodeId id, Value& out) {
@@ -154,6 +175,7 @@ bool Evaluation::eval(NodeId id, Value& out) {
     case Op::ValueRef:
     case Op::TableGet:
     case Op::CalendarRef:
+    case Op::ScheduleRef:
     case Op::Field:
     case Op::Unwrap:
     case Op::IsPresent:
@@ -209,6 +231,7 @@ bool Evaluation::access(const ir::Node& n, NodeId id, Value& out) {
       return eval(program_.tables[n.aux].rows[row].outputs[n.aux2], out);
     }
     case Op::CalendarRef: return calendar(n.aux, id, out);
+    case Op::ScheduleRef: out = Value(int64_t{n.aux}); return true;  // a schedule is its index
     case Op::Field: {
       Value rec;
       if (!eval(n.a, rec)) return false;

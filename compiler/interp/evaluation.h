@@ -40,6 +40,9 @@ class Evaluation {
 
   bool table_row(int32_t table, int& row);
   bool calendar(int32_t index, ir::NodeId id, ir::Value& out);
+  // The name of the schedule a calendar of this evaluation took its hours from (a paused
+  // calendar: its base's); "" for a calendar with its own day lines, or 24x7.
+  std::string schedule_of(const rt::Calendar& calendar) const;
   // The arm of a `match` that applies to its subject (named when explaining).
   bool arm(const ir::Node& n, ir::NodeId id, ir::NodeId& chosen);
 
@@ -64,6 +67,7 @@ class Evaluation {
   std::vector<int> table_rows_;                              // -2 unknown, else the matching row
   std::vector<ir::Value> locals_;
   std::vector<std::shared_ptr<const rt::Calendar>> calendar_memo_;
+  std::vector<int32_t> calendar_schedule_;  // per calendar: the schedule it was built with, or -1
   int32_t current_value_ = -1;
   int depth_ = 0;
   ir::EvalError error_;

@@ -211,7 +211,7 @@ bool Evaluation::calendar_add(const ir::Node& n, NodeId id, Value& out) {
   auto r = calendar->add_business(start.as_datetime(), bd.days, bd.seconds);
   if (!r) return fail(id, r.error());
   out = Value(ir::DateTimeValue{*r});
-  if (tracer_) tracer_->calendar_add(id, *calendar, start, out, bd);
+  if (tracer_) tracer_->calendar_add(id, *calendar, schedule_of(*calendar), start, out, bd);
   return true;
 }
 

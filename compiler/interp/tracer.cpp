@@ -149,12 +149,13 @@ void Tracer::exclusion(const ir::Value& entry, ir::NodeId condition) {
   step(std::move(s));
 }
 
-void Tracer::calendar_add(ir::NodeId id, const rt::Calendar& calendar, const ir::Value& start, const ir::Value& result,
-                          const ir::BusinessDurationValue& amount) {
+void Tracer::calendar_add(ir::NodeId id, const rt::Calendar& calendar, const std::string& schedule,
+                          const ir::Value& start, const ir::Value& result, const ir::BusinessDurationValue& amount) {
   if (!current_) return;
   Step s;
   s.kind = Step::Kind::Calendar;
   s.calendar = std::string(calendar.name());
+  s.schedule = schedule;
   s.zone = calendar.is_always() || !calendar.zone() ? "" : std::string(calendar.zone()->name());
   s.start = start;
   s.value = result;

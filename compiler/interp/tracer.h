@@ -32,8 +32,9 @@ class Tracer {
   void match_arm(const ir::Node& match, const ir::Value& subject, size_t arm);
   void table_row(int32_t table, int row);
   void exclusion(const ir::Value& entry, ir::NodeId condition);
-  void calendar_add(ir::NodeId id, const rt::Calendar& calendar, const ir::Value& start, const ir::Value& result,
-                    const ir::BusinessDurationValue& amount);
+  // `schedule`: the schedule the calendar's hours came from, "" for its own day lines.
+  void calendar_add(ir::NodeId id, const rt::Calendar& calendar, const std::string& schedule, const ir::Value& start,
+                    const ir::Value& result, const ir::BusinessDurationValue& amount);
   // An aggregation over `size` items: the items that decided `result` (ir::Step::items).
   void aggregate(ir::NodeId id, const ir::Value& result, const ir::Type& body_type, int64_t size,
                  std::vector<std::pair<int64_t, ir::Value>> items, int64_t decided);

@@ -73,7 +73,8 @@ std::string plain_text(const Value& v, const Type& t, const Schema& schema) {
   switch (v.kind()) {
     case Value::Kind::None: return "none";
     case Value::Kind::Bool: return v.as_bool() ? "true" : "false";
-    case Value::Kind::Int: return std::to_string(v.as_int());
+    case Value::Kind::Int:
+      return t.kind == TypeKind::Schedule ? schedule_name(v.as_int(), schema) : std::to_string(v.as_int());
     case Value::Kind::Decimal:
       if (t.kind == TypeKind::Percent) {
         auto pct = rt::mul(v.as_decimal(), rt::Decimal::from_int(100));

@@ -39,6 +39,7 @@ struct Step {
   int32_t loc = -1;    // index into Program::locs, or -1
   // Calendar
   std::string calendar;                                    // the calendar's name (`standard_hours`, `24x7`)
+  std::string schedule;                                    // the schedule its hours came from, or ""
   std::string zone;                                        // its IANA zone ("" for 24x7)
   ir::Value start;                                         // the instant the computation started from
   std::string amount;                                      // the duration added, as the policy wrote it

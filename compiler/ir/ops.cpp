@@ -156,6 +156,8 @@ std::vector<OpInfo> make_table() {
              "a holiday set with dates added"),
       binary(Op::HolidaysRemove, "holidays_remove", K::Holidays, K::ListOfDates, K::Holidays,
              "a holiday set with dates removed"),
+      row(Op::ScheduleRef, "schedule", U, U, U, "", "", "", K::Any, K::Any, K::Any, K::Schedule, Aux::ScheduleIndex, N2,
+          NA, "a schedule: weekly hours for a calendar, by their index"),
   };
   for (size_t i = 0; i < t.size(); ++i)
     if (static_cast<size_t>(t[i].op) != i) std::abort();  // INVARIANT: rows in ir::Op order

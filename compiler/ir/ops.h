@@ -26,6 +26,7 @@ enum class Aux : uint8_t {
   ValueIndex,     // Program::values
   TableIndex,     // Program::tables (aux2: the output column)
   CalendarIndex,  // Program::calendars
+  ScheduleIndex,  // Program::schedules
   FieldIndex,     // a field of operand a's record type
   RecordIndex,    // Schema::records
   CmpOp,          // ir::CmpOp
@@ -64,6 +65,7 @@ enum class Kind : uint8_t {
   Text,
   Zone,
   Calendar,
+  Schedule,
   Holidays,
   Record,
   List,

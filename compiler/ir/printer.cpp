@@ -53,6 +53,7 @@ class Printer {
       expr(program_.home_zone, 1, "");
       blank();
     }
+    for (const ScheduleDef& s : program_.schedules) schedule(s);
     for (const CalendarDef& c : program_.calendars) calendar(c);
     for (const TableDef& t : program_.tables) table(t);
     for (size_t v = 0; v < program_.values.size(); ++v) value(v);
@@ -90,16 +91,32 @@ class Printer {
     if (!program_.schema.enums.empty() || !program_.schema.records.empty()) blank();
   }
 
-  void calendar(const CalendarDef& c) {
-    line(0, fmt::format("calendar {}{}", c.name, c.clause.empty() ? "" : "  clause " + quoted(c.clause)));
+  // One line per working day: `Monday 08:00-12:00, 13:00-17:00`.
+  void hours(const rt::WeeklyHours& h) {
     static constexpr const char* kDays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                             "Friday", "Saturday", "Sunday"};
     for (size_t d = 0; d < 7; ++d) {
-      if (c.hours.days[d].empty()) continue;
+      if (h.days[d].empty()) continue;
       std::vector<std::string> ranges;
-      for (const rt::TimeRange& r : c.hours.days[d])
+      for (const rt::TimeRange& r : h.days[d])
         ranges.push_back(ast::clock_text(r.start) + "-" + ast::clock_text(r.end));
       line(1, fmt::format("{} {}", kDays[d], fmt::join(ranges, ", ")));
+    }
+  }
+
+  void schedule(const ScheduleDef& s) {
+    line(0, fmt::format("schedule {}{}", s.name, s.clause.empty() ? "" : "  clause " + quoted(s.clause)));
+    hours(s.hours);
+    blank();
+  }
+
+  void calendar(const CalendarDef& c) {
+    line(0, fmt::format("calendar {}{}", c.name, c.clause.empty() ? "" : "  clause " + quoted(c.clause)));
+    if (c.schedule != kNoNode) {
+      line(1, "schedule");
+      expr(c.schedule, 2, "");
+    } else {
+      hours(c.hours);
     }
     line(1, fmt::format("business day {} s", c.business_day));
     line(1, "zone");
@@ -200,7 +217,9 @@ class Printer {
     switch (v.kind()) {
       case Value::Kind::None: return "none";
       case Value::Kind::Bool: return v.as_bool() ? "true" : "false";
-      case Value::Kind::Int: return std::to_string(v.as_int());
+      case Value::Kind::Int:
+        if (t.kind == TypeKind::Schedule) return "schedule " + schedule_name(v.as_int(), program_.schema);
+        return std::to_string(v.as_int());
       case Value::Kind::Decimal: return v.as_decimal().to_string() + (t.kind == TypeKind::Percent ? " (fraction)" : "");
       case Value::Kind::Money: return rt::format_money_exact(v.as_money());
       case Value::Kind::Date: return rt::format_date(v.as_date());
@@ -259,6 +278,7 @@ class Printer {
         return fmt::format("{}.{}", t.name, col < t.outputs.size() ? t.outputs[col].name : "?");
       }
       case Aux::CalendarIndex: return index < program_.calendars.size() ? program_.calendars[index].name : "?";
+      case Aux::ScheduleIndex: return index < program_.schedules.size() ? program_.schedules[index].name : "?";
       case Aux::FieldIndex: {
         if (n.a < 0 || static_cast<size_t>(n.a) >= program_.nodes.size()) return "?";
         const Type& rt = program_.nodes[static_cast<size_t>(n.a)].type;

@@ -116,6 +116,8 @@ enum class Op : uint16_t {
   HolidaysUnion,
   HolidaysAdd /* a + list of dates b */,
   HolidaysRemove,
+  // schedules
+  ScheduleRef,  // schedules[aux]: the value is the index aux itself
 };
 
 enum class CmpOp : uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
@@ -177,10 +179,19 @@ struct TableDef {
   std::vector<TableRow> rows;
 };
 
-struct CalendarDef {
+// `schedule NAME`: weekly hours a calendar takes through an expression of type `schedule`
+// (whose value is the schedule's index here).
+struct ScheduleDef {
   std::string name;
   std::string clause;
   rt::WeeklyHours hours;
+};
+
+struct CalendarDef {
+  std::string name;
+  std::string clause;
+  rt::WeeklyHours hours;      // the day lines; unused when `schedule` is set
+  NodeId schedule = kNoNode;  // `schedule EXPR`: the hours are those of the schedule it gives
   NodeId zone = kNoNode;      // a zone expression
   NodeId holidays = kNoNode;  // a holidays expression, or none
   rt::Duration business_day = 0;
@@ -218,6 +229,7 @@ struct Program {
   std::vector<int32_t> decisions;  // indices into values: the output, in declaration order
   std::vector<TableDef> tables;
   std::vector<CalendarDef> calendars;
+  std::vector<ScheduleDef> schedules;  // their names are also in schema.schedules
   std::vector<Node> nodes;
   std::vector<Value> consts;
   int32_t local_slots = 0;

@@ -52,6 +52,10 @@ std::string integer_expected(const Type& t) {
   return "an integer";
 }
 
+std::string schedule_name(int64_t index, const Schema& schema) {
+  return index >= 0 && static_cast<uint64_t>(index) < schema.schedules.size() ? schema.schedules[index] : "?";
+}
+
 std::string to_string(const Type& t, const Schema& schema) {
   std::string base;
   switch (t.kind) {
@@ -78,6 +82,7 @@ std::string to_string(const Type& t, const Schema& schema) {
     case TypeKind::Text: base = "text"; break;
     case TypeKind::Zone: base = "zone"; break;
     case TypeKind::Calendar: base = "calendar"; break;
+    case TypeKind::Schedule: base = "schedule"; break;
     case TypeKind::Holidays: base = "holidays"; break;
     case TypeKind::Enum:
       base = t.id >= 0 && static_cast<size_t>(t.id) < schema.enums.size() ? schema.enums[t.id].name : "<enum>";

@@ -25,6 +25,7 @@ enum class TypeKind : uint8_t {
   Text,
   Zone,
   Calendar,
+  Schedule,  // weekly hours by name: the index of one of the program's schedules
   Holidays,
   Enum,
   Record,
@@ -108,10 +109,15 @@ struct RecordDef {
 struct Schema {
   std::vector<EnumDef> enums;
   std::vector<RecordDef> records;
+  // The names of the program's schedules (Program::schedules), so that a value of type
+  // `schedule`, which is a schedule's index, prints as its name wherever values are written.
+  std::vector<std::string> schedules;
 };
 
 // How a user reads the type: `integer 1..3`, `list of Contact`, `date?`, `money`.
 std::string to_string(const Type& t, const Schema& schema);
+// The name of the schedule whose index is `index`; "?" when there is none.
+std::string schedule_name(int64_t index, const Schema& schema);
 // What an integer of type t may be, for input errors: "an integer from 1 to 3", "an integer of
 // at least 0", "an integer". The decoder and the JIT's input check both say it this way.
 std::string integer_expected(const Type& t);

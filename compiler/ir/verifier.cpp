@@ -66,6 +66,7 @@ class Verifier {
       case TypeKind::Text: return Kind::Text;
       case TypeKind::Zone: return Kind::Zone;
       case TypeKind::Calendar: return Kind::Calendar;
+      case TypeKind::Schedule: return Kind::Schedule;
       case TypeKind::Holidays: return Kind::Holidays;
       case TypeKind::Record: return Kind::Record;
       case TypeKind::List: return Kind::List;
@@ -92,6 +93,7 @@ class Verifier {
       case Kind::Text: return "text";
       case Kind::Zone: return "zone";
       case Kind::Calendar: return "calendar";
+      case Kind::Schedule: return "schedule";
       case Kind::Holidays: return "holidays";
       case Kind::Record: return "record";
       case Kind::List: return "list";
@@ -164,6 +166,7 @@ class Verifier {
       case Aux::ValueIndex: index(n.aux, program_.values.size(), "values"); break;
       case Aux::TableIndex: index(n.aux, program_.tables.size(), "tables"); break;
       case Aux::CalendarIndex: index(n.aux, program_.calendars.size(), "calendars"); break;
+      case Aux::ScheduleIndex: index(n.aux, program_.schedules.size(), "schedules"); break;
       case Aux::RecordIndex: index(n.aux, program_.schema.records.size(), "records"); break;
       case Aux::CmpOp:
         if (n.aux < 0 || n.aux > static_cast<int32_t>(CmpOp::Ge))
@@ -345,7 +348,8 @@ class Verifier {
       refs_of(std::move(roots), edges[nv + t]);
     }
     for (size_t c = 0; c < nc; ++c)
-      refs_of({program_.calendars[c].zone, program_.calendars[c].holidays}, edges[nv + nt + c]);
+      refs_of({program_.calendars[c].schedule, program_.calendars[c].zone, program_.calendars[c].holidays},
+              edges[nv + nt + c]);
     auto name = [&](size_t vertex) {
       if (vertex < nv) return fmt::format("value `{}`", program_.values[vertex].name);
       if (vertex < nv + nt) return fmt::format("table `{}`", program_.tables[vertex - nv].name);
@@ -405,11 +409,20 @@ class Verifier {
   void calendars() {
     for (const CalendarDef& c : program_.calendars) {
       expect_node(c.zone, fmt::format("calendar `{}`: the zone", c.name), Kind::Zone);
+      if (c.schedule != kNoNode)
+        expect_node(c.schedule, fmt::format("calendar `{}`: the schedule", c.name), Kind::Schedule);
       if (c.holidays != kNoNode)
         expect_node(c.holidays, fmt::format("calendar `{}`: the holidays", c.name), Kind::Holidays);
       if (c.business_day <= 0)
         problem(fmt::format("calendar `{}`: a business day of {} seconds", c.name, c.business_day));
     }
+    if (program_.schema.schedules.size() != program_.schedules.size())
+      problem(fmt::format("the schema names {} schedules of {}", program_.schema.schedules.size(),
+                          program_.schedules.size()));
+    for (size_t i = 0; i < program_.schedules.size() && i < program_.schema.schedules.size(); ++i)
+      if (program_.schema.schedules[i] != program_.schedules[i].name)
+        problem(
+            fmt::format("schedule {} is `{}` in the schema", program_.schedules[i].name, program_.schema.schedules[i]));
   }
 
   const Program& program_;

@@ -55,7 +55,7 @@ int64_t Analysis::deepest_in(int kind, int32_t index) {
       for (NodeId o : r.outputs) most = std::max(most, deepest_below(o, 0));
   } else {
     const ir::CalendarDef& c = program_.calendars[index];
-    most = std::max(deepest_below(c.zone, 0), deepest_below(c.holidays, 0));
+    most = std::max({deepest_below(c.schedule, 0), deepest_below(c.zone, 0), deepest_below(c.holidays, 0)});
   }
   deepest_[{kind, index}] = most;
   return most;
@@ -176,6 +176,7 @@ void Analysis::find_early_exit_collects(bool depth_checks) {
       for (NodeId o : r.outputs) outside(o);
   }
   for (const ir::CalendarDef& c : program_.calendars) {
+    outside(c.schedule);
     outside(c.zone);
     outside(c.holidays);
   }

@@ -88,6 +88,7 @@ void Gen::layout_frame() {
       for (NodeId o : r.outputs) reach(o);
   }
   for (const auto& c : program_.calendars) {
+    reach(c.schedule);
     reach(c.zone);
     reach(c.holidays);
   }
@@ -427,6 +428,13 @@ void Gen::emit_calendar_body(int32_t c) {
   const ir::CalendarDef& def = program_.calendars[c];
   begin_function(calendar_fns_[c], nullptr, false);
   if (def.zone < 0) unsupported(fmt::format("the calendar `{}` without a zone", def.name));
+  // The schedule first, as the interpreter: its index, or -1 for the calendar's own hours.
+  llvm::Value* schedule = builder_.getInt32(static_cast<uint32_t>(-1));
+  if (def.schedule >= 0) {
+    const Type& t = program_.nodes[def.schedule].type;
+    if (t.kind != TypeKind::Schedule || t.optional) unsupported("a calendar with an optional schedule");
+    schedule = gen(def.schedule).v;
+  }
   llvm::Value* zone = gen(def.zone).v;
   llvm::Value* hol = llvm::ConstantPointerNull::get(ptr_);
   if (def.holidays >= 0) {
@@ -434,7 +442,7 @@ void Gen::emit_calendar_body(int32_t c) {
     hol = gen(def.holidays).v;
   }
   llvm::Value* out = temp(8, 8);
-  llvm::Value* st = call_shim("proviso_host_calendar", i32_, {fn_.ctx, builder_.getInt32(c), zone, hol, out});
+  llvm::Value* st = call_shim("proviso_host_calendar", i32_, {fn_.ctx, builder_.getInt32(c), schedule, zone, hol, out});
   llvm::BasicBlock* bad = block("calendar.bad");
   llvm::BasicBlock* ok = block("calendar.ok");
   builder_.CreateCondBr(builder_.CreateICmpNE(st, builder_.getInt32(0)), bad, ok);

@@ -38,6 +38,7 @@ llvm::Type* FlatCode::repr(const Type& t) {
     case TypeKind::Duration:
     case TypeKind::Period: return i64_;
     case TypeKind::Enum:
+    case TypeKind::Schedule:
     case TypeKind::Date: return i32_;
     case TypeKind::BusinessDuration: return bdur_;
     case TypeKind::Decimal:
@@ -71,6 +72,7 @@ llvm::Value* FlatCode::load_value(const Type& t, llvm::Value* p) {
     case TypeKind::Duration:
     case TypeKind::Period: return ld(i64_, 0, 8);
     case TypeKind::Enum:
+    case TypeKind::Schedule:
     case TypeKind::Date: return ld(i32_, 0, 4);
     case TypeKind::BusinessDuration: {
       llvm::Value* v = llvm::UndefValue::get(bdur_);
@@ -118,6 +120,7 @@ void FlatCode::store_value(const Type& t, llvm::Value* v, llvm::Value* p) {
     case TypeKind::Duration:
     case TypeKind::Period: st(v, 0, 8); return;
     case TypeKind::Enum:
+    case TypeKind::Schedule:
     case TypeKind::Date: st(v, 0, 4); return;
     case TypeKind::BusinessDuration:
     case TypeKind::Text:

@@ -47,6 +47,7 @@ CV Gen::gen(NodeId id) {
     }
     case Op::TableGet: return gen_table_get(n);
     case Op::CalendarRef: return {ensure_calendar(n.aux, id), nullptr};
+    case Op::ScheduleRef: return {builder_.getInt32(static_cast<uint32_t>(n.aux)), nullptr};  // its index
     case Op::Field: return gen_field(n, id);
     case Op::Unwrap: {
       CV x = gen(n.a);
@@ -542,6 +543,7 @@ llvm::Value* Gen::equal(CV a, CV b, const Type& t, NodeId type_node) {
     case TypeKind::Period:
     case TypeKind::Zone:
     case TypeKind::Calendar:
+    case TypeKind::Schedule:
     case TypeKind::Holidays: return builder_.CreateICmpEQ(a.v, b.v);
     case TypeKind::BusinessDuration:
       return builder_.CreateAnd(

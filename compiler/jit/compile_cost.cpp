@@ -61,6 +61,7 @@ double estimate_compile_ms(const ir::Program& p) {
         for (const ir::TableRow& row : t.rows) work.insert(work.end(), row.outputs.begin(), row.outputs.end());
       } else if (n.op == ir::Op::CalendarRef && index < p.calendars.size() && !calendar_used[index]) {
         calendar_used[index] = 1;
+        work.push_back(p.calendars[index].schedule);
         work.push_back(p.calendars[index].zone);
         work.push_back(p.calendars[index].holidays);
       }
@@ -99,7 +100,8 @@ double estimate_compile_ms(const ir::Program& p) {
   }
   for (size_t i = 0; i < p.calendars.size(); ++i)
     if (calendar_used[i])
-      function(static_cast<double>(tree_size(p, p.calendars[i].zone, stack) +
+      function(static_cast<double>(tree_size(p, p.calendars[i].schedule, stack) +
+                                   tree_size(p, p.calendars[i].zone, stack) +
                                    tree_size(p, p.calendars[i].holidays, stack) + 10));
   ms += 0.03 * std::pow(static_cast<double>(functions), 1.5);
   return ms;

@@ -192,9 +192,15 @@ std::string serialize_program(const ir::Program& p) {
   for (const auto& c : p.calendars) {
     w.str(c.name);
     put_hours(w, c.hours);
+    w.i32(c.schedule);
     w.i32(c.zone);
     w.i32(c.holidays);
     w.i64(c.business_day);
+  }
+  w.u8(0xf7);
+  for (const auto& s : p.schedules) {
+    w.str(s.name);
+    put_hours(w, s.hours);
   }
   w.u8(0xf9);
   for (const auto& n : p.nodes) {
@@ -340,12 +346,12 @@ void Host::decode(const uint8_t* out, const rt::jit::EvalState& state, const Own
   }
 }
 
-int32_t Host::calendar(proviso_ctx* ctx, int32_t index, const void* zone, const void* holidays,
+int32_t Host::calendar(proviso_ctx* ctx, int32_t index, int32_t schedule, const void* zone, const void* holidays,
                        const void** out) const {
   size_t published = memo_count_.load(std::memory_order_acquire);
   for (size_t i = 0; i < published; ++i) {
     const MemoEntry& m = memo_[i];
-    if (m.index == index && m.zone == zone && m.holidays == holidays) {
+    if (m.index == index && m.schedule == schedule && m.zone == zone && m.holidays == holidays) {
       *out = m.calendar.get();  // owned by the memo: nothing to keep per evaluation
       return 0;
     }
@@ -364,11 +370,14 @@ int32_t Host::calendar(proviso_ctx* ctx, int32_t index, const void* zone, const 
                                                         static_cast<const rt::HolidaySet*>(holidays));
   }
   const ir::CalendarDef& def = program_.calendars[index];
+  // `schedule EXPR`: the generated code gives the index of the schedule the hours come from.
+  const rt::WeeklyHours& hours = schedule >= 0 && static_cast<size_t>(schedule) < program_.schedules.size()
+                                     ? program_.schedules[schedule].hours
+                                     : def.hours;
   // A borrowed holiday set (no registered owner) must not enter the process-long cache.
   bool borrowed = set && set.use_count() == 0;
-  auto cal = borrowed
-                 ? rt::Calendar::make(def.name, def.hours, static_cast<const rt::Zone*>(zone), set, def.business_day)
-                 : calendars_->get(def.name, def.hours, static_cast<const rt::Zone*>(zone), set, def.business_day);
+  auto cal = borrowed ? rt::Calendar::make(def.name, hours, static_cast<const rt::Zone*>(zone), set, def.business_day)
+                      : calendars_->get(def.name, hours, static_cast<const rt::Zone*>(zone), set, def.business_day);
   if (!cal) {
     ctx->state->error = cal.error().message;
     return 1;
@@ -378,9 +387,10 @@ int32_t Host::calendar(proviso_ctx* ctx, int32_t index, const void* zone, const 
     size_t n = memo_count_.load(std::memory_order_relaxed);
     bool known = false;
     for (size_t i = 0; i < n && !known; ++i)
-      known = memo_[i].index == index && memo_[i].zone == zone && memo_[i].holidays == holidays;
+      known = memo_[i].index == index && memo_[i].schedule == schedule && memo_[i].zone == zone &&
+              memo_[i].holidays == holidays;
     if (!known && n < kMemoCapacity) {
-      memo_[n] = {index, zone, holidays, *cal};
+      memo_[n] = {index, schedule, zone, holidays, *cal};
       memo_count_.store(n + 1, std::memory_order_release);
       *out = memo_[n].calendar.get();
       return 0;
@@ -427,9 +437,9 @@ proviso::jit::OwnerLookup lookup_of(proviso_ctx* ctx) {
 
 extern "C" {
 
-int32_t proviso_host_calendar(proviso_ctx* ctx, int32_t index, const void* zone, const void* holidays,
+int32_t proviso_host_calendar(proviso_ctx* ctx, int32_t index, int32_t schedule, const void* zone, const void* holidays,
                               const void** out) {
-  return host_of(ctx).calendar(ctx, index, zone, holidays, out);
+  return host_of(ctx).calendar(ctx, index, schedule, zone, holidays, out);
 }
 
 void proviso_host_to_text(proviso_ctx* ctx, int32_t node, const void* value, proviso_span* out) {

@@ -72,7 +72,9 @@ class Host {
               const std::vector<int32_t>* positions = nullptr) const;
 
   // Host shims' work.
-  int32_t calendar(proviso_ctx* ctx, int32_t index, const void* zone, const void* holidays, const void** out) const;
+  // Calendar `index` in `zone` with `holidays`, and the hours of schedule `schedule` (-1: its own).
+  int32_t calendar(proviso_ctx* ctx, int32_t index, int32_t schedule, const void* zone, const void* holidays,
+                   const void** out) const;
 
  private:
   const ir::Program& program_;
@@ -81,12 +83,13 @@ class Host {
   ConstPool pool_;
   std::vector<ErrorSite> sites_;
   std::shared_ptr<rt::CalendarCache> calendars_;
-  // Calendars built from constant zones and holiday sets, by (calendar, zone, holidays).
+  // Calendars built from constant zones and holiday sets, by (calendar, schedule, zone, holidays).
   // Entries are written once, under memo_mu_, then published by memo_count_ (release); readers
   // scan the published prefix without a lock. The Host owns these calendars for its lifetime,
   // so generated code gets their raw pointers (calendar_owner() finds the owner again).
   struct MemoEntry {
     int32_t index = -1;
+    int32_t schedule = -1;
     const void* zone = nullptr;
     const void* holidays = nullptr;
     std::shared_ptr<const rt::Calendar> calendar;
@@ -107,7 +110,9 @@ const std::vector<rt::jit::ShimSymbol>& host_shims();
 }  // namespace proviso::jit
 
 extern "C" {
-int32_t proviso_host_calendar(proviso_ctx* ctx, int32_t index, const void* zone, const void* holidays,
+// Calendar `index` of the policy, with the hours of schedule `schedule` (-1: the calendar's own
+// day lines); 1 with the message on an error.
+int32_t proviso_host_calendar(proviso_ctx* ctx, int32_t index, int32_t schedule, const void* zone, const void* holidays,
                               const void** out);
 // `text(x)` of the flat value `value` of the type of node `node`.
 void proviso_host_to_text(proviso_ctx* ctx, int32_t node, const void* value, proviso_span* out);

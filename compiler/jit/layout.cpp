@@ -94,6 +94,7 @@ Slot Layout::value_slot(const Type& t) const {
     case TypeKind::Duration:
     case TypeKind::Period: return {8, 8};
     case TypeKind::Enum:
+    case TypeKind::Schedule:  // its index
     case TypeKind::Date: return {4, 4};
     case TypeKind::BusinessDuration: return {16, 8};
     case TypeKind::Decimal:
@@ -162,6 +163,7 @@ bool kind_matches(TypeKind k, Value::Kind v) {
     case TypeKind::Text: return v == Value::Kind::Text;
     case TypeKind::Zone: return v == Value::Kind::Zone;
     case TypeKind::Calendar: return v == Value::Kind::Calendar;
+    case TypeKind::Schedule: return v == Value::Kind::Int;
     case TypeKind::Holidays: return v == Value::Kind::Holidays;
     case TypeKind::Enum: return v == Value::Kind::Enum;
     case TypeKind::Record: return v == Value::Kind::Record;
@@ -215,6 +217,13 @@ bool write_flat(const Layout& layout, const Type& t, const Value& v, uint8_t* ds
       store<int32_t>(dst, v.as_enum());
       return true;
     }
+    case TypeKind::Schedule:
+      if (v.as_int() < 0 || static_cast<uint64_t>(v.as_int()) >= layout.program().schedules.size()) {
+        if (error) *error = fmt::format("there is no schedule number {}", v.as_int());
+        return false;
+      }
+      store<int32_t>(dst, static_cast<int32_t>(v.as_int()));
+      return true;
     case TypeKind::Date: store<int32_t>(dst, v.as_date()); return true;
     case TypeKind::DateTime: store<int64_t>(dst, v.as_datetime()); return true;
     case TypeKind::Duration: store<int64_t>(dst, v.as_duration()); return true;
@@ -289,6 +298,7 @@ Value read_present(const Layout& layout, const Type& t, const uint8_t* src, cons
     case TypeKind::Bool: return Value(src[0] != 0);
     case TypeKind::Integer: return Value(load<int64_t>(src));
     case TypeKind::Enum: return Value(ir::EnumValue{load<int32_t>(src)});
+    case TypeKind::Schedule: return Value(int64_t{load<int32_t>(src)});
     case TypeKind::Date: return Value(ir::DateValue{load<int32_t>(src)});
     case TypeKind::DateTime: return Value(ir::DateTimeValue{load<int64_t>(src)});
     case TypeKind::Duration: return Value(ir::DurationValue{load<int64_t>(src)});

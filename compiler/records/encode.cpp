@@ -73,6 +73,7 @@ namespace {
 // The JSON string of a value written as a string: every kind but none, bool, int, list, record.
 std::string string_form(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, const rt::Zone* zone) {
   switch (v.kind()) {
+    case K::Int: return t.kind == ir::TypeKind::Schedule ? ir::schedule_name(v.as_int(), schema) : std::string();
     case K::Decimal:
       if (t.kind == ir::TypeKind::Percent) return format_percent(v.as_decimal());
       return v.as_decimal().to_string();
@@ -97,7 +98,9 @@ Json encode(const ir::Value& v, const ir::Type& t, const ir::Schema& schema, con
   switch (v.kind()) {
     case K::None: return nullptr;
     case K::Bool: return v.as_bool();
-    case K::Int: return v.as_int();
+    case K::Int:
+      if (t.kind == ir::TypeKind::Schedule) return ir::schedule_name(v.as_int(), schema);  // a schedule by its name
+      return v.as_int();
     case K::Decimal:
     case K::Money:
     case K::Date:
@@ -401,7 +404,9 @@ std::string format_value(const ir::Value& v, const ir::Type& t, const ir::Schema
   switch (v.kind()) {
     case K::None: return "none";
     case K::Bool: return v.as_bool() ? "true" : "false";
-    case K::Int: return std::to_string(v.as_int());
+    case K::Int:
+      if (t.kind == ir::TypeKind::Schedule) return ir::schedule_name(v.as_int(), schema);
+      return std::to_string(v.as_int());
     case K::Decimal:
       if (t.kind == ir::TypeKind::Percent) return format_percent(v.as_decimal());
       return v.as_decimal().to_string();

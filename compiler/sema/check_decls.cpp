@@ -30,6 +30,7 @@ SymKind sym_kind(ast::DeclKind k) {
     case ast::DeclKind::Record: return SymKind::Record;
     case ast::DeclKind::Input: return SymKind::Input;
     case ast::DeclKind::Calendar: return SymKind::Calendar;
+    case ast::DeclKind::Schedule: return SymKind::Schedule;
     case ast::DeclKind::Holidays: return SymKind::Holidays;
     case ast::DeclKind::Table: return SymKind::Table;
     case ast::DeclKind::Fixture: return SymKind::Fixture;
@@ -43,6 +44,7 @@ const char* kind_word(const ast::Decl& d) {
     case ast::DeclKind::Record: return "record";
     case ast::DeclKind::Input: return "input";
     case ast::DeclKind::Calendar: return "calendar";
+    case ast::DeclKind::Schedule: return "schedule";
     case ast::DeclKind::Holidays: return "holiday set";
     case ast::DeclKind::Table: return "table";
     case ast::DeclKind::Exclusions: return "exclusion list";
@@ -183,6 +185,7 @@ ir::Type Checker::resolve_type(const ast::TypeExpr& t, int file, const std::stri
                                                               {"text", ir::TypeKind::Text},
                                                               {"zone", ir::TypeKind::Zone},
                                                               {"calendar", ir::TypeKind::Calendar},
+                                                              {"schedule", ir::TypeKind::Schedule},
                                                               {"holidays", ir::TypeKind::Holidays}};
   auto it = builtin.find(n);
   if (it != builtin.end()) {
@@ -417,8 +420,8 @@ void Checker::ensure_value(Symbol& sym) {
       d.fixes.push_back({{after, after}, "  clause \"...\"", Applicability::HasPlaceholders});
     }
     if (def.kind == ir::ValueKind::Decision &&
-        (def.type.kind == ir::TypeKind::Calendar || def.type.kind == ir::TypeKind::Holidays ||
-         def.type.kind == ir::TypeKind::Zone)) {
+        (def.type.kind == ir::TypeKind::Calendar || def.type.kind == ir::TypeKind::Schedule ||
+         def.type.kind == ir::TypeKind::Holidays || def.type.kind == ir::TypeKind::Zone)) {
       error(sym.file, v.name.span, Code::InvalidDecisionType,
             fmt::format("a decision cannot be `{}`: use `let` for intermediate values", show(def.type)));
     }
@@ -556,35 +559,11 @@ void Checker::ensure_holidays(Symbol& sym) {
 // working day does, which is rarely what a contract means. Warns when no working day of the
 // week is as long as the business day.
 void Checker::warn_business_day_length(int file, const ast::CalendarDecl& c, const ir::CalendarDef& def) {
-  std::vector<int64_t> lengths;  // distinct, in the order of the week
-  for (const auto& day : def.hours.days) {
-    int64_t total = 0;
-    for (const rt::TimeRange& r : day) total += r.end - r.start;
-    if (total == 0) continue;
-    if (total == def.business_day) return;
-    if (std::find(lengths.begin(), lengths.end(), total) == lengths.end()) lengths.push_back(total);
-  }
-  if (lengths.empty()) return;
-  std::vector<std::string> words;
-  for (int64_t l : lengths) words.push_back(ir::duration_words(l));
-  std::string works = words.size() == 1
-                          ? words[0]
-                          : fmt::format("{} or {}", fmt::join(words.begin(), words.end() - 1, ", "), words.back());
-  auto& d = warning(file, c.business_day->span, Code::BusinessDayLength,
-                    fmt::format("the calendar `{}` counts a business day as {}, but its working days are {} long",
-                                c.name.text, ir::duration_words(def.business_day), works));
-  if (lengths.size() == 1) {
-    std::string gap = ir::duration_words(std::abs(lengths[0] - def.business_day));
-    d.help = fmt::format(
-        "so `1 business day` {}; if the contract's business day is the working day, write "
-        "`business day {}`",
-        lengths[0] > def.business_day ? fmt::format("ends {} of working time before the working day does", gap)
-                                      : fmt::format("runs {} into the next working day", gap),
-        words[0]);
-  } else {
-    d.help =
-        "check the contract's definition of a business day: `1 business day` counts the calendar's "
-        "`business day` of working time, whatever the hours of the day it starts on";
+  if (def.schedule == ir::kNoNode) return warn_day_length(file, c, def.hours, def.business_day, "");
+  // Hours chosen by the inputs: every schedule the calendar can take must fit its business day.
+  for (int32_t s : schedules_of(def.schedule)) {
+    const ir::ScheduleDef& schedule = program_->schedules[static_cast<size_t>(s)];
+    warn_day_length(file, c, schedule.hours, def.business_day, schedule.name);
   }
 }
 
@@ -601,66 +580,17 @@ void Checker::ensure_calendar(Symbol& sym) {
   ir::CalendarDef def;
   def.name = c.name.text;
   def.clause = c.clause ? c.clause->text : "";
-  // Each line is checked once, whatever the number of days it names, so a mistake in
-  // `Monday to Friday ...` is one error, not five.
-  std::array<const ast::HoursLine*, 7> given_by{};  // the line that gave each day its hours
-  for (const ast::HoursLine& line : c.hours) {
-    int from = line.every_day ? 0 : line.from_day;
-    int to = line.every_day ? 6 : line.to_day;
-    if (to < from) {
-      error(sym.file, line.span, Code::InvalidWorkingHours,
-            fmt::format("`{} to {}` runs backwards: days go from Monday to Sunday", ast::weekday_name(from),
-                        ast::weekday_name(to)));
-      continue;
-    }
-    std::vector<rt::TimeRange> ranges;
-    for (auto [b, e] : line.ranges) {
-      if (e <= b) {
-        error(
-            sym.file, line.span, Code::InvalidWorkingHours,
-            fmt::format("the working interval {}-{} must end after it starts", ast::clock_text(b), ast::clock_text(e)));
-        continue;
-      }
-      ranges.push_back(rt::TimeRange{b, e});
-    }
-    std::sort(ranges.begin(), ranges.end(), [](auto x, auto y) { return x.start < y.start; });
-    for (size_t i = 1; i < ranges.size(); ++i) {
-      if (ranges[i].start < ranges[i - 1].end) {
-        error(sym.file, line.span, Code::InvalidWorkingHours,
-              fmt::format("the working intervals {}-{} and {}-{} overlap", ast::clock_text(ranges[i - 1].start),
-                          ast::clock_text(ranges[i - 1].end), ast::clock_text(ranges[i].start),
-                          ast::clock_text(ranges[i].end)))
-            .help = "join them into one interval";
-        break;
-      }
-    }
-    std::vector<int> twice;
-    const ast::HoursLine* earlier = nullptr;
-    for (int day = from; day <= to; ++day) {
-      if (given_by[day]) {
-        twice.push_back(day);
-        if (!earlier) earlier = given_by[day];
-        continue;
-      }
-      given_by[day] = &line;
-      def.hours.days[day] = ranges;
-    }
-    if (!twice.empty()) {
-      auto& d = error(sym.file, line.span, Code::InvalidWorkingHours,
-                      fmt::format("the hours of {} are given twice", ast::weekday_list(twice)));
-      d.related.push_back({earlier->span, "first given here"});
-      d.help =
-          "give each day's hours on one line; several intervals are separated by commas, as in "
-          "`Monday 08:00-12:00, 13:00-17:00`";
-    }
-  }
-  bool any = std::any_of(def.hours.days.begin(), def.hours.days.end(), [](const auto& d) { return !d.empty(); });
-  if (!any) {
-    error(sym.file, c.name.span, Code::NoWorkingTime, fmt::format("the calendar `{}` has no working time", c.name.text))
-        .help = "list working hours such as `Monday to Friday 09:00-17:00`, or use `24x7`";
-  }
+  def.hours = check_hours(sym.file, c.hours);
   Scope scope;
   scope.file = sym.file;
+  def.schedule = check_calendar_schedule(sym.file, c, scope);
+  bool any = std::any_of(def.hours.days.begin(), def.hours.days.end(), [](const auto& d) { return !d.empty(); });
+  if (!any && !c.schedule) {
+    error(sym.file, c.name.span, Code::NoWorkingTime, fmt::format("the calendar `{}` has no working time", c.name.text))
+        .help =
+        "list working hours such as `Monday to Friday 09:00-17:00`, take them from a schedule with "
+        "`schedule NAME`, or use `24x7`";
+  }
   if (c.zone) {
     def.zone = check_as(*c.zone, scope, ir::Type::of(ir::TypeKind::Zone), "the calendar's zone", Code::TypeMismatch);
   } else {
@@ -795,6 +725,7 @@ void Checker::report_unused() {
         break;
       case SymKind::Table:
       case SymKind::Calendar:
+      case SymKind::Schedule:
       case SymKind::Holidays:
       case SymKind::Fixture:
       case SymKind::Enum:

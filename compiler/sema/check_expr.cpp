@@ -282,6 +282,16 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
         x.aux = sym->index;
         return checker_.emit(std::move(x), scope_.file, e.span);
       }
+      case SymKind::Schedule: {
+        // A schedule depends on no input: constants and tests may name one too.
+        checker_.ensure_schedule(*sym);
+        if (sym->index < 0) return poison(e);
+        ir::Node x;
+        x.op = Op::ScheduleRef;
+        x.type = Type::of(TypeKind::Schedule);
+        x.aux = sym->index;
+        return checker_.emit(std::move(x), scope_.file, e.span);
+      }
       case SymKind::Holidays: {
         checker_.ensure_holidays(*sym);
         if (sym->index < 0) return poison(e);

@@ -171,6 +171,10 @@ NodeId ExprChecker::binary(const ast::Expr& e, const Type* hint) {
       return poison(e);
     }
     Type elem = *rt_.elem;
+    if (lt.kind == TypeKind::Schedule) {  // like `==`: a schedule is used, not compared
+      err(e, Code::InvalidComparison, fmt::format("values of type `{}` cannot be compared", show(lt)));
+      return poison(e);
+    }
     if (lt.kind == TypeKind::Integer && elem.kind == TypeKind::Decimal) {
       l = to_dec(l, *e.lhs);
     } else if (!ir::same_shape(lt, elem.as_required())) {
@@ -221,7 +225,8 @@ NodeId ExprChecker::comparison(const ast::Expr& e, NodeId l, NodeId r) {
     return poison(e);
   }
   if (lt.kind == TypeKind::List || lt.kind == TypeKind::Record || lt.kind == TypeKind::Calendar ||
-      lt.kind == TypeKind::Holidays || lt.kind == TypeKind::BusinessDuration || lt.kind == TypeKind::Period) {
+      lt.kind == TypeKind::Schedule || lt.kind == TypeKind::Holidays || lt.kind == TypeKind::BusinessDuration ||
+      lt.kind == TypeKind::Period) {
     err(e, Code::InvalidComparison, fmt::format("values of type `{}` cannot be compared", show(lt)));
     return poison(e);
   }

@@ -142,6 +142,7 @@ CheckResult Checker::run() {
       case SymKind::Value: ensure_value(*s); break;
       case SymKind::Table: ensure_table(*s); break;
       case SymKind::Calendar: ensure_calendar(*s); break;
+      case SymKind::Schedule: ensure_schedule(*s); break;
       case SymKind::Holidays: ensure_holidays(*s); break;
       default: break;
     }

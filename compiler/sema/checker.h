@@ -11,7 +11,7 @@
 
 namespace proviso::sema {
 
-enum class SymKind { Enum, Record, Input, Value, Table, Calendar, Holidays, Fixture };
+enum class SymKind { Enum, Record, Input, Value, Table, Calendar, Schedule, Holidays, Fixture };
 
 // Size limits on declarations (docs/LIMITS.md). Member and field look-ups and the coverage of
 // matches and tables grow with the square of these counts: without them a file within the
@@ -88,6 +88,21 @@ class Checker {
   void ensure_value(Symbol& sym);
   void ensure_calendar(Symbol& sym);
   void ensure_holidays(Symbol& sym);
+
+  // ---- working hours and schedules (check_hours.cpp) ----
+  // The weekly hours of day lines (a calendar's or a schedule's); each mistake is reported once
+  // per line, whatever the number of days it names.
+  rt::WeeklyHours check_hours(int file, const std::vector<ast::HoursLine>& lines);
+  void ensure_schedule(Symbol& sym);
+  // A calendar's `schedule EXPR` line: the node of EXPR, or kNoNode when the calendar has none.
+  ir::NodeId check_calendar_schedule(int file, const ast::CalendarDecl& c, Scope& scope);
+  // The schedules (indices into Program::schedules) that the expression `id` can give: every
+  // schedule named where its value can come from, through lets, tables and branches.
+  std::vector<int32_t> schedules_of(ir::NodeId id) const;
+  // The business-day warning for one week of hours; `schedule` names the schedule they come
+  // from, or is empty for the calendar's own day lines.
+  void warn_day_length(int file, const ast::CalendarDecl& c, const rt::WeeklyHours& hours, int64_t business_day,
+                       const std::string& schedule);
   void check_tests(const ast::Module& module);
   void report_unused();
   ir::Type resolve_type(const ast::TypeExpr& t, int file, const std::string& record_name_hint);

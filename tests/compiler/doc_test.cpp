@@ -251,3 +251,34 @@ decision spells: integer  clause "1" = count(case.waiting)
             "### Record `Waiting`\n\n> A spell of waiting on the customer.\n\n| field | type |\n|---|---|\n"
             "| `from` | datetime |\n| `until` | datetime |\n"));
 }
+
+TEST_CASE("doc lists the schedules, and a calendar's schedule line as written", "[doc]") {
+  std::string md = doc_of(R"policy(policy acme.regions "Regional hours"
+  home zone zone "UTC"
+
+enum Region = EMEA | APAC
+
+input contract { region: Region }
+input case { at: datetime }
+
+-- 2.1 "08:00 to 17:00 in EMEA"
+schedule emea_hours  clause "2.1"
+  Monday to Friday 08:00-17:00
+
+schedule apac_hours  clause "2.1"
+  Monday to Friday 09:00-18:00
+  Saturday 10:00-14:00
+
+calendar regional  clause "2"
+  schedule match contract.region { EMEA => emea_hours, APAC => apac_hours }
+  in zone "UTC"
+  business day 9 hours
+
+decision due: datetime  clause "3" = case.at + 1 business day in regional
+)policy");
+  CHECK(has(md, "- Hours: those of the schedule `match contract.region { EMEA => emea_hours, APAC => apac_hours }`\n"));
+  CHECK(has(md,
+            "## Schedules\n\n### `emea_hours` (clause 2.1)\n\n> 2.1 \"08:00 to 17:00 in EMEA\"\n\n"
+            "- Hours: Monday to Friday 08:00-17:00\n"));
+  CHECK(has(md, "### `apac_hours` (clause 2.1)\n\n- Hours: Monday to Friday 09:00-18:00; Saturday 10:00-14:00\n"));
+}

@@ -52,6 +52,14 @@ calendar desk  clause "1"
   except england_wales
   business day 8 hours
 
+schedule early
+  Monday to Friday 07:00-15:00
+
+calendar shift  clause "1"
+  schedule early
+  in london
+  business day 8 hours
+
 table band  clause "1"
   given x.level as level, x.n as n
   gives minutes: integer
@@ -67,6 +75,7 @@ decision biggest: integer?  clause "1" = max i in x.items: i
 decision smaller: integer  clause "1" = min(x.n, 2)
 decision renamed: Contact  clause "1" = x.who with { name: "B" }
 decision due: datetime  clause "1" = x.at + 1 business hour in desk
+decision early_due: datetime  clause "1" = x.at + 1 business hour in shift
 decision soon: bool  clause "1" = abs(x.n) > 1
 
 test "t"
@@ -108,7 +117,7 @@ void expect_finding(const std::function<void(ir::Program&)>& mutate, const std::
 
 TEST_CASE("the op table has one row per operation, in order, with distinct names") {
   const auto& table = ir::op_table();
-  REQUIRE(table.size() == static_cast<size_t>(ir::Op::HolidaysRemove) + 1);
+  REQUIRE(table.size() == static_cast<size_t>(ir::Op::ScheduleRef) + 1);
   std::set<std::string_view> names;
   for (size_t i = 0; i < table.size(); ++i) {
     CHECK(static_cast<size_t>(table[i].op) == i);
@@ -192,6 +201,10 @@ TEST_CASE("the verifier: tables and calendars") {
                  "calendar `desk`: the holidays has type integer, expected holidays");
   expect_finding([](ir::Program& p) { p.calendars[0].business_day = 0; },
                  "calendar `desk`: a business day of 0 seconds");
+  expect_finding([](ir::Program& p) { p.calendars[1].schedule = find(p, ir::Op::IntMul); },
+                 "calendar `shift`: the schedule has type integer, expected schedule");
+  expect_finding([](ir::Program& p) { p.schema.schedules.clear(); }, "the schema names 0 schedules of 1");
+  expect_finding([](ir::Program& p) { p.schema.schedules[0] = "late"; }, "schedule early is `late` in the schema");
 }
 
 TEST_CASE("the verifier: operands and types of nodes") {
@@ -233,6 +246,8 @@ TEST_CASE("the verifier: aux, aux2 and args of nodes") {
                  "(table): aux2 3 is not an output column");
   expect_finding(on(ir::Op::CalendarRef, [](ir::Program&, ir::Node& n) { n.aux = 2; }),
                  "(calendar): aux 2 is outside the calendars");
+  expect_finding(on(ir::Op::ScheduleRef, [](ir::Program&, ir::Node& n) { n.aux = 1; }),
+                 "(schedule): aux 1 is outside the schedules");
   expect_finding(on(ir::Op::Field, [](ir::Program&, ir::Node& n) { n.aux = 40; }),
                  "(field): aux 40 is outside the fields of the record");
   expect_finding(on(ir::Op::Cmp, [](ir::Program&, ir::Node& n) { n.aux = 9; }), "(cmp): aux 9 is not a comparison");

@@ -7,6 +7,7 @@
 using proviso::testing::compile;
 using proviso::testing::first_error;
 using proviso::testing::first_warning;
+namespace ir = proviso::ir;
 
 namespace {
 
@@ -111,4 +112,53 @@ TEST_CASE("a decision may share an input's name", "[sema]") {
                    "optional input r { x: integer }\n"
                    "decision r: integer? clause \"1\" = if r is present then r.x else none\n");
   CHECK(first_error(r) == "");
+}
+
+TEST_CASE("schedules: the program lists them, and a calendar's hours come from its schedule line", "[sema]") {
+  auto r = compile(std::string(kSchema) +
+                   "schedule gold_hours  clause \"2\"\n  every day 07:00-19:00\n"
+                   "schedule basic_hours\n  Monday to Friday 09:00-17:00\n"
+                   "let hours: schedule = match c.level { Enterprise => gold_hours, Basic => basic_hours }\n"
+                   "calendar desk  clause \"2\"\n  schedule hours\n  in zone \"UTC\"\n  business day 8 hours\n"
+                   "decision due: datetime  clause \"1\" = c.at + 1 business day in desk\n"
+                   "decision label: text  clause \"1\" = text(hours)\n");
+  REQUIRE(first_error(r) == "");
+  const ir::Program& p = *r.program;
+  REQUIRE(p.schedules.size() == 2);
+  CHECK(p.schema.schedules == std::vector<std::string>{p.schedules[0].name, p.schedules[1].name});
+  int gold = p.schedules[0].name == "gold_hours" ? 0 : 1;
+  CHECK(p.schedules[static_cast<size_t>(gold)].clause == "2");
+  CHECK(p.schedules[static_cast<size_t>(gold)].hours.days[6].size() == 1);
+  REQUIRE(p.calendars.size() == 1);
+  CHECK(p.calendars[0].schedule != ir::kNoNode);
+  CHECK(p.nodes[static_cast<size_t>(p.calendars[0].schedule)].type.kind == ir::TypeKind::Schedule);
+  for (const auto& day : p.calendars[0].hours.days) CHECK(day.empty());
+  // gold_hours has 12-hour days and basic_hours 8-hour ones: only gold_hours is named.
+  CHECK(first_warning(r) ==
+        "22:16: the calendar `desk` counts a business day as 8 hours, but the working days of its schedule "
+        "`gold_hours` are 12 hours long [P0086 business-day-length]");
+}
+
+TEST_CASE("schedules: where the type may stand", "[sema]") {
+  const Case cases[] = {
+      {"a const may be a schedule",
+       "schedule s\n  Monday 09:00-17:00\nconst k: schedule = s\n"
+       "decision d: text clause \"1\" = text(k)\n",
+       ""},
+      {"a table column may be a schedule",
+       "schedule s\n  Monday 09:00-17:00\ntable t clause \"1\"\n  given c.level as level\n  gives h: schedule\n"
+       "  | - | s |\ndecision d: text clause \"1\" = text(t.h)\n",
+       ""},
+      {"branches must agree",
+       "schedule s\n  Monday 09:00-17:00\ndecision d: text clause \"1\" = text(if true then s else 1)\n",
+       "16:36: the branches give different types: `schedule` and `integer` [P0035 branches-differ]"},
+      {"not matched over",
+       "schedule s\n  Monday 09:00-17:00\ndecision d: integer clause \"1\" = match s { else => 1 }\n",
+       "16:40: `match` works on enums, bools and integers, not `schedule` [P0058 not-matchable]"},
+  };
+  for (const Case& k : cases) {
+    INFO(k.name);
+    auto r = compile(std::string(kSchema) + k.body);
+    CHECK(first_error(r) == k.expected);
+  }
 }

@@ -136,3 +136,67 @@ TEST_CASE("a calendar whose hours change says on which dates it first differs") 
   CHECK(c.summary.find("first differs on 2026-01-01 Thu") != std::string::npos);
   CHECK(decision(r, "due").status == "changed");
 }
+
+namespace {
+
+// Two schedules chosen by the region, in a calendar; `apac` gives APAC's hours.
+std::string regional(const std::string& apac) {
+  return "enum Region = EMEA | APAC\n"
+         "input case {\n  opened: datetime\n  region: Region\n}\n"
+         "schedule emea_hours\n  Monday to Friday 08:00-16:00\n"
+         "schedule apac_hours\n  " +
+         apac +
+         "\n"
+         "calendar desk  clause \"1\"\n"
+         "  schedule match case.region { EMEA => emea_hours, APAC => apac_hours }\n"
+         "  in zone \"UTC\"\n  business day 8 hours\n"
+         "decision due: datetime  clause \"2\" = case.opened + 4 business hours in desk\n";
+}
+
+}  // namespace
+
+TEST_CASE("hours moved from a calendar's day lines into a schedule are proved unchanged") {
+  auto a = compile(
+      "input case {\n  opened: datetime\n}\n"
+      "calendar desk  clause \"1\"\n  Monday to Friday 09:00-17:00\n  in zone \"UTC\"\n  business day 8 hours\n"
+      "decision due: datetime  clause \"2\" = case.opened + 4 business hours in desk\n");
+  auto b = compile(
+      "input case {\n  opened: datetime\n}\n"
+      "schedule office\n  Monday to Friday 09:00-12:00, 12:00-17:00\n"
+      "calendar desk  clause \"1\"\n  schedule office\n  in zone \"UTC\"\n  business day 8 hours\n"
+      "decision due: datetime  clause \"2\" = case.opened + 4 business hours in desk\n");
+  auto r = diff::compare(*a, *b, {});
+  CHECK(decision(r, "due").status == "unchanged");
+  CHECK(decision(r, "due").how == "proved");
+  bool calendar_noted = false, schedule_added = false;
+  for (const auto& c : r.declarations) {
+    if (c.kind == "calendar" && c.name == "desk")
+      calendar_noted = c.summary.find("-> schedule office") != std::string::npos;
+    if (c.kind == "schedule" && c.name == "office") schedule_added = c.summary == "schedule added";
+  }
+  CHECK(calendar_noted);
+  CHECK(schedule_added);
+}
+
+TEST_CASE("a schedule renamed with the same hours: the deadlines are proved unchanged") {
+  auto a = compile(regional("Monday to Friday 09:00-17:00"));
+  std::string renamed = regional("Monday to Friday 09:00-17:00");
+  for (size_t at; (at = renamed.find("apac_hours")) != std::string::npos;) renamed.replace(at, 10, "asia_hours");
+  auto b = compile(renamed);
+  auto r = diff::compare(*a, *b, {});
+  CHECK(decision(r, "due").status == "unchanged");
+}
+
+TEST_CASE("one region's schedule changed: a witness in that region, which replays") {
+  auto a = compile(regional("Monday to Friday 09:00-17:00"));
+  auto b = compile(regional("Monday to Friday 10:00-18:00"));
+  auto r = diff::compare(*a, *b, {});
+  const auto& d = decision(r, "due");
+  REQUIRE(d.status == "changed");
+  REQUIRE(d.witness);
+  CHECK(d.witness->input["case"]["region"] == "APAC");
+  bool schedule_noted = false;
+  for (const auto& c : r.declarations)
+    if (c.kind == "schedule" && c.name == "apac_hours") schedule_noted = c.summary.find("hours") == 0;
+  CHECK(schedule_noted);
+}

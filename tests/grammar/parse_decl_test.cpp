@@ -382,3 +382,44 @@ TEST_CASE("the seed policies, the standard library and the every-construct polic
     CHECK(!r.module.decls.empty());
   }
 }
+
+TEST_CASE("schedules: day lines by name; a calendar's `schedule` line instead of its own") {
+  auto r =
+      ok("schedule emea_hours  clause \"2.1\"\n"
+         "  Monday to Friday 08:00-12:00, 13:00-17:00\n"
+         "  Saturday 10:00-24:00\n"
+         "schedule bare\n"
+         "let picked: schedule = match c.region { EMEA => emea_hours, APAC => bare }\n"
+         "calendar regional\n"
+         "  schedule match c.region {\n"
+         "    EMEA => emea_hours,\n"
+         "    APAC => picked,\n"
+         "  }\n"
+         "  in c.zone\n"
+         "  business day 8 hours\n"
+         "calendar fixed schedule emea_hours in z business day 8 hours\n"
+         "calendar chosen\n  schedule (if c.vip then emea_hours else bare)\n  in z\n  business day 8 hours\n");
+  const auto& d = r.module.decls;
+  REQUIRE(d.size() == 6);
+  const ast::ScheduleDecl& s = *d[0].schedule_decl();
+  CHECK(s.name.text == "emea_hours");
+  CHECK(s.clause->text == "2.1");
+  REQUIRE(s.hours.size() == 2);
+  CHECK(s.hours[0].from_day == 0);
+  CHECK(s.hours[0].to_day == 4);
+  CHECK(s.hours[0].ranges == std::vector<std::pair<int32_t, int32_t>>{{8 * 3600, 12 * 3600}, {13 * 3600, 17 * 3600}});
+  CHECK(s.hours[1].ranges[0].second == 86400);
+  CHECK(d[1].schedule_decl()->hours.empty());
+  CHECK(type_text(d[2].value_decl()->type) == "schedule");
+  const ast::CalendarDecl& c = *d[3].calendar_decl();
+  CHECK(c.hours.empty());
+  CHECK(sexpr(c.schedule) == "(match (. c region) [(oneof EMEA) => emea_hours] [(oneof APAC) => picked])");
+  CHECK(r.module.source->slice(c.schedule_span).starts_with("schedule match"));
+  CHECK(sexpr(c.zone) == "(. c zone)");
+  CHECK(sexpr(d[4].calendar_decl()->schedule) == "emea_hours");
+  CHECK(sexpr(d[5].calendar_decl()->schedule) == "(paren (if (. c vip) emea_hours bare))");
+  // Day lines and a schedule line together parse; the checker refuses them (P0089).
+  auto mixed = ok("calendar m\n  Monday 09:00-17:00\n  schedule s\n  in z\n  business day 8 hours\n");
+  CHECK(mixed.module.decls[0].calendar_decl()->hours.size() == 1);
+  CHECK(sexpr(mixed.module.decls[0].calendar_decl()->schedule) == "s");
+}

@@ -167,3 +167,41 @@ TEST_CASE("recovery stops after 50 errors") {
   CHECK(r.diagnostics.error_count() == 50);
   CHECK(r.diagnostics.items().back().severity == Severity::Note);
 }
+
+TEST_CASE("schedules: one `schedule` line per calendar, an `if` in parentheses, a reserved word") {
+  const Case cases[] = {
+      {"policy t \"T\"\ncalendar c\n  schedule a\n  schedule b\n  in z\n  business day 8 hours\n",
+       "4:3: a calendar has one `schedule` line\n", Code::CalendarHoursTwice},
+      // The `else` of an `if` would take the zone line as membership (`b in z`).
+      {"policy t \"T\"\ncalendar c\n  schedule if x then a else b\n  in z\n  business day 8 hours\n",
+       "3:12: the `in` of the calendar's zone was read as part of this `if`: put the `if` in parentheses\n"},
+      {"policy t \"T\"\ncalendar c\n  schedule\n  in z\n  business day 8 hours\n",
+       "4:3: expected a schedule after `schedule`, such as the name of one\n"},
+      {"policy t \"T\"\nschedule\n", "3:1: expected the schedule's name after `schedule`\n"},
+      {"policy t \"T\"\nlet schedule = 1\n", "2:5: expected the name after `let`\n"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    auto r = parse_text(c.text);
+    CHECK(errors(r) == c.expected);
+    for (const Diagnostic& d : r.diagnostics.items()) CHECK(d.code == c.code);
+  }
+}
+
+TEST_CASE("recovery: an indented `schedule` line belongs to its calendar, not a new declaration") {
+  auto r = parse_text(
+      "policy t \"T\"\n"
+      "calendar k\n"
+      "  Moonday 09:00-17:00\n"  // 3: misspelled day
+      "  schedule s\n"
+      "  in z\n"
+      "  business day 8 hours\n"
+      "schedule s\n"  // recovery resumes here
+      "  Monday 09:00-17:00\n"
+      "decision e: integer = 5\n");
+  CHECK(errors(r) ==
+        "3:3: expected working hours such as `Monday to Friday 09:00-17:00`, or `in` and the calendar's time zone\n");
+  REQUIRE(r.module.decls.size() == 2);
+  CHECK(r.module.decls[0].schedule_decl()->hours.size() == 1);
+  CHECK(r.module.decls[1].value_decl()->name.text == "e");
+}

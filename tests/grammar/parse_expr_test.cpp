@@ -169,7 +169,7 @@ TEST_CASE("reserved words are not names; contextual words are") {
   const char* reserved[] = {"policy", "module",   "import", "enum",     "record",   "input", "optional", "const",
                             "let",    "decision", "table",  "calendar", "holidays", "test",  "fixture",  "given",
                             "expect", "clause",   "if",     "then",     "else",     "match", "and",      "or",
-                            "not",    "in",       "is",     "present",  "of",       "with",  "hit"};
+                            "not",    "in",       "is",     "present",  "of",       "with",  "hit",      "schedule"};
   for (const char* word : reserved) {
     INFO(word);
     CHECK(parse_expr(std::string(word) + " + 1").rfind("ERROR", 0) == 0);

@@ -92,6 +92,9 @@ Value InputGenerator::value(const Type& t, int depth) {
       return Value(ir::ZoneValue{*rt::Zone::lookup(zones[pick(0, 5)])});
     }
     case TypeKind::Calendar: return Value(ir::CalendarValue{rt::Calendar::always()});
+    case TypeKind::Schedule:
+      if (p_.schedules.empty()) break;
+      return Value(pick(0, static_cast<int64_t>(p_.schedules.size()) - 1));  // a schedule is its index
     case TypeKind::Holidays: {
       rt::HolidaySetDef def;
       def.name = "random";

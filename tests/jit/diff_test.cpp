@@ -108,3 +108,6 @@ TEST_CASE("JIT agrees with the interpreter: every construct") {
 TEST_CASE("JIT agrees with the interpreter: explain golden policy") {
   diff_policy("tests/golden/explain/response.policy");
 }
+TEST_CASE("JIT agrees with the interpreter: regional desk (hours chosen by the inputs)") {
+  diff_policy("policies/examples/regional_desk.policy");
+}

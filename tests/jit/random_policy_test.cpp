@@ -1,7 +1,8 @@
 // Random small policies over the language's constructs (arithmetic with overflow, decimals,
 // money in two currencies, dates, datetimes, calendars, tables, matches, optionals,
 // aggregations, collect, text; the clock stopped by pauses, SLA progress, durations as numbers
-// and date parts), each evaluated by the interpreter and the JIT on random
+// and date parts; a calendar whose hours are a schedule chosen by the input), each evaluated by
+// the interpreter and the JIT on random
 // inputs with identical results demanded. PROVISO_RANDOM_POLICIES sets the number of
 // policies (default 40), PROVISO_DIFF_COUNT the inputs per policy (default 60 here).
 #include <cstdlib>
@@ -86,6 +87,7 @@ calendar desk
   business day 8 hours
 )";
     s += regional_holidays();
+    if (chance(50)) s += shifts();
     in_table_ = true;
     std::string cells[5] = {expr("integer", 2), expr("integer", 2), expr("integer", 2), expr("text", 2),
                             expr("integer", 2)};
@@ -166,12 +168,46 @@ calendar desk
 
   std::string E0(const std::string& t) { return "(" + expr(t, 1) + ")"; }
 
+  // Schedules and a calendar `shifts` whose hours one of them gives, chosen by the enum input
+  // (a match, an `if`, a let or a table column).
+  std::string shifts() {
+    shifts_ = true;
+    std::string s = R"(schedule early
+  Monday to Friday 07:00-15:00
+schedule late
+  Monday to Thursday 12:00-20:00
+  Friday 12:00-16:00, 17:00-21:00
+schedule weekend
+  Saturday to Sunday 10:00-18:00
+let sl: schedule = match x.d { Red => early, Green => late, Blue => weekend }
+table st
+  given x.d as color
+  gives hours: schedule
+  | Red   | weekend |
+  | Green | early   |
+  | Blue  | late    |
+)";
+    static const char* const choices[] = {"match x.d { Red => early, Green => late, Blue => weekend }",
+                                          "(if x.c then early else weekend)", "sl", "st.hours", "late"};
+    names_.push_back({"sl", "schedule"});
+    return s + fmt::format(R"(calendar shifts
+  schedule {}
+  in x.z
+  except england_wales
+  business day 8 hours
+)",
+                           one(choices));
+  }
+
   // The constructs of language v2 that give a `t`: calendars paused by the input's pauses (an
   // open pause lasting until a random instant), SLA progress, durations as numbers and date
   // parts; "" for the other types.
   std::string v2(const std::string& t, int depth) {
     auto E = [&](const std::string& type) { return "(" + expr(type, depth + 1) + ")"; };
-    auto cal = [&] { return chance(30) ? std::string("desk") : "(desk pausing x.ps as of " + E("datetime") + ")"; };
+    auto cal = [&] {
+      std::string c = shifts_ && chance(50) ? "shifts" : "desk";
+      return chance(30) ? c : "(" + c + " pausing x.ps as of " + E("datetime") + ")";
+    };
     static const char* const int_parts[] = {"year", "month", "day", "weekday", "days_in_month"};
     static const char* const date_parts[] = {"first_day_of_month", "last_day_of_month", "start_of_week"};
     if (t == "integer") {
@@ -384,7 +420,7 @@ calendar desk
       switch (pick(0, 9)) {
         case 0: return "text(" + expr("integer", depth + 1) + ")";
         case 1: return "text(" + expr("decimal", depth + 1) + ")";
-        case 2: return "text(x.d)";
+        case 2: return shifts_ && chance(50) ? "text(sl)" : "text(x.d)";
         case 3: return "text(" + expr("money", depth + 1) + ")";
         case 4: return "text(" + expr("date", depth + 1) + ")";
         case 5: return "first(collect { \"p\" when " + E("bool") + ", x.u when " + E("bool") + " }) ?? \"-\"";
@@ -429,6 +465,7 @@ calendar desk
   std::mt19937_64 rng_;
   std::vector<std::pair<std::string, std::string>> names_;
   bool in_table_ = false;  // table cells may not read the table
+  bool shifts_ = false;    // the policy has the calendar `shifts` (shifts())
 };
 
 int env_int(const char* name, int fallback) {
