@@ -141,6 +141,8 @@ constexpr std::array kCodes = {
              "pauses whose `until` may be absent need `as of`: the instant an open pause lasts until"},
     CodeInfo{Code::CalendarHoursTwice, "calendar-hours-twice", S::Error,
              "a calendar gives its hours by day lines and by `schedule`, or by two `schedule` lines"},
+    CodeInfo{Code::InvalidInputType, "invalid-input-type", S::Error,
+             "an input field has a type that records cannot give (calendar, schedule, holidays)"},
 };
 
 // The table is indexed by number: a code out of place would print another code's entry.
@@ -150,7 +152,7 @@ constexpr bool in_order() {
   return true;
 }
 static_assert(in_order(), "kCodes must list every code in the order of its number");
-static_assert(static_cast<size_t>(Code::CalendarHoursTwice) == kCodes.size(), "every code needs a row in kCodes");
+static_assert(static_cast<size_t>(Code::InvalidInputType) == kCodes.size(), "every code needs a row in kCodes");
 
 }  // namespace
 

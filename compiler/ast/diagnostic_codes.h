@@ -116,6 +116,7 @@ enum class Code : uint16_t {
   OpenPauseNeedsInstant = 88,
   // schedules: a calendar's hours by name
   CalendarHoursTwice = 89,
+  InvalidInputType = 90,
 };
 
 struct CodeInfo {

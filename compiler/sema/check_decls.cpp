@@ -313,8 +313,45 @@ void Checker::check_input(Symbol& sym) {
     error(sym.file, in.type->span, Code::InputNotRecord,
           fmt::format("the input `{}` must be a record or a list of records, not `{}`", in.name.text, show(def.type)));
   }
+  if (!def.type.is_error()) refuse_unreadable_fields(sym.file, *in.type, def.type, in.name.text);
   sym.index = static_cast<int>(program_->inputs.size());
   program_->inputs.push_back(std::move(def));
+}
+
+// Calendars, schedules and holiday sets are declared in the policy, not read from records: an
+// input field of such a type could never be given, and would fail every evaluation.
+void Checker::refuse_unreadable_fields(int file, const ast::TypeExpr& written, const ir::Type& t,
+                                       const std::string& path) {
+  std::vector<std::pair<const ir::Type*, std::string>> todo{{&t, path}};  // depth first, fields in order
+  std::vector<int32_t> seen_records;
+  while (!todo.empty()) {
+    auto [type, where] = todo.back();
+    todo.pop_back();
+    switch (type->kind) {
+      case ir::TypeKind::Calendar:
+      case ir::TypeKind::Schedule:
+      case ir::TypeKind::Holidays: {
+        std::string kind = ir::to_string(type->as_required(), program_->schema);
+        error(file, written.span, Code::InvalidInputType,
+              fmt::format("`{}` has type `{}`, which input records cannot give", where, kind))
+            .help = fmt::format("declare the {} in the policy and choose one by the inputs with `match`",
+                                type->kind == ir::TypeKind::Holidays ? "holiday sets" : kind + "s");
+        break;
+      }
+      case ir::TypeKind::List:
+        if (type->elem) todo.push_back({type->elem.get(), where + "[]"});
+        break;
+      case ir::TypeKind::Record: {
+        if (std::find(seen_records.begin(), seen_records.end(), type->id) != seen_records.end()) break;
+        seen_records.push_back(type->id);
+        const auto& rec = program_->schema.records[static_cast<size_t>(type->id)];
+        for (auto f = rec.fields.rbegin(); f != rec.fields.rend(); ++f)
+          todo.push_back({&f->type, where + "." + f->name});
+        break;
+      }
+      default: break;
+    }
+  }
 }
 
 void Checker::check_header(const ast::Header& h) {

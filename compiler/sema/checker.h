@@ -85,6 +85,7 @@ class Checker {
   void check_enum(Symbol& sym);
   void check_record(Symbol& sym);
   void check_input(Symbol& sym);
+  void refuse_unreadable_fields(int file, const ast::TypeExpr& written, const ir::Type& t, const std::string& path);
   void ensure_value(Symbol& sym);
   void ensure_calendar(Symbol& sym);
   void ensure_holidays(Symbol& sym);
