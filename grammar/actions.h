@@ -448,12 +448,20 @@ struct action<grammar::agg_word> : detail::push_ident {};
 template <>
 struct action<grammar::agg_var> : detail::push_ident {};
 
+// `"4(a)" when COND` in an aggregation: built as a collect's `VALUE when COND`.
+template <>
+struct action<grammar::agg_exclusion> : action<grammar::collect_item> {};
+
 template <>
 struct action<grammar::aggregate_expr> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
-    auto e = detail::make_expr(ast::ExprKind::Aggregate, detail::span_of(in, b));
-    e->body = b.pop_expr();
+    Span s = detail::span_of(in, b);
+    auto e = detail::make_expr(ast::ExprKind::Aggregate, s);
+    e->items = Builder::take_from(b.items, s.begin, [](const ast::CollectItem& i) { return i.span.begin; });
+    // Without a body (`count x in L excluding ...`) the expression on top is the list, which
+    // starts before the exclusions; a body starts after them.
+    if (e->items.empty() || b.top_expr_begin() > e->items.back().span.begin) e->body = b.pop_expr();
     e->operand = b.pop_expr();
     e->var = b.pop_ident();
     e->name = b.pop_ident();

@@ -82,6 +82,8 @@ class Builder {
   void reset();                 // before each declaration: empty stacks, no marks, depth 0
 
   ast::ExprPtr pop_expr();
+  // Where the expression on top of the stack starts (0 when the stack is empty).
+  uint32_t top_expr_begin() const { return exprs.empty() || !exprs.back() ? 0 : exprs.back()->span.begin; }
   ast::TypeExprPtr pop_type();
   ast::Ident pop_ident();
   TextToken pop_text();

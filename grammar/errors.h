@@ -51,7 +51,12 @@ PROVISO_ERROR(collect_cond, "expected a condition after `when`");
 PROVISO_ERROR(collect_item, "expected an item `VALUE when CONDITION` after `,`");
 PROVISO_ERROR(collect_close, "expected `}` to close the collect, or an item `VALUE when CONDITION`");
 PROVISO_ERROR(agg_list, "expected a list after `in`");
-PROVISO_ERROR(agg_colon, "expected `:` after the list of the aggregation");
+PROVISO_ERROR(agg_rest, "expected `:` after the list of the aggregation, or `excluding \"CLAUSE\" when CONDITION`");
+PROVISO_ERROR(agg_exclusion,
+              "expected an exclusion `\"CLAUSE\" when CONDITION` after `excluding`, such as `\"4(a)\" when "
+              "i.planned`");
+PROVISO_ERROR(agg_when, "expected `when` and a condition after the clause of the exclusion");
+PROVISO_ERROR(agg_cond, "expected a condition after `when`");
 PROVISO_ERROR(agg_body, "expected an expression after `:`");
 PROVISO_ERROR(call_arg, "expected an argument after `,`");
 PROVISO_ERROR(call_close, "expected `)` to close the arguments of the call");

@@ -143,6 +143,7 @@ PROVISO_WORD(w_gives, "gives");
 PROVISO_WORD(w_unique, "unique");
 PROVISO_WORD(w_first, "first");
 PROVISO_WORD(w_when, "when");
+PROVISO_WORD(w_excluding, "excluding");
 PROVISO_WORD(w_expect_error, "error");
 PROVISO_WORD(w_list, "list");
 PROVISO_WORD(w_integer, "integer");
@@ -272,7 +273,19 @@ struct agg_start : seq<agg_word, agg_var, kw_in> {};
 struct agg_list : seq<expression> {};
 struct agg_colon : seq<colon> {};
 struct agg_body : seq<expression> {};
-struct aggregate_expr : seq<at<agg_start>, agg_start, must<agg_list>, must<agg_colon>, must<agg_body>> {};
+struct agg_tail : seq<agg_colon, must<agg_body>> {};
+// `excluding "4(a)" when i.planned, "4(b)" when ...`: items the aggregation skips, each by the
+// clause that excludes it. A `,` continues the exclusions only before another `"CLAUSE" when`,
+// so the aggregation still ends at the `,` of an enclosing call or list.
+struct agg_clause : seq<lit_text> {};
+struct agg_when : seq<w_when> {};
+struct agg_cond : seq<expression> {};
+struct agg_exclusion : seq<agg_clause, must<agg_when>, must<agg_cond>> {};
+struct agg_more : seq<comma, at<text_literal, w_when>, must<agg_exclusion>> {};
+struct agg_excluding : seq<w_excluding, must<agg_exclusion>, star<agg_more>> {};
+// With exclusions, `count` and `filter` need no body: they count or keep the items not excluded.
+struct agg_rest : sor<seq<agg_excluding, opt<agg_tail>>, agg_tail> {};
+struct aggregate_expr : seq<at<agg_start>, agg_start, must<agg_list>, must<agg_rest>> {};
 
 // A call's `(` follows the function's name directly: `round(x, 2)`.
 struct call_name : seq<name> {};

@@ -105,7 +105,7 @@ enum class ExprKind {
   List,       // [args]
   Record,     // { fields }
   With,       // operand with { fields }
-  Aggregate,  // name (any|all|count|sum|min|max) var in operand : body
+  Aggregate,  // name (any|all|count|sum|min|max|...) var in operand [excluding items] [: body]
   Collect,    // collect { items }
   Paren,      // ( operand ): kept so the formatter keeps the user's parentheses
   Pausing,    // operand pausing args[0] [as of args[1]]: a calendar with its clock stopped
@@ -132,11 +132,11 @@ struct Expr {
   ExprPtr lhs;                             // Binary
   ExprPtr rhs;                             // Binary
   ExprPtr cond, then_branch, else_branch;  // If
-  ExprPtr body;                            // Aggregate
+  ExprPtr body;                            // Aggregate (null: `count`/`filter` with exclusions only)
   std::vector<ExprPtr> args;               // Call, List, Pausing (the pauses, then `as of`)
   std::vector<MatchArm> arms;              // Match
   std::vector<FieldInit> fields;           // Record, With
-  std::vector<CollectItem> items;          // Collect
+  std::vector<CollectItem> items;          // Collect; Aggregate: the exclusions (value: the clause text)
 };
 
 // ---- types as written ----

@@ -36,6 +36,12 @@ bool eq_fields(const std::vector<FieldInit>& a, const std::vector<FieldInit>& b)
   });
 }
 
+bool eq_items(const std::vector<CollectItem>& a, const std::vector<CollectItem>& b) {
+  return eq_vec(a, b, [](const CollectItem& x, const CollectItem& y) {
+    return eq_ptr(x.value, y.value) && eq_ptr(x.when, y.when);
+  });
+}
+
 bool eq_field_decls(const std::vector<FieldDecl>& a, const std::vector<FieldDecl>& b) {
   return eq_vec(
       a, b, [](const FieldDecl& x, const FieldDecl& y) { return eq_ident(x.name, y.name) && eq_ptr(x.type, y.type); });
@@ -77,11 +83,8 @@ bool equal(const Expr& a, const Expr& b) {
     case ExprKind::With: return eq_ptr(a.operand, b.operand) && eq_fields(a.fields, b.fields);
     case ExprKind::Aggregate:
       return eq_ident(a.name, b.name) && eq_ident(a.var, b.var) && eq_ptr(a.operand, b.operand) &&
-             eq_ptr(a.body, b.body);
-    case ExprKind::Collect:
-      return eq_vec(a.items, b.items, [](const CollectItem& x, const CollectItem& y) {
-        return eq_ptr(x.value, y.value) && eq_ptr(x.when, y.when);
-      });
+             eq_ptr(a.body, b.body) && eq_items(a.items, b.items);
+    case ExprKind::Collect: return eq_items(a.items, b.items);
     case ExprKind::Paren: return eq_ptr(a.operand, b.operand);
     case ExprKind::Pausing: return eq_ptr(a.operand, b.operand) && eq_exprs(a.args, b.args);
   }

@@ -1151,14 +1151,23 @@ Sym Encoder::aggregate(const ir::Node& n) {
   z3::expr ok = list.ok, done = c_.bool_val(false), count = c_.int_val(0), have = c_.bool_val(false);
   Sym acc = none();
   ir::Type type = n.type.as_required();
-  for (const auto& [g, item] : list.items) {
+  for (const auto& [guard, item] : list.items) {
+    z3::expr g = guard;
     auto saved = locals_.find(n.aux) != locals_.end() ? std::optional<Sym>(locals_.at(n.aux)) : std::nullopt;
     locals_.erase(n.aux);
     locals_.emplace(n.aux, item);
+    // The exclusions in order: each is evaluated while none before it held; an item one of
+    // them holds for is skipped, as if it were not in the list.
+    z3::expr reached = g && !done;
+    for (size_t i = 0; i + 1 < n.args.size(); i += 2) {
+      Sym excluded = node(n.args[i + 1]);
+      ok = ok && z3::implies(reached, excluded.ok);
+      g = g && !excluded.v;
+      reached = reached && !excluded.v;
+    }
     Sym body = node(n.b);
     locals_.erase(n.aux);
     if (saved) locals_.emplace(n.aux, *saved);
-    z3::expr reached = g && !done;
     ok = ok && z3::implies(reached, body.ok);
     switch (n.op) {
       case Op::AggAny: done = done || (g && body.v); break;

@@ -1,6 +1,7 @@
 // Explanation rendering: text for people, JSON for programs.
 #include "compiler/explain/render.h"
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -78,19 +79,55 @@ std::string item_list(const ir::Step& s, bool with_values, const ir::Program& p,
   return (s.decided == 1 ? "item " : "items ") + out;
 }
 
+// The items an aggregation's exclusions skipped, by clause in the order the clauses first
+// skip one: `; excluded: item 2 by clause "2(a)", items 4 and 5 by clause "2(b)"`.
+std::string excluded_part(const ir::Step& s) {
+  if (s.excluded_count == 0) return s.excludes ? "; no item excluded" : "";
+  std::vector<std::pair<std::string, std::vector<int64_t>>> by_clause;
+  for (const std::pair<int64_t, std::string>& item : s.excluded) {
+    const std::string& clause = item.second;
+    auto it = std::find_if(by_clause.begin(), by_clause.end(), [&](const auto& c) { return c.first == clause; });
+    if (it == by_clause.end()) it = by_clause.insert(by_clause.end(), {clause, {}});
+    it->second.push_back(item.first);
+  }
+  std::string out = "; excluded: ";
+  for (size_t c = 0; c < by_clause.size(); ++c) {
+    const auto& [clause, indices] = by_clause[c];
+    out += c ? ", " : "";
+    out += indices.size() == 1 ? "item " : "items ";
+    for (size_t i = 0; i < indices.size(); ++i)
+      out += (i == 0 ? "" : i + 1 == indices.size() ? " and " : ", ") + std::to_string(indices[i]);
+    out += fmt::format(" by clause \"{}\"", clause);
+  }
+  int64_t more = s.excluded_count - static_cast<int64_t>(s.excluded.size());
+  if (more > 0) out += fmt::format(", and {} more", more);
+  return out;
+}
+
 // What an aggregation counted, summed or chose, over which items, and its result:
 //   `sum i in case.items: i.minutes` = 45 over 3 items: item 1 gives 30, item 3 gives 15 (the
 //   other gives 0)
+std::string aggregate_result(const ir::Program& p, const ir::EvalResult& r, const ir::Step& s);
+
 std::string aggregate_line(const ir::Program& p, const ir::EvalResult& r, const ir::Step& s) {
+  return aggregate_result(p, r, s) + excluded_part(s);
+}
+
+std::string aggregate_result(const ir::Program& p, const ir::EvalResult& r, const ir::Step& s) {
   const std::string expr = "`" + one_line(s.text) + "`";
   const std::string value = fmt_value(p, r, s.value, s.type);
   const int64_t n = s.row;
   const std::string of_n = fmt::format("{} item{}", n, n == 1 ? "" : "s");
+  // `all` and `any` over what the exclusions left: "all 3 items", "the 2 items not excluded"
+  const int64_t kept = n - s.excluded_count;
+  const std::string all_n =
+      s.excluded_count == 0 ? "all " + of_n : fmt::format("the {} item{} not excluded", kept, kept == 1 ? "" : "s");
   if (n == 0) return fmt::format("{} = {}: the list is empty", expr, value);
   if (s.name == "sum") {
-    if (s.decided == 0) return fmt::format("{} = {} over {}: each gives 0", expr, value, of_n);
+    if (s.decided == 0)
+      return fmt::format("{} = {} over {}: {}", expr, value, of_n, kept == n ? "each gives 0" : "the others give 0");
     std::string line = fmt::format("{} = {} over {}: {}", expr, value, of_n, item_list(s, true, p, r));
-    int64_t zero = n - s.decided;
+    int64_t zero = kept - s.decided;
     if (zero > 0) line += fmt::format(" (the other{} give{} 0)", zero == 1 ? "" : "s", zero == 1 ? "s" : "");
     return line;
   }
@@ -107,10 +144,10 @@ std::string aggregate_line(const ir::Program& p, const ir::EvalResult& r, const 
   }
   if (s.name == "any")
     return s.decided > 0 ? fmt::format("{} is true: {} of {}", expr, item_list(s, false, p, r), of_n)
-                         : fmt::format("{} is false for all {}", expr, of_n);
+                         : fmt::format("{} is false for {}", expr, all_n);
   if (s.name == "all")
     return s.decided > 0 ? fmt::format("{} is false: {} of {} does not hold", expr, item_list(s, false, p, r), of_n)
-                         : fmt::format("{} is true for all {}", expr, of_n);
+                         : fmt::format("{} is true for {}", expr, all_n);
   return fmt::format("{} = {} over {}: {}", expr, value, of_n, item_list(s, false, p, r));  // min, max
 }
 
@@ -380,6 +417,17 @@ records::Json render_json(const ir::Program& p, const ir::EvalResult& r) {
           }
           j["items"] = std::move(items);
           j["decided"] = s.decided;
+          if (s.excludes) {
+            Json excluded = Json::array();
+            for (const auto& [index, clause] : s.excluded) {
+              Json item = Json::object();
+              item["index"] = index;
+              item["clause"] = clause;
+              excluded.push_back(std::move(item));
+            }
+            j["excluded"] = std::move(excluded);
+            j["excluded_count"] = s.excluded_count;
+          }
           break;
         }
         case Step::Kind::Holiday:

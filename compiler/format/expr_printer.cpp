@@ -241,7 +241,14 @@ std::string ExprPrinter::flat(const ast::Expr& e, Context ctx) {
     case ExprKind::Record: s = fields_flat(e.fields); break;
     case ExprKind::With: s = sub(e.operand, {kPostfix, false}) + " with " + fields_flat(e.fields); break;
     case ExprKind::Aggregate:
-      s = e.name.text + " " + e.var.text + " in " + sub(e.operand, {}) + ": " + sub(e.body, {0, ro});
+      s = e.name.text + " " + e.var.text + " in " + sub(e.operand, {});
+      for (size_t i = 0; i < e.items.size(); ++i) {
+        // A condition is followed by `,` or `:`: an open-ended one (`if`, an aggregation) needs
+        // parentheses except at the very end of a bodiless aggregation.
+        const bool end = i + 1 == e.items.size() && !e.body;
+        s += (i ? ", " : " excluding ") + sub(e.items[i].value, {}) + " when " + sub(e.items[i].when, {0, end && ro});
+      }
+      if (e.body || e.items.empty()) s += ": " + sub(e.body, {0, ro});
       break;
     case ExprKind::Collect: {
       s = "collect {";
@@ -282,7 +289,8 @@ void ExprPrinter::emit(const ast::Expr& e, int indent, const std::string& prefix
   // A call is broken inside its parentheses only when even its own line is too short, so it
   // does not open on the line of a `decision ... =` as the bracketed kinds do.
   const bool call = e.kind == ExprKind::Call && !e.args.empty();
-  const bool breakable = e.kind == ExprKind::If || is_chain(e) || is_operation(e) || call || bracketed(e);
+  const bool excluding = e.kind == ExprKind::Aggregate && !e.items.empty();
+  const bool breakable = e.kind == ExprKind::If || is_chain(e) || is_operation(e) || call || excluding || bracketed(e);
   if (needs_parens(e, ctx) || !breakable ||
       (!always_break && fits(indent, prefix.size() + f.size() + suffix.size()) && !has_comment(e.span))) {
     out_->add(indent, prefix + f + suffix, anchor, e.span.end);
@@ -296,6 +304,8 @@ void ExprPrinter::emit(const ast::Expr& e, int indent, const std::string& prefix
   }
   if (e.kind == ExprKind::If) {
     emit_if(e, indent, prefix, suffix, anchor, ctx);
+  } else if (excluding) {
+    emit_excluding(e, indent, prefix, suffix, anchor, ctx);
   } else if (is_chain(e)) {
     emit_chain(e, indent, prefix, suffix, anchor, ctx, cont);
   } else if (is_operation(e)) {
@@ -338,6 +348,39 @@ void ExprPrinter::emit_if(const ast::Expr& e, int indent, const std::string& pre
     emit(other, indent, "else ", suffix, other.span.begin, {0, ctx.right_open}, indent + 5);
     return;
   }
+}
+
+// An aggregation with exclusions, too long for one line: the head, then the exclusions
+// aligned under each other, then the body:
+//   sum i in month.incidents
+//     excluding "2(a)" when i.cause == ScheduledMaintenance,
+//               "2(b)" when i.cause == CustomerAction:
+//     i.until - i.from
+void ExprPrinter::emit_excluding(const ast::Expr& e, int indent, const std::string& prefix, const std::string& suffix,
+                                 int64_t first, Context ctx) {
+  if (!e.operand) {
+    broken_ = true;
+    return;
+  }
+  const int inner = indent + 2;
+  emit(*e.operand, indent, prefix + e.name.text + " " + e.var.text + " in ", "", first, {}, indent);
+  size_t width = 0;
+  for (const ast::CollectItem& item : e.items) width = std::max(width, item.value ? flat(*item.value).size() : 0);
+  for (size_t i = 0; i < e.items.size(); ++i) {
+    const ast::CollectItem& item = e.items[i];
+    if (!item.value || !item.when) {
+      broken_ = true;
+      continue;
+    }
+    const bool last = i + 1 == e.items.size();
+    std::string clause = flat(*item.value);
+    clause.resize(std::max(clause.size(), width), ' ');
+    const std::string lead = (i == 0 ? "excluding " : "          ") + clause + " when ";
+    const std::string end = !last ? "," : e.body ? ":" : suffix;
+    emit(*item.when, inner, lead, end, item.span.begin, {0, last && !e.body && ctx.right_open},
+         inner + static_cast<int>(lead.size()));
+  }
+  if (e.body) emit(*e.body, inner, "", suffix, e.body->span.begin, {0, ctx.right_open}, inner);
 }
 
 void ExprPrinter::emit_chain(const ast::Expr& e, int indent, const std::string& prefix, const std::string& suffix,

@@ -46,6 +46,8 @@ class ExprPrinter {
  private:
   void emit_if(const ast::Expr& e, int indent, const std::string& prefix, const std::string& suffix, int64_t first,
                Context ctx);
+  void emit_excluding(const ast::Expr& e, int indent, const std::string& prefix, const std::string& suffix,
+                      int64_t first, Context ctx);
   void emit_chain(const ast::Expr& e, int indent, const std::string& prefix, const std::string& suffix, int64_t first,
                   Context ctx, int cont);
   void emit_operation(const ast::Expr& e, int indent, const std::string& prefix, const std::string& suffix,

@@ -391,6 +391,22 @@ bool is_zero(const Value& v) {
 
 }  // namespace
 
+// The first of an aggregation's exclusions (ir::Args::Exclusions) that holds for the item in
+// its variable: `clause` is its clause's constant index, or -1 when none holds. The
+// conditions after the one that holds are not evaluated.
+bool Evaluation::excluded_by(const ir::Node& n, int32_t& clause) {
+  clause = -1;
+  for (size_t i = 0; i + 1 < n.args.size(); i += 2) {
+    Value holds;
+    if (!eval(n.args[i + 1], holds)) return false;
+    if (holds.as_bool()) {
+      clause = program_.nodes[static_cast<size_t>(n.args[i])].aux;
+      return true;
+    }
+  }
+  return true;
+}
+
 bool Evaluation::aggregate(const ir::Node& n, NodeId id, Value& out) {
   Value list;
   if (!eval(n.a, list)) return false;
@@ -403,12 +419,11 @@ bool Evaluation::aggregate(const ir::Node& n, NodeId id, Value& out) {
   // While explaining: the items that decide the result (ir::Step::items), the body's own
   // conditions left out of the trace.
   const bool explain = recording();
-  std::vector<std::pair<int64_t, Value>> decided;
-  int64_t decided_count = 0;
+  Tracer::AggregateItems traced;
   int64_t chosen = 0;  // min/max: the index of the item chosen so far
   auto note = [&](int64_t index, const Value& v) {
-    ++decided_count;
-    if (decided.size() < ir::kMaxAggregateItems) decided.push_back({index, v});
+    ++traced.decided_count;
+    if (traced.decided.size() < ir::kMaxAggregateItems) traced.decided.push_back({index, v});
   };
   const bool by = n.op == Op::AggMinBy || n.op == Op::AggMaxBy;  // the result is the item, not its body
   const ir::Type body_type = n.op == Op::AggSum || n.op == Op::AggMin || n.op == Op::AggMax ? n.type
@@ -421,7 +436,7 @@ bool Evaluation::aggregate(const ir::Node& n, NodeId id, Value& out) {
       tracer_->leave_aggregate();
       if ((n.op == Op::AggMin || n.op == Op::AggMax) && have) note(chosen, result);
       if (by && have) note(chosen, acc);
-      tracer_->aggregate(id, result, body_type, static_cast<int64_t>(items.size()), std::move(decided), decided_count);
+      tracer_->aggregate(id, result, body_type, static_cast<int64_t>(items.size()), std::move(traced));
     }
     out = std::move(result);
     return true;
@@ -430,6 +445,17 @@ bool Evaluation::aggregate(const ir::Node& n, NodeId id, Value& out) {
   for (size_t i = 0; i < items.size(); ++i) {
     const int64_t index = static_cast<int64_t>(i) + 1;
     locals_[n.aux] = items[i];
+    int32_t clause = -1;  // the exclusion that skips this item, if any
+    if (!n.args.empty() && !excluded_by(n, clause)) {
+      if (explain) tracer_->leave_aggregate();
+      return false;
+    }
+    if (clause >= 0) {
+      ++traced.excluded_count;
+      if (explain && traced.excluded.size() < ir::kMaxAggregateItems)
+        traced.excluded.push_back({index, program_.consts[static_cast<size_t>(clause)].as_text()});
+      continue;
+    }
     Value v;
     if (!eval(n.b, v)) {
       if (explain) tracer_->leave_aggregate();

@@ -33,6 +33,7 @@ class Evaluation {
   bool control(const ir::Node& n, ir::NodeId id, ir::Value& out);  // not, and, or, if, match
   bool lists(const ir::Node& n, ir::NodeId id, ir::Value& out);    // in, list, collect, aggregates
   bool aggregate(const ir::Node& n, ir::NodeId id, ir::Value& out);
+  bool excluded_by(const ir::Node& n, int32_t& clause);
   bool operate(const ir::Node& n, ir::NodeId id, ir::Value& out);  // the scalar operations (scalar.cpp)
   bool binary(ir::Op op, const ir::Type& type, const ir::Value& a, const ir::Value& b, ir::NodeId id, ir::Value& out);
   bool compare(ir::CmpOp op, const ir::Value& a, const ir::Value& b, ir::NodeId id, bool& out);

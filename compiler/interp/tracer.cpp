@@ -122,7 +122,7 @@ void Tracer::table_row(int32_t table, int row) {
 }
 
 void Tracer::aggregate(ir::NodeId id, const ir::Value& result, const ir::Type& body_type, int64_t size,
-                       std::vector<std::pair<int64_t, ir::Value>> items, int64_t decided) {
+                       AggregateItems items) {
   if (!current_ || quiet_ > 0) return;  // a nested aggregation is part of its item's term
   const ir::Node& n = program_.nodes[static_cast<size_t>(id)];
   Step s;
@@ -132,9 +132,12 @@ void Tracer::aggregate(ir::NodeId id, const ir::Value& result, const ir::Type& b
   s.value = result;
   s.type = n.type;
   s.row = static_cast<int>(std::min<int64_t>(size, INT32_MAX));
-  s.items = std::move(items);
+  s.items = std::move(items.decided);
   s.item_type = body_type;
-  s.decided = decided;
+  s.decided = items.decided_count;
+  s.excluded = std::move(items.excluded);
+  s.excluded_count = items.excluded_count;
+  s.excludes = !n.args.empty();
   s.loc = program_.node_locs[static_cast<size_t>(id)];
   current_->push_back(std::move(s));
 }

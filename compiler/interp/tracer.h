@@ -35,9 +35,15 @@ class Tracer {
   // `schedule`: the schedule the calendar's hours came from, "" for its own day lines.
   void calendar_add(ir::NodeId id, const rt::Calendar& calendar, const std::string& schedule, const ir::Value& start,
                     const ir::Value& result, const ir::BusinessDurationValue& amount);
-  // An aggregation over `size` items: the items that decided `result` (ir::Step::items).
-  void aggregate(ir::NodeId id, const ir::Value& result, const ir::Type& body_type, int64_t size,
-                 std::vector<std::pair<int64_t, ir::Value>> items, int64_t decided);
+  // An aggregation over `size` items: the items that decided `result` (ir::Step::items) and
+  // those its exclusions skipped (ir::Step::excluded).
+  struct AggregateItems {
+    std::vector<std::pair<int64_t, ir::Value>> decided;
+    int64_t decided_count = 0;
+    std::vector<std::pair<int64_t, std::string>> excluded;
+    int64_t excluded_count = 0;
+  };
+  void aggregate(ir::NodeId id, const ir::Value& result, const ir::Type& body_type, int64_t size, AggregateItems items);
   // Inside an aggregation's body the conditions and match arms are per item, said by the
   // aggregation's own step: they are not recorded while quiet (inputs and values still are).
   void enter_aggregate() { ++quiet_; }

@@ -66,6 +66,11 @@ struct Step {
   std::vector<std::pair<int64_t, ir::Value>> items;
   ir::Type item_type;   // the static type of the body's values
   int64_t decided = 0;  // how many items decided the result (items.size() before the cap)
+  // Aggregate with `excluding`: (1-based index, clause) of the items skipped, by the first
+  // exclusion that held, in list order; at most kMaxAggregateItems, `excluded_count` counts all.
+  std::vector<std::pair<int64_t, std::string>> excluded;
+  int64_t excluded_count = 0;
+  bool excludes = false;  // the aggregation has an `excluding` list
 };
 
 inline constexpr size_t kMaxAggregateItems = 20;

@@ -27,7 +27,8 @@ std::vector<OpInfo> make_table() {
     return row(op, name, R, R, U, "left", "right", "", ka, kb, K::Any, result, N, N2, NA, summary);
   };
   auto aggregate = [&](Op op, std::string_view name, K body, K result, std::string_view summary) {
-    return row(op, name, R, R, U, "list", "body", "", K::List, body, K::Any, result, Aux::LocalSlot, N2, NA, summary);
+    return row(op, name, R, R, U, "list", "body", "", K::List, body, K::Any, result, Aux::LocalSlot, N2,
+               Args::Exclusions, summary);
   };
   std::vector<OpInfo> t = {
       row(Op::Const, "const", U, U, U, "", "", "", K::Any, K::Any, K::Any, K::Any, Aux::ConstIndex, N2, NA,

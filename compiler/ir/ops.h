@@ -48,6 +48,8 @@ enum class Args : uint8_t {
   Operands,      // MinOf, MaxOf: two or more operands of one type
   PauseFields,   // CalPause: ints = {the `from` field, the `until` field} of list b's records
   Boundaries,    // Rank: constants of a's type, in increasing order
+  Exclusions,    // aggregations: clause0, condition0, clause1, ...: a text constant and a condition
+                 // on the variable; an item is skipped when a condition holds (the first names it)
 };
 
 // The kind an operand or result must have. Any: not checked here (the checker typed it).

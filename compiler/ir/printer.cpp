@@ -366,6 +366,12 @@ class Printer {
           expr(n.args[i + 1], indent + 2, "when: ");
         }
         break;
+      case Args::Exclusions:
+        for (size_t i = 0; i + 1 < n.args.size(); i += 2) {
+          expr(n.args[i], indent + 1, "excluding: ");
+          expr(n.args[i + 1], indent + 2, "when: ");
+        }
+        break;
       case Args::Items:
       case Args::Operands:
         for (NodeId c : n.args) expr(c, indent + 1, "");

@@ -252,6 +252,20 @@ class Verifier {
           if (valid(n.args[i]) && !fits(program_.nodes[static_cast<size_t>(n.args[i])].type, Kind::Bool))
             problem(fmt::format("{}: condition args[{}] is not a bool", here, i));
         break;
+      case Args::Exclusions:
+        each_valid(false);
+        no_extras(false, false);
+        if (n.args.size() % 2 != 0)
+          problem(fmt::format("{}: {} args are not clause and condition pairs", here, n.args.size()));
+        for (size_t i = 0; i + 1 < n.args.size(); i += 2) {
+          if (!valid(n.args[i]) || !valid(n.args[i + 1])) continue;
+          const Node& clause = program_.nodes[static_cast<size_t>(n.args[i])];
+          if (clause.op != Op::Const || clause.type.kind != TypeKind::Text)
+            problem(fmt::format("{}: clause args[{}] is not a text constant", here, i));
+          if (!fits(program_.nodes[static_cast<size_t>(n.args[i + 1])].type, Kind::Bool))
+            problem(fmt::format("{}: condition args[{}] is not a bool", here, i + 1));
+        }
+        break;
       case Args::Operands:
         each_valid(false);
         no_extras(false, false);

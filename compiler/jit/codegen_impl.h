@@ -10,6 +10,7 @@
 // internal functions over the frame, called on first use exactly as the interpreter computes
 // them lazily; errors return 1 + an error-site index through every caller.
 #pragma once
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -98,6 +99,9 @@ class Gen {
   CV gen_aggregate(const ir::Node& n, ir::NodeId id);
   CV gen_filter(const ir::Node& n);
   CV gen_pick(const ir::Node& n, ir::NodeId id);
+  // Inside an aggregation's loop, with its variable bound: `keep` generates the item's code,
+  // run only when none of the aggregation's exclusions holds.
+  void unless_excluded(const ir::Node& n, const std::function<void()>& keep);
   CV gen_function(const ir::Node& n, ir::NodeId id);
   CV gen_calendar_op(const ir::Node& n, ir::NodeId id);
   CV gen_pausing(const ir::Node& n, ir::NodeId id);

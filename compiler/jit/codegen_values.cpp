@@ -401,17 +401,19 @@ CV Gen::gen_filter(const ir::Node& n) {
   for_each(list.v, et, [&](llvm::Value* p, llvm::BasicBlock*) {
     locals_[n.aux] = flat_.load(et, p);
     local_set_[n.aux] = true;
-    llvm::Value* keep = gen(n.b).v;
-    llvm::BasicBlock* take = block("filter.take");
-    llvm::BasicBlock* next = block("filter.next");
-    builder_.CreateCondBr(keep, take, next);
-    builder_.SetInsertPoint(take);
-    llvm::Value* k = builder_.CreateLoad(i64_, kept);
-    builder_.CreateMemCpy(flat_.at(data, builder_.CreateMul(k, builder_.getInt64(stride))), llvm::MaybeAlign(align), p,
-                          llvm::MaybeAlign(align), stride);
-    builder_.CreateStore(builder_.CreateAdd(k, builder_.getInt64(1)), kept);
-    builder_.CreateBr(next);
-    builder_.SetInsertPoint(next);
+    unless_excluded(n, [&] {
+      llvm::Value* keep = gen(n.b).v;
+      llvm::BasicBlock* take = block("filter.take");
+      llvm::BasicBlock* next = block("filter.next");
+      builder_.CreateCondBr(keep, take, next);
+      builder_.SetInsertPoint(take);
+      llvm::Value* k = builder_.CreateLoad(i64_, kept);
+      builder_.CreateMemCpy(flat_.at(data, builder_.CreateMul(k, builder_.getInt64(stride))), llvm::MaybeAlign(align),
+                            p, llvm::MaybeAlign(align), stride);
+      builder_.CreateStore(builder_.CreateAdd(k, builder_.getInt64(1)), kept);
+      builder_.CreateBr(next);
+      builder_.SetInsertPoint(next);
+    });
   });
   locals_[n.aux] = saved;
   local_set_[n.aux] = saved_set;
@@ -440,25 +442,27 @@ CV Gen::gen_pick(const ir::Node& n, NodeId id) {
   for_each(list.v, et, [&](llvm::Value* p, llvm::BasicBlock*) {
     locals_[n.aux] = flat_.load(et, p);
     local_set_[n.aux] = true;
-    CV key = coerce(gen(n.b), program_.nodes[n.b].type, kt);
-    llvm::BasicBlock* first = block("pick.first");
-    llvm::BasicBlock* more = block("pick.more");
-    llvm::BasicBlock* take = block("pick.take");
-    llvm::BasicBlock* next = block("pick.next");
-    builder_.CreateCondBr(builder_.CreateICmpEQ(builder_.CreateLoad(i8_, have), builder_.getInt8(0)), first, more);
-    builder_.SetInsertPoint(first);
-    builder_.CreateStore(builder_.getInt8(1), have);
-    builder_.CreateBr(take);
-    builder_.SetInsertPoint(more);
-    llvm::Value* c = compare3(key, {flat_.load_value(kt, best_key), nullptr}, kt, id, n.b);
-    llvm::Value* better = n.op == Op::AggMinBy ? builder_.CreateICmpSLT(c, builder_.getInt32(0))
-                                               : builder_.CreateICmpSGT(c, builder_.getInt32(0));
-    builder_.CreateCondBr(better, take, next);
-    builder_.SetInsertPoint(take);
-    flat_.store_value(kt, key.v, best_key);
-    builder_.CreateStore(p, best);
-    builder_.CreateBr(next);
-    builder_.SetInsertPoint(next);
+    unless_excluded(n, [&] {
+      CV key = coerce(gen(n.b), program_.nodes[n.b].type, kt);
+      llvm::BasicBlock* first = block("pick.first");
+      llvm::BasicBlock* more = block("pick.more");
+      llvm::BasicBlock* take = block("pick.take");
+      llvm::BasicBlock* next = block("pick.next");
+      builder_.CreateCondBr(builder_.CreateICmpEQ(builder_.CreateLoad(i8_, have), builder_.getInt8(0)), first, more);
+      builder_.SetInsertPoint(first);
+      builder_.CreateStore(builder_.getInt8(1), have);
+      builder_.CreateBr(take);
+      builder_.SetInsertPoint(more);
+      llvm::Value* c = compare3(key, {flat_.load_value(kt, best_key), nullptr}, kt, id, n.b);
+      llvm::Value* better = n.op == Op::AggMinBy ? builder_.CreateICmpSLT(c, builder_.getInt32(0))
+                                                 : builder_.CreateICmpSGT(c, builder_.getInt32(0));
+      builder_.CreateCondBr(better, take, next);
+      builder_.SetInsertPoint(take);
+      flat_.store_value(kt, key.v, best_key);
+      builder_.CreateStore(p, best);
+      builder_.CreateBr(next);
+      builder_.SetInsertPoint(next);
+    });
   });
   locals_[n.aux] = saved;
   local_set_[n.aux] = saved_set;
@@ -466,6 +470,24 @@ CV Gen::gen_pick(const ir::Node& n, NodeId id) {
   CV chosen = flat_.load(et, builder_.CreateLoad(ptr_, best));
   llvm::Value* present = chosen.present ? builder_.CreateAnd(some, chosen.present) : some;
   return coerce({chosen.v, present}, et.as_optional(), n.type);
+}
+
+void Gen::unless_excluded(const ir::Node& n, const std::function<void()>& keep) {
+  if (n.args.empty()) {
+    keep();
+    return;
+  }
+  // The exclusions in order, as the interpreter tests them: the first that holds skips the item.
+  llvm::BasicBlock* skip = block("agg.excluded");
+  for (size_t i = 0; i + 1 < n.args.size(); i += 2) {
+    llvm::Value* holds = gen(n.args[i + 1]).v;
+    llvm::BasicBlock* next = block("agg.not_excluded");
+    builder_.CreateCondBr(holds, skip, next);
+    builder_.SetInsertPoint(next);
+  }
+  keep();
+  builder_.CreateBr(skip);
+  builder_.SetInsertPoint(skip);
 }
 
 CV Gen::gen_aggregate(const ir::Node& n, NodeId id) {
@@ -497,9 +519,7 @@ CV Gen::gen_aggregate(const ir::Node& n, NodeId id) {
   }
   CV saved = locals_[n.aux];
   bool saved_set = local_set_[n.aux];
-  for_each(list.v, et, [&](llvm::Value* p, llvm::BasicBlock* exit) {
-    locals_[n.aux] = flat_.load(et, p);
-    local_set_[n.aux] = true;
+  auto item = [&](llvm::BasicBlock* exit) {
     CV v = gen(n.b);
     if (n.op == Op::AggAny || n.op == Op::AggAll) {
       llvm::BasicBlock* stop = block("agg.stop");
@@ -547,6 +567,11 @@ CV Gen::gen_aggregate(const ir::Node& n, NodeId id) {
     }
     builder_.CreateBr(next);
     builder_.SetInsertPoint(next);
+  };
+  for_each(list.v, et, [&](llvm::Value* p, llvm::BasicBlock* exit) {
+    locals_[n.aux] = flat_.load(et, p);
+    local_set_[n.aux] = true;
+    unless_excluded(n, [&] { item(exit); });
   });
   locals_[n.aux] = saved;
   local_set_[n.aux] = saved_set;

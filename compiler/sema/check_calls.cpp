@@ -1,6 +1,7 @@
 // Built-in functions, lists, records, aggregation and collect.
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 #include <fmt/format.h>
 #include <proviso/rt/money.h>
@@ -493,10 +494,25 @@ NodeId ExprChecker::aggregate(const ast::Expr& e, const Type* hint) {
   }
   int slot = checker_.program_->local_slots++;
   scope_.locals.push_back({e.var.text, {slot, *lt.elem}});
+  std::vector<NodeId> exclusions = excluding(e);
   bool boolean = agg == "any" || agg == "all" || agg == "count" || agg == "filter";
-  NodeId body = boolean ? checker_.check_as(*e.body, scope_, Type::of(TypeKind::Bool),
-                                            fmt::format("the condition of `{}`", agg), Code::ConditionNotBool)
-                        : present(check(*e.body, hint), *e.body);
+  NodeId body = ir::kNoNode;
+  if (!e.body) {
+    // `count x in L excluding ...` and `filter ...`: every item not excluded.
+    if (agg == "count" || agg == "filter") {
+      body = checker_.emit_const(ir::Value(true), Type::of(TypeKind::Bool), scope_.file, e.span);
+    } else {
+      err(e, Code::Syntax, fmt::format("`{}` needs `: EXPRESSION` after its exclusions", agg)).help =
+          fmt::format("write what `{}` works on after a colon: `{} {} in LIST excluding ...: {}.FIELD`", agg, agg,
+                      e.var.text, e.var.text);
+      scope_.locals.pop_back();
+      return poison(e);
+    }
+  } else {
+    body = boolean ? checker_.check_as(*e.body, scope_, Type::of(TypeKind::Bool),
+                                       fmt::format("the condition of `{}`", agg), Code::ConditionNotBool)
+                   : present(check(*e.body, hint), *e.body);
+  }
   scope_.locals.pop_back();
   Type bt = checker_.type_of(body);
   if (bt.is_error()) return poison(e);
@@ -504,6 +520,7 @@ NodeId ExprChecker::aggregate(const ast::Expr& e, const Type* hint) {
   n.a = lst;
   n.b = body;
   n.aux = slot;
+  n.args = std::move(exclusions);
   if (agg == "any") {
     n.op = Op::AggAny;
     n.type = Type::of(TypeKind::Bool);
@@ -553,6 +570,31 @@ NodeId ExprChecker::aggregate(const ast::Expr& e, const Type* hint) {
     return poison(e);
   }
   return checker_.emit(std::move(n), scope_.file, e.span);
+}
+
+// An aggregation's `excluding "CLAUSE" when COND, ...` (its variable in scope): the clause
+// constants and conditions, in pairs, as ir::Args::Exclusions.
+std::vector<NodeId> ExprChecker::excluding(const ast::Expr& e) {
+  std::vector<NodeId> out;
+  std::map<std::string, Span> seen;
+  for (const ast::CollectItem& item : e.items) {
+    if (!item.value || !item.when) continue;
+    NodeId clause = check(*item.value, nullptr);
+    const ir::Node& c = checker_.program_->nodes[static_cast<size_t>(clause)];
+    if (c.op != Op::Const || c.type.kind != TypeKind::Text) {
+      err(*item.value, Code::TypeMismatch, "an exclusion starts with its clause in quotes, such as `\"4(a)\"`");
+      continue;
+    }
+    const std::string& text = checker_.program_->consts[static_cast<size_t>(c.aux)].as_text();
+    if (auto [first, fresh] = seen.emplace(text, item.value->span); !fresh) {
+      err(*item.value, Code::DuplicateExclusion, fmt::format("the exclusion \"{}\" is listed twice", text))
+          .related.push_back({first->second, "first listed here"});
+    }
+    out.push_back(clause);
+    out.push_back(checker_.check_as(*item.when, scope_, Type::of(TypeKind::Bool),
+                                    fmt::format("the condition of exclusion \"{}\"", text), Code::ConditionNotBool));
+  }
+  return out;
 }
 
 NodeId ExprChecker::collect(const ast::Expr& e, const Type* hint) {

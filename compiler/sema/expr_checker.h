@@ -111,6 +111,7 @@ class ExprChecker {
   void unknown_field(const ir::RecordDef& rec, const ast::FieldInit& fi);
   NodeId aggregate(const ast::Expr& e, const Type* hint);
   NodeId collect(const ast::Expr& e, const Type* hint);
+  std::vector<NodeId> excluding(const ast::Expr& e);
 
   // A required (non-optional) operand: reports "may be absent" and gives its value type.
   NodeId present(NodeId id, const ast::Expr& e) { return checker_.require_present(id, scope_.file, e.span, e); }

@@ -211,7 +211,20 @@ table st
     static const char* const int_parts[] = {"year", "month", "day", "weekday", "days_in_month"};
     static const char* const date_parts[] = {"first_day_of_month", "last_day_of_month", "start_of_week"};
     if (t == "integer") {
-      switch (pick(0, 5)) {
+      switch (pick(0, 9)) {
+        // exclusions: tested in order before the body; a later one may fail where an earlier
+        // one holds (`12 / n` for n = 0 after `n == 0`), or fail itself
+        case 6:
+          return fmt::format("sum n in x.ns excluding \"a\" when n > {}, \"b\" when 12 / n > {}: n * 2", pick(-2, 6),
+                             pick(0, 6));
+        case 7:
+          return fmt::format("count(filter n in x.ns excluding \"z\" when n == {}, \"r\" when 12 / n > 3)",
+                             pick(-1, 1));
+        case 8: return "count it in x.items excluding \"w\" when it.w > " + E("decimal");
+        case 9:
+          return fmt::format("(max n in x.ns excluding \"odd\" when n * n > {}, \"e\" when {}: n) ?? ", pick(0, 20),
+                             E("bool")) +
+                 E("integer");
         case 0: return "seconds(" + expr("duration", depth + 1) + ")";
         case 1: return fmt::format("count(filter n in x.ns: n > {})", pick(-2, 6));
         case 2: return "last(x.ns) ?? " + E("integer");
@@ -307,7 +320,11 @@ table st
                                              "blank(x.t)", "x.d == Red", "x.u == \"ok\""};
         return one(leaves);
       }
-      switch (pick(0, 16)) {
+      switch (pick(0, 18)) {
+        case 17:
+          return fmt::format("any n in x.ns excluding \"s\" when n < {}, \"d\" when 8 / n < 2: n > {}", pick(-1, 3),
+                             pick(0, 8));
+        case 18: return "all it in x.items excluding \"n\" when it.n > 3: it.w > " + E("decimal");
         case 0: return E("integer") + " < " + E("integer");
         case 1: return E("integer") + " == " + E("integer");
         case 2: return "not " + E("bool");
