@@ -2,6 +2,7 @@
 #include "compiler/diff/summaries.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -115,20 +116,43 @@ std::vector<std::string> holiday_days(const rt::HolidaySet& set, int year, bool&
 }
 
 // The holiday dates (and partial days) of two sets that differ, within the range both are
-// valid for.
-Json holiday_dates(const rt::HolidaySet& a, const rt::HolidaySet& b) {
-  Json added = Json::array(), removed = Json::array();
+// valid for: how many appear and disappear, and the first ones (at most kListed of each) from
+// `start_year` on (the policy's effective year) or, when none differ from then, from the start.
+Json holiday_dates(const rt::HolidaySet& a, const rt::HolidaySet& b, int start_year) {
+  constexpr size_t kListed = 20;
+  std::vector<std::pair<int, std::string>> added, removed;
   int from = std::max(a.valid_from(), b.valid_from()), to = std::min(a.valid_to(), b.valid_to());
-  for (int y = from; y <= to && added.size() + removed.size() < 40; ++y) {
+  for (int y = from; y <= to; ++y) {
     bool ok_a = false, ok_b = false;
     std::vector<std::string> da = holiday_days(a, y, ok_a), db = holiday_days(b, y, ok_b);
     if (!ok_a || !ok_b) continue;
     for (const std::string& d : db)
-      if (!std::binary_search(da.begin(), da.end(), d)) added.push_back(d);
+      if (!std::binary_search(da.begin(), da.end(), d)) added.emplace_back(y, d);
     for (const std::string& d : da)
-      if (!std::binary_search(db.begin(), db.end(), d)) removed.push_back(d);
+      if (!std::binary_search(db.begin(), db.end(), d)) removed.emplace_back(y, d);
   }
-  return Json{{"added", added}, {"removed", removed}};
+  auto later = [&](const auto& v) {
+    return std::any_of(v.begin(), v.end(), [&](const auto& e) { return e.first >= start_year; });
+  };
+  const int list_from = later(added) || later(removed) ? start_year : from;
+  auto listed = [&](const std::vector<std::pair<int, std::string>>& v) {
+    Json out = Json::array();
+    for (const auto& [year, day] : v)
+      if (year >= list_from && out.size() < kListed) out.push_back(day);
+    return out;
+  };
+  return Json{{"added", listed(added)},
+              {"removed", listed(removed)},
+              {"added_count", added.size()},
+              {"removed_count", removed.size()},
+              {"years", Json{{"from", from}, {"to", to}}}};
+}
+
+// "101 date(s) appear, 101 disappear (2000-2100)"
+std::string holiday_summary(const Json& dates) {
+  return fmt::format("{} date(s) appear, {} disappear ({}-{})", dates["added_count"].get<size_t>(),
+                     dates["removed_count"].get<size_t>(), dates["years"]["from"].get<int>(),
+                     dates["years"]["to"].get<int>());
 }
 
 const ir::Value* constant_of(const ir::Program& p, int value) {
@@ -298,6 +322,28 @@ std::vector<DeclarationChange> declaration_changes(const ir::Program& a, const i
   for (const auto& sb : b.schedules)
     if (find_schedule(a, sb.name) < 0) out.push_back({"schedule", sb.name, "schedule added", Json::object()});
 
+  // `holidays NAME` declarations: constants wherever they are used (a calendar's `except`, a
+  // union, a `match`), compared by name when both versions use a set of that name.
+  auto declared_sets = [](const ir::Program& p) {
+    std::map<std::string, const rt::HolidaySet*> sets;
+    for (const ir::Node& n : p.nodes)
+      if (n.op == ir::Op::Const && n.type.kind == TypeKind::Holidays) {
+        const ir::Value& v = p.consts[static_cast<size_t>(n.aux)];
+        if (v.kind() == ir::Value::Kind::Holidays && v.as_holidays() && !v.as_holidays()->name().empty())
+          sets.emplace(std::string(v.as_holidays()->name()), v.as_holidays().get());
+      }
+    return sets;
+  };
+  const auto sets_a = declared_sets(a), sets_b = declared_sets(b);
+  const ir::Program& dated = b.effective ? b : a;
+  const int effective_year = dated.effective ? rt::civil(*dated.effective).year : 0;
+  for (const auto& [name, set_a] : sets_a) {
+    auto it = sets_b.find(name);
+    if (it == sets_b.end() || set_a->key() == it->second->key() || b.find_value(name) >= 0) continue;
+    Json dates = holiday_dates(*set_a, *it->second, effective_year);
+    out.push_back({"holidays", name, holiday_summary(dates), Json{{"dates", dates}}});
+  }
+
   // Values: holiday sets (dates), exclusions (entries), clauses.
   for (size_t i = 0; i < a.values.size(); ++i) {
     const auto& va = a.values[i];
@@ -307,10 +353,8 @@ std::vector<DeclarationChange> declaration_changes(const ir::Program& a, const i
     if (va.type.kind == TypeKind::Holidays && !va.type.optional) {
       const ir::Value *ka = constant_of(a, static_cast<int>(i)), *kb = constant_of(b, j);
       if (ka && kb && ka->as_holidays()->key() != kb->as_holidays()->key()) {
-        Json dates = holiday_dates(*ka->as_holidays(), *kb->as_holidays());
-        out.push_back({"holidays", va.name,
-                       fmt::format("{} date(s) appear, {} disappear", dates["added"].size(), dates["removed"].size()),
-                       Json{{"dates", dates}}});
+        Json dates = holiday_dates(*ka->as_holidays(), *kb->as_holidays(), effective_year);
+        out.push_back({"holidays", va.name, holiday_summary(dates), Json{{"dates", dates}}});
       }
     }
     if (va.is_exclusions && vb.is_exclusions) {

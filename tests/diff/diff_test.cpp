@@ -117,6 +117,35 @@ TEST_CASE("money is compared as eval writes it, rounded to the minor unit") {
   CHECK(decision(r, "f").status == "unchanged");
 }
 
+TEST_CASE("a changed holiday declaration lists the dates and partial days that differ") {
+  // The policy is effective in 2026: the dates are listed from then, counted over the whole
+  // range both sets are valid for.
+  std::string cal =
+      "  effective 2026-01-01\n"
+      "input case {\n  opened: datetime\n}\n"
+      "holidays acme  clause \"3\"\n  valid 2020 to 2030\n  on December 24 \"Christmas Eve\"\n"
+      "calendar desk  clause \"1\"\n  Monday to Friday 09:00-17:00\n  in zone \"UTC\"\n  except acme\n"
+      "  business day 8 hours\n"
+      "decision due: datetime  clause \"2\" = case.opened + 4 business hours in desk\n";
+  auto a = compile(cal);
+  std::string half = cal;
+  half.replace(half.find("on December 24"), 14, "on December 24 open 09:00-13:00");
+  auto b = compile(half);
+  REQUIRE(a);
+  REQUIRE(b);
+  auto r = diff::compare(*a, *b, {});
+  const diff::DeclarationChange* h = nullptr;
+  for (const auto& c : r.declarations)
+    if (c.kind == "holidays") h = &c;
+  REQUIRE(h != nullptr);
+  CHECK(h->name == "acme");
+  CHECK(h->summary == "11 date(s) appear, 11 disappear (2020-2030)");
+  CHECK(h->details["dates"]["added"][0] == "2026-12-24 09:00-13:00");
+  CHECK(h->details["dates"]["removed"][0] == "2026-12-24");
+  CHECK(h->details["dates"]["added"].size() == 5);  // 2026 to 2030
+  CHECK(decision(r, "due").status == "changed");
+}
+
 TEST_CASE("a calendar whose hours change says on which dates it first differs") {
   std::string cal =
       "input case {\n  opened: datetime\n}\n"

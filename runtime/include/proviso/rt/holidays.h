@@ -107,7 +107,8 @@ class HolidaySet {
   // The partial days of `year` that are not whole holidays, sorted by date; a date that two
   // rules (or two parts of a union) cut is open during both cuts only.
   Expected<std::vector<PartialDay>> partial_days_in_year(int year) const;
-  // The rule's (or one-off's) name for a holiday date, "" when none or not a holiday.
+  // The rule's (or one-off's) name for a holiday date or a partial day (`on December 24 open
+  // 09:00-13:00 "Christmas Eve"`), "" when it has none or the date is neither.
   std::string holiday_name(Date date) const;
   // Stable structural identity (rules, changes, range, parts): equal keys, equal sets.
   const std::string& key() const;
