@@ -194,8 +194,20 @@ void check_baseline(const Workload& w) {
 
 struct TriageFigures {
   size_t evals = 0;
-  double baseline_ns = 0, single_ns = 0, batch_ns = 0, interp_ns = 0;
+  double baseline_ns = 0, compact_ns = 0, single_ns = 0, batch_ns = 0, interp_ns = 0;
 };
+
+// The records as CompactTriageCase, contiguous, read from the JIT's flat records.
+std::vector<bench::CompactTriageCase> compact_cases(const Workload& w) {
+  std::vector<bench::CompactTriageCase> out;
+  out.reserve(w.pointers.size());
+  for (const auto* record : w.pointers) {
+    const auto& c = *reinterpret_cast<const bench::TriageCase*>(record[0]);
+    out.push_back({static_cast<uint8_t>(c.tier), static_cast<uint8_t>(c.severity), static_cast<uint8_t>(c.channel),
+                   c.region_matches, c.version_supported, c.evaluation_license, c.fees_paid, c.reproducible});
+  }
+  return out;
+}
 
 // `reps` passes over the records per timed run (more for small workloads).
 TriageFigures measure_triage(const Workload& w, int runs, int reps, bool with_interpreter) {
@@ -209,6 +221,12 @@ TriageFigures measure_triage(const Workload& w, int runs, int reps, bool with_in
     for (int r = 0; r < reps; ++r)
       for (size_t i = 0; i < n; ++i)
         bench::triage_baseline(*reinterpret_cast<const bench::TriageCase*>(w.pointers[i][0]), base_out[i]);
+    sink = sink + base_out[n - 1].initial_response_minutes;
+  });
+  const std::vector<bench::CompactTriageCase> compact = compact_cases(w);
+  f.compact_ns = time_ns(runs, n * reps, [&] {
+    for (int r = 0; r < reps; ++r)
+      for (size_t i = 0; i < n; ++i) bench::triage_baseline(compact[i], base_out[i]);
     sink = sink + base_out[n - 1].initial_response_minutes;
   });
   jit::Session session(*w.jitted);
@@ -266,17 +284,20 @@ int run(int argc, char** argv) {
     if (json) {
       std::string interp = f.interp_ns > 0 ? fmt::format(",\"interp_ns\":{:.1f}", f.interp_ns) : "";
       json_parts.push_back(fmt::format(
-          "\"{}\":{{\"evals\":{},\"baseline_ns\":{:.2f},\"jit_single_ns\":{:.2f},\"jit_batch_ns\":{:.2f}{}}}", key,
-          f.evals, f.baseline_ns, f.single_ns, f.batch_ns, interp));
+          "\"{}\":{{\"evals\":{},\"baseline_ns\":{:.2f},\"compact_baseline_ns\":{:.2f},\"jit_single_ns\":{:.2f},"
+          "\"jit_batch_ns\":{:.2f}{}}}",
+          key, f.evals, f.baseline_ns, f.compact_ns, f.single_ns, f.batch_ns, interp));
       return;
     }
     std::printf("triage, %s: %zu records, median of %d runs, ns per evaluation (decoded, flattened)\n", what, f.evals,
                 runs);
     std::printf("  baseline (hand-written C++, -O2)  %8.2f ns   1.00x\n", f.baseline_ns);
+    std::printf("  the same on compact structs       %8.2f ns   %5.2fx baseline (one byte a field, contiguous)\n",
+                f.compact_ns, f.compact_ns / f.baseline_ns);
     std::printf("  JIT, one record per call          %8.2f ns   %5.2fx baseline\n", f.single_ns,
                 f.single_ns / f.baseline_ns);
-    std::printf("  JIT, batch entry point            %8.2f ns   %5.2fx baseline\n", f.batch_ns,
-                f.batch_ns / f.baseline_ns);
+    std::printf("  JIT, batch entry point            %8.2f ns   %5.2fx baseline, %5.2fx compact structs\n", f.batch_ns,
+                f.batch_ns / f.baseline_ns, f.batch_ns / f.compact_ns);
     if (f.interp_ns > 0)
       std::printf("  interpreter                       %8.1f ns   %5.1fx baseline, %.1fx JIT single, %.1fx JIT batch\n",
                   f.interp_ns, f.interp_ns / f.baseline_ns, f.interp_ns / f.single_ns, f.interp_ns / f.batch_ns);
@@ -286,8 +307,13 @@ int run(int argc, char** argv) {
     Workload triage = prepare("policies/bench/triage.policy", read_file("policies/bench/triage.ndjson"),
                               "policies/bench/triage.ndjson");
     print_triage("triage", "policies/bench/triage.ndjson replayed", measure_triage(triage, runs, 200, true));
-    Workload random = prepare("policies/bench/triage.policy", random_triage(50000), "random triage records");
-    print_triage("triage_random", "random records (seed 2026)", measure_triage(random, runs, 4, false));
+    {
+      Workload random = prepare("policies/bench/triage.policy", random_triage(50000), "random triage records");
+      print_triage("triage_random", "random records (seed 2026)", measure_triage(random, runs, 4, false));
+    }
+    // A batch too large for the caches (issue 14, item 6): what the frame layout costs in memory.
+    Workload large = prepare("policies/bench/triage.policy", random_triage(1000000), "random triage records");
+    print_triage("triage_random_1m", "1,000,000 random records (seed 2026)", measure_triage(large, runs, 1, false));
   }
 
   Workload deadlines;

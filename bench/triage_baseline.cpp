@@ -18,9 +18,8 @@ constexpr Row kRows[2][3] = {
     {{120, true, 24}, {240, true, 0}, {540, true, 0}},
 };
 
-}  // namespace
-
-void triage_baseline(const TriageCase& c, TriageResult& out) {
+template <class Case>
+void evaluate(const Case& c, TriageResult& out) {
   const char* exclusion = nullptr;
   uint64_t size = 0;
   if (!c.reproducible)
@@ -52,5 +51,10 @@ void triage_baseline(const TriageCase& c, TriageResult& out) {
   out.has_comm_frequency = r.every != 0;
   out.comm_frequency_hours = r.every;
 }
+
+}  // namespace
+
+void triage_baseline(const TriageCase& c, TriageResult& out) { evaluate(c, out); }
+void triage_baseline(const CompactTriageCase& c, TriageResult& out) { evaluate(c, out); }
 
 }  // namespace proviso::bench

@@ -71,7 +71,12 @@ llvm::Value* FlatCode::load_value(const Type& t, llvm::Value* p) {
     case TypeKind::DateTime:
     case TypeKind::Duration:
     case TypeKind::Period: return ld(i64_, 0, 8);
-    case TypeKind::Enum:
+    case TypeKind::Enum: {
+      // In memory as narrow as its members allow (Layout::enum_bytes), an i32 in registers.
+      uint32_t bytes = layout_.enum_bytes(t);
+      if (bytes == 4) return ld(i32_, 0, 4);
+      return builder_.CreateZExt(ld(bytes == 1 ? i8_ : i16_, 0, bytes), i32_);
+    }
     case TypeKind::Schedule:
     case TypeKind::Date: return ld(i32_, 0, 4);
     case TypeKind::BusinessDuration: {
@@ -119,7 +124,11 @@ void FlatCode::store_value(const Type& t, llvm::Value* v, llvm::Value* p) {
     case TypeKind::DateTime:
     case TypeKind::Duration:
     case TypeKind::Period: st(v, 0, 8); return;
-    case TypeKind::Enum:
+    case TypeKind::Enum: {
+      uint32_t bytes = layout_.enum_bytes(t);
+      st(bytes == 4 ? v : builder_.CreateTrunc(v, bytes == 1 ? i8_ : i16_), 0, bytes);
+      return;
+    }
     case TypeKind::Schedule:
     case TypeKind::Date: st(v, 0, 4); return;
     case TypeKind::BusinessDuration:

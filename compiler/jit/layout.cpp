@@ -1,6 +1,8 @@
 // Flat layout of IR types, and conversion of interpreter values to and from flat memory.
 #include "compiler/jit/layout.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 
@@ -46,6 +48,10 @@ bool contains_list(const Type& t, const ir::Schema& schema) {
 }
 
 Layout::Layout(const ir::Program& program) : program_(program), records_(program.schema.records.size()) {
+  for (const auto& e : program_.schema.enums) {
+    size_t members = e.members.size();
+    enum_bytes_.push_back(members <= 256 ? 1 : members <= 65536 ? 2 : 4);
+  }
   for (size_t i = 0; i < records_.size(); ++i) build_record(static_cast<int>(i));
   uint32_t at = 0, align = 8;
   for (int32_t v : program_.decisions) {
@@ -70,14 +76,22 @@ void Layout::build_record(int id) {
     return;
   }
   r.state = 1;
+  const auto& fields = program_.schema.records[id].fields;
+  std::vector<Slot> slots;
+  std::vector<size_t> order;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    slots.push_back(slot(fields[i].type));
+    order.push_back(i);
+  }
+  // Largest alignment first: every field then starts where the one before it ends.
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return slots[x].align > slots[y].align; });
   uint32_t at = 0, align = 1;
-  std::vector<uint32_t> offsets;
-  for (const auto& f : program_.schema.records[id].fields) {
-    Slot s = slot(f.type);
-    at = align_up(at, s.align);
-    offsets.push_back(at);
-    at += s.size;
-    align = std::max(align, s.align);
+  std::vector<uint32_t> offsets(fields.size());
+  for (size_t i : order) {
+    at = align_up(at, slots[i].align);
+    offsets[i] = at;
+    at += slots[i].size;
+    align = std::max(align, slots[i].align);
   }
   RecordLayout& done = records_[id];
   done.offsets = std::move(offsets);
@@ -93,7 +107,7 @@ Slot Layout::value_slot(const Type& t) const {
     case TypeKind::DateTime:
     case TypeKind::Duration:
     case TypeKind::Period: return {8, 8};
-    case TypeKind::Enum:
+    case TypeKind::Enum: return {enum_bytes(t), enum_bytes(t)};
     case TypeKind::Schedule:  // its index
     case TypeKind::Date: return {4, 4};
     case TypeKind::BusinessDuration: return {16, 8};
@@ -145,6 +159,23 @@ T load(const uint8_t* src) {
     T v;
     std::memcpy(&v, src, sizeof v);
     return v;
+  }
+}
+
+// An enum member in as many bytes as its type takes (Layout::enum_bytes).
+void store_enum(const Layout& layout, const Type& t, uint8_t* dst, int32_t member) {
+  switch (layout.enum_bytes(t)) {
+    case 1: store<uint8_t>(dst, static_cast<uint8_t>(member)); return;
+    case 2: store<uint16_t>(dst, static_cast<uint16_t>(member)); return;
+    default: store<int32_t>(dst, member); return;
+  }
+}
+
+int32_t load_enum(const Layout& layout, const Type& t, const uint8_t* src) {
+  switch (layout.enum_bytes(t)) {
+    case 1: return load<uint8_t>(src);
+    case 2: return load<uint16_t>(src);
+    default: return load<int32_t>(src);
   }
 }
 
@@ -214,7 +245,7 @@ bool write_flat(const Layout& layout, const Type& t, const Value& v, uint8_t* ds
                                enums[t.id].members.size());
         return false;
       }
-      store<int32_t>(dst, v.as_enum());
+      store_enum(layout, t, dst, v.as_enum());
       return true;
     }
     case TypeKind::Schedule:
@@ -297,7 +328,7 @@ Value read_present(const Layout& layout, const Type& t, const uint8_t* src, cons
   switch (t.kind) {
     case TypeKind::Bool: return Value(src[0] != 0);
     case TypeKind::Integer: return Value(load<int64_t>(src));
-    case TypeKind::Enum: return Value(ir::EnumValue{load<int32_t>(src)});
+    case TypeKind::Enum: return Value(ir::EnumValue{load_enum(layout, t, src)});
     case TypeKind::Schedule: return Value(int64_t{load<int32_t>(src)});
     case TypeKind::Date: return Value(ir::DateValue{load<int32_t>(src)});
     case TypeKind::DateTime: return Value(ir::DateTimeValue{load<int64_t>(src)});
@@ -499,7 +530,7 @@ bool FlatSink::integer(Slot slot, const Type& type, int64_t value, std::string*)
 }
 
 bool FlatSink::enumeration(Slot slot, const Type& type, int32_t member, std::string*) {
-  store<int32_t>(present_value(layout_, type, static_cast<uint8_t*>(slot)), member);
+  store_enum(layout_, type, present_value(layout_, type, static_cast<uint8_t*>(slot)), member);
   return true;
 }
 

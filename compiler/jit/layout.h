@@ -5,10 +5,12 @@
 // flatten/read functions. INVARIANT: the layout is a pure function of the program, so code
 // compiled for one program (and cached on disk) agrees with a layout rebuilt later.
 //
-//   bool u8 | integer i64 | enum i32 | date i32 | datetime, duration, period i64
+//   bool u8 | integer i64 | enum u8 (u16 past 256 members, i32 past 65,536) | date i32
+//   datetime, duration, period i64
 //   business duration {i64 days, i64 seconds} | decimal, percent {i128 coefficient, i32 scale}
 //   money {decimal, u16 currency} | text {const char*, u64 bytes} | zone, calendar, holidays ptr
-//   list {ptr, u64 count} of flat elements | record: fields in declaration order, inline
+//   list {ptr, u64 count} of flat elements | record: inline, its fields by decreasing alignment
+//   (in declaration order among equals), so that small fields share words with no padding
 //   optional T: u8 tag (1 = present) at 0, the value at alignof(T)
 #pragma once
 #include <cstdint>
@@ -50,6 +52,10 @@ class Layout {
   // Offset of the value inside its slot: 0 when required, alignof(value) when optional.
   uint32_t value_offset(const ir::Type& t) const;
   static bool has_tag(const ir::Type& t) { return t.optional || t.kind == ir::TypeKind::None; }
+  // The bytes of an enum value: 1, 2 or 4, by its number of members.
+  uint32_t enum_bytes(const ir::Type& t) const {
+    return t.id >= 0 && static_cast<size_t>(t.id) < enum_bytes_.size() ? enum_bytes_[static_cast<size_t>(t.id)] : 4;
+  }
 
   Slot record_slot(int record) const { return records_[record].slot; }
   uint32_t field_offset(int record, int field) const { return records_[record].offsets[field]; }
@@ -72,6 +78,7 @@ class Layout {
 
   const ir::Program& program_;
   mutable std::vector<RecordLayout> records_;
+  std::vector<uint8_t> enum_bytes_;  // by enum id
   Slot output_;
   std::vector<uint32_t> decision_offsets_;
   uint32_t home_zone_offset_ = 0;
@@ -121,7 +128,9 @@ class FlatRecord {
  private:
   friend bool flatten_inputs(const Layout&, const std::vector<ir::Value>&, FlatRecord*, std::string*, std::string*);
   friend class FlatSink;
-  rt::jit::Arena arena_;
+  // Sized for one small record, so that a batch of many flattened records stays close in
+  // memory (a record with lists or texts grows it).
+  rt::jit::Arena arena_{64};
   std::vector<const uint8_t*> pointers_;
 };
 

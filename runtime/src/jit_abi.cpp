@@ -36,7 +36,7 @@ void* Arena::allocate(size_t size, size_t align) {
       return b.data.get() + at;
     }
   }
-  size_t want = std::max<size_t>(size + align, blocks_.empty() ? 512 : blocks_.back().size * 2);
+  size_t want = std::max<size_t>(size + align, blocks_.empty() ? first_block_ : blocks_.back().size * 2);
   Block b;
   b.data = std::make_unique<char[]>(want);
   b.size = want;

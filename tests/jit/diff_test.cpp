@@ -102,6 +102,9 @@ TEST_CASE("JIT agrees with the interpreter: qlik partner duties") {
 TEST_CASE("JIT agrees with the interpreter: ciq eula sla") { diff_policy("policies/ciq/eula_sla.policy"); }
 TEST_CASE("JIT agrees with the interpreter: portrait support") { diff_policy("policies/portrait/support.policy"); }
 TEST_CASE("JIT agrees with the interpreter: semantics suite") { diff_policy("tests/policies/semantics.policy"); }
+TEST_CASE("JIT agrees with the interpreter: enums of one and two bytes") {
+  diff_policy("tests/policies/wide_enums.policy");
+}
 TEST_CASE("JIT agrees with the interpreter: every construct") {
   diff_policy("tests/grammar/data/every_construct.policy", "tests/golden/explain/every_construct.json");
 }

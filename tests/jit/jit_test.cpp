@@ -96,6 +96,32 @@ TEST_CASE("triage: the JIT computes the benchmark's response table") {
   CHECK(value_of("comm_frequency_hours").as_int() == 24);
 }
 
+TEST_CASE("the layout is compact: narrow enums, fields by alignment, no padding between") {
+  auto p = compile_path("policies/bench/triage.policy");
+  jit::Layout layout(*p);
+  int rec = p->inputs[0].type.id;
+  const ir::RecordDef& c = p->schema.records[static_cast<size_t>(rec)];
+  auto offset = [&](const char* name) { return layout.field_offset(rec, c.find(name)); };
+  // The integer first, then the one-byte enums and booleans in declaration order.
+  CHECK(offset("severity") == 0);
+  CHECK(offset("tier") == 8);
+  CHECK(offset("channel") == 9);
+  CHECK(offset("region_matches") == 10);
+  CHECK(offset("reproducible") == 14);
+  CHECK(layout.record_slot(rec).size == 16);
+  CHECK(layout.record_slot(rec).align == 8);
+
+  auto wide = compile_path("tests/policies/wide_enums.policy");
+  jit::Layout wl(*wide);
+  ir::Type country = wide->schema.records[static_cast<size_t>(wide->inputs[0].type.id)]
+                         .fields[static_cast<size_t>(
+                             wide->schema.records[static_cast<size_t>(wide->inputs[0].type.id)].find("country"))]
+                         .type;
+  CHECK(wl.enum_bytes(country) == 2);  // 300 members
+  CHECK(wl.value_slot(country).size == 2);
+  CHECK(wl.slot(country.as_optional()).size == 4);  // the tag, then the value at its alignment
+}
+
 TEST_CASE("sessions and batches give what evaluate() gives") {
   auto p = compile_path("policies/qlik/oem_maintenance.policy");
   auto jitted = jit::CompiledPolicy::create(*p, no_cache());

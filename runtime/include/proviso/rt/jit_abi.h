@@ -38,6 +38,9 @@ static_assert(sizeof(Span) == 16);
 class Arena {
  public:
   Arena() = default;
+  // `first_block`: the size of the first block (512 by default); small for arenas that hold
+  // one small record each, many of them at once (jit::FlatRecord).
+  explicit Arena(size_t first_block) : first_block_(first_block) {}
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
   Arena(Arena&&) = default;
@@ -64,6 +67,7 @@ class Arena {
   };
   std::vector<Block> blocks_;
   std::vector<std::shared_ptr<const void>> kept_;
+  size_t first_block_ = 512;
 };
 
 // What one evaluation carries besides its frame: the error message of a failed shim and the
