@@ -59,6 +59,7 @@ Command add_fmt(CLI::App& app);
 Command add_eval(CLI::App& app);
 Command add_test(CLI::App& app);
 Command add_doc(CLI::App& app);
+Command add_schema(CLI::App& app);
 Command add_bench(CLI::App& app);
 Command add_cache(CLI::App& app);
 Command add_ir(CLI::App& app);
