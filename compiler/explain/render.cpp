@@ -151,6 +151,44 @@ std::string aggregate_result(const ir::Program& p, const ir::EvalResult& r, cons
   return fmt::format("{} = {} over {}: {}", expr, value, of_n, item_list(s, false, p, r));  // min, max
 }
 
+// Working time in hours, minutes and seconds ("24 hours", not "1 day", which reads as a
+// calendar day).
+std::string working_words(const ir::Value& v) {
+  if (v.kind() != ir::Value::Kind::Duration) return "?";
+  int64_t seconds = v.as_duration();
+  if (seconds == 0) return "0 hours";
+  std::string out = seconds < 0 ? "-" : "";
+  uint64_t s = seconds < 0 ? 0 - static_cast<uint64_t>(seconds) : static_cast<uint64_t>(seconds);
+  std::string parts;
+  auto add = [&](uint64_t n, const char* unit) {
+    if (n == 0) return;
+    parts += fmt::format("{}{} {}{}", parts.empty() ? "" : " ", n, unit, n == 1 ? "" : "s");
+  };
+  add(s / 3600, "hour");
+  add(s / 60 % 60, "minute");
+  add(s % 60, "second");
+  return out + parts;
+}
+
+// What a calendar computed, by its operation (ir::Step::operation).
+std::string calendar_line(const ir::Program& p, const ir::EvalResult& r, const ir::Step& s, const std::string& cal) {
+  const ir::Type datetime = ir::Type::of(ir::TypeKind::DateTime);
+  auto at = [&](const ir::Value& v) { return fmt_value(p, r, v, datetime); };
+  if (s.operation == "working_time")
+    return fmt::format("working time in {} from {} to {} = {}", cal, at(s.start), at(s.end), working_words(s.value));
+  if (s.operation == "is_open")
+    return fmt::format("{} is {} at {}", cal,
+                       s.value.kind() == ir::Value::Kind::Bool && s.value.as_bool() ? "open" : "closed", at(s.start));
+  if (s.operation == "next_opening")
+    return s.value.kind() == ir::Value::Kind::DateTime && s.start.kind() == ir::Value::Kind::DateTime &&
+                   s.value.as_datetime() == s.start.as_datetime()
+               ? fmt::format("{} is open at {}", cal, at(s.start))
+               : fmt::format("{} opens next after {} at {}", cal, at(s.start), at(s.value));
+  if (s.operation == "business_length")
+    return fmt::format("{} in {} = {} of working time", s.amount, cal, working_words(s.value));
+  return fmt::format("{} + {} in {}\n    = {}", at(s.start), s.amount, cal, at(s.value));
+}
+
 records::Json holiday_json(rt::Date d, const std::string& name) {
   records::Json h = records::Json::object();
   h["date"] = rt::format_date(d);
@@ -270,9 +308,7 @@ std::string render_text(const ir::Program& p, const ir::EvalResult& r,
           std::string cal = s.calendar;
           if (!s.schedule.empty()) cal += " with schedule " + s.schedule;  // hours chosen by an expression
           if (!s.zone.empty()) cal += " (" + s.zone + ")";
-          std::string line = fmt::format("{} + {} in {}\n    = {}", fmt_value(p, r, s.start, datetime), s.amount, cal,
-                                         fmt_value(p, r, s.value, datetime));
-          add(std::move(line));
+          add(calendar_line(p, r, s, cal));
           // Holidays and partial days, in date order.
           std::vector<std::pair<rt::Date, std::string>> days;
           for (const auto& [d, name] : s.holidays)
@@ -369,12 +405,22 @@ records::Json render_json(const ir::Program& p, const ir::EvalResult& r) {
           break;
         case Step::Kind::Calendar: {
           j["kind"] = "calendar";
+          j["operation"] = s.operation;
           j["calendar"] = s.calendar;
           if (!s.schedule.empty()) j["schedule"] = s.schedule;
           j["zone"] = s.zone.empty() ? Json(nullptr) : Json(s.zone);
-          j["start"] = enc(s.start, datetime);
-          j["amount"] = s.amount;
-          j["result"] = enc(s.value, datetime);
+          if (s.operation == "add") {
+            j["start"] = enc(s.start, datetime);
+            j["amount"] = s.amount;
+          } else if (s.operation == "working_time") {
+            j["from"] = enc(s.start, datetime);
+            j["to"] = enc(s.end, datetime);
+          } else if (s.operation == "business_length") {
+            j["amount"] = s.amount;
+          } else {
+            j["at"] = enc(s.start, datetime);
+          }
+          j["result"] = enc(s.value, s.type);
           Json hs = Json::array();
           for (const auto& [date, name] : s.holidays) hs.push_back(holiday_json(date, name));
           j["holidays"] = std::move(hs);

@@ -265,6 +265,9 @@ bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
       rt::Duration d = 0;
       if (!take(c.as_calendar()->business_length(bd.days, bd.seconds), d, err)) return fail(id, err);
       out = Value(ir::DurationValue{d});
+      if (tracer_)
+        tracer_->calendar_query(id, *c.as_calendar(), schedule_of(*c.as_calendar()), "business_length", Value::none(),
+                                Value::none(), out, &bd);
       return true;
     }
     case Op::MinOf:
@@ -345,6 +348,9 @@ bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
       rt::Duration d = 0;
       if (!take(c.as_calendar()->working_between(a.as_datetime(), b.as_datetime()), d, err)) return fail(id, err);
       out = Value(ir::DurationValue{d});
+      if (tracer_)
+        tracer_->calendar_query(id, *c.as_calendar(), schedule_of(*c.as_calendar()), "working_time", a, b, out,
+                                nullptr);
       return true;
     }
     case Op::IsOpen: {
@@ -352,6 +358,9 @@ bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
       bool open = false;
       if (!take(c.as_calendar()->is_open(a.as_datetime()), open, err)) return fail(id, err);
       out = Value(open);
+      if (tracer_)
+        tracer_->calendar_query(id, *c.as_calendar(), schedule_of(*c.as_calendar()), "is_open", a, Value::none(), out,
+                                nullptr);
       return true;
     }
     case Op::NextOpening: {
@@ -359,6 +368,9 @@ bool Evaluation::operate(const ir::Node& n, NodeId id, Value& out) {
       rt::Instant t = 0;
       if (!take(c.as_calendar()->next_opening(a.as_datetime()), t, err)) return fail(id, err);
       out = Value(ir::DateTimeValue{t});
+      if (tracer_)
+        tracer_->calendar_query(id, *c.as_calendar(), schedule_of(*c.as_calendar()), "next_opening", a, Value::none(),
+                                out, nullptr);
       return true;
     }
     case Op::CalPause: {

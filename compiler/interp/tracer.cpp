@@ -166,22 +166,56 @@ void Tracer::calendar_add(ir::NodeId id, const rt::Calendar& calendar, const std
   s.amount = ir::business_amount(amount);
   s.text = std::string(program_.node_text(id));
   s.loc = program_.node_locs[static_cast<size_t>(id)];
+  days_and_pauses(s, calendar, start.as_datetime(), result.as_datetime());
+  step(std::move(s));
+}
+
+void Tracer::calendar_query(ir::NodeId id, const rt::Calendar& calendar, const std::string& schedule,
+                            const char* operation, const ir::Value& from, const ir::Value& to, const ir::Value& result,
+                            const ir::BusinessDurationValue* amount) {
+  if (!current_) return;
+  Step s;
+  s.kind = Step::Kind::Calendar;
+  s.operation = operation;
+  s.calendar = std::string(calendar.name());
+  s.schedule = schedule;
+  s.zone = calendar.is_always() || !calendar.zone() ? "" : std::string(calendar.zone()->name());
+  s.start = from;
+  s.end = to;
+  s.value = result;
+  s.type = result.kind() == ir::Value::Kind::Bool       ? ir::Type::of(ir::TypeKind::Bool)
+           : result.kind() == ir::Value::Kind::Duration ? ir::Type::of(ir::TypeKind::Duration)
+                                                        : ir::Type::of(ir::TypeKind::DateTime);
+  if (amount) s.amount = ir::business_amount(*amount);
+  s.text = std::string(program_.node_text(id));
+  s.loc = program_.node_locs[static_cast<size_t>(id)];
+  // The span the answer depends on: the holidays, partial days and pauses inside it.
+  if (from.kind() == ir::Value::Kind::DateTime) {
+    rt::Instant a = from.as_datetime();
+    rt::Instant b = to.kind() == ir::Value::Kind::DateTime       ? to.as_datetime()
+                    : result.kind() == ir::Value::Kind::DateTime ? result.as_datetime()
+                                                                 : a;
+    if (b >= a) days_and_pauses(s, calendar, a, b);
+  }
+  step(std::move(s));
+}
+
+void Tracer::days_and_pauses(Step& s, const rt::Calendar& calendar, rt::Instant a, rt::Instant b) {
   if (const rt::Calendar* base = calendar.unpaused()) {
-    for (const rt::Pause& p : calendar.pauses_between(start.as_datetime(), result.as_datetime())) {
+    for (const rt::Pause& p : calendar.pauses_between(a, b)) {
       auto working = base->working_between(p.from, p.until);
       if (working && *working > 0) s.pauses.push_back({p.from, p.until, *working});
     }
   }
   if (!calendar.is_always() && calendar.holidays()) {
-    auto holidays = calendar.holidays_between(start.as_datetime(), result.as_datetime());
+    auto holidays = calendar.holidays_between(a, b);
     if (holidays)
       for (rt::Date d : *holidays) s.holidays.push_back({d, calendar.holidays()->holiday_name(d)});
-    auto partial = calendar.partial_days_between(start.as_datetime(), result.as_datetime());
+    auto partial = calendar.partial_days_between(a, b);
     if (partial)
       for (rt::PartialDay& p : *partial)
         s.partial_days.push_back({p.date, calendar.holidays()->holiday_name(p.date), std::move(p.open)});
   }
-  step(std::move(s));
 }
 
 }  // namespace proviso::interp::detail

@@ -35,6 +35,12 @@ class Tracer {
   // `schedule`: the schedule the calendar's hours came from, "" for its own day lines.
   void calendar_add(ir::NodeId id, const rt::Calendar& calendar, const std::string& schedule, const ir::Value& start,
                     const ir::Value& result, const ir::BusinessDurationValue& amount);
+  // working_time(from, to, C), is_open(at, C), next_opening(at, C) and a business duration
+  // as C's working time (ir::Step::operation); `to` is none but for working_time, `amount`
+  // null but for business_length.
+  void calendar_query(ir::NodeId id, const rt::Calendar& calendar, const std::string& schedule, const char* operation,
+                      const ir::Value& from, const ir::Value& to, const ir::Value& result,
+                      const ir::BusinessDurationValue* amount);
   // An aggregation over `size` items: the items that decided `result` (ir::Step::items) and
   // those its exclusions skipped (ir::Step::excluded).
   struct AggregateItems {
@@ -51,6 +57,8 @@ class Tracer {
 
  private:
   void step(ir::Step s);
+  // The pauses, holidays and partial days of `calendar` that fall in [a, b], into `s`.
+  void days_and_pauses(ir::Step& s, const rt::Calendar& calendar, rt::Instant a, rt::Instant b);
 
   const ir::Program& program_;
   std::vector<std::vector<ir::Step>> values_;

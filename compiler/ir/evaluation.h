@@ -37,7 +37,12 @@ struct Step {
   int row = 0;
   std::string clause;  // the clause of the table/exclusion/decision involved
   int32_t loc = -1;    // index into Program::locs, or -1
-  // Calendar
+  // Calendar: `operation` is what was asked of the calendar: "add" (start + amount = value),
+  // "working_time" (from start to `end`: value), "is_open" (at start: value),
+  // "next_opening" (at or after start: value) or "business_length" (amount as working time:
+  // value)
+  std::string operation = "add";
+  ir::Value end;
   std::string calendar;                                    // the calendar's name (`standard_hours`, `24x7`)
   std::string schedule;                                    // the schedule its hours came from, or ""
   std::string zone;                                        // its IANA zone ("" for 24x7)
