@@ -123,6 +123,7 @@ std::string aggregate_result(const ir::Program& p, const ir::EvalResult& r, cons
   const std::string all_n =
       s.excluded_count == 0 ? "all " + of_n : fmt::format("the {} item{} not excluded", kept, kept == 1 ? "" : "s");
   if (n == 0) return fmt::format("{} = {}: the list is empty", expr, value);
+  if (kept == 0) return fmt::format("{} = {} over {}: every item is excluded", expr, value, of_n);
   if (s.name == "sum") {
     if (s.decided == 0)
       return fmt::format("{} = {} over {}: {}", expr, value, of_n, kept == n ? "each gives 0" : "the others give 0");

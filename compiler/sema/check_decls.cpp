@@ -484,29 +484,11 @@ void Checker::ensure_holidays(Symbol& sym) {
     return;
   }
   // The hours of a partial day (`open 09:00-13:00, 14:00-16:00`), read as a calendar's day
-  // line is: each range ends after it starts, in any order, without overlaps.
+  // line is.
   auto open_hours = [&](const std::vector<std::pair<int32_t, int32_t>>& written,
                         Span span) -> std::optional<std::vector<rt::TimeRange>> {
     std::vector<rt::TimeRange> ranges;
-    for (auto [b, e] : written) {
-      if (e <= b) {
-        error(sym.file, span, Code::InvalidHolidays,
-              fmt::format("the open hours {}-{} must end after they start", ast::clock_text(b), ast::clock_text(e)));
-        return std::nullopt;
-      }
-      ranges.push_back(rt::TimeRange{b, e});
-    }
-    std::sort(ranges.begin(), ranges.end(), [](auto x, auto y) { return x.start < y.start; });
-    for (size_t i = 1; i < ranges.size(); ++i) {
-      if (ranges[i].start < ranges[i - 1].end) {
-        error(sym.file, span, Code::InvalidHolidays,
-              fmt::format("the open hours {}-{} and {}-{} overlap", ast::clock_text(ranges[i - 1].start),
-                          ast::clock_text(ranges[i - 1].end), ast::clock_text(ranges[i].start),
-                          ast::clock_text(ranges[i].end)))
-            .help = "join them into one range";
-        return std::nullopt;
-      }
-    }
+    if (!day_ranges(sym.file, span, written, RangeWords::open_hours(), ranges)) return std::nullopt;
     return ranges;
   };
   using RuleKind = ast::HolidayRuleDecl::Kind;

@@ -28,26 +28,7 @@ rt::WeeklyHours Checker::check_hours(int file, const std::vector<ast::HoursLine>
       continue;
     }
     std::vector<rt::TimeRange> ranges;
-    for (auto [b, e] : line.ranges) {
-      if (e <= b) {
-        error(
-            file, line.span, Code::InvalidWorkingHours,
-            fmt::format("the working interval {}-{} must end after it starts", ast::clock_text(b), ast::clock_text(e)));
-        continue;
-      }
-      ranges.push_back(rt::TimeRange{b, e});
-    }
-    std::sort(ranges.begin(), ranges.end(), [](auto x, auto y) { return x.start < y.start; });
-    for (size_t i = 1; i < ranges.size(); ++i) {
-      if (ranges[i].start < ranges[i - 1].end) {
-        error(file, line.span, Code::InvalidWorkingHours,
-              fmt::format("the working intervals {}-{} and {}-{} overlap", ast::clock_text(ranges[i - 1].start),
-                          ast::clock_text(ranges[i - 1].end), ast::clock_text(ranges[i].start),
-                          ast::clock_text(ranges[i].end)))
-            .help = "join them into one interval";
-        break;
-      }
-    }
+    day_ranges(file, line.span, line.ranges, RangeWords::working(), ranges);
     std::vector<int> twice;
     const ast::HoursLine* earlier = nullptr;
     for (int day = from; day <= to; ++day) {
@@ -69,6 +50,43 @@ rt::WeeklyHours Checker::check_hours(int file, const std::vector<ast::HoursLine>
     }
   }
   return hours;
+}
+
+Checker::RangeWords Checker::RangeWords::working() {
+  return {Code::InvalidWorkingHours, "the working interval", "must end after it starts", "the working intervals",
+          "join them into one interval"};
+}
+
+Checker::RangeWords Checker::RangeWords::open_hours() {
+  return {Code::InvalidHolidays, "the open hours", "must end after they start", "the open hours",
+          "join them into one range"};
+}
+
+bool Checker::day_ranges(int file, Span span, const std::vector<std::pair<int32_t, int32_t>>& written,
+                         const RangeWords& words, std::vector<rt::TimeRange>& ranges) {
+  bool ok = true;
+  ranges.clear();
+  for (auto [b, e] : written) {
+    if (e <= b) {
+      error(file, span, words.code,
+            fmt::format("{} {}-{} {}", words.one, ast::clock_text(b), ast::clock_text(e), words.backwards));
+      ok = false;
+      continue;
+    }
+    ranges.push_back(rt::TimeRange{b, e});
+  }
+  std::sort(ranges.begin(), ranges.end(), [](auto x, auto y) { return x.start < y.start; });
+  for (size_t i = 1; i < ranges.size(); ++i) {
+    if (ranges[i].start < ranges[i - 1].end) {
+      error(file, span, words.code,
+            fmt::format("{} {}-{} and {}-{} overlap", words.two, ast::clock_text(ranges[i - 1].start),
+                        ast::clock_text(ranges[i - 1].end), ast::clock_text(ranges[i].start),
+                        ast::clock_text(ranges[i].end)))
+          .help = words.join;
+      return false;
+    }
+  }
+  return ok;
 }
 
 // A schedule depends on nothing, so it is checked the first time it is needed and never

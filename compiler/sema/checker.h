@@ -94,6 +94,21 @@ class Checker {
   // The weekly hours of day lines (a calendar's or a schedule's); each mistake is reported once
   // per line, whatever the number of days it names.
   rt::WeeklyHours check_hours(int file, const std::vector<ast::HoursLine>& lines);
+  // The time ranges of one day as written (`08:00-12:00, 13:00-17:00` of a day line, the
+  // `open` hours of a partial day): each must end after it starts, in any order, with no
+  // overlap. `ranges` gets the valid ones, sorted; false after an error at `span`, worded by
+  // `words`.
+  struct RangeWords {
+    Code code;
+    const char* one;        // "the working interval"
+    const char* backwards;  // "must end after it starts"
+    const char* two;        // "the working intervals"
+    const char* join;       // the help of an overlap
+    static RangeWords working();
+    static RangeWords open_hours();
+  };
+  bool day_ranges(int file, Span span, const std::vector<std::pair<int32_t, int32_t>>& written, const RangeWords& words,
+                  std::vector<rt::TimeRange>& ranges);
   void ensure_schedule(Symbol& sym);
   // A calendar's `schedule EXPR` line: the node of EXPR, or kNoNode when the calendar has none.
   ir::NodeId check_calendar_schedule(int file, const ast::CalendarDecl& c, Scope& scope);

@@ -161,6 +161,17 @@ for policy in glob.glob(os.path.join(source, "tests", "golden", "explain", "*.po
     if inputs:
         pairs[os.path.relpath(policy, source)] = [os.path.relpath(i, source) for i in inputs]
 
+# A policy that does not compile, and one that cannot be read: no schema, exit 1, the place said.
+broken = os.path.join(work, "broken.policy")
+with open(broken, "w") as f:
+    f.write('policy t "T"\ninput case { n: integer }\ndecision d: integer = case.m\n')
+out = subprocess.run([proviso, "schema", broken], capture_output=True, text=True)
+if out.returncode != 1 or out.stdout or "broken.policy:3:" not in out.stderr or "`m`" not in out.stderr:
+    failures.append(f"a broken policy: exit {out.returncode}, stdout {out.stdout[:100]!r}, stderr {out.stderr[:300]!r}")
+out = subprocess.run([proviso, "schema", os.path.join(work, "missing.policy")], capture_output=True, text=True)
+if out.returncode != 1 or out.stdout or "cannot read" not in out.stderr:
+    failures.append(f"a missing file: exit {out.returncode}, stderr {out.stderr[:300]!r}")
+
 checked = 0
 for policy, files in sorted(pairs.items()):
     checked += check_inputs(os.path.join(source, policy), [os.path.join(source, f) for f in files])
