@@ -21,6 +21,7 @@
 #include "compiler/records/encode.h"
 #include "compiler/records/fields.h"
 #include "compiler/records/forms.h"
+#include "compiler/records/json_schema.h"
 
 // The Impl structs behind the public classes are internal: without this, the version script's
 // `proviso::Session::*` (api/libproviso.map) exported their member functions too, and every
@@ -303,6 +304,8 @@ Result<Field> Policy::field(std::string_view path) const {
 
 Record Policy::record() const { return Record(std::make_unique<Record::Impl>(impl_)); }
 EngineKind Policy::engine() const { return impl_->engine; }
+
+std::string Policy::input_schema() const { return records::input_json_schema(*impl_->program).dump(); }
 
 Result<Session> Policy::session(const EvalOptions& options) const {
   return guarded<Session>([&]() -> Result<Session> {

@@ -243,6 +243,10 @@ class Policy {
   Record record() const;
   // The engine that evaluates it (never Auto).
   EngineKind engine() const;
+  // The JSON Schema (draft 2020-12) of one input object, as JSON text: the schema
+  // `proviso schema FILE` prints, for callers that generate client types or check a record
+  // before they send it.
+  std::string input_schema() const;
   // A session for one thread; fails (listing the decisions) when a decision name is unknown.
   Result<Session> session(const EvalOptions& options = {}) const;
   // Runs the policy's tests. Both: each test on the interpreter and on the JIT, which must
