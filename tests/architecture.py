@@ -30,12 +30,15 @@ ALLOWED = {
     "api": {"include", "compiler/ast", "compiler/ir", "compiler/sema", "compiler/interp", "compiler/records",
             "compiler/explain", "compiler/driver", "compiler/jit", "runtime"},
     "tools": {"include", "compiler/ast", "compiler/ir", "compiler/sema", "compiler/interp", "compiler/records",
-              "compiler/explain", "compiler/format", "compiler/driver", "compiler/jit", "compiler/diff", "runtime"},
+              "compiler/explain", "compiler/format", "compiler/driver", "compiler/jit", "compiler/diff", "runtime",
+              "server"},
+    # `proviso serve` evaluates through the C++ API only; the diff's tool_info gives the log's versions.
+    "server": {"include", "compiler/diff"},
     "bench": None,  # benchmarks and tests may use anything
 }
 # Third-party include prefixes that belong to one part only.
 EXCLUSIVE = {"llvm/": {"compiler/jit"}, "tao/": {"grammar"}, "CLI/": {"tools"},
-             "openssl/": {"compiler/jit", "compiler/diff", "api"}, "z3": {"compiler/diff"}}
+             "openssl/": {"compiler/jit", "compiler/diff", "api"}, "z3": {"compiler/diff"}, "httplib": {"server"}}
 
 
 def part_of(path):
@@ -53,7 +56,7 @@ def target_part(include, including_file):
     if include.startswith("compiler/"):
         return "/".join(include.split("/")[:2])
     first = include.split("/")[0]
-    if first in ("grammar", "stdlib", "tools", "runtime", "api", "bench"):
+    if first in ("grammar", "stdlib", "tools", "runtime", "api", "bench", "server"):
         return first
     # A header beside the file (runtime/src/civil.h from runtime/src/time.cpp).
     if "/" not in include and os.path.exists(os.path.join(os.path.dirname(including_file), include)):

@@ -65,5 +65,6 @@ Command add_cache(CLI::App& app);
 Command add_ir(CLI::App& app);
 Command add_explain(CLI::App& app);
 Command add_diff(CLI::App& app);
+Command add_serve(CLI::App& app);
 
 }  // namespace proviso::cli

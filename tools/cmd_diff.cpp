@@ -114,7 +114,7 @@ bool run_cases(const ir::Program& a, const ir::Program& b, const DiffOptions& o,
     int w = b.find_value(name);
     if (w >= 0 && b.values[static_cast<size_t>(w)].kind == ir::ValueKind::Decision) pairs.emplace_back(v, w);
   }
-  size_t total = 0, changed = 0, rejected = 0;
+  size_t total = 0, changed = 0, rejected = 0, skipped = 0;
   // A policy with an input named `input` reads its records as they are.
   bool unwrap_log = a.find_input("input") < 0;
   diff::Json by_decision = diff::Json::object(), examples = diff::Json::array();
@@ -132,9 +132,18 @@ bool run_cases(const ir::Program& a, const ir::Program& b, const DiffOptions& o,
       db = rb.decoder().decode_yaml_document(item.yaml, item.line);
     } else {
       std::string text(item.json);
-      // A decision-log line of `proviso serve` holds the record under "input".
-      if (unwrap_log && text.find("\"input\"") != std::string::npos) {
+      // A decision-log line of `proviso serve` holds the record under "input". The log of a
+      // server holds every policy's decisions: lines of other policies, and inputs the server
+      // could not read (not JSON: "input_text"; or answered with an input error), are skipped.
+      if (unwrap_log && text.find("\"input") != std::string::npos) {
         diff::Json j = diff::Json::parse(text, nullptr, false);
+        if (!j.is_discarded() && j.is_object() && j.contains("output") &&
+            ((j.contains("policy") && j["policy"] != a.name) || j.contains("input_text") ||
+             (j["output"].is_object() && j["output"].contains("error")))) {
+          --total;
+          ++skipped;
+          continue;
+        }
         if (!j.is_discarded() && j.is_object() && j.contains("input") && j["input"].is_object())
           text = j["input"].dump();
       }
@@ -170,7 +179,8 @@ bool run_cases(const ir::Program& a, const ir::Program& b, const DiffOptions& o,
     return false;
   }
   if (total == 0) {
-    print_error(place + " holds no input");
+    print_error(place +
+                (skipped > 0 ? fmt::format(" holds no input of policy `{}`", a.name) : std::string(" holds no input")));
     return false;
   }
   *out = diff::Json{{"total", total},
@@ -178,6 +188,7 @@ bool run_cases(const ir::Program& a, const ir::Program& b, const DiffOptions& o,
                     {"rejected_by_new", rejected},
                     {"by_decision", by_decision},
                     {"examples", examples}};
+  if (skipped > 0) (*out)["skipped_log_lines"] = skipped;  // other policies' lines, non-JSON inputs
   return true;
 }
 
