@@ -49,9 +49,11 @@ void Metrics::request(const std::string& endpoint, int status, double seconds) {
   h.sum += seconds;
 }
 
-void Metrics::evaluation(const std::string& policy, const char* outcome, uint64_t count) {
+void Metrics::evaluation(std::string_view policy, Outcome outcome, uint64_t count) {
   std::lock_guard lock(mu_);
-  evaluations_[{policy, outcome}] += count;
+  auto it = evaluations_.find(policy);
+  if (it == evaluations_.end()) it = evaluations_.emplace(std::string(policy), std::array<uint64_t, 3>{}).first;
+  it->second[outcome] += count;
 }
 
 void Metrics::rejected(const char* reason) {
@@ -59,10 +61,7 @@ void Metrics::rejected(const char* reason) {
   ++rejected_[reason];
 }
 
-void Metrics::in_flight(int delta) {
-  std::lock_guard lock(mu_);
-  in_flight_ += delta;
-}
+void Metrics::in_flight(int delta) { in_flight_.fetch_add(delta, std::memory_order_relaxed); }
 
 void Metrics::reload(bool ok) {
   std::lock_guard lock(mu_);
@@ -110,15 +109,18 @@ std::string Metrics::render() const {
   }
   header("proviso_evaluations_total", "counter",
          "Inputs evaluated, by policy and outcome (ok, decision_error, input_error).");
-  for (const auto& [key, n] : evaluations_)
-    out +=
-        fmt::format("proviso_evaluations_total{{policy=\"{}\",outcome=\"{}\"}} {}\n", label(key.first), key.second, n);
+  static const char* const outcomes[] = {"ok", "decision_error", "input_error"};
+  for (const auto& [policy, counts] : evaluations_)
+    for (size_t k = 0; k < counts.size(); ++k)
+      if (counts[k] > 0)
+        out += fmt::format("proviso_evaluations_total{{policy=\"{}\",outcome=\"{}\"}} {}\n", label(policy), outcomes[k],
+                           counts[k]);
   header("proviso_rejected_requests_total", "counter",
          "Requests turned away: overload (503), too_large (413), bad_request (400).");
   for (const auto& [reason, n] : rejected_)
     out += fmt::format("proviso_rejected_requests_total{{reason=\"{}\"}} {}\n", label(reason), n);
   header("proviso_http_requests_in_flight", "gauge", "Requests being answered now.");
-  out += fmt::format("proviso_http_requests_in_flight {}\n", in_flight_);
+  out += fmt::format("proviso_http_requests_in_flight {}\n", in_flight_.load(std::memory_order_relaxed));
   header("proviso_reloads_total", "counter", "Reloads of the policy directory, by result (ok, failed).");
   out += fmt::format("proviso_reloads_total{{result=\"ok\"}} {}\nproviso_reloads_total{{result=\"failed\"}} {}\n",
                      reloads_ok_, reloads_failed_);

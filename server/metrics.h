@@ -2,10 +2,13 @@
 // gauges by label values, and latency histograms. Every metric is named `proviso_*`.
 // Thread-safe; a request touches a few counters under one mutex.
 #pragma once
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace proviso::server {
@@ -16,8 +19,9 @@ class Metrics {
 
   // A request answered: its endpoint ("evaluate", "policies", ...), status and latency.
   void request(const std::string& endpoint, int status, double seconds);
-  // One input evaluated by `policy`; outcome "ok", "decision_error" or "input_error".
-  void evaluation(const std::string& policy, const char* outcome, uint64_t count = 1);
+  // Inputs evaluated by `policy`, by outcome.
+  enum Outcome { kOk, kDecisionError, kInputError };
+  void evaluation(std::string_view policy, Outcome outcome, uint64_t count = 1);
   // A request turned away: "overload" (503), "too_large" (413), "timeout".
   void rejected(const char* reason);
   void in_flight(int delta);
@@ -37,12 +41,12 @@ class Metrics {
     double sum = 0;
   };
   mutable std::mutex mu_;
-  std::map<std::pair<std::string, int>, uint64_t> requests_;             // (endpoint, status)
-  std::map<std::string, Histogram> latency_;                             // by endpoint
-  std::map<std::pair<std::string, std::string>, uint64_t> evaluations_;  // (policy, outcome)
+  std::map<std::pair<std::string, int>, uint64_t> requests_;                 // (endpoint, status)
+  std::map<std::string, Histogram> latency_;                                 // by endpoint
+  std::map<std::string, std::array<uint64_t, 3>, std::less<>> evaluations_;  // by policy, by Outcome
   std::map<std::string, uint64_t> rejected_;
   std::map<std::string, std::pair<std::string, double>> loaded_;  // policy -> (hash, compile s)
-  int64_t in_flight_ = 0;
+  std::atomic<int64_t> in_flight_{0};
   uint64_t reloads_ok_ = 0, reloads_failed_ = 0, log_errors_ = 0;
   double started_;  // seconds since the epoch
 };

@@ -11,6 +11,8 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -25,6 +27,7 @@
 #include <httplib.h>
 
 #include "compiler/diff/tool_info.h"
+#include "server/batch.h"
 #include "server/decision_log.h"
 #include "server/metrics.h"
 #include "server/openapi.h"
@@ -215,8 +218,8 @@ void log_input(std::string& line, std::string_view input) {
   }
 }
 
-const char* outcome_of(const Evaluation& e) {
-  return e.ok ? "ok" : !e.errors.empty() ? "decision_error" : "input_error";
+Metrics::Outcome outcome_of(const Evaluation& e) {
+  return e.ok ? Metrics::kOk : !e.errors.empty() ? Metrics::kDecisionError : Metrics::kInputError;
 }
 
 // ---- The service ----
@@ -478,10 +481,9 @@ void Service::evaluate(const httplib::Request& req, httplib::Response& res, cons
   res.set_content(e.json, "application/json");
 }
 
-// A batch: lines are read, evaluated and written back as they come, so memory stays within a
-// window of one read plus the longest line, whatever the body's size. The response is chunked;
-// it has begun (status 200) before the first line is read, so what goes wrong with a line
-// (too long, not JSON) is that line's error line, as in `proviso eval`.
+// A batch: lines are read, evaluated and written back as they come (server/batch.h). The
+// response is chunked; it has begun (status 200) before the first line is read, so what goes
+// wrong with a line (too long, not JSON) is that line's error line, as in `proviso eval`.
 void Service::evaluate_batch(const httplib::Request& req, httplib::Response& res, std::shared_ptr<const Served> served,
                              const EvalOptions& options, const httplib::ContentReader* reader) {
   Result<Session> made = served->policy.session(options);
@@ -499,75 +501,35 @@ void Service::evaluate_batch(const httplib::Request& req, httplib::Response& res
     Session session;
     httplib::ContentReader reader;
     std::string request_id;
-    uint64_t counts[3] = {0, 0, 0};
+    std::array<uint64_t, 3> counts{};  // by Metrics::Outcome
   };
   auto batch = std::make_shared<Batch>(
-      Batch{std::move(served), std::move(made.value()), *reader, res.get_header_value("X-Request-Id"), {0, 0, 0}});
+      Batch{std::move(served), std::move(made.value()), *reader, res.get_header_value("X-Request-Id"), {}});
   res.status = 200;
   res.set_chunked_content_provider("application/x-ndjson", [this, batch](size_t, httplib::DataSink& sink) {
     Session& session = batch->session;
     const size_t max_line = session.max_line_bytes();
-    constexpr size_t kPadding = 64;  // simdjson's, records::kJsonPadding
-    std::string pending, out;
-    size_t line_number = 0;  // of the last line begun
-    bool skipping = false;   // inside a line already answered as too long
-    bool failed = false;
-    // A line is decoded in place: `pending` keeps the JSON parser's padding readable after it.
-    auto one = [&](std::string_view line) {
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
-      size_t capacity = static_cast<size_t>(pending.data() + pending.capacity() - line.data());
-      Evaluation e = line.size() > max_line
+    auto line = [&](size_t number, std::string_view text, size_t capacity, bool too_long, std::string* out) {
+      if (!too_long && text.find_first_not_of(" \t\r") == std::string_view::npos) return true;  // blank
+      Evaluation e = too_long || text.size() > max_line
                          ? session.input_error("", fmt::format("line {} is longer than the limit of {} bytes "
                                                                "(--max-body)",
-                                                               line_number, max_line))
-                         : session.evaluate_json_padded(line, capacity);
-      const char* outcome = outcome_of(e);
-      ++batch->counts[outcome[0] == 'o' ? 0 : outcome[0] == 'd' ? 1 : 2];
-      if (!write_log(batch->request_id, *batch->served, session, line, e, line_number)) failed = true;
-      out += e.json;
-      out += '\n';
+                                                               number, max_line))
+                         : session.evaluate_json_padded(text, capacity);
+      ++batch->counts[outcome_of(e)];
+      if (!write_log(batch->request_id, *batch->served, session, text, e, number)) return false;
+      *out += e.json;
+      *out += '\n';
+      return true;
     };
-    auto flush = [&] {
-      if (out.empty()) return true;
-      bool ok = sink.write(out.data(), out.size());
-      out.clear();
-      return ok;
-    };
-    bool read = batch->reader([&](const char* data, size_t n) {
-      if (pending.capacity() < pending.size() + n + kPadding) pending.reserve(2 * (pending.size() + n + kPadding));
-      pending.append(data, n);
-      size_t start = 0;
-      for (size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1) {
-        if (skipping) {  // the end of a line answered as too long (and counted) already
-          skipping = false;
-          continue;
-        }
-        ++line_number;
-        one(std::string_view(pending).substr(start, nl - start));
-      }
-      pending.erase(0, start);
-      if (!skipping && pending.size() > max_line) {  // answered now, the rest of it skipped
-        ++line_number;
-        one(std::string_view(pending));
-        skipping = true;
-      }
-      if (skipping) pending.clear();
-      // The HTTP layer hands the body over in reads of at most 4 KiB. The answers go out at
-      // 32 KiB, or as soon as a read comes back short: the client has sent no more for now
-      // (and may wait for these answers before it sends more).
-      if (failed) return false;
-      return (out.size() < 32768 && n >= 4096) || flush();
-    });
-    if (read && !skipping && !pending.empty()) {
-      ++line_number;
-      one(pending);
-    }
-    metrics_.evaluation(batch->served->name, "ok", batch->counts[0]);
-    metrics_.evaluation(batch->served->name, "decision_error", batch->counts[1]);
-    metrics_.evaluation(batch->served->name, "input_error", batch->counts[2]);
+    BatchStream stream(max_line, line, [&](std::string_view bytes) { return sink.write(bytes.data(), bytes.size()); });
+    bool read = batch->reader([&](const char* data, size_t n) { return stream.feed(data, n); });
+    bool complete = stream.finish(read);
+    for (Metrics::Outcome o : {Metrics::kOk, Metrics::kDecisionError, Metrics::kInputError})
+      if (batch->counts[o] > 0) metrics_.evaluation(batch->served->name, o, batch->counts[o]);
     // A body that breaks off, a decision that cannot be logged, or a client that went away:
     // the response ends without its last chunk, which the client sees as a failure.
-    if (!read || failed || !flush()) return false;
+    if (!complete) return false;
     sink.done();
     return true;
   });
