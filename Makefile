@@ -6,7 +6,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps configure build demo test goldens bench bench-e2e clean sanitize fuzz fuzz-smoke lint format format-check soak nojit
+.PHONY: deps configure build demo test goldens bench bench-e2e load clean sanitize fuzz fuzz-smoke lint format format-check soak nojit
 
 deps:
 	@./scripts/install-deps.sh
@@ -47,6 +47,13 @@ bench: build
 # triage program and a simdjson parse floor, with --jobs 1, 2 and the default, and the interpreter.
 bench-e2e: build
 	/usr/bin/python3 bench/e2e.py --build $(BUILD)
+
+# Load test of `proviso serve` (not in CI): wrk on the triage and Qlik OEM policies with 10%
+# malformed requests, LOAD_SECONDS (default 600) of single requests, then NDJSON batches checked
+# line by line against `proviso eval`; writes bench/load-report.md (bench/README.md).
+LOAD_SECONDS ?= 600
+load: build
+	/usr/bin/python3 bench/load/load.py --build $(BUILD) --duration $(LOAD_SECONDS)
 
 # Soak (not in CI): SOAK_RECORDS (default 10,000,000) distinct records streamed through
 # `proviso eval` from a pipe, resident memory sampled every second; fails if memory grows by
