@@ -9,6 +9,7 @@
 #include "server/server.h"
 
 #include <pthread.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -624,6 +625,12 @@ bool Service::start(std::string* error) {
 
   http_.new_task_queue = [this] { return new WorkerPool(options_.threads, options_.max_queue); };
   http_.set_tcp_nodelay(true);
+  // SO_REUSEADDR only: cpp-httplib's default also sets SO_REUSEPORT, with which a second server
+  // on a port in use would start and silently share its connections.
+  http_.set_socket_options([](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   http_.set_keep_alive_max_count(100000);
   http_.set_keep_alive_timeout(5);
   http_.set_read_timeout(options_.request_timeout);

@@ -518,6 +518,10 @@ status, _, _ = small.json("GET", "/healthz")
 check("the worker serves again after the timeout", status == 200, f"{status} {got!r} {time.time() - start:.2f}s")
 check("SIGINT stops a server with exit 0", small.stop(signal.SIGINT) == 0)
 
+taken = subprocess.run([proviso, "serve", "--policies", main_dir, "--listen", f"127.0.0.1:{srv.port}"],
+                       capture_output=True, text=True, timeout=60)
+check("a port in use is an error, not a second server sharing it",
+      taken.returncode == 1 and f"cannot listen on 127.0.0.1:{srv.port}" in taken.stderr, taken.stderr[-300:])
 no_admin = Server("noadmin", "--watch-interval", "0", policies=main_dir)
 status, _, body = no_admin.json("POST", "/v1/admin/reload", headers=auth)
 check("without --admin-token-file the admin endpoints are 404", status == 404, f"{status} {body}")
