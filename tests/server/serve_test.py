@@ -305,13 +305,15 @@ data = r.read()
 c.close()
 check("a chunked batch, cut at arbitrary bytes, gives eval's output",
       r.status == 200 and data.decode() == "\n".join(qlik_expected) + "\n", f"{r.status} {data[:300]}")
-batch = lines[0] + "\n\n" + json.dumps({"case": {"tier": "y" * 70000}}) + "\n" + "{oops\n" + lines[1]
+long_line = json.dumps({"case": {"tier": "y" * 70000}})
+batch = lines[0] + "\n\n" + long_line + "\n" + "{oops\n" + lines[1] + "\n" + long_line + "\n" + lines[2]
 status, _, data = srv.request("POST", "/v1/policies/bench.triage/evaluate", batch.encode(),
                               {"Content-Type": "application/x-ndjson"})
 out = data.decode().splitlines()
-check("a batch answers each non-blank line, a line too long and a broken line with their errors",
-      status == 200 and len(out) == 4 and out[0] == expected[0] and out[3] == expected[1]
-      and "line 3 is longer than the limit of 65536 bytes" in out[1] and '"error"' in out[2], f"{status} {out}")
+check("a batch answers each non-blank line, lines too long and a broken line with their errors, numbered",
+      status == 200 and len(out) == 6 and out[0] == expected[0] and out[3] == expected[1] and out[5] == expected[2]
+      and "line 3 is longer than the limit of 65536 bytes" in out[1] and '"error"' in out[2]
+      and "line 6 is longer than the limit of 65536 bytes" in out[4], f"{status} {out}")
 status, _, data = srv.request("POST", "/v1/policies/bench.triage/evaluate", b"", {"Content-Type": "application/x-ndjson"})
 check("an empty batch gives no lines", status == 200 and data == b"", f"{status} {data}")
 
@@ -590,8 +592,25 @@ bad = [r for r in records if "input_text" in r]
 check("an input that is not JSON is logged as text", any(r["input_text"] == "{" for r in bad), str(bad[:2]))
 diff = subprocess.run([proviso, "diff", os.path.join(source, "policies/bench/triage.policy"), v2_path, "--cases",
                        log_path, "--format", "json"], capture_output=True, text=True)
-check("`proviso diff --cases` replays the decision log", diff.returncode in (0, 3) and '"cases"' in diff.stdout,
-      diff.stderr[-500:])
+replayable = [r for r in records if r["policy"] == "bench.triage" and "input" in r and "error" not in r["output"]]
+cases = json.loads(diff.stdout).get("cases", {}) if diff.returncode in (0, 3) else {}
+check("`proviso diff --cases` replays the log's triage inputs and skips the other lines",
+      cases.get("total") == len(replayable) and cases.get("skipped_log_lines") == len(records) - len(replayable)
+      and cases.get("changed", 0) > 0, f"{diff.returncode} {cases if cases else diff.stderr[-500:]}")
+
+# ---- Command-line errors ----
+
+for args, code, message in [
+        ([], 2, "--policies is required"),
+        (["--policies", os.path.join(work, "nowhere")], 1, "cannot read the policy directory"),
+        (["--policies", main_dir, "--listen", "nope"], 2, "--listen: expected HOST:PORT, not `nope`"),
+        (["--policies", main_dir, "--listen", "127.0.0.1:70000"], 2, "the port must be a number from 0 to 65535"),
+        (["--policies", main_dir, "--admin-token-file", os.path.join(work, "short")], 1, "at least 16 characters")]:
+    with open(os.path.join(work, "short"), "w") as f:
+        f.write("abc\n")
+    out = subprocess.run([proviso, "serve", *args], capture_output=True, text=True, timeout=60)
+    check(f"serve {' '.join(args)} exits {code} saying why", out.returncode == code and message in out.stderr,
+          f"{out.returncode} {out.stderr[-300:]}")
 
 print(f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
