@@ -31,7 +31,7 @@ root = os.getcwd() + "/"
 for e in json.load(open(sys.argv[1])):
     f = os.path.normpath(os.path.join(e["directory"], e["file"]))
     rel = f[len(root):]
-    if f.startswith(root) and rel.split("/")[0] in ("api", "compiler", "grammar", "runtime", "tools", "tests", "bench"):
+    if f.startswith(root) and rel.split("/")[0] in ("api", "compiler", "grammar", "runtime", "server", "tools", "tests", "bench"):
         print(f[len(root):])
 ' "$BUILD/compile_commands.json" | sort -u)
     fi

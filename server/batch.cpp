@@ -3,24 +3,16 @@
 
 namespace proviso::server {
 
-BatchStream::BatchStream(size_t max_line, LineFn line, WriteFn write)
-    : max_line_(max_line), line_(std::move(line)), write_(std::move(write)) {}
+BatchStream::BatchStream(size_t max_line, LineFn line) : max_line_(max_line), line_(std::move(line)) {}
 
-bool BatchStream::answer(std::string_view line, bool too_long) {
+bool BatchStream::answer(std::string_view line, bool too_long, std::string* out) {
   size_t capacity = static_cast<size_t>(pending_.data() + pending_.capacity() - line.data());
-  if (!line_(line_number_, line, capacity, too_long, &out_)) failed_ = true;
+  if (!line_(line_number_, line, capacity, too_long, out)) failed_ = true;
   return !failed_;
 }
 
-bool BatchStream::flush() {
-  if (out_.empty()) return true;
-  bool ok = write_(out_);
-  out_.clear();
-  failed_ = failed_ || !ok;
-  return ok;
-}
-
-bool BatchStream::feed(const char* data, size_t n) {
+bool BatchStream::feed(const char* data, size_t n, std::string* out) {
+  if (failed_) return false;
   // Lines are decoded in place: the parser's padding stays readable after the last byte.
   if (pending_.capacity() < pending_.size() + n + kPadding) pending_.reserve(2 * (pending_.size() + n + kPadding));
   pending_.append(data, n);
@@ -31,25 +23,25 @@ bool BatchStream::feed(const char* data, size_t n) {
       continue;
     }
     ++line_number_;
-    if (!answer(std::string_view(pending_).substr(start, nl - start), false)) return false;
+    if (!answer(std::string_view(pending_).substr(start, nl - start), false, out)) return false;
   }
   pending_.erase(0, start);
   if (!skipping_ && pending_.size() > max_line_) {  // answered now; the rest of it skipped
     ++line_number_;
-    if (!answer(std::string_view(pending_).substr(0, 0), true)) return false;
+    if (!answer(std::string_view(pending_).substr(0, 0), true, out)) return false;
     skipping_ = true;
   }
   if (skipping_) pending_.clear();
-  return (out_.size() < kFlushBytes && n >= kShortRead) || flush();
+  return true;
 }
 
-bool BatchStream::finish(bool body_complete) {
+bool BatchStream::finish(bool body_complete, std::string* out) {
   if (!body_complete || failed_) return false;
   if (!skipping_ && !pending_.empty()) {  // a last line without a newline
     ++line_number_;
-    if (!answer(pending_, false)) return false;
+    if (!answer(pending_, false, out)) return false;
   }
-  return flush();
+  return true;
 }
 
 }  // namespace proviso::server

@@ -1,11 +1,11 @@
-// The HTTP side of `proviso serve` (server.h): cpp-httplib's server with our own worker pool,
-// the endpoints, the request bookkeeping (ids, metrics, the decision log), reloads on SIGHUP,
-// on POST /v1/admin/reload and on file changes, and the drain on SIGTERM.
+// The service side of `proviso serve` (server.h): the endpoints, the request bookkeeping (ids,
+// metrics, the decision log), reloads on SIGHUP, on POST /v1/admin/reload and on file changes,
+// and the drain on SIGTERM. HTTP itself is server/http.h.
 //
-// Threads: cpp-httplib accepts on the thread that called listen and gives each connection to
-// the pool (WorkerPool); a worker serves one connection, request after request (keep-alive),
-// until it closes. Every evaluation runs on the worker that read its request, with a Session
-// of its own (sessions are not thread-safe; see SessionCache).
+// Threads: a few event-loop threads (--threads) serve every connection; an evaluation runs on
+// the thread that read its request, with a Session of that thread (sessions are not
+// thread-safe; see SessionCache). A batch has a Session of its own, as its steps may run on
+// different threads one after the other.
 #include "server/server.h"
 
 #include <pthread.h>
@@ -25,11 +25,11 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <httplib.h>
 
 #include "compiler/diff/tool_info.h"
 #include "server/batch.h"
 #include "server/decision_log.h"
+#include "server/http.h"
 #include "server/metrics.h"
 #include "server/openapi.h"
 #include "server/registry.h"
@@ -39,75 +39,6 @@ namespace proviso::server {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// ---- The worker pool ----
-
-// Set on the thread that answers connections beyond the queue: every request it reads is
-// answered 503 (pre-routing handler), so that an overload is told to the client rather than
-// left to time out.
-thread_local bool t_overflow = false;
-
-// `threads` workers take connections in order; at most `max_queue` wait. Connections beyond
-// that go to one overflow thread, which answers them 503 and closes them; while it has 64 of
-// its own waiting, enqueue blocks, so the accepting thread stops accepting and the kernel's
-// backlog holds the rest.
-class WorkerPool : public httplib::TaskQueue {
- public:
-  WorkerPool(int threads, int max_queue) : max_queue_(static_cast<size_t>(max_queue)) {
-    for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { work(queue_, false); });
-    workers_.emplace_back([this] { work(overflow_, true); });
-  }
-
-  void enqueue(std::function<void()> fn) override {
-    std::unique_lock lock(mu_);
-    if (queue_.size() < max_queue_ + idle_) {
-      queue_.push_back(std::move(fn));
-    } else {
-      room_.wait(lock, [&] { return overflow_.size() < kOverflowMax || stopping_; });
-      overflow_.push_back(std::move(fn));
-    }
-    ready_.notify_all();
-  }
-
-  void shutdown() override {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-    }
-    ready_.notify_all();
-    room_.notify_all();
-    for (auto& t : workers_) t.join();
-  }
-
- private:
-  static constexpr size_t kOverflowMax = 64;
-
-  void work(std::deque<std::function<void()>>& queue, bool overflow) {
-    t_overflow = overflow;
-    for (;;) {
-      std::function<void()> fn;
-      {
-        std::unique_lock lock(mu_);
-        if (!overflow) ++idle_;
-        ready_.wait(lock, [&] { return stopping_ || !queue.empty(); });
-        if (!overflow) --idle_;
-        if (queue.empty()) return;  // stopping, and nothing left
-        fn = std::move(queue.front());
-        queue.pop_front();
-        if (overflow) room_.notify_all();
-      }
-      fn();
-    }
-  }
-
-  size_t max_queue_;
-  size_t idle_ = 0;  // workers waiting for a connection: a new one goes to them, not to the 503s
-  std::mutex mu_;
-  std::condition_variable ready_, room_;
-  std::deque<std::function<void()>> queue_, overflow_;
-  bool stopping_ = false;
-  std::vector<std::thread> workers_;
-};
 
 // ---- Sessions ----
 
@@ -152,15 +83,6 @@ thread_local SessionCache t_sessions;
 
 // ---- Request bookkeeping ----
 
-// What the request being answered on this thread is (set in the pre-routing handler, read
-// when its response has been written).
-struct Current {
-  bool active = false;
-  Clock::time_point start;
-  std::string endpoint = "other";
-};
-thread_local Current t_current;
-
 std::string random_id() {
   thread_local std::mt19937_64 rng{std::random_device{}() ^
                                    static_cast<uint64_t>(std::hash<std::thread::id>{}(std::this_thread::get_id()))};
@@ -168,24 +90,26 @@ std::string random_id() {
 }
 
 // A client's X-Request-Id when it is 1 to 128 visible ASCII characters; else a new one.
-std::string request_id(const httplib::Request& req) {
-  std::string id = req.get_header_value("X-Request-Id");
+std::string request_id(const http::Request& req) {
+  std::string id = req.header("X-Request-Id");
   bool ok = !id.empty() && id.size() <= 128;
   for (char c : id) ok = ok && c > 32 && c < 127;
   return ok ? id : random_id();
 }
 
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
+void send_error(http::Response& res, int status, const std::string& code, const std::string& message,
                 Json extra = Json::object()) {
   Json body = {{"code", code}, {"message", message}};
   for (const auto& [k, v] : extra.items()) body[k] = v;
   res.status = status;
-  res.set_content(Json{{"error", body}}.dump() + "\n", "application/json");
+  res.content_type = "application/json";
+  res.body = Json{{"error", body}}.dump() + "\n";
 }
 
-void send_json(httplib::Response& res, const Json& j) {
+void send_json(http::Response& res, const Json& j) {
   res.status = 200;
-  res.set_content(j.dump() + "\n", "application/json");
+  res.content_type = "application/json";
+  res.body = j.dump() + "\n";
 }
 
 // "application/json; charset=utf-8" -> "application/json"; false for a charset other than UTF-8.
@@ -225,14 +149,14 @@ Metrics::Outcome outcome_of(const Evaluation& e) {
 
 // ---- The service ----
 
-class Service {
+class Service : public http::Handler {
  public:
-  explicit Service(const ServerOptions& o) : options_(o), registry_(o.policies, o.engine) {
+  explicit Service(const ServerOptions& o) : options_(o), registry_(o.policies, o.engine), http_(*this, limits_of(o)) {
     versions_ = diff::tool_info().dump();
   }
 
   bool start(std::string* error);
-  int run();
+  void run() { http_.run(); }
   void stop() { http_.stop(); }
   void reload(const char* why);
   void watch();
@@ -245,21 +169,39 @@ class Service {
   }
   DecisionLog& log() { return log_; }
 
+  // http::Handler
+  void handle(const http::Request& req, http::Response& res) override;
+  void finished(const http::Request& req, const http::Response& res, double seconds) override;
+  void refuse(http::Refusal why, http::Response& res) override;
+  void internal_error(const std::string& what, http::Response& res) override;
+
  private:
+  class JsonBody;
+  class BatchBody;
   struct Pinned {
     std::shared_ptr<const Served> served;
     bool ok = false;
   };
+  static http::Limits limits_of(const ServerOptions& o) {
+    http::Limits l;
+    l.threads = o.threads;
+    l.max_connections = o.max_connections;
+    l.timeout = std::chrono::milliseconds(static_cast<int64_t>(o.request_timeout) * 1000);
+    l.max_ignored_body = o.max_body;
+    return l;
+  }
   // The policy a path names ("name" or "name@sha256:..."); answers 404 or 409 itself.
-  Pinned resolve(const std::string& spec, httplib::Response& res);
-  bool authorized(const httplib::Request& req, httplib::Response& res);
+  Pinned resolve(const std::string& spec, http::Response& res);
+  bool authorized(const http::Request& req, http::Response& res);
 
-  void route(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader* reader);
-  void evaluate(const httplib::Request& req, httplib::Response& res, const std::string& spec,
-                const httplib::ContentReader* reader);
-  void evaluate_batch(const httplib::Request& req, httplib::Response& res, std::shared_ptr<const Served> served,
-                      const EvalOptions& options, const httplib::ContentReader* reader);
-  bool options_from_query(const httplib::Request& req, httplib::Response& res, EvalOptions* options, std::string* key);
+  void route(const http::Request& req, http::Response& res);
+  void evaluate(const http::Request& req, http::Response& res, const std::string& spec);
+  void evaluate_batch(const http::Request& req, http::Response& res, std::shared_ptr<const Served> served,
+                      const EvalOptions& options);
+  // Answers one input (application/json), read whole.
+  void answer_one(http::Response& res, const Served& served, const std::string& key, const EvalOptions& options,
+                  std::string& body);
+  bool options_from_query(const http::Request& req, http::Response& res, EvalOptions* options, std::string* key);
   bool write_log(const std::string& request_id, const Served& served, const Session& session, std::string_view input,
                  const Evaluation& e, size_t line);
 
@@ -267,12 +209,12 @@ class Service {
   Registry registry_;
   Metrics metrics_;
   DecisionLog log_;
-  httplib::Server http_;
   std::string versions_;  // {"proviso", "tzdata", "stdlib"} as JSON text
   std::mutex reload_log_mu_;
   std::mutex watch_mu_;
   std::condition_variable watch_cv_;
   bool watch_stop_ = false;
+  http::Server http_;  // last: it is stopped and destroyed before what its handlers use
 };
 
 void Service::reload(const char* why) {
@@ -309,7 +251,7 @@ void Service::watch() {
   }
 }
 
-Service::Pinned Service::resolve(const std::string& spec, httplib::Response& res) {
+Service::Pinned Service::resolve(const std::string& spec, http::Response& res) {
   std::string name = spec, pin;
   size_t at = spec.find('@');
   if (at != std::string::npos) {
@@ -337,12 +279,12 @@ Service::Pinned Service::resolve(const std::string& spec, httplib::Response& res
   return p;
 }
 
-bool Service::authorized(const httplib::Request& req, httplib::Response& res) {
+bool Service::authorized(const http::Request& req, http::Response& res) {
   if (options_.admin_token.empty()) {
     send_error(res, 404, "not_found", "the admin endpoints are off: start the server with --admin-token-file");
     return false;
   }
-  std::string given = req.get_header_value("Authorization");
+  std::string given = req.header("Authorization");
   std::string expected = "Bearer " + options_.admin_token;
   // Compared in time independent of where they differ.
   bool same = given.size() == expected.size();
@@ -358,7 +300,7 @@ bool Service::authorized(const httplib::Request& req, httplib::Response& res) {
   return true;
 }
 
-bool Service::options_from_query(const httplib::Request& req, httplib::Response& res, EvalOptions* options,
+bool Service::options_from_query(const http::Request& req, http::Response& res, EvalOptions* options,
                                  std::string* key) {
   for (const auto& [k, v] : req.params) {
     if (k == "decision") {
@@ -399,15 +341,102 @@ bool Service::write_log(const std::string& request_id, const Served& served, con
   return false;
 }
 
-void Service::evaluate(const httplib::Request& req, httplib::Response& res, const std::string& spec,
-                       const httplib::ContentReader* reader) {
+// One input, read whole (up to --max-body) and answered when it is all there.
+class Service::JsonBody : public http::BodyReader {
+ public:
+  JsonBody(Service& service, std::shared_ptr<const Served> served, std::string key, EvalOptions options)
+      : service_(service), served_(std::move(served)), key_(std::move(key)), options_(std::move(options)) {}
+
+  bool feed(const char* data, size_t n, std::string* /*out*/) override {
+    if (body_.size() + n > service_.options_.max_body) {
+      too_large_ = true;
+      return false;
+    }
+    body_.append(data, n);
+    return true;
+  }
+
+  bool finish(bool complete, http::Response& res, std::string* /*out*/) override {
+    if (too_large_) {
+      service_.metrics_.rejected("too_large");
+      res.close = true;
+      send_error(res, 413, "body_too_large",
+                 fmt::format("the body is larger than the limit of {} bytes for one input (send a batch as "
+                             "application/x-ndjson)",
+                             service_.options_.max_body));
+    } else if (!complete) {
+      res.close = true;
+      send_error(res, 400, "bad_body", "the request body could not be read (broken off, malformed or too slow)");
+    } else {
+      service_.answer_one(res, *served_, key_, options_, body_);
+    }
+    return true;
+  }
+
+ private:
+  Service& service_;
+  std::shared_ptr<const Served> served_;
+  std::string key_;
+  EvalOptions options_;
+  std::string body_;
+  bool too_large_ = false;
+};
+
+// A batch: lines are read, evaluated and sent back as they come (server/batch.h), with a
+// Session of the batch's own. The response has begun (status 200) before the first line is
+// read, so what goes wrong with a line (too long, not JSON) is that line's error line, as in
+// `proviso eval`; a body that breaks off, a decision that cannot be logged, or a client that
+// goes away ends the response without its last chunk, which the client sees as a failure.
+class Service::BatchBody : public http::BodyReader {
+ public:
+  BatchBody(Service& service, std::shared_ptr<const Served> served, Session session, std::string request_id)
+      : service_(service), served_(std::move(served)), session_(std::move(session)), request_id_(std::move(request_id)),
+        stream_(session_.max_line_bytes(),
+                [this](size_t number, std::string_view text, size_t capacity, bool too_long, std::string* out) {
+                  return line(number, text, capacity, too_long, out);
+                }) {}
+
+  bool feed(const char* data, size_t n, std::string* out) override { return stream_.feed(data, n, out); }
+
+  bool finish(bool complete, http::Response& /*res*/, std::string* out) override {
+    bool ok = stream_.finish(complete, out);
+    for (Metrics::Outcome o : {Metrics::kOk, Metrics::kDecisionError, Metrics::kInputError})
+      if (counts_[o] > 0) service_.metrics_.evaluation(served_->name, o, counts_[o]);
+    return ok;
+  }
+
+ private:
+  bool line(size_t number, std::string_view text, size_t capacity, bool too_long, std::string* out) {
+    if (!too_long && text.find_first_not_of(" \t\r") == std::string_view::npos) return true;  // blank
+    const size_t max_line = session_.max_line_bytes();
+    Evaluation e = too_long || text.size() > max_line
+                       ? session_.input_error("", fmt::format("line {} is longer than the limit of {} bytes "
+                                                              "(--max-body)",
+                                                              number, max_line))
+                       : session_.evaluate_json_padded(text, capacity);
+    ++counts_[outcome_of(e)];
+    if (!service_.write_log(request_id_, *served_, session_, text, e, number)) return false;
+    *out += e.json;
+    *out += '\n';
+    return true;
+  }
+
+  Service& service_;
+  std::shared_ptr<const Served> served_;
+  Session session_;
+  std::string request_id_;
+  std::array<uint64_t, 3> counts_{};  // by Metrics::Outcome
+  BatchStream stream_;
+};
+
+void Service::evaluate(const http::Request& req, http::Response& res, const std::string& spec) {
   std::string type;
-  if (!media_type(req.get_header_value("Content-Type"), &type) ||
+  if (!media_type(req.header("Content-Type"), &type) ||
       (!type.empty() && type != "application/json" && type != "application/x-ndjson")) {
     send_error(res, 415, "unsupported_media_type",
                fmt::format("the body must be application/json (one input) or application/x-ndjson (a batch), in "
                            "UTF-8, not `{}`",
-                           req.get_header_value("Content-Type")));
+                           req.header("Content-Type")));
     return;
   }
   EvalOptions options;
@@ -415,63 +444,48 @@ void Service::evaluate(const httplib::Request& req, httplib::Response& res, cons
   if (!options_from_query(req, res, &options, &key)) return;
   Pinned p = resolve(spec, res);
   if (!p.ok) return;
-  const Served& served = *p.served;
-  res.set_header("Proviso-Policy", served.name);
-  res.set_header("Proviso-Policy-Hash", served.hash);
+  res.set_header("Proviso-Policy", p.served->name);
+  res.set_header("Proviso-Policy-Hash", p.served->hash);
   if (type == "application/x-ndjson") {
-    t_current.endpoint = "evaluate_batch";
-    evaluate_batch(req, res, p.served, options, reader);
+    res.endpoint = "evaluate_batch";
+    evaluate_batch(req, res, p.served, options);
     return;
   }
   std::string error;
-  Session* session = t_sessions.get(served, key, options, &error);
-  if (!session) {
+  if (!t_sessions.get(*p.served, key, options, &error)) {
     send_error(res, 400, "unknown_decision", error);
     return;
   }
-  if (!reader) {
+  if (!req.has_body) {
     send_error(res, 400, "empty_body", "the request has no body: send one input object as JSON");
     return;
   }
-  if (req.has_header("Content-Length") && req.get_header_value<uint64_t>("Content-Length") > options_.max_body) {
+  if (req.content_length && *req.content_length > options_.max_body) {
     metrics_.rejected("too_large");
-    res.set_header("Connection", "close");
+    res.close = true;
     send_error(res, 413, "body_too_large",
                fmt::format("the body is larger than the limit of {} bytes for one input (send a batch as "
                            "application/x-ndjson)",
                            options_.max_body));
     return;
   }
-  std::string body;
-  bool too_large = false;
-  (*reader)([&](const char* data, size_t n) {
-    if (body.size() + n > options_.max_body) {
-      too_large = true;
-      return false;
-    }
-    body.append(data, n);
-    return true;
-  });
-  if (too_large) {
-    metrics_.rejected("too_large");
-    res.set_header("Connection", "close");
-    send_error(res, 413, "body_too_large",
-               fmt::format("the body is larger than the limit of {} bytes for one input", options_.max_body));
-    return;
-  }
-  if (body.empty() && res.status != 400) {
-    send_error(res, 400, "empty_body", "the request has no body: send one input object as JSON");
-    return;
-  }
-  if (res.status == 400) {  // the body could not be read (a broken chunked encoding)
-    send_error(res, 400, "bad_body", "the request body could not be read");
+  res.reader = std::make_unique<JsonBody>(*this, std::move(p.served), std::move(key), std::move(options));
+}
+
+void Service::answer_one(http::Response& res, const Served& served, const std::string& key, const EvalOptions& options,
+                         std::string& body) {
+  std::string error;
+  // This thread's session: the body may have been read on another thread than the head.
+  Session* session = t_sessions.get(served, key, options, &error);
+  if (!session) {
+    send_error(res, 400, "unknown_decision", error);
     return;
   }
   size_t size = body.size();
-  body.reserve(size + 64);  // the JSON parser's padding: decoded in place
+  body.reserve(size + BatchStream::kPadding);  // the JSON parser's padding: decoded in place
   Evaluation e = session->evaluate_json_padded(std::string_view(body.data(), size), body.capacity());
   metrics_.evaluation(served.name, outcome_of(e));
-  if (!write_log(res.get_header_value("X-Request-Id"), served, *session, std::string_view(body.data(), size), e, 0)) {
+  if (!write_log(res.header("X-Request-Id"), served, *session, std::string_view(body.data(), size), e, 0)) {
     send_error(res, 503, "decision_log_failed",
                "the decision could not be written to the decision log, so it is not given; see the server's log");
     res.set_header("Retry-After", "1");
@@ -479,64 +493,26 @@ void Service::evaluate(const httplib::Request& req, httplib::Response& res, cons
   }
   e.json += '\n';
   res.status = 200;
-  res.set_content(e.json, "application/json");
+  res.content_type = "application/json";
+  res.body = std::move(e.json);
 }
 
-// A batch: lines are read, evaluated and written back as they come (server/batch.h). The
-// response is chunked; it has begun (status 200) before the first line is read, so what goes
-// wrong with a line (too long, not JSON) is that line's error line, as in `proviso eval`.
-void Service::evaluate_batch(const httplib::Request& req, httplib::Response& res, std::shared_ptr<const Served> served,
-                             const EvalOptions& options, const httplib::ContentReader* reader) {
+void Service::evaluate_batch(const http::Request& req, http::Response& res, std::shared_ptr<const Served> served,
+                             const EvalOptions& options) {
   Result<Session> made = served->policy.session(options);
   if (!made.ok()) {
     send_error(res, 400, "unknown_decision", made.error());
     return;
   }
-  if (!reader) {  // an empty batch: no lines
-    res.status = 200;
-    res.set_content("", "application/x-ndjson");
-    return;
-  }
-  struct Batch {
-    std::shared_ptr<const Served> served;
-    Session session;
-    httplib::ContentReader reader;
-    std::string request_id;
-    std::array<uint64_t, 3> counts{};  // by Metrics::Outcome
-  };
-  auto batch = std::make_shared<Batch>(
-      Batch{std::move(served), std::move(made.value()), *reader, res.get_header_value("X-Request-Id"), {}});
   res.status = 200;
-  res.set_chunked_content_provider("application/x-ndjson", [this, batch](size_t, httplib::DataSink& sink) {
-    Session& session = batch->session;
-    const size_t max_line = session.max_line_bytes();
-    auto line = [&](size_t number, std::string_view text, size_t capacity, bool too_long, std::string* out) {
-      if (!too_long && text.find_first_not_of(" \t\r") == std::string_view::npos) return true;  // blank
-      Evaluation e = too_long || text.size() > max_line
-                         ? session.input_error("", fmt::format("line {} is longer than the limit of {} bytes "
-                                                               "(--max-body)",
-                                                               number, max_line))
-                         : session.evaluate_json_padded(text, capacity);
-      ++batch->counts[outcome_of(e)];
-      if (!write_log(batch->request_id, *batch->served, session, text, e, number)) return false;
-      *out += e.json;
-      *out += '\n';
-      return true;
-    };
-    BatchStream stream(max_line, line, [&](std::string_view bytes) { return sink.write(bytes.data(), bytes.size()); });
-    bool read = batch->reader([&](const char* data, size_t n) { return stream.feed(data, n); });
-    bool complete = stream.finish(read);
-    for (Metrics::Outcome o : {Metrics::kOk, Metrics::kDecisionError, Metrics::kInputError})
-      if (batch->counts[o] > 0) metrics_.evaluation(batch->served->name, o, batch->counts[o]);
-    // A body that breaks off, a decision that cannot be logged, or a client that went away:
-    // the response ends without its last chunk, which the client sees as a failure.
-    if (!complete) return false;
-    sink.done();
-    return true;
-  });
+  res.content_type = "application/x-ndjson";
+  if (!req.has_body) return;  // an empty batch: no lines
+  res.streamed = true;
+  res.reader =
+      std::make_unique<BatchBody>(*this, std::move(served), std::move(made.value()), res.header("X-Request-Id"));
 }
 
-void Service::route(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader* reader) {
+void Service::route(const http::Request& req, http::Response& res) {
   const std::string& path = req.path;
   const std::string& method = req.method;
   auto allow = [&](const char* methods) {
@@ -550,12 +526,12 @@ void Service::route(const httplib::Request& req, httplib::Response& res, const h
     std::string spec = rest.substr(0, slash);
     std::string tail = slash == std::string::npos ? "" : rest.substr(slash);
     if (!spec.empty() && tail == "/evaluate") {
-      t_current.endpoint = "evaluate";
+      res.endpoint = "evaluate";
       if (method != "POST") return allow("POST");
-      return evaluate(req, res, spec, reader);
+      return evaluate(req, res, spec);
     }
     if (!spec.empty() && tail.empty()) {
-      t_current.endpoint = "policy";
+      res.endpoint = "policy";
       if (method != "GET") return allow("GET");
       Pinned p = resolve(spec, res);
       if (!p.ok) return;
@@ -567,24 +543,24 @@ void Service::route(const httplib::Request& req, httplib::Response& res, const h
     }
   }
   if (path == "/v1/policies") {
-    t_current.endpoint = "policies";
+    res.endpoint = "policies";
     if (method != "GET") return allow("GET");
     Json list = Json::array();
     for (const auto& [name, s] : *registry_.table()) list.push_back(s->summary);
     return send_json(res, {{"policies", list}});
   }
   if (path == "/v1/openapi.json") {
-    t_current.endpoint = "openapi";
+    res.endpoint = "openapi";
     if (method != "GET") return allow("GET");
     return send_json(res, openapi(*registry_.table()));
   }
   if (path == "/healthz") {
-    t_current.endpoint = "healthz";
+    res.endpoint = "healthz";
     if (method != "GET") return allow("GET");
     return send_json(res, {{"status", "alive"}});
   }
   if (path == "/readyz") {
-    t_current.endpoint = "readyz";
+    res.endpoint = "readyz";
     if (method != "GET") return allow("GET");
     std::string why;
     if (registry_.ready(&why)) return send_json(res, {{"status", "ready"}});
@@ -592,26 +568,72 @@ void Service::route(const httplib::Request& req, httplib::Response& res, const h
     return send_error(res, 503, "not_ready", why);
   }
   if (path == "/metrics") {
-    t_current.endpoint = "metrics";
+    res.endpoint = "metrics";
     if (method != "GET") return allow("GET");
     res.status = 200;
-    res.set_content(metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
+    res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    res.body = metrics_.render();
     return;
   }
   if (path == "/v1/admin/reload") {
-    t_current.endpoint = "admin_reload";
+    res.endpoint = "admin_reload";
     if (!authorized(req, res)) return;
     if (method != "POST") return allow("POST");
-    reload("POST /v1/admin/reload");
-    return send_json(res, registry_.status()["last_reload"]);
+    res.blocking = [this](http::Response& r) {  // compiling may take a while: not on an event loop
+      reload("POST /v1/admin/reload");
+      send_json(r, registry_.status()["last_reload"]);
+    };
+    return;
   }
   if (path == "/v1/admin/status") {
-    t_current.endpoint = "admin_status";
+    res.endpoint = "admin_status";
     if (!authorized(req, res)) return;
     if (method != "GET") return allow("GET");
     return send_json(res, registry_.status());
   }
   send_error(res, 404, "not_found", fmt::format("no endpoint at {} (see GET /v1/openapi.json)", path));
+}
+
+void Service::handle(const http::Request& req, http::Response& res) {
+  metrics_.in_flight(1);
+  res.set_header("X-Request-Id", request_id(req));
+  route(req, res);
+}
+
+void Service::finished(const http::Request& /*req*/, const http::Response& res, double seconds) {
+  metrics_.in_flight(-1);
+  metrics_.request(res.endpoint, res.status, seconds);
+}
+
+void Service::refuse(http::Refusal why, http::Response& res) {
+  res.close = true;
+  if (why == http::Refusal::kOverloaded) {
+    res.endpoint = "overload";
+    res.set_header("X-Request-Id", random_id());
+    res.set_header("Retry-After", "1");
+    send_error(
+        res, 503, "overloaded",
+        fmt::format("the server is busy (it serves {} connections at once): retry later", options_.max_connections));
+    metrics_.rejected("overload");
+    metrics_.request(res.endpoint, res.status, 0);
+    return;
+  }
+  res.endpoint = "malformed";
+  switch (why) {
+    case http::Refusal::kUriTooLong:
+      send_error(res, 414, "uri_too_long", "the request line is longer than the limit of 8192 bytes");
+      break;
+    case http::Refusal::kHeadersTooLarge:
+      send_error(res, 431, "headers_too_large", "the request's headers are longer than the limit of 8192 bytes");
+      break;
+    default: send_error(res, 400, "bad_request", "the request could not be read as HTTP/1.1"); break;
+  }
+  metrics_.rejected("bad_request");
+  metrics_.request(res.endpoint, res.status, 0);
+}
+
+void Service::internal_error(const std::string& what, http::Response& res) {
+  send_error(res, 500, "internal", "internal error (a bug in Proviso): " + what);
 }
 
 bool Service::start(std::string* error) {
@@ -622,97 +644,8 @@ bool Service::start(std::string* error) {
     return false;
   }
   if (!options_.log.empty() && !log_.open(options_.log, error)) return false;
-
-  http_.new_task_queue = [this] { return new WorkerPool(options_.threads, options_.max_queue); };
-  http_.set_tcp_nodelay(true);
-  // SO_REUSEADDR only: cpp-httplib's default also sets SO_REUSEPORT, with which a second server
-  // on a port in use would start and silently share its connections.
-  http_.set_socket_options([](int sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
-  http_.set_keep_alive_max_count(100000);
-  http_.set_keep_alive_timeout(5);
-  http_.set_read_timeout(options_.request_timeout);
-  http_.set_write_timeout(options_.request_timeout);
-  // Bodies are read through content readers, which apply the limits (413) themselves.
-  http_.set_payload_max_length(std::numeric_limits<size_t>::max());
-
-  http_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    t_current = Current{true, Clock::now(), "other"};
-    metrics_.in_flight(1);
-    res.set_header("X-Request-Id", request_id(req));
-    if (!t_overflow) return httplib::Server::HandlerResponse::Unhandled;
-    t_current.endpoint = "overload";
-    metrics_.rejected("overload");
-    res.set_header("Retry-After", "1");
-    res.set_header("Connection", "close");
-    send_error(
-        res, 503, "overloaded",
-        fmt::format("the server is busy ({} connections are waiting for a worker): retry later", options_.max_queue));
-    return httplib::Server::HandlerResponse::Handled;
-  });
-  auto plain = [this](const httplib::Request& req, httplib::Response& res) { route(req, res, nullptr); };
-  auto with_body = [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-    route(req, res, &reader);
-  };
-  http_.Get(".*", plain);
-  http_.Post(".*", plain);
-  http_.Post(".*", with_body);
-  http_.Put(".*", plain);
-  http_.Put(".*", with_body);
-  http_.Patch(".*", plain);
-  http_.Patch(".*", with_body);
-  http_.Delete(".*", plain);
-  http_.Delete(".*", with_body);
-  http_.Options(".*", plain);
-  // Errors the HTTP layer finds itself (a request that is not HTTP, a URI too long, ...) get
-  // a JSON body like ours.
-  http_.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty() || res.content_provider_) return httplib::Server::HandlerResponse::Unhandled;
-    const char* code = res.status == 400   ? "bad_request"
-                       : res.status == 413 ? "body_too_large"
-                       : res.status == 414 ? "uri_too_long"
-                       : res.status == 416 ? "bad_range"
-                                           : "http_error";
-    send_error(res, res.status, code, fmt::format("the request could not be read as HTTP/1.1 (status {})", res.status));
-    res.set_header("Connection", "close");
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  http_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown";
-    try {
-      std::rethrow_exception(std::move(ep));
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    send_error(res, 500, "internal", "internal error (a bug in Proviso): " + what);
-  });
-  // After the response's last byte: the request's metrics.
-  http_.set_logger([this](const httplib::Request&, const httplib::Response& res) {
-    if (!t_current.active) {  // refused before routing: not HTTP
-      metrics_.request("malformed", res.status, 0);
-      metrics_.rejected("bad_request");
-      return;
-    }
-    t_current.active = false;
-    metrics_.in_flight(-1);
-    metrics_.request(t_current.endpoint, res.status,
-                     std::chrono::duration<double>(Clock::now() - t_current.start).count());
-  });
-
-  if (options_.port == 0) {
-    int port = http_.bind_to_any_port(options_.host);
-    if (port < 0) {
-      *error = fmt::format("cannot listen on {}:0", options_.host);
-      return false;
-    }
-    options_.port = port;
-  } else if (!http_.bind_to_port(options_.host, options_.port)) {
-    *error = fmt::format("cannot listen on {}:{}: {}", options_.host, options_.port, std::strerror(errno));
-    return false;
-  }
+  if (!http_.listen(options_.host, options_.port, error)) return false;
+  options_.port = http_.port();
   std::string host = options_.host.find(':') != std::string::npos ? "[" + options_.host + "]" : options_.host;
   std::cerr << fmt::format("listening on http://{}:{}", host, options_.port) << std::endl;
   // Connections wait in the kernel's backlog until the policies are loaded.
@@ -720,8 +653,6 @@ bool Service::start(std::string* error) {
   if (registry_.table()->empty()) std::cerr << "proviso serve: no policy under " << options_.policies << std::endl;
   return true;
 }
-
-int Service::run() { return http_.listen_after_bind() ? 0 : 1; }
 
 }  // namespace
 
@@ -758,7 +689,7 @@ int serve(const ServerOptions& options) {
     }
   });
   std::thread watcher([&] { service.watch(); });
-  int code = service.run();  // returns when stopped, after the workers have finished
+  service.run();  // returns when stopped, after the requests in flight have been answered
   done = true;
   pthread_kill(signal_thread.native_handle(), SIGHUP);  // wakes it (it returns, being done) when no signal came
   signal_thread.join();
@@ -766,7 +697,7 @@ int serve(const ServerOptions& options) {
   watcher.join();
   service.log().close();
   std::cerr << "proviso serve: stopped" << std::endl;
-  return code;
+  return 0;
 }
 
 }  // namespace proviso::server

@@ -11,8 +11,8 @@ struct ServerOptions {
   std::string policies;  // the directory
   std::string host = "127.0.0.1";
   int port = 8080;
-  int threads = 16;           // connection workers: each serves one connection at a time
-  int max_queue = 256;        // accepted connections waiting for a worker; beyond: 503
+  int threads = 2;                // event-loop threads, each serving many connections
+  size_t max_connections = 1024;  // served at once; a connection beyond is answered 503
   std::string log;            // decision log file, "" for none
   std::string admin_token;    // "" when the admin endpoints are off
   size_t max_body = 1 << 20;  // one input's bytes

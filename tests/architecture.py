@@ -38,7 +38,7 @@ ALLOWED = {
 }
 # Third-party include prefixes that belong to one part only.
 EXCLUSIVE = {"llvm/": {"compiler/jit"}, "tao/": {"grammar"}, "CLI/": {"tools"},
-             "openssl/": {"compiler/jit", "compiler/diff", "api"}, "z3": {"compiler/diff"}, "httplib": {"server"}}
+             "openssl/": {"compiler/jit", "compiler/diff", "api"}, "z3": {"compiler/diff"}, "boost/": {"server"}}
 
 
 def part_of(path):

@@ -51,7 +51,8 @@ bool read_token(const std::string& path, std::string* token, std::string* error)
 Command add_serve(CLI::App& app) {
   struct Flags {
     std::string policies, listen = "127.0.0.1:8080", log, token_file, engine = "jit";
-    int threads = 0, max_queue = 256, request_timeout = 30;
+    int threads = 0, request_timeout = 30;
+    size_t max_connections = 1024;
     size_t max_body = 1 << 20;
     double watch_interval = 1;
   };
@@ -59,13 +60,12 @@ Command add_serve(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("serve", "Serve every policy under a directory over HTTP (docs/DEPLOY.md)");
   sub->add_option("--policies", f->policies, "Directory of *.policy files (searched recursively)")->required();
   sub->add_option("--listen", f->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks a free one)");
-  sub->add_option(
-         "--threads", f->threads,
-         "Connection workers, each serving one connection at a time (default: max(16, 8 x the CPUs available))")
-      ->check(CLI::Range(1, 512));
-  sub->add_option("--max-queue", f->max_queue,
-                  "Connections that may wait for a worker; beyond, 503 with Retry-After (default 256)")
-      ->check(CLI::Range(0, 512));
+  sub->add_option("--threads", f->threads,
+                  "Event-loop threads, each serving many connections (default: the CPUs available)")
+      ->check(CLI::Range(1, 256));
+  sub->add_option("--max-connections", f->max_connections,
+                  "Connections served at once; one beyond is answered 503 with Retry-After (default 1024)")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20));
   sub->add_option("--log", f->log, "Append a decision-log line (NDJSON) per evaluated input to this file");
   sub->add_option("--admin-token-file", f->token_file,
                   "File whose first line is the bearer token of /v1/admin/*; without it they are off");
@@ -100,9 +100,9 @@ Command add_serve(CLI::App& app) {
             o.engine.limits.max_line_bytes = f->max_body;
             // The CPUs this process may run on (its affinity mask), as `eval --jobs` counts them.
             int cpus = static_cast<int>(std::min<size_t>(available_cpus(), 64));
-            o.threads = f->threads > 0 ? f->threads : std::max(16, 8 * cpus);
+            o.threads = f->threads > 0 ? f->threads : cpus;
             o.policies = f->policies;
-            o.max_queue = f->max_queue;
+            o.max_connections = f->max_connections;
             o.log = f->log;
             o.max_body = f->max_body;
             o.request_timeout = f->request_timeout;

@@ -320,9 +320,8 @@ check("an empty batch gives no lines", status == 200 and data == b"", f"{status}
 # ---- Malformed HTTP ----
 
 
-def raw(payload, timeout=5):
-    s = socket.create_connection(("127.0.0.1", srv.port), timeout=timeout)
-    s.sendall(payload)
+def raw_rest(s):
+    """What the server sends on `s` until it closes it (or 5 s pass), then closes it."""
     got = b""
     try:
         while True:
@@ -336,6 +335,12 @@ def raw(payload, timeout=5):
     return got
 
 
+def raw(payload, timeout=5):
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=timeout)
+    s.sendall(payload)
+    return raw_rest(s)
+
+
 got = raw(b"GARBAGE\r\n\r\n")
 check("a request line that is not HTTP is 400 with a JSON error", got.startswith(b"HTTP/1.1 400") and
       b'"code":"bad_request"' in got, got[:300].decode("latin-1"))
@@ -345,6 +350,38 @@ got = raw(b"POST /v1/policies/bench.triage/evaluate HTTP/1.1\r\nHost: x\r\nConte
           b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n" % (len(lines[0]) + 1) + lines[0].encode() + b"\n\r\nZZ\r\n")
 check("a batch whose chunked body breaks off ends without its last chunk",
       got.startswith(b"HTTP/1.1 200") and not got.endswith(b"0\r\n\r\n"), got[-100:].decode("latin-1"))
+
+head = (b"POST /v1/policies/bench.triage/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Connection: close\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(lines[0]))
+s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+s.sendall(head)
+interim = s.recv(25)
+s.sendall(lines[0].encode())
+got = interim + raw_rest(s)
+check("Expect: 100-continue gets 100 Continue before the body is sent, then the answer",
+      interim == b"HTTP/1.1 100 Continue\r\n\r\n" and b"HTTP/1.1 200 OK" in got and
+      got.endswith(expected[0].encode() + b"\n"), got[:300].decode("latin-1"))
+got = raw(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /readyz HTTP/1.1\r\nHost: x\r\n\r\n"
+          b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+check("pipelined requests are answered in order", got.count(b"HTTP/1.1 200 OK") == 3 and
+      got.index(b'"alive"') < got.index(b'"ready"') < got.rindex(b'"alive"'), got[-300:].decode("latin-1"))
+got = raw(b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+          b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+check("a body no endpoint reads is skipped and the connection goes on", got.count(b"HTTP/1.1 200 OK") == 2, got[-200:])
+got = raw(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n")
+check("headers over 8 KiB are 431", got.startswith(b"HTTP/1.1 431") and b'"code":"headers_too_large"' in got,
+      got[:200].decode("latin-1"))
+batch10 = ("\n".join(lines[:3]) + "\n").encode()
+got = raw(b"POST /v1/policies/bench.triage/evaluate HTTP/1.0\r\nContent-Type: application/x-ndjson\r\n"
+          b"Content-Length: %d\r\n\r\n" % len(batch10) + batch10)
+head_end = got.find(b"\r\n\r\n")
+check("an HTTP/1.0 batch is answered unchunked, ending with the connection",
+      got.startswith(b"HTTP/1.0 200") and b"chunked" not in got[:head_end].lower() and
+      got[head_end + 4:] == ("\n".join(expected[:3]) + "\n").encode(), got[:400].decode("latin-1"))
+status, _, body = srv.json("POST", "/v1/policies/bench.triage/evaluate?decision=cov%65red", lines[0].encode(),
+                           {"Content-Type": "application/json"})
+check("the query is percent-decoded", status == 200 and list(body.get("decisions", {}).keys()) == ["covered"],
+      f"{status} {body}")
 
 # ---- Metrics ----
 
@@ -498,14 +535,14 @@ shutil.rmtree(os.path.join(main_dir, "zz"))
 
 # ---- Overload and timeouts (a second server with one worker) ----
 
-small = Server("small", "--threads", "1", "--max-queue", "0", "--request-timeout", "1", "--watch-interval", "0",
+small = Server("small", "--threads", "1", "--max-connections", "1", "--request-timeout", "1", "--watch-interval", "0",
                policies=main_dir)
-time.sleep(0.3)  # the worker is done with the readiness checks' connections
+time.sleep(0.3)  # the readiness checks' connections are closed
 hold = http.client.HTTPConnection("127.0.0.1", small.port, timeout=10)
-status, _, _ = small.request("GET", "/healthz", conn=hold)  # the one worker now serves this connection
-check("the one worker answers", status == 200, str(status))
+status, _, _ = small.request("GET", "/healthz", conn=hold)  # the one connection allowed, kept open
+check("the one connection allowed is answered", status == 200, str(status))
 status, h, body = small.json("GET", "/healthz")
-check("a connection beyond the queue is answered 503 with Retry-After", status == 503 and
+check("a connection beyond --max-connections is answered 503 with Retry-After", status == 503 and
       h.get("retry-after") == "1" and error_code(body) == "overloaded", f"{status} {h} {body}")
 hold.close()
 time.sleep(0.2)
@@ -515,9 +552,9 @@ start = time.time()
 got = s.recv(1000)
 s.close()
 check("a request that makes no progress for --request-timeout is closed", time.time() - start < 8, got[:100])
-time.sleep(0.3)  # the worker is back waiting for a connection
+time.sleep(0.3)  # the timed-out connection is closed
 status, _, _ = small.json("GET", "/healthz")
-check("the worker serves again after the timeout", status == 200, f"{status} {got!r} {time.time() - start:.2f}s")
+check("the server serves again after the timeout", status == 200, f"{status} {got!r} {time.time() - start:.2f}s")
 check("SIGINT stops a server with exit 0", small.stop(signal.SIGINT) == 0)
 
 taken = subprocess.run([proviso, "serve", "--policies", main_dir, "--listen", f"127.0.0.1:{srv.port}"],
