@@ -3,11 +3,17 @@
 
 namespace proviso::server {
 
-BatchStream::BatchStream(size_t max_line, LineFn line) : max_line_(max_line), line_(std::move(line)) {}
+BatchStream::BatchStream(size_t max_line, LinesFn answer) : max_line_(max_line), answer_(std::move(answer)) {}
 
-bool BatchStream::answer(std::string_view line, bool too_long, std::string* out) {
-  size_t capacity = static_cast<size_t>(pending_.data() + pending_.capacity() - line.data());
-  if (!line_(line_number_, line, capacity, too_long, out)) failed_ = true;
+void BatchStream::add(size_t start, size_t size, bool too_long) {
+  ++line_number_;
+  lines_.push_back(
+      Line{line_number_, std::string_view(pending_).substr(start, size), pending_.capacity() - start, too_long});
+}
+
+bool BatchStream::answer(std::string* out) {
+  if (!lines_.empty() && !answer_(lines_, out)) failed_ = true;
+  lines_.clear();
   return !failed_;
 }
 
@@ -22,26 +28,22 @@ bool BatchStream::feed(const char* data, size_t n, std::string* out) {
       skipping_ = false;
       continue;
     }
-    ++line_number_;
-    if (!answer(std::string_view(pending_).substr(start, nl - start), false, out)) return false;
+    add(start, nl - start, false);
   }
+  // A part line over the limit is answered now, and the rest of it skipped as it comes.
+  bool too_long = !skipping_ && pending_.size() - start > max_line_;
+  if (too_long) add(start, 0, true);
+  if (!answer(out)) return false;
   pending_.erase(0, start);
-  if (!skipping_ && pending_.size() > max_line_) {  // answered now; the rest of it skipped
-    ++line_number_;
-    if (!answer(std::string_view(pending_).substr(0, 0), true, out)) return false;
-    skipping_ = true;
-  }
+  if (too_long) skipping_ = true;
   if (skipping_) pending_.clear();
   return true;
 }
 
 bool BatchStream::finish(bool body_complete, std::string* out) {
   if (!body_complete || failed_) return false;
-  if (!skipping_ && !pending_.empty()) {  // a last line without a newline
-    ++line_number_;
-    if (!answer(pending_, false, out)) return false;
-  }
-  return true;
+  if (!skipping_ && !pending_.empty()) add(0, pending_.size(), false);  // a last line without a newline
+  return answer(out);
 }
 
 }  // namespace proviso::server

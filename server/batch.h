@@ -1,26 +1,32 @@
 // An NDJSON batch of `proviso serve`, evaluated while it streams in (POST .../evaluate with
-// application/x-ndjson): the body is split into lines as it arrives, each complete line is
-// evaluated, and the answers go to the caller's buffer in order, which the transport sends
-// after each read. Memory stays within one read plus the longest line, whatever the body's
-// size. A line longer than the limit is answered with an error in its place and the rest of it
-// is skipped, as `proviso eval` does.
+// application/x-ndjson): the body is split into lines as it arrives, the complete lines of each
+// read are handed over together (to be evaluated, on more than one thread if it pays), and
+// their answers go to the caller's buffer in order, which the transport sends after each read.
+// Memory stays within one read plus the longest line, whatever the body's size. A line longer
+// than the limit is handed over as too long, in its place, and the rest of it is skipped, as
+// `proviso eval` does.
 #pragma once
 #include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace proviso::server {
 
 class BatchStream {
  public:
-  // Evaluates one line, appending its answer and a newline to `out`; `capacity` bytes from
-  // line.data() are readable (at least line.size() + kPadding). `too_long`: the line was longer
-  // than the limit, and `line` is empty. False stops the batch.
-  using LineFn =
-      std::function<bool(size_t line_number, std::string_view line, size_t capacity, bool too_long, std::string* out)>;
+  struct Line {
+    size_t number;          // from 1, counting every line, blank or too long
+    std::string_view text;  // without its newline; empty when too long
+    size_t capacity;        // bytes readable from text.data(): at least text.size() + kPadding
+    bool too_long;          // longer than the limit
+  };
+  // Answers `lines`, in order, appending each answer and a newline to `out`. False stops the
+  // batch. The lines' text is valid during the call only.
+  using LinesFn = std::function<bool(const std::vector<Line>& lines, std::string* out)>;
 
-  BatchStream(size_t max_line, LineFn line);
+  BatchStream(size_t max_line, LinesFn answer);
 
   // Bytes of the body; answers go to `out`. False when the batch has stopped: read no more.
   bool feed(const char* data, size_t n, std::string* out);
@@ -30,13 +36,15 @@ class BatchStream {
   static constexpr size_t kPadding = 64;  // the JSON parser's, after each line
 
  private:
-  bool answer(std::string_view line, bool too_long, std::string* out);
+  bool answer(std::string* out);
+  void add(size_t start, size_t size, bool too_long);
 
   size_t max_line_;
-  LineFn line_;
-  std::string pending_;     // the line not yet complete
-  size_t line_number_ = 0;  // of the last line begun
-  bool skipping_ = false;   // inside a line answered as too long
+  LinesFn answer_;
+  std::string pending_;      // the lines not yet complete
+  std::vector<Line> lines_;  // those of the current read
+  size_t line_number_ = 0;   // of the last line begun
+  bool skipping_ = false;    // inside a line answered as too long
   bool failed_ = false;
 };
 

@@ -22,18 +22,22 @@ bool DecisionLog::open(const std::string& path, std::string* error) {
 }
 
 bool DecisionLog::write(std::string_view line) {
-  if (fd_ < 0) return false;
   std::string buffer;
   buffer.reserve(line.size() + 1);
   buffer.append(line);
   buffer.push_back('\n');
+  return write_lines(buffer);
+}
+
+bool DecisionLog::write_lines(std::string_view lines) {
+  if (fd_ < 0) return false;
   // One write: O_APPEND places it whole at the end. A short write (a full disk) is an error;
   // what was written of it stays, and a reader sees a line without its newline.
   ssize_t n;
   do {
-    n = ::write(fd_, buffer.data(), buffer.size());
+    n = ::write(fd_, lines.data(), lines.size());
   } while (n < 0 && errno == EINTR);
-  if (n != static_cast<ssize_t>(buffer.size())) return false;
+  if (n != static_cast<ssize_t>(lines.size())) return false;
   dirty_.store(true, std::memory_order_relaxed);
   return true;
 }

@@ -24,6 +24,9 @@ class DecisionLog {
   bool enabled() const { return fd_ >= 0; }
   // Appends `line` and a newline. False when it could not be written whole.
   bool write(std::string_view line);
+  // Appends `lines`, whole lines each ending with a newline, with one write(2), so that they
+  // stay together. False when they could not be written whole.
+  bool write_lines(std::string_view lines);
   // Syncs and closes; later writes fail.
   void close();
 

@@ -2,15 +2,13 @@
 // metrics, the decision log), reloads on SIGHUP, on POST /v1/admin/reload and on file changes,
 // and the drain on SIGTERM. HTTP itself is server/http.h.
 //
-// Threads: a few event-loop threads (--threads) serve every connection; an evaluation runs on
-// the thread that read its request, with a Session of that thread (sessions are not
-// thread-safe; see SessionCache). A batch has a Session of its own, as its steps may run on
-// different threads one after the other.
+// Threads: a few event-loop threads (--threads) serve the connections, each connection on one
+// of them; an evaluation runs on its connection's thread, with a Session of that thread
+// (sessions are not thread-safe; see SessionCache). A batch has a Session of its own, which
+// it keeps for as long as it streams.
 #include "server/server.h"
 
 #include <pthread.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -18,7 +16,6 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <iostream>
 #include <random>
@@ -42,8 +39,8 @@ using Clock = std::chrono::steady_clock;
 
 // ---- Sessions ----
 
-// The sessions of one worker thread, by policy version and options: making a session costs
-// more than evaluating a small input, so a worker keeps its few most recent ones.
+// The sessions of one event-loop thread, by policy version and options: making a session costs
+// more than evaluating a small input, so a thread keeps its few most recent ones.
 class SessionCache {
  public:
   Session* get(const Served& served, const std::string& key, const EvalOptions& options, std::string* error) {
@@ -204,6 +201,9 @@ class Service : public http::Handler {
   bool options_from_query(const http::Request& req, http::Response& res, EvalOptions* options, std::string* key);
   bool write_log(const std::string& request_id, const Served& served, const Session& session, std::string_view input,
                  const Evaluation& e, size_t line);
+  // Appends the decision-log line of one evaluation, without its newline, to `to`.
+  void log_line(std::string* to, const std::string& request_id, const Served& served, const Session& session,
+                std::string_view input, const Evaluation& e, size_t line) const;
 
   ServerOptions options_;
   Registry registry_;
@@ -327,7 +327,16 @@ bool Service::write_log(const std::string& request_id, const Served& served, con
                         std::string_view input, const Evaluation& e, size_t line) {
   if (!log_.enabled()) return true;
   std::string out;
-  out.reserve(input.size() + e.json.size() + 512);
+  log_line(&out, request_id, served, session, input, e, line);
+  if (log_.write(out)) return true;
+  metrics_.log_error();
+  return false;
+}
+
+void Service::log_line(std::string* to, const std::string& request_id, const Served& served, const Session& session,
+                       std::string_view input, const Evaluation& e, size_t line) const {
+  std::string& out = *to;
+  out.reserve(out.size() + input.size() + e.json.size() + 512);
   out += "{\"time\":\"" + utc_now() + "\",\"request_id\":" + Json(request_id).dump() +
          ",\"policy\":" + Json(served.name).dump() + ",\"hash\":\"" + served.hash + "\",\"versions\":" + versions_ +
          ",\"decisions\":" + Json(session.decisions()).dump() + ",";
@@ -336,9 +345,6 @@ bool Service::write_log(const std::string& request_id, const Served& served, con
   out += ",\"output\":";
   out += e.json;
   out += "}";
-  if (log_.write(out)) return true;
-  metrics_.log_error();
-  return false;
 }
 
 // One input, read whole (up to --max-body) and answered when it is all there.
@@ -387,14 +393,18 @@ class Service::JsonBody : public http::BodyReader {
 // read, so what goes wrong with a line (too long, not JSON) is that line's error line, as in
 // `proviso eval`; a body that breaks off, a decision that cannot be logged, or a client that
 // goes away ends the response without its last chunk, which the client sees as a failure.
+// The decision-log lines of one read's lines are written together, with one write, before the
+// answers they log are given.
+//
+// A batch is evaluated on its connection's thread. Cutting each read's lines into parts for
+// other threads was measured slower here (bench/README.md, "`proviso serve` under load").
 class Service::BatchBody : public http::BodyReader {
  public:
   BatchBody(Service& service, std::shared_ptr<const Served> served, Session session, std::string request_id)
       : service_(service), served_(std::move(served)), session_(std::move(session)), request_id_(std::move(request_id)),
-        stream_(session_.max_line_bytes(),
-                [this](size_t number, std::string_view text, size_t capacity, bool too_long, std::string* out) {
-                  return line(number, text, capacity, too_long, out);
-                }) {}
+        max_line_(session_.max_line_bytes()),
+        stream_(max_line_,
+                [this](const std::vector<BatchStream::Line>& lines, std::string* out) { return answer(lines, out); }) {}
 
   bool feed(const char* data, size_t n, std::string* out) override { return stream_.feed(data, n, out); }
 
@@ -406,25 +416,40 @@ class Service::BatchBody : public http::BodyReader {
   }
 
  private:
-  bool line(size_t number, std::string_view text, size_t capacity, bool too_long, std::string* out) {
-    if (!too_long && text.find_first_not_of(" \t\r") == std::string_view::npos) return true;  // blank
-    const size_t max_line = session_.max_line_bytes();
-    Evaluation e = too_long || text.size() > max_line
+  bool answer(const std::vector<BatchStream::Line>& lines, std::string* out) {
+    answers_.clear();
+    log_.clear();
+    for (const BatchStream::Line& line : lines) evaluate(line);
+    if (!log_.empty() && !service_.log_.write_lines(log_)) {
+      service_.metrics_.log_error();
+      return false;
+    }
+    *out += answers_;
+    return true;
+  }
+
+  void evaluate(const BatchStream::Line& line) {
+    if (!line.too_long && line.text.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank
+    Evaluation e = line.too_long || line.text.size() > max_line_
                        ? session_.input_error("", fmt::format("line {} is longer than the limit of {} bytes "
                                                               "(--max-body)",
-                                                              number, max_line))
-                       : session_.evaluate_json_padded(text, capacity);
+                                                              line.number, max_line_))
+                       : session_.evaluate_json_padded(line.text, line.capacity);
     ++counts_[outcome_of(e)];
-    if (!service_.write_log(request_id_, *served_, session_, text, e, number)) return false;
-    *out += e.json;
-    *out += '\n';
-    return true;
+    if (service_.log_.enabled()) {
+      service_.log_line(&log_, request_id_, *served_, session_, line.text, e, line.number);
+      log_ += '\n';
+    }
+    answers_ += e.json;
+    answers_ += '\n';
   }
 
   Service& service_;
   std::shared_ptr<const Served> served_;
   Session session_;
   std::string request_id_;
+  size_t max_line_;
+  std::string answers_, log_;         // of the read being answered
   std::array<uint64_t, 3> counts_{};  // by Metrics::Outcome
   BatchStream stream_;
 };
@@ -475,7 +500,7 @@ void Service::evaluate(const http::Request& req, http::Response& res, const std:
 void Service::answer_one(http::Response& res, const Served& served, const std::string& key, const EvalOptions& options,
                          std::string& body) {
   std::string error;
-  // This thread's session: the body may have been read on another thread than the head.
+  // This thread's session (the head was checked with it, so it is made already).
   Session* session = t_sessions.get(served, key, options, &error);
   if (!session) {
     send_error(res, 400, "unknown_decision", error);

@@ -11,13 +11,13 @@ struct ServerOptions {
   std::string policies;  // the directory
   std::string host = "127.0.0.1";
   int port = 8080;
-  int threads = 2;                // event-loop threads, each serving many connections
+  int threads = 4;                // event-loop threads, each serving many connections
   size_t max_connections = 1024;  // served at once; a connection beyond is answered 503
-  std::string log;            // decision log file, "" for none
-  std::string admin_token;    // "" when the admin endpoints are off
-  size_t max_body = 1 << 20;  // one input's bytes
-  int request_timeout = 30;   // seconds a read or write may make no progress
-  double watch_interval = 1;  // seconds between polls of the directory; 0: no polling
+  std::string log;                // decision log file, "" for none
+  std::string admin_token;        // "" when the admin endpoints are off
+  size_t max_body = 1 << 20;      // one input's bytes
+  int request_timeout = 30;       // seconds a read or write may make no progress
+  double watch_interval = 1;      // seconds between polls of the directory; 0: no polling
   EngineOptions engine;
 };
 

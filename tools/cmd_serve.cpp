@@ -61,7 +61,7 @@ Command add_serve(CLI::App& app) {
   sub->add_option("--policies", f->policies, "Directory of *.policy files (searched recursively)")->required();
   sub->add_option("--listen", f->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks a free one)");
   sub->add_option("--threads", f->threads,
-                  "Event-loop threads, each serving many connections (default: the CPUs available)")
+                  "Event-loop threads, each serving many connections (default: twice the CPUs available)")
       ->check(CLI::Range(1, 256));
   sub->add_option("--max-connections", f->max_connections,
                   "Connections served at once; one beyond is answered 503 with Retry-After (default 1024)")
@@ -100,7 +100,8 @@ Command add_serve(CLI::App& app) {
             o.engine.limits.max_line_bytes = f->max_body;
             // The CPUs this process may run on (its affinity mask), as `eval --jobs` counts them.
             int cpus = static_cast<int>(std::min<size_t>(available_cpus(), 64));
-            o.threads = f->threads > 0 ? f->threads : cpus;
+            // Two event loops per CPU: a loop the scheduler pauses holds up fewer connections.
+            o.threads = f->threads > 0 ? f->threads : 2 * cpus;
             o.policies = f->policies;
             o.max_connections = f->max_connections;
             o.log = f->log;

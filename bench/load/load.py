@@ -7,7 +7,7 @@
    fields, an unknown policy, a wrong content type, a bad query parameter). Half the duration
    on triage, half on Qlik OEM, after a warm-up; requests/s, p50/p99 latency, answers by kind,
    wrk's socket errors, and the server's resident memory (VmRSS) after the warm-up and at the
-   end, per million requests.
+   end, per million requests; then triage again with 4 to 512 connections.
 3. Batches: the generated files of bench/e2e.py (1,000,000 triage and 200,000 Qlik OEM records)
    POSTed as application/x-ndjson by a client of this script that streams the body while it
    reads the answer, then checks the answer line by line against `proviso eval`'s output
@@ -17,7 +17,7 @@
    error, a batch line lost or out of order, or a server that does not stop cleanly.
 
 Usage: /usr/bin/python3 bench/load/load.py [--build DIR] [--duration SECONDS] [--connections N]
-                                           [--batch-runs N] [--out FILE]
+                                           [--batch-runs N] [--threads N] [--out FILE]
 """
 import argparse
 import datetime
@@ -148,6 +148,7 @@ def main():
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--wrk-threads", type=int, default=2)
     ap.add_argument("--batch-runs", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=0, help="the server's --threads (default: its own, twice the CPUs)")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "load-report.md"))
     a = ap.parse_args()
     proviso = os.path.join(a.build, "bin", "proviso")
@@ -163,9 +164,9 @@ def main():
     os.makedirs(policies)
     for _, _, policy_path, _ in WORKLOADS:
         shutil.copy(policy_path, policies)
-    threads = max(16, max(a.connections, 32) + 4)  # the sweep below goes to 32 connections
     err_path = os.path.join(work, "serve.stderr")
     err = open(err_path, "w")
+    threads = a.threads or 2 * len(os.sched_getaffinity(0))  # the server's default: two event loops per CPU
     server = subprocess.Popen([proviso, "serve", "--policies", policies, "--listen", "127.0.0.1:0", "--threads",
                                str(threads)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     SERVER.append(server)
@@ -184,7 +185,7 @@ def main():
         except OSError:
             pass
         time.sleep(0.1)
-    print("load: proviso serve on port %d, %d workers; wrk %d threads, %d connections" %
+    print("load: proviso serve on port %d, %d event-loop threads; wrk %d threads, %d connections" %
           (port, threads, a.wrk_threads, a.connections), flush=True)
 
     # Warm-up, then the timed phases.
@@ -205,7 +206,7 @@ def main():
 
     # How throughput and latency move with the number of connections (triage, 5 s each).
     sweep = []
-    for connections in (4, 8, 16, 32):
+    for connections in (4, 8, 16, 32, 128, 512):
         r = wrk(port, WORKLOADS[0][1], WORKLOADS[0][3], 5, connections, a.wrk_threads)
         r["connections"] = connections
         sweep.append(r)
@@ -268,7 +269,7 @@ def main():
         "# `proviso serve` under load (`make load`)",
         "",
         "%s, commit %s, %d CPUs; wrk (%d threads, %d connections) and the server on the same machine; "
-        "%d workers; %d s of single requests in all, after a 5 s warm-up per policy." % (
+        "the server with %d event-loop threads; %d s of single requests in all, after a 5 s warm-up per policy." % (
             now, commit, os.cpu_count(), a.wrk_threads, a.connections, threads, a.duration),
         "",
         "Single requests (one input per POST, every tenth malformed):",

@@ -19,17 +19,22 @@ struct Seen {
 
 struct Recorder {
   std::vector<Seen> lines;
+  size_t calls = 0;
   bool padded = true;  // every line had the parser's padding readable after it
-  size_t stop_at = 0;  // answer false at this line number (0: never)
+  size_t stop_at = 0;  // answer false for the read holding this line number (0: never)
 
   BatchStream stream(size_t max_line) {
-    return BatchStream(max_line,
-                       [this](size_t n, std::string_view text, size_t capacity, bool too_long, std::string* out) {
-                         padded = padded && capacity >= text.size() + BatchStream::kPadding;
-                         lines.push_back({n, std::string(text), too_long});
-                         *out += std::to_string(n) + "\n";
-                         return n != stop_at;
-                       });
+    return BatchStream(max_line, [this](const std::vector<BatchStream::Line>& got, std::string* out) {
+      ++calls;
+      bool go_on = true;
+      for (const BatchStream::Line& l : got) {
+        padded = padded && l.capacity >= l.text.size() + BatchStream::kPadding;
+        lines.push_back({l.number, std::string(l.text), l.too_long});
+        *out += std::to_string(l.number) + "\n";
+        go_on = go_on && l.number != stop_at;
+      }
+      return go_on;
+    });
   }
 };
 
@@ -48,6 +53,7 @@ TEST_CASE("a batch's lines are found whatever the reads cut", "[batch]") {
     for (size_t at = 0; at < body.size(); at += cut) REQUIRE(feed(s, body.substr(at, cut), &out));
     REQUIRE(s.finish(true, &out));
     REQUIRE(r.lines.size() == 4);
+    if (cut == body.size()) CHECK(r.calls == 2);  // three complete lines at once, then the last
     CHECK(r.lines[0].text == "{\"a\":1}");
     CHECK(r.lines[1].text.empty());  // a blank line is a line: the caller skips it
     CHECK(r.lines[2].text == "{\"b\":22}\r");
@@ -63,6 +69,7 @@ TEST_CASE("a line over the limit is answered once, in its place, and skipped", "
   BatchStream s = r.stream(4);
   std::string out;
   REQUIRE(feed(s, "ok\n123", &out));
+  CHECK(r.calls == 1);
   REQUIRE(feed(s, "45678", &out));  // over the limit now: answered before its end arrives
   REQUIRE(feed(s, "9012\nfine\n", &out));
   REQUIRE(feed(s, "toolong", &out));
@@ -81,10 +88,11 @@ TEST_CASE("a line's answer of false stops the batch", "[batch]") {
   BatchStream s = r.stream(64);
   std::string out;
   CHECK_FALSE(feed(s, "a\nb\nc\n", &out));
-  CHECK(r.lines.size() == 2);  // c is not evaluated
+  CHECK(r.lines.size() == 3);  // handed over together
   CHECK_FALSE(feed(s, "d\n", &out));
   CHECK_FALSE(s.finish(true, &out));
-  CHECK(r.lines.size() == 2);
+  CHECK(r.lines.size() == 3);  // nothing after the stop
+  CHECK(r.calls == 1);
 }
 
 TEST_CASE("a body that breaks off does not finish the batch", "[batch]") {
