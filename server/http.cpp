@@ -26,6 +26,8 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+// A request's parser: the head, then the body taken piece by piece into a buffer of ours.
+using Parser = bhttp::request_parser<bhttp::buffer_body>;
 constexpr size_t kBodyRead = 64 * 1024;       // a batch's body bytes taken from the parser at a time
 constexpr size_t kSmallBodyRead = 16 * 1024;  // any other body's
 constexpr size_t kMaxOverflow = 64;           // connections being refused 503 at once; beyond, closed
@@ -140,11 +142,12 @@ struct Server::Impl {
   net::awaitable<void> refuse_overloaded(std::shared_ptr<Connection> c);
   // One request on `c`; false when the connection is to close.
   net::awaitable<bool> one_request(Connection& c, bool first);
-  net::awaitable<bool> read_body(Connection& c, bhttp::request_parser<bhttp::buffer_body>& parser, BodyReader& reader,
-                                 bool streamed, bool chunked, bool* stopped);
-  net::awaitable<bool> stream_response(Connection& c, bhttp::request_parser<bhttp::buffer_body>& parser,
-                                       const Request& req, Response& res, bool can_write, bool* keep);
-  net::awaitable<bool> skip_body(Connection& c, bhttp::request_parser<bhttp::buffer_body>& parser);
+  net::awaitable<bool> read_body(Connection& c, Parser& parser, BodyReader& reader, bool streamed, bool chunked,
+                                 bool* stopped);
+  net::awaitable<bool> stream_response(Connection& c, Parser& parser, const Request& req, Response& res, bool can_write,
+                                       bool* keep);
+  net::awaitable<bool> skip_body(Connection& c, Parser& parser);
+  net::awaitable<size_t> body_piece(Connection& c, Parser& parser, bool* failed);
   net::awaitable<bool> write_whole(Connection& c, Response& res, unsigned version, bool keep);
   net::awaitable<bool> write_bytes(Connection& c, const std::string& bytes, bool chunked);
   void close(Connection& c);
@@ -156,9 +159,9 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   net::thread_pool blocking{1};
   std::atomic<bool> stopping{false};
-  std::atomic<size_t> connections{0};
   std::atomic<size_t> overflow{0};
   std::mutex live_mu;
+  // The connections being served (at most max_connections), for stop() to close the idle ones.
   std::unordered_map<Connection*, std::weak_ptr<Connection>> live;
 };
 
@@ -183,21 +186,20 @@ net::awaitable<void> Server::Impl::accept_loop() {
     socket.set_option(tcp::no_delay(true), ignored);
     auto c = std::make_shared<Connection>(std::move(socket));
     auto executor = c->stream.get_executor();
-    if (connections.load() >= limits.max_connections) {
-      if (overflow.load() >= kMaxOverflow) {
-        close(*c);
-        continue;
-      }
-      ++overflow;
-      net::co_spawn(executor, refuse_overloaded(std::move(c)), net::detached);
-      continue;
-    }
-    ++connections;
+    bool room = false;
     {
       std::lock_guard lock(live_mu);
-      live.emplace(c.get(), c);
+      room = live.size() < limits.max_connections;
+      if (room) live.emplace(c.get(), c);
     }
-    net::co_spawn(executor, serve(std::move(c)), net::detached);
+    if (room) {
+      net::co_spawn(executor, serve(std::move(c)), net::detached);
+    } else if (overflow.load() < kMaxOverflow) {
+      ++overflow;
+      net::co_spawn(executor, refuse_overloaded(std::move(c)), net::detached);
+    } else {
+      close(*c);
+    }
   }
 }
 
@@ -228,15 +230,12 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> c) {
     first = false;
   }
   close(*c);
-  {
-    std::lock_guard lock(live_mu);
-    live.erase(c.get());
-  }
-  --connections;
+  std::lock_guard lock(live_mu);
+  live.erase(c.get());
 }
 
 net::awaitable<bool> Server::Impl::one_request(Connection& c, bool first) {
-  bhttp::request_parser<bhttp::buffer_body> parser;
+  Parser parser;
   parser.header_limit(limits.max_header);
   parser.body_limit(boost::none);  // the handlers apply their own limits
   c.stream.expires_after(first ? limits.timeout : limits.keep_alive);
@@ -312,8 +311,8 @@ net::awaitable<bool> Server::Impl::one_request(Connection& c, bool first) {
 // A streamed response: its head (200, chunked under HTTP/1.1), then the reader's bytes as the
 // body is read, then its last chunk when the body was read whole and the reader agrees. True
 // when all of it was written; `keep` is cleared when the connection cannot go on.
-net::awaitable<bool> Server::Impl::stream_response(Connection& c, bhttp::request_parser<bhttp::buffer_body>& parser,
-                                                   const Request& req, Response& res, bool can_write, bool* keep) {
+net::awaitable<bool> Server::Impl::stream_response(Connection& c, Parser& parser, const Request& req, Response& res,
+                                                   bool can_write, bool* keep) {
   bool chunked = req.version >= 11;
   if (!chunked) *keep = false;  // HTTP/1.0: the body ends when the connection does
   bool ok = can_write;
@@ -346,8 +345,8 @@ net::awaitable<bool> Server::Impl::stream_response(Connection& c, bhttp::request
 
 // Reads the body into `reader` (and writes its streamed bytes). True when the body was read to
 // its end; `stopped` when the reader wanted no more.
-net::awaitable<bool> Server::Impl::read_body(Connection& c, bhttp::request_parser<bhttp::buffer_body>& parser,
-                                             BodyReader& reader, bool streamed, bool chunked, bool* stopped) {
+net::awaitable<bool> Server::Impl::read_body(Connection& c, Parser& parser, BodyReader& reader, bool streamed,
+                                             bool chunked, bool* stopped) {
   if (streamed) {
     // Beast reads at most what the buffer has room for: a batch gets room for large reads,
     // not the 512 bytes a head leaves.
@@ -358,12 +357,8 @@ net::awaitable<bool> Server::Impl::read_body(Connection& c, bhttp::request_parse
   }
   std::string out;
   while (!parser.is_done()) {
-    auto& body = parser.get().body();
-    body.data = c.body.data();
-    body.size = c.body.size();
-    c.stream.expires_after(limits.timeout);
-    auto [ec, n] = co_await bhttp::async_read_some(c.stream, c.buffer, parser, kTuple);
-    size_t got = c.body.size() - parser.get().body().size;
+    bool failed = false;
+    size_t got = co_await body_piece(c, parser, &failed);
     if (got > 0 && !reader.feed(c.body.data(), got, &out)) {
       *stopped = true;
       if (streamed) co_await write_bytes(c, out, chunked);
@@ -373,25 +368,33 @@ net::awaitable<bool> Server::Impl::read_body(Connection& c, bhttp::request_parse
       if (!co_await write_bytes(c, out, chunked)) co_return false;
       out.clear();
     }
-    if (ec && ec != bhttp::error::need_buffer) co_return false;
+    if (failed) co_return false;
   }
   co_return true;
 }
 
 // Reads and drops a body no handler wanted, up to the limit. False: it is larger, or broken.
-net::awaitable<bool> Server::Impl::skip_body(Connection& c, bhttp::request_parser<bhttp::buffer_body>& parser) {
+net::awaitable<bool> Server::Impl::skip_body(Connection& c, Parser& parser) {
   if (c.body.size() < kSmallBodyRead) c.body.resize(kSmallBodyRead);
   size_t total = 0;
   while (!parser.is_done()) {
-    auto& body = parser.get().body();
-    body.data = c.body.data();
-    body.size = c.body.size();
-    c.stream.expires_after(limits.timeout);
-    auto [ec, n] = co_await bhttp::async_read_some(c.stream, c.buffer, parser, kTuple);
-    total += c.body.size() - parser.get().body().size;
-    if ((ec && ec != bhttp::error::need_buffer) || total > limits.max_ignored_body) co_return false;
+    bool failed = false;
+    total += co_await body_piece(c, parser, &failed);
+    if (failed || total > limits.max_ignored_body) co_return false;
   }
   co_return true;
+}
+
+// Reads what has arrived of the body, at most c.body's size, into c.body; returns how many
+// bytes. `failed`: the body broke off, is malformed, or made no progress for the timeout.
+net::awaitable<size_t> Server::Impl::body_piece(Connection& c, Parser& parser, bool* failed) {
+  auto& body = parser.get().body();
+  body.data = c.body.data();
+  body.size = c.body.size();
+  c.stream.expires_after(limits.timeout);
+  auto [ec, n] = co_await bhttp::async_read_some(c.stream, c.buffer, parser, kTuple);
+  *failed = ec && ec != bhttp::error::need_buffer;  // need_buffer: c.body is full
+  co_return c.body.size() - parser.get().body().size;
 }
 
 net::awaitable<bool> Server::Impl::write_bytes(Connection& c, const std::string& bytes, bool chunked) {

@@ -3,10 +3,10 @@
 // knows nothing of policies: the service (server.cpp) is given each request's head and either
 // answers it at once or reads its body through a BodyReader, whole or streamed.
 //
-// Threads: `threads` threads run one event loop. A connection is a coroutine on a strand of its
-// own, so its steps never run at the same time, though one step may run on a different thread
-// than the one before. Handlers run on those threads and must not block; work that may
-// (a reload that compiles policies) goes in Response::blocking, which runs on a thread of its
+// Threads: each of `threads` threads runs an event loop of its own, and each connection (a
+// coroutine) stays on the loop that accepted it, in turn, so all of a connection's steps run on
+// one thread, one after the other. Handlers run on those threads and must not block; work that
+// may (a reload that compiles policies) goes in Response::blocking, which runs on a thread of its
 // own.
 #pragma once
 #include <chrono>

@@ -636,9 +636,9 @@ void Service::refuse(http::Refusal why, http::Response& res) {
     res.endpoint = "overload";
     res.set_header("X-Request-Id", random_id());
     res.set_header("Retry-After", "1");
-    send_error(
-        res, 503, "overloaded",
-        fmt::format("the server is busy (it serves {} connections at once): retry later", options_.max_connections));
+    send_error(res, 503, "overloaded",
+               fmt::format("the server is busy (it is serving its limit of --max-connections {}): retry later",
+                           options_.max_connections));
     metrics_.rejected("overload");
     metrics_.request(res.endpoint, res.status, 0);
     return;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <proviso/proviso.hpp>
 
 using namespace proviso;
@@ -188,4 +189,18 @@ TEST_CASE("api: one policy, many threads, each with its session") {
     });
   for (auto& th : threads) th.join();
   for (int m : mismatches) CHECK(m == 0);
+}
+
+TEST_CASE("api: a policy's input schema is the JSON Schema of `proviso schema`") {
+  auto compiled = Engine(no_cache(EngineKind::Interpreter)).compile_text(kSmall, "small.policy");
+  REQUIRE(compiled.ok());
+  nlohmann::json schema = nlohmann::json::parse(compiled.value().input_schema());
+  CHECK(schema["$schema"] == "https://json-schema.org/draft/2020-12/schema");
+  CHECK(schema["title"] == "Input of t.small");
+  CHECK(schema["required"] == nlohmann::json::array({"x"}));
+  CHECK(schema["properties"]["x"]["$ref"] == "#/$defs/x");
+  CHECK(schema["additionalProperties"] == false);
+  CHECK(schema["$defs"]["x"]["properties"]["a"] ==
+        nlohmann::json({{"type", "integer"}, {"minimum", 1}, {"maximum", 10}}));
+  CHECK(schema["$defs"]["x"]["required"] == nlohmann::json::array({"a"}));
 }

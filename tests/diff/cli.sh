@@ -122,6 +122,11 @@ printf '{"contract": {}}\n' > "$W/bad.ndjson"
 run 1 "$PAIR/old.policy" "$PAIR/new.policy" --cases "$W/bad.ndjson"
 grep -q "bad.ndjson:1: contract" "$W/err" || fail "bad record: $(cat "$W/err")"
 run 1 "$PAIR/old.policy" "$PAIR/new.policy" --cases "$W/nosuch.ndjson"
+# A decision log of other policies only: nothing to replay, said with the policy's name.
+printf '%s\n' '{"policy": "bench.triage", "input": {"case": {}}, "output": {"decisions": {}}}' > "$W/others.ndjson"
+run 1 "$PAIR/old.policy" "$PAIR/new.policy" --cases "$W/others.ndjson"
+grep -q "others.ndjson holds no input of policy \`qlik.oem_maintenance\`" "$W/err" ||
+  fail "a log of other policies: $(cat "$W/err")"
 
 # --git: a repository with a modified, an added, a removed and a renamed policy.
 G="$W/repo"

@@ -555,6 +555,19 @@ check("a request that makes no progress for --request-timeout is closed", time.t
 time.sleep(0.3)  # the timed-out connection is closed
 status, _, _ = small.json("GET", "/healthz")
 check("the server serves again after the timeout", status == 200, f"{status} {got!r} {time.time() - start:.2f}s")
+# One event loop, so one thread's sessions: ten decision sets (over the 8 a thread keeps) and
+# the first ones again, each answer exactly eval's decisions for that set.
+full = json.loads(expected[0])["decisions"]
+time.sleep(0.3)  # the last connection is closed: the one allowed is free
+keep = http.client.HTTPConnection("127.0.0.1", small.port, timeout=10)
+asked = [(d, e) for e in ("false", "true") for d in sorted(full)]
+for d, e in asked + asked[:3]:
+    status, _, data = small.request("POST", f"/v1/policies/bench.triage/evaluate?decision={d}&explain={e}",
+                                    lines[0].encode(), {"Content-Type": "application/json"}, conn=keep)
+    got = json.loads(data) if status == 200 else {}
+    check(f"decision={d}&explain={e} gives that decision alone, as eval does, after other sessions were made",
+          got.get("decisions") == {d: full[d]} and ("explain" in got) == (e == "true"), f"{status} {data[:200]}")
+keep.close()
 check("SIGINT stops a server with exit 0", small.stop(signal.SIGINT) == 0)
 
 taken = subprocess.run([proviso, "serve", "--policies", main_dir, "--listen", f"127.0.0.1:{srv.port}"],
@@ -590,16 +603,23 @@ def slow_batch():
     result["lines"] = r.read().decode().splitlines()
 
 
+idle = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+status, _, _ = srv.request("GET", "/healthz", conn=idle)  # kept alive, then left idle
 t = threading.Thread(target=slow_batch)
 t.start()
 time.sleep(0.35)
+stopped_at = time.time()
 srv.proc.send_signal(signal.SIGTERM)
 t.join(timeout=60)
 code = srv.proc.wait(timeout=60)
+stop_seconds = time.time() - stopped_at
 srv.pump.join(timeout=5)
+check("SIGTERM closes an idle kept-alive connection at once (not after its 5 s keep-alive)",
+      status == 200 and idle.sock.recv(100) == b"" and stop_seconds < 3, f"{status} {stop_seconds:.2f}s")
+idle.close()
 check("SIGTERM lets the batch in flight finish", result.get("status") == 200 and len(result.get("lines", [])) == n_lines,
       f"{result.get('status')} {len(result.get('lines', []))} lines")
-check("the server exits 0 after draining", code == 0, str(code))
+check("the server exits 0 after draining", code == 0, f"{code} after {stop_seconds:.2f} s")
 check("it says it drains and stops", "finishing the requests in flight" in srv.stderr() and
       "proviso serve: stopped" in srv.stderr(), srv.stderr()[-300:])
 try:
@@ -642,7 +662,9 @@ for args, code, message in [
         (["--policies", os.path.join(work, "nowhere")], 1, "cannot read the policy directory"),
         (["--policies", main_dir, "--listen", "nope"], 2, "--listen: expected HOST:PORT, not `nope`"),
         (["--policies", main_dir, "--listen", "127.0.0.1:70000"], 2, "the port must be a number from 0 to 65535"),
-        (["--policies", main_dir, "--admin-token-file", os.path.join(work, "short")], 1, "at least 16 characters")]:
+        (["--policies", main_dir, "--admin-token-file", os.path.join(work, "short")], 1, "at least 16 characters"),
+        (["--policies", main_dir, "--max-connections", "0"], 2, "--max-connections"),
+        (["--policies", main_dir, "--threads", "0"], 2, "--threads")]:
     with open(os.path.join(work, "short"), "w") as f:
         f.write("abc\n")
     out = subprocess.run([proviso, "serve", *args], capture_output=True, text=True, timeout=60)
