@@ -28,7 +28,6 @@ namespace {
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 // A request's parser: the head, then the body taken piece by piece into a buffer of ours.
 using Parser = bhttp::request_parser<bhttp::buffer_body>;
-constexpr size_t kBodyRead = 64 * 1024;       // a batch's body bytes taken from the parser at a time
 constexpr size_t kSmallBodyRead = 16 * 1024;  // any other body's
 constexpr size_t kMaxOverflow = 64;           // connections being refused 503 at once; beyond, closed
 
@@ -350,8 +349,8 @@ net::awaitable<bool> Server::Impl::read_body(Connection& c, Parser& parser, Body
   if (streamed) {
     // Beast reads at most what the buffer has room for: a batch gets room for large reads,
     // not the 512 bytes a head leaves.
-    c.body.resize(kBodyRead);
-    c.buffer.reserve(kBodyRead);
+    c.body.resize(kStreamRead);
+    c.buffer.reserve(kStreamRead);
   } else if (c.body.size() < kSmallBodyRead) {
     c.body.resize(kSmallBodyRead);
   }

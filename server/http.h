@@ -24,6 +24,10 @@ namespace proviso::server::http {
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
+// The most body bytes a streamed BodyReader is fed at once. A feed much shorter than this
+// means the client has sent nothing more for now.
+constexpr size_t kStreamRead = 64 * 1024;
+
 // A request's head.
 struct Request {
   std::string method;  // as sent: "GET"

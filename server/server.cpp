@@ -16,6 +16,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <iostream>
 #include <random>
@@ -144,11 +145,63 @@ Metrics::Outcome outcome_of(const Evaluation& e) {
   return e.ok ? Metrics::kOk : !e.errors.empty() ? Metrics::kDecisionError : Metrics::kInputError;
 }
 
+// ---- Helper threads for batches ----
+
+// Threads that evaluate parts of batches (Service::BatchBody). Tasks run in order; a task's
+// owner may have done its work itself already, so a task must expect to find nothing to do.
+class Helpers {
+ public:
+  explicit Helpers(size_t threads) {
+    for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+  }
+  ~Helpers() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+  Helpers(const Helpers&) = delete;
+  Helpers& operator=(const Helpers&) = delete;
+
+  void run(std::function<void()> task) {
+    {
+      std::lock_guard lock(mu_);
+      tasks_.push_back(std::move(task));
+    }
+    ready_.notify_one();
+  }
+
+ private:
+  void work() {
+    for (;;) {
+      std::function<void()> task;
+      {
+        std::unique_lock lock(mu_);
+        ready_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+        if (tasks_.empty()) return;
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+      task();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> tasks_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
 // ---- The service ----
 
 class Service : public http::Handler {
  public:
-  explicit Service(const ServerOptions& o) : options_(o), registry_(o.policies, o.engine), http_(*this, limits_of(o)) {
+  explicit Service(const ServerOptions& o)
+      : options_(o), registry_(o.policies, o.engine), helpers_(static_cast<size_t>(std::max(1, o.batch_threads))),
+        http_(*this, limits_of(o)) {
     versions_ = diff::tool_info().dump();
   }
 
@@ -214,6 +267,7 @@ class Service : public http::Handler {
   std::mutex watch_mu_;
   std::condition_variable watch_cv_;
   bool watch_stop_ = false;
+  Helpers helpers_;    // evaluate batches' blocks; destroyed after the server, before the rest
   http::Server http_;  // last: it is stopped and destroyed before what its handlers use
 };
 
@@ -388,68 +442,178 @@ class Service::JsonBody : public http::BodyReader {
   bool too_large_ = false;
 };
 
-// A batch: lines are read, evaluated and sent back as they come (server/batch.h), with a
-// Session of the batch's own. The response has begun (status 200) before the first line is
-// read, so what goes wrong with a line (too long, not JSON) is that line's error line, as in
-// `proviso eval`; a body that breaks off, a decision that cannot be logged, or a client that
-// goes away ends the response without its last chunk, which the client sees as a failure.
-// The decision-log lines of one read's lines are written together, with one write, before the
-// answers they log are given.
+// A batch: lines are read, evaluated and sent back as they come (server/batch.h). The response
+// has begun (status 200) before the first line is read, so what goes wrong with a line (too
+// long, not JSON) is that line's error line, as in `proviso eval`; a body that breaks off, a
+// decision that cannot be logged, or a client that goes away ends the response without its
+// last chunk, which the client sees as a failure.
 //
-// A batch is evaluated on its connection's thread. Cutting each read's lines into parts for
-// other threads was measured slower here (bench/README.md, "`proviso serve` under load").
+// Lines are gathered into blocks of kBlockBytes, and each block is evaluated by a helper
+// thread (Helpers) with one of the batch's sessions while the connection reads on: up to
+// kWindow blocks are in flight, and their answers are given in order as they are done. When
+// the window is full, or a read comes back short (the client has sent everything it has for
+// now and may be waiting for answers), the connection's thread evaluates the oldest block
+// itself if no helper has begun it, and waits for it otherwise. A block's decision-log lines
+// are written with one write, before the answers they log.
 class Service::BatchBody : public http::BodyReader {
  public:
-  BatchBody(Service& service, std::shared_ptr<const Served> served, Session session, std::string request_id)
-      : service_(service), served_(std::move(served)), session_(std::move(session)), request_id_(std::move(request_id)),
-        max_line_(session_.max_line_bytes()),
-        stream_(max_line_,
+  BatchBody(Service& service, std::shared_ptr<const Served> served, std::vector<Session> sessions,
+            std::string request_id)
+      : service_(service),
+        context_(std::make_shared<Context>(Context{service, std::move(served), std::move(request_id),
+                                                   sessions.front().max_line_bytes(), std::move(sessions)})),
+        stream_(context_->max_line,
                 [this](const std::vector<BatchStream::Line>& lines, std::string* out) { return answer(lines, out); }) {}
 
-  bool feed(const char* data, size_t n, std::string* out) override { return stream_.feed(data, n, out); }
+  // Blocks no helper has begun are dropped; one a helper is evaluating keeps what it needs.
+  ~BatchBody() override {
+    for (auto& b : in_flight_) b->taken = true;
+  }
+  BatchBody(const BatchBody&) = delete;
+  BatchBody& operator=(const BatchBody&) = delete;
+
+  bool feed(const char* data, size_t n, std::string* out) override {
+    short_read_ = n < http::kStreamRead / 2;
+    return stream_.feed(data, n, out);
+  }
 
   bool finish(bool complete, http::Response& /*res*/, std::string* out) override {
-    bool ok = stream_.finish(complete, out);
+    short_read_ = true;  // the rest, now
+    bool ok = stream_.finish(complete, out) && send(out) && harvest(out, true);
     for (Metrics::Outcome o : {Metrics::kOk, Metrics::kDecisionError, Metrics::kInputError})
-      if (counts_[o] > 0) service_.metrics_.evaluation(served_->name, o, counts_[o]);
+      if (counts_[o] > 0) service_.metrics_.evaluation(context_->served->name, o, counts_[o]);
     return ok;
   }
 
+  static constexpr size_t kBlockBytes = 256 * 1024;
+  static constexpr size_t kWindow = 4;  // blocks in flight; as many sessions
+
  private:
-  bool answer(const std::vector<BatchStream::Line>& lines, std::string* out) {
-    answers_.clear();
-    log_.clear();
-    for (const BatchStream::Line& line : lines) evaluate(line);
-    if (!log_.empty() && !service_.log_.write_lines(log_)) {
-      service_.metrics_.log_error();
-      return false;
+  // What a block's evaluation needs, kept alive by the blocks as well as the batch.
+  struct Context {
+    Service& service;
+    std::shared_ptr<const Served> served;
+    std::string request_id;
+    size_t max_line;
+    std::vector<Session> sessions;  // kWindow: block k uses sessions[k % kWindow]
+  };
+
+  struct Block {
+    std::shared_ptr<Context> context;
+    Session* session = nullptr;
+    std::string text;  // the lines, each followed by '\n', then the parser's padding
+    struct Line {
+      size_t offset, size, number;
+      bool too_long;
+    };
+    std::vector<Line> lines;
+    std::string out, log;
+    std::array<uint64_t, 3> counts{};
+    std::atomic<bool> taken{false}, done{false};
+
+    // Evaluates the block unless another thread has taken it.
+    static void take(Block& b) {
+      if (b.taken.exchange(true)) return;
+      for (const Line& line : b.lines) b.evaluate(line);
+      b.done = true;
+      b.done.notify_all();
     }
-    *out += answers_;
+
+    void evaluate(const Line& line) {
+      std::string_view json(text.data() + line.offset, line.size);
+      if (!line.too_long && json.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank
+      const size_t max_line = context->max_line;
+      Evaluation e = line.too_long || json.size() > max_line
+                         ? session->input_error("", fmt::format("line {} is longer than the limit of {} bytes "
+                                                                "(--max-body)",
+                                                                line.number, max_line))
+                         : session->evaluate_json_padded(json, text.capacity() - line.offset);
+      ++counts[outcome_of(e)];
+      if (context->service.log_.enabled()) {
+        context->service.log_line(&log, context->request_id, *context->served, *session, json, e, line.number);
+        log += '\n';
+      }
+      out += e.json;
+      out += '\n';
+    }
+  };
+
+  bool answer(const std::vector<BatchStream::Line>& lines, std::string* out) {
+    for (const BatchStream::Line& line : lines) {
+      if (!filling_) filling_ = fresh_block();
+      Block& b = *filling_;
+      b.lines.push_back(Block::Line{b.text.size(), line.text.size(), line.number, line.too_long});
+      b.text.append(line.text);
+      b.text += '\n';
+      if (b.text.size() >= kBlockBytes && !send(out)) return false;
+    }
+    return (!short_read_ || send(out)) && harvest(out, short_read_);
+  }
+
+  // Hands the block being filled to the helpers, once the window has room for it.
+  bool send(std::string* out) {
+    if (!filling_ || filling_->lines.empty()) return true;
+    while (in_flight_.size() >= kWindow)
+      if (!give_oldest(out)) return false;
+    std::shared_ptr<Block> b = std::move(filling_);
+    b->context = context_;
+    b->session = &context_->sessions[sent_++ % kWindow];
+    b->text.reserve(b->text.size() + BatchStream::kPadding);  // read in place by the parser
+    b->taken = false;
+    in_flight_.push_back(b);
+    service_.helpers_.run([b] { Block::take(*b); });
     return true;
   }
 
-  void evaluate(const BatchStream::Line& line) {
-    if (!line.too_long && line.text.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank
-    Evaluation e = line.too_long || line.text.size() > max_line_
-                       ? session_.input_error("", fmt::format("line {} is longer than the limit of {} bytes "
-                                                              "(--max-body)",
-                                                              line.number, max_line_))
-                       : session_.evaluate_json_padded(line.text, line.capacity);
-    ++counts_[outcome_of(e)];
-    if (service_.log_.enabled()) {
-      service_.log_line(&log_, request_id_, *served_, session_, line.text, e, line.number);
-      log_ += '\n';
-    }
-    answers_ += e.json;
-    answers_ += '\n';
+  // Gives the answers of the blocks done, in order; with `all`, of every block in flight.
+  bool harvest(std::string* out, bool all) {
+    while (!in_flight_.empty() && (all || in_flight_.front()->done))
+      if (!give_oldest(out)) return false;
+    return true;
+  }
+
+  bool give_oldest(std::string* out) {
+    Block& b = *in_flight_.front();
+    settle(b);
+    bool ok = b.log.empty() || service_.log_.write_lines(b.log);
+    if (!ok) service_.metrics_.log_error();
+    if (ok) *out += b.out;
+    for (size_t k = 0; k < counts_.size(); ++k) counts_[k] += b.counts[k];
+    spare_.push_back(std::move(in_flight_.front()));
+    in_flight_.pop_front();
+    return ok;
+  }
+
+  // A block to fill: a used one when there is one, its buffers kept (allocating and faulting in
+  // fresh ones for every block cost more than the copies here).
+  std::shared_ptr<Block> fresh_block() {
+    if (spare_.empty()) return std::make_shared<Block>();
+    std::shared_ptr<Block> b = std::move(spare_.back());
+    spare_.pop_back();
+    b->text.clear();
+    b->lines.clear();
+    b->out.clear();
+    b->log.clear();
+    b->counts = {};
+    b->done = false;
+    // `taken` stays true while it is filled: a helper's task left over from its last round
+    // must find nothing to do. send() opens it.
+    return b;
+  }
+
+  // Evaluates `b` here if no helper has begun it, else waits for the helper.
+  static void settle(Block& b) {
+    Block::take(b);
+    b.done.wait(false);
   }
 
   Service& service_;
-  std::shared_ptr<const Served> served_;
-  Session session_;
-  std::string request_id_;
-  size_t max_line_;
-  std::string answers_, log_;         // of the read being answered
+  std::shared_ptr<Context> context_;
+  std::shared_ptr<Block> filling_;
+  std::deque<std::shared_ptr<Block>> in_flight_;
+  std::vector<std::shared_ptr<Block>> spare_;  // given, to be filled again
+  uint64_t sent_ = 0;
+  bool short_read_ = false;
   std::array<uint64_t, 3> counts_{};  // by Metrics::Outcome
   BatchStream stream_;
 };
@@ -524,17 +688,20 @@ void Service::answer_one(http::Response& res, const Served& served, const std::s
 
 void Service::evaluate_batch(const http::Request& req, http::Response& res, std::shared_ptr<const Served> served,
                              const EvalOptions& options) {
-  Result<Session> made = served->policy.session(options);
-  if (!made.ok()) {
-    send_error(res, 400, "unknown_decision", made.error());
-    return;
+  std::vector<Session> sessions;
+  for (size_t i = 0; i < BatchBody::kWindow; ++i) {
+    Result<Session> made = served->policy.session(options);
+    if (!made.ok()) {
+      send_error(res, 400, "unknown_decision", made.error());
+      return;
+    }
+    sessions.push_back(std::move(made.value()));
   }
   res.status = 200;
   res.content_type = "application/x-ndjson";
   if (!req.has_body) return;  // an empty batch: no lines
   res.streamed = true;
-  res.reader =
-      std::make_unique<BatchBody>(*this, std::move(served), std::move(made.value()), res.header("X-Request-Id"));
+  res.reader = std::make_unique<BatchBody>(*this, std::move(served), std::move(sessions), res.header("X-Request-Id"));
 }
 
 void Service::route(const http::Request& req, http::Response& res) {

@@ -12,6 +12,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   int threads = 4;                // event-loop threads, each serving many connections
+  int batch_threads = 2;          // helper threads that evaluate the blocks of NDJSON batches
   size_t max_connections = 1024;  // served at once; a connection beyond is answered 503
   std::string log;                // decision log file, "" for none
   std::string admin_token;        // "" when the admin endpoints are off

@@ -102,6 +102,7 @@ Command add_serve(CLI::App& app) {
             int cpus = static_cast<int>(std::min<size_t>(available_cpus(), 64));
             // Two event loops per CPU: a loop the scheduler pauses holds up fewer connections.
             o.threads = f->threads > 0 ? f->threads : 2 * cpus;
+            o.batch_threads = cpus;
             o.policies = f->policies;
             o.max_connections = f->max_connections;
             o.log = f->log;

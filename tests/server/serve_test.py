@@ -305,6 +305,22 @@ data = r.read()
 c.close()
 check("a chunked batch, cut at arbitrary bytes, gives eval's output",
       r.status == 200 and data.decode() == "\n".join(qlik_expected) + "\n", f"{r.status} {data[:300]}")
+# Large enough for many blocks in flight at once (BatchBody), sent whole and in uneven chunks.
+many = triage_cases * 12
+many_expected = ("\n".join(expected) + "\n") * 12
+status, _, data = srv.request("POST", "/v1/policies/bench.triage/evaluate", many.encode(),
+                              {"Content-Type": "application/x-ndjson"})
+check("a batch of 12,000 lines gives eval's output byte for byte", status == 200 and data.decode() == many_expected,
+      f"{status} {len(data)} bytes, {len(many_expected)} expected")
+for size in (70001, 4093):
+    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
+    c.request("POST", "/v1/policies/bench.triage/evaluate", body=chunks(many.encode(), size),
+              headers={"Content-Type": "application/x-ndjson"}, encode_chunked=True)
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    check(f"the same batch in chunks of {size} bytes gives the same output", r.status == 200 and
+          data.decode() == many_expected, f"{r.status} {len(data)} bytes")
 long_line = json.dumps({"case": {"tier": "y" * 70000}})
 batch = lines[0] + "\n\n" + long_line + "\n" + "{oops\n" + lines[1] + "\n" + long_line + "\n" + lines[2]
 status, _, data = srv.request("POST", "/v1/policies/bench.triage/evaluate", batch.encode(),
