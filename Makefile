@@ -2,11 +2,13 @@
 # explanation) and `make test` (install, build, run the whole test suite through ctest).
 # Reliability: `make sanitize`, `make fuzz-smoke`, `make fuzz`, `make lint`, `make format`,
 # `make nojit` (scripts/ci-*.sh and scripts/lint.sh; each uses its own build directory).
+# Editors: `make vscode-test` (the grammar tests) and `make vscode` (the .vsix), editors/vscode.
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps configure build demo test goldens bench bench-e2e load clean sanitize fuzz fuzz-smoke lint format format-check soak nojit
+.PHONY: deps configure build demo test goldens bench bench-e2e load clean sanitize fuzz fuzz-smoke lint format format-check soak nojit \
+  vscode-deps vscode-test vscode
 
 deps:
 	@./scripts/install-deps.sh
@@ -96,6 +98,23 @@ format: deps
 
 format-check: deps
 	./scripts/lint.sh format-check
+
+# The VS Code extension (editors/vscode/README.md): `vscode-test` installs its pinned npm packages
+# (npm ci with the committed lockfile) and runs the grammar's scope tests; `vscode` also packages
+# the extension as $(BUILD)/proviso-policy-VERSION.vsix. Neither needs the C++ build. Node.js and
+# npm come from scripts/install-node.sh (Debian's packages, only when they are missing).
+VSCODE_DIR := editors/vscode
+
+vscode-deps:
+	@./scripts/install-node.sh
+	cd $(VSCODE_DIR) && npm ci --ignore-scripts --no-audit --no-fund
+
+vscode-test: vscode-deps
+	cd $(VSCODE_DIR) && npm test
+
+vscode: vscode-test
+	mkdir -p $(BUILD)
+	cd $(VSCODE_DIR) && npm run package -- --out $(abspath $(BUILD))/
 
 clean:
 	rm -rf $(BUILD)
