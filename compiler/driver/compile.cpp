@@ -64,7 +64,7 @@ bool verify_ir_enabled() {
 #endif
 }
 
-CompileResult compile_source(SourcePtr source, const ImportOptions& imports) {
+CompileResult compile_source(SourcePtr source, const ImportOptions& imports, sema::SemanticIndex* index) {
   CompileResult result;
   syntax::ParseResult main = syntax::parse(source);
   result.diagnostics.append(main.diagnostics);
@@ -79,7 +79,7 @@ CompileResult compile_source(SourcePtr source, const ImportOptions& imports) {
   }
   std::vector<sema::ImportedModule> modules;
   for (const LoadedModule& m : loaded) modules.push_back({&m.parsed.module, m.imports});
-  sema::CheckResult checked = sema::check(main.module, modules);
+  sema::CheckResult checked = sema::check(main.module, modules, index);
   result.diagnostics.append(checked.diagnostics);
   if (checked.program && !result.diagnostics.has_errors()) {
     // The IR verifier, in builds made for finding bugs (PROVISO_VERIFY_IR) and in the tests

@@ -7,6 +7,7 @@
 #include "compiler/ast/diagnostic.h"
 #include "compiler/driver/modules.h"
 #include "compiler/ir/program.h"
+#include "compiler/sema/index.h"
 
 namespace proviso::driver {
 
@@ -20,8 +21,9 @@ struct CompileResult {
 // without a source location. Its `import "PATH"` files are read relative to its directory.
 CompileResult compile_file(const std::string& path);
 // Compiles text. Without `imports.base_dir` the text has no file behind it: it may import the
-// standard modules only (a file import is an error), and no file is read.
-CompileResult compile_source(SourcePtr source, const ImportOptions& imports = {});
+// standard modules only (a file import is an error), and no file is read. With `index`, the
+// checker records names and types there for editors (compiler/sema/index.h).
+CompileResult compile_source(SourcePtr source, const ImportOptions& imports = {}, sema::SemanticIndex* index = nullptr);
 
 // Whether compile_source runs the IR verifier (ir/verifier.h) on every program it makes:
 // always in builds with PROVISO_VERIFY_IR (Debug and the sanitizer build), else when the

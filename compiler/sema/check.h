@@ -11,6 +11,7 @@
 #include "compiler/ast/ast.h"
 #include "compiler/ast/diagnostic.h"
 #include "compiler/ir/program.h"
+#include "compiler/sema/index.h"
 
 namespace proviso::sema {
 
@@ -28,7 +29,9 @@ struct ImportedModule {
 // `imports` in the order of compiler/driver/modules.h (Program::files[1..]). The policy sees
 // every declaration of every module, in one namespace (a name declared twice is an error); a
 // module sees its own and those of the modules it imports, directly or through others.
-CheckResult check(const ast::Module& main, const std::vector<ImportedModule>& imports);
+// With `index`, also records every entity, every use of a name and every expression's type
+// there (compiler/sema/index.h), errors or not.
+CheckResult check(const ast::Module& main, const std::vector<ImportedModule>& imports, SemanticIndex* index = nullptr);
 
 // "did you mean" support (shared with the parser): see compiler/ast/diagnostic.h.
 using proviso::closest_name;

@@ -438,6 +438,7 @@ NodeId ExprChecker::record(const ast::Expr& e, const Type* hint) {
     }
     seen[f] = true;
     seen_at[f] = fi.name.span;
+    checker_.note_use(Entity{EntityKind::Field, fi.name.text, rec.name}, scope_.file, fi.name.span);
     args[f] = checker_.check_as(*fi.value, scope_, rec.fields[f].type, fmt::format("the field `{}`", fi.name.text),
                                 Code::TypeMismatch);
   }
@@ -477,6 +478,7 @@ NodeId ExprChecker::with(const ast::Expr& e, const Type* hint) {
       continue;
     }
     n.ints.push_back(f);
+    checker_.note_use(Entity{EntityKind::Field, fi.name.text, rec.name}, scope_.file, fi.name.span);
     n.args.push_back(checker_.check_as(*fi.value, scope_, rec.fields[f].type,
                                        fmt::format("the field `{}`", fi.name.text), Code::TypeMismatch));
   }
@@ -494,6 +496,8 @@ NodeId ExprChecker::aggregate(const ast::Expr& e, const Type* hint) {
   }
   int slot = checker_.program_->local_slots++;
   scope_.locals.push_back({e.var.text, {slot, *lt.elem}});
+  checker_.note_declaration(
+      Entity{EntityKind::Local, e.var.text, std::to_string(slot), scope_.file, e.var.span, show(*lt.elem)});
   std::vector<NodeId> exclusions = excluding(e);
   bool boolean = agg == "any" || agg == "all" || agg == "count" || agg == "filter";
   NodeId body = ir::kNoNode;

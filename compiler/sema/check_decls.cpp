@@ -60,6 +60,54 @@ const char* kind_word(const ast::Decl& d) {
   }
 }
 
+// The semantic index's entity of a top-level declaration (its type is filled in once checked).
+Entity decl_entity(const ast::Decl& d, int file) {
+  Entity e;
+  const ast::Ident& name = name_or_empty(d);
+  e.name = name.text;
+  e.file = file;
+  e.span = name.span;
+  e.decl_span = d.span;
+  const std::optional<ast::Clause>* clause = nullptr;
+  switch (d.kind()) {
+    case ast::DeclKind::Enum: e.kind = EntityKind::Enum; break;
+    case ast::DeclKind::Record: e.kind = EntityKind::Record; break;
+    case ast::DeclKind::Input: e.kind = EntityKind::Input; break;
+    case ast::DeclKind::Calendar:
+      e.kind = EntityKind::Calendar;
+      clause = &d.calendar_decl()->clause;
+      break;
+    case ast::DeclKind::Schedule:
+      e.kind = EntityKind::Schedule;
+      clause = &d.schedule_decl()->clause;
+      break;
+    case ast::DeclKind::Holidays:
+      e.kind = EntityKind::Holidays;
+      clause = &d.holidays_decl()->clause;
+      break;
+    case ast::DeclKind::Table:
+      e.kind = EntityKind::Table;
+      clause = &d.table_decl()->clause;
+      break;
+    case ast::DeclKind::Exclusions:
+      e.kind = EntityKind::Exclusions;
+      clause = &d.exclusions_decl()->clause;
+      break;
+    case ast::DeclKind::Fixture: e.kind = EntityKind::Fixture; break;
+    case ast::DeclKind::Value:
+      switch (d.value_decl()->kind) {
+        case ast::ValueDecl::Kind::Const: e.kind = EntityKind::Const; break;
+        case ast::ValueDecl::Kind::Let: e.kind = EntityKind::Let; break;
+        case ast::ValueDecl::Kind::Decision: e.kind = EntityKind::Decision; break;
+      }
+      clause = &d.value_decl()->clause;
+      break;
+    default: break;
+  }
+  if (clause && *clause) e.clause = (*clause)->text;
+  return e;
+}
+
 std::optional<int64_t> parse_int(const std::string& s) {
   int64_t v = 0;
   const char* b = s.data();
@@ -125,6 +173,7 @@ void Checker::collect(const ast::Module& module, int file) {
     sym.file = file;
     sym.decl = &d;
     sym.span = name.span;
+    if (index_) sym.entity = index_->declare(decl_entity(d, file));
     (is_input ? input_symbols_ : symbols_).emplace(name.text, sym);
   }
   for (const ast::Decl& d : module.decls) {
@@ -165,6 +214,11 @@ ir::Type Checker::resolve_type(const ast::TypeExpr& t, int file, const std::stri
         }
         fields.push_back({f.name.text, f.type ? resolve_type(*f.type, file, record_name_hint + "." + f.name.text)
                                               : ir::Type::error()});
+        if (index_) {
+          Entity field{EntityKind::Field, f.name.text, record_name_hint, file, f.name.span, show(fields.back().type)};
+          field.decl_span = f.span;
+          note_declaration(field);
+        }
       }
       program_->schema.records[id].fields = std::move(fields);
       return ir::Type::record(id);
@@ -214,6 +268,7 @@ ir::Type Checker::resolve_type(const ast::TypeExpr& t, int file, const std::stri
     return ty;
   }
   Symbol* sym = find_symbol(n, file);
+  if (sym && (sym->kind == SymKind::Enum || sym->kind == SymKind::Record)) note_use(*sym, file, t.name.span);
   if (sym && sym->kind == SymKind::Enum) {
     sym->used = true;
     check_enum(*sym);
@@ -254,6 +309,11 @@ void Checker::check_enum(Symbol& sym) {
       continue;
     }
     def.members.push_back(m.text);
+    if (index_) {
+      Entity member{EntityKind::Member, m.text, e.name.text, sym.file, m.span, e.name.text};
+      member.decl_span = sym.decl->span;
+      note_declaration(member);
+    }
   }
   // INVARIANT: the grammar requires a member.
   if (def.members.empty())
@@ -286,6 +346,11 @@ void Checker::check_record(Symbol& sym) {
     }
     ir::Type ft = f.type ? resolve_type(*f.type, sym.file, r.name.text + "." + f.name.text) : ir::Type::error();
     fields.push_back({f.name.text, ft});
+    if (index_) {
+      Entity field{EntityKind::Field, f.name.text, r.name.text, sym.file, f.name.span, show(ft)};
+      field.decl_span = f.span;
+      note_declaration(field);
+    }
   }
   program_->schema.records[id].fields = std::move(fields);
   sym.state = Symbol::State::Done;
@@ -684,6 +749,8 @@ void Checker::check_tests(const ast::Module& module) {
       }
       given[idx] = true;
       given_at[idx] = g.input.span;
+      if (auto in = input_symbols_.find(g.input.text); in != input_symbols_.end())
+        note_use(in->second, 0, g.input.span);
       Scope scope;
       scope.constant = true;
       ir::Type target = program_->inputs[idx].type;
@@ -722,6 +789,7 @@ void Checker::check_tests(const ast::Module& module) {
         continue;
       }
       ex.value = vi;
+      note_use(*s, 0, x.decision.span);
       Scope scope;
       scope.constant = true;
       ex.expected = x.value ? check_as(*x.value, scope, program_->values[vi].type,

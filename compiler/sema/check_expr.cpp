@@ -43,6 +43,8 @@ NodeId ExprChecker::check(const ast::Expr& e, const Type* hint) {
     case ast::ExprKind::Paren: id = e.operand ? check(*e.operand, hint) : poison(e); break;
     case ast::ExprKind::Pausing: id = pausing(e); break;
   }
+  if (checker_.indexing() && e.kind != ast::ExprKind::Paren)
+    checker_.note_type(scope_.file, e.span, checker_.type_of(id));
   --checker_.nesting_;
   --depth_;
   return id;
@@ -231,6 +233,7 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
   const std::string& n = e.name.text;
   for (auto it = scope_.locals.rbegin(); it != scope_.locals.rend(); ++it) {
     if (it->first == n) {
+      checker_.note_use(Entity{EntityKind::Local, n, std::to_string(it->second.first)}, scope_.file, e.name.span);
       ir::Node l;
       l.op = Op::Local;
       l.type = it->second.second;
@@ -240,6 +243,7 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
   }
   if (Symbol* sym = checker_.find_symbol(n, scope_.file)) {
     sym->used = true;
+    checker_.note_use(*sym, scope_.file, e.name.span);
     switch (sym->kind) {
       case SymKind::Input: {
         if (scope_.constant) {
@@ -325,6 +329,8 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
   }
   int enum_id = -1;
   if (auto m = enum_member(n, hint, &enum_id)) {
+    checker_.note_use(Entity{EntityKind::Member, n, checker_.program_->schema.enums[enum_id].name}, scope_.file,
+                      e.name.span);
     return checker_.emit_const(ir::Value(ir::EnumValue{*m}), Type::enum_type(enum_id), scope_.file, e.span);
   }
   if (enum_id == -2) {
@@ -362,6 +368,8 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
     Symbol* sym = checker_.find_symbol(base.name.text, scope_.file);
     bool shadowed = false;
     for (const auto& l : scope_.locals) shadowed |= l.first == base.name.text;
+    if (sym && !shadowed && (sym->kind == SymKind::Enum || sym->kind == SymKind::Table))
+      checker_.note_use(*sym, scope_.file, base.name.span);
     if (sym && !shadowed && sym->kind == SymKind::Enum) {
       sym->used = true;
       checker_.check_enum(*sym);
@@ -373,6 +381,7 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
         checker_.suggest_member(d, en, e.name.text, e.name.span);
         return poison(e);
       }
+      checker_.note_use(Entity{EntityKind::Member, e.name.text, en.name}, scope_.file, e.name.span);
       return checker_.emit_const(ir::Value(ir::EnumValue{m}), Type::enum_type(sym->index), scope_.file, e.span);
     }
     if (sym && !shadowed && sym->kind == SymKind::Table) {
@@ -386,6 +395,7 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
       const ir::TableDef& t = checker_.program_->tables[sym->index];
       for (size_t i = 0; i < t.outputs.size(); ++i) {
         if (t.outputs[i].name == e.name.text) {
+          checker_.note_use(Entity{EntityKind::Column, e.name.text, t.name}, scope_.file, e.name.span);
           ir::Node x;
           x.op = Op::TableGet;
           x.type = t.outputs[i].type;
@@ -430,6 +440,7 @@ NodeId ExprChecker::field(const ast::Expr& e, const Type* hint) {
     }
     return poison(e);
   }
+  checker_.note_use(Entity{EntityKind::Field, e.name.text, rec.name}, scope_.file, e.name.span);
   ir::Node x;
   x.op = Op::Field;
   x.type = rec.fields[f].type;

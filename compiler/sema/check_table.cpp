@@ -265,6 +265,30 @@ ir::Pattern Checker::check_pattern(const ast::Condition& c, const Type& type, Sc
   return p;
 }
 
+// The edit that adds an arm `LABEL => VALUE,` per missing label before the closing `}`, indented
+// as the last arm; VALUE is a placeholder. Only for labels that are patterns as they stand (enum
+// members, `true`, `false`): ranges of integers are left to the author.
+void Checker::add_arms_fix(Diagnostic& d, int file, Span match_span, const std::vector<Span>& arms,
+                           const std::vector<std::string>& missing) const {
+  std::string_view text = program_->files[file]->text();
+  if (arms.empty() || match_span.end == 0 || match_span.end > text.size() || text[match_span.end - 1] != '}') return;
+  for (const std::string& label : missing)
+    if (label.empty() || !std::all_of(label.begin(), label.end(),
+                                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }))
+      return;
+  uint32_t line = arms.back().begin;
+  while (line > 0 && text[line - 1] != '\n') --line;
+  std::string indent(text.substr(line, arms.back().begin - line));
+  if (indent.find_first_not_of(" \t") != std::string::npos) return;  // arms on one line: left as they are
+  uint32_t brace = match_span.end - 1;
+  uint32_t brace_line = brace;
+  while (brace_line > 0 && text[brace_line - 1] != '\n') --brace_line;
+  if (text.substr(brace_line, brace - brace_line).find_first_not_of(" \t") != std::string_view::npos) return;
+  std::string arms_text;
+  for (const std::string& label : missing) arms_text += fmt::format("{}{} => VALUE,\n", indent, label);
+  d.fixes.push_back({{brace_line, brace_line}, arms_text, Applicability::HasPlaceholders});
+}
+
 void Checker::check_match_coverage(const std::vector<Pattern>& pats, const std::vector<Span>& spans, const Type& type,
                                    int file, Span match_span) {
   std::vector<const Pattern*> ptrs;
@@ -284,10 +308,12 @@ void Checker::check_match_coverage(const std::vector<Pattern>& pats, const std::
     if (!hit) missing.push_back(d.labels[i]);
   }
   if (!missing.empty()) {
+    bool all_listed = missing.size() <= 5;
     if (missing.size() > 5) missing.resize(5), missing.push_back("...");
     auto& diag = error(file, match_span, Code::MatchNotExhaustive,
                        fmt::format("this `match` does not cover {}", fmt::join(missing, ", ")));
     diag.help = "add arms for them, or an `else` arm";
+    if (all_listed) add_arms_fix(diag, file, match_span, spans, missing);
   }
   for (size_t a = 0; a < pats.size(); ++a) {
     if (!chosen[a]) error(file, spans[a], Code::UnreachableArm, "this arm can never be chosen: earlier arms cover it");
@@ -330,6 +356,11 @@ void Checker::ensure_table(Symbol& sym) {
   for (const ast::FieldDecl& g : t.gives) {
     def.outputs.push_back(
         {g.name.text, g.type ? resolve_type(*g.type, sym.file, t.name.text + "." + g.name.text) : Type::error()});
+    if (indexing()) {
+      Entity column{EntityKind::Column, g.name.text, t.name.text, sym.file, g.name.span, show(def.outputs.back().type)};
+      column.decl_span = g.span;
+      note_declaration(column);
+    }
   }
   std::vector<int32_t> row_locs;
   size_t ncols = def.given.size() + def.outputs.size();

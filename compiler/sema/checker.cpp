@@ -8,8 +8,8 @@
 
 namespace proviso::sema {
 
-Checker::Checker(const ast::Module& main, const std::vector<ImportedModule>& imports)
-    : main_(main), program_(std::make_shared<ir::Program>()) {
+Checker::Checker(const ast::Module& main, const std::vector<ImportedModule>& imports, SemanticIndex* index)
+    : main_(main), program_(std::make_shared<ir::Program>()), index_(index) {
   program_->files.push_back(main.source);
   for (const ImportedModule& m : imports) {
     imports_.push_back(m.module);
@@ -158,6 +158,23 @@ CheckResult Checker::run() {
 
   check_tests(main_);
   report_unused();
+  if (index_) {
+    // The types of values and inputs, known once they are checked.
+    index_->files = program_->files;
+    for (const auto& [name, sym] : symbols_) {
+      if (sym.entity < 0 || sym.index < 0) continue;
+      std::string& type = index_->entities[static_cast<size_t>(sym.entity)].type;
+      if (sym.kind == SymKind::Value) type = show(program_->values[sym.index].type);
+      if (sym.kind == SymKind::Calendar) type = "calendar";
+      if (sym.kind == SymKind::Schedule) type = "schedule";
+      if (sym.kind == SymKind::Holidays) type = "holidays";
+    }
+    for (const auto& [name, sym] : input_symbols_) {
+      if (sym.entity < 0 || sym.index < 0) continue;
+      const ir::InputDef& in = program_->inputs[sym.index];
+      index_->entities[static_cast<size_t>(sym.entity)].type = show(in.optional ? in.type.as_optional() : in.type);
+    }
+  }
 
   diags_.sort();
   diags_.drop_repeats();
@@ -214,8 +231,8 @@ bool Checker::within_size_limits(const ast::Module& module, int file) {
   return ok;
 }
 
-CheckResult check(const ast::Module& main, const std::vector<ImportedModule>& imports) {
-  Checker checker(main, imports);
+CheckResult check(const ast::Module& main, const std::vector<ImportedModule>& imports, SemanticIndex* index) {
+  Checker checker(main, imports, index);
   return checker.run();
 }
 

@@ -34,6 +34,7 @@ struct Symbol {
   int index = -1;  // index into the IR table of its kind, once created
   enum class State { Fresh, Checking, Done } state = State::Fresh;
   bool used = false;
+  int32_t entity = -1;  // in the semantic index, when one is kept
 };
 
 // Where an expression is checked: which file, whether inputs may be read, the aggregate
@@ -47,7 +48,7 @@ struct Scope {
 
 class Checker {
  public:
-  Checker(const ast::Module& main, const std::vector<ImportedModule>& imports);
+  Checker(const ast::Module& main, const std::vector<ImportedModule>& imports, SemanticIndex* index = nullptr);
   CheckResult run();
 
   // ---- shared helpers (checker.cpp) ----
@@ -75,6 +76,23 @@ class Checker {
   std::string unseen_help(const std::string& name, int from) const;
   // Whether code in file `from` sees the enum program_->schema.enums[id] (its bare members).
   bool sees_enum(int from, int id) const;
+
+  // ---- the semantic index, for editors (no-ops without one) ----
+  // Records that `span` of `file` names `sym`.
+  void note_use(const Symbol& sym, int file, Span span) {
+    if (index_) index_->occurs(sym.entity, file, span);
+  }
+  // Records that `span` of `file` names the entity `e` (a member, field, column or local).
+  void note_use(const Entity& e, int file, Span span) {
+    if (index_) index_->occurs(index_->entity(e), file, span);
+  }
+  void note_declaration(const Entity& e) {
+    if (index_) index_->declare(e);
+  }
+  void note_type(int file, Span span, const ir::Type& type) {
+    if (index_ && !type.is_error()) index_->types.push_back({file, span, show(type)});
+  }
+  bool indexing() const { return index_ != nullptr; }
 
   // ---- declarations (check_decls.cpp) ----
   void collect(const ast::Module& module, int file);
@@ -153,6 +171,8 @@ class Checker {
   bool rank_column(const ast::TableDecl& t, size_t column, const ir::Type& type, Scope& scope, ir::TableDef& def,
                    std::vector<std::string>& boundary_texts);
   std::optional<ir::Value> literal_value(ir::NodeId id) const;
+  void add_arms_fix(Diagnostic& d, int file, Span match_span, const std::vector<Span>& arms,
+                    const std::vector<std::string>& missing) const;
   void check_match_coverage(const std::vector<ir::Pattern>& pats, const std::vector<Span>& spans, const ir::Type& type,
                             int file, Span match_span);
 
@@ -167,7 +187,8 @@ class Checker {
   std::map<std::string, Symbol> input_symbols_;  // inputs: their own namespace, so a decision
                                                  // may share an input's name (`reinstatement`)
   int depth_ = 0;                                // nesting of on-demand checks, bounded to keep the stack safe
-  int nesting_ = 0;  // expression levels being checked, across on-demand checks (kMaxTotalNesting)
+  int nesting_ = 0;                 // expression levels being checked, across on-demand checks (kMaxTotalNesting)
+  SemanticIndex* index_ = nullptr;  // kept for editors when asked for (index.h)
 };
 
 }  // namespace proviso::sema
