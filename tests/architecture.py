@@ -31,9 +31,13 @@ ALLOWED = {
             "compiler/explain", "compiler/driver", "compiler/jit", "runtime"},
     "tools": {"include", "compiler/ast", "compiler/ir", "compiler/sema", "compiler/interp", "compiler/records",
               "compiler/explain", "compiler/format", "compiler/driver", "compiler/jit", "compiler/diff", "runtime",
-              "server"},
+              "server", "lsp"},
     # `proviso serve` evaluates through the C++ API only; the diff's tool_info gives the log's versions.
     "server": {"include", "compiler/diff"},
+    # `proviso lsp` answers from the compiler's own services: the checker's index, the
+    # formatter, the test runner and the interpreter.
+    "lsp": {"compiler/ast", "grammar", "compiler/sema", "compiler/ir", "compiler/interp", "compiler/records",
+            "compiler/explain", "compiler/format", "compiler/driver", "runtime"},
     "bench": None,  # benchmarks and tests may use anything
 }
 # Third-party include prefixes that belong to one part only.
@@ -56,7 +60,7 @@ def target_part(include, including_file):
     if include.startswith("compiler/"):
         return "/".join(include.split("/")[:2])
     first = include.split("/")[0]
-    if first in ("grammar", "stdlib", "tools", "runtime", "api", "bench", "server"):
+    if first in ("grammar", "stdlib", "tools", "runtime", "api", "bench", "server", "lsp"):
         return first
     # A header beside the file (runtime/src/civil.h from runtime/src/time.cpp).
     if "/" not in include and os.path.exists(os.path.join(os.path.dirname(including_file), include)):

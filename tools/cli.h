@@ -66,5 +66,6 @@ Command add_ir(CLI::App& app);
 Command add_explain(CLI::App& app);
 Command add_diff(CLI::App& app);
 Command add_serve(CLI::App& app);
+Command add_lsp(CLI::App& app);
 
 }  // namespace proviso::cli

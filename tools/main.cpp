@@ -32,7 +32,7 @@ int run(int argc, char** argv) {
 
   std::vector<Command> commands = {add_check(app), add_fmt(app),     add_eval(app),  add_test(app),
                                    add_doc(app),   add_schema(app),  add_bench(app), add_cache(app),
-                                   add_ir(app),    add_explain(app), add_diff(app),  add_serve(app)};
+                                   add_ir(app),    add_explain(app), add_diff(app),  add_serve(app), add_lsp(app)};
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
     std::string names;
