@@ -1,5 +1,6 @@
 // `proviso test FILE...|DIR`: run the tests written in policies (directories are searched
-// recursively for *.policy). A policy that does not compile counts as one failure.
+// recursively for *.policy). A policy that does not compile counts as one failure. With
+// --coverage, what no test reaches (compiler/driver/coverage.h), as text or JSON lines.
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -8,6 +9,7 @@
 
 #include <proviso/rt/error.h>
 
+#include "compiler/driver/coverage.h"
 #include "tools/cli.h"
 #include "tools/engine.h"
 #include "tools/output.h"
@@ -19,6 +21,9 @@ Command add_test(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("test", "Run the tests written in policies");
   auto engine = std::make_shared<std::string>("both");
   auto verbose = std::make_shared<bool>(false);
+  auto coverage = std::make_shared<bool>(false);
+  auto format = std::make_shared<std::string>("text");
+  auto minimum = std::make_shared<double>(0);
   sub->add_option("PATH", *paths, "Policy files, or directories searched recursively for *.policy")->required();
   CLI::Option* chosen =
       sub->add_option(
@@ -29,11 +34,29 @@ Command add_test(CLI::App& app) {
           ->check(CLI::IsMember({"both", "interp", "jit"}));
   sub->add_flag("-v,--verbose", *verbose,
                 "Say on stderr what the JIT's object cache did, and why an entry was not used");
+  CLI::Option* covering = sub->add_flag(
+      "--coverage", *coverage,
+      "Also run the tests on the interpreter and report, per policy, the table rows, match arms, exclusions, "
+      "`if` branches and cited clauses of its own file that no test reaches");
+  sub->add_option("--format", *format,
+                  "Coverage report: text (the default: a summary line per policy, then `file:line:col: ...` per "
+                  "item no test reaches) or json (one object per policy per line on stdout; failures and "
+                  "`N passed, M failed` go to stderr)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->needs(covering);
+  sub->add_option("--coverage-min", *minimum,
+                  "Fail (exit 1) when some kind of item of some policy is reached less than PERCENT (0 to 100)")
+      ->check(CLI::Range(0.0, 100.0))
+      ->needs(covering);
   sub->footer(
       "Prints each failure with its location and the decisions that differ, then `N passed, M failed`.\n"
       "With both engines, a test whose outcome differs between them fails, naming both answers.\n"
-      "Exit status: 0 when every test passes, 1 otherwise, 2 for a bad command line.");
-  return {sub, [paths, engine, chosen, verbose] {
+      "--coverage: a row, arm, branch or clause is reached when some test's evaluation used it (the decisions\n"
+      "a test expects are evaluated, all of them when it expects an error); an exclusion when its condition\n"
+      "was true in some test. Only the policy's own file is measured, not the modules it imports.\n"
+      "Exit status: 0 when every test passes (and, with --coverage-min, every kind of item is reached at\n"
+      "least that much), 1 otherwise, 2 for a bad command line.");
+  return {sub, [paths, engine, chosen, verbose, coverage, format, minimum] {
             namespace fs = std::filesystem;
             std::vector<std::string> files;
             int passed = 0, failed = 0;
@@ -75,17 +98,26 @@ Command add_test(CLI::App& app) {
                                                       : TestEngines::Both;
             EngineOptions front;
             front.engine = EngineKind::Interpreter;
+            // With JSON coverage, standard output holds the JSON lines only; the rest goes to stderr.
+            const bool json = *coverage && *format == "json";
+            auto say = [json](const std::string& text) {
+              if (json)
+                std::cerr << text;
+              else
+                Output::standard().write(text);
+            };
+            bool below_minimum = false;
             for (const auto& f : files) {
               std::string error;
               if (!readable(f, &error)) {
                 print_error(error);
-                Output::standard().write(f + ": the policy does not compile\n");
+                say(f + ": the policy does not compile\n");
                 ++failed;
                 continue;
               }
               auto compiled = Engine(front).compile_file(f);
               if (!report_diagnostics(compiled, false)) {
-                Output::standard().write(f + ": the policy does not compile\n");
+                say(f + ": the policy does not compile\n");
                 ++failed;
                 continue;
               }
@@ -93,12 +125,35 @@ Command add_test(CLI::App& app) {
               EngineOptions jit_options;
               if (!engine_options(flags, &jit_options)) return kUsage;
               TestReport report = compiled.value().run_tests(engines, jit_options);
-              Output::standard().write(report.failures_text());
+              say(report.failures_text());
               passed += report.passed;
               failed += report.failed;
+              if (*coverage) {
+                // The library's Policy keeps its IR to itself: coverage compiles the file again (it
+                // compiled a moment ago, so this cannot fail but for a file changed meanwhile).
+                driver::CompileResult program = driver::compile_file(f);
+                if (!program.ok()) {
+                  say(f + ": the policy does not compile\n");
+                  ++failed;
+                  continue;
+                }
+                driver::Coverage measured = driver::measure_coverage(*program.program);
+                if (json)
+                  Output::standard().write(driver::coverage_json(*program.program, measured) + "\n");
+                else
+                  Output::standard().write(driver::coverage_text(*program.program, measured));
+                for (size_t k = 0; k < driver::CoverageItem::kKinds; ++k) {
+                  const driver::CoverageCount& c = measured.counts[k];
+                  if (c.total == 0 || 100.0 * c.reached >= *minimum * c.total) continue;
+                  std::cerr << fmt::format("{}: {} reached {}%, below --coverage-min {}\n", f,
+                                           driver::coverage_words(static_cast<driver::CoverageItem::Kind>(k)),
+                                           c.percent(), *minimum);
+                  below_minimum = true;
+                }
+              }
             }
-            Output::standard().write(fmt::format("{} passed, {} failed\n", passed, failed));
-            return failed == 0 ? kOk : kFailed;
+            say(fmt::format("{} passed, {} failed\n", passed, failed));
+            return failed == 0 && !below_minimum ? kOk : kFailed;
           }};
 }
 

@@ -20,7 +20,7 @@ std::string eval_error_text(const ir::Program& p, const ir::EvalError& e) {
 }
 
 TestOutcome run_one(const ir::Program& p, const interp::Interpreter& interp, const Evaluate& evaluate,
-                    const ir::TestCase& test) {
+                    const ir::TestCase& test, ir::CoverageMarks* coverage) {
   TestOutcome o;
   o.name = test.name;
   o.location = p.location_text(test.loc);
@@ -48,6 +48,7 @@ TestOutcome run_one(const ir::Program& p, const interp::Interpreter& interp, con
   for (const auto& e : test.expects) (e.expected == ir::kNoNode ? errors : values).push_back(&e);
 
   ir::EvalOptions options;
+  options.coverage = coverage;
   if (errors.empty()) {
     for (const auto* e : values)
       if (std::find(options.decisions.begin(), options.decisions.end(), e->value) == options.decisions.end())
@@ -116,13 +117,13 @@ TestOutcome run_one(const ir::Program& p, const interp::Interpreter& interp, con
 
 }  // namespace
 
-TestReport run_tests(const ir::Program& p, const Evaluate& evaluate) {
+TestReport run_tests(const ir::Program& p, const Evaluate& evaluate, ir::CoverageMarks* coverage) {
   TestReport report;
   interp::Interpreter interp(p);
   for (const auto& test : p.tests) {
     TestOutcome o;
     try {
-      o = run_one(p, interp, evaluate, test);
+      o = run_one(p, interp, evaluate, test, coverage);
     } catch (const std::exception& e) {
       o.name = test.name;
       o.location = p.location_text(test.loc);

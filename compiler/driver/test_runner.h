@@ -35,7 +35,9 @@ struct TestReport {
 // compiler/jit, above this library: `proviso test` passes its CompiledPolicy::evaluate.)
 using Evaluate = std::function<ir::EvalResult(const std::vector<ir::Value>&, const ir::EvalOptions&)>;
 
-TestReport run_tests(const ir::Program& program, const Evaluate& evaluate = {});
+// With `coverage`, the interpreter marks in it what each test's evaluation reached
+// (compiler/driver/coverage.h); an `evaluate` of another engine ignores it.
+TestReport run_tests(const ir::Program& program, const Evaluate& evaluate = {}, ir::CoverageMarks* coverage = nullptr);
 
 // Outcomes of the same tests by two engines merged: where they differ, the test fails with
 // both answers (an engine bug, not a policy bug). `a_name` and `b_name` label them.

@@ -46,6 +46,7 @@ bool Evaluation::value(int32_t index, Value& out) {
   if (value_state_[index] == 1)
     return fail(program_.values[index].body, ir::msg::depends_on_itself(program_.values[index].name));
   value_state_[index] = 1;
+  if (coverage_) coverage_->values[static_cast<size_t>(index)] = true;
   std::vector<ir::Step>* saved_trace = tracer_ ? tracer_->begin_value(index) : nullptr;
   int32_t saved_value = current_value_;
   current_value_ = index;
@@ -87,6 +88,7 @@ bool Evaluation::table_row(int32_t t, int& row) {
     return true;
   }
   const ir::TableDef& def = program_.tables[t];
+  if (coverage_) coverage_->tables[static_cast<size_t>(t)] = true;
   std::vector<ir::Step>* saved = tracer_ ? tracer_->begin_table(t) : nullptr;
   auto restore = [&] {
     if (tracer_) tracer_->restore(saved);
@@ -112,6 +114,7 @@ bool Evaluation::table_row(int32_t t, int& row) {
     return fail(def.given.empty() ? ir::kNoNode : def.given[0], ir::msg::no_table_row(def.name));
   }
   if (tracer_) tracer_->table_row(t, row);
+  if (coverage_) coverage_->table_rows[static_cast<size_t>(t)][static_cast<size_t>(row)] = true;
   restore();
   table_rows_[t] = row;
   if (merge_steps) tracer_->merge_table(t);
@@ -148,6 +151,10 @@ bool Evaluation::calendar(int32_t index, NodeId id, Value& out) {
   if (!cal) return fail(id, cal.error());
   calendar_memo_[index] = *cal;
   calendar_schedule_[index] = schedule;
+  if (coverage_) {
+    coverage_->calendars[static_cast<size_t>(index)] = true;
+    if (schedule >= 0) coverage_->schedules[static_cast<size_t>(schedule)] = true;
+  }
   out = Value(ir::CalendarValue{*cal});
   return true;
 }
@@ -291,6 +298,7 @@ bool Evaluation::control(const ir::Node& n, NodeId id, Value& out) {
     case Op::If: {
       Value c;
       if (!(recording() ? condition(n.a, c, true) : eval(n.a, c))) return false;
+      if (coverage_) coverage_->reach(id, c.as_bool() ? 0 : 1);
       return eval(c.as_bool() ? n.b : n.c, out);
     }
     case Op::Switch: {
@@ -308,6 +316,7 @@ bool Evaluation::arm(const ir::Node& n, NodeId id, NodeId& chosen) {
   for (size_t i = 0; i < n.pats.size(); ++i) {
     if (!n.pats[i].matches(key)) continue;
     if (tracer_) tracer_->match_arm(n, v, i);
+    if (coverage_) coverage_->reach(id, i);
     chosen = n.args[i];
     return true;
   }
@@ -347,6 +356,7 @@ bool Evaluation::lists(const ir::Node& n, NodeId id, Value& out) {
         Value cond;
         if (!eval(n.args[i + 1], cond)) return false;
         if (!cond.as_bool()) continue;
+        if (coverage_) coverage_->reach(id, i / 2);
         Value v;
         if (!eval(n.args[i], v)) return false;
         if (tracer_ && exclusions) tracer_->exclusion(v, n.args[i + 1]);
@@ -394,12 +404,13 @@ bool is_zero(const Value& v) {
 // The first of an aggregation's exclusions (ir::Args::Exclusions) that holds for the item in
 // its variable: `clause` is its clause's constant index, or -1 when none holds. The
 // conditions after the one that holds are not evaluated.
-bool Evaluation::excluded_by(const ir::Node& n, int32_t& clause) {
+bool Evaluation::excluded_by(const ir::Node& n, NodeId id, int32_t& clause) {
   clause = -1;
   for (size_t i = 0; i + 1 < n.args.size(); i += 2) {
     Value holds;
     if (!eval(n.args[i + 1], holds)) return false;
     if (holds.as_bool()) {
+      if (coverage_) coverage_->reach(id, i / 2);
       clause = program_.nodes[static_cast<size_t>(n.args[i])].aux;
       return true;
     }
@@ -446,7 +457,7 @@ bool Evaluation::aggregate(const ir::Node& n, NodeId id, Value& out) {
     const int64_t index = static_cast<int64_t>(i) + 1;
     locals_[n.aux] = items[i];
     int32_t clause = -1;  // the exclusion that skips this item, if any
-    if (!n.args.empty() && !excluded_by(n, clause)) {
+    if (!n.args.empty() && !excluded_by(n, id, clause)) {
       if (explain) tracer_->leave_aggregate();
       return false;
     }

@@ -23,6 +23,8 @@ class Evaluation {
   // The value of a node; false with error() set when it fails.
   bool eval(ir::NodeId id, ir::Value& out);
   const ir::EvalError& error() const { return error_; }
+  // Marks what this evaluation reaches into `marks` (ir::CoverageMarks), or nothing when null.
+  void cover(ir::CoverageMarks* marks) { coverage_ = marks; }
   // Forgets the error, so that the next value evaluated can fail with its own (an error is
   // otherwise kept from the innermost failure out).
   void clear_error() { error_ = {}; }
@@ -33,7 +35,7 @@ class Evaluation {
   bool control(const ir::Node& n, ir::NodeId id, ir::Value& out);  // not, and, or, if, match
   bool lists(const ir::Node& n, ir::NodeId id, ir::Value& out);    // in, list, collect, aggregates
   bool aggregate(const ir::Node& n, ir::NodeId id, ir::Value& out);
-  bool excluded_by(const ir::Node& n, int32_t& clause);
+  bool excluded_by(const ir::Node& n, ir::NodeId id, int32_t& clause);
   bool operate(const ir::Node& n, ir::NodeId id, ir::Value& out);  // the scalar operations (scalar.cpp)
   bool binary(ir::Op op, const ir::Type& type, const ir::Value& a, const ir::Value& b, ir::NodeId id, ir::Value& out);
   bool compare(ir::CmpOp op, const ir::Value& a, const ir::Value& b, ir::NodeId id, bool& out);
@@ -60,7 +62,8 @@ class Evaluation {
 
   const ir::Program& program_;
   const std::vector<ir::Value>& inputs_;
-  Tracer* tracer_;  // null unless explaining
+  Tracer* tracer_;                         // null unless explaining
+  ir::CoverageMarks* coverage_ = nullptr;  // null unless measuring test coverage
   rt::CalendarCache& calendars_;
   std::vector<ir::Value> value_memo_;
   std::vector<uint8_t> value_state_;                         // 0 fresh, 1 computing, 2 done, 3 failed

@@ -50,6 +50,7 @@ bool Evaluation::outcome(NodeId id, Value& out) {
   if (n.op == Op::If) {
     Value c;
     if (!condition(n.a, c, true)) return false;
+    if (coverage_) coverage_->reach(id, c.as_bool() ? 0 : 1);
     return outcome(c.as_bool() ? n.b : n.c, out);
   }
   NodeId chosen = ir::kNoNode;

@@ -24,6 +24,7 @@ EvalResult Interpreter::evaluate(const std::vector<Value>& inputs, const EvalOpt
   std::unique_ptr<detail::Tracer> tracer;
   if (options.explain) tracer = std::make_unique<detail::Tracer>(program_);
   detail::Evaluation ev(program_, inputs, tracer.get(), *calendars_);
+  ev.cover(options.coverage);
   result.home_zone = rt::utc_zone();
   if (program_.home_zone >= 0) {
     Value z;

@@ -109,12 +109,46 @@ struct EvalError {
   int32_t loc = -1;     // index into Program::locs of the expression that failed, or -1
 };
 
+// What evaluations reached, for `proviso test --coverage` (compiler/driver/coverage.h). When
+// EvalOptions::coverage points at one, the reference interpreter marks in it the table row
+// each table chose, the `if` branch and `match` arm taken, the `collect` and `exclusions`
+// entries whose condition held, the aggregation exclusions that left an item out, and the
+// values, tables, calendars and schedules evaluated. Marks accumulate over evaluations (one at a
+// time: it is not thread-safe). The JIT ignores it: coverage is measured on the interpreter.
+struct CoverageMarks {
+  explicit CoverageMarks(const Program& p)
+      : table_rows(p.tables.size()), parts(p.nodes.size()), values(p.values.size()), tables(p.tables.size()),
+        calendars(p.calendars.size()), schedules(p.schedules.size()) {
+    for (size_t t = 0; t < p.tables.size(); ++t) table_rows[t].resize(p.tables[t].rows.size());
+  }
+  // Part `part` of node `id` was reached: If, 0 then and 1 else; Switch, the arm; Collect, the
+  // entry (its condition held); an aggregation, the exclusion that left an item out.
+  void reach(NodeId id, size_t part) {
+    std::vector<bool>& v = parts[static_cast<size_t>(id)];
+    if (v.size() <= part) v.resize(part + 1);
+    v[part] = true;
+  }
+  bool reached(NodeId id, size_t part) const {
+    const std::vector<bool>& v = parts[static_cast<size_t>(id)];
+    return part < v.size() && v[part];
+  }
+
+  std::vector<std::vector<bool>> table_rows;  // per table, per row: the row chosen
+  std::vector<std::vector<bool>> parts;       // per node (see reach), grown when reached
+  std::vector<bool> values;                   // per value: evaluated (its body began)
+  std::vector<bool> tables;                   // per table: its `given` columns evaluated
+  std::vector<bool> calendars;                // per calendar: built
+  std::vector<bool> schedules;                // per schedule: the hours of a calendar built
+};
+
 struct EvalOptions {
   bool explain = false;
   std::vector<int32_t> decisions;  // indices into Program::values; empty = every decision
   // Go on past a decision that fails: the others are still evaluated, and the failures are
   // listed in EvalResult::failed. Without it the first failure ends the evaluation.
   bool each_decision = false;
+  // Marks what the evaluation reached (the interpreter only); null, the default, costs nothing.
+  CoverageMarks* coverage = nullptr;
 };
 
 struct EvalResult {
