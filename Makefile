@@ -7,7 +7,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps configure build demo test goldens bench bench-e2e load clean sanitize fuzz fuzz-smoke lint format format-check soak nojit \
+.PHONY: deps configure build demo test goldens bench bench-e2e bench-lsp load clean sanitize fuzz fuzz-smoke lint format format-check soak nojit \
   vscode-deps vscode-test vscode
 
 deps:
@@ -49,6 +49,10 @@ bench: build
 # triage program and a simdjson parse floor, with --jobs 1, 2 and the default, and the interpreter.
 bench-e2e: build
 	/usr/bin/python3 bench/e2e.py --build $(BUILD)
+
+# How long `proviso lsp` takes to re-check each shipped policy after an edit (docs/EDITORS.md).
+bench-lsp: build
+	/usr/bin/python3 bench/lsp_bench.py --build $(BUILD)
 
 # Load test of `proviso serve` (not in CI): wrk on the triage and Qlik OEM policies with 10%
 # malformed requests, LOAD_SECONDS (default 600) of single requests, then NDJSON batches checked
