@@ -19,6 +19,11 @@ std::shared_ptr<const Analysis> analyse(const Document& doc) {
   return a;
 }
 
+const driver::Coverage& coverage_of(const Analysis& a) {
+  if (!a.coverage) a.coverage = driver::measure_coverage(*a.program());
+  return *a.coverage;
+}
+
 int32_t Analysis::entity_at(uint32_t offset, Span* where) const {
   int32_t best = -1;
   Span best_span{0, UINT32_MAX};

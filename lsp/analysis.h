@@ -7,6 +7,7 @@
 #include <string>
 
 #include "compiler/driver/compile.h"
+#include "compiler/driver/coverage.h"
 #include "compiler/sema/index.h"
 #include "grammar/parser.h"
 #include "lsp/document.h"
@@ -23,6 +24,9 @@ struct Analysis {
   // The code lenses of this analysis once computed (lenses.cpp): they run the policy's tests
   // and decisions, so they are made once per compiled text, not once per request.
   mutable std::optional<Json> lenses;
+  // What the policy's tests reach (compiler/driver/coverage.h), once per compiled text: the
+  // faded code of the diagnostics and the tests' outcomes of the lenses.
+  mutable std::optional<driver::Coverage> coverage;
 
   const ir::Program* program() const { return compiled.program.get(); }
   // The index's entity named at `offset` of the document, with the occurrence there; -1 when
@@ -31,6 +35,9 @@ struct Analysis {
 };
 
 std::shared_ptr<const Analysis> analyse(const Document& doc);
+
+// The coverage of a compiled analysis, measured on first use.
+const driver::Coverage& coverage_of(const Analysis& a);
 
 // The URI of file `file` of an analysis (0 is the document itself); "" for a standard module,
 // which has no file an editor can open.

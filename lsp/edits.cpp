@@ -55,6 +55,17 @@ std::vector<std::pair<std::string, Json>> diagnostics(const Analysis& a, const L
     }
     by_uri[uri].push_back(diagnostic_json(d, m, uri));
   }
+  // What no test reaches, faded (a hint tagged unnecessary), when the policy compiles.
+  if (a.program()) {
+    for (const driver::CoverageItem& item : coverage_of(a).items) {
+      if (item.reached || item.file != 0) continue;
+      by_uri[a.doc.uri].push_back(Json{{"range", map.range(item.span)},
+                                       {"severity", 4},
+                                       {"source", "proviso test --coverage"},
+                                       {"message", item.what + " is reached by no test"},
+                                       {"tags", {1}}});
+    }
+  }
   std::vector<std::pair<std::string, Json>> out;
   for (auto& [uri, list] : by_uri) out.emplace_back(uri, std::move(list));
   return out;

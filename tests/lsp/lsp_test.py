@@ -148,6 +148,18 @@ else:
 v = c.change(T, [{"text": triage}])
 check(errors(c.diagnostics(T, v)) == [], "the original text again has no errors")
 
+# What no test reaches is faded: without the test of Basic Severity 2, row 6 of `response`.
+start = triage.index('test "Basic Severity 2')
+end = triage.index("\ntest ", start + 1) + 1
+v = c.change(T, [{"text": triage[:start] + triage[end:]}])
+diags = c.diagnostics(T, v)
+hints = [d for d in diags if d["severity"] == 4]
+check([(h["message"], h.get("tags"), h["range"]["start"]["line"]) for h in hints] ==
+      [("table `response` row 6 is reached by no test", [1], pos(triage, "| Basic      | 2 |")["line"])],
+      f"unreached code as faded hints: {hints}")
+v = c.change(T, [{"text": triage}])
+check(c.diagnostics(T, v) == [], "with every test, no hint")
+
 # ---- hover ----
 def hover(uri, text, needle, nth=0, delta=0):
     h = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": pos(text, needle, nth, delta)})
