@@ -176,7 +176,7 @@ Json document_symbols(const Analysis& a, const LineMap& map) {
       case ast::DeclKind::Record:
       case ast::DeclKind::Input: {
         bool input = d.kind() == ast::DeclKind::Input;
-        Json s = symbol(map, n, input ? "input" : "record", input ? kStruct : kStruct, d.span, sel);
+        Json s = symbol(map, n, input ? "input" : "record", kStruct, d.span, sel);
         const std::vector<ast::FieldDecl>* fields = nullptr;
         if (input && d.input_decl()->type && d.input_decl()->type->kind == ast::TypeExpr::Kind::Record)
           fields = &d.input_decl()->type->fields;

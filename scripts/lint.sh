@@ -31,7 +31,7 @@ root = os.getcwd() + "/"
 for e in json.load(open(sys.argv[1])):
     f = os.path.normpath(os.path.join(e["directory"], e["file"]))
     rel = f[len(root):]
-    if f.startswith(root) and rel.split("/")[0] in ("api", "compiler", "grammar", "runtime", "server", "tools", "tests", "bench"):
+    if f.startswith(root) and rel.split("/")[0] in ("api", "compiler", "grammar", "runtime", "server", "lsp", "tools", "tests", "bench"):
         print(f[len(root):])
 ' "$BUILD/compile_commands.json" | sort -u)
     fi
@@ -49,6 +49,13 @@ for e in json.load(open(sys.argv[1])):
     ;;
   format)
     if [ $# -gt 0 ]; then files=("$@"); else mapfile -t files < <(formatted_files); fi
+    # clang-format rewrites any file it is given, and mangles what is not C or C++ (Python).
+    for f in "${files[@]}"; do
+      case "$f" in
+        *.cpp | *.h | *.hpp | *.c) ;;
+        *) echo "lint: $f is not a C or C++ file; clang-format would mangle it" >&2; exit 2 ;;
+      esac
+    done
     "$CLANG_FORMAT" -i "${files[@]}"
     echo "lint: formatted ${#files[@]} files"
     ;;

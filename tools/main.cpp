@@ -30,9 +30,9 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough(false);
 
-  std::vector<Command> commands = {add_check(app), add_fmt(app),     add_eval(app),  add_test(app),
-                                   add_doc(app),   add_schema(app),  add_bench(app), add_cache(app),
-                                   add_ir(app),    add_explain(app), add_diff(app),  add_serve(app), add_lsp(app)};
+  std::vector<Command> commands = {add_check(app),  add_fmt(app),   add_eval(app),  add_test(app), add_doc(app),
+                                   add_schema(app), add_bench(app), add_cache(app), add_ir(app),   add_explain(app),
+                                   add_diff(app),   add_serve(app), add_lsp(app)};
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
     std::string names;
