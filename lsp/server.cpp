@@ -44,26 +44,42 @@ Json position_of(const Json& params) {
 
 }  // namespace
 
-int Server::run(Reader& in) {
-  // A reader thread queues the messages, so that a debounced analysis can run while the
-  // client is quiet.
+namespace {
+
+// What the reader thread hands to the server's loop. Shared, so that a reader still blocked on
+// its input after `exit` (the client has not closed the pipe yet) touches nothing that is gone.
+struct Inbox {
+  explicit Inbox(int fd) : in(fd) {}
+  Reader in;
   std::mutex mutex;
   std::condition_variable ready;
   std::deque<std::optional<std::string>> queue;  // none: the end of the input
   std::deque<std::string> frame_errors;
-  std::thread reader([&] {
+};
+
+}  // namespace
+
+int Server::run(int fd) {
+  // A reader thread queues the messages, so that a debounced analysis can run while the
+  // client is quiet.
+  auto inbox = std::make_shared<Inbox>(fd);
+  std::mutex& mutex = inbox->mutex;
+  std::condition_variable& ready = inbox->ready;
+  std::deque<std::optional<std::string>>& queue = inbox->queue;
+  std::deque<std::string>& frame_errors = inbox->frame_errors;
+  std::thread reader([inbox] {
     for (;;) {
       std::string error;
-      std::optional<std::string> body = in.next(&error);
-      std::lock_guard lock(mutex);
-      if (!error.empty()) frame_errors.push_back(error);
+      std::optional<std::string> body = inbox->in.next(&error);
+      std::lock_guard lock(inbox->mutex);
+      if (!error.empty()) inbox->frame_errors.push_back(error);
       if (!body) {
-        queue.push_back(std::nullopt);
-        ready.notify_one();
+        inbox->queue.push_back(std::nullopt);
+        inbox->ready.notify_one();
         return;
       }
-      if (!body->empty()) queue.push_back(std::move(body));
-      ready.notify_one();
+      if (!body->empty()) inbox->queue.push_back(std::move(body));
+      inbox->ready.notify_one();
     }
   });
   bool ended = false;
@@ -109,8 +125,8 @@ int Server::run(Reader& in) {
     }
     analyse_due(Clock::now());
   }
-  // The reader ends at the end of the input; after `exit` it is left blocked on a read that
-  // the client's closing of the pipe ends.
+  // The reader ends at the end of the input; after `exit` it may be blocked on a read that the
+  // client's closing of the pipe ends: it keeps the inbox alive until then.
   if (ended) {
     reader.join();
   } else {

@@ -22,9 +22,10 @@ struct ServerOptions {
 class Server {
  public:
   Server(Writer& out, ServerOptions options) : out_(out), options_(options) {}
-  // Reads messages until `exit` or the end of the input; the exit status: 0 after `shutdown`
-  // then `exit` (or the end of the input after `shutdown`), 1 otherwise, as the protocol says.
-  int run(Reader& in);
+  // Reads messages from `fd` until `exit` or the end of the input; the exit status: 0 after
+  // `shutdown` then `exit` (or the end of the input after `shutdown`), 1 otherwise, as the
+  // protocol says.
+  int run(int fd);
 
  private:
   using Clock = std::chrono::steady_clock;

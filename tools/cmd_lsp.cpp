@@ -19,12 +19,11 @@ Command add_lsp(CLI::App& app) {
       "docs/EDITORS.md says how to use it from VS Code, Neovim, Emacs and Helix.\n"
       "Exit status: 0 after the client's shutdown and exit, 1 when the input ends without them.");
   return {sub, [debounce] {
-            lsp::Reader in(STDIN_FILENO);
             lsp::Writer out(STDOUT_FILENO);
             lsp::ServerOptions options;
             options.debounce_ms = *debounce;
             lsp::Server server(out, options);
-            return server.run(in);
+            return server.run(STDIN_FILENO);
           }};
 }
 

@@ -395,6 +395,21 @@ r = c.request_full("textDocument/unknownThing", {"textDocument": {"uri": T}})
 check(r.get("error", {}).get("code") == -32601, f"an unknown method: {r}")
 r = c.request_full("workspace/executeCommand", {"command": "proviso.runTest", "arguments": []})
 check("error" in r and "takes one argument" in r["error"]["message"], f"a command without arguments: {r}")
+# Malformed parameters are errors naming the problem, never a crash.
+for method, params in (("textDocument/hover", {"textDocument": {"uri": T}, "position": "top"}),
+                       ("textDocument/hover", {"textDocument": {"uri": T}}),
+                       ("textDocument/hover", {"textDocument": 7}),
+                       ("textDocument/rename", {"textDocument": {"uri": T}, "position": pos(triage, "covered then")}),
+                       ("textDocument/codeAction", {"textDocument": {"uri": T}, "range": [1, 2]}),
+                       ("textDocument/hover", {"textDocument": {"uri": T},
+                                               "position": {"line": 99999, "character": -5}})):
+    r = c.request_full(method, params)
+    check("error" in r and r["error"]["message"] or "result" in r, f"{method} with {params}: {r}")
+c.notify("textDocument/didChange", {"textDocument": {"uri": T, "version": 99}, "contentChanges": "all"})
+c.notify("textDocument/didOpen", {"textDocument": {"uri": 5}})
+c.send({"jsonrpc": "2.0", "id": "x", "params": {}})
+r = c.request("textDocument/hover", {"textDocument": {"uri": T}, "position": pos(triage, "covered then")})
+check(r is not None and "covered" in r["contents"]["value"], "the server goes on after malformed messages")
 c.send_raw(b"Content-Length: 5\r\n\r\n{oops")
 r = c.request("textDocument/hover", {"textDocument": {"uri": T}, "position": pos(triage, "covered then")})
 check(r is not None, "the server goes on after a message that is not JSON")
