@@ -2,13 +2,14 @@
 # explanation) and `make test` (install, build, run the whole test suite through ctest).
 # Reliability: `make sanitize`, `make fuzz-smoke`, `make fuzz`, `make lint`, `make format`,
 # `make nojit` (scripts/ci-*.sh and scripts/lint.sh; each uses its own build directory).
-# Editors: `make vscode-test` (the grammar tests) and `make vscode` (the .vsix), editors/vscode.
+# Editors: `make vscode-test` (the grammar tests) and `make vscode` (the .vsix), editors/vscode;
+# `make screenshot` (not in CI) the VS Code screenshot of docs/EDITORS.md.
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 .PHONY: deps configure build demo test goldens bench bench-e2e bench-lsp load clean sanitize fuzz fuzz-smoke lint format format-check soak nojit \
-  vscode-deps vscode-test vscode
+  vscode-deps vscode-test vscode screenshot
 
 deps:
 	@./scripts/install-deps.sh
@@ -119,6 +120,14 @@ vscode-test: vscode-deps
 vscode: vscode-test
 	mkdir -p $(BUILD)
 	cd $(VSCODE_DIR) && npm run package -- --out $(abspath $(BUILD))/
+
+# docs/images/vscode-diagnostics-hover.png (not in CI; scripts/screenshot-vscode.sh): the .vsix
+# installed in code-server (npm, pinned, under $(BUILD)/screenshot with playwright-core), headless
+# Chromium showing a diagnostic and a hover of `proviso lsp` on a scratch copy of a policy. Uses
+# the $(BUILD)/bin/proviso of `make build` as it is; installs chromium, ripgrep and libkrb5-dev
+# (for code-server's native modules) with apt-get when they are missing.
+screenshot: vscode
+	BUILD=$(BUILD) ./scripts/screenshot-vscode.sh
 
 clean:
 	rm -rf $(BUILD)
