@@ -295,7 +295,15 @@ void Server::notification(const std::string& method, const Json& params) {
     compiled_.erase(uri);
     return;
   }
-  // didSave, $/cancelRequest, $/setTrace, workspace/didChangeConfiguration: nothing to do.
+  if (method == "textDocument/didSave" || method == "workspace/didChangeWatchedFiles") {
+    // A saved file may be a module that other open documents import (they read modules from
+    // disk): check them again.
+    std::string saved = method == "textDocument/didSave" ? uri_of(params) : "";
+    for (const auto& [uri, doc] : docs_)
+      if (uri != saved) pending_[uri] = Clock::now() + std::chrono::milliseconds(options_.debounce_ms);
+    return;
+  }
+  // $/cancelRequest, $/setTrace, workspace/didChangeConfiguration: nothing to do.
 }
 
 void Server::analyse_due(Clock::time_point now) {

@@ -387,6 +387,28 @@ q_dec = [l["command"]["title"] for l in q_lenses if l["command"]["command"] == "
 check(q_dec and all(t.startswith("▷ with contract = ") and "fails" not in t for t in q_dec),
       f"Qlik OEM decision lenses: {q_dec[:2]}")
 
+# A module imported from disk: saving it checks the documents that import it again.
+import tempfile  # noqa: E402
+work = tempfile.mkdtemp()
+os.makedirs(os.path.join(work, "lib"))
+with open(os.path.join(work, "lib", "levels.policy"), "w") as f:
+    f.write('module work.levels "Levels"\n\nenum Level = Gold | Silver\n')
+user_path = os.path.join(work, "user.policy")
+user_text = ('policy work.user "User"\n\nimport "lib/levels.policy"\n\ninput case { level: Level }\n\n'
+             'decision gold: bool  clause "1" = case.level == Gold\n')
+U, L = uri_of(user_path), uri_of(os.path.join(work, "lib", "levels.policy"))
+c.open(U, user_text)
+check(errors(c.diagnostics(U, 1)) == [], "a policy importing a module file opens without errors")
+d = c.request("textDocument/definition", {"textDocument": {"uri": U}, "position": pos(user_text, "Gold")})
+check(d and d["uri"] == L and d["range"]["start"] == {"line": 2, "character": 13}, f"definition in a module: {d}")
+with open(os.path.join(work, "lib", "levels.policy"), "w") as f:
+    f.write('module work.levels "Levels"\n\nenum Level = Platinum | Silver\n')
+c.notify("textDocument/didSave", {"textDocument": {"uri": L}})
+diags = c.diagnostics(U)
+check(any("`Gold` is not a member of `Level`" in x["message"] for x in diags), f"after the module is saved: {diags}")
+c.notify("textDocument/didClose", {"textDocument": {"uri": U}})
+c.diagnostics(U)
+
 # ---- protocol edges ----
 r = c.request_full("textDocument/hover", {"textDocument": {"uri": "file:///nowhere.policy"},
                                           "position": {"line": 0, "character": 0}})
