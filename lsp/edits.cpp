@@ -37,6 +37,29 @@ Json diagnostic_json(const Diagnostic& d, const LineMap& map, const std::string&
   return out;
 }
 
+// The declarations of the names a problem is about (those used inside its span, at most three),
+// as related information: where `covered` is declared, and its type, beside "`covered` is a
+// `bool`, not an `integer`".
+void add_declarations(const Analysis& a, const LineMap& map, const Diagnostic& d, Json& j) {
+  if (d.severity != Severity::Error || d.span.size() == 0) return;
+  std::vector<int32_t> named;
+  for (const sema::Occurrence& o : a.index.occurrences) {
+    if (o.file != 0 || o.declaration || o.span.begin < d.span.begin || o.span.end > d.span.end) continue;
+    if (std::find(named.begin(), named.end(), o.entity) == named.end()) named.push_back(o.entity);
+  }
+  if (named.empty() || named.size() > 3) return;
+  for (int32_t id : named) {
+    const sema::Entity& e = a.index.entities[static_cast<size_t>(id)];
+    std::string uri = file_uri(a, e.file);
+    if (uri.empty() || e.span.size() == 0) continue;
+    LineMap other = e.file == 0 ? map : LineMap(a.index.files[static_cast<size_t>(e.file)]->text(), Encoding::Utf16);
+    std::string message = fmt::format("`{}` is declared here", e.name);
+    if (!e.type.empty() && e.kind != sema::EntityKind::Member) message += fmt::format(" as `{}`", e.type);
+    j["relatedInformation"].push_back(
+        Json{{"location", {{"uri", uri}, {"range", other.range(e.span)}}}, {"message", message}});
+  }
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, Json>> diagnostics(const Analysis& a, const LineMap& map) {
@@ -53,7 +76,9 @@ std::vector<std::pair<std::string, Json>> diagnostics(const Analysis& a, const L
       by_uri[a.doc.uri].push_back(std::move(j));
       continue;
     }
-    by_uri[uri].push_back(diagnostic_json(d, m, uri));
+    Json j = diagnostic_json(d, m, uri);
+    if (uri == a.doc.uri) add_declarations(a, map, d, j);
+    by_uri[uri].push_back(std::move(j));
   }
   // What no test reaches, faded (a hint tagged unnecessary), when the policy compiles.
   if (a.program()) {

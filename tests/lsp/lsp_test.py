@@ -116,6 +116,16 @@ check(len(twice) == 1 and twice[0].get("relatedInformation", [{}])[0].get("messa
       and twice[0]["relatedInformation"][0]["location"]["range"]["start"] == pos(triage, "utc: zone"),
       f"related information of a duplicate: {twice}")
 
+# A misused name: the related information shows its declaration and type.
+misuse = triage + '\ndecision minutes: integer  clause "7.2" = covered\n'
+v = c.change(T, [{"text": misuse}])
+diags = c.diagnostics(T, v)
+found = [d for d in diags if d["range"]["start"] == pos(misuse, "= covered\n", 0, 2)]
+check(len(found) == 1 and {"location": {"uri": T, "range": {"start": pos(triage, "covered: bool"),
+                                                            "end": pos(triage, "covered: bool", 0, 7)}},
+                           "message": "`covered` is declared here as `bool`"} in found[0].get("relatedInformation", []),
+      f"the declaration of a misused name: {found}")
+
 # `25% * x` is refused with `25% of x` as its fix; a missing match arm gets one added.
 pct = triage.replace("decision covered: bool  clause \"7.2\" = is_empty(exclusion_list)",
                      "decision covered: bool  clause \"7.2\" = is_empty(exclusion_list)\n\n"
