@@ -158,6 +158,12 @@ ir::Pattern Checker::check_pattern(const ast::Condition& c, const Type& type, Sc
         suggest_member(d, en, member, span);
         return std::nullopt;
       }
+      if (indexing()) {
+        note_use(Entity{EntityKind::Member, member, en.name}, scope.file, span);
+        if (e->kind == ast::ExprKind::Field) {
+          if (Symbol* sym = find_symbol(en.name, scope.file)) note_use(*sym, scope.file, e->operand->name.span);
+        }
+      }
       return m;
     }
     if (type.kind == TypeKind::Bool) {
