@@ -136,7 +136,11 @@ elif large > small + 10 * 1024:
 rc, err, rss, n = peak_for(4000, long_line_mib=80)
 if rc != 1 or n != 4001:
     fail(f"an over-long line: exit {rc}, {n} lines, stderr {err!r}")
-if not sanitized and rss > small + 24 * 1024:
+# The reader's buffer holds up to one 1 MiB chunk past the 16 MiB limit before it refuses the
+# line; measured, the run peaks 24.3 to 24.6 MiB above the small one (with 2.3 MiB of jitter in
+# the small run itself), which a bound of 24 MiB failed about one run in two. 32 MiB is still
+# less than half the 80 MiB line, so a line held whole would fail it.
+if not sanitized and rss > small + 32 * 1024:
     fail(f"an over-long line was held in memory: {rss} KiB")
 print(f"an 80 MiB line: its own error line, peak RSS {rss} KiB")
 
