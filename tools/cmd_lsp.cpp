@@ -18,7 +18,8 @@ Command add_lsp(CLI::App& app) {
       "Speaks the Language Server Protocol (3.17) on stdin and stdout; logs go to the client.\n"
       "docs/EDITORS.md says how to use it from VS Code, Neovim, Emacs and Helix.\n"
       "Exit status: 0 after the client's shutdown and exit, 1 when the input ends without them.");
-  return {sub, [debounce] {
+  // The lambda keeps every option's target alive: CLI11 writes them while parsing.
+  return {sub, [debounce, stdio] {
             lsp::Writer out(STDOUT_FILENO);
             lsp::ServerOptions options;
             options.debounce_ms = *debounce;
