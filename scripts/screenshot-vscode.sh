@@ -38,13 +38,7 @@ command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
 [ -f /usr/include/gssapi/gssapi.h ] || missing+=(libkrb5-dev)
 command -v g++ >/dev/null 2>&1 && command -v make >/dev/null 2>&1 || missing+=(build-essential)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)   # node-gyp
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing: ${missing[*]}"
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+scripts/apt-install.sh ${missing[@]+"${missing[@]}"}
 CHROMIUM=${CHROMIUM:-$(command -v chromium)}
 
 # code-server and playwright-core, pinned, in a scratch npm project.
