@@ -4,6 +4,7 @@
 // kept alive.
 #include "server/http.h"
 
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <exception>
@@ -115,8 +116,9 @@ struct Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
-  std::vector<char> body;  // where the parser puts body bytes
-  bool idle = false;       // waiting for a request with nothing buffered: stop() closes it
+  std::vector<char> body;     // where the parser puts body bytes
+  bool idle = false;          // waiting for a request with nothing buffered: stop() closes it
+  bool unread_input = false;  // answered before its body was read whole (a 413): linger at close
 };
 
 // One event loop per thread, each with connections of its own: a connection's steps all run
@@ -150,6 +152,8 @@ struct Server::Impl {
   net::awaitable<bool> write_whole(Connection& c, Response& res, unsigned version, bool keep);
   net::awaitable<bool> write_bytes(Connection& c, const std::string& bytes, bool chunked);
   void close(Connection& c);
+  // Before closing a connection whose request body was not read whole: see linger().
+  net::awaitable<void> linger(Connection& c);
 
   Handler& handler;
   Limits limits;
@@ -168,6 +172,25 @@ void Server::Impl::close(Connection& c) {
   beast::error_code ec;
   c.stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   c.stream.close();
+}
+
+// Closing a socket with unread input makes the kernel send a reset, which can destroy an answer
+// the client has not read yet: the 413 to a body it is still sending. So our side is shut down
+// first (the client reads the answer, then the end of it), and what the client still sends is
+// read and dropped until it closes too, for at most 2 seconds and 4 MiB (a lingering close, as
+// nginx does).
+net::awaitable<void> Server::Impl::linger(Connection& c) {
+  beast::error_code ec;
+  c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) co_return;
+  c.stream.expires_after(std::chrono::seconds(2));
+  std::array<char, 16384> sink{};
+  size_t dropped = 0;
+  while (dropped < (size_t{4} << 20)) {
+    auto [rec, n] = co_await c.stream.async_read_some(net::buffer(sink), kTuple);
+    if (rec) break;
+    dropped += n;
+  }
 }
 
 net::awaitable<void> Server::Impl::accept_loop() {
@@ -228,6 +251,7 @@ net::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> c) {
     if (!keep) break;
     first = false;
   }
+  if (c->unread_input && !stopping) co_await linger(*c);
   close(*c);
   std::lock_guard lock(live_mu);
   live.erase(c.get());
@@ -278,10 +302,14 @@ net::awaitable<bool> Server::Impl::one_request(Connection& c, bool first) {
         bool complete = !began && co_await read_body(c, parser, *res.reader, false, false, &stopped);
         std::string ignored;
         res.reader->finish(complete, res, &ignored);
-        if (!complete) keep = false;
+        if (!complete) {
+          keep = false;
+          c.unread_input = true;
+        }
       }
     } else if (req.has_body && !co_await skip_body(c, parser)) {
       keep = false;
+      c.unread_input = true;
     }
     if (res.blocking && !began) {
       co_await net::co_spawn(
@@ -339,6 +367,7 @@ net::awaitable<bool> Server::Impl::stream_response(Connection& c, Parser& parser
   c.body = std::vector<char>();
   c.buffer.shrink_to_fit();
   if (!ok || !complete || stopped) *keep = false;
+  if (!complete) c.unread_input = true;
   co_return ok;
 }
 

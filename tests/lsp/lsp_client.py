@@ -1,5 +1,6 @@
 """A small JSON-RPC client for `proviso lsp`, for the tests and the measurements: starts the
 server, frames messages, matches responses to requests and keeps the notifications."""
+import atexit
 import json
 import os
 import queue
@@ -11,7 +12,9 @@ import time
 class LspClient:
     def __init__(self, proviso, debounce_ms=0, utf8=False, cwd=None):
         self.proc = subprocess.Popen([proviso, "lsp", "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, cwd=cwd)
+                                     stderr=None, cwd=cwd)  # its stderr (a sanitizer's report) goes to the test's
+        # Killed at exit if still running, so a test that stops early leaves no server behind.
+        atexit.register(lambda p=self.proc: p.poll() is None and p.kill())
         self.next_id = 0
         self.responses = {}
         self.notifications = queue.Queue()
