@@ -244,4 +244,9 @@ ParseResult parse(SourcePtr source) {
   return result;
 }
 
+bool is_reserved_word(std::string_view word) {
+  tao::pegtl::memory_input in(word.data(), word.size(), "");
+  return tao::pegtl::parse<tao::pegtl::seq<grammar::reserved, tao::pegtl::eof>>(in);
+}
+
 }  // namespace proviso::syntax

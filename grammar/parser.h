@@ -20,4 +20,8 @@ struct ParseResult {
 // module.comments holds every `--` comment in source order.
 ParseResult parse(SourcePtr source);
 
+// Whether `word` is one of the grammar's reserved words, which cannot name a declaration (the
+// grammar's own rule decides: editors ask it before a rename).
+bool is_reserved_word(std::string_view word);
+
 }  // namespace proviso::syntax

@@ -14,7 +14,7 @@ std::shared_ptr<const Analysis> analyse(const Document& doc) {
   a->parsed = syntax::parse(a->source);
   driver::ImportOptions imports;
   if (doc.uri.rfind("file://", 0) == 0) imports.base_dir = std::filesystem::path(doc.path).parent_path().string();
-  a->compiled = driver::compile_source(a->source, imports, &a->index);
+  a->compiled = driver::compile_parsed(a->parsed, imports, &a->index);
   a->milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return a;
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "grammar/parser.h"
 #include "lsp/features.h"
 
 namespace proviso::lsp {
@@ -25,13 +26,11 @@ bool is_identifier(const std::string& s) {
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
-bool is_reserved(const std::string& s) {
-  static const std::set<std::string> words = {
-      "policy",   "module", "import",   "enum",     "record", "input",   "optional", "const",   "let",
-      "decision", "table",  "calendar", "holidays", "test",   "fixture", "given",    "expect",  "clause",
-      "if",       "then",   "else",     "match",    "and",    "or",      "not",      "in",      "is",
-      "present",  "none",   "true",     "false",    "of",     "with",    "hit",      "schedule"};
-  return words.contains(s);
+// Top-level names share one namespace; inputs have their own, and members, fields, columns
+// and locals belong to their owner.
+bool is_top_level(sema::EntityKind k) {
+  using K = sema::EntityKind;
+  return k != K::Member && k != K::Field && k != K::Column && k != K::Local && k != K::Input;
 }
 
 }  // namespace
@@ -84,22 +83,14 @@ Json rename(const Analysis& a, const LineMap& map, uint32_t offset, const std::s
   prepare_rename(a, map, offset);
   int32_t e = a.entity_at(offset);
   const sema::Entity& entity = a.index.entities[static_cast<size_t>(e)];
-  if (!is_identifier(new_name) || is_reserved(new_name))
+  if (!is_identifier(new_name) || syntax::is_reserved_word(new_name))
     throw RequestError(
         fmt::format("`{}` is not a name: a name is letters, digits and `_`, not a reserved word", new_name));
   // The new name must not be taken where the old one lives: top-level names share one
   // namespace (inputs have their own), members their enum, fields their record, columns their table.
   for (const sema::Entity& other : a.index.entities) {
     if (other.name != new_name || &other == &entity) continue;
-    bool top = [](sema::EntityKind k) {
-      return k != sema::EntityKind::Member && k != sema::EntityKind::Field && k != sema::EntityKind::Column &&
-             k != sema::EntityKind::Local && k != sema::EntityKind::Input;
-    }(entity.kind);
-    bool other_top = [](sema::EntityKind k) {
-      return k != sema::EntityKind::Member && k != sema::EntityKind::Field && k != sema::EntityKind::Column &&
-             k != sema::EntityKind::Local && k != sema::EntityKind::Input;
-    }(other.kind);
-    bool clash = (top && other_top) ||
+    bool clash = (is_top_level(entity.kind) && is_top_level(other.kind)) ||
                  (other.kind == entity.kind && other.owner == entity.owner && entity.kind != sema::EntityKind::Local);
     if (clash)
       throw RequestError(fmt::format("`{}` is already the name of the {} declared at line {}", new_name,

@@ -65,8 +65,13 @@ bool verify_ir_enabled() {
 }
 
 CompileResult compile_source(SourcePtr source, const ImportOptions& imports, sema::SemanticIndex* index) {
+  return compile_parsed(syntax::parse(std::move(source)), imports, index);
+}
+
+CompileResult compile_parsed(const syntax::ParseResult& main, const ImportOptions& imports,
+                             sema::SemanticIndex* index) {
+  const SourcePtr& source = main.module.source;
   CompileResult result;
-  syntax::ParseResult main = syntax::parse(source);
   result.diagnostics.append(main.diagnostics);
   if (main.diagnostics.has_errors()) {
     result.diagnostics.sort();

@@ -24,6 +24,10 @@ CompileResult compile_file(const std::string& path);
 // standard modules only (a file import is an error), and no file is read. With `index`, the
 // checker records names and types there for editors (compiler/sema/index.h).
 CompileResult compile_source(SourcePtr source, const ImportOptions& imports = {}, sema::SemanticIndex* index = nullptr);
+// The same, from the text already parsed (its module.source is the text): a caller that keeps
+// the syntax tree (the language server's outline and lenses) parses once.
+CompileResult compile_parsed(const syntax::ParseResult& main, const ImportOptions& imports = {},
+                             sema::SemanticIndex* index = nullptr);
 
 // Whether compile_source runs the IR verifier (ir/verifier.h) on every program it makes:
 // always in builds with PROVISO_VERIFY_IR (Debug and the sanitizer build), else when the
