@@ -50,11 +50,12 @@ struct FixtureRun {
   ir::EvalResult result;
 };
 
-// Evaluates every decision of the compiled analysis `good` with its inputs given by fixtures:
-// the policy is compiled again with a test that gives them, and the test's inputs evaluated,
-// so a fixture means exactly what it means in a test.
+// Evaluates the decisions of the compiled analysis `good` (every one when `only` is -1, else
+// that value alone, explained) with its inputs given by fixtures: the policy is compiled again
+// with a test that gives them, and the test's inputs evaluated, so a fixture means exactly what
+// it means in a test.
 FixtureRun run_fixtures(const Analysis& good, const std::vector<std::pair<std::string, std::string>>& givens,
-                        bool explain) {
+                        int32_t only) {
   FixtureRun run;
   std::string text = good.doc.text;
   text += "\n\ntest \"proviso lsp: evaluate with fixtures\"\n";
@@ -88,7 +89,10 @@ FixtureRun run_fixtures(const Analysis& good, const std::vector<std::pair<std::s
   }
   ir::EvalOptions options;
   options.each_decision = true;
-  options.explain = explain;
+  if (only >= 0) {
+    options.decisions = {only};
+    options.explain = true;
+  }
   run.result = interp.evaluate(inputs, options);
   return run;
 }
@@ -141,7 +145,7 @@ Json code_lenses(const Analysis& a, const Analysis* good, const LineMap& map) {
     auto givens = example_givens(*good);
     Json decisions = Json::object();
     if (!givens.empty()) {
-      FixtureRun run = run_fixtures(*good, givens, false);
+      FixtureRun run = run_fixtures(*good, givens, -1);
       const ir::Program& p = *good->program();
       for (int32_t d : p.decisions) {
         std::string title = run.program ? value_text(run, d) : run.error;
@@ -206,20 +210,13 @@ Json execute_command(const std::string& command, const Json& arguments, const An
   } else {
     givens = example_givens(*good);
   }
-  FixtureRun run = run_fixtures(*good, givens, true);
+  FixtureRun run = run_fixtures(*good, givens, index);
   if (!run.program) throw RequestError(run.error);
-  std::string value = value_text(run, run.program->decisions.empty() ? -1 : index);
-  // The explanation of this decision alone.
-  ir::EvalResult one = run.result;
-  one.decisions.erase(
-      std::remove_if(one.decisions.begin(), one.decisions.end(), [&](const auto& d) { return d.first != index; }),
-      one.decisions.end());
-  one.failed.erase(
-      std::remove_if(one.failed.begin(), one.failed.end(), [&](const auto& d) { return d.first != index; }),
-      one.failed.end());
+  std::string value = value_text(run, index);
   std::vector<records::DecisionFailure> failures;
-  for (const auto& [idx, err] : one.failed) failures.push_back(records::decision_failure(*run.program, idx, err));
-  std::string explanation = explain::render_text(*run.program, one, failures);
+  for (const auto& [idx, err] : run.result.failed)
+    failures.push_back(records::decision_failure(*run.program, idx, err));
+  std::string explanation = explain::render_text(*run.program, run.result, failures);
   return Json{{"decision", decision},
               {"value", value},
               {"explanation", explanation},

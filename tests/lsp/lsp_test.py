@@ -185,7 +185,7 @@ h = hover(T, triage, "case.tier", 0, 5)
 check("**field** `case.tier`: `Tier`" in h, f"hover on a field: {h!r}")
 h = hover(T, triage, "decision covered", 0, 10)
 check("**decision** `covered`: `bool`" in h and 'clause "7.2"' in h, f"hover on a decision: {h!r}")
-h = hover(T, triage, "Portal |", 0, 0) if "Portal |" in triage else hover(T, triage, "Enterprise |")
+h = hover(T, triage, "Portal |")  # in `enum Channel = Phone | Portal | Email`
 check("**enum member** `Channel.Portal`" in h, f"hover on a member: {h!r}")
 h = hover(T, triage, "| Basic      | 2 |", 0, 3)
 check("**enum member** `Tier.Basic`" in h, f"hover on a member in a table cell: {h!r}")
@@ -385,9 +385,12 @@ r = c.request("workspace/executeCommand", {"command": "proviso.runTest", "argume
 check(r["passed"] is True and "passed" in r["message"], f"running a test: {r}")
 msg = c.wait_notification("window/showMessage")
 check("passed" in msg["message"], "the test's outcome is shown")
+covered_lens = [l for l in decisions if l["command"]["arguments"][0]["decision"] == "covered"]
 r = c.request("workspace/executeCommand", {"command": "proviso.evaluateDecision",
-                                           "arguments": [decisions[0]["command"]["arguments"][0]]})
-check(r["value"] and "because" in r["explanation"] or r["explanation"], f"evaluating a decision: {r}")
+                                           "arguments": [covered_lens[0]["command"]["arguments"][0]]})
+check(r["value"] == "true" and r["explanation"].startswith("covered = true (clause 7.2) because:")
+      and "initial_response_minutes" not in r["explanation"]
+      and r["message"].startswith("covered with case = good_case = true"), f"evaluating a decision: {r}")
 r = c.request("workspace/executeCommand", {"command": "proviso.evaluateDecision",
                                            "arguments": [{"uri": T, "decision": "initial_response_minutes"}]})
 check(r["value"] == "30" and "table `response` row 1" in r["explanation"], f"explaining a decision: {r}")
