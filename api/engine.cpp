@@ -171,6 +171,9 @@ jit::JitOptions jit_options_of(const EngineOptions& o) {
   j.use_cache = o.use_cache;
   j.cache_dir = o.cache_dir;
   j.cache_max_bytes = o.cache_max_bytes;
+  // A policy missing from the cache evaluates at once on quick code while the optimised code
+  // compiles on another thread (jit.h, JitOptions::Tiering).
+  j.tiering = jit::JitOptions::Tiering::Tiered;
   return j;
 }
 #else
@@ -206,8 +209,11 @@ std::string prepare(Policy::Impl& impl, const EngineOptions& o) {
     created = jit::CompiledPolicy::create(p, options);
   }
   if (created.ok()) {
-    if (o.cache_notes && !created.policy->info().cache_note.empty())
-      note(o, {Note::Kind::Cache, created.policy->info().cache_note, 0, false});
+    // Saying what the cache did means waiting for the optimised code to be written (tiered).
+    if (o.cache_notes) {
+      jit::CompileInfo info = created.policy->wait_optimised();
+      if (!info.cache_note.empty()) note(o, {Note::Kind::Cache, info.cache_note, 0, false});
+    }
     impl.jit = std::move(created.policy);
     impl.engine = EngineKind::Jit;
     return "";

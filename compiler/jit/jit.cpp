@@ -1,10 +1,13 @@
-// CompiledPolicy: one process-wide LLJIT (O2 IR transform layer, runtime shims registered
-// explicitly with absoluteSymbols, no process symbol search), one JITDylib and resource
-// tracker per loaded policy, and the on-disk object cache.
+// CompiledPolicy: one process-wide LLJIT that links object code (runtime shims registered
+// explicitly with absoluteSymbols, no process symbol search), one JITDylib per loaded policy
+// (two when tiered), compilation to object code outside it on any thread (compile_object),
+// the quick and optimised tiers, and the on-disk object cache.
 #include "compiler/jit/jit.h"
 
 #include <unistd.h>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -14,14 +17,15 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 #include <llvm/Config/llvm-config.h>
-#include <llvm/ExecutionEngine/ObjectCache.h>
-#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/LegacyPassManager.h>
 #include <llvm/Object/ObjectFile.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -29,6 +33,9 @@
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/TargetParser/Host.h>
+#include <llvm/Transforms/Scalar/EarlyCSE.h>
+#include <llvm/Transforms/Scalar/SROA.h>
+#include <llvm/Transforms/Scalar/SimplifyCFG.h>
 
 #include "compiler/interp/interpreter.h"
 #include "compiler/jit/codegen.h"
@@ -56,50 +63,6 @@ double ms_since(Clock::time_point t) { return std::chrono::duration<double, std:
 using EvalFn = int32_t (*)(const uint8_t* const*, uint8_t*, proviso_ctx*);
 using EvalSomeFn = int32_t (*)(const uint8_t* const*, uint8_t*, proviso_ctx*, const int32_t*, uint64_t);
 using BatchFn = int32_t (*)(const uint8_t* const* const*, uint64_t, uint8_t*, uint64_t, proviso_ctx*, int32_t*);
-
-// Writes the object code of modules compiled on a cache miss to their cache entries.
-class ObjectWriter : public llvm::ObjectCache {
- public:
-  struct Pending {
-    const jit::ObjectCache* cache = nullptr;
-    CacheKey key;
-    std::string meta;
-    size_t* object_bytes = nullptr;
-    std::string* note = nullptr;  // set to what happened to the entry
-  };
-  void expect(const std::string& module_id, Pending p) {
-    std::lock_guard lock(mu_);
-    pending_[module_id] = std::move(p);
-  }
-  void forget(const std::string& module_id) {
-    std::lock_guard lock(mu_);
-    pending_.erase(module_id);
-  }
-  void notifyObjectCompiled(const llvm::Module* m, llvm::MemoryBufferRef obj) override {
-    Pending p;
-    {
-      std::lock_guard lock(mu_);
-      auto it = pending_.find(m->getModuleIdentifier());
-      if (it == pending_.end()) return;
-      p = std::move(it->second);
-      pending_.erase(it);
-    }
-    std::string_view object(obj.getBufferStart(), obj.getBufferSize());
-    if (p.object_bytes) *p.object_bytes = object.size();
-    if (!p.cache) return;
-    std::string why;
-    bool written = p.cache->write(p.key, p.meta, object, &why);
-    if (p.note) {
-      std::string done = written ? fmt::format("wrote `{}`", p.cache->entry_path(p.key)) : "not cached: " + why;
-      *p.note = p.note->empty() ? "compiled; " + done : *p.note + "; " + done;
-    }
-  }
-  std::unique_ptr<llvm::MemoryBuffer> getObject(const llvm::Module*) override { return nullptr; }
-
- private:
-  std::mutex mu_;
-  std::map<std::string, Pending> pending_;
-};
 
 // Why a cached object file must not be loaded, or "": it must be a relocatable object for
 // this machine that defines, as globals, only the entry points of `part`, and whose undefined
@@ -137,7 +100,9 @@ std::string check_object(std::string_view bytes, Part part, const std::set<std::
   return "";
 }
 
-// The process-wide JIT. Never destroyed (policies may be unloaded during static destruction).
+// The process-wide JIT: it links object code and resolves symbols; compiling happens outside
+// it (compile_object), on whichever thread asks. Never destroyed (policies may be unloaded
+// during static destruction).
 class Engine {
  public:
   static Engine* get(std::string* error) {
@@ -156,14 +121,15 @@ class Engine {
     return engine;
   }
 
-  std::mutex mu;  // serialises loading and unloading policies
+  std::mutex mu;  // serialises linking, loading and unloading policies
   std::unique_ptr<llvm::orc::LLJIT> jit;
   llvm::orc::JITDylib* runtime = nullptr;
-  ObjectWriter writer;
-  int opt_level = 2;  // of the IR transform, set under `mu` for each compile
   std::string triple, cpu, features;
   uint64_t next_id = 0;
   std::set<std::string, std::less<>> shim_names;  // all that generated code may import
+  // Read-only after init(): each compilation copies the builder to make its own target machine.
+  std::optional<llvm::orc::JITTargetMachineBuilder> machine;
+  std::optional<llvm::DataLayout> data_layout;
 
  private:
   std::string init() {
@@ -175,29 +141,15 @@ class Engine {
     cpu = jtmb->getCPU();
     features = jtmb->getFeatures().getString();
     triple = jtmb->getTargetTriple().str();
-    auto opt_tm = jtmb->createTargetMachine();
-    if (!opt_tm) return llvm::toString(opt_tm.takeError());
-    optimizer_tm_ = std::move(*opt_tm);
-    auto built =
-        llvm::orc::LLJITBuilder()
-            .setJITTargetMachineBuilder(*jtmb)
-            .setLinkProcessSymbolsByDefault(false)
-            .setPlatformSetUp(llvm::orc::setUpInactivePlatform)
-            .setCompileFunctionCreator([this](llvm::orc::JITTargetMachineBuilder b)
-                                           -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
-              auto tm = b.createTargetMachine();
-              if (!tm) return tm.takeError();
-              return std::make_unique<llvm::orc::TMOwningSimpleCompiler>(std::move(*tm), &writer);
-            })
-            .create();
+    machine = *jtmb;
+    auto built = llvm::orc::LLJITBuilder()
+                     .setJITTargetMachineBuilder(*jtmb)
+                     .setLinkProcessSymbolsByDefault(false)
+                     .setPlatformSetUp(llvm::orc::setUpInactivePlatform)
+                     .create();
     if (!built) return llvm::toString(built.takeError());
     jit = std::move(*built);
-    jit->getIRTransformLayer().setTransform(
-        [this](llvm::orc::ThreadSafeModule tsm,
-               const llvm::orc::MaterializationResponsibility&) -> llvm::Expected<llvm::orc::ThreadSafeModule> {
-          tsm.withModuleDo([this](llvm::Module& m) { optimize(m); });
-          return tsm;
-        });
+    data_layout = jit->getDataLayout();
     // The runtime's shims and the few C library functions generated code may call; nothing
     // else of the process is visible to policies.
     auto& es = jit->getExecutionSession();
@@ -217,42 +169,110 @@ class Engine {
       return llvm::toString(std::move(err));
     return "";
   }
+};
 
-  void optimize(llvm::Module& m) {
-    llvm::LoopAnalysisManager lam;
-    llvm::FunctionAnalysisManager fam;
-    llvm::CGSCCAnalysisManager cgam;
-    llvm::ModuleAnalysisManager mam;
-    // Lets, decisions and tables are functions over the frame. In a small module they are all
-    // inlined into the entry points, so the frame becomes registers and memo checks fold
-    // away; a large module keeps LLVM's default threshold (single-use functions are still
-    // inlined), which keeps its cold compile time in bounds.
-    constexpr size_t kSmallModule = 1500;  // instructions before optimisation
-    size_t instructions = 0;
-    for (const llvm::Function& f : m) instructions += f.getInstructionCount();
-    llvm::PipelineTuningOptions tuning;
-    tuning.InlinerThreshold = instructions <= kSmallModule ? 2000 : 225;
-    llvm::PassBuilder pb(optimizer_tm_.get(), tuning);
-    pb.registerModuleAnalyses(mam);
-    pb.registerCGSCCAnalyses(cgam);
-    pb.registerFunctionAnalyses(fam);
-    pb.registerLoopAnalyses(lam);
-    pb.crossRegisterProxies(lam, fam, cgam, mam);
+// Which code a compilation produces. The order matters: a later tier replaces an earlier one.
+enum class Tier { Quick = 0, Optimised = 1 };
+const char* tier_name(Tier t) { return t == Tier::Quick ? "quick tier" : "optimised"; }
+
+bool timing() { return std::getenv("PROVISO_JIT_TIMING") != nullptr; }
+
+// The IR pipeline of a tier. Optimised: LLVM's default pipeline at `opt_level`. Quick: scalar
+// replacement of the frame's allocas, common subexpressions and CFG clean-up in each function,
+// no inlining; it leaves most of the work to the code generator, whose fast instruction
+// selector makes that cheap (bench/README.md, "Cold compile", measures the choice).
+void optimize(llvm::Module& m, llvm::TargetMachine& tm, Tier tier, int opt_level) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  // Lets, decisions and tables are functions over the frame. In a small module they are all
+  // inlined into the entry points, so the frame becomes registers and memo checks fold
+  // away; a large module keeps LLVM's default threshold (single-use functions are still
+  // inlined), which keeps its cold compile time in bounds.
+  constexpr size_t kSmallModule = 1500;  // instructions before optimisation
+  size_t instructions = 0;
+  for (const llvm::Function& f : m) instructions += f.getInstructionCount();
+  llvm::PipelineTuningOptions tuning;
+  tuning.InlinerThreshold = instructions <= kSmallModule ? 2000 : 225;
+  llvm::PassBuilder pb(&tm, tuning);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::ModulePassManager mpm;
+  if (tier == Tier::Quick) {
+    llvm::FunctionPassManager fpm;
+    fpm.addPass(llvm::SROAPass(llvm::SROAOptions::ModifyCFG));
+    fpm.addPass(llvm::EarlyCSEPass());
+    fpm.addPass(llvm::SimplifyCFGPass());
+    mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(fpm)));
+  } else {
     llvm::OptimizationLevel level = opt_level <= 0   ? llvm::OptimizationLevel::O0
                                     : opt_level == 1 ? llvm::OptimizationLevel::O1
                                     : opt_level == 2 ? llvm::OptimizationLevel::O2
                                                      : llvm::OptimizationLevel::O3;
-    llvm::ModulePassManager mpm = level == llvm::OptimizationLevel::O0 ? pb.buildO0DefaultPipeline(level)
-                                                                       : pb.buildPerModuleDefaultPipeline(level);
-    auto t = Clock::now();
-    mpm.run(m, mam);
-    if (std::getenv("PROVISO_JIT_TIMING"))
-      std::fprintf(stderr, "proviso-jit: O%d pipeline %.2f ms\n", opt_level, ms_since(t));
-    if (std::getenv("PROVISO_JIT_DUMP_OPT")) m.print(llvm::errs(), nullptr);
+    mpm = level == llvm::OptimizationLevel::O0 ? pb.buildO0DefaultPipeline(level)
+                                               : pb.buildPerModuleDefaultPipeline(level);
   }
+  auto t = Clock::now();
+  mpm.run(m, mam);
+  if (timing())
+    std::fprintf(stderr, "proviso-jit: %s pipeline %.2f ms\n",
+                 tier == Tier::Quick ? "quick" : fmt::format("O{}", opt_level).c_str(), ms_since(t));
+  if (std::getenv("PROVISO_JIT_DUMP_OPT")) m.print(llvm::errs(), nullptr);
+}
 
-  std::unique_ptr<llvm::TargetMachine> optimizer_tm_;
+// A policy part compiled to a relocatable object, with its error-site table.
+struct ObjectCode {
+  std::string object;
+  std::vector<ErrorSite> sites;
+  std::string error;  // "" or why: "the JIT does not support ..." or "LLVM could not ..."
 };
+
+// Generates, optimises and compiles one part of a policy. Holds no lock and touches no shared
+// mutable state (its own LLVMContext and target machine), so tiers and policies compile on
+// several threads at once.
+ObjectCode compile_object(const Engine& engine, const Host& host, Part part, Tier tier, int opt_level) {
+  ObjectCode out;
+  const char* part_name = part == Part::Main ? "main" : "subset";
+  auto t = Clock::now();
+  llvm::LLVMContext context;
+  CodegenResult cg =
+      generate(host.program(), host.layout(), host.plan(), context, *engine.data_layout, engine.triple, part);
+  if (timing())
+    std::fprintf(stderr, "proviso-jit: IR generation (%s, %s) %.2f ms\n", part_name, tier_name(tier), ms_since(t));
+  if (!cg.module) {
+    out.error = cg.unsupported;
+    return out;
+  }
+  out.sites = std::move(cg.sites);
+  llvm::orc::JITTargetMachineBuilder builder = *engine.machine;
+  builder.setCodeGenOptLevel(tier == Tier::Quick ? llvm::CodeGenOptLevel::None : llvm::CodeGenOptLevel::Default);
+  auto tm = builder.createTargetMachine();
+  if (!tm) {
+    out.error = "LLVM could not create a target machine: " + llvm::toString(tm.takeError());
+    return out;
+  }
+  optimize(*cg.module, **tm, tier, opt_level);
+  auto tc = Clock::now();
+  llvm::SmallVector<char, 0> buffer;
+  {
+    llvm::raw_svector_ostream stream(buffer);
+    llvm::legacy::PassManager pm;
+    llvm::MCContext* mc = nullptr;
+    if ((*tm)->addPassesToEmitMC(pm, mc, stream)) {
+      out.error = "LLVM could not compile the policy: the target cannot emit object code";
+      return out;
+    }
+    pm.run(*cg.module);
+  }
+  if (timing())
+    std::fprintf(stderr, "proviso-jit: code generation (%s, %s) %.2f ms\n", part_name, tier_name(tier), ms_since(tc));
+  out.object.assign(buffer.data(), buffer.size());
+  return out;
+}
 
 // The home zone an interpreter's failed result carries: UTC, or the policy's home zone when
 // the failure came after it was computed (then generated code stored it in `out`).
@@ -307,19 +327,32 @@ static std::string disagreement(const ir::Program& p, const ir::EvalResult& a, c
 struct CompiledPolicy::Impl {
   explicit Impl(const ir::Program& program) : host(program), interp(program) {}
   ~Impl() {
+    // The optimised tier's thread works on this policy: it is told that no quick tier will
+    // come (if none did) and finishes before anything is removed.
+    {
+      std::lock_guard lock(tier_mu);
+      if (quick_state == QuickState::Pending) quick_state = QuickState::Failed;
+    }
+    tier_cv.notify_all();
+    if (optimiser.joinable()) optimiser.join();
     if (!engine) return;
     std::lock_guard lock(engine->mu);
+    auto& es = engine->jit->getExecutionSession();
     if (tracker) llvm::consumeError(tracker->remove());
-    if (dylib) llvm::consumeError(engine->jit->getExecutionSession().removeJITDylib(*dylib));
+    if (dylib) llvm::consumeError(es.removeJITDylib(*dylib));
+    if (quick_dylib) llvm::consumeError(es.removeJITDylib(*quick_dylib));
   }
 
   Host host;
   interp::Interpreter interp;  // explanations only
   Engine* engine = nullptr;
-  llvm::orc::JITDylib* dylib = nullptr;
+  llvm::orc::JITDylib* dylib = nullptr;        // the optimised code, or the only tier's
+  llvm::orc::JITDylib* quick_dylib = nullptr;  // tiered: the quick tier's code, kept until the end
   llvm::orc::ResourceTrackerSP tracker;
-  EvalFn eval = nullptr;
-  BatchFn batch = nullptr;
+  // The entry points in use. Tiered, the quick tier's until the optimised tier replaces them
+  // (publish()); the quick tier's code stays linked, since an evaluation may still be in it.
+  std::atomic<EvalFn> eval{nullptr};
+  std::atomic<BatchFn> batch{nullptr};
   std::vector<int32_t> position_of;  // value index -> position in decisions, or -1
 
   // What compiling a part again needs: the key material and the cache (null = none).
@@ -330,6 +363,20 @@ struct CompiledPolicy::Impl {
   bool compile_allowed = true;
   double estimated_ms = 0, budget_ms = 0;
   int opt_level = 2;
+  JitOptions::Tiering tiering = JitOptions::Tiering::Optimised;
+
+  // Tiers (all under tier_mu). The optimised tier's thread links its code only after the quick
+  // tier is linked (their entry points must not be published in the wrong order, and the error
+  // sites it compares against must be set), and not at all if the quick tier failed.
+  std::thread optimiser;
+  mutable std::mutex tier_mu;
+  mutable std::condition_variable tier_cv;
+  enum class QuickState { Pending, Linked, Failed };
+  QuickState quick_state = QuickState::Pending;
+  int published = -1;           // the Tier whose entry points are in use
+  bool optimised_done = false;  // the optimiser thread has finished, either way
+  CompileInfo optimised_info;   // its outcome, for wait_optimised()
+  Clock::time_point started;    // of create()
 
   // The subset entry point (some decisions only) is a second module, compiled or loaded from
   // the cache on first use, so that creating a policy does not pay for it.
@@ -337,10 +384,18 @@ struct CompiledPolicy::Impl {
   EvalSomeFn eval_some = nullptr;
   std::string subset_error;
 
-  // Makes `part` executable in this policy's JITDylib: from the cache when a valid entry
-  // exists, else compiled (and written to the cache). The caller holds engine->mu.
-  // Gives "" or why LLVM failed; `info` says which way it went.
+  // Makes `part` executable: from the cache when a valid entry exists, else compiled (and
+  // written to the cache), tiered as `tiering` says. Gives "" or why it failed; `info` says
+  // which way it went.
   std::string load(Part part, CompileInfo* info);
+  // Links `object` (of `part`, compiled at `tier`) into `into` and takes its entry points.
+  // Takes engine->mu.
+  std::string link(llvm::orc::JITDylib& into, Part part, Tier tier, std::string_view object, const std::string& name);
+  // Makes (e, b) the entry points in use, unless a later tier's already are.
+  void publish(Tier tier, EvalFn e, BatchFn b);
+  // The optimiser thread: compiles the optimised tier, waits for the quick tier, links, swaps
+  // the entry points, and writes the cache entry.
+  void optimise_in_background(const CacheKey& key, const std::string& name, const std::string& note);
   // The subset entry point, compiled on the first call (thread-safe); null when that failed
   // (subset_error says why).
   EvalSomeFn subset();
@@ -354,9 +409,46 @@ struct CompiledPolicy::Impl {
     owners.record = &record;
     ctx = host.context(state, &owners);
     if (some) return some(record.pointers(), out, &ctx, positions->data(), positions->size());
-    return eval(record.pointers(), out, &ctx);
+    return eval.load(std::memory_order_acquire)(record.pointers(), out, &ctx);
   }
 };
+
+void CompiledPolicy::Impl::publish(Tier tier, EvalFn e, BatchFn b) {
+  std::lock_guard lock(tier_mu);
+  if (static_cast<int>(tier) <= published) return;
+  published = static_cast<int>(tier);
+  batch.store(b, std::memory_order_release);
+  eval.store(e, std::memory_order_release);
+}
+
+std::string CompiledPolicy::Impl::link(llvm::orc::JITDylib& into, Part part, Tier tier, std::string_view object,
+                                       const std::string& name) {
+  std::lock_guard lock(engine->mu);
+  auto rt = into.createResourceTracker();
+  if (auto err = engine->jit->addObjectFile(rt, llvm::MemoryBuffer::getMemBufferCopy(object, name)))
+    return "LLVM could not link the policy: " + llvm::toString(std::move(err));
+  std::string why;
+  auto find = [&](const char* symbol) -> llvm::orc::ExecutorAddr {
+    auto sym = engine->jit->lookup(into, symbol);
+    if (sym) return *sym;
+    if (why.empty())
+      why = llvm::toString(sym.takeError());
+    else
+      llvm::consumeError(sym.takeError());
+    return {};
+  };
+  if (part == Part::Subset) {
+    auto some = find("proviso_eval_some");
+    if (why.empty()) eval_some = some.toPtr<EvalSomeFn>();
+  } else {
+    auto e = find("proviso_eval");
+    auto b = find("proviso_eval_batch");
+    if (why.empty()) publish(tier, e.toPtr<EvalFn>(), b.toPtr<BatchFn>());
+  }
+  if (why.empty()) return "";
+  llvm::consumeError(rt->remove());
+  return "LLVM could not link the policy: " + why;
+}
 
 std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
   const char* part_name = part == Part::Main ? "main" : "subset";
@@ -365,23 +457,8 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
       llvm::SHA256::hash(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(material.data()), material.size()));
   std::string hex;
   for (uint8_t b : key) hex += fmt::format("{:02x}", b);
-  auto lookup = [&]() -> std::string {
-    const char* names[2] = {part == Part::Main ? "proviso_eval" : "proviso_eval_some",
-                            part == Part::Main ? "proviso_eval_batch" : nullptr};
-    for (const char* name : names) {
-      if (!name) continue;
-      auto sym = engine->jit->lookup(*dylib, name);
-      if (!sym) return llvm::toString(sym.takeError());
-      if (part == Part::Subset)
-        eval_some = sym->toPtr<EvalSomeFn>();
-      else if (name == names[0])
-        eval = sym->toPtr<EvalFn>();
-      else
-        batch = sym->toPtr<BatchFn>();
-    }
-    return "";
-  };
   auto& sites = host.sites();
+  bool quick_only = tiering == JitOptions::Tiering::Quick;
 
   if (cache) {
     auto t = Clock::now();
@@ -398,11 +475,11 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
       // runtime's shims (the MAC already says this user's proviso wrote it).
       std::string bad = check_object(object, part, engine->shim_names, engine->triple);
       if (bad.empty()) {
-        auto rt = dylib->createResourceTracker();
-        auto err = engine->jit->addObjectFile(rt, llvm::MemoryBuffer::getMemBufferCopy(object, hex));
-        std::string lerr = err ? llvm::toString(std::move(err)) : lookup();
+        // The sites first: an evaluation may start as soon as the entry points are published.
+        std::vector<ErrorSite> before;
+        if (part == Part::Main) before = std::exchange(sites, std::move(cached_sites));
+        std::string lerr = link(*dylib, part, Tier::Optimised, object, hex);
         if (lerr.empty()) {
-          if (part == Part::Main) sites = std::move(cached_sites);
           info->cache_hit = true;
           info->cache_load_ms = ms_since(t);
           info->object_bytes = object.size();
@@ -410,7 +487,7 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
           info->cache_note = fmt::format("loaded `{}`", path);
           return "";
         }
-        llvm::consumeError(rt->remove());
+        if (part == Part::Main) sites = std::move(before);
         info->cache_note = fmt::format("`{}` could not be linked; rebuilt it", path);
       } else {
         info->cache_note = fmt::format("`{}` was refused ({}); rebuilt it", path, bad);
@@ -430,38 +507,102 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
     return fmt::format("compiling this policy would take about {:.1f} s (estimated), more than the {:.1f} s allowed",
                        estimated_ms / 1000, budget_ms / 1000);
   auto t = Clock::now();
-  auto context = std::make_unique<llvm::LLVMContext>();
-  CodegenResult cg = generate(host.program(), host.layout(), host.plan(), *context, engine->jit->getDataLayout(),
-                              engine->triple, part);
-  if (std::getenv("PROVISO_JIT_TIMING"))
-    std::fprintf(stderr, "proviso-jit: IR generation (%s) %.2f ms\n", part_name, ms_since(t));
-  if (!cg.module) return cg.unsupported;
-  if (part == Part::Main)
-    sites = std::move(cg.sites);
-  else if (serialize_sites(cg.sites) != serialize_sites(sites))
-    return "internal error: the subset part's error sites differ";
-  cg.module->setModuleIdentifier(hex);
-  engine->writer.expect(hex, {cache.get(), key, serialize_sites(sites), &info->object_bytes, &info->cache_note});
-  engine->opt_level = opt_level;
-  auto rt = dylib->createResourceTracker();
-  auto err = engine->jit->addIRModule(rt, llvm::orc::ThreadSafeModule(std::move(cg.module), std::move(context)));
-  if (err) {
-    engine->writer.forget(hex);
-    return "LLVM could not add the policy: " + llvm::toString(std::move(err));
+  bool tiered = part == Part::Main && tiering == JitOptions::Tiering::Tiered && opt_level > 0;
+  Tier tier = tiered || quick_only ? Tier::Quick : Tier::Optimised;
+  if (tiered) {
+    info->tiered = true;
+    std::string note = info->cache_note;
+    optimiser = std::thread([this, key, hex, note] { optimise_in_background(key, hex, note); });
   }
-  std::string lerr = lookup();
-  engine->writer.forget(hex);
-  if (!lerr.empty()) return "LLVM could not compile the policy: " + lerr;
+  ObjectCode code = compile_object(*engine, host, part, tier, opt_level);
+  std::string why = code.error;
+  if (why.empty() && part == Part::Subset && serialize_sites(code.sites) != serialize_sites(sites))
+    why = "internal error: the subset part's error sites differ";
+  if (why.empty()) {
+    std::vector<ErrorSite> before;
+    if (part == Part::Main) before = std::exchange(sites, code.sites);
+    llvm::orc::JITDylib* into = dylib;
+    if (tiered) {
+      std::lock_guard lock(engine->mu);
+      quick_dylib = &engine->jit->getExecutionSession().createBareJITDylib(dylib->getName() + ".quick");
+      quick_dylib->addToLinkOrder(*engine->runtime);
+      into = quick_dylib;
+    }
+    why = link(*into, part, tier, code.object, hex);
+    if (!why.empty() && part == Part::Main) sites = std::move(before);
+  }
+  if (tiered) {
+    std::lock_guard lock(tier_mu);
+    quick_state = why.empty() ? QuickState::Linked : QuickState::Failed;
+  }
+  if (tiered) tier_cv.notify_all();
+  if (!why.empty()) return why;
   info->compile_ms = ms_since(t);
-  if (cache) info->cache_path = cache->entry_path(key);
-  if (std::getenv("PROVISO_JIT_TIMING"))
-    std::fprintf(stderr, "proviso-jit: compile total (%s) %.2f ms\n", part_name, info->compile_ms);
+  if (timing())
+    std::fprintf(stderr, "proviso-jit: compile total (%s%s) %.2f ms\n", part_name,
+                 tier == Tier::Quick ? ", quick tier" : "", info->compile_ms);
+  if (quick_only) return "";
+  info->cache_path = cache ? cache->entry_path(key) : "";
+  if (tiered) {
+    std::string pending = cache ? fmt::format("the optimised code goes to `{}` when compiled", info->cache_path)
+                                : "the optimised code is compiled in the background";
+    info->cache_note = (info->cache_note.empty() ? "" : info->cache_note + "; ") + "compiled a quick tier; " + pending;
+    return "";
+  }
+  info->object_bytes = code.object.size();
+  if (cache) {
+    std::string not_written;
+    std::string done = cache->write(key, serialize_sites(sites), code.object, &not_written)
+                           ? fmt::format("wrote `{}`", info->cache_path)
+                           : "not cached: " + not_written;
+    info->cache_note = info->cache_note.empty() ? "compiled; " + done : info->cache_note + "; " + done;
+  }
   return "";
+}
+
+void CompiledPolicy::Impl::optimise_in_background(const CacheKey& key, const std::string& name,
+                                                  const std::string& note) {
+  auto t = Clock::now();
+  ObjectCode code = compile_object(*engine, host, Part::Main, Tier::Optimised, opt_level);
+  std::unique_lock lock(tier_mu);
+  tier_cv.wait(lock, [this] { return quick_state != QuickState::Pending; });
+  bool quick_linked = quick_state == QuickState::Linked;
+  lock.unlock();
+
+  CompileInfo out;
+  std::string why = code.error;
+  if (quick_linked) {
+    // The quick tier's sites are set (it is linked), and no one changes them any more.
+    if (why.empty() && serialize_sites(code.sites) != serialize_sites(host.sites()))
+      why = "internal error: the optimised tier's error sites differ from the quick tier's";
+    if (why.empty()) why = link(*dylib, Part::Main, Tier::Optimised, code.object, name + ".optimised");
+    if (why.empty()) {
+      out.optimised_ms = ms_since(started);
+      out.object_bytes = code.object.size();
+      if (timing())
+        std::fprintf(stderr, "proviso-jit: compile total (main) %.2f ms; the optimised code in use after %.2f ms\n",
+                     ms_since(t), out.optimised_ms);
+      if (cache) {
+        std::string not_written;
+        std::string done = cache->write(key, serialize_sites(host.sites()), code.object, &not_written)
+                               ? fmt::format("wrote `{}`", cache->entry_path(key))
+                               : "not cached: " + not_written;
+        out.cache_note = note.empty() ? "compiled; " + done : note + "; " + done;
+      }
+    }
+    out.optimised_error = why;
+  } else {
+    out.optimised_error = "the quick tier failed";
+  }
+  lock.lock();
+  optimised_info = std::move(out);
+  optimised_done = true;
+  lock.unlock();
+  tier_cv.notify_all();
 }
 
 EvalSomeFn CompiledPolicy::Impl::subset() {
   std::call_once(subset_once, [this] {
-    std::lock_guard lock(engine->mu);
     CompileInfo ignored;
     subset_error = load(Part::Subset, &ignored);
     if (!subset_error.empty()) eval_some = nullptr;
@@ -475,6 +616,19 @@ CompiledPolicy::~CompiledPolicy() = default;
 const ir::Program& CompiledPolicy::program() const { return impl_->host.program(); }
 const Layout& CompiledPolicy::layout() const { return impl_->host.layout(); }
 
+CompileInfo CompiledPolicy::wait_optimised() const {
+  CompileInfo info = info_;
+  if (!info.tiered) return info;
+  std::unique_lock lock(impl_->tier_mu);
+  impl_->tier_cv.wait(lock, [this] { return impl_->optimised_done; });
+  const CompileInfo& o = impl_->optimised_info;
+  info.optimised_ms = o.optimised_ms;
+  info.optimised_error = o.optimised_error;
+  info.object_bytes = o.object_bytes;
+  if (!o.cache_note.empty()) info.cache_note = o.cache_note;
+  return info;
+}
+
 CompiledPolicy::Result CompiledPolicy::create(const ir::Program& program, const JitOptions& options) {
   Result result;
   auto fail = [&](Status::Code code, std::string message) {
@@ -482,8 +636,7 @@ CompiledPolicy::Result CompiledPolicy::create(const ir::Program& program, const 
     return std::move(result);
   };
   auto t0 = Clock::now();
-  if (std::getenv("PROVISO_JIT_TIMING"))
-    std::fprintf(stderr, "proviso-jit: estimated compile time %.0f ms\n", estimate_compile_ms(program));
+  if (timing()) std::fprintf(stderr, "proviso-jit: estimated compile time %.0f ms\n", estimate_compile_ms(program));
   auto impl = std::make_unique<Impl>(program);
   if (!impl->host.layout().unsupported().empty())
     return fail(Status::Code::Unsupported,
@@ -495,19 +648,25 @@ CompiledPolicy::Result CompiledPolicy::create(const ir::Program& program, const 
   if (!engine) return fail(Status::Code::Llvm, "cannot start the LLVM JIT: " + why);
 
   CompileInfo info;
-  std::lock_guard lock(engine->mu);
-  auto& es = engine->jit->getExecutionSession();
   impl->engine = engine;
-  impl->dylib = &es.createBareJITDylib(fmt::format("proviso.policy.{}", engine->next_id++));
-  impl->dylib->addToLinkOrder(*engine->runtime);
-  impl->tracker = impl->dylib->createResourceTracker();
+  impl->started = t0;
+  {
+    std::lock_guard lock(engine->mu);
+    auto& es = engine->jit->getExecutionSession();
+    impl->dylib = &es.createBareJITDylib(fmt::format("proviso.policy.{}", engine->next_id++));
+    impl->dylib->addToLinkOrder(*engine->runtime);
+    impl->tracker = impl->dylib->createResourceTracker();
+  }
   impl->opt_level = std::clamp(options.opt_level, 0, 3);
+  impl->tiering = options.tiering;
 
   // The cache key: everything the object code depends on (each part adds its name).
   impl->key_material = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}\n", jit_version(), jit_source_hash(),
                                    LLVM_VERSION_STRING, engine->triple, engine->cpu, engine->features, impl->opt_level);
   impl->key_material += serialize_program(program);
-  if (options.use_cache) {
+  if (options.tiering == JitOptions::Tiering::Quick) {
+    info.cache_note = "the quick tier is never cached";
+  } else if (options.use_cache) {
     auto cache = std::make_unique<jit::ObjectCache>(
         jit::ObjectCache::open(cache_location(options.cache_dir), options.cache_max_bytes));
     if (cache->usable())
@@ -663,7 +822,7 @@ PROVISO_CALLS_GENERATED_CODE bool Session::run(const FlatRecord& record) {
     s.ctx.error_decision = -1;
   }
   s.owners.record = &record;
-  s.status = s.policy.eval(record.pointers(), s.out.get(), &s.ctx);
+  s.status = s.policy.eval.load(std::memory_order_acquire)(record.pointers(), s.out.get(), &s.ctx);
   if (s.fallback) s.fallback.reset();
   if (s.status != 0 && s.policy.host.too_deep(s.status)) {
     // Nested too deeply for generated code to know the interpreter's answer: ask it.
@@ -719,7 +878,8 @@ PROVISO_CALLS_GENERATED_CODE size_t Session::run_batch(const uint8_t* const* con
   s.batch_state.error.clear();
   s.batch_owners = {&s.policy.host, nullptr};
   s.batch_ctx = s.policy.host.context(s.batch_state, &s.batch_owners);
-  return static_cast<size_t>(s.policy.batch(records, n, s.outs.get(), s.stride, &s.batch_ctx, s.statuses.data()));
+  BatchFn batch = s.policy.batch.load(std::memory_order_acquire);
+  return static_cast<size_t>(batch(records, n, s.outs.get(), s.stride, &s.batch_ctx, s.statuses.data()));
 }
 
 int32_t Session::batch_status(size_t i) const { return impl_->statuses.at(i); }

@@ -40,9 +40,19 @@ struct JitOptions {
   std::string cache_dir;
   // The bound on the cache's size; the least recently used entries are removed past it.
   uint64_t cache_max_bytes = uint64_t{256} << 20;
-  // Level of the IR optimisation pipeline (the transform layer), 0..3; part of the cache key.
-  // The code generator always runs at its default level.
+  // Level of the IR optimisation pipeline, 0..3; part of the cache key. The code generator
+  // runs at its default level (the quick tier's at none).
   int opt_level = 2;
+  // How a policy whose code is not in the cache is compiled (docs/ARCHITECTURE.md, "Tiers"):
+  // - Optimised: at opt_level, on the calling thread, before create() returns;
+  // - Tiered: a quick tier (a light IR pipeline, LLVM's fast instruction selector) on the
+  //   calling thread, which evaluates from the moment create() returns, while the optimised
+  //   tier compiles on a thread of its own; evaluations switch to it once it is linked, and only
+  //   it is written to the cache. The policy's destructor waits for that thread. With
+  //   opt_level 0 there is one tier;
+  // - Quick: the quick tier only, neither read from nor written to the cache (for tests).
+  enum class Tiering { Optimised, Tiered, Quick };
+  Tiering tiering = Tiering::Optimised;
   // When > 0: a policy whose estimated compile time (estimate_compile_ms) is above this is
   // only loaded from the cache, never compiled (Status::Code::OverBudget).
   double compile_budget_ms = 0;
@@ -51,11 +61,19 @@ struct JitOptions {
 // How the policy came to be executable.
 struct CompileInfo {
   bool cache_hit = false;
-  double compile_ms = 0;            // IR generation + optimisation + codegen + link (0 on a hit)
+  double compile_ms = 0;            // IR generation + optimisation + codegen + link (0 on a hit);
+                                    // tiered: of the quick tier, what create() waited for
   double cache_load_ms = 0;         // reading, checking and linking a cached object (0 on a miss)
   double total_ms = 0;              // the whole of create()
   double estimated_compile_ms = 0;  // estimate_compile_ms() of the program
   size_t object_bytes = 0;
+  // Tiered (a miss under Tiering::Tiered): the quick tier answered first. What became of the
+  // optimised tier is known once CompiledPolicy::wait_optimised() returns: the milliseconds from
+  // the start of create() until it was in use, or why it could not be used (the quick tier then
+  // stays; this is a bug, never a problem of the policy).
+  bool tiered = false;
+  double optimised_ms = 0;
+  std::string optimised_error;
   std::string cache_path;  // "" when the cache was not used
   // What happened with the cache, for `--verbose`: "loaded `PATH`", "compiled; wrote `PATH`",
   // or why an entry was not used or not written.
@@ -87,7 +105,12 @@ class CompiledPolicy {
 
   const ir::Program& program() const;
   const Layout& layout() const;
+  // How create() went (tiered: the optimised tier's outcome is not in it yet).
   const CompileInfo& info() const { return info_; }
+  // Tiered: blocks until the optimised tier is in use or has failed, and gives info() with its
+  // outcome (optimised_ms, optimised_error, and the cache's note, path and object size).
+  // Otherwise gives info() at once. Any thread.
+  CompileInfo wait_optimised() const;
 
   struct Impl;
 

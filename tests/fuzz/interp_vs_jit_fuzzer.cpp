@@ -32,7 +32,8 @@ std::unique_ptr<records::Decoder> decoder;
 std::unique_ptr<interp::Interpreter> reference;
 #ifdef PROVISO_FUZZ_JIT
 std::unique_ptr<const jit::CompiledPolicy> jitted;
-std::unique_ptr<jit::Session> direct;  // decodes into the frame
+std::unique_ptr<jit::Session> direct;              // decodes into the frame
+std::unique_ptr<const jit::CompiledPolicy> quick;  // the quick tier's code, what answers first
 #endif
 
 // One output line of `proviso eval` for an evaluation result.
@@ -70,6 +71,13 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
   if (created.ok()) {
     jitted = std::move(created.policy);
     direct = std::make_unique<jit::Session>(*jitted);
+    options.tiering = jit::JitOptions::Tiering::Quick;
+    auto quick_tier = jit::CompiledPolicy::create(*program, options);
+    if (!quick_tier.ok()) {
+      std::fprintf(stderr, "interp_vs_jit fuzzer: the quick tier failed (%s)\n", quick_tier.status.message.c_str());
+      std::exit(2);
+    }
+    quick = std::move(quick_tier.policy);
   } else {
     std::fprintf(stderr, "interp_vs_jit fuzzer: the JIT refused the policy (%s); comparing with a fresh interpreter\n",
                  created.status.message.c_str());
@@ -91,6 +99,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (!bad) {
         std::string into_values = line_of(jitted->evaluate(decoded.values));
         std::string into_frame = line_of(direct->evaluate_input());
+        std::string on_quick_code = line_of(quick->evaluate(decoded.values));
+        FUZZ_CHECK(into_values == on_quick_code,
+                   "the optimised code: " + into_values + "\nthe quick tier's code: " + on_quick_code);
         FUZZ_CHECK(into_values == into_frame,
                    "decoded into values: " + into_values + "\ninto the frame: " + into_frame);
         // The line written from the output struct in place (jit::FlatSource) is the same.

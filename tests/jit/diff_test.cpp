@@ -61,14 +61,16 @@ std::vector<std::vector<ir::Value>> ndjson_records(const ir::Program& p, const s
   return out;
 }
 
-void diff_policy(const std::string& relative, const std::string& ndjson = "") {
+void diff_tier(const std::string& relative, const std::string& ndjson, jit::JitOptions::Tiering tiering) {
   std::string path = jit_test::source_dir() + "/" + relative;
   driver::CompileResult compiled = driver::compile_file(path);
-  INFO(relative);
+  const char* tier = tiering == jit::JitOptions::Tiering::Quick ? "quick tier" : "optimised";
+  INFO(relative << ", " << tier);
   REQUIRE(compiled.ok());
   const ir::Program& p = *compiled.program;
   jit::JitOptions options;
   options.use_cache = false;
+  options.tiering = tiering;
   auto jitted = jit::CompiledPolicy::create(p, options);
   INFO(jitted.status.message);
   REQUIRE(jitted.ok());
@@ -83,9 +85,16 @@ void diff_policy(const std::string& relative, const std::string& ndjson = "") {
   jit_test::InputGenerator gen(p, 0x5eed0000u + std::hash<std::string>{}(relative));
   int n = jit_test::diff_count(300);
   for (int i = 0; i < n; ++i) check_one(p, interp, *jitted.policy, gen.next(), tally, "random input");
-  WARN(fmt::format("{}: {} evaluations compared ({} evaluation errors), {} mismatches", relative, tally.runs,
+  WARN(fmt::format("{}, {}: {} evaluations compared ({} evaluation errors), {} mismatches", relative, tier, tally.runs,
                    tally.errors, tally.mismatches));
   CHECK(tally.mismatches == 0);
+}
+
+// Both kinds of code a policy can run on: the quick tier (what answers first after a cache
+// miss) and the optimised code.
+void diff_policy(const std::string& relative, const std::string& ndjson = "") {
+  diff_tier(relative, ndjson, jit::JitOptions::Tiering::Optimised);
+  diff_tier(relative, ndjson, jit::JitOptions::Tiering::Quick);
 }
 
 }  // namespace

@@ -389,6 +389,105 @@ TEST_CASE("compiled policies are thread-safe and unload cleanly") {
   }
 }
 
+TEST_CASE("tiered: quick code answers at once, the optimised code replaces it and is cached") {
+  auto p = compile_path("policies/qlik/oem_maintenance.policy");
+  interp::Interpreter interp(*p);
+  jit_test::InputGenerator gen(*p, 11);
+  std::vector<std::vector<ir::Value>> inputs;
+  for (int i = 0; i < 200; ++i) inputs.push_back(gen.next());
+  std::vector<jit::FlatRecord> flat(inputs.size());
+  TempDir dir;
+  jit::JitOptions options;
+  options.cache_dir = dir.path.string();
+  options.tiering = jit::JitOptions::Tiering::Tiered;
+
+  auto created = jit::CompiledPolicy::create(*p, options);
+  REQUIRE(created.ok());
+  const jit::CompiledPolicy& policy = *created.policy;
+  CHECK(policy.info().tiered);
+  CHECK_FALSE(policy.info().cache_hit);
+  CHECK(policy.info().compile_ms > 0);
+  CHECK(policy.info().cache_note.find("compiled a quick tier; the optimised code goes to `") == 0);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    std::string why;
+    REQUIRE(policy.flatten(inputs[i], &flat[i], &why));
+  }
+
+  // Evaluations on two threads run across the switch from the quick code to the optimised
+  // code: every answer is the interpreter's, whichever code gave it.
+  std::atomic<bool> optimised{false};
+  std::atomic<int> mismatches{0}, evaluations{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      jit::Session session(policy);
+      for (int pass = 0; pass < 1000; ++pass) {
+        bool last = optimised.load();
+        for (size_t i = 0; i < inputs.size(); ++i) {
+          ir::EvalResult expected = interp.evaluate(inputs[i]);
+          ir::EvalResult got = t == 0 ? policy.evaluate(inputs[i]) : (session.run(flat[i]), session.result(flat[i]));
+          if (!jit_test::difference(*p, expected, got).empty()) ++mismatches;
+          ++evaluations;
+        }
+        if (last) break;  // one whole pass after the switch
+      }
+    });
+  }
+  jit::CompileInfo info = policy.wait_optimised();
+  optimised = true;
+  for (auto& t : threads) t.join();
+  CHECK(mismatches == 0);
+  CHECK(evaluations > 0);
+
+  INFO(info.optimised_error);
+  CHECK(info.optimised_error.empty());
+  CHECK(info.optimised_ms >= info.compile_ms);
+  CHECK(info.object_bytes > 0);
+  CHECK(info.cache_note == fmt::format("compiled; wrote `{}`", info.cache_path));
+  CHECK(std::filesystem::exists(info.cache_path));
+
+  auto again = jit::CompiledPolicy::create(*p, options);
+  REQUIRE(again.ok());
+  CHECK(again.policy->info().cache_hit);
+  CHECK_FALSE(again.policy->info().tiered);
+  CHECK(again.policy->wait_optimised().cache_note == fmt::format("loaded `{}`", info.cache_path));
+
+  SECTION("a policy destroyed before its optimised code is ready waits for it, and caches it") {
+    TempDir other;
+    options.cache_dir = other.path.string();
+    std::string path;
+    {
+      auto brief = jit::CompiledPolicy::create(*p, options);
+      REQUIRE(brief.ok());
+      CHECK(brief.policy->info().tiered);
+      path = brief.policy->info().cache_path;
+    }
+    CHECK(std::filesystem::exists(path));
+    auto hit = jit::CompiledPolicy::create(*p, options);
+    REQUIRE(hit.ok());
+    CHECK(hit.policy->info().cache_hit);
+  }
+  SECTION("the quick tier alone neither reads nor writes the cache") {
+    TempDir other;
+    options.cache_dir = other.path.string();
+    options.tiering = jit::JitOptions::Tiering::Quick;
+    auto quick = jit::CompiledPolicy::create(*p, options);
+    REQUIRE(quick.ok());
+    CHECK_FALSE(quick.policy->info().tiered);
+    CHECK(quick.policy->info().cache_path.empty());
+    CHECK(std::filesystem::is_empty(other.path));
+    for (size_t i = 0; i < 20; ++i)
+      CHECK(jit_test::difference(*p, interp.evaluate(inputs[i]), quick.policy->evaluate(inputs[i])).empty());
+  }
+  SECTION("opt_level 0 has one tier") {
+    options.opt_level = 0;
+    auto plain = jit::CompiledPolicy::create(*p, options);
+    REQUIRE(plain.ok());
+    CHECK_FALSE(plain.policy->info().tiered);
+    CHECK(plain.policy->info().cache_note.find("compiled; wrote `") == 0);
+  }
+}
+
 TEST_CASE("the interpreter's depth limit: same answers on both sides of it") {
   // Each let adds 19 nested evaluations to the chain below it, so the interpreter's limit of
   // ir::kMaxEvalDepth falls inside this range of chain lengths. `guarded` only goes down the
