@@ -98,7 +98,8 @@ Command add_serve(CLI::App& app) {
             // One input is at most --max-body bytes, whether it is a body or a line of a batch.
             o.engine.limits.max_input_bytes = f->max_body;
             o.engine.limits.max_line_bytes = f->max_body;
-            // The CPUs this process may run on (its affinity mask), as `eval --jobs` counts them.
+            // The CPUs this process may run on (its affinity mask and cgroup quota), as `eval
+            // --jobs` counts them.
             int cpus = static_cast<int>(std::min<size_t>(available_cpus(), 64));
             // Two event loops per CPU: a loop the scheduler pauses holds up fewer connections.
             o.threads = f->threads > 0 ? f->threads : 2 * cpus;

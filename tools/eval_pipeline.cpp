@@ -11,8 +11,6 @@
 // than --jobs 1 on the Qlik OEM workload (lock contention in malloc).
 #include "tools/eval_pipeline.h"
 
-#include <sched.h>
-
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -24,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include <proviso/rt/cpus.h>
+
 namespace proviso::cli {
 
 Evaluation evaluate_item(Session& session, bool yaml, const std::optional<records::DecodeError>& error,
@@ -32,16 +32,7 @@ Evaluation evaluate_item(Session& session, bool yaml, const std::optional<record
   return yaml ? session.evaluate_yaml(text, line) : session.evaluate_json_padded(text, capacity);
 }
 
-size_t available_cpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) == 0) {
-    int n = CPU_COUNT(&set);
-    if (n > 0) return static_cast<size_t>(n);
-  }
-  unsigned n = std::thread::hardware_concurrency();
-  return n > 0 ? n : 1;
-}
+size_t available_cpus() { return rt::available_cpus(); }
 
 namespace {
 

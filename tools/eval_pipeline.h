@@ -35,7 +35,8 @@ PipelineResult run_pipeline(InputStream& in, bool yaml, size_t jobs, const std::
 Evaluation evaluate_item(Session& session, bool yaml, const std::optional<records::DecodeError>& error,
                          std::string_view text, size_t line, size_t capacity);
 
-// The number of CPUs this process may run on (its affinity mask), at least 1.
+// The number of CPUs this process may run on (its affinity mask, capped by its cgroup's CPU
+// quota: rt::available_cpus), at least 1.
 size_t available_cpus();
 
 }  // namespace proviso::cli
