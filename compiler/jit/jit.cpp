@@ -5,6 +5,7 @@
 #include "compiler/jit/jit.h"
 
 #include <unistd.h>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -327,14 +328,16 @@ static std::string disagreement(const ir::Program& p, const ir::EvalResult& a, c
 struct CompiledPolicy::Impl {
   explicit Impl(const ir::Program& program) : host(program), interp(program) {}
   ~Impl() {
-    // The optimised tier's thread works on this policy: it is told that no quick tier will
+    // The optimised tiers' threads work on this policy: each is told that no quick tier will
     // come (if none did) and finishes before anything is removed.
     {
       std::lock_guard lock(tier_mu);
-      if (quick_state == QuickState::Pending) quick_state = QuickState::Failed;
+      for (PartTiers& t : tiers)
+        if (t.quick_state == QuickState::Pending) t.quick_state = QuickState::Failed;
     }
     tier_cv.notify_all();
-    if (optimiser.joinable()) optimiser.join();
+    for (PartTiers& t : tiers)
+      if (t.optimiser.joinable()) t.optimiser.join();
     if (!engine) return;
     std::lock_guard lock(engine->mu);
     auto& es = engine->jit->getExecutionSession();
@@ -365,23 +368,26 @@ struct CompiledPolicy::Impl {
   int opt_level = 2;
   JitOptions::Tiering tiering = JitOptions::Tiering::Optimised;
 
-  // Tiers (all under tier_mu). The optimised tier's thread links its code only after the quick
-  // tier is linked (their entry points must not be published in the wrong order, and the error
-  // sites it compares against must be set), and not at all if the quick tier failed.
-  std::thread optimiser;
+  // The tiers of each part (indexed by Part; all under tier_mu). A part's optimiser thread
+  // links its code only after the quick tier is linked (their entry points must not be
+  // published in the wrong order, and the error sites it compares against must be set), and
+  // not at all if the quick tier failed.
+  enum class QuickState { Pending, Linked, Failed };
+  struct PartTiers {
+    std::thread optimiser;
+    QuickState quick_state = QuickState::Pending;
+    int published = -1;   // the Tier whose entry points are in use
+    bool done = false;    // the optimiser thread has finished, either way
+    CompileInfo outcome;  // what it did, for wait_optimised()
+  };
+  std::array<PartTiers, 2> tiers;
   mutable std::mutex tier_mu;
   mutable std::condition_variable tier_cv;
-  enum class QuickState { Pending, Linked, Failed };
-  QuickState quick_state = QuickState::Pending;
-  int published = -1;           // the Tier whose entry points are in use
-  bool optimised_done = false;  // the optimiser thread has finished, either way
-  CompileInfo optimised_info;   // its outcome, for wait_optimised()
-  Clock::time_point started;    // of create()
 
   // The subset entry point (some decisions only) is a second module, compiled or loaded from
   // the cache on first use, so that creating a policy does not pay for it.
   std::once_flag subset_once;
-  EvalSomeFn eval_some = nullptr;
+  std::atomic<EvalSomeFn> eval_some{nullptr};
   std::string subset_error;
 
   // Makes `part` executable: from the cache when a valid entry exists, else compiled (and
@@ -391,11 +397,13 @@ struct CompiledPolicy::Impl {
   // Links `object` (of `part`, compiled at `tier`) into `into` and takes its entry points.
   // Takes engine->mu.
   std::string link(llvm::orc::JITDylib& into, Part part, Tier tier, std::string_view object, const std::string& name);
-  // Makes (e, b) the entry points in use, unless a later tier's already are.
-  void publish(Tier tier, EvalFn e, BatchFn b);
-  // The optimiser thread: compiles the optimised tier, waits for the quick tier, links, swaps
-  // the entry points, and writes the cache entry.
-  void optimise_in_background(const CacheKey& key, const std::string& name, const std::string& note);
+  // Makes the entry points of `part` at `tier` those in use, unless a later tier's already are
+  // (Main: eval and batch; Subset: some).
+  void publish(Part part, Tier tier, EvalFn e, BatchFn b, EvalSomeFn some);
+  // A part's optimiser thread: compiles the optimised tier, waits for the quick tier, links,
+  // swaps the entry points, and writes the cache entry. `started` is when the part was asked for.
+  void optimise_in_background(Part part, const CacheKey& key, const std::string& name, const std::string& note,
+                              Clock::time_point started);
   // The subset entry point, compiled on the first call (thread-safe); null when that failed
   // (subset_error says why).
   EvalSomeFn subset();
@@ -413,10 +421,15 @@ struct CompiledPolicy::Impl {
   }
 };
 
-void CompiledPolicy::Impl::publish(Tier tier, EvalFn e, BatchFn b) {
+void CompiledPolicy::Impl::publish(Part part, Tier tier, EvalFn e, BatchFn b, EvalSomeFn some) {
   std::lock_guard lock(tier_mu);
+  int& published = tiers[static_cast<size_t>(part)].published;
   if (static_cast<int>(tier) <= published) return;
   published = static_cast<int>(tier);
+  if (part == Part::Subset) {
+    eval_some.store(some, std::memory_order_release);
+    return;
+  }
   batch.store(b, std::memory_order_release);
   eval.store(e, std::memory_order_release);
 }
@@ -439,11 +452,11 @@ std::string CompiledPolicy::Impl::link(llvm::orc::JITDylib& into, Part part, Tie
   };
   if (part == Part::Subset) {
     auto some = find("proviso_eval_some");
-    if (why.empty()) eval_some = some.toPtr<EvalSomeFn>();
+    if (why.empty()) publish(part, tier, nullptr, nullptr, some.toPtr<EvalSomeFn>());
   } else {
     auto e = find("proviso_eval");
     auto b = find("proviso_eval_batch");
-    if (why.empty()) publish(tier, e.toPtr<EvalFn>(), b.toPtr<BatchFn>());
+    if (why.empty()) publish(part, tier, e.toPtr<EvalFn>(), b.toPtr<BatchFn>(), nullptr);
   }
   if (why.empty()) return "";
   llvm::consumeError(rt->remove());
@@ -507,12 +520,14 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
     return fmt::format("compiling this policy would take about {:.1f} s (estimated), more than the {:.1f} s allowed",
                        estimated_ms / 1000, budget_ms / 1000);
   auto t = Clock::now();
-  bool tiered = part == Part::Main && tiering == JitOptions::Tiering::Tiered && opt_level > 0;
+  bool tiered = tiering == JitOptions::Tiering::Tiered && opt_level > 0;
   Tier tier = tiered || quick_only ? Tier::Quick : Tier::Optimised;
+  PartTiers& tiers_of_part = tiers[static_cast<size_t>(part)];
   if (tiered) {
     info->tiered = true;
     std::string note = info->cache_note;
-    optimiser = std::thread([this, key, hex, note] { optimise_in_background(key, hex, note); });
+    tiers_of_part.optimiser =
+        std::thread([this, part, key, hex, note, t] { optimise_in_background(part, key, hex, note, t); });
   }
   ObjectCode code = compile_object(*engine, host, part, tier, opt_level);
   std::string why = code.error;
@@ -523,9 +538,12 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
     if (part == Part::Main) before = std::exchange(sites, code.sites);
     llvm::orc::JITDylib* into = dylib;
     if (tiered) {
+      // Both parts' quick code goes to one JITDylib (their internal symbols are local).
       std::lock_guard lock(engine->mu);
-      quick_dylib = &engine->jit->getExecutionSession().createBareJITDylib(dylib->getName() + ".quick");
-      quick_dylib->addToLinkOrder(*engine->runtime);
+      if (!quick_dylib) {
+        quick_dylib = &engine->jit->getExecutionSession().createBareJITDylib(dylib->getName() + ".quick");
+        quick_dylib->addToLinkOrder(*engine->runtime);
+      }
       into = quick_dylib;
     }
     why = link(*into, part, tier, code.object, hex);
@@ -533,7 +551,7 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
   }
   if (tiered) {
     std::lock_guard lock(tier_mu);
-    quick_state = why.empty() ? QuickState::Linked : QuickState::Failed;
+    tiers_of_part.quick_state = why.empty() ? QuickState::Linked : QuickState::Failed;
   }
   if (tiered) tier_cv.notify_all();
   if (!why.empty()) return why;
@@ -560,13 +578,15 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
   return "";
 }
 
-void CompiledPolicy::Impl::optimise_in_background(const CacheKey& key, const std::string& name,
-                                                  const std::string& note) {
+void CompiledPolicy::Impl::optimise_in_background(Part part, const CacheKey& key, const std::string& name,
+                                                  const std::string& note, Clock::time_point started) {
+  const char* part_name = part == Part::Main ? "main" : "subset";
+  PartTiers& mine = tiers[static_cast<size_t>(part)];
   auto t = Clock::now();
-  ObjectCode code = compile_object(*engine, host, Part::Main, Tier::Optimised, opt_level);
+  ObjectCode code = compile_object(*engine, host, part, Tier::Optimised, opt_level);
   std::unique_lock lock(tier_mu);
-  tier_cv.wait(lock, [this] { return quick_state != QuickState::Pending; });
-  bool quick_linked = quick_state == QuickState::Linked;
+  tier_cv.wait(lock, [&mine] { return mine.quick_state != QuickState::Pending; });
+  bool quick_linked = mine.quick_state == QuickState::Linked;
   lock.unlock();
 
   CompileInfo out;
@@ -575,13 +595,13 @@ void CompiledPolicy::Impl::optimise_in_background(const CacheKey& key, const std
     // The quick tier's sites are set (it is linked), and no one changes them any more.
     if (why.empty() && serialize_sites(code.sites) != serialize_sites(host.sites()))
       why = "internal error: the optimised tier's error sites differ from the quick tier's";
-    if (why.empty()) why = link(*dylib, Part::Main, Tier::Optimised, code.object, name + ".optimised");
+    if (why.empty()) why = link(*dylib, part, Tier::Optimised, code.object, name + ".optimised");
     if (why.empty()) {
       out.optimised_ms = ms_since(started);
       out.object_bytes = code.object.size();
       if (timing())
-        std::fprintf(stderr, "proviso-jit: compile total (main) %.2f ms; the optimised code in use after %.2f ms\n",
-                     ms_since(t), out.optimised_ms);
+        std::fprintf(stderr, "proviso-jit: compile total (%s) %.2f ms; the optimised code in use after %.2f ms\n",
+                     part_name, ms_since(t), out.optimised_ms);
       if (cache) {
         std::string not_written;
         std::string done = cache->write(key, serialize_sites(host.sites()), code.object, &not_written)
@@ -595,8 +615,8 @@ void CompiledPolicy::Impl::optimise_in_background(const CacheKey& key, const std
     out.optimised_error = "the quick tier failed";
   }
   lock.lock();
-  optimised_info = std::move(out);
-  optimised_done = true;
+  mine.outcome = std::move(out);
+  mine.done = true;
   lock.unlock();
   tier_cv.notify_all();
 }
@@ -605,9 +625,8 @@ EvalSomeFn CompiledPolicy::Impl::subset() {
   std::call_once(subset_once, [this] {
     CompileInfo ignored;
     subset_error = load(Part::Subset, &ignored);
-    if (!subset_error.empty()) eval_some = nullptr;
   });
-  return eval_some;
+  return subset_error.empty() ? eval_some.load(std::memory_order_acquire) : nullptr;
 }
 
 CompiledPolicy::CompiledPolicy(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -620,8 +639,9 @@ CompileInfo CompiledPolicy::wait_optimised() const {
   CompileInfo info = info_;
   if (!info.tiered) return info;
   std::unique_lock lock(impl_->tier_mu);
-  impl_->tier_cv.wait(lock, [this] { return impl_->optimised_done; });
-  const CompileInfo& o = impl_->optimised_info;
+  const Impl::PartTiers& main = impl_->tiers[static_cast<size_t>(Part::Main)];
+  impl_->tier_cv.wait(lock, [&main] { return main.done; });
+  const CompileInfo& o = main.outcome;
   info.optimised_ms = o.optimised_ms;
   info.optimised_error = o.optimised_error;
   info.object_bytes = o.object_bytes;
@@ -649,7 +669,6 @@ CompiledPolicy::Result CompiledPolicy::create(const ir::Program& program, const 
 
   CompileInfo info;
   impl->engine = engine;
-  impl->started = t0;
   {
     std::lock_guard lock(engine->mu);
     auto& es = engine->jit->getExecutionSession();

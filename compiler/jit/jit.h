@@ -43,7 +43,8 @@ struct JitOptions {
   // Level of the IR optimisation pipeline, 0..3; part of the cache key. The code generator
   // runs at its default level (the quick tier's at none).
   int opt_level = 2;
-  // How a policy whose code is not in the cache is compiled (docs/ARCHITECTURE.md, "Tiers"):
+  // How a policy part whose code is not in the cache is compiled (compiler/jit/README.md,
+  // "Tiers"); the subset part (CompiledPolicy::evaluate with decisions) the same way, on first use:
   // - Optimised: at opt_level, on the calling thread, before create() returns;
   // - Tiered: a quick tier (a light IR pipeline, LLVM's fast instruction selector) on the
   //   calling thread, which evaluates from the moment create() returns, while the optimised
@@ -69,8 +70,8 @@ struct CompileInfo {
   size_t object_bytes = 0;
   // Tiered (a miss under Tiering::Tiered): the quick tier answered first. What became of the
   // optimised tier is known once CompiledPolicy::wait_optimised() returns: the milliseconds from
-  // the start of create() until it was in use, or why it could not be used (the quick tier then
-  // stays; this is a bug, never a problem of the policy).
+  // the start of compiling (as for compile_ms) until it was in use, or why it could not be used
+  // (the quick tier then stays; this is a bug, never a problem of the policy).
   bool tiered = false;
   double optimised_ms = 0;
   std::string optimised_error;

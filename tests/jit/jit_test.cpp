@@ -467,6 +467,23 @@ TEST_CASE("tiered: quick code answers at once, the optimised code replaces it an
     REQUIRE(hit.ok());
     CHECK(hit.policy->info().cache_hit);
   }
+  SECTION("a subset of decisions is tiered too, and both parts reach the cache") {
+    TempDir other;
+    options.cache_dir = other.path.string();
+    ir::EvalOptions some;
+    some.decisions = {p->decisions.back(), p->decisions.front()};
+    {
+      auto fresh = jit::CompiledPolicy::create(*p, options);
+      REQUIRE(fresh.ok());
+      for (size_t i = 0; i < inputs.size(); ++i)
+        CHECK(jit_test::difference(*p, interp.evaluate(inputs[i], some), fresh.policy->evaluate(inputs[i], some))
+                  .empty());
+    }
+    size_t entries = 0;
+    for (const auto& e : std::filesystem::directory_iterator(other.path))
+      entries += e.path().extension() == ".pjo" ? 1 : 0;
+    CHECK(entries == 2);
+  }
   SECTION("the quick tier alone neither reads nor writes the cache") {
     TempDir other;
     options.cache_dir = other.path.string();
