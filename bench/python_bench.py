@@ -2,7 +2,7 @@
 """The Python module's figures (docs/EMBEDDING.md).
 
   ndjson POLICY FILE [THREADS]  writes policy.evaluate_ndjson's output for the whole file, to be
-                                timed from outside with farm-bench against `proviso eval`
+                                timed from outside with bench/pairs.py against `proviso eval`
   call POLICY FILE              times the evaluate_ndjson call alone (1 thread, then one per
                                 core) and evaluate_many from dicts (the same), medians of 7 runs
                                 each, in turns
