@@ -11,7 +11,9 @@
 // field()... / end_record() or begin_list() / element()... / end_list() pair, nested. The
 // decoder always calls end_record() / end_list() for a begin, also when it stops on an error
 // (`ok` is then false). A slot handed out by field() or element() is valid only until the
-// next call on the same record or list.
+// next call on the same record or list. A decoder may give up on a document part-way (its fast
+// path, compiler/records/fast_json.h, meets something it does not read) and decode it again
+// from begin(): begin() discards whatever was written since the previous begin().
 #pragma once
 #include <cstddef>
 #include <cstdint>

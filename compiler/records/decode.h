@@ -124,12 +124,17 @@ class Decoder {
   std::optional<DecodeError> decode_yaml_document(std::string_view text, size_t first_line, ir::ValueSink& sink);
 
   const Limits& limits() const { return limits_; }
+  // Whether decode_json first tries its fast path (fast_json.h), which reads the commonest
+  // shape of input in one pass and leaves everything else to the general decoder. On by
+  // default; off, every input takes the general decoder (the tests compare the two).
+  void set_fast_path(bool on) { fast_path_ = on; }
 
  private:
   struct Impl;
   const ir::Schema& schema_;
   const std::vector<ir::InputDef>& inputs_;
   Limits limits_;
+  bool fast_path_ = true;
   std::unique_ptr<Impl> impl_;
   std::unique_ptr<yaml::DocumentReader> yaml_;  // made on first use
 };

@@ -7,6 +7,7 @@
 
 #include <cstring>
 
+#include "compiler/records/fast_json.h"
 #include "compiler/records/json_syntax.h"
 #include "compiler/records/walker.h"
 #include "compiler/records/yaml_tree.h"  // for ~Decoder
@@ -167,13 +168,16 @@ const char* kind_noun(ondemand::json_type t) {
 }  // namespace
 
 struct Decoder::Impl {
+  Impl(const ir::Schema& schema, const std::vector<ir::InputDef>& inputs, const Limits& limits)
+      : fast(schema, inputs, limits) {}
+  detail::FastJson fast;  // tried first; the general decoder below when it says no
   ondemand::parser parser;
   PaddedText scratch;
   size_t scratch_capacity = 0;
 };
 
 Decoder::Decoder(const ir::Schema& schema, const std::vector<ir::InputDef>& inputs, Limits limits)
-    : schema_(schema), inputs_(inputs), limits_(limits), impl_(std::make_unique<Impl>()) {}
+    : schema_(schema), inputs_(inputs), limits_(limits), impl_(std::make_unique<Impl>(schema, inputs, limits_)) {}
 
 Decoder::~Decoder() = default;
 
@@ -184,6 +188,7 @@ DecodeResult Decoder::decode_json(std::string_view text) {
 std::optional<DecodeError> Decoder::decode_json(std::string_view text, ir::ValueSink& sink) {
   if (text.size() > limits_.max_input_bytes)
     return DecodeError{"", fmt::format("input larger than {} MiB", limits_.max_input_bytes >> 20)};
+  if (fast_path_ && impl_->fast.decode(text, sink)) return std::nullopt;
   if (impl_->scratch_capacity < text.size() + kJsonPadding) {
     impl_->scratch = PaddedText::copy_of(text);
     impl_->scratch_capacity = text.size() + kJsonPadding;
@@ -203,6 +208,7 @@ std::optional<DecodeError> Decoder::decode_json(std::string_view text, size_t ca
   auto fail = [](std::string message) { return DecodeError{"", std::move(message)}; };
   if (text.size() > limits_.max_input_bytes)
     return fail(fmt::format("input larger than {} MiB", limits_.max_input_bytes >> 20));
+  if (fast_path_ && impl_->fast.decode(text, sink)) return std::nullopt;
   if (std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }))
     return fail("invalid JSON: the input is empty");
 

@@ -113,6 +113,41 @@ inline bool enum_member_of(const Scalar& s, const ir::Type& t, const ir::Schema&
   return *m >= 0;
 }
 
+// Hands a scalar read from a document to the sink: a bool, integer or enum member that is right
+// for `t` directly, anything else through decode_scalar. Invalid: the scalar is wrong for `t`
+// (`message` says how, to follow the path); Refused: the sink cannot represent it (`message`).
+// Every decoder of JSON takes scalars this way, so they agree on what a scalar means.
+enum class Put { Ok, Invalid, Refused };
+inline Put put_scalar(ir::ValueSink& sink, const Scalar& s, const ir::Type& t, const ir::Schema& schema,
+                      ir::ValueSink::Slot out, std::string* message) {
+  bool direct = true, accepted = true;
+  switch (t.kind) {
+    case ir::TypeKind::Bool:
+      direct = s.kind == NodeKind::Bool;
+      if (direct) accepted = sink.boolean(out, t, s.b, message);
+      break;
+    case ir::TypeKind::Integer: {
+      int64_t v = 0;
+      direct = integer_of(s, t, &v);
+      if (direct) accepted = sink.integer(out, t, v, message);
+      break;
+    }
+    case ir::TypeKind::Enum: {
+      int32_t m = 0;
+      direct = enum_member_of(s, t, schema, &m);
+      if (direct) accepted = sink.enumeration(out, t, m, message);
+      break;
+    }
+    default: direct = false;
+  }
+  if (!direct) {
+    ir::Value value;
+    if (!decode_scalar(s, t, schema, &value, message)) return Put::Invalid;
+    accepted = sink.scalar(out, t, std::move(value), message);
+  }
+  return accepted ? Put::Ok : Put::Refused;
+}
+
 template <class Source>
 class Walker {
  public:
@@ -226,38 +261,11 @@ class Walker {
     Scalar s;
     if (!read_scalar(v, k, &s)) return false;
     std::string message;
-    if (!sink_fast(s, t, out, &message)) {
-      ir::Value value;
-      if (!decode_scalar(s, t, schema_, &value, &message)) return fail(std::move(message));
-      if (!sink_->scalar(out, t, std::move(value), &message)) refused(std::move(message));
+    switch (put_scalar(*sink_, s, t, schema_, out, &message)) {
+      case Put::Ok: return true;
+      case Put::Invalid: return fail(std::move(message));
+      case Put::Refused: refused(std::move(message)); return true;
     }
-    return true;
-  }
-
-  // A bool, integer or enum that is right for `t`, straight to the sink; false for anything
-  // else (decode_scalar then decodes it or says what is wrong).
-  bool sink_fast(const Scalar& s, const ir::Type& t, ir::ValueSink::Slot out, std::string* message) {
-    bool accepted = true;
-    switch (t.kind) {
-      case ir::TypeKind::Bool:
-        if (s.kind != NodeKind::Bool) return false;
-        accepted = sink_->boolean(out, t, s.b, message);
-        break;
-      case ir::TypeKind::Integer: {
-        int64_t v = 0;
-        if (!integer_of(s, t, &v)) return false;
-        accepted = sink_->integer(out, t, v, message);
-        break;
-      }
-      case ir::TypeKind::Enum: {
-        int32_t m = 0;
-        if (!enum_member_of(s, t, schema_, &m)) return false;
-        accepted = sink_->enumeration(out, t, m, message);
-        break;
-      }
-      default: return false;
-    }
-    if (!accepted) refused(std::move(*message));
     return true;
   }
 

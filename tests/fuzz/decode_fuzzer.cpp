@@ -7,6 +7,8 @@
 // hash), each document decoded with decode_yaml_document: the results must be decode_yaml's.
 // The same with a 256-byte document limit, to reach the splitter's refusals; and wherever libyaml
 // reads a whole document, the flow pre-scan must have counted the flow level its scanner reached.
+// Every JSON input is also decoded by the general decoder alone (the fast path off): the two
+// results must be the same, values or error (compiler/records/fast_json.h).
 // PROVISO_FUZZ_DECODE_YAML=0 skips the YAML inputs (scripts/ci-fuzz.sh --no-yaml), to tell a
 // YAML problem from the others.
 #include <cstddef>
@@ -37,6 +39,7 @@ using namespace proviso;
 struct State {
   std::shared_ptr<const ir::Program> program;
   std::unique_ptr<records::Decoder> decoder;
+  std::unique_ptr<records::Decoder> general;  // the fast path off
   std::unique_ptr<interp::Interpreter> interp;
 };
 
@@ -202,6 +205,8 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
   state = new State;  // lives as long as the process; nothing to gain from freeing it
   state->program = compiled.program;
   state->decoder = std::make_unique<records::Decoder>(*state->program);
+  state->general = std::make_unique<records::Decoder>(*state->program);
+  state->general->set_fast_path(false);
   state->interp = std::make_unique<interp::Interpreter>(*state->program);
   return 0;
 }
@@ -218,7 +223,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       FUZZ_CHECK(!part.error->message.empty());
       continue;
     }
-    evaluate(state->decoder->decode_json(part.text));
+    records::DecodeResult decoded = state->decoder->decode_json(part.text);
+    records::DecodeResult general = state->general->decode_json(part.text);
+    FUZZ_CHECK(decoded.ok() == general.ok(), "the fast path and the general decoder disagree on success");
+    if (!decoded.ok()) {
+      FUZZ_CHECK(decoded.error->to_string() == general.error->to_string(),
+                 decoded.error->to_string() + " against " + general.error->to_string());
+    } else {
+      FUZZ_CHECK(decoded.values.size() == general.values.size());
+      for (size_t i = 0; i < decoded.values.size(); ++i)
+        FUZZ_CHECK(ir::equal(decoded.values[i], general.values[i]), "the fast path decoded another value");
+    }
+    evaluate(decoded);
   }
   return 0;
 }
