@@ -69,6 +69,7 @@ struct PROVISO_INTERNAL Session::Impl {
   // The JIT's state for this thread (flat record, frame, output, arena), made on first use and
   // reused by every evaluation of every decision without explanations.
   std::unique_ptr<jit::Session> jit_session;
+  std::unique_ptr<records::LinePlan> line_plan;  // the program's keys and members, written once
 #endif
 
   ir::EvalResult evaluate(const std::vector<ir::Value>& inputs);
@@ -543,7 +544,10 @@ template <class Decode>
 Evaluation Session::Impl::decode_and_evaluate(Decode&& decode) {
 #if PROVISO_ENABLE_JIT
   if (policy->jit && !options.explain && options.decisions.empty()) {
-    if (!jit_session) jit_session = std::make_unique<jit::Session>(*policy->jit);
+    if (!jit_session) {
+      jit_session = std::make_unique<jit::Session>(*policy->jit);
+      line_plan = std::make_unique<records::LinePlan>(*policy->program);
+    }
     if (auto bad = decode(jit_session->input_sink())) return error(bad->path, bad->message);
     if (values) {
       ir::EvalResult r = jit_session->evaluate_input();
@@ -555,8 +559,9 @@ Evaluation Session::Impl::decode_and_evaluate(Decode&& decode) {
     jit::Session::Output out;
     Evaluation e;
     if (json) e.json.reserve(64 + 48 * policy->program->decisions.size());
-    if (jit_session->run_input(&out) && (!json || !records::write_decisions_line(e.json, *policy->program, *out.source,
-                                                                                 out.decisions, out.home_zone))) {
+    if (jit_session->run_input(&out) &&
+        (!json || !records::write_decisions_line(e.json, *policy->program, *out.source, out.decisions, out.home_zone,
+                                                 line_plan.get()))) {
       e.ok = true;
       return e;
     }

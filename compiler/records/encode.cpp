@@ -221,7 +221,7 @@ struct Unwritable {
 // Writes the value at `ref` of static type `t`; false (with `bad` set, `out` partly written)
 // at an unwritable datetime.
 bool write_value(std::string& out, const ir::ValueSource& src, ir::ValueSource::Ref ref, const ir::Type& t,
-                 const ir::Schema& schema, const rt::Zone& zone, Unwritable* bad) {
+                 const ir::Schema& schema, const rt::Zone& zone, Unwritable* bad, const LinePlan* plan) {
   ref = src.present(ref, t);
   if (!ref) {
     out += "null"sv;
@@ -241,7 +241,7 @@ bool write_value(std::string& out, const ir::ValueSource& src, ir::ValueSource::
       size_t n = src.length(ref);
       for (size_t i = 0; i < n; ++i) {
         if (i) out += ',';
-        if (!write_value(out, src, src.element(ref, t, i), elem_type(t), schema, zone, bad)) {
+        if (!write_value(out, src, src.element(ref, t, i), elem_type(t), schema, zone, bad, plan)) {
           bad->where = fmt::format("[{}]{}", i, bad->where);
           return false;
         }
@@ -257,7 +257,7 @@ bool write_value(std::string& out, const ir::ValueSource& src, ir::ValueSource::
         const ir::FieldDef& f = rd->fields[i];
         write_string(out, f.name);
         out += ':';
-        if (!write_value(out, src, src.field(ref, t, i), f.type, schema, zone, bad)) {
+        if (!write_value(out, src, src.field(ref, t, i), f.type, schema, zone, bad, plan)) {
           bad->where = "." + f.name + bad->where;
           return false;
         }
@@ -275,6 +275,15 @@ bool write_value(std::string& out, const ir::ValueSource& src, ir::ValueSource::
       write_string(out, rt::format_datetime(v.as_datetime(), zone));
       return true;
     }
+    case ir::TypeKind::Enum: {
+      ir::Value v = src.scalar(ref, t);
+      const std::string* written = plan ? plan->member(t.id, v.as_enum()) : nullptr;
+      if (written)
+        out += *written;
+      else
+        write_string(out, string_form(v, t, schema, &zone));
+      return true;
+    }
     default: write_string(out, string_form(src.scalar(ref, t), t, schema, &zone)); return true;
   }
 }
@@ -287,17 +296,22 @@ namespace {
 template <class RefOf>
 std::optional<std::pair<std::string, std::string>> write_line(std::string& out, const ir::Program& program,
                                                               const ir::ValueSource& source, size_t count,
-                                                              RefOf&& ref_of, const rt::Zone* home_zone) {
+                                                              RefOf&& ref_of, const rt::Zone* home_zone,
+                                                              const LinePlan* plan) {
   const rt::Zone& zone = home_zone ? *home_zone : *rt::utc_zone();
   out += "{\"decisions\":{"sv;
   for (size_t i = 0; i < count; ++i) {
     ir::DecisionRef d = ref_of(i);
     const ir::ValueDef& def = program.values[static_cast<size_t>(d.value)];
     if (i) out += ',';
-    write_string(out, def.name);
-    out += ':';
+    if (const std::string* key = plan ? plan->key(d.value) : nullptr) {
+      out += *key;
+    } else {
+      write_string(out, def.name);
+      out += ':';
+    }
     Unwritable bad;
-    if (!write_value(out, source, d.ref, def.type, program.schema, zone, &bad))
+    if (!write_value(out, source, d.ref, def.type, program.schema, zone, &bad, plan))
       return std::pair{def.name + bad.where, std::move(bad.message)};
   }
   out += "}}"sv;
@@ -309,9 +323,35 @@ std::optional<std::pair<std::string, std::string>> write_line(std::string& out, 
 std::optional<std::pair<std::string, std::string>> write_decisions_line(std::string& out, const ir::Program& program,
                                                                         const ir::ValueSource& source,
                                                                         std::span<const ir::DecisionRef> decisions,
-                                                                        const rt::Zone* home_zone) {
+                                                                        const rt::Zone* home_zone,
+                                                                        const LinePlan* plan) {
   return write_line(
-      out, program, source, decisions.size(), [&](size_t i) { return decisions[i]; }, home_zone);
+      out, program, source, decisions.size(), [&](size_t i) { return decisions[i]; }, home_zone, plan);
+}
+
+LinePlan::LinePlan(const ir::Program& program) : keys_(program.values.size()) {
+  for (int32_t v : program.decisions) {
+    if (v < 0 || static_cast<size_t>(v) >= keys_.size()) continue;
+    write_string(keys_[static_cast<size_t>(v)], program.values[static_cast<size_t>(v)].name);
+    keys_[static_cast<size_t>(v)] += ':';
+  }
+  for (const ir::EnumDef& e : program.schema.enums) {
+    members_.emplace_back();
+    for (const std::string& m : e.members) write_string(members_.back().emplace_back(), m);
+  }
+}
+
+const std::string* LinePlan::key(int32_t value) const {
+  if (value < 0 || static_cast<size_t>(value) >= keys_.size() || keys_[static_cast<size_t>(value)].empty())
+    return nullptr;
+  return &keys_[static_cast<size_t>(value)];
+}
+
+const std::string* LinePlan::member(int32_t enum_id, int32_t member) const {
+  if (enum_id < 0 || static_cast<size_t>(enum_id) >= members_.size()) return nullptr;
+  const auto& ms = members_[static_cast<size_t>(enum_id)];
+  if (member < 0 || static_cast<size_t>(member) >= ms.size()) return nullptr;
+  return &ms[static_cast<size_t>(member)];
 }
 
 std::optional<std::pair<std::string, std::string>> write_decisions_line(
@@ -322,7 +362,7 @@ std::optional<std::pair<std::string, std::string>> write_decisions_line(
       [&](size_t i) {
         return ir::DecisionRef{decisions[i].first, &decisions[i].second};
       },
-      home_zone);
+      home_zone, nullptr);
 }
 
 void write_error_line(std::string& out, std::string_view path, std::string_view message, std::string_view location) {

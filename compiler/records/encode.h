@@ -46,10 +46,26 @@ Json encode_error(std::string_view path, std::string_view message);
 // interpreter's ir::Values, or the JIT's output struct read in place). When a decision cannot
 // be written (unwritable_decision), it stops and gives that decision's path and message; `out`
 // then holds a partial line. `location` is the error's "location" key ("" for none).
+// What write_decisions_line writes alike on every line of one program, written once: each
+// decision's key (`"name":`) and each enum member as a JSON string, by the same writer. Give
+// one to write_decisions_line where many lines of one program are written.
+class LinePlan {
+ public:
+  explicit LinePlan(const ir::Program& program);
+  // Null where the plan has nothing (not a decision, not a member): written as usual then.
+  const std::string* key(int32_t value) const;
+  const std::string* member(int32_t enum_id, int32_t member) const;
+
+ private:
+  std::vector<std::string> keys_;                  // by value index; "" when not a decision
+  std::vector<std::vector<std::string>> members_;  // by enum id and member
+};
+
 std::optional<std::pair<std::string, std::string>> write_decisions_line(std::string& out, const ir::Program& program,
                                                                         const ir::ValueSource& source,
                                                                         std::span<const ir::DecisionRef> decisions,
-                                                                        const rt::Zone* home_zone);
+                                                                        const rt::Zone* home_zone,
+                                                                        const LinePlan* plan = nullptr);
 std::optional<std::pair<std::string, std::string>> write_decisions_line(
     std::string& out, const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions,
     const rt::Zone* home_zone);
