@@ -172,9 +172,8 @@ jit::JitOptions jit_options_of(const EngineOptions& o) {
   j.use_cache = o.use_cache;
   j.cache_dir = o.cache_dir;
   j.cache_max_bytes = o.cache_max_bytes;
-  // A policy missing from the cache evaluates at once on quick code while the optimised code
-  // compiles on another thread (jit.h, JitOptions::Tiering).
-  j.tiering = jit::JitOptions::Tiering::Tiered;
+  // EngineOptions::tiered: quick code at once, the optimised code from another thread.
+  j.tiering = o.tiered ? jit::JitOptions::Tiering::Tiered : jit::JitOptions::Tiering::Optimised;
   return j;
 }
 #else

@@ -39,6 +39,8 @@ bool engine_options(const EngineFlags& f, EngineOptions* out) {
 #endif
   o.use_cache = f.use_cache;
   o.cache_notes = f.verbose;
+  // Every command destroys its policies before it returns from main (EngineOptions::tiered).
+  o.tiered = true;
   std::string label = f.label.empty() ? "" : f.label + ": ";
   o.on_note = [label, fallback = f.fallback, force = f.force_flag, cached = f.use_cache](const Note& n) {
     switch (n.kind) {

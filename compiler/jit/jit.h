@@ -49,8 +49,9 @@ struct JitOptions {
   // - Tiered: a quick tier (a light IR pipeline, LLVM's fast instruction selector) on the
   //   calling thread, which evaluates from the moment create() returns, while the optimised
   //   tier compiles on a thread of its own; evaluations switch to it once it is linked, and only
-  //   it is written to the cache. The policy's destructor waits for that thread. With
-  //   opt_level 0 there is one tier;
+  //   it is written to the cache. The policy's destructor waits for that thread, and the
+  //   program must destroy the policy before it exits (exit() would run static destructors
+  //   while LLVM compiles on that thread). With opt_level 0 there is one tier;
   // - Quick: the quick tier only, neither read from nor written to the cache (for tests).
   enum class Tiering { Optimised, Tiered, Quick };
   Tiering tiering = Tiering::Optimised;

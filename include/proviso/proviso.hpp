@@ -56,6 +56,11 @@ struct EngineOptions {
   bool cache_notes = false;                        // report Note::Kind::Cache notes
   std::function<void(const Note&)> on_note;        // called as notes happen (may be empty)
   InputLimits limits;                              // for every input of the policies compiled
+  // A policy whose native code is not in the cache evaluates at once on quick code while its
+  // optimised code compiles on a thread of its own (compiler/jit/README.md, "Tiers"). The
+  // program must destroy its policies before it exits: exit() with a policy alive could run
+  // static destructors while that thread compiles. `proviso` sets it; off by default.
+  bool tiered = false;
 };
 
 // A problem in a policy, as `proviso check` prints it.
