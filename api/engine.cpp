@@ -31,16 +31,18 @@
 namespace proviso {
 
 struct PROVISO_INTERNAL Policy::Impl {
-  explicit Impl(std::shared_ptr<const ir::Program> p) : program(std::move(p)), interp(*program), fields(*program) {}
+  explicit Impl(std::shared_ptr<const ir::Program> p)
+      : program(std::move(p)), interp(*program), fields(*program), line_plan(*program) {}
   std::shared_ptr<const ir::Program> program;
   PolicyInfo info;
   EngineKind engine = EngineKind::Interpreter;
 #if PROVISO_ENABLE_JIT
   std::unique_ptr<const jit::CompiledPolicy> jit;  // when engine == Jit
 #endif
-  interp::Interpreter interp;  // the reference: explanations, tests, and Interpreter
-  records::FieldTable fields;  // the inputs' fields by path, for Records
-  records::Limits limits;      // EngineOptions::limits
+  interp::Interpreter interp;   // the reference: explanations, tests, and Interpreter
+  records::FieldTable fields;   // the inputs' fields by path, for Records
+  records::Limits limits;       // EngineOptions::limits
+  records::LinePlan line_plan;  // the decisions' keys and enum members, written once for every line
 };
 
 struct PROVISO_INTERNAL Record::Impl {
@@ -69,7 +71,6 @@ struct PROVISO_INTERNAL Session::Impl {
   // The JIT's state for this thread (flat record, frame, output, arena), made on first use and
   // reused by every evaluation of every decision without explanations.
   std::unique_ptr<jit::Session> jit_session;
-  std::unique_ptr<records::LinePlan> line_plan;  // the program's keys and members, written once
 #endif
 
   ir::EvalResult evaluate(const std::vector<ir::Value>& inputs);
@@ -543,10 +544,7 @@ template <class Decode>
 Evaluation Session::Impl::decode_and_evaluate(Decode&& decode) {
 #if PROVISO_ENABLE_JIT
   if (policy->jit && !options.explain && options.decisions.empty()) {
-    if (!jit_session) {
-      jit_session = std::make_unique<jit::Session>(*policy->jit);
-      line_plan = std::make_unique<records::LinePlan>(*policy->program);
-    }
+    if (!jit_session) jit_session = std::make_unique<jit::Session>(*policy->jit);
     if (auto bad = decode(jit_session->input_sink())) return error(bad->path, bad->message);
     if (values) {
       ir::EvalResult r = jit_session->evaluate_input();
@@ -560,7 +558,7 @@ Evaluation Session::Impl::decode_and_evaluate(Decode&& decode) {
     if (json) e.json.reserve(64 + 48 * policy->program->decisions.size());
     if (jit_session->run_input(&out) &&
         (!json || !records::write_decisions_line(e.json, *policy->program, *out.source, out.decisions, out.home_zone,
-                                                 line_plan.get()))) {
+                                                 &policy->line_plan))) {
       e.ok = true;
       return e;
     }
@@ -591,7 +589,7 @@ Evaluation Session::Impl::finish(ir::EvalResult r, bool each) {
   bool written = false;
   if (json && !options.explain && failed.empty()) {  // written straight into the line, no Json built
     e.json.reserve(64 + 48 * r.decisions.size());
-    if (!records::write_decisions_line(e.json, p, r.decisions, r.home_zone))
+    if (!records::write_decisions_line(e.json, p, r.decisions, r.home_zone, &policy->line_plan))
       written = true;
     else
       e.json.clear();  // a decision cannot be written: the line again, with it under "errors"
@@ -609,7 +607,7 @@ Evaluation Session::Impl::finish(ir::EvalResult r, bool each) {
       out["explain"] = explain::render_json(p, r);
       e.json = line_of(out);
     } else {
-      records::write_decisions_line(e.json, p, r.decisions, r.home_zone);
+      records::write_decisions_line(e.json, p, r.decisions, r.home_zone, &policy->line_plan);
       if (!failed.empty()) records::append_failures(e.json, p, failed);
     }
   }

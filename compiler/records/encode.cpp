@@ -356,13 +356,13 @@ const std::string* LinePlan::member(int32_t enum_id, int32_t member) const {
 
 std::optional<std::pair<std::string, std::string>> write_decisions_line(
     std::string& out, const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions,
-    const rt::Zone* home_zone) {
+    const rt::Zone* home_zone, const LinePlan* plan) {
   return write_line(
       out, program, ir::TreeSource(), decisions.size(),
       [&](size_t i) {
         return ir::DecisionRef{decisions[i].first, &decisions[i].second};
       },
-      home_zone, nullptr);
+      home_zone, plan);
 }
 
 void write_error_line(std::string& out, std::string_view path, std::string_view message, std::string_view location) {

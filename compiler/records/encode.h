@@ -68,7 +68,7 @@ std::optional<std::pair<std::string, std::string>> write_decisions_line(std::str
                                                                         const LinePlan* plan = nullptr);
 std::optional<std::pair<std::string, std::string>> write_decisions_line(
     std::string& out, const ir::Program& program, const std::vector<std::pair<int32_t, ir::Value>>& decisions,
-    const rt::Zone* home_zone);
+    const rt::Zone* home_zone, const LinePlan* plan = nullptr);
 void write_error_line(std::string& out, std::string_view path, std::string_view message,
                       std::string_view location = "");
 

@@ -1,6 +1,8 @@
 // The direct line writer (write_decisions_line, write_error_line) against nlohmann's compact
 // dump of encode_decisions / encode_error, byte for byte: every decision of the seed workloads
-// and examples, and crafted values (escapes, non-ASCII and invalid UTF-8 text, lists, records).
+// and examples, and crafted values (escapes, non-ASCII and invalid UTF-8 text, lists, records),
+// written with and without a LinePlan.
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -28,6 +30,16 @@ std::string written(const ir::Program& p, const std::vector<std::pair<int32_t, i
   std::string out = "prefix:";  // appends, never replaces
   records::write_decisions_line(out, p, decisions, zone);
   REQUIRE(out.rfind("prefix:", 0) == 0);
+  // With the program's LinePlan (keys and enum members written once): the same bytes.
+  std::string planned = "prefix:";
+  records::LinePlan plan(p);
+  records::write_decisions_line(planned, p, decisions, zone, &plan);
+  CHECK(planned == out);
+  for (const auto& [value, v] : decisions) {
+    const std::string* key = plan.key(value);
+    REQUIRE(key);
+    CHECK(*key == "\"" + p.values[static_cast<size_t>(value)].name + "\":");
+  }
   return out.substr(7);
 }
 
@@ -99,4 +111,27 @@ TEST_CASE("line writer: escapes, non-ASCII text, lists, records and none") {
     expected["error"]["location"] = "w.policy:3:1";
     CHECK(error == dumped(expected));
   }
+}
+
+TEST_CASE("line writer: a LinePlan has keys for decisions and strings for members, nothing else") {
+  auto compiled = driver::compile_file(source_dir() + "/tests/grammar/data/every_construct.policy");
+  REQUIRE(compiled.ok());
+  const ir::Program& p = *compiled.program;
+  records::LinePlan plan(p);
+  size_t others = 0;
+  for (size_t v = 0; v < p.values.size(); ++v) {
+    bool decision = std::find(p.decisions.begin(), p.decisions.end(), static_cast<int32_t>(v)) != p.decisions.end();
+    CHECK((plan.key(static_cast<int32_t>(v)) != nullptr) == decision);
+    others += decision ? 0 : 1;
+  }
+  CHECK(others > 0);  // the policy has lets, which are not written
+  CHECK(plan.key(-1) == nullptr);
+  CHECK(plan.key(static_cast<int32_t>(p.values.size())) == nullptr);
+  REQUIRE(!p.schema.enums.empty());
+  const ir::EnumDef& first = p.schema.enums[0];
+  REQUIRE(plan.member(0, 0));
+  CHECK(*plan.member(0, 0) == "\"" + first.members[0] + "\"");
+  CHECK(plan.member(0, static_cast<int32_t>(first.members.size())) == nullptr);
+  CHECK(plan.member(-1, 0) == nullptr);
+  CHECK(plan.member(static_cast<int32_t>(p.schema.enums.size()), 0) == nullptr);
 }
