@@ -1,5 +1,6 @@
-# `proviso test --engine`: interp runs no JIT; jit and both (the default) compile the policy
-# (PROVISO_JIT_TIMING reports it on stderr; a fresh cache directory forces a compile); a
+# `proviso test --engine`: interp runs no JIT; jit and both (the default) compile the policy,
+# quick tier and optimised code (PROVISO_JIT_TIMING reports them on stderr; a fresh cache
+# directory forces a compile); a
 # failing expectation is reported once, the same way, whatever the engines.
 set(dir ${WORK}/test_engines)
 file(REMOVE_RECURSE ${dir})
@@ -39,6 +40,11 @@ foreach(engine interp jit both)
   endif()
   if(NOT engine STREQUAL interp AND NOT err MATCHES "proviso-jit: compile total \\(main\\)")
     message(FATAL_ERROR "--engine ${engine} did not compile the policy: `${err}`")
+  endif()
+  # The command compiles in two tiers (EngineOptions::tiered): quick code first, then the
+  # optimised code, which is the one cached.
+  if(NOT engine STREQUAL interp AND NOT err MATCHES "proviso-jit: compile total \\(main, quick tier\\)")
+    message(FATAL_ERROR "--engine ${engine} did not compile a quick tier first: `${err}`")
   endif()
   file(REMOVE_RECURSE ${dir}/cache)
 endforeach()
