@@ -190,12 +190,14 @@ void optimize(llvm::Module& m, llvm::TargetMachine& tm, Tier tier, int opt_level
   // Lets, decisions and tables are functions over the frame. In a small module they are all
   // inlined into the entry points, so the frame becomes registers and memo checks fold
   // away; a large module keeps LLVM's default threshold (single-use functions are still
-  // inlined), which keeps its cold compile time in bounds.
-  constexpr size_t kSmallModule = 1500;  // instructions before optimisation
-  size_t instructions = 0;
-  for (const llvm::Function& f : m) instructions += f.getInstructionCount();
+  // inlined), which keeps its cold compile time in bounds. (The quick tier inlines nothing.)
   llvm::PipelineTuningOptions tuning;
-  tuning.InlinerThreshold = instructions <= kSmallModule ? 2000 : 225;
+  if (tier == Tier::Optimised) {
+    constexpr size_t kSmallModule = 1500;  // instructions before optimisation
+    size_t instructions = 0;
+    for (const llvm::Function& f : m) instructions += f.getInstructionCount();
+    tuning.InlinerThreshold = instructions <= kSmallModule ? 2000 : 225;
+  }
   llvm::PassBuilder pb(&tm, tuning);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);

@@ -60,6 +60,12 @@ std::string quoted(std::string_view name) { return plain_name(name) ? "\"" + std
   return true;
 }
 
+// Whether the text at `p` may follow a scalar: the end, a space, a comma or a closing bracket
+// ("truex" and "12a" are not JSON).
+bool ends_scalar(const char* p, const char* end) {
+  return p == end || is_space(*p) || *p == ',' || *p == '}' || *p == ']';
+}
+
 bool literal(const char*& p, const char* end, std::string_view word) {
   if (static_cast<size_t>(end - p) < word.size() || std::memcmp(p, word.data(), word.size()) != 0) return false;
   p += word.size();
@@ -134,10 +140,7 @@ bool FastJson::decode(std::string_view text, ir::ValueSink& sink) {
     while (true) {
       size_t idx = 0;
       while (idx < inputs_.size() && !at(c.p, c.end, quoted_inputs_[idx])) ++idx;
-      if (idx == inputs_.size()) {
-        // Not a name written plainly: this path does not read it.
-        return false;
-      }
+      if (idx == inputs_.size()) return false;  // not an input, or its name is escaped
       c.p += quoted_inputs_[idx].size();
       if (seen >> idx & 1) return false;
       seen |= uint64_t{1} << idx;
@@ -174,18 +177,15 @@ bool FastJson::decode(std::string_view text, ir::ValueSink& sink) {
 bool FastJson::value(Cursor& c, const ir::Type& t, ir::ValueSink::Slot out) {
   if (++values_ > limits_.max_values || c.p == c.end) return false;
   Scalar s;
-  // The commonest scalars first, read in place (what follows them is checked by the caller:
-  // only a space, a comma or a closing bracket may).
+  // The commonest scalars first, read in place.
   if (t.kind == ir::TypeKind::Bool && (*c.p == 't' || *c.p == 'f')) {
     bool b = *c.p == 't';
     std::string message;
-    return literal(c.p, c.end, b ? "true" : "false") &&
-           (c.p == c.end || is_space(*c.p) || *c.p == ',' || *c.p == '}' || *c.p == ']') &&
-           sink_->boolean(out, t, b, &message);
+    return literal(c.p, c.end, b ? "true" : "false") && ends_scalar(c.p, c.end) && sink_->boolean(out, t, b, &message);
   }
   if (t.kind == ir::TypeKind::Integer || t.kind == ir::TypeKind::Enum) {
     int taken = t.kind == ir::TypeKind::Integer ? integer(c, t, out) : *c.p == '"' ? member(c, t, out) : 0;
-    if (taken != 0) return taken > 0 && (c.p == c.end || is_space(*c.p) || *c.p == ',' || *c.p == '}' || *c.p == ']');
+    if (taken != 0) return taken > 0 && ends_scalar(c.p, c.end);
   }
   switch (*c.p) {
     case '{': return t.kind == ir::TypeKind::Record && record(c, t, out);
@@ -215,8 +215,7 @@ bool FastJson::value(Cursor& c, const ir::Type& t, ir::ValueSink::Slot out) {
       if (s.text.empty() || !is_json_number(s.text)) return false;
     }
   }
-  // What follows a scalar must end it ("truex", "12a" are not JSON).
-  if (c.p < c.end && !is_space(*c.p) && *c.p != ',' && *c.p != '}' && *c.p != ']') return false;
+  if (!ends_scalar(c.p, c.end)) return false;
   if (t.kind == ir::TypeKind::Record || t.kind == ir::TypeKind::List) return false;
   return scalar(s, t, out);
 }
