@@ -868,7 +868,7 @@ ir::EvalResult Session::result(const FlatRecord& record) const {
   return r;
 }
 
-ir::ValueSink& Session::input_sink() { return impl_->sink; }
+FlatSink& Session::input_sink() { return impl_->sink; }
 
 ir::EvalResult Session::evaluate_input() {
   run(impl_->record);

@@ -134,9 +134,9 @@ class Session {
 
   // CompiledPolicy::evaluate for every decision, without explanations, and without ir::Value
   // inputs: a decoder writes one record straight into this session's flat record through
-  // input_sink() (records::Decoder::decode_json with a sink), then evaluate_input() evaluates
+  // input_sink() (records::Decoder::decode_json_as with a sink), then evaluate_input() evaluates
   // it, reusing the session's record, frame, output and arena.
-  ir::ValueSink& input_sink();
+  FlatSink& input_sink();
   ir::EvalResult evaluate_input();
 
   // evaluate_input() without building the result's ir::Values. True when generated code

@@ -412,6 +412,14 @@ Value FlatSource::scalar(Ref ref, const Type& type) const {
   return read_present(layout_, type, static_cast<const uint8_t*>(ref), lend);
 }
 
+bool FlatSource::boolean(Ref ref, const Type&) const { return static_cast<const uint8_t*>(ref)[0] != 0; }
+
+int64_t FlatSource::integer(Ref ref, const Type&) const { return load<int64_t>(static_cast<const uint8_t*>(ref)); }
+
+int32_t FlatSource::member(Ref ref, const Type& type) const {
+  return load_enum(layout_, type, static_cast<const uint8_t*>(ref));
+}
+
 std::string_view FlatSource::text(Ref ref) const {
   const auto* p = static_cast<const uint8_t*>(ref);
   const char* data = load<const char*>(p);
@@ -491,14 +499,6 @@ bool flatten_inputs(const Layout& layout, const std::vector<Value>& inputs, Flat
 
 // ---- decoding straight into a FlatRecord ----
 
-// Where a present value of `type` goes in its slot: the slot itself, or, for an optional type,
-// after its tag, which is set to 1 (present), as write_flat does.
-static uint8_t* present_value(const Layout& layout, const Type& type, uint8_t* slot) {
-  if (!Layout::has_tag(type)) return slot;
-  slot[0] = 1;
-  return slot + layout.value_offset(type);
-}
-
 void FlatSink::begin(size_t inputs) {
   record_.arena_.reset();
   record_.pointers_.assign(inputs, nullptr);
@@ -511,37 +511,8 @@ ir::ValueSink::Slot FlatSink::input(size_t index, const Type& type) {
   return p;
 }
 
-void FlatSink::none(Slot slot, const Type& type) {
-  if (Layout::has_tag(type)) static_cast<uint8_t*>(slot)[0] = 0;
-}
-
 bool FlatSink::scalar(Slot slot, const Type& type, Value&& value, std::string* error) {
   return write_flat(layout_, type, value, static_cast<uint8_t*>(slot), record_.arena_, error);
-}
-
-bool FlatSink::boolean(Slot slot, const Type& type, bool value, std::string*) {
-  present_value(layout_, type, static_cast<uint8_t*>(slot))[0] = value ? 1 : 0;
-  return true;
-}
-
-bool FlatSink::integer(Slot slot, const Type& type, int64_t value, std::string*) {
-  store<int64_t>(present_value(layout_, type, static_cast<uint8_t*>(slot)), value);
-  return true;
-}
-
-bool FlatSink::enumeration(Slot slot, const Type& type, int32_t member, std::string*) {
-  store_enum(layout_, type, present_value(layout_, type, static_cast<uint8_t*>(slot)), member);
-  return true;
-}
-
-// Slots handed out are zeroed (input(), element(), or inside a zeroed record), so a record's
-// absent optional fields already read as none.
-ir::ValueSink::Nested FlatSink::begin_record(Slot slot, const Type& type) {
-  return {present_value(layout_, type, static_cast<uint8_t*>(slot)), 0};
-}
-
-ir::ValueSink::Slot FlatSink::field(Nested& record, const Type& type, size_t index) {
-  return static_cast<uint8_t*>(record.at) + layout_.field_offset(type.id, static_cast<int>(index));
 }
 
 ir::ValueSink::Nested FlatSink::begin_list(Slot, const Type&) {
@@ -568,7 +539,7 @@ ir::ValueSink::Slot FlatSink::element(Nested& list, const Type& type) {
 void FlatSink::end_list(Slot slot, const Type& type, Nested& list, bool ok) {
   level_ = list.level;
   if (!ok) return;
-  uint8_t* dst = present_value(layout_, type, static_cast<uint8_t*>(slot));
+  uint8_t* dst = present_value(type, slot);
   const std::vector<uint8_t>& buffer = elements_[list.level];
   jit::Slot es = layout_.slot(*type.elem);
   uint64_t count = counts_[list.level];

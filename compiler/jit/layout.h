@@ -14,6 +14,7 @@
 //   optional T: u8 tag (1 = present) at 0, the value at alignof(T)
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
@@ -103,6 +104,9 @@ class FlatSource final : public ir::ValueSource {
   explicit FlatSource(const Layout& layout) : layout_(layout) {}
   Ref present(Ref ref, const ir::Type& type) const override;
   ir::Value scalar(Ref ref, const ir::Type& type) const override;
+  bool boolean(Ref ref, const ir::Type& type) const override;
+  int64_t integer(Ref ref, const ir::Type& type) const override;
+  int32_t member(Ref ref, const ir::Type& type) const override;
   std::string_view text(Ref ref) const override;
   size_t length(Ref list) const override;
   Ref element(Ref list, const ir::Type& type, size_t index) const override;
@@ -149,19 +153,54 @@ class FlatSink final : public ir::ValueSink {
 
   void begin(size_t inputs) override;
   Slot input(size_t index, const ir::Type& type) override;
-  void none(Slot slot, const ir::Type& type) override;
+  // The calls a decoder makes for each value are defined here, so that a decoder bound to this
+  // class (records::Decoder::decode_json_as) inlines them.
+  void none(Slot slot, const ir::Type& type) override {
+    if (Layout::has_tag(type)) static_cast<uint8_t*>(slot)[0] = 0;
+  }
   bool scalar(Slot slot, const ir::Type& type, ir::Value&& value, std::string* error) override;
-  bool boolean(Slot slot, const ir::Type& type, bool value, std::string* error) override;
-  bool integer(Slot slot, const ir::Type& type, int64_t value, std::string* error) override;
-  bool enumeration(Slot slot, const ir::Type& type, int32_t member, std::string* error) override;
-  Nested begin_record(Slot slot, const ir::Type& type) override;
-  Slot field(Nested& record, const ir::Type& type, size_t index) override;
+  bool boolean(Slot slot, const ir::Type& type, bool value, std::string*) override {
+    present_value(type, slot)[0] = value ? 1 : 0;
+    return true;
+  }
+  bool integer(Slot slot, const ir::Type& type, int64_t value, std::string*) override {
+    std::memcpy(present_value(type, slot), &value, sizeof value);
+    return true;
+  }
+  bool enumeration(Slot slot, const ir::Type& type, int32_t member, std::string*) override {
+    uint8_t* dst = present_value(type, slot);
+    switch (layout_.enum_bytes(type)) {  // as Layout::enum_bytes gives the width
+      case 1: dst[0] = static_cast<uint8_t>(member); break;
+      case 2: {
+        auto m = static_cast<uint16_t>(member);
+        std::memcpy(dst, &m, sizeof m);
+        break;
+      }
+      default: std::memcpy(dst, &member, sizeof member);
+    }
+    return true;
+  }
+  // Slots handed out are zeroed (input(), element(), or inside a zeroed record), so a record's
+  // absent optional fields already read as none.
+  Nested begin_record(Slot slot, const ir::Type& type) override { return {present_value(type, slot), 0}; }
+  Slot field(Nested& record, const ir::Type& type, size_t index) override {
+    return static_cast<uint8_t*>(record.at) + layout_.field_offset(type.id, static_cast<int>(index));
+  }
   void end_record(Slot, const ir::Type&, Nested&, bool) override {}
   Nested begin_list(Slot slot, const ir::Type& type) override;
   Slot element(Nested& list, const ir::Type& type) override;
   void end_list(Slot slot, const ir::Type& type, Nested& list, bool ok) override;
 
  private:
+  // Where a present value of `type` goes in its slot: the slot itself, or, for an optional
+  // type, after its tag, which is set to 1 (present), as write_flat does.
+  uint8_t* present_value(const ir::Type& type, Slot slot) const {
+    auto* p = static_cast<uint8_t*>(slot);
+    if (!Layout::has_tag(type)) return p;
+    p[0] = 1;
+    return p + layout_.value_offset(type);
+  }
+
   const Layout& layout_;
   FlatRecord& record_;
   std::vector<std::vector<uint8_t>> elements_;  // per list nesting level, the elements so far

@@ -92,6 +92,10 @@ DecodeResult decode_values(const ir::Schema& schema, Decode&& decode) {
 // Bytes that must be readable after the text for in-place JSON decoding.
 inline constexpr size_t kJsonPadding = 64;
 
+namespace detail {
+class FastJson;  // fast_json.h
+}
+
 // Decodes inputs of one policy. Keeps its JSON parser and its buffers (JSON and YAML) between calls, so reuse one
 // Decoder per thread; it is not thread-safe.
 class Decoder {
@@ -112,6 +116,11 @@ class Decoder {
   // straight into its flat frame this way): the first error, or nullopt. The same checks,
   // messages and paths as the other forms.
   std::optional<DecodeError> decode_json(std::string_view text, size_t capacity, ir::ValueSink& sink);
+  // The same into a sink of the final class Sink, whose calls the fast path then makes bound
+  // (inlined where Sink defines them in its header; the JIT's FlatSink). `capacity` as above,
+  // or less: the text is then copied to be decoded in place. Defined in fast_json_impl.h.
+  template <class Sink>
+  std::optional<DecodeError> decode_json_as(std::string_view text, size_t capacity, Sink& sink);
   // Every document of a YAML stream, one result each, in order: the stream is cut into
   // documents first (YamlSplitter, yaml_stream.h), so a document that fails (invalid YAML,
   // too large) fails alone.
@@ -130,11 +139,17 @@ class Decoder {
   void set_fast_path(bool on) { fast_path_ = on; }
 
  private:
+  // decode_json after its fast path: `capacity` as for decode_json_as.
+  std::optional<DecodeError> decode_json_general(std::string_view text, size_t capacity, ir::ValueSink& sink);
+  // The general decoder on a padded text (capacity >= text.size() + kJsonPadding).
+  std::optional<DecodeError> decode_json_in_place(std::string_view text, size_t capacity, ir::ValueSink& sink);
+
   struct Impl;
   const ir::Schema& schema_;
   const std::vector<ir::InputDef>& inputs_;
   Limits limits_;
   bool fast_path_ = true;
+  std::unique_ptr<detail::FastJson> fast_;  // tried first; the general decoder when it says no
   std::unique_ptr<Impl> impl_;
   std::unique_ptr<yaml::DocumentReader> yaml_;  // made on first use
 };

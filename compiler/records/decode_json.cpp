@@ -7,7 +7,7 @@
 
 #include <cstring>
 
-#include "compiler/records/fast_json.h"
+#include "compiler/records/fast_json_impl.h"
 #include "compiler/records/json_syntax.h"
 #include "compiler/records/walker.h"
 #include "compiler/records/yaml_tree.h"  // for ~Decoder
@@ -168,16 +168,14 @@ const char* kind_noun(ondemand::json_type t) {
 }  // namespace
 
 struct Decoder::Impl {
-  Impl(const ir::Schema& schema, const std::vector<ir::InputDef>& inputs, const Limits& limits)
-      : fast(schema, inputs, limits) {}
-  detail::FastJson fast;  // tried first; the general decoder below when it says no
   ondemand::parser parser;
   PaddedText scratch;
   size_t scratch_capacity = 0;
 };
 
 Decoder::Decoder(const ir::Schema& schema, const std::vector<ir::InputDef>& inputs, Limits limits)
-    : schema_(schema), inputs_(inputs), limits_(limits), impl_(std::make_unique<Impl>(schema, inputs, limits_)) {}
+    : schema_(schema), inputs_(inputs), limits_(limits),
+      fast_(std::make_unique<detail::FastJson>(schema, inputs, limits_)), impl_(std::make_unique<Impl>()) {}
 
 Decoder::~Decoder() = default;
 
@@ -186,9 +184,13 @@ DecodeResult Decoder::decode_json(std::string_view text) {
 }
 
 std::optional<DecodeError> Decoder::decode_json(std::string_view text, ir::ValueSink& sink) {
+  return decode_json_as(text, 0, sink);
+}
+
+std::optional<DecodeError> Decoder::decode_json_general(std::string_view text, size_t capacity, ir::ValueSink& sink) {
+  if (capacity >= text.size() + kJsonPadding) return decode_json_in_place(text, capacity, sink);
   if (text.size() > limits_.max_input_bytes)
     return DecodeError{"", fmt::format("input larger than {} MiB", limits_.max_input_bytes >> 20)};
-  if (fast_path_ && impl_->fast.decode(text, sink)) return std::nullopt;
   if (impl_->scratch_capacity < text.size() + kJsonPadding) {
     impl_->scratch = PaddedText::copy_of(text);
     impl_->scratch_capacity = text.size() + kJsonPadding;
@@ -197,7 +199,7 @@ std::optional<DecodeError> Decoder::decode_json(std::string_view text, ir::Value
     std::memset(impl_->scratch.data.get() + text.size(), 0, kJsonPadding);
     impl_->scratch.size = text.size();
   }
-  return decode_json(std::string_view(impl_->scratch.data.get(), text.size()), impl_->scratch_capacity, sink);
+  return decode_json_in_place(std::string_view(impl_->scratch.data.get(), text.size()), impl_->scratch_capacity, sink);
 }
 
 DecodeResult Decoder::decode_json(std::string_view text, size_t capacity) {
@@ -205,10 +207,13 @@ DecodeResult Decoder::decode_json(std::string_view text, size_t capacity) {
 }
 
 std::optional<DecodeError> Decoder::decode_json(std::string_view text, size_t capacity, ir::ValueSink& sink) {
+  return decode_json_as(text, capacity, sink);
+}
+
+std::optional<DecodeError> Decoder::decode_json_in_place(std::string_view text, size_t capacity, ir::ValueSink& sink) {
   auto fail = [](std::string message) { return DecodeError{"", std::move(message)}; };
   if (text.size() > limits_.max_input_bytes)
     return fail(fmt::format("input larger than {} MiB", limits_.max_input_bytes >> 20));
-  if (fast_path_ && impl_->fast.decode(text, sink)) return std::nullopt;
   if (std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }))
     return fail("invalid JSON: the input is empty");
 

@@ -7,8 +7,14 @@
 // decode() says no and the general decoder decodes the text again, with its checks, messages
 // and paths. So an input FastJson accepts is valid JSON that the general decoder would decode
 // to the same values, and every error comes from the general decoder.
+//
+// The reading itself is a template over the sink's type (fast_json_impl.h): decode() reads
+// into any ir::ValueSink through its virtual calls, and decode_as<S>() into a sink of the
+// final class S with every call to it bound, and inlined where S defines it in its header.
+// The JIT's FlatSink is read that way (Decoder::decode_json_as).
 #pragma once
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -25,33 +31,24 @@ class FastJson {
   // True when `text` (one JSON text, no byte order mark) is in the subset and every value went
   // to `sink`. False otherwise: `sink` is then half-written, and the general decoder, whose
   // first call is sink.begin(), must decode the text.
-  bool decode(std::string_view text, ir::ValueSink& sink);
+  bool decode(std::string_view text, ir::ValueSink& sink) const;
+  // The same for a sink of a known type (defined in fast_json_impl.h).
+  template <class Sink>
+  bool decode_as(std::string_view text, Sink& sink) const;
 
  private:
-  struct Cursor {
-    const char* p;
-    const char* end;
-  };
-  bool value(Cursor& c, const ir::Type& t, ir::ValueSink::Slot out);
-  bool record(Cursor& c, const ir::Type& t, ir::ValueSink::Slot out);
-  bool list(Cursor& c, const ir::Type& t, ir::ValueSink::Slot out);
-  bool scalar(const Scalar& s, const ir::Type& t, ir::ValueSink::Slot out);
-  // An integer of at most 18 digits, or an enum member, read in place: 1 when taken, 0 when
-  // the general reading below must decide, -1 when the text is not in the subset.
-  int integer(Cursor& c, const ir::Type& t, ir::ValueSink::Slot out);
-  int member(Cursor& c, const ir::Type& t, ir::ValueSink::Slot out);
+  template <class Sink>
+  friend class FastReader;
 
   const ir::Schema& schema_;
   const std::vector<ir::InputDef>& inputs_;
   std::vector<ir::Type> required_;  // each input's type, required (what the sink is given)
-  // Per record type, each field's name and per enum, each member's, in quotes ("tier"): what
-  // the text holds when the name needs no escape (empty when it would).
-  std::vector<std::vector<std::string>> quoted_fields_, quoted_members_;
+  // What the text holds when a name needs no escape (empty when it would), in quotes: per
+  // record type, each field's name followed by a colon ("tier":, the form a writer without
+  // spaces gives) and without it ("tier"); per enum, each member's ("Basic"); each input's.
+  std::vector<std::vector<std::string>> keyed_fields_, quoted_fields_, quoted_members_;
   std::vector<std::string> quoted_inputs_;
   const Limits& limits_;
-  ir::ValueSink* sink_ = nullptr;
-  size_t values_ = 0;  // counted as the general decoder counts them (Limits::max_values)
-  size_t depth_ = 0;   // names on the path (Limits::max_depth)
 };
 
 }  // namespace proviso::records::detail

@@ -116,10 +116,12 @@ inline bool enum_member_of(const Scalar& s, const ir::Type& t, const ir::Schema&
 // Hands a scalar read from a document to the sink: a bool, integer or enum member that is right
 // for `t` directly, anything else through decode_scalar. Invalid: the scalar is wrong for `t`
 // (`message` says how, to follow the path); Refused: the sink cannot represent it (`message`).
-// Every decoder of JSON takes scalars this way, so they agree on what a scalar means.
+// Every decoder of JSON takes scalars this way, so they agree on what a scalar means. `Sink`:
+// ir::ValueSink, or a final sink class whose calls are then bound (fast_json_impl.h).
 enum class Put { Ok, Invalid, Refused };
-inline Put put_scalar(ir::ValueSink& sink, const Scalar& s, const ir::Type& t, const ir::Schema& schema,
-                      ir::ValueSink::Slot out, std::string* message) {
+template <class Sink>
+inline Put put_scalar(Sink& sink, const Scalar& s, const ir::Type& t, const ir::Schema& schema, ir::ValueSink::Slot out,
+                      std::string* message) {
   bool direct = true, accepted = true;
   switch (t.kind) {
     case ir::TypeKind::Bool:

@@ -1,0 +1,367 @@
+// Internal to compiler/records and its callers that decode into a sink of a known type: the
+// reading of FastJson (fast_json.h), a template over the sink's type. Include it only where
+// FastJson::decode_as or Decoder::decode_json_as is instantiated.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "compiler/records/decode.h"
+#include "compiler/records/fast_json.h"
+
+namespace proviso::records::detail {
+
+namespace fast {
+
+inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+[[gnu::always_inline]] inline void skip_space(const char*& p, const char* end) {
+  while (p < end && is_space(*p)) ++p;
+}
+
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// A string's text between its quotes when it has no escape, no control character and no byte
+// outside ASCII (so that it needs neither unescaping nor a UTF-8 check); `p` is at the opening
+// quote and moves past the closing one.
+inline bool plain_string(const char*& p, const char* end, std::string_view* text) {
+  const char* start = ++p;
+  for (; p < end; ++p) {
+    auto u = static_cast<unsigned char>(*p);
+    if (u == '"') {
+      *text = std::string_view(start, static_cast<size_t>(p - start));
+      ++p;
+      return true;
+    }
+    if (u < 0x20 || u == '\\' || u >= 0x80) return false;
+  }
+  return false;
+}
+
+template <class Word>
+[[gnu::always_inline]] inline Word load(const char* p) {
+  Word w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
+// Whether the text at `p` starts with `q` (at least 3 bytes: a quoted name): in words of 8 (or
+// 4) bytes, the last word overlapping the one before it, since the names compared are short
+// and a call to memcmp, or a loop over the last bytes, would cost more than the comparison.
+[[gnu::always_inline]] inline bool at(const char* p, const char* end, const std::string& q) {
+  const size_t n = q.size();
+  if (n < 3 || static_cast<size_t>(end - p) < n) return false;
+  const char* b = q.data();
+  if (n < 4) return p[0] == b[0] && p[1] == b[1] && p[2] == b[2];
+  if (n < 8) return load<uint32_t>(p) == load<uint32_t>(b) && load<uint32_t>(p + n - 4) == load<uint32_t>(b + n - 4);
+  for (size_t i = 0; i + 8 < n; i += 8)
+    if (load<uint64_t>(p + i) != load<uint64_t>(b + i)) return false;
+  return load<uint64_t>(p + n - 8) == load<uint64_t>(b + n - 8);
+}
+
+// Whether the text at `p` may follow a scalar: the end, a space, a comma or a closing bracket
+// ("truex" and "12a" are not JSON).
+[[gnu::always_inline]] inline bool ends_scalar(const char* p, const char* end) {
+  return p == end || is_space(*p) || *p == ',' || *p == '}' || *p == ']';
+}
+
+// Reads `true`, `false` or `null` at `p` (the word of 4 or 5 letters the first byte announces).
+template <size_t N>
+[[gnu::always_inline]] inline bool literal(const char*& p, const char* end, const char (&word)[N]) {
+  static_assert(N == 5 || N == 6);
+  if (static_cast<size_t>(end - p) < N - 1 || load<uint32_t>(p + N - 5) != load<uint32_t>(word + N - 5) ||
+      (N == 6 && *p != word[0]))
+    return false;
+  p += N - 1;
+  return true;
+}
+
+}  // namespace fast
+
+// One reading of one text by FastJson's tables into a sink of type Sink.
+template <class Sink>
+class FastReader {
+ public:
+  FastReader(const FastJson& f, Sink& sink) : f_(f), sink_(sink) {}
+  bool decode(std::string_view text);
+
+ private:
+  using Slot = ir::ValueSink::Slot;
+  struct Cursor {
+    const char* p;
+    const char* end;
+  };
+  bool value(Cursor& c, const ir::Type& t, Slot out);
+  bool record(Cursor& c, const ir::Type& t, Slot out);
+  bool list(Cursor& c, const ir::Type& t, Slot out);
+  bool scalar(const Scalar& s, const ir::Type& t, Slot out);
+  // An integer of at most 18 digits, or an enum member, read in place: 1 when taken, 0 when
+  // the general reading below must decide, -1 when the text is not in the subset.
+  int integer(Cursor& c, const ir::Type& t, Slot out);
+  int member(Cursor& c, const ir::Type& t, Slot out);
+
+  const FastJson& f_;
+  Sink& sink_;
+  size_t values_ = 0;  // counted as the general decoder counts them (Limits::max_values)
+  size_t depth_ = 0;   // names on the path (Limits::max_depth)
+};
+
+template <class Sink>
+int FastReader<Sink>::integer(Cursor& c, const ir::Type& t, Slot out) {
+  using fast::is_digit;
+  const char* q = c.p;
+  bool negative = q < c.end && *q == '-';
+  if (negative) ++q;
+  if (q == c.end || !is_digit(*q) || (*q == '0' && q + 1 < c.end && is_digit(q[1]))) return 0;
+  int64_t v = 0;
+  int digits = 0;
+  for (; q < c.end && is_digit(*q); ++q) {
+    if (++digits > 18) return 0;
+    v = v * 10 + (*q - '0');
+  }
+  if (q < c.end && (*q == '.' || *q == 'e' || *q == 'E')) return 0;
+  if (negative) v = -v;
+  if ((t.lo && v < *t.lo) || (t.hi && v > *t.hi)) return -1;
+  c.p = q;
+  std::string message;
+  return sink_.integer(out, t, v, &message) ? 1 : -1;
+}
+
+template <class Sink>
+int FastReader<Sink>::member(Cursor& c, const ir::Type& t, Slot out) {
+  if (t.id < 0 || static_cast<size_t>(t.id) >= f_.quoted_members_.size()) return 0;
+  const std::vector<std::string>& members = f_.quoted_members_[static_cast<size_t>(t.id)];
+  for (size_t m = 0; m < members.size(); ++m) {
+    if (!fast::at(c.p, c.end, members[m])) continue;
+    c.p += members[m].size();
+    std::string message;
+    return sink_.enumeration(out, t, static_cast<int32_t>(m), &message) ? 1 : -1;
+  }
+  return 0;
+}
+
+template <class Sink>
+bool FastReader<Sink>::decode(std::string_view text) {
+  using fast::skip_space;
+  const std::vector<ir::InputDef>& inputs = f_.inputs_;
+  if (inputs.size() > 64) return false;
+  Cursor c{text.data(), text.data() + text.size()};
+  sink_.begin(inputs.size());
+  skip_space(c.p, c.end);
+  if (c.p == c.end || *c.p != '{') return false;
+  ++c.p;
+  uint64_t seen = 0;
+  skip_space(c.p, c.end);
+  if (c.p < c.end && *c.p == '}') {
+    ++c.p;
+  } else {
+    while (true) {
+      size_t idx = 0;
+      while (idx < inputs.size() && !fast::at(c.p, c.end, f_.quoted_inputs_[idx])) ++idx;
+      if (idx == inputs.size()) return false;  // not an input, or its name is escaped
+      c.p += f_.quoted_inputs_[idx].size();
+      if (seen >> idx & 1) return false;
+      seen |= uint64_t{1} << idx;
+      skip_space(c.p, c.end);
+      if (c.p == c.end || *c.p != ':') return false;
+      ++c.p;
+      skip_space(c.p, c.end);
+      if (c.p < c.end && *c.p == 'n') {
+        // null: an absent optional input, which the sink is not told of.
+        if (!fast::literal(c.p, c.end, "null") || !inputs[idx].optional) return false;
+      } else {
+        depth_ = 1;
+        const ir::Type& t = f_.required_[idx];
+        if (!value(c, t, sink_.input(idx, t))) return false;
+        depth_ = 0;
+      }
+      skip_space(c.p, c.end);
+      if (c.p == c.end) return false;
+      if (*c.p == '}') {
+        ++c.p;
+        break;
+      }
+      if (*c.p != ',') return false;
+      ++c.p;
+      skip_space(c.p, c.end);
+    }
+  }
+  skip_space(c.p, c.end);
+  if (c.p != c.end) return false;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (!(seen >> i & 1) && !inputs[i].optional) return false;
+  return true;
+}
+
+template <class Sink>
+bool FastReader<Sink>::value(Cursor& c, const ir::Type& t, Slot out) {
+  using fast::ends_scalar;
+  using fast::literal;
+  if (++values_ > f_.limits_.max_values || c.p == c.end) return false;
+  Scalar s;
+  // The commonest scalars first, read in place.
+  if (t.kind == ir::TypeKind::Bool && (*c.p == 't' || *c.p == 'f')) {
+    bool b = *c.p == 't';
+    std::string message;
+    return (b ? literal(c.p, c.end, "true") : literal(c.p, c.end, "false")) && ends_scalar(c.p, c.end) &&
+           sink_.boolean(out, t, b, &message);
+  }
+  if (t.kind == ir::TypeKind::Integer || t.kind == ir::TypeKind::Enum) {
+    int taken = t.kind == ir::TypeKind::Integer ? integer(c, t, out) : *c.p == '"' ? member(c, t, out) : 0;
+    if (taken != 0) return taken > 0 && ends_scalar(c.p, c.end);
+  }
+  switch (*c.p) {
+    case '{': return t.kind == ir::TypeKind::Record && record(c, t, out);
+    case '[': return t.kind == ir::TypeKind::List && list(c, t, out);
+    case '"':
+      s.kind = NodeKind::String;
+      if (!fast::plain_string(c.p, c.end, &s.text) || s.text.size() > f_.limits_.max_string_bytes) return false;
+      break;
+    case 't':
+    case 'f':
+      s.kind = NodeKind::Bool;
+      s.b = *c.p == 't';
+      if (!(s.b ? literal(c.p, c.end, "true") : literal(c.p, c.end, "false"))) return false;
+      break;
+    case 'n':
+      if (!literal(c.p, c.end, "null") || !t.optional) return false;
+      sink_.none(out, t);
+      return true;
+    default: {
+      // A number: its token, checked by the JSON grammar as the general decoder checks it.
+      const char* start = c.p;
+      while (c.p < c.end &&
+             ((*c.p >= '0' && *c.p <= '9') || *c.p == '-' || *c.p == '+' || *c.p == '.' || *c.p == 'e' || *c.p == 'E'))
+        ++c.p;
+      s.kind = NodeKind::Number;
+      s.text = std::string_view(start, static_cast<size_t>(c.p - start));
+      if (s.text.empty() || !is_json_number(s.text)) return false;
+    }
+  }
+  if (!ends_scalar(c.p, c.end)) return false;
+  if (t.kind == ir::TypeKind::Record || t.kind == ir::TypeKind::List) return false;
+  return scalar(s, t, out);
+}
+
+template <class Sink>
+bool FastReader<Sink>::scalar(const Scalar& s, const ir::Type& t, Slot out) {
+  std::string message;
+  return put_scalar(sink_, s, t, f_.schema_, out, &message) == Put::Ok;
+}
+
+template <class Sink>
+bool FastReader<Sink>::record(Cursor& c, const ir::Type& t, Slot out) {
+  using fast::at;
+  using fast::skip_space;
+  if (depth_ >= f_.limits_.max_depth) return false;
+  const ir::RecordDef& rd = f_.schema_.records[static_cast<size_t>(t.id)];
+  if (rd.fields.size() > 64) return false;
+  ir::ValueSink::Nested nested = sink_.begin_record(out, t);
+  auto done = [&](bool ok) {
+    sink_.end_record(out, t, nested, ok);
+    return ok;
+  };
+  const std::vector<std::string>& keyed = f_.keyed_fields_[static_cast<size_t>(t.id)];
+  const std::vector<std::string>& names = f_.quoted_fields_[static_cast<size_t>(t.id)];
+  ++c.p;  // {
+  uint64_t seen = 0;
+  size_t next = 0;  // writers usually follow declaration order: try the next field first
+  skip_space(c.p, c.end);
+  if (c.p < c.end && *c.p == '}') {
+    ++c.p;
+  } else {
+    while (true) {
+      int idx = -1;
+      if (next < keyed.size() && at(c.p, c.end, keyed[next])) {  // "name": as a writer without spaces gives it
+        idx = static_cast<int>(next);
+        c.p += keyed[next].size();
+        if (seen >> idx & 1) return done(false);
+      } else {
+        if (next < names.size() && at(c.p, c.end, names[next])) {
+          idx = static_cast<int>(next);
+          c.p += names[next].size();
+        } else {
+          std::string_view key;
+          if (c.p == c.end || *c.p != '"' || !fast::plain_string(c.p, c.end, &key)) return done(false);
+          idx = rd.find(key);
+        }
+        if (idx < 0 || (seen >> idx & 1)) return done(false);
+        skip_space(c.p, c.end);
+        if (c.p == c.end || *c.p != ':') return done(false);
+        ++c.p;
+      }
+      seen |= uint64_t{1} << idx;
+      next = static_cast<size_t>(idx) + 1;
+      skip_space(c.p, c.end);
+      const ir::Type& ft = rd.fields[static_cast<size_t>(idx)].type;
+      ++depth_;
+      bool ok = value(c, ft, sink_.field(nested, t, static_cast<size_t>(idx)));
+      --depth_;
+      if (!ok) return done(false);
+      skip_space(c.p, c.end);
+      if (c.p == c.end) return done(false);
+      if (*c.p == '}') {
+        ++c.p;
+        break;
+      }
+      if (*c.p != ',') return done(false);
+      ++c.p;
+      skip_space(c.p, c.end);
+    }
+  }
+  for (size_t i = 0; i < rd.fields.size(); ++i)
+    if (!(seen >> i & 1) && !rd.fields[i].type.optional) return done(false);
+  return done(true);
+}
+
+template <class Sink>
+bool FastReader<Sink>::list(Cursor& c, const ir::Type& t, Slot out) {
+  using fast::skip_space;
+  if (depth_ >= f_.limits_.max_depth) return false;
+  const ir::Type& elem = *t.elem;
+  ir::ValueSink::Nested nested = sink_.begin_list(out, t);
+  auto done = [&](bool ok) {
+    sink_.end_list(out, t, nested, ok);
+    return ok;
+  };
+  ++c.p;  // [
+  skip_space(c.p, c.end);
+  if (c.p < c.end && *c.p == ']') {
+    ++c.p;
+    return done(true);
+  }
+  for (size_t index = 0;; ++index) {
+    if (index >= f_.limits_.max_list_length) return done(false);
+    ++depth_;
+    bool ok = value(c, elem, sink_.element(nested, t));
+    --depth_;
+    if (!ok) return done(false);
+    skip_space(c.p, c.end);
+    if (c.p == c.end) return done(false);
+    if (*c.p == ']') {
+      ++c.p;
+      return done(true);
+    }
+    if (*c.p != ',') return done(false);
+    ++c.p;
+    skip_space(c.p, c.end);
+  }
+}
+
+template <class Sink>
+bool FastJson::decode_as(std::string_view text, Sink& sink) const {
+  return FastReader<Sink>(*this, sink).decode(text);
+}
+
+}  // namespace proviso::records::detail
+
+namespace proviso::records {
+
+template <class Sink>
+std::optional<DecodeError> Decoder::decode_json_as(std::string_view text, size_t capacity, Sink& sink) {
+  if (fast_path_ && text.size() <= limits_.max_input_bytes && fast_->decode_as(text, sink)) return std::nullopt;
+  return decode_json_general(text, capacity, sink);
+}
+
+}  // namespace proviso::records
