@@ -15,10 +15,12 @@
 #include "compiler/explain/render.h"
 #include "compiler/interp/interpreter.h"
 #if PROVISO_ENABLE_JIT
+#include "api/jit_lines.h"
 #include "compiler/jit/jit.h"
 #endif
 #include "compiler/records/decode.h"
 #include "compiler/records/encode.h"
+#include "compiler/records/fast_json_impl.h"
 #include "compiler/records/fields.h"
 #include "compiler/records/forms.h"
 #include "compiler/records/json_schema.h"
@@ -37,7 +39,8 @@ struct PROVISO_INTERNAL Policy::Impl {
   PolicyInfo info;
   EngineKind engine = EngineKind::Interpreter;
 #if PROVISO_ENABLE_JIT
-  std::unique_ptr<const jit::CompiledPolicy> jit;  // when engine == Jit
+  std::unique_ptr<const jit::CompiledPolicy> jit;         // when engine == Jit
+  std::unique_ptr<const api::JitLineWriter> line_writer;  // the lines of `jit`'s evaluations (uses line_plan)
 #endif
   interp::Interpreter interp;   // the reference: explanations, tests, and Interpreter
   records::FieldTable fields;   // the inputs' fields by path, for Records
@@ -79,14 +82,26 @@ struct PROVISO_INTERNAL Session::Impl {
   // without explanations, else through ir::Values.
   template <class Decode>
   Evaluation decode_and_evaluate(Decode&& decode);
+  // The common case, with no Evaluation made: when the JIT evaluates every decision (no
+  // explanations, no values) and the JSON line can be written, appends it to `line`. Else
+  // `line` is as it was and the answer is given as an Evaluation (its `json` the line).
+  template <class Decode>
+  std::optional<Evaluation> append_line(Decode&& decode, std::string& line);
+  // The rest of an evaluation whose inputs are in the JIT's frame and whose one-pass run
+  // failed or gave a decision that cannot be written.
+  template <class Decode>
+  Evaluation after_jit(Decode&& decode);
   // The answer when a decision failed or cannot be written: the interpreter evaluates every
   // decision on its own (EvalOptions::each_decision) from the inputs in `tree`.
   Evaluation each_decision();
   // The answer from an evaluation's result; `each` when it came from each_decision().
   Evaluation finish(ir::EvalResult r, bool each = false);
   Evaluation error(std::string_view path, std::string_view message, int32_t loc = -1) const;
-  template <class F>
-  static void each_line(Session& s, std::string_view ndjson, size_t first_line, F&& f);
+  // Calls f(line, capacity) for each non-blank line of `ndjson` within the line limit, and
+  // too_long(the error's Evaluation) for each longer one, in order. `capacity`: the bytes
+  // readable from line.data().
+  template <class TooLong, class F>
+  static void each_line(Session& s, std::string_view ndjson, size_t first_line, TooLong&& too_long, F&& f);
 };
 
 namespace {
@@ -216,6 +231,7 @@ std::string prepare(Policy::Impl& impl, const EngineOptions& o) {
       if (!info.cache_note.empty()) note(o, {Note::Kind::Cache, info.cache_note, 0, false});
     }
     impl.jit = std::move(created.policy);
+    impl.line_writer = std::make_unique<api::JitLineWriter>(impl.jit->layout(), impl.line_plan);
     impl.engine = EngineKind::Jit;
     return "";
   }
@@ -557,18 +573,39 @@ Evaluation Session::Impl::decode_and_evaluate(Decode&& decode) {
     Evaluation e;
     if (json) e.json.reserve(64 + 48 * policy->program->decisions.size());
     if (jit_session->run_input(&out) &&
-        (!json || !records::write_decisions_line(e.json, *policy->program, *out.source, out.decisions, out.home_zone,
-                                                 &policy->line_plan))) {
+        (!json || !policy->line_writer->write(e.json, *out.source, out.decisions, out.home_zone))) {
       e.ok = true;
       return e;
     }
-    // A decision failed, or cannot be written: the inputs again, as ir::Values this time.
-    if (auto bad = decode(tree)) return error(bad->path, bad->message);
-    return each_decision();
+    return after_jit(decode);
   }
 #endif
   if (auto bad = decode(tree)) return error(bad->path, bad->message);
   return finish(evaluate(tree.values));
+}
+
+template <class Decode>
+Evaluation Session::Impl::after_jit(Decode&& decode) {
+  // A decision failed, or cannot be written: the inputs again, as ir::Values this time.
+  if (auto bad = decode(tree)) return error(bad->path, bad->message);
+  return each_decision();
+}
+
+template <class Decode>
+std::optional<Evaluation> Session::Impl::append_line(Decode&& decode, std::string& line) {
+#if PROVISO_ENABLE_JIT
+  if (policy->jit && json && !values && !options.explain && options.decisions.empty()) {
+    if (!jit_session) jit_session = std::make_unique<jit::Session>(*policy->jit);
+    if (auto bad = decode(jit_session->input_sink())) return error(bad->path, bad->message);
+    jit::Session::Output out;
+    const size_t mark = line.size();
+    if (jit_session->run_input(&out) && !policy->line_writer->write(line, *out.source, out.decisions, out.home_zone))
+      return std::nullopt;
+    line.resize(mark);
+    return after_jit(decode);
+  }
+#endif
+  return decode_and_evaluate(decode);
 }
 
 Evaluation Session::Impl::each_decision() {
@@ -646,6 +683,17 @@ Evaluation failed(const std::string& message) {
   return e;
 }
 
+// Decodes one JSON input into `sink`, in place when capacity >= json.size() + kJsonPadding
+// (else a copy): with the fast path's calls bound when the sink is the JIT's (fast_json_impl.h).
+template <class Sink>
+std::optional<records::DecodeError> decode_json_into(records::Decoder& decoder, std::string_view json, size_t capacity,
+                                                     Sink& sink) {
+#if PROVISO_ENABLE_JIT
+  if constexpr (std::is_same_v<Sink, jit::FlatSink>) return decoder.decode_json_as(json, capacity, sink);
+#endif
+  return decoder.decode_json_as(json, capacity, static_cast<ir::ValueSink&>(sink));
+}
+
 template <class F>
 Evaluation guarded_evaluation(F&& f) {
   try {
@@ -661,15 +709,33 @@ Evaluation guarded_evaluation(F&& f) {
 
 Evaluation Session::evaluate_json(std::string_view json) {
   return guarded_evaluation([&] {
-    return impl_->decode_and_evaluate([&](ir::ValueSink& sink) { return impl_->decoder.decode_json(json, sink); });
+    return impl_->decode_and_evaluate([&](auto& sink) { return decode_json_into(impl_->decoder, json, 0, sink); });
   });
 }
 
 Evaluation Session::evaluate_json_padded(std::string_view json, size_t capacity) {
   return guarded_evaluation([&] {
     return impl_->decode_and_evaluate(
-        [&](ir::ValueSink& sink) { return impl_->decoder.decode_json(json, capacity, sink); });
+        [&](auto& sink) { return decode_json_into(impl_->decoder, json, capacity, sink); });
   });
+}
+
+bool Session::append_json_line(std::string& out, std::string_view json, size_t capacity) {
+  const size_t mark = out.size();
+  try {
+    std::optional<Evaluation> e =
+        impl_->append_line([&](auto& sink) { return decode_json_into(impl_->decoder, json, capacity, sink); }, out);
+    if (!e) return true;  // the common case: the line is in `out`
+    out += e->json;
+    return e->ok;
+  } catch (const std::bad_alloc&) {  // as guarded_evaluation answers, in place of any part of the line
+    out.resize(mark);
+    out += failed("out of memory").json;
+  } catch (const std::exception& e) {
+    out.resize(mark);
+    out += failed(std::string("internal error: ") + e.what()).json;
+  }
+  return false;
 }
 
 Evaluation Session::evaluate_yaml(std::string_view document, size_t first_line) {
@@ -696,9 +762,8 @@ Evaluation Session::evaluate(const Record& record) {
   });
 }
 
-// Calls f(evaluation) for each non-blank line of `ndjson`, in order.
-template <class F>
-void Session::Impl::each_line(Session& s, std::string_view ndjson, size_t first_line, F&& f) {
+template <class TooLong, class F>
+void Session::Impl::each_line(Session& s, std::string_view ndjson, size_t first_line, TooLong&& too_long, F&& f) {
   size_t start = 0, line_number = first_line - 1;
   while (start < ndjson.size()) {
     ++line_number;
@@ -709,10 +774,10 @@ void Session::Impl::each_line(Session& s, std::string_view ndjson, size_t first_
       // Decoded in place when the parser's padding fits in the text after the line.
       size_t capacity = ndjson.size() - start;
       if (line.size() > s.max_line_bytes())
-        f(s.input_error("", fmt::format("line {} is longer than {} MiB", line_number, s.max_line_bytes() >> 20)));
+        too_long(
+            s.input_error("", fmt::format("line {} is longer than {} MiB", line_number, s.max_line_bytes() >> 20)));
       else
-        f(capacity >= line.size() + records::kJsonPadding ? s.evaluate_json_padded(line, capacity)
-                                                          : s.evaluate_json(line));
+        f(line, capacity);
     }
     start = end + 1;
   }
@@ -720,22 +785,38 @@ void Session::Impl::each_line(Session& s, std::string_view ndjson, size_t first_
 
 std::vector<Evaluation> Session::evaluate_batch(std::string_view ndjson, size_t first_line) {
   std::vector<Evaluation> out;
-  Impl::each_line(*this, ndjson, first_line, [&](Evaluation&& e) { out.push_back(std::move(e)); });
+  auto add = [&](Evaluation&& e) { out.push_back(std::move(e)); };
+  Impl::each_line(*this, ndjson, first_line, add, [&](std::string_view line, size_t capacity) {
+    add(capacity >= line.size() + records::kJsonPadding ? evaluate_json_padded(line, capacity) : evaluate_json(line));
+  });
   return out;
 }
 
 void Session::evaluate_ndjson(std::string_view ndjson, const std::function<void(std::string_view line)>& write,
                               size_t first_line) {
-  Impl::each_line(*this, ndjson, first_line, [&](Evaluation&& e) { write(e.json); });
+  std::string line_out;
+  Impl::each_line(
+      *this, ndjson, first_line, [&](Evaluation&& e) { write(e.json); },
+      [&](std::string_view line, size_t capacity) {
+        line_out.clear();
+        append_json_line(line_out, line, capacity);
+        write(line_out);
+      });
 }
 
 std::string Session::evaluate_ndjson(std::string_view ndjson, size_t first_line) {
   std::string out;
   out.reserve(ndjson.size() + ndjson.size() / 4);
-  Impl::each_line(*this, ndjson, first_line, [&](Evaluation&& e) {
-    out += e.json;
-    out += '\n';
-  });
+  Impl::each_line(
+      *this, ndjson, first_line,
+      [&](Evaluation&& e) {
+        out += e.json;
+        out += '\n';
+      },
+      [&](std::string_view line, size_t capacity) {
+        append_json_line(out, line, capacity);
+        out += '\n';
+      });
   return out;
 }
 

@@ -23,8 +23,8 @@ namespace proviso::cli {
 namespace {
 
 // One thread: each input is decoded, evaluated and written in turn, with its explanation on
-// stderr after its line. Stops when writing fails or reading fails (in.read_error()).
-PipelineResult run_serial(InputStream& in, bool yaml, Session& evaluator, Output& out) {
+// stderr after its line (`explain`). Stops when writing fails or reading fails (in.read_error()).
+PipelineResult run_serial(InputStream& in, bool yaml, bool explain, Session& evaluator, Output& out) {
   // A reader downstream of a pipe sees each line as soon as its input is complete.
   if (out.interactive()) in.on_idle([&out] { out.flush(); });
 
@@ -58,6 +58,14 @@ PipelineResult run_serial(InputStream& in, bool yaml, Session& evaluator, Output
 
   InputStream::Item item;
   while (!out.failed() && in.next(&item)) {
+    if (!yaml && !explain && !item.error) {  // the common case: the line written in place
+      std::string& buffer = out.buffer();
+      r.any_failed |= !evaluator.append_json_line(buffer, item.json, item.capacity);
+      buffer += '\n';
+      ++r.count;
+      out.wrote();
+      continue;
+    }
     Evaluation e = evaluate_item(evaluator, yaml, item.error, yaml ? item.yaml : item.json, item.line, item.capacity);
     r.any_failed |= !e.ok;
     write_line(e, item.line);
@@ -163,7 +171,7 @@ Command add_eval(CLI::App& app) {
               r = run_pipeline(
                   in, yaml, jobs, [&] { return std::move(policy.session(eval_options).value()); }, out, &fatal);
             } else {
-              r = run_serial(in, yaml, evaluator, out);
+              r = run_serial(in, yaml, o->explain, evaluator, out);
             }
             if (fatal.empty()) fatal = in.read_error();
             if (!fatal.empty()) {

@@ -170,9 +170,13 @@ class Pipeline {
       const size_t end = c.text.size();
       for (const Chunk::Entry& entry : c.entries) {
         std::string_view text(c.text.data() + entry.offset, entry.size);
-        Evaluation e = evaluate_item(session, yaml_, entry.error, text, entry.line, end - entry.offset);
-        c.any_failed |= !e.ok;
-        c.out += e.json;
+        if (!yaml_ && !entry.error) {  // the common case: the line written in place
+          c.any_failed |= !session.append_json_line(c.out, text, end - entry.offset);
+        } else {
+          Evaluation e = evaluate_item(session, yaml_, entry.error, text, entry.line, end - entry.offset);
+          c.any_failed |= !e.ok;
+          c.out += e.json;
+        }
         c.out += '\n';
         ++c.count;
       }

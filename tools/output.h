@@ -14,6 +14,12 @@ class Output {
   // Appends to the buffer, writing it out when it grows past 64 KiB. After a failure further
   // output is dropped (the command stops at its next check of failed()).
   void write(std::string_view text);
+  // The buffer, for a writer that appends to it in place; then wrote() writes it out when it
+  // has grown past 64 KiB.
+  std::string& buffer() { return buffer_; }
+  void wrote() {
+    if (buffer_.size() >= kFlushBytes) flush();
+  }
   // Writes the buffer out; false on failure.
   bool flush();
   bool failed() const { return !error_.empty(); }
@@ -28,6 +34,7 @@ class Output {
   static void reserve_standard_descriptors();
 
  private:
+  static constexpr size_t kFlushBytes = size_t{64} << 10;
   explicit Output(int fd);
   int fd_;
   bool closed_ = false;

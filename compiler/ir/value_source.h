@@ -26,6 +26,11 @@ class ValueSource {
   // Any present value but a text, a list or a record, as an ir::Value (no allocation: a
   // calendar or holiday set is lent, valid while the source's values are).
   virtual Value scalar(Ref ref, const Type& type) const = 0;
+  // The commonest scalars without an ir::Value: what scalar(ref, type).as_bool(), .as_int() or
+  // .as_enum() gives, for a present value of type Bool, Integer or Enum.
+  virtual bool boolean(Ref ref, const Type& type) const { return scalar(ref, type).as_bool(); }
+  virtual int64_t integer(Ref ref, const Type& type) const { return scalar(ref, type).as_int(); }
+  virtual int32_t member(Ref ref, const Type& type) const { return scalar(ref, type).as_enum(); }
   virtual std::string_view text(Ref ref) const = 0;
   virtual size_t length(Ref list) const = 0;
   // Element `index` of the list `type`; field `index` of the record `type`.
@@ -46,6 +51,9 @@ class TreeSource final : public ValueSource {
     return static_cast<const Value*>(ref)->kind() == Value::Kind::None ? nullptr : ref;
   }
   Value scalar(Ref ref, const Type&) const override { return *static_cast<const Value*>(ref); }
+  bool boolean(Ref ref, const Type&) const override { return static_cast<const Value*>(ref)->as_bool(); }
+  int64_t integer(Ref ref, const Type&) const override { return static_cast<const Value*>(ref)->as_int(); }
+  int32_t member(Ref ref, const Type&) const override { return static_cast<const Value*>(ref)->as_enum(); }
   std::string_view text(Ref ref) const override { return static_cast<const Value*>(ref)->as_text(); }
   size_t length(Ref list) const override { return static_cast<const Value*>(list)->as_list().size(); }
   Ref element(Ref list, const Type&, size_t index) const override {

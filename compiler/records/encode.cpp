@@ -163,21 +163,21 @@ Json encode_error(std::string_view path, std::string_view message) {
   return line;
 }
 
+bool plain_json_text(std::string_view s) {
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || c == '"' || c == '\\' || u >= 0x80) return false;
+  }
+  return true;
+}
+
 namespace {
 
 // A JSON string as nlohmann's compact dump writes it (ensure_ascii off): \" \\ \b \f \n \r \t,
 // other control characters as \u00xx, everything else as is. Text that is not UTF-8 is
 // written by nlohmann itself, whose replacement of bad bytes is then kept exactly.
 void write_string(std::string& out, std::string_view s) {
-  bool plain = true;
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || c == '"' || c == '\\' || u >= 0x80) {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) {  // one append: no per-character capacity checks
+  if (plain_json_text(s)) {  // one append: no per-character capacity checks
     size_t at = out.size();
     out.resize(at + s.size() + 2);
     char* p = out.data() + at;
@@ -228,10 +228,10 @@ bool write_value(std::string& out, const ir::ValueSource& src, ir::ValueSource::
     return true;
   }
   switch (t.kind) {
-    case ir::TypeKind::Bool: out += src.scalar(ref, t).as_bool() ? "true"sv : "false"sv; return true;
+    case ir::TypeKind::Bool: out += src.boolean(ref, t) ? "true"sv : "false"sv; return true;
     case ir::TypeKind::Integer: {
       char digits[24];
-      auto r = std::to_chars(digits, digits + sizeof digits, src.scalar(ref, t).as_int());
+      auto r = std::to_chars(digits, digits + sizeof digits, src.integer(ref, t));
       out.append(digits, r.ptr);
       return true;
     }
@@ -276,12 +276,11 @@ bool write_value(std::string& out, const ir::ValueSource& src, ir::ValueSource::
       return true;
     }
     case ir::TypeKind::Enum: {
-      ir::Value v = src.scalar(ref, t);
-      const std::string* written = plan ? plan->member(t.id, v.as_enum()) : nullptr;
+      const std::string* written = plan ? plan->member(t.id, src.member(ref, t)) : nullptr;
       if (written)
         out += *written;
       else
-        write_string(out, string_form(v, t, schema, &zone));
+        write_string(out, string_form(src.scalar(ref, t), t, schema, &zone));
       return true;
     }
     default: write_string(out, string_form(src.scalar(ref, t), t, schema, &zone)); return true;
@@ -329,6 +328,15 @@ std::optional<std::pair<std::string, std::string>> write_decisions_line(std::str
       out, program, source, decisions.size(), [&](size_t i) { return decisions[i]; }, home_zone, plan);
 }
 
+std::optional<std::pair<std::string, std::string>> write_value_json(std::string& out, const ir::ValueSource& source,
+                                                                    ir::ValueSource::Ref ref, const ir::Type& type,
+                                                                    const ir::Schema& schema, const rt::Zone& zone,
+                                                                    const LinePlan* plan) {
+  Unwritable bad;
+  if (write_value(out, source, ref, type, schema, zone, &bad, plan)) return std::nullopt;
+  return std::pair{std::move(bad.where), std::move(bad.message)};
+}
+
 LinePlan::LinePlan(const ir::Program& program) : keys_(program.values.size()) {
   for (int32_t v : program.decisions) {
     if (v < 0 || static_cast<size_t>(v) >= keys_.size()) continue;
@@ -339,19 +347,6 @@ LinePlan::LinePlan(const ir::Program& program) : keys_(program.values.size()) {
     members_.emplace_back();
     for (const std::string& m : e.members) write_string(members_.back().emplace_back(), m);
   }
-}
-
-const std::string* LinePlan::key(int32_t value) const {
-  if (value < 0 || static_cast<size_t>(value) >= keys_.size() || keys_[static_cast<size_t>(value)].empty())
-    return nullptr;
-  return &keys_[static_cast<size_t>(value)];
-}
-
-const std::string* LinePlan::member(int32_t enum_id, int32_t member) const {
-  if (enum_id < 0 || static_cast<size_t>(enum_id) >= members_.size()) return nullptr;
-  const auto& ms = members_[static_cast<size_t>(enum_id)];
-  if (member < 0 || static_cast<size_t>(member) >= ms.size()) return nullptr;
-  return &ms[static_cast<size_t>(member)];
 }
 
 std::optional<std::pair<std::string, std::string>> write_decisions_line(

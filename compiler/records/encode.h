@@ -53,8 +53,17 @@ class LinePlan {
  public:
   explicit LinePlan(const ir::Program& program);
   // Null where the plan has nothing (not a decision, not a member): written as usual then.
-  const std::string* key(int32_t value) const;
-  const std::string* member(int32_t enum_id, int32_t member) const;
+  const std::string* key(int32_t value) const {
+    if (value < 0 || static_cast<size_t>(value) >= keys_.size() || keys_[static_cast<size_t>(value)].empty())
+      return nullptr;
+    return &keys_[static_cast<size_t>(value)];
+  }
+  const std::string* member(int32_t enum_id, int32_t member) const {
+    if (enum_id < 0 || static_cast<size_t>(enum_id) >= members_.size()) return nullptr;
+    const auto& ms = members_[static_cast<size_t>(enum_id)];
+    if (member < 0 || static_cast<size_t>(member) >= ms.size()) return nullptr;
+    return &ms[static_cast<size_t>(member)];
+  }
 
  private:
   std::vector<std::string> keys_;                  // by value index; "" when not a decision
@@ -71,6 +80,18 @@ std::optional<std::pair<std::string, std::string>> write_decisions_line(
     const rt::Zone* home_zone, const LinePlan* plan = nullptr);
 void write_error_line(std::string& out, std::string_view path, std::string_view message,
                       std::string_view location = "");
+// One value of a line, as write_decisions_line writes a decision's: the JSON of the value of
+// static type `type` at `ref` in `source`. When it cannot be written, the place of the
+// unwritable value below the decision (".field", "[2]", "" for the value itself) and the
+// message; `out` then holds a part of the value. For writers of lines of their own
+// (compiler/jit/line_writer.h), which write the commonest values themselves.
+std::optional<std::pair<std::string, std::string>> write_value_json(std::string& out, const ir::ValueSource& source,
+                                                                    ir::ValueSource::Ref ref, const ir::Type& type,
+                                                                    const ir::Schema& schema, const rt::Zone& zone,
+                                                                    const LinePlan* plan);
+// Whether write_decisions_line writes the text `s` as it is between quotes (no byte that
+// needs an escape or a UTF-8 check).
+bool plain_json_text(std::string_view s);
 
 // A decision that failed while the others evaluated: the line's "errors" key, beside
 // "decisions", has {NAME: {"path": ..., "message": ..., "location": "file:line:col"}} for each.

@@ -318,6 +318,12 @@ class Session {
   // The same, decoding in place: [json.data(), json.data() + capacity) must be readable and
   // capacity >= json.size() + 64 (the padding of the JSON parser). For streams read in chunks.
   Evaluation evaluate_json_padded(std::string_view json, size_t capacity);
+  // The same, for callers that collect the output lines: appends the input's JSON line
+  // (Evaluation::json, without a newline) to `out` and gives Evaluation::ok. In the common
+  // case (every decision evaluated by the JIT) the line is written straight into `out`, with no
+  // Evaluation made. Decodes in place when capacity >= json.size() + 64, as above; any
+  // explanation (EvalOptions::explain) is not given.
+  bool append_json_line(std::string& out, std::string_view json, size_t capacity);
   // One YAML document; `first_line` is its line in the stream (for messages).
   Evaluation evaluate_yaml(std::string_view document, size_t first_line = 1);
   // The error line for an input that could not even be read as one (`path` may be "").

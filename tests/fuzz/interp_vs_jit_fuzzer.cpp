@@ -20,7 +20,9 @@
 #include "compiler/records/encode.h"
 #include "tests/fuzz/fuzz_check.h"
 #ifdef PROVISO_FUZZ_JIT
+#include "api/jit_lines.h"
 #include "compiler/jit/jit.h"
+#include "compiler/records/fast_json_impl.h"
 #endif
 
 namespace {
@@ -32,7 +34,9 @@ std::unique_ptr<records::Decoder> decoder;
 std::unique_ptr<interp::Interpreter> reference;
 #ifdef PROVISO_FUZZ_JIT
 std::unique_ptr<const jit::CompiledPolicy> jitted;
-std::unique_ptr<jit::Session> direct;              // decodes into the frame
+std::unique_ptr<jit::Session> direct;  // decodes into the frame
+std::unique_ptr<records::LinePlan> line_plan;
+std::unique_ptr<api::JitLineWriter> line_writer;   // writes the lines of `jitted`, as the API does
 std::unique_ptr<const jit::CompiledPolicy> quick;  // the quick tier's code, what answers first
 #endif
 
@@ -71,6 +75,8 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
   if (created.ok()) {
     jitted = std::move(created.policy);
     direct = std::make_unique<jit::Session>(*jitted);
+    line_plan = std::make_unique<records::LinePlan>(*program);
+    line_writer = std::make_unique<api::JitLineWriter>(jitted->layout(), *line_plan);
     options.tiering = jit::JitOptions::Tiering::Quick;
     auto quick_tier = jit::CompiledPolicy::create(*program, options);
     if (!quick_tier.ok()) {
@@ -93,7 +99,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     records::DecodeResult decoded = decoder->decode_json(part.text);
 #ifdef PROVISO_FUZZ_JIT
     if (direct) {
-      std::optional<records::DecodeError> bad = decoder->decode_json(part.text, direct->input_sink());
+      // Bound to the frame's sink, as the API decodes (fast_json_impl.h).
+      std::optional<records::DecodeError> bad = decoder->decode_json_as(part.text, 0, direct->input_sink());
       FUZZ_CHECK(bad.has_value() == !decoded.ok(), "decoding into values and into the frame disagree on success");
       if (bad) FUZZ_CHECK(bad->to_string() == decoded.error->to_string(), "decode errors differ: " + bad->to_string());
       if (!bad) {
@@ -111,6 +118,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           if (auto bad = records::write_decisions_line(in_place, *program, *out.source, out.decisions, out.home_zone))
             in_place = records::encode_error(bad->first, bad->second).dump();
           FUZZ_CHECK(in_place == into_frame, "written in place: " + in_place + "\nfrom values: " + into_frame);
+          // And by the API's writer of JIT lines.
+          std::string written;
+          if (auto bad = line_writer->write(written, *out.source, out.decisions, out.home_zone))
+            written = records::encode_error(bad->first, bad->second).dump();
+          FUZZ_CHECK(written == into_frame, "the JIT line writer: " + written + "\nfrom values: " + into_frame);
         }
       }
     }

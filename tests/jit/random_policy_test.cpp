@@ -11,11 +11,13 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include "api/jit_lines.h"
 #include "compiler/driver/compile.h"
 #include "compiler/interp/interpreter.h"
 #include "compiler/jit/jit.h"
 #include "compiler/records/decode.h"
 #include "compiler/records/encode.h"
+#include "compiler/records/fast_json_impl.h"
 #include "tests/jit/diff_support.h"
 
 using namespace proviso;
@@ -510,12 +512,25 @@ std::string line_from_values(const ir::Program& p, const ir::EvalResult& r) {
   auto bad = records::write_decisions_line(line, p, r.decisions, r.home_zone);
   return line_or_refusal(line, bad);
 }
-std::string line_from_frame(const ir::Program& p, jit::Session& session) {
+// The line written from the frame by records::write_decisions_line, without and with a
+// LinePlan, and by the API's writer of JIT lines: all three the same, else a description of
+// the difference (prefixed "writers differ").
+std::string line_from_frame(const ir::Program& p, jit::Session& session, const records::LinePlan& plan,
+                            const api::JitLineWriter& writer) {
   jit::Session::Output out;
   if (!session.run_input(&out)) return line_from_values(p, session.input_result());
-  std::string line;
+  std::string line, planned, written = "prefix ";
   auto bad = records::write_decisions_line(line, p, *out.source, out.decisions, out.home_zone);
-  return line_or_refusal(line, bad);
+  auto bad_planned = records::write_decisions_line(planned, p, *out.source, out.decisions, out.home_zone, &plan);
+  auto bad_written = writer.write(written, *out.source, out.decisions, out.home_zone);
+  std::string general = line_or_refusal(line, bad);
+  if (line_or_refusal(planned, bad_planned) != general)
+    return "writers differ: with a plan\n" + line_or_refusal(planned, bad_planned) + "\nwithout\n" + general;
+  // (A refusal leaves a partial line; only the message is compared then.)
+  std::string fast = bad_written ? line_or_refusal("", bad_written) : line_or_refusal(written.substr(7), bad_written);
+  if (fast != general || written.rfind("prefix ", 0) != 0)
+    return "writers differ: the JIT line writer\n" + fast + "\nrecords::write_decisions_line\n" + general;
+  return general;
 }
 
 }  // namespace
@@ -551,6 +566,8 @@ TEST_CASE("JIT agrees with the interpreter on random policies") {
     interp::Interpreter interp(p);
     records::Decoder decoder(p);
     jit::Session session(*jitted.policy);
+    records::LinePlan plan(p);
+    api::JitLineWriter writer(jitted.policy->layout(), plan);
     jit_test::InputGenerator inputs_gen(p, static_cast<uint64_t>(k) * 7919 + 1);
     for (int i = 0; i < inputs; ++i) {
       auto in = inputs_gen.next();
@@ -580,9 +597,13 @@ TEST_CASE("JIT agrees with the interpreter on random policies") {
         std::string direct = jit_test::difference(p, jitted.policy->evaluate(tree.values), session.evaluate_input());
         if (!direct.empty() && ++mismatches <= 3)
           FAIL_CHECK("policy " << k << ", decoded into the frame: " << direct << "\n" << json);
+        // Decoded again by the fast path bound to the frame's sink (the API's way): the same.
+        std::optional<records::DecodeError> bound = decoder.decode_json_as(json, 0, session.input_sink());
+        if (bound && ++mismatches <= 3)
+          FAIL_CHECK("policy " << k << ": decoded by the bound decoder: " << bound->to_string() << "\n" << json);
         // And the line written from the JIT's output struct in place (jit::FlatSource) is the
         // line written from the interpreter's values, or the same refusal.
-        std::string from_frame = line_from_frame(p, session),
+        std::string from_frame = line_from_frame(p, session, plan, writer),
                     from_values = line_from_values(p, interp.evaluate(tree.values));
         if (from_frame != from_values && ++mismatches <= 3)
           FAIL_CHECK("policy " << k << ": the line from the frame\n"

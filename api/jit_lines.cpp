@@ -1,0 +1,151 @@
+#include "api/jit_lines.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+namespace proviso::api {
+
+namespace {
+
+constexpr std::string_view kHead = "{\"decisions\":{";
+constexpr std::string_view kTail = "}}";
+
+// Copies `s` to `p` and gives the end.
+char* put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+}  // namespace
+
+JitLineWriter::JitLineWriter(const jit::Layout& layout, const records::LinePlan& plan) : layout_(layout), plan_(plan) {
+  const ir::Program& program = layout.program();
+  for (int32_t v : program.decisions) {
+    Decision d;
+    d.value = v;
+    d.type = &program.values[static_cast<size_t>(v)].type;
+    d.key = plan.key(v);
+    const ir::Type& t = *d.type;
+    d.tagged = jit::Layout::has_tag(t);
+    d.value_offset = d.tagged ? layout.value_offset(t) : 0;
+    switch (t.kind) {
+      case ir::TypeKind::Bool: d.form = Form::Bool; break;
+      case ir::TypeKind::Integer: d.form = Form::Integer; break;
+      case ir::TypeKind::Enum:
+        if (t.id < 0 || static_cast<size_t>(t.id) >= program.schema.enums.size()) break;
+        d.form = Form::Enum;
+        d.enum_bytes = static_cast<uint8_t>(layout.enum_bytes(t));
+        break;
+      case ir::TypeKind::Text: d.form = Form::Text; break;
+      default: d.form = Form::Other;
+    }
+    if (!d.key) d.form = Form::Other;  // never: every decision has its key in the plan
+    decisions_.push_back(d);
+  }
+  // What each decision may take when written here: a comma, its key, and its value's longest
+  // form ("null" for an absent one); summed from the last decision back.
+  size_t rest = kTail.size();
+  for (size_t i = decisions_.size(); i-- > 0;) {
+    Decision& d = decisions_[i];
+    size_t value = 4;  // null
+    switch (d.form) {
+      case Form::Bool: value = 5; break;
+      case Form::Integer: value = 20; break;  // -9223372036854775808
+      case Form::Enum: {
+        const std::vector<std::string>& members =
+            layout.program().schema.enums[static_cast<size_t>(d.type->id)].members;
+        for (size_t m = 0; m < members.size(); ++m)
+          if (const std::string* s = plan.member(d.type->id, static_cast<int32_t>(m)))
+            value = std::max(value, s->size());
+        break;
+      }
+      case Form::Text: value = kShortText + 2; break;
+      case Form::Other: break;
+    }
+    rest += 1 + (d.key ? d.key->size() : 0) + value;
+    d.rest = rest;
+  }
+}
+
+std::optional<std::pair<std::string, std::string>> JitLineWriter::write(std::string& out, const ir::ValueSource& source,
+                                                                        std::span<const ir::DecisionRef> decisions,
+                                                                        const rt::Zone* home_zone) const {
+  const ir::Program& program = layout_.program();
+  if (decisions.size() != decisions_.size() || decisions_.empty())
+    return records::write_decisions_line(out, program, source, decisions, home_zone, &plan_);
+  const rt::Zone& zone = home_zone ? *home_zone : *rt::utc_zone();
+  const size_t start = out.size();
+  // The line is written through `p` into room made for everything this writer writes itself;
+  // a value written by the encoder first gives back what is unused, then makes room again.
+  out.resize(start + kHead.size() + decisions_.front().rest);
+  char* p = put(out.data() + start, kHead);
+  for (size_t i = 0; i < decisions_.size(); ++i) {
+    const Decision& d = decisions_[i];
+    if (decisions[i].value != d.value) {  // not every decision in order: the general writer
+      out.resize(start);
+      return records::write_decisions_line(out, program, source, decisions, home_zone, &plan_);
+    }
+    if (i) *p++ = ',';
+    p = put(p, *d.key);
+    const auto* slot = static_cast<const uint8_t*>(decisions[i].ref);
+    if (d.tagged && slot[0] == 0) {
+      p = put(p, "null");
+      continue;
+    }
+    const uint8_t* v = slot + d.value_offset;
+    switch (d.form) {
+      case Form::Bool: p = v[0] ? put(p, "true") : put(p, "false"); continue;
+      case Form::Integer: {
+        int64_t n;
+        std::memcpy(&n, v, sizeof n);
+        p = std::to_chars(p, p + 20, n).ptr;
+        continue;
+      }
+      case Form::Enum: {
+        int32_t m = 0;
+        if (d.enum_bytes == 1) {
+          m = v[0];
+        } else if (d.enum_bytes == 2) {
+          uint16_t w;
+          std::memcpy(&w, v, sizeof w);
+          m = w;
+        } else {
+          std::memcpy(&m, v, sizeof m);
+        }
+        if (const std::string* s = plan_.member(d.type->id, m)) {
+          p = put(p, *s);
+          continue;
+        }
+        break;
+      }
+      case Form::Text: {
+        const char* data;
+        uint64_t size;
+        std::memcpy(static_cast<void*>(&data), v, sizeof data);
+        std::memcpy(&size, v + 8, sizeof size);
+        std::string_view text = data ? std::string_view(data, size) : std::string_view();
+        if (text.size() <= kShortText && records::plain_json_text(text)) {
+          *p++ = '"';
+          p = put(p, text);
+          *p++ = '"';
+          continue;
+        }
+        break;
+      }
+      case Form::Other: break;
+    }
+    // The encoder writes this value: `out` is cut to what is written, and room made again.
+    out.resize(static_cast<size_t>(p - out.data()));
+    if (auto bad = records::write_value_json(out, source, slot, *d.type, program.schema, zone, &plan_))
+      return std::pair{program.values[static_cast<size_t>(d.value)].name + bad->first, std::move(bad->second)};
+    const size_t at = out.size();
+    out.resize(at + (i + 1 < decisions_.size() ? decisions_[i + 1].rest : kTail.size()));
+    p = out.data() + at;
+  }
+  p = put(p, kTail);
+  out.resize(static_cast<size_t>(p - out.data()));
+  return std::nullopt;
+}
+
+}  // namespace proviso::api

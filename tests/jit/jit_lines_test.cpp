@@ -1,0 +1,99 @@
+// The API's writer of JIT lines (api/jit_lines.h) against records::write_decisions_line over
+// the same output struct, byte for byte: texts at and past the length it writes itself, texts
+// to escape or outside ASCII, absent and present optional values, enum members, lists and
+// datetimes (written by the encoder), appended after what the buffer already holds.
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <catch2/catch.hpp>
+
+#include "api/jit_lines.h"
+#include "compiler/driver/compile.h"
+#include "compiler/jit/jit.h"
+#include "compiler/records/decode.h"
+#include "compiler/records/encode.h"
+#include "compiler/records/fast_json_impl.h"
+
+using namespace proviso;
+
+namespace {
+
+const char* kPolicy =
+    "policy w \"W\"\n"
+    "enum Level = Low | Medium | High\n"
+    "input x {\n"
+    "  t: text\n"
+    "  n: integer?\n"
+    "  l: Level?\n"
+    "  b: bool\n"
+    "  at: datetime\n"
+    "}\n"
+    "decision a: text  clause \"1\" = x.t\n"
+    "decision c: integer?  clause \"2\" = x.n\n"
+    "decision d: Level?  clause \"3\" = x.l\n"
+    "decision e: bool  clause \"4\" = x.b\n"
+    "decision f: list of text  clause \"5\" = [x.t, \"y\"]\n"
+    "decision g: datetime  clause \"6\" = x.at\n"
+    "decision h: bool  clause \"7\" = not x.b\n";
+
+}  // namespace
+
+TEST_CASE("jit lines: the API's writer writes what write_decisions_line writes") {
+  auto compiled = driver::compile_source(std::make_shared<const SourceFile>("w.policy", kPolicy));
+  REQUIRE(compiled.ok());
+  const ir::Program& p = *compiled.program;
+  jit::JitOptions options;
+  options.use_cache = false;
+  auto jitted = jit::CompiledPolicy::create(p, options);
+  REQUIRE(jitted.ok());
+  jit::Session session(*jitted.policy);
+  records::Decoder decoder(p);
+  records::LinePlan plan(p);
+  api::JitLineWriter writer(jitted.policy->layout(), plan);
+
+  const std::vector<std::string> texts = {
+      "",
+      "plain",
+      std::string(64, 'x'),  // the longest text the writer writes itself
+      std::string(65, 'y'),  // the shortest the encoder writes
+      std::string(300, 'z'),
+      "quote \" and backslash \\",
+      "controls \b\f\n\r\t\x01\x1f\x7f",
+      "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+  };
+  const std::vector<std::string> optionals = {"\"n\":null,\"l\":null", "\"n\":-9223372036854775808,\"l\":\"High\"",
+                                              "\"n\":0,\"l\":\"Low\"", "\"l\":\"Medium\""};
+  size_t compared = 0;
+  for (const std::string& t : texts) {
+    for (const std::string& opt : optionals) {
+      for (const char* b : {"true", "false"}) {
+        records::Json text = t;
+        std::string json =
+            fmt::format("{{\"x\":{{\"t\":{},{},\"b\":{},\"at\":\"2026-03-29T01:30:00+01:00\"}}}}", text.dump(), opt, b);
+        INFO(json);
+        REQUIRE_FALSE(decoder.decode_json_as(json, 0, session.input_sink()));
+        jit::Session::Output out;
+        REQUIRE(session.run_input(&out));
+        std::string expected = "prefix:", got = "prefix:";
+        REQUIRE_FALSE(records::write_decisions_line(expected, p, *out.source, out.decisions, out.home_zone, &plan));
+        REQUIRE_FALSE(writer.write(got, *out.source, out.decisions, out.home_zone));
+        CHECK(got == expected);
+        ++compared;
+      }
+    }
+  }
+  CHECK(compared == texts.size() * optionals.size() * 2);
+
+  // A few lines written exactly, to pin the forms down.
+  REQUIRE_FALSE(decoder.decode_json_as(
+      std::string_view(R"({"x":{"t":"a\"b","n":7,"l":null,"b":true,"at":"2026-01-02T03:04:05Z"}})"), 0,
+      session.input_sink()));
+  jit::Session::Output out;
+  REQUIRE(session.run_input(&out));
+  std::string line;
+  REQUIRE_FALSE(writer.write(line, *out.source, out.decisions, out.home_zone));
+  CHECK(
+      line ==
+      R"({"decisions":{"a":"a\"b","c":7,"d":null,"e":true,"f":["a\"b","y"],"g":"2026-01-02T03:04:05+00:00","h":false}})");
+}
