@@ -45,6 +45,10 @@ Output& Output::standard() {
 
 void Output::write(std::string_view text) {
   if (failed()) return;
+  if (text.size() >= kFlushBytes) {  // written from where it is, not copied into the buffer first
+    if (flush()) write_out(text);
+    return;
+  }
   buffer_.append(text);
   wrote();
 }
@@ -52,23 +56,25 @@ void Output::write(std::string_view text) {
 bool Output::flush() {
   if (failed()) return false;
   if (buffer_.empty()) return true;
+  bool ok = write_out(buffer_);
+  buffer_.clear();
+  return ok;
+}
+
+bool Output::write_out(std::string_view rest) {
   if (closed_) {
     error_ = "cannot write output: standard output is closed";
-    buffer_.clear();
     return false;
   }
-  std::string_view rest = buffer_;
   while (!rest.empty()) {
     ssize_t n = ::write(fd_, rest.data(), rest.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       error_ = "cannot write output: " + (n == 0 ? std::string("nothing was written") : rt::system_reason(errno));
-      buffer_.clear();
       return false;
     }
     rest.remove_prefix(static_cast<size_t>(n));
   }
-  buffer_.clear();
   return true;
 }
 

@@ -11,8 +11,9 @@ class Output {
   // The process's standard output.
   static Output& standard();
 
-  // Appends to the buffer, writing it out when it grows past 64 KiB. After a failure further
-  // output is dropped (the command stops at its next check of failed()).
+  // Appends to the buffer, writing it out when it grows past 64 KiB (a text of 64 KiB or more
+  // is written from where it is, after the buffer). After a failure further output is dropped
+  // (the command stops at its next check of failed()).
   void write(std::string_view text);
   // The buffer, for a writer that appends to it in place; then wrote() writes it out when it
   // has grown past 64 KiB.
@@ -36,6 +37,8 @@ class Output {
  private:
   static constexpr size_t kFlushBytes = size_t{64} << 10;
   explicit Output(int fd);
+  // Writes `text` to the descriptor, all of it; false (error_ set) on failure.
+  bool write_out(std::string_view text);
   int fd_;
   bool closed_ = false;
   bool interactive_ = false;

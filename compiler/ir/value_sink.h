@@ -44,7 +44,7 @@ class ValueSink {
   // value with its path unless the document has an error of its own.
   virtual bool scalar(Slot slot, const Type& type, Value&& value, std::string* error) = 0;
   // The commonest scalars without an ir::Value (a sink may write them directly): a bool, an
-  // integer, an enum member's index. By default, scalar().
+  // integer, an enum member's index, a date (days), a datetime (seconds). By default, scalar().
   virtual bool boolean(Slot slot, const Type& type, bool value, std::string* error) {
     return scalar(slot, type, Value(value), error);
   }
@@ -53,6 +53,12 @@ class ValueSink {
   }
   virtual bool enumeration(Slot slot, const Type& type, int32_t member, std::string* error) {
     return scalar(slot, type, Value(EnumValue{member}), error);
+  }
+  virtual bool date(Slot slot, const Type& type, rt::Date days, std::string* error) {
+    return scalar(slot, type, Value(DateValue{days}), error);
+  }
+  virtual bool datetime(Slot slot, const Type& type, rt::Instant seconds, std::string* error) {
+    return scalar(slot, type, Value(DateTimeValue{seconds}), error);
   }
   virtual Nested begin_record(Slot slot, const Type& type) = 0;
   // The slot of field `index` of the record `type` being filled.

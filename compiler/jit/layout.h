@@ -180,6 +180,14 @@ class FlatSink final : public ir::ValueSink {
     }
     return true;
   }
+  bool date(Slot slot, const ir::Type& type, rt::Date days, std::string*) override {
+    std::memcpy(present_value(type, slot), &days, sizeof days);
+    return true;
+  }
+  bool datetime(Slot slot, const ir::Type& type, rt::Instant seconds, std::string*) override {
+    std::memcpy(present_value(type, slot), &seconds, sizeof seconds);
+    return true;
+  }
   // Slots handed out are zeroed (input(), element(), or inside a zeroed record), so a record's
   // absent optional fields already read as none.
   Nested begin_record(Slot slot, const ir::Type& type) override { return {present_value(type, slot), 0}; }

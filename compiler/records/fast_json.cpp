@@ -28,6 +28,10 @@ FastJson::FastJson(const ir::Schema& schema, const std::vector<ir::InputDef>& in
     quoted_inputs_.push_back(quoted(in.name));
   }
   for (const ir::RecordDef& rd : schema.records) {
+    uint64_t required = 0;
+    for (size_t i = 0; i < rd.fields.size() && i < 64; ++i)
+      if (!rd.fields[i].type.optional) required |= uint64_t{1} << i;
+    required_fields_.push_back(required);
     quoted_fields_.emplace_back();
     keyed_fields_.emplace_back();
     for (const ir::FieldDef& f : rd.fields) {
@@ -38,6 +42,20 @@ FastJson::FastJson(const ir::Schema& schema, const std::vector<ir::InputDef>& in
   for (const ir::EnumDef& ed : schema.enums) {
     quoted_members_.emplace_back();
     for (const std::string& m : ed.members) quoted_members_.back().push_back(quoted(m));
+    // The letters after the opening quote: the second is the closing quote of a one-letter name.
+    Letters letters(256, -1);
+    bool unique = ed.members.size() <= 64;
+    for (size_t m = 0; m < ed.members.size() && unique; ++m) {
+      const std::string& q = quoted_members_.back()[m];
+      if (q.size() < 3) {  // a name that needs escaping: tried in turn
+        unique = false;
+        break;
+      }
+      int16_t& slot = letters[letters_index(q[1], q[2])];
+      unique = slot < 0;
+      slot = static_cast<int16_t>(m);
+    }
+    member_by_letters_.push_back(unique ? std::move(letters) : Letters());
   }
 }
 

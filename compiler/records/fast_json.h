@@ -48,6 +48,14 @@ class FastJson {
   // spaces gives) and without it ("tier"); per enum, each member's ("Basic"); each input's.
   std::vector<std::vector<std::string>> keyed_fields_, quoted_fields_, quoted_members_;
   std::vector<std::string> quoted_inputs_;
+  // Per enum, the member named by the first two letters of a quoted name (letters_index), or
+  // -1; empty for an enum two of whose members share an index (its members are tried in turn).
+  using Letters = std::vector<int16_t>;
+  static size_t letters_index(char a, char b) {
+    return (static_cast<unsigned char>(a) * 7u + static_cast<unsigned char>(b)) & 255u;
+  }
+  std::vector<Letters> member_by_letters_;
+  std::vector<uint64_t> required_fields_;  // per record type (of at most 64 fields), a bit per required field
   const Limits& limits_;
 };
 

@@ -22,6 +22,13 @@ inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c ==
 
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+template <class Word>
+[[gnu::always_inline]] inline Word load(const char* p) {
+  Word w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
 // A string's text between its quotes when it has no escape, no control character and no byte
 // outside ASCII (so that it needs neither unescaping nor a UTF-8 check); `p` is at the opening
 // quote and moves past the closing one.
@@ -37,13 +44,6 @@ inline bool plain_string(const char*& p, const char* end, std::string_view* text
     if (u < 0x20 || u == '\\' || u >= 0x80) return false;
   }
   return false;
-}
-
-template <class Word>
-[[gnu::always_inline]] inline Word load(const char* p) {
-  Word w;
-  std::memcpy(&w, p, sizeof w);
-  return w;
 }
 
 // Whether the text at `p` starts with `q` (at least 3 bytes: a quoted name): in words of 8 (or
@@ -92,7 +92,13 @@ class FastReader {
     const char* p;
     const char* end;
   };
-  bool value(Cursor& c, const ir::Type& t, Slot out);
+  // One value: counted (Limits::max_values), then read.
+  bool value(Cursor& c, const ir::Type& t, Slot out) { return ++values_ <= max_values_ && uncounted(c, t, out); }
+  bool uncounted(Cursor& c, const ir::Type& t, Slot out);
+  // A bool, an integer or an enum member, read in place and inlined into the loops of records
+  // and lists: 1 when taken, 0 when uncounted() must read the value, -1 when the text is not in
+  // the subset. The value is counted already.
+  [[gnu::always_inline]] int quick(Cursor& c, const ir::Type& t, Slot out);
   bool record(Cursor& c, const ir::Type& t, Slot out);
   bool list(Cursor& c, const ir::Type& t, Slot out);
   bool scalar(const Scalar& s, const ir::Type& t, Slot out);
@@ -103,6 +109,8 @@ class FastReader {
 
   const FastJson& f_;
   Sink& sink_;
+  std::string message_;  // what a sink that refuses a value says (unused: the general decoder says it)
+  const size_t max_values_ = f_.limits_.max_values;
   size_t values_ = 0;  // counted as the general decoder counts them (Limits::max_values)
   size_t depth_ = 0;   // names on the path (Limits::max_depth)
 };
@@ -124,19 +132,25 @@ int FastReader<Sink>::integer(Cursor& c, const ir::Type& t, Slot out) {
   if (negative) v = -v;
   if ((t.lo && v < *t.lo) || (t.hi && v > *t.hi)) return -1;
   c.p = q;
-  std::string message;
-  return sink_.integer(out, t, v, &message) ? 1 : -1;
+  return sink_.integer(out, t, v, &message_) ? 1 : -1;
 }
 
 template <class Sink>
 int FastReader<Sink>::member(Cursor& c, const ir::Type& t, Slot out) {
   if (t.id < 0 || static_cast<size_t>(t.id) >= f_.quoted_members_.size()) return 0;
   const std::vector<std::string>& members = f_.quoted_members_[static_cast<size_t>(t.id)];
+  // The member its first two letters name, when they name one (FastJson::member_by_letters_).
+  const FastJson::Letters& letters = f_.member_by_letters_[static_cast<size_t>(t.id)];
+  if (!letters.empty() && c.end - c.p >= 3) {
+    int m = letters[FastJson::letters_index(c.p[1], c.p[2])];
+    if (m < 0 || !fast::at(c.p, c.end, members[static_cast<size_t>(m)])) return 0;
+    c.p += members[static_cast<size_t>(m)].size();
+    return sink_.enumeration(out, t, m, &message_) ? 1 : -1;
+  }
   for (size_t m = 0; m < members.size(); ++m) {
     if (!fast::at(c.p, c.end, members[m])) continue;
     c.p += members[m].size();
-    std::string message;
-    return sink_.enumeration(out, t, static_cast<int32_t>(m), &message) ? 1 : -1;
+    return sink_.enumeration(out, t, static_cast<int32_t>(m), &message_) ? 1 : -1;
   }
   return 0;
 }
@@ -195,22 +209,36 @@ bool FastReader<Sink>::decode(std::string_view text) {
 }
 
 template <class Sink>
-bool FastReader<Sink>::value(Cursor& c, const ir::Type& t, Slot out) {
+int FastReader<Sink>::quick(Cursor& c, const ir::Type& t, Slot out) {
+  int taken = 0;
+  switch (t.kind) {
+    case ir::TypeKind::Bool: {
+      // `true` or `false` with no branch on which: random bools are not predicted.
+      if (c.end - c.p < 5) return 0;
+      const uint32_t w = fast::load<uint32_t>(c.p);
+      const bool is_true = w == fast::load<uint32_t>("true");
+      const bool is_false = (w == fast::load<uint32_t>("fals")) & (c.p[4] == 'e');
+      if (!(is_true | is_false)) return 0;
+      c.p += 5 - static_cast<int>(is_true);
+      taken = sink_.boolean(out, t, is_true, &message_) ? 1 : -1;
+      break;
+    }
+    case ir::TypeKind::Integer: taken = c.p < c.end ? integer(c, t, out) : 0; break;
+    case ir::TypeKind::Enum: taken = c.p < c.end && *c.p == '"' ? member(c, t, out) : 0; break;
+    default: return 0;
+  }
+  if (taken != 0 && !fast::ends_scalar(c.p, c.end)) return -1;
+  return taken;
+}
+
+template <class Sink>
+bool FastReader<Sink>::uncounted(Cursor& c, const ir::Type& t, Slot out) {
   using fast::ends_scalar;
   using fast::literal;
-  if (++values_ > f_.limits_.max_values || c.p == c.end) return false;
+  if (c.p == c.end) return false;
   Scalar s;
   // The commonest scalars first, read in place.
-  if (t.kind == ir::TypeKind::Bool && (*c.p == 't' || *c.p == 'f')) {
-    bool b = *c.p == 't';
-    std::string message;
-    return (b ? literal(c.p, c.end, "true") : literal(c.p, c.end, "false")) && ends_scalar(c.p, c.end) &&
-           sink_.boolean(out, t, b, &message);
-  }
-  if (t.kind == ir::TypeKind::Integer || t.kind == ir::TypeKind::Enum) {
-    int taken = t.kind == ir::TypeKind::Integer ? integer(c, t, out) : *c.p == '"' ? member(c, t, out) : 0;
-    if (taken != 0) return taken > 0 && ends_scalar(c.p, c.end);
-  }
+  if (int taken = quick(c, t, out)) return taken > 0;
   switch (*c.p) {
     case '{': return t.kind == ir::TypeKind::Record && record(c, t, out);
     case '[': return t.kind == ir::TypeKind::List && list(c, t, out);
@@ -246,8 +274,7 @@ bool FastReader<Sink>::value(Cursor& c, const ir::Type& t, Slot out) {
 
 template <class Sink>
 bool FastReader<Sink>::scalar(const Scalar& s, const ir::Type& t, Slot out) {
-  std::string message;
-  return put_scalar(sink_, s, t, f_.schema_, out, &message) == Put::Ok;
+  return put_scalar(sink_, s, t, f_.schema_, out, &message_) == Put::Ok;
 }
 
 template <class Sink>
@@ -295,10 +322,16 @@ bool FastReader<Sink>::record(Cursor& c, const ir::Type& t, Slot out) {
       next = static_cast<size_t>(idx) + 1;
       skip_space(c.p, c.end);
       const ir::Type& ft = rd.fields[static_cast<size_t>(idx)].type;
-      ++depth_;
-      bool ok = value(c, ft, sink_.field(nested, t, static_cast<size_t>(idx)));
-      --depth_;
-      if (!ok) return done(false);
+      Slot slot = sink_.field(nested, t, static_cast<size_t>(idx));
+      if (++values_ > max_values_) return done(false);
+      int taken = quick(c, ft, slot);
+      if (taken < 0) return done(false);
+      if (taken == 0) {
+        ++depth_;
+        bool ok = uncounted(c, ft, slot);
+        --depth_;
+        if (!ok) return done(false);
+      }
       skip_space(c.p, c.end);
       if (c.p == c.end) return done(false);
       if (*c.p == '}') {
@@ -310,9 +343,8 @@ bool FastReader<Sink>::record(Cursor& c, const ir::Type& t, Slot out) {
       skip_space(c.p, c.end);
     }
   }
-  for (size_t i = 0; i < rd.fields.size(); ++i)
-    if (!(seen >> i & 1) && !rd.fields[i].type.optional) return done(false);
-  return done(true);
+  const uint64_t required = f_.required_fields_[static_cast<size_t>(t.id)];
+  return done((seen & required) == required);
 }
 
 template <class Sink>

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <proviso/rt/time.h>
 
 #include "compiler/ir/value_sink.h"
 #include "compiler/records/decode.h"
@@ -138,6 +139,24 @@ inline Put put_scalar(Sink& sink, const Scalar& s, const ir::Type& t, const ir::
       int32_t m = 0;
       direct = enum_member_of(s, t, schema, &m);
       if (direct) accepted = sink.enumeration(out, t, m, message);
+      break;
+    }
+    // What decode_scalar parses, parsed the same way; text it would refuse goes to it, for its
+    // message.
+    case ir::TypeKind::Date: {
+      direct = false;
+      if (s.kind != NodeKind::String) break;
+      auto d = rt::parse_date(s.text);
+      direct = d.ok();
+      if (direct) accepted = sink.date(out, t, *d, message);
+      break;
+    }
+    case ir::TypeKind::DateTime: {
+      direct = false;
+      if (s.kind != NodeKind::String) break;
+      auto d = rt::parse_datetime(s.text);
+      direct = d.ok();
+      if (direct) accepted = sink.datetime(out, t, *d, message);
       break;
     }
     default: direct = false;
