@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstring>
 
+#include <proviso/rt/time.h>
+
 namespace proviso::api {
 
 namespace {
@@ -38,6 +40,8 @@ JitLineWriter::JitLineWriter(const jit::Layout& layout, const records::LinePlan&
         d.enum_bytes = static_cast<uint8_t>(layout.enum_bytes(t));
         break;
       case ir::TypeKind::Text: d.form = Form::Text; break;
+      case ir::TypeKind::Date: d.form = Form::Date; break;
+      case ir::TypeKind::DateTime: d.form = Form::DateTime; break;
       default: d.form = Form::Other;
     }
     if (!d.key) d.form = Form::Other;  // never: every decision has its key in the plan
@@ -61,6 +65,8 @@ JitLineWriter::JitLineWriter(const jit::Layout& layout, const records::LinePlan&
         break;
       }
       case Form::Text: value = kShortText + 2; break;
+      case Form::Date:
+      case Form::DateTime: value = rt::kDateTimeChars + 2; break;
       case Form::Other: break;
     }
     rest += 1 + (d.key ? d.key->size() : 0) + value;
@@ -128,6 +134,25 @@ std::optional<std::pair<std::string, std::string>> JitLineWriter::write(std::str
         if (text.size() <= kShortText && records::plain_json_text(text)) {
           *p++ = '"';
           p = put(p, text);
+          *p++ = '"';
+          continue;
+        }
+        break;
+      }
+      case Form::Date: {
+        int32_t days;
+        std::memcpy(&days, v, sizeof days);
+        *p++ = '"';
+        p = rt::write_date(p, days);
+        *p++ = '"';
+        continue;
+      }
+      case Form::DateTime: {
+        int64_t seconds;
+        std::memcpy(&seconds, v, sizeof seconds);
+        if (char* end = rt::write_datetime(p + 1, seconds, zone)) {  // else unwritable: the encoder says why
+          *p = '"';
+          p = end;
           *p++ = '"';
           continue;
         }

@@ -116,10 +116,11 @@ Expected<Date> parse_date(std::string_view text) {
 }
 
 std::string format_date(Date date) {
-  char buf[32];
-  char* end = put_date(buf, civil(date));
-  return std::string(buf, end);
+  char buf[kDateTimeChars];
+  return std::string(buf, write_date(buf, date));
 }
+
+char* write_date(char* out, Date date) { return put_date(out, civil(date)); }
 
 Expected<Date> add_months(Date date, int64_t months) {
   CivilDate c = civil(date);
@@ -249,22 +250,36 @@ bool local_year_supported(Instant t, const Zone& zone) {
   return local >= kFirstInstant && local <= kLastInstant;
 }
 
-std::string format_datetime(Instant t, const Zone& zone) {
-  // RFC 3339 offsets have whole minutes; the rare historical offsets with seconds (local
-  // mean time before 1900) are truncated so that the text still names the same instant.
-  int32_t offset = zone.offset_at(t) / 60 * 60;
+namespace {
+
+// The text of format_datetime for the instant `t` at `offset` seconds from UTC.
+char* put_datetime(char* p, Instant t, int32_t offset) {
   int64_t local = t + offset;
   int64_t day = floor_div(local, kSecondsPerDay), sod = floor_mod(local, kSecondsPerDay);
   int32_t a = offset < 0 ? -offset : offset;
-  char buf[48];
-  char* p = put_date(buf, civil_from_days(day));
+  p = put_date(p, civil_from_days(day));
   *p++ = 'T';
   p = put_time(p, sod);
   *p++ = offset < 0 ? '-' : '+';
   p = put2(p, a / 3600);
   *p++ = ':';
-  p = put2(p, a / 60 % 60);
-  return std::string(buf, p);
+  return put2(p, a / 60 % 60);
+}
+
+}  // namespace
+
+std::string format_datetime(Instant t, const Zone& zone) {
+  // RFC 3339 offsets have whole minutes; the rare historical offsets with seconds (local
+  // mean time before 1900) are truncated so that the text still names the same instant.
+  char buf[kDateTimeChars];
+  return std::string(buf, put_datetime(buf, t, zone.offset_at(t) / 60 * 60));
+}
+
+char* write_datetime(char* out, Instant t, const Zone& zone) {
+  int32_t offset = zone.offset_at(t) / 60 * 60;  // as local_year_supported and format_datetime
+  int64_t local = t + offset;
+  if (local < kFirstInstant || local > kLastInstant) return nullptr;
+  return put_datetime(out, t, offset);
 }
 
 }  // namespace proviso::rt

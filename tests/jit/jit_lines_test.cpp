@@ -97,3 +97,45 @@ TEST_CASE("jit lines: the API's writer writes what write_decisions_line writes")
       line ==
       R"({"decisions":{"a":"a\"b","c":7,"d":null,"e":true,"f":["a\"b","y"],"g":"2026-01-02T03:04:05+00:00","h":false}})");
 }
+
+TEST_CASE("jit lines: dates, datetimes in a home zone, and a datetime that cannot be written") {
+  auto compiled =
+      driver::compile_source(std::make_shared<const SourceFile>("z.policy",
+                                                                "policy z \"Z\"\n"
+                                                                "  home zone zone \"Pacific/Kiritimati\"\n"
+                                                                "input x {\n  at: datetime\n  day: date?\n}\n"
+                                                                "decision a: datetime  clause \"1\" = x.at\n"
+                                                                "decision b: date?  clause \"2\" = x.day\n"));
+  REQUIRE(compiled.ok());
+  const ir::Program& p = *compiled.program;
+  jit::JitOptions options;
+  options.use_cache = false;
+  auto jitted = jit::CompiledPolicy::create(p, options);
+  REQUIRE(jitted.ok());
+  jit::Session session(*jitted.policy);
+  records::Decoder decoder(p);
+  records::LinePlan plan(p);
+  api::JitLineWriter writer(jitted.policy->layout(), plan);
+  size_t refused = 0;
+  for (const char* input : {R"({"x":{"at":"2026-03-29T01:30:00+01:00","day":"0001-01-01"}})",
+                            R"({"x":{"at":"1970-01-01T00:00:00Z","day":null}})",
+                            R"({"x":{"at":"9999-12-31T09:59:59Z","day":"9999-12-31"}})",
+                            R"({"x":{"at":"9999-12-31T10:00:00Z","day":"2026-02-28"}})",  // 10000-01-01 there
+                            R"({"x":{"at":"9999-12-31T23:59:59Z"}})"}) {
+    INFO(input);
+    REQUIRE_FALSE(decoder.decode_json_as(std::string_view(input), 0, session.input_sink()));
+    jit::Session::Output out;
+    REQUIRE(session.run_input(&out));
+    std::string expected, got;
+    auto bad_expected = records::write_decisions_line(expected, p, *out.source, out.decisions, out.home_zone, &plan);
+    auto bad_got = writer.write(got, *out.source, out.decisions, out.home_zone);
+    REQUIRE(bad_got.has_value() == bad_expected.has_value());
+    if (bad_got) {
+      CHECK(*bad_got == *bad_expected);
+      ++refused;
+    } else {
+      CHECK(got == expected);
+    }
+  }
+  CHECK(refused == 2);
+}

@@ -124,5 +124,11 @@ Expected<Date> local_date_of(Instant t, const Zone& zone);
 bool local_year_supported(Instant t, const Zone& zone);
 // "2026-11-27T21:00:00Z", for logs and messages.
 std::string format_datetime_utc(Instant t);
+// For writers of text that cannot allocate a string per value: format_date, and
+// format_datetime when local_year_supported (else nullptr and nothing written), written at
+// `out`, which has room for kDateTimeChars bytes; the end of the text.
+inline constexpr size_t kDateTimeChars = 48;
+char* write_date(char* out, Date date);
+char* write_datetime(char* out, Instant t, const Zone& zone);
 
 }  // namespace proviso::rt
