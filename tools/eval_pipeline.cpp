@@ -36,8 +36,10 @@ size_t available_cpus() { return rt::available_cpus(); }
 
 namespace {
 
-// A chunk is handed to a worker once its text reaches this size.
-constexpr size_t kChunkBytes = size_t{256} << 10;
+// A chunk is handed to a worker once its text reaches this size. 1 MiB measured better than
+// 256 KiB (triage, --jobs 2: 0.97 of the CPU, 0.95 of the wall time) and 64 KiB (1.11 of the CPU,
+// 1.19 of the wall time): fewer hand-overs, each worker longer on its own chunk.
+constexpr size_t kChunkBytes = size_t{1} << 20;
 
 struct Chunk {
   struct Entry {

@@ -1,5 +1,5 @@
 // `proviso eval --jobs N` with N > 1: inputs are read on the calling thread and copied into
-// chunks (about 256 KiB, or a single longer input); N worker threads, each with its own Session,
+// chunks (about 1 MiB, or a single longer input); N worker threads, each with its own Session,
 // decode, evaluate and encode whole chunks; the calling thread writes the chunks' output lines
 // in input order. At most 2N chunks are in flight, so memory stays bounded whatever the input's
 // size. When the input would block (a pipe or terminal with nothing ready), the chunk being
