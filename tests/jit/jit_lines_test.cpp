@@ -37,20 +37,39 @@ const char* kPolicy =
     "decision g: datetime  clause \"6\" = x.at\n"
     "decision h: bool  clause \"7\" = not x.b\n";
 
+// A policy compiled by the JIT (no cache), with what writing its lines needs.
+struct Jitted {
+  Jitted(const char* name, const char* source) {
+    auto compiled = driver::compile_source(std::make_shared<const SourceFile>(name, source));
+    REQUIRE(compiled.ok());
+    program = compiled.program;
+    jit::JitOptions options;
+    options.use_cache = false;
+    auto created = jit::CompiledPolicy::create(*program, options);
+    REQUIRE(created.ok());
+    policy = std::move(created.policy);
+    session = std::make_unique<jit::Session>(*policy);
+    decoder = std::make_unique<records::Decoder>(*program);
+    plan = std::make_unique<records::LinePlan>(*program);
+    writer = std::make_unique<api::JitLineWriter>(policy->layout(), *plan);
+  }
+  std::shared_ptr<const ir::Program> program;
+  std::unique_ptr<const jit::CompiledPolicy> policy;
+  std::unique_ptr<jit::Session> session;
+  std::unique_ptr<records::Decoder> decoder;
+  std::unique_ptr<records::LinePlan> plan;
+  std::unique_ptr<api::JitLineWriter> writer;
+};
+
 }  // namespace
 
 TEST_CASE("jit lines: the API's writer writes what write_decisions_line writes") {
-  auto compiled = driver::compile_source(std::make_shared<const SourceFile>("w.policy", kPolicy));
-  REQUIRE(compiled.ok());
-  const ir::Program& p = *compiled.program;
-  jit::JitOptions options;
-  options.use_cache = false;
-  auto jitted = jit::CompiledPolicy::create(p, options);
-  REQUIRE(jitted.ok());
-  jit::Session session(*jitted.policy);
-  records::Decoder decoder(p);
-  records::LinePlan plan(p);
-  api::JitLineWriter writer(jitted.policy->layout(), plan);
+  Jitted w("w.policy", kPolicy);
+  const ir::Program& p = *w.program;
+  jit::Session& session = *w.session;
+  records::Decoder& decoder = *w.decoder;
+  const records::LinePlan& plan = *w.plan;
+  const api::JitLineWriter& writer = *w.writer;
 
   const std::vector<std::string> texts = {
       "",
@@ -99,23 +118,17 @@ TEST_CASE("jit lines: the API's writer writes what write_decisions_line writes")
 }
 
 TEST_CASE("jit lines: dates, datetimes in a home zone, and a datetime that cannot be written") {
-  auto compiled =
-      driver::compile_source(std::make_shared<const SourceFile>("z.policy",
-                                                                "policy z \"Z\"\n"
-                                                                "  home zone zone \"Pacific/Kiritimati\"\n"
-                                                                "input x {\n  at: datetime\n  day: date?\n}\n"
-                                                                "decision a: datetime  clause \"1\" = x.at\n"
-                                                                "decision b: date?  clause \"2\" = x.day\n"));
-  REQUIRE(compiled.ok());
-  const ir::Program& p = *compiled.program;
-  jit::JitOptions options;
-  options.use_cache = false;
-  auto jitted = jit::CompiledPolicy::create(p, options);
-  REQUIRE(jitted.ok());
-  jit::Session session(*jitted.policy);
-  records::Decoder decoder(p);
-  records::LinePlan plan(p);
-  api::JitLineWriter writer(jitted.policy->layout(), plan);
+  Jitted z("z.policy",
+           "policy z \"Z\"\n"
+           "  home zone zone \"Pacific/Kiritimati\"\n"
+           "input x {\n  at: datetime\n  day: date?\n}\n"
+           "decision a: datetime  clause \"1\" = x.at\n"
+           "decision b: date?  clause \"2\" = x.day\n");
+  const ir::Program& p = *z.program;
+  jit::Session& session = *z.session;
+  records::Decoder& decoder = *z.decoder;
+  const records::LinePlan& plan = *z.plan;
+  const api::JitLineWriter& writer = *z.writer;
   size_t refused = 0;
   for (const char* input : {R"({"x":{"at":"2026-03-29T01:30:00+01:00","day":"0001-01-01"}})",
                             R"({"x":{"at":"1970-01-01T00:00:00Z","day":null}})",
