@@ -720,14 +720,14 @@ Evaluation Session::evaluate_json_padded(std::string_view json, size_t capacity)
   });
 }
 
-bool Session::append_json_line(std::string& out, std::string_view json, size_t capacity) {
+LineOutcome Session::append_json_line(std::string& out, std::string_view json, size_t capacity) {
   const size_t mark = out.size();
   try {
     std::optional<Evaluation> e =
         impl_->append_line([&](auto& sink) { return decode_json_into(impl_->decoder, json, capacity, sink); }, out);
-    if (!e) return true;  // the common case: the line is in `out`
+    if (!e) return LineOutcome::Ok;  // the common case: the line is in `out`
     out += e->json;
-    return e->ok;
+    return e->ok ? LineOutcome::Ok : !e->errors.empty() ? LineOutcome::DecisionError : LineOutcome::InputError;
   } catch (const std::bad_alloc&) {  // as guarded_evaluation answers, in place of any part of the line
     out.resize(mark);
     out += failed("out of memory").json;
@@ -735,7 +735,7 @@ bool Session::append_json_line(std::string& out, std::string_view json, size_t c
     out.resize(mark);
     out += failed(std::string("internal error: ") + e.what()).json;
   }
-  return false;
+  return LineOutcome::InputError;
 }
 
 Evaluation Session::evaluate_yaml(std::string_view document, size_t first_line) {

@@ -523,6 +523,15 @@ class Service::BatchBody : public http::BodyReader {
       std::string_view json(text.data() + line.offset, line.size);
       if (!line.too_long && json.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank
       const size_t max_line = context->max_line;
+      if (!line.too_long && json.size() <= max_line && !context->service.log_.enabled()) {
+        // No decision log: the line written straight into the block's output (no Evaluation).
+        const LineOutcome o = session->append_json_line(out, json, text.capacity() - line.offset);
+        ++counts[o == LineOutcome::Ok              ? Metrics::kOk
+                 : o == LineOutcome::DecisionError ? Metrics::kDecisionError
+                                                   : Metrics::kInputError];
+        out += '\n';
+        return;
+      }
       Evaluation e = line.too_long || json.size() > max_line
                          ? session->input_error("", fmt::format("line {} is longer than the limit of {} bytes "
                                                                 "(--max-body)",

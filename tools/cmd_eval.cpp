@@ -60,7 +60,7 @@ PipelineResult run_serial(InputStream& in, bool yaml, bool explain, Session& eva
   while (!out.failed() && in.next(&item)) {
     if (!yaml && !explain && !item.error) {  // the common case: the line written in place
       std::string& buffer = out.buffer();
-      r.any_failed |= !evaluator.append_json_line(buffer, item.json, item.capacity);
+      r.any_failed |= evaluator.append_json_line(buffer, item.json, item.capacity) != LineOutcome::Ok;
       buffer += '\n';
       ++r.count;
       out.wrote();

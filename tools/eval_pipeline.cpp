@@ -173,7 +173,7 @@ class Pipeline {
       for (const Chunk::Entry& entry : c.entries) {
         std::string_view text(c.text.data() + entry.offset, entry.size);
         if (!yaml_ && !entry.error) {  // the common case: the line written in place
-          c.any_failed |= !session.append_json_line(c.out, text, end - entry.offset);
+          c.any_failed |= session.append_json_line(c.out, text, end - entry.offset) != LineOutcome::Ok;
         } else {
           Evaluation e = evaluate_item(session, yaml_, entry.error, text, entry.line, end - entry.offset);
           c.any_failed |= !e.ok;

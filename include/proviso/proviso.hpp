@@ -224,6 +224,11 @@ enum class TestEngines { Both, Interpreter, Jit };
 class Session;
 class Record;
 
+// How the line Session::append_json_line appended went: every decision evaluated
+// (Evaluation::ok); some failed, listed under "errors" (Evaluation::errors not empty); or the
+// input could not be evaluated at all, {"error": ...}.
+enum class LineOutcome { Ok, DecisionError, InputError };
+
 // A field of a policy's inputs named by its path ("case.severity", "contract.centre.zone"),
 // resolved once with Policy::field and used to set that field of the policy's Records.
 class Field {
@@ -319,11 +324,11 @@ class Session {
   // capacity >= json.size() + 64 (the padding of the JSON parser). For streams read in chunks.
   Evaluation evaluate_json_padded(std::string_view json, size_t capacity);
   // The same, for callers that collect the output lines: appends the input's JSON line
-  // (Evaluation::json, without a newline) to `out` and gives Evaluation::ok. In the common
-  // case (every decision evaluated by the JIT) the line is written straight into `out`, with no
-  // Evaluation made. Decodes in place when capacity >= json.size() + 64, as above; any
+  // (Evaluation::json, without a newline) to `out` and says how it went (LineOutcome). In the
+  // common case (every decision evaluated by the JIT) the line is written straight into `out`,
+  // with no Evaluation made. Decodes in place when capacity >= json.size() + 64, as above; any
   // explanation (EvalOptions::explain) is not given.
-  bool append_json_line(std::string& out, std::string_view json, size_t capacity);
+  LineOutcome append_json_line(std::string& out, std::string_view json, size_t capacity);
   // One YAML document; `first_line` is its line in the stream (for messages).
   Evaluation evaluate_yaml(std::string_view document, size_t first_line = 1);
   // The error line for an input that could not even be read as one (`path` may be "").

@@ -204,3 +204,38 @@ TEST_CASE("api: a policy's input schema is the JSON Schema of `proviso schema`")
         nlohmann::json({{"type", "integer"}, {"minimum", 1}, {"maximum", 10}}));
   CHECK(schema["$defs"]["x"]["required"] == nlohmann::json::array({"a"}));
 }
+
+TEST_CASE("api: append_json_line appends evaluate_json's line and says how it went") {
+  // Every kind of line: evaluated, decisions failed (tests/golden/errors: one failing decision
+  // per input), input errors; on both engines, appended after what `out` holds.
+  std::string path = source_dir() + "/tests/golden/errors/evaluation.policy";
+  std::ifstream in(source_dir() + "/tests/golden/errors/evaluation.ndjson");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) lines.push_back(line);
+  lines.push_back("not json");
+  lines.push_back(R"({"x": {"nothing": 1}})");
+  REQUIRE(lines.size() > 10);
+  for (EngineKind kind : {EngineKind::Jit, EngineKind::Interpreter}) {
+    auto policy = Engine(no_cache(kind)).compile_file(path);
+    REQUIRE(policy.ok());
+    auto session = policy.value().session();
+    REQUIRE(session.ok());
+    size_t outcomes[3] = {};
+    for (const std::string& line : lines) {
+      INFO(line);
+      Evaluation e = session.value().evaluate_json(line);
+      std::string out = "before\n";
+      LineOutcome o = session.value().append_json_line(out, line, line.size());  // no padding: copied
+      CHECK(out == "before\n" + e.json);
+      LineOutcome expected = e.ok                ? LineOutcome::Ok
+                             : !e.errors.empty() ? LineOutcome::DecisionError
+                                                 : LineOutcome::InputError;
+      CHECK(o == expected);
+      ++outcomes[static_cast<size_t>(o)];
+    }
+    // The golden's inputs have each kind.
+    CHECK(outcomes[static_cast<size_t>(LineOutcome::DecisionError)] > 5);
+    CHECK(outcomes[static_cast<size_t>(LineOutcome::InputError)] >= 2);
+  }
+}
