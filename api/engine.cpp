@@ -560,6 +560,12 @@ template <class Decode>
 Evaluation Session::Impl::decode_and_evaluate(Decode&& decode) {
 #if PROVISO_ENABLE_JIT
   if (policy->jit && !options.explain && options.decisions.empty()) {
+    if (json && !values) {  // the common case: the line, as append_line writes it
+      Evaluation e;
+      if (std::optional<Evaluation> other = append_line(decode, e.json)) return std::move(*other);
+      e.ok = true;
+      return e;
+    }
     if (!jit_session) jit_session = std::make_unique<jit::Session>(*policy->jit);
     if (auto bad = decode(jit_session->input_sink())) return error(bad->path, bad->message);
     if (values) {
@@ -568,12 +574,10 @@ Evaluation Session::Impl::decode_and_evaluate(Decode&& decode) {
       if (auto bad = decode(tree)) return error(bad->path, bad->message);
       return each_decision();
     }
-    // The common case: the line written from the JIT's output struct, no ir::Values built.
+    // No line, no values: whether every decision evaluated.
     jit::Session::Output out;
-    Evaluation e;
-    if (json) e.json.reserve(64 + 48 * policy->program->decisions.size());
-    if (jit_session->run_input(&out) &&
-        (!json || !policy->line_writer->write(e.json, *out.source, out.decisions, out.home_zone))) {
+    if (jit_session->run_input(&out)) {
+      Evaluation e;
       e.ok = true;
       return e;
     }

@@ -1,7 +1,9 @@
 // Internal to compiler/records: the fast path of JSON decoding. Most inputs of a stream look
 // alike: one object, keys and strings without escapes, ASCII only. FastJson reads exactly
 // that subset of JSON in one pass over the bytes, against the schema, and hands the values to
-// the sink through the same put_scalar() as the general decoder (walker.h). Anything outside
+// the sink: bools, integers, enum members and dates and datetimes of the usual lengths read
+// where they stand (with the runtime's own parsers), any other scalar through the same
+// put_scalar() as the general decoder (walker.h). Anything outside
 // the subset, and anything wrong (a syntax error, an unknown, duplicate or missing field, a
 // value wrong for its type, a limit reached, a value the sink refuses), is not an error here:
 // decode() says no and the general decoder decodes the text again, with its checks, messages

@@ -107,7 +107,7 @@ class FastReader {
   int integer(Cursor& c, const ir::Type& t, Slot out);
   int member(Cursor& c, const ir::Type& t, Slot out);
   // A date or datetime string of the commonest lengths, parsed in place (same protocol).
-  int moment(Cursor& c, const ir::Type& t, Slot out);
+  int date_or_datetime(Cursor& c, const ir::Type& t, Slot out);
 
   const FastJson& f_;
   Sink& sink_;
@@ -228,7 +228,7 @@ int FastReader<Sink>::quick(Cursor& c, const ir::Type& t, Slot out) {
     case ir::TypeKind::Integer: taken = c.p < c.end ? integer(c, t, out) : 0; break;
     case ir::TypeKind::Enum: taken = c.p < c.end && *c.p == '"' ? member(c, t, out) : 0; break;
     case ir::TypeKind::Date:
-    case ir::TypeKind::DateTime: taken = c.p < c.end && *c.p == '"' ? moment(c, t, out) : 0; break;
+    case ir::TypeKind::DateTime: taken = c.p < c.end && *c.p == '"' ? date_or_datetime(c, t, out) : 0; break;
     default: return 0;
   }
   if (taken != 0 && !fast::ends_scalar(c.p, c.end)) return -1;
@@ -236,7 +236,7 @@ int FastReader<Sink>::quick(Cursor& c, const ir::Type& t, Slot out) {
 }
 
 template <class Sink>
-int FastReader<Sink>::moment(Cursor& c, const ir::Type& t, Slot out) {
+int FastReader<Sink>::date_or_datetime(Cursor& c, const ir::Type& t, Slot out) {
   // The commonest lengths: a date of 10 characters, a datetime of 20 (a Z) or 25 (an offset).
   // Where the closing quote of one stands, the text between is parsed where it stands: text
   // rt::parse_date or rt::parse_datetime accepts holds nothing to escape, so it is what the

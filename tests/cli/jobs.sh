@@ -18,7 +18,7 @@ fail() {
 POLICY="$SRC/policies/qlik/oem_maintenance.policy"
 DATA="$SRC/policies/qlik/deadlines.ndjson"
 
-# About 2.8 MB, so several 256 KiB chunks, with bad inputs among the good ones and in the last chunk.
+# About 2.8 MB, so several 1 MiB chunks, with bad inputs among the good ones and in the last chunk.
 {
   cat "$DATA"
   echo '{"case": 1}'

@@ -199,3 +199,38 @@ TEST_CASE("the JSON fast path declines what it does not read, and limits stay th
   records::detail::FastJson short_lists(e.schema, e.inputs, lists);
   CHECK_FALSE(short_lists.decode(document, tree));
 }
+
+TEST_CASE("the JSON fast path finds enum members by their letters, or in turn when two share an index", "[fast_json]") {
+  // AA and C3 share the letters' index ((65*7+65) and (67*7+51) are both 8 mod 256), so Pair's
+  // members are tried in turn; Plain's have an index each. Either way the member read is the
+  // member written, and a near miss is declined to the general decoder.
+  auto compiled =
+      driver::compile_source(std::make_shared<const SourceFile>("e.policy",
+                                                                "policy e \"E\"\n"
+                                                                "enum Pair = AA | C3 | B\n"
+                                                                "enum Plain = Phone | Portal | Email | P\n"
+                                                                "input x {\n  pair: Pair\n  plain: Plain\n}\n"
+                                                                "decision d: bool  clause \"1\" = x.pair == AA\n"));
+  REQUIRE(compiled.ok());
+  const ir::Program& p = *compiled.program;
+  records::Limits limits;
+  records::detail::FastJson fast(p.schema, p.inputs, limits);
+  const char* pairs[] = {"AA", "C3", "B"};
+  const char* plains[] = {"Phone", "Portal", "Email", "P"};
+  for (int a = 0; a < 3; ++a) {
+    for (int b = 0; b < 4; ++b) {
+      std::string text = std::string(R"({"x":{"pair":")") + pairs[a] + R"(","plain":")" + plains[b] + "\"}}";
+      INFO(text);
+      records::TreeSink sink(p.schema);
+      REQUIRE(fast.decode(text, sink));
+      REQUIRE(sink.values.size() == 1);
+      const auto& fields = sink.values[0].as_record();
+      CHECK(fields[0].as_enum() == a);
+      CHECK(fields[1].as_enum() == b);
+    }
+  }
+  records::TreeSink sink(p.schema);
+  CHECK_FALSE(fast.decode(R"({"x":{"pair":"AB","plain":"Phone"}})", sink));  // AA's letters, not AA
+  CHECK_FALSE(fast.decode(R"({"x":{"pair":"AA","plain":"Pho"}})", sink));    // Phone's letters, not Phone
+  CHECK_FALSE(fast.decode(R"({"x":{"pair":"C","plain":"Email"}})", sink));
+}

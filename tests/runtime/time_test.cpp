@@ -205,3 +205,28 @@ TEST_CASE("year_of_day agrees with civil_from_days on every day from 1500 to 260
   CHECK(edges == 2 * (2600 - 1500 + 1));  // the first and last day of every year
   CHECK(days > 400000);
 }
+
+TEST_CASE("write_date and write_datetime write format_date and format_datetime, or refuse", "[time]") {
+  char buf[proviso::rt::kDateTimeChars];
+  for (proviso::rt::Date d : {-719162, 0, 20422, 2932896}) {  // 0001-01-01, 1970-01-01, 2025-11-30, 9999-12-31
+    CHECK(std::string(buf, proviso::rt::write_date(buf, d)) == proviso::rt::format_date(d));
+  }
+  auto kiritimati = proviso::rt::Zone::lookup("Pacific/Kiritimati");  // UTC+14
+  REQUIRE(kiritimati);
+  const proviso::rt::Zone& utc = *proviso::rt::utc_zone();
+  auto last = proviso::rt::parse_datetime("9999-12-31T09:59:59Z");
+  auto over = proviso::rt::parse_datetime("9999-12-31T10:00:00Z");  // 10000-01-01T00:00 at UTC+14
+  REQUIRE(last);
+  REQUIRE(over);
+  for (proviso::rt::Instant t : {proviso::rt::Instant{0}, proviso::rt::Instant{1764547200}, *last}) {
+    for (const proviso::rt::Zone* z : {&utc, &**kiritimati}) {
+      char* end = proviso::rt::write_datetime(buf, t, *z);
+      REQUIRE(end);
+      CHECK(std::string(buf, end) == proviso::rt::format_datetime(t, *z));
+    }
+  }
+  CHECK(std::string(buf, proviso::rt::write_datetime(buf, *last, **kiritimati)) == "9999-12-31T23:59:59+14:00");
+  CHECK(proviso::rt::write_datetime(buf, *over, **kiritimati) == nullptr);
+  CHECK_FALSE(proviso::rt::local_year_supported(*over, **kiritimati));
+  CHECK(proviso::rt::write_datetime(buf, *over, utc) != nullptr);
+}
