@@ -30,6 +30,7 @@ class ValueSink {
   struct Nested {
     Slot at = nullptr;
     size_t level = 0;
+    const void* plan = nullptr;  // the sink's own, looked up once per record (FlatSink: its field offsets)
   };
 
   virtual ~ValueSink() = default;

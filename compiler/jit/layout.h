@@ -60,6 +60,7 @@ class Layout {
 
   Slot record_slot(int record) const { return records_[record].slot; }
   uint32_t field_offset(int record, int field) const { return records_[record].offsets[field]; }
+  const uint32_t* field_offsets(int record) const { return records_[record].offsets.data(); }
 
   // The output struct of one evaluation.
   Slot output_slot() const { return output_; }
@@ -190,9 +191,11 @@ class FlatSink final : public ir::ValueSink {
   }
   // Slots handed out are zeroed (input(), element(), or inside a zeroed record), so a record's
   // absent optional fields already read as none.
-  Nested begin_record(Slot slot, const ir::Type& type) override { return {present_value(type, slot), 0}; }
-  Slot field(Nested& record, const ir::Type& type, size_t index) override {
-    return static_cast<uint8_t*>(record.at) + layout_.field_offset(type.id, static_cast<int>(index));
+  Nested begin_record(Slot slot, const ir::Type& type) override {
+    return {present_value(type, slot), 0, layout_.field_offsets(type.id)};
+  }
+  Slot field(Nested& record, const ir::Type&, size_t index) override {
+    return static_cast<uint8_t*>(record.at) + static_cast<const uint32_t*>(record.plan)[index];
   }
   void end_record(Slot, const ir::Type&, Nested&, bool) override {}
   Nested begin_list(Slot slot, const ir::Type& type) override;
