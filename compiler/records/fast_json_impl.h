@@ -238,9 +238,9 @@ int FastReader<Sink>::quick(Cursor& c, const ir::Type& t, Slot out) {
 template <class Sink>
 int FastReader<Sink>::date_or_datetime(Cursor& c, const ir::Type& t, Slot out) {
   // The commonest lengths: a date of 10 characters, a datetime of 20 (a Z) or 25 (an offset).
-  // Where the closing quote of one stands, the text between is parsed where it stands: text
-  // rt::parse_date or rt::parse_datetime accepts holds nothing to escape, so it is what the
-  // string holds; anything else goes to the general reading.
+  // Where the closing quote of one stands, the text between is parsed where it stands
+  // (rt::quick_parse_date, rt::quick_parse_datetime): text they accept holds nothing to
+  // escape, so it is what the string holds; anything else goes to the general reading.
   const size_t left = static_cast<size_t>(c.end - c.p);
   size_t n = 0;
   if (t.kind == ir::TypeKind::Date) {
@@ -253,15 +253,15 @@ int FastReader<Sink>::date_or_datetime(Cursor& c, const ir::Type& t, Slot out) {
   if (n == 0 || n > f_.limits_.max_string_bytes) return 0;
   const std::string_view text(c.p + 1, n);
   if (t.kind == ir::TypeKind::Date) {
-    auto d = rt::parse_date(text);
-    if (!d) return 0;
+    rt::Date d;
+    if (!rt::quick_parse_date(text, &d)) return 0;
     c.p += n + 2;
-    return sink_.date(out, t, *d, &message_) ? 1 : -1;
+    return sink_.date(out, t, d, &message_) ? 1 : -1;
   }
-  auto d = rt::parse_datetime(text);
-  if (!d) return 0;
+  rt::Instant d;
+  if (!rt::quick_parse_datetime(text, &d)) return 0;
   c.p += n + 2;
-  return sink_.datetime(out, t, *d, &message_) ? 1 : -1;
+  return sink_.datetime(out, t, d, &message_) ? 1 : -1;
 }
 
 template <class Sink>

@@ -104,7 +104,58 @@ int weekday(Date date) {
   return static_cast<int>(floor_mod(static_cast<int64_t>(date) + 3, 7));
 }
 
+namespace {
+
+// The value of the two digits at p, or a number above 99 when either is not a digit.
+[[gnu::always_inline]] inline unsigned two_digits(const char* p) {
+  const unsigned a = static_cast<unsigned char>(p[0]) - unsigned{'0'};
+  const unsigned b = static_cast<unsigned char>(p[1]) - unsigned{'0'};
+  return (a > 9 || b > 9) ? 1000 : a * 10 + b;
+}
+
+// YYYY-MM-DD at p: the days since 1970-01-01, or false when it is not a valid date of
+// kMinYear..kMaxYear in that form.
+[[gnu::always_inline]] inline bool quick_ymd(const char* p, int64_t* days) {
+  const unsigned hi = two_digits(p), lo = two_digits(p + 2), m = two_digits(p + 5), d = two_digits(p + 8);
+  if (hi > 99 || lo > 99 || p[4] != '-' || p[7] != '-' || m - 1 > 11 || d == 0) return false;
+  const int y = static_cast<int>(hi * 100 + lo);
+  if (y < kMinYear || static_cast<int>(d) > days_in_month(y, static_cast<int>(m))) return false;
+  *days = days_from_civil(y, m, d);
+  return true;
+}
+
+}  // namespace
+
+bool quick_parse_date(std::string_view text, Date* out) {
+  int64_t days;
+  if (text.size() != 10 || !quick_ymd(text.data(), &days)) return false;
+  *out = static_cast<Date>(days);
+  return true;
+}
+
+bool quick_parse_datetime(std::string_view text, Instant* out) {
+  const char* p = text.data();
+  int64_t offset = 0;
+  if (text.size() == 25) {
+    const unsigned oh = two_digits(p + 20), om = two_digits(p + 23);
+    if ((p[19] != '+' && p[19] != '-') || p[22] != ':' || oh > 23 || om > 59) return false;
+    offset = static_cast<int64_t>(oh * 3600 + om * 60);
+    if (p[19] == '-') offset = -offset;
+  } else if (text.size() != 20 || (p[19] != 'Z' && p[19] != 'z')) {
+    return false;
+  }
+  int64_t days;
+  if (!quick_ymd(p, &days) || (p[10] != 'T' && p[10] != 't') || p[13] != ':' || p[16] != ':') return false;
+  const unsigned hh = two_digits(p + 11), mm = two_digits(p + 14), ss = two_digits(p + 17);
+  if (hh > 23 || mm > 59 || ss > 59) return false;  // :60, a leap second, is parse_datetime's to refuse
+  const Instant t = days * kSecondsPerDay + hh * 3600 + mm * 60 + ss - offset;
+  if (t < kFirstInstant || t > kLastInstant) return false;
+  *out = t;
+  return true;
+}
+
 Expected<Date> parse_date(std::string_view text) {
+  if (Date d; quick_parse_date(text, &d)) return d;
   int y = read_digits(text, 0, 4), m = read_digits(text, 5, 2), d = read_digits(text, 8, 2);
   if (text.size() != 10 || y < 0 || m < 0 || d < 0 || text[4] != '-' || text[7] != '-')
     return make_error(ErrorCode::InvalidDate, fmt::format("expected a date YYYY-MM-DD, got \"{}\"", text));
@@ -167,6 +218,7 @@ Instant utc_midnight(Date date) { return int64_t{date} * kSecondsPerDay; }
 Date utc_date(Instant t) { return static_cast<Date>(floor_div(t, kSecondsPerDay)); }
 
 Expected<Instant> parse_datetime(std::string_view text) {
+  if (Instant t; quick_parse_datetime(text, &t)) return t;
   auto fail = [&](std::string_view why) {
     std::string msg = fmt::format("expected an RFC 3339 datetime, got \"{}\"", text);
     if (!why.empty()) msg += fmt::format(" ({})", why);

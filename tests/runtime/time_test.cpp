@@ -1,5 +1,9 @@
 // Dates and instants: civil conversions, strict parsing, month arithmetic, RFC 3339.
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
+
+#include <random>
+#include <string>
 
 #include <proviso/rt/time.h>
 
@@ -229,4 +233,78 @@ TEST_CASE("write_date and write_datetime write format_date and format_datetime, 
   CHECK(proviso::rt::write_datetime(buf, *over, **kiritimati) == nullptr);
   CHECK_FALSE(proviso::rt::local_year_supported(*over, **kiritimati));
   CHECK(proviso::rt::write_datetime(buf, *over, utc) != nullptr);
+}
+
+namespace {
+
+// A text of the form quick_parse_datetime reads, as parse_datetime reads it without that
+// shortcut: the same instant with a zero fraction after the seconds (22 or 27 characters).
+std::string with_fraction(const std::string& text) {
+  std::string s = text;
+  s.insert(19, ".0");
+  return s;
+}
+
+// Texts near the quick forms: random fields, edge values (year 0000 and 9999, day 00 and 32,
+// hour 24, second 60, offset 24:00) and, now and then, one byte replaced.
+std::string near_datetime(std::mt19937_64& rng) {
+  auto pick = [&](int lo, int hi) { return static_cast<int>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+  const int years[] = {0, 1, 2, 1969, 1970, 2024, 2100, 9998, 9999, pick(0, 9999)};
+  std::string s = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", years[pick(0, 9)], pick(0, 13), pick(0, 32),
+                              pick(0, 24), pick(0, 60), pick(0, 60));
+  switch (pick(0, 3)) {
+    case 0: s += "Z"; break;
+    case 1: s += "z"; break;
+    default: s += fmt::format("{}{:02}:{:02}", pick(0, 1) ? '+' : '-', pick(0, 24), pick(0, 60));
+  }
+  if (pick(0, 9) == 0) s[10] = 't';
+  if (pick(0, 3) == 0) {
+    const char bytes[] = "0123456789-:+TZ x/\x7f";
+    s[static_cast<size_t>(pick(0, static_cast<int>(s.size()) - 1))] = bytes[pick(0, sizeof bytes - 2)];
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("quick_parse_datetime and quick_parse_date read as parse_datetime and parse_date do", "[time]") {
+  std::mt19937_64 rng(20261205);
+  size_t quick = 0, declined_valid = 0;
+  for (int i = 0; i < 300000; ++i) {
+    const std::string text = near_datetime(rng);
+    INFO(text);
+    auto full = parse_datetime(text);
+    auto reference = parse_datetime(with_fraction(text));
+    REQUIRE(full.ok() == reference.ok());
+    if (full) CHECK(*full == *reference);
+    Instant t = 0;
+    if (quick_parse_datetime(text, &t)) {
+      ++quick;
+      REQUIRE(full.ok());
+      CHECK(t == *full);
+    } else if (full) {
+      ++declined_valid;
+      CHECK(text.substr(0, 4) == "0000");  // year 0, in range only by its offset: left to parse_datetime
+    }
+    // The date of the same text, against the datetime reading of that date at midnight UTC.
+    const std::string date = text.substr(0, 10);
+    auto d = parse_date(date);
+    auto midnight = parse_datetime(date + "T00:00:00.0Z");
+    REQUIRE(d.ok() == midnight.ok());
+    Date q = 0;
+    if (d) {
+      CHECK(int64_t{*d} * kSecondsPerDay == *midnight);
+      REQUIRE(quick_parse_date(date, &q));
+      CHECK(q == *d);
+    } else {
+      CHECK_FALSE(quick_parse_date(date, &q));
+    }
+  }
+  CHECK(quick > 50000);  // the generator reaches both sides
+  CHECK(declined_valid > 0);
+  for (const char* other : {"2026-01-02T03:04Z", "2026-01-02T03:04:05.000Z", "2026-01-02T03:04:05+0100",
+                            "2026-01-02 03:04:05Z", "2026-01-02T03:04:60Z", "20260102"}) {
+    Instant t = 0;
+    CHECK_FALSE(quick_parse_datetime(other, &t));
+  }
 }

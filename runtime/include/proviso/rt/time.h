@@ -79,6 +79,15 @@ Date utc_date(Instant t);
 // supported years (OutOfRange).
 Expected<Instant> parse_datetime(std::string_view text);
 
+// The commonest forms read without a check that could fail slowly: a date of exactly 10
+// characters (YYYY-MM-DD), a datetime of exactly 20 (YYYY-MM-DDTHH:MM:SSZ) or 25
+// (YYYY-MM-DDTHH:MM:SS+HH:MM). True, with *out set, when `text` is such a text and
+// parse_date / parse_datetime would accept it, with the value they would give; false for
+// anything else (another form, or an error), which they must then read. They call these
+// first, so there is one reading of each form.
+bool quick_parse_date(std::string_view text, Date* out);
+bool quick_parse_datetime(std::string_view text, Instant* out);
+
 // An IANA time zone. Instances live for the whole process (pointers are stable);
 // every member is const and thread-safe.
 class Zone {
