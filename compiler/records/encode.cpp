@@ -275,6 +275,15 @@ bool write_value(std::string& out, const ir::ValueSource& src, ir::ValueSource::
       write_string(out, rt::format_datetime(v.as_datetime(), zone));
       return true;
     }
+    case ir::TypeKind::Money: {
+      // Digits, a point, a sign, a space and a code: nothing to escape.
+      char text[rt::kMoneyChars + 2];
+      text[0] = '"';
+      char* end = rt::write_money(text + 1, src.scalar(ref, t).as_money());
+      *end++ = '"';
+      out.append(text, end);
+      return true;
+    }
     case ir::TypeKind::Enum: {
       const std::string* written = plan ? plan->member(t.id, src.member(ref, t)) : nullptr;
       if (written)

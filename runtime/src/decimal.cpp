@@ -2,7 +2,9 @@
 #include <proviso/rt/decimal.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -26,14 +28,19 @@ Error overflow(const char* what) {
                     fmt::format("decimal overflow in {} (more than {} significant digits)", what, Decimal::kMaxDigits));
 }
 
-std::string digits_of(u128 m) {
-  std::string s;
-  do {
-    s.push_back(static_cast<char>('0' + static_cast<int>(m % 10)));
-    m /= 10;
-  } while (m != 0);
-  std::reverse(s.begin(), s.end());
-  return s;
+// The digits of m (below 10^kMaxDigits) at `out`; returns their end. In at most two 64-bit
+// conversions: a 128-bit division per digit would cost more than all the rest of a line.
+char* write_digits(char* out, u128 m) {
+  static_assert(Decimal::kMaxDigits <= 36, "two 18-digit halves");
+  constexpr uint64_t k18 = 1000000000000000000ULL;
+  if (m <= UINT64_MAX) return std::to_chars(out, out + 20, static_cast<uint64_t>(m)).ptr;
+  out = std::to_chars(out, out + 18, static_cast<uint64_t>(m / k18)).ptr;
+  char low[18];
+  const char* end = std::to_chars(low, low + sizeof low, static_cast<uint64_t>(m % k18)).ptr;
+  const auto n = static_cast<size_t>(end - low);
+  std::memset(out, '0', sizeof low - n);  // the low half keeps its leading zeros
+  std::memcpy(out + sizeof low - n, low, n);
+  return out + sizeof low;
 }
 
 // Signed result of a 256-bit magnitude, if it fits the coefficient limit.
@@ -105,13 +112,31 @@ Expected<Decimal> Decimal::parse(std::string_view text) {
 bool Decimal::is_integer() const { return coefficient_ % i128(pow10(scale_)) == 0; }
 
 std::string Decimal::to_string() const {
-  std::string d = digits_of(magnitude(coefficient_));
-  if (scale_ > 0) {
-    if (static_cast<int>(d.size()) <= scale_) d.insert(0, scale_ + 1 - d.size(), '0');
-    d.insert(d.size() - scale_, 1, '.');
+  char text[kMaxChars];
+  return std::string(text, write(text));
+}
+
+char* Decimal::write(char* out) const {
+  if (coefficient_ < 0) *out++ = '-';
+  char digits[kMaxDigits];
+  const auto n = static_cast<size_t>(write_digits(digits, magnitude(coefficient_)) - digits);
+  const auto scale = static_cast<size_t>(scale_);
+  if (scale == 0) {
+    std::memcpy(out, digits, n);
+    return out + n;
   }
-  if (coefficient_ < 0) d.insert(0, 1, '-');
-  return d;
+  if (n <= scale) {  // below 1: "0.", the zeros after the point, the digits
+    *out++ = '0';
+    *out++ = '.';
+    std::memset(out, '0', scale - n);
+    std::memcpy(out + (scale - n), digits, n);
+    return out + scale;
+  }
+  std::memcpy(out, digits, n - scale);
+  out += n - scale;
+  *out++ = '.';
+  std::memcpy(out, digits + (n - scale), scale);
+  return out + scale;
 }
 
 Expected<int64_t> Decimal::to_int64() const {

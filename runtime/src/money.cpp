@@ -2,6 +2,8 @@
 // currency's minor unit, which output formatting applies (half away from zero).
 #include <proviso/rt/money.h>
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 namespace proviso::rt {
@@ -95,11 +97,20 @@ Expected<Money> round(const Money& a, int places, RoundingMode mode) {
 }
 
 std::string format_money(const Money& a) {
-  auto rounded = round(a.amount, currency(a.currency).minor_unit, RoundingMode::HalfAwayFromZero);
+  char text[kMoneyChars];
+  return std::string(text, write_money(text, a));
+}
+
+char* write_money(char* out, const Money& a) {
+  const Currency& c = currency(a.currency);
+  Decimal shown;
   // Rounding to fewer decimals cannot overflow; to more it pads, which overflows only for
   // amounts at the very edge of the range: those keep their exact digits.
-  const Decimal& shown = rounded ? *rounded : a.amount;
-  return fmt::format("{} {}", shown.to_string(), currency(a.currency).code);
+  if (!try_round(a.amount, c.minor_unit, RoundingMode::HalfAwayFromZero, &shown)) shown = a.amount;
+  out = shown.write(out);
+  *out++ = ' ';
+  std::memcpy(out, c.code.data(), c.code.size());
+  return out + c.code.size();
 }
 
 std::string format_money_exact(const Money& a) {

@@ -366,3 +366,63 @@ TEST_CASE("try_round and try_mul agree with digit-by-digit references", "[decima
     CHECK(full->to_string() == want);
   }
 }
+
+namespace {
+
+// to_string's text as it was first written: a digit per 128-bit division.
+std::string digit_by_digit(__int128 c, int scale) {
+  unsigned __int128 m = c < 0 ? -static_cast<unsigned __int128>(c) : static_cast<unsigned __int128>(c);
+  std::string d;
+  do {
+    d.insert(d.begin(), static_cast<char>('0' + static_cast<int>(m % 10)));
+    m /= 10;
+  } while (m != 0);
+  if (scale > 0) {
+    if (static_cast<int>(d.size()) <= scale) d.insert(0, static_cast<size_t>(scale) + 1 - d.size(), '0');
+    d.insert(d.size() - static_cast<size_t>(scale), 1, '.');
+  }
+  if (c < 0) d.insert(0, 1, '-');
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("to_string and write give the digit-by-digit text", "[decimal]") {
+  std::mt19937_64 rng(20261205);
+  const unsigned __int128 e18 = 1000000000000000000ULL;
+  const unsigned __int128 limit = e18 * e18;  // 10^36
+  std::vector<unsigned __int128> edges = {0,
+                                          1,
+                                          9,
+                                          10,
+                                          e18 - 1,
+                                          e18,
+                                          e18 + 1,
+                                          UINT64_MAX,
+                                          static_cast<unsigned __int128>(UINT64_MAX) + 1,
+                                          e18 * 10,
+                                          e18 * e18 / 10,
+                                          limit - 1,
+                                          limit - e18,
+                                          e18 * (e18 - 1) + 1};
+  for (int i = 0; i < 20000; ++i) {
+    unsigned __int128 m = static_cast<unsigned __int128>(rng()) << 64 | rng();
+    edges.push_back(i % 3 == 0 ? m % limit : (i % 3 == 1 ? m % (e18 * 100000) : rng() % 1000));
+  }
+  char text[Decimal::kMaxChars];
+  for (unsigned __int128 m : edges) {
+    for (int scale : {0, 1, 2, 17, 18, static_cast<int>(rng() % 19)}) {
+      for (int sign : {1, -1}) {
+        const __int128 c = sign * static_cast<__int128>(m);
+        auto d = Decimal::from_parts(c, scale);
+        REQUIRE(d.ok());
+        const std::string want = digit_by_digit(c, scale);
+        INFO(want);
+        CHECK(d->to_string() == want);
+        char* end = d->write(text);
+        CHECK(std::string(text, end) == want);
+        CHECK(static_cast<size_t>(end - text) <= Decimal::kMaxChars);
+      }
+    }
+  }
+}

@@ -40,7 +40,12 @@ TEST_CASE("currency table", "[money]") {
     CHECK(currency(*i).minor_unit == r.minor);
   }
   CHECK(currency_count() > 150);
-  for (const char* bad : {"usd", "XXX", "US", "USDD", "", "XAU"}) {
+  for (uint16_t i = 0; i < currency_count(); ++i) {  // every code finds its own row
+    auto back = currency_index(currency(i).code);
+    REQUIRE(back.ok());
+    CHECK(*back == i);
+  }
+  for (const char* bad : {"usd", "XXX", "US", "USDD", "", "XAU", "Usd", "US@", "[SD", "AAA", "ZZZ", "U\0D"}) {
     auto i = currency_index(bad);
     REQUIRE_FALSE(i.ok());
     CHECK(i.error().code == ErrorCode::UnknownCurrency);
@@ -101,14 +106,30 @@ TEST_CASE("format_money rounds half away from zero to the minor unit", "[money]"
     const char* out;
   };
   const Row rows[] = {
-      {"12.345 USD", "12.35 USD"},  {"-12.345 USD", "-12.35 USD"}, {"12.5 USD", "12.50 USD"},
-      {"12.344 USD", "12.34 USD"},  {"1000.5 JPY", "1001 JPY"},    {"1001 JPY", "1001 JPY"},
-      {"-1000.5 JPY", "-1001 JPY"}, {"1.2345 KWD", "1.235 KWD"},   {"12 KWD", "12.000 KWD"},
-      {"-0.004 USD", "0.00 USD"},   {"0.995 EUR", "1.00 EUR"},     {"7 CLF", "7.0000 CLF"},
+      {"12.345 USD", "12.35 USD"},
+      {"-12.345 USD", "-12.35 USD"},
+      {"12.5 USD", "12.50 USD"},
+      {"12.344 USD", "12.34 USD"},
+      {"1000.5 JPY", "1001 JPY"},
+      {"1001 JPY", "1001 JPY"},
+      {"-1000.5 JPY", "-1001 JPY"},
+      {"1.2345 KWD", "1.235 KWD"},
+      {"12 KWD", "12.000 KWD"},
+      {"-0.004 USD", "0.00 USD"},
+      {"0.995 EUR", "1.00 EUR"},
+      {"7 CLF", "7.0000 CLF"},
+      {"0.000000000000000001 USD", "0.00 USD"},
+      {"18446744073709551616.005 USD", "18446744073709551616.01 USD"},  // past 2^64
+      {"-123456789012345678.901234567890123456 EUR", "-123456789012345678.90 EUR"},
+      // 36 digits: padding to the minor unit would overflow, so the exact digits are kept
+      {"99999999999999999999999999999999999.9 USD", "99999999999999999999999999999999999.9 USD"},
+      {"999999999999999999999999999999999999 CLF", "999999999999999999999999999999999999 CLF"},
   };
   for (const Row& r : rows) {
     INFO(r.in);
     CHECK(format_money(money(r.in)) == r.out);
+    char text[kMoneyChars];
+    CHECK(std::string(text, write_money(text, money(r.in))) == r.out);
   }
 }
 

@@ -43,6 +43,11 @@ class Decimal {
 
   // Keeps the scale: "12.50", "-0.5", "0.000". Zero never prints a sign.
   std::string to_string() const;
+  // The most characters to_string gives: kMaxDigits digits, a point and a sign (a value
+  // below 1 needs at most "-0." and kMaxScale decimals).
+  static constexpr std::size_t kMaxChars = kMaxDigits + 2;
+  // to_string's text written at `out` (room for kMaxChars); returns its end.
+  char* write(char* out) const;
   // Only when integral and within int64 (OutOfRange otherwise, InvalidValue if fractional).
   Expected<int64_t> to_int64() const;
   // Same value with trailing fractional zeros removed ("1.500" -> "1.5").

@@ -58,6 +58,9 @@ bool try_round(const Money& a, int places, RoundingMode mode, Money* out);
 // The output form: amount rounded half away from zero to the minor unit, exactly that many
 // decimals, one space, the code: "12.50 USD", "1001 JPY", "-12.35 USD".
 std::string format_money(const Money& a);
+// format_money's text written at `out` (room for kMoneyChars); returns its end.
+inline constexpr std::size_t kMoneyChars = Decimal::kMaxChars + 4;
+char* write_money(char* out, const Money& a);
 // `x in list` with money of another currency in the list: "cannot compare USD with EUR".
 std::string in_list_currency_mismatch(const Money& x, const Money& item);
 // The exact amount with its own scale, for explanations: "12.345 USD".
