@@ -197,8 +197,34 @@ int32_t TzifData::offset_at(Instant t) const {
   if (transitions.empty() || t < transitions.front())
     return transitions.empty() && footer ? posix_offset_at(*footer, t) : initial_offset;
   if (footer && t > transitions.back()) return posix_offset_at(*footer, t);
-  auto it = std::upper_bound(transitions.begin(), transitions.end(), t);
-  return offsets[static_cast<std::size_t>(it - transitions.begin()) - 1];
+  // transitions.front() <= t, so at least one transition lies at or before t.
+  const auto k = static_cast<uint64_t>(t - index_base) >> kBucketShift;
+  std::size_t i;
+  if (t >= index_base && k < by_bucket.size()) {
+    i = by_bucket[k];
+    while (i < transitions.size() && transitions[i] <= t) ++i;
+  } else {
+    i = static_cast<std::size_t>(std::upper_bound(transitions.begin(), transitions.end(), t) - transitions.begin());
+  }
+  return offsets[i - 1];
+}
+
+void TzifData::build_index() {
+  by_bucket.clear();
+  // From the first transition within the supported years (some files open with a transition
+  // at -2^59, "the big bang") to the last.
+  auto first = std::lower_bound(transitions.begin(), transitions.end(), kFirstInstant);
+  if (first == transitions.end()) return;
+  index_base = *first;
+  const auto buckets = (static_cast<uint64_t>(transitions.back() - index_base) >> kBucketShift) + 1;
+  if (buckets > (uint64_t{1} << 20)) return;  // never for real zones (2037 - 1800 is 3,600 buckets)
+  by_bucket.resize(buckets);
+  std::size_t i = 0;
+  for (uint64_t k = 0; k < buckets; ++k) {
+    const Instant start = index_base + static_cast<Instant>(k << kBucketShift);
+    while (i < transitions.size() && transitions[i] <= start) ++i;
+    by_bucket[k] = static_cast<uint32_t>(i);
+  }
 }
 
 std::optional<TzifData> read_tzif(std::string_view zone_name) {
@@ -234,6 +260,7 @@ std::optional<TzifData> read_tzif(std::string_view zone_name) {
   if (nl == data.end()) return std::nullopt;
   auto rule = parse_posix_tz(std::string(data.begin() + end + 1, nl));
   if (rule && rule->has_dst) out.footer = *rule;
+  out.build_index();
   return out;
 }
 

@@ -40,6 +40,15 @@ struct TzifData {
   std::optional<PosixTz> footer;     // after the last transition, when it has DST rules
 
   int32_t offset_at(Instant t) const;
+
+  // An index for offset_at, so that finding the transition before an instant is one look-up
+  // and a short scan instead of a binary search: by_bucket[k] is how many transitions lie at
+  // or before index_base + k * 2^kBucketShift seconds (about 24 days, less than the time
+  // between most transitions). Empty until build_index(); offset_at then searches.
+  static constexpr int kBucketShift = 21;
+  Instant index_base = 0;
+  std::vector<uint32_t> by_bucket;
+  void build_index();
 };
 // Nothing when the file cannot be read or is not TZif version 2 or later.
 std::optional<TzifData> read_tzif(std::string_view zone_name);

@@ -131,6 +131,35 @@ TEST_CASE("offsets agree with date::tz wherever its transition lists reach", "[z
   }
 }
 
+TEST_CASE("offsets agree with date::tz on both sides of every transition", "[zone]") {
+  // The second before, at and after each transition date::tz lists from 1800 to 2037, where
+  // offset_at's index (TzifData::build_index) hands over from one bucket to the next.
+  const char* names[] = {"America/New_York", "Europe/London",    "Africa/Casablanca", "Pacific/Chatham",
+                         "America/Santiago", "Pacific/Apia",      "Asia/Kolkata",      "Australia/Lord_Howe",
+                         "Europe/Moscow",    "America/Sao_Paulo", "Antarctica/Troll",  "Pacific/Kiritimati"};
+  const Instant from = at("1800-01-01T00:00:00Z"), to = at("2037-01-01T00:00:00Z");
+  size_t transitions = 0;
+  for (const char* name : names) {
+    const Zone* z = zone(name);
+    const date::time_zone* tz = date::locate_zone(name);
+    int mismatches = 0;
+    for (Instant t = from; t < to;) {
+      auto info = tz->get_info(date::sys_seconds{std::chrono::seconds{t}});
+      const Instant next = info.end.time_since_epoch().count();
+      if (next <= t || next >= to) break;
+      ++transitions;
+      for (Instant probe : {next - 1, next, next + 1}) {
+        auto want = tz->get_info(date::sys_seconds{std::chrono::seconds{probe}}).offset.count();
+        if (want != z->offset_at(probe) && ++mismatches < 3)
+          FAIL_CHECK(name << " at " << format_datetime_utc(probe) << ": " << z->offset_at(probe) << " vs date::tz "
+                          << want);
+      }
+      t = next;
+    }
+  }
+  CHECK(transitions > 1000);
+}
+
 TEST_CASE("to_instant inverts local time and is monotone", "[zone]") {
   for (const char* name :
        {"America/New_York", "Europe/London", "Australia/Sydney", "Australia/Lord_Howe", "America/Santiago"}) {
