@@ -4,11 +4,14 @@
 #include <charconv>
 #include <cstring>
 
+#include <proviso/rt/money.h>
 #include <proviso/rt/time.h>
 
 namespace proviso::api {
 
 namespace {
+
+static_assert(sizeof(rt::Decimal) == 32, "jit::Layout stores a Decimal's 32 bytes as they are");
 
 constexpr std::string_view kHead = "{\"decisions\":{";
 constexpr std::string_view kTail = "}}";
@@ -42,6 +45,7 @@ JitLineWriter::JitLineWriter(const jit::Layout& layout, const records::LinePlan&
       case ir::TypeKind::Text: d.form = Form::Text; break;
       case ir::TypeKind::Date: d.form = Form::Date; break;
       case ir::TypeKind::DateTime: d.form = Form::DateTime; break;
+      case ir::TypeKind::Money: d.form = Form::Money; break;
       default: d.form = Form::Other;
     }
     if (!d.key) d.form = Form::Other;  // never: every decision has its key in the plan
@@ -67,6 +71,7 @@ JitLineWriter::JitLineWriter(const jit::Layout& layout, const records::LinePlan&
       case Form::Text: value = kShortText + 2; break;
       case Form::Date:
       case Form::DateTime: value = rt::kDateTimeChars + 2; break;
+      case Form::Money: value = rt::kMoneyChars + 2; break;
       case Form::Other: break;
     }
     rest += 1 + (d.key ? d.key->size() : 0) + value;
@@ -157,6 +162,15 @@ std::optional<std::pair<std::string, std::string>> JitLineWriter::write(std::str
           continue;
         }
         break;
+      }
+      case Form::Money: {
+        rt::Money m;  // as jit::Layout lays it out: the Decimal's bytes, then the currency at 32
+        std::memcpy(static_cast<void*>(&m.amount), v, sizeof m.amount);
+        std::memcpy(&m.currency, v + 32, sizeof m.currency);
+        *p++ = '"';
+        p = rt::write_money(p, m);
+        *p++ = '"';
+        continue;
       }
       case Form::Other: break;
     }

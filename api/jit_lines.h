@@ -3,7 +3,7 @@
 // records::write_decisions_line writes over a FlatSource, faster. What is alike on every line
 // (each decision's key, each enum member's JSON string) comes from records::LinePlan; the
 // commonest values (bools, integers, enum members, short texts with nothing to escape, dates,
-// datetimes, absent optional values) are written here from their slots, one bounds check per line; any other
+// datetimes, money, absent optional values) are written here from their slots, one bounds check per line; any other
 // value through records::write_value_json, the encoder of every JSON form. It is here, not in
 // compiler/jit, because it joins the JIT's layout and compiler/records.
 // tests/api/jit_lines_test.cpp compares the two writers.
@@ -34,7 +34,7 @@ class JitLineWriter {
                                                            const rt::Zone* home_zone) const;
 
  private:
-  enum class Form : uint8_t { Bool, Integer, Enum, Text, Date, DateTime, Other };
+  enum class Form : uint8_t { Bool, Integer, Enum, Text, Date, DateTime, Money, Other };
   struct Decision {
     int32_t value = -1;                // ValueDef index
     const ir::Type* type = nullptr;    // its static type

@@ -152,3 +152,42 @@ TEST_CASE("jit lines: dates, datetimes in a home zone, and a datetime that canno
   }
   CHECK(refused == 2);
 }
+
+TEST_CASE("jit lines: money, rounded to its minor unit, absent, and at the edge of the range") {
+  Jitted m("m.policy",
+           "policy m \"M\"\n"
+           "input x {\n  fee: money\n  extra: money?\n}\n"
+           "decision a: money  clause \"1\" = x.fee\n"
+           "decision b: money?  clause \"2\" = x.extra\n"
+           "decision c: money  clause \"3\" = x.fee * 1.25\n");
+  const ir::Program& p = *m.program;
+  jit::Session& session = *m.session;
+  records::Decoder& decoder = *m.decoder;
+  const records::LinePlan& plan = *m.plan;
+  const api::JitLineWriter& writer = *m.writer;
+  size_t compared = 0;
+  for (const char* fee :
+       {"0 USD", "12.345 USD", "-12.345 USD", "1000.5 JPY", "1.2345 KWD", "7 CLF", "-0.004 EUR",
+        "18446744073709551616.005 USD", "0.000000000000000001 GBP", "99999999999999999999999999999999999.9 USD"}) {
+    for (const char* extra : {"null", "\"51462.59 USD\"", "\"-3 JPY\""}) {
+      const std::string json = fmt::format(R"({{"x":{{"fee":"{}","extra":{}}}}})", fee, extra);
+      INFO(json);
+      REQUIRE_FALSE(decoder.decode_json_as(json, 0, session.input_sink()));
+      jit::Session::Output out;
+      if (!session.run_input(&out)) continue;  // x.fee * 1.25 overflows at the edge: no line to compare
+      std::string expected = "[", got = "[";
+      REQUIRE_FALSE(records::write_decisions_line(expected, p, *out.source, out.decisions, out.home_zone, &plan));
+      REQUIRE_FALSE(writer.write(got, *out.source, out.decisions, out.home_zone));
+      CHECK(got == expected);
+      ++compared;
+    }
+  }
+  CHECK(compared >= 27);
+  REQUIRE_FALSE(
+      decoder.decode_json_as(std::string_view(R"({"x":{"fee":"12.345 USD","extra":null}})"), 0, session.input_sink()));
+  jit::Session::Output out;
+  REQUIRE(session.run_input(&out));
+  std::string line;
+  REQUIRE_FALSE(writer.write(line, *out.source, out.decisions, out.home_zone));
+  CHECK(line == R"({"decisions":{"a":"12.35 USD","b":null,"c":"15.43 USD"}})");
+}
