@@ -139,7 +139,7 @@ bool quick_parse_datetime(std::string_view text, Instant* out) {
   if (text.size() == 25) {
     const unsigned oh = two_digits(p + 20), om = two_digits(p + 23);
     if ((p[19] != '+' && p[19] != '-') || p[22] != ':' || oh > 23 || om > 59) return false;
-    offset = static_cast<int64_t>(oh * 3600 + om * 60);
+    offset = int64_t{oh} * 3600 + int64_t{om} * 60;
     if (p[19] == '-') offset = -offset;
   } else if (text.size() != 20 || (p[19] != 'Z' && p[19] != 'z')) {
     return false;

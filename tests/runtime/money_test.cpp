@@ -40,8 +40,8 @@ TEST_CASE("currency table", "[money]") {
     CHECK(currency(*i).minor_unit == r.minor);
   }
   CHECK(currency_count() > 150);
-  for (uint16_t i = 0; i < currency_count(); ++i) {  // every code finds its own row
-    auto back = currency_index(currency(i).code);
+  for (size_t i = 0; i < currency_count(); ++i) {  // every code finds its own row
+    auto back = currency_index(currency(static_cast<uint16_t>(i)).code);
     REQUIRE(back.ok());
     CHECK(*back == i);
   }
