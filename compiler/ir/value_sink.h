@@ -45,7 +45,8 @@ class ValueSink {
   // value with its path unless the document has an error of its own.
   virtual bool scalar(Slot slot, const Type& type, Value&& value, std::string* error) = 0;
   // The commonest scalars without an ir::Value (a sink may write them directly): a bool, an
-  // integer, an enum member's index, a date (days), a datetime (seconds). By default, scalar().
+  // integer, an enum member's index, a date (days), a datetime (seconds), money. By default,
+  // scalar().
   virtual bool boolean(Slot slot, const Type& type, bool value, std::string* error) {
     return scalar(slot, type, Value(value), error);
   }
@@ -60,6 +61,9 @@ class ValueSink {
   }
   virtual bool datetime(Slot slot, const Type& type, rt::Instant seconds, std::string* error) {
     return scalar(slot, type, Value(DateTimeValue{seconds}), error);
+  }
+  virtual bool money(Slot slot, const Type& type, const rt::Money& amount, std::string* error) {
+    return scalar(slot, type, Value(amount), error);
   }
   virtual Nested begin_record(Slot slot, const Type& type) = 0;
   // The slot of field `index` of the record `type` being filled.

@@ -189,6 +189,12 @@ class FlatSink final : public ir::ValueSink {
     std::memcpy(present_value(type, slot), &seconds, sizeof seconds);
     return true;
   }
+  bool money(Slot slot, const ir::Type& type, const rt::Money& amount, std::string*) override {
+    uint8_t* dst = present_value(type, slot);  // as write_flat lays it out
+    std::memcpy(dst, &amount.amount, 32);
+    std::memcpy(dst + 32, &amount.currency, sizeof amount.currency);
+    return true;
+  }
   // Slots handed out are zeroed (input(), element(), or inside a zeroed record), so a record's
   // absent optional fields already read as none.
   Nested begin_record(Slot slot, const ir::Type& type) override {

@@ -159,6 +159,14 @@ inline Put put_scalar(Sink& sink, const Scalar& s, const ir::Type& t, const ir::
       if (direct) accepted = sink.datetime(out, t, *d, message);
       break;
     }
+    case ir::TypeKind::Money: {
+      direct = false;
+      if (s.kind != NodeKind::String) break;
+      auto m = rt::parse_money(s.text);
+      direct = m.ok() && (t.currency.empty() || rt::currency(m->currency).code == t.currency);
+      if (direct) accepted = sink.money(out, t, *m, message);
+      break;
+    }
     default: direct = false;
   }
   if (!direct) {
