@@ -1,5 +1,7 @@
 #include "compiler/records/fast_json.h"
 
+#include <cstring>
+
 #include "compiler/records/fast_json_impl.h"
 
 namespace proviso::records::detail {
@@ -55,7 +57,15 @@ FastJson::FastJson(const ir::Schema& schema, const std::vector<ir::InputDef>& in
       unique = slot < 0;
       slot = static_cast<int16_t>(m);
     }
-    member_by_letters_.push_back(unique ? std::move(letters) : Letters());
+    Enum& e = enums_.emplace_back();
+    if (unique) e.letters = std::move(letters);
+    for (const std::string& q : quoted_members_.back()) {
+      Member& m = e.members.emplace_back();
+      if (q.empty() || q.size() > sizeof m.word) continue;
+      m.size = static_cast<uint32_t>(q.size());
+      std::memcpy(m.word, q.data(), q.size());
+      std::memset(m.mask, 0xff, q.size());
+    }
   }
 }
 

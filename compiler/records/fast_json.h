@@ -16,6 +16,7 @@
 // The JIT's FlatSink is read that way (Decoder::decode_json_as).
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,12 +52,23 @@ class FastJson {
   std::vector<std::vector<std::string>> keyed_fields_, quoted_fields_, quoted_members_;
   std::vector<std::string> quoted_inputs_;
   // Per enum, the member named by the first two letters of a quoted name (letters_index), or
-  // -1; empty for an enum two of whose members share an index (its members are tried in turn).
+  // -1, and each member's quoted name as two words and their masks (size 0 past 16 bytes: then
+  // compared as a string); `letters` is empty for an enum two of whose members share an index
+  // (its members are tried in turn).
   using Letters = std::vector<int16_t>;
   static size_t letters_index(char a, char b) {
     return (static_cast<unsigned char>(a) * 7u + static_cast<unsigned char>(b)) & 255u;
   }
-  std::vector<Letters> member_by_letters_;
+  struct Member {
+    uint64_t word[2] = {};
+    uint64_t mask[2] = {};
+    uint32_t size = 0;
+  };
+  struct Enum {
+    Letters letters;
+    std::vector<Member> members;
+  };
+  std::vector<Enum> enums_;
   std::vector<uint64_t> required_fields_;  // per record type (of at most 64 fields), a bit per required field
   const Limits& limits_;
 };

@@ -141,12 +141,22 @@ template <class Sink>
 int FastReader<Sink>::member(Cursor& c, const ir::Type& t, Slot out) {
   if (t.id < 0 || static_cast<size_t>(t.id) >= f_.quoted_members_.size()) return 0;
   const std::vector<std::string>& members = f_.quoted_members_[static_cast<size_t>(t.id)];
-  // The member its first two letters name, when they name one (FastJson::member_by_letters_).
-  const FastJson::Letters& letters = f_.member_by_letters_[static_cast<size_t>(t.id)];
-  if (!letters.empty() && c.end - c.p >= 3) {
-    int m = letters[FastJson::letters_index(c.p[1], c.p[2])];
-    if (m < 0 || !fast::at(c.p, c.end, members[static_cast<size_t>(m)])) return 0;
-    c.p += members[static_cast<size_t>(m)].size();
+  // The member its first two letters name, when they name one (FastJson::enums_), compared in
+  // two masked words when 16 bytes are left to read.
+  const FastJson::Enum& e = f_.enums_[static_cast<size_t>(t.id)];
+  if (!e.letters.empty() && c.end - c.p >= 3) {
+    int m = e.letters[FastJson::letters_index(c.p[1], c.p[2])];
+    if (m < 0) return 0;
+    const FastJson::Member& k = e.members[static_cast<size_t>(m)];
+    if (k.size != 0 && c.end - c.p >= 16) {
+      using fast::load;
+      if (((load<uint64_t>(c.p) ^ k.word[0]) & k.mask[0]) | ((load<uint64_t>(c.p + 8) ^ k.word[1]) & k.mask[1]))
+        return 0;
+      c.p += k.size;
+    } else {
+      if (!fast::at(c.p, c.end, members[static_cast<size_t>(m)])) return 0;
+      c.p += members[static_cast<size_t>(m)].size();
+    }
     return sink_.enumeration(out, t, m, &message_) ? 1 : -1;
   }
   for (size_t m = 0; m < members.size(); ++m) {
