@@ -16,6 +16,15 @@ static_assert(sizeof(rt::Decimal) == 32, "jit::Layout stores a Decimal's 32 byte
 constexpr std::string_view kHead = "{\"decisions\":{";
 constexpr std::string_view kTail = "}}";
 
+// The text in a text slot (a pointer, then a size), as jit::FlatSource::text reads it.
+std::string_view text_at(const uint8_t* slot) {
+  const char* data;
+  uint64_t size;
+  std::memcpy(static_cast<void*>(&data), slot, sizeof data);
+  std::memcpy(&size, slot + 8, sizeof size);
+  return data ? std::string_view(data, size) : std::string_view();
+}
+
 // Copies `s` to `p` and gives the end.
 char* put(char* p, std::string_view s) {
   std::memcpy(p, s.data(), s.size());
@@ -43,6 +52,12 @@ JitLineWriter::JitLineWriter(const jit::Layout& layout, const records::LinePlan&
         d.enum_bytes = static_cast<uint8_t>(layout.enum_bytes(t));
         break;
       case ir::TypeKind::Text: d.form = Form::Text; break;
+      case ir::TypeKind::List:
+        // A list of required texts: its elements are text slots of 16 bytes (pointer, size).
+        if (t.elem && t.elem->kind == ir::TypeKind::Text && !jit::Layout::has_tag(*t.elem) &&
+            layout.slot(*t.elem).size == 16)
+          d.form = Form::TextList;
+        break;
       case ir::TypeKind::Date: d.form = Form::Date; break;
       case ir::TypeKind::DateTime: d.form = Form::DateTime; break;
       case ir::TypeKind::Money: d.form = Form::Money; break;
@@ -69,6 +84,7 @@ JitLineWriter::JitLineWriter(const jit::Layout& layout, const records::LinePlan&
         break;
       }
       case Form::Text: value = kShortText + 2; break;
+      case Form::TextList: value = kListRoom; break;
       case Form::Date:
       case Form::DateTime: value = rt::kDateTimeChars + 2; break;
       case Form::Money: value = rt::kMoneyChars + 2; break;
@@ -131,11 +147,7 @@ std::optional<std::pair<std::string, std::string>> JitLineWriter::write(std::str
         break;
       }
       case Form::Text: {
-        const char* data;
-        uint64_t size;
-        std::memcpy(static_cast<void*>(&data), v, sizeof data);
-        std::memcpy(&size, v + 8, sizeof size);
-        std::string_view text = data ? std::string_view(data, size) : std::string_view();
+        const std::string_view text = text_at(v);
         if (text.size() <= kShortText && records::plain_json_text(text)) {
           *p++ = '"';
           p = put(p, text);
@@ -143,6 +155,36 @@ std::optional<std::pair<std::string, std::string>> JitLineWriter::write(std::str
           continue;
         }
         break;
+      }
+      case Form::TextList: {
+        const uint8_t* elements;
+        uint64_t count;
+        std::memcpy(static_cast<void*>(&elements), v, sizeof elements);
+        std::memcpy(&count, v + 8, sizeof count);
+        size_t need = 2;  // [ ]
+        bool here = true;
+        for (uint64_t k = 0; k < count && here; ++k) {
+          const std::string_view text = text_at(elements + 16 * k);
+          here = text.size() <= kShortText && records::plain_json_text(text);
+          need += text.size() + 3;  // quotes and a comma
+        }
+        if (!here) break;
+        // The room made for this list may be too small: make more, for the rest of the line too.
+        const size_t at = static_cast<size_t>(p - out.data());
+        const size_t after = i + 1 < decisions_.size() ? decisions_[i + 1].rest : kTail.size();
+        if (at + need + after > out.size()) {
+          out.resize(at + need + after);
+          p = out.data() + at;
+        }
+        *p++ = '[';
+        for (uint64_t k = 0; k < count; ++k) {
+          if (k) *p++ = ',';
+          *p++ = '"';
+          p = put(p, text_at(elements + 16 * k));
+          *p++ = '"';
+        }
+        *p++ = ']';
+        continue;
       }
       case Form::Date: {
         int32_t days;

@@ -3,8 +3,8 @@
 // records::write_decisions_line writes over a FlatSource, faster. What is alike on every line
 // (each decision's key, each enum member's JSON string) comes from records::LinePlan; the
 // commonest values (bools, integers, enum members, short texts with nothing to escape, dates,
-// datetimes, money, absent optional values) are written here from their slots, one bounds check per line; any other
-// value through records::write_value_json, the encoder of every JSON form. It is here, not in
+// datetimes, money, lists of such texts, absent optional values) are written here from their slots, one bounds check
+// per line; any other value through records::write_value_json, the encoder of every JSON form. It is here, not in
 // compiler/jit, because it joins the JIT's layout and compiler/records.
 // tests/api/jit_lines_test.cpp compares the two writers.
 #pragma once
@@ -34,7 +34,7 @@ class JitLineWriter {
                                                            const rt::Zone* home_zone) const;
 
  private:
-  enum class Form : uint8_t { Bool, Integer, Enum, Text, Date, DateTime, Money, Other };
+  enum class Form : uint8_t { Bool, Integer, Enum, Text, TextList, Date, DateTime, Money, Other };
   struct Decision {
     int32_t value = -1;                // ValueDef index
     const ir::Type* type = nullptr;    // its static type
@@ -47,6 +47,8 @@ class JitLineWriter {
   };
   // Texts of at most this many bytes are written here; longer ones by the encoder.
   static constexpr size_t kShortText = 64;
+  // The room a list of texts is given in the line made for it; a longer list makes more.
+  static constexpr size_t kListRoom = 128;
 
   const jit::Layout& layout_;
   const records::LinePlan& plan_;

@@ -191,3 +191,43 @@ TEST_CASE("jit lines: money, rounded to its minor unit, absent, and at the edge 
   REQUIRE_FALSE(writer.write(line, *out.source, out.decisions, out.home_zone));
   CHECK(line == R"({"decisions":{"a":"12.35 USD","b":null,"c":"15.43 USD"}})");
 }
+
+TEST_CASE("jit lines: lists of texts, short and past the room made for them") {
+  Jitted l("l.policy",
+           "policy l \"L\"\n"
+           "input x {\n  xs: list of text\n  b: bool\n}\n"
+           "decision a: list of text  clause \"1\" = x.xs\n"
+           "decision b: bool  clause \"2\" = x.b\n"
+           "decision c: list of text  clause \"3\" = x.xs\n");
+  const ir::Program& p = *l.program;
+  jit::Session& session = *l.session;
+  records::Decoder& decoder = *l.decoder;
+  const records::LinePlan& plan = *l.plan;
+  const api::JitLineWriter& writer = *l.writer;
+  size_t compared = 0;
+  for (size_t n : {0, 1, 2, 7, 40, 300}) {
+    for (const std::string& odd : {std::string("7.2(iv)(a)"), std::string(), std::string(64, 'x'), std::string(65, 'y'),
+                                   std::string("tab\there"), std::string("\xc3\xa9t\xc3\xa9")}) {
+      records::Json xs = records::Json::array();
+      for (size_t k = 0; k < n; ++k) xs.push_back(k == n / 2 ? odd : fmt::format("{}.{}", k, k % 3 ? "b" : "(ii)"));
+      const std::string json = fmt::format(R"({{"x":{{"xs":{},"b":true}}}})", xs.dump());
+      INFO(json.substr(0, 200));
+      REQUIRE_FALSE(decoder.decode_json_as(json, 0, session.input_sink()));
+      jit::Session::Output out;
+      REQUIRE(session.run_input(&out));
+      std::string expected = "{}\n", got = "{}\n";
+      REQUIRE_FALSE(records::write_decisions_line(expected, p, *out.source, out.decisions, out.home_zone, &plan));
+      REQUIRE_FALSE(writer.write(got, *out.source, out.decisions, out.home_zone));
+      CHECK(got == expected);
+      ++compared;
+    }
+  }
+  CHECK(compared == 36);
+  REQUIRE_FALSE(decoder.decode_json_as(std::string_view(R"j({"x":{"xs":["2.4","7.2(i)"],"b":false}})j"), 0,
+                                       session.input_sink()));
+  jit::Session::Output out;
+  REQUIRE(session.run_input(&out));
+  std::string line;
+  REQUIRE_FALSE(writer.write(line, *out.source, out.decisions, out.home_zone));
+  CHECK(line == R"j({"decisions":{"a":["2.4","7.2(i)"],"b":false,"c":["2.4","7.2(i)"]}})j");
+}
