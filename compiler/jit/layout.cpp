@@ -128,10 +128,7 @@ Slot Layout::value_slot(const Type& t) const {
   return {0, 1};
 }
 
-uint32_t Layout::value_offset(const Type& t) const {
-  if (!has_tag(t)) return 0;
-  return std::max<uint32_t>(1, value_slot(t).align);
-}
+uint32_t Layout::tagged_value_offset(const Type& t) const { return std::max<uint32_t>(1, value_slot(t).align); }
 
 Slot Layout::slot(const Type& t) const {
   Slot v = value_slot(t);

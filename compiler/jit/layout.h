@@ -51,7 +51,17 @@ class Layout {
   // The value alone, as if the type were required.
   Slot value_slot(const ir::Type& t) const;
   // Offset of the value inside its slot: 0 when required, alignof(value) when optional.
-  uint32_t value_offset(const ir::Type& t) const;
+  // Inline for the scalars a decoder writes most (value_slot's alignments), the rest out of line.
+  uint32_t value_offset(const ir::Type& t) const {
+    if (!has_tag(t)) return 0;
+    switch (t.kind) {
+      case ir::TypeKind::Bool: return 1;
+      case ir::TypeKind::Date: return 4;
+      case ir::TypeKind::Integer:
+      case ir::TypeKind::DateTime: return 8;
+      default: return tagged_value_offset(t);
+    }
+  }
   static bool has_tag(const ir::Type& t) { return t.optional || t.kind == ir::TypeKind::None; }
   // The bytes of an enum value: 1, 2 or 4, by its number of members.
   uint32_t enum_bytes(const ir::Type& t) const {
@@ -77,6 +87,7 @@ class Layout {
     int state = 0;  // 0 not built, 1 building, 2 built
   };
   void build_record(int id);
+  uint32_t tagged_value_offset(const ir::Type& t) const;
 
   const ir::Program& program_;
   mutable std::vector<RecordLayout> records_;

@@ -119,7 +119,8 @@ namespace {
   const unsigned hi = two_digits(p), lo = two_digits(p + 2), m = two_digits(p + 5), d = two_digits(p + 8);
   if (hi > 99 || lo > 99 || p[4] != '-' || p[7] != '-' || m - 1 > 11 || d == 0) return false;
   const int y = static_cast<int>(hi * 100 + lo);
-  if (y < kMinYear || static_cast<int>(d) > days_in_month(y, static_cast<int>(m))) return false;
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < kMinYear || d > kDays[m - 1] + (m == 2 && is_leap_year(y))) return false;
   *days = days_from_civil(y, m, d);
   return true;
 }
