@@ -134,7 +134,7 @@ TEST_CASE("offsets agree with date::tz wherever its transition lists reach", "[z
 TEST_CASE("offsets agree with date::tz on both sides of every transition", "[zone]") {
   // The second before, at and after each transition date::tz lists from 1800 to 2037, where
   // offset_at's index (TzifData::build_index) hands over from one bucket to the next.
-  const char* names[] = {"America/New_York", "Europe/London",    "Africa/Casablanca", "Pacific/Chatham",
+  const char* names[] = {"America/New_York", "Europe/London",     "Africa/Casablanca", "Pacific/Chatham",
                          "America/Santiago", "Pacific/Apia",      "Asia/Kolkata",      "Australia/Lord_Howe",
                          "Europe/Moscow",    "America/Sao_Paulo", "Antarctica/Troll",  "Pacific/Kiritimati"};
   const Instant from = at("1800-01-01T00:00:00Z"), to = at("2037-01-01T00:00:00Z");
