@@ -264,6 +264,22 @@ class Printer {
   }
 
   // What a node shows on its own line after its op name.
+  // calendar_pausing: which fields of the pauses' records (list b) are `from` and `until`.
+  std::string pause_fields(const Node& n) const {
+    auto name = [&](size_t i) -> std::string {
+      if (i >= n.ints.size()) return "?";
+      const int32_t f = n.ints[i];
+      if (n.b < 0 || static_cast<size_t>(n.b) >= program_.nodes.size()) return std::to_string(f);
+      const Type& list = program_.nodes[static_cast<size_t>(n.b)].type;
+      if (list.kind != TypeKind::List || !list.elem || list.elem->kind != TypeKind::Record || list.elem->id < 0 ||
+          static_cast<size_t>(list.elem->id) >= program_.schema.records.size())
+        return std::to_string(f);
+      const auto& fields = program_.schema.records[static_cast<size_t>(list.elem->id)].fields;
+      return f >= 0 && static_cast<size_t>(f) < fields.size() ? fields[static_cast<size_t>(f)].name : std::to_string(f);
+    };
+    return fmt::format("from: field {}, until: field {}", name(0), name(1));
+  }
+
   std::string attributes(const Node& n) const {
     auto index = static_cast<size_t>(n.aux);
     switch (op_info(n.op).aux) {
@@ -376,6 +392,10 @@ class Printer {
       case Args::Operands:
         for (NodeId c : n.args) expr(c, indent + 1, "");
         break;
+      case Args::Boundaries:  // rank: the constants its value is ranked against, in order
+        for (NodeId c : n.args) expr(c, indent + 1, "boundary: ");
+        break;
+      case Args::PauseFields: line(indent + 1, pause_fields(n)); break;
       case Args::Unused: break;
     }
   }
