@@ -407,6 +407,38 @@ status, _, body = srv.json("POST", "/v1/policies/bench.triage/evaluate?decision=
 check("the query is percent-decoded", status == 200 and list(body.get("decisions", {}).keys()) == ["covered"],
       f"{status} {body}")
 
+# A batch's outcomes are counted one by one, as eval would class each line: one evaluates, one
+# has a decision that fails (the auto-resolve deadline runs past the holidays' last year), one
+# cannot be read at all. With a decision log each line's Evaluation is logged; without one
+# (no_admin, below) the lines are written in place (Session::append_json_line).
+def outcome_counts(server, policy):
+    _, _, data = server.request("GET", "/metrics")
+    counts = {}
+    for outcome in ("ok", "decision_error", "input_error"):
+        m = re.search(r'^proviso_evaluations_total\{policy="%s",outcome="%s"\} (\d+)$' % (policy, outcome),
+                      data.decode(), re.M)
+        counts[outcome] = int(m.group(1)) if m else 0
+    return counts
+
+
+def check_batch_outcomes(server, how):
+    good = qlik_cases.splitlines()[0]
+    late = json.loads(good)
+    late["case"]["awaiting_partner_since"] = "9999-12-30T09:00:00Z"
+    mixed = "\n".join([good, json.dumps(late), '{"case": 1}']) + "\n"
+    before = outcome_counts(server, "qlik.oem_maintenance")
+    status, _, data = server.request("POST", "/v1/policies/qlik.oem_maintenance/evaluate", mixed.encode(),
+                                     {"Content-Type": "application/x-ndjson"})
+    after = outcome_counts(server, "qlik.oem_maintenance")
+    check(f"{how}: a batch with a failing decision and an unreadable line gives eval's output",
+          status == 200 and data.decode() == eval_lines(qlik_path, mixed) and '"errors":' in data.decode(),
+          data.decode()[:400])
+    check(f"{how}: a batch counts each line's outcome", {k: after[k] - before[k] for k in after} ==
+          {"ok": 1, "decision_error": 1, "input_error": 1}, f"{before} -> {after}")
+
+
+check_batch_outcomes(srv, "with a decision log")
+
 # ---- Metrics ----
 
 status, h, data = srv.request("GET", "/metrics")
@@ -601,6 +633,7 @@ check("a port in use is an error, not a second server sharing it",
 no_admin = Server("noadmin", "--watch-interval", "0", policies=main_dir)
 status, _, body = no_admin.json("POST", "/v1/admin/reload", headers=auth)
 check("without --admin-token-file the admin endpoints are 404", status == 404, f"{status} {body}")
+check_batch_outcomes(no_admin, "without a decision log")
 no_admin.stop()
 
 # ---- SIGTERM drains a batch in flight ----
