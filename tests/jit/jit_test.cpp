@@ -120,6 +120,17 @@ TEST_CASE("the layout is compact: narrow enums, fields by alignment, no padding 
   CHECK(wl.enum_bytes(country) == 2);  // 300 members
   CHECK(wl.value_slot(country).size == 2);
   CHECK(wl.slot(country.as_optional()).size == 4);  // the tag, then the value at its alignment
+
+  // value_offset, inline for some kinds, agrees with value_slot's alignment for every kind.
+  for (int k = static_cast<int>(ir::TypeKind::Bool); k <= static_cast<int>(ir::TypeKind::List); ++k) {
+    ir::Type t = ir::Type::of(static_cast<ir::TypeKind>(k));
+    if (t.kind == ir::TypeKind::Enum) t = country;
+    if (t.kind == ir::TypeKind::Record) t = wide->inputs[0].type.as_required();
+    if (t.kind == ir::TypeKind::List) t.elem = std::make_shared<const ir::Type>(ir::Type::of(ir::TypeKind::Text));
+    INFO("kind " << k);
+    CHECK(wl.value_offset(t.as_required()) == 0);
+    CHECK(wl.value_offset(t.as_optional()) == std::max<uint32_t>(1, wl.value_slot(t.as_required()).align));
+  }
 }
 
 TEST_CASE("sessions and batches give what evaluate() gives") {
