@@ -227,7 +227,7 @@ bool decode_scalar(const Scalar& s, const ir::Type& t, const ir::Schema& schema,
         }
         return bad();
       }
-      if (!t.currency.empty() && rt::currency(m->currency).code != t.currency) return bad();
+      if (!in_currency(*m, t)) return bad();
       *out = ir::Value(*m);
       return true;
     }

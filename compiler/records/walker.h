@@ -113,6 +113,10 @@ inline bool enum_member_of(const Scalar& s, const ir::Type& t, const ir::Schema&
   *m = schema.enums[t.id].find(s.text);
   return *m >= 0;
 }
+// Money parsed (rt::parse_money) in the currency `t` may name.
+inline bool in_currency(const rt::Money& m, const ir::Type& t) {
+  return t.currency.empty() || rt::currency(m.currency).code == t.currency;
+}
 
 // Hands a scalar read from a document to the sink: a bool, integer or enum member that is right
 // for `t` directly, anything else through decode_scalar. Invalid: the scalar is wrong for `t`
@@ -163,7 +167,7 @@ inline Put put_scalar(Sink& sink, const Scalar& s, const ir::Type& t, const ir::
       direct = false;
       if (s.kind != NodeKind::String) break;
       auto m = rt::parse_money(s.text);
-      direct = m.ok() && (t.currency.empty() || rt::currency(m->currency).code == t.currency);
+      direct = m.ok() && in_currency(*m, t);
       if (direct) accepted = sink.money(out, t, *m, message);
       break;
     }
