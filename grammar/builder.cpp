@@ -36,6 +36,13 @@ void Builder::truncate(const Sizes& m) {
   cut(prefixes, m[9]);
 }
 
+void Builder::note_sizes() {
+  if (sizes_at_.size() < marks_.size()) sizes_at_.resize(marks_.size());
+  std::fill(sizes_at_.begin() + static_cast<std::ptrdiff_t>(noted_),
+            sizes_at_.begin() + static_cast<std::ptrdiff_t>(marks_.size()), sizes());
+  noted_ = marks_.size();
+}
+
 void Builder::reset() {
   exprs.clear();
   types.clear();
@@ -48,6 +55,7 @@ void Builder::reset() {
   texts.clear();
   prefixes.clear();
   marks_.clear();
+  noted_ = 0;
   depth = 0;
   decl_ = ast::Decl{};
 }

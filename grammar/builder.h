@@ -2,6 +2,7 @@
 // the control when a rule fails, so backtracking leaves nothing behind), the declaration under
 // construction, and the diagnostics found so far. No PEGTL types here.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -68,18 +69,29 @@ class Builder {
   std::vector<PrefixOp> prefixes;
 
   // Called by the control around every rule; inline because they run for each rule tried.
-  void push_mark() { marks_.push_back({version_, sizes()}); }
+  // A mark is the version of the stacks when its rule started; their sizes then are noted
+  // only when an action is about to change them (touch()), since most rules end before any
+  // action runs: the sizes of every mark pushed since the last action are the current ones.
+  void push_mark() { marks_.push_back(version_); }
   void pop_mark() {
-    if (!marks_.empty()) marks_.pop_back();
+    if (marks_.empty()) return;
+    marks_.pop_back();
+    noted_ = std::min(noted_, marks_.size());
   }
   void restore_mark() {
     if (marks_.empty()) return;
-    const Mark m = marks_.back();
+    const uint32_t version = marks_.back();
     marks_.pop_back();
-    if (m.version != version_) truncate(m.sizes);  // something was pushed or popped since
+    noted_ = std::min(noted_, marks_.size());
+    // Something was pushed or popped since: then touch() noted the sizes of this mark.
+    if (version != version_) truncate(sizes_at_[marks_.size()]);
   }
-  void touch() { ++version_; }  // INVARIANT: called before every action (the control does)
-  void reset();                 // before each declaration: empty stacks, no marks, depth 0
+  // INVARIANT: called before every action (the control does).
+  void touch() {
+    if (noted_ < marks_.size()) note_sizes();
+    ++version_;
+  }
+  void reset();  // before each declaration: empty stacks, no marks, depth 0
 
   ast::ExprPtr pop_expr();
   // Where the expression on top of the stack starts (0 when the stack is empty).
@@ -129,10 +141,6 @@ class Builder {
 
  private:
   using Sizes = std::array<uint32_t, 10>;
-  struct Mark {
-    uint32_t version;
-    Sizes sizes;
-  };
   Sizes sizes() const {
     return {static_cast<uint32_t>(exprs.size()),  static_cast<uint32_t>(types.size()),
             static_cast<uint32_t>(conds.size()),  static_cast<uint32_t>(arms.size()),
@@ -141,13 +149,16 @@ class Builder {
             static_cast<uint32_t>(texts.size()),  static_cast<uint32_t>(prefixes.size())};
   }
   void truncate(const Sizes& sizes);
+  void note_sizes();
   uint32_t version_ = 0;
   SourcePtr source_;
   const char* base_;
   const char* end_;
   ast::Module* module_;
   Diagnostics* diags_;
-  std::vector<Mark> marks_;
+  std::vector<uint32_t> marks_;  // the version of the stacks at each mark
+  std::vector<Sizes> sizes_at_;  // their sizes at marks_[i], for i < noted_
+  size_t noted_ = 0;
   std::unordered_map<const ast::Expr*, uint32_t> tree_depth_;  // of every node pushed so far
   size_t expressions_ = 0;
   ast::Decl decl_{};
