@@ -30,7 +30,6 @@
 #include <llvm/Object/ObjectFile.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/MemoryBuffer.h>
-#include <llvm/Support/SHA256.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/TargetParser/Host.h>
@@ -468,8 +467,7 @@ std::string CompiledPolicy::Impl::link(llvm::orc::JITDylib& into, Part part, Tie
 std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
   const char* part_name = part == Part::Main ? "main" : "subset";
   std::string material = key_material + part_name;
-  CacheKey key =
-      llvm::SHA256::hash(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(material.data()), material.size()));
+  CacheKey key = cache_key(material);
   std::string hex;
   for (uint8_t b : key) hex += fmt::format("{:02x}", b);
   auto& sites = host.sites();

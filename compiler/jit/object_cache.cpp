@@ -261,6 +261,16 @@ bool older(const struct timespec& a, const struct timespec& b) {
 
 }  // namespace
 
+CacheKey cache_key(std::string_view material) {
+  CacheKey out{};
+  unsigned int len = 0;
+  // A digest that could not be computed must not name another program's entry: a fresh random
+  // key only misses (and its entry ages out of the cache).
+  if (EVP_Digest(material.data(), material.size(), out.data(), &len, EVP_sha256(), nullptr) != 1 || len != out.size())
+    (void)::getrandom(out.data(), out.size(), 0);
+  return out;
+}
+
 std::array<uint8_t, 32> hmac_sha256(std::string_view key, std::initializer_list<std::string_view> parts) {
   std::array<uint8_t, 32> out{};
   EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);

@@ -86,6 +86,10 @@ class ObjectCache {
   std::array<uint8_t, 32> mac_key_{};
 };
 
+// The key of an entry: the SHA-256 of everything its object code depends on (OpenSSL's, which
+// uses the CPU's SHA instructions where it has them).
+CacheKey cache_key(std::string_view material);
+
 // HMAC-SHA256 (RFC 2104) of the concatenation of `parts` under `key`.
 std::array<uint8_t, 32> hmac_sha256(std::string_view key, std::initializer_list<std::string_view> parts);
 
