@@ -64,8 +64,23 @@ JitLineWriter::JitLineWriter(const jit::Layout& layout, const records::LinePlan&
       default: d.form = Form::Other;
     }
     if (!d.key) d.form = Form::Other;  // never: every decision has its key in the plan
+    if (d.key) d.key_at = add_piece(*d.key);
+    if (d.form == Form::Enum) {
+      d.members_at = static_cast<uint32_t>(pieces_.size());
+      const size_t members = program.schema.enums[static_cast<size_t>(t.id)].members.size();
+      for (size_t m = 0; m < members; ++m) {
+        const std::string* s = plan.member(t.id, static_cast<int32_t>(m));
+        if (s) {
+          add_piece(*s);
+        } else {
+          pieces_.push_back({0, kNoPiece});  // written by the encoder
+        }
+      }
+      d.members = static_cast<uint32_t>(members);
+    }
     decisions_.push_back(d);
   }
+  texts_.append(kPad, '\0');
   // What each decision may take when written here: a comma, its key, and its value's longest
   // form ("null" for an absent one); summed from the last decision back.
   size_t rest = kTail.size();
@@ -95,6 +110,12 @@ JitLineWriter::JitLineWriter(const jit::Layout& layout, const records::LinePlan&
   }
 }
 
+uint32_t JitLineWriter::add_piece(std::string_view text) {
+  pieces_.push_back({static_cast<uint32_t>(texts_.size()), static_cast<uint32_t>(text.size())});
+  texts_.append(text);
+  return static_cast<uint32_t>(pieces_.size() - 1);
+}
+
 std::optional<std::pair<std::string, std::string>> JitLineWriter::write(std::string& out, const ir::ValueSource& source,
                                                                         std::span<const ir::DecisionRef> decisions,
                                                                         const rt::Zone* home_zone) const {
@@ -105,7 +126,7 @@ std::optional<std::pair<std::string, std::string>> JitLineWriter::write(std::str
   const size_t start = out.size();
   // The line is written through `p` into room made for everything this writer writes itself;
   // a value written by the encoder first gives back what is unused, then makes room again.
-  out.resize(start + kHead.size() + decisions_.front().rest);
+  out.resize(start + kHead.size() + decisions_.front().rest + kPad);
   char* p = put(out.data() + start, kHead);
   for (size_t i = 0; i < decisions_.size(); ++i) {
     const Decision& d = decisions_[i];
@@ -114,7 +135,7 @@ std::optional<std::pair<std::string, std::string>> JitLineWriter::write(std::str
       return records::write_decisions_line(out, program, source, decisions, home_zone, &plan_);
     }
     if (i) *p++ = ',';
-    p = put(p, *d.key);
+    p = put_piece(p, d.key_at);
     const auto* slot = static_cast<const uint8_t*>(decisions[i].ref);
     if (d.tagged && slot[0] == 0) {
       p = put(p, "null");
@@ -140,9 +161,12 @@ std::optional<std::pair<std::string, std::string>> JitLineWriter::write(std::str
         } else {
           std::memcpy(&m, v, sizeof m);
         }
-        if (const std::string* s = plan_.member(d.type->id, m)) {
-          p = put(p, *s);
-          continue;
+        if (m >= 0 && static_cast<uint32_t>(m) < d.members) {
+          const uint32_t piece = d.members_at + static_cast<uint32_t>(m);
+          if (pieces_[piece].size != kNoPiece) {
+            p = put_piece(p, piece);
+            continue;
+          }
         }
         break;
       }
@@ -172,8 +196,8 @@ std::optional<std::pair<std::string, std::string>> JitLineWriter::write(std::str
         // The room made for this list may be too small: make more, for the rest of the line too.
         const size_t at = static_cast<size_t>(p - out.data());
         const size_t after = i + 1 < decisions_.size() ? decisions_[i + 1].rest : kTail.size();
-        if (at + need + after > out.size()) {
-          out.resize(at + need + after);
+        if (at + need + after + kPad > out.size()) {
+          out.resize(at + need + after + kPad);
           p = out.data() + at;
         }
         *p++ = '[';
@@ -221,7 +245,7 @@ std::optional<std::pair<std::string, std::string>> JitLineWriter::write(std::str
     if (auto bad = records::write_value_json(out, source, slot, *d.type, program.schema, zone, &plan_))
       return std::pair{program.values[static_cast<size_t>(d.value)].name + bad->first, std::move(bad->second)};
     const size_t at = out.size();
-    out.resize(at + (i + 1 < decisions_.size() ? decisions_[i + 1].rest : kTail.size()));
+    out.resize(at + (i + 1 < decisions_.size() ? decisions_[i + 1].rest : kTail.size()) + kPad);
     p = out.data() + at;
   }
   p = put(p, kTail);

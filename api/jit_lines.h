@@ -9,6 +9,7 @@
 // tests/api/jit_lines_test.cpp compares the two writers.
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
@@ -39,6 +40,9 @@ class JitLineWriter {
     int32_t value = -1;                // ValueDef index
     const ir::Type* type = nullptr;    // its static type
     const std::string* key = nullptr;  // "name":, from the plan
+    uint32_t key_at = 0;               // and where pieces_ holds it
+    uint32_t members_at = 0;           // an enum's members: their JSON strings, pieces_ from here
+    uint32_t members = 0;              // how many
     Form form = Form::Other;
     bool tagged = false;  // an optional slot: a tag byte, the value at value_offset
     uint8_t enum_bytes = 4;
@@ -50,9 +54,31 @@ class JitLineWriter {
   // The room a list of texts is given in the line made for it; a longer list makes more.
   static constexpr size_t kListRoom = 128;
 
+  // The texts a line is made of (each decision's key, each enum member's JSON string), one after
+  // another with kPad bytes after the last, so that each is copied in whole blocks of kPad
+  // bytes: a fixed-size copy, where memcpy of a length known only at run time is a call.
+  struct Piece {
+    uint32_t at = 0;
+    uint32_t size = 0;
+  };
+  static constexpr size_t kPad = 16;
+  static constexpr uint32_t kNoPiece = UINT32_MAX;  // a member the plan has no string for
+  uint32_t add_piece(std::string_view text);
+  // Copies a piece in blocks of kPad bytes: up to kPad - 1 bytes past its end are written too,
+  // into the room the line makes for what follows (write() adds kPad to every room it makes).
+  [[gnu::always_inline]] char* put_piece(char* p, uint32_t index) const {
+    const Piece& piece = pieces_[index];
+    const char* s = texts_.data() + piece.at;
+    std::memcpy(p, s, kPad);
+    for (size_t i = kPad; i < piece.size; i += kPad) std::memcpy(p + i, s + i, kPad);
+    return p + piece.size;
+  }
+
   const jit::Layout& layout_;
   const records::LinePlan& plan_;
   std::vector<Decision> decisions_;  // every decision of the program, in order
+  std::string texts_;
+  std::vector<Piece> pieces_;
 };
 
 }  // namespace proviso::api
