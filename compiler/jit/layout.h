@@ -222,7 +222,7 @@ class FlatSink final : public ir::ValueSink {
  private:
   // Where a present value of `type` goes in its slot: the slot itself, or, for an optional
   // type, after its tag, which is set to 1 (present), as write_flat does.
-  uint8_t* present_value(const ir::Type& type, Slot slot) const {
+  [[gnu::always_inline]] uint8_t* present_value(const ir::Type& type, Slot slot) const {
     auto* p = static_cast<uint8_t*>(slot);
     if (!Layout::has_tag(type)) return p;
     p[0] = 1;

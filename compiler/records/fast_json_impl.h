@@ -221,7 +221,7 @@ bool FastReader<Sink>::decode(std::string_view text) {
 }
 
 template <class Sink>
-int FastReader<Sink>::quick(Cursor& c, const ir::Type& t, Slot out) {
+[[gnu::always_inline]] inline int FastReader<Sink>::quick(Cursor& c, const ir::Type& t, Slot out) {
   int taken = 0;
   switch (t.kind) {
     case ir::TypeKind::Bool: {
