@@ -246,7 +246,7 @@ std::string with_fraction(const std::string& text) {
 }
 
 // Texts near the quick forms: random fields, edge values (year 0000 and 9999, day 00 and 32,
-// hour 24, second 60, offset 24:00) and, now and then, one byte replaced.
+// hour 24, second 60, offset 24:00) and, now and then, one or two bytes replaced.
 std::string near_datetime(std::mt19937_64& rng) {
   auto pick = [&](int lo, int hi) { return static_cast<int>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
   const int years[] = {0, 1, 2, 1969, 1970, 2024, 2100, 9998, 9999, pick(0, 9999)};
@@ -258,8 +258,9 @@ std::string near_datetime(std::mt19937_64& rng) {
     default: s += fmt::format("{}{:02}:{:02}", pick(0, 1) ? '+' : '-', pick(0, 24), pick(0, 60));
   }
   if (pick(0, 9) == 0) s[10] = 't';
-  if (pick(0, 3) == 0) {
-    const char bytes[] = "0123456789-:+TZ x/\x7f";
+  for (int k = pick(0, 5) < 2 ? pick(1, 2) : 0; k > 0; --k) {
+    // Bytes next to the digits ('/', ':'), and bytes whose low seven bits are a digit's.
+    const char bytes[] = "0123456789-:+TZ x/\x7f\x80\xb0\xb9\xba\xff;@";
     s[static_cast<size_t>(pick(0, static_cast<int>(s.size()) - 1))] = bytes[pick(0, sizeof bytes - 2)];
   }
   return s;
