@@ -27,7 +27,6 @@
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/LegacyPassManager.h>
-#include <llvm/Object/ObjectFile.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/TargetSelect.h>
@@ -39,6 +38,7 @@
 
 #include "compiler/interp/interpreter.h"
 #include "compiler/jit/codegen.h"
+#include "compiler/jit/elf_object.h"
 #include "compiler/jit/host.h"
 #include "compiler/jit/object_cache.h"
 
@@ -64,45 +64,27 @@ using EvalFn = int32_t (*)(const uint8_t* const*, uint8_t*, proviso_ctx*);
 using EvalSomeFn = int32_t (*)(const uint8_t* const*, uint8_t*, proviso_ctx*, const int32_t*, uint64_t);
 using BatchFn = int32_t (*)(const uint8_t* const* const*, uint64_t, uint8_t*, uint64_t, proviso_ctx*, int32_t*);
 
-// Why a cached object file must not be loaded, or "": it must be a relocatable object for
-// this machine that defines, as globals, only the entry points of `part`, and whose undefined
-// symbols (the only targets its relocations can have outside itself) are runtime shims.
-std::string check_object(std::string_view bytes, Part part, const std::set<std::string, std::less<>>& shims,
-                         const std::string& triple) {
-  auto obj = llvm::object::ObjectFile::createObjectFile(
-      llvm::MemoryBufferRef(llvm::StringRef(bytes.data(), bytes.size()), "entry"));
-  if (!obj) {
-    llvm::consumeError(obj.takeError());
-    return "not an object file";
-  }
-  const llvm::object::ObjectFile& o = **obj;
-  if (!o.isRelocatableObject()) return "not a relocatable object";
-  if (o.getArch() != llvm::Triple(triple).getArch()) return "made for another architecture";
-  for (const llvm::object::SymbolRef& sym : o.symbols()) {
-    auto flags = sym.getFlags();
-    auto name = sym.getName();
-    if (!flags || !name) {
-      if (!flags) llvm::consumeError(flags.takeError());
-      if (!name) llvm::consumeError(name.takeError());
-      return "an unreadable symbol";
-    }
-    if (*flags & llvm::object::SymbolRef::SF_Undefined) {
-      if (name->empty()) continue;
-      if (!shims.contains(std::string_view(name->data(), name->size())))
-        return fmt::format("it imports `{}`, which is not a runtime function", name->str());
-      continue;
-    }
-    if (!(*flags & llvm::object::SymbolRef::SF_Global)) continue;
-    bool entry =
-        part == Part::Main ? (*name == "proviso_eval" || *name == "proviso_eval_batch") : *name == "proviso_eval_some";
-    if (!entry) return fmt::format("it defines `{}`, which is not an entry point", name->str());
-  }
-  return "";
+// The global functions an object of `part` defines.
+const std::vector<std::string_view>& entries_of(Part part) {
+  static const std::vector<std::string_view> main = {"proviso_eval", "proviso_eval_batch"};
+  static const std::vector<std::string_view> subset = {"proviso_eval_some"};
+  return part == Part::Main ? main : subset;
 }
 
-// The process-wide JIT: it links object code and resolves symbols; compiling happens outside
-// it (compile_object), on whichever thread asks. Never destroyed (policies may be unloaded
-// during static destruction).
+// Whether objects are linked by LLVM's linker even where Proviso's own loader could
+// (PROVISO_JIT_LINKER=llvm; the tests run both).
+bool llvm_linker_only() {
+  static const bool on = [] {
+    const char* v = std::getenv("PROVISO_JIT_LINKER");
+    return v && std::string_view(v) == "llvm";
+  }();
+  return on;
+}
+
+// The process-wide JIT: the host's target, and LLVM's linker (LLJIT), set up on first use
+// (orc()): objects Proviso's own loader takes (elf_object.h) never need it. Compiling happens
+// outside it (compile_object), on whichever thread asks. Never destroyed (policies may be
+// unloaded during static destruction).
 class Engine {
  public:
   static Engine* get(std::string* error) {
@@ -121,15 +103,21 @@ class Engine {
     return engine;
   }
 
+  // LLVM's linker, set up on the first call: "" or why it could not be.
+  std::string orc() {
+    std::call_once(orc_once_, [this] { orc_failure_ = init_orc(); });
+    return orc_failure_;
+  }
+
   std::mutex mu;  // serialises linking, loading and unloading policies
-  std::unique_ptr<llvm::orc::LLJIT> jit;
-  llvm::orc::JITDylib* runtime = nullptr;
   std::string triple, cpu, features;
   uint64_t next_id = 0;
-  std::set<std::string, std::less<>> shim_names;  // all that generated code may import
   // Read-only after init(): each compilation copies the builder to make its own target machine.
   std::optional<llvm::orc::JITTargetMachineBuilder> machine;
   std::optional<llvm::DataLayout> data_layout;
+  // After orc() succeeded:
+  std::unique_ptr<llvm::orc::LLJIT> jit;
+  llvm::orc::JITDylib* runtime = nullptr;
 
  private:
   std::string init() {
@@ -141,34 +129,37 @@ class Engine {
     cpu = jtmb->getCPU();
     features = jtmb->getFeatures().getString();
     triple = jtmb->getTargetTriple().str();
+    auto layout = jtmb->getDefaultDataLayoutForTarget();  // as LLJIT takes it
+    if (!layout) return llvm::toString(layout.takeError());
+    data_layout = *layout;
     machine = *jtmb;
+    return "";
+  }
+
+  std::string init_orc() {
     auto built = llvm::orc::LLJITBuilder()
-                     .setJITTargetMachineBuilder(*jtmb)
+                     .setJITTargetMachineBuilder(*machine)
+                     .setDataLayout(*data_layout)
                      .setLinkProcessSymbolsByDefault(false)
                      .setPlatformSetUp(llvm::orc::setUpInactivePlatform)
                      .create();
     if (!built) return llvm::toString(built.takeError());
     jit = std::move(*built);
-    data_layout = jit->getDataLayout();
     // The runtime's shims and the few C library functions generated code may call; nothing
     // else of the process is visible to policies.
     auto& es = jit->getExecutionSession();
     runtime = &es.createBareJITDylib("proviso.runtime");
     llvm::orc::SymbolMap symbols;
-    auto add = [&](const char* name, const void* address) {
-      shim_names.insert(name);
-      symbols[jit->mangleAndIntern(name)] = llvm::orc::ExecutorSymbolDef(
-          llvm::orc::ExecutorAddr::fromPtr(address), llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
-    };
-    for (const auto& s : rt::jit::runtime_shims()) add(s.name, s.address);
-    for (const auto& s : host_shims()) add(s.name, s.address);
-    add("memcpy", reinterpret_cast<const void*>(&std::memcpy));
-    add("memset", reinterpret_cast<const void*>(&std::memset));
-    add("memmove", reinterpret_cast<const void*>(&std::memmove));
+    for (const auto& s : all_shims())
+      symbols[jit->mangleAndIntern(s.name)] = llvm::orc::ExecutorSymbolDef(
+          llvm::orc::ExecutorAddr::fromPtr(s.address), llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
     if (auto err = runtime->define(llvm::orc::absoluteSymbols(std::move(symbols))))
       return llvm::toString(std::move(err));
     return "";
   }
+
+  std::once_flag orc_once_;
+  std::string orc_failure_;
 };
 
 // Which code a compilation produces. The order matters: a later tier replaces an earlier one.
@@ -341,6 +332,8 @@ struct CompiledPolicy::Impl {
       if (t.optimiser.joinable()) t.optimiser.join();
     if (!engine) return;
     std::lock_guard lock(engine->mu);
+    objects.clear();
+    if (!engine->jit) return;
     auto& es = engine->jit->getExecutionSession();
     if (tracker) llvm::consumeError(tracker->remove());
     if (dylib) llvm::consumeError(es.removeJITDylib(*dylib));
@@ -350,8 +343,12 @@ struct CompiledPolicy::Impl {
   Host host;
   interp::Interpreter interp;  // explanations only
   Engine* engine = nullptr;
+  // The code of every tier and part, kept until the end (an evaluation may still be in a tier
+  // replaced since), all under engine->mu: what Proviso's own loader linked, and, where LLVM's
+  // linker did, its JITDylibs, created on first use.
+  std::vector<std::unique_ptr<LoadedObject>> objects;
   llvm::orc::JITDylib* dylib = nullptr;        // the optimised code, or the only tier's
-  llvm::orc::JITDylib* quick_dylib = nullptr;  // tiered: the quick tier's code, kept until the end
+  llvm::orc::JITDylib* quick_dylib = nullptr;  // tiered: the quick tier's code
   llvm::orc::ResourceTrackerSP tracker;
   // The entry points in use. Tiered, the quick tier's until the optimised tier replaces them
   // (publish()); the quick tier's code stays linked, since an evaluation may still be in it.
@@ -395,9 +392,10 @@ struct CompiledPolicy::Impl {
   // written to the cache), tiered as `tiering` says. Gives "" or why it failed; `info` says
   // which way it went.
   std::string load(Part part, CompileInfo* info);
-  // Links `object` (of `part`, compiled at `tier`) into `into` and takes its entry points.
-  // Takes engine->mu.
-  std::string link(llvm::orc::JITDylib& into, Part part, Tier tier, std::string_view object, const std::string& name);
+  // Links `object` (of `part`, compiled at `tier`; `quick`: a tiered policy's quick code) and
+  // takes its entry points: by Proviso's own loader when it takes the object, else by LLVM's
+  // linker. Takes engine->mu.
+  std::string link(bool quick, Part part, Tier tier, std::string_view object, const std::string& name);
   // Makes the entry points of `part` at `tier` those in use, unless a later tier's already are
   // (Main: eval and batch; Subset: some).
   void publish(Part part, Tier tier, EvalFn e, BatchFn b, EvalSomeFn some);
@@ -435,9 +433,42 @@ void CompiledPolicy::Impl::publish(Part part, Tier tier, EvalFn e, BatchFn b, Ev
   eval.store(e, std::memory_order_release);
 }
 
-std::string CompiledPolicy::Impl::link(llvm::orc::JITDylib& into, Part part, Tier tier, std::string_view object,
+std::string CompiledPolicy::Impl::link(bool quick, Part part, Tier tier, std::string_view object,
                                        const std::string& name) {
   std::lock_guard lock(engine->mu);
+  if (!llvm_linker_only()) {
+    std::string declined;
+    if (std::unique_ptr<LoadedObject> loaded = load_object(object, entries_of(part), &declined)) {
+      if (part == Part::Subset) {
+        if (const void* some = loaded->symbol("proviso_eval_some")) {
+          objects.push_back(std::move(loaded));
+          publish(part, tier, nullptr, nullptr, reinterpret_cast<EvalSomeFn>(const_cast<void*>(some)));
+          return "";
+        }
+      } else {
+        const void* e = loaded->symbol("proviso_eval");
+        const void* b = loaded->symbol("proviso_eval_batch");
+        if (e && b) {
+          objects.push_back(std::move(loaded));
+          publish(part, tier, reinterpret_cast<EvalFn>(const_cast<void*>(e)),
+                  reinterpret_cast<BatchFn>(const_cast<void*>(b)), nullptr);
+          return "";
+        }
+      }
+      declined = "an entry point is missing";
+    }
+    if (timing()) std::fprintf(stderr, "proviso-jit: LLVM links `%s`: %s\n", name.c_str(), declined.c_str());
+  }
+  if (std::string why = engine->orc(); !why.empty()) return "LLVM could not link the policy: " + why;
+  llvm::orc::JITDylib*& dylib_of_tier = quick ? quick_dylib : dylib;
+  if (!dylib_of_tier) {
+    auto& es = engine->jit->getExecutionSession();
+    dylib_of_tier =
+        &es.createBareJITDylib(fmt::format("proviso.policy.{}{}", engine->next_id++, quick ? ".quick" : ""));
+    dylib_of_tier->addToLinkOrder(*engine->runtime);
+    if (!quick) tracker = dylib_of_tier->createResourceTracker();
+  }
+  llvm::orc::JITDylib& into = *dylib_of_tier;
   auto rt = into.createResourceTracker();
   if (auto err = engine->jit->addObjectFile(rt, llvm::MemoryBuffer::getMemBufferCopy(object, name)))
     return "LLVM could not link the policy: " + llvm::toString(std::move(err));
@@ -486,12 +517,12 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
     if (sites_ok) {
       // Defence in depth: the object may define only the entry points and use only the
       // runtime's shims (the MAC already says this user's proviso wrote it).
-      std::string bad = check_object(object, part, engine->shim_names, engine->triple);
+      std::string bad = check_object(object, host_elf_machine(), entries_of(part));
       if (bad.empty()) {
         // The sites first: an evaluation may start as soon as the entry points are published.
         std::vector<ErrorSite> before;
         if (part == Part::Main) before = std::exchange(sites, std::move(cached_sites));
-        std::string lerr = link(*dylib, part, Tier::Optimised, object, hex);
+        std::string lerr = link(false, part, Tier::Optimised, object, hex);
         if (lerr.empty()) {
           info->cache_hit = true;
           info->cache_load_ms = ms_since(t);
@@ -536,17 +567,9 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
   if (why.empty()) {
     std::vector<ErrorSite> before;
     if (part == Part::Main) before = std::exchange(sites, code.sites);
-    llvm::orc::JITDylib* into = dylib;
-    if (tiered) {
-      // Both parts' quick code goes to one JITDylib (their internal symbols are local).
-      std::lock_guard lock(engine->mu);
-      if (!quick_dylib) {
-        quick_dylib = &engine->jit->getExecutionSession().createBareJITDylib(dylib->getName() + ".quick");
-        quick_dylib->addToLinkOrder(*engine->runtime);
-      }
-      into = quick_dylib;
-    }
-    why = link(*into, part, tier, code.object, hex);
+    // Tiered, both parts' quick code goes to one place (with LLVM's linker, one JITDylib:
+    // their internal symbols are local).
+    why = link(tiered, part, tier, code.object, hex);
     if (!why.empty() && part == Part::Main) sites = std::move(before);
   }
   if (tiered) {
@@ -595,7 +618,7 @@ void CompiledPolicy::Impl::optimise_in_background(Part part, const CacheKey& key
     // The quick tier's sites are set (it is linked), and no one changes them any more.
     if (why.empty() && serialize_sites(code.sites) != serialize_sites(host.sites()))
       why = "internal error: the optimised tier's error sites differ from the quick tier's";
-    if (why.empty()) why = link(*dylib, part, Tier::Optimised, code.object, name + ".optimised");
+    if (why.empty()) why = link(false, part, Tier::Optimised, code.object, name + ".optimised");
     if (why.empty()) {
       out.optimised_ms = ms_since(started);
       out.object_bytes = code.object.size();
@@ -669,13 +692,6 @@ CompiledPolicy::Result CompiledPolicy::create(const ir::Program& program, const 
 
   CompileInfo info;
   impl->engine = engine;
-  {
-    std::lock_guard lock(engine->mu);
-    auto& es = engine->jit->getExecutionSession();
-    impl->dylib = &es.createBareJITDylib(fmt::format("proviso.policy.{}", engine->next_id++));
-    impl->dylib->addToLinkOrder(*engine->runtime);
-    impl->tracker = impl->dylib->createResourceTracker();
-  }
   impl->opt_level = std::clamp(options.opt_level, 0, 3);
   impl->tiering = options.tiering;
 
