@@ -111,6 +111,11 @@ set(proviso_static_objects $<TARGET_OBJECTS:proviso_shared>)
 foreach(lib IN LISTS PROVISO_STATIC_INTERNAL)
   list(APPEND proviso_static_objects $<TARGET_OBJECTS:${lib}>)
 endforeach()
+# The JIT's LLVM part is archived from an object library (compiler/CMakeLists.txt), whose
+# objects $<TARGET_OBJECTS:proviso_jit_llvm> does not list.
+if(proviso_jit_llvm IN_LIST PROVISO_STATIC_INTERNAL)
+  list(APPEND proviso_static_objects $<TARGET_OBJECTS:proviso_jit_llvm_objects>)
+endif()
 add_library(proviso_static STATIC ${proviso_static_objects})
 add_dependencies(proviso_static proviso_shared ${PROVISO_STATIC_INTERNAL})
 set_target_properties(proviso_static PROPERTIES OUTPUT_NAME proviso EXPORT_NAME proviso_static

@@ -22,6 +22,7 @@
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
 
+#include "compiler/jit/backend.h"
 #include "compiler/jit/host.h"
 #include "compiler/jit/layout.h"
 
@@ -32,8 +33,6 @@ struct CodegenResult {
   std::vector<ErrorSite> sites;
   std::string unsupported;
 };
-
-enum class Part { Main, Subset };
 
 CodegenResult generate(const ir::Program& program, const Layout& layout, const ConstPlan& plan,
                        llvm::LLVMContext& context, const llvm::DataLayout& data_layout, const std::string& triple,

@@ -302,7 +302,7 @@ std::unique_ptr<LoadedObject> load_object(std::string_view bytes, const std::vec
     uint64_t address = 0;
     if (sym.st_shndx >= n || !(elf.sections[sym.st_shndx].sh_flags & SHF_EXECINSTR) || !address_of(sym, &address))
       return decline(fmt::format("the entry point `{}` is not code", name));
-    loaded->symbols_.emplace_back(std::string(name), reinterpret_cast<const void*>(address));
+    loaded->symbols_.emplace_back(std::string(name), base + place[sym.st_shndx] + sym.st_value);
   }
   return loaded;
 #endif

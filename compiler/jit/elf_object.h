@@ -32,14 +32,21 @@ std::string check_object(std::string_view bytes, uint16_t machine, const std::ve
 // The ELF machine of this build (EM_X86_64, EM_AARCH64, ...).
 uint16_t host_elf_machine();
 
-// An object's code and data in memory of its own, executable; unmapped when destroyed.
-class LoadedObject {
+// Linked object code, by this loader or by LLVM's linker: executable until destroyed.
+class LinkedCode {
  public:
-  ~LoadedObject();
+  virtual ~LinkedCode() = default;
+  // The address of a global function the object defines, or null.
+  virtual const void* symbol(std::string_view name) const = 0;
+};
+
+// An object's code and data in memory of its own, executable; unmapped when destroyed.
+class LoadedObject final : public LinkedCode {
+ public:
+  ~LoadedObject() override;
   LoadedObject(const LoadedObject&) = delete;
   LoadedObject& operator=(const LoadedObject&) = delete;
-  // The address of a global function the object defines, or null.
-  const void* symbol(std::string_view name) const;
+  const void* symbol(std::string_view name) const override;
 
  private:
   friend std::unique_ptr<LoadedObject> load_object(std::string_view, const std::vector<std::string_view>&,

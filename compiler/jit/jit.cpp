@@ -1,10 +1,14 @@
-// CompiledPolicy: one process-wide LLJIT that links object code (runtime shims registered
-// explicitly with absoluteSymbols, no process symbol search), one JITDylib per loaded policy
-// (two when tiered), compilation to object code outside it on any thread (compile_object),
-// the quick and optimised tiers, and the on-disk object cache.
+// CompiledPolicy: the quick and optimised tiers, the on-disk object cache, and linking (by
+// elf_object.h, or by LLVM's linker through the backend). No LLVM here: compiling and LLVM's
+// linker are the backend's (backend.h), had only when a policy part must be compiled or an
+// object is one Proviso's own loader declines.
 #include "compiler/jit/jit.h"
 
+#include <dlfcn.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -21,23 +25,9 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <llvm/Config/llvm-config.h>
-#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
-#include <llvm/ExecutionEngine/Orc/LLJIT.h>
-#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
-#include <llvm/IR/LLVMContext.h>
-#include <llvm/IR/LegacyPassManager.h>
-#include <llvm/Passes/PassBuilder.h>
-#include <llvm/Support/MemoryBuffer.h>
-#include <llvm/Support/TargetSelect.h>
-#include <llvm/Support/raw_ostream.h>
-#include <llvm/TargetParser/Host.h>
-#include <llvm/Transforms/Scalar/EarlyCSE.h>
-#include <llvm/Transforms/Scalar/SROA.h>
-#include <llvm/Transforms/Scalar/SimplifyCFG.h>
 
 #include "compiler/interp/interpreter.h"
-#include "compiler/jit/codegen.h"
+#include "compiler/jit/backend.h"
 #include "compiler/jit/elf_object.h"
 #include "compiler/jit/host.h"
 #include "compiler/jit/object_cache.h"
@@ -71,6 +61,48 @@ const std::vector<std::string_view>& entries_of(Part part) {
   return part == Part::Main ? main : subset;
 }
 
+bool timing() { return std::getenv("PROVISO_JIT_TIMING") != nullptr; }
+
+// This machine as the code generator sees it, for the cache key, without LLVM where that can
+// be done: on x86-64, the CPUID leaves LLVM's host detection reads (vendor, family and model,
+// every feature leaf, the extended state the OS enables), whole; leaves that differ from one
+// core to another (APIC and topology, cache descriptors, hybrid core types) are left out. Two
+// machines LLVM would compile differently for differ here. Elsewhere, LLVM's own answer.
+std::string host_target(std::string* error) {
+#if defined(__x86_64__)
+  (void)error;
+  std::string out = "x86_64";
+  auto add = [&](unsigned leaf, unsigned sub, bool ebx) {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    __cpuid_count(leaf, sub, a, b, c, d);
+    out += fmt::format(" {:x}.{:x}:{:08x}{:08x}{:08x}{:08x}", leaf, sub, a, ebx ? b : 0, c, d);
+  };
+  const unsigned max = __get_cpuid_max(0, nullptr);
+  for (unsigned leaf = 0; leaf <= std::min(max, 0x24u); ++leaf) {
+    // 2, 4, 0x18: cache and TLB descriptors; 0xB, 0x1A, 0x1F: topology and core type.
+    if (leaf == 2 || leaf == 4 || leaf == 0xB || leaf == 0x18 || leaf == 0x1A || leaf == 0x1F) continue;
+    add(leaf, 0, leaf != 1);  // leaf 1's EBX holds this core's APIC ID
+    if (leaf == 7 || leaf == 0xD || leaf == 0x14 || leaf == 0x24) add(leaf, 1, true);
+  }
+  const unsigned ext = __get_cpuid_max(0x80000000u, nullptr);
+  for (unsigned leaf = 0x80000000u; leaf <= std::min(ext, 0x80000021u); ++leaf) {
+    // 0x80000005, 6 and 0x8000001D: caches; 0x8000001E: this core's APIC ID.
+    if (leaf == 0x80000005u || leaf == 0x80000006u || leaf == 0x8000001Du || leaf == 0x8000001Eu) continue;
+    add(leaf, 0, true);
+  }
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE)) {
+    uint32_t lo = 0, hi = 0;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    out += fmt::format(" xcr0:{:08x}{:08x}", hi, lo);
+  }
+  return out;
+#else
+  Backend* b = backend(error);
+  return b ? b->target() : std::string();
+#endif
+}
+
 // Whether objects are linked by LLVM's linker even where Proviso's own loader could
 // (PROVISO_JIT_LINKER=llvm; the tests run both).
 bool llvm_linker_only() {
@@ -79,192 +111,6 @@ bool llvm_linker_only() {
     return v && std::string_view(v) == "llvm";
   }();
   return on;
-}
-
-// The process-wide JIT: the host's target, and LLVM's linker (LLJIT), set up on first use
-// (orc()): objects Proviso's own loader takes (elf_object.h) never need it. Compiling happens
-// outside it (compile_object), on whichever thread asks. Never destroyed (policies may be
-// unloaded during static destruction).
-class Engine {
- public:
-  static Engine* get(std::string* error) {
-    static std::once_flag once;
-    static Engine* engine = nullptr;
-    static std::string failure;
-    std::call_once(once, [] {
-      auto* e = new Engine();
-      std::string why = e->init();
-      if (why.empty())
-        engine = e;
-      else
-        failure = why;
-    });
-    if (!engine) *error = failure;
-    return engine;
-  }
-
-  // LLVM's linker, set up on the first call: "" or why it could not be.
-  std::string orc() {
-    std::call_once(orc_once_, [this] { orc_failure_ = init_orc(); });
-    return orc_failure_;
-  }
-
-  std::mutex mu;  // serialises linking, loading and unloading policies
-  std::string triple, cpu, features;
-  uint64_t next_id = 0;
-  // Read-only after init(): each compilation copies the builder to make its own target machine.
-  std::optional<llvm::orc::JITTargetMachineBuilder> machine;
-  std::optional<llvm::DataLayout> data_layout;
-  // After orc() succeeded:
-  std::unique_ptr<llvm::orc::LLJIT> jit;
-  llvm::orc::JITDylib* runtime = nullptr;
-
- private:
-  std::string init() {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-    auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
-    if (!jtmb) return llvm::toString(jtmb.takeError());
-    jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Default);
-    cpu = jtmb->getCPU();
-    features = jtmb->getFeatures().getString();
-    triple = jtmb->getTargetTriple().str();
-    auto layout = jtmb->getDefaultDataLayoutForTarget();  // as LLJIT takes it
-    if (!layout) return llvm::toString(layout.takeError());
-    data_layout = *layout;
-    machine = *jtmb;
-    return "";
-  }
-
-  std::string init_orc() {
-    auto built = llvm::orc::LLJITBuilder()
-                     .setJITTargetMachineBuilder(*machine)
-                     .setDataLayout(*data_layout)
-                     .setLinkProcessSymbolsByDefault(false)
-                     .setPlatformSetUp(llvm::orc::setUpInactivePlatform)
-                     .create();
-    if (!built) return llvm::toString(built.takeError());
-    jit = std::move(*built);
-    // The runtime's shims and the few C library functions generated code may call; nothing
-    // else of the process is visible to policies.
-    auto& es = jit->getExecutionSession();
-    runtime = &es.createBareJITDylib("proviso.runtime");
-    llvm::orc::SymbolMap symbols;
-    for (const auto& s : all_shims())
-      symbols[jit->mangleAndIntern(s.name)] = llvm::orc::ExecutorSymbolDef(
-          llvm::orc::ExecutorAddr::fromPtr(s.address), llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
-    if (auto err = runtime->define(llvm::orc::absoluteSymbols(std::move(symbols))))
-      return llvm::toString(std::move(err));
-    return "";
-  }
-
-  std::once_flag orc_once_;
-  std::string orc_failure_;
-};
-
-// Which code a compilation produces. The order matters: a later tier replaces an earlier one.
-enum class Tier { Quick = 0, Optimised = 1 };
-const char* tier_name(Tier t) { return t == Tier::Quick ? "quick tier" : "optimised"; }
-
-bool timing() { return std::getenv("PROVISO_JIT_TIMING") != nullptr; }
-
-// The IR pipeline of a tier. Optimised: LLVM's default pipeline at `opt_level`. Quick: scalar
-// replacement of the frame's allocas, common subexpressions and CFG clean-up in each function,
-// no inlining; it leaves most of the work to the code generator, whose fast instruction
-// selector makes that cheap (bench/README.md, "Cold compile", measures the choice).
-void optimize(llvm::Module& m, llvm::TargetMachine& tm, Tier tier, int opt_level) {
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
-  // Lets, decisions and tables are functions over the frame. In a small module they are all
-  // inlined into the entry points, so the frame becomes registers and memo checks fold
-  // away; a large module keeps LLVM's default threshold (single-use functions are still
-  // inlined), which keeps its cold compile time in bounds. (The quick tier inlines nothing.)
-  llvm::PipelineTuningOptions tuning;
-  if (tier == Tier::Optimised) {
-    constexpr size_t kSmallModule = 1500;  // instructions before optimisation
-    size_t instructions = 0;
-    for (const llvm::Function& f : m) instructions += f.getInstructionCount();
-    tuning.InlinerThreshold = instructions <= kSmallModule ? 2000 : 225;
-  }
-  llvm::PassBuilder pb(&tm, tuning);
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cgam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cgam, mam);
-  llvm::ModulePassManager mpm;
-  if (tier == Tier::Quick) {
-    llvm::FunctionPassManager fpm;
-    fpm.addPass(llvm::SROAPass(llvm::SROAOptions::ModifyCFG));
-    fpm.addPass(llvm::EarlyCSEPass());
-    fpm.addPass(llvm::SimplifyCFGPass());
-    mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(fpm)));
-  } else {
-    llvm::OptimizationLevel level = opt_level <= 0   ? llvm::OptimizationLevel::O0
-                                    : opt_level == 1 ? llvm::OptimizationLevel::O1
-                                    : opt_level == 2 ? llvm::OptimizationLevel::O2
-                                                     : llvm::OptimizationLevel::O3;
-    mpm = level == llvm::OptimizationLevel::O0 ? pb.buildO0DefaultPipeline(level)
-                                               : pb.buildPerModuleDefaultPipeline(level);
-  }
-  auto t = Clock::now();
-  mpm.run(m, mam);
-  if (timing())
-    std::fprintf(stderr, "proviso-jit: %s pipeline %.2f ms\n",
-                 tier == Tier::Quick ? "quick" : fmt::format("O{}", opt_level).c_str(), ms_since(t));
-  if (std::getenv("PROVISO_JIT_DUMP_OPT")) m.print(llvm::errs(), nullptr);
-}
-
-// A policy part compiled to a relocatable object, with its error-site table.
-struct ObjectCode {
-  std::string object;
-  std::vector<ErrorSite> sites;
-  std::string error;  // "" or why: "the JIT does not support ..." or "LLVM could not ..."
-};
-
-// Generates, optimises and compiles one part of a policy. Holds no lock and touches no shared
-// mutable state (its own LLVMContext and target machine), so tiers and policies compile on
-// several threads at once.
-ObjectCode compile_object(const Engine& engine, const Host& host, Part part, Tier tier, int opt_level) {
-  ObjectCode out;
-  const char* part_name = part == Part::Main ? "main" : "subset";
-  auto t = Clock::now();
-  llvm::LLVMContext context;
-  CodegenResult cg =
-      generate(host.program(), host.layout(), host.plan(), context, *engine.data_layout, engine.triple, part);
-  if (timing())
-    std::fprintf(stderr, "proviso-jit: IR generation (%s, %s) %.2f ms\n", part_name, tier_name(tier), ms_since(t));
-  if (!cg.module) {
-    out.error = cg.unsupported;
-    return out;
-  }
-  out.sites = std::move(cg.sites);
-  llvm::orc::JITTargetMachineBuilder builder = *engine.machine;
-  builder.setCodeGenOptLevel(tier == Tier::Quick ? llvm::CodeGenOptLevel::None : llvm::CodeGenOptLevel::Default);
-  auto tm = builder.createTargetMachine();
-  if (!tm) {
-    out.error = "LLVM could not create a target machine: " + llvm::toString(tm.takeError());
-    return out;
-  }
-  optimize(*cg.module, **tm, tier, opt_level);
-  auto tc = Clock::now();
-  llvm::SmallVector<char, 0> buffer;
-  {
-    llvm::raw_svector_ostream stream(buffer);
-    llvm::legacy::PassManager pm;
-    llvm::MCContext* mc = nullptr;
-    if ((*tm)->addPassesToEmitMC(pm, mc, stream)) {
-      out.error = "LLVM could not compile the policy: the target cannot emit object code";
-      return out;
-    }
-    pm.run(*cg.module);
-  }
-  if (timing())
-    std::fprintf(stderr, "proviso-jit: code generation (%s, %s) %.2f ms\n", part_name, tier_name(tier), ms_since(tc));
-  out.object.assign(buffer.data(), buffer.size());
-  return out;
 }
 
 // The home zone an interpreter's failed result carries: UTC, or the policy's home zone when
@@ -330,26 +176,16 @@ struct CompiledPolicy::Impl {
     tier_cv.notify_all();
     for (PartTiers& t : tiers)
       if (t.optimiser.joinable()) t.optimiser.join();
-    if (!engine) return;
-    std::lock_guard lock(engine->mu);
-    objects.clear();
-    if (!engine->jit) return;
-    auto& es = engine->jit->getExecutionSession();
-    if (tracker) llvm::consumeError(tracker->remove());
-    if (dylib) llvm::consumeError(es.removeJITDylib(*dylib));
-    if (quick_dylib) llvm::consumeError(es.removeJITDylib(*quick_dylib));
+    std::lock_guard lock(code_mu);
+    code.clear();
   }
 
   Host host;
   interp::Interpreter interp;  // explanations only
-  Engine* engine = nullptr;
   // The code of every tier and part, kept until the end (an evaluation may still be in a tier
-  // replaced since), all under engine->mu: what Proviso's own loader linked, and, where LLVM's
-  // linker did, its JITDylibs, created on first use.
-  std::vector<std::unique_ptr<LoadedObject>> objects;
-  llvm::orc::JITDylib* dylib = nullptr;        // the optimised code, or the only tier's
-  llvm::orc::JITDylib* quick_dylib = nullptr;  // tiered: the quick tier's code
-  llvm::orc::ResourceTrackerSP tracker;
+  // replaced since), linked by Proviso's own loader or by LLVM's.
+  std::vector<std::unique_ptr<LinkedCode>> code;
+  std::mutex code_mu;
   // The entry points in use. Tiered, the quick tier's until the optimised tier replaces them
   // (publish()); the quick tier's code stays linked, since an evaluation may still be in it.
   std::atomic<EvalFn> eval{nullptr};
@@ -392,10 +228,11 @@ struct CompiledPolicy::Impl {
   // written to the cache), tiered as `tiering` says. Gives "" or why it failed; `info` says
   // which way it went.
   std::string load(Part part, CompileInfo* info);
-  // Links `object` (of `part`, compiled at `tier`; `quick`: a tiered policy's quick code) and
-  // takes its entry points: by Proviso's own loader when it takes the object, else by LLVM's
-  // linker. Takes engine->mu.
-  std::string link(bool quick, Part part, Tier tier, std::string_view object, const std::string& name);
+  // Links `object` (of `part`, compiled at `tier`) and takes its entry points: by Proviso's own
+  // loader when it takes the object, else by LLVM's linker.
+  std::string link(Part part, Tier tier, std::string_view object, const std::string& name);
+  // Compiles `part` at `tier` with the backend (had on first use).
+  ObjectCode compile(Part part, Tier tier) const;
   // Makes the entry points of `part` at `tier` those in use, unless a later tier's already are
   // (Main: eval and batch; Subset: some).
   void publish(Part part, Tier tier, EvalFn e, BatchFn b, EvalSomeFn some);
@@ -433,66 +270,50 @@ void CompiledPolicy::Impl::publish(Part part, Tier tier, EvalFn e, BatchFn b, Ev
   eval.store(e, std::memory_order_release);
 }
 
-std::string CompiledPolicy::Impl::link(bool quick, Part part, Tier tier, std::string_view object,
-                                       const std::string& name) {
-  std::lock_guard lock(engine->mu);
+std::string CompiledPolicy::Impl::link(Part part, Tier tier, std::string_view object, const std::string& name) {
+  std::unique_ptr<LinkedCode> linked;
   if (!llvm_linker_only()) {
     std::string declined;
-    if (std::unique_ptr<LoadedObject> loaded = load_object(object, entries_of(part), &declined)) {
-      if (part == Part::Subset) {
-        if (const void* some = loaded->symbol("proviso_eval_some")) {
-          objects.push_back(std::move(loaded));
-          publish(part, tier, nullptr, nullptr, reinterpret_cast<EvalSomeFn>(const_cast<void*>(some)));
-          return "";
-        }
-      } else {
-        const void* e = loaded->symbol("proviso_eval");
-        const void* b = loaded->symbol("proviso_eval_batch");
-        if (e && b) {
-          objects.push_back(std::move(loaded));
-          publish(part, tier, reinterpret_cast<EvalFn>(const_cast<void*>(e)),
-                  reinterpret_cast<BatchFn>(const_cast<void*>(b)), nullptr);
-          return "";
-        }
-      }
-      declined = "an entry point is missing";
-    }
-    if (timing()) std::fprintf(stderr, "proviso-jit: LLVM links `%s`: %s\n", name.c_str(), declined.c_str());
+    linked = load_object(object, entries_of(part), &declined);
+    if (!linked && timing()) std::fprintf(stderr, "proviso-jit: LLVM links `%s`: %s\n", name.c_str(), declined.c_str());
   }
-  if (std::string why = engine->orc(); !why.empty()) return "LLVM could not link the policy: " + why;
-  llvm::orc::JITDylib*& dylib_of_tier = quick ? quick_dylib : dylib;
-  if (!dylib_of_tier) {
-    auto& es = engine->jit->getExecutionSession();
-    dylib_of_tier =
-        &es.createBareJITDylib(fmt::format("proviso.policy.{}{}", engine->next_id++, quick ? ".quick" : ""));
-    dylib_of_tier->addToLinkOrder(*engine->runtime);
-    if (!quick) tracker = dylib_of_tier->createResourceTracker();
+  if (!linked) {
+    std::string why;
+    Backend* b = backend(&why);
+    if (b) linked = b->link(object, entries_of(part), name, &why);
+    if (!linked) return "LLVM could not link the policy: " + why;
   }
-  llvm::orc::JITDylib& into = *dylib_of_tier;
-  auto rt = into.createResourceTracker();
-  if (auto err = engine->jit->addObjectFile(rt, llvm::MemoryBuffer::getMemBufferCopy(object, name)))
-    return "LLVM could not link the policy: " + llvm::toString(std::move(err));
-  std::string why;
-  auto find = [&](const char* symbol) -> llvm::orc::ExecutorAddr {
-    auto sym = engine->jit->lookup(into, symbol);
-    if (sym) return *sym;
-    if (why.empty())
-      why = llvm::toString(sym.takeError());
-    else
-      llvm::consumeError(sym.takeError());
-    return {};
-  };
+  auto entry = [&](const char* symbol) { return const_cast<void*>(linked->symbol(symbol)); };
   if (part == Part::Subset) {
-    auto some = find("proviso_eval_some");
-    if (why.empty()) publish(part, tier, nullptr, nullptr, some.toPtr<EvalSomeFn>());
-  } else {
-    auto e = find("proviso_eval");
-    auto b = find("proviso_eval_batch");
-    if (why.empty()) publish(part, tier, e.toPtr<EvalFn>(), b.toPtr<BatchFn>(), nullptr);
+    auto* some = reinterpret_cast<EvalSomeFn>(entry("proviso_eval_some"));
+    if (!some) return "LLVM could not link the policy: proviso_eval_some is missing";
+    {
+      std::lock_guard lock(code_mu);
+      code.push_back(std::move(linked));
+    }
+    publish(part, tier, nullptr, nullptr, some);
+    return "";
   }
-  if (why.empty()) return "";
-  llvm::consumeError(rt->remove());
-  return "LLVM could not link the policy: " + why;
+  auto* e = reinterpret_cast<EvalFn>(entry("proviso_eval"));
+  auto* b = reinterpret_cast<BatchFn>(entry("proviso_eval_batch"));
+  if (!e || !b) return "LLVM could not link the policy: an entry point is missing";
+  {
+    std::lock_guard lock(code_mu);
+    code.push_back(std::move(linked));
+  }
+  publish(part, tier, e, b, nullptr);
+  return "";
+}
+
+ObjectCode CompiledPolicy::Impl::compile(Part part, Tier tier) const {
+  std::string why;
+  Backend* b = backend(&why);
+  if (!b) {
+    ObjectCode none;
+    none.error = "LLVM is not available: " + why;
+    return none;
+  }
+  return b->compile(host, part, tier, opt_level);
 }
 
 std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
@@ -522,7 +343,7 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
         // The sites first: an evaluation may start as soon as the entry points are published.
         std::vector<ErrorSite> before;
         if (part == Part::Main) before = std::exchange(sites, std::move(cached_sites));
-        std::string lerr = link(false, part, Tier::Optimised, object, hex);
+        std::string lerr = link(part, Tier::Optimised, object, hex);
         if (lerr.empty()) {
           info->cache_hit = true;
           info->cache_load_ms = ms_since(t);
@@ -560,7 +381,7 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
     tiers_of_part.optimiser =
         std::thread([this, part, key, hex, note, t] { optimise_in_background(part, key, hex, note, t); });
   }
-  ObjectCode code = compile_object(*engine, host, part, tier, opt_level);
+  ObjectCode code = compile(part, tier);
   std::string why = code.error;
   if (why.empty() && part == Part::Subset && serialize_sites(code.sites) != serialize_sites(sites))
     why = "internal error: the subset part's error sites differ";
@@ -569,7 +390,7 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
     if (part == Part::Main) before = std::exchange(sites, code.sites);
     // Tiered, both parts' quick code goes to one place (with LLVM's linker, one JITDylib:
     // their internal symbols are local).
-    why = link(tiered, part, tier, code.object, hex);
+    why = link(part, tier, code.object, hex);
     if (!why.empty() && part == Part::Main) sites = std::move(before);
   }
   if (tiered) {
@@ -606,7 +427,7 @@ void CompiledPolicy::Impl::optimise_in_background(Part part, const CacheKey& key
   const char* part_name = part == Part::Main ? "main" : "subset";
   PartTiers& mine = tiers[static_cast<size_t>(part)];
   auto t = Clock::now();
-  ObjectCode code = compile_object(*engine, host, part, Tier::Optimised, opt_level);
+  ObjectCode code = compile(part, Tier::Optimised);
   std::unique_lock lock(tier_mu);
   tier_cv.wait(lock, [&mine] { return mine.quick_state != QuickState::Pending; });
   bool quick_linked = mine.quick_state == QuickState::Linked;
@@ -618,7 +439,7 @@ void CompiledPolicy::Impl::optimise_in_background(Part part, const CacheKey& key
     // The quick tier's sites are set (it is linked), and no one changes them any more.
     if (why.empty() && serialize_sites(code.sites) != serialize_sites(host.sites()))
       why = "internal error: the optimised tier's error sites differ from the quick tier's";
-    if (why.empty()) why = link(false, part, Tier::Optimised, code.object, name + ".optimised");
+    if (why.empty()) why = link(part, Tier::Optimised, code.object, name + ".optimised");
     if (why.empty()) {
       out.optimised_ms = ms_since(started);
       out.object_bytes = code.object.size();
@@ -687,17 +508,16 @@ CompiledPolicy::Result CompiledPolicy::create(const ir::Program& program, const 
   if (!impl->host.pool().error().empty())
     return fail(Status::Code::Internal, "internal error: " + impl->host.pool().error());
   std::string why;
-  Engine* engine = Engine::get(&why);
-  if (!engine) return fail(Status::Code::Llvm, "cannot start the LLVM JIT: " + why);
+  const std::string target = host_target(&why);
+  if (target.empty()) return fail(Status::Code::Llvm, "cannot start the LLVM JIT: " + why);
 
   CompileInfo info;
-  impl->engine = engine;
   impl->opt_level = std::clamp(options.opt_level, 0, 3);
   impl->tiering = options.tiering;
 
   // The cache key: everything the object code depends on (each part adds its name).
-  impl->key_material = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}\n", jit_version(), jit_source_hash(),
-                                   LLVM_VERSION_STRING, engine->triple, engine->cpu, engine->features, impl->opt_level);
+  impl->key_material = fmt::format("{}\n{}\n{}\n{}\n{}\n", jit_version(), jit_source_hash(), PROVISO_LLVM_VERSION,
+                                   target, impl->opt_level);
   impl->key_material += serialize_program(program);
   if (options.tiering == JitOptions::Tiering::Quick) {
     info.cache_note = "the quick tier is never cached";

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The JIT's object cache as another user sees it (docs/SECURITY.md). As root, the victim is
 # `nobody` (uid 65534) and the attacker an unprivileged uid 12345, both run with setpriv on a
-# copy of the binary in a 0755 directory they can reach. Without root, only the checks that
+# copy of the binary (and of the JIT's module) in 0755 directories they can reach. Without root, only the checks that
 # need no second user run, and the others are skipped with the reason printed.
 # Usage: cache_second_user.sh PROVISO SOURCE_DIR WORK_DIR
 set -euo pipefail
@@ -16,12 +16,21 @@ fail() {
 rm -rf "$W"
 mkdir -p "$W"
 chmod 0755 "$W"
-cp "$PROVISO" "$W/proviso"
+# The command and, where the build has it, the JIT's LLVM module, laid out as installed
+# (bin/proviso, lib/proviso/libproviso-llvm.so): the command finds the module from its own place.
+mkdir -p "$W/bin" "$W/lib/proviso"
+chmod 0755 "$W/bin" "$W/lib" "$W/lib/proviso"
+cp "$PROVISO" "$W/bin/proviso"
+module="$(dirname "$PROVISO")/../lib/proviso/libproviso-llvm.so"
+if [ -f "$module" ]; then
+  cp "$module" "$W/lib/proviso/"
+  chmod 0755 "$W/lib/proviso/libproviso-llvm.so"
+fi
 cp "$SRC/policies/qlik/oem_maintenance.policy" "$W/policy.policy"
 cp "$SRC/policies/qlik/examples/basic_london_christmas_eve.json" "$W/input.json"
-chmod 0755 "$W/proviso"
+chmod 0755 "$W/bin/proviso"
 chmod 0644 "$W/policy.policy" "$W/input.json"
-expected="$("$W/proviso" eval "$W/policy.policy" --input "$W/input.json" --no-cache)"
+expected="$("$W/bin/proviso" eval "$W/policy.policy" --input "$W/input.json" --no-cache)"
 
 if [ "$(id -u)" = 0 ]; then
   victim=(setpriv --reuid=65534 --regid=65534 --clear-groups)
@@ -44,7 +53,7 @@ victim_eval() {
     *) env_args=(HOME=/nonexistent "XDG_CACHE_HOME=$where") ;;
   esac
   out="$(env -i PATH=/usr/bin:/bin "${env_args[@]}" "${victim[@]}" \
-    timeout 60 "$W/proviso" eval "$W/policy.policy" --input "$W/input.json" --verbose 2>"$W/stderr")" || rc=$?
+    timeout 60 "$W/bin/proviso" eval "$W/policy.policy" --input "$W/input.json" --verbose 2>"$W/stderr")" || rc=$?
   err="$(cat "$W/stderr")"
   [ "$rc" = 0 ] || fail "exit $rc with $where: $err"
   [ "$out" = "$expected" ] || fail "wrong decisions with $where: $out"
@@ -114,7 +123,7 @@ if [ "$second_user" = 1 ]; then
   mkdir -m 0700 "$W/attacker"
   chown 12345:12345 "$W/attacker"
   "${attacker[@]}" env -i PATH=/usr/bin:/bin HOME=/nonexistent XDG_CACHE_HOME="$W/attacker" \
-    "$W/proviso" eval "$W/policy.policy" --input "$W/input.json" >/dev/null
+    "$W/bin/proviso" eval "$W/policy.policy" --input "$W/input.json" >/dev/null
   planted="$(ls "$W"/attacker/proviso/*.pjo | head -1)"
   [ -n "$planted" ] || fail "the attacker's proviso wrote no entry"
   "${attacker[@]}" mkdir -m 0755 "$W/shared/proviso"

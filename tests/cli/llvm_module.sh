@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The `proviso` command loads the JIT's LLVM part, libproviso-llvm.so, only to compile
+# (compiler/jit/backend.h): it does not link libLLVM; every symbol the module needs is in the
+# command or the libraries the module names; a cold cache loads the module, a warm one loads
+# neither it nor libLLVM; without the module the default engine answers with the interpreter
+# and says why, and `--engine jit` is an error naming the module.
+# Usage: llvm_module.sh PROVISO MODULE SOURCE_DIR WORK_DIR
+set -euo pipefail
+PROVISO="$1"
+MODULE="$2"
+SRC="$3"
+W="$4"
+rm -rf "$W"
+mkdir -p "$W"
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+policy="$SRC/policies/qlik/oem_maintenance.policy"
+input="$SRC/policies/qlik/deadlines.ndjson"
+
+# 1. The command does not link libLLVM.
+if readelf -d "$PROVISO" | grep -q 'NEEDED.*libLLVM'; then
+  fail "proviso links libLLVM: $(readelf -d "$PROVISO" | grep NEEDED)"
+fi
+
+# 2. Every symbol the module imports is defined by the command or by a library the module
+# needs (else loading it fails, and the command compiles nothing).
+defined="$W/defined"
+{
+  nm -D --defined-only "$PROVISO"
+  for lib in $(ldd "$MODULE" | awk '/=>/ { print $3 }'); do nm -D --defined-only "$lib"; done
+} | awk '{ print $3 }' | sed 's/@.*//' | sort -u >"$defined"
+missing="$(nm -D --undefined-only "$MODULE" | awk '{ print $2 }' | sed 's/@.*//' | sort -u |
+  grep -v -E '^(_ITM_deregisterTMCloneTable|_ITM_registerTMCloneTable|__gmon_start__|__tls_get_addr)$' |
+  comm -23 - "$defined")"
+[ -z "$missing" ] || fail "the module imports symbols nothing defines: $missing"
+
+# 3. A cold cache: the module is loaded to compile. A warm one: neither it nor libLLVM.
+export XDG_CACHE_HOME="$W/cache"
+LD_DEBUG=files "$PROVISO" eval "$policy" --input "$input" >"$W/cold.out" 2>"$W/cold.err" ||
+  fail "cold cache: exit $?: $(grep -v 'file=\|calling\|^ *[0-9]*:' "$W/cold.err" | head -5)"
+grep -q 'libproviso-llvm.so' "$W/cold.err" || fail "cold cache: the module was not loaded"
+LD_DEBUG=files "$PROVISO" eval "$policy" --input "$input" >"$W/warm.out" 2>"$W/warm.err" ||
+  fail "warm cache: exit $?"
+if grep -q 'libLLVM\|libproviso-llvm' "$W/warm.err"; then
+  fail "warm cache: LLVM was loaded: $(grep 'libLLVM\|libproviso-llvm' "$W/warm.err" | head -3)"
+fi
+cmp -s "$W/cold.out" "$W/warm.out" || fail "the cold and warm runs answer differently"
+
+# 4. The command without its module (a copy elsewhere), with a cold cache.
+mkdir -p "$W/alone/bin"
+cp "$PROVISO" "$W/alone/bin/proviso"
+export XDG_CACHE_HOME="$W/cache-alone"
+"$W/alone/bin/proviso" eval "$policy" --input "$input" >"$W/alone.out" 2>"$W/alone.err" ||
+  fail "without the module: exit $?: $(cat "$W/alone.err")"
+cmp -s "$W/alone.out" "$W/cold.out" || fail "without the module: other answers"
+grep -q 'libproviso-llvm.so is not installed with this program' "$W/alone.err" ||
+  fail "without the module, the default engine did not say why it interprets: $(cat "$W/alone.err")"
+set +e
+"$W/alone/bin/proviso" eval "$policy" --input "$input" --engine jit >/dev/null 2>"$W/alone-jit.err"
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "without the module, --engine jit: exit $rc"
+grep -q '^proviso: error: .*libproviso-llvm.so' "$W/alone-jit.err" ||
+  fail "without the module, --engine jit: $(cat "$W/alone-jit.err")"
+echo "ok: the command loads LLVM only to compile"
