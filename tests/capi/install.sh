@@ -38,11 +38,14 @@ PCDIR="$(dirname "$PC")"
 head -n 40 "$SRC/policies/qlik/deadlines.ndjson" > "$W/cases.ndjson"
 POLICY="$SRC/policies/qlik/oem_maintenance.policy"
 "$P/bin/proviso" eval "$POLICY" --input "$W/cases.ndjson" > "$W/expected" || true
-# The installed command compiles with the JIT's module, installed with it (lib/proviso/).
+# The installed command compiles with the JIT's module, installed with it (lib/proviso/), in a
+# build that has the JIT.
 XDG_CACHE_HOME="$W/cache" "$P/bin/proviso" eval "$POLICY" --input "$W/cases.ndjson" --engine jit --verbose \
   > "$W/jit.out" 2> "$W/jit.err" || true
-grep -q "compiled; wrote" "$W/jit.err" || fail "the installed proviso did not compile with the JIT: $(cat "$W/jit.err")"
-cmp -s "$W/jit.out" "$W/expected" || fail "the installed proviso's JIT answers differently"
+if ! grep -q "this build of Proviso has no JIT" "$W/jit.err"; then
+  grep -q "compiled; wrote" "$W/jit.err" || fail "the installed proviso did not compile with the JIT: $(cat "$W/jit.err")"
+  cmp -s "$W/jit.out" "$W/expected" || fail "the installed proviso's JIT answers differently"
+fi
 
 # No include directory for consumers but the prefix's (pkg-config and CMake alike).
 only_prefix_includes() {  # WHAT FLAGS...
