@@ -3,6 +3,7 @@
 // on the first call. No LLVM here. (backend_linked.cpp is the other backend(), for programs
 // that link it.)
 #include "compiler/jit/backend.h"
+#include "compiler/jit/jit.h"
 
 #include <dlfcn.h>
 #include <sys/stat.h>
@@ -59,8 +60,14 @@ Backend* load_module(std::string* error) {
       return nullptr;
     }
     auto entry = reinterpret_cast<Entry>(::dlsym(handle, "proviso_jit_llvm_backend"));
-    if (!entry) {
+    auto hash = reinterpret_cast<const char* (*)()>(::dlsym(handle, "proviso_jit_llvm_source_hash"));
+    if (!entry || !hash) {
       *error = fmt::format("`{}` is not Proviso's LLVM module", path);
+      return nullptr;
+    }
+    // Its code uses this program's types and layouts: it must come from the same sources.
+    if (std::string_view(hash()) != jit_source_hash()) {
+      *error = fmt::format("`{}` was built from other sources than this program", path);
       return nullptr;
     }
     return entry(error);

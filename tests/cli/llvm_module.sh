@@ -3,7 +3,8 @@
 # (compiler/jit/backend.h): it does not link libLLVM; every symbol the module needs is in the
 # command or the libraries the module names; a cold cache loads the module, a warm one loads
 # neither it nor libLLVM; without the module the default engine answers with the interpreter
-# and says why, and `--engine jit` is an error naming the module.
+# and says why, and `--engine jit` is an error naming the module; a module built from other
+# sources is refused.
 # Usage: llvm_module.sh PROVISO MODULE SOURCE_DIR WORK_DIR
 set -euo pipefail
 PROVISO="$1"
@@ -64,4 +65,22 @@ set -e
 [ "$rc" = 1 ] || fail "without the module, --engine jit: exit $rc"
 grep -q '^proviso: error: .*libproviso-llvm.so' "$W/alone-jit.err" ||
   fail "without the module, --engine jit: $(cat "$W/alone-jit.err")"
+# 5. A module from other sources (its hash of the JIT's sources changed here) is refused, not run.
+mkdir -p "$W/stale/bin" "$W/stale/lib/proviso"
+cp "$PROVISO" "$W/stale/bin/proviso"
+python3 - "$PROVISO" "$MODULE" "$W/stale/lib/proviso/libproviso-llvm.so" <<'PY' || fail "no source hash in the module"
+import re, sys
+program, module, out = (open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read(), sys.argv[3])
+shared = [h for h in set(re.findall(rb"[0-9a-f]{64}", module)) if h in program]
+if len(shared) != 1:
+    sys.exit(1)
+h = shared[0]
+open(out, "wb").write(module.replace(h, (b"0" if h[:1] != b"0" else b"1") + h[1:]))
+PY
+export XDG_CACHE_HOME="$W/cache-stale"
+"$W/stale/bin/proviso" eval "$policy" --input "$input" >"$W/stale.out" 2>"$W/stale.err" ||
+  fail "with a stale module: exit $?: $(cat "$W/stale.err")"
+cmp -s "$W/stale.out" "$W/cold.out" || fail "with a stale module: other answers"
+grep -q 'was built from other sources than this program' "$W/stale.err" ||
+  fail "a stale module was not refused: $(cat "$W/stale.err")"
 echo "ok: the command loads LLVM only to compile"
