@@ -72,23 +72,26 @@ class Builder {
   // A mark is the version of the stacks when its rule started; their sizes then are noted
   // only when an action is about to change them (touch()), since most rules end before any
   // action runs: the sizes of every mark pushed since the last action are the current ones.
-  void push_mark() { marks_.push_back(version_); }
+  // The marks are marks_[0, depth_): a stack that keeps its storage, grown rarely.
+  void push_mark() {
+    if (depth_ == marks_.size()) marks_.resize(marks_.size() * 2 + 64);
+    marks_[depth_++] = version_;
+  }
   void pop_mark() {
-    if (marks_.empty()) return;
-    marks_.pop_back();
-    noted_ = std::min(noted_, marks_.size());
+    if (depth_ == 0) return;
+    --depth_;
+    noted_ = std::min(noted_, depth_);
   }
   void restore_mark() {
-    if (marks_.empty()) return;
-    const uint32_t version = marks_.back();
-    marks_.pop_back();
-    noted_ = std::min(noted_, marks_.size());
+    if (depth_ == 0) return;
+    const uint32_t version = marks_[--depth_];
+    noted_ = std::min(noted_, depth_);
     // Something was pushed or popped since: then touch() noted the sizes of this mark.
-    if (version != version_) truncate(sizes_at_[marks_.size()]);
+    if (version != version_) truncate(sizes_at_[depth_]);
   }
   // INVARIANT: called before every action (the control does).
   void touch() {
-    if (noted_ < marks_.size()) note_sizes();
+    if (noted_ < depth_) note_sizes();
     ++version_;
   }
   void reset();  // before each declaration: empty stacks, no marks, depth 0
@@ -156,7 +159,8 @@ class Builder {
   const char* end_;
   ast::Module* module_;
   Diagnostics* diags_;
-  std::vector<uint32_t> marks_;  // the version of the stacks at each mark
+  std::vector<uint32_t> marks_;  // the version of the stacks at each mark, below depth_
+  size_t depth_ = 0;
   std::vector<Sizes> sizes_at_;  // their sizes at marks_[i], for i < noted_
   size_t noted_ = 0;
   std::unordered_map<const ast::Expr*, uint32_t> tree_depth_;  // of every node pushed so far

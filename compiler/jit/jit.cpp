@@ -64,39 +64,50 @@ const std::vector<std::string_view>& entries_of(Part part) {
 bool timing() { return std::getenv("PROVISO_JIT_TIMING") != nullptr; }
 
 // This machine as the code generator sees it, for the cache key, without LLVM where that can
-// be done: on x86-64, the CPUID leaves LLVM's host detection reads (vendor, family and model,
-// every feature leaf, the extended state the OS enables), whole; leaves that differ from one
-// core to another (APIC and topology, cache descriptors, hybrid core types) are left out. Two
-// machines LLVM would compile differently for differ here. Elsewhere, LLVM's own answer.
+// be done: on x86-64, whole, the CPUID leaves LLVM's host detection reads (vendor and the
+// highest leaves 0 and 0x80000000; family, model and features 1, 7.0, 7.1, 0xD.1, 0x14,
+// 0x19, 0x24, 0x80000001, 0x80000008; LLVM 19's Host.cpp) and a few feature leaves it may
+// read next (7.2, 0x1D, 0x1E, 0x80000021), with the extended state the OS enables (XCR0);
+// leaf 1's EBX, which holds this core's APIC ID, is left out. Two machines LLVM would compile
+// differently for differ here. Read once: CPUID traps to the hypervisor in a virtual machine.
+// Elsewhere, LLVM's own answer.
 std::string host_target(std::string* error) {
 #if defined(__x86_64__)
   (void)error;
-  std::string out = "x86_64";
-  auto add = [&](unsigned leaf, unsigned sub, bool ebx) {
+  static const std::string target = [] {
+    std::string out = "x86_64";
+    const unsigned max = __get_cpuid_max(0, nullptr), ext = __get_cpuid_max(0x80000000u, nullptr);
+    auto add = [&](unsigned leaf, unsigned sub) {
+      if (leaf > (leaf >= 0x80000000u ? ext : max)) return;
+      unsigned a = 0, b = 0, c = 0, d = 0;
+      __cpuid_count(leaf, sub, a, b, c, d);
+      out += fmt::format(" {:x}.{:x}:{:08x}{:08x}{:08x}{:08x}", leaf, sub, a, leaf == 1 ? 0 : b, c, d);
+    };
+    for (auto [leaf, sub] : {std::pair{0x0u, 0u},
+                             {0x1u, 0u},
+                             {0x7u, 0u},
+                             {0x7u, 1u},
+                             {0x7u, 2u},
+                             {0xDu, 1u},
+                             {0x14u, 0u},
+                             {0x19u, 0u},
+                             {0x1Du, 0u},
+                             {0x1Eu, 0u},
+                             {0x24u, 0u},
+                             {0x80000000u, 0u},
+                             {0x80000001u, 0u},
+                             {0x80000008u, 0u},
+                             {0x80000021u, 0u}})
+      add(leaf, sub);
     unsigned a = 0, b = 0, c = 0, d = 0;
-    __cpuid_count(leaf, sub, a, b, c, d);
-    out += fmt::format(" {:x}.{:x}:{:08x}{:08x}{:08x}{:08x}", leaf, sub, a, ebx ? b : 0, c, d);
-  };
-  const unsigned max = __get_cpuid_max(0, nullptr);
-  for (unsigned leaf = 0; leaf <= std::min(max, 0x24u); ++leaf) {
-    // 2, 4, 0x18: cache and TLB descriptors; 0xB, 0x1A, 0x1F: topology and core type.
-    if (leaf == 2 || leaf == 4 || leaf == 0xB || leaf == 0x18 || leaf == 0x1A || leaf == 0x1F) continue;
-    add(leaf, 0, leaf != 1);  // leaf 1's EBX holds this core's APIC ID
-    if (leaf == 7 || leaf == 0xD || leaf == 0x14 || leaf == 0x24) add(leaf, 1, true);
-  }
-  const unsigned ext = __get_cpuid_max(0x80000000u, nullptr);
-  for (unsigned leaf = 0x80000000u; leaf <= std::min(ext, 0x80000021u); ++leaf) {
-    // 0x80000005, 6 and 0x8000001D: caches; 0x8000001E: this core's APIC ID.
-    if (leaf == 0x80000005u || leaf == 0x80000006u || leaf == 0x8000001Du || leaf == 0x8000001Eu) continue;
-    add(leaf, 0, true);
-  }
-  unsigned a = 0, b = 0, c = 0, d = 0;
-  if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE)) {
-    uint32_t lo = 0, hi = 0;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    out += fmt::format(" xcr0:{:08x}{:08x}", hi, lo);
-  }
-  return out;
+    if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE)) {
+      uint32_t lo = 0, hi = 0;
+      __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+      out += fmt::format(" xcr0:{:08x}{:08x}", hi, lo);
+    }
+    return out;
+  }();
+  return target;
 #else
   Backend* b = backend(error);
   return b ? b->target() : std::string();
