@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <proviso/rt/cpus.h>
 #include <proviso/proviso.hpp>
 
 namespace py = pybind11;
@@ -225,7 +226,7 @@ class PyPolicy {
   // The evaluations run without the GIL, on up to `threads` threads (0: one per core).
   py::list evaluate_values(const py::list& records, const py::object& to_json, unsigned threads) {
     size_t n = records.size();
-    unsigned workers = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+    unsigned workers = threads ? threads : static_cast<unsigned>(proviso::rt::available_cpus());
     workers = static_cast<unsigned>(std::min<size_t>(workers, std::max<size_t>(1, n / 256)));
     proviso::EvalOptions o;
     o.json = false;
@@ -303,7 +304,7 @@ class PyPolicy {
     if (PyBytes_AsStringAndSize(data.ptr(), &buffer, &size) != 0) throw py::error_already_set();
     std::string_view text(buffer, static_cast<size_t>(size));
     // Chunks of whole lines, one per thread (small inputs: one), each with its own session.
-    unsigned workers = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+    unsigned workers = threads ? threads : static_cast<unsigned>(proviso::rt::available_cpus());
     workers = static_cast<unsigned>(std::min<size_t>(workers, std::max<size_t>(1, text.size() / (256 << 10))));
     std::vector<Region> regions;
     size_t start = 0, capacity = 0;
@@ -439,6 +440,9 @@ PYBIND11_MODULE(_proviso, m) {
       .def("evaluate_json", &PyPolicy::evaluate_json, py::arg("json"), py::arg("explain") = false)
       .def("evaluate_ndjson", &PyPolicy::evaluate_ndjson)
       .def("evaluate_values", &PyPolicy::evaluate_values);
+  // The threads a batch uses by default: this process's CPUs (its affinity mask, capped by a
+  // cgroup's CPU quota), as `proviso eval` counts them.
+  m.def("available_cpus", [] { return proviso::rt::available_cpus(); });
   m.def("set_types", [](py::object decimal, py::object money, py::object error) {
     Types& t = types();
     t.decimal = std::move(decimal);

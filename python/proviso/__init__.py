@@ -144,7 +144,7 @@ class Policy:
     def evaluate_many(self, records: Iterable[dict], threads: int = 0) -> list[dict | Error]:
         """Decisions for each record, in order; a record that cannot be read gives an Error, a decision
         that fails gives an Error in its place in the dict, and the rest go on.
-        The evaluations run without the GIL, on `threads` threads (0: one per core; 1: this one)."""
+        The evaluations run without the GIL, on `threads` threads (0: available_cpus(); 1: this one)."""
         if threads < 0:
             raise ValueError("threads must be 0 (one per core) or more")
         return self._native.evaluate_values(list(records), _json_of, threads)
@@ -152,7 +152,7 @@ class Policy:
     def evaluate_ndjson(self, data: bytes, threads: int = 0) -> bytes:
         """NDJSON in, NDJSON out (one line per non-blank input line, in order, as `proviso eval`
         prints them), with no Python object per record. Runs without the GIL, on `threads`
-        threads (0: one per core; 1: this one)."""
+        threads (0: available_cpus(); 1: this one)."""
         if threads < 0:
             raise ValueError("threads must be 0 (one per core) or more")
         return self._native.evaluate_ndjson(data, threads)
@@ -166,6 +166,12 @@ class Policy:
             if "error" in parsed:  # the input itself; failed decisions are explained in the text
                 raise InputError(parsed["error"].get("path", ""), parsed["error"]["message"])
         return text
+
+
+def available_cpus() -> int:
+    """The CPUs this process may use, as `proviso eval` counts them: its affinity mask, capped by
+    the CPU quota of its cgroup (a container's --cpus). Batches use that many threads by default."""
+    return _proviso.available_cpus()
 
 
 def compile(path: str, engine: str = "auto") -> Policy:  # noqa: A001 - the API's name

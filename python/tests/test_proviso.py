@@ -203,6 +203,20 @@ def test_ndjson_threads_keep_order(qlik):
         qlik.evaluate_ndjson(data, threads=-1)
 
 
+def test_batches_use_the_cpus_this_process_may_use():
+    # One CPU in the affinity mask: one thread by default (not one per core of the machine).
+    import subprocess
+    import sys
+
+    code = (
+        "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+        "import proviso; print(proviso.available_cpus())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "1"
+    assert 1 <= proviso.available_cpus() <= len(os.sched_getaffinity(0))
+
+
 def test_explain(qlik):
     text = qlik.explain(records(1)[0])
     assert "because" in text
