@@ -37,10 +37,10 @@ void Builder::truncate(const Sizes& m) {
 }
 
 void Builder::note_sizes() {
-  if (sizes_at_.size() < depth_) sizes_at_.resize(marks_.size());
+  if (sizes_at_.size() < open_marks_) sizes_at_.resize(marks_.size());
   std::fill(sizes_at_.begin() + static_cast<std::ptrdiff_t>(noted_),
-            sizes_at_.begin() + static_cast<std::ptrdiff_t>(depth_), sizes());
-  noted_ = depth_;
+            sizes_at_.begin() + static_cast<std::ptrdiff_t>(open_marks_), sizes());
+  noted_ = open_marks_;
 }
 
 void Builder::reset() {
@@ -54,7 +54,7 @@ void Builder::reset() {
   idents.clear();
   texts.clear();
   prefixes.clear();
-  depth_ = 0;
+  open_marks_ = 0;
   noted_ = 0;
   depth = 0;
   decl_ = ast::Decl{};

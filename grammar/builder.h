@@ -72,26 +72,26 @@ class Builder {
   // A mark is the version of the stacks when its rule started; their sizes then are noted
   // only when an action is about to change them (touch()), since most rules end before any
   // action runs: the sizes of every mark pushed since the last action are the current ones.
-  // The marks are marks_[0, depth_): a stack that keeps its storage, grown rarely.
+  // The marks are marks_[0, open_marks_): a stack that keeps its storage, grown rarely.
   void push_mark() {
-    if (depth_ == marks_.size()) marks_.resize(marks_.size() * 2 + 64);
-    marks_[depth_++] = version_;
+    if (open_marks_ == marks_.size()) marks_.resize(marks_.size() * 2 + 64);
+    marks_[open_marks_++] = version_;
   }
   void pop_mark() {
-    if (depth_ == 0) return;
-    --depth_;
-    noted_ = std::min(noted_, depth_);
+    if (open_marks_ == 0) return;
+    --open_marks_;
+    noted_ = std::min(noted_, open_marks_);
   }
   void restore_mark() {
-    if (depth_ == 0) return;
-    const uint32_t version = marks_[--depth_];
-    noted_ = std::min(noted_, depth_);
+    if (open_marks_ == 0) return;
+    const uint32_t version = marks_[--open_marks_];
+    noted_ = std::min(noted_, open_marks_);
     // Something was pushed or popped since: then touch() noted the sizes of this mark.
-    if (version != version_) truncate(sizes_at_[depth_]);
+    if (version != version_) truncate(sizes_at_[open_marks_]);
   }
   // INVARIANT: called before every action (the control does).
   void touch() {
-    if (noted_ < depth_) note_sizes();
+    if (noted_ < open_marks_) note_sizes();
     ++version_;
   }
   void reset();  // before each declaration: empty stacks, no marks, depth 0
@@ -159,8 +159,8 @@ class Builder {
   const char* end_;
   ast::Module* module_;
   Diagnostics* diags_;
-  std::vector<uint32_t> marks_;  // the version of the stacks at each mark, below depth_
-  size_t depth_ = 0;
+  std::vector<uint32_t> marks_;  // the version of the stacks at each open mark: marks_[0, open_marks_)
+  size_t open_marks_ = 0;        // (not `depth`, the nesting of expressions)
   std::vector<Sizes> sizes_at_;  // their sizes at marks_[i], for i < noted_
   size_t noted_ = 0;
   std::unordered_map<const ast::Expr*, uint32_t> tree_depth_;  // of every node pushed so far
