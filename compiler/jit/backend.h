@@ -8,6 +8,8 @@
 // that evaluates nothing, such as `check` or `fmt`) never loads libLLVM, whose loading alone
 // costs more CPU time than everything else at start-up (docs/DEPLOY.md, "The JIT's module").
 #pragma once
+#include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,6 +25,13 @@ enum class Part { Main, Subset };
 
 // Which code a compilation produces. The order matters: a later tier replaces an earlier one.
 enum class Tier { Quick = 0, Optimised = 1 };
+
+// PROVISO_JIT_TIMING=1: both sides of the JIT print the time of each stage on stderr.
+inline bool jit_timing() { return std::getenv("PROVISO_JIT_TIMING") != nullptr; }
+using Clock = std::chrono::steady_clock;
+inline double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
 
 // A policy part compiled to a relocatable object, with its error-site table.
 struct ObjectCode {

@@ -9,11 +9,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <mutex>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 // Where the module is looked for, relative to the directory of the running program, separated
 // by ':' (given by CMake: the build tree's layout, then the installed one).
@@ -40,15 +43,16 @@ std::string program_dir() {
 Backend* load_module(std::string* error) {
   using Entry = Backend* (*)(std::string*);
   const std::string dir = program_dir();
-  std::string looked;
+  std::vector<std::string> looked;
   std::string_view dirs = PROVISO_LLVM_MODULE_DIRS;
   while (!dirs.empty()) {
     size_t colon = dirs.find(':');
     std::string_view rel = dirs.substr(0, colon);
     dirs = colon == std::string_view::npos ? std::string_view() : dirs.substr(colon + 1);
     std::string path = fmt::format("{}/{}/{}", dir, rel, kModule);
-    if (looked.find(path) != std::string::npos) continue;  // the build's and the install's layouts agree
-    looked += (looked.empty() ? "" : ", ") + path;
+    // The build's and the install's layouts may be the same.
+    if (std::find(looked.begin(), looked.end(), path) != looked.end()) continue;
+    looked.push_back(path);
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) continue;
     // RTLD_NOW: a symbol the module needs and this program lacks is an error here, not a
@@ -73,7 +77,7 @@ Backend* load_module(std::string* error) {
     return entry(error);
   }
   *error = fmt::format("the JIT's LLVM module {} is not installed with this program (looked for {})", kModule,
-                       looked.empty() ? std::string("nothing") : looked);
+                       fmt::join(looked, ", "));
   return nullptr;
 }
 

@@ -29,13 +29,14 @@ const std::vector<rt::jit::ShimSymbol>& all_shims() {
   return shims;
 }
 
-const std::set<std::string, std::less<>>& shim_names() {
-  static const std::set<std::string, std::less<>> names = [] {
-    std::set<std::string, std::less<>> n;
-    for (const auto& s : all_shims()) n.insert(s.name);
-    return n;
+const void* shim_address(std::string_view name) {
+  static const std::unordered_map<std::string_view, const void*> addresses = [] {
+    std::unordered_map<std::string_view, const void*> m;
+    for (const auto& s : all_shims()) m.emplace(s.name, s.address);
+    return m;
   }();
-  return names;
+  auto it = addresses.find(name);
+  return it == addresses.end() ? nullptr : it->second;
 }
 
 uint16_t host_elf_machine() {
@@ -127,14 +128,13 @@ std::string check_object(std::string_view bytes, uint16_t machine, const std::ve
   if (!elf.parse()) return "not an object file";
   if (elf.eh.e_type != ET_REL) return "not a relocatable object";
   if (elf.eh.e_machine != machine) return "made for another architecture";
-  const auto& shims = shim_names();
   for (size_t i = 1; i < elf.symbols.size(); ++i) {
     const Elf64_Sym& sym = elf.symbols[i];
     std::string_view name;
     if (!elf.name(sym, &name)) return "an unreadable symbol";
     if (sym.st_shndx == SHN_UNDEF) {
       if (name.empty()) continue;
-      if (!shims.contains(name)) return fmt::format("it imports `{}`, which is not a runtime function", name);
+      if (!shim_address(name)) return fmt::format("it imports `{}`, which is not a runtime function", name);
       continue;
     }
     if (ELF64_ST_BIND(sym.st_info) == STB_LOCAL) continue;
@@ -210,18 +210,13 @@ std::unique_ptr<LoadedObject> load_object(std::string_view bytes, const std::vec
       std::memcpy(base + place[i], elf.at(elf.sections[i].sh_offset), elf.sections[i].sh_size);
 
   // A symbol's address: a shim's, or a place in a loaded section; false when it has neither.
-  static const std::unordered_map<std::string_view, const void*> shim_address = [] {
-    std::unordered_map<std::string_view, const void*> m;
-    for (const auto& s : all_shims()) m.emplace(s.name, s.address);
-    return m;
-  }();
   auto address_of = [&](const Elf64_Sym& sym, uint64_t* out) {
     if (sym.st_shndx == SHN_UNDEF) {
       std::string_view name;
       if (!elf.name(sym, &name)) return false;
-      auto it = shim_address.find(name);
-      if (it == shim_address.end()) return false;
-      *out = reinterpret_cast<uint64_t>(it->second);
+      const void* shim = shim_address(name);
+      if (!shim) return false;
+      *out = reinterpret_cast<uint64_t>(shim);
       return true;
     }
     if (sym.st_shndx == SHN_ABS) {

@@ -9,7 +9,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,7 +20,8 @@ namespace proviso::jit {
 // Every function generated code may import, by name: the runtime's and the host's shims and
 // the three C library functions code generation may call (memcpy, memset, memmove).
 const std::vector<rt::jit::ShimSymbol>& all_shims();
-const std::set<std::string, std::less<>>& shim_names();
+// The address of the shim of that name, or null when generated code may not import it.
+const void* shim_address(std::string_view name);
 
 // Why an object file must not be loaded at all, or "": it must be a relocatable object for
 // this machine (`machine`, an ELF e_machine) that defines, as globals, only the functions named

@@ -4,7 +4,6 @@
 // object is one Proviso's own loader declines.
 #include "compiler/jit/jit.h"
 
-#include <dlfcn.h>
 #include <unistd.h>
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -18,10 +17,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -47,9 +44,6 @@ const char* jit_version() { return "proviso-jit-2"; }
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
-
 using EvalFn = int32_t (*)(const uint8_t* const*, uint8_t*, proviso_ctx*);
 using EvalSomeFn = int32_t (*)(const uint8_t* const*, uint8_t*, proviso_ctx*, const int32_t*, uint64_t);
 using BatchFn = int32_t (*)(const uint8_t* const* const*, uint64_t, uint8_t*, uint64_t, proviso_ctx*, int32_t*);
@@ -60,8 +54,6 @@ const std::vector<std::string_view>& entries_of(Part part) {
   static const std::vector<std::string_view> subset = {"proviso_eval_some"};
   return part == Part::Main ? main : subset;
 }
-
-bool timing() { return std::getenv("PROVISO_JIT_TIMING") != nullptr; }
 
 // This machine as the code generator sees it, for the cache key, without LLVM where that can
 // be done: on x86-64, whole, the CPUID leaves LLVM's host detection reads (vendor and the
@@ -286,7 +278,8 @@ std::string CompiledPolicy::Impl::link(Part part, Tier tier, std::string_view ob
   if (!llvm_linker_only()) {
     std::string declined;
     linked = load_object(object, entries_of(part), &declined);
-    if (!linked && timing()) std::fprintf(stderr, "proviso-jit: LLVM links `%s`: %s\n", name.c_str(), declined.c_str());
+    if (!linked && jit_timing())
+      std::fprintf(stderr, "proviso-jit: LLVM links `%s`: %s\n", name.c_str(), declined.c_str());
   }
   if (!linked) {
     std::string why;
@@ -399,8 +392,6 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
   if (why.empty()) {
     std::vector<ErrorSite> before;
     if (part == Part::Main) before = std::exchange(sites, code.sites);
-    // Tiered, both parts' quick code goes to one place (with LLVM's linker, one JITDylib:
-    // their internal symbols are local).
     why = link(part, tier, code.object, hex);
     if (!why.empty() && part == Part::Main) sites = std::move(before);
   }
@@ -411,7 +402,7 @@ std::string CompiledPolicy::Impl::load(Part part, CompileInfo* info) {
   if (tiered) tier_cv.notify_all();
   if (!why.empty()) return why;
   info->compile_ms = ms_since(t);
-  if (timing())
+  if (jit_timing())
     std::fprintf(stderr, "proviso-jit: compile total (%s%s) %.2f ms\n", part_name,
                  tier == Tier::Quick ? ", quick tier" : "", info->compile_ms);
   if (quick_only) return "";
@@ -454,7 +445,7 @@ void CompiledPolicy::Impl::optimise_in_background(Part part, const CacheKey& key
     if (why.empty()) {
       out.optimised_ms = ms_since(started);
       out.object_bytes = code.object.size();
-      if (timing())
+      if (jit_timing())
         std::fprintf(stderr, "proviso-jit: compile total (%s) %.2f ms; the optimised code in use after %.2f ms\n",
                      part_name, ms_since(t), out.optimised_ms);
       if (cache) {
@@ -511,7 +502,7 @@ CompiledPolicy::Result CompiledPolicy::create(const ir::Program& program, const 
     return std::move(result);
   };
   auto t0 = Clock::now();
-  if (timing()) std::fprintf(stderr, "proviso-jit: estimated compile time %.0f ms\n", estimate_compile_ms(program));
+  if (jit_timing()) std::fprintf(stderr, "proviso-jit: estimated compile time %.0f ms\n", estimate_compile_ms(program));
   auto impl = std::make_unique<Impl>(program);
   if (!impl->host.layout().unsupported().empty())
     return fail(Status::Code::Unsupported,

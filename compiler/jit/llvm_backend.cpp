@@ -33,10 +33,6 @@ namespace proviso::jit {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
-
-bool jit_timing() { return std::getenv("PROVISO_JIT_TIMING") != nullptr; }
 const char* tier_name(Tier t) { return t == Tier::Quick ? "quick tier" : "optimised"; }
 
 // The process-wide JIT: the host's target, and LLVM's linker (LLJIT), set up on first use

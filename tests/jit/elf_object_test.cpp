@@ -6,7 +6,6 @@
 
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <random>
 
 #include <fmt/format.h>
@@ -15,6 +14,7 @@
 #include "compiler/driver/compile.h"
 #include "compiler/jit/elf_object.h"
 #include "compiler/jit/jit.h"
+#include "compiler/jit/object_cache.h"
 #include "tests/jit/diff_support.h"
 
 using namespace proviso;
@@ -37,16 +37,16 @@ std::string object_of(const std::string& policy) {
   options.cache_dir = dir.string();
   auto compiled = jit::CompiledPolicy::create(*r.program, options);
   REQUIRE(compiled.ok());
-  std::ifstream in(compiled.policy->info().cache_path, std::ios::binary);
-  std::string entry{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  // The entry's name is its key in hex; the cache reads it back (and checks its MAC).
+  const std::string name = fs::path(compiled.policy->info().cache_path).stem().string();
+  REQUIRE(name.size() == 64);
+  jit::CacheKey key{};
+  for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(std::stoi(name.substr(2 * i, 2), nullptr, 16));
+  jit::ObjectCache cache = jit::ObjectCache::open({dir.string(), dir.string()});
+  std::string meta, object, why;
+  REQUIRE(cache.read(key, &meta, &object, &why) == jit::EntryState::Ok);
   fs::remove_all(dir);
-  // Header: magic 8, format 4, reserved 4, key 32, meta size 8, object size 8, MAC 32.
-  REQUIRE(entry.size() > 96);
-  uint64_t meta = 0, object = 0;
-  std::memcpy(&meta, entry.data() + 48, 8);
-  std::memcpy(&object, entry.data() + 56, 8);
-  REQUIRE(96 + meta + object == entry.size());
-  return entry.substr(96 + meta);
+  return object;
 }
 
 template <class T>
@@ -57,15 +57,37 @@ T get(const std::string& b, uint64_t at) {
   return v;
 }
 
-// The offset of the first relocation of the object's first SHT_RELA section.
-uint64_t first_relocation(const std::string& b) {
+// The offset of the first relocation, in the object's SHT_RELA sections, whose symbol is
+// undefined (a shim: `to_shim`) or defined in the object; 0 when there is none.
+uint64_t first_relocation(const std::string& b, bool to_shim) {
   auto eh = get<Elf64_Ehdr>(b, 0);
   for (uint16_t i = 0; i < eh.e_shnum; ++i) {
     auto sh = get<Elf64_Shdr>(b, eh.e_shoff + i * sizeof(Elf64_Shdr));
-    if (sh.sh_type == SHT_RELA && sh.sh_size >= sizeof(Elf64_Rela)) return sh.sh_offset;
+    if (sh.sh_type != SHT_RELA) continue;
+    auto symtab = get<Elf64_Shdr>(b, eh.e_shoff + sh.sh_link * sizeof(Elf64_Shdr));
+    for (uint64_t k = 0; k < sh.sh_size / sizeof(Elf64_Rela); ++k) {
+      auto rel = get<Elf64_Rela>(b, sh.sh_offset + k * sizeof(Elf64_Rela));
+      auto sym = get<Elf64_Sym>(b, symtab.sh_offset + ELF64_R_SYM(rel.r_info) * sizeof(Elf64_Sym));
+      if ((sym.st_shndx == SHN_UNDEF) == to_shim) return sh.sh_offset + k * sizeof(Elf64_Rela);
+    }
   }
-  FAIL("no relocation section");
   return 0;
+}
+
+// The object with the relocation at `at` changed by `change`.
+template <class F>
+std::string with_relocation(std::string b, uint64_t at, F change) {
+  REQUIRE(at != 0);
+  auto rel = get<Elf64_Rela>(b, at);
+  change(rel);
+  std::memcpy(b.data() + at, &rel, sizeof rel);
+  return b;
+}
+
+std::string declined(const std::string& object) {
+  std::string why;
+  CHECK_FALSE(jit::load_object(object, kMain, &why));
+  return why;
 }
 
 }  // namespace
@@ -123,15 +145,32 @@ TEST_CASE("objects that break the rules are refused with the reason") {
 
 #if defined(__x86_64__)
 TEST_CASE("what the loader does not know is declined, for LLVM's linker to take") {
-  std::string b = object_of("qlik/oem_maintenance.policy");
-  uint64_t at = first_relocation(b);
-  auto rel = get<Elf64_Rela>(b, at);
-  rel.r_info = ELF64_R_INFO(ELF64_R_SYM(rel.r_info), R_X86_64_GOTPCREL);
-  std::memcpy(b.data() + at, &rel, sizeof rel);
-  CHECK(jit::check_object(b, jit::host_elf_machine(), kMain).empty());  // nothing forbidden
-  std::string why;
-  CHECK_FALSE(jit::load_object(b, kMain, &why));
-  CHECK(why == fmt::format("relocation type {}", R_X86_64_GOTPCREL));
+  const std::string object = object_of("qlik/oem_maintenance.policy");
+  const uint64_t to_shim = first_relocation(object, true), inside = first_relocation(object, false);
+  SECTION("a relocation kind it does not apply") {
+    std::string b = with_relocation(
+        object, inside, [](Elf64_Rela& r) { r.r_info = ELF64_R_INFO(ELF64_R_SYM(r.r_info), R_X86_64_GOTPCREL); });
+    CHECK(jit::check_object(b, jit::host_elf_machine(), kMain).empty());  // nothing forbidden
+    CHECK(declined(b) == fmt::format("relocation type {}", R_X86_64_GOTPCREL));
+  }
+  SECTION("a 32-bit PC-relative call to a shim, which is in the program, gigabytes away") {
+    std::string b = with_relocation(
+        object, to_shim, [](Elf64_Rela& r) { r.r_info = ELF64_R_INFO(ELF64_R_SYM(r.r_info), R_X86_64_PLT32); });
+    CHECK(declined(b) == "a 32-bit relocation out of range");
+  }
+  SECTION("a relocation past the end of its section") {
+    std::string b = with_relocation(object, inside, [](Elf64_Rela& r) { r.r_offset = uint64_t{1} << 40; });
+    CHECK(declined(b) == "a relocation outside its section");
+    b = with_relocation(object, inside, [](Elf64_Rela& r) { r.r_info = ELF64_R_INFO(1u << 30, R_X86_64_64); });
+    CHECK(declined(b) == "a relocation against an unknown symbol");
+  }
+  SECTION("within range, a PC-relative relocation inside the object is applied") {
+    std::string b = with_relocation(
+        object, inside, [](Elf64_Rela& r) { r.r_info = ELF64_R_INFO(ELF64_R_SYM(r.r_info), R_X86_64_PC64); });
+    std::string why;
+    CHECK(jit::load_object(b, kMain, &why));
+    INFO(why);
+  }
 }
 #endif
 
