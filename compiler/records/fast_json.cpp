@@ -36,9 +36,11 @@ FastJson::FastJson(const ir::Schema& schema, const std::vector<ir::InputDef>& in
     required_fields_.push_back(required);
     quoted_fields_.emplace_back();
     keyed_fields_.emplace_back();
+    keys_.emplace_back();
     for (const ir::FieldDef& f : rd.fields) {
       quoted_fields_.back().push_back(quoted(f.name));
       keyed_fields_.back().push_back(quoted_fields_.back().back().empty() ? "" : quoted_fields_.back().back() + ":");
+      keys_.back().emplace_back(keyed_fields_.back().back());
     }
   }
   for (const ir::EnumDef& ed : schema.enums) {
@@ -59,15 +61,20 @@ FastJson::FastJson(const ir::Schema& schema, const std::vector<ir::InputDef>& in
     }
     Enum& e = enums_.emplace_back();
     if (unique) e.letters = std::move(letters);
-    for (const std::string& q : quoted_members_.back()) {
-      Member& m = e.members.emplace_back();
-      if (q.empty() || q.size() > sizeof m.word) continue;
-      m.size = static_cast<uint32_t>(q.size());
-      std::memcpy(m.word, q.data(), q.size());
-      std::memset(m.mask, 0xff, q.size());
-    }
+    for (const std::string& q : quoted_members_.back()) e.members.emplace_back(q);
   }
 }
+
+template <size_t W>
+FastJson::Words<W>::Words(std::string_view quoted) {
+  if (quoted.empty() || quoted.size() > sizeof word) return;
+  size = static_cast<uint32_t>(quoted.size());
+  std::memcpy(word, quoted.data(), quoted.size());
+  std::memset(mask, 0xff, quoted.size());
+}
+
+template struct FastJson::Words<2>;
+template struct FastJson::Words<4>;
 
 bool FastJson::decode(std::string_view text, ir::ValueSink& sink) const { return decode_as(text, sink); }
 

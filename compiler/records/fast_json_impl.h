@@ -60,6 +60,15 @@ inline bool plain_string(const char*& p, const char* end, std::string_view* text
   return load<uint64_t>(p + n - 8) == load<uint64_t>(b + n - 8);
 }
 
+// Whether the 8 * W bytes at `p` (all readable) start with the name `k` holds: every word
+// compared, under its mask, with no branch between them.
+template <size_t W>
+[[gnu::always_inline]] inline bool masked_equal(const char* p, const uint64_t (&word)[W], const uint64_t (&mask)[W]) {
+  uint64_t diff = 0;
+  for (size_t i = 0; i < W; ++i) diff |= (load<uint64_t>(p + 8 * i) ^ word[i]) & mask[i];
+  return diff == 0;
+}
+
 // Whether the text at `p` may follow a scalar: the end, a space, a comma or a closing bracket
 // ("truex" and "12a" are not JSON).
 [[gnu::always_inline]] inline bool ends_scalar(const char* p, const char* end) {
@@ -100,6 +109,13 @@ class FastReader {
   // the subset. The value is counted already.
   [[gnu::always_inline]] int quick(Cursor& c, const ir::Type& t, Slot out);
   bool record(Cursor& c, const ir::Type& t, Slot out);
+  // Whether the text at the cursor starts with a field's keyed name (`key` as words, `keyed`
+  // as text for a long name or a short rest of the text).
+  [[gnu::always_inline]] static bool keyed_at(const Cursor& c, const FastJson::Key& key, const std::string& keyed) {
+    if (key.size != 0 && c.end - c.p >= static_cast<ptrdiff_t>(sizeof key.word))
+      return fast::masked_equal(c.p, key.word, key.mask);
+    return fast::at(c.p, c.end, keyed);
+  }
   bool list(Cursor& c, const ir::Type& t, Slot out);
   bool scalar(const Scalar& s, const ir::Type& t, Slot out);
   // An integer of at most 18 digits, or an enum member, read in place: 1 when taken, 0 when
@@ -149,9 +165,7 @@ int FastReader<Sink>::member(Cursor& c, const ir::Type& t, Slot out) {
     if (m < 0) return 0;
     const FastJson::Member& k = e.members[static_cast<size_t>(m)];
     if (k.size != 0 && c.end - c.p >= 16) {
-      using fast::load;
-      if (((load<uint64_t>(c.p) ^ k.word[0]) & k.mask[0]) | ((load<uint64_t>(c.p + 8) ^ k.word[1]) & k.mask[1]))
-        return 0;
+      if (!fast::masked_equal(c.p, k.word, k.mask)) return 0;
       c.p += k.size;
     } else {
       if (!fast::at(c.p, c.end, members[static_cast<size_t>(m)])) return 0;
@@ -333,6 +347,7 @@ bool FastReader<Sink>::record(Cursor& c, const ir::Type& t, Slot out) {
     return ok;
   };
   const std::vector<std::string>& keyed = f_.keyed_fields_[static_cast<size_t>(t.id)];
+  const std::vector<FastJson::Key>& keys = f_.keys_[static_cast<size_t>(t.id)];
   const std::vector<std::string>& names = f_.quoted_fields_[static_cast<size_t>(t.id)];
   ++c.p;  // {
   uint64_t seen = 0;
@@ -343,7 +358,7 @@ bool FastReader<Sink>::record(Cursor& c, const ir::Type& t, Slot out) {
   } else {
     while (true) {
       int idx = -1;
-      if (next < keyed.size() && at(c.p, c.end, keyed[next])) {  // "name": as a writer without spaces gives it
+      if (next < keyed.size() && keyed_at(c, keys[next], keyed[next])) {  // "name": as a writer without spaces gives it
         idx = static_cast<int>(next);
         c.p += keyed[next].size();
         if (seen >> idx & 1) return done(false);
