@@ -164,9 +164,21 @@ Json encode_error(std::string_view path, std::string_view message) {
 }
 
 bool plain_json_text(std::string_view s) {
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || c == '"' || c == '\\' || u >= 0x80) return false;
+  // Eight bytes at a time: a byte of a word is below 0x20, or equal to a quote or a backslash,
+  // exactly when the classic "has a byte less than n" test (borrows reach a high bit only
+  // from such a byte) is non-zero; bytes from 0x80 are their own high bits.
+  constexpr uint64_t kOnes = 0x0101010101010101, kHighs = 0x8080808080808080;
+  auto has_below = [](uint64_t w, uint64_t n) { return (w - kOnes * n) & ~w & kHighs; };
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, sizeof w);
+    if ((w & kHighs) | has_below(w, 0x20) | has_below(w ^ (kOnes * '"'), 1) | has_below(w ^ (kOnes * '\\'), 1))
+      return false;
+  }
+  for (; i < s.size(); ++i) {
+    auto u = static_cast<unsigned char>(s[i]);
+    if (u < 0x20 || u == '"' || u == '\\' || u >= 0x80) return false;
   }
   return true;
 }

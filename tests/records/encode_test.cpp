@@ -121,3 +121,40 @@ TEST_CASE("text forms round-trip") {
   CHECK(is_json_integer("-0"));
   CHECK(!is_json_integer("1.0"));
 }
+
+TEST_CASE("plain_json_text decides byte by byte, whatever the word a byte falls in") {
+  // The reading of a byte one at a time, which the word-at-a-time test must agree with.
+  auto plain_bytes = [](std::string_view s) {
+    for (char c : s) {
+      auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || c == '"' || c == '\\' || u >= 0x80) return false;
+    }
+    return true;
+  };
+  // Every byte value at every position of texts of 0 to 19 bytes, among bytes next to the
+  // bounds (0x1f/0x20, the quote's and backslash's neighbours, 0x7f/0x80, 0xff).
+  const unsigned char around[] = {0x00, 0x01, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b,
+                                  0x5c, 0x5d, 0x7e, 0x7f, 0x80, 0xa2, 0xff};
+  for (size_t n = 0; n < 20; ++n) {
+    for (size_t at = 0; at < n; ++at) {
+      for (int b = 0; b < 256; ++b) {
+        for (unsigned char fill : around) {
+          if (fill < 0x20 || fill == '"' || fill == '\\' || fill >= 0x80) continue;
+          std::string s(n, static_cast<char>(fill));
+          s[at] = static_cast<char>(b);
+          if (records::plain_json_text(s) != plain_bytes(s))
+            FAIL("length " << n << ", byte " << b << " at " << at << " among " << int{fill});
+        }
+      }
+    }
+    const std::string plain(n, 'a');
+    CHECK(records::plain_json_text(plain));
+  }
+  // Two bad bytes in one word, a borrow from one reaching the next.
+  CHECK_FALSE(
+      records::plain_json_text(std::string("ab\x1f\x20"
+                                           "cdef",
+                                           8)));
+  CHECK_FALSE(records::plain_json_text("Global Sales \"Senior\""));
+  CHECK(records::plain_json_text("Global Sales Senior Vice-President"));
+}
