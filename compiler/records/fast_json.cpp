@@ -37,10 +37,13 @@ FastJson::FastJson(const ir::Schema& schema, const std::vector<ir::InputDef>& in
     quoted_fields_.emplace_back();
     keyed_fields_.emplace_back();
     keys_.emplace_back();
+    comma_keys_.emplace_back();
     for (const ir::FieldDef& f : rd.fields) {
       quoted_fields_.back().push_back(quoted(f.name));
       keyed_fields_.back().push_back(quoted_fields_.back().back().empty() ? "" : quoted_fields_.back().back() + ":");
       keys_.back().emplace_back(keyed_fields_.back().back());
+      const std::string& keyed = keyed_fields_.back().back();
+      comma_keys_.back().emplace_back(keyed.empty() ? keyed : "," + keyed);
     }
   }
   for (const ir::EnumDef& ed : schema.enums) {

@@ -77,8 +77,10 @@ class FastJson {
   std::vector<Enum> enums_;
   // Per record type, each field's keyed name ("tier":) as words: the names of a record differ
   // in length, so comparing them a word at a time would branch on a different count each time.
+  // The same with the comma before it (,"tier":), read after a field's value in one comparison
+  // with the separator.
   using Key = Words<4>;
-  std::vector<std::vector<Key>> keys_;
+  std::vector<std::vector<Key>> keys_, comma_keys_;
   std::vector<uint64_t> required_fields_;  // per record type (of at most 64 fields), a bit per required field
   const Limits& limits_;
 };

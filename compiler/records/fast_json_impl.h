@@ -348,6 +348,7 @@ bool FastReader<Sink>::record(Cursor& c, const ir::Type& t, Slot out) {
   };
   const std::vector<std::string>& keyed = f_.keyed_fields_[static_cast<size_t>(t.id)];
   const std::vector<FastJson::Key>& keys = f_.keys_[static_cast<size_t>(t.id)];
+  const std::vector<FastJson::Key>& comma_keys = f_.comma_keys_[static_cast<size_t>(t.id)];
   const std::vector<std::string>& names = f_.quoted_fields_[static_cast<size_t>(t.id)];
   ++c.p;  // {
   uint64_t seen = 0;
@@ -356,9 +357,12 @@ bool FastReader<Sink>::record(Cursor& c, const ir::Type& t, Slot out) {
   if (c.p < c.end && *c.p == '}') {
     ++c.p;
   } else {
+    int idx = -1;  // the field whose key the text after a value gave, with its comma
     while (true) {
-      int idx = -1;
-      if (next < keyed.size() && keyed_at(c, keys[next], keyed[next])) {  // "name": as a writer without spaces gives it
+      if (idx >= 0) {
+        // Read already.
+      } else if (next < keyed.size() &&
+                 keyed_at(c, keys[next], keyed[next])) {  // "name": as a writer without spaces gives it
         idx = static_cast<int>(next);
         c.p += keyed[next].size();
         if (seen >> idx & 1) return done(false);
@@ -389,6 +393,20 @@ bool FastReader<Sink>::record(Cursor& c, const ir::Type& t, Slot out) {
         bool ok = uncounted(c, ft, slot);
         --depth_;
         if (!ok) return done(false);
+      }
+      // The separator and the next key in one comparison (,"name": as a writer without spaces
+      // gives them): no look at the bytes between the value and the key one at a time, each
+      // of which would wait for the one before.
+      idx = -1;
+      if (next < comma_keys.size()) {
+        const FastJson::Key& k = comma_keys[next];
+        if (k.size != 0 && c.end - c.p >= static_cast<ptrdiff_t>(sizeof k.word) &&
+            fast::masked_equal(c.p, k.word, k.mask)) {
+          idx = static_cast<int>(next);
+          c.p += k.size;
+          if (seen >> idx & 1) return done(false);
+          continue;
+        }
       }
       skip_space(c.p, c.end);
       if (c.p == c.end) return done(false);
