@@ -1,7 +1,8 @@
 // `proviso eval --jobs N` with N > 1: inputs are read on the calling thread and copied into
-// chunks (about 1 MiB, or a single longer input); N worker threads, each with its own Session,
-// decode, evaluate and encode whole chunks; the calling thread writes the chunks' output lines
-// in input order. At most 2N chunks are in flight, so memory stays bounded whatever the input's
+// chunks (about 1 MiB, or a single longer input); N threads, each with its own Session, decode,
+// evaluate and encode whole chunks: N - 1 workers, and the calling thread itself whenever the
+// workers are all busy or it would otherwise wait; the calling thread writes the chunks'
+// output lines in input order. At most 2N chunks are in flight, so memory stays bounded whatever the input's
 // size. When the input would block (a pipe or terminal with nothing ready), the chunk being
 // filled is handed out at once and, for an interactive output, every finished line is written
 // and flushed before the read: a reader downstream still sees each result as soon as its input
