@@ -89,12 +89,12 @@ py::object to_python(const proviso::Value& v) {
     case K::List: {
       py::list out;
       for (const proviso::Value& item : v.items) out.append(to_python(item));
-      return std::move(out);
+      return out;
     }
     case K::Record: {
       py::dict out;
       for (size_t i = 0; i < v.items.size(); ++i) out[py::str(v.names[i])] = to_python(v.items[i]);
-      return std::move(out);
+      return out;
     }
     default: return py::str(v.text);  // text, enum members, business durations, periods, names
   }

@@ -315,6 +315,9 @@ std::vector<std::string> changed_imports(const std::string& top, const std::stri
 
 // The report of `diff --git` as it is built, file by file.
 struct GitRun {
+  GitRun(const DiffOptions& options, std::string toplevel, bool use_color)
+      : o(options), top(std::move(toplevel)), color(use_color) {}
+
   const DiffOptions& o;
   std::string top;
   bool color = false;
@@ -384,7 +387,7 @@ int run_git_diff(const DiffOptions& o) {
     changed.insert(c.old_path);
     changed.insert(c.new_path);
   }
-  GitRun run{o, top, use_color(o.color)};
+  GitRun run(o, top, use_color(o.color));
   bool failed = false;
   std::set<std::string> listed;
   for (const Change& c : changes) {
