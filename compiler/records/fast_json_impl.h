@@ -60,8 +60,8 @@ inline bool plain_string(const char*& p, const char* end, std::string_view* text
   return load<uint64_t>(p + n - 8) == load<uint64_t>(b + n - 8);
 }
 
-// Whether the 8 * W bytes at `p` (all readable) start with the name `k` holds: every word
-// compared, under its mask, with no branch between them.
+// Whether the 8 * W bytes at `p` (all readable) are `word` where `mask` has ones: a quoted
+// name and the bytes after it, every word compared with no branch between them.
 template <size_t W>
 [[gnu::always_inline]] inline bool masked_equal(const char* p, const uint64_t (&word)[W], const uint64_t (&mask)[W]) {
   uint64_t diff = 0;
@@ -360,7 +360,7 @@ bool FastReader<Sink>::record(Cursor& c, const ir::Type& t, Slot out) {
     int idx = -1;  // the field whose key the text after a value gave, with its comma
     while (true) {
       if (idx >= 0) {
-        // Read already.
+        // The key was read with the comma before it, after the last value (below).
       } else if (next < keyed.size() &&
                  keyed_at(c, keys[next], keyed[next])) {  // "name": as a writer without spaces gives it
         idx = static_cast<int>(next);
