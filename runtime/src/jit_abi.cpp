@@ -143,6 +143,18 @@ int32_t fast_or_full(proviso_ctx* ctx, Out* out, Fast fast, Full full) {
 
 const proviso::rt::Calendar* cal(const void* p) { return static_cast<const proviso::rt::Calendar*>(p); }
 
+// Holiday sets reach generated code as raw pointers; their owners are kept by the context's
+// arena (results of shims) or by the host (constants, inputs), which registers a lookup.
+std::shared_ptr<const proviso::rt::HolidaySet> owned_set(proviso_ctx* ctx, const void* raw) {
+  std::shared_ptr<const void> owner = ctx->state->arena.find(raw);
+  if (!owner && ctx->state->find_owner) owner = ctx->state->find_owner(ctx->state->owner_data, raw);
+  const auto* set = static_cast<const proviso::rt::HolidaySet*>(raw);
+  // Without a registered owner (a batch over records holding holiday sets) the set is
+  // borrowed: the records outlive the evaluation that reads them.
+  if (!owner) return std::shared_ptr<const proviso::rt::HolidaySet>(std::shared_ptr<const void>(), set);
+  return std::static_pointer_cast<const proviso::rt::HolidaySet>(owner);
+}
+
 }  // namespace
 
 extern "C" {
@@ -261,10 +273,6 @@ int32_t proviso_rt_cal_next_opening(proviso_ctx* ctx, const void* calendar, int6
   return give(ctx, cal(calendar)->next_opening(t), out);
 }
 
-namespace {
-std::shared_ptr<const proviso::rt::HolidaySet> owned_set(proviso_ctx* ctx, const void* raw);
-}
-
 const void* proviso_rt_holidays_union(proviso_ctx* ctx, const void* a, const void* b) {
   auto set = proviso::rt::HolidaySet::unite({owned_set(ctx, a), owned_set(ctx, b)}, {}, {});
   return ctx->state->arena.keep(std::move(set));
@@ -292,22 +300,6 @@ void* proviso_rt_alloc(proviso_ctx* ctx, uint64_t size, uint64_t align) {
 void proviso_rt_range_error(proviso_ctx* ctx, int64_t value) { ctx->state->error_int = value; }
 
 }  // extern "C"
-
-namespace {
-
-// Holiday sets reach generated code as raw pointers; their owners are kept by the context's
-// arena (results of shims) or by the host (constants, inputs), which registers a lookup.
-std::shared_ptr<const proviso::rt::HolidaySet> owned_set(proviso_ctx* ctx, const void* raw) {
-  std::shared_ptr<const void> owner = ctx->state->arena.find(raw);
-  if (!owner && ctx->state->find_owner) owner = ctx->state->find_owner(ctx->state->owner_data, raw);
-  const auto* set = static_cast<const proviso::rt::HolidaySet*>(raw);
-  // Without a registered owner (a batch over records holding holiday sets) the set is
-  // borrowed: the records outlive the evaluation that reads them.
-  if (!owner) return std::shared_ptr<const proviso::rt::HolidaySet>(std::shared_ptr<const void>(), set);
-  return std::static_pointer_cast<const proviso::rt::HolidaySet>(owner);
-}
-
-}  // namespace
 
 namespace proviso::rt::jit {
 
