@@ -175,6 +175,12 @@ TEST_CASE("the JSON fast path declines what it does not read, and limits stay th
   // Fields in another order are still read.
   CHECK(takes(R"({"case":{"severity":2,"tier":"Basic","channel":"Portal","region_matches":false,)"
               R"("version_supported":true,"evaluation_license":true,"fees_paid":true,"reproducible":true}})"));
+  // A field given again where declaration order expects it next, so that its key is read with
+  // the comma before it (,"severity":): still a duplicate, declined.
+  CHECK_FALSE(takes(R"({"case":{"severity":2,"tier":"Basic","severity":3,"channel":"Portal","region_matches":false,)"
+                    R"("version_supported":true,"evaluation_license":true,"fees_paid":true,"reproducible":true}})"));
+  // Spaces after a comma: the key is read without it.
+  CHECK(takes(std::string(good).replace(good.find(",\"channel\""), 1, ", ")));
 
   records::Limits tight;
   tight.max_values = 5;
