@@ -89,8 +89,9 @@ std::optional<std::pair<std::string, std::string>> write_value_json(std::string&
                                                                     ir::ValueSource::Ref ref, const ir::Type& type,
                                                                     const ir::Schema& schema, const rt::Zone& zone,
                                                                     const LinePlan* plan);
-// Whether write_decisions_line writes the text `s` as it is between quotes (no byte that
-// needs an escape or a UTF-8 check).
+// Whether a JSON string holds the text `s` as it is between quotes (no byte that needs an
+// escape or a UTF-8 check): the line writers then copy it, and the JSON fast path compares
+// field names and enum members in their quoted form.
 bool plain_json_text(std::string_view s);
 
 // A decision that failed while the others evaluated: the line's "errors" key, beside

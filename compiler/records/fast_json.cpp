@@ -2,23 +2,16 @@
 
 #include <cstring>
 
+#include "compiler/records/encode.h"
 #include "compiler/records/fast_json_impl.h"
 
 namespace proviso::records::detail {
 
 namespace {
 
-// Whether `name` is written in a JSON string as it is: no quote, backslash, control character
-// or byte outside ASCII.
-bool plain_name(std::string_view name) {
-  for (char c : name) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == '"' || u == '\\' || u >= 0x80) return false;
-  }
-  return true;
-}
-
-std::string quoted(std::string_view name) { return plain_name(name) ? "\"" + std::string(name) + "\"" : ""; }
+// `name` in quotes, when a JSON string holds it as it is; else "" (the name is then compared
+// by the general decoder only).
+std::string quoted_name(std::string_view name) { return plain_json_text(name) ? "\"" + std::string(name) + "\"" : ""; }
 
 }  // namespace
 
@@ -27,7 +20,7 @@ FastJson::FastJson(const ir::Schema& schema, const std::vector<ir::InputDef>& in
   required_.reserve(inputs.size());
   for (const ir::InputDef& in : inputs) {
     required_.push_back(in.type.as_required());
-    quoted_inputs_.push_back(quoted(in.name));
+    quoted_inputs_.push_back(quoted_name(in.name));
   }
   for (const ir::RecordDef& rd : schema.records) {
     uint64_t required = 0;
@@ -39,7 +32,7 @@ FastJson::FastJson(const ir::Schema& schema, const std::vector<ir::InputDef>& in
     keys_.emplace_back();
     comma_keys_.emplace_back();
     for (const ir::FieldDef& f : rd.fields) {
-      quoted_fields_.back().push_back(quoted(f.name));
+      quoted_fields_.back().push_back(quoted_name(f.name));
       keyed_fields_.back().push_back(quoted_fields_.back().back().empty() ? "" : quoted_fields_.back().back() + ":");
       keys_.back().emplace_back(keyed_fields_.back().back());
       const std::string& keyed = keyed_fields_.back().back();
@@ -48,7 +41,7 @@ FastJson::FastJson(const ir::Schema& schema, const std::vector<ir::InputDef>& in
   }
   for (const ir::EnumDef& ed : schema.enums) {
     quoted_members_.emplace_back();
-    for (const std::string& m : ed.members) quoted_members_.back().push_back(quoted(m));
+    for (const std::string& m : ed.members) quoted_members_.back().push_back(quoted_name(m));
     // The letters after the opening quote: the second is the closing quote of a one-letter name.
     Letters letters(256, -1);
     bool unique = ed.members.size() <= 64;
