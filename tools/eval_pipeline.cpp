@@ -75,9 +75,9 @@ struct Chunk {
 class Pipeline {
  public:
   Pipeline(bool yaml, size_t jobs, const std::function<Session()>& make_session, Output& out)
-      : yaml_(yaml), out_(out), max_in_flight_(2 * jobs), own_(make_session()) {
+      : yaml_(yaml), out_(out), max_in_flight_(2 * jobs), reader_session_(make_session()) {
     // Sessions are made here, on one thread: making one may compile nothing, but it reads the
-    // policy's shared state. The reader has its own (own_), the N - 1 workers one each.
+    // policy's shared state. The reader has its own (reader_session_), the N - 1 workers one each.
     std::vector<Session> sessions;
     sessions.reserve(jobs - 1);
     for (size_t i = 1; i < jobs; ++i) sessions.push_back(make_session());
@@ -192,7 +192,7 @@ class Pipeline {
 
   // Evaluates a chunk on the reader's thread, with its own session.
   void evaluate_here(Chunk& c) {
-    evaluate(own_, c);
+    evaluate(reader_session_, c);
     std::lock_guard lock(mutex_);
     c.done = true;
   }
@@ -223,7 +223,7 @@ class Pipeline {
   bool yaml_;
   Output& out_;
   size_t max_in_flight_;
-  Session own_;  // the reader's, for the chunks it evaluates itself
+  Session reader_session_;  // the reader's, for the chunks it evaluates itself
   std::vector<std::thread> workers_;
 
   std::mutex mutex_;

@@ -18,13 +18,15 @@ fail() {
 POLICY="$SRC/policies/qlik/oem_maintenance.policy"
 DATA="$SRC/policies/qlik/deadlines.ndjson"
 
-# About 2.8 MB, so several 1 MiB chunks, with bad inputs among the good ones and in the last chunk.
+# About 6.7 MB, so enough 1 MiB chunks that the workers fall behind and the reading thread
+# evaluates chunks too (when one already waits for a worker, and while the oldest is not done),
+# with bad inputs among the good ones and in the last chunk.
 {
-  cat "$DATA"
+  cat "$DATA" "$DATA"
   echo '{"case": 1}'
   echo
   echo '{"contract": '
-  cat "$DATA"
+  cat "$DATA" "$DATA"
   echo '   '
   echo '[1, 2]'
 } > "$W/mixed.ndjson"
@@ -44,7 +46,7 @@ same() {
 
 run one --input "$W/mixed.ndjson" --jobs 1
 [ "$(cat "$W/rc.one")" = 1 ] || fail "mixed input: exit $(cat "$W/rc.one"), expected 1"
-[ "$(wc -l < "$W/out.one")" = 4003 ] || fail "mixed input: $(wc -l < "$W/out.one") lines, expected 4003"
+[ "$(wc -l < "$W/out.one")" = 8003 ] || fail "mixed input: $(wc -l < "$W/out.one") lines, expected 8003"
 grep -q '^{"error":{"path":"case","message":"expected an object, got 1"}}$' "$W/out.one" ||
   fail "mixed input: no error line for {\"case\": 1}"
 for jobs in 2 3 8; do
