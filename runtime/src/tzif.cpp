@@ -198,15 +198,57 @@ int32_t TzifData::offset_at(Instant t) const {
     return transitions.empty() && footer ? posix_offset_at(*footer, t) : initial_offset;
   if (footer && t > transitions.back()) return posix_offset_at(*footer, t);
   // transitions.front() <= t, so at least one transition lies at or before t.
+  return offsets[count_at_or_before(t) - 1];
+}
+
+std::size_t TzifData::count_at_or_before(Instant t) const {
   const auto k = static_cast<uint64_t>(t - index_base) >> kBucketShift;
-  std::size_t i;
   if (t >= index_base && k < by_bucket.size()) {
-    i = by_bucket[k];
+    std::size_t i = by_bucket[k];
     while (i < transitions.size() && transitions[i] <= t) ++i;
-  } else {
-    i = static_cast<std::size_t>(std::upper_bound(transitions.begin(), transitions.end(), t) - transitions.begin());
+    return i;
   }
-  return offsets[i - 1];
+  return static_cast<std::size_t>(std::upper_bound(transitions.begin(), transitions.end(), t) - transitions.begin());
+}
+
+Instant TzifData::local_to_instant(int64_t local) const {
+  // Span k (0..n) runs from transition k-1 (or the beginning of time) to transition k (or the
+  // end of time) at offset off(k). The wall clock names the instant local - off(k) if that
+  // lies in span k. Offsets are at most largest_offset, so only spans that reach within it of
+  // `local` can: their candidates come in increasing order, and the first is the earliest.
+  const std::size_t n = transitions.size();
+  auto off = [&](std::size_t k) { return k == 0 ? initial_offset : offsets[k - 1]; };
+  const int64_t reach = int64_t{largest_offset} + 1;
+  const std::size_t first = count_at_or_before(local - reach);
+  for (std::size_t k = first; k <= n; ++k) {
+    if (k > 0 && transitions[k - 1] > local + reach) break;
+    const Instant t = local - off(k);
+    if ((k == 0 || t >= transitions[k - 1]) && (k == n || t < transitions[k])) return t;
+  }
+  // No span holds it: a gap, opened by the transition whose offset jumps over the wall clock.
+  for (std::size_t k = std::max<std::size_t>(first, 1); k <= n; ++k) {
+    const Instant at = transitions[k - 1];
+    if (local - off(k - 1) >= at && local - off(k) < at) return at;
+  }
+  return local - off(std::min(first, n));  // never: some span or gap holds every wall clock
+}
+
+bool zone_name_allowed(std::string_view name) {
+  if (name.empty() || name == "posixrules" || name == "Factory") return false;
+  if (name.starts_with("posix/") || name.starts_with("right/")) return false;
+  std::size_t segment = 0;
+  for (char c : name) {
+    if (c == '/') {
+      if (segment == 0) return false;
+      segment = 0;
+      continue;
+    }
+    bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '+' || c == '-';
+    if (!ok) return false;
+    ++segment;
+  }
+  return segment > 0;
 }
 
 void TzifData::build_index() {
@@ -250,6 +292,12 @@ std::optional<TzifData> read_tzif(std::string_view zone_name) {
   TzifData out;
   auto type_offset = [&](std::size_t type) { return static_cast<int32_t>(be(&data[types + type * 6], 4)); };
   out.initial_offset = type_offset(0);
+  for (int64_t type = 0; type < n[4]; ++type) {
+    // RFC 8536 asks for offsets within -25 h..+26 h; Proviso relies on them (Zone::to_instant).
+    const int64_t o = type_offset(static_cast<std::size_t>(type));
+    if (o < -89999 || o > 93599) return std::nullopt;
+    out.largest_offset = static_cast<int32_t>(std::max<int64_t>(out.largest_offset, o < 0 ? -o : o));
+  }
   for (int64_t i = 0; i < n[3]; ++i) {
     std::size_t type = data[indices + i];
     if (static_cast<int64_t>(type) >= n[4]) return std::nullopt;

@@ -40,6 +40,13 @@ struct TzifData {
   std::optional<PosixTz> footer;     // after the last transition, when it has DST rules
 
   int32_t offset_at(Instant t) const;
+  // The instant a wall clock (`local`: seconds since 1970-01-01T00:00 of the local calendar)
+  // names, by the listed transitions (the footer is the caller's): in a gap (spring forward)
+  // the transition that opens it; where two instants read the same (fall back) the earlier.
+  Instant local_to_instant(int64_t local) const;
+  // How many transitions lie at or before t.
+  std::size_t count_at_or_before(Instant t) const;
+  int32_t largest_offset = 0;  // the largest |offset| of any time type the file lists
 
   // An index for offset_at, so that finding the transition before an instant is one look-up
   // and a short scan instead of a binary search: by_bucket[k] is how many transitions lie at
@@ -50,6 +57,10 @@ struct TzifData {
   std::vector<uint32_t> by_bucket;
   void build_index();
 };
+// Whether `name` is a zone name the system database can hold: segments of letters, digits,
+// '_', '+' and '-' joined by '/', outside posix/ and right/ (copies of the zones with other
+// conventions) and not `posixrules` or `Factory` (no place's time).
+bool zone_name_allowed(std::string_view name);
 // Nothing when the file cannot be read or is not TZif version 2 or later.
 std::optional<TzifData> read_tzif(std::string_view zone_name);
 

@@ -2,6 +2,9 @@
 // formatting with the zone's offset, and rules after 2037 (past the TZif transition lists).
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <filesystem>
+#include <set>
 #include <thread>
 
 #include <date/tz.h>
@@ -158,6 +161,84 @@ TEST_CASE("offsets agree with date::tz on both sides of every transition", "[zon
     }
   }
   CHECK(transitions > 1000);
+}
+
+namespace {
+
+// What Zone::to_instant gave when it asked date::tz: the reference for wall clocks up to the
+// last transition the zone file lists.
+Instant date_tz_to_instant(const date::time_zone* tz, int64_t local) {
+  auto info = tz->get_info(date::local_seconds{std::chrono::seconds{local}});
+  if (info.result == date::local_info::nonexistent) return info.second.begin.time_since_epoch().count();
+  return local - info.first.offset.count();
+}
+
+std::string tz_directory() {
+  const char* dir = std::getenv("TZDIR");
+  return dir && *dir ? dir : "/usr/share/zoneinfo";
+}
+
+}  // namespace
+
+TEST_CASE("the zones known are those date::tz lists from the system database", "[zone]") {
+  // Every name date::tz lists is a zone; every other TZif file under the database's directory
+  // (posix/, right/, posixrules, Factory) is not; nor is any other file there.
+  std::set<std::string> listed;
+  for (const date::time_zone& z : date::get_tzdb().zones) listed.insert(std::string(z.name()));
+  REQUIRE(listed.size() > 300);
+  for (const std::string& name : listed) {
+    auto z = Zone::lookup(name);
+    if (!z.ok()) FAIL_CHECK(name << ": " << z.error().message);
+  }
+  const std::filesystem::path root = tz_directory();
+  size_t others = 0;
+  for (auto it = std::filesystem::recursive_directory_iterator(root); it != std::filesystem::end(it); ++it) {
+    if (it->is_directory()) continue;
+    std::string name = std::filesystem::relative(it->path(), root).generic_string();
+    if (listed.count(name)) continue;
+    ++others;
+    auto z = Zone::lookup(name);
+    if (z.ok()) FAIL_CHECK(name << " is a zone here, but not in date::tz's list");
+  }
+  CHECK(others > 0);
+}
+
+TEST_CASE("to_instant agrees with date::tz around every transition of every zone", "[zone]") {
+  // For each transition up to the zone file's last (2037), wall clocks on both sides of where
+  // it falls in the old and the new offset: gaps, overlaps and the seconds at their edges.
+  // Beyond the last, the footer's rule answers (tested above and by the monotony test).
+  const int64_t steps[] = {-7201, -3601, -3600, -1801, -1, 0, 1, 59, 1799, 1800, 3599, 3600, 3601, 7200};
+  size_t probes = 0;
+  for (const date::time_zone& tz : date::get_tzdb().zones) {
+    const std::string name(tz.name());
+    const Zone* z = Zone::lookup(name).value();
+    int mismatches = 0;
+    auto probe = [&](int64_t local) {
+      ++probes;
+      const Date d = static_cast<Date>(local >= 0 ? local / 86400 : (local - 86399) / 86400);
+      const int32_t s = static_cast<int32_t>(local - int64_t{d} * 86400);
+      const Instant want = date_tz_to_instant(&tz, local), got = z->to_instant(d, s);
+      if (want != got && ++mismatches <= 3)
+        FAIL_CHECK(name << " at local " << format_date(d) << " +" << s << "s: " << format_datetime_utc(got)
+                        << " vs date::tz " << format_datetime_utc(want));
+    };
+    const Instant from = at("1800-01-01T00:00:00Z"), to = at("2037-01-01T00:00:00Z");
+    // A wall clock in the middle of each year, and the first of January.
+    for (int64_t local = from; local < to; local += 86400 * 365 / 2) probe(local);
+    for (Instant t = from; t < to;) {
+      auto info = tz.get_info(date::sys_seconds{std::chrono::seconds{t}});
+      const Instant next = info.end.time_since_epoch().count();
+      if (next <= t || next >= to) break;
+      const int64_t before = info.offset.count();
+      const int64_t after = tz.get_info(date::sys_seconds{std::chrono::seconds{next}}).offset.count();
+      for (int64_t step : steps) {
+        probe(next + before + step);
+        probe(next + after + step);
+      }
+      t = next;
+    }
+  }
+  CHECK(probes > 100000);
 }
 
 TEST_CASE("to_instant inverts local time and is monotone", "[zone]") {

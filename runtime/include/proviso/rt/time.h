@@ -1,5 +1,6 @@
 // Dates, instants and durations as plain integers; strict parsing and formatting of
-// ISO 8601 / RFC 3339 text; month arithmetic; IANA time zones (Zone, wrapping date::tz).
+// ISO 8601 / RFC 3339 text; month arithmetic; IANA time zones (Zone, read from the system's
+// TZif files).
 #pragma once
 
 #include <cstdint>
@@ -8,10 +9,6 @@
 #include <string_view>
 
 #include <proviso/rt/error.h>
-
-namespace date {
-class time_zone;
-}
 
 namespace proviso::rt {
 
@@ -105,18 +102,16 @@ class Zone {
   // seconds_of_day may be 0..86400 (86400 = the next day's midnight).
   Instant to_instant(Date local_date, int32_t seconds_of_day) const;
 
-  // Built by lookup(); `data` is the zone file's transition table when it could be read.
-  Zone(std::string name, const date::time_zone* tz, std::shared_ptr<const detail::TzifData> data = nullptr);
+  // Built by lookup() from the zone file's contents; without them, UTC.
+  explicit Zone(std::string name, std::shared_ptr<const detail::TzifData> data = nullptr);
   ~Zone();
   Zone(const Zone&) = delete;
   Zone& operator=(const Zone&) = delete;
 
  private:
   std::string name_;
-  const date::time_zone* tz_;  // null for the fixed UTC zone
-  // The system's TZif files list transitions only up to 2037, after which date::tz freezes
-  // the last offset; the table continues with the file's POSIX TZ footer rule. It also makes
-  // offset_at a plain binary search (date::tz builds a sys_info with strings per call).
+  // The zone file's transitions (up to 2037 in the system's files) and its POSIX TZ footer
+  // rule for the years after; null for the fixed UTC zone.
   std::shared_ptr<const detail::TzifData> data_;
 };
 
