@@ -7,7 +7,7 @@
 #include <new>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 #include "compiler/ast/diagnostic.h"
 #include "compiler/driver/compile.h"
@@ -134,22 +134,19 @@ std::vector<PolicyDiagnostic> convert(const Diagnostics& ds) {
 
 // "sha256:<hex>" of the policy's files, each as its length and its text.
 std::string content_hash(const ir::Program& p) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1;
+  sha256_ctx ctx;
+  sha256_init(&ctx);
   for (const SourcePtr& f : p.files) {
     if (!f) continue;
     std::string_view text = f->text();
     std::string size = std::to_string(text.size()) + ":";
-    ok = ok && EVP_DigestUpdate(ctx, size.data(), size.size()) == 1 &&
-         EVP_DigestUpdate(ctx, text.data(), text.size()) == 1;
+    sha256_update(&ctx, size.size(), reinterpret_cast<const uint8_t*>(size.data()));
+    sha256_update(&ctx, text.size(), reinterpret_cast<const uint8_t*>(text.data()));
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  ok = ok && EVP_DigestFinal_ex(ctx, digest, &length) == 1;
-  EVP_MD_CTX_free(ctx);
-  if (!ok) throw std::runtime_error("SHA-256 of the policy's source failed");
+  uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_digest(&ctx, sizeof digest, digest);
   std::string out = "sha256:";
-  for (unsigned int i = 0; i < length; ++i) out += fmt::format("{:02x}", digest[i]);
+  for (uint8_t byte : digest) out += fmt::format("{:02x}", byte);
   return out;
 }
 

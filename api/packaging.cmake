@@ -4,7 +4,7 @@
 # objects of libproviso.so in one archive: its own (the C API) and those of every internal
 # library it links (the C++ API, the JIT, the compiler, the grammar, the runtime, ...). They
 # are found by walking proviso_shared's link dependencies, and so are the outside libraries a
-# static link then needs (libLLVM, fmt, libyaml, simdjson, libcrypto, ...): those
+# static link then needs (libLLVM, fmt, libyaml, simdjson, Nettle, ...): those
 # become the target's link interface, as the files this build linked, and the Libs line of
 # proviso-static.pc. No include directory but include/proviso's is passed on.
 

@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake make ninja-build ccache pkg-config git tzdata
   tao-pegtl-dev libfmt-dev libyaml-cpp-dev libyaml-dev catch2 libhowardhinnant-date-dev
-  libsimdjson-dev nlohmann-json3-dev libssl-dev libcli11-dev libbenchmark-dev libboost1.81-dev wrk
+  libsimdjson-dev nlohmann-json3-dev nettle-dev libcli11-dev libbenchmark-dev libboost1.81-dev wrk
   llvm-19-dev libzstd-dev clang-19 libclang-rt-19-dev libz3-dev
   clang-format clang-tidy python3 python3-dev pybind11-dev python3-pytest python3-jsonschema
   abi-dumper abi-compliance-checker

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The dependency rules of docs/ARCHITECTURE.md, checked on the code: every #include of every
 source file outside the tests must point to a part its part may use, and the third-party
-libraries that are one part's business (LLVM, PEGTL, CLI11, OpenSSL) stay in that part.
+libraries that are one part's business (LLVM, PEGTL, CLI11, Nettle) stay in that part.
 Usage: architecture.py SOURCE_DIR"""
 import os
 import re
@@ -42,7 +42,7 @@ ALLOWED = {
 }
 # Third-party include prefixes that belong to one part only.
 EXCLUSIVE = {"llvm/": {"compiler/jit"}, "tao/": {"grammar"}, "CLI/": {"tools"},
-             "openssl/": {"compiler/jit", "compiler/diff", "api"}, "z3": {"compiler/diff"}, "boost/": {"server"}}
+             "nettle/": {"compiler/jit", "compiler/diff", "api"}, "z3": {"compiler/diff"}, "boost/": {"server"}}
 
 
 def part_of(path):

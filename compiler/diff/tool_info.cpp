@@ -4,7 +4,7 @@
 #include <fstream>
 #include <string>
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 #include "stdlib/stdlib.h"
 
@@ -25,22 +25,23 @@ std::string tzdata_version() {
 }
 
 std::string stdlib_hash() {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  sha256_ctx ctx;
+  sha256_init(&ctx);
+  auto update = [&ctx](std::string_view s) {
+    sha256_update(&ctx, s.size(), reinterpret_cast<const uint8_t*>(s.data()));
+  };
   for (const auto& m : stdlib::modules()) {
-    EVP_DigestUpdate(ctx, m.name.data(), m.name.size());
-    EVP_DigestUpdate(ctx, "\n", 1);
-    EVP_DigestUpdate(ctx, m.source.data(), m.source.size());
+    update(m.name);
+    update("\n");
+    update(m.source);
   }
-  EVP_DigestFinal_ex(ctx, digest, &len);
-  EVP_MD_CTX_free(ctx);
+  uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_digest(&ctx, sizeof digest, digest);
   static const char* hex = "0123456789abcdef";
   std::string out = "sha256:";
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
+  for (uint8_t byte : digest) {
+    out += hex[byte >> 4];
+    out += hex[byte & 15];
   }
   return out;
 }

@@ -18,10 +18,9 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <openssl/core_names.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
+#include <nettle/hmac.h>
+#include <nettle/memops.h>
+#include <nettle/sha2.h>
 
 namespace proviso::jit {
 
@@ -262,32 +261,22 @@ bool older(const struct timespec& a, const struct timespec& b) {
 }  // namespace
 
 CacheKey cache_key(std::string_view material) {
+  static_assert(std::tuple_size_v<CacheKey> == SHA256_DIGEST_SIZE);
   CacheKey out{};
-  unsigned int len = 0;
-  // A digest that could not be computed must not name another program's entry: a fresh random
-  // key only misses (and its entry ages out of the cache).
-  if (EVP_Digest(material.data(), material.size(), out.data(), &len, EVP_sha256(), nullptr) != 1 || len != out.size())
-    (void)::getrandom(out.data(), out.size(), 0);
+  sha256_ctx ctx;
+  sha256_init(&ctx);
+  sha256_update(&ctx, material.size(), reinterpret_cast<const uint8_t*>(material.data()));
+  sha256_digest(&ctx, out.size(), out.data());
   return out;
 }
 
 std::array<uint8_t, 32> hmac_sha256(std::string_view key, std::initializer_list<std::string_view> parts) {
-  std::array<uint8_t, 32> out{};
-  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  EVP_MAC_CTX* ctx = mac ? EVP_MAC_CTX_new(mac) : nullptr;
-  char digest[] = "SHA256";
-  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                         OSSL_PARAM_construct_end()};
-  size_t len = 0;
-  bool ok = ctx && EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), params) == 1;
+  std::array<uint8_t, SHA256_DIGEST_SIZE> out{};
+  hmac_sha256_ctx ctx;
+  hmac_sha256_set_key(&ctx, key.size(), reinterpret_cast<const uint8_t*>(key.data()));
   for (std::string_view part : parts)
-    ok = ok && EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(part.data()), part.size()) == 1;
-  ok = ok && EVP_MAC_final(ctx, out.data(), &len, out.size()) == 1 && len == out.size();
-  EVP_MAC_CTX_free(ctx);
-  EVP_MAC_free(mac);
-  // A MAC that could not be computed must never verify: an all-zero value is what an
-  // attacker would try first, so give a value no entry can carry (a fresh random one).
-  if (!ok) (void)::getrandom(out.data(), out.size(), 0);
+    hmac_sha256_update(&ctx, part.size(), reinterpret_cast<const uint8_t*>(part.data()));
+  hmac_sha256_digest(&ctx, out.size(), out.data());
   return out;
 }
 
@@ -400,7 +389,7 @@ EntryState ObjectCache::read(const CacheKey& key, std::string* meta, std::string
   std::string_view o(bytes.data() + sizeof h + h.meta_size, h.object_size);
   auto mac = hmac_sha256(std::string_view(reinterpret_cast<const char*>(mac_key_.data()), mac_key_.size()),
                          {std::string_view(bytes.data(), kMacCovered), m, o});
-  if (CRYPTO_memcmp(mac.data(), h.mac, mac.size()) != 0) {
+  if (memeql_sec(mac.data(), h.mac, mac.size()) == 0) {  // in constant time
     *why = fmt::format("`{}` was not written by your proviso (its MAC does not verify)", path);
     return EntryState::Forged;
   }

@@ -86,7 +86,7 @@ class ObjectCache {
   std::array<uint8_t, 32> mac_key_{};
 };
 
-// The key of an entry: the SHA-256 of everything its object code depends on (OpenSSL's, which
+// The key of an entry: the SHA-256 of everything its object code depends on (Nettle's, which
 // uses the CPU's SHA instructions where it has them).
 CacheKey cache_key(std::string_view material);
 

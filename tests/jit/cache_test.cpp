@@ -79,6 +79,13 @@ TEST_CASE("HMAC-SHA256 matches RFC 4231") {
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+TEST_CASE("cache keys are the SHA-256 of their material (FIPS 180-2)") {
+  CHECK(hex(jit::cache_key("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(hex(jit::cache_key("")) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(hex(jit::cache_key(std::string(1000000, 'a'))) ==
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
 TEST_CASE("cache directories: only private ones are trusted") {
   TempDir t;
   fs::path dir = t.path / "cache";
