@@ -166,9 +166,9 @@ inline Put put_scalar(Sink& sink, const Scalar& s, const ir::Type& t, const ir::
     case ir::TypeKind::Money: {
       direct = false;
       if (s.kind != NodeKind::String) break;
-      auto m = rt::parse_money(s.text);
-      direct = m.ok() && in_currency(*m, t);
-      if (direct) accepted = sink.money(out, t, *m, message);
+      rt::Money m;
+      direct = rt::quick_parse_money(s.text, &m) && in_currency(m, t);
+      if (direct) accepted = sink.money(out, t, m, message);
       break;
     }
     default: direct = false;

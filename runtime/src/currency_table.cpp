@@ -64,9 +64,17 @@ constexpr std::array<uint8_t, kCodes> kByCode = [] {
 
 }  // namespace
 
-Expected<uint16_t> currency_index(std::string_view code) {
+bool find_currency(std::string_view code, uint16_t* index) {
   if (code.size() == 3 && is_capital(code[0]) && is_capital(code[1]) && is_capital(code[2]))
-    if (uint8_t n = kByCode[code_number(code)]) return static_cast<uint16_t>(n - 1);
+    if (uint8_t n = kByCode[code_number(code)]) {
+      *index = static_cast<uint16_t>(n - 1);
+      return true;
+    }
+  return false;
+}
+
+Expected<uint16_t> currency_index(std::string_view code) {
+  if (uint16_t index = 0; find_currency(code, &index)) return index;
   return make_error(ErrorCode::UnknownCurrency,
                     fmt::format("unknown currency `{}` (expected an ISO 4217 code such as USD)", code));
 }

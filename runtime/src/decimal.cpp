@@ -76,7 +76,32 @@ Expected<Decimal> Decimal::from_parts(__int128 coefficient, int scale) {
 
 Decimal Decimal::from_int(int64_t value) { return Decimal(value, 0); }
 
+bool Decimal::quick_parse(std::string_view text, Decimal* out) {
+  // 19 characters hold at most 19 digits: below 10^19 < 2^64, and at most 18 decimals.
+  if (text.empty() || text.size() > 19) return false;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const bool negative = *p == '-';
+  p += negative;
+  uint64_t m = 0;
+  const char* const int_start = p;
+  while (p < end && static_cast<unsigned>(*p - '0') <= 9) m = m * 10 + static_cast<unsigned>(*p++ - '0');
+  if (p == int_start) return false;
+  int scale = 0;
+  if (p < end) {
+    if (*p++ != '.') return false;
+    const char* const frac_start = p;
+    while (p < end && static_cast<unsigned>(*p - '0') <= 9) m = m * 10 + static_cast<unsigned>(*p++ - '0');
+    if (p == frac_start || p != end) return false;
+    scale = static_cast<int>(p - frac_start);
+  }
+  const i128 c = static_cast<i128>(m);
+  *out = Decimal(negative ? -c : c, scale);
+  return true;
+}
+
 Expected<Decimal> Decimal::parse(std::string_view text) {
+  if (Decimal d; quick_parse(text, &d)) return d;
   auto junk = [&] {
     return make_error(ErrorCode::InvalidValue,
                       fmt::format("expected a decimal number such as 12.50, got \"{}\"", text));

@@ -22,7 +22,15 @@ Expected<Money> with_amount(Expected<Decimal> amount, uint16_t cur) {
 
 }  // namespace
 
+bool quick_parse_money(std::string_view text, Money* out) {
+  // "D[.D] CCC": the code is the last three characters, after the only space.
+  const size_t n = text.size();
+  if (n < 5 || text[n - 4] != ' ' || !Decimal::quick_parse(text.substr(0, n - 4), &out->amount)) return false;
+  return find_currency(text.substr(n - 3), &out->currency);
+}
+
 Expected<Money> parse_money(std::string_view text) {
+  if (Money m; quick_parse_money(text, &m)) return m;
   auto space = text.find(' ');
   if (space == std::string_view::npos || space + 4 != text.size())
     return make_error(ErrorCode::InvalidValue, fmt::format("expected money such as \"1234.50 USD\", got \"{}\"", text));

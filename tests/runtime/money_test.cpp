@@ -1,6 +1,10 @@
 // Money: the currency table, parsing, mixed-currency errors, minor units and output rounding.
 #include <catch2/catch.hpp>
 
+#include <cctype>
+#include <random>
+#include <string>
+
 #include <proviso/rt/money.h>
 
 #include "test_support.h"
@@ -141,4 +145,78 @@ TEST_CASE("round_to_minor_unit takes a mode", "[money]") {
   CHECK(show(round_to_minor_unit(money("1.0005 KWD"))) == "1.001 KWD");
   CHECK(show(round_to_minor_unit(money("3 USD"))) == "3.00 USD");
   CHECK(show(round(money("2.567 USD"), 1, RoundingMode::Down)) == "2.5 USD");
+}
+
+namespace {
+
+// Texts near the quick forms of amounts: digits, at most one point, an optional sign, and now
+// and then a byte replaced, inserted or dropped; from empty to 22 characters.
+std::string near_amount(std::mt19937_64& rng) {
+  auto pick = [&](int lo, int hi) { return static_cast<int>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+  std::string s = pick(0, 4) == 0 ? "-" : "";
+  const int digits = pick(0, 21);
+  const int point = pick(0, 2) == 0 ? -1 : pick(0, digits);
+  for (int i = 0; i < digits; ++i) {
+    if (i == point) s += '.';
+    s += static_cast<char>('0' + pick(0, 9));
+  }
+  if (point == digits) s += '.';
+  for (int k = pick(0, 5) < 2 ? pick(1, 2) : 0; k > 0 && !s.empty(); --k) {
+    const char bytes[] = "0123456789.-+ e/:\x80\xb0\xb9\xff";
+    const char b = bytes[pick(0, sizeof bytes - 2)];
+    const auto at = static_cast<size_t>(pick(0, static_cast<int>(s.size()) - 1));
+    switch (pick(0, 2)) {
+      case 0: s[at] = b; break;
+      case 1: s.insert(s.begin() + static_cast<std::ptrdiff_t>(at), b); break;
+      default: s.erase(at, 1);
+    }
+  }
+  return s;
+}
+
+// The same amount as parse reads it without its quick path (longer than 19 characters):
+// leading zeros change neither the value nor the scale.
+std::string padded(const std::string& amount) {
+  const bool negative = !amount.empty() && amount[0] == '-';
+  return (negative ? "-" : "") + std::string(20, '0') + amount.substr(negative ? 1 : 0);
+}
+
+}  // namespace
+
+TEST_CASE("Decimal::quick_parse and quick_parse_money read as the general parsers do", "[money]") {
+  std::mt19937_64 rng(20261206);
+  size_t quick = 0;
+  const char* codes[] = {"USD", "JPY", "KWD", "usd", "XXX", "US", "EURO"};
+  for (int i = 0; i < 300000; ++i) {
+    const std::string text = near_amount(rng);
+    INFO(text);
+    // Texts that begin with a digit, or a sign and a digit, keep their reading when padded.
+    const bool paddable =
+        !text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) ||
+                          (text.size() > 1 && text[0] == '-' && std::isdigit(static_cast<unsigned char>(text[1]))));
+    auto general = Decimal::parse(paddable ? padded(text) : text);
+    Decimal d;
+    if (Decimal::quick_parse(text, &d)) {
+      ++quick;
+      REQUIRE(general.ok());
+      CHECK(d.coefficient() == general->coefficient());
+      CHECK(d.scale() == general->scale());
+      CHECK(Decimal::parse(text).ok());
+    } else {
+      // What it declines is long, or not a decimal at all.
+      CHECK((text.size() > 19 || !general.ok()));
+    }
+    const std::string money = text + " " + codes[i % std::size(codes)];
+    auto general_money = parse_money((paddable ? padded(text) : text) + " " + codes[i % std::size(codes)]);
+    Money m;
+    if (quick_parse_money(money, &m)) {
+      REQUIRE(general_money.ok());
+      CHECK(m.amount.coefficient() == general_money->amount.coefficient());
+      CHECK(m.amount.scale() == general_money->amount.scale());
+      CHECK(m.currency == general_money->currency);
+    } else {
+      CHECK((text.size() > 19 || !general_money.ok()));
+    }
+  }
+  CHECK(quick > 100000);  // the generator reaches both sides
 }

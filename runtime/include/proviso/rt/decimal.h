@@ -31,6 +31,11 @@ class Decimal {
   // "-12.50", "3", "0.001". Rejects empty text, '+', exponents, ".5", "5.", white space,
   // more than kMaxScale decimals (InvalidValue) and more than kMaxDigits digits (Overflow).
   static Expected<Decimal> parse(std::string_view text);
+  // The commonest texts read in 64-bit arithmetic, without a result that could carry an error:
+  // at most 19 characters ("-", digits, at most one "." between digits), which parse would
+  // accept. True, with *out set, when `text` is such a text, with the value parse gives; false
+  // for anything else, which parse must then read. parse calls it first.
+  static bool quick_parse(std::string_view text, Decimal* out);
   static Decimal from_int(int64_t value);
   // coefficient * 10^-scale; scale 0..kMaxScale, |coefficient| < 10^kMaxDigits.
   static Expected<Decimal> from_parts(__int128 coefficient, int scale);

@@ -19,6 +19,8 @@ struct Currency {
 
 // Index into the ISO 4217 table; UnknownCurrency for anything but a known upper-case code.
 Expected<uint16_t> currency_index(std::string_view code);
+// The same look-up without an error: true, with *index set, for a known upper-case code.
+bool find_currency(std::string_view code, uint16_t* index);
 // INVARIANT: index came from currency_index (asserted).
 const Currency& currency(uint16_t index);
 std::size_t currency_count();
@@ -30,6 +32,11 @@ struct Money {
 
 // "1234.50 USD", "-3 JPY": a Decimal, exactly one space, a known upper-case code.
 Expected<Money> parse_money(std::string_view text);
+// The commonest form read without a result that could carry an error: an amount of at most
+// 19 characters (Decimal::quick_parse) and a known code. True, with *out set, when `text` is
+// such a text, with what parse_money gives; false for anything else, which it must then read.
+// parse_money calls it first, so there is one reading of each form.
+bool quick_parse_money(std::string_view text, Money* out);
 // Amount with the currency code; errors only for an unknown code.
 Expected<Money> make_money(const Decimal& amount, std::string_view code);
 
