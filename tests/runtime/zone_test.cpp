@@ -195,7 +195,7 @@ TEST_CASE("the zones known are those date::tz lists from the system database", "
   for (auto it = std::filesystem::recursive_directory_iterator(root); it != std::filesystem::end(it); ++it) {
     if (it->is_directory()) continue;
     std::string name = std::filesystem::relative(it->path(), root).generic_string();
-    if (listed.count(name)) continue;
+    if (listed.contains(name)) continue;
     ++others;
     auto z = Zone::lookup(name);
     if (z.ok()) FAIL_CHECK(name << " is a zone here, but not in date::tz's list");
