@@ -139,6 +139,63 @@ TEST_CASE("the JSON fast path agrees with the general decoder: Qlik OEM", "[fast
   run("policies/qlik/oem_maintenance.policy", {"policies/qlik/deadlines.ndjson"}, 20000, 1.0);
 }
 
+TEST_CASE("the JSON fast path reads amounts and nulls as the general decoder does", "[fast_json]") {
+  // Amounts ("51462.59 USD", rt::quick_parse_money through put_scalar) and `null`: the edges of
+  // each, in one Qlik OEM record, read by the fast path and by the general decoder alike.
+  driver::CompileResult compiled = driver::compile_file(source_dir() + "/policies/qlik/oem_maintenance.policy");
+  REQUIRE(compiled.ok());
+  const ir::Program& p = *compiled.program;
+  records::Decoder decoder(p), general(p);
+  general.set_fast_path(false);
+  records::Limits limits;
+  records::detail::FastJson fast(p.schema, p.inputs, limits);
+  std::string line;
+  for (auto& l : inputs_of("policies/qlik/deadlines.ndjson"))
+    if (l.find("\"annual_fee\": \"") != std::string::npos) {
+      line = l;
+      break;
+    }
+  REQUIRE(!line.empty());
+  const size_t at = line.find("\"annual_fee\": \"") + 14;  // the opening quote of the amount
+  const size_t end = line.find('"', at + 1) + 1;
+  Tally tally;
+  for (const char* amount : {"\"1 USD\"",
+                             "\"-0 EUR\"",
+                             "\"0.000000000000000001 USD\"",
+                             "\"1234567890123456789 JPY\"",
+                             "\"12345678901234567890 USD\"",
+                             "\"1.5 usd\"",
+                             "\"1.5 XXX\"",
+                             "\"1.5  USD\"",
+                             "\"1.5\\u0020USD\"",
+                             "\"1. USD\"",
+                             "\".5 USD\"",
+                             "\"+1 USD\"",
+                             "\"1.5 USD \"",
+                             "\"1.5USD\"",
+                             "\"\"",
+                             "\" USD\"",
+                             "null",
+                             "nul",
+                             "nullx",
+                             "1.5",
+                             "\"1.5 USD"}) {
+    std::string text = line;
+    text.replace(at, end - at, amount);
+    check(p, decoder, general, fast, text, tally);
+  }
+  // `null` where a field is optional (taken) and where it is required (declined).
+  for (const char* field : {"\"last_update_at\": ", "\"as_of\": ", "\"support_end\": ", "\"dse_commenced\": "}) {
+    std::string text = line;
+    const size_t f = text.find(field) + std::string_view(field).size();
+    const size_t v = text.find_first_of(",}", f);
+    text.replace(f, v - f, "null");
+    check(p, decoder, general, fast, text, tally);
+  }
+  CHECK(tally.fast > 5);
+  CHECK(tally.fast < tally.inputs);
+}
+
 TEST_CASE("the JSON fast path agrees with the general decoder: every construct, lists and all", "[fast_json]") {
   // Records, lists of records, optional lists, money, dates, durations, datetimes: one
   // document over several lines, whitespace and all.
