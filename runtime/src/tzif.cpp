@@ -2,10 +2,14 @@
 // footers, so that zones keep their daylight saving time after 2037.
 #include "tzif.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdlib>
-#include <fstream>
 #include <iterator>
 #include <vector>
 
@@ -269,28 +273,64 @@ void TzifData::build_index() {
   }
 }
 
+namespace {
+
+// The bytes of the regular file at `path` of at most `limit` bytes; nothing for anything else
+// (a directory, a device, a file that cannot be read, a larger one).
+std::optional<std::vector<unsigned char>> read_small_file(const std::string& path, std::size_t limit) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::vector<unsigned char> data;
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) <= limit;
+  if (ok) {
+    data.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t got = 0;
+    while (ok && got < data.size()) {
+      const ssize_t r = ::read(fd, data.data() + got, data.size() - got);
+      if (r < 0 && errno == EINTR) continue;
+      ok = r > 0;
+      if (ok) got += static_cast<std::size_t>(r);
+    }
+  }
+  ::close(fd);
+  if (!ok) return std::nullopt;
+  return data;
+}
+
+}  // namespace
+
 std::optional<TzifData> read_tzif(std::string_view zone_name) {
   const char* dir = std::getenv("TZDIR");
   std::string path = std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" + std::string(zone_name);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::vector<unsigned char> data((std::istreambuf_iterator<char>(in)), {});
-  // counts: isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt (RFC 8536, section 3.1)
-  auto header = [&](std::size_t at, std::array<int64_t, 6>* counts) {
-    if (data.size() < at + 44 || data[at] != 'T' || data[at + 1] != 'Z' || data[at + 2] != 'i' || data[at + 3] != 'f')
-      return false;
-    for (int k = 0; k < 6; ++k) (*counts)[k] = be(&data[at + 20 + 4 * k], 4);
+  // The largest zone files are a few kilobytes; a name that picks anything else is no zone.
+  auto file = read_small_file(path, std::size_t{1} << 20);
+  if (!file) return std::nullopt;
+  const std::vector<unsigned char>& data = *file;
+  // counts: isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt (RFC 8536, section 3.1),
+  // unsigned 32-bit numbers: at most 2^20 each here, so that no sum below can overflow.
+  auto header = [&](int64_t at, std::array<int64_t, 6>* counts) {
+    if (at < 0 || static_cast<int64_t>(data.size()) < at + 44) return false;
+    const auto* h = &data[static_cast<std::size_t>(at)];
+    if (h[0] != 'T' || h[1] != 'Z' || h[2] != 'i' || h[3] != 'f') return false;
+    for (int k = 0; k < 6; ++k) {
+      (*counts)[k] = be(h + 20 + 4 * k, 4);
+      if ((*counts)[k] < 0 || (*counts)[k] > (int64_t{1} << 20)) return false;
+    }
     return true;
   };
   std::array<int64_t, 6> n{};
   if (!header(0, &n) || data[4] < '2') return std::nullopt;
-  std::size_t v1 = 44 + n[3] * 5 + n[4] * 6 + n[5] + n[2] * 8 + n[1] + n[0];
+  const int64_t v1 = 44 + n[3] * 5 + n[4] * 6 + n[5] + n[2] * 8 + n[1] + n[0];
   if (!header(v1, &n)) return std::nullopt;
-  const std::size_t times = v1 + 44, indices = times + n[3] * 8, types = indices + n[3];
-  const std::size_t end = types + n[4] * 6 + n[5] + n[2] * 12 + n[1] + n[0];
-  if (n[4] < 1 || data.size() < end + 2 || data[end] != '\n') return std::nullopt;
+  const int64_t times = v1 + 44, indices = times + n[3] * 8, types = indices + n[3];
+  const int64_t end = types + n[4] * 6 + n[5] + n[2] * 12 + n[1] + n[0];
+  if (n[4] < 1 || static_cast<int64_t>(data.size()) < end + 2 || data[static_cast<std::size_t>(end)] != '\n')
+    return std::nullopt;
   TzifData out;
-  auto type_offset = [&](std::size_t type) { return static_cast<int32_t>(be(&data[types + type * 6], 4)); };
+  auto type_offset = [&](std::size_t type) {
+    return static_cast<int32_t>(be(&data[static_cast<std::size_t>(types) + type * 6], 4));
+  };
   out.initial_offset = type_offset(0);
   for (int64_t type = 0; type < n[4]; ++type) {
     // RFC 8536 asks for offsets within -25 h..+26 h; Proviso relies on them (Zone::to_instant).
@@ -299,14 +339,18 @@ std::optional<TzifData> read_tzif(std::string_view zone_name) {
     out.largest_offset = static_cast<int32_t>(std::max<int64_t>(out.largest_offset, o < 0 ? -o : o));
   }
   for (int64_t i = 0; i < n[3]; ++i) {
-    std::size_t type = data[indices + i];
+    std::size_t type = data[static_cast<std::size_t>(indices + i)];
     if (static_cast<int64_t>(type) >= n[4]) return std::nullopt;
-    out.transitions.push_back(be(&data[times + i * 8], 8));
+    const Instant at = be(&data[static_cast<std::size_t>(times + i * 8)], 8);
+    // RFC 8536: in ascending order; offset_at and local_to_instant search them.
+    if (!out.transitions.empty() && at <= out.transitions.back()) return std::nullopt;
+    out.transitions.push_back(at);
     out.offsets.push_back(type_offset(type));
   }
-  auto nl = std::find(data.begin() + end + 1, data.end(), '\n');
+  const auto footer_begin = data.begin() + static_cast<std::ptrdiff_t>(end + 1);
+  auto nl = std::find(footer_begin, data.end(), '\n');
   if (nl == data.end()) return std::nullopt;
-  auto rule = parse_posix_tz(std::string(data.begin() + end + 1, nl));
+  auto rule = parse_posix_tz(std::string(footer_begin, nl));
   if (rule && rule->has_dst) out.footer = *rule;
   out.build_index();
   return out;

@@ -2,10 +2,15 @@
 // formatting with the zone's offset, and rules after 2037 (past the TZif transition lists).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <thread>
+
+#include <unistd.h>
 
 #include <date/tz.h>
 
@@ -18,12 +23,31 @@ using proviso::rt::test::at;
 using proviso::rt::test::day;
 using proviso::rt::test::zone;
 
+namespace {
+
+// What Zone::to_instant gave when it asked date::tz: the reference for wall clocks up to the
+// last transition the zone file lists.
+Instant date_tz_to_instant(const date::time_zone* tz, int64_t local) {
+  auto info = tz->get_info(date::local_seconds{std::chrono::seconds{local}});
+  if (info.result == date::local_info::nonexistent) return info.second.begin.time_since_epoch().count();
+  return local - info.first.offset.count();
+}
+
+std::string tz_directory() {
+  const char* dir = std::getenv("TZDIR");
+  return dir && *dir ? dir : "/usr/share/zoneinfo";
+}
+
+}  // namespace
+
 TEST_CASE("zone lookup is cached and rejects unknown names", "[zone]") {
   const Zone* ny = zone("America/New_York");
   CHECK(ny->name() == "America/New_York");
   CHECK(zone("America/New_York") == ny);
   CHECK(zone("UTC") == utc_zone());
-  for (const char* bad : {"Mars/Olympus_Mons", "", "../etc/passwd", "/etc/localtime", "america/new_york "}) {
+  for (const char* bad : {"Mars/Olympus_Mons", "", "../etc/passwd", "/etc/localtime", "america/new_york ", "America",
+                          "America/", "America//New_York", "America/New_York/", "./UTC", "zone.tab", "right/UTC",
+                          "posix/UTC", "posixrules", "Factory"}) {
     INFO(bad);
     auto z = Zone::lookup(bad);
     REQUIRE_FALSE(z.ok());
@@ -35,6 +59,66 @@ TEST_CASE("zone lookup is cached and rejects unknown names", "[zone]") {
   for (int i = 0; i < 4; ++i) threads.emplace_back([&seen, i] { seen[i] = Zone::lookup("Asia/Kolkata").value(); });
   for (auto& t : threads) t.join();
   CHECK((seen[0] == seen[1] && seen[1] == seen[2] && seen[2] == seen[3]));
+}
+
+TEST_CASE("damaged zone files are no zones, and never crash the reader", "[zone]") {
+  // A database of our own (TZDIR): one good file, and damaged copies of it.
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("proviso-tzdir-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "Test" / "Directory");
+  std::ifstream in(tz_directory() + "/America/New_York", std::ios::binary);
+  const std::string good((std::istreambuf_iterator<char>(in)), {});
+  REQUIRE(good.size() > 200);
+  auto write = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream(dir / "Test" / name, std::ios::binary) << bytes;
+  };
+  write("Good", good);
+  write("Empty", "");
+  write("Truncated", good.substr(0, 60));
+  write("Cut", good.substr(0, good.size() / 2));
+  std::string counts = good;  // the v1 header's transition count: 0xFFFFFFFF
+  counts.replace(32, 4, "\xff\xff\xff\xff");
+  write("Counts", counts);
+  std::string huge = good;  // the v1 header's type count: 2^31 - 1
+  huge.replace(36, 4, "\x7f\xff\xff\xff");
+  write("Huge", huge);
+  write("Text", "# version 2026a\nnot a zone file\n");
+  write("Large", std::string(size_t{2} << 20, 'T'));
+  // The first two transitions of the 64-bit data swapped: out of the ascending order RFC 8536
+  // requires, which the searches rely on.
+  auto count = [&](size_t at) {
+    return size_t{static_cast<unsigned char>(good[at])} << 24 | size_t{static_cast<unsigned char>(good[at + 1])} << 16 |
+           size_t{static_cast<unsigned char>(good[at + 2])} << 8 | size_t{static_cast<unsigned char>(good[at + 3])};
+  };
+  const size_t v2 = 44 + count(32) * 5 + count(36) * 6 + count(40) + count(28) * 8 + count(24) + count(20);
+  REQUIRE(good.compare(v2, 4, "TZif") == 0);
+  REQUIRE(count(v2 + 32) >= 2);
+  std::string unsorted = good;
+  std::swap_ranges(unsorted.begin() + static_cast<std::ptrdiff_t>(v2 + 44),
+                   unsorted.begin() + static_cast<std::ptrdiff_t>(v2 + 52),
+                   unsorted.begin() + static_cast<std::ptrdiff_t>(v2 + 52));
+  write("Unsorted", unsorted);
+  std::string v1 = good;  // version 1: no 64-bit data
+  v1[4] = '\0';
+  write("Version1", v1);
+
+  const char* saved = std::getenv("TZDIR");
+  const std::string restore = saved ? saved : "";
+  ::setenv("TZDIR", dir.c_str(), 1);
+  CHECK(Zone::lookup("Test/Good").ok());
+  for (const char* name : {"Test/Empty", "Test/Truncated", "Test/Cut", "Test/Counts", "Test/Huge", "Test/Text",
+                           "Test/Large", "Test/Version1", "Test/Unsorted", "Test/Directory", "Test/Missing", "Test"}) {
+    INFO(name);
+    auto z = Zone::lookup(name);
+    REQUIRE_FALSE(z.ok());
+    CHECK(z.error().code == ErrorCode::UnknownZone);
+  }
+  if (saved)
+    ::setenv("TZDIR", restore.c_str(), 1);
+  else
+    ::unsetenv("TZDIR");
+  fs::remove_all(dir);
 }
 
 TEST_CASE("format_datetime writes the zone's offset at that instant", "[zone]") {
@@ -162,23 +246,6 @@ TEST_CASE("offsets agree with date::tz on both sides of every transition", "[zon
   }
   CHECK(transitions > 1000);
 }
-
-namespace {
-
-// What Zone::to_instant gave when it asked date::tz: the reference for wall clocks up to the
-// last transition the zone file lists.
-Instant date_tz_to_instant(const date::time_zone* tz, int64_t local) {
-  auto info = tz->get_info(date::local_seconds{std::chrono::seconds{local}});
-  if (info.result == date::local_info::nonexistent) return info.second.begin.time_since_epoch().count();
-  return local - info.first.offset.count();
-}
-
-std::string tz_directory() {
-  const char* dir = std::getenv("TZDIR");
-  return dir && *dir ? dir : "/usr/share/zoneinfo";
-}
-
-}  // namespace
 
 TEST_CASE("the zones known are those date::tz lists from the system database", "[zone]") {
   // Every name date::tz lists is a zone; every other TZif file under the database's directory
