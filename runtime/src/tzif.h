@@ -38,6 +38,7 @@ struct TzifData {
   std::vector<int32_t> offsets;      // offsets[i] applies from transitions[i]
   int32_t initial_offset = 0;        // before the first transition (time type 0)
   std::optional<PosixTz> footer;     // after the last transition, when it has DST rules
+  int32_t largest_offset = 0;        // the largest |offset| of any time type the file lists
 
   int32_t offset_at(Instant t) const;
   // The instant a wall clock (`local`: seconds since 1970-01-01T00:00 of the local calendar)
@@ -46,7 +47,6 @@ struct TzifData {
   Instant local_to_instant(int64_t local) const;
   // How many transitions lie at or before t.
   std::size_t count_at_or_before(Instant t) const;
-  int32_t largest_offset = 0;  // the largest |offset| of any time type the file lists
 
   // An index for offset_at, so that finding the transition before an instant is one look-up
   // and a short scan instead of a binary search: by_bucket[k] is how many transitions lie at

@@ -4,6 +4,7 @@
 // same values and the same errors as the general decoder alone.
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <sstream>
 
@@ -82,6 +83,23 @@ struct Tally {
 };
 
 // One input: the fast path's verdict, and the Decoder's result against the general decoder's.
+// A policy and the three readers compared: the Decoder (the fast path, then the general
+// decoder), the general decoder alone, and the fast path alone.
+struct Readers {
+  explicit Readers(const std::string& policy) : compiled(driver::compile_file(source_dir() + "/" + policy)) {
+    REQUIRE(compiled.ok());
+    const ir::Program& p = *compiled.program;
+    decoder = std::make_unique<records::Decoder>(p);
+    general = std::make_unique<records::Decoder>(p);
+    general->set_fast_path(false);
+    fast = std::make_unique<records::detail::FastJson>(p.schema, p.inputs, limits);
+  }
+  driver::CompileResult compiled;
+  records::Limits limits;  // FastJson keeps a reference
+  std::unique_ptr<records::Decoder> decoder, general;
+  std::unique_ptr<records::detail::FastJson> fast;
+};
+
 void check(const ir::Program& p, records::Decoder& decoder, records::Decoder& general, records::detail::FastJson& fast,
            const std::string& text, Tally& tally) {
   ++tally.inputs;
@@ -102,13 +120,10 @@ void check(const ir::Program& p, records::Decoder& decoder, records::Decoder& ge
 }
 
 void run(const std::string& policy, const std::vector<std::string>& files, size_t mutations, double min_share) {
-  driver::CompileResult compiled = driver::compile_file(source_dir() + "/" + policy);
-  REQUIRE(compiled.ok());
-  const ir::Program& p = *compiled.program;
-  records::Decoder decoder(p), general(p);
-  general.set_fast_path(false);
-  records::Limits limits;
-  records::detail::FastJson fast(p.schema, p.inputs, limits);
+  Readers r(policy);
+  const ir::Program& p = *r.compiled.program;
+  records::Decoder &decoder = *r.decoder, &general = *r.general;
+  records::detail::FastJson& fast = *r.fast;
   std::vector<std::string> lines;
   for (const auto& f : files)
     for (auto& l : inputs_of(f)) lines.push_back(std::move(l));
@@ -142,13 +157,10 @@ TEST_CASE("the JSON fast path agrees with the general decoder: Qlik OEM", "[fast
 TEST_CASE("the JSON fast path reads amounts and nulls as the general decoder does", "[fast_json]") {
   // Amounts ("51462.59 USD", rt::quick_parse_money through put_scalar) and `null`: the edges of
   // each, in one Qlik OEM record, read by the fast path and by the general decoder alike.
-  driver::CompileResult compiled = driver::compile_file(source_dir() + "/policies/qlik/oem_maintenance.policy");
-  REQUIRE(compiled.ok());
-  const ir::Program& p = *compiled.program;
-  records::Decoder decoder(p), general(p);
-  general.set_fast_path(false);
-  records::Limits limits;
-  records::detail::FastJson fast(p.schema, p.inputs, limits);
+  Readers r("policies/qlik/oem_maintenance.policy");
+  const ir::Program& p = *r.compiled.program;
+  records::Decoder &decoder = *r.decoder, &general = *r.general;
+  records::detail::FastJson& fast = *r.fast;
   std::string line;
   for (auto& l : inputs_of("policies/qlik/deadlines.ndjson"))
     if (l.find("\"annual_fee\": \"") != std::string::npos) {

@@ -114,6 +114,13 @@ TEST_CASE("damaged zone files are no zones, and never crash the reader", "[zone]
     REQUIRE_FALSE(z.ok());
     CHECK(z.error().code == ErrorCode::UnknownZone);
   }
+  // A name found to be no zone stays none for the process, even once its file appears: inputs
+  // that repeat it do not look for the file each time.
+  REQUIRE_FALSE(Zone::lookup("Test/Later").ok());
+  write("Later", good);
+  CHECK_FALSE(Zone::lookup("Test/Later").ok());
+  write("Sooner", good);
+  CHECK(Zone::lookup("Test/Sooner").ok());
   if (saved)
     ::setenv("TZDIR", restore.c_str(), 1);
   else
