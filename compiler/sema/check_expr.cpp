@@ -312,9 +312,21 @@ NodeId ExprChecker::name(const ast::Expr& e, const Type* hint) {
           err(e, Code::FixtureOutsideTest, fmt::format("the fixture `{}` can only be used in tests", n));
           return poison(e);
         }
+        // A fixture's value depends only on the type it is wanted at, unless aggregate
+        // variables or known-present optionals are in scope: then it is checked afresh.
+        // Otherwise the nodes of its first check at that type are shared (the IR is a graph),
+        // so that tests naming the same fixtures do not each add a copy of them.
+        const bool shareable = scope_.locals.empty() && scope_.present.empty();
+        if (shareable) {
+          for (const Checker::CheckedFixture& f : checker_.checked_fixtures_)
+            if (f.symbol == sym && (hint ? f.hint && *f.hint == *hint : !f.hint)) return f.id;
+        }
         sym->state = Symbol::State::Checking;
         NodeId id = check(*sym->decl->fixture_decl()->value, hint);
         sym->state = Symbol::State::Fresh;
+        // A `none` is retyped in place by the coercion that follows (Checker::coerce): never shared.
+        if (shareable && checker_.type_of(id).kind != TypeKind::None)
+          checker_.checked_fixtures_.push_back({sym, hint ? std::optional<Type>(*hint) : std::nullopt, id});
         return id;
       }
       case SymKind::Table:

@@ -2,6 +2,7 @@
 // tables). Internal to sema: only check.h is public.
 #pragma once
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -186,7 +187,15 @@ class Checker {
   std::map<std::string, Symbol> symbols_;        // everything but inputs
   std::map<std::string, Symbol> input_symbols_;  // inputs: their own namespace, so a decision
                                                  // may share an input's name (`reinstatement`)
-  int depth_ = 0;                                // nesting of on-demand checks, bounded to keep the stack safe
+  // Fixtures checked so far, with the type each was wanted at (null: none): a test that names
+  // a fixture at a type it was checked at before shares those nodes (ExprChecker::name).
+  struct CheckedFixture {
+    const Symbol* symbol;
+    std::optional<ir::Type> hint;
+    ir::NodeId id;
+  };
+  std::vector<CheckedFixture> checked_fixtures_;
+  int depth_ = 0;                   // nesting of on-demand checks, bounded to keep the stack safe
   int nesting_ = 0;                 // expression levels being checked, across on-demand checks (kMaxTotalNesting)
   SemanticIndex* index_ = nullptr;  // kept for editors when asked for (index.h)
 };

@@ -85,3 +85,38 @@ test "in range" given x = { count: 0, hours: 1, items: [{ n: 0 }] } expect total
   CHECK(report.outcomes[3].problem == "evaluation failed: x.count: expected an integer of at least 0, got -2");
   CHECK(report.outcomes[4].passed);
 }
+
+TEST_CASE("tests that name a fixture share its nodes, once per type it is wanted at") {
+  auto r = testing::compile(R"(
+record Item { n: integer 0.. }
+input x { count: integer 0.., items: list of Item }
+optional input y { count: integer 0.., items: list of Item }
+decision total: integer  clause "1" = x.count
+decision more: integer?  clause "1" = if y is present then y.count else none
+fixture two = { count: 2, items: [{ n: 1 }] }
+test "one" given x = two expect total = 2
+test "two" given x = two given y = two expect total = 2 expect more = 2
+test "three" given x = two with { count: 3 } expect total = 3
+test "four" given x = two with { count: 4 } given y = two with { count: 5 } expect total = 4 expect more = 5
+test "five" given x = two given y = two with { count: 6 } expect total = 2 expect more = 6
+)");
+  REQUIRE(r.ok());
+  const ir::Program& p = *r.program;
+  REQUIRE(p.tests.size() == 5);
+  const ir::NodeId x_two = p.tests[0].inputs[0];
+  CHECK(p.tests[1].inputs[0] == x_two);
+  CHECK(p.nodes[static_cast<size_t>(p.tests[2].inputs[0])].a == x_two);
+  CHECK(p.nodes[static_cast<size_t>(p.tests[3].inputs[0])].a == x_two);
+  CHECK(p.tests[4].inputs[0] == x_two);
+  // As the optional input `y`, the fixture is checked at `y?`'s type, and under `with` at
+  // `y`'s: nodes of their own, each shared in turn.
+  const ir::NodeId y_two = p.tests[1].inputs[1];
+  const ir::NodeId y_base = p.nodes[static_cast<size_t>(p.tests[3].inputs[1])].a;
+  CHECK(y_two != x_two);
+  CHECK(y_base != x_two);
+  CHECK(y_base != y_two);
+  CHECK(p.nodes[static_cast<size_t>(p.tests[4].inputs[1])].a == y_base);
+  driver::TestReport report = driver::run_tests(*r.program);
+  CHECK(report.passed == 5);
+  CHECK(report.failed == 0);
+}
