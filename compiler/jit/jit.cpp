@@ -711,9 +711,11 @@ ir::EvalResult Session::evaluate_input() {
   return result(impl_->record);
 }
 
-bool Session::run_input(Output* out) {
+bool Session::run_input(Output* out) { return run_record(impl_->record, out); }
+
+bool Session::run_record(const FlatRecord& record, Output* out) {
   Impl& s = *impl_;
-  if (!run(s.record) || s.fallback) return false;
+  if (!run(record) || s.fallback) return false;
   const void* zone = nullptr;
   std::memcpy(static_cast<void*>(&zone), s.out.get() + s.policy.host.layout().home_zone_offset(), sizeof zone);
   out->source = &s.source;

@@ -149,6 +149,9 @@ class Session {
     const rt::Zone* home_zone = nullptr;
   };
   bool run_input(Output* out);
+  // run_input() of another record (decoded through a FlatSink of its own): `out` then reads
+  // this session's output, valid until its next evaluation and while `record` lives.
+  bool run_record(const FlatRecord& record, Output* out);
   ir::EvalResult input_result() const;
 
   // Evaluates every decision of one record; true when it succeeded. (A record that could nest

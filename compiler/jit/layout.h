@@ -140,6 +140,8 @@ class FlatRecord {
   const uint8_t* const* pointers() const { return pointers_.data(); }
   size_t size() const { return pointers_.size(); }
   std::shared_ptr<const void> owner_of(const void* raw) const { return arena_.find(raw); }
+  // The bytes its texts and lists take (FlatSink's or flatten_inputs' last record).
+  size_t bytes_used() const { return arena_.bytes_used(); }
 
  private:
   friend bool flatten_inputs(const Layout&, const std::vector<ir::Value>&, FlatRecord*, std::string*, std::string*);

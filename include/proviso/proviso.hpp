@@ -229,6 +229,13 @@ class Record;
 // input could not be evaluated at all, {"error": ...}.
 enum class LineOutcome { Ok, DecisionError, InputError };
 
+// One JSON input of Session::append_json_lines: its text and the bytes readable from
+// json.data(), as append_json_line takes them.
+struct JsonLine {
+  std::string_view json;
+  size_t capacity = 0;
+};
+
 // A field of a policy's inputs named by its path ("case.severity", "contract.centre.zone"),
 // resolved once with Policy::field and used to set that field of the policy's Records.
 class Field {
@@ -329,6 +336,12 @@ class Session {
   // with no Evaluation made. Decodes in place when capacity >= json.size() + 64, as above; any
   // explanation (EvalOptions::explain) is not given.
   LineOutcome append_json_line(std::string& out, std::string_view json, size_t capacity);
+  // append_json_line for each of `lines`, in order, each line followed by a newline: the same
+  // bytes, in less time for many inputs, since they are taken in groups whose inputs are all
+  // decoded first, then each evaluated and written, so that the decoder's and the evaluator's
+  // code and tables stay in the CPU's caches. Gives how many lines were not LineOutcome::Ok,
+  // and, when `outcomes` is given, each line's outcome in outcomes[0, lines.size()).
+  size_t append_json_lines(std::string& out, std::span<const JsonLine> lines, LineOutcome* outcomes = nullptr);
   // One YAML document; `first_line` is its line in the stream (for messages).
   Evaluation evaluate_yaml(std::string_view document, size_t first_line = 1);
   // The error line for an input that could not even be read as one (`path` may be "").

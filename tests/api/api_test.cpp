@@ -1,6 +1,7 @@
 // The C++ API (include/proviso/proviso.hpp): compiling with diagnostics, the engine rules and
 // their notes, sessions on both engines giving the same lines, decision subsets, tests, and
 // one Policy shared by threads.
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -238,4 +239,95 @@ TEST_CASE("api: append_json_line appends evaluate_json's line and says how it we
     CHECK(outcomes[static_cast<size_t>(LineOutcome::DecisionError)] > 5);
     CHECK(outcomes[static_cast<size_t>(LineOutcome::InputError)] >= 2);
   }
+}
+
+TEST_CASE("api: append_json_lines appends append_json_line's lines, each with a newline") {
+  // Inputs of every outcome, more than two groups of them (Session::append_json_lines takes
+  // 32 at a time), on both engines and with options that leave the JIT's line writer out.
+  auto read_lines = [](const std::string& file, size_t most) {
+    std::ifstream in(file);
+    std::vector<std::string> lines;
+    for (std::string line; lines.size() < most && std::getline(in, line);)
+      if (!line.empty()) lines.push_back(line);
+    return lines;
+  };
+  struct Case {
+    std::string policy;
+    std::vector<std::string> lines;
+  };
+  std::vector<Case> cases = {
+      {source_dir() + "/tests/golden/errors/evaluation.policy",
+       read_lines(source_dir() + "/tests/golden/errors/evaluation.ndjson", 100)},
+      {source_dir() + "/policies/qlik/oem_maintenance.policy",
+       read_lines(source_dir() + "/policies/qlik/deadlines.ndjson", 90)},
+  };
+  for (Case& c : cases) {
+    REQUIRE(c.lines.size() > 10);
+    const std::vector<std::string> first(c.lines);
+    while (c.lines.size() < 100) c.lines.insert(c.lines.end(), first.begin(), first.end());
+    c.lines.insert(c.lines.begin() + 31, "not json");
+    c.lines.insert(c.lines.begin() + 40, R"({"x": {"nothing": 1}})");
+    c.lines.push_back(R"({"case": 1})");
+  }
+  std::vector<EvalOptions> options(3);
+  options[1].explain = true;
+  options[2].values = true;
+  size_t seen[3] = {};
+  for (EngineKind kind : {EngineKind::Jit, EngineKind::Interpreter}) {
+    for (const Case& c : cases) {
+      auto policy = Engine(no_cache(kind)).compile_file(c.policy);
+      REQUIRE(policy.ok());
+      // The lines one after another in one text, with the JSON parser's padding after them.
+      std::string text;
+      std::vector<size_t> at;
+      for (const std::string& line : c.lines) {
+        at.push_back(text.size());
+        text += line + "\n";
+      }
+      text.append(64, ' ');
+      for (size_t o = 0; o < options.size(); ++o) {
+        INFO("policy " << c.policy << ", options " << o);
+        auto one = policy.value().session(options[o]);
+        auto many = policy.value().session(options[o]);
+        REQUIRE(one.ok());
+        REQUIRE(many.ok());
+        std::string expected = "before\n";
+        std::vector<LineOutcome> expected_outcomes;
+        size_t expected_failed = 0;
+        std::vector<JsonLine> lines;
+        for (size_t i = 0; i < c.lines.size(); ++i) {
+          // Every other line copied (no padding), the rest decoded in place.
+          const size_t capacity = i % 2 ? c.lines[i].size() : text.size() - at[i];
+          lines.push_back({std::string_view(text).substr(at[i], c.lines[i].size()), capacity});
+          expected_outcomes.push_back(one.value().append_json_line(expected, c.lines[i], capacity));
+          expected += '\n';
+          expected_failed += expected_outcomes.back() != LineOutcome::Ok;
+        }
+        std::string out = "before\n";
+        std::vector<LineOutcome> outcomes(lines.size(), LineOutcome::InputError);
+        CHECK(many.value().append_json_lines(out, lines, outcomes.data()) == expected_failed);
+        CHECK(out == expected);
+        CHECK(outcomes == expected_outcomes);
+        // Without outcomes, and in groups of another size: the same lines.
+        std::string again;
+        CHECK(many.value().append_json_lines(again, std::span(lines).first(7)) ==
+              static_cast<size_t>(std::count_if(expected_outcomes.begin(), expected_outcomes.begin() + 7,
+                                                [](LineOutcome x) { return x != LineOutcome::Ok; })));
+        CHECK(many.value().append_json_lines(again, std::span(lines).subspan(7)) ==
+              expected_failed -
+                  static_cast<size_t>(std::count_if(expected_outcomes.begin(), expected_outcomes.begin() + 7,
+                                                    [](LineOutcome x) { return x != LineOutcome::Ok; })));
+        CHECK("before\n" + again == expected);
+        CHECK(many.value().append_json_lines(again, {}) == 0);
+        CHECK("before\n" + again == expected);
+        // evaluate_ndjson writes its lines so too.
+        CHECK("before\n" + many.value().evaluate_ndjson(text) == expected);
+        for (LineOutcome k : expected_outcomes) ++seen[static_cast<size_t>(k)];
+      }
+    }
+  }
+  // Every outcome was among them.
+  CHECK(seen[static_cast<size_t>(LineOutcome::Ok)] > 100);
+  CHECK(seen[static_cast<size_t>(LineOutcome::DecisionError)] > 100);
+  CHECK(seen[static_cast<size_t>(LineOutcome::InputError)] > 10);
 }
