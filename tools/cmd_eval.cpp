@@ -56,19 +56,32 @@ PipelineResult run_serial(InputStream& in, bool yaml, bool explain, Session& eva
               << std::flush;
   };
 
-  InputStream::Item item;
-  while (!out.failed() && in.next(&item)) {
-    if (!yaml && !explain && !item.error) {  // the common case: the line written in place
-      std::string& buffer = out.buffer();
-      r.any_failed |= evaluator.append_json_line(buffer, item.json, item.capacity) != LineOutcome::Ok;
-      buffer += '\n';
-      ++r.count;
-      out.wrote();
-      continue;
-    }
+  auto evaluate_one = [&](const InputStream::Item& item) {
     Evaluation e = evaluate_item(evaluator, yaml, item.error, yaml ? item.yaml : item.json, item.line, item.capacity);
     r.any_failed |= !e.ok;
     write_line(e, item.line);
+  };
+  if (yaml || explain) {
+    InputStream::Item item;
+    while (!out.failed() && in.next(&item)) evaluate_one(item);
+  } else {
+    // The common case: the lines the input buffer holds, written in place in groups
+    // (Session::append_json_lines), each line that cannot be read at all on its own.
+    constexpr size_t kLines = 256;
+    std::vector<InputStream::Item> items;
+    std::vector<JsonLine> lines;
+    while (!out.failed() && in.next_lines(&items, kLines) != 0) {
+      for (size_t i = 0; i < items.size();) {
+        lines.clear();
+        for (; i < items.size() && !items[i].error; ++i) lines.push_back({items[i].json, items[i].capacity});
+        if (!lines.empty()) {
+          r.any_failed |= evaluator.append_json_lines(out.buffer(), lines) != 0;
+          r.count += lines.size();
+          out.wrote();
+        }
+        if (i < items.size()) evaluate_one(items[i++]);
+      }
+    }
   }
   in.on_idle({});
   if (!first_explanation.empty() && in.read_error().empty()) {

@@ -201,15 +201,24 @@ class Pipeline {
     try {
       c.out.reserve(c.text.size());
       const size_t end = c.text.size();
-      for (const Chunk::Entry& entry : c.entries) {
-        std::string_view text(c.text.data() + entry.offset, entry.size);
-        if (!yaml_ && !entry.error) {  // the common case: the line written in place
-          c.any_failed |= session.append_json_line(c.out, text, end - entry.offset) != LineOutcome::Ok;
-        } else {
-          Evaluation e = evaluate_item(session, yaml_, entry.error, text, entry.line, end - entry.offset);
-          c.any_failed |= !e.ok;
-          c.out += e.json;
+      std::vector<JsonLine> lines;
+      for (size_t i = 0; i < c.entries.size();) {
+        // The common case: a run of JSON lines, written in place in groups.
+        lines.clear();
+        for (; i < c.entries.size() && !yaml_ && !c.entries[i].error; ++i) {
+          const Chunk::Entry& entry = c.entries[i];
+          lines.push_back({std::string_view(c.text.data() + entry.offset, entry.size), end - entry.offset});
         }
+        if (!lines.empty()) {
+          c.any_failed |= session.append_json_lines(c.out, lines) != 0;
+          c.count += lines.size();
+        }
+        if (i == c.entries.size()) break;
+        const Chunk::Entry& entry = c.entries[i++];
+        std::string_view text(c.text.data() + entry.offset, entry.size);
+        Evaluation e = evaluate_item(session, yaml_, entry.error, text, entry.line, end - entry.offset);
+        c.any_failed |= !e.ok;
+        c.out += e.json;
         c.out += '\n';
         ++c.count;
       }

@@ -134,6 +134,17 @@ struct InputStream::Impl {
     out->yaml = {};
     out->error.reset();
   }
+
+  // The NDJSON line [at, at + size), which starts line `item_line`, as an item: false for a
+  // blank line, which is no input.
+  bool line_item(Item* out, size_t at, size_t size, size_t item_line) const {
+    if (is_blank_line(std::string_view(buf.data() + at, size))) return false;
+    make_item(out, at, size, item_line);
+    if (size > limits.max_line_bytes)
+      out->error = records::DecodeError{
+          "", fmt::format("line {} is longer than {} MiB", item_line, limits.max_line_bytes >> 20)};
+    return true;
+  }
 };
 
 InputStream::InputStream() : impl_(std::make_unique<Impl>()) {}
@@ -307,16 +318,29 @@ bool InputStream::next(Item* out) {
           size = s.end - s.start;  // the last line, without a newline
           s.start = s.end;
         }
-        std::string_view text(s.buf.data() + at, size);
-        if (is_blank_line(text)) continue;
-        s.make_item(out, at, size, item_line);
-        if (size > lim.max_line_bytes)
-          out->error = records::DecodeError{
-              "", fmt::format("line {} is longer than {} MiB", item_line, lim.max_line_bytes >> 20)};
+        if (!s.line_item(out, at, size, item_line)) continue;
         return true;
       }
     }
   }
+}
+
+size_t InputStream::next_lines(std::vector<Item>* out, size_t max) {
+  out->clear();
+  Item item;
+  if (max == 0 || !next(&item)) return 0;
+  out->push_back(std::move(item));
+  // Only lines already whole in the buffer: reading more could move the ones given out.
+  Impl& s = *impl_;
+  while (out->size() < max && s.phase == Impl::Phase::Ndjson && !s.skipping) {
+    const size_t nl = s.newline();
+    if (nl == std::string::npos) break;
+    const size_t at = s.start, item_line = s.line;
+    s.start = nl + 1;
+    ++s.line;
+    if (s.line_item(&item, at, nl - at, item_line)) out->push_back(std::move(item));
+  }
+  return out->size();
 }
 
 }  // namespace proviso::cli

@@ -39,6 +39,11 @@ class InputStream {
   // The next input; false at the end of the input or when reading failed (read_error() then
   // says why). The views stay valid until the next call.
   bool next(Item* out);
+  // Up to `max` next inputs at once (`out` is cleared first): next()'s, then, while the input
+  // is NDJSON, those whose lines the buffer already holds whole, so that no read waits for more.
+  // Gives how many; 0 when next() would give false. The views stay valid until the next call
+  // of either.
+  size_t next_lines(std::vector<Item>* out, size_t max);
   const std::string& read_error() const { return read_error_; }
 
  private:
