@@ -514,24 +514,43 @@ class Service::BatchBody : public http::BodyReader {
     // Evaluates the block unless another thread has taken it.
     static void take(Block& b) {
       if (b.taken.exchange(true)) return;
-      for (const Line& line : b.lines) b.evaluate(line);
+      b.evaluate_all();
       b.done = true;
       b.done.notify_all();
     }
 
-    void evaluate(const Line& line) {
-      std::string_view json(text.data() + line.offset, line.size);
-      if (!line.too_long && json.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank
-      const size_t max_line = context->max_line;
-      if (!line.too_long && json.size() <= max_line && !context->service.log_.enabled()) {
-        // No decision log: the line written straight into the block's output (no Evaluation).
-        const LineOutcome o = session->append_json_line(out, json, text.capacity() - line.offset);
-        ++counts[o == LineOutcome::Ok              ? Metrics::kOk
-                 : o == LineOutcome::DecisionError ? Metrics::kDecisionError
-                                                   : Metrics::kInputError];
-        out += '\n';
-        return;
+    void evaluate_all() {
+      // No decision log: runs of lines written straight into the block's output, in groups
+      // (Session::append_json_lines, no Evaluation); the rest one by one (evaluate()).
+      const bool plain = !context->service.log_.enabled();
+      std::vector<JsonLine> run;
+      std::vector<LineOutcome> outcomes;
+      auto write_run = [&] {
+        if (run.empty()) return;
+        outcomes.resize(run.size());
+        session->append_json_lines(out, run, outcomes.data());
+        for (LineOutcome o : outcomes)
+          ++counts[o == LineOutcome::Ok              ? Metrics::kOk
+                   : o == LineOutcome::DecisionError ? Metrics::kDecisionError
+                                                     : Metrics::kInputError];
+        run.clear();
+      };
+      for (const Line& line : lines) {
+        std::string_view json(text.data() + line.offset, line.size);
+        if (!line.too_long && json.find_first_not_of(" \t\r") == std::string_view::npos) continue;  // blank
+        if (plain && !line.too_long && json.size() <= context->max_line) {
+          run.push_back({json, text.capacity() - line.offset});
+          continue;
+        }
+        write_run();
+        evaluate(line, json);
       }
+      write_run();
+    }
+
+    // A line that is too long, or one whose evaluation goes to the decision log.
+    void evaluate(const Line& line, std::string_view json) {
+      const size_t max_line = context->max_line;
       Evaluation e = line.too_long || json.size() > max_line
                          ? session->input_error("", fmt::format("line {} is longer than the limit of {} bytes "
                                                                 "(--max-body)",
