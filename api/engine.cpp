@@ -867,14 +867,31 @@ std::vector<Evaluation> Session::evaluate_batch(std::string_view ndjson, size_t 
 
 void Session::evaluate_ndjson(std::string_view ndjson, const std::function<void(std::string_view line)>& write,
                               size_t first_line) {
-  std::string line_out;
+  // Lines are evaluated in groups (append_json_lines) and handed out one by one: each ends with
+  // a newline, and none holds one (JSON writes it as \n).
+  std::string lines_out;
+  std::vector<JsonLine> run;
+  auto write_run = [&] {
+    lines_out.clear();
+    append_json_lines(lines_out, run);
+    run.clear();
+    const std::string_view all(lines_out);
+    for (size_t at = 0, nl; at < all.size(); at = nl + 1) {
+      nl = all.find('\n', at);
+      write(all.substr(at, nl - at));
+    }
+  };
   Impl::each_line(
-      *this, ndjson, first_line, [&](Evaluation&& e) { write(e.json); },
+      *this, ndjson, first_line,
+      [&](Evaluation&& e) {
+        write_run();
+        write(e.json);
+      },
       [&](std::string_view line, size_t capacity) {
-        line_out.clear();
-        append_json_line(line_out, line, capacity);
-        write(line_out);
+        run.push_back({line, capacity});
+        if (run.size() == Impl::kGroup) write_run();
       });
+  write_run();
 }
 
 std::string Session::evaluate_ndjson(std::string_view ndjson, size_t first_line) {

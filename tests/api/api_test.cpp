@@ -320,8 +320,14 @@ TEST_CASE("api: append_json_lines appends append_json_line's lines, each with a 
         CHECK("before\n" + again == expected);
         CHECK(many.value().append_json_lines(again, {}) == 0);
         CHECK("before\n" + again == expected);
-        // evaluate_ndjson writes its lines so too.
+        // evaluate_ndjson writes its lines so too, and hands them out so.
         CHECK("before\n" + many.value().evaluate_ndjson(text) == expected);
+        std::string handed = "before\n";
+        many.value().evaluate_ndjson(text, [&](std::string_view line) {
+          CHECK(line.find('\n') == std::string_view::npos);
+          handed += std::string(line) + "\n";
+        });
+        CHECK(handed == expected);
         for (LineOutcome k : expected_outcomes) ++seen[static_cast<size_t>(k)];
       }
     }
