@@ -761,13 +761,14 @@ size_t Session::append_json_lines(std::string& out, std::span<const JsonLine> li
     failed += o != LineOutcome::Ok;
     if (outcomes) outcomes[i] = o;
   };
-  Impl& m = *impl_;
 #if PROVISO_ENABLE_JIT
+  Impl& m = *impl_;
   if (m.policy->jit && m.json && !m.values && !m.options.explain && m.options.decisions.empty()) {
     for (size_t first = 0; first < lines.size(); first += Impl::kGroup) {
       const size_t n = std::min(Impl::kGroup, lines.size() - first);
-      // Decoded, then evaluated, each input in a session of its own; an input that fails to
-      // decode or evaluate is left to append_json_line, which gives its error.
+      // All decoded first, each into a record of its own; then each evaluated and written. An
+      // input that fails to decode, evaluate or be written is left to append_json_line, which
+      // gives its error.
       try {
         if (!m.jit_session) m.jit_session = std::make_unique<jit::Session>(*m.policy->jit);
         while (m.group.size() < n) m.group.push_back(std::make_unique<Impl::GroupRecord>(m.policy->jit->layout()));
