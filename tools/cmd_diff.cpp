@@ -230,7 +230,11 @@ int diff_pair(const ir::Program& a, const ir::Program& b, const DiffOptions& o, 
       print_error(fmt::format("--decision {}: neither version has a decision of that name", name));
       return kUsage;
     }
-  *out = diff::compare(a, b, options);
+  std::string error;
+  if (!diff::compare_in_module(a, b, options, out, &error)) {
+    print_error(error);
+    return kFailed;
+  }
   if (!o.cases.empty()) {
     diff::Json cases;
     if (!run_cases(a, b, o, &cases)) return kFailed;

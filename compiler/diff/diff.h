@@ -78,6 +78,12 @@ struct Report {
 
 // Compares the two versions. Never throws for a valid pair of checked programs.
 Report compare(const ir::Program& old_program, const ir::Program& new_program, const Options& options);
+// compare() for a program that does not link Z3 (the `proviso` command, which links
+// module_loader.cpp instead of compare.cpp): it runs in the module libproviso-diff.so, loaded
+// next to the program on the first call (rt::load_module), so that no other command loads Z3.
+// False, with `error` set, when the module cannot be loaded.
+bool compare_in_module(const ir::Program& old_program, const ir::Program& new_program, const Options& options,
+                       Report* out, std::string* error);
 
 // Renderings: the JSON contract, a short text for a terminal, markdown for a pull request.
 Json to_json(const Report& r);

@@ -47,6 +47,11 @@ if ! grep -q "this build of Proviso has no JIT" "$W/jit.err"; then
   cmp -s "$W/jit.out" "$W/expected" || fail "the installed proviso's JIT answers differently"
 fi
 
+# The installed command compares with the diff's module, installed with it (lib/proviso/).
+"$P/bin/proviso" diff "$POLICY" "$POLICY" > "$W/diff.out" 2> "$W/diff.err" ||
+  fail "the installed proviso diff: exit $?: $(cat "$W/diff.err")"
+grep -q "equivalent: 0 changed" "$W/diff.out" || fail "the installed proviso diff: $(cat "$W/diff.out")"
+
 # No include directory for consumers but the prefix's (pkg-config and CMake alike).
 only_prefix_includes() {  # WHAT FLAGS...
   local what="$1" flag

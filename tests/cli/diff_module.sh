@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The `proviso` command loads the Z3 part of `proviso diff`, libproviso-diff.so, only to compare
+# two versions (compiler/diff/diff.h, compare_in_module): it does not link libz3; every symbol
+# the module needs is in the command or the libraries the module names; `check` loads neither
+# the module nor libz3, `diff` loads both and answers as the linked comparison does (the diff
+# tests); without the module, `diff` is an error naming it while the other commands run; a
+# module built from other sources is refused.
+# Usage: diff_module.sh PROVISO MODULE SOURCE_DIR WORK_DIR
+set -euo pipefail
+PROVISO="$1"
+MODULE="$2"
+SRC="$3"
+W="$4"
+rm -rf "$W"
+mkdir -p "$W"
+export XDG_CACHE_HOME="$W/cache"
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+old="$SRC/policies/qlik/oem_maintenance.policy"
+new="$W/changed.policy"
+sed 's/30 business minutes/45 business minutes/' "$old" > "$new"
+cmp -s "$old" "$new" && fail "the edit of the test policy did not apply"
+
+# 1. The command does not link libz3.
+if readelf -d "$PROVISO" | grep -q 'NEEDED.*libz3'; then
+  fail "proviso links libz3: $(readelf -d "$PROVISO" | grep NEEDED)"
+fi
+
+# 2. Every symbol the module imports is defined by the command or by a library the module
+# needs (else loading it fails, and `diff` compares nothing).
+defined="$W/defined"
+{
+  nm -D --defined-only "$PROVISO"
+  for lib in $(ldd "$MODULE" | awk '/=>/ { print $3 }'); do nm -D --defined-only "$lib"; done
+} | awk '{ print $3 }' | sed 's/@.*//' | sort -u >"$defined"
+missing="$(nm -D --undefined-only "$MODULE" | awk '{ print $2 }' | sed 's/@.*//' | sort -u |
+  grep -v -E '^(_ITM_deregisterTMCloneTable|_ITM_registerTMCloneTable|__gmon_start__|__tls_get_addr)$' |
+  comm -23 - "$defined")"
+[ -z "$missing" ] || fail "the module imports symbols nothing defines: $missing"
+
+# 3. `check` loads neither the module nor libz3; `diff` loads both and finds the change.
+LD_DEBUG=files "$PROVISO" check "$old" >/dev/null 2>"$W/check.err" || fail "check: exit $?"
+if grep -q 'libz3\|libproviso-diff' "$W/check.err"; then
+  fail "check loaded Z3: $(grep 'libz3\|libproviso-diff' "$W/check.err" | head -3)"
+fi
+rc=0
+LD_DEBUG=files "$PROVISO" diff "$old" "$new" --format json >"$W/diff.out" 2>"$W/diff.err" || rc=$?
+[ "$rc" = 3 ] || fail "diff of a changed policy: exit $rc, expected 3: $(grep -v 'file=\|calling\|^ *[0-9]*:' "$W/diff.err" | head -5)"
+grep -q 'libproviso-diff.so' "$W/diff.err" || fail "diff did not load the module"
+grep -q 'libz3' "$W/diff.err" || fail "diff did not load libz3"
+python3 - "$W/diff.out" <<'PY' || fail "diff: not the expected report: $(head -c 600 "$W/diff.out")"
+import json, sys
+report = json.load(open(sys.argv[1]))
+changed = [d["name"] for d in report["decisions"] if d["status"] == "changed"]
+sys.exit(0 if changed == ["initial_response_due"] and not report["equivalent"] else 1)
+PY
+
+# 4. The command without its module (a copy elsewhere): `diff` is an error that names the
+# module; `check` and `eval` still run.
+mkdir -p "$W/alone/bin"
+cp "$PROVISO" "$W/alone/bin/proviso"
+rc=0
+"$W/alone/bin/proviso" diff "$old" "$new" >"$W/alone.out" 2>"$W/alone.err" || rc=$?
+[ "$rc" = 1 ] || fail "without the module, diff: exit $rc, expected 1"
+grep -q '^proviso: error: the Z3 module of `proviso diff` libproviso-diff.so is not installed with this program' \
+  "$W/alone.err" || fail "without the module, diff: $(cat "$W/alone.err")"
+[ ! -s "$W/alone.out" ] || fail "without the module, diff wrote: $(head -c 300 "$W/alone.out")"
+"$W/alone/bin/proviso" check "$old" >/dev/null || fail "without the module, check failed"
+head -n 3 "$SRC/policies/qlik/deadlines.ndjson" >"$W/cases.ndjson"
+"$W/alone/bin/proviso" eval "$old" --input "$W/cases.ndjson" --engine interp >/dev/null ||
+  fail "without the module, eval failed"
+
+# 5. A module from other sources (its hash of the shared sources changed here) is refused, not run.
+mkdir -p "$W/stale/bin" "$W/stale/lib/proviso"
+cp "$PROVISO" "$W/stale/bin/proviso"
+python3 - "$PROVISO" "$MODULE" "$W/stale/lib/proviso/libproviso-diff.so" <<'PY' || fail "no source hash in the module"
+import re, sys
+program, module, out = (open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read(), sys.argv[3])
+# A C string of exactly 64 hex digits (not a window of a longer run, such as fmt's digit table).
+shared = [h for h in set(re.findall(rb"(?<![0-9a-f])[0-9a-f]{64}(?=\0)", module)) if h in program]
+if len(shared) != 1:
+    sys.exit(1)
+h = shared[0]
+open(out, "wb").write(module.replace(h, (b"0" if h[:1] != b"0" else b"1") + h[1:]))
+PY
+rc=0
+"$W/stale/bin/proviso" diff "$old" "$new" >/dev/null 2>"$W/stale.err" || rc=$?
+[ "$rc" = 1 ] || fail "a stale module: exit $rc, expected 1"
+grep -q 'was built from other sources than this program' "$W/stale.err" || fail "a stale module: $(cat "$W/stale.err")"
+echo "ok: the command loads Z3 only to compare"
