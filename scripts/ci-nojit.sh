@@ -30,15 +30,16 @@ configure() {  # BUILD_TESTING=ON|OFF
     > "$BUILD/configure.log" 2>&1 || { cat "$BUILD/configure.log" >&2; fail "configuring $BUILD (BUILD_TESTING=$testing)"; }
 }
 
-# 1. The packaging build: everything `all` has is the library, the CLI and the Python module.
+# 1. The packaging build: everything `all` has is the library, the CLI with its diff module
+# (lib/proviso/libproviso-diff.so) and the Python module.
 configure OFF
 cmake --build "$BUILD" -j "$JOBS"
-# What gets linked: the internal static libraries, and then only these four.
+# What gets linked: the internal static libraries, and then only these five.
 linked="$(ninja -C "$BUILD" -t targets all | sed -n 's/^\([^:]*\): [A-Z_]*_LINKER__.*/\1/p' |
-  grep -v '/libproviso_[a-z]*\.a$' | LC_ALL=C sort)"
-expected="$(printf '%s\n' bin/proviso lib/libproviso.a lib/libproviso.so.1.0.0 \
+  grep -v '/libproviso_[a-z_]*\.a$' | LC_ALL=C sort)"
+expected="$(printf '%s\n' bin/proviso lib/libproviso.a lib/libproviso.so.1.0.0 lib/proviso/libproviso-diff.so \
   "$(cd "$BUILD" && ls python/proviso/_proviso*.so)" | LC_ALL=C sort)"
-[ "$linked" = "$expected" ] || fail "BUILD_TESTING=OFF does not link just the library, the CLI and the module: $linked"
+[ "$linked" = "$expected" ] || fail "BUILD_TESTING=OFF does not link just the library, the CLI and the modules: $linked"
 if ninja -C "$BUILD" -t targets all | grep -Eq '^(tests|bench)/'; then
   fail "BUILD_TESTING=OFF still defines test, fuzz or benchmark targets"
 fi
