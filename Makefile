@@ -76,7 +76,7 @@ sanitize: deps
 	JOBS=$(JOBS) ./scripts/ci-tsan.sh
 
 # The build without the JIT (PROVISO_ENABLE_JIT=OFF, Release, build-nojit): with BUILD_TESTING=OFF
-# it builds the library, the CLI and the Python module and nothing else, none of them needing
+# it builds the library, the CLI (with its diff module) and the Python module and nothing else, none of them needing
 # libLLVM; then the tests that apply run on the interpreter (scripts/ci-nojit.sh).
 nojit: deps
 	JOBS=$(JOBS) ./scripts/ci-nojit.sh

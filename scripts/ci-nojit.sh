@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # CI: Proviso without the JIT (PROVISO_ENABLE_JIT=OFF), a Release build in build-nojit.
 # 1. Packaging: configured with BUILD_TESTING=OFF while LLVM, Catch2, yaml-cpp and Google
-#    Benchmark cannot be found, it builds the library (shared and static), the CLI and the
-#    Python module, and has no other target.
+#    Benchmark cannot be found, it builds the library (shared and static), the CLI with its
+#    diff module and the Python module, and has no other target.
 # 2. Neither bin/proviso, lib/libproviso.so nor the Python module needs libLLVM (readelf for
 #    what they name, ldd for what they load), and libproviso.a calls nothing in LLVM.
 # 3. Reconfigured with BUILD_TESTING=ON (LLVM still unfindable), it builds the few test
