@@ -18,6 +18,7 @@ fail() {
   echo "FAIL: $*" >&2
   exit 1
 }
+source "$(dirname "$0")/module_checks.sh"
 old="$SRC/policies/qlik/oem_maintenance.policy"
 new="$W/changed.policy"
 sed 's/30 business minutes/45 business minutes/' "$old" > "$new"
@@ -30,15 +31,7 @@ fi
 
 # 2. Every symbol the module imports is defined by the command or by a library the module
 # needs (else loading it fails, and `diff` compares nothing).
-defined="$W/defined"
-{
-  nm -D --defined-only "$PROVISO"
-  for lib in $(ldd "$MODULE" | awk '/=>/ { print $3 }'); do nm -D --defined-only "$lib"; done
-} | awk '{ print $3 }' | sed 's/@.*//' | sort -u >"$defined"
-missing="$(nm -D --undefined-only "$MODULE" | awk '{ print $2 }' | sed 's/@.*//' | sort -u |
-  grep -v -E '^(_ITM_deregisterTMCloneTable|_ITM_registerTMCloneTable|__gmon_start__|__tls_get_addr)$' |
-  comm -23 - "$defined")"
-[ -z "$missing" ] || fail "the module imports symbols nothing defines: $missing"
+module_imports_defined "$PROVISO" "$MODULE" "$W"
 
 # 3. `check` loads neither the module nor libz3; `diff` loads both and finds the change.
 LD_DEBUG=files "$PROVISO" check "$old" >/dev/null 2>"$W/check.err" || fail "check: exit $?"
@@ -75,16 +68,7 @@ head -n 3 "$SRC/policies/qlik/deadlines.ndjson" >"$W/cases.ndjson"
 # 5. A module from other sources (its hash of the shared sources changed here) is refused, not run.
 mkdir -p "$W/stale/bin" "$W/stale/lib/proviso"
 cp "$PROVISO" "$W/stale/bin/proviso"
-python3 - "$PROVISO" "$MODULE" "$W/stale/lib/proviso/libproviso-diff.so" <<'PY' || fail "no source hash in the module"
-import re, sys
-program, module, out = (open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read(), sys.argv[3])
-# A C string of exactly 64 hex digits (not a window of a longer run, such as fmt's digit table).
-shared = [h for h in set(re.findall(rb"(?<![0-9a-f])[0-9a-f]{64}(?=\0)", module)) if h in program]
-if len(shared) != 1:
-    sys.exit(1)
-h = shared[0]
-open(out, "wb").write(module.replace(h, (b"0" if h[:1] != b"0" else b"1") + h[1:]))
-PY
+stale_module "$PROVISO" "$MODULE" "$W/stale/lib/proviso/libproviso-diff.so"
 rc=0
 "$W/stale/bin/proviso" diff "$old" "$new" >/dev/null 2>"$W/stale.err" || rc=$?
 [ "$rc" = 1 ] || fail "a stale module: exit $rc, expected 1"

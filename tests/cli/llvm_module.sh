@@ -17,6 +17,7 @@ fail() {
   echo "FAIL: $*" >&2
   exit 1
 }
+source "$(dirname "$0")/module_checks.sh"
 policy="$SRC/policies/qlik/oem_maintenance.policy"
 input="$SRC/policies/qlik/deadlines.ndjson"
 
@@ -27,15 +28,7 @@ fi
 
 # 2. Every symbol the module imports is defined by the command or by a library the module
 # needs (else loading it fails, and the command compiles nothing).
-defined="$W/defined"
-{
-  nm -D --defined-only "$PROVISO"
-  for lib in $(ldd "$MODULE" | awk '/=>/ { print $3 }'); do nm -D --defined-only "$lib"; done
-} | awk '{ print $3 }' | sed 's/@.*//' | sort -u >"$defined"
-missing="$(nm -D --undefined-only "$MODULE" | awk '{ print $2 }' | sed 's/@.*//' | sort -u |
-  grep -v -E '^(_ITM_deregisterTMCloneTable|_ITM_registerTMCloneTable|__gmon_start__|__tls_get_addr)$' |
-  comm -23 - "$defined")"
-[ -z "$missing" ] || fail "the module imports symbols nothing defines: $missing"
+module_imports_defined "$PROVISO" "$MODULE" "$W"
 
 # 3. A cold cache: the module is loaded to compile. A warm one: neither it nor libLLVM.
 export XDG_CACHE_HOME="$W/cache"
@@ -74,14 +67,6 @@ grep -q '^proviso: error: .*libproviso-llvm.so' "$W/alone-jit.err" ||
 # 5. A module from other sources (its hash of the JIT's sources changed here) is refused, not run.
 mkdir -p "$W/stale/bin" "$W/stale/lib/proviso"
 cp "$PROVISO" "$W/stale/bin/proviso"
-python3 - "$PROVISO" "$MODULE" "$W/stale/lib/proviso/libproviso-llvm.so" <<'PY' || fail "no source hash in the module"
-import re, sys
-program, module, out = (open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read(), sys.argv[3])
-shared = [h for h in set(re.findall(rb"[0-9a-f]{64}", module)) if h in program]
-if len(shared) != 1:
-    sys.exit(1)
-h = shared[0]
-open(out, "wb").write(module.replace(h, (b"0" if h[:1] != b"0" else b"1") + h[1:]))
-PY
+stale_module "$PROVISO" "$MODULE" "$W/stale/lib/proviso/libproviso-llvm.so"
 interprets stale 'was built from other sources than this program'
 echo "ok: the command loads LLVM only to compile"
