@@ -3,6 +3,7 @@
 // place where the JIT-or-interpreter rules live; the `proviso` command is a client of it.
 #include <proviso/proviso.hpp>
 
+#include <array>
 #include <exception>
 #include <new>
 
@@ -70,25 +71,26 @@ struct PROVISO_INTERNAL Session::Impl {
   ir::EvalOptions options;
   bool json = true, values = false;
   std::vector<std::string> names;  // of options.decisions
-#if PROVISO_ENABLE_JIT
-  // The JIT's state for this thread (flat record, frame, output, arena), made on first use and
-  // reused by every evaluation of every decision without explanations.
-  std::unique_ptr<jit::Session> jit_session;
-  // append_json_lines' records of one group of inputs, each with the sink that decodes into it.
-  struct GroupRecord {
-    explicit GroupRecord(const jit::Layout& layout) : sink(layout, record) {}
-    jit::FlatRecord record;
-    jit::FlatSink sink;
-  };
-  std::vector<std::unique_ptr<GroupRecord>> group;
-  std::vector<char> group_ready;
-#endif
   // The most inputs append_json_lines decodes before it evaluates them: enough that the decoder
   // and the evaluator each run long with their code and tables in the caches, few enough that
   // the group's records stay there too (16 to 128 measure alike on the seed policies).
   static constexpr size_t kGroup = 32;
   // A group record whose input took more than this gives its memory back after the group.
   static constexpr size_t kGroupKeepBytes = size_t{64} << 10;
+#if PROVISO_ENABLE_JIT
+  // The JIT's state for this thread (flat record, frame, output, arena), made on first use and
+  // reused by every evaluation of every decision without explanations.
+  std::unique_ptr<jit::Session> jit_session;
+  // append_json_lines' records of one group of inputs, each with the sink that decodes into it,
+  // and which of them decoded (no allocation: the failure path must not fail).
+  struct GroupRecord {
+    explicit GroupRecord(const jit::Layout& layout) : sink(layout, record) {}
+    jit::FlatRecord record;
+    jit::FlatSink sink;
+  };
+  std::vector<std::unique_ptr<GroupRecord>> group;
+  std::array<bool, kGroup> group_ready{};
+#endif
 
   ir::EvalResult evaluate(const std::vector<ir::Value>& inputs);
   // Decodes one input with `decode` (a call of a records::Decoder method taking a sink) and
@@ -772,13 +774,13 @@ size_t Session::append_json_lines(std::string& out, std::span<const JsonLine> li
       try {
         if (!m.jit_session) m.jit_session = std::make_unique<jit::Session>(*m.policy->jit);
         while (m.group.size() < n) m.group.push_back(std::make_unique<Impl::GroupRecord>(m.policy->jit->layout()));
-        m.group_ready.assign(n, 0);
+        m.group_ready.fill(false);
         for (size_t k = 0; k < n; ++k) {
           const JsonLine& line = lines[first + k];
           m.group_ready[k] = !decode_json_into(m.decoder, line.json, line.capacity, m.group[k]->sink);
         }
       } catch (const std::exception&) {
-        m.group_ready.assign(n, 0);  // each input again on its own, answered by append_json_line
+        m.group_ready.fill(false);  // each input again on its own, answered by append_json_line
       }
       for (size_t k = 0; k < n; ++k) {
         const size_t mark = out.size();
