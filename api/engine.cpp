@@ -118,6 +118,10 @@ struct PROVISO_INTERNAL Session::Impl {
   // readable from line.data().
   template <class TooLong, class F>
   static void each_line(Session& s, std::string_view ndjson, size_t first_line, TooLong&& too_long, F&& f);
+  // each_line() with the lines gathered into runs of at most kGroup (for append_json_lines):
+  // run(lines) for each, and too_long(the error's Evaluation) between them, in order.
+  template <class TooLong, class Run>
+  static void each_run(Session& s, std::string_view ndjson, size_t first_line, TooLong&& too_long, Run&& run);
 };
 
 namespace {
@@ -859,6 +863,27 @@ void Session::Impl::each_line(Session& s, std::string_view ndjson, size_t first_
   }
 }
 
+template <class TooLong, class Run>
+void Session::Impl::each_run(Session& s, std::string_view ndjson, size_t first_line, TooLong&& too_long, Run&& run) {
+  std::vector<JsonLine> lines;
+  auto flush = [&] {
+    if (lines.empty()) return;
+    run(std::span<const JsonLine>(lines));
+    lines.clear();
+  };
+  each_line(
+      s, ndjson, first_line,
+      [&](Evaluation&& e) {
+        flush();
+        too_long(std::move(e));
+      },
+      [&](std::string_view line, size_t capacity) {
+        lines.push_back({line, capacity});
+        if (lines.size() == kGroup) flush();
+      });
+  flush();
+}
+
 std::vector<Evaluation> Session::evaluate_batch(std::string_view ndjson, size_t first_line) {
   std::vector<Evaluation> out;
   auto add = [&](Evaluation&& e) { out.push_back(std::move(e)); };
@@ -873,50 +898,29 @@ void Session::evaluate_ndjson(std::string_view ndjson, const std::function<void(
   // Lines are evaluated in groups (append_json_lines) and handed out one by one: each ends with
   // a newline, and none holds one (JSON writes it as \n).
   std::string lines_out;
-  std::vector<JsonLine> run;
-  auto write_run = [&] {
-    lines_out.clear();
-    append_json_lines(lines_out, run);
-    run.clear();
-    const std::string_view all(lines_out);
-    for (size_t at = 0, nl; at < all.size(); at = nl + 1) {
-      nl = all.find('\n', at);
-      write(all.substr(at, nl - at));
-    }
-  };
-  Impl::each_line(
-      *this, ndjson, first_line,
-      [&](Evaluation&& e) {
-        write_run();
-        write(e.json);
-      },
-      [&](std::string_view line, size_t capacity) {
-        run.push_back({line, capacity});
-        if (run.size() == Impl::kGroup) write_run();
+  Impl::each_run(
+      *this, ndjson, first_line, [&](Evaluation&& e) { write(e.json); },
+      [&](std::span<const JsonLine> lines) {
+        lines_out.clear();
+        append_json_lines(lines_out, lines);
+        const std::string_view all(lines_out);
+        for (size_t at = 0, nl; at < all.size(); at = nl + 1) {
+          nl = all.find('\n', at);
+          write(all.substr(at, nl - at));
+        }
       });
-  write_run();
 }
 
 std::string Session::evaluate_ndjson(std::string_view ndjson, size_t first_line) {
   std::string out;
   out.reserve(ndjson.size() + ndjson.size() / 4);
-  std::vector<JsonLine> run;  // lines not written yet, in groups (append_json_lines)
-  Impl::each_line(
+  Impl::each_run(
       *this, ndjson, first_line,
       [&](Evaluation&& e) {
-        append_json_lines(out, run);
-        run.clear();
         out += e.json;
         out += '\n';
       },
-      [&](std::string_view line, size_t capacity) {
-        run.push_back({line, capacity});
-        if (run.size() == 256) {
-          append_json_lines(out, run);
-          run.clear();
-        }
-      });
-  append_json_lines(out, run);
+      [&](std::span<const JsonLine> lines) { append_json_lines(out, lines); });
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <proviso/proviso.hpp>
@@ -239,6 +240,38 @@ TEST_CASE("api: append_json_line appends evaluate_json's line and says how it we
     CHECK(outcomes[static_cast<size_t>(LineOutcome::DecisionError)] > 5);
     CHECK(outcomes[static_cast<size_t>(LineOutcome::InputError)] >= 2);
   }
+}
+
+TEST_CASE("api: evaluate_ndjson keeps a too-long line's error in its place among the groups") {
+  // The Qlik OEM lines are 720 to 980 bytes: with a limit of 800 about half are too long, and each
+  // such error comes between the groups of the lines around it.
+  std::ifstream in(source_dir() + "/policies/qlik/deadlines.ndjson");
+  std::vector<std::string> lines;
+  for (std::string line; lines.size() < 120 && std::getline(in, line);) lines.push_back(line);
+  EngineOptions options = no_cache(EngineKind::Jit);
+  options.limits.max_line_bytes = 800;
+  auto policy = Engine(options).compile_file(source_dir() + "/policies/qlik/oem_maintenance.policy");
+  REQUIRE(policy.ok());
+  auto session = policy.value().session();
+  REQUIRE(session.ok());
+  std::string text, expected;
+  size_t too_long = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    text += lines[i] + "\n";
+    if (lines[i].size() > 800) {
+      ++too_long;
+      expected += fmt::format(R"({{"error":{{"path":"","message":"line {} is longer than 0 MiB"}}}})", i + 1);
+    } else {
+      session.value().append_json_line(expected, lines[i], lines[i].size());
+    }
+    expected += '\n';
+  }
+  REQUIRE(too_long > 20);
+  REQUIRE(too_long < lines.size() - 20);
+  CHECK(session.value().evaluate_ndjson(text) == expected);
+  std::string handed;
+  session.value().evaluate_ndjson(text, [&](std::string_view line) { handed += std::string(line) + "\n"; });
+  CHECK(handed == expected);
 }
 
 TEST_CASE("api: append_json_lines appends append_json_line's lines, each with a newline") {
