@@ -144,6 +144,11 @@ void log_input(std::string& line, std::string_view input) {
 Metrics::Outcome outcome_of(const Evaluation& e) {
   return e.ok ? Metrics::kOk : !e.errors.empty() ? Metrics::kDecisionError : Metrics::kInputError;
 }
+Metrics::Outcome outcome_of(LineOutcome o) {
+  return o == LineOutcome::Ok              ? Metrics::kOk
+         : o == LineOutcome::DecisionError ? Metrics::kDecisionError
+                                           : Metrics::kInputError;
+}
 
 // ---- Helper threads for batches ----
 
@@ -529,10 +534,7 @@ class Service::BatchBody : public http::BodyReader {
         if (run.empty()) return;
         outcomes.resize(run.size());
         session->append_json_lines(out, run, outcomes.data());
-        for (LineOutcome o : outcomes)
-          ++counts[o == LineOutcome::Ok              ? Metrics::kOk
-                   : o == LineOutcome::DecisionError ? Metrics::kDecisionError
-                                                     : Metrics::kInputError];
+        for (LineOutcome o : outcomes) ++counts[outcome_of(o)];
         run.clear();
       };
       for (const Line& line : lines) {

@@ -4,7 +4,7 @@
 # the module needs is in the command or the libraries the module names; `check` loads neither
 # the module nor libz3, `diff` loads both and answers as the linked comparison does (the diff
 # tests); without the module, `diff` is an error naming it while the other commands run; a
-# module built from other sources is refused.
+# module built from other sources is refused, and so is a file that is no module.
 # Usage: diff_module.sh PROVISO MODULE SOURCE_DIR WORK_DIR
 set -euo pipefail
 PROVISO="$1"
@@ -73,4 +73,21 @@ rc=0
 "$W/stale/bin/proviso" diff "$old" "$new" >/dev/null 2>"$W/stale.err" || rc=$?
 [ "$rc" = 1 ] || fail "a stale module: exit $rc, expected 1"
 grep -q 'was built from other sources than this program' "$W/stale.err" || fail "a stale module: $(cat "$W/stale.err")"
+
+# 6. Something else in the module's place: a file that is no library cannot be loaded, and a
+# library without the module's entry is not the module. Each is an error naming the file.
+refused() {  # NAME FILE MESSAGE
+  mkdir -p "$W/$1/bin" "$W/$1/lib/proviso"
+  cp "$PROVISO" "$W/$1/bin/proviso"
+  cp "$2" "$W/$1/lib/proviso/libproviso-diff.so"
+  rc=0
+  "$W/$1/bin/proviso" diff "$old" "$new" >/dev/null 2>"$W/$1.err" || rc=$?
+  [ "$rc" = 1 ] || fail "$1: exit $rc, expected 1"
+  grep -qF "proviso: error: $3" "$W/$1.err" || fail "$1: $(cat "$W/$1.err")"
+}
+echo "not a library" >"$W/not-a-library.so"
+refused text "$W/not-a-library.so" "cannot load \`$W/text/bin/../lib/proviso/libproviso-diff.so\`"
+libm="$(ldd "$PROVISO" | awk '/libm\.so/ { print $3 }')"
+[ -n "$libm" ] || fail "no libm for the test"
+refused other "$libm" "\`$W/other/bin/../lib/proviso/libproviso-diff.so\` is not the Z3 module of \`proviso diff\`"
 echo "ok: the command loads Z3 only to compare"
